@@ -1,0 +1,23 @@
+"""Errors a user can act on.
+
+Every problem with an input is reported as one line naming the file and what was
+expected, so that the CLI can print it without a traceback and go on with the other
+files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class PlanWatchError(Exception):
+    """Base of the errors PlanWatch reports to its users as one line."""
+
+
+class InputError(PlanWatchError):
+    """An input file that cannot be read as a plan document."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")

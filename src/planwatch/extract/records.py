@@ -1,0 +1,124 @@
+"""What extraction produces: documents and indicators, in the public JSON contract.
+
+The field names and value conventions follow ../shared/gold/SPEC.md, which is a public
+contract of ``planwatch extract --json``: scoring tools and downstream importers read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Comparator(str, Enum):
+    """How a target value is to be compared with the observed value."""
+
+    GE = ">="
+    LE = "<="
+    GT = ">"
+    LT = "<"
+    EQ = "="
+    ABOUT = "~"
+    DECREASE_BY_PCT = "decrease_by_pct"
+    INCREASE_BY_PCT = "increase_by_pct"
+    RANGE = "range"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    year: int
+    text: str  # as printed
+    value: float | None  # None when the target is not a single number (ratios, qualitative)
+    comparator: Comparator
+    value_high: float | None = None  # upper bound of a range
+    annual_average: bool = False  # 年均: the value is an average annual rate over the plan period
+    cumulative: bool = False  # 【累计】: the value is a total over the plan period
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "year": self.year,
+            "text": self.text,
+            "value": self.value,
+            "comparator": self.comparator.value,
+        }
+        if self.value_high is not None:
+            out["value_high"] = self.value_high
+        if self.annual_average:
+            out["annual_average"] = True
+        if self.cumulative:
+            out["cumulative"] = True
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One item of a gazette (通知, 通告, 批复 …) with its GB/T 9704 metadata."""
+
+    file: str
+    start_line: int
+    end_line: int
+    title: str
+    doc_number: str | None
+    issuer: str | None
+    date: str | None  # ISO date
+    attached_plans: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+            "title": self.title,
+            "doc_number": self.doc_number,
+            "issuer": self.issuer,
+            "date": self.date,
+            "attached_plans": list(self.attached_plans),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One indicator with a quantitative target, traceable to its source line."""
+
+    file: str
+    line: int
+    plan: str | None
+    name: str
+    unit: str | None
+    domain: str | None
+    attribute: str | None  # 预期性 | 约束性
+    baseline_year: int | None
+    baseline: str | None
+    targets: tuple[Target, ...]
+    kind: str  # "table" | "prose"
+    source_text: str = ""  # the table row or sentence the indicator was read from
+    responsible: tuple[str, ...] = field(default=())  # 责任单位 named next to the indicator
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "file": self.file,
+            "line": self.line,
+            "plan": self.plan,
+            "name": self.name,
+            "unit": self.unit,
+            "domain": self.domain,
+            "attribute": self.attribute,
+            "baseline_year": self.baseline_year,
+            "baseline": self.baseline,
+            "targets": [t.to_json() for t in self.targets],
+            "kind": self.kind,
+            "source_text": self.source_text,
+        }
+        if self.responsible:
+            out["responsible"] = list(self.responsible)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one input file."""
+
+    file: str
+    documents: tuple[Document, ...]
+    indicators: tuple[Indicator, ...]

@@ -1,0 +1,51 @@
+"""Readers: files in, one block stream with provenance out.
+
+Dispatch is by file name suffix; each reader validates its own container and raises
+:class:`planwatch.errors.InputError` with a one-line explanation when it cannot read it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planwatch.errors import InputError
+from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
+
+__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "Block", "BlockKind", "Cell", "Provenance",
+           "SourceText", "read_source"]
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+
+
+def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
+    """Read one input file into blocks, or raise InputError saying what is wrong with it."""
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(path, "is a directory; expected a .txt, .md, .docx, .pdf or .html file")
+    if not path.exists():
+        raise InputError(path, "no such file")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(path, f"unsupported file type {suffix or '(none)'}; expected one of "
+                         + ", ".join(SUPPORTED_SUFFIXES))
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(path, f"file is {size:,} bytes, over the size limit of {max_bytes:,} bytes "
+                         "(raise it with --max-bytes)")
+    data = path.read_bytes()
+    if suffix in (".txt", ".md"):
+        from planwatch.ingest.text import read_text
+
+        return read_text(path, data, suffix[1:])
+    if suffix == ".docx":
+        from planwatch.ingest.docx_reader import read_docx
+
+        return read_docx(path, data)
+    if suffix == ".pdf":
+        from planwatch.ingest.pdf_reader import read_pdf
+
+        return read_pdf(path, data)
+    from planwatch.ingest.html_reader import read_html
+
+    return read_html(path, data)
