@@ -1,0 +1,159 @@
+"""Extraction: documents, plans, outline and the indicator system of one source file.
+
+The steps follow the genre: split the gazette into documents (GB/T 9704), find the plans
+each document issues and where their bodies start, build each plan's outline, then read
+indicators from its tables and from the sentences of its goals sections.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from planwatch.extract.documents import DocumentSpan, same_title, split_documents
+from planwatch.extract.layout import Grid, Item, Line, layout
+from planwatch.extract.outline import Heading, headings
+from planwatch.extract.periods import period_of, years_in
+from planwatch.extract.prose import GoalContext, prose_indicators
+from planwatch.extract.records import Document, Extraction, Indicator
+from planwatch.extract.tables import TableContext, indicators_from_grid
+from planwatch.extract.text import squeeze
+from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
+
+__all__ = ["Extraction", "PlanSpan", "extract_file", "extract_source"]
+
+_GOAL_WORDS = ("主要目标", "发展目标", "总体目标", "具体目标", "分类目标", "建设目标", "工作目标", "规划目标",
+               "行动目标", "目标任务", "主要预期目标", "总目标", "阶段目标", "年度目标")
+_PLAN_WORDS = ("规划", "纲要", "方案", "计划", "要点", "意见", "细则")
+_LEAD = re.compile(r"^[—\-]*\s*(.{2,25}?)[。．]")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSpan:
+    title: str
+    start_line: int
+    end_line: int
+    start_year: int | None
+    end_year: int | None
+
+
+def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
+    return extract_source(read_source(path, max_bytes))
+
+
+def extract_source(source: SourceText) -> Extraction:
+    items = layout(source.blocks)
+    lines = [item for item in items if isinstance(item, Line)]
+    spans = split_documents(lines, source.line_count)
+    documents = tuple(_document(source.name, span) for span in spans)
+    indicators: list[Indicator] = []
+    for span in spans:
+        for plan in plan_spans(span, lines):
+            plan_items = [i for i in items if plan.start_line <= _first_line(i) <= plan.end_line]
+            indicators.extend(_plan_indicators(source.name, plan, plan_items))
+    indicators.sort(key=lambda ind: ind.line)
+    return Extraction(source.name, documents, tuple(indicators))
+
+
+def _first_line(item: Item) -> int:
+    return item.start_line if isinstance(item, Grid) else item.line
+
+
+def _document(file: str, span: DocumentSpan) -> Document:
+    return Document(file, span.start_line, span.end_line, span.title, span.doc_number, span.issuer, span.date,
+                    span.attached_plans)
+
+
+def plan_spans(doc: DocumentSpan, lines: Sequence[Line]) -> list[PlanSpan]:
+    """Where each plan a document issues begins and ends; a bare plan file is its own plan."""
+    body = [line for line in lines if doc.start_line <= line.line <= doc.end_line]
+    if not body:
+        return []
+    titles = list(doc.attached_plans)
+    if not titles:
+        if doc.doc_number is None and doc.date is None and any(w in doc.title for w in _PLAN_WORDS):
+            titles = [doc.title]
+        else:
+            return []
+    after_notice = doc.date_line or doc.body_start
+    starts: list[int] = []
+    for n, title in enumerate(titles):
+        found = next((line.line for k, line in enumerate(body) if line.line > after_notice and (
+            same_title(line.text, title) or (k + 1 < len(body) and same_title(line.text + body[k + 1].text, title)))
+                      and (not starts or line.line > starts[-1])), None)
+        if found is None:
+            found = after_notice + 1 if n == 0 else None
+        if found is None:
+            continue
+        starts.append(found)
+    spans = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] - 1 if n + 1 < len(starts) else doc.end_line
+        start_year, end_year = period_of(titles[n])
+        if end_year is None:
+            start_year, end_year = period_of(doc.title)
+        if end_year is None and doc.date:
+            start_year = end_year = int(doc.date[:4])
+        spans.append(PlanSpan(titles[n], start, end, start_year, end_year))
+    return spans
+
+
+def _is_goal_heading(heading: Heading) -> bool:
+    return any(w in heading.title for w in _GOAL_WORDS) and "远景" not in heading.title
+
+
+def _plan_indicators(file: str, plan: PlanSpan, items: Sequence[Item]) -> list[Indicator]:
+    lines = [i for i in items if isinstance(i, Line)]
+    outline = headings(lines)
+    by_line = {h.line: h for h in outline}
+    openings = _action_openings(lines, outline, plan)
+    out: list[Indicator] = []
+    stack: list[Heading] = []
+    for item in items:
+        if isinstance(item, Grid):
+            domain = stack[-1].title if stack else None
+            ctx = TableContext(file, plan.title, plan.start_year, plan.end_year, domain)
+            rows = [[(c.text, c.line) for c in row] for row in item.rows]
+            out.extend(indicators_from_grid(rows, item.caption, ctx))
+            continue
+        heading = by_line.get(item.line)
+        if heading is not None:
+            while stack and stack[-1].rank >= heading.rank:
+                stack.pop()
+            stack.append(heading)
+            if heading.rank < 6 or heading.title == squeeze(item.text).rstrip("。"):
+                continue
+        goal = next((h for h in reversed(stack) if _is_goal_heading(h)), None)
+        if goal is None and item.line not in openings:
+            continue
+        section = goal if goal is not None else stack[-1]
+        years = years_in(section.title)
+        default_year = max(years) if years else plan.end_year
+        lead = _LEAD.match(squeeze(item.text))
+        domain = lead.group(1).strip("—“”") if lead else (stack[-1].title if stack else None)
+        if heading is not None:
+            domain = heading.title
+        elif goal is None:
+            domain = section.title
+        ctx = GoalContext(file, plan.title, default_year, plan.start_year, domain)
+        out.extend(prose_indicators(item.text, item.line, ctx))
+    return out
+
+
+def _action_openings(lines: Sequence[Line], outline: Sequence[Heading], plan: PlanSpan) -> set[int]:
+    """Plans whose action chapters each open with the action's targets (到2027年，…达到…)."""
+    by_rank: dict[int, list[int]] = {}
+    for h in outline:
+        if h.rank > 5 or h.index + 1 >= len(lines):
+            continue
+        opening = lines[h.index + 1]
+        if any(y >= (plan.start_year or 0) for y in _target_years(opening.text)) \
+                and not any(o.line == opening.line for o in outline):
+            by_rank.setdefault(h.rank, []).append(opening.line)
+    return {line for found in by_rank.values() if len(found) >= 3 for line in found}
+
+
+def _target_years(text: str) -> list[int]:
+    return [int(y) for y in re.findall(r"到\s*((?:19|20)\d{2})\s*年", text)]

@@ -22,6 +22,9 @@ class Comparator(str, Enum):
     ABOUT = "~"
     DECREASE_BY_PCT = "decrease_by_pct"
     INCREASE_BY_PCT = "increase_by_pct"
+    # 提高/下降 X 个百分点: an absolute change of a percentage, T = B ± X (an extension of SPEC.md).
+    INCREASE_BY_POINTS = "increase_by_points"
+    DECREASE_BY_POINTS = "decrease_by_points"
     RANGE = "range"
 
 

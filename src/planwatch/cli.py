@@ -1,0 +1,106 @@
+"""The ``planwatch`` command line.
+
+Only this module knows the terminal: it turns user errors into one line on stderr and
+exit code 2, and keeps going with the other files when several are given.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from planwatch import __version__
+from planwatch.errors import PlanWatchError
+from planwatch.extract import extract_file
+from planwatch.extract.records import Extraction
+from planwatch.ingest import DEFAULT_MAX_BYTES
+
+app = typer.Typer(
+    name="planwatch",
+    help="规划实施监测评估平台 PlanWatch: extract, monitor and evaluate plan indicators.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+DEMO_PLAN = Path(__file__).parent / "demo" / "qingchuan_plan.txt"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"planwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """PlanWatch command line."""
+
+
+@app.command()
+def extract(
+    files: Annotated[list[Path] | None, typer.Argument(
+        help="Gazettes or plans (.txt/.md/.docx/.pdf/.html). Default: the bundled demo plan.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print {documents, indicators} as JSON.")] = False,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")]
+    = DEFAULT_MAX_BYTES,
+) -> None:
+    """Extract documents and the indicator system from plan files."""
+    paths = files or [DEMO_PLAN]
+    results: list[Extraction] = []
+    failed = 0
+    show_progress = len(paths) > 1 and err.is_terminal
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), console=err, disable=not show_progress) as progress:
+        task = progress.add_task("extracting", total=len(paths))
+        for path in paths:
+            progress.update(task, description=f"extracting {path.name}")
+            try:
+                results.append(extract_file(path, max_bytes=max_bytes))
+            except PlanWatchError as exc:
+                failed += 1
+                err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            progress.advance(task)
+    if as_json:
+        payload = {
+            "documents": [d.to_json() for r in results for d in r.documents],
+            "indicators": [i.to_json() for r in results for i in r.indicators],
+        }
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    else:
+        _print_tables(results)
+    if failed:
+        raise typer.Exit(2)
+
+
+def _print_tables(results: list[Extraction]) -> None:
+    console = Console()
+    for result in results:
+        docs = Table(title=f"{result.file}: {len(result.documents)} documents", show_lines=False)
+        for col in ("lines", "发文字号", "成文日期", "标题"):
+            docs.add_column(col)
+        for d in result.documents:
+            docs.add_row(f"{d.start_line}-{d.end_line}", d.doc_number or "", d.date or "", d.title)
+        console.print(docs)
+        table = Table(title=f"{result.file}: {len(result.indicators)} indicators")
+        for col in ("line", "指标", "单位", "属性", "基期", "目标", "来源"):
+            table.add_column(col)
+        for ind in result.indicators:
+            targets = "; ".join(f"{t.year}: {t.text}" for t in ind.targets)
+            base = f"{ind.baseline_year or ''} {ind.baseline or ''}".strip()
+            table.add_row(str(ind.line), ind.name, ind.unit or "", ind.attribute or "", base, targets, ind.kind)
+        console.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

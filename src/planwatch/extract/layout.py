@@ -1,0 +1,235 @@
+"""From blocks to the items extraction works on: text lines and table grids.
+
+Word and PDF readers hand over real tables. Plain-text exports of the same documents
+encode tables in three ways, all of which occur in real gazettes:
+
+* tab rows: one table row per line, cells separated by tabs;
+* one cell per line: each cell on its own tab-prefixed line, rows separated by blank
+  lines, and a cell's text may continue on following lines without a tab (a header cell
+  such as ``2030年`` / ``目标值`` broken by the export);
+* markdown pipe tables.
+
+All three become the same :class:`Grid`, so table interpretation never sees the encoding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from planwatch.extract.text import clean_line
+from planwatch.ingest.blocks import Block, BlockKind
+
+# A continuation line of a one-cell-per-line table is a fragment of a cell, never a sentence.
+_MAX_CONTINUATION = 20
+_MD_SEPARATOR = re.compile(r"^\|?[\s:|-]+\|?$")
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    text: str
+    line: int
+
+
+@dataclass(slots=True)
+class Grid:
+    rows: list[list[GridCell]]
+    start_line: int
+    end_line: int
+    caption: str = ""
+    encoding: str = "native"  # tab-rows | cell-per-line | markdown | native
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str  # cleaned visible text
+    line: int
+    level: int | None = None  # heading level stated by the container (Word style, <h2>)
+
+
+Item = Line | Grid
+
+
+@dataclass(slots=True)
+class _Raw:
+    text: str
+    line: int
+    level: int | None = None
+    extra: list[str] = field(default_factory=list)
+
+
+def layout(blocks: Sequence[Block]) -> list[Item]:
+    """Turn a block stream into lines and grids, reconstructing tables encoded as text."""
+    items: list[Item] = []
+    pending: list[_Raw] = []
+    for block in blocks:
+        if block.kind is BlockKind.TABLE:
+            items.extend(_text_items(pending))
+            pending = []
+            items.append(_native_grid(block))
+        else:
+            pending.append(_Raw(block.text, block.source.line, block.level))
+    items.extend(_text_items(pending))
+    _attach_captions(items)
+    return items
+
+
+def _native_grid(block: Block) -> Grid:
+    rows = [[GridCell(clean_line(c.text.replace("\n", "")), c.source.line) for c in row] for row in block.rows]
+    lines = [c.line for row in rows for c in row] or [block.source.line]
+    return Grid(rows, min(lines), max(lines))
+
+
+def _is_tab_line(text: str) -> bool:
+    # An empty cell exported on its own line is a bare tab: still part of the table.
+    return "\t" in text
+
+
+def _is_md_row(text: str) -> bool:
+    s = text.strip()
+    return s.startswith("|") and s.count("|") >= 2
+
+
+def _next_nonblank(raws: Sequence[_Raw], i: int) -> int | None:
+    for j in range(i, len(raws)):
+        if raws[j].text.strip() or _is_tab_line(raws[j].text):
+            return j
+    return None
+
+
+def _text_items(raws: Sequence[_Raw]) -> Iterable[Item]:
+    i, n = 0, len(raws)
+    while i < n:
+        raw = raws[i]
+        if _is_md_row(raw.text):
+            j = i
+            while j < n and _is_md_row(raws[j].text):
+                j += 1
+            yield _markdown_grid(raws[i:j])
+            i = j
+        elif _is_tab_line(raw.text) and _tab_region_starts(raws, i):
+            j = _tab_region_end(raws, i)
+            yield from _tab_grid(raws[i:j])
+            i = j
+        else:
+            text = clean_line(raw.text)
+            if text:
+                yield Line(text, raw.line, raw.level)
+            i += 1
+
+
+def _tab_region_starts(raws: Sequence[_Raw], i: int) -> bool:
+    """A lone tab in running text (a signature block, a TOC leader) is not a table."""
+    cells = [c for c in raws[i].text.split("\t") if c.strip()]
+    if len(cells) >= 2:
+        return True
+    nxt = _next_nonblank(raws, i + 1)
+    return nxt is not None and nxt - i <= 3 and _is_tab_line(raws[nxt].text)
+
+
+def _is_continuation(raws: Sequence[_Raw], j: int, depth: int = 0) -> bool:
+    """A short fragment followed, possibly through more fragments, by another cell line."""
+    text = clean_line(raws[j].text)
+    if not text or len(text) > _MAX_CONTINUATION or text.endswith(("。", "；", "：", ":")):
+        return False
+    nxt = _next_nonblank(raws, j + 1)
+    if nxt is None or nxt - j > 3:
+        return False
+    if _is_tab_line(raws[nxt].text):
+        return True
+    return depth < 3 and _is_continuation(raws, nxt, depth + 1)
+
+
+def _tab_region_end(raws: Sequence[_Raw], i: int) -> int:
+    j = i
+    n = len(raws)
+    while j < n:
+        text = raws[j].text
+        if _is_tab_line(text):
+            j += 1
+        elif not text.strip():
+            nxt = _next_nonblank(raws, j)
+            if nxt is None or nxt - j > 2:
+                break
+            if _is_tab_line(raws[nxt].text) or _is_continuation(raws, nxt):
+                j = nxt
+            else:
+                break
+        elif _is_continuation(raws, j):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _split_cells(text: str, line: int) -> list[GridCell]:
+    return [GridCell(clean_line(part), line) for part in text.split("\t")]
+
+
+def _tab_grid(raws: Sequence[_Raw]) -> Iterable[Item]:
+    tab_lines = [r for r in raws if _is_tab_line(r.text)]
+    single = sum(1 for r in tab_lines if r.text.startswith("\t") and r.text.count("\t") == 1)
+    if single * 5 >= len(tab_lines) * 3:
+        grid = _cell_per_line_grid(raws)
+    else:
+        grid = _tab_rows_grid(raws)
+    if grid.rows:
+        yield grid
+
+
+def _tab_rows_grid(raws: Sequence[_Raw]) -> Grid:
+    rows: list[list[GridCell]] = []
+    for raw in raws:
+        if _is_tab_line(raw.text):
+            rows.append(_split_cells(raw.text, raw.line))
+        elif raw.text.strip() and rows:
+            last = rows[-1][-1] if rows[-1] else None
+            if last is not None:
+                rows[-1][-1] = GridCell(last.text + clean_line(raw.text), last.line)
+    return Grid(rows, raws[0].line, raws[-1].line, encoding="tab-rows")
+
+
+def _cell_per_line_grid(raws: Sequence[_Raw]) -> Grid:
+    rows: list[list[GridCell]] = []
+    current: list[GridCell] = []
+    blank_before = False
+    for raw in raws:
+        text = raw.text
+        if not _is_tab_line(text) and not text.strip():
+            blank_before = True
+            continue
+        if _is_tab_line(text):
+            if blank_before and current:
+                rows.append(current)
+                current = []
+            current.extend(_split_cells(text[1:] if text.startswith("\t") else text, raw.line))
+        elif current:
+            last = current[-1]
+            joined = last.text + clean_line(text) if last.text else clean_line(text)
+            current[-1] = GridCell(joined, last.line if last.text else raw.line)
+        blank_before = False
+    if current:
+        rows.append(current)
+    return Grid(rows, raws[0].line, raws[-1].line, encoding="cell-per-line")
+
+
+def _markdown_grid(raws: Sequence[_Raw]) -> Grid:
+    rows: list[list[GridCell]] = []
+    for raw in raws:
+        s = raw.text.strip()
+        if _MD_SEPARATOR.match(s) and "-" in s:
+            continue
+        parts = s.strip("|").split("|")
+        rows.append([GridCell(clean_line(p.replace("<br>", "")), raw.line) for p in parts])
+    return Grid(rows, raws[0].line, raws[-1].line, encoding="markdown")
+
+
+def _attach_captions(items: list[Item]) -> None:
+    """A table's caption is the short line just above it (表2 …, 专栏一 …)."""
+    for k, item in enumerate(items):
+        if isinstance(item, Grid) and k > 0:
+            prev = items[k - 1]
+            if isinstance(prev, Line) and len(prev.text) <= 60 and not prev.text.endswith("。") \
+                    and item.start_line - prev.line <= 3:
+                item.caption = prev.text

@@ -1,0 +1,72 @@
+"""The outline of a plan: 第X篇 / 第X章 / 第X节 / 一、 / （一） / 1. / （1） and markdown headings.
+
+Chinese plans number their headings with a fixed hierarchy of numbering styles, so a
+heading's rank follows from its numbering alone; no font or style information is needed.
+Numbered task items (``1．优化应急管理体制。…``) are headings of the lowest numbered rank
+whose title is the lead sentence. Short unnumbered lines such as ``总体目标。`` are
+sub-headings below every numbered rank.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from planwatch.extract.layout import Line
+from planwatch.extract.text import squeeze
+
+_CN = "一二三四五六七八九十百零〇两"
+_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"^第[{_CN}\d]+篇\s*")),
+    (2, re.compile(rf"^第[{_CN}\d]+章\s*")),
+    (3, re.compile(rf"^第[{_CN}\d]+节\s*")),
+    (4, re.compile(rf"^[{_CN}]+\s*[、．.]\s*")),
+    (5, re.compile(rf"^[（(]\s*[{_CN}]+\s*[）)]\s*[、．.]?\s*")),
+    (6, re.compile(r"^\d{1,2}\s*[．.、](?!\d)\s*")),
+    (7, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*")),
+)
+MARKDOWN = re.compile(r"^(#{1,6})\s+")
+UNNUMBERED_RANK = 8
+_LEAD = re.compile(r"^(.{2,40}?)[。．]")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    line: int
+    rank: int  # 1 = 篇 … 7 = （1）, 8 = unnumbered sub-heading
+    number: str
+    title: str
+    index: int  # position in the line list
+
+
+def heading_of(line: Line, index: int) -> Heading | None:
+    text = squeeze(line.text)
+    m = MARKDOWN.match(text)
+    if m:
+        return Heading(line.line, len(m.group(1)), "", text[m.end():].strip(), index)
+    if line.level is not None:
+        return Heading(line.line, line.level, "", text, index)
+    for rank, pattern in _PATTERNS:
+        m = pattern.match(text)
+        if m and len(text) > m.end():
+            rest = text[m.end():]
+            if rank >= 6 and re.match(r"^\d", rest):
+                return None
+            lead = _LEAD.match(rest)
+            title = lead.group(1) if lead and len(rest) > 40 else rest.rstrip("。．")
+            return Heading(line.line, rank, m.group().strip(), title, index)
+    if _is_unnumbered_heading(text):
+        return Heading(line.line, UNNUMBERED_RANK, "", text.rstrip("。．：:"), index)
+    return None
+
+
+def _is_unnumbered_heading(text: str) -> bool:
+    if len(text) > 16 or text.startswith(("—", "“", "《", "（", "(")):
+        return False
+    body = text.rstrip("。．：:")
+    return bool(body) and not re.search(r"[，,；;、。！？]", body) and not re.search(r"\d{3,}", body)
+
+
+def headings(lines: Sequence[Line]) -> list[Heading]:
+    return [h for k, line in enumerate(lines) if (h := heading_of(line, k)) is not None]

@@ -1,0 +1,271 @@
+"""Indicators stated in goal sentences: “到2025年，森林覆盖率达到55%以上”.
+
+A goal sentence names a measured quantity, a verb of attainment (达到, 控制在, 降至 …) and
+a number with its unit, in one of two orders: the quantity first (森林覆盖率达到55%) or the
+number first (实施39条客运班线公交化改造, 100%实现铁路联通). Lists share verbs and
+units (港口吞吐能力达到1200万吨、20万标箱), “分别” pairs names with values, “均” gives every
+listed subject the same value. The year is the one the sentence states (到2035年,
+2023年底前), else the goals section's year, else the plan's end year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from planwatch.extract.records import Comparator, Indicator, Target
+from planwatch.extract.text import cjk_count, squeeze
+from planwatch.extract.values import NUMBER, UNITS, read_value
+from planwatch.numerals import to_halfwidth
+
+_UNIT_RE = "|".join(re.escape(u) for u in UNITS if u not in ("年",))
+_VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
+                 "下降到", "下降至", "减少到", "减少至", "缩小到", "缩小至", "缩减到", "扩大到", "控制在", "保持在",
+                 "稳定在", "维持在", "不低于", "不少于", "不高于", "不超过", "不大于", "达到", "降至", "降到", "超过",
+                 "高于", "低于", "突破", "达", "约", "在", "为", "至")
+_MENTION = re.compile(
+    r"(?P<pre>" + "|".join(_VERBS_BEFORE) + r")?\s*(?P<num>" + NUMBER + r"(?:\s*[:：]\s*" + NUMBER
+    + r")*|半)\s*(?:[—–\-~～]\s*(?P<high>" + NUMBER + r")\s*)?(?P<unit>" + _UNIT_RE
+    + r")?\s*(?P<post>及以上|以上|以下|以内|左右)?")
+_YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底前|底|末|前|以前)?")
+_LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|我区|实现|实施|建设|新建|完成|推进|开展|"
+                      r"打造|建成|力争|确保|努力|基本|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
+                      r"至)+")
+_TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
+_METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
+                         r"增速|速度|收入|密度|天数|人口|数|量|额)$")
+_ENDS_CLAUSE = re.compile(r"^\s*$")
+_QUOTE_SPANS = re.compile(r"“[^”]*”|\"[^\"]*\"|（[^）]*）|\([^)]*\)|《[^》]*》")
+_PAST_MARK = re.compile(r"(较|比|相比|与)\s*(?:19|20)\d{2}\s*年")
+
+
+@dataclass(slots=True)
+class GoalContext:
+    file: str
+    plan: str | None
+    default_year: int | None
+    start_year: int | None
+    domain: str | None
+
+
+@dataclass(slots=True)
+class _Mention:
+    name: str
+    printed: str
+    value: float | None
+    comparator: Comparator
+    unit: str | None
+    year: int
+    value_high: float | None = None
+    annual_average: bool = False
+    extra_years: list[Target] = field(default_factory=list)
+
+
+def _masked(text: str) -> str:
+    """Hide quoted and bracketed spans (“2233”铁路网络, （2条高铁）) from number search, keeping offsets."""
+    return _QUOTE_SPANS.sub(lambda m: m.group()[0] + "＿" * (len(m.group()) - 2) + m.group()[-1], text)
+
+
+def _clean_name(text: str) -> str:
+    name = squeeze(text)
+    name = re.sub(r"^[^，,。；;]*?(?:到|至)\s*(?:19|20)\d{2}\s*年[底末前]*[，,]?", "", name)
+    name = _LEADING.sub("", name)
+    name = _TRAILING.sub("", name)
+    return name.strip("，,、：: ")
+
+
+def _split_subjects(name: str, distribute: bool) -> list[str]:
+    """``A、B占比均达到`` → [A占比, B占比]; without 均/分别, split only where each part is a metric."""
+    parts = [p for p in name.split("、") if p]
+    if len(parts) < 2:
+        return [name]
+    if distribute:
+        m = _METRIC_END.search(parts[-1])
+        suffix = ""
+        if m and "占" not in parts[-1]:
+            metric = re.search(r"(增长速度|占比|比例|比重|覆盖率|[\u4e00-\u9fff]{0,2}率)$", parts[-1])
+            suffix = metric.group(1) if metric else ""
+        if "占" in parts[-1]:
+            return [name]
+        return [p if _METRIC_END.search(p) else p + suffix for p in parts]
+    groups: list[str] = []
+    current: list[str] = []
+    for p in parts:
+        current.append(p)
+        if _METRIC_END.search(p):
+            groups.append("、".join(current))
+            current = []
+    if current:
+        if groups:
+            groups[-1] = groups[-1] + "、" + "、".join(current)
+        else:
+            return [name]
+    return groups
+
+
+def _comparator(pre: str | None, post: str | None, tail: str) -> tuple[Comparator, bool]:
+    p = (pre or "") + (post or "")
+    if any(w in p for w in ("以下", "以内", "不高于", "不超过", "不大于", "控制在")) or tail.startswith("可达"):
+        return Comparator.LE, False
+    if any(w in p for w in ("以上", "不低于", "不少于", "突破")):
+        return Comparator.GE, False
+    if any(w in p for w in ("超过", "高于")):
+        return Comparator.GT, False
+    if "低于" in p:
+        return Comparator.LT, False
+    if "左右" in p or "约" in p:
+        return Comparator.ABOUT, False
+    return Comparator.EQ, False
+
+
+def _year_before(text: str, pos: int, default: int | None) -> tuple[int | None, bool]:
+    """The latest year phrase before ``pos``; the flag says whether it looks like a past reference."""
+    year, past = default, False
+    for m in _YEAR_PHRASE.finditer(text[:pos]):
+        phrase = m.group()
+        year = int(m.group(1))
+        past = not (phrase.startswith(("到", "至")) or re.search(r"底|末|前", phrase))
+    return year, past
+
+
+def mentions_in(paragraph: str, ctx: GoalContext) -> list[_Mention]:
+    text = to_halfwidth(paragraph).replace("：", ":") if False else paragraph
+    masked = _masked(text)
+    out: list[_Mention] = []
+    for sentence in re.finditer(r"[^。；;！!？?]+", masked):
+        s_start = sentence.start()
+        clauses = list(re.finditer(r"[^，,]+", sentence.group()))
+        for clause_match in clauses:
+            c_start = s_start + clause_match.start()
+            clause_masked = clause_match.group()
+            clause = text[c_start: c_start + len(clause_masked)]
+            out.extend(_clause_mentions(text, clause, clause_masked, c_start, ctx, out))
+    return out
+
+
+def _valid(m: re.Match[str], clause_masked: str) -> bool:
+    num = m.group("num")
+    if "＿" in num:
+        return False
+    after = clause_masked[m.end():]
+    if re.fullmatch(r"(?:19|20)\d{2}", num) and after.lstrip().startswith("年"):
+        return False
+    if m.start() > 0 and re.match(r"[A-Za-z0-9.]", clause_masked[m.start() - 1]):
+        return False
+    has_unit = bool(m.group("unit")) or ":" in num or "：" in num
+    return has_unit or bool(m.group("pre") and m.group("pre") not in ("在", "为", "至", "约"))
+
+
+def _clause_mentions(text: str, clause: str, clause_masked: str, c_start: int, ctx: GoalContext,
+                     previous: list[_Mention]) -> list[_Mention]:
+    found = [m for m in _MENTION.finditer(clause_masked) if _valid(m, clause_masked)]
+    if not found:
+        return []
+    terminal = []
+    for k, m in enumerate(found):
+        rest = clause_masked[m.end():].strip()
+        if not rest or (rest.startswith("、") and k + 1 < len(found)
+                        and clause_masked[m.end():found[k + 1].start()].strip() in ("、",)):
+            terminal.append(m)
+    out: list[_Mention] = []
+    if terminal:
+        last_end = 0
+        pending_names: list[str] = []
+        shared_cmp: tuple[Comparator, bool] | None = None
+        for m in terminal:
+            pre_text = clause[last_end: m.start()]
+            year, past = _year_before(text, c_start + m.start(), ctx.default_year)
+            last_end = m.end()
+            if past and ctx.start_year is not None and year is not None and year < ctx.start_year:
+                continue
+            if _PAST_MARK.search(pre_text) and not re.search(r"下降|降低|提高|增长|减少", clause[m.start():m.end()]):
+                pass
+            raw_name = pre_text
+            distribute = "分别" in raw_name or "均" in raw_name
+            name = _clean_name(raw_name)
+            cmp_ = _comparator(m.group("pre"), m.group("post"), clause_masked[m.end():])
+            if not name:
+                if pending_names:
+                    name = pending_names.pop(0)
+                elif out:
+                    name = out[-1].name
+                elif previous:
+                    name = previous[-1].name
+                if shared_cmp and not (m.group("pre") or m.group("post")):
+                    cmp_ = shared_cmp
+            else:
+                subjects = _split_subjects(name, distribute)
+                if distribute and "分别" in raw_name and len(subjects) > 1:
+                    name, pending_names = subjects[0], subjects[1:]
+                    shared_cmp = cmp_
+                elif len(subjects) > 1:
+                    for subject in subjects[:-1]:
+                        out.append(_make(subject, m, clause, year, cmp_[0], ctx))
+                    name = subjects[-1]
+            if name and cjk_count(name) >= 2 and year is not None:
+                out.append(_make(name, m, clause, year, cmp_[0], ctx))
+        return out
+    if len(found) == 1:
+        m = found[0]
+        if not m.group("unit"):
+            return []
+        pre = _clean_name(clause[: m.start()])
+        post = clause[m.end():]
+        comparator = _comparator(m.group("pre"), m.group("post"), post.strip())[0]
+        post = re.sub(r"^\s*(?:可达|实现|完成)", "", post)
+        if "的" in post:
+            post = post[post.rindex("的") + 1:] if not pre or post.strip().startswith("的") else post
+        post = _clean_name(post)
+        name = pre + post if pre and len(post) <= 12 else (post or pre)
+        if post.startswith("可达") or clause_masked[m.end():].strip().startswith("可达"):
+            comparator = Comparator.LE
+        year, past = _year_before(text, c_start + m.start(), ctx.default_year)
+        if name and cjk_count(name) >= 2 and year is not None and not past:
+            return [_make(name, m, clause, year, comparator, ctx)]
+    return []
+
+
+def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Comparator,
+          ctx: GoalContext) -> _Mention:
+    printed = squeeze(clause[m.start(): m.end()])
+    num = m.group("num")
+    value: float | None
+    if ":" in num or "：" in num:
+        value = None
+        comparator = Comparator.EQ
+    elif num == "半":
+        value = 0.5
+    else:
+        value = float(num)
+    high = float(m.group("high")) if m.group("high") else None
+    if high is not None:
+        comparator = Comparator.RANGE
+    reading = read_value(printed)
+    if reading is not None and reading.comparator in (Comparator.DECREASE_BY_PCT, Comparator.INCREASE_BY_PCT):
+        comparator = reading.comparator
+    unit = m.group("unit")
+    return _Mention(name, printed, value, comparator, unit, year, high)
+
+
+def prose_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indicator]:
+    mentions = mentions_in(paragraph, ctx)
+    merged: list[_Mention] = []
+    for mention in mentions:
+        prev = merged[-1] if merged else None
+        if prev is not None and prev.year != mention.year and prev.unit == mention.unit and (
+                mention.name in prev.name or prev.name in mention.name):
+            prev.extra_years.append(_target(mention))
+            continue
+        merged.append(mention)
+    out = []
+    for m in merged:
+        targets = tuple(sorted([_target(m), *m.extra_years], key=lambda t: t.year))
+        out.append(Indicator(
+            file=ctx.file, line=line, plan=ctx.plan, name=m.name, unit=m.unit, domain=ctx.domain,
+            attribute=None, baseline_year=None, baseline=None, targets=targets, kind="prose",
+            source_text=paragraph))
+    return out
+
+
+def _target(m: _Mention) -> Target:
+    return Target(m.year, m.printed, m.value, m.comparator, m.value_high, m.annual_average)

@@ -1,0 +1,367 @@
+"""Indicator tables: from a grid to indicators.
+
+Plans print their indicator system as a table whose header names the columns
+(序号, 领域/类别, 指标名称, 单位, base year, target years, 年均增速, 属性, 责任单位). The
+header decides what each column means; each data row becomes one indicator. Real tables
+are irregular: category cells appear only on a group's first row, page breaks repeat the
+header, sub-indicators (``其中：``, ``#``) share the row layout, and exports sometimes
+shift a row's cells left or right. Rows that do not line up with the header are read by
+the kind of each cell instead of its position.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from planwatch.extract.periods import years_in
+from planwatch.extract.records import Indicator, Target
+from planwatch.extract.text import cjk_count, fold, squeeze
+from planwatch.extract.values import UNITS, has_number, read_value
+from planwatch.numerals import parse_chinese_integer, to_halfwidth
+
+
+class Role(Enum):
+    INDEX = "index"
+    CATEGORY = "category"
+    NAME = "name"
+    UNIT = "unit"
+    ATTRIBUTE = "attribute"
+    RESPONSIBLE = "responsible"
+    BASELINE = "baseline"
+    TARGET = "target"
+    GROWTH = "growth"
+    OTHER = "other"
+
+
+VALUE_ROLES = (Role.BASELINE, Role.TARGET, Role.GROWTH)
+ATTRIBUTES = ("预期性", "约束性")
+_PAST = ("完成", "实际", "现状", "基期", "基数", "基准", "基础", "预计")
+_FUTURE = ("目标", "预期", "规划", "计划", "预测")
+_PROJECT_WORDS = ("投资", "项目名称", "建设内容", "建设规模", "建设性质", "建设地点", "资金")
+_HEADER_WORDS = ("序号", "编号", "类别", "领域", "类型", "分类", "指标", "名称", "单位", "属性", "性质",
+                 "目标", "现状", "基期", "预期", "规划", "增速", "责任", "牵头", "部门", "备注", "绝对值",
+                 "主要", "内容", "年")
+_PURE_VALUE = re.compile(r"^[<>≥≤＜＞≧≦]?\s*[-+]?\d+(\.\d+)?\s*%?$")
+_TRAILING_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
+_NAME_PREFIX = re.compile(r"^(其中[：:]?|[#＃*※]+|\d+[.、．]|[（(]\d+[）)])\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    role: Role
+    year: int | None = None
+    header: str = ""
+
+
+@dataclass(slots=True)
+class TableContext:
+    """What the surrounding document tells about a table."""
+
+    file: str
+    plan: str | None
+    start_year: int | None
+    end_year: int | None
+    domain: str | None = None  # heading above the table, used when the table has no category column
+
+
+@dataclass(slots=True)
+class _RowState:
+    category: str | None = None
+    attribute: str | None = None
+    columns: list[Column] = field(default_factory=list)
+
+
+def _nonempty(cells: list[str]) -> list[str]:
+    return [c for c in cells if c.strip()]
+
+
+def is_header_row(cells: list[str]) -> bool:
+    texts = _nonempty(cells)
+    if len(texts) < 2:
+        return False
+    if any(t in ATTRIBUTES for t in texts):
+        return False
+    if any(_PURE_VALUE.match(to_halfwidth(t)) and not re.fullmatch(r"(19|20)\d{2}", t.strip())
+           for t in texts):
+        return False
+    hits = sum(1 for t in texts if any(w in t for w in _HEADER_WORDS))
+    return hits >= max(1, len(texts) // 2)
+
+
+def _column(header: str, ctx: TableContext) -> Column:
+    h = fold(header)
+    if not h:
+        return Column(Role.OTHER)
+    if "序号" in h or "编号" in h:
+        return Column(Role.INDEX, header=h)
+    if "属性" in h or "性质" in h:
+        return Column(Role.ATTRIBUTE, header=h)
+    if any(w in h for w in ("责任", "牵头", "部门", "配合")):
+        return Column(Role.RESPONSIBLE, header=h)
+    if h in ("单位", "计量单位") or h.endswith("单位") and len(h) <= 4:
+        return Column(Role.UNIT, header=h)
+    if any(w in h for w in ("年均增", "增速", "增幅", "年均增长")) and "指标" not in h:
+        return Column(Role.GROWTH, header=h)
+    if any(w in h for w in ("类别", "领域", "分类", "类型", "方面", "维度")) and "名称" not in h:
+        return Column(Role.CATEGORY, header=h)
+    years = years_in(h)
+    if years:
+        year = max(years)
+        past = any(w in h for w in _PAST) and not any(w in h for w in ("目标", "预期目标"))
+        if past or (ctx.start_year is not None and year < ctx.start_year):
+            return Column(Role.BASELINE, year, h)
+        return Column(Role.TARGET, year, h)
+    if any(w in h for w in _FUTURE) or h in ("目标值", "预期值"):
+        return Column(Role.TARGET, ctx.end_year, h)
+    if any(w in h for w in ("指标", "名称", "项目", "内容")):
+        return Column(Role.NAME, header=h)
+    return Column(Role.OTHER, header=h)
+
+
+def read_header(rows: list[list[str]], ctx: TableContext) -> list[Column]:
+    """Combine stacked header rows column by column and give each column its role."""
+    width = max(len(r) for r in rows)
+    texts = ["".join(r[c] if c < len(r) else "" for r in rows) for c in range(width)]
+    columns = [_column(t, ctx) for t in texts]
+    # A header cell spanning two columns (指标名称 over a category and a name) leaves the
+    # second one blank: it belongs to the name.
+    for c in range(1, width):
+        if columns[c].role is Role.OTHER and not texts[c] and columns[c - 1].role is Role.NAME:
+            columns[c] = Column(Role.NAME, header=columns[c - 1].header)
+    if not any(col.role is Role.NAME for col in columns):
+        # 名称 missing: the first text column after index/category holds the names.
+        for c, col in enumerate(columns):
+            if col.role is Role.OTHER:
+                columns[c] = Column(Role.NAME, header=col.header)
+                break
+    return columns
+
+
+def _is_index(text: str) -> bool:
+    t = text.strip().rstrip("、.．")
+    return bool(re.fullmatch(r"\d{1,3}", t)) or (len(t) <= 3 and parse_chinese_integer(t) is not None)
+
+
+def _looks_like_name(text: str) -> bool:
+    t = text.strip()
+    return cjk_count(t) >= 2 and t not in ATTRIBUTES and not _is_index(t) and read_value(t) is None
+
+
+def split_name_unit(raw: str) -> tuple[str, str | None]:
+    """``地区生产总值（亿元）`` → (地区生产总值, 亿元); prefixes such as 其中： and # are dropped."""
+    name = squeeze(raw)
+    name = _NAME_PREFIX.sub("", name)
+    unit = None
+    m = _TRAILING_UNIT.search(name)
+    if m and (m.group(1) in UNITS or cjk_count(m.group(1)) <= 4 or "/" in m.group(1)) \
+            and not re.search(r"岁|含|不含|以上|以下", m.group(1)):
+        unit = m.group(1).strip()
+        name = name[: m.start()].strip()
+    return name, unit
+
+
+def _unit_cell(text: str) -> str | None:
+    t = squeeze(text)
+    if not t or t in ("—", "-", "--"):
+        return None
+    return t.split()[-1] if " " in text.strip() else t
+
+
+@dataclass(slots=True)
+class _Row:
+    index: str = ""
+    categories: list[str] = field(default_factory=list)
+    name: str = ""
+    name_line: int = 0
+    unit: str = ""
+    attribute: str = ""
+    responsible: str = ""
+    values: dict[int, str] = field(default_factory=dict)  # column index → text
+
+
+def _positional(cells: list[tuple[str, int]], columns: list[Column]) -> _Row | None:
+    row = _Row()
+    name_cols = [c for c, col in enumerate(columns) if col.role is Role.NAME]
+    for c, col in enumerate(columns):
+        if c >= len(cells):
+            break
+        text, line = cells[c]
+        if col.role is Role.INDEX:
+            row.index = text
+        elif col.role is Role.CATEGORY:
+            row.categories.append(text)
+        elif col.role is Role.NAME:
+            if c == name_cols[-1] or not text:
+                if text:
+                    row.name, row.name_line = text, line
+            elif any(cells[k][0] for k in name_cols if k > c and k < len(cells)):
+                row.categories.append(text)  # the first of two name columns is a sub-category
+            else:
+                row.name, row.name_line = text, line
+        elif col.role is Role.UNIT:
+            row.unit = text
+        elif col.role is Role.ATTRIBUTE:
+            row.attribute = text
+        elif col.role is Role.RESPONSIBLE:
+            row.responsible = text
+        elif col.role in VALUE_ROLES:
+            row.values[c] = text
+    if row.name and not _looks_like_name(row.name):
+        return None
+    extra = [t for t, _ in cells[len(columns):] if t]
+    return None if extra else row
+
+
+def _by_kind(cells: list[tuple[str, int]], columns: list[Column]) -> _Row | None:
+    """Read a shifted row by what each cell looks like, keeping the header's order."""
+    row = _Row()
+    value_cols = [c for c, col in enumerate(columns) if col.role in VALUE_ROLES]
+    texts: list[tuple[str, int]] = []
+    values: list[str] = []
+    for text, line in cells:
+        t = text.strip()
+        if not t:
+            continue
+        if t in ATTRIBUTES:
+            row.attribute = t
+        elif not row.name and _is_index(t):
+            row.index = t
+        elif read_value(t) is not None or (values and not _looks_like_name(t) and len(values) < len(value_cols)
+                                           and not has_number(t) and cjk_count(t) <= 6 and row.name):
+            values.append(t)
+        elif not row.name and cjk_count(t) >= 1:
+            texts.append((t, line))
+            if len(texts) >= 1 and not any(_looks_like_name(x) for x, _ in texts[:-1]):
+                pass
+        elif row.name or values:
+            if any(col.role is Role.RESPONSIBLE for col in columns):
+                row.responsible = (row.responsible + " " + t).strip()
+    names = [(t, ln) for t, ln in texts if _looks_like_name(t)]
+    if not names:
+        return None
+    row.name, row.name_line = names[-1]
+    row.categories = [t for t, _ in texts[: texts.index(names[-1])]]
+    if len(values) > len(value_cols):
+        return None
+    # Missing values are the leading ones (a blank baseline), so align to the right.
+    for c, v in zip(value_cols[len(value_cols) - len(values):], values, strict=True):
+        row.values[c] = v
+    return row
+
+
+def _read_row(cells: list[tuple[str, int]], columns: list[Column]) -> _Row | None:
+    row = _positional(cells, columns)
+    if row is not None and row.name:
+        return row
+    if row is not None and not any(row.values.values()):
+        return row  # a category row such as “一 综合发展质效” or an empty row
+    return _by_kind(cells, columns)
+
+
+def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: TableContext) -> list[Indicator]:
+    """Every row of an indicator table that sets a numeric target for a year in the plan period."""
+    if any(w in fold(caption) for w in ("完成情况", "实施情况", "完成值")):
+        return []
+    out: list[Indicator] = []
+    state = _RowState()
+    header_rows: list[list[str]] = []
+    for cells in rows:
+        texts = [t for t, _ in cells]
+        if len(_nonempty(texts)) <= 1 and not state.columns and not header_rows:
+            continue  # a caption row inside the grid
+        if is_header_row(texts) and (not state.columns or header_rows or _same_header(texts, state)):
+            header_rows.append(texts)
+            continue
+        if header_rows:
+            state.columns = read_header(header_rows, ctx)
+            header_rows = []
+            if not _is_indicator_table(state.columns):
+                return out
+        if not state.columns:
+            continue
+        indicator = _indicator(cells, state, ctx)
+        if indicator is not None:
+            out.append(indicator)
+    return out
+
+
+def _same_header(texts: list[str], state: _RowState) -> bool:
+    """A header repeated after a page break."""
+    return fold("".join(texts)) == fold("".join(c.header for c in state.columns))
+
+
+def _is_indicator_table(columns: list[Column]) -> bool:
+    headers = "".join(c.header for c in columns)
+    if any(w in headers for w in _PROJECT_WORDS):
+        return False
+    return any(c.role is Role.NAME for c in columns) and any(
+        c.role is Role.TARGET and c.year is not None for c in columns)
+
+
+def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext) -> Indicator | None:
+    columns = state.columns
+    row = _read_row(cells, columns)
+    if row is None:
+        return None
+    category = squeeze(" ".join(c for c in row.categories if c.strip())) if any(
+        c.strip() for c in row.categories) else None
+    has_values = any(has_number(v) for v in row.values.values())
+    if category:
+        state.category = category
+    if row.attribute.strip():
+        state.attribute = squeeze(row.attribute)
+    if not row.name:
+        return None
+    if not has_values and not row.unit and not row.attribute and not any(v.strip() for v in row.values.values()):
+        # A group row (一、综合发展质效) names the category of the rows below it.
+        state.category = squeeze(row.name)
+        return None
+    name, bracket_unit = split_name_unit(row.name)
+    targets: list[Target] = []
+    baseline: str | None = None
+    baseline_year: int | None = None
+    value_unit: str | None = None
+    for c, text in sorted(row.values.items()):
+        col = columns[c]
+        printed = text.strip()
+        if col.role is Role.BASELINE and has_number(printed):
+            baseline, baseline_year = printed, col.year
+        elif col.role is Role.TARGET and col.year is not None and has_number(printed):
+            reading = read_value(printed)
+            if reading is None:
+                continue
+            value_unit = value_unit or reading.unit
+            targets.append(Target(col.year, printed, reading.value, reading.comparator,
+                                  reading.value_high, reading.annual_average, reading.cumulative))
+    if not targets:
+        return None
+    unit = _unit_cell(row.unit) or bracket_unit or _plain_unit(value_unit)
+    return Indicator(
+        file=ctx.file,
+        line=row.name_line or cells[0][1],
+        plan=ctx.plan,
+        name=name,
+        unit=unit,
+        domain=state.category if any(c.role is Role.CATEGORY for c in columns) or state.category else ctx.domain,
+        attribute=state.attribute if state.attribute in ATTRIBUTES else None,
+        baseline_year=baseline_year,
+        baseline=baseline,
+        targets=tuple(sorted(targets, key=lambda t: t.year)),
+        kind="table",
+        source_text="\t".join(t for t, _ in cells),
+        responsible=tuple(_split_units(row.responsible)),
+    )
+
+
+def _plain_unit(unit: str | None) -> str | None:
+    return None if unit in (None, "个百分点", "百分点") else unit
+
+
+_ORG_SPLIT = re.compile(r"[、，,；;\s]+|(?<=[委局办院会府队部处所站中心])(?=区)")
+
+
+def _split_units(text: str) -> list[str]:
+    """``区发展改革委区卫生健康委`` → two units: exports glue adjacent unit names together."""
+    return [p for p in _ORG_SPLIT.split(squeeze(text)) if p]

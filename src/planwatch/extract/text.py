@@ -1,0 +1,39 @@
+"""Line cleaning shared by every extraction step.
+
+Word exports leave residue (``[bookmark: _Toc…]`` anchors, markdown bold markers) and
+page-break splits leave stray spaces inside Chinese text. Cleaning is done once per
+line so that later rules can be written against the text a reader sees.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_RESIDUE = re.compile(r"\[bookmark:[^\]]*\]|\*\*|__")
+# Spaces inside Chinese text come from PDF/Word layout, not from the author.
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”（）《》、])\s+"
+                        r"|\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”（）《》、])")
+_MULTISPACE = re.compile(r"\s+")
+
+
+def clean_line(raw: str) -> str:
+    """The visible text of a line: residue removed, outer whitespace stripped."""
+    return _RESIDUE.sub("", raw).strip()
+
+
+def squeeze(text: str) -> str:
+    """Remove layout spaces next to Chinese characters, keep single spaces between Latin words."""
+    return _MULTISPACE.sub(" ", _CJK_SPACE.sub("", text)).strip()
+
+
+def fold(text: str) -> str:
+    """A comparison key: NFKC, no whitespace. Used to match headings, titles and keywords."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def cjk_count(text: str) -> int:
+    return len(CJK.findall(text))
