@@ -143,10 +143,10 @@ def _plan_indicators(file: str, plan: PlanSpan, items: Sequence[Item]) -> list[I
 
 
 def _action_openings(lines: Sequence[Line], outline: Sequence[Heading], plan: PlanSpan) -> set[int]:
-    """Plans whose action chapters each open with the action's targets (到2027年，…达到…)."""
+    """Plans whose action chapters (…行动) each open with the action's targets (到2027年，…达到…)."""
     by_rank: dict[int, list[int]] = {}
     for h in outline:
-        if h.rank > 5 or h.index + 1 >= len(lines):
+        if h.rank > 5 or h.index + 1 >= len(lines) or "行动" not in h.title:
             continue
         opening = lines[h.index + 1]
         if any(y >= (plan.start_year or 0) for y in _target_years(opening.text)) \

@@ -35,7 +35,9 @@ _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|�
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
                          r"增速|速度|收入|密度|天数|人口|数|量|额)$")
 _ENDS_CLAUSE = re.compile(r"^\s*$")
-_QUOTE_SPANS = re.compile(r"“[^”]*”|\"[^\"]*\"|（[^）]*）|\([^)]*\)|《[^》]*》")
+_TIME_UNITS = ("小时", "分钟", "天", "年")
+_MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
+_SHARE_OF = re.compile(r"占(?!比)")
 _PAST_MARK = re.compile(r"(较|比|相比|与)\s*(?:19|20)\d{2}\s*年")
 
 
@@ -61,9 +63,27 @@ class _Mention:
     extra_years: list[Target] = field(default_factory=list)
 
 
+_OPEN = {"（": "）", "(": ")", "“": "”", "《": "》"}
+
+
 def _masked(text: str) -> str:
-    """Hide quoted and bracketed spans (“2233”铁路网络, （2条高铁）) from number search, keeping offsets."""
-    return _QUOTE_SPANS.sub(lambda m: m.group()[0] + "＿" * (len(m.group()) - 2) + m.group()[-1], text)
+    """Hide quoted and bracketed spans (“2233”铁路网络, （2条高铁、3条市域（郊）铁路）) from the
+    number search, keeping offsets; brackets nest."""
+    out = []
+    stack: list[str] = []
+    for ch in text:
+        if stack and ch == stack[-1]:
+            stack.pop()
+            out.append(ch)
+        elif ch in _OPEN:
+            if stack:
+                out.append("＿")
+            else:
+                out.append(ch)
+            stack.append(_OPEN[ch])
+        else:
+            out.append("＿" if stack else ch)
+    return "".join(out)
 
 
 def _clean_name(text: str) -> str:
@@ -82,11 +102,11 @@ def _split_subjects(name: str, distribute: bool) -> list[str]:
     if distribute:
         m = _METRIC_END.search(parts[-1])
         suffix = ""
-        if m and "占" not in parts[-1]:
+        if m and not _SHARE_OF.search(parts[-1]):
             metric = re.search(r"(增长速度|占比|比例|比重|覆盖率|[\u4e00-\u9fff]{0,2}率)$", parts[-1])
             suffix = metric.group(1) if metric else ""
-        if "占" in parts[-1]:
-            return [name]
+        if _SHARE_OF.search(parts[-1]):
+            return [name]  # 制造业、数字经济增加值占GDP比重: one combined share
         return [p if _METRIC_END.search(p) else p + suffix for p in parts]
     groups: list[str] = []
     current: list[str] = []
@@ -134,13 +154,31 @@ def mentions_in(paragraph: str, ctx: GoalContext) -> list[_Mention]:
     out: list[_Mention] = []
     for sentence in re.finditer(r"[^。；;！!？?]+", masked):
         s_start = sentence.start()
-        clauses = list(re.finditer(r"[^，,]+", sentence.group()))
-        for clause_match in clauses:
-            c_start = s_start + clause_match.start()
-            clause_masked = clause_match.group()
-            clause = text[c_start: c_start + len(clause_masked)]
-            out.extend(_clause_mentions(text, clause, clause_masked, c_start, ctx, out))
+        for clause_match in re.finditer(r"[^，,]+", sentence.group()):
+            for seg_start, seg_end in _segments(clause_match.group()):
+                c_start = s_start + clause_match.start() + seg_start
+                clause_masked = masked[c_start: s_start + clause_match.start() + seg_end]
+                clause = text[c_start: c_start + len(clause_masked)]
+                out.extend(_clause_mentions(text, clause, clause_masked, c_start, ctx, out))
     return out
+
+
+def _segments(clause: str) -> list[tuple[int, int]]:
+    """Split a clause at 、 where both sides state their own quantity and value
+    (至两群主要城市实现2小时可达、至周边主要省会城市3小时可达); keep subject lists
+    (A、B占比均达到100%) and value lists (1200万吨、20万标箱) together."""
+    bounds = [0] + [m.start() + 1 for m in re.finditer("、", clause)] + [len(clause) + 1]
+    parts = [(bounds[k], bounds[k + 1] - 1) for k in range(len(bounds) - 1)]
+    merged: list[tuple[int, int]] = []
+    for start, end in parts:
+        piece = clause[start:end]
+        mentions = [m for m in _MENTION.finditer(piece) if _valid(m, piece)]
+        rest = _MENTION.sub("", piece) if mentions else piece
+        if merged and (not merged[-1][2] or cjk_count(rest) < 2):
+            merged[-1] = (merged[-1][0], end, bool(mentions) or merged[-1][2])
+        else:
+            merged.append((start, end, bool(mentions)))
+    return [(a, b) for a, b, _ in merged]
 
 
 def _valid(m: re.Match[str], clause_masked: str) -> bool:
@@ -164,8 +202,7 @@ def _clause_mentions(text: str, clause: str, clause_masked: str, c_start: int, c
     terminal = []
     for k, m in enumerate(found):
         rest = clause_masked[m.end():].strip()
-        if not rest or (rest.startswith("、") and k + 1 < len(found)
-                        and clause_masked[m.end():found[k + 1].start()].strip() in ("、",)):
+        if not rest or (rest.startswith("、") and k + 1 < len(found)):
             terminal.append(m)
     out: list[_Mention] = []
     if terminal:
@@ -202,7 +239,7 @@ def _clause_mentions(text: str, clause: str, clause_masked: str, c_start: int, c
                     for subject in subjects[:-1]:
                         out.append(_make(subject, m, clause, year, cmp_[0], ctx))
                     name = subjects[-1]
-            if name and cjk_count(name) >= 2 and year is not None:
+            if name and cjk_count(name) >= 2 and len(name) <= _MAX_NAME and year is not None:
                 out.append(_make(name, m, clause, year, cmp_[0], ctx))
         return out
     if len(found) == 1:
@@ -220,6 +257,9 @@ def _clause_mentions(text: str, clause: str, clause_masked: str, c_start: int, c
         if post.startswith("可达") or clause_masked[m.end():].strip().startswith("可达"):
             comparator = Comparator.LE
         year, past = _year_before(text, c_start + m.start(), ctx.default_year)
+        reachable = clause_masked[m.end():].strip().startswith(("可达", "到达", "通达"))
+        if m.group("unit") in _TIME_UNITS and not reachable:
+            return []  # 1小时周边: a travel-time circle, not a target of its own
         if name and cjk_count(name) >= 2 and year is not None and not past:
             return [_make(name, m, clause, year, comparator, ctx)]
     return []
@@ -233,6 +273,7 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
     if ":" in num or "：" in num:
         value = None
         comparator = Comparator.EQ
+        printed = squeeze(num)  # a ratio is printed without its verb (缩小至1.9：1 → 1.9：1)
     elif num == "半":
         value = 0.5
     else:

@@ -39,6 +39,8 @@ VALUE_ROLES = (Role.BASELINE, Role.TARGET, Role.GROWTH)
 ATTRIBUTES = ("预期性", "约束性")
 _PAST = ("完成", "实际", "现状", "基期", "基数", "基准", "基础", "预计")
 _FUTURE = ("目标", "预期", "规划", "计划", "预测")
+# Past results, estimates and project lists are tables with years but without targets.
+_NOT_TARGET_CAPTIONS = ("完成情况", "实施情况", "完成值", "测算", "估算", "清单", "明细", "一览表", "投资", "项目表")
 _PROJECT_WORDS = ("投资", "项目名称", "建设内容", "建设规模", "建设性质", "建设地点", "资金")
 _HEADER_WORDS = ("序号", "编号", "类别", "领域", "类型", "分类", "指标", "名称", "单位", "属性", "性质",
                  "目标", "现状", "基期", "预期", "规划", "增速", "责任", "牵头", "部门", "备注", "绝对值",
@@ -146,7 +148,8 @@ def _is_index(text: str) -> bool:
 
 def _looks_like_name(text: str) -> bool:
     t = text.strip()
-    return cjk_count(t) >= 2 and t not in ATTRIBUTES and not _is_index(t) and read_value(t) is None
+    return cjk_count(t) >= 2 and t not in ATTRIBUTES and not _is_index(t) and (
+        read_value(t) is None or cjk_count(t) >= 4)
 
 
 def split_name_unit(raw: str) -> tuple[str, str | None]:
@@ -215,9 +218,14 @@ def _positional(cells: list[tuple[str, int]], columns: list[Column]) -> _Row | N
 
 
 def _by_kind(cells: list[tuple[str, int]], columns: list[Column]) -> _Row | None:
-    """Read a shifted row by what each cell looks like, keeping the header's order."""
+    """Read a shifted row by what each cell looks like, keeping the header's order.
+
+    Text cells before the first value are categories then the name (the last of them);
+    numbers before any text are row numbers; cells after the values are units in charge.
+    """
     row = _Row()
     value_cols = [c for c, col in enumerate(columns) if col.role in VALUE_ROLES]
+    has_responsible = any(col.role is Role.RESPONSIBLE for col in columns)
     texts: list[tuple[str, int]] = []
     values: list[str] = []
     for text, line in cells:
@@ -226,25 +234,19 @@ def _by_kind(cells: list[tuple[str, int]], columns: list[Column]) -> _Row | None
             continue
         if t in ATTRIBUTES:
             row.attribute = t
-        elif not row.name and _is_index(t):
-            row.index = t
-        elif read_value(t) is not None or (values and not _looks_like_name(t) and len(values) < len(value_cols)
-                                           and not has_number(t) and cjk_count(t) <= 6 and row.name):
+        elif texts and (read_value(t) is not None or (values and not has_responsible)):
             values.append(t)
-        elif not row.name and cjk_count(t) >= 1:
+        elif not values and not texts and _is_index(t):
+            row.index = t
+        elif not values and cjk_count(t) >= 1:
             texts.append((t, line))
-            if len(texts) >= 1 and not any(_looks_like_name(x) for x, _ in texts[:-1]):
-                pass
-        elif row.name or values:
-            if any(col.role is Role.RESPONSIBLE for col in columns):
-                row.responsible = (row.responsible + " " + t).strip()
+        elif has_responsible:
+            row.responsible = (row.responsible + " " + t).strip()
     names = [(t, ln) for t, ln in texts if _looks_like_name(t)]
-    if not names:
+    if not names or len(values) > len(value_cols):
         return None
     row.name, row.name_line = names[-1]
     row.categories = [t for t, _ in texts[: texts.index(names[-1])]]
-    if len(values) > len(value_cols):
-        return None
     # Missing values are the leading ones (a blank baseline), so align to the right.
     for c, v in zip(value_cols[len(value_cols) - len(values):], values, strict=True):
         row.values[c] = v
@@ -262,7 +264,7 @@ def _read_row(cells: list[tuple[str, int]], columns: list[Column]) -> _Row | Non
 
 def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: TableContext) -> list[Indicator]:
     """Every row of an indicator table that sets a numeric target for a year in the plan period."""
-    if any(w in fold(caption) for w in ("完成情况", "实施情况", "完成值")):
+    if any(w in fold(caption) for w in _NOT_TARGET_CAPTIONS):
         return []
     out: list[Indicator] = []
     state = _RowState()

@@ -55,7 +55,7 @@ class Reading:
 
 
 def has_number(text: str) -> bool:
-    return bool(_NUM.search(to_halfwidth(text)))
+    return bool(_NUM.search(_HALF.sub("0.5", to_halfwidth(text))))
 
 
 def _comparator_of(text: str, default: Comparator = Comparator.EQ) -> Comparator:
