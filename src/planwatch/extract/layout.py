@@ -141,7 +141,15 @@ def _is_continuation(raws: Sequence[_Raw], j: int, depth: int = 0) -> bool:
     return depth < 3 and _is_continuation(raws, nxt, depth + 1)
 
 
+def _is_single_cell(text: str) -> bool:
+    return text.startswith("\t") and text.count("\t") == 1
+
+
 def _tab_region_end(raws: Sequence[_Raw], i: int) -> int:
+    """Where a tab-encoded table ends. The first line fixes the encoding: a table of tab rows
+    ends at any line without tabs or at a one-cell line after a gap; a one-cell-per-line
+    table also takes short continuation fragments."""
+    cell_per_line = _is_single_cell(raws[i].text)
     j = i
     n = len(raws)
     while j < n:
@@ -152,11 +160,14 @@ def _tab_region_end(raws: Sequence[_Raw], i: int) -> int:
             nxt = _next_nonblank(raws, j)
             if nxt is None or nxt - j > 2:
                 break
-            if _is_tab_line(raws[nxt].text) or _is_continuation(raws, nxt):
+            nxt_text = raws[nxt].text
+            if _is_tab_line(nxt_text) and (cell_per_line or not _is_single_cell(nxt_text)):
+                j = nxt
+            elif cell_per_line and _is_continuation(raws, nxt):
                 j = nxt
             else:
                 break
-        elif _is_continuation(raws, j):
+        elif cell_per_line and _is_continuation(raws, j):
             j += 1
         else:
             break
@@ -168,9 +179,7 @@ def _split_cells(text: str, line: int) -> list[GridCell]:
 
 
 def _tab_grid(raws: Sequence[_Raw]) -> Iterable[Item]:
-    tab_lines = [r for r in raws if _is_tab_line(r.text)]
-    single = sum(1 for r in tab_lines if r.text.startswith("\t") and r.text.count("\t") == 1)
-    if single * 5 >= len(tab_lines) * 3:
+    if _is_single_cell(raws[0].text):
         grid = _cell_per_line_grid(raws)
     else:
         grid = _tab_rows_grid(raws)

@@ -25,7 +25,7 @@ _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到"
                  "高于", "低于", "突破", "达", "约", "在", "为", "至")
 _MENTION = re.compile(
     r"(?P<pre>" + "|".join(_VERBS_BEFORE) + r")?\s*(?P<num>" + NUMBER + r"(?:\s*[:：]\s*" + NUMBER
-    + r")*|半)\s*(?:[—–\-~～]\s*(?P<high>" + NUMBER + r")\s*)?(?P<unit>" + _UNIT_RE
+    + r")*|半)\s*(?:[—–\-~～]\s*(?P<high>" + NUMBER + r")\s*)?(?P<unit>/\s*10\s*万|/\s*万|" + _UNIT_RE
     + r")?\s*(?P<post>及以上|以上|以下|以内|左右)?")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底前|底|末|前|以前)?")
 _LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|我区|实现|实施|建设|新建|完成|推进|开展|"
@@ -285,7 +285,10 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
     if reading is not None and reading.comparator in (Comparator.DECREASE_BY_PCT, Comparator.INCREASE_BY_PCT):
         comparator = reading.comparator
     unit = m.group("unit")
-    return _Mention(name, printed, value, comparator, unit, year, high)
+    if unit and unit.startswith("/"):
+        unit = "1" + unit.replace(" ", "")  # 8/10万 → per 100,000
+    annual = bool(re.search(r"年均(?:增长|增速|递增)?(?:率)?$", name)) or "年均" in clause[: m.start()][-6:]
+    return _Mention(name, printed, value, comparator, unit, year, high, annual)
 
 
 def prose_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indicator]:
