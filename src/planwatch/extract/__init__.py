@@ -27,7 +27,7 @@ __all__ = ["Extraction", "PlanSpan", "extract_file", "extract_source"]
 _GOAL_WORDS = ("主要目标", "发展目标", "总体目标", "具体目标", "分类目标", "建设目标", "工作目标", "规划目标",
                "行动目标", "目标任务", "主要预期目标", "总目标", "阶段目标", "年度目标")
 _PLAN_WORDS = ("规划", "纲要", "方案", "计划", "要点", "意见", "细则")
-_LEAD = re.compile(r"^[—\-]*\s*(.{2,25}?)[。．]")
+_LEAD = re.compile(r"^[—\-]*\s*([^，,。．\d]{2,25}?)[。．]")
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,6 +141,17 @@ def _title_start(lines: Sequence[Line], end: int, floor: int) -> int:
     return start
 
 
+def _title_continues(lines: Sequence[Line], end: int) -> int:
+    """A title broken before its period or doc type: …发展规划 / （2021—2025年）的通知."""
+    while end + 1 < len(lines):
+        t = squeeze(lines[end + 1].text)
+        if len(t) > _MAX_TITLE_LINE or "。" in t or is_doc_number(t) or _ADDRESSEE.match(t) \
+                or not _TITLE_END.search(t) or lines[end + 1].line - lines[end].line > 2:
+            break
+        end += 1
+    return end
+
+
 def _news_items(lines: Sequence[Line]) -> list[int]:
     out = []
     for k in range(len(lines) - 1):
@@ -159,6 +170,7 @@ def split_documents(lines: Sequence[Line], last_line: int) -> list[DocumentSpan]
         if starts and end <= starts[-1][1]:
             continue
         start = _title_start(lines, end, floor)
+        end = _title_continues(lines, end)
         starts.append((start, end))
         floor = end + 1
     starts.extend((k, k) for k in _news_items(lines))

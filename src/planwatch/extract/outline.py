@@ -28,6 +28,7 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 MARKDOWN = re.compile(r"^(#{1,6})\s+")
 UNNUMBERED_RANK = 8
+_TARGET_WORDS = re.compile(r"达到|不超过|不低于|控制在|以上|以下|以内|左右|提高到|降至|降到|可达")
 _LEAD = re.compile(r"^(.{2,40}?)[。．]")
 
 
@@ -62,10 +63,11 @@ def heading_of(line: Line, index: int) -> Heading | None:
 
 
 def _is_unnumbered_heading(text: str) -> bool:
-    if len(text) > 16 or text.startswith(("—", "“", "《", "（", "(")):
+    """总体目标。/ 核心指标 — short, no numbers, no sentence punctuation, no verb of attainment."""
+    if len(text) > 14 or text.startswith(("—", "“", "《", "（", "(")):
         return False
     body = text.rstrip("。．：:")
-    return bool(body) and not re.search(r"[，,；;、。！？]", body) and not re.search(r"\d{3,}", body)
+    return bool(body) and not re.search(r"[，,；;、。！？\d半]", body) and not _TARGET_WORDS.search(body)
 
 
 def headings(lines: Sequence[Line]) -> list[Heading]:

@@ -29,7 +29,7 @@ _MENTION = re.compile(
     + r")?\s*(?P<post>及以上|以上|以下|以内|左右)?")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底前|底|末|前|以前)?")
 _LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|我区|实现|实施|建设|新建|完成|推进|开展|"
-                      r"打造|建成|力争|确保|努力|基本|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
+                      r"打造|建成|培育|引进|创建|争创|力争|确保|努力|基本|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
                       r"至)+")
 _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
@@ -37,6 +37,9 @@ _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额
 _ENDS_CLAUSE = re.compile(r"^\s*$")
 _TIME_UNITS = ("小时", "分钟", "天", "年")
 _MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
+# The metric a listed subject shares with the last one (A、B增长速度分别…, A、B占比均…).
+_SHARED_METRIC = re.compile(r"(增长速度|增长率|增速|占比|比例|比重|覆盖率|普及率|达标率|[\u4e00-\u9fff]{0,2}率)$")
+_OWN_METRIC = re.compile(r"(率|比例|比重|占比|速度|增速|指数)$")
 _SHARE_OF = re.compile(r"占(?!比)")
 _PAST_MARK = re.compile(r"(较|比|相比|与)\s*(?:19|20)\d{2}\s*年")
 
@@ -100,14 +103,11 @@ def _split_subjects(name: str, distribute: bool) -> list[str]:
     if len(parts) < 2:
         return [name]
     if distribute:
-        m = _METRIC_END.search(parts[-1])
-        suffix = ""
-        if m and not _SHARE_OF.search(parts[-1]):
-            metric = re.search(r"(增长速度|占比|比例|比重|覆盖率|[\u4e00-\u9fff]{0,2}率)$", parts[-1])
-            suffix = metric.group(1) if metric else ""
         if _SHARE_OF.search(parts[-1]):
             return [name]  # 制造业、数字经济增加值占GDP比重: one combined share
-        return [p if _METRIC_END.search(p) else p + suffix for p in parts]
+        metric = _SHARED_METRIC.search(parts[-1])
+        suffix = metric.group(1) if metric else ""
+        return [p if not suffix or _OWN_METRIC.search(p) else p + suffix for p in parts]
     groups: list[str] = []
     current: list[str] = []
     for p in parts:
@@ -254,12 +254,11 @@ def _clause_mentions(text: str, clause: str, clause_masked: str, c_start: int, c
             post = post[post.rindex("的") + 1:] if not pre or post.strip().startswith("的") else post
         post = _clean_name(post)
         name = pre + post if pre and len(post) <= 12 else (post or pre)
-        if post.startswith("可达") or clause_masked[m.end():].strip().startswith("可达"):
-            comparator = Comparator.LE
         year, past = _year_before(text, c_start + m.start(), ctx.default_year)
-        reachable = clause_masked[m.end():].strip().startswith(("可达", "到达", "通达"))
-        if m.group("unit") in _TIME_UNITS and not reachable:
-            return []  # 1小时周边: a travel-time circle, not a target of its own
+        if m.group("unit") in _TIME_UNITS:
+            if not clause_masked[m.end():].strip().startswith(("可达", "到达", "通达")):
+                return []  # 1小时周边: a travel-time circle, not a target of its own
+            name, comparator = pre + "可达时间", Comparator.LE  # 至各镇1小时可达: travel time ≤ 1 h
         if name and cjk_count(name) >= 2 and year is not None and not past:
             return [_make(name, m, clause, year, comparator, ctx)]
     return []

@@ -159,7 +159,7 @@ def split_name_unit(raw: str) -> tuple[str, str | None]:
     unit = None
     m = _TRAILING_UNIT.search(name)
     if m and (m.group(1) in UNITS or cjk_count(m.group(1)) <= 4 or "/" in m.group(1)) \
-            and not re.search(r"岁|含|不含|以上|以下", m.group(1)):
+            and not re.search(r"\d+\s*[—\-~～]\s*\d+|含|以上|以下", m.group(1)):
         unit = m.group(1).strip()
         name = name[: m.start()].strip()
     return name, unit

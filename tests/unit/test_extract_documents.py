@@ -1,0 +1,97 @@
+"""Gazette splitting after GB/T 9704: titles, 发文字号, 成文日期, issuers and issued plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.unit.extract_helpers import extract_text
+
+GAZETTE = """云溪区人民政府公报
+2025年第2期
+
+目 录
+云溪区人民政府关于印发云溪区养老服务发展规划的通知·····\t1
+云溪区人民政府关于做好防汛工作的通知·····\t9
+
+云溪区人民政府 关于印发云溪区养老服务发展规划
+（2021—2025年）的通知
+
+云溪府发〔2025〕 7 号
+
+各镇人民政府、街道办事处，区政府各部门：
+
+《云溪区养老服务发展规划（2021—2025年）》已经区政府第5次常务会议审议通过，现印发给你们，请认真贯彻执行。
+
+云溪区人民政府
+
+2025年4月2日
+
+（此件公开发布）
+
+云溪区养老服务发展规划（2021—2025年）
+
+一、发展目标
+
+到2025年，每千名老年人口拥有养老床位数达到38张，护理型床位占比提高到60%以上。
+
+云溪府办发〔2025〕11号
+云溪区人民政府办公室
+
+关于做好2025年防汛工作的通知
+各镇人民政府、街道办事处：
+
+入汛以来，全区降雨偏多。现就做好防汛工作通知如下。
+
+云溪区人民政府办公室
+
+二〇二五年五月六日
+
+区政府召开第12次常务会议
+
+5月20日上午，区长主持召开区政府第12次常务会议，研究部署防汛工作。
+"""
+
+
+def test_gazette_documents_and_metadata(tmp_path: Path) -> None:
+    result = extract_text(tmp_path, GAZETTE, name="gazette.txt")
+    docs = [(d.start_line, d.doc_number, d.issuer, d.date) for d in result.documents]
+    lines = GAZETTE.splitlines()
+    assert docs == [
+        (lines.index("云溪区人民政府 关于印发云溪区养老服务发展规划") + 1, "云溪府发〔2025〕7号", "云溪区人民政府",
+         "2025-04-02"),
+        (lines.index("云溪区人民政府办公室") + 1, "云溪府办发〔2025〕11号", "云溪区人民政府办公室", "2025-05-06"),
+        (lines.index("区政府召开第12次常务会议") + 1, None, None, None),
+    ]
+    first, second, news = result.documents
+    assert first.title == "云溪区人民政府关于印发云溪区养老服务发展规划（2021—2025年）的通知"
+    assert first.attached_plans == ("云溪区养老服务发展规划（2021—2025年）",)
+    assert first.end_line == second.start_line - 1 and second.end_line == news.start_line - 1
+    assert news.end_line == len(lines)
+    assert second.attached_plans == ()
+    # only the plan's goals give indicators, and they are tied to the plan
+    assert [(i.name, i.targets[0].value, i.plan) for i in result.indicators] == [
+        ("每千名老年人口拥有养老床位数", 38.0, "云溪区养老服务发展规划（2021—2025年）"),
+        ("护理型床位占比", 60.0, "云溪区养老服务发展规划（2021—2025年）"),
+    ]
+
+
+def test_gb18030_file_reads_like_utf8(tmp_path: Path) -> None:
+    utf8 = extract_text(tmp_path, GAZETTE, name="a.txt")
+    gbk = extract_text(tmp_path, GAZETTE, name="b.txt", encoding="gb18030")
+    assert [d.to_json() | {"file": ""} for d in utf8.documents] == [d.to_json() | {"file": ""} for d in gbk.documents]
+    assert len(gbk.indicators) == len(utf8.indicators) == 2
+
+
+def test_a_bare_plan_is_one_document(tmp_path: Path) -> None:
+    text = """云溪区全民健身实施计划（2021—2025年）
+
+一、主要目标
+
+到2025年，经常参加体育锻炼人数比例达到40%以上，人均体育场地面积达到2.6平方米。
+"""
+    result = extract_text(tmp_path, text)
+    assert len(result.documents) == 1
+    doc = result.documents[0]
+    assert (doc.start_line, doc.end_line, doc.doc_number) == (1, 5, None)
+    assert [(i.name, i.targets[0].comparator.value, i.targets[0].year) for i in result.indicators] == [
+        ("经常参加体育锻炼人数比例", ">=", 2025), ("人均体育场地面积", "=", 2025)]

@@ -1,0 +1,75 @@
+"""Goal sentences: the quantity, its value, comparator, unit and year, as the genre writes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planwatch.extract.records import Indicator
+from tests.unit.extract_helpers import extract_text, plan_text
+
+
+def _goals(tmp_path: Path, sentence: str, heading: str = "（二）主要目标。",
+           title: str = "交通运输发展规划（2021—2025年）") -> list[Indicator]:
+    body = f"一、发展基础\n\n“十三五”期间，全区公路总里程达到3200公里。\n\n二、发展目标\n\n{heading}\n\n{sentence}\n\n三、主要任务\n\n" \
+           "（一）完善路网。新建农村公路120公里，改造危桥30座。\n"
+    return list(extract_text(tmp_path, plan_text(title, body)).indicators)
+
+
+def _summary(indicators: list[Indicator]) -> list[tuple[str, float | None, str, int, str | None]]:
+    return [(i.name, i.targets[-1].value, i.targets[-1].comparator.value, i.targets[-1].year, i.unit)
+            for i in indicators]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("到2025年，全区森林覆盖率达到55%以上。", [("森林覆盖率", 55.0, ">=", 2025, "%")]),
+        ("孕产妇死亡率控制在8/10万以下，婴儿死亡率降至3‰以下。",
+         [("孕产妇死亡率", 8.0, "<=", 2025, "1/10万"), ("婴儿死亡率", 3.0, "<=", 2025, "‰")]),
+        ("港口货物吞吐能力达到1500万吨、30万标箱。",
+         [("港口货物吞吐能力", 1500.0, "=", 2025, "万吨"), ("港口货物吞吐能力", 30.0, "=", 2025, "万标箱")]),
+        ("水运货运量、铁路货运量增长速度分别超过12%、6%。",
+         [("水运货运量增长速度", 12.0, ">", 2025, "%"), ("铁路货运量增长速度", 6.0, ">", 2025, "%")]),
+        ("城市公交新能源车辆、出租车清洁能源车辆占比均达到100%。",
+         [("城市公交新能源车辆占比", 100.0, "=", 2025, "%"), ("出租车清洁能源车辆占比", 100.0, "=", 2025, "%")]),
+        ("实施42条客运班线公交化改造，实现80%镇通公交。",
+         [("客运班线公交化改造", 42.0, "=", 2025, "条"), ("镇通公交", 80.0, "=", 2025, "%")]),
+        ("中心城区至各镇实现1小时可达。", [("中心城区至各镇可达时间", 1.0, "<=", 2025, "小时")]),
+        ("应急救援响应时间不超过半小时。", [("应急救援响应时间", 0.5, "<=", 2025, "小时")]),
+        ("培育2—3户第三方物流龙头企业。", [("第三方物流龙头企业", 2.0, "range", 2025, "户")]),
+        ("城乡居民人均可支配收入比缩小至1.8：1。", [("城乡居民人均可支配收入比", None, "=", 2025, None)]),
+        ("2024年底前，完成入河排污口80%的整治任务。", [("入河排污口整治任务", 80.0, "=", 2024, "%")]),
+        ("建成“2233”铁路网络（2条高铁、2条城际），中心城区公交站点500米覆盖率达到100%。",
+         [("中心城区公交站点500米覆盖率", 100.0, "=", 2025, "%")]),
+        ("到2025年，常住人口达到90万人左右；到2035年，常住人口达到98万人左右。",
+         [("常住人口", 98.0, "~", 2035, "万人")]),
+    ],
+)
+def test_goal_sentences(tmp_path: Path, sentence: str, expected: list[tuple[str, float | None, str, int, str | None]]
+                        ) -> None:
+    assert _summary(_goals(tmp_path, sentence)) == expected
+
+
+def test_milestones_in_one_sentence_are_one_indicator(tmp_path: Path) -> None:
+    [ind] = _goals(tmp_path, "到2025年，常住人口达到90万人左右；到2035年，常住人口达到98万人左右。",
+                   title="人口发展规划（2021—2035年）")
+    assert [(t.year, t.value) for t in ind.targets] == [(2025, 90.0), (2035, 98.0)]
+
+
+def test_section_year_is_the_default(tmp_path: Path) -> None:
+    got = _goals(tmp_path, "铁路营业里程达到400公里。", heading="专栏一：2035年发展目标",
+                 title="综合立体交通网规划纲要（2021—2035年）")
+    assert _summary(got) == [("铁路营业里程", 400.0, "=", 2035, "公里")]
+
+
+def test_numbers_outside_goals_sections_and_past_results_are_not_targets(tmp_path: Path) -> None:
+    got = _goals(tmp_path, "2020年，全区公路密度达到1.8公里/平方公里。交通投资稳步提高。")
+    assert got == []
+
+
+def test_source_sentence_is_kept(tmp_path: Path) -> None:
+    sentence = "到2025年，全区森林覆盖率达到55%以上。"
+    [ind] = _goals(tmp_path, sentence)
+    assert ind.source_text == sentence and ind.kind == "prose" and ind.domain == "主要目标"
