@@ -114,9 +114,9 @@ def _plan_indicators(file: str, plan: PlanSpan, items: Sequence[Item]) -> list[I
     for item in items:
         if isinstance(item, Grid):
             domain = stack[-1].title if stack else None
-            ctx = TableContext(file, plan.title, plan.start_year, plan.end_year, domain)
+            table_ctx = TableContext(file, plan.title, plan.start_year, plan.end_year, domain)
             rows = [[(c.text, c.line) for c in row] for row in item.rows]
-            out.extend(indicators_from_grid(rows, item.caption, ctx))
+            out.extend(indicators_from_grid(rows, item.caption, table_ctx))
             continue
         heading = by_line.get(item.line)
         if heading is not None:

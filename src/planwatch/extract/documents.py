@@ -53,15 +53,12 @@ def parse_date(text: str) -> str | None:
     s = to_halfwidth(text).replace(" ", "")
     m = _DATE.match(s)
     if m:
-        y, mo, d = (int(g) for g in m.groups())
-        return f"{y:04d}-{mo:02d}-{d:02d}"
+        return "{:04d}-{:02d}-{:02d}".format(*(int(g) for g in m.groups()))
     m = _CN_DATE.match(s)
     if m:
-        y = parse_chinese_integer(m.group(1))
-        mo = parse_chinese_integer(m.group(2))
-        d = parse_chinese_integer(m.group(3))
-        if y and mo and d:
-            return f"{y:04d}-{mo:02d}-{d:02d}"
+        year, month, day = (parse_chinese_integer(g) for g in m.groups())
+        if year and month and day:
+            return f"{year:04d}-{month:02d}-{day:02d}"
     return None
 
 

@@ -161,9 +161,7 @@ def _tab_region_end(raws: Sequence[_Raw], i: int) -> int:
             if nxt is None or nxt - j > 2:
                 break
             nxt_text = raws[nxt].text
-            if _is_tab_line(nxt_text) and (cell_per_line or not _is_single_cell(nxt_text)):
-                j = nxt
-            elif cell_per_line and _is_continuation(raws, nxt):
+            if (_is_tab_line(nxt_text) and (cell_per_line or not _is_single_cell(nxt_text))) or (cell_per_line and _is_continuation(raws, nxt)):
                 j = nxt
             else:
                 break
@@ -179,10 +177,7 @@ def _split_cells(text: str, line: int) -> list[GridCell]:
 
 
 def _tab_grid(raws: Sequence[_Raw]) -> Iterable[Item]:
-    if _is_single_cell(raws[0].text):
-        grid = _cell_per_line_grid(raws)
-    else:
-        grid = _tab_rows_grid(raws)
+    grid = _cell_per_line_grid(raws) if _is_single_cell(raws[0].text) else _tab_rows_grid(raws)
     if grid.rows:
         yield grid
 

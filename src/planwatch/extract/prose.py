@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from planwatch.extract.records import Comparator, Indicator, Target
 from planwatch.extract.text import cjk_count, squeeze
 from planwatch.extract.values import NUMBER, UNITS, read_value
-from planwatch.numerals import to_halfwidth
 
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS if u not in ("年",))
 _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
@@ -34,14 +33,12 @@ _LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|
 _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
                          r"增速|速度|收入|密度|天数|人口|数|量|额)$")
-_ENDS_CLAUSE = re.compile(r"^\s*$")
 _TIME_UNITS = ("小时", "分钟", "天", "年")
 _MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
 # The metric a listed subject shares with the last one (A、B增长速度分别…, A、B占比均…).
 _SHARED_METRIC = re.compile(r"(增长速度|增长率|增速|占比|比例|比重|覆盖率|普及率|达标率|[\u4e00-\u9fff]{0,2}率)$")
 _OWN_METRIC = re.compile(r"(率|比例|比重|占比|速度|增速|指数)$")
 _SHARE_OF = re.compile(r"占(?!比)")
-_PAST_MARK = re.compile(r"(较|比|相比|与)\s*(?:19|20)\d{2}\s*年")
 
 
 @dataclass(slots=True)
@@ -123,19 +120,19 @@ def _split_subjects(name: str, distribute: bool) -> list[str]:
     return groups
 
 
-def _comparator(pre: str | None, post: str | None, tail: str) -> tuple[Comparator, bool]:
-    p = (pre or "") + (post or "")
-    if any(w in p for w in ("以下", "以内", "不高于", "不超过", "不大于", "控制在")) or tail.startswith("可达"):
-        return Comparator.LE, False
-    if any(w in p for w in ("以上", "不低于", "不少于", "突破")):
-        return Comparator.GE, False
-    if any(w in p for w in ("超过", "高于")):
-        return Comparator.GT, False
-    if "低于" in p:
-        return Comparator.LT, False
-    if "左右" in p or "约" in p:
-        return Comparator.ABOUT, False
-    return Comparator.EQ, False
+def _comparator(pre: str | None, post: str | None) -> Comparator:
+    words = (pre or "") + (post or "")
+    if any(w in words for w in ("以下", "以内", "不高于", "不超过", "不大于", "控制在")):
+        return Comparator.LE
+    if any(w in words for w in ("以上", "不低于", "不少于", "突破")):
+        return Comparator.GE
+    if any(w in words for w in ("超过", "高于")):
+        return Comparator.GT
+    if "低于" in words:
+        return Comparator.LT
+    if "左右" in words or "约" in words:
+        return Comparator.ABOUT
+    return Comparator.EQ
 
 
 def _year_before(text: str, pos: int, default: int | None) -> tuple[int | None, bool]:
@@ -148,8 +145,8 @@ def _year_before(text: str, pos: int, default: int | None) -> tuple[int | None, 
     return year, past
 
 
-def mentions_in(paragraph: str, ctx: GoalContext) -> list[_Mention]:
-    text = to_halfwidth(paragraph).replace("：", ":") if False else paragraph
+def mentions_in(text: str, ctx: GoalContext) -> list[_Mention]:
+    """Every target stated in a paragraph, clause by clause."""
     masked = _masked(text)
     out: list[_Mention] = []
     for sentence in re.finditer(r"[^。；;！!？?]+", masked):
@@ -169,7 +166,7 @@ def _segments(clause: str) -> list[tuple[int, int]]:
     (A、B占比均达到100%) and value lists (1200万吨、20万标箱) together."""
     bounds = [0] + [m.start() + 1 for m in re.finditer("、", clause)] + [len(clause) + 1]
     parts = [(bounds[k], bounds[k + 1] - 1) for k in range(len(bounds) - 1)]
-    merged: list[tuple[int, int]] = []
+    merged: list[tuple[int, int, bool]] = []  # start, end, has its own value
     for start, end in parts:
         piece = clause[start:end]
         mentions = [m for m in _MENTION.finditer(piece) if _valid(m, piece)]
@@ -197,75 +194,78 @@ def _valid(m: re.Match[str], clause_masked: str) -> bool:
 def _clause_mentions(text: str, clause: str, clause_masked: str, c_start: int, ctx: GoalContext,
                      previous: list[_Mention]) -> list[_Mention]:
     found = [m for m in _MENTION.finditer(clause_masked) if _valid(m, clause_masked)]
-    if not found:
-        return []
-    terminal = []
-    for k, m in enumerate(found):
-        rest = clause_masked[m.end():].strip()
-        if not rest or (rest.startswith("、") and k + 1 < len(found)):
-            terminal.append(m)
-    out: list[_Mention] = []
+    terminal = [m for k, m in enumerate(found)
+                if not clause_masked[m.end():].strip()
+                or (clause_masked[m.end():].lstrip().startswith("、") and k + 1 < len(found))]
     if terminal:
-        last_end = 0
-        pending_names: list[str] = []
-        shared_cmp: tuple[Comparator, bool] | None = None
-        for m in terminal:
-            pre_text = clause[last_end: m.start()]
-            year, past = _year_before(text, c_start + m.start(), ctx.default_year)
-            last_end = m.end()
-            if past and ctx.start_year is not None and year is not None and year < ctx.start_year:
-                continue
-            if _PAST_MARK.search(pre_text) and not re.search(r"下降|降低|提高|增长|减少", clause[m.start():m.end()]):
-                pass
-            raw_name = pre_text
-            distribute = "分别" in raw_name or "均" in raw_name
-            name = _clean_name(raw_name)
-            cmp_ = _comparator(m.group("pre"), m.group("post"), clause_masked[m.end():])
-            if not name:
-                if pending_names:
-                    name = pending_names.pop(0)
-                elif out:
-                    name = out[-1].name
-                elif previous:
-                    name = previous[-1].name
-                if shared_cmp and not (m.group("pre") or m.group("post")):
-                    cmp_ = shared_cmp
-            else:
-                subjects = _split_subjects(name, distribute)
-                if distribute and "分别" in raw_name and len(subjects) > 1:
-                    name, pending_names = subjects[0], subjects[1:]
-                    shared_cmp = cmp_
-                elif len(subjects) > 1:
-                    for subject in subjects[:-1]:
-                        out.append(_make(subject, m, clause, year, cmp_[0], ctx))
-                    name = subjects[-1]
-            if name and cjk_count(name) >= 2 and len(name) <= _MAX_NAME and year is not None:
-                out.append(_make(name, m, clause, year, cmp_[0], ctx))
-        return out
+        return _quantity_first(text, clause, c_start, terminal, ctx, previous)
     if len(found) == 1:
-        m = found[0]
-        if not m.group("unit"):
-            return []
-        pre = _clean_name(clause[: m.start()])
-        post = clause[m.end():]
-        comparator = _comparator(m.group("pre"), m.group("post"), post.strip())[0]
-        post = re.sub(r"^\s*(?:可达|实现|完成)", "", post)
-        if "的" in post:
-            post = post[post.rindex("的") + 1:] if not pre or post.strip().startswith("的") else post
-        post = _clean_name(post)
-        name = pre + post if pre and len(post) <= 12 else (post or pre)
-        year, past = _year_before(text, c_start + m.start(), ctx.default_year)
-        if m.group("unit") in _TIME_UNITS:
-            if not clause_masked[m.end():].strip().startswith(("可达", "到达", "通达")):
-                return []  # 1小时周边: a travel-time circle, not a target of its own
-            name, comparator = pre + "可达时间", Comparator.LE  # 至各镇1小时可达: travel time ≤ 1 h
-        if name and cjk_count(name) >= 2 and year is not None and not past:
-            return [_make(name, m, clause, year, comparator, ctx)]
+        return _value_first(text, clause, clause_masked, c_start, found[0], ctx)
     return []
 
 
-def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Comparator,
-          ctx: GoalContext) -> _Mention:
+def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Match[str]], ctx: GoalContext,
+                    previous: list[_Mention]) -> list[_Mention]:
+    """森林覆盖率达到55%; 吞吐能力达到1200万吨、20万标箱; A、B分别超过15%、5%."""
+    out: list[_Mention] = []
+    last_end = 0
+    pending: list[str] = []  # names waiting for their value after 分别
+    shared = Comparator.EQ
+    for m in terminal:
+        raw_name = clause[last_end: m.start()]
+        last_end = m.end()
+        year, past = _year_before(text, c_start + m.start(), ctx.default_year)
+        if year is None or (past and ctx.start_year is not None and year < ctx.start_year):
+            continue
+        comparator = _comparator(m.group("pre"), m.group("post"))
+        name = _clean_name(raw_name)
+        if not name:
+            # a value continuing a list takes the next 分别 name, else the previous name
+            if pending:
+                name = pending.pop(0)
+            elif out or previous:
+                name = (out or previous)[-1].name
+            if not (m.group("pre") or m.group("post")):
+                comparator = shared
+        else:
+            subjects = _split_subjects(name, "分别" in raw_name or "均" in raw_name)
+            if "分别" in raw_name:
+                name, pending = subjects[0], subjects[1:]
+            else:
+                out.extend(_make(subject, m, clause, year, comparator) for subject in subjects[:-1])
+                name = subjects[-1]
+            shared = comparator
+        if cjk_count(name) >= 2 and len(name) <= _MAX_NAME:
+            out.append(_make(name, m, clause, year, comparator))
+    return out
+
+
+def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re.Match[str],
+                 ctx: GoalContext) -> list[_Mention]:
+    """实施39条客运班线公交化改造; 100%实现铁路联通; 至各镇实现1小时可达."""
+    if not m.group("unit"):
+        return []
+    year, past = _year_before(text, c_start + m.start(), ctx.default_year)
+    if year is None or past:
+        return []
+    pre = _clean_name(clause[: m.start()])
+    comparator = _comparator(m.group("pre"), m.group("post"))
+    if m.group("unit") in _TIME_UNITS:
+        if not clause_masked[m.end():].strip().startswith(("可达", "到达", "通达")):
+            return []  # 1小时周边: a travel-time circle, not a target of its own
+        name, comparator = pre + "可达时间", Comparator.LE  # 至各镇1小时可达: travel time ≤ 1 h
+    else:
+        post = re.sub(r"^\s*(?:实现|完成)", "", clause[m.end():])
+        if "的" in post and (not pre or post.strip().startswith("的")):
+            post = post[post.rindex("的") + 1:]  # 1—2户…的第三方物流龙头企业: the head noun
+        post = _clean_name(post)
+        name = pre + post if pre and len(post) <= 12 else (post or pre)
+    if cjk_count(name) < 2:
+        return []
+    return [_make(name, m, clause, year, comparator)]
+
+
+def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Comparator) -> _Mention:
     printed = squeeze(clause[m.start(): m.end()])
     num = m.group("num")
     value: float | None

@@ -7,11 +7,11 @@ contract of ``planwatch extract --json``: scoring tools and downstream importers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Comparator(str, Enum):
+class Comparator(StrEnum):
     """How a target value is to be compared with the observed value."""
 
     GE = ">="

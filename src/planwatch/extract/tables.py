@@ -102,7 +102,7 @@ def _column(header: str, ctx: TableContext) -> Column:
         return Column(Role.ATTRIBUTE, header=h)
     if any(w in h for w in ("责任", "牵头", "部门", "配合")):
         return Column(Role.RESPONSIBLE, header=h)
-    if h in ("单位", "计量单位") or h.endswith("单位") and len(h) <= 4:
+    if h in ("单位", "计量单位") or (h.endswith("单位") and len(h) <= 4):
         return Column(Role.UNIT, header=h)
     if any(w in h for w in ("年均增", "增速", "增幅", "年均增长")) and "指标" not in h:
         return Column(Role.GROWTH, header=h)

@@ -36,8 +36,6 @@ def decode_text(data: bytes, path: str | Path) -> str:
                 path,
                 f"cannot decode the text at byte {exc.start}: expected UTF-8 or GB18030/GBK encoding",
             ) from None
-        if _looks_binary(text):
-            raise InputError(path, "not text in UTF-8 or GB18030/GBK (decodes to control characters)")
     if _looks_binary(text):
         raise InputError(path, "binary file (control characters); expected UTF-8 or GB18030 text")
     return text
