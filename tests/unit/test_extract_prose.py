@@ -73,3 +73,33 @@ def test_source_sentence_is_kept(tmp_path: Path) -> None:
     sentence = "到2025年，全区森林覆盖率达到55%以上。"
     [ind] = _goals(tmp_path, sentence)
     assert ind.source_text == sentence and ind.kind == "prose" and ind.domain == "主要目标"
+
+
+def test_numbered_goal_items_under_an_unnumbered_goals_heading(tmp_path: Path) -> None:
+    """Women's and children's plans list each domain's goals as numbered items under 主要目标："""
+    body = """二、发展领域、主要目标和策略措施
+
+（一）妇女与健康。
+
+主要目标：
+
+1．孕产妇死亡率控制在7/10万以下。
+
+2．适龄妇女宫颈癌人群筛查率达到75%以上。
+
+策略措施：
+
+1．完善妇幼健康服务体系，新建妇幼保健院2所。
+
+（二）妇女与教育。
+
+主要目标：
+
+1．女性平均受教育年限达到12.5年。
+"""
+    result = extract_text(tmp_path, plan_text("妇女发展规划（2021—2030年）", body))
+    assert _summary(list(result.indicators)) == [
+        ("孕产妇死亡率", 7.0, "<=", 2030, "1/10万"),
+        ("适龄妇女宫颈癌人群筛查率", 75.0, ">=", 2030, "%"),
+        ("女性平均受教育年限", 12.5, "=", 2030, "年"),
+    ]

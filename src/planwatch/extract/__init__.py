@@ -14,7 +14,7 @@ from pathlib import Path
 
 from planwatch.extract.documents import DocumentSpan, same_title, split_documents
 from planwatch.extract.layout import Grid, Item, Line, layout
-from planwatch.extract.outline import Heading, headings
+from planwatch.extract.outline import Heading, headings, sections
 from planwatch.extract.periods import period_of, years_in
 from planwatch.extract.prose import GoalContext, prose_indicators
 from planwatch.extract.records import Document, Extraction, Indicator
@@ -25,7 +25,7 @@ from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 __all__ = ["Extraction", "PlanSpan", "extract_file", "extract_source"]
 
 _GOAL_WORDS = ("主要目标", "发展目标", "总体目标", "具体目标", "分类目标", "建设目标", "工作目标", "规划目标",
-               "行动目标", "目标任务", "主要预期目标", "总目标", "阶段目标", "年度目标")
+               "行动目标", "主要预期目标", "总目标", "阶段目标", "年度目标")
 _PLAN_WORDS = ("规划", "纲要", "方案", "计划", "要点", "意见", "细则")
 _LEAD = re.compile(r"^[—\-]*\s*([^，,。．\d]{2,25}?)[。．]")
 
@@ -101,45 +101,44 @@ def plan_spans(doc: DocumentSpan, lines: Sequence[Line]) -> list[PlanSpan]:
 
 
 def _is_goal_heading(heading: Heading) -> bool:
-    return any(w in heading.title for w in _GOAL_WORDS) and "远景" not in heading.title
+    title = heading.title.rstrip("。．：:")
+    if "远景" in title:
+        return False  # 2035年远景目标: a vision, not monitored targets
+    # “发展领域、主要目标和策略措施” covers tasks too; its 主要目标 sub-headings are the goals.
+    return title.endswith("目标") or (any(w in title for w in _GOAL_WORDS) and not re.search("措施|任务", title))
 
 
 def _plan_indicators(file: str, plan: PlanSpan, items: Sequence[Item]) -> list[Indicator]:
     lines = [i for i in items if isinstance(i, Line)]
-    outline = headings(lines)
-    by_line = {h.line: h for h in outline}
-    openings = _action_openings(lines, outline, plan)
+    chains = dict(zip((line.line for line in lines), sections(lines), strict=True))
+    openings = _action_openings(lines, headings(lines), plan)
     out: list[Indicator] = []
-    stack: list[Heading] = []
+    chain: tuple[Heading, ...] = ()
     for item in items:
         if isinstance(item, Grid):
-            domain = stack[-1].title if stack else None
+            domain = chain[-1].title if chain else None
             table_ctx = TableContext(file, plan.title, plan.start_year, plan.end_year, domain)
             rows = [[(c.text, c.line) for c in row] for row in item.rows]
             out.extend(indicators_from_grid(rows, item.caption, table_ctx))
             continue
-        heading = by_line.get(item.line)
-        if heading is not None:
-            while stack and stack[-1].rank >= heading.rank:
-                stack.pop()
-            stack.append(heading)
-            if heading.rank < 6 or heading.title == squeeze(item.text).rstrip("。"):
-                continue
-        goal = next((h for h in reversed(stack) if _is_goal_heading(h)), None)
+        chain = chains[item.line]
+        goal = next((h for h in reversed(chain) if _is_goal_heading(h)), None)
         if goal is None and item.line not in openings:
             continue
-        section = goal if goal is not None else stack[-1]
+        section = goal if goal is not None else chain[-1]
         years = years_in(section.title)
         default_year = max(years) if years else plan.end_year
-        lead = _LEAD.match(squeeze(item.text))
-        domain = lead.group(1).strip("—“”") if lead else (stack[-1].title if stack else None)
-        if heading is not None:
-            domain = heading.title
-        elif goal is None:
-            domain = section.title
-        ctx = GoalContext(file, plan.title, default_year, plan.start_year, domain)
+        ctx = GoalContext(file, plan.title, default_year, plan.start_year, _prose_domain(item, chain))
         out.extend(prose_indicators(item.text, item.line, ctx))
     return out
+
+
+def _prose_domain(item: Line, chain: tuple[Heading, ...]) -> str | None:
+    """The paragraph's lead phrase (——妇女健康水平持续提升。…), else the heading it is under."""
+    lead = _LEAD.match(squeeze(item.text))
+    if lead and not (chain and chain[-1].line == item.line):
+        return lead.group(1).strip("—“”")
+    return chain[-1].title if chain else None
 
 
 def _action_openings(lines: Sequence[Line], outline: Sequence[Heading], plan: PlanSpan) -> set[int]:

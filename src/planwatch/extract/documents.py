@@ -33,6 +33,7 @@ _TOC_LEADER = re.compile(r"[·.…．]{3,}\s*\d*\s*$")
 _ISSUES_PLAN = re.compile(r"(印发|转发|发布|颁布)")
 _QUOTED = re.compile(r"《([^《》]{4,120})》")
 _MAX_TITLE_LINE = 70
+_PLAN_TITLE = re.compile(r"(规划|纲要|方案|计划|要点)(?:[（(].{4,14}[）)])?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,9 +184,14 @@ def split_documents(lines: Sequence[Line], last_line: int) -> list[DocumentSpan]
 
 
 def _whole_file(lines: Sequence[Line], last_line: int) -> DocumentSpan:
-    first = lines[0]
-    title = squeeze(first.text)
-    return DocumentSpan(first.line, last_line, title, None, None, None, (), first.line + 1, None)
+    """A plan without a covering notice: its title is the first line naming a plan (after any cover line)."""
+    head = lines[:5]
+    title_line = next((x for x in head if _PLAN_TITLE.search(squeeze(x.text)) and len(x.text) <= 80), lines[0])
+    title = squeeze(title_line.text)
+    nxt = lines.index(title_line) + 1
+    if nxt < len(lines) and re.fullmatch(r"[（(]\s*(?:19|20)\d{2}.{0,12}[）)]", squeeze(lines[nxt].text)):
+        title += squeeze(lines[nxt].text)  # （2021—2025年） on its own line
+    return DocumentSpan(lines[0].line, last_line, title, None, None, None, (), title_line.line + 1, None)
 
 
 def _describe(lines: Sequence[Line], start: int, end: int, stop: int, end_line: int) -> DocumentSpan:

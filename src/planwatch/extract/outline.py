@@ -3,8 +3,9 @@
 Chinese plans number their headings with a fixed hierarchy of numbering styles, so a
 heading's rank follows from its numbering alone; no font or style information is needed.
 Numbered task items (``1．优化应急管理体制。…``) are headings of the lowest numbered rank
-whose title is the lead sentence. Short unnumbered lines such as ``总体目标。`` are
-sub-headings below every numbered rank.
+whose title is the lead sentence. Short unnumbered lines such as ``总体目标。`` or
+``主要目标：`` are sub-headings just below the heading they appear under, so that the
+numbered items after them stay inside them.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 MARKDOWN = re.compile(r"^(#{1,6})\s+")
 UNNUMBERED_RANK = 8
+_SECTION_RANK = 5  # 篇 … （一） are sections; 1． and （1） are items
 _TARGET_WORDS = re.compile(r"达到|不超过|不低于|控制在|以上|以下|以内|左右|提高到|降至|降到|可达")
 _LEAD = re.compile(r"^(.{2,40}?)[。．]")
 
@@ -35,7 +37,7 @@ _LEAD = re.compile(r"^(.{2,40}?)[。．]")
 @dataclass(frozen=True, slots=True)
 class Heading:
     line: int
-    rank: int  # 1 = 篇 … 7 = （1）, 8 = unnumbered sub-heading
+    rank: float  # 1 = 篇 … 7 = （1）; unnumbered sub-headings rank half a level below their parent
     number: str
     title: str
     index: int  # position in the line list
@@ -72,3 +74,22 @@ def _is_unnumbered_heading(text: str) -> bool:
 
 def headings(lines: Sequence[Line]) -> list[Heading]:
     return [h for k, line in enumerate(lines) if (h := heading_of(line, k)) is not None]
+
+
+def sections(lines: Sequence[Line]) -> list[tuple[Heading, ...]]:
+    """For each line, the chain of headings it falls under, outermost first (a heading is under itself)."""
+    chains: list[tuple[Heading, ...]] = []
+    stack: list[Heading] = []
+    for k, line in enumerate(lines):
+        heading = heading_of(line, k)
+        if heading is not None:
+            if heading.rank == UNNUMBERED_RANK and stack:
+                # below the enclosing section (篇…（一）), above numbered items (1．, （1）)
+                parent = next((h for h in reversed(stack) if h.rank <= _SECTION_RANK), None)
+                rank = (parent.rank if parent else 0) + 0.5
+                heading = Heading(heading.line, rank, heading.number, heading.title, heading.index)
+            while stack and stack[-1].rank >= heading.rank:
+                stack.pop()
+            stack.append(heading)
+        chains.append(tuple(stack))
+    return chains

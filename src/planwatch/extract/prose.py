@@ -17,7 +17,7 @@ from planwatch.extract.records import Comparator, Indicator, Target
 from planwatch.extract.text import cjk_count, squeeze
 from planwatch.extract.values import NUMBER, UNITS, read_value
 
-_UNIT_RE = "|".join(re.escape(u) for u in UNITS if u not in ("年",))
+_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
                  "下降到", "下降至", "减少到", "减少至", "缩小到", "缩小至", "缩减到", "扩大到", "控制在", "保持在",
                  "稳定在", "维持在", "不低于", "不少于", "不高于", "不超过", "不大于", "达到", "降至", "降到", "超过",
@@ -33,6 +33,7 @@ _LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|
 _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
                          r"增速|速度|收入|密度|天数|人口|数|量|额)$")
+_NUMBERING = re.compile(r"^(?:\d{1,2}\s*[．.、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[（(]?[一二三四五六七八九十]+[）)、]|[—-]+)\s*")
 _TIME_UNITS = ("小时", "分钟", "天", "年")
 _MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
 # The metric a listed subject shares with the last one (A、B增长速度分别…, A、B占比均…).
@@ -87,7 +88,7 @@ def _masked(text: str) -> str:
 
 
 def _clean_name(text: str) -> str:
-    name = squeeze(text)
+    name = _NUMBERING.sub("", squeeze(text))
     name = re.sub(r"^[^，,。；;]*?(?:到|至)\s*(?:19|20)\d{2}\s*年[底末前]*[，,]?", "", name)
     name = _LEADING.sub("", name)
     name = _TRAILING.sub("", name)
@@ -182,9 +183,9 @@ def _valid(m: re.Match[str], clause_masked: str) -> bool:
     num = m.group("num")
     if "＿" in num:
         return False
-    after = clause_masked[m.end():]
-    if re.fullmatch(r"(?:19|20)\d{2}", num) and after.lstrip().startswith("年"):
-        return False
+    if re.fullmatch(r"(?:19|20)\d{2}", num) and (m.group("unit") == "年" or clause_masked[m.end():].lstrip()
+                                                 .startswith("年")):
+        return False  # a calendar year (到2035年), not a value
     if m.start() > 0 and re.match(r"[A-Za-z0-9.]", clause_masked[m.start() - 1]):
         return False
     has_unit = bool(m.group("unit")) or ":" in num or "：" in num
@@ -260,7 +261,7 @@ def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re
             post = post[post.rindex("的") + 1:]  # 1—2户…的第三方物流龙头企业: the head noun
         post = _clean_name(post)
         name = pre + post if pre and len(post) <= 12 else (post or pre)
-    if cjk_count(name) < 2:
+    if cjk_count(name) < 2 or len(name) > _MAX_NAME:
         return []
     return [_make(name, m, clause, year, comparator)]
 

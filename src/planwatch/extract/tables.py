@@ -115,8 +115,10 @@ def _column(header: str, ctx: TableContext) -> Column:
         if past or (ctx.start_year is not None and year < ctx.start_year):
             return Column(Role.BASELINE, year, h)
         return Column(Role.TARGET, year, h)
-    if any(w in h for w in _FUTURE) or h in ("目标值", "预期值"):
+    if any(w in h for w in _FUTURE) or "期末" in h:
         return Column(Role.TARGET, ctx.end_year, h)
+    if any(w in h for w in _PAST):
+        return Column(Role.BASELINE, header=h)  # 基期值, 现状值: the plan's base year
     if any(w in h for w in ("指标", "名称", "项目", "内容")):
         return Column(Role.NAME, header=h)
     return Column(Role.OTHER, header=h)
