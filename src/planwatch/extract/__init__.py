@@ -143,7 +143,7 @@ def _prose_domain(item: Line, chain: tuple[Heading, ...]) -> str | None:
 
 def _action_openings(lines: Sequence[Line], outline: Sequence[Heading], plan: PlanSpan) -> set[int]:
     """Plans whose action chapters (…行动) each open with the action's targets (到2027年，…达到…)."""
-    by_rank: dict[int, list[int]] = {}
+    by_rank: dict[float, list[int]] = {}
     for h in outline:
         if h.rank > 5 or h.index + 1 >= len(lines) or "行动" not in h.title:
             continue
