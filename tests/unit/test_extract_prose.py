@@ -103,3 +103,24 @@ def test_numbered_goal_items_under_an_unnumbered_goals_heading(tmp_path: Path) -
         ("适龄妇女宫颈癌人群筛查率", 75.0, ">=", 2030, "%"),
         ("女性平均受教育年限", 12.5, "=", 2030, "年"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "comparator", "value", "annual"),
+    [
+        ("单位地区生产总值能耗比2020年下降13.5%。", "单位地区生产总值能耗", "decrease_by_pct", 13.5, False),
+        ("农村居民收入占比提高2个百分点。", "农村居民收入占比", "increase_by_points", 2.0, False),
+        ("地区生产总值年均增长6.5%左右。", "地区生产总值年均增长", "~", 6.5, True),
+        ("一般公共预算收入年均增长5%。", "一般公共预算收入年均增长", "=", 5.0, True),
+    ],
+)
+def test_relative_and_growth_targets(tmp_path: Path, sentence: str, name: str, comparator: str, value: float,
+                                     annual: bool) -> None:
+    [ind] = _goals(tmp_path, sentence)
+    [target] = ind.targets
+    assert (ind.name, target.comparator.value, target.value, target.annual_average) == (name, comparator, value, annual)
+
+
+def test_baseline_stated_in_the_sentence(tmp_path: Path) -> None:
+    [ind] = _goals(tmp_path, "森林覆盖率由2020年的48.5%提高到52%。")
+    assert (ind.name, ind.baseline_year, ind.baseline, ind.targets[0].value) == ("森林覆盖率", 2020, "48.5%", 52.0)

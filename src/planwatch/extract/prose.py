@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from planwatch.extract.records import Comparator, Indicator, Target
 from planwatch.extract.text import cjk_count, squeeze
-from planwatch.extract.values import NUMBER, UNITS, read_value
+from planwatch.extract.values import NUMBER, UNITS
 
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
@@ -34,6 +34,9 @@ _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|�
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
                          r"增速|速度|收入|密度|天数|人口|数|量|额)$")
 _NUMBERING = re.compile(r"^(?:\d{1,2}\s*[．.、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[（(]?[一二三四五六七八九十]+[）)、]|[—-]+)\s*")
+_COMPARED_TO = re.compile(r"(?:比|较|相比)\s*(?:19|20)\d{2}\s*年[底末]?")
+_CHANGE = re.compile(r"(年均)?(下降|降低|减少|压减|提高|提升|增长|增加|上升)了?$")
+_FROM_BASELINE = re.compile(r"(?:由|从)\s*((?:19|20)\d{2})\s*年[底末]?的?\s*(" + NUMBER + r"\s*(?:%|‰)?)")
 _TIME_UNITS = ("小时", "分钟", "天", "年")
 _MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
 # The metric a listed subject shares with the last one (A、B增长速度分别…, A、B占比均…).
@@ -61,6 +64,8 @@ class _Mention:
     year: int
     value_high: float | None = None
     annual_average: bool = False
+    baseline_year: int | None = None
+    baseline: str | None = None
     extra_years: list[Target] = field(default_factory=list)
 
 
@@ -90,6 +95,7 @@ def _masked(text: str) -> str:
 def _clean_name(text: str) -> str:
     name = _NUMBERING.sub("", squeeze(text))
     name = re.sub(r"^[^，,。；;]*?(?:到|至)\s*(?:19|20)\d{2}\s*年[底末前]*[，,]?", "", name)
+    name = _COMPARED_TO.sub("", name)
     name = _LEADING.sub("", name)
     name = _TRAILING.sub("", name)
     return name.strip("，,、：: ")
@@ -140,6 +146,8 @@ def _year_before(text: str, pos: int, default: int | None) -> tuple[int | None, 
     """The latest year phrase before ``pos``; the flag says whether it looks like a past reference."""
     year, past = default, False
     for m in _YEAR_PHRASE.finditer(text[:pos]):
+        if text[max(0, m.start() - 2): m.start()].endswith(("比", "较", "由", "从", "相比")):
+            continue  # 比2020年下降…, 由2020年的…: the baseline year, not the target year
         phrase = m.group()
         year = int(m.group(1))
         past = not (phrase.startswith(("到", "至")) or re.search(r"底|末|前", phrase))
@@ -219,7 +227,8 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
         if year is None or (past and ctx.start_year is not None and year < ctx.start_year):
             continue
         comparator = _comparator(m.group("pre"), m.group("post"))
-        name = _clean_name(raw_name)
+        since = _FROM_BASELINE.search(raw_name)  # 由2020年的48%提高到52%
+        name = _clean_name(raw_name[: since.start()] if since else raw_name)
         if not name:
             # a value continuing a list takes the next 分别 name, else the previous name
             if pending:
@@ -237,7 +246,10 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
                 name = subjects[-1]
             shared = comparator
         if cjk_count(name) >= 2 and len(name) <= _MAX_NAME:
-            out.append(_make(name, m, clause, year, comparator))
+            mention = _make(name, m, clause, year, comparator)
+            if since:
+                mention.baseline_year, mention.baseline = int(since.group(1)), squeeze(since.group(2))
+            out.append(mention)
     return out
 
 
@@ -281,13 +293,22 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
     high = float(m.group("high")) if m.group("high") else None
     if high is not None:
         comparator = Comparator.RANGE
-    reading = read_value(printed)
-    if reading is not None and reading.comparator in (Comparator.DECREASE_BY_PCT, Comparator.INCREASE_BY_PCT):
-        comparator = reading.comparator
     unit = m.group("unit")
     if unit and unit.startswith("/"):
         unit = "1" + unit.replace(" ", "")  # 8/10万 → per 100,000
-    annual = bool(re.search(r"年均(?:增长|增速|递增)?(?:率)?$", name)) or "年均" in clause[: m.start()][-6:]
+    annual = bool(re.search(r"年均(?:增长|增速|递增)?(?:率)?$", name))
+    change = _CHANGE.search(squeeze(clause[: m.start()]))
+    if change and comparator is Comparator.EQ and unit in ("%", "个百分点", "百分点"):
+        if change.group(1):
+            annual = True  # 年均增长6.5%: an average annual rate
+        else:  # 比2020年下降13.5%, 提高2个百分点: a change relative to the baseline
+            down = change.group(2) in ("下降", "降低", "减少", "压减")
+            points = unit != "%"
+            comparator = {(True, False): Comparator.DECREASE_BY_PCT, (False, False): Comparator.INCREASE_BY_PCT,
+                          (True, True): Comparator.DECREASE_BY_POINTS,
+                          (False, True): Comparator.INCREASE_BY_POINTS}[(down, points)]
+            printed = change.group(2) + printed
+            name = re.sub(change.group(2) + "$", "", name) or name
     return _Mention(name, printed, value, comparator, unit, year, high, annual)
 
 
@@ -306,7 +327,7 @@ def prose_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indica
         targets = tuple(sorted([_target(m), *m.extra_years], key=lambda t: t.year))
         out.append(Indicator(
             file=ctx.file, line=line, plan=ctx.plan, name=m.name, unit=m.unit, domain=ctx.domain,
-            attribute=None, baseline_year=None, baseline=None, targets=targets, kind="prose",
+            attribute=None, baseline_year=m.baseline_year, baseline=m.baseline, targets=targets, kind="prose",
             source_text=paragraph))
     return out
 
