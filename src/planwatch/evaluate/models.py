@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     """Which way the indicator should move; a band means staying inside limits."""
 
     HIGHER = "higher"
@@ -45,7 +45,7 @@ class Direction(str, Enum):
     BAND = "band"
 
 
-class AverageBasis(str, Enum):
+class AverageBasis(StrEnum):
     """What an ``annual_average`` target (``5.5*``, 年均) averages.
 
     A plan prints ``7.5*`` both for 地区生产总值 (the observations are levels, the target a
@@ -58,7 +58,7 @@ class AverageBasis(str, Enum):
     MEAN_OF_YEARS = "mean_of_years"  # observations are yearly values; target applies to their mean
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Evaluation status; the value is the stable machine code stored and exported."""
 
     COMPLETED = "completed"
@@ -104,7 +104,7 @@ _STATUS_EN = {
 _STATUS_SEVERITY = {Status.SERIOUSLY_BEHIND: 3, Status.BEHIND: 2, Status.NO_DATA: 1}
 
 
-class CagrCategory(str, Enum):
+class CagrCategory(StrEnum):
     """Open SDG / Statistics Canada progress categories of the CAGR ratio."""
 
     ON_TRACK = "on_track"
@@ -125,7 +125,7 @@ _CAGR_ZH = {
 }
 
 
-class ProjectionVerdict(str, Enum):
+class ProjectionVerdict(StrEnum):
     ACHIEVABLE = "achievable"
     UNLIKELY = "unlikely"
     UNKNOWN = "unknown"

@@ -36,7 +36,9 @@ class Trends:
         result: Floats = np.exp(self.compound_a + self.compound_b * x)
         return result
 
-    def prefer_compound(self, tie_goes_to_compound: npt.NDArray[np.bool_], scale: Floats) -> npt.NDArray[np.bool_]:
+    def prefer_compound(
+        self, tie_goes_to_compound: npt.NDArray[np.bool_], scale: Floats
+    ) -> npt.NDArray[np.bool_]:
         """Compound where it fits clearly better, or equally well and the target is a growth rate."""
         tie = np.abs(self.compound_sse - self.linear_sse) <= 1e-9 * (1.0 + scale)
         better = self.compound_sse < self.linear_sse

@@ -62,7 +62,20 @@ _DIRECTION_OF = {
 }
 _DIRECTION_CODE = {Direction.HIGHER: 1, Direction.LOWER: -1, Direction.BAND: 0}
 # Words that make a plain or 左右 target lower-is-better when no baseline shows the way.
-_LOWER_WORDS = ("下降", "降低", "减少", "压减", "削减", "控制", "能耗", "排放", "死亡率", "失业率", "发生率", "感染率")
+_LOWER_WORDS = (
+    "下降",
+    "降低",
+    "减少",
+    "压减",
+    "削减",
+    "控制",
+    "能耗",
+    "排放",
+    "死亡率",
+    "失业率",
+    "发生率",
+    "感染率",
+)
 # Names whose observations are the yearly growth rates themselves (地区生产总值年均增速).
 _RATE_WORDS = ("增速", "增长率", "增长速度", "增幅")
 
@@ -90,19 +103,30 @@ def resolve(spec: IndicatorSpec) -> ResolvedTarget:
         printed = "；".join(f"{t.year}年{t.text}" for t in spec.targets)
         last_year = max((t.year for t in spec.targets), default=0)
         return ResolvedTarget(
-            Mode.NONE, Comparator.EQ, Relative.NONE, float("nan"), float("nan"), last_year,
-            0, name_direction, False, (), printed,
+            Mode.NONE,
+            Comparator.EQ,
+            Relative.NONE,
+            float("nan"),
+            float("nan"),
+            last_year,
+            0,
+            name_direction,
+            False,
+            (),
+            printed,
         )
     final = numeric[-1]
     assert final.value is not None
     if final.comparator == Comparator.RANGE and final.value_high is None:
-        raise InputError(f"indicator {spec.id}", f"range target {final.text!r} has no upper bound (value_high)")
+        raise InputError(
+            f"indicator {spec.id}", f"range target {final.text!r} has no upper bound (value_high)"
+        )
     relative, comparator = _RELATIVE.get(final.comparator, (Relative.NONE, final.comparator))
     mode, rates = _mode_of(spec, final)
     if spec.direction is not None:
         direction = _DIRECTION_CODE[spec.direction]
-    elif comparator in (Comparator.EQ, Comparator.ABOUT) and mode == Mode.GROWTH and name_direction < 0:
-        direction = -1
+    elif comparator in (Comparator.EQ, Comparator.ABOUT) and mode == Mode.GROWTH:
+        direction = name_direction  # a printed rate (7.5*) is a floor unless the name says it falls
     else:
         direction = _DIRECTION_OF[comparator]
     if spec.baseline_year is not None and final.year <= spec.baseline_year:

@@ -1,0 +1,294 @@
+"""The reviewer's view of one result: the inputs, the formulas and one Chinese sentence.
+
+The sentence spells out each computation with its numbers (完成进度=(54−45)/(60−45)=60.0%)
+so that a reviewer can redo it with a pocket calculator and see which rule set the status.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from planwatch.evaluate.compute import BaselineSource, Kind
+from planwatch.evaluate.models import (
+    CagrCategory,
+    Explanation,
+    IndicatorSpec,
+    ProjectionVerdict,
+    Status,
+    Thresholds,
+)
+from planwatch.evaluate.targets import Mode, Relative, ResolvedTarget
+
+FORMULAS = {
+    Mode.LEVEL: "完成进度=(V−B)/(T−B)；时间进度=(t−t0)/(tT−t0)；还需年均增速=(T/V)^(1/(tT−t))−1；"
+    "CAGR比=((V/B)^(1/(t−t0))−1)/((T/B)^(1/(tT−t0))−1)；预计值比=(P−B)/(T−B)",
+    Mode.GROWTH: "增长倍数F=V/B（或各年Π(1+g/100)）；实现年均增速=F^(1/(t−t0))−1；目标倍数=(1+r)^(tT−t0)；"
+    "完成进度=(F−1)/((1+r)^(tT−t0)−1)；应达进度=((1+r)^(t−t0)−1)/((1+r)^(tT−t0)−1)；"
+    "还需年均增速=((1+r)^(tT−t0)/F)^(1/(tT−t))−1；CAGR比=实现年均增速/r",
+    Mode.CUMULATIVE: "累计值S=Σ各年数值(t0<年份≤t)；完成进度=S/T；时间进度=(t−t0)/(tT−t0)；预计值=S+趋势外推的剩余各年之和",
+    Mode.MEAN: "年均值M=各年数值的平均(t0<年份≤t)；完成进度=(M−B)/(T−B)；时间进度=(t−t0)/(tT−t0)",
+    Mode.NONE: "目标不是单一数值：不可量化，人工评估",
+}
+_RELATIVE_FORMULA = {
+    Relative.DECREASE_PCT: "T=B·(1−X/100)",
+    Relative.INCREASE_PCT: "T=B·(1+X/100)",
+    Relative.DECREASE_POINTS: "T=B−X",
+    Relative.INCREASE_POINTS: "T=B+X",
+}
+_SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "~": "≈", "range": "∈"}
+_SOURCE_NAME = {
+    BaselineSource.SPEC: "plan",
+    BaselineSource.OBSERVED: "observation of the baseline year",
+    BaselineSource.EARLIEST: "earliest observation (baseline missing)",
+    BaselineSource.NONE: "missing",
+}
+_MODE_NAME = {
+    Mode.LEVEL: "level",
+    Mode.GROWTH: "annual_average_growth",
+    Mode.CUMULATIVE: "cumulative",
+    Mode.MEAN: "annual_mean",
+    Mode.NONE: "not_quantifiable",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One indicator's numbers as plain Python scalars (nan / −1 where they do not apply)."""
+
+    year: int
+    t0: int
+    baseline: float
+    baseline_source: int
+    data_year: int
+    observations: int
+    current: float  # compared quantity
+    base: float
+    goal_target: float
+    target: float
+    target_high: float
+    limit_low: float
+    direction: int
+    kind: int
+    completion: float
+    schedule: float
+    progress: float
+    required_rate: float
+    observed_cagr: float
+    required_cagr: float
+    cagr_ratio: float
+    linear: float
+    compound: float
+    projected: float
+    compound_chosen: bool
+    projected_ratio: float
+    current_display: float
+    target_display: float
+    projected_display: float
+    linear_display: float
+    compound_display: float
+    gap: float
+
+
+def num(x: float) -> str:
+    """A number as a reviewer writes it: up to four decimals, no trailing zeros."""
+    if not math.isfinite(x):
+        return "—"
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def pct(x: float) -> str:
+    return f"{x * 100:.1f}%" if math.isfinite(x) else "—"
+
+
+def explain(
+    spec: IndicatorSpec,
+    item: ResolvedTarget,
+    row: Row,
+    status: Status,
+    thresholds: Thresholds,
+    cagr_category: CagrCategory | None,
+    verdict: ProjectionVerdict,
+    manual: str | None,
+) -> Explanation:
+    mode = item.mode
+    formula = FORMULAS[mode]
+    if item.relative != Relative.NONE:
+        formula = f"{_RELATIVE_FORMULA[item.relative]}；{formula}"
+    inputs: dict[str, Any] = {
+        "mode": _MODE_NAME[mode],
+        "evaluation_year": row.year,
+        "target_year": item.year,
+        "target_text": item.printed,
+        "comparator": item.comparator.value,
+        "target_value": _json_number(item.value),
+        "target": _json_number(row.target_display),
+        "baseline_year": row.t0 if row.t0 >= 0 else None,
+        "baseline": _json_number(row.baseline),
+        "baseline_source": _SOURCE_NAME[BaselineSource(row.baseline_source)],
+        "data_year": row.data_year if row.data_year >= 0 else None,
+        "current": _json_number(row.current_display),
+        "observations_used": row.observations,
+        "direction": {1: "higher", -1: "lower", 0: "band"}.get(row.direction),
+        "thresholds": {
+            "ahead": thresholds.ahead,
+            "tolerance": thresholds.tolerance,
+            "serious": thresholds.serious,
+        },
+    }
+    if item.milestones:
+        inputs["milestones"] = [{"year": m.year, "value": m.value} for m in item.milestones]
+    return Explanation(
+        inputs, formula, _sentence(spec, item, row, status, thresholds, cagr_category, verdict, manual)
+    )
+
+
+def _json_number(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def _sentence(
+    spec: IndicatorSpec,
+    item: ResolvedTarget,
+    row: Row,
+    status: Status,
+    thresholds: Thresholds,
+    cagr_category: CagrCategory | None,
+    verdict: ProjectionVerdict,
+    manual: str | None,
+) -> str:
+    if status == Status.NOT_QUANTIFIABLE:
+        text = f"{spec.name}的目标“{item.printed}”不是单一数值，判定为不可量化，需人工评估"
+        return text + (f"；人工评估：{manual}。" if manual else "。")
+    parts = [f"{spec.name}：目标{item.year}年{item.printed}", _baseline_clause(item, row)]
+    if status == Status.NO_DATA:
+        parts.append(_no_data_reason(item, row))
+        return "；".join(p for p in parts if p) + "，判定为无数据。"
+    parts.append(_measured_clause(item, row))
+    parts.append(_status_clause(item, row, status, thresholds, spec.binding))
+    if math.isfinite(row.required_rate):
+        years_left = item.year - row.data_year
+        parts.append(
+            f"剩余{years_left}年还需年均增速=({num(row.goal_target)}/{num(row.current)})^(1/{years_left})−1"
+            f"={pct(row.required_rate)}"
+        )
+    if cagr_category is not None:
+        parts.append(
+            f"CAGR比=实现年均增速{pct(row.observed_cagr)}÷所需年均增速{pct(row.required_cagr)}"
+            f"={row.cagr_ratio:.4f}（{cagr_category.label_zh}）"
+        )
+    parts.append(_projection_clause(item, row, verdict))
+    return "；".join(p for p in parts if p) + "。"
+
+
+def _baseline_clause(item: ResolvedTarget, row: Row) -> str:
+    source = BaselineSource(row.baseline_source)
+    if item.mode == Mode.GROWTH and item.rates:
+        return f"以{row.t0}年为基期，各年增速连乘" if row.t0 >= 0 else ""
+    if item.mode == Mode.CUMULATIVE:
+        return f"累计自{row.t0 + 1}年起算" if row.t0 >= 0 else ""
+    if source == BaselineSource.SPEC:
+        clause = f"基期{row.t0}年{num(row.baseline)}"
+    elif source == BaselineSource.OBSERVED:
+        clause = f"规划未列基期值，取{row.t0}年观测值{num(row.baseline)}为基期值"
+    elif source == BaselineSource.EARLIEST:
+        clause = f"规划未列基期值，以最早观测值（{row.t0}年{num(row.baseline)}）代替基期值"
+    else:
+        return "缺少基期值"
+    if item.relative != Relative.NONE and math.isfinite(row.target):
+        clause += f"，由基期值推算目标值{_RELATIVE_FORMULA[item.relative]}={num(row.target)}"
+    return clause
+
+
+def _no_data_reason(item: ResolvedTarget, row: Row) -> str:
+    if row.observations == 0:
+        return f"截至{row.year}年没有基期之后的观测值"
+    if not math.isfinite(row.target):
+        return "目标相对于基期值给出，缺少基期值，无法确定目标值"
+    if row.t0 >= item.year:
+        return f"基期年份{row.t0}不早于目标年份{item.year}"
+    return "缺少基期值，无法计算完成进度，请补充基期数据"
+
+
+def _measured_clause(item: ResolvedTarget, row: Row) -> str:
+    first = row.t0 + 1
+    if item.mode == Mode.CUMULATIVE:
+        return (
+            f"{first}—{row.data_year}年各年数值之和（{row.observations}个年度）为累计值S={num(row.current)}"
+        )
+    if item.mode == Mode.MEAN:
+        return f"{first}—{row.data_year}年各年数值（{row.observations}个年度）的平均值M={num(row.current)}"
+    if item.mode == Mode.GROWTH:
+        k = row.data_year - row.t0
+        if item.rates:
+            factor = f"{first}—{row.data_year}年{row.observations}个年度增速的增长倍数F=Π(1+g/100)={num(row.current)}"
+        else:
+            level = row.current * row.baseline
+            factor = f"{row.data_year}年实际值{num(level)}，增长倍数F={num(level)}/{num(row.baseline)}={num(row.current)}"
+        return f"{factor}，实现年均增速=F^(1/{k})−1={pct(row.observed_cagr)}"
+    return f"{row.data_year}年实际值{num(row.current)}"
+
+
+def _status_clause(
+    item: ResolvedTarget, row: Row, status: Status, thresholds: Thresholds, binding: bool
+) -> str:
+    symbol = _SYMBOL[item.comparator.value]
+    if status == Status.COMPLETED:
+        return f"已达到目标要求（{_compared(item, row, symbol)}），判定为已完成"
+    if row.kind == Kind.LIMIT:
+        note = "，约束性指标突破控制要求" if binding else ""
+        return f"目标为控制性要求，当前未满足（要求{_compared(item, row, symbol)}）{note}，判定为{status.label_zh}"
+    if row.kind == Kind.UNKNOWN:
+        return f"无法计算完成进度；按目标比较未达标（要求{_compared(item, row, symbol)}），判定为{status.label_zh}"
+    k, n = row.data_year - row.t0, item.year - row.t0
+    if item.mode == Mode.CUMULATIVE:
+        completion = f"完成进度=S/T={num(row.current)}/{num(row.goal_target)}={pct(row.completion)}"
+    else:
+        completion = (
+            f"完成进度=({num(row.current)}−{num(row.base)})/({num(row.goal_target)}−{num(row.base)})"
+            f"={pct(row.completion)}"
+        )
+    clauses = [completion, f"时间进度=({row.data_year}−{row.t0})/({item.year}−{row.t0})={pct(row.schedule)}"]
+    if item.mode == Mode.GROWTH and item.value != 0:
+        r = item.value / 100
+        clauses.append(
+            f"按年均{num(item.value)}%复合增长的应达进度=((1+{num(r)})^{min(k, n)}−1)/((1+{num(r)})^{n}−1)={pct(row.progress)}"
+        )
+    elif item.milestones:
+        clauses.append(f"按里程碑之间线性插值的应达进度={pct(row.progress)}")
+    if row.completion < 0:
+        clauses.append(f"指标向目标的相反方向变化，判定为{status.label_zh}")
+        return "；".join(clauses)
+    gap = (row.completion - row.progress) * 100
+    word = "高于" if gap >= 0 else "低于"
+    clauses.append(
+        f"完成进度{word}应达进度{abs(gap):.1f}个百分点（超前≥{thresholds.ahead * 100:g}，"
+        f"正常≥−{thresholds.tolerance * 100:g}，滞后≥−{thresholds.serious * 100:g}），判定为{status.label_zh}"
+    )
+    return "；".join(clauses)
+
+
+def _compared(item: ResolvedTarget, row: Row, symbol: str) -> str:
+    target = num(row.target_display)
+    if item.comparator.value == "range":
+        high = item.value_high if item.mode == Mode.GROWTH else row.target_high
+        target = f"[{num(row.target_display)}, {num(high)}]"
+    unit = "%" if item.mode == Mode.GROWTH else ""
+    return f"{num(row.current_display)}{unit} {symbol} {target}{unit}"
+
+
+def _projection_clause(item: ResolvedTarget, row: Row, verdict: ProjectionVerdict) -> str:
+    if not math.isfinite(row.projected):
+        return "观测点不足两个，无法趋势外推"
+    method = "复合增长趋势" if row.compound_chosen else "线性趋势"
+    what = {Mode.GROWTH: "年均增速", Mode.CUMULATIVE: "累计值", Mode.MEAN: "年均值"}.get(item.mode, "值")
+    unit = "%" if item.mode == Mode.GROWTH else ""
+    text = (
+        f"趋势外推至{item.year}年：线性{num(row.linear_display)}{unit}、复合增长{num(row.compound_display)}{unit}，"
+        f"取拟合残差较小的{method}，预计{what}{num(row.projected_display)}{unit}"
+    )
+    if math.isfinite(row.projected_ratio):
+        text += f"，预计值比=(P−B)/(T−B)={row.projected_ratio:.4f}"
+    return f"{text}，{verdict.label_zh}"

@@ -1,0 +1,487 @@
+"""Golden cases of the evaluation engine, one per target type and direction.
+
+Every expected number is worked out by hand in the comment next to it (B baseline, T
+target, V latest value, c completion, s time schedule, p progress required by now). The
+indicators belong to the fictional 青川区 2021–2025 plan (base year 2020). Default
+thresholds: 预期性 超前 ≥ +10, 正常 ≥ −10, 滞后 ≥ −30 points of completion against the
+required progress; 约束性 超前 ≥ +10, 正常 ≥ −5, 滞后 ≥ −15.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pytest
+
+from planwatch.errors import InputError
+from planwatch.evaluate import (
+    AverageBasis,
+    CagrCategory,
+    IndicatorSpec,
+    PlanConfig,
+    ProjectionVerdict,
+    Status,
+    Target,
+    evaluate_indicator,
+    evaluate_plan,
+)
+from planwatch.evaluate.models import Observation
+from planwatch.extract.records import Comparator as C
+
+CONFIG = PlanConfig(base_year=2020)
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    spec: IndicatorSpec
+    values: dict[int, float]
+    expected: dict[str, Any]
+    year: int = 2023
+    in_text: tuple[str, ...] = ()  # numbers the explanation must show
+    assessment: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def spec(
+    name: str,
+    *targets: Target,
+    baseline: float | None = None,
+    baseline_year: int | None = 2020,
+    attribute: str | None = "预期性",
+    **kwargs: Any,
+) -> IndicatorSpec:
+    return IndicatorSpec(
+        id=name,
+        name=name,
+        targets=targets,
+        baseline=baseline,
+        baseline_year=baseline_year,
+        attribute=attribute,
+        plan="青川区国民经济和社会发展第十四个五年规划",
+        responsible=("区林业局",),
+        **kwargs,
+    )
+
+
+FOREST = Target(2025, "≥60", 60.0, C.GE)
+GDP_GROWTH = Target(2025, "7.5*", 7.5, C.EQ, annual_average=True)
+
+CASES = [
+    # B=45, T=60, V(2023)=54: c=(54−45)/(60−45)=9/15=0.6; s=(2023−2020)/(2025−2020)=0.6;
+    # c−s=0 → 正常. Still required: (60/54)^(1/2)−1=0.0540926. Points (0,45)(1,48)(2,51)(3,54)
+    # lie on 45+3x → linear at x=5: 60 (exact fit, chosen); (60−45)/(60−45)=1 → 可完成.
+    # CAGR: observed (54/45)^(1/3)−1=0.062659, required (60/45)^(1/5)−1=0.059224 → 1.05800.
+    # gap = 60−54 = 6.
+    Case(
+        "level_ge_on_track",
+        spec("森林覆盖率", FOREST, baseline=45.0, unit="%"),
+        {2021: 48, 2022: 51, 2023: 54},
+        dict(
+            status=Status.ON_TRACK,
+            completion=0.6,
+            schedule=0.6,
+            required_progress=0.6,
+            required_rate=0.0540926,
+            cagr_ratio=1.05800,
+            cagr_category=CagrCategory.ON_TRACK,
+            projected_linear=60.0,
+            projected=60.0,
+            projection_method="linear",
+            projected_ratio=1.0,
+            projection_verdict=ProjectionVerdict.ACHIEVABLE,
+            gap=6.0,
+            current=54.0,
+            target=60.0,
+            data_year=2023,
+        ),
+        in_text=("(54−45)/(60−45)=60.0%", "(2023−2020)/(2025−2020)=60.0%", "正常"),
+    ),
+    # V=58: c=13/15=0.866667; c−s=+0.266667 ≥ 0.10 → 超前.
+    Case(
+        "level_ge_ahead",
+        spec("森林覆盖率", FOREST, baseline=45.0),
+        {2021: 50, 2022: 55, 2023: 58},
+        dict(status=Status.AHEAD, completion=0.866667, schedule=0.6),
+    ),
+    # V=51: c=6/15=0.4; c−s=−0.2: ≥ −0.30 → 滞后 (预期性).
+    Case(
+        "level_ge_behind",
+        spec("森林覆盖率", FOREST, baseline=45.0),
+        {2023: 51},
+        dict(status=Status.BEHIND, completion=0.4, gap=9.0),
+    ),
+    # The same numbers for a 约束性 indicator: −0.2 < −0.15 → 严重滞后.
+    Case(
+        "binding_stricter_serious",
+        spec("森林覆盖率", FOREST, baseline=45.0, attribute="约束性"),
+        {2023: 51},
+        dict(status=Status.SERIOUSLY_BEHIND, completion=0.4),
+    ),
+    # V=52.5: c=7.5/15=0.5; c−s=−0.1 → 预期性 正常 (≥ −0.10) …
+    Case(
+        "expected_tolerance_edge",
+        spec("森林覆盖率", FOREST, baseline=45.0),
+        {2023: 52.5},
+        dict(status=Status.ON_TRACK, completion=0.5),
+    ),
+    # … but 约束性 滞后 (−0.10 < −0.05, ≥ −0.15).
+    Case(
+        "binding_tolerance_edge",
+        spec("森林覆盖率", FOREST, baseline=45.0, attribute="约束性"),
+        {2023: 52.5},
+        dict(status=Status.BEHIND, completion=0.5),
+    ),
+    # V=46: c=1/15=0.066667; c−s=−0.533 < −0.30 → 严重滞后.
+    Case(
+        "level_ge_seriously_behind",
+        spec("森林覆盖率", FOREST, baseline=45.0),
+        {2023: 46},
+        dict(status=Status.SERIOUSLY_BEHIND, completion=0.066667),
+    ),
+    # Beyond the target: V=63 ≥ 60 → 已完成; c=18/15=1.2; gap=60−63=−3.
+    Case(
+        "value_beyond_target",
+        spec("森林覆盖率", FOREST, baseline=45.0),
+        {2022: 61, 2023: 63},
+        dict(status=Status.COMPLETED, completion=1.2, gap=-3.0),
+        in_text=("已完成",),
+    ),
+    # Lower is better, 控制在0.40以下: B=0.5, T=0.4, V=0.46: c=(0.46−0.5)/(0.4−0.5)=0.4;
+    # c−s=−0.2 → 滞后. gap = −1·(0.4−0.46) = 0.06 still to cut.
+    Case(
+        "lower_le_behind",
+        spec("单位地区生产总值能耗", Target(2025, "控制在0.40以下", 0.40, C.LE), baseline=0.5),
+        {2023: 0.46},
+        dict(status=Status.BEHIND, completion=0.4, schedule=0.6, gap=0.06),
+    ),
+    # 下降15%: T=40·(1−15/100)=34; V=36.4: c=(36.4−40)/(34−40)=0.6 → 正常; gap=−(34−36.4)=2.4.
+    Case(
+        "decrease_by_pct",
+        spec("万元地区生产总值用水量", Target(2025, "下降15%", 15.0, C.DECREASE_BY_PCT), baseline=40.0),
+        {2023: 36.4},
+        dict(status=Status.ON_TRACK, completion=0.6, target=34.0, gap=2.4),
+        in_text=("T=B·(1−X/100)=34",),
+    ),
+    # 提高2个百分点: T=62.5+2=64.5; V=64.8 ≥ 64.5 → 已完成; c=(64.8−62.5)/2=1.15.
+    Case(
+        "increase_by_points",
+        spec("常住人口城镇化率", Target(2025, "提高2个百分点", 2.0, C.INCREASE_BY_POINTS), baseline=62.5),
+        {2023: 64.8},
+        dict(status=Status.COMPLETED, completion=1.15, target=64.5),
+    ),
+    # 32左右 with the baseline in 2021 (27.3): higher since 32>27.3; met when V ≥ 32·(1−0.05)=30.4;
+    # V=30.5 → 已完成; c=(30.5−27.3)/(32−27.3)=3.2/4.7=0.680851; s=(2023−2021)/(2025−2021)=0.5.
+    Case(
+        "about_met_within_tolerance",
+        spec(
+            "全口径工业增加值占地区生产总值比重",
+            Target(2025, "32左右", 32.0, C.ABOUT),
+            baseline=27.3,
+            baseline_year=2021,
+        ),
+        {2022: 29.0, 2023: 30.5},
+        dict(status=Status.COMPLETED, completion=0.680851, schedule=0.5),
+    ),
+    # Range 101—104 with B=103.37 inside: a band to keep. V=104.5 > 104 → not met → 滞后;
+    # gap = 104.5−104 = 0.5 outside the band; no completion for a band.
+    Case(
+        "range_band_breached",
+        spec(
+            "出生人口性别比", Target(2025, "101.00—104.00", 101.0, C.RANGE, value_high=104.0), baseline=103.37
+        ),
+        {2023: 104.5},
+        dict(status=Status.BEHIND, completion=None, gap=0.5),
+    ),
+    # Same band, V=103.9 inside → 已完成, gap 0.
+    Case(
+        "range_band_kept",
+        spec(
+            "出生人口性别比", Target(2025, "101.00—104.00", 101.0, C.RANGE, value_high=104.0), baseline=103.37
+        ),
+        {2023: 103.9},
+        dict(status=Status.COMPLETED, gap=0.0),
+    ),
+    # Range approached from below: B=55 < 60 → goal towards 60; V=58: c=(58−55)/(60−55)=0.6 → 正常.
+    Case(
+        "range_goal_from_below",
+        spec(
+            "综合立体交通网主骨架能力利用率",
+            Target(2025, "60%—85%", 60.0, C.RANGE, value_high=85.0),
+            baseline=55.0,
+        ),
+        {2023: 58.0},
+        dict(status=Status.ON_TRACK, completion=0.6),
+    ),
+    # Ceiling already respected (<5.5 with B=4.8): a limit. V=5.2 < 5.5 → 已完成 (达标);
+    # gap = −1·(5.5−5.2) = −0.3 (negative: within the limit).
+    Case(
+        "ceiling_kept",
+        spec("城镇调查失业率", Target(2025, "<5.5", 5.5, C.LT), baseline=4.8),
+        {2023: 5.2},
+        dict(status=Status.COMPLETED, completion=None, gap=-0.3),
+    ),
+    # V=5.7 ≥ 5.5 → breached: 预期性 滞后, gap = −1·(5.5−5.7) = 0.2.
+    Case(
+        "ceiling_breached",
+        spec("城镇调查失业率", Target(2025, "<5.5", 5.5, C.LT), baseline=4.8),
+        {2023: 5.7},
+        dict(status=Status.BEHIND, gap=0.2),
+    ),
+    # … and 严重滞后 when the indicator is 约束性.
+    Case(
+        "ceiling_breached_binding",
+        spec("城镇调查失业率", Target(2025, "<5.5", 5.5, C.LT), baseline=4.8, attribute="约束性"),
+        {2023: 5.7},
+        dict(status=Status.SERIOUSLY_BEHIND),
+    ),
+    # Target equal to baseline (≥50 with B=50, 耕地保有量): T−B=0 → a limit, no completion.
+    # V=49 < 50 → breached; 约束性 → 严重滞后; gap = 50−49 = 1.
+    Case(
+        "target_equal_to_baseline",
+        spec("耕地保有量", Target(2025, "不低于50", 50.0, C.GE), baseline=50.0, attribute="约束性"),
+        {2023: 49.0},
+        dict(status=Status.SERIOUSLY_BEHIND, completion=None, gap=1.0),
+    ),
+    # 7.5* on a level (地区生产总值): B=1000, V(2023)=1230. F=1.23;
+    # observed CAGR = 1.23^(1/3)−1 = 0.0714413; target factor 1.075^5 = 1.4356293;
+    # c=(1.23−1)/(1.4356293−1)=0.527972; p=(1.075^3−1)/(1.075^5−1)=0.556200; s=0.6;
+    # c−p=−0.0282 → 正常. Still required: (1.4356293/1.23)^(1/2)−1 = 0.0803603.
+    # CAGR ratio 0.0714413/0.075 = 0.952550 → on track. Shown as rates: current 7.14413 %, target 7.5 %,
+    # gap = 7.5−7.14413 = 0.35587 百分点.
+    Case(
+        "annual_average_growth_of_level",
+        spec("地区生产总值", GDP_GROWTH, baseline=1000.0, unit="亿元"),
+        {2021: 1070, 2022: 1150, 2023: 1230},
+        dict(
+            status=Status.ON_TRACK,
+            completion=0.527972,
+            schedule=0.6,
+            required_progress=0.556200,
+            required_rate=0.0803603,
+            observed_cagr=0.0714413,
+            cagr_ratio=0.952550,
+            cagr_category=CagrCategory.ON_TRACK,
+            current=7.14413,
+            target=7.5,
+            gap=0.35587,
+            gap_unit="百分点",
+        ),
+        in_text=("F=1230/1000=1.23", "F^(1/3)−1=7.1%", "55.6%"),
+    ),
+    # Yearly growth rates (人均可支配收入年均增速 7*): g = 8, 5, 6 % for 2021–2023;
+    # F = 1.08·1.05·1.06 = 1.20204; CAGR = 1.20204^(1/3)−1 = 0.0632604;
+    # target factor 1.07^5 = 1.4025517; c = 0.20204/0.4025517 = 0.501898;
+    # p = (1.07^3−1)/(1.07^5−1) = 0.559041; c−p = −0.0571 → 正常;
+    # still required ((1.4025517/1.20204)^(1/2)−1) = 0.0801896; ratio 0.0632604/0.07 = 0.903720 → 需要加速.
+    Case(
+        "annual_average_yearly_rates",
+        spec(
+            "常住居民人均可支配收入年均增速", Target(2025, "7*", 7.0, C.EQ, annual_average=True), baseline=6.7
+        ),
+        {2021: 8.0, 2022: 5.0, 2023: 6.0},
+        dict(
+            status=Status.ON_TRACK,
+            completion=0.501898,
+            required_progress=0.559041,
+            required_rate=0.0801896,
+            observed_cagr=0.0632604,
+            cagr_ratio=0.903720,
+            cagr_category=CagrCategory.ACCELERATION_NEEDED,
+        ),
+    ),
+    # Negative growth against 7.5*: B=1000, V=950 → F=0.95, c=−0.05/0.4356293=−0.114776 < 0 → 严重滞后;
+    # CAGR = 0.95^(1/3)−1 = −0.0169524; ratio = −0.0169524/0.075 = −0.226032 → 趋势恶化;
+    # still required (1.4356293/0.95)^(1/2)−1 = 0.229304.
+    Case(
+        "negative_growth",
+        spec("地区生产总值", GDP_GROWTH, baseline=1000.0),
+        {2021: 980, 2023: 950},
+        dict(
+            status=Status.SERIOUSLY_BEHIND,
+            completion=-0.114776,
+            observed_cagr=-0.0169524,
+            cagr_ratio=-0.226032,
+            cagr_category=CagrCategory.DETERIORATION,
+            required_rate=0.229304,
+        ),
+        in_text=("相反方向",),
+    ),
+    # 【累计】 total 2.5 over 2021–2025: S = 0.52+0.48+0.50 = 1.5; c = 1.5/2.5 = 0.6; s = 0.6 → 正常.
+    # Linear fit of (1,0.52)(2,0.48)(3,0.50): slope = ((−1)(0.02)+0+(1)(0))/2 = −0.01,
+    # intercept = 0.5+0.02 = 0.52 → 2024: 0.48, 2025: 0.47 → projected total 1.5+0.95 = 2.45.
+    Case(
+        "cumulative_total",
+        spec("新增城镇就业", Target(2025, "【2.5】", 2.5, C.EQ, cumulative=True), unit="万人"),
+        {2021: 0.52, 2022: 0.48, 2023: 0.50},
+        dict(status=Status.ON_TRACK, completion=0.6, schedule=0.6, current=1.5, projected_linear=2.45),
+        in_text=("累计值S=1.5", "S/T=1.5/2.5=60.0%"),
+    ),
+    # 年均…≤1% (mean of yearly values), no baseline: M = (0.8+1.3+0.6)/3 = 0.9 ≤ 1 → 已完成.
+    Case(
+        "mean_of_years_met",
+        spec(
+            "年均因自然灾害直接经济损失占地区生产总值比例",
+            Target(2025, "≤1%", 1.0, C.LE, annual_average=True),
+        ),
+        {2021: 0.8, 2022: 1.3, 2023: 0.6},
+        dict(status=Status.COMPLETED, current=0.9, completion=None),
+    ),
+    # M = (0.8+1.3+1.5)/3 = 1.2 > 1, no baseline → only the comparison is possible → 滞后, gap 0.2.
+    Case(
+        "mean_of_years_breached_without_baseline",
+        spec(
+            "年均因自然灾害直接经济损失占地区生产总值比例",
+            Target(2025, "≤1%", 1.0, C.LE, annual_average=True),
+            average_basis=AverageBasis.MEAN_OF_YEARS,
+        ),
+        {2021: 0.8, 2022: 1.3, 2023: 1.5},
+        dict(status=Status.BEHIND, current=1.2, gap=0.2),
+    ),
+    # Milestones 2022: 2600, 2024: 3600, 2026: 4400 from B(2020)=2000. Required path in 2023:
+    # 2600 + (3600−2600)·(2023−2022)/(2024−2022) = 3100 → p = (3100−2000)/(4400−2000) = 0.458333;
+    # V=2900: c = 900/2400 = 0.375; c−p = −0.0833 ≥ −0.10 → 正常; s = (2023−2020)/(2026−2020) = 0.5.
+    Case(
+        "milestones",
+        spec(
+            "云资源规模",
+            Target(2022, "2600", 2600.0, C.EQ),
+            Target(2024, "3600", 3600.0, C.EQ),
+            Target(2026, "4400", 4400.0, C.EQ),
+            baseline=2000.0,
+        ),
+        {2021: 2300, 2022: 2600, 2023: 2900},
+        dict(
+            status=Status.ON_TRACK,
+            completion=0.375,
+            required_progress=0.458333,
+            schedule=0.5,
+            target_year=2026,
+        ),
+        in_text=("里程碑",),
+    ),
+    # A ratio target (6.5:2.5:1) is not a number → 不可量化, with the manual assessment carried.
+    Case(
+        "not_quantifiable",
+        spec("三次产业结构", Target(2025, "6.5:2.5:1", None, C.EQ)),
+        {2023: 1.0},
+        dict(
+            status=Status.NOT_QUANTIFIABLE,
+            completion=None,
+            manual_assessment="第三产业比重稳步提高，基本符合",
+        ),
+        assessment="第三产业比重稳步提高，基本符合",
+        in_text=("人工评估",),
+    ),
+    # Only the baseline-year value is known → nothing after 2020 → 无数据.
+    Case(
+        "no_data",
+        spec("森林覆盖率", FOREST, baseline=45.0),
+        {2020: 45.0},
+        dict(status=Status.NO_DATA, completion=None, gap=None, data_year=None),
+    ),
+    # Baseline missing, two observations: the earliest (2021: 200) stands in, t0 = 2021;
+    # T = 244 (higher since 244 > 200); c = (220−200)/(244−200) = 0.454545;
+    # s = (2023−2021)/(2025−2021) = 0.5; c−s = −0.045 → 正常.
+    Case(
+        "baseline_missing_stand_in",
+        spec("铁路营业及在建里程", Target(2025, "达到244公里", 244.0, C.EQ), baseline_year=None),
+        {2021: 200, 2023: 220},
+        dict(status=Status.ON_TRACK, completion=0.454545, schedule=0.5),
+        in_text=("最早观测值",),
+    ),
+    # Baseline missing and one observation only: "=" cannot be judged without progress → 无数据.
+    Case(
+        "baseline_missing_one_observation",
+        spec("铁路营业及在建里程", Target(2025, "达到244公里", 244.0, C.EQ), baseline_year=None),
+        {2023: 220},
+        dict(status=Status.NO_DATA, completion=None),
+        in_text=("补充基期数据",),
+    ),
+    # … while a floor (≥) can: 220 < 244 → 滞后 by comparison alone.
+    Case(
+        "baseline_missing_threshold",
+        spec("铁路营业及在建里程", Target(2025, "244以上", 244.0, C.GE), baseline_year=None),
+        {2023: 220},
+        dict(status=Status.BEHIND, completion=None, gap=24.0),
+    ),
+    # A relative target without a baseline has no target value → 无数据.
+    Case(
+        "relative_without_baseline",
+        spec("万元地区生产总值用水量", Target(2025, "下降15%", 15.0, C.DECREASE_BY_PCT)),
+        {2023: 36.4},
+        dict(status=Status.NO_DATA, target=None),
+        in_text=("无法确定目标值",),
+    ),
+    # One observation with a baseline: the two points (0,45)(3,54) give slope 3 → 60 in 2025;
+    # both fits are exact, the tie goes to the linear trend for a level target.
+    Case(
+        "one_observation",
+        spec("森林覆盖率", FOREST, baseline=45.0),
+        {2023: 54},
+        dict(status=Status.ON_TRACK, completion=0.6, projected=60.0, projection_method="linear"),
+    ),
+    # No baseline and a single observation: nothing to fit → projection unknown.
+    Case(
+        "single_point_no_projection",
+        spec("铁路营业及在建里程", Target(2025, "244以上", 244.0, C.GE), baseline_year=None),
+        {2023: 250},
+        dict(status=Status.COMPLETED, projected=None, projection_verdict=ProjectionVerdict.UNKNOWN),
+    ),
+    # Observations after the evaluation year are ignored: evaluating 2022 uses V(2022)=51,
+    # c = 6/15 = 0.4, s = 2/5 = 0.4 → 正常.
+    Case(
+        "later_observations_ignored",
+        spec("森林覆盖率", FOREST, baseline=45.0),
+        {2021: 48, 2022: 51, 2023: 60},
+        dict(status=Status.ON_TRACK, completion=0.4, schedule=0.4, data_year=2022),
+        year=2022,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_golden(case: Case) -> None:
+    result = evaluate_indicator(case.spec, case.values, case.year, CONFIG, case.assessment)
+    for name, expected in case.expected.items():
+        actual = getattr(result, name)
+        if isinstance(expected, float) and not isinstance(expected, bool):
+            assert actual == pytest.approx(expected, rel=1e-5, abs=1e-6), name
+        else:
+            assert actual == expected, name
+    for fragment in case.in_text:
+        assert fragment in result.explanation.text_zh
+    assert result.explanation.formula
+
+
+def test_batch_gives_the_same_results_as_single_indicators() -> None:
+    specs = [replace(c.spec, id=c.id) for c in CASES]
+    observations = [
+        Observation(s.id, y, v) for s, c in zip(specs, CASES, strict=True) for y, v in c.values.items()
+    ]
+    assessments = {s.id: c.assessment for s, c in zip(specs, CASES, strict=True) if c.assessment}
+    batch = {r.indicator_id: r for r in evaluate_plan(specs, observations, 2023, CONFIG, assessments)}
+    for s, c in zip(specs, CASES, strict=True):
+        single = evaluate_indicator(s, c.values, 2023, CONFIG, c.assessment)
+        assert batch[s.id] == single
+
+
+def test_result_json_is_a_complete_record() -> None:
+    result = evaluate_indicator(CASES[0].spec, CASES[0].values, 2023, CONFIG)
+    record = result.to_json()
+    assert record["status"] == "on_track" and record["status_zh"] == "正常"
+    assert record["completion"] == pytest.approx(0.6)
+    assert record["explanation"]["inputs"]["baseline"] == 45.0
+    assert "完成进度" in record["explanation"]["formula"]
+
+
+def test_range_without_upper_bound_is_an_input_error() -> None:
+    broken = spec("出生人口性别比", Target(2025, "101—", 101.0, C.RANGE), baseline=103.0)
+    with pytest.raises(InputError, match=r"出生人口性别比: range target .*value_high"):
+        evaluate_indicator(broken, {2023: 103.0}, 2023, CONFIG)
+
+
+def test_observation_of_unknown_indicator_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="'森林'"):
+        evaluate_plan([CASES[0].spec], [Observation("森林", 2023, 1.0)], 2023, CONFIG)
