@@ -95,3 +95,51 @@ def test_a_bare_plan_is_one_document(tmp_path: Path) -> None:
     assert (doc.start_line, doc.end_line, doc.doc_number) == (1, 5, None)
     assert [(i.name, i.targets[0].comparator.value, i.targets[0].year) for i in result.indicators] == [
         ("经常参加体育锻炼人数比例", ">=", 2025), ("人均体育场地面积", "=", 2025)]
+
+
+def test_markdown_plan_with_red_header_notice(tmp_path: Path) -> None:
+    """Doc number above the title (red-header layout), markdown headings and a pipe table."""
+    text = """云溪府办发〔2025〕9号
+
+云溪区人民政府办公室
+
+关于印发云溪区应急体系建设行动方案（2025—2027年）的通知
+
+各镇人民政府、街道办事处，区政府有关部门：
+
+现将《云溪区应急体系建设行动方案（2025—2027年）》印发给你们，请认真组织实施。
+
+云溪区人民政府办公室
+
+2025年6月3日
+
+# 云溪区应急体系建设行动方案（2025—2027年）
+
+## 一、工作目标
+
+到2027年，全区综合应急救援队伍建成率达到100%，年均每十万人受灾人次控制在12000人以内。
+
+## 二、主要指标
+
+| 序号 | 指标 | 2025年 | 2027年 | 属性 |
+|---|---|---|---|---|
+| 1 | 应急避难场所人均面积（平方米） | 1.2 | ≥1.5 | 约束性 |
+| 2 | 基层应急队伍覆盖率（%） | 80 | 100 | 预期性 |
+
+## 三、重点任务
+
+### （一）建强救援队伍
+
+新建镇街应急救援站12个。
+"""
+    result = extract_text(tmp_path, text, name="plan.md")
+    [doc] = result.documents
+    assert (doc.start_line, doc.doc_number, doc.date) == (3, "云溪府办发〔2025〕9号", "2025-06-03")
+    assert doc.attached_plans == ("云溪区应急体系建设行动方案（2025—2027年）",)
+    got = [(i.name, i.kind, [(t.year, t.value, t.comparator.value) for t in i.targets]) for i in result.indicators]
+    assert got == [
+        ("综合应急救援队伍建成率", "prose", [(2027, 100.0, "=")]),
+        ("年均每十万人受灾人次", "prose", [(2027, 12000.0, "<=")]),
+        ("应急避难场所人均面积", "table", [(2025, 1.2, "="), (2027, 1.5, ">=")]),
+        ("基层应急队伍覆盖率", "table", [(2025, 80.0, "="), (2027, 100.0, "=")]),
+    ]

@@ -23,6 +23,7 @@ from planwatch.ingest.blocks import Block, BlockKind
 
 # A continuation line of a one-cell-per-line table is a fragment of a cell, never a sentence.
 _MAX_CONTINUATION = 20
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+)$")
 _MD_SEPARATOR = re.compile(r"^\|?[\s:|-]+\|?$")
 
 
@@ -114,8 +115,12 @@ def _text_items(raws: Sequence[_Raw]) -> Iterable[Item]:
             i = j
         else:
             text = clean_line(raw.text)
+            level = raw.level
+            heading = _MD_HEADING.match(text)
+            if heading:  # a markdown heading: its level, without the marker
+                level, text = len(heading.group(1)), heading.group(2).strip()
             if text:
-                yield Line(text, raw.line, raw.level)
+                yield Line(text, raw.line, level)
             i += 1
 
 

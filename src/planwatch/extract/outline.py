@@ -27,7 +27,6 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (6, re.compile(r"^\d{1,2}\s*[．.、](?!\d)\s*")),
     (7, re.compile(r"^[（(]\s*\d{1,2}\s*[）)]\s*")),
 )
-MARKDOWN = re.compile(r"^(#{1,6})\s+")
 UNNUMBERED_RANK = 8
 _SECTION_RANK = 5  # 篇 … （一） are sections; 1． and （1） are items
 _TARGET_WORDS = re.compile(r"达到|不超过|不低于|控制在|以上|以下|以内|左右|提高到|降至|降到|可达")
@@ -44,12 +43,22 @@ class Heading:
 
 
 def heading_of(line: Line, index: int) -> Heading | None:
+    """The heading a line starts, if any. The numbering decides the rank; a markdown or Word
+    heading level is used only for headings without numbering (a level says little across
+    documents: one author's Heading 2 is another's （一）)."""
     text = squeeze(line.text)
-    m = MARKDOWN.match(text)
-    if m:
-        return Heading(line.line, len(m.group(1)), "", text[m.end():].strip(), index)
-    if line.level is not None:
-        return Heading(line.line, line.level, "", text, index)
+    stated = line.level
+    numbered = _numbered(line.line, text, index)
+    if numbered is not None:
+        return numbered
+    if stated is not None:
+        return Heading(line.line, min(stated, _SECTION_RANK), "", text, index)
+    if _is_unnumbered_heading(text):
+        return Heading(line.line, UNNUMBERED_RANK, "", text.rstrip("。．：:"), index)
+    return None
+
+
+def _numbered(line: int, text: str, index: int) -> Heading | None:
     for rank, pattern in _PATTERNS:
         m = pattern.match(text)
         if m and len(text) > m.end():
@@ -58,9 +67,7 @@ def heading_of(line: Line, index: int) -> Heading | None:
                 return None
             lead = _LEAD.match(rest)
             title = lead.group(1) if lead and len(rest) > 40 else rest.rstrip("。．")
-            return Heading(line.line, rank, m.group().strip(), title, index)
-    if _is_unnumbered_heading(text):
-        return Heading(line.line, UNNUMBERED_RANK, "", text.rstrip("。．：:"), index)
+            return Heading(line, rank, m.group().strip(), title, index)
     return None
 
 
