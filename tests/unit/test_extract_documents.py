@@ -143,3 +143,13 @@ def test_markdown_plan_with_red_header_notice(tmp_path: Path) -> None:
         ("应急避难场所人均面积", "table", [(2025, 1.2, "="), (2027, 1.5, ">=")]),
         ("基层应急队伍覆盖率", "table", [(2025, 80.0, "="), (2027, 100.0, "=")]),
     ]
+
+
+def test_plans_and_outline_are_reported(tmp_path: Path) -> None:
+    result = extract_text(tmp_path, GAZETTE, name="gazette.txt")
+    [plan] = result.plans
+    assert (plan.title, plan.start_year, plan.end_year, plan.doc_number) == (
+        "云溪区养老服务发展规划（2021—2025年）", 2021, 2025, "云溪府发〔2025〕7号")
+    lines = GAZETTE.splitlines()
+    assert lines[plan.start_line - 1] == "云溪区养老服务发展规划（2021—2025年）"
+    assert [(o.rank, o.number, o.title) for o in result.outline] == [(4, "一、", "发展目标")]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from planwatch.extract.documents import DocumentSpan, same_title, split_documents
@@ -17,26 +16,17 @@ from planwatch.extract.layout import Grid, Item, Line, layout
 from planwatch.extract.outline import Heading, headings, sections
 from planwatch.extract.periods import period_of, years_in
 from planwatch.extract.prose import GoalContext, prose_indicators
-from planwatch.extract.records import Document, Extraction, Indicator
+from planwatch.extract.records import Document, Extraction, Indicator, OutlineEntry, Plan
 from planwatch.extract.tables import TableContext, indicators_from_grid
 from planwatch.extract.text import squeeze
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 
-__all__ = ["Extraction", "PlanSpan", "extract_file", "extract_source"]
+__all__ = ["Extraction", "extract_file", "extract_source"]
 
 _GOAL_WORDS = ("主要目标", "发展目标", "总体目标", "具体目标", "分类目标", "建设目标", "工作目标", "规划目标",
                "行动目标", "主要预期目标", "总目标", "阶段目标", "年度目标")
 _PLAN_WORDS = ("规划", "纲要", "方案", "计划", "要点", "意见", "细则")
 _LEAD = re.compile(r"^[—\-]*\s*([^，,。．\d]{2,25}?)[。．]")
-
-
-@dataclass(frozen=True, slots=True)
-class PlanSpan:
-    title: str
-    start_line: int
-    end_line: int
-    start_year: int | None
-    end_year: int | None
 
 
 def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
@@ -49,12 +39,19 @@ def extract_source(source: SourceText) -> Extraction:
     spans = split_documents(lines, source.line_count)
     documents = tuple(_document(source.name, span) for span in spans)
     indicators: list[Indicator] = []
+    plans: list[Plan] = []
+    outline: list[OutlineEntry] = []
     for span in spans:
-        for plan in plan_spans(span, lines):
+        for plan in plan_spans(source.name, span, lines):
+            plans.append(plan)
             plan_items = [i for i in items if plan.start_line <= _first_line(i) <= plan.end_line]
+            plan_lines = [i for i in plan_items if isinstance(i, Line)]
+            outline.extend(OutlineEntry(plan.title, chain[-1].line, chain[-1].rank, chain[-1].number, chain[-1].title)
+                           for line, chain in zip(plan_lines, sections(plan_lines), strict=True)
+                           if chain and chain[-1].line == line.line)
             indicators.extend(_plan_indicators(source.name, plan, plan_items))
     indicators.sort(key=lambda ind: ind.line)
-    return Extraction(source.name, documents, tuple(indicators))
+    return Extraction(source.name, documents, tuple(indicators), tuple(plans), tuple(outline))
 
 
 def _first_line(item: Item) -> int:
@@ -66,7 +63,7 @@ def _document(file: str, span: DocumentSpan) -> Document:
                     span.attached_plans)
 
 
-def plan_spans(doc: DocumentSpan, lines: Sequence[Line]) -> list[PlanSpan]:
+def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan]:
     """Where each plan a document issues begins and ends; a bare plan file is its own plan."""
     body = [line for line in lines if doc.start_line <= line.line <= doc.end_line]
     if not body:
@@ -96,7 +93,7 @@ def plan_spans(doc: DocumentSpan, lines: Sequence[Line]) -> list[PlanSpan]:
             start_year, end_year = period_of(doc.title)
         if end_year is None and doc.date:
             start_year = end_year = int(doc.date[:4])
-        spans.append(PlanSpan(titles[n], start, end, start_year, end_year))
+        spans.append(Plan(file, titles[n], start, end, start_year, end_year, doc.doc_number))
     return spans
 
 
@@ -108,7 +105,7 @@ def _is_goal_heading(heading: Heading) -> bool:
     return title.endswith("目标") or (any(w in title for w in _GOAL_WORDS) and not re.search("措施|任务", title))
 
 
-def _plan_indicators(file: str, plan: PlanSpan, items: Sequence[Item]) -> list[Indicator]:
+def _plan_indicators(file: str, plan: Plan, items: Sequence[Item]) -> list[Indicator]:
     lines = [i for i in items if isinstance(i, Line)]
     chains = dict(zip((line.line for line in lines), sections(lines), strict=True))
     openings = _action_openings(lines, headings(lines), plan)
@@ -141,7 +138,7 @@ def _prose_domain(item: Line, chain: tuple[Heading, ...]) -> str | None:
     return chain[-1].title if chain else None
 
 
-def _action_openings(lines: Sequence[Line], outline: Sequence[Heading], plan: PlanSpan) -> set[int]:
+def _action_openings(lines: Sequence[Line], outline: Sequence[Heading], plan: Plan) -> set[int]:
     """Plans whose action chapters (…行动) each open with the action's targets (到2027年，…达到…)."""
     by_rank: dict[float, list[int]] = {}
     for h in outline:

@@ -30,7 +30,7 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 UNNUMBERED_RANK = 8
 _SECTION_RANK = 5  # 篇 … （一） are sections; 1． and （1） are items
 _TARGET_WORDS = re.compile(r"达到|不超过|不低于|控制在|以上|以下|以内|左右|提高到|降至|降到|可达")
-_LEAD = re.compile(r"^(.{2,40}?)[。．]")
+_LEAD = re.compile(r"^(.{2,40}?)[。．]")  # the lead sentence of a numbered item
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def _numbered(line: int, text: str, index: int) -> Heading | None:
             if rank >= 6 and re.match(r"^\d", rest):
                 return None
             lead = _LEAD.match(rest)
-            title = lead.group(1) if lead and len(rest) > 40 else rest.rstrip("。．")
+            title = lead.group(1) if lead else rest.rstrip("。．")
             return Heading(line, rank, m.group().strip(), title, index)
     return None
 

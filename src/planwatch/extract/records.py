@@ -119,9 +119,35 @@ class Indicator:
 
 
 @dataclass(frozen=True, slots=True)
+class Plan:
+    """A plan issued by a document (or a bare plan file): where its body is and its period."""
+
+    file: str
+    title: str
+    start_line: int
+    end_line: int
+    start_year: int | None
+    end_year: int | None
+    doc_number: str | None = None  # of the document that issues it
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    """One heading of a plan's outline; ``rank`` 1 = 篇 … 7 = （1）, halves for unnumbered sub-headings."""
+
+    plan: str
+    line: int
+    rank: float
+    number: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything extracted from one input file."""
 
     file: str
     documents: tuple[Document, ...]
     indicators: tuple[Indicator, ...]
+    plans: tuple[Plan, ...] = ()
+    outline: tuple[OutlineEntry, ...] = ()
