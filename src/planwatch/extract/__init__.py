@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from planwatch.extract.documents import DocumentSpan, same_title, split_documents
+from planwatch.extract.documents import DocumentSpan, same_title, split_documents, title_key
 from planwatch.extract.layout import Grid, Item, Line, layout
-from planwatch.extract.outline import Heading, headings, sections
+from planwatch.extract.outline import Heading, sections
 from planwatch.extract.periods import period_of, years_in
 from planwatch.extract.prose import GoalContext, prose_indicators
 from planwatch.extract.records import Document, Extraction, Indicator, OutlineEntry, Plan
@@ -26,6 +26,7 @@ __all__ = ["Extraction", "extract_file", "extract_source"]
 _GOAL_WORDS = ("主要目标", "发展目标", "总体目标", "具体目标", "分类目标", "建设目标", "工作目标", "规划目标",
                "行动目标", "主要预期目标", "总目标", "阶段目标", "年度目标")
 _PLAN_WORDS = ("规划", "纲要", "方案", "计划", "要点", "意见", "细则")
+_MAX_TITLE = 100  # a plan's title line, as printed at the head of its body
 _LEAD = re.compile(r"^[—\-]*\s*([^，,。．\d]{2,25}?)[。．]")
 
 
@@ -46,10 +47,11 @@ def extract_source(source: SourceText) -> Extraction:
             plans.append(plan)
             plan_items = [i for i in items if plan.start_line <= _first_line(i) <= plan.end_line]
             plan_lines = [i for i in plan_items if isinstance(i, Line)]
-            outline.extend(OutlineEntry(plan.title, chain[-1].line, chain[-1].rank, chain[-1].number, chain[-1].title)
-                           for line, chain in zip(plan_lines, sections(plan_lines), strict=True)
-                           if chain and chain[-1].line == line.line)
-            indicators.extend(_plan_indicators(source.name, plan, plan_items))
+            chains = dict(zip((line.line for line in plan_lines), sections(plan_lines), strict=True))
+            plan_outline = [chain[-1] for line, chain in chains.items() if chain and chain[-1].line == line]
+            outline.extend(OutlineEntry(plan.title, h.line, h.rank, h.number, h.title) for h in plan_outline)
+            openings = _action_openings(plan_lines, plan_outline, plan)
+            indicators.extend(_plan_indicators(source.name, plan, plan_items, chains, openings))
     indicators.sort(key=lambda ind: ind.line)
     return Extraction(source.name, documents, tuple(indicators), tuple(plans), tuple(outline))
 
@@ -69,6 +71,7 @@ def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan
     if not body:
         return []
     titles = list(doc.attached_plans)
+    short = [(k, line) for k, line in enumerate(body) if len(line.text) <= _MAX_TITLE]
     if not titles:
         if doc.doc_number is None and doc.date is None and any(w in doc.title for w in _PLAN_WORDS):
             titles = [doc.title]
@@ -77,8 +80,10 @@ def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan
     after_notice = doc.date_line or doc.body_start
     starts: list[int] = []
     for n, title in enumerate(titles):
-        found = next((line.line for k, line in enumerate(body) if line.line > after_notice and (
-            same_title(line.text, title) or (k + 1 < len(body) and same_title(line.text + body[k + 1].text, title)))
+        key = title_key(title)
+        found = next((line.line for k, line in short if line.line > after_notice and (
+            same_title(title_key(line.text), key)
+            or (k + 1 < len(body) and same_title(title_key(line.text + body[k + 1].text), key)))
                       and (not starts or line.line > starts[-1])), None)
         if found is None:
             found = after_notice + 1 if n == 0 else None
@@ -105,10 +110,9 @@ def _is_goal_heading(heading: Heading) -> bool:
     return title.endswith("目标") or (any(w in title for w in _GOAL_WORDS) and not re.search("措施|任务", title))
 
 
-def _plan_indicators(file: str, plan: Plan, items: Sequence[Item]) -> list[Indicator]:
-    lines = [i for i in items if isinstance(i, Line)]
-    chains = dict(zip((line.line for line in lines), sections(lines), strict=True))
-    openings = _action_openings(lines, headings(lines), plan)
+def _plan_indicators(file: str, plan: Plan, items: Sequence[Item], chains: dict[int, tuple[Heading, ...]],
+                     openings: set[int]) -> list[Indicator]:
+    """Indicators of one plan: every indicator table, and the sentences of its goals sections."""
     out: list[Indicator] = []
     chain: tuple[Heading, ...] = ()
     for item in items:

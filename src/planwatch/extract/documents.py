@@ -244,8 +244,11 @@ def _attached_plans(title: str, notice: Sequence[Line]) -> tuple[str, ...]:
     return ()
 
 
-def same_title(a: str, b: str) -> bool:
-    """Plan titles as printed in the notice and at the plan's head differ in brackets and order."""
-    fa = re.sub(r"[（()）“”\"《》\s]", "", fold(a))
-    fb = re.sub(r"[（()）“”\"《》\s]", "", fold(b))
-    return bool(fa) and bool(fb) and (fa == fb or fa.startswith(fb) or fb.startswith(fa))
+def title_key(title: str) -> str:
+    """Plan titles as printed in the notice and at the plan's head differ in brackets, quotes and spaces."""
+    return re.sub(r"[（()）“”\"《》\s]", "", fold(title))
+
+
+def same_title(key_a: str, key_b: str) -> bool:
+    """Two title keys name the same plan (one may lack the period printed on the next line)."""
+    return bool(key_a) and bool(key_b) and (key_a == key_b or key_a.startswith(key_b) or key_b.startswith(key_a))
