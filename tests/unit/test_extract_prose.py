@@ -124,3 +124,8 @@ def test_relative_and_growth_targets(tmp_path: Path, sentence: str, name: str, c
 def test_baseline_stated_in_the_sentence(tmp_path: Path) -> None:
     [ind] = _goals(tmp_path, "森林覆盖率由2020年的48.5%提高到52%。")
     assert (ind.name, ind.baseline_year, ind.baseline, ind.targets[0].value) == ("森林覆盖率", 2020, "48.5%", 52.0)
+
+
+def test_full_width_digits_and_thousands_separators(tmp_path: Path) -> None:
+    got = _goals(tmp_path, "港口货物吞吐能力达到1,200万吨，城市绿道总长度达到１５０公里。")
+    assert _summary(got) == [("港口货物吞吐能力", 1200.0, "=", 2025, "万吨"), ("城市绿道总长度", 150.0, "=", 2025, "公里")]

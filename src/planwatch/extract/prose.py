@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from planwatch.extract.records import Comparator, Indicator, Target
 from planwatch.extract.text import cjk_count, squeeze
-from planwatch.extract.values import NUMBER, UNITS
+from planwatch.extract.values import NUMBER, UNITS, number
+from planwatch.numerals import to_halfwidth
 
 _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
@@ -34,6 +35,7 @@ _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|�
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
                          r"增速|速度|收入|密度|天数|人口|数|量|额)$")
 _NUMBERING = re.compile(r"^(?:\d{1,2}\s*[．.、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[（(]?[一二三四五六七八九十]+[）)、]|[—-]+)\s*")
+_CLAUSE = re.compile(r"(?:[^，,]|(?<=\d),(?=\d{3}))+")  # a comma between digits groups thousands
 _COMPARED_TO = re.compile(r"(?:比|较|相比)\s*(?:19|20)\d{2}\s*年[底末]?")
 _CHANGE = re.compile(r"(年均)?(下降|降低|减少|压减|提高|提升|增长|增加|上升)了?$")
 _FROM_BASELINE = re.compile(r"(?:由|从)\s*((?:19|20)\d{2})\s*年[底末]?的?\s*(" + NUMBER + r"\s*(?:%|‰)?)")
@@ -156,11 +158,11 @@ def _year_before(text: str, pos: int, default: int | None) -> tuple[int | None, 
 
 def mentions_in(text: str, ctx: GoalContext) -> list[_Mention]:
     """Every target stated in a paragraph, clause by clause."""
-    masked = _masked(text)
+    masked = _masked(to_halfwidth(text))  # one character for one: offsets stay valid
     out: list[_Mention] = []
     for sentence in re.finditer(r"[^。；;！!？?]+", masked):
         s_start = sentence.start()
-        for clause_match in re.finditer(r"[^，,]+", sentence.group()):
+        for clause_match in _CLAUSE.finditer(sentence.group()):
             for seg_start, seg_end in _segments(clause_match.group()):
                 c_start = s_start + clause_match.start() + seg_start
                 clause_masked = masked[c_start: s_start + clause_match.start() + seg_end]
@@ -289,8 +291,8 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
     elif num == "半":
         value = 0.5
     else:
-        value = float(num)
-    high = float(m.group("high")) if m.group("high") else None
+        value = number(num)
+    high = number(m.group("high")) if m.group("high") else None
     if high is not None:
         comparator = Comparator.RANGE
     unit = m.group("unit")

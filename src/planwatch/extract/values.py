@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from planwatch.extract.records import Comparator
 from planwatch.numerals import to_halfwidth
 
-NUMBER = r"\d+(?:\.\d+)?"
+NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 1,200.5 or 1200.5
 _NUM = re.compile(NUMBER)
 # Units printed right after a number in targets (longest first so 平方公里 wins over 公里).
 UNITS = sorted(
@@ -35,6 +35,7 @@ _INCREASE = re.compile(r"(提高|提升|增长|增加|上升)(了)?\s*(" + NUMBE
 _POINTS = re.compile(r"(下降|降低|减少|提高|提升|增加|上升)\s*(" + NUMBER + r")\s*个?百分点")
 _RATIO = re.compile(NUMBER + r"\s*[:：∶]\s*" + NUMBER + r"(?:\s*[:：∶]\s*" + NUMBER + r")*")
 _RANGE = re.compile(r"(" + NUMBER + r")\s*(%|" + _UNIT_RE + r")?\s*[—–\-~～至到]+\s*(" + NUMBER + r")")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _HALF = re.compile(r"(?<![\d.一二三四五六七八九十两])半(?=个?小时|个?月|年|天)")
 _PER = re.compile(r"(" + NUMBER + r")\s*/\s*(\d*\s*(?:10万|万|千|百))")
 
@@ -49,6 +50,11 @@ class Reading:
     value_high: float | None = None
     annual_average: bool = False
     cumulative: bool = False
+
+
+def number(text: str) -> float:
+    """A matched NUMBER as a float (thousands separators dropped)."""
+    return float(text.replace(",", ""))
 
 
 def has_number(text: str) -> bool:
@@ -78,7 +84,7 @@ def unit_after(text: str, end: int) -> str | None:
 
 def read_value(printed: str) -> Reading | None:
     """Read a printed target/baseline cell; None when it holds no number (逐步提高, —)."""
-    s = to_halfwidth(printed).strip()
+    s = _THOUSANDS.sub("", to_halfwidth(printed).strip())
     s = s.replace("＜", "<").replace("＞", ">").replace("≧", "≥").replace("≦", "≤")
     s = _HALF.sub("0.5", s)
     if not _NUM.search(s):
