@@ -16,8 +16,9 @@ from planwatch.extract.layout import Grid, Item, Line, layout
 from planwatch.extract.outline import Heading, sections
 from planwatch.extract.periods import period_of, years_in
 from planwatch.extract.prose import GoalContext, prose_indicators
-from planwatch.extract.records import Document, Extraction, Indicator, OutlineEntry, Plan
+from planwatch.extract.records import Document, Extraction, Indicator, OutlineEntry, Plan, Task
 from planwatch.extract.tables import TableContext, indicators_from_grid
+from planwatch.extract.tasks import tasks_in
 from planwatch.extract.text import squeeze
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 
@@ -42,6 +43,7 @@ def extract_source(source: SourceText) -> Extraction:
     indicators: list[Indicator] = []
     plans: list[Plan] = []
     outline: list[OutlineEntry] = []
+    tasks: list[Task] = []
     for span in spans:
         for plan in plan_spans(source.name, span, lines):
             plans.append(plan)
@@ -51,9 +53,10 @@ def extract_source(source: SourceText) -> Extraction:
             plan_outline = [chain[-1] for line, chain in chains.items() if chain and chain[-1].line == line]
             outline.extend(OutlineEntry(plan.title, h.line, h.rank, h.number, h.title) for h in plan_outline)
             openings = _action_openings(plan_lines, plan_outline, plan)
+            tasks.extend(tasks_in(plan.title, plan_lines, chains))
             indicators.extend(_plan_indicators(source.name, plan, plan_items, chains, openings))
     indicators.sort(key=lambda ind: ind.line)
-    return Extraction(source.name, documents, tuple(indicators), tuple(plans), tuple(outline))
+    return Extraction(source.name, documents, tuple(indicators), tuple(plans), tuple(outline), tuple(tasks))
 
 
 def _first_line(item: Item) -> int:

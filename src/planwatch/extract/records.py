@@ -143,6 +143,18 @@ class OutlineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Task:
+    """A piece of a plan assigned to departments: 牵头 (lead), 责任 (responsible), 配合 (support)."""
+
+    plan: str
+    line: int
+    title: str
+    lead: tuple[str, ...] = ()
+    responsible: tuple[str, ...] = ()
+    support: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything extracted from one input file."""
 
@@ -151,3 +163,4 @@ class Extraction:
     indicators: tuple[Indicator, ...]
     plans: tuple[Plan, ...] = ()
     outline: tuple[OutlineEntry, ...] = ()
+    tasks: tuple[Task, ...] = ()
