@@ -30,7 +30,14 @@ import numpy.typing as npt
 from planwatch.errors import InputError
 from planwatch.evaluate.models import IndicatorSpec, ObservationTable, PlanConfig
 from planwatch.evaluate.projection import fit_trends
-from planwatch.evaluate.targets import FROM_BASELINE, Mode, ResolvedTarget, relative_targets
+from planwatch.evaluate.targets import (
+    FROM_BASELINE,
+    RELATIVE_CODES,
+    Mode,
+    Relative,
+    ResolvedTarget,
+    relative_targets,
+)
 from planwatch.extract.records import Comparator
 
 Floats = npt.NDArray[np.float64]
@@ -472,22 +479,40 @@ def _milestone_progress(
     goal_target: Floats,
     inp: Inputs,
 ) -> None:
-    """Progress required by now on the path interpolated between the milestones."""
+    """Progress required by now on the path interpolated between the milestones.
+
+    The path runs through (t0, B), each milestone after t0 and (tT, T); the knots of all
+    indicators sit in one sorted key array, so the segment containing year t is found for
+    every indicator with a single search.
+    """
+    owner, years, amounts, codes = [], [], [], []
     for i, item in enumerate(resolved):
-        if not item.milestones or not goal[i]:
-            continue
-        years = [int(t0[i])]
-        values = [float(baseline[i])]
         for milestone in item.milestones:
-            if milestone.year > years[-1] and milestone.value is not None:
-                years.append(milestone.year)
-                amount = np.array([milestone.value])
-                code = np.array([inp.relative[i]])
-                values.append(float(relative_targets(code, np.array([baseline[i]]), amount)[0]))
-        years.append(int(inp.target_year[i]))
-        values.append(float(goal_target[i]))
-        path = float(np.interp(data_year[i], years, values))
-        progress[i] = (path - values[0]) / (values[-1] - values[0])
+            owner.append(i)
+            years.append(milestone.year)
+            amounts.append(milestone.value)
+            codes.append(RELATIVE_CODES.get(milestone.comparator, Relative.NONE))
+    if not owner:
+        return
+    m_owner = np.array(owner, dtype=np.int64)
+    m_year = np.array(years, dtype=np.int64)
+    m_value = relative_targets(
+        np.array(codes, dtype=np.int64), baseline[m_owner], np.array(amounts, dtype=np.float64)
+    )
+    keep = goal[m_owner] & (m_year > t0[m_owner]) & (m_year < inp.target_year[m_owner])
+    chosen = np.unique(m_owner[keep])
+    knot_owner = np.r_[chosen, m_owner[keep], chosen]
+    knot_year = np.r_[t0[chosen], m_year[keep], inp.target_year[chosen]]
+    knot_value = np.r_[baseline[chosen], m_value[keep], goal_target[chosen]]
+    order = np.lexsort((knot_year, knot_owner))
+    keys = knot_owner[order] * _YEAR_KEY + knot_year[order]
+    knot_year, knot_value = knot_year[order], knot_value[order]
+    now = np.minimum(data_year[chosen], inp.target_year[chosen])
+    high = np.searchsorted(keys, chosen * _YEAR_KEY + now)  # first knot at or after t
+    low = high - 1
+    share = (now - knot_year[low]) / (knot_year[high] - knot_year[low])
+    path = knot_value[low] + (knot_value[high] - knot_value[low]) * share
+    progress[chosen] = (path - baseline[chosen]) / (goal_target[chosen] - baseline[chosen])
 
 
 def _status(

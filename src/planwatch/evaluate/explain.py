@@ -13,7 +13,7 @@ from typing import Any
 from planwatch.evaluate.compute import BaselineSource, Kind
 from planwatch.evaluate.models import (
     CagrCategory,
-    Explanation,
+    ExplanationParts,
     IndicatorSpec,
     ProjectionVerdict,
     Status,
@@ -112,7 +112,7 @@ def explain(
     cagr_category: CagrCategory | None,
     verdict: ProjectionVerdict,
     manual: str | None,
-) -> Explanation:
+) -> ExplanationParts:
     mode = item.mode
     formula = FORMULAS[mode]
     if item.relative != Relative.NONE:
@@ -140,9 +140,7 @@ def explain(
     }
     if item.milestones:
         inputs["milestones"] = [{"year": m.year, "value": m.value} for m in item.milestones]
-    return Explanation(
-        inputs, formula, _sentence(spec, item, row, status, thresholds, cagr_category, verdict, manual)
-    )
+    return inputs, formula, _sentence(spec, item, row, status, thresholds, cagr_category, verdict, manual)
 
 
 def _json_number(x: float) -> float | None:

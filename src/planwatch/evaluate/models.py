@@ -9,7 +9,7 @@ flag (``5.5*``) and the ``cumulative`` flag (【累计】) mean the same thing e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -251,13 +251,53 @@ class PlanConfig:
         return self.binding if spec.binding else self.expected
 
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """What a reviewer needs to redo the evaluation: inputs, formulas and one sentence."""
+ExplanationParts = tuple[Mapping[str, Any], str, str]
 
-    inputs: Mapping[str, Any]
-    formula: str
-    text_zh: str
+
+class Explanation:
+    """What a reviewer needs to redo the evaluation: inputs, formulas and one sentence.
+
+    The parts are rendered from the result's numbers on first access: a plan evaluation
+    of a hundred thousand indicators should not pay for sentences nobody reads, while any
+    result shown or exported still carries its full explanation.
+    """
+
+    __slots__ = ("_parts", "_render")
+
+    def __init__(self, render: Callable[[], ExplanationParts]) -> None:
+        self._render: Callable[[], ExplanationParts] | None = render
+        self._parts: ExplanationParts | None = None
+
+    @classmethod
+    def of(cls, inputs: Mapping[str, Any], formula: str, text_zh: str) -> Explanation:
+        return cls(lambda: (inputs, formula, text_zh))
+
+    def _get(self) -> ExplanationParts:
+        if self._parts is None:
+            assert self._render is not None
+            self._parts, self._render = self._render(), None
+        return self._parts
+
+    @property
+    def inputs(self) -> Mapping[str, Any]:
+        return self._get()[0]
+
+    @property
+    def formula(self) -> str:
+        return self._get()[1]
+
+    @property
+    def text_zh(self) -> str:
+        return self._get()[2]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Explanation) and self._get() == other._get()
+
+    def __hash__(self) -> int:
+        return hash((self.formula, self.text_zh))
+
+    def __repr__(self) -> str:
+        return f"Explanation({self.text_zh!r})"
 
     def to_json(self) -> dict[str, Any]:
         return {"inputs": dict(self.inputs), "formula": self.formula, "text": self.text_zh}
@@ -300,7 +340,7 @@ class EvaluationResult:
     gap: float | None = None
     gap_unit: str | None = None
     manual_assessment: str | None = None
-    explanation: Explanation = field(default_factory=lambda: Explanation({}, "", ""))
+    explanation: Explanation = field(default_factory=lambda: Explanation.of({}, "", ""))
 
     @property
     def binding(self) -> bool:

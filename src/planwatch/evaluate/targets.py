@@ -10,8 +10,9 @@ path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from enum import IntEnum
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -51,6 +52,7 @@ _RELATIVE = {
     Comparator.DECREASE_BY_POINTS: (Relative.DECREASE_POINTS, Comparator.LE),
     Comparator.INCREASE_BY_POINTS: (Relative.INCREASE_POINTS, Comparator.GE),
 }
+RELATIVE_CODES = {comparator: code for comparator, (code, _) in _RELATIVE.items()}
 _DIRECTION_OF = {
     Comparator.GE: 1,
     Comparator.GT: 1,
@@ -62,26 +64,12 @@ _DIRECTION_OF = {
 }
 _DIRECTION_CODE = {Direction.HIGHER: 1, Direction.LOWER: -1, Direction.BAND: 0}
 # Words that make a plain or 左右 target lower-is-better when no baseline shows the way.
-_LOWER_WORDS = (
-    "下降",
-    "降低",
-    "减少",
-    "压减",
-    "削减",
-    "控制",
-    "能耗",
-    "排放",
-    "死亡率",
-    "失业率",
-    "发生率",
-    "感染率",
-)
+_LOWER_WORDS = re.compile("下降|降低|减少|压减|削减|控制|能耗|排放|死亡率|失业率|发生率|感染率")
 # Names whose observations are the yearly growth rates themselves (地区生产总值年均增速).
 _RATE_WORDS = ("增速", "增长率", "增长速度", "增幅")
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedTarget:
+class ResolvedTarget(NamedTuple):
     mode: Mode
     comparator: Comparator  # absolute: >=, <=, >, <, =, ~, range
     relative: Relative
@@ -97,8 +85,10 @@ class ResolvedTarget:
 
 def resolve(spec: IndicatorSpec) -> ResolvedTarget:
     """Reduce the spec's targets to the one compared at the end of the plan, plus milestones."""
-    numeric = sorted((t for t in spec.targets if t.value is not None), key=lambda t: t.year)
-    name_direction = -1 if any(w in spec.name for w in _LOWER_WORDS) else 1
+    numeric = [t for t in spec.targets if t.value is not None]
+    if len(numeric) > 1:
+        numeric.sort(key=_year_of)
+    name_direction = -1 if _LOWER_WORDS.search(spec.name) else 1
     if not numeric:
         printed = "；".join(f"{t.year}年{t.text}" for t in spec.targets)
         last_year = max((t.year for t in spec.targets), default=0)
@@ -147,6 +137,10 @@ def resolve(spec: IndicatorSpec) -> ResolvedTarget:
         milestones=tuple(numeric[:-1]) if mode == Mode.LEVEL else (),
         printed=final.text,
     )
+
+
+def _year_of(target: Target) -> int:
+    return target.year
 
 
 def _mode_of(spec: IndicatorSpec, target: Target) -> tuple[Mode, bool]:
