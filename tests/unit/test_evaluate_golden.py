@@ -26,8 +26,10 @@ from planwatch.evaluate import (
     evaluate_indicator,
     evaluate_plan,
 )
+from planwatch.evaluate.from_extraction import spec_from_indicator
 from planwatch.evaluate.models import Observation
 from planwatch.extract.records import Comparator as C
+from planwatch.extract.records import Indicator
 
 CONFIG = PlanConfig(base_year=2020)
 
@@ -485,3 +487,35 @@ def test_range_without_upper_bound_is_an_input_error() -> None:
 def test_observation_of_unknown_indicator_is_an_input_error() -> None:
     with pytest.raises(InputError, match="'森林'"):
         evaluate_plan([CASES[0].spec], [Observation("森林", 2023, 1.0)], 2023, CONFIG)
+
+
+def test_spec_from_an_extracted_indicator() -> None:
+    record = Indicator(
+        file="青川区十四五规划.txt",
+        line=120,
+        plan="青川区国民经济和社会发展第十四个五年规划",
+        name="森林覆盖率",
+        unit="%",
+        domain="生态环境",
+        attribute="约束性",
+        baseline_year=2020,
+        baseline="45",
+        targets=(FOREST,),
+        kind="table",
+        responsible=("区林业局",),
+    )
+    converted = spec_from_indicator(record, "F1")
+    assert converted.baseline == 45.0 and converted.binding and converted.targets == (FOREST,)
+    # Same numbers as level_ge_behind, but 约束性: c=0.4, s=0.6, −0.2 < −0.15 → 严重滞后.
+    assert evaluate_indicator(converted, {2023: 51}, 2023, CONFIG).status == Status.SERIOUSLY_BEHIND
+    ratio = replace(record, baseline="1.95:1", attribute="—")
+    assert spec_from_indicator(ratio, "F2").baseline is None
+    assert spec_from_indicator(ratio, "F2").attribute is None
+    change = replace(record, baseline="[-15.5%]")
+    assert spec_from_indicator(change, "F3").baseline is None
+
+
+def test_duplicate_indicator_ids_are_an_input_error() -> None:
+    first = CASES[0].spec
+    with pytest.raises(InputError, match="'森林覆盖率' occurs more than once"):
+        evaluate_plan([first, replace(first, name="森林蓄积量")], [], 2023, CONFIG)

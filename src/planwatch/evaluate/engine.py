@@ -19,6 +19,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from planwatch.errors import InputError
 from planwatch.evaluate.compute import Numbers, compute, inputs_of
 from planwatch.evaluate.explain import Row, explain
 from planwatch.evaluate.models import (
@@ -64,6 +65,7 @@ def evaluate_plan(
     不可量化 targets.
     """
     config = config or PlanConfig()
+    _check_unique_ids(specs)
     table = (
         observations
         if isinstance(observations, ObservationTable)
@@ -73,6 +75,15 @@ def evaluate_plan(
         resolved = [resolve(spec) for spec in specs]
         numbers = compute(inputs_of(specs, resolved, config), resolved, table, year, config)
         return _results(specs, resolved, numbers, year, config, assessments or {})
+
+
+def _check_unique_ids(specs: Sequence[IndicatorSpec]) -> None:
+    """Results, warnings and assessments are keyed by indicator id."""
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.id in seen:
+            raise InputError("indicator specs", f"indicator id {spec.id!r} occurs more than once")
+        seen.add(spec.id)
 
 
 def evaluate_indicator(
