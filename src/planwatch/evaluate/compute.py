@@ -182,41 +182,12 @@ def compute(
 ) -> Numbers:
     n = len(inp.mode)
     idx, yr, val = _latest_revisions(table, year, n)
-    count_all = np.bincount(idx, minlength=n)
-    start = np.searchsorted(idx, np.arange(n))
-    has = count_all > 0
-    safe_start = np.minimum(start, max(len(idx) - 1, 0))
-    first_year = np.where(has, yr[safe_start] if len(idx) else -1, -1)
-    first_value = np.where(has, val[safe_start] if len(idx) else np.nan, np.nan)
-
     mode, rates = inp.mode, inp.rates
     is_level, is_growth = mode == Mode.LEVEL, mode == Mode.GROWTH
-    t0 = np.where(inp.base_year < 0, first_year, inp.base_year)
-    baseline = inp.baseline.copy()
-    source = np.where(np.isfinite(baseline), BaselineSource.SPEC, BaselineSource.NONE)
-    at_t0 = _value_at(idx, yr, val, t0, n)
-    needs_baseline = is_level | (mode == Mode.MEAN) | (is_growth & ~rates)
-    fill = ~np.isfinite(baseline) & np.isfinite(at_t0) & needs_baseline
-    baseline = np.where(fill, at_t0, baseline)
-    source = np.where(fill, BaselineSource.OBSERVED, source)
-    stand_in = ~np.isfinite(baseline) & (count_all >= 2) & (is_level | (is_growth & ~rates))
-    t0 = np.where(stand_in, first_year, t0)
-    baseline = np.where(stand_in, first_value, baseline)
-    source = np.where(stand_in, BaselineSource.EARLIEST, source)
-
-    # Observations after the baseline year.
-    window = yr > t0[idx]
-    wi, wy, wv = idx[window], yr[window], val[window]
-    count = np.bincount(wi, minlength=n)
-    data_year = np.full(n, -1, dtype=np.int64)
-    latest, rate_factor = np.full(n, np.nan), np.full(n, np.nan)
-    row_factor = _growth_factors(wi, wv, n)
-    if len(wi):
-        last = np.flatnonzero(np.r_[wi[1:] != wi[:-1], True])
-        data_year[wi[last]] = wy[last]
-        latest[wi[last]] = wv[last]
-        rate_factor[wi[last]] = row_factor[last]
-    total = np.bincount(wi, wv, minlength=n).astype(np.float64)
+    # Baseline, then the observations after it, then everything per the notation above.
+    t0, baseline, source = _baselines(inp, idx, yr, val, n)
+    window = _window(idx, yr, val, t0, n)
+    data_year, count, total = window.data_year, window.count, window.total
     with np.errstate(all="ignore"):
         k = data_year - t0
         plan_length = inp.target_year - t0
@@ -232,7 +203,7 @@ def compute(
         )
         current = np.select(
             [is_level, is_growth, mode == Mode.CUMULATIVE],
-            [latest, np.where(rates, rate_factor, latest / baseline), total],
+            [window.latest, np.where(rates, window.rate_factor, window.latest / baseline), total],
             total / count,
         )
         target = np.select(
@@ -291,24 +262,9 @@ def compute(
             3,
         )
 
-        fit_group = np.r_[wi, np.flatnonzero(level_like & np.isfinite(base))]
-        fit_x = np.r_[wy - t0[wi], np.zeros(len(fit_group) - len(wi))].astype(np.float64)
-        row_y = np.select([is_growth[wi] & rates[wi], is_growth[wi]], [row_factor, wv / baseline[wi]], wv)
-        fit_y = np.r_[row_y, base[fit_group[len(wi) :]]]
-        trends = fit_trends(fit_group, fit_x, fit_y, n)
-        linear = trends.linear_at(n_f)
-        compound = trends.compound_at(n_f)
-        summed = (mode == Mode.CUMULATIVE) | (mode == Mode.MEAN)
-        years_ahead = np.where(valid & summed, np.maximum(plan_length - k, 0), 0)
-        rest_linear, rest_compound = np.zeros(n), np.zeros(n)
-        for j in range(1, int(np.max(years_ahead, initial=0)) + 1):
-            ahead_x = (k + j).astype(np.float64)
-            rest_linear += np.where(j <= years_ahead, trends.linear_at(ahead_x), 0.0)
-            rest_compound += np.where(j <= years_ahead, trends.compound_at(ahead_x), 0.0)
-        linear = _whole_period(mode, total, count, years_ahead, rest_linear, linear)
-        compound = _whole_period(mode, total, count, years_ahead, rest_compound, compound)
-        scale = np.bincount(fit_group, fit_y * fit_y, minlength=n).astype(np.float64)
-        compound_chosen = trends.prefer_compound(is_growth, scale)
+        linear, compound, compound_chosen = _projections(
+            inp, window, t0, baseline, base, level_like & np.isfinite(base), valid, plan_length
+        )
         projected = np.where(compound_chosen, compound, linear)
         projected_ratio = np.where(goal, (projected - base) / (goal_target - base), np.nan)
         achievable = _met(
@@ -318,22 +274,12 @@ def compute(
             valid & np.isfinite(projected) & np.isfinite(target), achievable.astype(np.int64), -1
         )
 
-        is_range = inp.comparator == COMPARATOR_CODES[Comparator.RANGE]
-        current_display = np.where(is_growth, observed_cagr * 100, current)
-        growth_target = np.where(is_range & (direction < 0), inp.value_high, inp.value)
-        target_display = np.where(is_growth, growth_target, goal_target)
-        high_display = np.where(is_growth, inp.value_high, target_high)
+        current_display, target_display, gap = _display(
+            inp, current, observed_cagr, goal_target, target_high, direction
+        )
         projected_display, linear_display, compound_display = (
             np.where(is_growth, (np.where(p > 0, p, np.nan) ** (1.0 / n_f) - 1) * 100, p)
             for p in (projected, linear, compound)
-        )
-        outside = np.maximum(
-            np.maximum(target_display - current_display, current_display - high_display), 0.0
-        )
-        gap = np.where(
-            direction == 0,
-            np.where(is_range, outside, np.abs(current_display - target_display)),
-            direction * (target_display - current_display),
         )
 
     return Numbers(
@@ -376,6 +322,73 @@ def compute(
     )
 
 
+def _baselines(inp: Inputs, idx: Ints, yr: Ints, val: Floats, n: int) -> tuple[Ints, Floats, Ints]:
+    """Baseline year and value per indicator: as printed, else observed, else the earliest value.
+
+    A relative or level target needs a baseline; when the plan prints none, the observation
+    of the baseline year is used, and failing that the earliest observation stands in (its
+    year becomes t0) so that progress can still be measured between two observations.
+    """
+    count_all = np.bincount(idx, minlength=n)
+    has = count_all > 0
+    start = np.minimum(np.searchsorted(idx, np.arange(n)), max(len(idx) - 1, 0))
+    first_year = np.where(has, yr[start] if len(idx) else -1, -1)
+    first_value = np.where(has, val[start] if len(idx) else np.nan, np.nan)
+    mode, rates = inp.mode, inp.rates
+    level_or_growth = (mode == Mode.LEVEL) | ((mode == Mode.GROWTH) & ~rates)
+    t0 = np.where(inp.base_year < 0, first_year, inp.base_year)
+    baseline = inp.baseline.copy()
+    source = np.where(np.isfinite(baseline), BaselineSource.SPEC, BaselineSource.NONE)
+    at_t0 = _value_at(idx, yr, val, t0, n)
+    fill = ~np.isfinite(baseline) & np.isfinite(at_t0) & (level_or_growth | (mode == Mode.MEAN))
+    baseline = np.where(fill, at_t0, baseline)
+    source = np.where(fill, BaselineSource.OBSERVED, source)
+    stand_in = ~np.isfinite(baseline) & (count_all >= 2) & level_or_growth
+    t0 = np.where(stand_in, first_year, t0)
+    baseline = np.where(stand_in, first_value, baseline)
+    source = np.where(stand_in, BaselineSource.EARLIEST, source)
+    return t0, baseline, source.astype(np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The observations after each indicator's baseline year, and what they add up to."""
+
+    index: Ints
+    year: Ints
+    value: Floats
+    count: Ints
+    data_year: Ints  # −1: none
+    latest: Floats
+    total: Floats
+    row_factor: Floats  # running Π(1 + g/100) per row, for yearly growth rates
+    rate_factor: Floats  # the last running product per indicator
+
+
+def _window(idx: Ints, yr: Ints, val: Floats, t0: Ints, n: int) -> _Window:
+    after = yr > t0[idx]
+    wi, wy, wv = idx[after], yr[after], val[after]
+    data_year = np.full(n, -1, dtype=np.int64)
+    latest, rate_factor = np.full(n, np.nan), np.full(n, np.nan)
+    row_factor = _growth_factors(wi, wv, n)
+    if len(wi):
+        last = np.flatnonzero(np.r_[wi[1:] != wi[:-1], True])
+        data_year[wi[last]] = wy[last]
+        latest[wi[last]] = wv[last]
+        rate_factor[wi[last]] = row_factor[last]
+    return _Window(
+        index=wi,
+        year=wy,
+        value=wv,
+        count=np.bincount(wi, minlength=n),
+        data_year=data_year,
+        latest=latest,
+        total=np.bincount(wi, wv, minlength=n).astype(np.float64),
+        row_factor=row_factor,
+        rate_factor=rate_factor,
+    )
+
+
 def _latest_revisions(table: ObservationTable, year: int, n: int) -> tuple[Ints, Ints, Floats]:
     """Observations up to ``year``, sorted by (indicator, year), the last revision of each."""
     idx, yr, val = table.index, table.year, table.value
@@ -401,6 +414,76 @@ def _growth_factors(group: Ints, rates: Floats, n: int) -> Floats:
         at = np.flatnonzero(rank == r)
         factors[at] = factors[at - 1] * factors[at]
     return factors
+
+
+def _projections(
+    inp: Inputs,
+    window: _Window,
+    t0: Ints,
+    baseline: Floats,
+    base: Floats,
+    with_base_point: Bools,
+    valid: Bools,
+    plan_length: Ints,
+) -> tuple[Floats, Floats, Bools]:
+    """Linear and compound trends of the compared quantity carried to the target year.
+
+    Levels and growth factors are fitted on the baseline point and the observations;
+    totals and means on the yearly values, the fitted remaining years then added to the
+    observed ones. Returns both projections and where the compound one fits better.
+    """
+    n = len(inp.mode)
+    mode, rates, is_growth = inp.mode, inp.rates, inp.mode == Mode.GROWTH
+    wi, wy, wv, count, total = window.index, window.year, window.value, window.count, window.total
+    k = window.data_year - t0
+    n_f = plan_length.astype(np.float64)
+    fit_group = np.r_[wi, np.flatnonzero(with_base_point)]
+    fit_x = np.r_[wy - t0[wi], np.zeros(len(fit_group) - len(wi))].astype(np.float64)
+    row_y = np.select([is_growth[wi] & rates[wi], is_growth[wi]], [window.row_factor, wv / baseline[wi]], wv)
+    fit_y = np.r_[row_y, base[fit_group[len(wi) :]]]
+    trends = fit_trends(fit_group, fit_x, fit_y, n)
+    linear = trends.linear_at(n_f)
+    compound = trends.compound_at(n_f)
+    summed = (mode == Mode.CUMULATIVE) | (mode == Mode.MEAN)
+    years_ahead = np.where(valid & summed, np.maximum(plan_length - k, 0), 0)
+    rest_linear, rest_compound = np.zeros(n), np.zeros(n)
+    for j in range(1, int(np.max(years_ahead, initial=0)) + 1):
+        ahead_x = (k + j).astype(np.float64)
+        rest_linear += np.where(j <= years_ahead, trends.linear_at(ahead_x), 0.0)
+        rest_compound += np.where(j <= years_ahead, trends.compound_at(ahead_x), 0.0)
+    linear = _whole_period(mode, total, count, years_ahead, rest_linear, linear)
+    compound = _whole_period(mode, total, count, years_ahead, rest_compound, compound)
+    scale = np.bincount(fit_group, fit_y * fit_y, minlength=n).astype(np.float64)
+    compound_chosen = trends.prefer_compound(is_growth, scale)
+    return linear, compound, compound_chosen
+
+
+def _display(
+    inp: Inputs,
+    current: Floats,
+    observed_cagr: Floats,
+    goal_target: Floats,
+    target_high: Floats,
+    direction: Ints,
+) -> tuple[Floats, Floats, Floats]:
+    """Current value, target and gap as a reader compares them: growth as rates in %.
+
+    The gap is what is still missing in the good direction (negative once exceeded); for
+    a band, the distance outside it.
+    """
+    is_growth = inp.mode == Mode.GROWTH
+    is_range = inp.comparator == COMPARATOR_CODES[Comparator.RANGE]
+    current_display = np.where(is_growth, observed_cagr * 100, current)
+    growth_target = np.where(is_range & (direction < 0), inp.value_high, inp.value)
+    target_display = np.where(is_growth, growth_target, goal_target)
+    high_display = np.where(is_growth, inp.value_high, target_high)
+    outside = np.maximum(np.maximum(target_display - current_display, current_display - high_display), 0.0)
+    gap = np.where(
+        direction == 0,
+        np.where(is_range, outside, np.abs(current_display - target_display)),
+        direction * (target_display - current_display),
+    )
+    return current_display, target_display, gap
 
 
 def _whole_period(
