@@ -30,6 +30,7 @@ import numpy.typing as npt
 from planwatch.errors import InputError
 from planwatch.evaluate.models import IndicatorSpec, ObservationTable, PlanConfig
 from planwatch.evaluate.projection import fit_trends
+from planwatch.evaluate.status import COMPARATOR_CODES, EPS, Kind, met_target, status_codes
 from planwatch.evaluate.targets import (
     FROM_BASELINE,
     RELATIVE_CODES,
@@ -44,36 +45,7 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-COMPARATOR_CODES = {
-    Comparator.GE: 0,
-    Comparator.LE: 1,
-    Comparator.GT: 2,
-    Comparator.LT: 3,
-    Comparator.EQ: 4,
-    Comparator.ABOUT: 5,
-    Comparator.RANGE: 6,
-}
-_THRESHOLD_CODES = (0, 1, 2, 3, 6)  # comparators that can be checked without a baseline
-_EPS = 1e-9
 _YEAR_KEY = 100_000  # years are keyed as index·_YEAR_KEY + year
-
-
-class StatusCode(IntEnum):
-    """Array codes of :class:`planwatch.evaluate.models.Status`, in the same order."""
-
-    COMPLETED = 0
-    AHEAD = 1
-    ON_TRACK = 2
-    BEHIND = 3
-    SERIOUSLY_BEHIND = 4
-    NO_DATA = 5
-    NOT_QUANTIFIABLE = 6
-
-
-class Kind(IntEnum):
-    GOAL = 0
-    LIMIT = 1
-    UNKNOWN = 2  # no baseline: only "met or not" can be said
 
 
 class BaselineSource(IntEnum):
@@ -225,7 +197,9 @@ def compute(
 
         limit_low = np.where(limit & is_growth, (1 + r) ** k_f, target)
         limit_high = np.where(limit & is_growth, (1 + r_high) ** k_f, target_high)
-        met = valid & _met(current, limit_low, limit_high, inp.comparator, direction, config.about_tolerance)
+        met = valid & met_target(
+            current, limit_low, limit_high, inp.comparator, direction, config.about_tolerance
+        )
 
         schedule = np.clip(k / n_f, 0.0, 1.0)
         growth_path = np.where(r != 0, ((1 + r) ** k_f - 1) / ((1 + r) ** n_f - 1), schedule)
@@ -233,7 +207,7 @@ def compute(
         _milestone_progress(progress, resolved, goal & valid, t0, data_year, baseline, goal_target, inp)
         completion = np.where(goal, (current - base) / (goal_target - base), np.nan)
 
-        status = _status(inp, valid, target, current, met, kind, completion, progress)
+        status = status_codes(inp, valid, target, current, met, kind, completion, progress)
 
         level_like = is_level | is_growth
         remaining = inp.target_year - data_year
@@ -254,8 +228,8 @@ def compute(
         cagr_category = np.select(
             [
                 ~np.isfinite(cagr_ratio),
-                cagr_ratio >= config.cagr_on_track - _EPS,
-                cagr_ratio >= config.cagr_acceleration - _EPS,
+                cagr_ratio >= config.cagr_on_track - EPS,
+                cagr_ratio >= config.cagr_acceleration - EPS,
                 cagr_ratio >= 0,
             ],
             [-1, 0, 1, 2],
@@ -267,9 +241,9 @@ def compute(
         )
         projected = np.where(compound_chosen, compound, linear)
         projected_ratio = np.where(goal, (projected - base) / (goal_target - base), np.nan)
-        achievable = _met(
+        achievable = met_target(
             projected, target, target_high, inp.comparator, direction, config.about_tolerance
-        ) | (goal & (projected_ratio >= config.projection_on_track - _EPS))
+        ) | (goal & (projected_ratio >= config.projection_on_track - EPS))
         verdict = np.where(
             valid & np.isfinite(projected) & np.isfinite(target), achievable.astype(np.int64), -1
         )
@@ -521,37 +495,6 @@ def _directions(inp: Inputs, base: Floats, target: Floats, target_high: Floats) 
     return direction, goal_target
 
 
-def _met(
-    value: Floats, low: Floats, high: Floats, comparator: Ints, direction: Ints, tolerance: float
-) -> Bools:
-    slack = _EPS * np.maximum(1.0, np.abs(low))
-    band = np.abs(value - low) <= tolerance * np.abs(low) + slack
-    at_least = value >= low - slack
-    at_most = value <= low + slack
-    about_up = value >= low - tolerance * np.abs(low) - slack
-    about_down = value <= low + tolerance * np.abs(low) + slack
-    met: Bools = np.select(
-        [
-            comparator == 0,
-            comparator == 1,
-            comparator == 2,
-            comparator == 3,
-            comparator == 4,
-            comparator == 5,
-        ],
-        [
-            at_least,
-            at_most,
-            value > low,
-            value < low,
-            np.where(direction > 0, at_least, np.where(direction < 0, at_most, band)),
-            np.where(direction > 0, about_up, np.where(direction < 0, about_down, band)),
-        ],
-        at_least & (value <= high + slack),
-    )
-    return met
-
-
 def _milestone_progress(
     progress: Floats,
     resolved: Sequence[ResolvedTarget],
@@ -596,43 +539,3 @@ def _milestone_progress(
     share = (now - knot_year[low]) / (knot_year[high] - knot_year[low])
     path = knot_value[low] + (knot_value[high] - knot_value[low]) * share
     progress[chosen] = (path - baseline[chosen]) / (goal_target[chosen] - baseline[chosen])
-
-
-def _status(
-    inp: Inputs,
-    valid: Bools,
-    target: Floats,
-    current: Floats,
-    met: Bools,
-    kind: Ints,
-    completion: Floats,
-    progress: Floats,
-) -> Ints:
-    gap = completion - progress
-    threshold = np.isin(inp.comparator, _THRESHOLD_CODES)
-    status: Ints = np.select(
-        [
-            inp.mode == Mode.NONE,
-            ~valid | ~np.isfinite(target) | ~np.isfinite(current),
-            met,
-            kind == Kind.LIMIT,
-            kind == Kind.UNKNOWN,
-            completion < 0,
-            gap >= inp.ahead - _EPS,
-            gap >= -inp.tolerance - _EPS,
-            gap >= -inp.serious - _EPS,
-        ],
-        [
-            StatusCode.NOT_QUANTIFIABLE,
-            StatusCode.NO_DATA,
-            StatusCode.COMPLETED,
-            np.where(inp.binding, StatusCode.SERIOUSLY_BEHIND, StatusCode.BEHIND),
-            np.where(threshold, StatusCode.BEHIND, StatusCode.NO_DATA),
-            StatusCode.SERIOUSLY_BEHIND,
-            StatusCode.AHEAD,
-            StatusCode.ON_TRACK,
-            StatusCode.BEHIND,
-        ],
-        StatusCode.SERIOUSLY_BEHIND,
-    ).astype(np.int64)
-    return status

@@ -35,9 +35,10 @@ from planwatch.evaluate.models import (
     Status,
     Thresholds,
 )
+from planwatch.evaluate.status import StatusCode
 from planwatch.evaluate.targets import Mode, ResolvedTarget, resolve
 
-_STATUSES = list(Status)
+_STATUSES = [Status[code.name] for code in StatusCode]  # array code → status
 _CATEGORIES = list(CagrCategory)
 _VERDICTS = {-1: ProjectionVerdict.UNKNOWN, 0: ProjectionVerdict.UNLIKELY, 1: ProjectionVerdict.ACHIEVABLE}
 # Results are built positionally (keyword arguments cost a dict per result); the column

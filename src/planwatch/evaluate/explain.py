@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from planwatch.evaluate.compute import BaselineSource, Kind
+from planwatch.evaluate.compute import BaselineSource
 from planwatch.evaluate.models import (
     CagrCategory,
     ExplanationParts,
@@ -19,6 +19,7 @@ from planwatch.evaluate.models import (
     Status,
     Thresholds,
 )
+from planwatch.evaluate.status import Kind
 from planwatch.evaluate.targets import Mode, Relative, ResolvedTarget
 
 FORMULAS = {

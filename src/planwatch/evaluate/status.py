@@ -1,0 +1,140 @@
+"""Whether a target is met, and the status label from completion against required progress.
+
+``gap`` = completion − progress required by now, in fractions of the required change:
+gap ≥ ahead → 超前; gap ≥ −tolerance → 正常; gap ≥ −serious → 滞后; otherwise 严重滞后.
+A target already met is 已完成; a breached limit is 滞后 (严重滞后 when 约束性); moving
+away from the target is 严重滞后 whatever the schedule.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from planwatch.evaluate.targets import Mode
+from planwatch.extract.records import Comparator
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+COMPARATOR_CODES = {
+    Comparator.GE: 0,
+    Comparator.LE: 1,
+    Comparator.GT: 2,
+    Comparator.LT: 3,
+    Comparator.EQ: 4,
+    Comparator.ABOUT: 5,
+    Comparator.RANGE: 6,
+}
+_THRESHOLD_CODES = (0, 1, 2, 3, 6)  # comparators that can be checked without a baseline
+EPS = 1e-9
+
+
+class StatusCode(IntEnum):
+    """Array codes of :class:`planwatch.evaluate.models.Status`, in the same order."""
+
+    COMPLETED = 0
+    AHEAD = 1
+    ON_TRACK = 2
+    BEHIND = 3
+    SERIOUSLY_BEHIND = 4
+    NO_DATA = 5
+    NOT_QUANTIFIABLE = 6
+
+
+class Kind(IntEnum):
+    GOAL = 0
+    LIMIT = 1
+    UNKNOWN = 2  # no baseline: only "met or not" can be said
+
+
+def met_target(
+    value: Floats, low: Floats, high: Floats, comparator: Ints, direction: Ints, tolerance: float
+) -> Bools:
+    slack = EPS * np.maximum(1.0, np.abs(low))
+    band = np.abs(value - low) <= tolerance * np.abs(low) + slack
+    at_least = value >= low - slack
+    at_most = value <= low + slack
+    about_up = value >= low - tolerance * np.abs(low) - slack
+    about_down = value <= low + tolerance * np.abs(low) + slack
+    met: Bools = np.select(
+        [
+            comparator == 0,
+            comparator == 1,
+            comparator == 2,
+            comparator == 3,
+            comparator == 4,
+            comparator == 5,
+        ],
+        [
+            at_least,
+            at_most,
+            value > low,
+            value < low,
+            np.where(direction > 0, at_least, np.where(direction < 0, at_most, band)),
+            np.where(direction > 0, about_up, np.where(direction < 0, about_down, band)),
+        ],
+        at_least & (value <= high + slack),
+    )
+    return met
+
+
+class SpecColumns(Protocol):
+    """The per-indicator columns status needs (satisfied by ``compute.Inputs``)."""
+
+    @property
+    def mode(self) -> Ints: ...
+    @property
+    def comparator(self) -> Ints: ...
+    @property
+    def binding(self) -> Bools: ...
+    @property
+    def ahead(self) -> Floats: ...
+    @property
+    def tolerance(self) -> Floats: ...
+    @property
+    def serious(self) -> Floats: ...
+
+
+def status_codes(
+    inp: SpecColumns,
+    valid: Bools,
+    target: Floats,
+    current: Floats,
+    met: Bools,
+    kind: Ints,
+    completion: Floats,
+    progress: Floats,
+) -> Ints:
+    gap = completion - progress
+    threshold = np.isin(inp.comparator, _THRESHOLD_CODES)
+    status: Ints = np.select(
+        [
+            inp.mode == Mode.NONE,
+            ~valid | ~np.isfinite(target) | ~np.isfinite(current),
+            met,
+            kind == Kind.LIMIT,
+            kind == Kind.UNKNOWN,
+            completion < 0,
+            gap >= inp.ahead - EPS,
+            gap >= -inp.tolerance - EPS,
+            gap >= -inp.serious - EPS,
+        ],
+        [
+            StatusCode.NOT_QUANTIFIABLE,
+            StatusCode.NO_DATA,
+            StatusCode.COMPLETED,
+            np.where(inp.binding, StatusCode.SERIOUSLY_BEHIND, StatusCode.BEHIND),
+            np.where(threshold, StatusCode.BEHIND, StatusCode.NO_DATA),
+            StatusCode.SERIOUSLY_BEHIND,
+            StatusCode.AHEAD,
+            StatusCode.ON_TRACK,
+            StatusCode.BEHIND,
+        ],
+        StatusCode.SERIOUSLY_BEHIND,
+    ).astype(np.int64)
+    return status
