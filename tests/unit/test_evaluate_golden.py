@@ -9,7 +9,10 @@ required progress; 约束性 超前 ≥ +10, 正常 ≥ −5, 滞后 ≥ −15.
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +31,7 @@ from planwatch.evaluate import (
 )
 from planwatch.evaluate.from_extraction import spec_from_indicator
 from planwatch.evaluate.models import Observation
+from planwatch.evaluate.targets import Mode, resolve
 from planwatch.extract.records import Comparator as C
 from planwatch.extract.records import Indicator
 
@@ -519,3 +523,90 @@ def test_duplicate_indicator_ids_are_an_input_error() -> None:
     first = CASES[0].spec
     with pytest.raises(InputError, match="'森林覆盖率' occurs more than once"):
         evaluate_plan([first, replace(first, name="森林蓄积量")], [], 2023, CONFIG)
+
+
+def _shared() -> Path:
+    return Path(os.environ.get("PLANWATCH_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+
+
+def _gold_indicators() -> list[Indicator]:
+    gold = _shared() / "gold"
+    if not gold.is_dir():
+        pytest.skip(f"{gold} is not present")
+    records = []
+    for path in sorted(gold.glob("*.indicators.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            targets = tuple(
+                Target(
+                    t["year"],
+                    t["text"],
+                    t["value"],
+                    C(t["comparator"]),
+                    t.get("value_high"),
+                    t.get("annual_average", False),
+                    t.get("cumulative", False),
+                )
+                for t in item["targets"]
+            )
+            fields = {k: item.get(k) for k in ("file", "line", "plan", "name", "unit", "domain", "attribute")}
+            records.append(
+                Indicator(
+                    **fields,
+                    baseline_year=item.get("baseline_year"),
+                    baseline=item.get("baseline"),
+                    targets=targets,
+                    kind=item["kind"],
+                    responsible=tuple(item.get("responsible", ())),
+                )
+            )
+    return records
+
+
+@pytest.mark.shared
+def test_every_target_in_the_gold_indicators_is_evaluated() -> None:
+    """The real plans' targets, with invented observations: each gets a status and an explanation."""
+    records = _gold_indicators()
+    specs = [spec_from_indicator(r, f"{r.file}:{r.line}:{i}") for i, r in enumerate(records)]
+    observations = []
+    for s in specs:
+        numeric = [t for t in s.targets if t.value is not None]
+        if not numeric:
+            continue
+        final = max(numeric, key=lambda t: t.year)
+        start = s.baseline if s.baseline is not None else final.value
+        assert start is not None
+        # Two yearly values before the final target year: 90 % and 95 % of the way from the start.
+        for offset, share in ((2, 0.9), (1, 0.95)):
+            observations.append(
+                Observation(s.id, final.year - offset, start * share + final.value * (1 - share))
+            )
+    results = evaluate_plan(specs, observations, 2100, PlanConfig())
+    assert len(results) == len(records) > 300
+    kinds = {resolve(s).mode for s in specs}
+    assert {Mode.LEVEL, Mode.GROWTH, Mode.MEAN, Mode.NONE} <= kinds
+    for s, r in zip(specs, results, strict=True):
+        quantifiable = any(t.value is not None for t in s.targets)
+        assert (r.status == Status.NOT_QUANTIFIABLE) == (not quantifiable), s.name
+        assert s.name in r.explanation.text_zh
+        assert r.status in Status
+
+
+def test_totals_and_means_count_every_year_when_no_baseline_year_is_known() -> None:
+    # Neither plan nor indicator names a baseline year: all three years count.
+    # M = (0.8+1.3+0.6)/3 = 0.9; S = 0.52+0.48+0.50 = 1.5, c = 1.5/2.5 = 0.6, s = (2023−2020)/(2025−2020) = 0.6.
+    mean = spec(
+        "年均因自然灾害直接经济损失占地区生产总值比例", Target(2025, "≤1%", 1.0, C.LE, annual_average=True)
+    )
+    total = spec("新增城镇就业", Target(2025, "【2.5】", 2.5, C.EQ, cumulative=True))
+    no_base = PlanConfig()
+    mean_result = evaluate_indicator(
+        replace(mean, baseline_year=None), {2021: 0.8, 2022: 1.3, 2023: 0.6}, 2023, no_base
+    )
+    assert mean_result.current == pytest.approx(0.9) and mean_result.status == Status.COMPLETED
+    total_result = evaluate_indicator(
+        replace(total, baseline_year=None), {2021: 0.52, 2022: 0.48, 2023: 0.5}, 2023, no_base
+    )
+    assert total_result.current == pytest.approx(1.5)
+    assert total_result.completion == pytest.approx(0.6) and total_result.schedule == pytest.approx(0.6)
+    assert "2021—2023年各年数值之和（3个年度）" in total_result.explanation.text_zh

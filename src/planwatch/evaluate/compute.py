@@ -310,7 +310,10 @@ def _baselines(inp: Inputs, idx: Ints, yr: Ints, val: Floats, n: int) -> tuple[I
     first_value = np.where(has, val[start] if len(idx) else np.nan, np.nan)
     mode, rates = inp.mode, inp.rates
     level_or_growth = (mode == Mode.LEVEL) | ((mode == Mode.GROWTH) & ~rates)
-    t0 = np.where(inp.base_year < 0, first_year, inp.base_year)
+    # Without a baseline year, a level's first value is its baseline; totals and means count
+    # every observed year.
+    summed = (mode == Mode.CUMULATIVE) | (mode == Mode.MEAN)
+    t0 = np.where(inp.base_year < 0, np.where(summed & has, first_year - 1, first_year), inp.base_year)
     baseline = inp.baseline.copy()
     source = np.where(np.isfinite(baseline), BaselineSource.SPEC, BaselineSource.NONE)
     at_t0 = _value_at(idx, yr, val, t0, n)

@@ -101,7 +101,14 @@ def num(x: float) -> str:
 
 
 def pct(x: float) -> str:
-    return f"{x * 100:.1f}%" if math.isfinite(x) else "—"
+    if not math.isfinite(x):
+        return "—"
+    text = f"{x * 100:.1f}%"
+    return "0.0%" if text == "-0.0%" else text
+
+
+def years(first: int, last: int) -> str:
+    return f"{first}年" if first == last else f"{first}—{last}年"
 
 
 def explain(
@@ -215,14 +222,16 @@ def _measured_clause(item: ResolvedTarget, row: Row) -> str:
     first = row.t0 + 1
     if item.mode == Mode.CUMULATIVE:
         return (
-            f"{first}—{row.data_year}年各年数值之和（{row.observations}个年度）为累计值S={num(row.current)}"
+            f"{years(first, row.data_year)}各年数值之和（{row.observations}个年度）为累计值S={num(row.current)}"
         )
     if item.mode == Mode.MEAN:
-        return f"{first}—{row.data_year}年各年数值（{row.observations}个年度）的平均值M={num(row.current)}"
+        return (
+            f"{years(first, row.data_year)}各年数值（{row.observations}个年度）的平均值M={num(row.current)}"
+        )
     if item.mode == Mode.GROWTH:
         k = row.data_year - row.t0
         if item.rates:
-            factor = f"{first}—{row.data_year}年{row.observations}个年度增速的增长倍数F=Π(1+g/100)={num(row.current)}"
+            factor = f"{years(first, row.data_year)}{row.observations}个年度增速的增长倍数F=Π(1+g/100)={num(row.current)}"
         else:
             level = row.current * row.baseline
             factor = f"{row.data_year}年实际值{num(level)}，增长倍数F={num(level)}/{num(row.baseline)}={num(row.current)}"
