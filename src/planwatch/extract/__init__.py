@@ -36,7 +36,7 @@ def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extrac
 
 
 def extract_source(source: SourceText) -> Extraction:
-    items = layout(source.blocks)
+    items = layout(source.blocks, wrapped=source.format == "pdf")
     lines = [item for item in items if isinstance(item, Line)]
     spans = split_documents(lines, source.line_count)
     documents = tuple(_document(source.name, span) for span in spans)
