@@ -50,7 +50,7 @@ class StatusSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class Warning:
+class IndicatorWarning:
     """An indicator that is off track or has no data, with who answers for it."""
 
     indicator_id: str
@@ -108,14 +108,14 @@ def summarize(results: Iterable[EvaluationResult], by: GroupBy) -> list[StatusSu
     ]
 
 
-def warning_list(results: Iterable[EvaluationResult]) -> list[Warning]:
+def warning_list(results: Iterable[EvaluationResult]) -> list[IndicatorWarning]:
     """Off-track and missing-data indicators, most severe first.
 
     Order: severity (严重滞后, 滞后, 无数据), then 约束性 before 预期性, then the larger
     shortfall against the required progress, then indicator id for a stable list.
     """
     warnings = [
-        Warning(
+        IndicatorWarning(
             indicator_id=r.indicator_id,
             name=r.name,
             status=r.status,

@@ -221,9 +221,7 @@ def _no_data_reason(item: ResolvedTarget, row: Row) -> str:
 def _measured_clause(item: ResolvedTarget, row: Row) -> str:
     first = row.t0 + 1
     if item.mode == Mode.CUMULATIVE:
-        return (
-            f"{years(first, row.data_year)}各年数值之和（{row.observations}个年度）为累计值S={num(row.current)}"
-        )
+        return f"{years(first, row.data_year)}各年数值之和（{row.observations}个年度）为累计值S={num(row.current)}"
     if item.mode == Mode.MEAN:
         return (
             f"{years(first, row.data_year)}各年数值（{row.observations}个年度）的平均值M={num(row.current)}"
