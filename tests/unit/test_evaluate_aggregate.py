@@ -104,6 +104,9 @@ def test_warning_list_is_sorted_by_severity_binding_first(results: list[Evaluati
     assert first.shortfall == pytest.approx(0.4)
     assert "严重滞后" in first.reason
     assert warnings[2].status == Status.NO_DATA and warnings[2].gap is None
+    assert warnings[0].to_json()["status_zh"] == "严重滞后" and warnings[0].to_json()["gap"] == pytest.approx(
+        8.0
+    )
 
 
 def test_completeness_per_unit_and_year() -> None:
@@ -122,3 +125,11 @@ def test_completeness_per_unit_and_year() -> None:
     assert rows[("溪口街道", 2022)].share == 0.0
     assert rows[("溪口街道", 2023)].share == 1.0
     assert [key[1] for key in rows] == [2022, 2022, 2023, 2023]
+    assert rows[("青岭镇", 2023)].to_json() == {
+        "org_unit": "青岭镇",
+        "year": 2023,
+        "expected": 2,
+        "reported": 1,
+        "share": 0.5,
+        "missing": ["A2"],
+    }

@@ -64,6 +64,21 @@ class IndicatorWarning:
     shortfall: float  # required progress minus completion (0 when unknown)
     reason: str
 
+    def to_json(self) -> dict[str, object]:
+        return {
+            "indicator_id": self.indicator_id,
+            "name": self.name,
+            "status": self.status.value,
+            "status_zh": self.status.label_zh,
+            "severity": self.severity,
+            "binding": self.binding,
+            "responsible": list(self.responsible),
+            "gap": self.gap,
+            "gap_unit": self.gap_unit,
+            "shortfall": self.shortfall,
+            "reason": self.reason,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Completeness:
@@ -78,6 +93,16 @@ class Completeness:
     @property
     def share(self) -> float:
         return self.reported / self.expected if self.expected else 1.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "org_unit": self.org_unit,
+            "year": self.year,
+            "expected": self.expected,
+            "reported": self.reported,
+            "share": self.share,
+            "missing": list(self.missing),
+        }
 
 
 def summarize(results: Iterable[EvaluationResult], by: GroupBy) -> list[StatusSummary]:
