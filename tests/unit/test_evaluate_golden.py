@@ -177,6 +177,74 @@ CASES = [
         {2023: 64.8},
         dict(status=Status.COMPLETED, completion=1.15, target=64.5),
     ),
+    # 提高10%: T=200·(1+10/100)=220; V=212: c=(212−200)/(220−200)=0.6 → 正常.
+    Case(
+        "increase_by_pct",
+        spec("全社会研发经费支出", Target(2025, "提高10%", 10.0, C.INCREASE_BY_PCT), baseline=200.0),
+        {2023: 212.0},
+        dict(status=Status.ON_TRACK, completion=0.6, target=220.0),
+    ),
+    # 下降2个百分点: T=30−2=28; V=29.6: c=(29.6−30)/(28−30)=0.2; c−s=0.2−0.6=−0.4 < −0.30 → 严重滞后.
+    Case(
+        "decrease_by_points",
+        spec("城镇居民恩格尔系数", Target(2025, "下降2个百分点", 2.0, C.DECREASE_BY_POINTS), baseline=30.0),
+        {2023: 29.6},
+        dict(status=Status.SERIOUSLY_BEHIND, completion=0.2, target=28.0, gap=1.6),
+    ),
+    # A plain "=" below the baseline is lower-is-better: B=10, T=8, V=8.9:
+    # c=(8.9−10)/(8−10)=0.55; c−s=−0.05 ≥ −0.10 → 正常; gap=−1·(8−8.9)=0.9.
+    Case(
+        "plain_target_below_baseline",
+        spec("化肥施用量", Target(2025, "8", 8.0, C.EQ), baseline=10.0),
+        {2023: 8.9},
+        dict(status=Status.ON_TRACK, completion=0.55, gap=0.9),
+    ),
+    # Strict ">6" reached exactly: V=6 is not > 6, so not 已完成; B=1.4 (2021):
+    # c=(6−1.4)/(6−1.4)=1.0, s=(2023−2021)/(2025−2021)=0.5, c−s=+0.5 → 超前.
+    Case(
+        "strict_bound_reached_not_exceeded",
+        spec(
+            "规模以上工业营业收入利润率",
+            Target(2025, ">6", 6.0, C.GT),
+            baseline=1.4,
+            baseline_year=2021,
+        ),
+        {2023: 6.0},
+        dict(status=Status.AHEAD, completion=1.0, schedule=0.5),
+    ),
+    # Evaluated after the target year: s is capped at 1; V(2025)=58: c=13/15=0.866667,
+    # c−s=−0.133 → 滞后; no years left, so no rate still required.
+    Case(
+        "after_the_target_year",
+        spec("森林覆盖率", FOREST, baseline=45.0),
+        {2024: 57, 2025: 58},
+        dict(status=Status.BEHIND, completion=0.866667, schedule=1.0, required_rate=None, data_year=2025),
+        year=2026,
+    ),
+    # A growth ceiling (年均增长控制在3%以内) on a level: B=100, V(2023)=108, F=1.08,
+    # CAGR = 1.08^(1/3)−1 = 0.0259856 ≤ 0.03 → within the limit → 已完成;
+    # gap = −1·(3−2.59856) = −0.40144 百分点.
+    Case(
+        "growth_ceiling_kept",
+        spec(
+            "能源消费总量",
+            Target(2025, "年均增长3%以内", 3.0, C.LE, annual_average=True),
+            baseline=100.0,
+        ),
+        {2023: 108.0},
+        dict(status=Status.COMPLETED, observed_cagr=0.0259856, current=2.59856, gap=-0.40144),
+    ),
+    # The same ceiling broken: V=112 → CAGR = 1.12^(1/3)−1 = 0.0384988 > 0.03 → 滞后; gap = 3.84988−3 = 0.84988.
+    Case(
+        "growth_ceiling_broken",
+        spec(
+            "能源消费总量",
+            Target(2025, "年均增长3%以内", 3.0, C.LE, annual_average=True),
+            baseline=100.0,
+        ),
+        {2023: 112.0},
+        dict(status=Status.BEHIND, observed_cagr=0.0384988, gap=0.84988),
+    ),
     # 32左右 with the baseline in 2021 (27.3): higher since 32>27.3; met when V ≥ 32·(1−0.05)=30.4;
     # V=30.5 → 已完成; c=(30.5−27.3)/(32−27.3)=3.2/4.7=0.680851; s=(2023−2021)/(2025−2021)=0.5.
     Case(
