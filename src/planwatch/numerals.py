@@ -75,3 +75,21 @@ def parse_number(text: str) -> float | None:
         pass
     n = parse_chinese_integer(s)
     return float(n) * scale if n is not None else None
+
+
+_DIGIT_CHARS = "零一二三四五六七八九"
+
+
+def to_chinese_integer(n: int) -> str:
+    """Write 1–9999 the way Chinese headings count (十一, 二十, 一百零五), for Word list labels."""
+    if not 0 < n < 10000:
+        return str(n)
+    parts: list[str] = []
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, unit_value)
+        if digit:
+            parts.append(_DIGIT_CHARS[digit] + unit)
+        elif parts and n and parts[-1] != "零":
+            parts.append("零")
+    text = "".join(parts)
+    return text[1:] if text.startswith("一十") else text
