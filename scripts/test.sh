@@ -15,7 +15,9 @@ apt_install() {
     fi
   fi
 }
-apt_install postgresql
+# PostgreSQL for the database tests, LibreOffice + poppler + CJK fonts to render the Word reports,
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+apt_install postgresql libreoffice-writer-nogui poppler-utils fonts-noto-cjk chromium
 
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
