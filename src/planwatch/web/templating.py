@@ -1,0 +1,66 @@
+"""Rendering pages: one Jinja2 environment (autoescaped) and the context every page gets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import jinja2
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
+from planwatch.web.security import csrf_token
+
+__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "echarts_available", "environment", "render", "translator"]
+
+PACKAGE_DIR: Final = Path(__file__).resolve().parent
+TEMPLATE_DIR: Final = PACKAGE_DIR / "templates"
+STATIC_DIR: Final = PACKAGE_DIR / "static"
+ECHARTS_FILE: Final = STATIC_DIR / "vendor" / "echarts.min.js"
+
+
+def environment() -> jinja2.Environment:
+    """Autoescape everywhere: plan text and user comments are shown verbatim, never as HTML."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["number"] = format_number
+    return env
+
+
+def format_number(value: float | int | None, digits: int = 2) -> str:
+    """Plan figures as a Chinese reader expects them: no trailing zeros, no exponent."""
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def translator(request: Request) -> Translator:
+    return Translator(negotiate_language(request.cookies.get(LANGUAGE_COOKIE),
+                                         request.headers.get("accept-language")))
+
+
+def echarts_available() -> bool:
+    """Charts need the npm-fetched ECharts file; without it pages show their tables only."""
+    return ECHARTS_FILE.is_file()
+
+
+def render(request: Request, template: str, context: Mapping[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    env: jinja2.Environment = request.app.state.templates
+    values: dict[str, Any] = {
+        "request": request,
+        "t": translator(request),
+        "csrf_token": csrf_token(request.session),
+        "user": getattr(request.state, "user", None),
+        "echarts": echarts_available(),
+    }
+    values.update(context or {})
+    return HTMLResponse(env.get_template(template).render(values), status_code=status_code)
