@@ -65,6 +65,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "common.note": "备注",
         "common.source": "数据来源",
         "common.empty": "暂无数据",
+        "chart.actual": "实际值",
+        "chart.baseline": "基期值",
+        "chart.target": "目标值",
+        "chart.required": "要求进度",
+        "chart.projection": "趋势预测",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -114,6 +119,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "common.note": "Note",
         "common.source": "Source",
         "common.empty": "No data yet",
+        "chart.actual": "Actual",
+        "chart.baseline": "Baseline",
+        "chart.target": "Target",
+        "chart.required": "Required path",
+        "chart.projection": "Projection",
     },
 }
 
