@@ -1,0 +1,68 @@
+"""The document viewer's marks: the original text with each extracted indicator highlighted.
+
+Extraction traces an indicator to a line of the source; the viewer marks the indicator's
+name inside that line (or the whole line when the printed name differs, e.g. wrapped in a
+table cell), so a reviewer sees at a glance what was read and what was missed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Mark", "Segment", "highlight_lines"]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """An indicator to highlight on a 1-based source line; ``anchor`` becomes the HTML id."""
+
+    line: int
+    text: str
+    anchor: str
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    text: str
+    mark: Mark | None = None
+
+
+def highlight_lines(lines: Sequence[str], marks: Iterable[Mark]) -> list[list[Segment]]:
+    """Each line as segments; marked text carries its mark. Overlapping marks keep the first found."""
+    by_line: dict[int, list[Mark]] = defaultdict(list)
+    for mark in marks:
+        if 1 <= mark.line <= len(lines):
+            by_line[mark.line].append(mark)
+    return [_segments(line, by_line.get(number, [])) for number, line in enumerate(lines, start=1)]
+
+
+def _segments(line: str, marks: list[Mark]) -> list[Segment]:
+    if not marks:
+        return [Segment(line)]
+    located: list[tuple[bool, int, int, Mark]] = []
+    for mark in marks:
+        start = line.find(mark.text) if mark.text else -1
+        if start >= 0:
+            located.append((True, start, start + len(mark.text), mark))
+        else:
+            located.append((False, 0, len(line), mark))
+    # names found in the line first, so a whole-line fallback never hides them
+    located.sort(key=lambda item: (not item[0], item[1]))
+    spans: list[tuple[int, int, Mark]] = []
+    for _found, start, end, mark in located:
+        if all(end <= s or start >= e for s, e, _ in spans):
+            spans.append((start, end, mark))
+    spans.sort(key=lambda item: item[0])
+    segments: list[Segment] = []
+    position = 0
+    for start, end, mark in spans:
+        if start > position:
+            segments.append(Segment(line[position:start]))
+        segments.append(Segment(line[start:end], mark))
+        position = end
+    if position < len(line):
+        segments.append(Segment(line[position:]))
+    return segments
