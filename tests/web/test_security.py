@@ -58,3 +58,11 @@ def test_throttle_reset_after_success() -> None:
     assert throttle.retry_after("ip", "wang") is not None
     throttle.reset("ip", "wang")
     assert throttle.retry_after("ip", "wang") is None
+
+
+def test_next_only_goes_to_paths_on_this_site() -> None:
+    from planwatch.web.security import safe_next
+
+    assert safe_next("/plans/3?year=2024") == "/plans/3?year=2024"
+    for bad in ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""]:
+        assert safe_next(bad) == "/"

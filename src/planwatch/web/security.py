@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, MutableMapping
 from typing import Any, Final
 
-__all__ = ["CSRF_FIELD", "CSRF_HEADER", "LoginThrottle", "csrf_token", "csrf_valid", "start_session"]
+__all__ = ["CSRF_FIELD", "CSRF_HEADER", "LoginThrottle", "csrf_token", "csrf_valid", "safe_next", "start_session"]
 
 CSRF_FIELD: Final = "csrf_token"
 CSRF_HEADER: Final = "x-csrf-token"
@@ -44,6 +44,13 @@ def start_session(session: MutableMapping[str, Any], user_id: int) -> None:
     session.clear()
     session["uid"] = user_id
     csrf_token(session)
+
+
+def safe_next(target: str) -> str:
+    """Only paths on this site: a crafted ?next= must not send users elsewhere after log-in."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
 
 
 class LoginThrottle:

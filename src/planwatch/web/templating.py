@@ -42,6 +42,15 @@ def format_number(value: float | int | None, digits: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def localized_label(item: Any, language: str) -> str:
+    """Enum labels (status, role, state) in the page's language; English falls back to the code."""
+    if item is None:
+        return "—"
+    if language == "en":
+        return str(getattr(item, "label_en", getattr(item, "value", item)))
+    return str(getattr(item, "label_zh", item))
+
+
 def translator(request: Request) -> Translator:
     return Translator(negotiate_language(request.cookies.get(LANGUAGE_COOKIE),
                                          request.headers.get("accept-language")))
@@ -55,9 +64,11 @@ def echarts_available() -> bool:
 def render(request: Request, template: str, context: Mapping[str, Any] | None = None,
            status_code: int = 200) -> HTMLResponse:
     env: jinja2.Environment = request.app.state.templates
+    t = translator(request)
     values: dict[str, Any] = {
         "request": request,
-        "t": translator(request),
+        "t": t,
+        "label": lambda item: localized_label(item, t.language),
         "csrf_token": csrf_token(request.session),
         "user": getattr(request.state, "user", None),
         "echarts": echarts_available(),
