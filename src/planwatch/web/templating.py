@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -10,10 +11,11 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from planwatch.monitor.permissions import ROLE_ACTIONS, Action, Actor, Role
 from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
 from planwatch.web.security import csrf_token
 
-__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "echarts_available", "environment", "render", "translator"]
+__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "NavItem", "echarts_available", "environment", "nav_items", "render", "translator"]
 
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 TEMPLATE_DIR: Final = PACKAGE_DIR / "templates"
@@ -31,7 +33,31 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["number"] = format_number
+    env.globals["nav_items"] = nav_items
     return env
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str
+    url: str
+    prefix: str
+
+
+_NAV: Final = (
+    NavItem("nav.dashboard", "/dashboard", "/dashboard"),
+    NavItem("nav.plans", "/plans", "/plans"),
+    NavItem("nav.entry", "/entry", "/entry"),
+    NavItem("nav.review", "/review", "/review"),
+    NavItem("nav.api", "/api/v1/docs", "/api/"),
+)
+_NAV_ACTION: Final = {"nav.entry": Action.ENTER, "nav.review": Action.APPROVE}
+
+
+def nav_items(user: Actor) -> list[NavItem]:
+    """Menu entries the user's role can use; the services still check every request."""
+    return [item for item in _NAV
+            if item.label not in _NAV_ACTION or _NAV_ACTION[item.label] in ROLE_ACTIONS.get(Role(user.role), ())]
 
 
 def format_number(value: float | int | None, digits: int = 2) -> str:
@@ -67,6 +93,7 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
     t = translator(request)
     values: dict[str, Any] = {
         "request": request,
+        "url_for": request.url_for,
         "t": t,
         "label": lambda item: localized_label(item, t.language),
         "csrf_token": csrf_token(request.session),

@@ -1,0 +1,57 @@
+"""The FastAPI application: pages for people, /api/v1 for programs, one set of services behind.
+
+``create_app`` is what ``planwatch serve`` hands to uvicorn. Everything the app decides
+about users, data and permissions is asked of :mod:`planwatch.services`; this package only
+turns requests into service calls and results into HTML or JSON.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Final
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from planwatch.web.errors import install_error_handlers
+from planwatch.web.security import LoginThrottle
+from planwatch.web.session import router as session_router
+from planwatch.web.templating import STATIC_DIR, environment
+
+__all__ = ["SESSION_COOKIE", "create_app"]
+
+SESSION_COOKIE: Final = "planwatch_session"
+SESSION_MAX_AGE: Final = 8 * 3600  # one working day
+SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
+
+
+def create_app(database_url: str | None = None, *, secret_key: str | None = None,
+               https: bool = False, throttle: LoginThrottle | None = None) -> FastAPI:
+    """Build the app for one database.
+
+    ``secret_key`` signs session cookies; without it ``PLANWATCH_SECRET_KEY`` is used, and
+    without that a random key (sessions then end when the process restarts). ``https`` marks
+    cookies Secure: set it when the app is served over https (directly or behind a proxy).
+    """
+    app = FastAPI(title="PlanWatch 规划实施监测评估平台 API", version="1", docs_url="/api/v1/docs",
+                  redoc_url=None, openapi_url="/api/v1/openapi.json")
+    app.state.templates = environment()
+    app.state.throttle = throttle or LoginThrottle()
+    app.state.https = https
+    key = secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
+    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
+                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_error_handlers(app)
+
+    app.include_router(session_router)
+
+    @app.get("/", name="home", include_in_schema=False)
+    def home(request: Request) -> RedirectResponse:
+        return RedirectResponse(request.url_for("login_form"), status_code=303)
+
+    return app
+
