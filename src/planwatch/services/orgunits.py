@@ -1,0 +1,211 @@
+"""The district's org units: import from CSV/XLSX, the tree, and finding a unit by the
+name a plan writes (区教委, 区卫生健康委, 各镇街)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.errors import InputError
+from planwatch.monitor.permissions import Action, check
+from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
+
+__all__ = [
+    "KINDS",
+    "OrgUnitRow",
+    "UnitMatcher",
+    "import_org_units",
+    "list_org_units",
+    "read_org_unit_file",
+]
+
+# Kind codes with the Chinese words people put in the 类型 column.
+KINDS = {
+    "district": ("district", "区", "区县", "县", "市"),
+    "department": ("department", "部门", "单位", "委办局"),
+    "town": ("town", "镇", "乡", "乡镇"),
+    "subdistrict": ("subdistrict", "街道", "街"),
+    "other": ("other", "其他"),
+}
+_KIND_OF = {word: kind for kind, words in KINDS.items() for word in words}
+_COLUMNS = {
+    "code": ("code", "代码", "单位代码", "编码"),
+    "name": ("name", "名称", "单位名称"),
+    "kind": ("kind", "类型", "单位类型"),
+    "parent": ("parent", "上级", "上级代码", "上级单位"),
+    "short_name": ("short_name", "简称", "别名"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OrgUnitRow:
+    code: str
+    name: str
+    kind: str
+    parent: str  # code or name of the parent; "" for the root
+    short_name: str = ""
+
+
+def read_org_unit_file(path: Path) -> list[OrgUnitRow]:
+    """Rows of a CSV (UTF-8 or GB18030) or XLSX file; every bad cell is reported at once."""
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        table = _csv_rows(path)
+    elif suffix == ".xlsx":
+        table = _xlsx_rows(path)
+    else:
+        raise InputError(path, f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx")
+    if not table:
+        raise InputError(path, "文件为空；应有表头行：代码, 名称, 类型, 上级代码, 简称")
+    header = [h.strip().lower() for h in table[0]]
+    index: dict[str, int] = {}
+    for field, aliases in _COLUMNS.items():
+        found = next((k for k, h in enumerate(header) if h in aliases), None)
+        if found is not None:
+            index[field] = found
+    missing = [_COLUMNS[f][1] for f in ("code", "name", "kind") if f not in index]
+    if missing:
+        raise InputError(path, f"缺少列：{'、'.join(missing)}（表头应为 代码, 名称, 类型, 上级代码, 简称）")
+    rows: list[OrgUnitRow] = []
+    problems: list[str] = []
+    for number, raw in enumerate(table[1:], start=2):
+        if not any(c.strip() for c in raw):
+            continue
+        cell = {f: (raw[k].strip() if k < len(raw) else "") for f, k in index.items()}
+        kind = _KIND_OF.get(cell["kind"].lower())
+        if not cell["code"]:
+            problems.append(f"第 {number} 行「代码」为空")
+        if not cell["name"]:
+            problems.append(f"第 {number} 行「名称」为空")
+        if kind is None:
+            problems.append(f"第 {number} 行「类型」应为 区、部门、镇、街道 或 其他，实际为「{cell['kind']}」")
+            continue
+        rows.append(OrgUnitRow(cell["code"], cell["name"], kind, cell.get("parent", ""), cell.get("short_name", "")))
+    codes = [r.code for r in rows]
+    problems += [f"代码「{c}」重复" for c in sorted({c for c in codes if codes.count(c) > 1})]
+    if problems:
+        raise InputError(path, "；".join(problems))
+    return rows
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError(path, "无法解码：应为 UTF-8 或 GB18030 编码的 CSV")
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InputError(path, f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）") from None
+    sheet = workbook.worksheets[0]
+    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def import_org_units(session: Session, actor: User | None, rows: Sequence[OrgUnitRow]) -> tuple[int, int]:
+    """Create or update units by code; parents may come later in the file. Returns (created, updated)."""
+    if actor is not None:
+        check(actor, Action.MANAGE_ORG_UNITS)
+    existing = {u.code: u for u in session.scalars(select(OrgUnit))}
+    by_name = {u.name: u for u in existing.values()}
+    created = updated = 0
+    for row in rows:
+        unit = existing.get(row.code)
+        clash = by_name.get(row.name)
+        if clash is not None and clash.code != row.code:
+            raise InputError("org units", f"名称「{row.name}」已被代码 {clash.code} 使用")
+        if unit is None:
+            unit = OrgUnit(code=row.code, name=row.name, kind=row.kind, short_name=row.short_name, active=True)
+            session.add(unit)
+            existing[row.code] = unit
+            created += 1
+        elif (unit.name, unit.kind, unit.short_name) != (row.name, row.kind, row.short_name):
+            unit.name, unit.kind, unit.short_name = row.name, row.kind, row.short_name
+            updated += 1
+        by_name[row.name] = unit
+    session.flush()
+    for row in rows:
+        if not row.parent:
+            continue
+        parent = existing.get(row.parent) or by_name.get(row.parent)
+        if parent is None:
+            raise InputError("org units", f"单位「{row.name}」的上级「{row.parent}」不存在")
+        if parent.code == row.code:
+            raise InputError("org units", f"单位「{row.name}」不能是自己的上级")
+        existing[row.code].parent_id = parent.id
+    session.add(AuditEvent(at=utcnow(), actor_id=actor.id if actor else None,
+                           actor_login=actor.login if actor else "cli", action="import", entity="org_units",
+                           entity_id="*", new={"created": created, "updated": updated}))
+    session.flush()
+    return created, updated
+
+
+def list_org_units(session: Session) -> list[OrgUnit]:
+    """Units in tree order: the district first, then departments, towns and 街道 by code."""
+    order = {"district": 0, "department": 1, "town": 2, "subdistrict": 3, "other": 4}
+    return sorted(session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True))),
+                  key=lambda u: (order.get(u.kind, 9), u.code))
+
+
+class UnitMatcher:
+    """Finds the org unit a plan means by a name as printed.
+
+    Plans write 区教委 for 区教育委员会 and 区卫生健康委 for 区卫生健康委员会: a unit matches
+    its full name, its short name, or a name the printed text is an abbreviation of
+    (every printed character in order, same first character). An ambiguous abbreviation
+    matches nothing rather than the wrong unit.
+    """
+
+    def __init__(self, units: Iterable[OrgUnit]) -> None:
+        self.units = [u for u in units if u.active]
+        self._exact: dict[str, OrgUnit] = {}
+        for unit in self.units:
+            for name in (unit.name, unit.short_name):
+                if name:
+                    self._exact.setdefault(_key(name), unit)
+
+    def match(self, printed: str) -> OrgUnit | None:
+        key = _key(printed)
+        if not key:
+            return None
+        if key in self._exact:
+            return self._exact[key]
+        candidates = [u for u in self.units if _abbreviates(key, _key(u.name))]
+        return candidates[0] if len(candidates) == 1 else None
+
+
+def _key(name: str) -> str:
+    return name.strip().replace(" ", "").replace("　", "")
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    if len(short) < 2 or short[0] != full[0] or len(short) >= len(full):
+        return False
+    position = 0
+    for char in short:
+        position = full.find(char, position)
+        if position < 0:
+            return False
+        position += 1
+    return True

@@ -1,0 +1,272 @@
+"""Reporting periods: creating them, their windows, locking and reopening, completeness.
+
+A period's window (opens → closes, the deadline) binds the reporting clerks; the
+monitoring group can still correct data after the deadline, until it locks the period.
+A locked period refuses every change to its observations, from anyone, until the
+monitoring group reopens it with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planwatch.errors import InputError, PlanWatchError
+from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.monitor.workflow import ObservationState
+from planwatch.store.models.monitoring import AuditEvent, Observation, ReportingPeriod
+from planwatch.store.models.org import Assignment, OrgUnit, User
+from planwatch.store.models.plans import Indicator, Plan
+
+__all__ = [
+    "PERIOD_ENTITY",
+    "PeriodInputError",
+    "PeriodLocked",
+    "PeriodNotFound",
+    "PeriodView",
+    "UnitCompleteness",
+    "completeness_report",
+    "create_period",
+    "ensure_unlocked",
+    "get_period",
+    "list_periods",
+    "lock_period",
+    "period_code",
+    "reopen_period",
+    "set_window",
+    "utc",
+    "window_is_open",
+]
+
+
+PERIOD_ENTITY = ReportingPeriod.__tablename__
+
+
+class PeriodNotFound(PlanWatchError):
+    def __init__(self, period_id: int) -> None:
+        super().__init__(f"报告期 #{period_id} 不存在")
+
+
+class PeriodLocked(PlanWatchError):
+    """A change to data of a locked period."""
+
+    def __init__(self, period: ReportingPeriod) -> None:
+        self.period_id = period.id
+        super().__init__(f"报告期 {period.code} 已锁定，数据不能再修改（请监测组先解锁）")
+
+
+class PeriodInputError(InputError):
+    """A period definition or lock request that cannot be applied; names the field."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(f"报告期 {field}", problem)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodView:
+    id: int
+    plan_id: int
+    code: str
+    year: int
+    quarter: int | None
+    month: int | None
+    opens_at: datetime
+    closes_at: datetime
+    locked: bool
+    window_open: bool
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCompleteness:
+    """How far one org unit has got with one period's assigned indicators (totals only)."""
+
+    org_unit_id: int
+    org_unit_name: str
+    expected: int
+    entered: int  # any state, including drafts
+    submitted: int  # waiting for review
+    returned: int
+    approved: int
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.entered
+
+    @property
+    def reported_ratio(self) -> float:
+        """Share of expected figures sent to (or accepted by) the monitoring group."""
+        return (self.submitted + self.approved) / self.expected if self.expected else 1.0
+
+    @property
+    def approved_ratio(self) -> float:
+        return self.approved / self.expected if self.expected else 1.0
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; SQLite hands back naive values that were stored as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def period_code(year: int, quarter: int | None = None, month: int | None = None) -> str:
+    """The DHIS2 period code: ``2025``, ``2025Q1`` or ``202503``."""
+    if not 1900 <= year <= 2200:
+        raise PeriodInputError("year", f"年份应在 1900–2200 之间，实际为 {year}")
+    if quarter is not None and month is not None:
+        raise PeriodInputError("quarter/month", "季度和月份只能填写一个")
+    if quarter is not None:
+        if not 1 <= quarter <= 4:
+            raise PeriodInputError("quarter", f"季度应为 1–4，实际为 {quarter}")
+        return f"{year}Q{quarter}"
+    if month is not None:
+        if not 1 <= month <= 12:
+            raise PeriodInputError("month", f"月份应为 1–12，实际为 {month}")
+        return f"{year}{month:02d}"
+    return str(year)
+
+
+def window_is_open(period: ReportingPeriod, now: datetime | None = None) -> bool:
+    moment = utc(now or datetime.now(UTC))
+    return not period.locked and utc(period.opens_at) <= moment < utc(period.closes_at)
+
+
+def get_period(session: Session, period_id: int) -> ReportingPeriod:
+    period = session.get(ReportingPeriod, period_id)
+    if period is None:
+        raise PeriodNotFound(period_id)
+    return period
+
+
+def ensure_unlocked(period: ReportingPeriod) -> None:
+    if period.locked:
+        raise PeriodLocked(period)
+
+
+def _view(period: ReportingPeriod) -> PeriodView:
+    return PeriodView(period.id, period.plan_id, period.code, period.year, period.quarter,
+                      period.month, utc(period.opens_at), utc(period.closes_at), period.locked,
+                      window_is_open(period))
+
+
+def _check_window(opens_at: datetime, closes_at: datetime) -> None:
+    if utc(closes_at) <= utc(opens_at):
+        raise PeriodInputError("closes_at", f"截止时间 {closes_at:%Y-%m-%d %H:%M} 应晚于开放时间 {opens_at:%Y-%m-%d %H:%M}")
+
+
+def _period_state(period: ReportingPeriod) -> dict[str, object]:
+    return {"opens_at": utc(period.opens_at).isoformat(), "closes_at": utc(period.closes_at).isoformat(),
+            "locked": period.locked}
+
+
+def create_period(session: Session, actor: User, plan_id: int, year: int, *, opens_at: datetime,
+                  closes_at: datetime, quarter: int | None = None,
+                  month: int | None = None) -> PeriodView:
+    """A new reporting period of ``plan_id``; the code must be new for the plan."""
+    check(actor, Action.MANAGE_PERIODS)
+    code = period_code(year, quarter, month)
+    _check_window(opens_at, closes_at)
+    if session.get(Plan, plan_id) is None:
+        raise PeriodInputError("plan_id", f"规划 #{plan_id} 不存在")
+    duplicate = session.scalar(select(ReportingPeriod.id).where(
+        ReportingPeriod.plan_id == plan_id, ReportingPeriod.code == code))
+    if duplicate is not None:
+        raise PeriodInputError("code", f"规划 #{plan_id} 已有报告期 {code}")
+    now = datetime.now(UTC)
+    period = ReportingPeriod(plan_id=plan_id, year=year, quarter=quarter, month=month, code=code,
+                             opens_at=utc(opens_at), closes_at=utc(closes_at), locked=False,
+                             created_at=now)
+    session.add(period)
+    session.flush()
+    session.add(AuditEvent.of(actor, "create", PERIOD_ENTITY, period.id, new={"code": code, **_period_state(period)}))
+    session.flush()
+    return _view(period)
+
+
+def set_window(session: Session, actor: User, period_id: int, *, opens_at: datetime,
+               closes_at: datetime, reason: str | None = None) -> PeriodView:
+    """Move a period's reporting window, e.g. extend the deadline for late units."""
+    check(actor, Action.MANAGE_PERIODS)
+    _check_window(opens_at, closes_at)
+    period = get_period(session, period_id)
+    old = _period_state(period)
+    period.opens_at, period.closes_at = utc(opens_at), utc(closes_at)
+    session.add(AuditEvent.of(actor, "set_window", PERIOD_ENTITY, period.id, old=old, new=_period_state(period),
+                              reason=reason))
+    session.flush()
+    return _view(period)
+
+
+def lock_period(session: Session, actor: User, period_id: int, reason: str | None = None) -> PeriodView:
+    check(actor, Action.LOCK_PERIOD)
+    period = get_period(session, period_id)
+    if period.locked:
+        raise PeriodInputError("locked", f"报告期 {period.code} 已经锁定")
+    old = _period_state(period)
+    period.locked, period.locked_by_id, period.locked_at = True, actor.id, datetime.now(UTC)
+    session.add(AuditEvent.of(actor, "lock_period", PERIOD_ENTITY, period.id, old=old, new=_period_state(period),
+                              reason=reason))
+    session.flush()
+    return _view(period)
+
+
+def reopen_period(session: Session, actor: User, period_id: int, reason: str) -> PeriodView:
+    """Unlock a period so corrections can be made; the reason goes to the audit trail."""
+    check(actor, Action.REOPEN_PERIOD)
+    if not reason.strip():
+        raise PeriodInputError("reason", "解锁报告期必须说明原因")
+    period = get_period(session, period_id)
+    if not period.locked:
+        raise PeriodInputError("locked", f"报告期 {period.code} 未锁定")
+    old = _period_state(period)
+    period.locked, period.locked_by_id, period.locked_at = False, None, None
+    session.add(AuditEvent.of(actor, "reopen_period", PERIOD_ENTITY, period.id, old=old, new=_period_state(period),
+                              reason=reason))
+    session.flush()
+    return _view(period)
+
+
+def list_periods(session: Session, actor: User, plan_id: int) -> list[PeriodView]:
+    check(actor, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(actor)))
+    rows = session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
+                           .order_by(ReportingPeriod.year, ReportingPeriod.quarter, ReportingPeriod.month))
+    return [_view(p) for p in rows]
+
+
+def completeness_report(session: Session, actor: User, period_id: int) -> list[UnitCompleteness]:
+    """Per org unit: assigned indicators of the period's plan against observed totals, by state.
+
+    A clerk gets only its own unit's line.
+    """
+    only_unit = visible_org_unit_id(actor)
+    check(actor, Action.VIEW, Scope(org_unit_id=only_unit))
+    period = get_period(session, period_id)
+    expected_q = (select(Assignment.org_unit_id, func.count(func.distinct(Assignment.indicator_id)))
+                  .join(Indicator, Indicator.id == Assignment.indicator_id)
+                  .where(Indicator.plan_id == period.plan_id)
+                  .group_by(Assignment.org_unit_id))
+    observed_q = (select(Observation.org_unit_id, Observation.state, func.count())
+                  .join(Assignment, (Assignment.indicator_id == Observation.indicator_id)
+                        & (Assignment.org_unit_id == Observation.org_unit_id))
+                  .where(Observation.period_id == period.id, Observation.sex == "",
+                         Observation.area == "", Observation.age_group == "")
+                  .group_by(Observation.org_unit_id, Observation.state))
+    if only_unit is not None:
+        expected_q = expected_q.where(Assignment.org_unit_id == only_unit)
+        observed_q = observed_q.where(Observation.org_unit_id == only_unit)
+    expected = dict(session.execute(expected_q).all())
+    by_state: dict[int, dict[str, int]] = {}
+    for unit_id, state, count in session.execute(observed_q):
+        by_state.setdefault(unit_id, {})[state] = count
+    names = dict(session.execute(select(OrgUnit.id, OrgUnit.name)
+                                 .where(OrgUnit.id.in_(expected))).all())
+    report = []
+    for unit_id in sorted(expected, key=lambda u: (names.get(u, ""), u)):
+        states = by_state.get(unit_id, {})
+        report.append(UnitCompleteness(
+            unit_id, names.get(unit_id, ""), expected[unit_id], sum(states.values()),
+            states.get(ObservationState.SUBMITTED, 0), states.get(ObservationState.RETURNED, 0),
+            states.get(ObservationState.APPROVED, 0)))
+    return report

@@ -1,0 +1,281 @@
+"""Importing plan files into the monitoring database, and reading plans back.
+
+Import is idempotent by content: the same bytes (SHA-256) are never imported twice. A file
+whose plan is already stored under the same key (its title without revision marks) makes a
+new version of that plan; indicators that did not change keep their code, their
+responsibilities and their reported data, so a revised plan does not restart monitoring.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planwatch.errors import PlanWatchError
+from planwatch.evaluate import spec_from_indicator
+from planwatch.extract import extract_source
+from planwatch.extract import records as rec
+from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
+from planwatch.monitor.permissions import Action, check
+from planwatch.services import carry_over
+from planwatch.services.orgunits import UnitMatcher
+from planwatch.store.models import (
+    Assignment,
+    AuditEvent,
+    Document,
+    Indicator,
+    OrgUnit,
+    Plan,
+    Section,
+    SourceFile,
+    Target,
+    Task,
+    User,
+    utcnow,
+)
+
+__all__ = [
+    "ImportResult",
+    "PlanImport",
+    "PlanNotFound",
+    "current_plans",
+    "find_plan",
+    "import_file",
+    "indicator_key",
+    "numbered_text",
+    "plan_key",
+]
+
+class PlanNotFound(PlanWatchError):
+    """No plan, or no unique plan, answers to what the user typed."""
+
+
+_REVISION_MARKS = re.compile(r"[（(](?:修订|修订版|修订稿|征求意见稿|送审稿|试行|草案)[)）]|\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class PlanImport:
+    plan_id: int
+    title: str
+    version: int
+    indicators: int
+    carried_over: int  # unchanged indicators whose assignments and data came from the previous version
+    assigned: int  # indicators with at least one responsible unit
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    file: str
+    sha256: str
+    already_imported: bool
+    documents: int = 0
+    plans: tuple[PlanImport, ...] = field(default=())
+
+
+def plan_key(title: str) -> str:
+    """The identity of a plan across revisions: its title without revision marks and spaces."""
+    return _REVISION_MARKS.sub("", title)
+
+
+def indicator_key(name: str, unit: str | None) -> str:
+    return re.sub(r"\s+", "", name) + "|" + (unit or "")
+
+
+def numbered_text(source: SourceText) -> str:
+    """The source as the numbered lines extraction reports (line N is the N-th line)."""
+    lines: dict[int, list[str]] = {}
+    for block in source.blocks:
+        if block.is_table:
+            for row in block.rows:
+                for cell in row:
+                    if not cell.merged:
+                        lines.setdefault(cell.source.line, []).append(cell.text)
+        else:
+            for offset, text in enumerate(block.text.split("\n")):
+                lines.setdefault(block.source.line + offset, []).append(text)
+    last = max(lines, default=0)
+    return "\n".join("\t".join(lines.get(n, [])) for n in range(1, last + 1))
+
+
+def import_file(session: Session, path: str | Path, actor: User | None = None, *,
+                max_bytes: int = DEFAULT_MAX_BYTES) -> ImportResult:
+    """Store a file's documents, plans, outline, indicators and targets (idempotent by hash).
+
+    ``actor`` None is the operator at the command line; a web user needs the import permission.
+    """
+    if actor is not None:
+        check(actor, Action.IMPORT_PLAN)
+    source = read_source(path, max_bytes)
+    known = session.scalar(select(SourceFile).where(SourceFile.sha256 == source.sha256))
+    if known is not None:
+        plans = session.scalars(select(Plan).where(Plan.source_file_id == known.id).order_by(Plan.id))
+        return ImportResult(source.name, source.sha256, True, plans=tuple(
+            PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0) for p in plans))
+    extraction = extract_source(source)
+    size = Path(path).stat().st_size
+    file_row = SourceFile(sha256=source.sha256, name=source.name, format=source.format, size=size,
+                          text=numbered_text(source), imported_by_id=actor.id if actor else None)
+    session.add(file_row)
+    session.flush()
+    documents = {}
+    for d in extraction.documents:
+        row = Document(source_file_id=file_row.id, start_line=d.start_line, end_line=d.end_line, title=d.title,
+                       doc_number=d.doc_number, issuer=d.issuer, date=d.date)
+        session.add(row)
+        documents[(d.start_line, d.end_line)] = row
+    session.flush()
+    matcher = UnitMatcher(session.scalars(select(OrgUnit)))
+    imported = []
+    for plan in extraction.plans:
+        document = next((row for (start, end), row in documents.items() if start <= plan.start_line <= end), None)
+        imported.append(_import_plan(session, actor, extraction, plan, file_row, document, matcher))
+    session.add(AuditEvent(at=utcnow(), actor_id=actor.id if actor else None,
+                           actor_login=actor.login if actor else "cli", action="import", entity="source_files",
+                           entity_id=str(file_row.id),
+                           new={"name": source.name, "sha256": source.sha256,
+                                "plans": [[p.plan_id, p.title, p.version] for p in imported]}))
+    session.flush()
+    return ImportResult(source.name, source.sha256, False, len(extraction.documents), tuple(imported))
+
+
+def _merged_indicators(indicators: Sequence[rec.Indicator]) -> list[rec.Indicator]:
+    """One indicator per key: a goal stated in a table and again in a sentence is one indicator
+    (the first mention keeps its place; later mentions only add target years it lacks)."""
+    by_key: dict[str, rec.Indicator] = {}
+    for ind in indicators:
+        key = indicator_key(ind.name, ind.unit)
+        first = by_key.get(key)
+        if first is None:
+            by_key[key] = ind
+            continue
+        years = {t.year for t in first.targets}
+        extra = tuple(t for t in ind.targets if t.year not in years)
+        if extra:
+            by_key[key] = _with_targets(first, tuple(sorted(first.targets + extra, key=lambda t: t.year)))
+    return list(by_key.values())
+
+
+def _with_targets(ind: rec.Indicator, targets: tuple[rec.Target, ...]) -> rec.Indicator:
+    return replace(ind, targets=targets)
+
+
+def _definition(ind: rec.Indicator) -> dict[str, object]:
+    return {"name": ind.name, "unit": ind.unit, "attribute": ind.attribute, "baseline_year": ind.baseline_year,
+            "baseline": ind.baseline,
+            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high] for t in ind.targets]}
+
+
+def _stored_definition(ind: Indicator) -> dict[str, object]:
+    return {"name": ind.name, "unit": ind.unit, "attribute": ind.attribute, "baseline_year": ind.baseline_year,
+            "baseline": ind.baseline_text,
+            "targets": [[t.year, t.text, t.comparator, t.value, t.value_high] for t in ind.targets]}
+
+
+def _import_plan(session: Session, actor: User | None, extraction: rec.Extraction, plan: rec.Plan,
+                 file_row: SourceFile, document: Document | None, matcher: UnitMatcher) -> PlanImport:
+    key = plan_key(plan.title)
+    indicators = _merged_indicators([i for i in extraction.indicators if i.plan == plan.title])
+    fingerprint = hashlib.sha256(json.dumps(sorted(
+        (indicator_key(i.name, i.unit), _definition(i)) for i in indicators), ensure_ascii=False,
+        sort_keys=True, default=str).encode()).hexdigest()
+    previous = session.scalar(select(Plan).where(Plan.plan_key == key, Plan.current.is_(True)))
+    version = (session.scalar(select(func.max(Plan.version)).where(Plan.plan_key == key)) or 0) + 1
+    if previous is not None:
+        previous.current = False
+    row = Plan(plan_key=key, version=version, current=True, title=plan.title, start_year=plan.start_year,
+               end_year=plan.end_year, source_file_id=file_row.id, document_id=document.id if document else None,
+               doc_number=plan.doc_number, start_line=plan.start_line, end_line=plan.end_line,
+               fingerprint=fingerprint)
+    session.add(row)
+    session.flush()
+    session.add_all(Section(plan_id=row.id, line=o.line, rank=o.rank, number=o.number, title=o.title)
+                    for o in extraction.outline if o.plan == plan.title)
+    _store_tasks(session, row, [t for t in extraction.tasks if t.plan == plan.title], matcher)
+    old = {i.key: i for i in previous.indicators} if previous is not None else {}
+    next_code = 1 + max((int(i.code[1:]) for i in old.values() if i.code[1:].isdigit()), default=0)
+    unchanged: list[tuple[Indicator, Indicator]] = []
+    assigned = 0
+    for n, ind in enumerate(indicators):
+        ikey = indicator_key(ind.name, ind.unit)
+        before = old.get(ikey)
+        if before is not None:
+            code = before.code
+        else:
+            code, next_code = f"I{next_code:03d}", next_code + 1
+        spec = spec_from_indicator(ind, str(n))
+        stored = Indicator(plan_id=row.id, key=ikey, code=code, name=ind.name, unit=ind.unit, domain=ind.domain,
+                           attribute=ind.attribute, baseline_year=ind.baseline_year, baseline_text=ind.baseline,
+                           baseline=spec.baseline, kind=ind.kind, file=ind.file, line=ind.line,
+                           source_text=ind.source_text, responsible_text="、".join(ind.responsible),
+                           targets=[Target(year=t.year, text=t.text, value=t.value, value_high=t.value_high,
+                                           comparator=t.comparator.value, annual_average=t.annual_average,
+                                           cumulative=t.cumulative) for t in ind.targets])
+        session.add(stored)
+        session.flush()
+        if before is not None and _stored_definition(before) == _definition(ind):
+            unchanged.append((before, stored))
+        elif _assign_extracted(session, stored, ind.responsible, matcher):
+            assigned += 1
+    if previous is not None:
+        assigned += carry_over.carry_over(session, actor, previous, row, unchanged)
+    return PlanImport(row.id, row.title, version, len(indicators), len(unchanged), assigned)
+
+
+def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[str], matcher: UnitMatcher) -> bool:
+    units = {u.id: u for u in (matcher.match(name) for name in printed) if u is not None}
+    for number, unit_id in enumerate(units):
+        session.add(Assignment(indicator_id=indicator.id, org_unit_id=unit_id, role="牵头" if number == 0 else "责任",
+                               origin="extracted"))
+    return bool(units)
+
+
+def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matcher: UnitMatcher) -> None:
+    for task in tasks:
+        row = Task(plan_id=plan.id, line=task.line, title=task.title)
+        session.add(row)
+        session.flush()
+        seen: set[int] = set()
+        for role, names in (("牵头", task.lead), ("责任", task.responsible), ("配合", task.support)):
+            for name in names:
+                unit = matcher.match(name)
+                if unit is not None and unit.id not in seen:
+                    seen.add(unit.id)
+                    session.add(Assignment(task_id=row.id, org_unit_id=unit.id, role=role, origin="extracted"))
+
+
+def current_plans(session: Session) -> list[Plan]:
+    return list(session.scalars(select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)))
+
+
+def find_plan(session: Session, ref: str | int | None) -> Plan:
+    """A current plan by id, exact title, or a unique part of its title; the only plan when
+    ``ref`` is None. Raises PlanNotFound naming the choices otherwise."""
+    plans = current_plans(session)
+    if ref is None or str(ref).strip() == "":
+        if len(plans) == 1:
+            return plans[0]
+        raise PlanNotFound(_choices("请用 --plan 指定规划", plans))
+    text = str(ref).strip()
+    if text.isdigit():
+        plan = session.get(Plan, int(text))
+        if plan is not None:
+            return plan
+    exact = [p for p in plans if p.title == text or p.plan_key == plan_key(text)]
+    if len(exact) == 1:
+        return exact[0]
+    partial = [p for p in plans if text in p.title]
+    if len(partial) == 1:
+        return partial[0]
+    raise PlanNotFound(_choices(f"没有唯一匹配「{text}」的规划", partial or plans))
+
+
+def _choices(message: str, plans: Sequence[Plan]) -> str:
+    listed = "；".join(f"{p.id}: {p.title}" for p in plans[:10]) or "数据库中还没有规划（先运行 planwatch import）"
+    return f"{message}（{listed}）"

@@ -1,0 +1,8 @@
+"""The monitoring database: SQLAlchemy models, engines and sessions, Alembic migrations.
+
+Only this package and :mod:`planwatch.services` know SQL.
+"""
+
+from planwatch.store.db import DATABASE_ENV, Database, DatabaseError, resolve_url
+
+__all__ = ["DATABASE_ENV", "Database", "DatabaseError", "resolve_url"]

@@ -1,0 +1,134 @@
+"""Where the data lives: the database URL, engines tuned per dialect, sessions, migrations.
+
+The embedded default is one SQLite file under ``./.planwatch/`` in WAL mode (readers never
+wait for the writer) with foreign keys enforced and a busy timeout so that concurrent
+reporters queue instead of failing. Multi-user deployments point ``--db`` or
+``PLANWATCH_DATABASE_URL`` at PostgreSQL (psycopg 3). The schema is created and upgraded
+by the Alembic migrations shipped inside the package, never by ``create_all``, so that a
+database made by one version can be upgraded by the next.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+from planwatch.errors import PlanWatchError
+
+__all__ = ["DATABASE_ENV", "DEFAULT_DATA_DIR", "Database", "DatabaseError", "resolve_url"]
+
+DATABASE_ENV: Final = "PLANWATCH_DATABASE_URL"
+DEFAULT_DATA_DIR: Final = Path(".planwatch")
+SQLITE_BUSY_TIMEOUT_S: Final = 60
+
+
+class DatabaseError(PlanWatchError):
+    """The database URL is wrong or the database cannot be reached or upgraded."""
+
+
+def resolve_url(url: str | None = None) -> str:
+    """``url`` if given, else ``PLANWATCH_DATABASE_URL``, else SQLite in ``./.planwatch/``."""
+    chosen = url or os.environ.get(DATABASE_ENV)
+    if chosen:
+        return _normalise(chosen)
+    return f"sqlite:///{DEFAULT_DATA_DIR / 'planwatch.db'}"
+
+
+def _normalise(url: str) -> str:
+    """Accept the URLs people copy from PostgreSQL docs (postgresql://) and use psycopg 3."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"数据库地址无效：{url!r}（应为 sqlite:///路径 或 postgresql://用户@主机:端口/库名）") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise DatabaseError(f"不支持的数据库：{parsed.get_backend_name()}（支持 SQLite 和 PostgreSQL）")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    # Take the write lock at BEGIN: two writers that both read first and then upgrade
+    # their lock would deadlock, and SQLite answers a deadlock with an immediate error
+    # that the busy timeout cannot help with.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """An engine and a session factory for one database URL."""
+
+    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+        self.url = resolve_url(url)
+        parsed: URL = make_url(self.url)
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            self._prepare_sqlite_path(parsed)
+            engine = self._sqlite_engine(echo, immediate=True)
+            reader = self._sqlite_engine(echo, immediate=False)
+        else:
+            engine = reader = create_engine(self.url, echo=echo, pool_pre_ping=True)
+        self.engine: Engine = engine
+        self.read_engine: Engine = reader
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # Pages that only read use deferred transactions: in WAL mode they never wait.
+        self.read_sessions = sessionmaker(reader, expire_on_commit=False)
+
+    def _sqlite_engine(self, echo: bool, *, immediate: bool) -> Engine:
+        engine = create_engine(self.url, echo=echo,
+                               connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
+        event.listen(engine, "connect", _on_sqlite_connect)
+        if immediate:
+            # pysqlite's own transaction handling is switched off so that BEGIN IMMEDIATE is
+            # the only BEGIN (the recipe of SQLAlchemy's SQLite dialect documentation).
+            event.listen(engine, "connect", _disable_pysqlite_begin)
+            event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+
+    @staticmethod
+    def _prepare_sqlite_path(parsed: URL) -> None:
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+        """A session whose work is committed when the block ends normally, rolled back otherwise."""
+        with (self.read_sessions if readonly else self.sessions)() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (creating it on an empty database)."""
+        from planwatch.store.migrate import upgrade
+
+        upgrade(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()
+
+
+def _disable_pysqlite_begin(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None

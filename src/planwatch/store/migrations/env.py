@@ -1,0 +1,21 @@
+"""Alembic environment: the engine comes from :func:`planwatch.store.migrate.upgrade`."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Engine
+
+from planwatch.store.models import Base
+
+config = context.config
+engine = config.attributes.get("engine")
+if not isinstance(engine, Engine):  # pragma: no cover - only when run by hand
+    raise RuntimeError("run migrations through planwatch.store.migrate.upgrade(engine)")
+
+with engine.connect() as connection:
+    # SQLite cannot ALTER most things in place: batch mode copies the table instead.
+    context.configure(connection=connection, target_metadata=Base.metadata,
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

@@ -1,0 +1,43 @@
+"""All tables; importing this package registers them on :data:`Base.metadata`."""
+
+from planwatch.store.models.base import Base, utcnow
+from planwatch.store.models.monitoring import (
+    AppendOnlyViolation,
+    AuditEvent,
+    Observation,
+    ObservationRevision,
+    ReportingPeriod,
+)
+from planwatch.store.models.org import ApiToken, Assignment, OrgUnit, User
+from planwatch.store.models.plans import (
+    Correction,
+    Document,
+    Indicator,
+    Plan,
+    Section,
+    SourceFile,
+    Target,
+    Task,
+)
+
+__all__ = [
+    "ApiToken",
+    "AppendOnlyViolation",
+    "Assignment",
+    "AuditEvent",
+    "Base",
+    "Correction",
+    "Document",
+    "Indicator",
+    "Observation",
+    "ObservationRevision",
+    "OrgUnit",
+    "Plan",
+    "ReportingPeriod",
+    "Section",
+    "SourceFile",
+    "Target",
+    "Task",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,170 @@
+"""What was read from the source files: files, documents, plans, outline, indicators, tasks.
+
+A plan is identified across revisions by its ``plan_key`` (the title without revision
+marks); each import of a changed text is a new ``version`` of the same key, and an
+indicator keeps its ``key`` (name and unit, normalised) across versions so that its
+responsibilities and data can be carried over when it did not change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planwatch.store.models.base import Base, utcnow
+
+__all__ = ["Correction", "Document", "Indicator", "Plan", "Section", "SourceFile", "Target", "Task"]
+
+
+class SourceFile(Base):
+    """An imported file; its hash makes re-importing the same bytes a no-op."""
+
+    __tablename__ = "source_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    format: Mapped[str] = mapped_column(String(8))
+    size: Mapped[int] = mapped_column(Integer)
+    # The lines as extraction numbered them, so the viewer can show line N for any format.
+    text: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Document(Base):
+    """A gazette item with its GB/T 9704 metadata."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"), index=True)
+    start_line: Mapped[int] = mapped_column(Integer)
+    end_line: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    doc_number: Mapped[str | None] = mapped_column(String(64))
+    issuer: Mapped[str | None] = mapped_column(String(255))
+    date: Mapped[str | None] = mapped_column(String(10))  # ISO date as printed (成文日期)
+
+
+class Plan(Base):
+    """One version of a plan; ``current`` marks the version monitoring works on."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("plan_key", "version", name="uq_plans_key_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_key: Mapped[str] = mapped_column(String(255), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    title: Mapped[str] = mapped_column(Text)
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    doc_number: Mapped[str | None] = mapped_column(String(64))
+    start_line: Mapped[int] = mapped_column(Integer)
+    end_line: Mapped[int] = mapped_column(Integer)
+    # The signature of the indicator system (keys and definitions), to tell a revision apart.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    indicators: Mapped[list[Indicator]] = relationship(back_populates="plan", order_by="Indicator.line")
+
+
+class Section(Base):
+    """An outline node (篇/章/节/一、/（一）/1.) of a plan."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    rank: Mapped[float] = mapped_column(Double)
+    number: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+
+
+class Indicator(Base):
+    """A monitored indicator of one plan version, traceable to its source line."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("plan_id", "key", name="uq_indicators_plan_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    key: Mapped[str] = mapped_column(String(255))
+    code: Mapped[str] = mapped_column(String(32))  # short code for exchange files: I001, I002…
+    name: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    domain: Mapped[str | None] = mapped_column(Text)
+    attribute: Mapped[str | None] = mapped_column(String(8))  # 预期性 | 约束性
+    direction: Mapped[str | None] = mapped_column(String(8))  # higher | lower, None: from the target
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    baseline_text: Mapped[str | None] = mapped_column(Text)
+    baseline: Mapped[float | None] = mapped_column(Double)
+    kind: Mapped[str] = mapped_column(String(8))  # table | prose | manual
+    file: Mapped[str] = mapped_column(String(255))
+    line: Mapped[int] = mapped_column(Integer)
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    responsible_text: Mapped[str] = mapped_column(Text, default="")  # as printed, 、-joined
+    manual_assessment: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="indicators")
+    targets: Mapped[list[Target]] = relationship(order_by="Target.year", cascade="all, delete-orphan")
+
+
+class Target(Base):
+    """A target value for one year; milestones are several targets of one indicator."""
+
+    __tablename__ = "targets"
+    __table_args__ = (Index("ix_targets_indicator_year", "indicator_id", "year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Double)
+    value_high: Mapped[float | None] = mapped_column(Double)
+    comparator: Mapped[str] = mapped_column(String(24))
+    annual_average: Mapped[bool] = mapped_column(Boolean, default=False)
+    cumulative: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Task(Base):
+    """A task heading of a plan with the units the plan names for it."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+
+
+class Correction(Base):
+    """A person's fix to an extracted indicator, keyed by plan and source line and name as
+    extracted, so that it is applied again when the plan is imported again."""
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_plan_key", "plan_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_key: Mapped[str] = mapped_column(String(255))
+    source_line: Mapped[int] = mapped_column(Integer)
+    extracted_name: Mapped[str] = mapped_column(Text)  # "" for an indicator added by hand
+    changes: Mapped[str] = mapped_column(Text)  # JSON object of field → value
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
