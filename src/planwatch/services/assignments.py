@@ -21,7 +21,6 @@ __all__ = [
     "AssignmentView",
     "assign",
     "find_indicator",
-    "find_org_unit",
     "list_assignments",
     "unassign",
 ]
@@ -58,14 +57,6 @@ def find_indicator(session: Session, plan: Plan, ref: str) -> Indicator:
     if found is None:
         raise AssignmentError(f"indicator：规划「{plan.title}」中没有代码、编号或名称为「{ref}」的指标")
     return found
-
-
-def find_org_unit(session: Session, ref: str) -> OrgUnit:
-    text = ref.strip()
-    unit = session.scalar(select(OrgUnit).where((OrgUnit.code == text) | (OrgUnit.name == text)))
-    if unit is None:
-        raise AssignmentError(f"org_unit：没有代码或名称为「{ref}」的单位")
-    return unit
 
 
 def assign(session: Session, actor: User | None, indicator: Indicator, unit: OrgUnit, role: str = "责任") -> bool:

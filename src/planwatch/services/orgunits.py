@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError
+from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, check
 from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
 
@@ -20,6 +21,8 @@ __all__ = [
     "KINDS",
     "OrgUnitRow",
     "UnitMatcher",
+    "UnknownOrgUnit",
+    "find_org_unit",
     "import_org_units",
     "list_org_units",
     "read_org_unit_file",
@@ -161,6 +164,21 @@ def import_org_units(session: Session, actor: User | None, rows: Sequence[OrgUni
     return created, updated
 
 
+class UnknownOrgUnit(PlanWatchError):
+    """No org unit answers to the code or name given."""
+
+
+def find_org_unit(session: Session, ref: str) -> OrgUnit:
+    """A unit by code, name, short name, or the abbreviation a plan would print (区林业局)."""
+    text = ref.strip()
+    unit = session.scalar(select(OrgUnit).where((OrgUnit.code == text) | (OrgUnit.name == text)))
+    if unit is None:
+        unit = UnitMatcher(session.scalars(select(OrgUnit))).match(text)
+    if unit is None:
+        raise UnknownOrgUnit(f"org_unit：没有代码或名称为「{ref}」的单位（先用 planwatch orgunits import 导入组织机构）")
+    return unit
+
+
 def list_org_units(session: Session) -> list[OrgUnit]:
     """Units in tree order: the district first, then departments, towns and 街道 by code."""
     order = {"district": 0, "department": 1, "town": 2, "subdistrict": 3, "other": 4}
@@ -171,17 +189,18 @@ def list_org_units(session: Session) -> list[OrgUnit]:
 class UnitMatcher:
     """Finds the org unit a plan means by a name as printed.
 
-    Plans write 区教委 for 区教育委员会 and 区卫生健康委 for 区卫生健康委员会: a unit matches
-    its full name, its short name, or a name the printed text is an abbreviation of
-    (every printed character in order, same first character). An ambiguous abbreviation
-    matches nothing rather than the wrong unit.
+    Plans of a district write its departments as 区X: 区教委 for 青川区教育委员会, 区卫生健康委
+    for 青川区卫生健康委员会. A unit matches its full or short name, or a name the printed
+    text abbreviates once both lose the district prefix (青川区 / 区): every printed
+    character in order, same first character. An ambiguous abbreviation matches nothing
+    rather than the wrong unit.
     """
 
     def __init__(self, units: Iterable[OrgUnit]) -> None:
         self.units = [u for u in units if u.active]
         self._exact: dict[str, OrgUnit] = {}
         for unit in self.units:
-            for name in (unit.name, unit.short_name):
+            for name in (unit.name, unit.short_name, _local(unit.name)):
                 if name:
                     self._exact.setdefault(_key(name), unit)
 
@@ -189,10 +208,21 @@ class UnitMatcher:
         key = _key(printed)
         if not key:
             return None
-        if key in self._exact:
-            return self._exact[key]
-        candidates = [u for u in self.units if _abbreviates(key, _key(u.name))]
+        found = self._exact.get(key) or self._exact.get(_local(key))
+        if found is not None:
+            return found
+        short = _local(key)
+        candidates = [u for u in self.units if _abbreviates(short, _local(_key(u.name)))]
         return candidates[0] if len(candidates) == 1 else None
+
+
+_DISTRICT_PREFIX = re.compile(r"^(?:[^区县市]{1,6}?[区县市](?!域|级))|^[区县]")
+
+
+def _local(name: str) -> str:
+    """A department's name without its district: 青川区林业局 → 林业局, 区林业局 → 林业局."""
+    stripped = _DISTRICT_PREFIX.sub("", name, count=1)
+    return stripped if len(stripped) >= 2 else name
 
 
 def _key(name: str) -> str:

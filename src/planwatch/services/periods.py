@@ -31,6 +31,7 @@ __all__ = [
     "completeness_report",
     "create_period",
     "ensure_unlocked",
+    "find_period",
     "get_period",
     "list_periods",
     "lock_period",
@@ -138,6 +139,12 @@ def get_period(session: Session, period_id: int) -> ReportingPeriod:
     if period is None:
         raise PeriodNotFound(period_id)
     return period
+
+
+def find_period(session: Session, plan_id: int, code: str) -> ReportingPeriod | None:
+    """The plan's period with DHIS2 code ``code`` (2025, 2025Q1, 202503), if it exists."""
+    return session.scalar(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id,
+                                                        ReportingPeriod.code == code))
 
 
 def ensure_unlocked(period: ReportingPeriod) -> None:

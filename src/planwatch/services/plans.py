@@ -85,7 +85,7 @@ def plan_key(title: str) -> str:
 
 
 def indicator_key(name: str, unit: str | None) -> str:
-    return re.sub(r"\s+", "", name) + "|" + (unit or "")
+    return _name_key(name) + "|" + (unit or "")
 
 
 def numbered_text(source: SourceText) -> str:
@@ -146,24 +146,31 @@ def import_file(session: Session, path: str | Path, actor: User | None = None, *
 
 
 def _merged_indicators(indicators: Sequence[rec.Indicator]) -> list[rec.Indicator]:
-    """One indicator per key: a goal stated in a table and again in a sentence is one indicator
-    (the first mention keeps its place; later mentions only add target years it lacks)."""
-    by_key: dict[str, rec.Indicator] = {}
+    """One indicator per name: a goal stated in a table and again in a goals sentence is
+    one indicator with two mentions. The table row leads (it carries baseline, attribute
+    and units); the other mention only adds what the row lacks (target years, baseline)."""
+    groups: dict[str, list[rec.Indicator]] = {}
     for ind in indicators:
-        key = indicator_key(ind.name, ind.unit)
-        first = by_key.get(key)
-        if first is None:
-            by_key[key] = ind
-            continue
-        years = {t.year for t in first.targets}
-        extra = tuple(t for t in ind.targets if t.year not in years)
-        if extra:
-            by_key[key] = _with_targets(first, tuple(sorted(first.targets + extra, key=lambda t: t.year)))
-    return list(by_key.values())
+        groups.setdefault(_name_key(ind.name), []).append(ind)
+    merged = []
+    for mentions in groups.values():
+        lead = next((m for m in mentions if m.kind == "table"), mentions[0])
+        for other in mentions:
+            if other is lead:
+                continue
+            years = {t.year for t in lead.targets}
+            extra = tuple(t for t in other.targets if t.year not in years)
+            lead = replace(
+                lead, targets=tuple(sorted(lead.targets + extra, key=lambda t: t.year)),
+                unit=lead.unit or other.unit, attribute=lead.attribute or other.attribute,
+                baseline=lead.baseline or other.baseline, baseline_year=lead.baseline_year or other.baseline_year,
+                responsible=lead.responsible + tuple(r for r in other.responsible if r not in lead.responsible))
+        merged.append(lead)
+    return sorted(merged, key=lambda i: i.line)
 
 
-def _with_targets(ind: rec.Indicator, targets: tuple[rec.Target, ...]) -> rec.Indicator:
-    return replace(ind, targets=targets)
+def _name_key(name: str) -> str:
+    return re.sub(r"\s+", "", name)
 
 
 def _definition(ind: rec.Indicator) -> dict[str, object]:

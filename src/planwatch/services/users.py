@@ -18,17 +18,21 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
 from planwatch.monitor.permissions import Action, Role, check
+from planwatch.services.orgunits import find_org_unit
 from planwatch.store.models import ApiToken, AuditEvent, OrgUnit, User
 
 __all__ = [
     "MIN_PASSWORD_LENGTH",
+    "OPERATOR_LOGIN",
     "UserError",
     "UserView",
     "add_user",
+    "all_users",
     "authenticate",
     "create_token",
     "get_user",
     "list_users",
+    "operator",
     "set_password",
     "user_for_token",
 ]
@@ -90,10 +94,7 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
     if parsed_role is Role.CLERK:
         if not org_unit:
             raise UserError("org_unit：填报员必须绑定一个填报单位（--org-unit 单位代码或名称）")
-        unit = session.scalar(select(OrgUnit).where((OrgUnit.code == org_unit) | (OrgUnit.name == org_unit)))
-        if unit is None:
-            raise UserError(f"org_unit：没有代码或名称为「{org_unit}」的单位（先导入组织机构）")
-        unit_id = unit.id
+        unit_id = find_org_unit(session, org_unit).id
     elif org_unit:
         raise UserError(f"org_unit：只有填报员绑定单位，角色「{parsed_role.label_zh}」不绑定")
     user = User(login=login, name=name, password_hash=_hasher.hash(password), role=parsed_role.value,
@@ -147,6 +148,25 @@ def user_for_token(session: Session, token: str) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
                                                 ApiToken.revoked.is_(False)))
     return session.get(User, row.user_id) if row is not None else None
+
+
+OPERATOR_LOGIN = "operator"
+
+
+def operator(session: Session) -> User:
+    """The user that commands run as without ``--as``: the server's operator, acting for the
+    monitoring group. It has no password, so nobody can log in as it."""
+    user = _by_login(session, OPERATOR_LOGIN)
+    if user is None:
+        user = User(login=OPERATOR_LOGIN, name="命令行操作员", password_hash="", role=Role.MONITORING.value,
+                    active=True)
+        session.add(user)
+        session.flush()
+    return user
+
+
+def all_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.login)))
 
 
 def list_users(session: Session, actor: User) -> list[UserView]:

@@ -9,8 +9,10 @@ responsibilities and data can be carried over when it did not change.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     Double,
@@ -79,6 +81,8 @@ class Plan(Base):
     end_line: Mapped[int] = mapped_column(Integer)
     # The signature of the indicator system (keys and definitions), to tell a revision apart.
     fingerprint: Mapped[str] = mapped_column(String(64))
+    # Evaluation settings of this plan (status thresholds…), as PlanConfig field → value.
+    settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     indicators: Mapped[list[Indicator]] = relationship(back_populates="plan", order_by="Indicator.line")

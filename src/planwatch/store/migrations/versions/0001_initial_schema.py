@@ -137,6 +137,7 @@ def upgrade() -> None:
     sa.Column('start_line', sa.Integer(), nullable=False),
     sa.Column('end_line', sa.Integer(), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('settings', sa.JSON(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_plans_document_id_documents')),
     sa.ForeignKeyConstraint(['source_file_id'], ['source_files.id'], name=op.f('fk_plans_source_file_id_source_files')),

@@ -1,8 +1,4 @@
-"""The ``planwatch`` command line.
-
-Only this module knows the terminal: it turns user errors into one line on stderr and
-exit code 2, and keeps going with the other files when several are given.
-"""
+"""``planwatch extract``: documents and indicators of plan files, as tables or JSON."""
 
 from __future__ import annotations
 
@@ -16,35 +12,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from planwatch import __version__
+from planwatch.cli import app
+from planwatch.cli.common import err
+from planwatch.demo import DEMO_PLAN
 from planwatch.errors import PlanWatchError
 from planwatch.extract import extract_file
 from planwatch.extract.records import Extraction
 from planwatch.ingest import DEFAULT_MAX_BYTES
-
-app = typer.Typer(
-    name="planwatch",
-    help="规划实施监测评估平台 PlanWatch: extract, monitor and evaluate plan indicators.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-err = Console(stderr=True)
-
-DEMO_PLAN = Path(__file__).parent / "demo" / "qingchuan_plan.txt"
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"planwatch {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
-) -> None:
-    """PlanWatch command line."""
 
 
 @app.command()
@@ -100,7 +74,3 @@ def _print_tables(results: list[Extraction]) -> None:
             base = f"{ind.baseline_year or ''} {ind.baseline or ''}".strip()
             table.add_row(str(ind.line), ind.name, ind.unit or "", ind.attribute or "", base, targets, ind.kind)
         console.print(table)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

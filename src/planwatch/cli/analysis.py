@@ -1,0 +1,68 @@
+"""``planwatch evaluate``: status, progress and projections of a stored plan's indicators."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from planwatch.cli import app
+from planwatch.cli.common import (
+    AsUser,
+    DbOption,
+    PlanOption,
+    YearOption,
+    acting_user,
+    open_database,
+    out,
+    plan_of,
+    reported,
+)
+from planwatch.evaluate import EvaluationResult
+from planwatch.services.evaluation import evaluate_stored_plan
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.1%}"
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+@app.command()
+def evaluate(
+    year: YearOption,
+    plan: PlanOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record per indicator.")] = False,
+    include_pending: Annotated[bool, typer.Option(
+        "--include-pending", help="Count submitted values that are not approved yet.")] = False,
+    as_user: AsUser = None,
+    db: DbOption = None,
+) -> None:
+    """Evaluate a plan at a year: completion vs time schedule, status, projection, with explanations."""
+    with open_database(db) as database, reported(), database.session(readonly=True) as session:
+        the_plan = plan_of(session, plan)
+        evaluation = evaluate_stored_plan(session, acting_user(session, as_user), the_plan, year,
+                                          include_pending=include_pending)
+    if as_json:
+        records = [{**r.to_json(), "code": evaluation.codes.get(r.indicator_id)} for r in evaluation.results]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        return
+    out.print(_table(evaluation.plan_title, year, evaluation.results, evaluation.codes))
+
+
+def _table(title: str, year: int, results: list[EvaluationResult], codes: dict[str, str]) -> Table:
+    table = Table(title=f"{title} · {year} 年评估")
+    for column in ("代码", "指标", "属性", "最新值", "目标", "完成进度", "时间进度", "状态", "预测"):
+        table.add_column(column)
+    for r in results:
+        target = f"{_number(r.target)}（{r.target_year}）" if r.target is not None else ""
+        current = f"{_number(r.current)}（{r.data_year}）" if r.current is not None else ""
+        table.add_row(codes.get(r.indicator_id, ""), r.name, r.attribute or "", current, target,
+                      _percent(r.completion), _percent(r.schedule), r.status.label_zh,
+                      r.projection_verdict.label_zh if r.projected is not None else "")
+    return table

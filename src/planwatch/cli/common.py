@@ -1,0 +1,78 @@
+"""What every command shares: the --db option, the acting user, one-line errors.
+
+Only the cli package knows the terminal: a :class:`PlanWatchError` becomes one line on
+stderr and exit code 2, never a traceback, and the transaction of the failed command is
+rolled back so nothing already stored changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.errors import PlanWatchError
+from planwatch.services.plans import find_plan
+from planwatch.store import Database
+from planwatch.store.models import Plan, User
+
+__all__ = ["AsUser", "DbOption", "PlanOption", "YearOption", "acting_user", "err", "fail", "open_database",
+           "out", "plan_of", "reported"]
+
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", envvar="PLANWATCH_DATABASE_URL", show_envvar=True,
+    help="Database URL (sqlite:///path or postgresql://user@host:port/db). Default: SQLite in ./.planwatch/.")]
+PlanOption = Annotated[str | None, typer.Option(
+    "--plan", help="Plan id, title or a unique part of it (optional when there is only one plan).")]
+YearOption = Annotated[int, typer.Option("--year", help="Reporting / evaluation year, e.g. 2024.")]
+AsUser = Annotated[str | None, typer.Option(
+    "--as", help="Act as this user (login); permissions are those of the user's role. "
+                 "Without it the command runs as the operator with full rights.")]
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn user errors into one line and exit code 2."""
+    try:
+        yield
+    except PlanWatchError as exc:
+        raise fail(str(exc)) from None
+
+
+@contextmanager
+def open_database(url: str | None) -> Iterator[Database]:
+    """The database at ``url``, migrated to the newest schema."""
+    with reported():
+        database = Database(url)
+        try:
+            database.upgrade()
+            yield database
+        finally:
+            database.dispose()
+
+
+def acting_user(session: Session, login: str | None) -> User | None:
+    if login is None:
+        return None
+    user = session.scalar(select(User).where(User.login == login))
+    if user is None or not user.active:
+        raise fail(f"--as：没有启用的用户 {login}")
+    return user
+
+
+def plan_of(session: Session, ref: str | None) -> Plan:
+    with reported():
+        return find_plan(session, ref)

@@ -1,0 +1,255 @@
+"""Commands that fill and manage the monitoring database: plans, org units, users,
+responsibilities, reporting periods, backup and restore."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from planwatch.cli import app
+from planwatch.cli.common import (
+    AsUser,
+    DbOption,
+    PlanOption,
+    YearOption,
+    acting_user,
+    err,
+    fail,
+    open_database,
+    out,
+    plan_of,
+    reported,
+)
+from planwatch.errors import PlanWatchError
+from planwatch.ingest import DEFAULT_MAX_BYTES
+from planwatch.services import assignments, backup, orgunits, periods, plans, users
+from planwatch.store.models import ReportingPeriod
+
+orgunits_app = typer.Typer(help="Org units: the district, its departments, towns and 街道.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
+periods_app = typer.Typer(help="Reporting periods: windows, locks.", no_args_is_help=True)
+app.add_typer(orgunits_app, name="orgunits")
+app.add_typer(users_app, name="users")
+app.add_typer(periods_app, name="periods")
+
+PASSWORD_ENV = "PLANWATCH_PASSWORD"
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Gazettes or plans (.txt/.md/.docx/.pdf/.html).")],
+    db: DbOption = None,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")]
+    = DEFAULT_MAX_BYTES,
+) -> None:
+    """Store documents, plans, outline, indicators and targets (re-importing a file changes nothing)."""
+    failed = 0
+    with open_database(db) as database, Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(), console=err, disable=not (len(files) > 1 and err.is_terminal)) as progress:
+        task = progress.add_task("importing", total=len(files))
+        for path in files:
+            progress.update(task, description=f"importing {path.name}")
+            try:
+                with database.session() as session:
+                    result = plans.import_file(session, path, max_bytes=max_bytes)
+            except PlanWatchError as exc:
+                failed += 1
+                err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            else:
+                if result.already_imported:
+                    out.print(f"{result.file}: 已导入过（内容相同），未作改动", highlight=False)
+                for p in result.plans if not result.already_imported else ():
+                    carried = f"，{p.carried_over} 个未变化指标沿用上一版" if p.version > 1 else ""
+                    out.print(f"{result.file}: 规划 #{p.plan_id}「{p.title}」第 {p.version} 版，{p.indicators} 个指标"
+                              f"（{p.assigned} 个已落实责任单位{carried}）", highlight=False)
+            progress.advance(task)
+    if failed:
+        raise typer.Exit(2)
+
+
+@orgunits_app.command("import")
+def orgunits_import(
+    file: Annotated[Path, typer.Argument(help="CSV (UTF-8/GB18030) or XLSX: 代码, 名称, 类型, 上级代码, 简称.")],
+    db: DbOption = None,
+) -> None:
+    """Create or update org units from a file (matched by code)."""
+    with open_database(db) as database, reported(), database.session() as session:
+        created, updated = orgunits.import_org_units(session, None, orgunits.read_org_unit_file(file))
+    out.print(f"{file.name}: 新增 {created} 个单位，更新 {updated} 个", highlight=False)
+
+
+@orgunits_app.command("list")
+def orgunits_list(db: DbOption = None) -> None:
+    """List org units in tree order."""
+    with open_database(db) as database, database.session(readonly=True) as session:
+        units = orgunits.list_org_units(session)
+        names = {u.id: u.name for u in units}
+        table = Table("代码", "名称", "类型", "上级", "简称")
+        for u in units:
+            table.add_row(u.code, u.name, u.kind, names.get(u.parent_id or 0, ""), u.short_name)
+    out.print(table)
+
+
+def _password(given: str | None) -> str:
+    password = given or os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    if not os.isatty(0):
+        raise fail(f"password：用 --password、环境变量 {PASSWORD_ENV} 或在终端中输入密码")
+    first = getpass.getpass("密码 Password: ")
+    if getpass.getpass("再次输入 Repeat: ") != first:
+        raise fail("password：两次输入不一致")
+    return first
+
+
+@users_app.command("add")
+def users_add(
+    login: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option("--role", help="admin, monitoring, evaluation, clerk or viewer.")],
+    org_unit: Annotated[str | None, typer.Option("--org-unit", help="Org unit code or name (clerks only).")]
+    = None,
+    name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
+    password: Annotated[str | None, typer.Option("--password", help=f"Password (or ${PASSWORD_ENV}, or prompt).")]
+    = None,
+    token: Annotated[bool, typer.Option("--token", help="Also create an API token and print it once.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Add a user; passwords are stored as argon2 hashes."""
+    secret = _password(password)
+    with open_database(db) as database, reported(), database.session() as session:
+        user = users.add_user(session, None, login, secret, role, name=name, org_unit=org_unit)
+        issued = users.create_token(session, user, "cli") if token else None
+    out.print(f"用户 {login}（{role}）已创建", highlight=False)
+    if issued:
+        out.print(f"API 令牌（只显示这一次）：{issued}", highlight=False)
+
+
+@users_app.command("list")
+def users_list(db: DbOption = None) -> None:
+    """List users with their roles and units."""
+    with open_database(db) as database, database.session(readonly=True) as session:
+        table = Table("登录名", "姓名", "角色", "单位", "状态")
+        for u in users.all_users(session):
+            table.add_row(u.login, u.name, u.role, str(u.org_unit_id or ""), "启用" if u.active else "停用")
+    out.print(table)
+
+
+@app.command()
+def assign(
+    indicator: Annotated[str | None, typer.Argument(help="Indicator code (I001), id or exact name.")] = None,
+    org_unit: Annotated[str | None, typer.Argument(help="Org unit code or name.")] = None,
+    role: Annotated[str, typer.Option("--role", help="牵头, 责任 or 配合.")] = "责任",
+    remove: Annotated[bool, typer.Option("--remove", help="Remove the unit's responsibility.")] = False,
+    plan: PlanOption = None,
+    as_user: AsUser = None,
+    db: DbOption = None,
+) -> None:
+    """Make an org unit responsible for an indicator; without arguments list the assignments."""
+    with open_database(db) as database, reported(), database.session() as session:
+        the_plan = plan_of(session, plan)
+        actor = acting_user(session, as_user)
+        if indicator is None or org_unit is None:
+            table = Table("代码", "指标", "单位", "责任", "来源", title=the_plan.title)
+            for a in assignments.list_assignments(session, the_plan):
+                table.add_row(a.indicator_code, a.indicator_name, a.org_unit_name, a.role, a.origin)
+            out.print(table)
+            return
+        ind = assignments.find_indicator(session, the_plan, indicator)
+        unit = orgunits.find_org_unit(session, org_unit)
+        if remove:
+            changed = assignments.unassign(session, actor, ind, unit)
+        else:
+            changed = assignments.assign(session, actor, ind, unit, role)
+    verb = "已取消" if remove else f"已设为{role}单位"
+    out.print(f"{ind.code} {ind.name} → {unit.name}：{verb if changed else '无变化'}", highlight=False)
+
+
+def _moment(day: str | None, default: datetime) -> datetime:
+    if day is None:
+        return default
+    try:
+        return datetime.combine(date.fromisoformat(day), time(0), tzinfo=UTC)
+    except ValueError:
+        raise fail(f"日期应为 YYYY-MM-DD，实际为「{day}」") from None
+
+
+@periods_app.command("open")
+def periods_open(
+    year: YearOption,
+    opens: Annotated[str | None, typer.Option("--opens", help="First day of the window (default: today).")] = None,
+    closes: Annotated[str | None, typer.Option("--closes", help="Deadline, exclusive (default: in 30 days).")]
+    = None,
+    plan: PlanOption = None,
+    as_user: AsUser = None,
+    db: DbOption = None,
+) -> None:
+    """Create the reporting period of a year (or move its window when it exists)."""
+    now = datetime.now(UTC)
+    start = _moment(opens, now.replace(hour=0, minute=0, second=0, microsecond=0))
+    end = _moment(closes, start + timedelta(days=30))
+    with open_database(db) as database, reported(), database.session() as session:
+        the_plan = plan_of(session, plan)
+        actor = acting_user(session, as_user) or users.operator(session)
+        existing = periods.find_period(session, the_plan.id, str(year))
+        if existing is None:
+            view = periods.create_period(session, actor, the_plan.id, year, opens_at=start, closes_at=end)
+        else:
+            view = periods.set_window(session, actor, existing.id, opens_at=start, closes_at=end)
+    out.print(f"{the_plan.title} {view.code}：填报窗口 {view.opens_at:%Y-%m-%d} 至 {view.closes_at:%Y-%m-%d}",
+              highlight=False)
+
+
+def _period(session: Session, plan_id: int, year: int) -> ReportingPeriod:
+    found = periods.find_period(session, plan_id, str(year))
+    if found is None:
+        raise fail(f"--year：该规划没有 {year} 年的报告期（先运行 planwatch periods open --year {year}）")
+    return found
+
+
+@periods_app.command("lock")
+def periods_lock(year: YearOption, plan: PlanOption = None, reason: Annotated[str, typer.Option("--reason")] = "",
+                 as_user: AsUser = None, db: DbOption = None) -> None:
+    """Lock a period: its data can no longer change."""
+    with open_database(db) as database, reported(), database.session() as session:
+        the_plan = plan_of(session, plan)
+        actor = acting_user(session, as_user) or users.operator(session)
+        view = periods.lock_period(session, actor, _period(session, the_plan.id, year).id, reason or None)
+    out.print(f"{view.code} 已锁定", highlight=False)
+
+
+@periods_app.command("reopen")
+def periods_reopen(year: YearOption, reason: Annotated[str, typer.Option("--reason", help="Why (audited).")],
+                   plan: PlanOption = None, as_user: AsUser = None, db: DbOption = None) -> None:
+    """Unlock a locked period for corrections."""
+    with open_database(db) as database, reported(), database.session() as session:
+        the_plan = plan_of(session, plan)
+        actor = acting_user(session, as_user) or users.operator(session)
+        view = periods.reopen_period(session, actor, _period(session, the_plan.id, year).id, reason)
+    out.print(f"{view.code} 已解锁", highlight=False)
+
+
+@app.command("backup")
+def backup_(file: Annotated[Path, typer.Argument(help="Snapshot file to write (.jsonl.gz).")],
+            db: DbOption = None) -> None:
+    """Write a consistent snapshot of the database while the app keeps running."""
+    with open_database(db) as database, reported():
+        summary = backup.backup(database, file)
+    out.print(f"{file}: {summary.total} 行（{len(summary.rows)} 张表）", highlight=False)
+
+
+@app.command()
+def restore(file: Annotated[Path, typer.Argument(help="Snapshot written by planwatch backup.")],
+            db: DbOption = None) -> None:
+    """Load a snapshot into an empty database (SQLite or PostgreSQL)."""
+    with open_database(db) as database, reported():
+        summary = backup.restore(database, file)
+    out.print(f"{file}: 已恢复 {summary.total} 行", highlight=False)

@@ -1,0 +1,176 @@
+"""Backup and restore: one consistent snapshot of the whole database, while the app runs.
+
+The snapshot is logical (gzip-compressed JSON lines, one table after another in
+foreign-key order) rather than a copy of the database file, for two reasons: it is taken
+inside one read transaction (SQLite WAL and PostgreSQL REPEATABLE READ both give a
+consistent view without stopping writers), and it restores into either database, so a
+district can start on SQLite and move to PostgreSQL. Restore only fills an empty
+database: it never overwrites what is stored.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, DateTime, Table, func, insert, select, text, update
+
+from planwatch.errors import InputError, PlanWatchError
+from planwatch.store import Database
+from planwatch.store.migrate import current_revision, head_revision
+from planwatch.store.models import Base
+
+__all__ = ["FORMAT", "BackupSummary", "RestoreRefused", "backup", "restore"]
+
+FORMAT = "planwatch-backup/1"
+_BATCH = 5000
+
+
+class RestoreRefused(PlanWatchError):
+    """The target database already holds data, or the backup is of another schema."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackupSummary:
+    path: Path
+    schema_revision: str | None
+    rows: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.rows.values())
+
+
+def _tables() -> list[Table]:
+    return list(Base.metadata.sorted_tables)
+
+
+def _encode(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def backup(database: Database, path: Path) -> BackupSummary:
+    """Write a snapshot of every table to ``path`` (.jsonl.gz); writers are not blocked."""
+    revision = current_revision(database.engine)
+    counts: dict[str, int] = {}
+    tmp = path.with_name(path.name + ".part")
+    with _snapshot(database) as connection, gzip.open(tmp, "wt", encoding="utf-8") as out:
+        out.write(json.dumps({"format": FORMAT, "schema_revision": revision}) + "\n")
+        for table in _tables():
+            counts[table.name] = 0
+            out.write(json.dumps({"table": table.name, "columns": [c.name for c in table.columns]}) + "\n")
+            result = connection.execute(select(table).order_by(*table.primary_key.columns))
+            for row in result:
+                out.write(json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n")
+                counts[table.name] += 1
+    tmp.replace(path)
+    return BackupSummary(path, revision, counts)
+
+
+@contextmanager
+def _snapshot(database: Database) -> Iterator[Connection]:
+    """A connection inside one read transaction that sees a single point in time."""
+    if database.dialect == "sqlite":
+        with database.read_engine.connect() as connection:
+            # pysqlite does not open a transaction for SELECTs: open one so that every
+            # table is read from the same WAL snapshot.
+            connection.exec_driver_sql("BEGIN")
+            try:
+                yield connection
+            finally:
+                connection.exec_driver_sql("COMMIT")
+    else:
+        with database.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+            connection.execute(text("SET TRANSACTION READ ONLY"))
+            yield connection
+            connection.rollback()
+
+
+def _lines(path: Path) -> Iterator[Any]:
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as stream:
+            for number, line in enumerate(stream, start=1):
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError:
+                    raise InputError(path, f"第 {number} 行不是有效的 JSON：备份文件已损坏") from None
+    except (OSError, EOFError) as exc:
+        raise InputError(path, f"不是 PlanWatch 备份文件（应为 .jsonl.gz）：{exc}") from None
+
+
+def restore(database: Database, path: Path) -> BackupSummary:
+    """Load a snapshot into an empty database (migrated to the backup's schema revision)."""
+    lines = _lines(path)
+    header = next(lines, None)
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise InputError(path, f"不是 PlanWatch 备份文件（缺少 {FORMAT} 文件头）")
+    if header.get("schema_revision") != head_revision():
+        raise RestoreRefused(f"{path}: 备份的数据库结构版本为 {header.get('schema_revision')}，"
+                             f"本程序为 {head_revision()}；请用对应版本的 PlanWatch 恢复")
+    database.upgrade()
+    tables = {t.name: t for t in _tables()}
+    counts: dict[str, int] = {}
+    with database.engine.begin() as connection:
+        for table in tables.values():
+            if connection.scalar(select(func.count()).select_from(table)):
+                raise RestoreRefused(f"目标数据库的表 {table.name} 已有数据；恢复只写入空数据库，现有数据未作任何改动")
+        current: Table | None = None
+        columns: list[str] = []
+        batch: list[dict[str, Any]] = []
+        for item in lines:
+            if isinstance(item, dict):
+                if current is not None:
+                    _flush(connection, current, batch)
+                current = tables.get(str(item.get("table")))
+                if current is None:
+                    raise InputError(path, f"未知的表 {item.get('table')!r}")
+                columns = list(item.get("columns", []))
+                counts[current.name] = 0
+                continue
+            if current is None:
+                raise InputError(path, "数据行出现在表头之前：备份文件已损坏")
+            batch.append(_decode(current, columns, item))
+            counts[current.name] += 1
+            if len(batch) >= _BATCH:
+                _flush(connection, current, batch)
+        if current is not None:
+            _flush(connection, current, batch)
+        if database.dialect == "postgresql":
+            _reset_sequences(connection, tables.values())
+    return BackupSummary(path, header.get("schema_revision"), counts)
+
+
+def _decode(table: Table, columns: list[str], values: list[Any]) -> dict[str, Any]:
+    row = dict(zip(columns, values, strict=True))
+    for column in table.columns:
+        if isinstance(column.type, DateTime) and isinstance(row.get(column.name), str):
+            row[column.name] = datetime.fromisoformat(row[column.name])
+    return row
+
+
+def _flush(connection: Connection, table: Table, batch: list[dict[str, Any]]) -> None:
+    """Insert a batch; columns referring to the same table (a unit's parent) are set after
+    the rows exist, since a parent may have a higher id than its child."""
+    if not batch:
+        return
+    own = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+    links = [(row["id"], {c: row[c] for c in own}) for row in batch if any(row.get(c) is not None for c in own)]
+    connection.execute(insert(table), [{**row, **dict.fromkeys(own)} for row in batch] if own else batch)
+    for row_id, values in links:
+        connection.execute(update(table).where(table.c.id == row_id).values(**values))
+    batch.clear()
+
+
+def _reset_sequences(connection: Connection, tables: Iterable[Table]) -> None:
+    """Restored rows keep their ids; the id sequences must continue after them."""
+    for table in tables:
+        if "id" in table.columns:
+            connection.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
