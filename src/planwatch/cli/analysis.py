@@ -21,7 +21,7 @@ from planwatch.cli.common import (
     plan_of,
     reported,
 )
-from planwatch.evaluate import EvaluationResult
+from planwatch.evaluate import EvaluationResult, warning_list
 from planwatch.services.evaluation import evaluate_stored_plan
 
 
@@ -66,3 +66,27 @@ def _table(title: str, year: int, results: list[EvaluationResult], codes: dict[s
                       _percent(r.completion), _percent(r.schedule), r.status.label_zh,
                       r.projection_verdict.label_zh if r.projected is not None else "")
     return table
+
+
+@app.command()
+def demo(
+    year: Annotated[int, typer.Option("--year", help="Evaluation year.")] = 2024,
+    db: DbOption = None,
+) -> None:
+    """Set up the demo (青川区 plan, org units, users, four years of data) and evaluate it."""
+    from planwatch.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+    with open_database(db) as database, reported():
+        created = seed_demo(database)
+        with database.session(readonly=True) as session:
+            the_plan = plan_of(session, "青川区")
+            evaluation = evaluate_stored_plan(session, None, the_plan, year)
+        where = database.url
+    out.print(f"演示数据{'已写入' if created else '已存在'}：{where}", highlight=False)
+    out.print(_table(evaluation.plan_title, year, evaluation.results, evaluation.codes))
+    warnings = warning_list(evaluation.results)
+    out.print(f"预警指标 {len(warnings)} 个：" + "；".join(f"{w.name}（{w.status.label_zh}，"
+                                                      f"{'、'.join(w.responsible) or '未落实责任单位'}）"
+                                                      for w in warnings[:8]), highlight=False)
+    out.print(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "，".join(f"{u.login}（{u.name}）" for u in DEMO_USERS),
+              highlight=False)
