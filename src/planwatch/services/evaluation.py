@@ -59,6 +59,8 @@ class PlanEvaluation:
     results: list[EvaluationResult]
     completeness: list[Completeness]
     codes: dict[str, str]  # indicator id (as the engine knows it) → indicator code
+    specs: list[IndicatorSpec]  # in the order of ``results``
+    values: dict[str, dict[int, float]]  # indicator id → year → the figure evaluated
 
 
 def plan_config(plan: Plan) -> PlanConfig:
@@ -156,7 +158,8 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
     expected = [(str(i), name) for i, _, name in assignments if unit_only is None or i in {x.id for x in indicators}]
     reported = _unit_observations(session, plan, unit_only)
     return PlanEvaluation(plan.id, plan.title, year, results, completeness(expected, reported, [year]),
-                          {str(i.id): i.code for i in indicators})
+                          {str(i.id): i.code for i in indicators}, specs,
+                          {str(i): by_year for i, by_year in values.items()})
 
 
 def _printed(indicator: Indicator) -> tuple[str, ...]:

@@ -1,10 +1,7 @@
 """Chart options for ECharts and the table shown when ECharts is not installed.
 
-Both come from the same lines so the table is never a different story from the chart: the
-values reported, the baseline, the path from the baseline through every milestone to the
-final target (the progress the plan requires), and the trend projected by the evaluation.
-Only level targets are drawn (relative ones as the level the evaluation resolved); an annual-average growth target (``5.5*``) is a rate, not a
-point on the value axis, and is stated in the evaluation text instead.
+Both come from the same lines (:func:`planwatch.evaluate.paths.indicator_paths`, also drawn
+in the Word reports) so the table is never a different story from the chart.
 """
 
 from __future__ import annotations
@@ -14,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from planwatch.evaluate import EvaluationResult, IndicatorSpec
+from planwatch.evaluate.paths import indicator_paths
 from planwatch.web.i18n import Translator
 
 __all__ = ["ChartLine", "IndicatorChart", "indicator_chart", "status_pie"]
 
-_LEVEL_COMPARATORS = frozenset({">=", "<=", ">", "<", "=", "~"})
 _COLOURS = {"actual": "#1565c0", "baseline": "#616e7c", "required": "#9e9e9e",
             "target": "#c62828", "projection": "#ef6c00"}
 
@@ -68,47 +65,12 @@ class IndicatorChart:
         }
 
 
-def _level_targets(spec: IndicatorSpec) -> list[tuple[int, float]]:
-    return sorted((target.year, target.value) for target in spec.targets
-                  if target.value is not None and not target.annual_average and not target.cumulative
-                  and target.comparator.value in _LEVEL_COMPARATORS)
-
-
 def indicator_chart(spec: IndicatorSpec, history: Iterable[tuple[int, float]],
                     result: EvaluationResult | None, t: Translator) -> IndicatorChart:
     """``history`` is the reported series (year, value) of the indicator's total."""
-    lines: list[ChartLine] = []
-    actual = tuple(sorted(dict(history).items()))
-    if actual:
-        lines.append(ChartLine("actual", t("chart.actual"), actual))
-    baseline = ((spec.baseline_year, spec.baseline)
-                if spec.baseline_year is not None and spec.baseline is not None else None)
-    if baseline is not None:
-        lines.append(ChartLine("baseline", t("chart.baseline"), (baseline,)))
-    targets = _level_targets(spec)
-    if result is not None and result.target is not None and result.target_year is not None \
-            and not any(target.annual_average for target in spec.targets) \
-            and result.target_year not in dict(targets):
-        # a relative target (下降 X%, 提高 X 个百分点) as the level the evaluation resolved it to
-        targets = sorted([*targets, (result.target_year, result.target)])
-    if targets:
-        lines.append(ChartLine("target", t("chart.target"), tuple(targets)))
-        if baseline is not None:
-            path = [baseline, *(point for point in targets if point[0] > baseline[0])]
-            if len(path) > 1:
-                lines.append(ChartLine("required", t("chart.required"), tuple(path)))
-    projection = _projection(actual, result) if targets else None
-    if projection:
-        lines.append(ChartLine("projection", t("chart.projection"), projection))
-    return IndicatorChart(tuple(lines), spec.unit)
-
-
-def _projection(actual: Sequence[tuple[int, float]],
-                result: EvaluationResult | None) -> tuple[tuple[int, float], ...] | None:
-    if (result is None or result.projected is None or result.target_year is None or not actual
-            or actual[-1][0] >= result.target_year):
-        return None
-    return (actual[-1], (result.target_year, result.projected))
+    lines = tuple(ChartLine(line.key, t(f"chart.{line.key}"), line.points)
+                  for line in indicator_paths(spec, history, result))
+    return IndicatorChart(lines, spec.unit)
 
 
 def status_pie(counts: Sequence[tuple[str, str, int]]) -> dict[str, Any]:

@@ -1,0 +1,71 @@
+"""The lines an indicator chart draws, shared by the web charts and the Word reports.
+
+The values reported, the baseline, the path from the baseline through every milestone to the
+final target (the progress the plan requires), and the trend projected by the evaluation.
+Only level targets are drawn (relative ones as the level the evaluation resolved); an
+annual-average growth target (``5.5*``) is a rate, not a point on the value axis, and is
+stated in the evaluation text instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from planwatch.evaluate.models import EvaluationResult, IndicatorSpec
+
+__all__ = ["PATH_KEYS", "PathLine", "indicator_paths"]
+
+PATH_KEYS = ("actual", "baseline", "target", "required", "projection")
+_LEVEL_COMPARATORS = frozenset({">=", "<=", ">", "<", "=", "~"})
+
+
+@dataclass(frozen=True, slots=True)
+class PathLine:
+    """One line: ``key`` is one of :data:`PATH_KEYS`; points are (year, value)."""
+
+    key: str
+    points: tuple[tuple[int, float], ...]
+
+
+def _level_targets(spec: IndicatorSpec) -> list[tuple[int, float]]:
+    return sorted((target.year, target.value) for target in spec.targets
+                  if target.value is not None and not target.annual_average and not target.cumulative
+                  and target.comparator.value in _LEVEL_COMPARATORS)
+
+
+def indicator_paths(spec: IndicatorSpec, history: Iterable[tuple[int, float]],
+                    result: EvaluationResult | None) -> tuple[PathLine, ...]:
+    """``history`` is the reported series (year, value) of the indicator's total."""
+    lines: list[PathLine] = []
+    actual = tuple(sorted(dict(history).items()))
+    if actual:
+        lines.append(PathLine("actual", actual))
+    baseline = ((spec.baseline_year, spec.baseline)
+                if spec.baseline_year is not None and spec.baseline is not None else None)
+    if baseline is not None:
+        lines.append(PathLine("baseline", (baseline,)))
+    targets = _level_targets(spec)
+    if result is not None and result.target is not None and result.target_year is not None \
+            and not any(target.annual_average for target in spec.targets) \
+            and result.target_year not in dict(targets):
+        # a relative target (下降 X%, 提高 X 个百分点) as the level the evaluation resolved it to
+        targets = sorted([*targets, (result.target_year, result.target)])
+    if targets:
+        lines.append(PathLine("target", tuple(targets)))
+        if baseline is not None:
+            path = [baseline, *(point for point in targets if point[0] > baseline[0])]
+            if len(path) > 1:
+                lines.append(PathLine("required", tuple(path)))
+    projection = _projection(actual, result) if targets else None
+    if projection:
+        lines.append(PathLine("projection", projection))
+    return tuple(lines)
+
+
+def _projection(actual: Sequence[tuple[int, float]],
+                result: EvaluationResult | None) -> tuple[tuple[int, float], ...] | None:
+    if (result is None or result.projected is None or result.target_year is None or not actual
+            or actual[-1][0] >= result.target_year):
+        return None
+    return (actual[-1], (result.target_year, result.projected))

@@ -1,0 +1,87 @@
+"""Report charts as PNG, drawn with matplotlib's object API (no pyplot, no GUI backend, thread-safe).
+
+matplotlib's default DejaVu font has no CJK glyphs: the family list names the open CJK
+fonts the project installs (fonts-noto-cjk, WenQuanYi) so Chinese labels never turn into boxes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from planwatch.evaluate import Status
+from planwatch.evaluate.paths import PathLine
+
+__all__ = ["STATUS_COLOURS", "indicator_png", "status_png"]
+
+_CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+STATUS_COLOURS = {Status.COMPLETED: "#2e7d32", Status.AHEAD: "#1565c0", Status.ON_TRACK: "#43a047",
+                  Status.BEHIND: "#ef6c00", Status.SERIOUSLY_BEHIND: "#c62828", Status.NO_DATA: "#9e9e9e",
+                  Status.NOT_QUANTIFIABLE: "#78909c"}
+_LINE_STYLE: dict[str, dict[str, Any]] = {
+    "actual": {"color": "#1565c0", "marker": "o", "linestyle": "-", "label": "实际值"},
+    "required": {"color": "#757575", "marker": "", "linestyle": "--", "label": "要求进度"},
+    "projection": {"color": "#ef6c00", "marker": "", "linestyle": ":", "label": "趋势预测"},
+    "baseline": {"color": "#455a64", "marker": "s", "linestyle": "", "label": "基期值"},
+    "target": {"color": "#c62828", "marker": "*", "linestyle": "", "label": "目标值", "markersize": 11},
+}
+_DRAW_ORDER = ("required", "projection", "actual", "baseline", "target")
+
+
+@cache
+def _fonts() -> dict[Any, Any]:
+    """The installed CJK families only: matplotlib warns once per glyph about a missing one."""
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    families = [family for family in _CJK_FAMILIES if family in installed]
+    return {"font.family": [*families, "DejaVu Sans"], "axes.unicode_minus": False, "font.size": 10}
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150)
+    return buffer.getvalue()
+
+
+def status_png(counts: Sequence[tuple[Status, int]]) -> bytes:
+    """Horizontal bars, one per status, with the count at the end of each bar."""
+    with matplotlib.rc_context(_fonts()):
+        figure = Figure(figsize=(6.0, 0.45 * max(len(counts), 3) + 0.8), layout="constrained")
+        axes = figure.add_subplot()
+        labels = [status.label_zh for status, _ in counts][::-1]
+        values = [count for _, count in counts][::-1]
+        bars = axes.barh(labels, values, color=[STATUS_COLOURS[s] for s, _ in counts][::-1])
+        axes.bar_label(bars, padding=3)
+        axes.set_xlabel("指标数（项）")
+        axes.set_title("指标监测状态分布")
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.set_xlim(0, max([*values, 1]) * 1.15)
+        return _png(figure)
+
+
+def indicator_png(name: str, unit: str | None, lines: Sequence[PathLine]) -> bytes:
+    """Actual values against the path the plan requires, with milestones, target and projection."""
+    by_key = {line.key: line for line in lines}
+    with matplotlib.rc_context(_fonts()):
+        figure = Figure(figsize=(6.0, 3.2))
+        figure.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.1)
+        axes = figure.add_subplot()
+        for key in _DRAW_ORDER:
+            if key not in by_key:
+                continue
+            years = [year for year, _ in by_key[key].points]
+            values = [value for _, value in by_key[key].points]
+            axes.plot(years, values, **_LINE_STYLE[key])
+        axes.set_title(name, fontsize=11)
+        axes.set_ylabel(unit or "")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.grid(axis="y", alpha=0.3)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.legend(loc="best", fontsize=8, frameon=False)
+        return _png(figure)

@@ -1,0 +1,134 @@
+"""What a report is about, gathered once from the database and written to any format.
+
+The services layer fills :class:`ReportContent`; the writers (Word, Excel, HTML) never touch
+the database, so every format shows the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from planwatch.evaluate import (
+    Completeness,
+    EvaluationResult,
+    GroupBy,
+    IndicatorSpec,
+    IndicatorWarning,
+    ProjectionVerdict,
+    Status,
+    StatusSummary,
+    summarize,
+    warning_list,
+)
+
+__all__ = ["IndicatorEntry", "ReportContent", "ReportKind"]
+
+
+class ReportKind(StrEnum):
+    ANNUAL = "annual"
+    MIDTERM = "midterm"
+    FINAL = "final"
+
+    @property
+    def title_zh(self) -> str:
+        return {ReportKind.ANNUAL: "年度监测报告", ReportKind.MIDTERM: "中期评估报告",
+                ReportKind.FINAL: "总结评估报告"}[self]
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorEntry:
+    """One indicator with everything a report prints about it."""
+
+    code: str
+    spec: IndicatorSpec
+    result: EvaluationResult
+    history: tuple[tuple[int, float], ...]  # the evaluated figure per year, oldest first
+    source: str  # "file 第 N 行"
+    source_text: str
+
+    @property
+    def target_text(self) -> str:
+        """The final target as printed, with its year ("≥55（2025年）")."""
+        if not self.spec.targets:
+            return ""
+        last = max(self.spec.targets, key=lambda t: t.year)
+        return f"{last.text}（{last.year}年）"
+
+    @property
+    def baseline_text(self) -> str:
+        if self.spec.baseline is None:
+            return ""
+        year = f"（{self.spec.baseline_year}年）" if self.spec.baseline_year else ""
+        return f"{self.spec.baseline:g}{year}"
+
+    @property
+    def latest_text(self) -> str:
+        """The latest figure reported (for an average target, not the average compared)."""
+        if not self.history:
+            return ""
+        year, value = self.history[-1]
+        return f"{value:g}（{year}年）"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContent:
+    kind: ReportKind
+    plan_title: str
+    start_year: int | None
+    end_year: int | None
+    year: int  # the evaluation year: data up to and including this year
+    generated_on: date
+    entries: tuple[IndicatorEntry, ...]
+    completeness: tuple[Completeness, ...]
+    include_pending: bool = False
+
+    @property
+    def title(self) -> str:
+        if self.kind is ReportKind.ANNUAL:
+            return f"{self.plan_title}{self.year}年度监测报告"
+        return f"{self.plan_title}{self.kind.title_zh}"
+
+    @property
+    def results(self) -> list[EvaluationResult]:
+        return [entry.result for entry in self.entries]
+
+    @property
+    def summary(self) -> StatusSummary:
+        groups = summarize(self.results, GroupBy.PLAN)
+        return groups[0] if groups else StatusSummary(None, 0, {}, 0, {})
+
+    def domains(self) -> list[tuple[str, list[IndicatorEntry]]]:
+        """Entries per domain in plan order; indicators without a domain come last as 其他指标."""
+        groups: dict[str, list[IndicatorEntry]] = {}
+        for entry in self.entries:
+            groups.setdefault(entry.spec.domain or "", []).append(entry)
+        named = [(domain, entries) for domain, entries in groups.items() if domain]
+        return named + ([("其他指标", groups[""])] if "" in groups else [])
+
+    def warnings(self) -> list[IndicatorWarning]:
+        return warning_list(self.results)
+
+    def by_id(self) -> dict[str, IndicatorEntry]:
+        return {entry.result.indicator_id: entry for entry in self.entries}
+
+    @property
+    def schedule(self) -> float | None:
+        """The plan's time schedule at the evaluation year (elapsed years ÷ plan length)."""
+        if self.start_year is None or self.end_year is None or self.end_year < self.start_year:
+            return None
+        elapsed = min(max(self.year - self.start_year + 1, 0), self.end_year - self.start_year + 1)
+        return elapsed / (self.end_year - self.start_year + 1)
+
+    @property
+    def years(self) -> list[int]:
+        """Every year with a figure, for the annex columns."""
+        return sorted({year for entry in self.entries for year, _ in entry.history})
+
+    def projection_counts(self) -> dict[ProjectionVerdict, int]:
+        counts = dict.fromkeys(ProjectionVerdict, 0)
+        for result in self.results:
+            if result.status is not Status.NOT_QUANTIFIABLE:
+                counts[result.projection_verdict] += 1
+        return counts

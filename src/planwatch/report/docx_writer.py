@@ -1,0 +1,237 @@
+"""Word output after GB/T 9704-2012 (党政机关公文格式).
+
+A4 with the standard type area (156 × 225 mm), title in 2号 方正小标宋, body in 3号 仿宋 at
+22 lines per page, level-1 headings 黑体, level-2 楷体, page numbers 4号 宋体 "— 1 —" on the
+outer side. The official font names go into the East Asian slot so the file looks right on a
+government PC; elsewhere the open CJK fonts stand in (see ``render.py``).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from docx import Document as new_document
+from docx.document import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+from planwatch.report.elements import Annex, Element, Figure, Heading, Paragraph, Signature, Table, Title
+
+__all__ = ["FONTS", "write_docx"]
+
+FONTS = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "heading1": "黑体", "heading2": "楷体_GB2312",
+         "page_number": "宋体"}
+_LATIN = "Times New Roman"
+_BODY_SIZE = Pt(16)  # 3号
+_LINE = Pt(28.95)  # 225 mm ÷ 22 lines
+_TABLE_SIZE = Pt(10.5)  # 五号
+_TABLE_TEXT, _TABLE_HEADER = "TableText", "TableHeader"  # style ids of the two table paragraph styles
+
+
+def _fonts(rpr_owner: object, east_asia: str, latin: str = _LATIN) -> None:
+    """Set every font slot; a theme attribute would override the explicit name, so drop it."""
+    rpr = rpr_owner.get_or_add_rPr()  # type: ignore[attr-defined]
+    fonts = rpr.get_or_add_rFonts()
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def _style(document: Document, name: str, east_asia: str, size: Pt, *, bold: bool = False) -> None:
+    style = document.styles[name]
+    language = style.element.get_or_add_rPr().find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        style.element.get_or_add_rPr().append(language)
+    language.set(qn("w:eastAsia"), "zh-CN")  # picks the simplified-Chinese face of a pan-CJK font
+    font = style.font
+    font.size = size
+    font.bold = bold
+    font.italic = False
+    font.color.rgb = RGBColor(0, 0, 0)
+    _fonts(style.element, east_asia)
+    layout = style.paragraph_format
+    layout.space_before = Pt(0)
+    layout.space_after = Pt(0)
+    layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    layout.line_spacing = _LINE
+    layout.first_line_indent = Pt(32)
+    layout.keep_with_next = name.startswith("Heading")
+
+
+def _page(section: object, *, landscape: bool = False) -> None:
+    width, height = Mm(210), Mm(297)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT  # type: ignore[attr-defined]
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)  # type: ignore[attr-defined]
+    section.top_margin, section.bottom_margin = (Mm(28), Mm(26)) if landscape else (Mm(37), Mm(35))  # type: ignore[attr-defined]
+    section.left_margin, section.right_margin = (Mm(37), Mm(35)) if landscape else (Mm(28), Mm(26))  # type: ignore[attr-defined]
+    section.footer_distance = Mm(18)  # type: ignore[attr-defined]
+
+
+def _page_number(paragraph: object, *, odd: bool) -> None:
+    """"— 7 —" in 4号 宋体, one character in from the outer edge (right on odd pages)."""
+    p = paragraph  # python-docx Paragraph
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT  # type: ignore[attr-defined]
+    layout = p.paragraph_format  # type: ignore[attr-defined]
+    layout.first_line_indent = Pt(0)
+    layout.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if odd:
+        layout.right_indent = Pt(14)
+    else:
+        layout.left_indent = Pt(14)
+    for text, field in (("— ", False), ("PAGE", True), (" —", False)):
+        run = p.add_run()  # type: ignore[attr-defined]
+        run.font.size = Pt(14)
+        _fonts(run._r, FONTS["page_number"])
+        if not field:
+            run.text = text
+            continue
+        for kind in ("begin", None, "end"):
+            if kind is None:
+                instruction = OxmlElement("w:instrText")
+                instruction.set(qn("xml:space"), "preserve")
+                instruction.text = f" {text} "
+                run._r.append(instruction)
+            else:
+                char = OxmlElement("w:fldChar")
+                char.set(qn("w:fldCharType"), kind)
+                run._r.append(char)
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.document = new_document()
+        self.document.settings.odd_and_even_pages_header_footer = True
+        for name, east_asia, size in (("Normal", FONTS["body"], _BODY_SIZE),
+                                      ("Heading 1", FONTS["heading1"], _BODY_SIZE),
+                                      ("Heading 2", FONTS["heading2"], _BODY_SIZE),
+                                      ("Heading 3", FONTS["body"], _BODY_SIZE),
+                                      ("Title", FONTS["title"], Pt(22))):
+            _style(self.document, name, east_asia, size)
+        title = self.document.styles["Title"].paragraph_format
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        title.first_line_indent = Pt(0)
+        title.line_spacing = Pt(36)
+        title_style = self.document.styles["Title"].element
+        border = title_style.find(qn("w:pPr"))
+        if border is not None and border.find(qn("w:pBdr")) is not None:
+            border.remove(border.find(qn("w:pBdr")))  # the default template underlines titles
+        for style_id, east_asia in ((_TABLE_TEXT, FONTS["body"]), (_TABLE_HEADER, FONTS["heading1"])):
+            self._table_style(style_id, east_asia)
+        self._section(self.document.sections[0])
+
+    def _table_style(self, style_id: str, east_asia: str) -> None:
+        style = self.document.styles.add_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = self.document.styles["Normal"]
+        style.font.size = _TABLE_SIZE
+        _fonts(style.element, east_asia)
+        layout = style.paragraph_format
+        layout.first_line_indent = Pt(0)
+        layout.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if style_id == _TABLE_HEADER:
+            layout.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def _section(self, section: object, *, landscape: bool = False) -> None:
+        _page(section, landscape=landscape)
+        for footer, odd in ((section.footer, True), (section.even_page_footer, False)):  # type: ignore[attr-defined]
+            footer.is_linked_to_previous = False
+            paragraph = footer.paragraphs[0]
+            for run in list(paragraph.runs):
+                run._r.getparent().remove(run._r)
+            _page_number(paragraph, odd=odd)
+
+    def write(self, elements: Iterable[Element]) -> None:
+        for element in elements:
+            match element:
+                case Title():
+                    self.document.add_paragraph(element.text, style="Title")
+                    if element.subtitle:
+                        sub = self.document.add_paragraph(element.subtitle)
+                        self._centered(sub)
+                        _fonts(sub.runs[0]._r, FONTS["heading2"])
+                    self.document.add_paragraph()
+                case Heading():
+                    self.document.add_paragraph(element.text, style=f"Heading {min(element.level, 3)}")
+                case Paragraph():
+                    paragraph = self.document.add_paragraph()
+                    run = paragraph.add_run(element.text)
+                    if element.placeholder:
+                        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+                        _fonts(run._r, FONTS["heading2"])
+                case Table():
+                    self._table(element)
+                case Figure():
+                    paragraph = self.document.add_paragraph()
+                    self._centered(paragraph, single=True)
+                    paragraph.add_run().add_picture(io.BytesIO(element.png), width=Cm(element.width_cm))
+                    self._caption(element.caption)
+                case Annex():
+                    section = self.document.add_section(WD_SECTION.NEW_PAGE)
+                    self._section(section, landscape=True)
+                    label = self.document.add_paragraph()
+                    label.paragraph_format.first_line_indent = Pt(0)
+                    _fonts(label.add_run(element.label)._r, FONTS["heading1"])
+                    self.document.add_paragraph(element.title, style="Title")
+                case Signature():
+                    for line in element.lines:
+                        paragraph = self.document.add_paragraph(line)
+                        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                        paragraph.paragraph_format.right_indent = Pt(64)
+
+    def _centered(self, paragraph: object, *, single: bool = False) -> None:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
+        layout = paragraph.paragraph_format  # type: ignore[attr-defined]
+        layout.first_line_indent = Pt(0)
+        if single:  # an exact line height would crop a picture to one line
+            layout.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+    def _caption(self, text: str) -> None:
+        if not text:
+            return
+        caption = self.document.add_paragraph()
+        self._centered(caption)
+        run = caption.add_run(text)
+        run.font.size = Pt(12)
+        _fonts(run._r, FONTS["heading1"])
+
+    def _table(self, element: Table) -> None:
+        """Rows are built on the XML elements directly: python-docx's row.cells re-walks the
+        whole table on every call, which made a 200-row table take seconds."""
+        if element.caption:
+            self._caption(element.caption)
+        table = self.document.add_table(rows=0, cols=len(element.header))
+        table.style = self.document.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        section = self.document.sections[-1]
+        usable = section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]
+        shares = element.widths or tuple(1.0 for _ in element.header)
+        widths = [int(usable * share / sum(shares)) for share in shares]
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width  # the grid column: what LibreOffice and WPS lay out by
+        for values, style in ((element.header, _TABLE_HEADER), *((row, _TABLE_TEXT) for row in element.rows)):
+            tr = table.add_row()._tr
+            if style == _TABLE_HEADER:
+                repeat = OxmlElement("w:tblHeader")
+                repeat.set(qn("w:val"), "true")
+                tr.get_or_add_trPr().append(repeat)
+            for tc, value in zip(tr.tc_lst, values, strict=True):  # add_row sized each cell from its grid column
+                paragraph = tc.p_lst[0]
+                paragraph.style = style
+                paragraph.add_r().text = value
+        self.document.add_paragraph()
+
+
+def write_docx(elements: Iterable[Element], path: Path) -> None:
+    writer = _Writer()
+    writer.write(elements)
+    writer.document.save(str(path))

@@ -1,0 +1,78 @@
+"""Reports from the monitoring database: gather the evaluation once, write any format.
+
+The same evaluation the dashboard shows (approved data only unless asked otherwise) goes
+into the report, so a number in the Word file, the Excel annex and the web page agree.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.errors import PlanWatchError
+from planwatch.report import (
+    IndicatorEntry,
+    ReportContent,
+    ReportKind,
+    compose,
+    docx_to_pdf,
+    write_docx,
+    write_html,
+    write_xlsx,
+)
+from planwatch.services.evaluation import evaluate_stored_plan
+from planwatch.store.models import Indicator, Plan, User
+
+__all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "write_report"]
+
+FORMATS = (".docx", ".xlsx", ".html", ".pdf")
+
+
+class ReportFormatError(PlanWatchError):
+    """The output file name does not end in a report format."""
+
+
+def report_content(session: Session, actor: User | None, plan: Plan, year: int, kind: ReportKind, *,
+                   include_pending: bool = False, today: date | None = None) -> ReportContent:
+    """Everything a report of ``kind`` about ``plan`` at ``year`` shows, as the actor may see it."""
+    evaluation = evaluate_stored_plan(session, actor, plan, year, include_pending=include_pending)
+    indicators = {str(i.id): i for i in session.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
+    entries = []
+    for spec, result in zip(evaluation.specs, evaluation.results, strict=True):
+        indicator = indicators[spec.id]
+        history = tuple(sorted((y, v) for y, v in evaluation.values.get(spec.id, {}).items() if y <= year))
+        entries.append(IndicatorEntry(code=indicator.code, spec=spec, result=result, history=history,
+                                      source=f"{indicator.file} 第{indicator.line}行",
+                                      source_text=indicator.source_text))
+    return ReportContent(kind=kind, plan_title=plan.title, start_year=plan.start_year, end_year=plan.end_year,
+                         year=year, generated_on=today or date.today(), entries=tuple(entries),
+                         completeness=tuple(evaluation.completeness), include_pending=include_pending)
+
+
+def default_filename(content: ReportContent, suffix: str = ".docx") -> str:
+    label = f"{content.year}年度监测报告" if content.kind is ReportKind.ANNUAL else content.kind.title_zh
+    return f"{content.plan_title}{label}{suffix}"
+
+
+def write_report(content: ReportContent, path: Path) -> Path:
+    """Write ``content`` in the format named by the file's suffix (.docx, .xlsx, .html, .pdf)."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ReportFormatError(f"{path}: 报告格式应为 {'、'.join(FORMATS)} 之一")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".xlsx":
+        write_xlsx(content, path)
+    elif suffix == ".html":
+        write_html(compose(content), path)
+    elif suffix == ".docx":
+        write_docx(compose(content), path)
+    else:
+        with tempfile.TemporaryDirectory(prefix="planwatch-report-") as scratch:
+            docx = Path(scratch, path.stem + ".docx")
+            write_docx(compose(content), docx)
+            docx_to_pdf(docx, path)
+    return path
