@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlalchemy import make_url
 
 from planwatch.cli import app
 from planwatch.cli.common import (
@@ -68,12 +69,19 @@ def _table(title: str, year: int, results: list[EvaluationResult], codes: dict[s
     return table
 
 
+HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
+PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+
+
 @app.command()
 def demo(
     year: Annotated[int, typer.Option("--year", help="Evaluation year.")] = 2024,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app afterwards.")] = True,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
     db: DbOption = None,
 ) -> None:
-    """Set up the demo (青川区 plan, org units, users, four years of data) and evaluate it."""
+    """Set up the demo (青川区 plan, org units, users, four years of data), evaluate it, start the app."""
     from planwatch.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
 
     with open_database(db) as database, reported():
@@ -82,7 +90,8 @@ def demo(
             the_plan = plan_of(session, "青川区")
             evaluation = evaluate_stored_plan(session, None, the_plan, year)
         where = database.url
-    out.print(f"演示数据{'已写入' if created else '已存在'}：{where}", highlight=False)
+    shown = make_url(where).render_as_string(hide_password=True)
+    out.print(f"演示数据{'已写入' if created else '已存在'}：{shown}", highlight=False)
     out.print(_table(evaluation.plan_title, year, evaluation.results, evaluation.codes))
     warnings = warning_list(evaluation.results)
     out.print(f"预警指标 {len(warnings)} 个：" + "；".join(f"{w.name}（{w.status.label_zh}，"
@@ -90,3 +99,21 @@ def demo(
                                                       for w in warnings[:8]), highlight=False)
     out.print(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "，".join(f"{u.login}（{u.name}）" for u in DEMO_USERS),
               highlight=False)
+    if serve:
+        _serve(where, host, port)
+
+
+def _serve(url: str, host: str, port: int) -> None:
+    from planwatch.web import serve as run_app
+
+    out.print(f"PlanWatch 已启动：http://{host}:{port}/ （接口文档 /api/v1/docs，OpenAPI /openapi.json；Ctrl+C 停止）",
+              highlight=False)
+    run_app(url, host, port)
+
+
+@app.command()
+def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption = None) -> None:
+    """Start the web app (dashboard, data entry, review, reports, /api/v1)."""
+    with open_database(db) as database:
+        url = database.url
+    _serve(url, host, port)

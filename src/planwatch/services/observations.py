@@ -241,6 +241,13 @@ def _submission_problems(indicator: Indicator, text: str, parsed: _Parsed) -> li
     return problems
 
 
+def check_value(indicator: Indicator, text: str, unit: str = "") -> str | None:
+    """Why ``text`` could not be submitted for ``indicator`` (None: it could), for inline
+    validation while a clerk types; submitting checks the same rules again."""
+    problems = _submission_problems(indicator, text, _parse(indicator, text, unit))
+    return "；".join(problems) or None
+
+
 # --- shared internals -----------------------------------------------------------------
 
 def _now() -> datetime:

@@ -11,12 +11,13 @@ import os
 import secrets
 from typing import Final
 
-from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from planwatch.web.api import router as api_router
 from planwatch.web.errors import install_error_handlers
+from planwatch.web.pages import router as pages_router
 from planwatch.web.security import LoginThrottle
 from planwatch.web.session import router as session_router
 from planwatch.web.templating import STATIC_DIR, environment
@@ -37,7 +38,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     cookies Secure: set it when the app is served over https (directly or behind a proxy).
     """
     app = FastAPI(title="PlanWatch 规划实施监测评估平台 API", version="1", docs_url="/api/v1/docs",
-                  redoc_url=None, openapi_url="/api/v1/openapi.json")
+                  redoc_url=None, openapi_url="/openapi.json")
+    app.state.database_url = database_url
     app.state.templates = environment()
     app.state.throttle = throttle or LoginThrottle()
     app.state.https = https
@@ -48,10 +50,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     install_error_handlers(app)
 
     app.include_router(session_router)
-
-    @app.get("/", name="home", include_in_schema=False)
-    def home(request: Request) -> RedirectResponse:
-        return RedirectResponse(request.url_for("login_form"), status_code=303)
-
+    app.include_router(pages_router)
+    app.include_router(api_router)
     return app
 

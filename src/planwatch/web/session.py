@@ -1,13 +1,24 @@
-"""Browser session routes that need no user: the log-in form, log-out, the language switch,
+"""Browser session routes: log-in (throttled, fresh session), log-out, the language switch,
 and the CSRF check every state-changing form passes through."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from typing import Annotated
 
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from planwatch.services import users
+from planwatch.web.app_state import DbSession
 from planwatch.web.i18n import LANGUAGE_COOKIE, LANGUAGES
-from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid, safe_next
+from planwatch.web.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    LoginThrottle,
+    csrf_valid,
+    safe_next,
+    start_session,
+)
 from planwatch.web.templating import render, translator
 
 __all__ = ["require_csrf", "router"]
@@ -33,6 +44,29 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
     return render(request, "login.html", {"next": safe_next(next), "login": "", "message": None,
                                           "error": False})
+
+
+@router.post("/login", name="login")
+def login(request: Request, db: DbSession, login: Annotated[str, Form()],
+          password: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+    throttle: LoginThrottle = request.app.state.throttle
+    ip = request.client.host if request.client else "unknown"
+    t = translator(request)
+    wait = throttle.retry_after(ip, login)
+    if wait is not None:
+        response = render(request, "login.html", {"next": next, "login": login, "error": True,
+                                                  "message": t("login.throttled", seconds=wait)},
+                          status_code=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = users.authenticate(db, login, password)
+    if user is None or not user.active:
+        throttle.record_failure(ip, login)
+        return render(request, "login.html", {"next": next, "login": login, "error": True,
+                                              "message": t("login.failed")}, status_code=401)
+    throttle.reset(ip, login)
+    start_session(request.session, user.id)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout", name="logout")

@@ -91,13 +91,15 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
            status_code: int = 200) -> HTMLResponse:
     env: jinja2.Environment = request.app.state.templates
     t = translator(request)
+    user = getattr(request.state, "user", None)
     values: dict[str, Any] = {
         "request": request,
         "url_for": request.url_for,
         "t": t,
         "label": lambda item: localized_label(item, t.language),
         "csrf_token": csrf_token(request.session),
-        "user": getattr(request.state, "user", None),
+        "user": user,
+        "user_role": Role(user.role) if user is not None else None,
         "echarts": echarts_available(),
     }
     values.update(context or {})

@@ -34,7 +34,8 @@
       buttons.forEach(function (b) { b.disabled = true; });
       var body = new FormData(form);
       if (event.submitter && event.submitter.name) { body.append(event.submitter.name, event.submitter.value); }
-      fetchFragment(form.action, { method: form.method || "POST", body: body })
+      // getAttribute: a control named "action" or "method" would shadow the form property
+      fetchFragment(form.getAttribute("action"), { method: form.getAttribute("method") || "POST", body: body })
         .then(function (result) { replace(target, result.html); })
         .catch(function () { target.insertAdjacentHTML("afterbegin", '<p class="error-box">网络错误 / network error</p>'); })
         .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });

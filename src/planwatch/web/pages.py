@@ -1,0 +1,395 @@
+"""Pages for people: dashboard, plan, indicator, document viewer, data entry, review, reports.
+
+Each handler asks the services for data (they check permissions with the acting user) and
+renders a template; fetch requests from static/app.js get fragments instead of whole pages.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
+
+from planwatch.errors import PlanWatchError
+from planwatch.evaluate import EvaluationResult, Status, StatusSummary, summarize, warning_list
+from planwatch.evaluate.aggregate import GroupBy
+from planwatch.monitor.permissions import Action, Scope, check
+from planwatch.monitor.workflow import ObservationState
+from planwatch.report import ReportKind
+from planwatch.services import observations, periods, review
+from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
+from planwatch.services.reports import FORMATS, default_filename, report_content, write_report
+from planwatch.store.models import (
+    Assignment,
+    Indicator,
+    OrgUnit,
+    Plan,
+    ReportingPeriod,
+    Section,
+    SourceFile,
+    User,
+)
+from planwatch.store.models import Observation as ObservationRow
+from planwatch.web.app_state import DbSession
+from planwatch.web.auth import PageUser
+from planwatch.web.charts import indicator_chart, status_pie
+from planwatch.web.errors import is_fragment_request
+from planwatch.web.highlight import Mark, highlight_lines
+from planwatch.web.session import require_csrf
+from planwatch.web.templating import localized_label, render, translator
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+
+
+def _plans(db: Session) -> list[Plan]:
+    return list(db.scalars(select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)))
+
+
+def _plan(db: Session, plan_id: int | None) -> Plan | None:
+    plans = _plans(db)
+    if plan_id is None:
+        return plans[0] if plans else None
+    plan = db.get(Plan, plan_id)
+    if plan is None:
+        raise HTTPException(status_code=404)
+    return plan
+
+
+def default_year(db: Session, plan: Plan) -> int:
+    """The latest year with an approved figure, else the year before the current one."""
+    latest = db.scalar(select(func.max(ReportingPeriod.year)).where(
+        ReportingPeriod.plan_id == plan.id, ReportingPeriod.locked.is_(True)))
+    return int(latest) if latest else datetime.now(UTC).year - 1
+
+
+def _evaluation(db: Session, user: User, plan: Plan, year: int | None) -> PlanEvaluation:
+    return evaluate_stored_plan(db, user, plan, year or default_year(db, plan))
+
+
+@router.get("/", name="home")
+def home(request: Request, user: PageUser) -> RedirectResponse:
+    return RedirectResponse(request.url_for("dashboard"), status_code=303)
+
+
+@router.get("/dashboard", name="dashboard")
+def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None = None,
+              year: int | None = None) -> HTMLResponse:
+    the_plan = _plan(db, plan)
+    t = translator(request)
+    if the_plan is None:
+        return render(request, "error.html", {"message": t("dashboard.no_plan"), "status_code": 200})
+    evaluation = _evaluation(db, user, the_plan, year)
+    results = evaluation.results
+    overall = _overall(results)
+    done = sum(overall.binding_counts.get(s, 0) for s in (Status.COMPLETED, Status.AHEAD, Status.ON_TRACK))
+    pie = status_pie([(s.value, localized_label(s, t.language), overall.counts.get(s, 0)) for s in Status])
+    return render(request, "dashboard.html", {
+        "plans": _plans(db), "plan": the_plan, "year": evaluation.year, "overall": overall,
+        "binding_done": done, "binding_share": done / overall.binding_total if overall.binding_total else 0.0,
+        "warnings": warning_list(results), "pie_option": pie, "statuses": list(Status),
+        "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
+        "report_formats": FORMATS, "report_kinds": [(k.value, t(f"report.{k.value}")) for k in ReportKind],
+    })
+
+
+def _overall(results: list[EvaluationResult]) -> StatusSummary:
+    groups = summarize(results, GroupBy.PLAN)
+    return groups[0] if groups else StatusSummary(None, 0, {}, 0, {})
+
+
+@router.get("/plans", name="plans")
+def plans(request: Request, user: PageUser, db: DbSession) -> RedirectResponse:
+    first = _plan(db, None)
+    if first is None:
+        return RedirectResponse(request.url_for("dashboard"), status_code=303)
+    return RedirectResponse(request.url_for("plan_page", plan_id=first.id), status_code=303)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: int
+    name: str
+    unit: str | None
+    attribute: str | None
+    domain: str | None
+    responsible: tuple[str, ...]
+    result: EvaluationResult | None
+    target_text: str
+
+
+@router.get("/plans/{plan_id}", name="plan_page")
+def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: int, domain: str = "", unit: str = "",
+              status: str = "", year: int | None = None) -> HTMLResponse:
+    the_plan = _plan(db, plan_id)
+    assert the_plan is not None
+    evaluation = _evaluation(db, user, the_plan, year)
+    results = {r.indicator_id: r for r in evaluation.results}
+    indicators = {str(i.id): i for i in db.scalars(select(Indicator).where(Indicator.plan_id == the_plan.id))}
+    rows = []
+    for spec in evaluation.specs:
+        indicator = indicators[spec.id]
+        last = indicator.targets[-1] if indicator.targets else None
+        rows.append(_Row(indicator.id, indicator.name, indicator.unit, indicator.attribute, indicator.domain,
+                         spec.responsible, results.get(spec.id),
+                         f"{last.text}（{last.year}）" if last else ""))
+    shown = [r for r in rows if (not domain or r.domain == domain) and (not unit or unit in r.responsible)
+             and (not status or (r.result is not None and r.result.status.value == status))]
+    outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
+               for s in db.scalars(select(Section).where(Section.plan_id == the_plan.id).order_by(Section.line))]
+    return render(request, "plan.html", {
+        "plan": the_plan, "rows": shown, "outline": outline,
+        "domains": sorted({r.domain for r in rows if r.domain}),
+        "units": sorted({u for r in rows for u in r.responsible}), "statuses": list(Status),
+        "filters": {"domain": domain, "unit": unit, "status": status},
+    })
+
+
+def _level(rank: float) -> int:
+    return max(1, min(int(rank), 5))
+
+
+@router.get("/indicators/{indicator_id}", name="indicator_page")
+def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id: int,
+                   year: int | None = None) -> HTMLResponse:
+    indicator = db.get(Indicator, indicator_id)
+    if indicator is None:
+        raise HTTPException(status_code=404)
+    evaluation = _evaluation(db, user, indicator.plan, year)
+    position = next((n for n, s in enumerate(evaluation.specs) if s.id == str(indicator.id)), None)
+    if position is None:  # a clerk asking for another unit's indicator
+        check(user, Action.VIEW, Scope(org_unit_id=-1))
+        raise HTTPException(status_code=404)
+    spec, result = evaluation.specs[position], evaluation.results[position]
+    history = evaluation.values.get(spec.id, {}).items()
+    return render(request, "indicator.html", {
+        "indicator": indicator, "plan_title": indicator.plan.title, "result": result,
+        "targets": indicator.targets, "responsible": spec.responsible,
+        "chart_data": indicator_chart(spec, history, result, translator(request)),
+        "source_text": indicator.source_text,
+        "document_url": str(request.url_for("document_page", source_file_id=indicator.plan.source_file_id))
+        + f"#ind-{indicator.id}",
+        "history": _audit_trail(db, user, indicator),
+    })
+
+
+def _audit_trail(db: Session, user: User, indicator: Indicator) -> list[dict[str, Any]]:
+    rows = db.execute(select(ObservationRow.id, OrgUnit.name, ReportingPeriod.code)
+                      .join(OrgUnit, OrgUnit.id == ObservationRow.org_unit_id)
+                      .join(ReportingPeriod, ReportingPeriod.id == ObservationRow.period_id)
+                      .where(ObservationRow.indicator_id == indicator.id)
+                      .order_by(ReportingPeriod.year.desc())).all()
+    own = user.org_unit_id if user.role == "clerk" else None
+    trail = []
+    for observation_id, unit_name, period_code in rows:
+        view = observations.get_observation(db, user, observation_id) if own is None else None
+        if own is not None:
+            try:
+                view = observations.get_observation(db, user, observation_id)
+            except PlanWatchError:
+                continue
+        assert view is not None
+        for entry in observations.observation_history(db, user, observation_id):
+            trail.append({"when": entry.at.strftime("%Y-%m-%d %H:%M"), "who": entry.actor_login,
+                          "action": entry.action, "unit": unit_name, "period": period_code,
+                          "old": (entry.old or {}).get("value_text", ""),
+                          "new": (entry.new or {}).get("value_text", ""), "comment": entry.reason or ""})
+    return sorted(trail, key=lambda e: e["when"], reverse=True)
+
+
+@router.get("/documents/{source_file_id}", name="document_page")
+def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: int) -> HTMLResponse:
+    check(user, Action.VIEW, Scope(org_unit_id=None if user.role != "clerk" else user.org_unit_id))
+    source = db.get(SourceFile, source_file_id)
+    if source is None:
+        raise HTTPException(status_code=404)
+    indicators = db.scalars(select(Indicator).join(Plan).where(Plan.source_file_id == source.id,
+                                                               Plan.current.is_(True)))
+    marks = [Mark(i.line, i.name, f"ind-{i.id}", f"{i.code} {i.name}") for i in indicators]
+    lines = source.text.splitlines()
+    segments = highlight_lines(lines, marks)
+    marked = [m for m in marks if any(s.mark == m for line in segments for s in line)]
+    return render(request, "document.html", {
+        "document": {"title": source.name}, "lines": segments, "marks": sorted(marked, key=lambda m: m.line),
+        "mark_count": len(marked)})
+
+
+# ---- data entry -----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _EntryRow:
+    indicator_id: int
+    name: str
+    unit: str | None
+    state: ObservationState | None
+    value_text: str
+    source: str
+    note: str
+    editable: bool
+    review_comment: str = ""
+    message: str = ""
+    error: bool = False
+
+
+_EDITABLE = {None, ObservationState.DRAFT, ObservationState.RETURNED}
+
+
+def _entry_units(db: Session, user: User) -> list[OrgUnit]:
+    if user.role == "clerk":
+        return [db.get_one(OrgUnit, user.org_unit_id)] if user.org_unit_id else []
+    check(user, Action.ENTER, Scope(org_unit_id=None))
+    return list(db.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code)))
+
+
+def _open_periods(db: Session, user: User) -> list[Any]:
+    found = []
+    for plan in _plans(db):
+        for view in periods.list_periods(db, user, plan.id):
+            if not view.locked:
+                found.append({"id": view.id, "label": f"{plan.title} · {view.code}", "window_open": view.window_open})
+    return found
+
+
+def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, unit_id: int, *,
+               message: str = "", error: bool = False, typed: str | None = None) -> _EntryRow:
+    period = periods.get_period(db, period_id)
+    views = observations.list_observations(db, user, period_id, org_unit_id=unit_id, indicator_ids=[indicator.id])
+    view = next((v for v in views if v.disaggregation == observations.TOTAL), None)
+    state = view.state if view else None
+    comment = ""
+    if view and state is ObservationState.RETURNED:
+        comment = next((e.reason or "" for e in reversed(observations.observation_history(db, user, view.id))
+                        if e.action == "return"), "")
+    editable = state in _EDITABLE and not period.locked and (user.role != "clerk" or periods.window_is_open(period))
+    return _EntryRow(indicator.id, indicator.name, indicator.unit, state,
+                     typed if typed is not None else (view.value_text if view else ""),
+                     view.source if view else "", view.note if view else "", editable, comment, message, error)
+
+
+@router.get("/entry", name="entry_page")
+def entry_page(request: Request, user: PageUser, db: DbSession, period: int | None = None,
+               unit: int | None = None) -> HTMLResponse:
+    units = _entry_units(db, user)
+    open_periods = _open_periods(db, user)
+    chosen = next((p for p in open_periods if p["id"] == period), open_periods[0] if open_periods else None)
+    the_unit = next((u for u in units if u.id == unit), units[0] if units else None)
+    rows: list[_EntryRow] = []
+    if chosen is not None and the_unit is not None:
+        plan_id = periods.get_period(db, chosen["id"]).plan_id
+        assigned = db.scalars(select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
+                              .where(Assignment.org_unit_id == the_unit.id, Indicator.plan_id == plan_id)
+                              .order_by(Indicator.code).distinct())
+        rows = [_entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
+    return render(request, "entry.html", {"periods": open_periods, "period": chosen, "units": units,
+                                          "unit": the_unit, "rows": rows})
+
+
+@router.post("/entry", name="entry_save")
+def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: Annotated[int, Form()],
+               period_id: Annotated[int, Form()], org_unit_id: Annotated[int, Form()],
+               value: Annotated[str, Form()] = "", source: Annotated[str, Form()] = "",
+               note: Annotated[str, Form()] = "", step: Annotated[str, Form()] = "enter") -> Response:
+    t = translator(request)
+    indicator = db.get(Indicator, indicator_id)
+    if indicator is None:
+        raise HTTPException(status_code=404)
+    try:
+        with db.begin_nested():
+            view = observations.enter_value(db, user, period_id, observations.ObservationInput(
+                indicator_id, org_unit_id, value, source=source, note=note))
+            if step == "submit":
+                observations.submit(db, user, view.id)
+        message, error, typed = t("entry.submitted" if step == "submit" else "entry.saved"), False, None
+    except PlanWatchError as exc:
+        message, error, typed = str(exc), True, value
+    row = _entry_row(db, user, period_id, indicator, org_unit_id, message=message, error=error, typed=typed)
+    context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}}
+    if is_fragment_request(request):
+        return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
+    return RedirectResponse(str(request.url_for("entry_page").include_query_params(
+        period=period_id, unit=org_unit_id)), status_code=303)
+
+
+@router.post("/entry/validate/{indicator_id}", name="entry_validate")
+def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id: int,
+                   value: Annotated[str, Form()] = "") -> HTMLResponse:
+    indicator = db.get(Indicator, indicator_id)
+    if indicator is None:
+        raise HTTPException(status_code=404)
+    problem = observations.check_value(indicator, value)
+    return render(request, "fragments/check.html", {"problem": problem})
+
+
+# ---- review ---------------------------------------------------------------------------------
+
+def _queue(db: Session, user: User) -> list[dict[str, Any]]:
+    items = []
+    for plan in _plans(db):
+        for period in periods.list_periods(db, user, plan.id):
+            if period.locked:
+                continue
+            for view in review.review_queue(db, user, period.id):
+                indicator = db.get_one(Indicator, view.indicator_id)
+                items.append({"id": view.id, "indicator_id": view.indicator_id, "indicator_name": indicator.name,
+                              "org_unit_name": db.get_one(OrgUnit, view.org_unit_id).name,
+                              "period_label": period.code, "value": view.value, "unit": view.unit or indicator.unit,
+                              "previous": None, "submitted_by": None, "note": view.note,
+                              "flags": view.flags})
+    return items
+
+
+@router.get("/review", name="review_page")
+def review_page(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
+    check(user, Action.APPROVE)
+    return render(request, "review.html", {"items": _queue(db, user), "message": None, "error": False})
+
+
+@router.post("/review", name="review_decide")
+def review_decide(request: Request, user: PageUser, db: DbSession,
+                  observation_id: Annotated[list[int] | None, Form()] = None,
+                  decision: Annotated[str, Form()] = "approve", comment: Annotated[str, Form()] = "") -> Response:
+    t = translator(request)
+    chosen = observation_id or []
+    message, error = "", False
+    if not chosen:
+        message, error = t("review.nothing_selected"), True
+    else:
+        try:
+            with db.begin_nested():
+                if decision == "return":
+                    review.return_many(db, user, chosen, comment)
+                    message = t("review.returned", count=len(chosen))
+                else:
+                    review.approve_many(db, user, chosen, comment=comment or None)
+                    message = t("review.approved", count=len(chosen))
+        except PlanWatchError as exc:
+            message, error = str(exc), True
+    context = {"items": _queue(db, user), "message": message, "error": error}
+    if is_fragment_request(request):
+        return render(request, "fragments/review_queue.html", context, status_code=422 if error else 200)
+    return render(request, "review.html", context, status_code=422 if error else 200)
+
+
+# ---- reports --------------------------------------------------------------------------------
+
+@router.get("/plans/{plan_id}/reports/{kind}", name="report_download")
+def report_download(user: PageUser, db: DbSession, plan_id: int, kind: ReportKind, year: int | None = None,
+                    format: str = "docx") -> FileResponse:
+    the_plan = _plan(db, plan_id)
+    assert the_plan is not None
+    suffix = f".{format.lower().lstrip('.')}"
+    if suffix not in FORMATS:
+        raise HTTPException(status_code=400, detail=f"format 应为 {'、'.join(f[1:] for f in FORMATS)} 之一")
+    content = report_content(db, user, the_plan, year or default_year(db, the_plan), kind)
+    scratch = tempfile.TemporaryDirectory(prefix="planwatch-download-")
+    path = write_report(content, Path(scratch.name) / f"report{suffix}")
+    return FileResponse(path, filename=default_filename(content, suffix), background=BackgroundTask(scratch.cleanup))

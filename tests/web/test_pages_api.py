@@ -1,0 +1,223 @@
+"""Pages and /api/v1 on the demo database: every role, the reporting round, permissions."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from planwatch.demo.seed import DEMO_PASSWORD, seed_demo
+from planwatch.monitor.workflow import ObservationState
+from planwatch.services import users
+from planwatch.store import Database
+from planwatch.store.models import Assignment, Indicator, Observation, OrgUnit, ReportingPeriod, User
+from planwatch.web import create_app
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("web") / "demo.db"
+    database = Database(f"sqlite:///{path}")
+    database.upgrade()
+    seed_demo(database)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def database_url(seeded: Path, tmp_path: Path) -> str:
+    """A private copy of the seeded demo per test, so tests may change data."""
+    copy = tmp_path / "demo.db"
+    shutil.copy(seeded, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture
+def app_client(database_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(database_url, secret_key="pages-test")) as client:
+        yield client
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match
+    return match.group(1)
+
+
+def login(client: TestClient, name: str, password: str = DEMO_PASSWORD) -> str:
+    """Log in; returns the session's CSRF token for later POSTs."""
+    token = _csrf(client.get("/login").text)
+    response = client.post("/login", data={"login": name, "password": password, "csrf_token": token, "next": "/"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return _csrf(client.get("/dashboard").text)
+
+
+def _db(url: str) -> Database:
+    return Database(url)
+
+
+def test_wrong_password_is_refused_and_pages_need_a_login(app_client: TestClient) -> None:
+    token = _csrf(app_client.get("/login").text)
+    refused = app_client.post("/login", data={"login": "tongji", "password": "wrong-pass", "csrf_token": token})
+    assert refused.status_code == 401 and "用户名或密码错误" in refused.text
+    away = app_client.get("/dashboard", follow_redirects=False)
+    assert away.status_code == 303 and "/login?next=%2Fdashboard" in away.headers["location"]
+
+
+@pytest.mark.parametrize("name", ["admin", "tongji", "pinggu", "lingdao", "wjw"])
+def test_every_role_sees_the_dashboard_plan_indicator_and_document(app_client: TestClient, database_url: str,
+                                                                    name: str) -> None:
+    login(app_client, name)
+    dashboard = app_client.get("/dashboard")
+    assert dashboard.status_code == 200 and "青川区" in dashboard.text and 'id="status-table"' in dashboard.text
+    plan = app_client.get("/plans", follow_redirects=True)
+    assert plan.status_code == 200 and 'id="indicator-list"' in plan.text
+    with _db(database_url).session(readonly=True) as session:
+        indicator = session.scalars(select(Indicator).order_by(Indicator.id)).first()
+        assert indicator is not None
+        user = session.scalars(select(User).where(User.login == name)).one()
+        own = {a.indicator_id for a in session.scalars(select(Assignment).where(
+            Assignment.org_unit_id == user.org_unit_id))} if user.org_unit_id else None
+        source_id = indicator.plan.source_file_id
+    page = app_client.get(f"/indicators/{indicator.id}")
+    if own is None or indicator.id in own:
+        assert page.status_code == 200 and indicator.name in page.text and 'id="indicator-table"' in page.text
+    else:
+        assert page.status_code in (403, 404)  # a clerk sees its own unit's indicators only
+    document = app_client.get(f"/documents/{source_id}")
+    assert document.status_code == 200 and '<mark class="indicator"' in document.text
+
+
+def test_clerks_and_viewers_cannot_review(app_client: TestClient) -> None:
+    login(app_client, "wjw")
+    assert app_client.get("/review").status_code == 403
+    app_client.cookies.clear()
+    login(app_client, "lingdao")
+    assert app_client.get("/review").status_code == 403
+
+
+def _open_item(database_url: str) -> tuple[str, int, int, int]:
+    """(clerk, indicator, period, unit): a value a clerk may still enter in the open round."""
+    with _db(database_url).session(readonly=True) as session:
+        period = session.scalars(select(ReportingPeriod).where(ReportingPeriod.locked.is_(False))).one()
+        done = set(session.scalars(select(Observation.indicator_id).where(
+            Observation.period_id == period.id, Observation.state.not_in(["draft", "returned"]))))
+        for clerk in session.scalars(select(User).where(User.role == "clerk").order_by(User.login)):
+            for assignment in session.scalars(select(Assignment).where(Assignment.org_unit_id == clerk.org_unit_id)):
+                if assignment.indicator_id is not None and assignment.indicator_id not in done:
+                    assert clerk.org_unit_id is not None
+                    return clerk.login, assignment.indicator_id, period.id, clerk.org_unit_id
+    raise AssertionError("the demo should leave something to report in the open round")
+
+
+def test_reporting_round_in_the_browser_forms(app_client: TestClient, database_url: str) -> None:
+    clerk, indicator_id, period_id, unit_id = _open_item(database_url)
+    token = login(app_client, clerk)
+    entry = app_client.get("/entry")
+    assert entry.status_code == 200 and f'id="row-{indicator_id}"' in entry.text
+    form = {"csrf_token": token, "indicator_id": indicator_id, "period_id": period_id, "org_unit_id": unit_id,
+            "value": "abc", "step": "submit"}
+    bad = app_client.post("/entry", data=form, headers={"X-Requested-With": "fetch"})
+    assert bad.status_code == 422 and "不是数值" in bad.text
+    check = app_client.post(f"/entry/validate/{indicator_id}", data={"value": "abc"}, headers={"X-CSRF-Token": token})
+    assert "field-error" in check.text
+    saved = app_client.post("/entry", data={**form, "value": "8.6", "source": "部门统计快报"},
+                            headers={"X-Requested-With": "fetch"})
+    assert saved.status_code == 200 and "已报送" in saved.text
+    with _db(database_url).session(readonly=True) as session:
+        stored = session.scalars(select(Observation).where(Observation.indicator_id == indicator_id,
+                                                           Observation.period_id == period_id)).one()
+        assert stored.state == ObservationState.SUBMITTED.value
+    other_unit = app_client.post("/entry", data={**form, "value": "8.6", "org_unit_id": unit_id + 1},
+                                 headers={"X-Requested-With": "fetch"})
+    assert other_unit.status_code == 403 and "无权" in other_unit.text
+    with _db(database_url).session(readonly=True) as session:
+        assert session.scalars(select(Observation).where(Observation.org_unit_id == unit_id + 1,
+                                                         Observation.period_id == period_id,
+                                                         Observation.indicator_id == indicator_id)).first() is None
+
+    app_client.cookies.clear()
+    token = login(app_client, "tongji")
+    queue = app_client.get("/review")
+    assert f'value="{stored.id}"' in queue.text
+    no_comment = app_client.post("/review", data={"csrf_token": token, "observation_id": [stored.id],
+                                                  "decision": "return"}, headers={"X-Requested-With": "fetch"})
+    assert no_comment.status_code == 422
+    approved = app_client.post("/review", data={"csrf_token": token, "observation_id": [stored.id],
+                                                "decision": "approve"}, headers={"X-Requested-With": "fetch"})
+    assert approved.status_code == 200 and "已审核通过 1 条" in approved.text
+    with _db(database_url).session(readonly=True) as session:
+        assert session.get_one(Observation, stored.id).state == ObservationState.APPROVED.value
+
+
+def test_forms_without_the_csrf_token_are_refused(app_client: TestClient, database_url: str) -> None:
+    clerk, indicator_id, period_id, unit_id = _open_item(database_url)
+    login(app_client, clerk)
+    refused = app_client.post("/entry", data={"indicator_id": indicator_id, "period_id": period_id,
+                                              "org_unit_id": unit_id, "value": "8"})
+    assert refused.status_code == 403
+
+
+def test_report_downloads(app_client: TestClient) -> None:
+    login(app_client, "pinggu")
+    plan_id = re.search(r'/plans/(\d+)', app_client.get("/dashboard").text)
+    assert plan_id
+    word = app_client.get(f"/plans/{plan_id.group(1)}/reports/midterm", params={"year": 2024})
+    assert word.status_code == 200 and word.content[:2] == b"PK"
+    assert "filename*=utf-8''" in word.headers["content-disposition"]
+    excel = app_client.get(f"/plans/{plan_id.group(1)}/reports/annual", params={"format": "xlsx"})
+    assert excel.status_code == 200 and excel.content[:2] == b"PK"
+    assert app_client.get(f"/plans/{plan_id.group(1)}/reports/annual", params={"format": "txt"}).status_code == 400
+
+
+def _token(database_url: str, name: str) -> dict[str, str]:
+    with _db(database_url).session() as session:
+        user = session.scalars(select(User).where(User.login == name)).one()
+        return {"Authorization": f"Bearer {users.create_token(session, user, 'test')}"}
+
+
+def test_api_needs_a_token_and_keeps_the_same_permissions(app_client: TestClient, database_url: str) -> None:
+    assert app_client.get("/api/v1/plans").status_code == 401
+    assert app_client.get("/api/v1/plans", headers={"Authorization": "Bearer nonsense"}).status_code == 401
+    viewer = _token(database_url, "lingdao")
+    plans = app_client.get("/api/v1/plans", headers=viewer).json()
+    assert len(plans) == 1 and plans[0]["start_year"] == 2021
+    plan_id = plans[0]["id"]
+    evaluation = app_client.get(f"/api/v1/plans/{plan_id}/evaluation", params={"year": 2024}, headers=viewer).json()
+    summary = app_client.get(f"/api/v1/plans/{plan_id}/summary", params={"year": 2024}, headers=viewer).json()
+    assert summary["total"] == len(evaluation) > 0
+    assert sum(summary["counts"].values()) == summary["total"]
+    warnings = app_client.get(f"/api/v1/plans/{plan_id}/warnings", params={"year": 2024}, headers=viewer).json()
+    assert {w["indicator_id"] for w in warnings} <= {e["indicator_id"] for e in evaluation}
+
+    clerk_login, indicator_id, period_id, unit_id = _open_item(database_url)
+    body = {"period_id": period_id, "indicator_id": indicator_id, "org_unit_id": unit_id, "value": "8.1%",
+            "submit": True}
+    assert app_client.post("/api/v1/observations", json=body, headers=viewer).status_code == 403
+    clerk = _token(database_url, clerk_login)
+    with _db(database_url).session(readonly=True) as session:
+        other = session.scalars(select(OrgUnit.id).where(OrgUnit.id != unit_id)).first()
+    assert app_client.post("/api/v1/observations", json={**body, "org_unit_id": other}, headers=clerk).status_code == 403
+    assert app_client.post("/api/v1/observations", json={**body, "period_id": "1"}, headers=clerk).status_code == 422
+    created = app_client.post("/api/v1/observations", json={**body, "value": "8.1"}, headers=clerk)
+    assert created.status_code == 201 and created.json()["state"] == "submitted"
+    observation_id = created.json()["id"]
+    assert app_client.post(f"/api/v1/observations/{observation_id}/approve", headers=clerk).status_code == 403
+    monitoring = _token(database_url, "tongji")
+    approved = app_client.post(f"/api/v1/observations/{observation_id}/approve", headers=monitoring)
+    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    listed = app_client.get(f"/api/v1/periods/{period_id}/observations", headers=clerk).json()
+    assert listed and {o["org_unit_id"] for o in listed} == {unit_id}
+
+
+def test_openapi_documents_every_api_route(app_client: TestClient) -> None:
+    schema = app_client.get("/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {"/api/v1/plans", "/api/v1/observations", "/api/v1/observations/{observation_id}/approve"} <= paths
+    assert all(p.startswith("/api/v1/") for p in paths)
