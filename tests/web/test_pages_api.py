@@ -76,6 +76,7 @@ def test_every_role_sees_the_dashboard_plan_indicator_and_document(app_client: T
     login(app_client, name)
     dashboard = app_client.get("/dashboard")
     assert dashboard.status_code == 200 and "青川区" in dashboard.text and 'id="status-table"' in dashboard.text
+    assert "<title>监测总览 · 规划监测</title>" in dashboard.text
     plan = app_client.get("/plans", follow_redirects=True)
     assert plan.status_code == 200 and 'id="indicator-list"' in plan.text
     with _db(database_url).session(readonly=True) as session:

@@ -14,6 +14,7 @@ from planwatch.evaluate.aggregate import (
     IndicatorWarning,
     StatusSummary,
     completeness,
+    overall,
     summarize,
     warning_list,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "completeness",
     "evaluate_indicator",
     "evaluate_plan",
+    "overall",
     "spec_from_indicator",
     "summarize",
     "warning_list",

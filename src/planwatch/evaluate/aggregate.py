@@ -8,7 +8,7 @@ list of indicators that need attention; and how completely each unit has reporte
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -131,6 +131,14 @@ def summarize(results: Iterable[EvaluationResult], by: GroupBy) -> list[StatusSu
         )
         for key, group in counts.items()
     ]
+
+
+def overall(results: Iterable[EvaluationResult]) -> StatusSummary:
+    """All results counted as one group (the headline figures of a dashboard or report)."""
+    listed = list(results)
+    counts = Counter(r.status for r in listed)
+    binding = Counter(r.status for r in listed if r.binding)
+    return StatusSummary(None, len(listed), dict(counts), sum(binding.values()), dict(binding))
 
 
 def warning_list(results: Iterable[EvaluationResult]) -> list[IndicatorWarning]:

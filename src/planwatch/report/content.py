@@ -13,13 +13,12 @@ from enum import StrEnum
 from planwatch.evaluate import (
     Completeness,
     EvaluationResult,
-    GroupBy,
     IndicatorSpec,
     IndicatorWarning,
     ProjectionVerdict,
     Status,
     StatusSummary,
-    summarize,
+    overall,
     warning_list,
 )
 
@@ -96,8 +95,7 @@ class ReportContent:
 
     @property
     def summary(self) -> StatusSummary:
-        groups = summarize(self.results, GroupBy.PLAN)
-        return groups[0] if groups else StatusSummary(None, 0, {}, 0, {})
+        return overall(self.results)
 
     def domains(self) -> list[tuple[str, list[IndicatorEntry]]]:
         """Entries per domain in plan order; indicators without a domain come last as 其他指标."""

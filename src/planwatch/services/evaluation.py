@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch.errors import PlanWatchError
@@ -42,7 +43,8 @@ from planwatch.store.models import (
 )
 from planwatch.store.models import Observation as ObservationRow
 
-__all__ = ["PlanEvaluation", "SettingsError", "evaluate_stored_plan", "plan_config", "yearly_values"]
+__all__ = ["PlanEvaluation", "SettingsError", "default_year", "evaluate_stored_plan", "plan_config",
+           "yearly_values"]
 
 _ROLE_RANK = {"牵头": 0, "责任": 2, "配合": 3}
 
@@ -124,12 +126,22 @@ def yearly_values(session: Session, plan: Plan, *, include_pending: bool = False
     return out
 
 
-def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year: int, *,
+def default_year(session: Session, plan: Plan) -> int:
+    """The year a page or API call evaluates when none is asked for: the latest locked
+    (finally approved) reporting year, else the year before the current one."""
+    latest = session.scalar(select(func.max(ReportingPeriod.year)).where(
+        ReportingPeriod.plan_id == plan.id, ReportingPeriod.locked.is_(True)))
+    return int(latest) if latest else datetime.now(UTC).year - 1
+
+
+def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year: int | None, *,
                          include_pending: bool = False) -> PlanEvaluation:
     """Every indicator of ``plan`` evaluated at ``year``, with completeness per unit.
 
-    A reporting clerk sees the evaluation of its own unit's figures only.
+    A reporting clerk sees the evaluation of its own unit's figures only; ``year`` None means
+    :func:`default_year`.
     """
+    year = default_year(session, plan) if year is None else year
     unit_only = None
     if actor is not None:
         unit_only = visible_org_unit_id(actor)

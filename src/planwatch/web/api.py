@@ -6,14 +6,16 @@ role, so a clerk's script can write only its unit's data, exactly as in the brow
 
 from __future__ import annotations
 
+import dataclasses
+
 from fastapi import APIRouter, HTTPException
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from planwatch.evaluate import summarize, warning_list
-from planwatch.evaluate.aggregate import GroupBy
+from planwatch.evaluate import overall, warning_list
 from planwatch.services import observations, review
-from planwatch.services.evaluation import evaluate_stored_plan
-from planwatch.store.models import Plan
+from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
+from planwatch.store.models import Plan, User
 from planwatch.web.api_models import (
     ERROR_RESPONSES,
     CompletenessOut,
@@ -27,18 +29,17 @@ from planwatch.web.api_models import (
 )
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import ApiUser
-from planwatch.web.pages import default_year
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["v1"], responses=ERROR_RESPONSES)
 
 
-def _plan(db: DbSession, plan_id: int) -> Plan:
+def _evaluate(db: Session, user: User, plan_id: int, year: int | None) -> PlanEvaluation:
     plan = db.get(Plan, plan_id)
     if plan is None:
         raise HTTPException(status_code=404, detail=f"plan_id：没有编号为 {plan_id} 的规划")
-    return plan
+    return evaluate_stored_plan(db, user, plan, year)
 
 
 @router.get("/plans", response_model=list[PlanOut], summary="规划列表（当前版本）")
@@ -49,34 +50,24 @@ def list_plans(user: ApiUser, db: DbSession) -> list[PlanOut]:
 
 @router.get("/plans/{plan_id}/evaluation", response_model=list[EvaluationOut], summary="指标评估结果")
 def plan_evaluation(plan_id: int, user: ApiUser, db: DbSession, year: int | None = None) -> list[EvaluationOut]:
-    plan = _plan(db, plan_id)
-    evaluation = evaluate_stored_plan(db, user, plan, year or default_year(db, plan))
-    return [EvaluationOut.of(r) for r in evaluation.results]
+    return [EvaluationOut.of(r) for r in _evaluate(db, user, plan_id, year).results]
 
 
 @router.get("/plans/{plan_id}/summary", response_model=StatusCountsOut, summary="状态分布（含约束性指标）")
 def plan_summary(plan_id: int, user: ApiUser, db: DbSession, year: int | None = None) -> StatusCountsOut:
-    plan = _plan(db, plan_id)
-    evaluation = evaluate_stored_plan(db, user, plan, year or default_year(db, plan))
-    groups = summarize(evaluation.results, GroupBy.PLAN)
-    if not groups:
-        return StatusCountsOut(group=plan.title, total=0, counts={}, binding_total=0, binding_counts={})
-    return StatusCountsOut.of(groups[0])
+    evaluation = _evaluate(db, user, plan_id, year)
+    return StatusCountsOut.of(dataclasses.replace(overall(evaluation.results), group=evaluation.plan_title))
 
 
 @router.get("/plans/{plan_id}/warnings", response_model=list[WarningOut], summary="预警清单")
 def plan_warnings(plan_id: int, user: ApiUser, db: DbSession, year: int | None = None) -> list[WarningOut]:
-    plan = _plan(db, plan_id)
-    evaluation = evaluate_stored_plan(db, user, plan, year or default_year(db, plan))
-    return [WarningOut.of(w) for w in warning_list(evaluation.results)]
+    return [WarningOut.of(w) for w in warning_list(_evaluate(db, user, plan_id, year).results)]
 
 
 @router.get("/plans/{plan_id}/completeness", response_model=list[CompletenessOut], summary="各单位报送完整性")
 def plan_completeness(plan_id: int, user: ApiUser, db: DbSession,
                       year: int | None = None) -> list[CompletenessOut]:
-    plan = _plan(db, plan_id)
-    evaluation = evaluate_stored_plan(db, user, plan, year or default_year(db, plan))
-    return [CompletenessOut.of(c) for c in evaluation.completeness]
+    return [CompletenessOut.of(c) for c in _evaluate(db, user, plan_id, year).completeness]
 
 
 @router.get("/periods/{period_id}/observations", response_model=list[ObservationOut], summary="报告期数据")

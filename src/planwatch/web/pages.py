@@ -8,24 +8,22 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from planwatch.errors import PlanWatchError
-from planwatch.evaluate import EvaluationResult, Status, StatusSummary, summarize, warning_list
-from planwatch.evaluate.aggregate import GroupBy
+from planwatch.evaluate import EvaluationResult, Status, overall, warning_list
 from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
 from planwatch.services import observations, periods, review
-from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
+from planwatch.services.evaluation import default_year, evaluate_stored_plan
 from planwatch.services.reports import FORMATS, default_filename, report_content, write_report
 from planwatch.store.models import (
     Assignment,
@@ -65,17 +63,6 @@ def _plan(db: Session, plan_id: int | None) -> Plan | None:
     return plan
 
 
-def default_year(db: Session, plan: Plan) -> int:
-    """The latest year with an approved figure, else the year before the current one."""
-    latest = db.scalar(select(func.max(ReportingPeriod.year)).where(
-        ReportingPeriod.plan_id == plan.id, ReportingPeriod.locked.is_(True)))
-    return int(latest) if latest else datetime.now(UTC).year - 1
-
-
-def _evaluation(db: Session, user: User, plan: Plan, year: int | None) -> PlanEvaluation:
-    return evaluate_stored_plan(db, user, plan, year or default_year(db, plan))
-
-
 @router.get("/", name="home")
 def home(request: Request, user: PageUser) -> RedirectResponse:
     return RedirectResponse(request.url_for("dashboard"), status_code=303)
@@ -88,23 +75,18 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None 
     t = translator(request)
     if the_plan is None:
         return render(request, "error.html", {"message": t("dashboard.no_plan"), "status_code": 200})
-    evaluation = _evaluation(db, user, the_plan, year)
+    evaluation = evaluate_stored_plan(db, user, the_plan, year)
     results = evaluation.results
-    overall = _overall(results)
-    done = sum(overall.binding_counts.get(s, 0) for s in (Status.COMPLETED, Status.AHEAD, Status.ON_TRACK))
-    pie = status_pie([(s.value, localized_label(s, t.language), overall.counts.get(s, 0)) for s in Status])
+    summary = overall(results)
+    done = sum(summary.binding_counts.get(s, 0) for s in (Status.COMPLETED, Status.AHEAD, Status.ON_TRACK))
+    pie = status_pie([(s.value, localized_label(s, t.language), summary.counts.get(s, 0)) for s in Status])
     return render(request, "dashboard.html", {
-        "plans": _plans(db), "plan": the_plan, "year": evaluation.year, "overall": overall,
-        "binding_done": done, "binding_share": done / overall.binding_total if overall.binding_total else 0.0,
+        "plans": _plans(db), "plan": the_plan, "year": evaluation.year, "overall": summary,
+        "binding_done": done, "binding_share": done / summary.binding_total if summary.binding_total else 0.0,
         "warnings": warning_list(results), "pie_option": pie, "statuses": list(Status),
         "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
         "report_formats": FORMATS, "report_kinds": [(k.value, t(f"report.{k.value}")) for k in ReportKind],
     })
-
-
-def _overall(results: list[EvaluationResult]) -> StatusSummary:
-    groups = summarize(results, GroupBy.PLAN)
-    return groups[0] if groups else StatusSummary(None, 0, {}, 0, {})
 
 
 @router.get("/plans", name="plans")
@@ -132,7 +114,7 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: int, dom
               status: str = "", year: int | None = None) -> HTMLResponse:
     the_plan = _plan(db, plan_id)
     assert the_plan is not None
-    evaluation = _evaluation(db, user, the_plan, year)
+    evaluation = evaluate_stored_plan(db, user, the_plan, year)
     results = {r.indicator_id: r for r in evaluation.results}
     indicators = {str(i.id): i for i in db.scalars(select(Indicator).where(Indicator.plan_id == the_plan.id))}
     rows = []
@@ -164,7 +146,7 @@ def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
         raise HTTPException(status_code=404)
-    evaluation = _evaluation(db, user, indicator.plan, year)
+    evaluation = evaluate_stored_plan(db, user, indicator.plan, year)
     position = next((n for n, s in enumerate(evaluation.specs) if s.id == str(indicator.id)), None)
     if position is None:  # only a clerk's evaluation leaves indicators out: those of other units
         raise PermissionDenied(user.login, Action.VIEW, "该指标不由本单位填报")
