@@ -21,6 +21,7 @@ from planwatch.services import assignments, backup, orgunits, plans, users
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.plans import PlanNotFound
 from planwatch.store import Database
+from planwatch.store.migrate import include_name
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
@@ -44,7 +45,8 @@ def _count(db: Database, model: type[Base]) -> int:
 
 def test_migrations_match_the_models(database: Database) -> None:
     with database.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"include_name": include_name}),
+                                Base.metadata)
     assert diff == []
 
 

@@ -112,6 +112,7 @@ assess            .       .          x        .     .
 manage_users      x       .          .        .     .
 manage_org_units  x       .          .        .     .
 import_plan       x       x          .        .     .
+correct_extraction x      x          x        .     .
 assign            x       x          .        .     .
 export            x       x          x        x     x
 view_audit        x       x          x        .     .

@@ -15,7 +15,6 @@ from planwatch.store import Database
 from planwatch.store.models import Assignment, Indicator, Observation, Plan, ReportingPeriod, User
 from planwatch.web import create_app
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
-from tests.web.test_pages_api import database_url, seeded  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
@@ -45,7 +44,7 @@ def _candidate(url: str) -> tuple[str, Indicator, float, int, int, int]:
     raise AssertionError("the demo should leave a completable indicator open")
 
 
-def test_clerk_reports_monitoring_approves_dashboard_changes(database_url: str, tmp_path: Path) -> None:  # noqa: F811
+def test_clerk_reports_monitoring_approves_dashboard_changes(database_url: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     clerk, indicator, value, period_id, unit_id, year = _candidate(database_url)

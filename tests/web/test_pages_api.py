@@ -3,59 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from planwatch.demo.seed import DEMO_PASSWORD, seed_demo
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import users
 from planwatch.store import Database
 from planwatch.store.models import Assignment, Indicator, Observation, OrgUnit, ReportingPeriod, User
-from planwatch.web import create_app
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("web") / "demo.db"
-    database = Database(f"sqlite:///{path}")
-    database.upgrade()
-    seed_demo(database)
-    database.dispose()
-    return path
-
-
-@pytest.fixture
-def database_url(seeded: Path, tmp_path: Path) -> str:
-    """A private copy of the seeded demo per test, so tests may change data."""
-    copy = tmp_path / "demo.db"
-    shutil.copy(seeded, copy)
-    return f"sqlite:///{copy}"
-
-
-@pytest.fixture
-def app_client(database_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(database_url, secret_key="pages-test")) as client:
-        yield client
-
-
-def _csrf(html: str) -> str:
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert match
-    return match.group(1)
-
-
-def login(client: TestClient, name: str, password: str = DEMO_PASSWORD) -> str:
-    """Log in; returns the session's CSRF token for later POSTs."""
-    token = _csrf(client.get("/login").text)
-    response = client.post("/login", data={"login": name, "password": password, "csrf_token": token, "next": "/"},
-                           follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return _csrf(client.get("/dashboard").text)
+from tests.web.client import csrf_token as _csrf
+from tests.web.client import login
 
 
 def _db(url: str) -> Database:

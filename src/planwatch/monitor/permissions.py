@@ -69,6 +69,7 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_ORG_UNITS = "manage_org_units"
     IMPORT_PLAN = "import_plan"
+    CORRECT_EXTRACTION = "correct_extraction"  # fix or add an indicator read from a plan
     ASSIGN = "assign"  # indicator × org unit responsibilities
     EXPORT = "export"
     VIEW_AUDIT = "view_audit"
@@ -92,6 +93,7 @@ _ACTION_ZH = {
     Action.MANAGE_USERS: "管理用户",
     Action.MANAGE_ORG_UNITS: "管理组织机构",
     Action.IMPORT_PLAN: "导入规划",
+    Action.CORRECT_EXTRACTION: "更正指标提取结果",
     Action.ASSIGN: "分配指标责任",
     Action.EXPORT: "导出",
     Action.VIEW_AUDIT: "查看审计记录",
@@ -100,14 +102,15 @@ _ACTION_ZH = {
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset({
         Action.VIEW, Action.MANAGE_USERS, Action.MANAGE_ORG_UNITS, Action.IMPORT_PLAN,
-        Action.ASSIGN, Action.MANAGE_PERIODS, Action.EXPORT, Action.VIEW_AUDIT,
+        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.MANAGE_PERIODS, Action.EXPORT, Action.VIEW_AUDIT,
     }),
     Role.MONITORING: frozenset({
         Action.VIEW, Action.ENTER, Action.SUBMIT, Action.APPROVE, Action.RETURN, Action.REOPEN,
         Action.LOCK_PERIOD, Action.REOPEN_PERIOD, Action.MANAGE_PERIODS, Action.IMPORT_PLAN,
-        Action.ASSIGN, Action.EXPORT, Action.VIEW_AUDIT,
+        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.EXPORT, Action.VIEW_AUDIT,
     }),
-    Role.EVALUATION: frozenset({Action.VIEW, Action.ASSESS, Action.EXPORT, Action.VIEW_AUDIT}),
+    Role.EVALUATION: frozenset({Action.VIEW, Action.ASSESS, Action.CORRECT_EXTRACTION, Action.EXPORT,
+                                Action.VIEW_AUDIT}),
     Role.CLERK: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT}),
     Role.VIEWER: frozenset({Action.VIEW, Action.EXPORT}),
 }

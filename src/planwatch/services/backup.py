@@ -48,7 +48,8 @@ class BackupSummary:
 
 
 def _tables() -> list[Table]:
-    return list(Base.metadata.sorted_tables)
+    """Stored tables; derived ones (the search index) are rebuilt from them after a restore."""
+    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived")]
 
 
 def _encode(value: Any) -> Any:

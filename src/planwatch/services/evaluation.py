@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -89,7 +90,8 @@ def _spec(indicator: Indicator, responsible: tuple[str, ...]) -> IndicatorSpec:
 
 
 def yearly_values(session: Session, plan: Plan, *, include_pending: bool = False,
-                  org_unit_id: int | None = None) -> dict[int, dict[int, float]]:
+                  org_unit_id: int | None = None,
+                  indicator_ids: Collection[int] | None = None) -> dict[int, dict[int, float]]:
     """indicator id → year → the figure evaluated (see the module docstring for which unit's).
 
     Only yearly totals count; ``include_pending`` adds submitted values not yet approved.
@@ -111,6 +113,8 @@ def yearly_values(session: Session, plan: Plan, *, include_pending: bool = False
                     ObservationRevision.value.is_not(None)))
     if org_unit_id is not None:
         query = query.where(ObservationRow.org_unit_id == org_unit_id)
+    if indicator_ids is not None:
+        query = query.where(ObservationRow.indicator_id.in_(indicator_ids))
     best: dict[tuple[int, int], tuple[tuple[int, int], float]] = {}
     for indicator_id, unit_id, year, value, role, kind in session.execute(query):
         if value is None:
@@ -135,24 +139,30 @@ def default_year(session: Session, plan: Plan) -> int:
 
 
 def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year: int | None, *,
-                         include_pending: bool = False) -> PlanEvaluation:
-    """Every indicator of ``plan`` evaluated at ``year``, with completeness per unit.
+                         include_pending: bool = False,
+                         indicator_ids: Collection[int] | None = None) -> PlanEvaluation:
+    """Every indicator of ``plan`` (or those of ``indicator_ids``) evaluated at ``year``, with
+    completeness per unit.
 
     A reporting clerk sees the evaluation of its own unit's figures only; ``year`` None means
-    :func:`default_year`.
+    :func:`default_year`. An indicator page or a comparison asks for a few indicators: each
+    is evaluated exactly as in the whole plan, without the cost of the others.
     """
     year = default_year(session, plan) if year is None else year
     unit_only = None
     if actor is not None:
         unit_only = visible_org_unit_id(actor)
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
-    indicators = list(session.scalars(select(Indicator).where(Indicator.plan_id == plan.id)
+    chosen = Indicator.plan_id == plan.id
+    if indicator_ids is not None:
+        chosen = and_(chosen, Indicator.id.in_(indicator_ids))
+    indicators = list(session.scalars(select(Indicator).where(chosen)
                                       .options(selectinload(Indicator.targets), selectinload(Indicator.plan))
                                       .order_by(Indicator.code)))
     assignments = session.execute(select(Assignment.indicator_id, Assignment.role, OrgUnit.name)
                                   .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
                                   .join(Indicator, Indicator.id == Assignment.indicator_id)
-                                  .where(Indicator.plan_id == plan.id)).all()
+                                  .where(chosen)).all()
     responsible: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for indicator_id, role, unit_name in assignments:
         if indicator_id is None:
@@ -163,12 +173,14 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
             Assignment.org_unit_id == unit_only))}
         indicators = [i for i in indicators if i.id in mine]
     specs = [_spec(i, tuple(name for _, name in sorted(responsible[i.id])) or _printed(i)) for i in indicators]
-    values = yearly_values(session, plan, include_pending=include_pending, org_unit_id=unit_only)
+    values = yearly_values(session, plan, include_pending=include_pending, org_unit_id=unit_only,
+                           indicator_ids=indicator_ids)
     observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()]
     assessments = {str(i.id): i.manual_assessment for i in indicators if i.manual_assessment}
     results = evaluate_plan(specs, observations, year, plan_config(plan), assessments)
-    expected = [(str(i), name) for i, _, name in assignments if unit_only is None or i in {x.id for x in indicators}]
-    reported = _unit_observations(session, plan, unit_only)
+    kept = {x.id for x in indicators}
+    expected = [(str(i), name) for i, _, name in assignments if i in kept]
+    reported = _unit_observations(session, plan, unit_only, indicator_ids)
     return PlanEvaluation(plan.id, plan.title, year, results, completeness(expected, reported, [year]),
                           {str(i.id): i.code for i in indicators}, specs,
                           {str(i): by_year for i, by_year in values.items()})
@@ -179,7 +191,8 @@ def _printed(indicator: Indicator) -> tuple[str, ...]:
     return tuple(n for n in indicator.responsible_text.split("、") if n)
 
 
-def _unit_observations(session: Session, plan: Plan, unit_only: int | None) -> list[Observation]:
+def _unit_observations(session: Session, plan: Plan, unit_only: int | None,
+                       indicator_ids: Collection[int] | None) -> list[Observation]:
     """Every unit's yearly totals (any state except draft) for the completeness table."""
     query = (select(ObservationRow.indicator_id, OrgUnit.name, ReportingPeriod.year, ObservationRevision.value)
              .join(ReportingPeriod, ReportingPeriod.id == ObservationRow.period_id)
@@ -192,4 +205,6 @@ def _unit_observations(session: Session, plan: Plan, unit_only: int | None) -> l
                     ObservationRevision.value.is_not(None)))
     if unit_only is not None:
         query = query.where(ObservationRow.org_unit_id == unit_only)
+    if indicator_ids is not None:
+        query = query.where(ObservationRow.indicator_id.in_(indicator_ids))
     return [Observation(str(i), y, v, unit) for i, unit, y, v in session.execute(query) if v is not None]

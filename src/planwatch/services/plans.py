@@ -11,20 +11,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
-from planwatch.evaluate import spec_from_indicator
 from planwatch.extract import extract_source
 from planwatch.extract import records as rec
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import carry_over
+from planwatch.services import carry_over, corrections, search
+from planwatch.services.indicator_keys import indicator_key, name_key
 from planwatch.services.orgunits import UnitMatcher
 from planwatch.store.models import (
     Assignment,
@@ -35,7 +36,6 @@ from planwatch.store.models import (
     Plan,
     Section,
     SourceFile,
-    Target,
     Task,
     User,
     utcnow,
@@ -43,15 +43,24 @@ from planwatch.store.models import (
 
 __all__ = [
     "ImportResult",
+    "ImportStage",
     "PlanImport",
     "PlanNotFound",
     "current_plans",
     "find_plan",
     "import_file",
-    "indicator_key",
     "numbered_text",
     "plan_key",
 ]
+
+class ImportStage(StrEnum):
+    """Steps of an import in order, reported to a progress display as each begins."""
+
+    READ = "read"
+    EXTRACT = "extract"
+    INDEX = "index"
+    STORE = "store"
+
 
 class PlanNotFound(PlanWatchError):
     """No plan, or no unique plan, answers to what the user typed."""
@@ -84,10 +93,6 @@ def plan_key(title: str) -> str:
     return _REVISION_MARKS.sub("", title)
 
 
-def indicator_key(name: str, unit: str | None) -> str:
-    return _name_key(name) + "|" + (unit or "")
-
-
 def numbered_text(source: SourceText) -> str:
     """The source as the numbered lines extraction reports (line N is the N-th line)."""
     lines: dict[int, list[str]] = {}
@@ -105,25 +110,31 @@ def numbered_text(source: SourceText) -> str:
 
 
 def import_file(session: Session, path: str | Path, actor: User | None = None, *,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> ImportResult:
+                max_bytes: int = DEFAULT_MAX_BYTES, progress: Callable[[ImportStage], None] | None = None) -> ImportResult:
     """Store a file's documents, plans, outline, indicators and targets (idempotent by hash).
 
     ``actor`` None is the operator at the command line; a web user needs the import permission.
     """
+    report = progress or (lambda stage: None)
     if actor is not None:
         check(actor, Action.IMPORT_PLAN)
+    report(ImportStage.READ)
     source = read_source(path, max_bytes)
     known = session.scalar(select(SourceFile).where(SourceFile.sha256 == source.sha256))
     if known is not None:
         plans = session.scalars(select(Plan).where(Plan.source_file_id == known.id).order_by(Plan.id))
         return ImportResult(source.name, source.sha256, True, plans=tuple(
             PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0) for p in plans))
+    report(ImportStage.EXTRACT)
     extraction = extract_source(source)
     size = Path(path).stat().st_size
     file_row = SourceFile(sha256=source.sha256, name=source.name, format=source.format, size=size,
                           text=numbered_text(source), imported_by_id=actor.id if actor else None)
     session.add(file_row)
     session.flush()
+    report(ImportStage.INDEX)
+    search.index_file(session, file_row)
+    report(ImportStage.STORE)
     documents = {}
     for d in extraction.documents:
         row = Document(source_file_id=file_row.id, start_line=d.start_line, end_line=d.end_line, title=d.title,
@@ -151,7 +162,7 @@ def _merged_indicators(indicators: Sequence[rec.Indicator]) -> list[rec.Indicato
     and units); the other mention only adds what the row lacks (target years, baseline)."""
     groups: dict[str, list[rec.Indicator]] = {}
     for ind in indicators:
-        groups.setdefault(_name_key(ind.name), []).append(ind)
+        groups.setdefault(name_key(ind.name), []).append(ind)
     merged = []
     for mentions in groups.values():
         lead = next((m for m in mentions if m.kind == "table"), mentions[0])
@@ -169,10 +180,6 @@ def _merged_indicators(indicators: Sequence[rec.Indicator]) -> list[rec.Indicato
     return sorted(merged, key=lambda i: i.line)
 
 
-def _name_key(name: str) -> str:
-    return re.sub(r"\s+", "", name)
-
-
 def _definition(ind: rec.Indicator) -> dict[str, object]:
     return {"name": ind.name, "unit": ind.unit, "attribute": ind.attribute, "baseline_year": ind.baseline_year,
             "baseline": ind.baseline,
@@ -188,7 +195,10 @@ def _stored_definition(ind: Indicator) -> dict[str, object]:
 def _import_plan(session: Session, actor: User | None, extraction: rec.Extraction, plan: rec.Plan,
                  file_row: SourceFile, document: Document | None, matcher: UnitMatcher) -> PlanImport:
     key = plan_key(plan.title)
-    indicators = _merged_indicators([i for i in extraction.indicators if i.plan == plan.title])
+    named = corrections.apply_to_extraction(
+        session, key, plan, file_row.text.split("\n"),
+        _merged_indicators([i for i in extraction.indicators if i.plan == plan.title]))
+    indicators = [ind for _, ind in named]
     fingerprint = hashlib.sha256(json.dumps(sorted(
         (indicator_key(i.name, i.unit), _definition(i)) for i in indicators), ensure_ascii=False,
         sort_keys=True, default=str).encode()).hexdigest()
@@ -209,21 +219,16 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
     next_code = 1 + max((int(i.code[1:]) for i in old.values() if i.code[1:].isdigit()), default=0)
     unchanged: list[tuple[Indicator, Indicator]] = []
     assigned = 0
-    for n, ind in enumerate(indicators):
-        ikey = indicator_key(ind.name, ind.unit)
-        before = old.get(ikey)
+    for first_name, ind in named:
+        before = old.get(indicator_key(ind.name, ind.unit))
         if before is not None:
             code = before.code
         else:
             code, next_code = f"I{next_code:03d}", next_code + 1
-        spec = spec_from_indicator(ind, str(n))
-        stored = Indicator(plan_id=row.id, key=ikey, code=code, name=ind.name, unit=ind.unit, domain=ind.domain,
-                           attribute=ind.attribute, baseline_year=ind.baseline_year, baseline_text=ind.baseline,
-                           baseline=spec.baseline, kind=ind.kind, file=ind.file, line=ind.line,
-                           source_text=ind.source_text, responsible_text="、".join(ind.responsible),
-                           targets=[Target(year=t.year, text=t.text, value=t.value, value_high=t.value_high,
-                                           comparator=t.comparator.value, annual_average=t.annual_average,
-                                           cumulative=t.cumulative) for t in ind.targets])
+        stored = Indicator(plan_id=row.id, code=code, extracted_name=first_name, domain=ind.domain, kind=ind.kind,
+                           file=ind.file, line=ind.line, source_text=ind.source_text,
+                           responsible_text="、".join(ind.responsible))
+        corrections.write_definition(stored, ind)
         session.add(stored)
         session.flush()
         if before is not None and _stored_definition(before) == _definition(ind):

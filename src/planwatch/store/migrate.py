@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "current_revision", "head_revision", "upgrade"]
+__all__ = ["MIGRATIONS_DIR", "alembic_config", "current_revision", "head_revision", "include_name", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -22,6 +22,14 @@ def alembic_config(engine: Engine | None = None) -> Config:
     if engine is not None:
         config.attributes["engine"] = engine
     return config
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Schema comparison skips the full-text structures SQLAlchemy cannot model: SQLite's
+    FTS5 table with its shadow tables (search_fts_data…) and PostgreSQL's GIN expression index."""
+    if type_ == "table":
+        return not (name or "").startswith("search_fts")
+    return not (type_ == "index" and name == "ix_search_entries_tsv")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

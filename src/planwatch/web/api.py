@@ -8,38 +8,50 @@ from __future__ import annotations
 
 import dataclasses
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.evaluate import overall, warning_list
-from planwatch.services import observations, review
+from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.services import comparison, corrections, observations, review, search
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
-from planwatch.store.models import Plan, User
+from planwatch.store.models import Indicator, Plan, User
 from planwatch.web.api_models import (
     ERROR_RESPONSES,
+    ComparedOut,
     CompletenessOut,
+    CorrectionIn,
     EvaluationOut,
+    ImportOut,
+    IndicatorOut,
+    NewIndicatorIn,
     ObservationIn,
     ObservationOut,
     PlanOut,
     ReturnIn,
+    SearchOut,
     StatusCountsOut,
     WarningOut,
 )
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import ApiUser
+from planwatch.web.uploads import import_upload, save_upload
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/v1", tags=["v1"], responses=ERROR_RESPONSES)
 
 
-def _evaluate(db: Session, user: User, plan_id: int, year: int | None) -> PlanEvaluation:
+def _plan(db: Session, plan_id: int) -> Plan:
     plan = db.get(Plan, plan_id)
     if plan is None:
         raise HTTPException(status_code=404, detail=f"plan_id：没有编号为 {plan_id} 的规划")
-    return evaluate_stored_plan(db, user, plan, year)
+    return plan
+
+
+def _evaluate(db: Session, user: User, plan_id: int, year: int | None) -> PlanEvaluation:
+    return evaluate_stored_plan(db, user, _plan(db, plan_id), year)
 
 
 @router.get("/plans", response_model=list[PlanOut], summary="规划列表（当前版本）")
@@ -92,3 +104,42 @@ def approve_observation(observation_id: int, user: ApiUser, db: DbSession) -> Ob
 @router.post("/observations/{observation_id}/return", response_model=ObservationOut, summary="退回（须填写意见）")
 def return_observation(observation_id: int, body: ReturnIn, user: ApiUser, db: DbSession) -> ObservationOut:
     return ObservationOut.of(review.return_observation(db, user, observation_id, body.comment))
+
+
+@router.get("/plans/{plan_id}/indicators", response_model=list[IndicatorOut], summary="规划的指标体系（含目标和原文出处）")
+def plan_indicators(plan_id: int, user: ApiUser, db: DbSession) -> list[IndicatorOut]:
+    check(user, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(user)))
+    return [IndicatorOut.of(i) for i in _plan(db, plan_id).indicators]
+
+
+@router.post("/plans/{plan_id}/indicators", response_model=IndicatorOut, status_code=201,
+             summary="新增漏提的指标（按原文行号；重新导入时保留）")
+def add_indicator(plan_id: int, body: NewIndicatorIn, user: ApiUser, db: DbSession) -> IndicatorOut:
+    return IndicatorOut.of(corrections.add_indicator(db, user, _plan(db, plan_id).id, body.line, body.fix()))
+
+
+@router.post("/indicators/{indicator_id}/corrections", response_model=IndicatorOut,
+             summary="更正提取结果（名称、单位、基期值、目标值、比较方式；留痕，重新导入时保留）")
+def correct_indicator(indicator_id: int, body: CorrectionIn, user: ApiUser, db: DbSession) -> IndicatorOut:
+    if db.get(Indicator, indicator_id) is None:
+        raise HTTPException(status_code=404, detail=f"indicator_id：没有编号为 {indicator_id} 的指标")
+    return IndicatorOut.of(corrections.correct_indicator(db, user, indicator_id, body.fix()))
+
+
+@router.post("/documents", response_model=ImportOut, status_code=201,
+             summary="上传并导入规划文件（.txt/.md/.docx/.pdf/.html），同一文件不重复导入")
+def upload_document(file: UploadFile, user: ApiUser, db: DbSession) -> ImportOut:
+    check(user, Action.IMPORT_PLAN)
+    return ImportOut.of(import_upload(db, user, save_upload(file.filename or "", file.file)))
+
+
+@router.get("/search", response_model=SearchOut, summary="全文检索（中文分词）")
+def search_documents(q: str, user: ApiUser, db: DbSession, limit: int = 20, offset: int = 0) -> SearchOut:
+    if not 1 <= limit <= 200 or offset < 0:
+        raise HTTPException(status_code=422, detail="limit 应在 1–200 之间，offset 不能为负")
+    return SearchOut.of(search.search(db, user, q, limit=limit, offset=offset))
+
+
+@router.get("/compare", response_model=list[ComparedOut], summary="同一指标在各规划、各区的目标和最新值对比")
+def compare_indicator(q: str, user: ApiUser, db: DbSession, year: int | None = None) -> list[ComparedOut]:
+    return [ComparedOut.of(c) for c in comparison.compare(db, user, q, year)]

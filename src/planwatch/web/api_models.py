@@ -8,17 +8,28 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from planwatch.evaluate import Completeness, EvaluationResult, IndicatorWarning, Status, StatusSummary
+from planwatch.services.comparison import ComparedIndicator
+from planwatch.services.corrections import IndicatorFix
 from planwatch.services.observations import ObservationView
+from planwatch.services.plans import ImportResult
+from planwatch.services.search import SearchResults
+from planwatch.store.models import Indicator
 
 __all__ = [
     "ERROR_RESPONSES",
+    "ComparedOut",
     "CompletenessOut",
+    "CorrectionIn",
     "ErrorOut",
     "EvaluationOut",
+    "ImportOut",
+    "IndicatorOut",
+    "NewIndicatorIn",
     "ObservationIn",
     "ObservationOut",
     "PlanOut",
     "ReturnIn",
+    "SearchOut",
     "StatusCountsOut",
     "StrictModel",
     "WarningOut",
@@ -157,3 +168,134 @@ class ObservationOut(StrictModel):
         return cls(id=view.id, indicator_id=view.indicator_id, org_unit_id=view.org_unit_id, period_id=view.period_id,
                    state=view.state.value, version=view.version, value_text=view.value_text, value=view.value,
                    unit=view.unit, source=view.source, note=view.note, flags=list(view.flags))
+
+
+class TargetOut(StrictModel):
+    year: int
+    text: str
+    value: float | None
+    value_high: float | None
+    comparator: str
+
+
+class IndicatorOut(StrictModel):
+    id: int
+    plan_id: int
+    code: str
+    name: str
+    extracted_name: str | None = Field(description="提取时的名称；人工新增的指标为新增时的名称")
+    unit: str | None
+    attribute: str | None
+    domain: str | None
+    baseline_year: int | None
+    baseline_text: str | None
+    baseline: float | None
+    kind: str = Field(description="table | prose | manual（人工新增）")
+    line: int = Field(description="原文行号（/documents/{source_file_id}#line-N）")
+    source_text: str
+    targets: list[TargetOut]
+
+    @classmethod
+    def of(cls, row: Indicator) -> IndicatorOut:
+        return cls(id=row.id, plan_id=row.plan_id, code=row.code, name=row.name, extracted_name=row.extracted_name,
+                   unit=row.unit, attribute=row.attribute, domain=row.domain, baseline_year=row.baseline_year,
+                   baseline_text=row.baseline_text, baseline=row.baseline, kind=row.kind, line=row.line,
+                   source_text=row.source_text,
+                   targets=[TargetOut(year=t.year, text=t.text, value=t.value, value_high=t.value_high,
+                                      comparator=t.comparator) for t in row.targets])
+
+
+class CorrectionIn(StrictModel):
+    """Only the fields sent are changed; "" clears unit or baseline."""
+
+    name: str | None = None
+    unit: str | None = None
+    attribute: str | None = Field(default=None, description="预期性 | 约束性")
+    baseline_year: int | None = None
+    baseline: str | None = Field(default=None, description="基期值原文，如 9.8")
+    target_year: int | None = Field(default=None, description="要更正的目标年份；缺省为最后一个目标")
+    target: str | None = Field(default=None, description="目标值原文，如 ≥95、下降15%、8.5左右")
+    comparator: str | None = Field(default=None, description=">=, <=, >, <, =, ~, decrease_by_pct, increase_by_pct, "
+                                   "increase_by_points, decrease_by_points, range；缺省按目标值文字判断")
+
+    def fix(self) -> IndicatorFix:
+        return IndicatorFix(**self.model_dump(exclude={"line"}))
+
+
+class NewIndicatorIn(CorrectionIn):
+    line: int = Field(description="指标所在的原文行号")
+    name: str = Field(min_length=1)
+    target: str = Field(min_length=1)
+
+
+class SearchHitOut(StrictModel):
+    source_file_id: int
+    file_name: str
+    document_title: str | None
+    line: int
+    snippet: str
+    matches: list[str]
+
+
+class SearchOut(StrictModel):
+    query: str
+    words: list[str]
+    total: int
+    substring: bool = Field(description="分词没有匹配时按原文片段匹配")
+    hits: list[SearchHitOut]
+
+    @classmethod
+    def of(cls, results: SearchResults) -> SearchOut:
+        return cls(query=results.query, words=list(results.words), total=results.total, substring=results.substring,
+                   hits=[SearchHitOut(source_file_id=h.source_file_id, file_name=h.file_name,
+                                      document_title=h.document_title, line=h.line,
+                                      snippet="".join(text for text, _ in h.snippet),
+                                      matches=[text for text, matched in h.snippet if matched]) for h in results.hits])
+
+
+class ComparedOut(StrictModel):
+    indicator_id: int
+    name: str
+    unit: str | None
+    attribute: str | None
+    plan_id: int
+    plan_title: str
+    issuer: str | None
+    baseline_year: int | None
+    baseline: str | None
+    targets: dict[str, str] = Field(description="年份 → 目标值原文")
+    latest_year: int | None
+    latest_value: float | None
+    status: Status | None
+
+    @classmethod
+    def of(cls, item: ComparedIndicator) -> ComparedOut:
+        return cls(indicator_id=item.indicator_id, name=item.name, unit=item.unit, attribute=item.attribute,
+                   plan_id=item.plan_id, plan_title=item.plan_title, issuer=item.issuer,
+                   baseline_year=item.baseline_year, baseline=item.baseline,
+                   targets={str(year): text for year, text in item.targets}, latest_year=item.latest_year,
+                   latest_value=item.latest_value, status=item.result.status if item.result else None)
+
+
+class ImportedPlanOut(StrictModel):
+    plan_id: int
+    title: str
+    version: int
+    indicators: int
+    carried_over: int
+    assigned: int
+
+
+class ImportOut(StrictModel):
+    file: str
+    sha256: str
+    already_imported: bool
+    documents: int
+    plans: list[ImportedPlanOut]
+
+    @classmethod
+    def of(cls, result: ImportResult) -> ImportOut:
+        return cls(file=result.file, sha256=result.sha256, already_imported=result.already_imported,
+                   documents=result.documents,
+                   plans=[ImportedPlanOut(plan_id=p.plan_id, title=p.title, version=p.version, indicators=p.indicators,
+                                          carried_over=p.carried_over, assigned=p.assigned) for p in result.plans])

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Final
 
 from fastapi import FastAPI
@@ -16,11 +18,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from planwatch.web.api import router as api_router
+from planwatch.web.documents import router as documents_router
 from planwatch.web.errors import install_error_handlers
+from planwatch.web.explore import router as explore_router
 from planwatch.web.pages import router as pages_router
 from planwatch.web.security import LoginThrottle
 from planwatch.web.session import router as session_router
 from planwatch.web.templating import STATIC_DIR, environment
+from planwatch.web.uploads import UploadJobs
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
@@ -37,8 +42,16 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     without that a random key (sessions then end when the process restarts). ``https`` marks
     cookies Secure: set it when the app is served over https (directly or behind a proxy).
     """
+    uploads = UploadJobs()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        uploads.shutdown()  # let running imports finish: their sessions commit or roll back
+
     app = FastAPI(title="PlanWatch 规划实施监测评估平台 API", version="1", docs_url="/api/v1/docs",
-                  redoc_url=None, openapi_url="/openapi.json")
+                  redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
+    app.state.uploads = uploads
     app.state.database_url = database_url
     app.state.templates = environment()
     app.state.throttle = throttle or LoginThrottle()
@@ -51,6 +64,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
 
     app.include_router(session_router)
     app.include_router(pages_router)
+    app.include_router(documents_router)
+    app.include_router(explore_router)
     app.include_router(api_router)
     return app
 

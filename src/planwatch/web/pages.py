@@ -1,4 +1,4 @@
-"""Pages for people: dashboard, plan, indicator, document viewer, data entry, review, reports.
+"""Pages for people: dashboard, plan, indicator, data entry, review, reports.
 
 Each handler asks the services for data (they check permissions with the acting user) and
 renders a template; fetch requests from static/app.js get fragments instead of whole pages.
@@ -32,7 +32,6 @@ from planwatch.store.models import (
     Plan,
     ReportingPeriod,
     Section,
-    SourceFile,
     User,
 )
 from planwatch.store.models import Observation as ObservationRow
@@ -40,7 +39,6 @@ from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.errors import is_fragment_request
-from planwatch.web.highlight import Mark, highlight_lines
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import localized_label, render, translator
 
@@ -180,23 +178,6 @@ def _audit_trail(db: Session, user: User, indicator: Indicator) -> list[dict[str
                           "old": (entry.old or {}).get("value_text", ""),
                           "new": (entry.new or {}).get("value_text", ""), "comment": entry.reason or ""})
     return sorted(trail, key=lambda e: e["when"], reverse=True)
-
-
-@router.get("/documents/{source_file_id}", name="document_page")
-def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: int) -> HTMLResponse:
-    check(user, Action.VIEW, Scope(org_unit_id=None if user.role != "clerk" else user.org_unit_id))
-    source = db.get(SourceFile, source_file_id)
-    if source is None:
-        raise HTTPException(status_code=404)
-    indicators = db.scalars(select(Indicator).join(Plan).where(Plan.source_file_id == source.id,
-                                                               Plan.current.is_(True)))
-    marks = [Mark(i.line, i.name, f"ind-{i.id}", f"{i.code} {i.name}") for i in indicators]
-    lines = source.text.splitlines()
-    segments = highlight_lines(lines, marks)
-    marked = [m for m in marks if any(s.mark == m for line in segments for s in line)]
-    return render(request, "document.html", {
-        "document": {"title": source.name}, "lines": segments, "marks": sorted(marked, key=lambda m: m.line),
-        "mark_count": len(marked)})
 
 
 # ---- data entry -----------------------------------------------------------------------------

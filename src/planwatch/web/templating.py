@@ -47,6 +47,9 @@ class NavItem:
 _NAV: Final = (
     NavItem("nav.dashboard", "/dashboard", "/dashboard"),
     NavItem("nav.plans", "/plans", "/plans"),
+    NavItem("nav.documents", "/documents", "/documents"),
+    NavItem("nav.search", "/search", "/search"),
+    NavItem("nav.compare", "/compare", "/compare"),
     NavItem("nav.entry", "/entry", "/entry"),
     NavItem("nav.review", "/review", "/review"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),

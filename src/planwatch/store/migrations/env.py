@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
+from planwatch.store.migrate import include_name
 from planwatch.store.models import Base
 
 config = context.config
@@ -15,7 +16,8 @@ if not isinstance(engine, Engine):  # pragma: no cover - only when run by hand
 with engine.connect() as connection:
     # SQLite cannot ALTER most things in place: batch mode copies the table instead.
     context.configure(connection=connection, target_metadata=Base.metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
+                      include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
     connection.commit()

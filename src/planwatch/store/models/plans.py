@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planwatch.store.models.base import Base, utcnow
 
-__all__ = ["Correction", "Document", "Indicator", "Plan", "Section", "SourceFile", "Target", "Task"]
+__all__ = ["Correction", "Document", "Indicator", "Plan", "SearchEntry", "Section", "SourceFile", "Target", "Task"]
 
 
 class SourceFile(Base):
@@ -112,6 +112,9 @@ class Indicator(Base):
     key: Mapped[str] = mapped_column(String(255))
     code: Mapped[str] = mapped_column(String(32))  # short code for exchange files: I001, I002…
     name: Mapped[str] = mapped_column(Text)
+    # The name as extraction read it (None for an indicator added by hand): corrections are
+    # keyed by it, so they find the indicator again when the plan is imported again.
+    extracted_name: Mapped[str | None] = mapped_column(Text)
     unit: Mapped[str | None] = mapped_column(String(32))
     domain: Mapped[str | None] = mapped_column(Text)
     attribute: Mapped[str | None] = mapped_column(String(8))  # 预期性 | 约束性
@@ -160,7 +163,8 @@ class Task(Base):
 
 class Correction(Base):
     """A person's fix to an extracted indicator, keyed by plan and source line and name as
-    extracted, so that it is applied again when the plan is imported again."""
+    extracted, so that it is applied again when the plan is imported again. An indicator
+    added by hand has ``extracted_name`` "" and its whole definition in ``changes``."""
 
     __tablename__ = "corrections"
     __table_args__ = (Index("ix_corrections_plan_key", "plan_key"),)
@@ -172,3 +176,19 @@ class Correction(Base):
     changes: Mapped[str] = mapped_column(Text)  # JSON object of field → value
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SearchEntry(Base):
+    """One line of a source file with its words segmented (jieba) and space-separated, the
+    form both full-text engines index: SQLite's FTS5 table ``search_fts`` (external content
+    over this table) and PostgreSQL's GIN index on ``to_tsvector('simple', tokens)``."""
+
+    __tablename__ = "search_entries"
+    # Derived from source_files.text: backups leave it out, the search service rebuilds it.
+    __table_args__ = ({"info": {"derived": True}},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_file_id: Mapped[int] = mapped_column(ForeignKey("source_files.id"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    tokens: Mapped[str] = mapped_column(Text)

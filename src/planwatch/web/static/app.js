@@ -4,6 +4,10 @@
 //    data-validate-target.
 //  * [data-chart]: drawn with ECharts when it was installed; the table fallback stays otherwise.
 //  * input[data-select-all="name"]: ticks every checkbox called name.
+//  * [data-poll="url"]: fetched again every second into data-poll-target until the answer
+//    has no data-poll any more (upload progress).
+//  * [data-select-line="#form-box"]: selecting text in the document fills the box's line and
+//    name fields and opens it (adding an indicator extraction missed).
 (function () {
   "use strict";
 
@@ -72,11 +76,40 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  function poll(element) {
+    var target = document.querySelector(element.dataset.pollTarget);
+    window.setTimeout(function () {
+      fetchFragment(element.dataset.poll, { method: "GET" })
+        .then(function (result) { replace(target, result.html); })
+        .catch(function () { window.setTimeout(function () { poll(element); }, 3000); });
+    }, 1000);
+  }
+
+  function bindLineSelection(text) {
+    var box = document.querySelector(text.dataset.selectLine);
+    if (!box) { return; }
+    text.addEventListener("mouseup", function () {
+      var selection = window.getSelection();
+      if (!selection || selection.isCollapsed) { return; }
+      var node = selection.anchorNode;
+      var line = node && (node.nodeType === 1 ? node : node.parentElement).closest("[data-line]");
+      if (!line) { return; }
+      var chosen = selection.toString().trim();
+      box.querySelector('input[name="line"]').value = line.dataset.line;
+      if (chosen.length <= 40) { box.querySelector('input[name="name"]').value = chosen; }
+      var note = box.querySelector("[data-selection-note]");
+      if (note) { note.textContent = line.dataset.line + "：" + line.textContent.trim().slice(0, 160); }
+      box.open = true;
+    });
+  }
+
   function enhance(root) {
     root.querySelectorAll("form[data-fragment]").forEach(bindFragmentForm);
     root.querySelectorAll("input[data-validate]").forEach(bindValidation);
     root.querySelectorAll("input[data-select-all]").forEach(bindSelectAll);
     root.querySelectorAll("[data-chart]").forEach(drawChart);
+    root.querySelectorAll("[data-poll]").forEach(poll);
+    root.querySelectorAll("[data-select-line]").forEach(bindLineSelection);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

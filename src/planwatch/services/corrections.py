@@ -1,0 +1,263 @@
+"""Corrections to the extracted indicator system, made by people against the original text.
+
+An analyst who reads a plan next to what was extracted fixes a name, a unit, a baseline, a
+target or its comparator, or adds an indicator extraction missed. Each fix is kept as a
+:class:`~planwatch.store.models.Correction` keyed by the plan (its key across revisions),
+the source line and the name extraction read, and is applied again whenever the plan is
+imported again — so a revised plan file does not bring the mistake back, and an indicator
+whose corrected definition did not change keeps its data. Every fix is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.errors import PlanWatchError
+from planwatch.evaluate import spec_from_indicator
+from planwatch.extract import records as rec
+from planwatch.extract.values import read_value
+from planwatch.monitor.permissions import Action, check
+from planwatch.services.indicator_keys import indicator_key, name_key
+from planwatch.store.models import AuditEvent, Correction, Indicator, Plan, SourceFile, Target, User
+
+__all__ = ["CorrectionError", "IndicatorFix", "add_indicator", "apply_to_extraction", "correct_indicator",
+           "corrected_ids", "stored_record", "write_definition"]
+
+_YEARS = range(1949, 2101)
+
+
+class CorrectionError(PlanWatchError):
+    """A correction names a field wrongly or would clash with another indicator."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorFix:
+    """What a person sets; None leaves the field as it is, "" clears unit or baseline.
+
+    ``target`` is printed text (``≥95``, ``下降15%``, ``8.5左右``) read like a plan's own;
+    ``comparator`` overrides what the text says; ``target_year`` picks the milestone (the
+    final target when None).
+    """
+
+    name: str | None = None
+    unit: str | None = None
+    attribute: str | None = None
+    baseline_year: int | None = None
+    baseline: str | None = None
+    target_year: int | None = None
+    target: str | None = None
+    comparator: str | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+def correct_indicator(session: Session, actor: User, indicator_id: int, fix: IndicatorFix) -> Indicator:
+    """Fix a stored indicator of the current plan version and remember the fix for re-imports."""
+    check(actor, Action.CORRECT_EXTRACTION)
+    indicator = session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise CorrectionError(f"指标 #{indicator_id} 不存在")
+    changes = fix.changes()
+    if not changes:
+        raise CorrectionError("没有要更正的内容：请至少修改一个字段")
+    before = stored_record(indicator)
+    after = _apply(before, changes)
+    _refuse_clash(session, indicator.plan_id, after, indicator.id)
+    session.add(Correction(plan_key=indicator.plan.plan_key, source_line=indicator.line,
+                           extracted_name=indicator.extracted_name or indicator.name,
+                           changes=json.dumps(changes, ensure_ascii=False), created_by_id=actor.id))
+    write_definition(indicator, after)
+    session.add(AuditEvent.of(actor, "correct", "indicators", indicator.id, old=_definition(before),
+                              new=_definition(after)))
+    session.flush()
+    return indicator
+
+
+def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: IndicatorFix) -> Indicator:
+    """Add an indicator extraction missed, read from ``line`` of the plan's source text."""
+    check(actor, Action.CORRECT_EXTRACTION)
+    plan = session.get(Plan, plan_id)
+    if plan is None:
+        raise CorrectionError(f"规划 #{plan_id} 不存在")
+    if not (fix.name or "").strip():
+        raise CorrectionError("新增指标需要填写指标名称")
+    if fix.target is None:
+        raise CorrectionError("新增指标需要填写目标值（如 ≥95、下降15%）")
+    source = session.get_one(SourceFile, plan.source_file_id)
+    lines = source.text.split("\n")
+    if not plan.start_line <= line <= min(plan.end_line, len(lines)):
+        raise CorrectionError(f"第 {line} 行不在规划正文内（第 {plan.start_line}–{plan.end_line} 行）")
+    # the sentence is kept with the fix: a revised text may move it to another line
+    changes = replace(fix, target_year=fix.target_year or plan.end_year).changes() | {
+        "source_text": lines[line - 1].strip()}
+    record = _added(changes, source.name, plan.title, line, lines[line - 1])
+    _refuse_clash(session, plan.id, record, None)
+    codes = [int(c[1:]) for c in session.scalars(select(Indicator.code).where(Indicator.plan_id == plan.id))
+             if c[1:].isdigit()]
+    indicator = Indicator(plan=plan, code=f"I{max(codes, default=0) + 1:03d}", extracted_name=record.name,
+                          domain=None, kind="manual", file=source.name, line=line, source_text=record.source_text)
+    write_definition(indicator, record)
+    session.add(indicator)
+    session.add(Correction(plan_key=plan.plan_key, source_line=line, extracted_name="",
+                           changes=json.dumps(changes, ensure_ascii=False), created_by_id=actor.id))
+    session.flush()
+    session.add(AuditEvent.of(actor, "add", "indicators", indicator.id, new=_definition(record)))
+    session.flush()
+    return indicator
+
+
+def apply_to_extraction(session: Session, plan_key: str, plan: rec.Plan, lines: Sequence[str],
+                        indicators: Sequence[rec.Indicator]) -> list[tuple[str, rec.Indicator]]:
+    """The indicators of an import with the plan's stored corrections applied, each with the
+    name it is first known by (as extracted, or as added by hand).
+
+    An added indicator comes back unless extraction now finds one of that name itself; a fix
+    finds its indicator by the extracted name, on the same line or else the nearest one (a
+    revised text moves lines).
+    """
+    stored = list(session.scalars(select(Correction).where(Correction.plan_key == plan_key).order_by(Correction.id)))
+    out = [(i.name, i) for i in indicators]
+    known = {name_key(i.name) for i in indicators}
+    for correction in stored:
+        changes = json.loads(correction.changes)
+        if correction.extracted_name:
+            matches = [n for n, (name, _) in enumerate(out) if name == correction.extracted_name]
+            if matches:
+                n = min(matches, key=lambda m: abs(out[m][1].line - correction.source_line))
+                out[n] = (out[n][0], _apply(out[n][1], changes))
+        elif name_key(changes.get("name", "")) not in known:
+            line = _locate(lines, str(changes.get("source_text", "")), correction.source_line)
+            if line is not None:
+                record = _added(changes, plan.file, plan.title, line, lines[line - 1])
+                out.append((record.name, record))
+                known.add(name_key(record.name))
+    return sorted(out, key=lambda pair: pair[1].line)
+
+
+def _locate(lines: Sequence[str], sentence: str, line: int) -> int | None:
+    """The line holding ``sentence`` nearest to where it was; None when the text dropped it."""
+    found = [n for n, text in enumerate(lines, start=1) if sentence and text.strip() == sentence]
+    if found:
+        return min(found, key=lambda n: abs(n - line))
+    return line if not sentence and 1 <= line <= len(lines) else None
+
+
+def stored_record(indicator: Indicator) -> rec.Indicator:
+    """A stored indicator in extraction's terms, so that one set of rules applies to both."""
+    return rec.Indicator(
+        file=indicator.file, line=indicator.line, plan=indicator.plan.title, name=indicator.name, unit=indicator.unit,
+        domain=indicator.domain, attribute=indicator.attribute, baseline_year=indicator.baseline_year,
+        baseline=indicator.baseline_text, kind=indicator.kind, source_text=indicator.source_text,
+        targets=tuple(rec.Target(year=t.year, text=t.text, value=t.value, comparator=rec.Comparator(t.comparator),
+                                 value_high=t.value_high, annual_average=t.annual_average, cumulative=t.cumulative)
+                      for t in indicator.targets),
+        responsible=tuple(n for n in indicator.responsible_text.split("、") if n))
+
+
+def write_definition(indicator: Indicator, record: rec.Indicator) -> None:
+    """Set a stored indicator's definition (name … targets) from an extraction record."""
+    indicator.key = indicator_key(record.name, record.unit)
+    indicator.name = record.name
+    indicator.unit = record.unit
+    indicator.attribute = record.attribute
+    indicator.baseline_year = record.baseline_year
+    indicator.baseline_text = record.baseline
+    indicator.baseline = spec_from_indicator(record, "0").baseline
+    indicator.targets = [Target(year=t.year, text=t.text, value=t.value, value_high=t.value_high,
+                                comparator=t.comparator.value, annual_average=t.annual_average,
+                                cumulative=t.cumulative) for t in record.targets]
+
+
+def _apply(indicator: rec.Indicator, changes: dict[str, Any]) -> rec.Indicator:
+    out = indicator
+    if "name" in changes:
+        name = str(changes["name"]).strip()
+        if not name:
+            raise CorrectionError("指标名称不能为空")
+        out = replace(out, name=name)
+    if "unit" in changes:
+        out = replace(out, unit=str(changes["unit"]).strip() or None)
+    if "attribute" in changes:
+        attribute = str(changes["attribute"]).strip() or None
+        if attribute not in (None, "预期性", "约束性"):
+            raise CorrectionError(f"属性应为「预期性」或「约束性」，而不是「{attribute}」")
+        out = replace(out, attribute=attribute)
+    if "baseline" in changes:
+        out = replace(out, baseline=str(changes["baseline"]).strip() or None)
+    if "baseline_year" in changes:
+        out = replace(out, baseline_year=_year(changes["baseline_year"], "基期年份"))
+    if "target" in changes or "comparator" in changes:
+        out = replace(out, targets=_targets(out.targets, changes))
+    return out
+
+
+def _targets(targets: tuple[rec.Target, ...], changes: dict[str, Any]) -> tuple[rec.Target, ...]:
+    year = _year(changes["target_year"], "目标年份") if "target_year" in changes else (
+        targets[-1].year if targets else None)
+    if year is None:
+        raise CorrectionError("请填写目标年份")
+    old = next((t for t in targets if t.year == year), None)
+    if "target" in changes:
+        text = str(changes["target"]).strip()
+        reading = read_value(text)
+        if reading is None:
+            raise CorrectionError(f"目标值「{text}」中没有数值（应如 ≥95、下降15%、8.5左右）")
+        target = rec.Target(year=year, text=text, value=reading.value, comparator=reading.comparator,
+                            value_high=reading.value_high, annual_average=reading.annual_average,
+                            cumulative=reading.cumulative)
+    elif old is not None:
+        target = old
+    else:
+        raise CorrectionError(f"{year} 年没有目标值，更改比较方式前请先填写目标值")
+    if "comparator" in changes:
+        try:
+            target = replace(target, comparator=rec.Comparator(changes["comparator"]))
+        except ValueError:
+            allowed = "、".join(c.value for c in rec.Comparator)
+            raise CorrectionError(f"比较方式「{changes['comparator']}」无效，应为 {allowed} 之一") from None
+    return tuple(sorted([t for t in targets if t.year != year] + [target], key=lambda t: t.year))
+
+
+def _year(value: Any, field: str) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise CorrectionError(f"{field}应为四位年份，而不是「{value}」") from None
+    if year not in _YEARS:
+        raise CorrectionError(f"{field} {year} 不在 {_YEARS.start}–{_YEARS.stop - 1} 之间")
+    return year
+
+
+def _added(changes: dict[str, Any], file: str, plan_title: str, line: int, text: str) -> rec.Indicator:
+    empty = rec.Indicator(file=file, line=line, plan=plan_title, name="", unit=None, domain=None, attribute=None,
+                          baseline_year=None, baseline=None, targets=(), kind="manual", source_text=text.strip())
+    return _apply(empty, changes)
+
+
+def _refuse_clash(session: Session, plan_id: int, record: rec.Indicator, own_id: int | None) -> None:
+    key = indicator_key(record.name, record.unit)
+    other = session.scalar(select(Indicator).where(Indicator.plan_id == plan_id, Indicator.key == key))
+    if other is not None and other.id != own_id:
+        raise CorrectionError(f"本规划已有指标「{other.name}」（{other.code}，单位 {other.unit or '无'}）；"
+                              "请改名或修改那个指标")
+
+
+def _definition(indicator: rec.Indicator) -> dict[str, Any]:
+    return {"name": indicator.name, "unit": indicator.unit, "attribute": indicator.attribute,
+            "baseline_year": indicator.baseline_year, "baseline": indicator.baseline,
+            "targets": [[t.year, t.text, t.comparator.value] for t in indicator.targets]}
+
+
+def corrected_ids(session: Session, plan: Plan) -> set[int]:
+    """Ids of the plan's indicators a person changed or added, to mark them in the viewer."""
+    fixed = set(session.scalars(select(Correction.extracted_name).where(Correction.plan_key == plan.plan_key)))
+    rows = session.execute(select(Indicator.id, Indicator.kind, Indicator.extracted_name)
+                           .where(Indicator.plan_id == plan.id))
+    return {id_ for id_, kind, name in rows if kind == "manual" or name in fixed}

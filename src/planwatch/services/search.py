@@ -1,0 +1,185 @@
+"""Full-text search over every imported document, with Chinese word segmentation.
+
+Chinese is written without spaces, so neither SQLite's FTS5 nor PostgreSQL's full-text
+parser can find words in it by themselves. Each source line is segmented by jieba in its
+search mode (which also emits the shorter words inside long ones: 孕产妇 → 孕产, 产妇) and
+stored space-separated; both engines then index those words as they index English. A query
+is segmented the same way and every word must occur. A query jieba cannot split into
+indexed words (a single character, a fragment across word boundaries) falls back to a
+plain substring match, so a user never gets nothing for text that is on the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import jieba
+from sqlalchemy import exists, func, select, text
+from sqlalchemy.orm import Session
+
+from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.store.models import Document, SearchEntry, SourceFile, User
+
+__all__ = ["Hit", "SearchResults", "index_file", "index_pending", "search", "snippet", "words"]
+
+SNIPPET_CHARS: Final = 120
+_WORD = re.compile(r"\w")
+_jieba_ready = threading.Lock()
+
+
+def _jieba() -> None:
+    with _jieba_ready:
+        if not jieba.dt.initialized:
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+
+
+def words(line: str) -> list[str]:
+    """The words of a line as indexed: jieba's search mode, punctuation dropped, lower case."""
+    _jieba()
+    return [w.strip().lower() for w in jieba.cut_for_search(line) if _WORD.search(w)]
+
+
+def _query_words(query: str) -> list[str]:
+    _jieba()
+    seen: dict[str, None] = {}
+    for word in jieba.cut(query):
+        if _WORD.search(word):
+            seen.setdefault(word.strip().lower(), None)
+    return list(seen)
+
+
+def index_file(session: Session, source: SourceFile) -> int:
+    """Index the non-blank lines of one stored file; returns how many."""
+    entries = [SearchEntry(source_file_id=source.id, line=number, text=line, tokens=" ".join(words(line)))
+               for number, line in enumerate(source.text.split("\n"), start=1) if line.strip()]
+    session.add_all(entries)
+    session.flush()
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO search_fts(rowid, tokens) VALUES (:id, :tokens)"),
+                        [{"id": e.id, "tokens": e.tokens} for e in entries])
+    return len(entries)
+
+
+def index_pending(session: Session) -> int:
+    """Index the files not indexed yet (stored before search existed, or restored from a
+    backup, which leaves the derived index out); returns the number of files indexed."""
+    pending = session.scalars(select(SourceFile).where(
+        ~exists().where(SearchEntry.source_file_id == SourceFile.id)).order_by(SourceFile.id)).all()
+    for source in pending:
+        index_file(session, source)
+    return len(pending)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    source_file_id: int
+    file_name: str
+    document_title: str | None  # the gazette item the line belongs to
+    line: int
+    snippet: tuple[tuple[str, bool], ...]  # (text, is a match) pieces, for the page to mark up
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    query: str
+    words: tuple[str, ...]
+    total: int
+    hits: tuple[Hit, ...]
+    substring: bool  # the words matched nothing and a plain substring match was used
+
+
+def search(session: Session, actor: User, query: str, *, limit: int = 20, offset: int = 0) -> SearchResults:
+    """Lines of all documents containing every word of ``query``, best match first."""
+    check(actor, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(actor)))
+    query = query.strip()
+    terms = _query_words(query)
+    if not query:
+        return SearchResults(query, (), 0, (), False)
+    index_pending(session)
+    total, rows = _full_text(session, terms, limit, offset) if terms else (0, [])
+    substring = total == 0
+    if substring:
+        total, rows = _substring(session, query, limit, offset)
+    marks = [query, *terms] if substring else [*terms, query]
+    return SearchResults(query, tuple(terms), total, tuple(_hits(session, rows, marks)), substring)
+
+
+_Row = tuple[int, int, str]  # source_file_id, line, text
+
+
+def _full_text(session: Session, terms: Sequence[str], limit: int, offset: int) -> tuple[int, list[_Row]]:
+    page = {"limit": limit, "offset": offset}
+    if session.get_bind().dialect.name == "sqlite":
+        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+        total = session.execute(text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"), {"q": match}).scalar()
+        rows = session.execute(text(
+            "SELECT e.source_file_id, e.line, e.text FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
+            "WHERE search_fts MATCH :q ORDER BY bm25(search_fts), e.id LIMIT :limit OFFSET :offset"),
+            {"q": match, **page}).all()
+    else:
+        condition = "to_tsvector('simple', tokens) @@ plainto_tsquery('simple', :q)"
+        words_text = " ".join(terms)
+        total = session.execute(text(f"SELECT count(*) FROM search_entries WHERE {condition}"),
+                                {"q": words_text}).scalar()
+        rows = session.execute(text(
+            f"SELECT source_file_id, line, text FROM search_entries WHERE {condition} "
+            "ORDER BY ts_rank(to_tsvector('simple', tokens), plainto_tsquery('simple', :q)) DESC, id "
+            "LIMIT :limit OFFSET :offset"), {"q": words_text, **page}).all()
+    return int(total or 0), [(r[0], r[1], r[2]) for r in rows]
+
+
+def _substring(session: Session, query: str, limit: int, offset: int) -> tuple[int, list[_Row]]:
+    pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    condition = SearchEntry.text.like(pattern, escape="\\")
+    total = session.scalar(select(func.count()).select_from(SearchEntry).where(condition))
+    rows = session.execute(select(SearchEntry.source_file_id, SearchEntry.line, SearchEntry.text)
+                           .where(condition).order_by(SearchEntry.id).limit(limit).offset(offset)).all()
+    return int(total or 0), [(r[0], r[1], r[2]) for r in rows]
+
+
+def _hits(session: Session, rows: Sequence[_Row], marks: Sequence[str]) -> Iterable[Hit]:
+    files = {f.id: f.name for f in session.scalars(select(SourceFile).where(
+        SourceFile.id.in_({r[0] for r in rows})))}
+    documents = session.scalars(select(Document).where(Document.source_file_id.in_(set(files)))).all()
+    for source_file_id, line, line_text in rows:
+        title = next((d.title for d in documents
+                      if d.source_file_id == source_file_id and d.start_line <= line <= d.end_line), None)
+        yield Hit(source_file_id, files[source_file_id], title, line, snippet(line_text, marks))
+
+
+def snippet(line: str, marks: Sequence[str]) -> tuple[tuple[str, bool], ...]:
+    """A window of the line around its first match, cut into plain and matched pieces."""
+    folded = line.lower()
+    spans: list[tuple[int, int]] = []
+    for mark in sorted({m.lower() for m in marks if m}, key=len, reverse=True):
+        start = folded.find(mark)
+        while start >= 0:
+            end = start + len(mark)
+            if all(end <= s or start >= e for s, e in spans):
+                spans.append((start, end))
+            start = folded.find(mark, end)
+    spans.sort()
+    first = spans[0][0] if spans else 0
+    begin = max(0, min(first - SNIPPET_CHARS // 3, len(line) - SNIPPET_CHARS))
+    stop = min(len(line), begin + SNIPPET_CHARS)
+    pieces: list[tuple[str, bool]] = [("…", False)] if begin else []
+    position = begin
+    for start, end in spans:
+        if end <= begin or start >= stop:
+            continue
+        start, end = max(start, begin), min(end, stop)
+        if start > position:
+            pieces.append((line[position:start], False))
+        pieces.append((line[start:end], True))
+        position = end
+    if position < stop:
+        pieces.append((line[position:stop], False))
+    if stop < len(line):
+        pieces.append(("…", False))
+    return tuple(pieces)

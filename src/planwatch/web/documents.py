@@ -1,0 +1,214 @@
+"""Documents: the list of imported files, upload with progress, and the viewer in which an
+analyst checks extraction against the original text and corrects it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planwatch.errors import PlanWatchError
+from planwatch.extract.records import Comparator
+from planwatch.monitor.permissions import (
+    Action,
+    PermissionDenied,
+    Scope,
+    check,
+    is_allowed,
+    visible_org_unit_id,
+)
+from planwatch.services.corrections import (
+    CorrectionError,
+    IndicatorFix,
+    add_indicator,
+    correct_indicator,
+    corrected_ids,
+)
+from planwatch.store.models import Indicator, Plan, SourceFile, User
+from planwatch.web.app_state import DbSession, app_database
+from planwatch.web.auth import PageUser
+from planwatch.web.errors import is_fragment_request
+from planwatch.web.highlight import Mark, highlight_lines
+from planwatch.web.session import require_csrf
+from planwatch.web.templating import render, translator
+from planwatch.web.uploads import UploadJobs
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+
+
+def _check_view(user: User) -> None:
+    check(user, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(user)))
+
+
+@router.get("/documents", name="documents_page")
+def documents_page(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
+    _check_view(user)
+    return render(request, "documents.html", _documents_context(db, user))
+
+
+def _documents_context(db: Session, user: User, message: str = "") -> dict[str, Any]:
+    counts = dict(db.execute(select(Plan.source_file_id, func.count(Indicator.id)).join(Indicator)
+                             .where(Plan.current.is_(True)).group_by(Plan.source_file_id)).all())
+    files = db.execute(select(SourceFile.id, SourceFile.name, SourceFile.format, SourceFile.size,
+                              SourceFile.imported_at).order_by(SourceFile.id.desc())).all()
+    plans = db.execute(select(Plan.id, Plan.title, Plan.version, Plan.source_file_id)
+                       .where(Plan.current.is_(True)).order_by(Plan.id)).all()
+    return {"files": [{"id": f.id, "name": f.name, "format": f.format, "size": f.size,
+                       "imported_at": f.imported_at.strftime("%Y-%m-%d %H:%M"), "indicators": counts.get(f.id, 0),
+                       "plans": [p for p in plans if p.source_file_id == f.id]} for f in files],
+            "can_upload": is_allowed(user, Action.IMPORT_PLAN), "message": message}
+
+
+def _jobs(request: Request) -> UploadJobs:
+    jobs: UploadJobs = request.app.state.uploads
+    return jobs
+
+
+@router.post("/documents", name="document_upload")
+def document_upload(request: Request, user: PageUser, db: DbSession, file: UploadFile) -> Response:
+    check(user, Action.IMPORT_PLAN)
+    try:
+        job = _jobs(request).start(app_database(request.app), user, file.filename or "", file.file)
+    except PlanWatchError as exc:
+        return render(request, "documents.html", _documents_context(db, user, str(exc)), status_code=422)
+    return RedirectResponse(request.url_for("upload_page", job_id=job.id), status_code=303)
+
+
+@router.get("/uploads/{job_id}", name="upload_page")
+def upload_page(request: Request, user: PageUser, db: DbSession, job_id: str) -> HTMLResponse:
+    job = _jobs(request).get(job_id, user)
+    if job is None:
+        raise HTTPException(status_code=404, detail=translator(request)("upload.unknown"))
+    imported = []
+    if job.result is not None:
+        for item in job.result.plans:
+            plan = db.get(Plan, item.plan_id)
+            if plan is not None:
+                imported.append({"plan": plan, "summary": item, "indicators": plan.indicators})
+    context = {"job": job, "imported": imported, "stage_label": translator(request)(f"upload.stage.{job.stage}")}
+    if is_fragment_request(request):
+        return render(request, "fragments/upload_status.html", context)
+    return render(request, "upload.html", context)
+
+
+# ---- the viewer and corrections -------------------------------------------------------------
+
+def _comparators(request: Request) -> list[tuple[str, str]]:
+    t = translator(request)
+    return [(c.value, t(f"comparator.{c.name.lower()}")) for c in Comparator]
+
+
+@router.get("/documents/{source_file_id}", name="document_page")
+def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: int,
+                  saved: int | None = None) -> HTMLResponse:
+    return _document(request, db, user, source_file_id, saved=saved)
+
+
+def _document(request: Request, db: Session, user: User, source_file_id: int, *, saved: int | None = None,
+              error: str = "", status_code: int = 200) -> HTMLResponse:
+    _check_view(user)
+    source = db.get(SourceFile, source_file_id)
+    if source is None:
+        raise HTTPException(status_code=404)
+    file_plans = list(db.scalars(select(Plan).where(Plan.source_file_id == source.id, Plan.current.is_(True))
+                                 .order_by(Plan.start_line)))
+    indicators = [i for p in file_plans for i in p.indicators]
+    fixed = set().union(*(corrected_ids(db, p) for p in file_plans)) if file_plans else set()
+    marks = {i.id: Mark(i.line, i.name, f"ind-{i.id}", f"{i.code} {i.name}") for i in indicators}
+    lines = source.text.split("\n")
+    segments = highlight_lines(lines, marks.values())
+    shown = {s.mark.anchor for line in segments for s in line if s.mark}
+    message = translator(request)("correction.saved") if saved is not None else ""
+    return render(request, "document.html", {
+        "document": {"id": source.id, "title": source.name}, "lines": segments,
+        "indicators": [{"row": i, "mark": marks[i.id], "corrected": i.id in fixed,
+                        "final": i.targets[-1] if i.targets else None}
+                       for i in sorted(indicators, key=lambda i: i.line) if marks[i.id].anchor in shown],
+        "plans": file_plans, "can_correct": is_allowed(user, Action.CORRECT_EXTRACTION),
+        "comparators": _comparators(request), "message": message, "error": error,
+    }, status_code=status_code)
+
+
+class CorrectionForm(BaseModel):
+    """The correction form as posted; every field is text, blank when left empty."""
+
+    name: str = ""
+    unit: str = ""
+    attribute: str = ""
+    baseline_year: str = ""
+    baseline: str = ""
+    target_year: str = ""
+    target: str = ""
+    comparator: str = ""
+
+
+_CLEARABLE = frozenset({"unit", "attribute", "baseline"})  # a blank name, year or target is not a change
+
+
+def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
+    """Only what the form changed (for a new indicator: what it filled in), so an untouched
+    field never overwrites extraction's reading."""
+    sent = {k: v.strip() for k, v in form.model_dump().items()}
+    if before is None:
+        changed = {k: v for k, v in sent.items() if v}
+    else:
+        final = before.targets[-1] if before.targets else None
+        old = {"name": before.name, "unit": before.unit or "", "attribute": before.attribute or "",
+               "baseline_year": str(before.baseline_year or ""), "baseline": before.baseline_text or "",
+               "target_year": str(final.year) if final else "", "target": final.text if final else "",
+               "comparator": final.comparator if final else ""}
+        changed = {k: v for k, v in sent.items() if v != old[k] and (v or k in _CLEARABLE)}
+    values: dict[str, Any] = dict(changed)
+    for field in ("baseline_year", "target_year"):
+        if field in values:
+            if not values[field].isdigit():
+                raise CorrectionError(f"{field}：年份应为四位数字，而不是「{values[field]}」")
+            values[field] = int(values[field])
+    return IndicatorFix(**values)
+
+
+@router.post("/indicators/{indicator_id}/correction", name="indicator_correct")
+def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator_id: int,
+                      form: Annotated[CorrectionForm, Form()]) -> Response:
+    indicator = db.get(Indicator, indicator_id)
+    if indicator is None:
+        raise HTTPException(status_code=404)
+    source_file_id = indicator.plan.source_file_id
+    try:
+        with db.begin_nested():
+            correct_indicator(db, user, indicator_id, _fix(form, indicator))
+    except PlanWatchError as exc:
+        db.expire_all()
+        return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc))
+    return _back_to(request, source_file_id, indicator_id)
+
+
+@router.post("/documents/{source_file_id}/indicators", name="indicator_add")
+def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_id: int,
+                  plan_id: Annotated[int, Form()], line: Annotated[int, Form()],
+                  form: Annotated[CorrectionForm, Form()]) -> Response:
+    plan = db.get(Plan, plan_id)
+    if plan is None or plan.source_file_id != source_file_id:
+        raise HTTPException(status_code=404, detail=f"plan_id：本文件中没有编号为 {plan_id} 的规划")
+    try:
+        with db.begin_nested():
+            added = add_indicator(db, user, plan_id, line, _fix(form, None))
+    except PlanWatchError as exc:
+        db.expire_all()
+        return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc))
+    return _back_to(request, source_file_id, added.id)
+
+
+def _back_to(request: Request, source_file_id: int, indicator_id: int) -> RedirectResponse:
+    url = request.url_for("document_page", source_file_id=source_file_id).include_query_params(saved=indicator_id)
+    return RedirectResponse(f"{url}#ind-{indicator_id}", status_code=303)
+
+
+def _status(exc: PlanWatchError) -> int:
+    return 403 if isinstance(exc, PermissionDenied) else 422
