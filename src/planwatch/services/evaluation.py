@@ -9,11 +9,13 @@ database for the per-unit views but do not enter the district evaluation.
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+import json
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -35,6 +37,7 @@ from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit
 from planwatch.monitor.workflow import ObservationState
 from planwatch.store.models import (
     Assignment,
+    AuditEvent,
     Indicator,
     ObservationRevision,
     OrgUnit,
@@ -153,6 +156,35 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
     if actor is not None:
         unit_only = visible_org_unit_id(actor)
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
+    if indicator_ids is not None:
+        return _evaluate(session, plan, year, include_pending, unit_only, indicator_ids)
+    # A whole plan is what dashboards and reports ask for, again and again, while the data
+    # change only when someone writes — and every write is audited. The newest audit event
+    # therefore marks the data's state: the same plan, year and view of an unchanged
+    # database is evaluated once.
+    key = (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only,
+           session.scalar(select(func.max(AuditEvent.id))),
+           json.dumps(plan.settings, sort_keys=True, default=str))
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            return cached
+    evaluation = _evaluate(session, plan, year, include_pending, unit_only, None)
+    with _cache_lock:
+        _cache[key] = evaluation
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return evaluation
+
+
+_CACHE_SIZE: Final = 32
+_cache: OrderedDict[tuple[object, ...], PlanEvaluation] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
+              indicator_ids: Collection[int] | None) -> PlanEvaluation:
     chosen = Indicator.plan_id == plan.id
     if indicator_ids is not None:
         chosen = and_(chosen, Indicator.id.in_(indicator_ids))

@@ -46,6 +46,8 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
+DASHBOARD_WARNINGS = 50  # the most severe; the plan page lists them all by status
+
 
 def _plans(db: Session) -> list[Plan]:
     return list(db.scalars(select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)))
@@ -81,7 +83,7 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None 
     return render(request, "dashboard.html", {
         "plans": _plans(db), "plan": the_plan, "year": evaluation.year, "overall": summary,
         "binding_done": done, "binding_share": done / summary.binding_total if summary.binding_total else 0.0,
-        "warnings": warning_list(results), "pie_option": pie, "statuses": list(Status),
+        "warnings": warning_list(results), "warnings_shown": DASHBOARD_WARNINGS, "pie_option": pie, "statuses": list(Status),
         "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
         "report_formats": FORMATS, "report_kinds": [(k.value, t(f"report.{k.value}")) for k in ReportKind],
     })
@@ -144,7 +146,7 @@ def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
         raise HTTPException(status_code=404)
-    evaluation = evaluate_stored_plan(db, user, indicator.plan, year)
+    evaluation = evaluate_stored_plan(db, user, indicator.plan, year, indicator_ids=[indicator.id])
     position = next((n for n, s in enumerate(evaluation.specs) if s.id == str(indicator.id)), None)
     if position is None:  # only a clerk's evaluation leaves indicators out: those of other units
         raise PermissionDenied(user.login, Action.VIEW, "该指标不由本单位填报")
