@@ -180,3 +180,15 @@ def test_openapi_documents_every_api_route(app_client: TestClient) -> None:
     paths = set(schema["paths"])
     assert {"/api/v1/plans", "/api/v1/observations", "/api/v1/observations/{observation_id}/approve"} <= paths
     assert all(p.startswith("/api/v1/") for p in paths)
+
+
+def test_every_api_endpoint_needs_a_token(app_client: TestClient) -> None:
+    schema = app_client.get("/openapi.json").json()
+    calls = [(method, path) for path, item in schema["paths"].items() for method in item]
+    assert len(calls) >= 15
+    for method, path in calls:
+        url = re.sub(r"\{[^}]+\}", "1", path)
+        response = app_client.request(method.upper(), url, params={"q": "森林"},
+                                      headers={"Authorization": "Bearer not-a-token"})
+        assert response.status_code == 401, (method, path, response.status_code)
+        assert response.headers["www-authenticate"] == "Bearer" and "令牌" in response.json()["detail"]

@@ -12,24 +12,29 @@ import dataclasses
 import json
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, Final
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import (
     Completeness,
     EvaluationResult,
     IndicatorSpec,
+    IndicatorWarning,
     Observation,
     PlanConfig,
+    StatusSummary,
     Thresholds,
     completeness,
     evaluate_plan,
+    overall,
+    warning_list,
 )
 from planwatch.extract.records import Comparator
 from planwatch.extract.records import Target as TargetRecord
@@ -43,6 +48,7 @@ from planwatch.store.models import (
     OrgUnit,
     Plan,
     ReportingPeriod,
+    Target,
     User,
 )
 from planwatch.store.models import Observation as ObservationRow
@@ -57,7 +63,7 @@ class SettingsError(PlanWatchError):
     """A plan's evaluation settings name an unknown field or a wrong value."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class PlanEvaluation:
     plan_id: int
     plan_title: str
@@ -67,6 +73,15 @@ class PlanEvaluation:
     codes: dict[str, str]  # indicator id (as the engine knows it) → indicator code
     specs: list[IndicatorSpec]  # in the order of ``results``
     values: dict[str, dict[int, float]]  # indicator id → year → the figure evaluated
+
+    # Computed once per evaluation: a cached evaluation serves many dashboard requests.
+    @cached_property
+    def summary(self) -> StatusSummary:
+        return overall(self.results)
+
+    @cached_property
+    def warnings(self) -> list[IndicatorWarning]:
+        return warning_list(self.results)
 
 
 def plan_config(plan: Plan) -> PlanConfig:
@@ -82,14 +97,31 @@ def plan_config(plan: Plan) -> PlanConfig:
         raise SettingsError(f"规划 #{plan.id} 的评估设置无效：{exc}") from None
 
 
-def _spec(indicator: Indicator, responsible: tuple[str, ...]) -> IndicatorSpec:
-    targets = tuple(TargetRecord(year=t.year, text=t.text, value=t.value, comparator=Comparator(t.comparator),
-                                 value_high=t.value_high, annual_average=t.annual_average, cumulative=t.cumulative)
-                    for t in indicator.targets)
-    attribute = indicator.attribute if indicator.attribute in ("预期性", "约束性") else None
-    return IndicatorSpec(id=str(indicator.id), name=indicator.name, targets=targets, unit=indicator.unit,
-                         domain=indicator.domain, attribute=attribute, baseline_year=indicator.baseline_year,
-                         baseline=indicator.baseline, responsible=responsible, plan=indicator.plan.title)
+_INDICATOR_COLUMNS = (Indicator.id, Indicator.code, Indicator.name, Indicator.unit, Indicator.domain,
+                      Indicator.attribute, Indicator.baseline_year, Indicator.baseline, Indicator.responsible_text,
+                      Indicator.manual_assessment)
+
+
+def _specs(session: Session, plan: Plan, chosen: ColumnElement[bool],
+           responsible: Mapping[int, list[tuple[int, str]]]) -> list[tuple[Any, IndicatorSpec]]:
+    """The chosen indicators as the engine sees them, read as plain rows: a plan of ten
+    thousand indicators would spend seconds building ORM objects nobody changes."""
+    targets: dict[int, list[TargetRecord]] = defaultdict(list)
+    for t in session.execute(select(Target.indicator_id, Target.year, Target.text, Target.value, Target.comparator,
+                                    Target.value_high, Target.annual_average, Target.cumulative)
+                             .join(Indicator, Indicator.id == Target.indicator_id).where(chosen)
+                             .order_by(Target.indicator_id, Target.year)):
+        targets[t.indicator_id].append(TargetRecord(
+            year=t.year, text=t.text, value=t.value, comparator=Comparator(t.comparator), value_high=t.value_high,
+            annual_average=t.annual_average, cumulative=t.cumulative))
+    out: list[tuple[Any, IndicatorSpec]] = []
+    for row in session.execute(select(*_INDICATOR_COLUMNS).where(chosen).order_by(Indicator.code)):
+        units = tuple(name for _, name in sorted(responsible.get(row.id, ()))) or _printed(row.responsible_text)
+        out.append((row, IndicatorSpec(
+            id=str(row.id), name=row.name, targets=tuple(targets.get(row.id, ())), unit=row.unit, domain=row.domain,
+            attribute=row.attribute if row.attribute in ("预期性", "约束性") else None,
+            baseline_year=row.baseline_year, baseline=row.baseline, responsible=units, plan=plan.title)))
+    return out
 
 
 def yearly_values(session: Session, plan: Plan, *, include_pending: bool = False,
@@ -99,11 +131,23 @@ def yearly_values(session: Session, plan: Plan, *, include_pending: bool = False
 
     Only yearly totals count; ``include_pending`` adds submitted values not yet approved.
     """
+    states = _evaluated_states(include_pending)
+    return _best_values(_yearly_totals(session, plan, org_unit_id, indicator_ids, states), states)
+
+
+def _evaluated_states(include_pending: bool) -> list[str]:
     states = [ObservationState.APPROVED.value]
     if include_pending:
         states.append(ObservationState.SUBMITTED.value)
-    query = (select(ObservationRow.indicator_id, ObservationRow.org_unit_id, ReportingPeriod.year,
-                    ObservationRevision.value, Assignment.role, OrgUnit.kind)
+    return states
+
+
+def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indicator_ids: Collection[int] | None,
+                   states: Collection[str] | None) -> list[Any]:
+    """Yearly total figures of the plan in ``states`` (None: every state but draft), each with
+    its unit's role for the indicator, the unit's kind and name."""
+    query = (select(ObservationRow.indicator_id, ObservationRow.org_unit_id, ObservationRow.state,
+                    ReportingPeriod.year, ObservationRevision.value, Assignment.role, OrgUnit.kind, OrgUnit.name)
              .join(ReportingPeriod, ReportingPeriod.id == ObservationRow.period_id)
              .join(ObservationRevision, and_(ObservationRevision.observation_id == ObservationRow.id,
                                              ObservationRevision.revision == ObservationRow.current_revision))
@@ -111,16 +155,23 @@ def yearly_values(session: Session, plan: Plan, *, include_pending: bool = False
              .outerjoin(Assignment, and_(Assignment.indicator_id == ObservationRow.indicator_id,
                                          Assignment.org_unit_id == ObservationRow.org_unit_id))
              .where(ReportingPeriod.plan_id == plan.id, ReportingPeriod.quarter.is_(None),
-                    ReportingPeriod.month.is_(None), ObservationRow.state.in_(states),
+                    ReportingPeriod.month.is_(None),
+                    ObservationRow.state.in_(states) if states is not None
+                    else ObservationRow.state != ObservationState.DRAFT.value,
                     ObservationRow.sex == "", ObservationRow.area == "", ObservationRow.age_group == "",
                     ObservationRevision.value.is_not(None)))
     if org_unit_id is not None:
         query = query.where(ObservationRow.org_unit_id == org_unit_id)
     if indicator_ids is not None:
         query = query.where(ObservationRow.indicator_id.in_(indicator_ids))
+    return list(session.execute(query))
+
+
+def _best_values(rows: Iterable[Any], states: Collection[str]) -> dict[int, dict[int, float]]:
+    """One figure per indicator and year: the lead unit's, else the district's, else by role."""
     best: dict[tuple[int, int], tuple[tuple[int, int], float]] = {}
-    for indicator_id, unit_id, year, value, role, kind in session.execute(query):
-        if value is None:
+    for indicator_id, unit_id, state, year, value, role, kind, _ in rows:
+        if value is None or state not in states:
             continue
         rank = 0 if role == "牵头" else 1 if kind == "district" else _ROLE_RANK.get(role, 4)
         key = (indicator_id, year)
@@ -188,9 +239,6 @@ def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, un
     chosen = Indicator.plan_id == plan.id
     if indicator_ids is not None:
         chosen = and_(chosen, Indicator.id.in_(indicator_ids))
-    indicators = list(session.scalars(select(Indicator).where(chosen)
-                                      .options(selectinload(Indicator.targets), selectinload(Indicator.plan))
-                                      .order_by(Indicator.code)))
     assignments = session.execute(select(Assignment.indicator_id, Assignment.role, OrgUnit.name)
                                   .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
                                   .join(Indicator, Indicator.id == Assignment.indicator_id)
@@ -200,43 +248,26 @@ def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, un
         if indicator_id is None:
             continue
         responsible[indicator_id].append((_ROLE_RANK.get(role, 4), unit_name))
+    indicators = _specs(session, plan, chosen, responsible)
     if unit_only is not None:
         mine = {i for i, in session.execute(select(Assignment.indicator_id).where(
             Assignment.org_unit_id == unit_only))}
-        indicators = [i for i in indicators if i.id in mine]
-    specs = [_spec(i, tuple(name for _, name in sorted(responsible[i.id])) or _printed(i)) for i in indicators]
-    values = yearly_values(session, plan, include_pending=include_pending, org_unit_id=unit_only,
-                           indicator_ids=indicator_ids)
+        indicators = [(row, spec) for row, spec in indicators if row.id in mine]
+    specs = [spec for _, spec in indicators]
+    # one read of the figures serves both the evaluation (approved) and completeness (reported)
+    totals = _yearly_totals(session, plan, unit_only, indicator_ids, None)
+    values = _best_values(totals, _evaluated_states(include_pending))
     observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()]
-    assessments = {str(i.id): i.manual_assessment for i in indicators if i.manual_assessment}
+    assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
     results = evaluate_plan(specs, observations, year, plan_config(plan), assessments)
-    kept = {x.id for x in indicators}
+    kept = {row.id for row, _ in indicators}
     expected = [(str(i), name) for i, _, name in assignments if i in kept]
-    reported = _unit_observations(session, plan, unit_only, indicator_ids)
+    reported = [Observation(str(i), y, v, name) for i, _, _, y, v, _, _, name in totals]
     return PlanEvaluation(plan.id, plan.title, year, results, completeness(expected, reported, [year]),
-                          {str(i.id): i.code for i in indicators}, specs,
+                          {str(row.id): row.code for row, _ in indicators}, specs,
                           {str(i): by_year for i, by_year in values.items()})
 
 
-def _printed(indicator: Indicator) -> tuple[str, ...]:
+def _printed(responsible_text: str) -> tuple[str, ...]:
     """Units as the plan printed them, while no org unit is assigned yet."""
-    return tuple(n for n in indicator.responsible_text.split("、") if n)
-
-
-def _unit_observations(session: Session, plan: Plan, unit_only: int | None,
-                       indicator_ids: Collection[int] | None) -> list[Observation]:
-    """Every unit's yearly totals (any state except draft) for the completeness table."""
-    query = (select(ObservationRow.indicator_id, OrgUnit.name, ReportingPeriod.year, ObservationRevision.value)
-             .join(ReportingPeriod, ReportingPeriod.id == ObservationRow.period_id)
-             .join(ObservationRevision, and_(ObservationRevision.observation_id == ObservationRow.id,
-                                             ObservationRevision.revision == ObservationRow.current_revision))
-             .join(OrgUnit, OrgUnit.id == ObservationRow.org_unit_id)
-             .where(ReportingPeriod.plan_id == plan.id, ReportingPeriod.quarter.is_(None),
-                    ReportingPeriod.month.is_(None), ObservationRow.state != ObservationState.DRAFT.value,
-                    ObservationRow.sex == "", ObservationRow.area == "", ObservationRow.age_group == "",
-                    ObservationRevision.value.is_not(None)))
-    if unit_only is not None:
-        query = query.where(ObservationRow.org_unit_id == unit_only)
-    if indicator_ids is not None:
-        query = query.where(ObservationRow.indicator_id.in_(indicator_ids))
-    return [Observation(str(i), y, v, unit) for i, unit, y, v in session.execute(query) if v is not None]
+    return tuple(n for n in responsible_text.split("、") if n)

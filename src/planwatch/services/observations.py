@@ -42,6 +42,7 @@ __all__ = [
     "ConcurrentUpdate",
     "Disaggregation",
     "HistoryEntry",
+    "IndicatorHistoryEntry",
     "ObservationInput",
     "ObservationNotFound",
     "ObservationView",
@@ -52,6 +53,7 @@ __all__ = [
     "enter_value",
     "enter_values_bulk",
     "get_observation",
+    "indicator_history",
     "is_share",
     "list_observations",
     "normalize_unit",
@@ -475,6 +477,33 @@ def observation_history(session: Session, actor: User, observation_id: int) -> l
     events = session.scalars(select(AuditEvent).where(
         AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id == str(obs.id)).order_by(AuditEvent.id))
     return [HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason) for e in events]
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorHistoryEntry:
+    entry: HistoryEntry
+    org_unit_name: str
+    period_code: str
+
+
+def indicator_history(session: Session, actor: User, indicator_id: int) -> list[IndicatorHistoryEntry]:
+    """Everything that happened to an indicator's figures the actor may see (a clerk: its own
+    unit's), newest first — two queries however many periods and units report it."""
+    only = visible_org_unit_id(actor)
+    check(actor, Action.VIEW, Scope(org_unit_id=only))
+    query = (select(Observation.id, OrgUnit.name, ReportingPeriod.code)
+             .join(OrgUnit, OrgUnit.id == Observation.org_unit_id)
+             .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+             .where(Observation.indicator_id == indicator_id))
+    if only is not None:
+        query = query.where(Observation.org_unit_id == only)
+    where = {str(i): (unit, period) for i, unit, period in session.execute(query)}
+    if not where:
+        return []
+    events = session.scalars(select(AuditEvent).where(
+        AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id.in_(list(where))).order_by(AuditEvent.id.desc()))
+    return [IndicatorHistoryEntry(HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason),
+                                  *where[e.entity_id]) for e in events]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from fastapi import APIRouter, HTTPException, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.evaluate import overall, warning_list
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services import comparison, corrections, observations, review, search
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
@@ -68,12 +67,12 @@ def plan_evaluation(plan_id: int, user: ApiUser, db: DbSession, year: int | None
 @router.get("/plans/{plan_id}/summary", response_model=StatusCountsOut, summary="状态分布（含约束性指标）")
 def plan_summary(plan_id: int, user: ApiUser, db: DbSession, year: int | None = None) -> StatusCountsOut:
     evaluation = _evaluate(db, user, plan_id, year)
-    return StatusCountsOut.of(dataclasses.replace(overall(evaluation.results), group=evaluation.plan_title))
+    return StatusCountsOut.of(dataclasses.replace(evaluation.summary, group=evaluation.plan_title))
 
 
 @router.get("/plans/{plan_id}/warnings", response_model=list[WarningOut], summary="预警清单")
 def plan_warnings(plan_id: int, user: ApiUser, db: DbSession, year: int | None = None) -> list[WarningOut]:
-    return [WarningOut.of(w) for w in warning_list(_evaluate(db, user, plan_id, year).results)]
+    return [WarningOut.of(w) for w in _evaluate(db, user, plan_id, year).warnings]
 
 
 @router.get("/plans/{plan_id}/completeness", response_model=list[CompletenessOut], summary="各单位报送完整性")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from planwatch.errors import PlanWatchError
-from planwatch.evaluate import EvaluationResult, Status, overall, warning_list
+from planwatch.evaluate import EvaluationResult, Status
 from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
@@ -30,11 +30,9 @@ from planwatch.store.models import (
     Indicator,
     OrgUnit,
     Plan,
-    ReportingPeriod,
     Section,
     User,
 )
-from planwatch.store.models import Observation as ObservationRow
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
@@ -76,14 +74,13 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None 
     if the_plan is None:
         return render(request, "error.html", {"message": t("dashboard.no_plan"), "status_code": 200})
     evaluation = evaluate_stored_plan(db, user, the_plan, year)
-    results = evaluation.results
-    summary = overall(results)
+    summary = evaluation.summary
     done = sum(summary.binding_counts.get(s, 0) for s in (Status.COMPLETED, Status.AHEAD, Status.ON_TRACK))
     pie = status_pie([(s.value, localized_label(s, t.language), summary.counts.get(s, 0)) for s in Status])
     return render(request, "dashboard.html", {
         "plans": _plans(db), "plan": the_plan, "year": evaluation.year, "overall": summary,
         "binding_done": done, "binding_share": done / summary.binding_total if summary.binding_total else 0.0,
-        "warnings": warning_list(results), "warnings_shown": DASHBOARD_WARNINGS, "pie_option": pie, "statuses": list(Status),
+        "warnings": evaluation.warnings, "warnings_shown": DASHBOARD_WARNINGS, "pie_option": pie, "statuses": list(Status),
         "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
         "report_formats": FORMATS, "report_kinds": [(k.value, t(f"report.{k.value}")) for k in ReportKind],
     })
@@ -165,21 +162,10 @@ def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id
 
 def _audit_trail(db: Session, user: User, indicator: Indicator) -> list[dict[str, Any]]:
     """Every change to the indicator's figures the user may see (a clerk: its own unit's)."""
-    rows = db.execute(select(ObservationRow.id, ObservationRow.org_unit_id, OrgUnit.name, ReportingPeriod.code)
-                      .join(OrgUnit, OrgUnit.id == ObservationRow.org_unit_id)
-                      .join(ReportingPeriod, ReportingPeriod.id == ObservationRow.period_id)
-                      .where(ObservationRow.indicator_id == indicator.id)).all()
-    own = user.org_unit_id if user.role == "clerk" else None
-    trail = []
-    for observation_id, unit_id, unit_name, period_code in rows:
-        if own is not None and unit_id != own:
-            continue
-        for entry in observations.observation_history(db, user, observation_id):
-            trail.append({"when": entry.at.strftime("%Y-%m-%d %H:%M"), "who": entry.actor_login,
-                          "action": entry.action, "unit": unit_name, "period": period_code,
-                          "old": (entry.old or {}).get("value_text", ""),
-                          "new": (entry.new or {}).get("value_text", ""), "comment": entry.reason or ""})
-    return sorted(trail, key=lambda e: e["when"], reverse=True)
+    return [{"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login, "action": h.entry.action,
+             "unit": h.org_unit_name, "period": h.period_code, "old": (h.entry.old or {}).get("value_text", ""),
+             "new": (h.entry.new or {}).get("value_text", ""), "comment": h.entry.reason or ""}
+            for h in observations.indicator_history(db, user, indicator.id)]
 
 
 # ---- data entry -----------------------------------------------------------------------------
