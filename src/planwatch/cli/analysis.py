@@ -22,7 +22,7 @@ from planwatch.cli.common import (
     plan_of,
     reported,
 )
-from planwatch.evaluate import EvaluationResult, warning_list
+from planwatch.evaluate import EvaluationResult
 from planwatch.services.evaluation import evaluate_stored_plan
 
 
@@ -93,7 +93,7 @@ def demo(
     shown = make_url(where).render_as_string(hide_password=True)
     out.print(f"演示数据{'已写入' if created else '已存在'}：{shown}", highlight=False)
     out.print(_table(evaluation.plan_title, year, evaluation.results, evaluation.codes))
-    warnings = warning_list(evaluation.results)
+    warnings = evaluation.warnings
     out.print(f"预警指标 {len(warnings)} 个：" + "；".join(f"{w.name}（{w.status.label_zh}，"
                                                       f"{'、'.join(w.responsible) or '未落实责任单位'}）"
                                                       for w in warnings[:8]), highlight=False)

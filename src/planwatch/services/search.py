@@ -42,16 +42,17 @@ def _jieba() -> None:
 def words(line: str) -> list[str]:
     """The words of a line as indexed: jieba's search mode, punctuation dropped, lower case."""
     _jieba()
-    return [w.strip().lower() for w in jieba.cut_for_search(line) if _WORD.search(w)]
+    return _kept(jieba.cut_for_search(line))
 
 
 def _query_words(query: str) -> list[str]:
+    """A query's words, each once: jieba's exact mode, so that every word the user typed is required."""
     _jieba()
-    seen: dict[str, None] = {}
-    for word in jieba.cut(query):
-        if _WORD.search(word):
-            seen.setdefault(word.strip().lower(), None)
-    return list(seen)
+    return list(dict.fromkeys(_kept(jieba.cut(query))))
+
+
+def _kept(tokens: Iterable[str]) -> list[str]:
+    return [t.strip().lower() for t in tokens if _WORD.search(t)]
 
 
 def index_file(session: Session, source: SourceFile) -> int:
