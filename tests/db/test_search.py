@@ -69,10 +69,13 @@ def test_index_is_rebuilt_for_files_stored_without_it(database: Database, tmp_pa
         session.execute(delete(SearchEntry))
         if database.dialect == "sqlite":
             session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
+        session.add(SourceFile(sha256="0" * 64, name="blank.txt", format="txt", size=2, text="\n\n"))
     with database.session() as session:
+        assert search.search(session, _user(session, "admin"), "森林覆盖率").substring  # nothing indexed
+        assert search.index_pending(session) == session.scalar(select(func.count()).select_from(SourceFile))
         assert search.search(session, _user(session, "admin"), "森林覆盖率").total == len(_lines_with("森林覆盖率"))
         files = session.scalar(select(func.count()).select_from(SourceFile))
-        assert session.scalar(select(func.count(func.distinct(SearchEntry.source_file_id)))) == files
+        assert session.scalar(select(func.count(func.distinct(SearchEntry.source_file_id)))) == files - 1  # not blank
 
     dump = backup.backup(database, tmp_path / "b.jsonl.gz")
     assert "search_entries" not in dump.rows  # derived: rebuilt, not restored

@@ -4,7 +4,10 @@ backup and restore, evaluation of stored data."""
 from __future__ import annotations
 
 import csv
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -18,6 +21,7 @@ from planwatch.demo.seed import DEMO_ORG_UNITS, DEMO_PASSWORD, seed_demo
 from planwatch.errors import InputError
 from planwatch.evaluate import Status
 from planwatch.services import assignments, backup, orgunits, plans, users
+from planwatch.services import evaluation as evaluation_service
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.plans import PlanNotFound
 from planwatch.store import Database
@@ -57,6 +61,13 @@ def test_audit_trail_refuses_update_even_by_raw_sql(database: Database) -> None:
         connection.execute(text("UPDATE audit_events SET actor_login = 'someone else'"))
     with database.session(readonly=True) as session:
         assert session.scalars(select(AuditEvent.actor_login)).all() == ["cli"]
+
+
+def test_read_only_sessions_refuse_writes(database: Database) -> None:
+    with pytest.raises(DBAPIError), database.session(readonly=True) as session:
+        session.add(OrgUnit(code="X1", name="只读会话写入的单位", kind="department"))
+        session.flush()
+    assert _count(database, OrgUnit) == 0
 
 
 def _revised(tmp_path: Path) -> Path:
@@ -199,7 +210,14 @@ def test_evaluation_of_stored_demo_data(database: Database) -> None:
     assert not seed_demo(database)  # a second run changes nothing
     with database.session(readonly=True) as session:
         plan = plans.find_plan(session, None)
+        forest_id = session.scalars(select(Indicator.id).where(Indicator.name == "森林覆盖率")).one()
+        alone = evaluate_stored_plan(session, None, plan, 2024, indicator_ids=[forest_id])  # nothing cached yet
         evaluation = evaluate_stored_plan(session, None, plan, 2024)
+        from_cache = evaluate_stored_plan(session, None, plan, 2024, indicator_ids=[forest_id])
+        for part in (alone, from_cache):
+            assert [s.id for s in part.specs] == [str(forest_id)] and part.completeness == []
+            assert part.results == [r for r in evaluation.results if r.indicator_id == str(forest_id)]
+            assert part.values == {str(forest_id): evaluation.values[str(forest_id)]}
         statuses = {r.status for r in evaluation.results}
         assert {Status.COMPLETED, Status.SERIOUSLY_BEHIND} <= statuses
         forest = next(r for r in evaluation.results if r.name == "森林覆盖率")
@@ -210,6 +228,29 @@ def test_evaluation_of_stored_demo_data(database: Database) -> None:
         own = evaluate_stored_plan(session, clerk, plan, 2024)
         assert [r.name for r in own.results] == ["森林覆盖率"]
         assert [c.org_unit for c in own.completeness] == ["青川区林业局"]
+
+
+def test_a_plan_asked_for_by_many_at_once_is_evaluated_once(database: Database,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    seed_demo(database)
+    runs: list[int] = []
+    real = evaluation_service._evaluate
+
+    def counted(*args: Any) -> Any:
+        runs.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(evaluation_service, "_evaluate", counted)
+    start = threading.Barrier(6)
+
+    def dashboard() -> object:
+        with database.session(readonly=True) as session:
+            start.wait()
+            return evaluate_stored_plan(session, None, plans.find_plan(session, None), 2024)
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(lambda _: dashboard(), range(6)))
+    assert len(runs) == 1 and all(r is results[0] for r in results)
 
 
 def test_backup_while_writing_and_restore_into_another_database(database: Database, tmp_path: Path) -> None:

@@ -144,3 +144,20 @@ def test_menu_follows_the_role_matrix() -> None:
     assert "nav.review" in labels("monitoring")
     assert "nav.entry" not in labels("viewer") and "nav.review" not in labels("viewer")
     assert "nav.dashboard" in labels("evaluation")
+
+
+def test_template_links_match_starlette_for_every_named_route() -> None:
+    from starlette.requests import Request
+
+    app = create_app(secret_key="test-secret")
+    request = Request({"type": "http", "app": app, "router": app.router, "scheme": "http", "method": "GET",
+                       "server": ("testserver", 80), "path": "/", "root_path": "", "headers": [],
+                       "query_string": b""})
+    url_for = templating.url_builder(request)
+    samples = {"int": 7, "string": "plan 甲", "path": "css/app.css", "float": 1.5}
+    routes = app.state.named_routes
+    assert {"dashboard", "indicator_page", "document_page", "report_download", "static"} <= set(routes)
+    for name, route in routes.items():
+        params = {key: samples[type(convertor).__name__.removesuffix("Convertor").lower()]
+                  for key, convertor in route.param_convertors.items()}
+        assert str(url_for(name, **params)) == str(request.url_for(name, **params)), name

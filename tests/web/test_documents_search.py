@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from sqlalchemy import func, select
 from planwatch.services import users
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, Indicator, Plan, SourceFile, User
+from planwatch.web import create_app
 from tests.unit import plan_samples
 from tests.web.client import login
 
@@ -71,6 +74,37 @@ def test_upload_a_docx_and_see_its_indicators(app_client: TestClient, database_u
 
     again_status, again = _upload(app_client, token, "生态环境保护规划.docx", content)
     assert again_status == 200 and "此文件以前已导入过" in again
+
+
+def test_upload_progress_is_answered_by_every_process_of_the_server(database_url: str, tmp_path: Path) -> None:
+    """Two apps sharing a jobs folder stand for two ``serve --workers`` processes: the one
+    that took the upload imports it, the other answers the progress page."""
+    jobs = tmp_path / "jobs"
+    with TestClient(create_app(database_url, secret_key="shared", jobs_dir=jobs)) as taking, \
+            TestClient(create_app(database_url, secret_key="shared", jobs_dir=jobs)) as polling:
+        token = login(taking, "tongji")
+        polling.cookies.update(taking.cookies)  # the same browser session, signed by the shared key
+        content = plan_samples.write_docx(tmp_path / "规划.docx").read_bytes()
+        response = taking.post("/documents", data={"csrf_token": token},
+                               files={"file": ("规划.docx", content, DOCX)}, follow_redirects=False)
+        assert response.status_code == 303
+        page = _wait_for_upload(polling, response.headers["location"])
+        assert 'data-stage="done"' in page and plan_samples.TITLE in page
+
+        # a job whose process ended mid-way does not keep the page waiting
+        job_id = response.headers["location"].rsplit("/", 1)[1]
+        state = json.loads((jobs / f"{job_id}.json").read_text(encoding="utf-8"))
+        (jobs / f"{job_id}.json").write_text(json.dumps({**state, "stage": "extract", "result": None,
+                                                         "pid": _ended_pid()}), encoding="utf-8")
+        stopped = polling.get(response.headers["location"]).text
+        assert 'data-stage="failed"' in stopped and "导入进程已中止" in stopped and "data-poll=" not in stopped
+        assert polling.get("/uploads/not-a-job-id-at-all").status_code == 404
+
+
+def _ended_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
 
 @pytest.mark.parametrize(("name", "content", "status", "message"), [

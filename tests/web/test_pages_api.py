@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import users
 from planwatch.store import Database
 from planwatch.store.models import Assignment, Indicator, Observation, OrgUnit, ReportingPeriod, User
+from planwatch.web import create_app
 from tests.web.client import csrf_token as _csrf
 from tests.web.client import login
 
@@ -26,6 +29,22 @@ def test_wrong_password_is_refused_and_pages_need_a_login(app_client: TestClient
     assert refused.status_code == 401 and "用户名或密码错误" in refused.text
     away = app_client.get("/dashboard", follow_redirects=False)
     assert away.status_code == 303 and "/login?next=%2Fdashboard" in away.headers["location"]
+
+
+def test_failed_log_ins_are_counted_by_every_app_process(app_client: TestClient, database_url: str) -> None:
+    """Two apps on one database stand for two ``serve --workers`` processes: a guesser
+    spreading attempts over them meets one limit."""
+    with TestClient(create_app(database_url, secret_key="pages-test")) as other:
+        for attempt in range(5):
+            client = app_client if attempt % 2 else other
+            token = _csrf(client.get("/login").text)
+            refused = client.post("/login", data={"login": "tongji", "password": "wrong-pass", "csrf_token": token})
+            assert refused.status_code == 401
+        token = _csrf(app_client.get("/login").text)
+        blocked = app_client.post("/login", data={"login": "tongji", "password": DEMO_PASSWORD, "csrf_token": token})
+        assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+        assert "登录失败次数过多" in blocked.text
+    login(app_client, "pinggu")  # other logins are not affected
 
 
 @pytest.mark.parametrize("name", ["admin", "tongji", "pinggu", "lingdao", "wjw"])
@@ -51,6 +70,23 @@ def test_every_role_sees_the_dashboard_plan_indicator_and_document(app_client: T
         assert page.status_code in (403, 404)  # a clerk sees its own unit's indicators only
     document = app_client.get(f"/documents/{source_id}")
     assert document.status_code == 200 and '<mark class="indicator"' in document.text
+
+
+def test_pages_are_served_while_a_writer_holds_the_database(app_client: TestClient, database_url: str) -> None:
+    """Reading pages must not queue behind SQLite's one write lock (a long import, a bulk
+    approval): they read in WAL snapshots and never ask for it."""
+    login(app_client, "lingdao")
+    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE org_units SET name = name || '（改）'")
+        for path in ("/dashboard", "/plans", "/search?q=森林覆盖率", "/api/v1/docs"):
+            response = app_client.get(path)
+            assert response.status_code == 200, (path, response.text[:300])
+        assert "（改）" not in app_client.get("/dashboard").text  # the uncommitted write is not seen
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
 
 
 def test_clerks_and_viewers_cannot_review(app_client: TestClient) -> None:

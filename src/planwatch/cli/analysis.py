@@ -103,17 +103,19 @@ def demo(
         _serve(where, host, port)
 
 
-def _serve(url: str, host: str, port: int) -> None:
+def _serve(url: str, host: str, port: int, workers: int = 1) -> None:
     from planwatch.web import serve as run_app
 
     out.print(f"PlanWatch 已启动：http://{host}:{port}/ （接口文档 /api/v1/docs，OpenAPI /openapi.json；Ctrl+C 停止）",
               highlight=False)
-    run_app(url, host, port)
+    run_app(url, host, port, workers=workers)
 
 
 @app.command()
-def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption = None) -> None:
+def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption = None,
+          workers: Annotated[int, typer.Option("--workers", min=1, help=(
+              "Processes serving requests; for dozens of concurrent users, one per CPU core."))] = 1) -> None:
     """Start the web app (dashboard, data entry, review, reports, /api/v1)."""
     with open_database(db) as database:
         url = database.url
-    _serve(url, host, port)
+    _serve(url, host, port, workers)

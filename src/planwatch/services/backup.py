@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, Table, func, insert, select, text, update
 
 from planwatch.errors import InputError, PlanWatchError
+from planwatch.services import search
 from planwatch.store import Database
 from planwatch.store.migrate import current_revision, head_revision
 from planwatch.store.models import Base
@@ -48,8 +49,9 @@ class BackupSummary:
 
 
 def _tables() -> list[Table]:
-    """Stored tables; derived ones (the search index) are rebuilt from them after a restore."""
-    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived")]
+    """Stored tables; derived ones (the search index) are rebuilt from them after a restore,
+    transient ones (failed log-ins) only matter for minutes."""
+    return [t for t in Base.metadata.sorted_tables if not t.info.get("derived") and not t.info.get("transient")]
 
 
 def _encode(value: Any) -> Any:
@@ -144,6 +146,8 @@ def restore(database: Database, path: Path) -> BackupSummary:
             _flush(connection, current, batch)
         if database.dialect == "postgresql":
             _reset_sequences(connection, tables.values())
+    with database.session() as session:
+        search.index_pending(session)  # the derived index is left out of backups
     return BackupSummary(path, header.get("schema_revision"), counts)
 
 

@@ -83,6 +83,19 @@ class PlanEvaluation:
     def warnings(self) -> list[IndicatorWarning]:
         return warning_list(self.results)
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {spec.id: n for n, spec in enumerate(self.specs)}
+
+    def restricted_to(self, indicator_ids: Collection[int]) -> PlanEvaluation:
+        """The chosen indicators' part of a whole-plan evaluation (completeness is a
+        whole-plan figure and is left out, as when a subset is evaluated directly)."""
+        kept = sorted(n for n in (self._positions.get(str(i)) for i in set(indicator_ids)) if n is not None)
+        ids = [self.specs[n].id for n in kept]
+        return PlanEvaluation(self.plan_id, self.plan_title, self.year, [self.results[n] for n in kept], [],
+                              {i: self.codes[i] for i in ids if i in self.codes}, [self.specs[n] for n in kept],
+                              {i: self.values[i] for i in ids if i in self.values})
+
 
 def plan_config(plan: Plan) -> PlanConfig:
     """The plan's settings over the defaults; base year = the year before the plan starts."""
@@ -196,19 +209,18 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
                          include_pending: bool = False,
                          indicator_ids: Collection[int] | None = None) -> PlanEvaluation:
     """Every indicator of ``plan`` (or those of ``indicator_ids``) evaluated at ``year``, with
-    completeness per unit.
+    completeness per unit for a whole plan.
 
     A reporting clerk sees the evaluation of its own unit's figures only; ``year`` None means
     :func:`default_year`. An indicator page or a comparison asks for a few indicators: each
-    is evaluated exactly as in the whole plan, without the cost of the others.
+    is evaluated exactly as in the whole plan, taken from the whole plan's evaluation when
+    that is cached, else without the cost of the others.
     """
     year = default_year(session, plan) if year is None else year
     unit_only = None
     if actor is not None:
         unit_only = visible_org_unit_id(actor)
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
-    if indicator_ids is not None:
-        return _evaluate(session, plan, year, include_pending, unit_only, indicator_ids)
     # A whole plan is what dashboards and reports ask for, again and again, while the data
     # change only when someone writes — and every write is audited. The newest audit event
     # therefore marks the data's state: the same plan, year and view of an unchanged
@@ -216,22 +228,42 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
     key = (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only,
            session.scalar(select(func.max(AuditEvent.id))),
            json.dumps(plan.settings, sort_keys=True, default=str))
-    with _cache_lock:
-        cached = _cache.get(key)
+    cached = _cached(key)
+    if indicator_ids is not None:
         if cached is not None:
-            _cache.move_to_end(key)
-            return cached
-    evaluation = _evaluate(session, plan, year, include_pending, unit_only, None)
+            return cached.restricted_to(indicator_ids)
+        return _evaluate(session, plan, year, include_pending, unit_only, indicator_ids)
+    if cached is not None:
+        return cached
+    # After a write, every open dashboard asks at once: one request evaluates, the others
+    # wait for its result instead of each spending the same seconds of CPU.
     with _cache_lock:
-        _cache[key] = evaluation
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+        computing = _computing.setdefault(key, threading.Lock())
+    with computing:
+        try:
+            evaluation = _cached(key) or _evaluate(session, plan, year, include_pending, unit_only, None)
+            with _cache_lock:
+                _cache[key] = evaluation
+                while len(_cache) > _CACHE_SIZE:
+                    _cache.popitem(last=False)
+        finally:
+            with _cache_lock:
+                _computing.pop(key, None)
     return evaluation
 
 
 _CACHE_SIZE: Final = 32
 _cache: OrderedDict[tuple[object, ...], PlanEvaluation] = OrderedDict()
+_computing: dict[tuple[object, ...], threading.Lock] = {}
 _cache_lock = threading.Lock()
+
+
+def _cached(key: tuple[object, ...]) -> PlanEvaluation | None:
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+        return found
 
 
 def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
@@ -260,10 +292,13 @@ def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, un
     observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()]
     assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
     results = evaluate_plan(specs, observations, year, plan_config(plan), assessments)
-    kept = {row.id for row, _ in indicators}
-    expected = [(str(i), name) for i, _, name in assignments if i in kept]
-    reported = [Observation(str(i), y, v, name) for i, _, _, y, v, _, _, name in totals]
-    return PlanEvaluation(plan.id, plan.title, year, results, completeness(expected, reported, [year]),
+    units: list[Completeness] = []
+    if indicator_ids is None:
+        kept = {row.id for row, _ in indicators}
+        expected = [(str(i), name) for i, _, name in assignments if i in kept]
+        reported = [Observation(str(i), y, v, name) for i, _, _, y, v, _, _, name in totals]
+        units = completeness(expected, reported, [year])
+    return PlanEvaluation(plan.id, plan.title, year, results, units,
                           {str(row.id): row.code for row, _ in indicators}, specs,
                           {str(i): by_year for i, by_year in values.items()})
 

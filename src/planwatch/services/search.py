@@ -61,7 +61,7 @@ def index_file(session: Session, source: SourceFile) -> int:
                for number, line in enumerate(source.text.split("\n"), start=1) if line.strip()]
     session.add_all(entries)
     session.flush()
-    if session.get_bind().dialect.name == "sqlite":
+    if entries and session.get_bind().dialect.name == "sqlite":
         session.execute(text("INSERT INTO search_fts(rowid, tokens) VALUES (:id, :tokens)"),
                         [{"id": e.id, "tokens": e.tokens} for e in entries])
     return len(entries)
@@ -102,7 +102,6 @@ def search(session: Session, actor: User, query: str, *, limit: int = 20, offset
     terms = _query_words(query)
     if not query:
         return SearchResults(query, (), 0, (), False)
-    index_pending(session)
     total, rows = _full_text(session, terms, limit, offset) if terms else (0, [])
     substring = total == 0
     if substring:

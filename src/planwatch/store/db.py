@@ -65,6 +65,10 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.close()
 
 
+def _refuse_sqlite_writes(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA query_only=ON")
+
+
 def _on_sqlite_begin(connection: Any) -> None:
     # Take the write lock at BEGIN: two writers that both read first and then upgrade
     # their lock would deadlock, and SQLite answers a deadlock with an immediate error
@@ -84,17 +88,22 @@ class Database:
             engine = self._sqlite_engine(echo, immediate=True)
             reader = self._sqlite_engine(echo, immediate=False)
         else:
-            engine = reader = create_engine(self.url, echo=echo, pool_pre_ping=True)
+            engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
+            reader = engine.execution_options(postgresql_readonly=True)
         self.engine: Engine = engine
         self.read_engine: Engine = reader
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        # Pages that only read use deferred transactions: in WAL mode they never wait.
+        # Read-only sessions (pages, exports) never take SQLite's write lock, so in WAL mode
+        # they never wait for a writer or for each other; a write in one is refused by the
+        # database instead of silently serialising every reader behind the lock.
         self.read_sessions = sessionmaker(reader, expire_on_commit=False)
 
     def _sqlite_engine(self, echo: bool, *, immediate: bool) -> Engine:
         engine = create_engine(self.url, echo=echo,
                                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
         event.listen(engine, "connect", _on_sqlite_connect)
+        if not immediate:
+            event.listen(engine, "connect", _refuse_sqlite_writes)
         if immediate:
             # pysqlite's own transaction handling is switched off so that BEGIN IMMEDIATE is
             # the only BEGIN (the recipe of SQLAlchemy's SQLite dialect documentation).

@@ -11,21 +11,22 @@ import os
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Final
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from planwatch.services.login_throttle import LoginThrottle
 from planwatch.web.api import router as api_router
 from planwatch.web.documents import router as documents_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
 from planwatch.web.pages import router as pages_router
-from planwatch.web.security import LoginThrottle
 from planwatch.web.session import router as session_router
-from planwatch.web.templating import STATIC_DIR, environment
-from planwatch.web.uploads import UploadJobs
+from planwatch.web.templating import STATIC_DIR, environment, named_routes
+from planwatch.web.uploads import JOBS_DIR_ENV, UploadJobs
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
@@ -35,14 +36,18 @@ SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
 
 
 def create_app(database_url: str | None = None, *, secret_key: str | None = None,
-               https: bool = False, throttle: LoginThrottle | None = None) -> FastAPI:
+               https: bool = False, throttle: LoginThrottle | None = None,
+               jobs_dir: Path | None = None) -> FastAPI:
     """Build the app for one database.
 
     ``secret_key`` signs session cookies; without it ``PLANWATCH_SECRET_KEY`` is used, and
     without that a random key (sessions then end when the process restarts). ``https`` marks
     cookies Secure: set it when the app is served over https (directly or behind a proxy).
+    ``jobs_dir`` (else ``PLANWATCH_JOBS_DIR``, else a private temporary folder) holds the
+    upload jobs' progress, shared by the processes of one server.
     """
-    uploads = UploadJobs()
+    shared_jobs = jobs_dir or os.environ.get(JOBS_DIR_ENV)
+    uploads = UploadJobs(Path(shared_jobs) if shared_jobs else None)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -62,10 +67,9 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
 
-    app.include_router(session_router)
-    app.include_router(pages_router)
-    app.include_router(documents_router)
-    app.include_router(explore_router)
-    app.include_router(api_router)
+    routers = (session_router, pages_router, documents_router, explore_router, api_router)
+    for router in routers:
+        app.include_router(router)
+    app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))
     return app
 

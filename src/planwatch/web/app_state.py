@@ -13,11 +13,22 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session
 
+from planwatch.services import search
 from planwatch.store import Database
 
-__all__ = ["DbSession", "app_database", "db_session"]
+__all__ = ["DbSession", "app_database", "db_session", "open_database"]
 
 _opening = threading.Lock()
+
+
+def open_database(url: str | None) -> Database:
+    """The database migrated to this version, its search index complete (files stored
+    before search existed, or restored, are indexed now)."""
+    database = Database(url)
+    database.upgrade()
+    with database.session() as session:
+        search.index_pending(session)
+    return database
 
 
 def app_database(app: FastAPI) -> Database:
@@ -26,15 +37,23 @@ def app_database(app: FastAPI) -> Database:
         with _opening:
             database = getattr(app.state, "database", None)
             if database is None:
-                database = Database(app.state.database_url)
-                database.upgrade()
+                database = open_database(app.state.database_url)
                 app.state.database = database
     return database
 
 
+_READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def db_session(request: Request) -> Iterator[Session]:
-    """One session per request, committed when the handler returns, rolled back on error."""
-    with app_database(request.app).session() as session:
+    """One session per request, committed when the handler returns, rolled back on error.
+
+    Requests that only read (GET, HEAD) get a read-only session: on SQLite every writing
+    transaction holds the one write lock from its start, and pages holding it would queue
+    every other page behind them.
+    """
+    readonly = request.method in _READING_METHODS
+    with app_database(request.app).session(readonly=readonly) as session:
         yield session
 
 

@@ -1,4 +1,4 @@
-"""Browser-session safety: CSRF tokens bound to the session and a log-in throttle.
+"""Browser-session safety: CSRF tokens bound to the session, fresh sessions at log-in.
 
 Sessions themselves are Starlette's signed cookies (itsdangerous, HttpOnly, SameSite=Lax,
 Secure behind https). The CSRF token lives inside that signed session, so a form posted
@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any, Final
 
-__all__ = ["CSRF_FIELD", "CSRF_HEADER", "LoginThrottle", "csrf_token", "csrf_valid", "safe_next", "start_session"]
+__all__ = ["CSRF_FIELD", "CSRF_HEADER", "csrf_token", "csrf_valid", "safe_next", "start_session"]
 
 CSRF_FIELD: Final = "csrf_token"
 CSRF_HEADER: Final = "x-csrf-token"
@@ -51,42 +48,3 @@ def safe_next(target: str) -> str:
     if not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
-
-
-class LoginThrottle:
-    """At most ``max_failures`` failed log-ins per IP and login within ``window`` seconds.
-
-    Kept in memory per process: the app runs as one uvicorn process per district, and a
-    restart forgetting a few failures does not weaken the argon2 hashes behind it.
-    """
-
-    def __init__(self, max_failures: int = 5, window: float = 300.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, ip: str, login: str) -> int | None:
-        """Seconds until the next attempt is allowed, or None when it is allowed now."""
-        with self._lock:
-            failures = self._recent(ip, login)
-            if len(failures) < self.max_failures:
-                return None
-            return max(1, int(failures[0] + self.window - self._clock()) + 1)
-
-    def record_failure(self, ip: str, login: str) -> None:
-        with self._lock:
-            self._recent(ip, login).append(self._clock())
-
-    def reset(self, ip: str, login: str) -> None:
-        with self._lock:
-            self._failures.pop((ip, login.casefold()), None)
-
-    def _recent(self, ip: str, login: str) -> deque[float]:
-        failures = self._failures.setdefault((ip, login.casefold()), deque())
-        horizon = self._clock() - self.window
-        while failures and failures[0] <= horizon:
-            failures.popleft()
-        return failures

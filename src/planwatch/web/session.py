@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from planwatch.services import users
+from planwatch.services.login_throttle import LoginThrottle
 from planwatch.web.app_state import DbSession
 from planwatch.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from planwatch.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
-    LoginThrottle,
     csrf_valid,
     safe_next,
     start_session,
@@ -52,7 +52,7 @@ def login(request: Request, db: DbSession, login: Annotated[str, Form()],
     throttle: LoginThrottle = request.app.state.throttle
     ip = request.client.host if request.client else "unknown"
     t = translator(request)
-    wait = throttle.retry_after(ip, login)
+    wait = throttle.retry_after(db, ip, login)
     if wait is not None:
         response = render(request, "login.html", {"next": next, "login": login, "error": True,
                                                   "message": t("login.throttled", seconds=wait)},
@@ -61,10 +61,10 @@ def login(request: Request, db: DbSession, login: Annotated[str, Form()],
         return response
     user = users.authenticate(db, login, password)
     if user is None or not user.active:
-        throttle.record_failure(ip, login)
+        throttle.record_failure(db, ip, login)
         return render(request, "login.html", {"next": next, "login": login, "error": True,
                                               "message": t("login.failed")}, status_code=401)
-    throttle.reset(ip, login)
+    throttle.reset(db, ip, login)
     start_session(request.session, user.id)
     return RedirectResponse(safe_next(next), status_code=303)
 

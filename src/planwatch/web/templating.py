@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -11,14 +11,14 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import URL
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from planwatch.monitor.permissions import ROLE_ACTIONS, Action, Actor, Role
 from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
 from planwatch.web.security import csrf_token
 
-__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "NavItem", "echarts_available", "environment", "nav_items", "render", "translator",
-           "url_builder"]
+__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "NavItem", "echarts_available", "environment", "named_routes", "nav_items", "render",
+           "translator", "url_builder"]
 
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 TEMPLATE_DIR: Final = PACKAGE_DIR / "templates"
@@ -93,22 +93,28 @@ def echarts_available() -> bool:
     return ECHARTS_FILE.is_file()
 
 
+def named_routes(*route_lists: Sequence[BaseRoute]) -> dict[str, Route | Mount]:
+    """The app's routes by name, for :func:`url_builder`; FastAPI keeps included routers as
+    lazy branches, so the app passes each router's own list besides its top level."""
+    return {route.name: route for routes in route_lists for route in routes
+            if isinstance(route, Route | Mount) and route.name}
+
+
 def url_builder(request: Request) -> Callable[..., URL]:
     """``url_for`` for templates, by each route's path format.
 
     Starlette's ``url_for`` tries every route in turn (about 0.1 ms per link); a dashboard
-    with fifty warning links spent most of its time there. Routes with path parameters are
-    looked up by name once per app; mounts (static files) still go through Starlette.
+    with fifty warning links spent most of its time there. A name the app does not know,
+    or parameters its route does not take, still go to Starlette (and fail as it fails).
     """
-    routes: dict[str, Route] | None = getattr(request.app.state, "named_routes", None)
-    if routes is None:
-        routes = {r.name: r for r in request.app.router.routes if isinstance(r, Route)}
-        request.app.state.named_routes = routes
+    routes: dict[str, Route | Mount] = request.app.state.named_routes
     base = str(request.base_url).rstrip("/")
 
     def url_for(name: str, /, **params: Any) -> URL:
         route = routes.get(name)
-        if route is None or set(params) != set(route.param_convertors):
+        if isinstance(route, Mount) and set(params) == {"path"}:
+            return URL(f"{base}{route.path}/{str(params['path']).lstrip('/')}")
+        if not isinstance(route, Route) or set(params) != set(route.param_convertors):
             return request.url_for(name, **params)
         path = route.path_format.format(**{k: route.param_convertors[k].to_string(v) for k, v in params.items()})
         return URL(base + path)

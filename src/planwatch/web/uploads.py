@@ -2,43 +2,52 @@
 
 Extracting a gazette of several hundred pages takes seconds; the upload request returns at
 once with a job, and a worker thread runs the same import as ``planwatch import`` in its own
-database session, reporting each stage. Jobs live in the app's memory: they are a view of
-work in progress, while everything imported is in the database (and its audit trail).
+database session, reporting each stage. A job's state is a small JSON file in a folder all
+processes of one server share (``planwatch serve --workers N`` passes it on): the process
+that received the upload runs the import, any process answers the progress page. The
+import itself is one transaction, so everything imported is in the database (and its
+audit trail) or nothing is; a job whose process ended mid-way is reported as interrupted.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
+import os
 import re
 import secrets
 import shutil
 import tempfile
-import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import Any, BinaryIO, Final
 
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES
 from planwatch.services import plans
-from planwatch.services.plans import ImportResult, ImportStage
+from planwatch.services.plans import ImportResult, ImportStage, PlanImport
 from planwatch.store import Database
 from planwatch.store.models import User
 
-__all__ = ["STAGES", "UploadJob", "UploadJobs", "import_upload", "save_upload"]
+__all__ = ["JOBS_DIR_ENV", "STAGES", "UploadJob", "UploadJobs", "import_upload", "save_upload"]
 
 log = logging.getLogger(__name__)
 
+JOBS_DIR_ENV: Final = "PLANWATCH_JOBS_DIR"
 # What share of the work is done when each stage begins (extraction is the long one).
 STAGES: Final = {"queued": 0.0, ImportStage.READ.value: 0.05, ImportStage.EXTRACT.value: 0.2,
                  ImportStage.INDEX.value: 0.6, ImportStage.STORE.value: 0.75, "done": 1.0, "failed": 1.0}
 _CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
+_JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
+_KEEP_SECONDS = 24 * 3600  # finished jobs' pages stay available for a day
 
 
 @dataclass
@@ -50,6 +59,7 @@ class UploadJob:
     error: str = ""
     result: ImportResult | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
+    pid: int = field(default_factory=os.getpid)  # the process running the import
 
     @property
     def finished(self) -> bool:
@@ -59,14 +69,26 @@ class UploadJob:
     def fraction(self) -> float:
         return STAGES.get(self.stage, 0.0)
 
+    def to_json(self) -> str:
+        return json.dumps({**dataclasses.asdict(self), "started": self.started.isoformat()}, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> UploadJob:
+        data: dict[str, Any] = json.loads(text)
+        result = data.pop("result")
+        if result is not None:
+            result = ImportResult(**{**result, "plans": tuple(PlanImport(**p) for p in result["plans"])})
+        return cls(**{**data, "result": result, "started": datetime.fromisoformat(data["started"])})
+
 
 class UploadJobs:
-    """The app's upload jobs; at most ``workers`` imports run at a time, the rest queue."""
+    """The server's upload jobs; at most ``workers`` imports run at a time in this process,
+    the rest queue. ``folder`` holds the jobs' state (a private temporary folder if None)."""
 
-    def __init__(self, workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, folder: Path | None = None, workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.folder = folder or Path(tempfile.mkdtemp(prefix="planwatch-jobs-"))
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="planwatch-import")
-        self._jobs: dict[str, UploadJob] = {}
-        self._lock = threading.Lock()
         self.max_bytes = max_bytes
 
     def start(self, database: Database, user: User, file_name: str, stream: BinaryIO) -> UploadJob:
@@ -74,23 +96,48 @@ class UploadJobs:
         anything is stored."""
         path = save_upload(file_name, stream, self.max_bytes)
         job = UploadJob(secrets.token_urlsafe(12), user.id, path.name)
-        with self._lock:
-            self._jobs[job.id] = job
+        self._forget_old_jobs()
+        self._save(job)
         self._executor.submit(self._run, database, job, path)
         return job
 
     def get(self, job_id: str, user: User) -> UploadJob | None:
         """A job of ``user``'s own (others' uploads are not listed to them)."""
-        job = self._jobs.get(job_id)
-        return job if job is not None and job.owner_id == user.id else None
+        if not _JOB_ID.match(job_id):
+            return None
+        try:
+            job = UploadJob.from_json(self._path(job_id).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        if job.owner_id != user.id:
+            return None
+        if not job.finished and not _alive(job.pid):
+            job.stage = "failed"
+            job.error = f"{job.file_name}: 导入进程已中止（服务曾重启），这次导入没有写入任何数据，请重新上传"
+        return job
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    @staticmethod
-    def _run(database: Database, job: UploadJob, path: Path) -> None:
+    def _path(self, job_id: str) -> Path:
+        return self.folder / f"{job_id}.json"
+
+    def _save(self, job: UploadJob) -> None:
+        # written whole and renamed: a page polling meanwhile reads the old state or the new
+        scratch = self.folder / f".{job.id}.{os.getpid()}.tmp"
+        scratch.write_text(job.to_json(), encoding="utf-8")
+        os.replace(scratch, self._path(job.id))
+
+    def _forget_old_jobs(self) -> None:
+        horizon = time.time() - _KEEP_SECONDS
+        for path in self.folder.glob("*.json"):
+            if path.stat().st_mtime < horizon:
+                path.unlink(missing_ok=True)
+
+    def _run(self, database: Database, job: UploadJob, path: Path) -> None:
         def advance(stage: ImportStage) -> None:
             job.stage = stage.value
+            self._save(job)
 
         try:
             with database.session() as session:
@@ -103,6 +150,17 @@ class UploadJobs:
             log.exception("import of upload %s failed", job.file_name)
             job.error = f"{job.file_name}: 导入时发生内部错误（{type(exc).__name__}），已导入的数据未受影响"
             job.stage = "failed"
+        self._save(job)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a process of another user has the number now: ours is gone
+        return False
+    return True
 
 
 def save_upload(file_name: str, stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> Path:

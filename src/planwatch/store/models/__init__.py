@@ -8,7 +8,7 @@ from planwatch.store.models.monitoring import (
     ObservationRevision,
     ReportingPeriod,
 )
-from planwatch.store.models.org import ApiToken, Assignment, OrgUnit, User
+from planwatch.store.models.org import ApiToken, Assignment, LoginFailure, OrgUnit, User
 from planwatch.store.models.plans import (
     Correction,
     Document,
@@ -30,6 +30,7 @@ __all__ = [
     "Correction",
     "Document",
     "Indicator",
+    "LoginFailure",
     "Observation",
     "ObservationRevision",
     "OrgUnit",

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planwatch.store.models.base import Base, utcnow
 
-__all__ = ["ApiToken", "Assignment", "OrgUnit", "User"]
+__all__ = ["LOGIN_LENGTH", "ApiToken", "Assignment", "LoginFailure", "OrgUnit", "User"]
+
+LOGIN_LENGTH: Final = 64
 
 
 class OrgUnit(Base):
@@ -32,7 +35,7 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    login: Mapped[str] = mapped_column(String(64), unique=True)
+    login: Mapped[str] = mapped_column(String(LOGIN_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     role: Mapped[str] = mapped_column(String(16))
@@ -52,6 +55,20 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LoginFailure(Base):
+    """A failed log-in, kept for the throttle's window. In the database rather than a
+    process's memory so that every app process (``planwatch serve --workers N``) counts
+    the same failures; backups leave these rows out."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = ({"info": {"transient": True}},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ip: Mapped[str] = mapped_column(String(64))
+    login: Mapped[str] = mapped_column(String(LOGIN_LENGTH), index=True)  # case-folded, cut to length
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class Assignment(Base):

@@ -4,7 +4,7 @@
 corrected, so it is their name). ``search_entries`` holds each source line with its jieba
 words; SQLite indexes them in the FTS5 table ``search_fts`` (external content, filled by
 the search service), PostgreSQL in a GIN index on ``to_tsvector('simple', tokens)``.
-Existing files are indexed by the search service the first time it runs.
+Existing files are indexed when the web app opens the database (and after a restore).
 
 Revision ID: 0002
 Revises: 0001

@@ -1,0 +1,77 @@
+"""``planwatch serve --workers 2``: several processes behind one port act as one app."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from planwatch.demo.seed import DEMO_PASSWORD
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_workers_share_sessions_and_serve_every_page(database_url: str) -> None:
+    workers: list[int] = []
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([str(Path(sys.executable).with_name("planwatch")), "serve", "--db", database_url,
+                               "--port", str(port), "--workers", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "serve --workers 2 did not start"
+            time.sleep(0.2)
+        workers += [c for c in _children(server.pid) if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
+        assert len(workers) == 2
+
+        form = httpx.get(f"{base}/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token
+        logged_in = httpx.post(f"{base}/login", cookies=form.cookies, data={
+            "login": "lingdao", "password": DEMO_PASSWORD, "csrf_token": token.group(1), "next": "/"})
+        assert logged_in.status_code == 303
+        # a new connection per request: the kernel hands them to either worker, and each
+        # must know the session signed by the other
+        for _ in range(12):
+            page = httpx.get(f"{base}/dashboard", cookies=logged_in.cookies, follow_redirects=False)
+            assert page.status_code == 200 and "status-table" in page.text
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # Ctrl+C stops the workers too
