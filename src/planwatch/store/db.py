@@ -102,13 +102,13 @@ class Database:
         engine = create_engine(self.url, echo=echo,
                                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
         event.listen(engine, "connect", _on_sqlite_connect)
-        if not immediate:
-            event.listen(engine, "connect", _refuse_sqlite_writes)
         if immediate:
             # pysqlite's own transaction handling is switched off so that BEGIN IMMEDIATE is
             # the only BEGIN (the recipe of SQLAlchemy's SQLite dialect documentation).
             event.listen(engine, "connect", _disable_pysqlite_begin)
             event.listen(engine, "begin", _on_sqlite_begin)
+        else:
+            event.listen(engine, "connect", _refuse_sqlite_writes)
         return engine
 
     @staticmethod
