@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
@@ -47,14 +47,18 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 DASHBOARD_WARNINGS = 50  # the most severe; the plan page lists them all by status
 
 
+def _current_plans() -> Select[Plan]:
+    return select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)
+
+
 def _plans(db: Session) -> list[Plan]:
-    return list(db.scalars(select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)))
+    return list(db.scalars(_current_plans()))
 
 
 def _plan(db: Session, plan_id: int | None) -> Plan | None:
-    plans = _plans(db)
+    """The plan asked for, or the first current one; 404 for an unknown id."""
     if plan_id is None:
-        return plans[0] if plans else None
+        return db.scalars(_current_plans().limit(1)).first()
     plan = db.get(Plan, plan_id)
     if plan is None:
         raise HTTPException(status_code=404)
