@@ -14,12 +14,19 @@ from pathlib import Path
 from planwatch.extract.documents import DocumentSpan, same_title, split_documents, title_key
 from planwatch.extract.layout import Grid, Item, Line, layout
 from planwatch.extract.outline import Heading, sections
-from planwatch.extract.periods import period_of, years_in
+from planwatch.extract.periods import (
+    five_year_ordinal,
+    five_year_plan_span,
+    period_in_body,
+    period_of,
+    years_in,
+)
 from planwatch.extract.prose import GoalContext, prose_indicators
 from planwatch.extract.records import Document, Extraction, Indicator, OutlineEntry, Plan, Task
 from planwatch.extract.tables import TableContext, indicators_from_grid
 from planwatch.extract.tasks import tasks_in
 from planwatch.extract.text import squeeze
+from planwatch.extract.work_reports import announced_five_year_plan, annual_plan_title
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 
 __all__ = ["Extraction", "extract_file", "extract_source"]
@@ -29,6 +36,9 @@ _GOAL_WORDS = ("主要目标", "发展目标", "总体目标", "具体目标", "
 _PLAN_WORDS = ("规划", "纲要", "方案", "计划", "要点", "意见", "细则")
 _MAX_TITLE = 100  # a plan's title line, as printed at the head of its body
 _LEAD = re.compile(r"^[—\-]*\s*([^，,。．\d]{2,25}?)[。．]")
+# A paragraph that announces the goals itself: 今年经济社会发展主要预期目标是：…
+_GOALS_LEAD = re.compile(r"(?:^|(?<=[，,。]))[^，,。；;：:]{0,24}?((?:主要)?(?:预期)?目标)(?:是|为|包括|如下)?[：:]")
+_GOALS_LEAD_WITHIN = 40  # the announcement opens the paragraph, after at most a short preamble
 
 
 def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
@@ -45,8 +55,11 @@ def extract_source(source: SourceText) -> Extraction:
     outline: list[OutlineEntry] = []
     tasks: list[Task] = []
     for span in spans:
-        for plan in plan_spans(source.name, span, lines):
-            plans.append(plan)
+        doc_plans = plan_spans(source.name, span, lines)
+        plans.extend(doc_plans)
+        # Plans sharing one body (a work report's year and five-year plans) are read in one pass.
+        for body in _bodies(doc_plans):
+            plan = body[0]
             plan_items = [i for i in items if plan.start_line <= _first_line(i) <= plan.end_line]
             plan_lines = [i for i in plan_items if isinstance(i, Line)]
             chains = dict(zip((line.line for line in plan_lines), sections(plan_lines), strict=True))
@@ -54,7 +67,7 @@ def extract_source(source: SourceText) -> Extraction:
             outline.extend(OutlineEntry(plan.title, h.line, h.rank, h.number, h.title) for h in plan_outline)
             openings = _action_openings(plan_lines, plan_outline, plan)
             tasks.extend(tasks_in(plan.title, plan_lines, chains))
-            indicators.extend(_plan_indicators(source.name, plan, plan_items, chains, openings))
+            indicators.extend(_plan_indicators(source.name, body, plan_items, chains, openings))
     indicators.sort(key=lambda ind: ind.line)
     return Extraction(source.name, documents, tuple(indicators), tuple(plans), tuple(outline), tuple(tasks))
 
@@ -73,6 +86,8 @@ def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan
     body = [line for line in lines if doc.start_line <= line.line <= doc.end_line]
     if not body:
         return []
+    if doc.work_report is not None:
+        return _work_report_plans(file, doc, body)
     titles = list(doc.attached_plans)
     short = [(k, line) for k, line in enumerate(body) if len(line.text) <= _MAX_TITLE]
     if not titles:
@@ -99,10 +114,41 @@ def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan
         start_year, end_year = period_of(titles[n])
         if end_year is None:
             start_year, end_year = period_of(doc.title)
-        if end_year is None and doc.date:
-            start_year = end_year = int(doc.date[:4])
+        if end_year is None:  # never the publication year: the period the plan's text states
+            start_year, end_year = period_in_body([line.text for line in body if start <= line.line <= end])
         spans.append(Plan(file, titles[n], start, end, start_year, end_year, doc.doc_number))
     return spans
+
+
+def _work_report_plans(file: str, doc: DocumentSpan, body: Sequence[Line]) -> list[Plan]:
+    """The year's plan, and the five-year plan whose goals the report announces, over the whole report."""
+    frame = doc.work_report
+    assert frame is not None
+    plans = [Plan(file, annual_plan_title(frame), doc.start_line, doc.end_line, frame.year, frame.year)]
+    announced = announced_five_year_plan(frame, body)
+    if announced is not None:
+        title, start, end = announced
+        plans.append(Plan(file, title, doc.start_line, doc.end_line, start, end))
+    return plans
+
+
+def _bodies(plans: Sequence[Plan]) -> list[list[Plan]]:
+    groups: list[list[Plan]] = []
+    for plan in plans:
+        if groups and (groups[-1][0].start_line, groups[-1][0].end_line) == (plan.start_line, plan.end_line):
+            groups[-1].append(plan)
+        else:
+            groups.append([plan])
+    return groups
+
+
+def _plan_of_goals(plans: Sequence[Plan], goals_title: str) -> Plan:
+    """A goals section naming a five-year period (“十五五”时期主要目标) belongs to that period's plan."""
+    ordinal = five_year_ordinal(goals_title)
+    if ordinal is not None:
+        start, end = five_year_plan_span(ordinal)
+        return next((p for p in plans if (p.start_year, p.end_year) == (start, end)), plans[0])
+    return plans[0]
 
 
 def _is_goal_heading(heading: Heading) -> bool:
@@ -113,13 +159,14 @@ def _is_goal_heading(heading: Heading) -> bool:
     return title.endswith("目标") or (any(w in title for w in _GOAL_WORDS) and not re.search("措施|任务", title))
 
 
-def _plan_indicators(file: str, plan: Plan, items: Sequence[Item], chains: dict[int, tuple[Heading, ...]],
-                     openings: set[int]) -> list[Indicator]:
-    """Indicators of one plan: every indicator table, and the sentences of its goals sections."""
+def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
+                     chains: dict[int, tuple[Heading, ...]], openings: set[int]) -> list[Indicator]:
+    """Indicators of one plan body: every indicator table, and the sentences of its goals sections."""
     out: list[Indicator] = []
     chain: tuple[Heading, ...] = ()
     for item in items:
         if isinstance(item, Grid):
+            plan = plans[0]
             domain = chain[-1].title if chain else None
             table_ctx = TableContext(file, plan.title, plan.start_year, plan.end_year, domain)
             rows = [[(c.text, c.line) for c in row] for row in item.rows]
@@ -127,12 +174,20 @@ def _plan_indicators(file: str, plan: Plan, items: Sequence[Item], chains: dict[
             continue
         chain = chains[item.line]
         goal = next((h for h in reversed(chain) if _is_goal_heading(h)), None)
-        if goal is None and item.line not in openings:
+        lead = _GOALS_LEAD.search(squeeze(item.text)[:_GOALS_LEAD_WITHIN])
+        if goal is not None:
+            goals_title = goal.title
+        elif lead is not None:  # 今年经济社会发展主要预期目标是：…
+            goals_title = lead.group()
+        elif item.line in openings:
+            goals_title = chain[-1].title
+        else:
             continue
-        section = goal if goal is not None else chain[-1]
-        years = years_in(section.title)
+        plan = _plan_of_goals(plans, goals_title)
+        years = years_in(goals_title)
         default_year = max(years) if years else plan.end_year
-        ctx = GoalContext(file, plan.title, default_year, plan.start_year, _prose_domain(item, chain))
+        domain = lead.group(1) if lead is not None and goal is None else _prose_domain(item, chain)
+        ctx = GoalContext(file, plan.title, default_year, plan.start_year, domain)
         out.extend(prose_indicators(item.text, item.line, ctx))
     return out
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from planwatch.extract.layout import Line
 from planwatch.extract.text import fold, squeeze
+from planwatch.extract.work_reports import WorkReportFrame, work_report_frame
 from planwatch.numerals import parse_chinese_integer, to_halfwidth
 
 _DOC_TYPES = ("通知", "通告", "公告", "批复", "意见", "决定", "决议", "办法", "规定", "报告", "复函", "函",
@@ -23,7 +24,8 @@ _DOC_TYPES = ("通知", "通告", "公告", "批复", "意见", "决定", "决�
 DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fff]{1,14}\s*[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*\d{1,4}\s*号$")
 _TITLE_END = re.compile(r"(?:的)?(?:" + "|".join(_DOC_TYPES) + r")(?:[（(][^（）()]{1,8}[）)])?$")
-_ADDRESSEE = re.compile(r"^[^。！？]{2,90}[：:]$")
+_ADDRESSEE = re.compile(r"^(?!(?:时间|日期|来源|作者|编辑|字号|分享|发布|浏览|索引号|文号|主题|标题|链接|附件)"
+                        r"[\u4e00-\u9fff]{0,4}[：:]$)[^。！？]{2,90}[：:]$")
 _ISSUER_END = ("政府", "办公室", "委员会", "办公厅", "局", "委", "厅", "部", "管委会", "指挥部", "领导小组",
                "法院", "检察院", "人大常委会", "政协")
 _DATE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
@@ -47,6 +49,7 @@ class DocumentSpan:
     attached_plans: tuple[str, ...]
     body_start: int  # first line after the title block (where the 主送/正文 begins)
     date_line: int | None
+    work_report: WorkReportFrame | None = None
 
 
 def parse_date(text: str) -> str | None:
@@ -162,6 +165,11 @@ def _news_items(lines: Sequence[Line]) -> list[int]:
 
 def split_documents(lines: Sequence[Line], last_line: int) -> list[DocumentSpan]:
     """The documents in a file, in order; a file without GB/T 9704 titles is one document."""
+    report = work_report_frame(lines)
+    if report is not None:  # a work report is one document from its title to the end
+        title_line = lines[report.title_index].line
+        return [DocumentSpan(title_line, last_line, report.title, None, f"{report.region}人民政府", report.date,
+                             (), title_line + 1, None, report)]
     starts: list[tuple[int, int]] = []  # (start index, title end index)
     floor = 0
     for end in _title_end_candidates(lines):

@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from planwatch.extract.stacked import MAX_CELL as _MAX_STACKED_CELL
+from planwatch.extract.stacked import StackedCell, is_header_cell, stacked_table
 from planwatch.extract.text import clean_line
 from planwatch.ingest.blocks import Block, BlockKind
 
@@ -39,7 +41,7 @@ class Grid:
     start_line: int
     end_line: int
     caption: str = ""
-    encoding: str = "native"  # tab-rows | cell-per-line | markdown | native
+    encoding: str = "native"  # tab-rows | cell-per-line | stacked | markdown | native
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,9 @@ def _text_items(raws: Sequence[_Raw]) -> Iterable[Item]:
             j = _tab_region_end(raws, i)
             yield from _tab_grid(raws[i:j])
             i = j
+        elif (found := _stacked_grid(raws, i)) is not None:
+            grid, i = found
+            yield grid
         else:
             text = clean_line(raw.text)
             level = raw.level
@@ -161,6 +166,31 @@ def _text_items(raws: Sequence[_Raw]) -> Iterable[Item]:
             if text:
                 yield Line(text, raw.line, level)
             i += 1
+
+
+def _stacked_grid(raws: Sequence[_Raw], i: int) -> tuple[Grid, int] | None:
+    """A table printed one cell per line without tabs, whose header starts at ``i``."""
+    if not is_header_cell(clean_line(raws[i].text)):
+        return None
+    positions: list[int] = []  # raw index of each cell line
+    cells: list[StackedCell] = []
+    for j in range(i, len(raws)):
+        text = clean_line(raws[j].text)
+        if not text:
+            continue
+        if len(text) > _MAX_STACKED_CELL or _is_tab_line(raws[j].text) or _is_md_row(raws[j].text):
+            break
+        positions.append(j)
+        cells.append(StackedCell(text, raws[j].line))
+    if len(cells) < 2 or not is_header_cell(cells[1].text):
+        return None
+    table = stacked_table(cells, 0)
+    if table is None:
+        return None
+    rows = [[GridCell(c.text, c.line) for c in table.header]]
+    rows.extend([GridCell(c.text, c.line) for c in row] for row in table.rows)
+    end = positions[table.consumed - 1]
+    return Grid(rows, raws[i].line, raws[end].line, encoding="stacked"), end + 1
 
 
 def _tab_region_starts(raws: Sequence[_Raw], i: int) -> bool:

@@ -15,27 +15,28 @@ from dataclasses import dataclass, field
 
 from planwatch.extract.records import Comparator, Indicator, Target
 from planwatch.extract.text import cjk_count, squeeze
-from planwatch.extract.values import NUMBER, UNITS, number
+from planwatch.extract.values import NUMBER, UNIT_RE, number
 from planwatch.numerals import to_halfwidth
 
-_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
                  "下降到", "下降至", "减少到", "减少至", "缩小到", "缩小至", "缩减到", "扩大到", "控制在", "保持在",
                  "稳定在", "维持在", "不低于", "不少于", "不高于", "不超过", "不大于", "达到", "降至", "降到", "超过",
                  "高于", "低于", "突破", "达", "约", "在", "为", "至")
 _MENTION = re.compile(
     r"(?P<pre>" + "|".join(_VERBS_BEFORE) + r")?\s*(?P<num>" + NUMBER + r"(?:\s*[:：]\s*" + NUMBER
-    + r")*|半)\s*(?:[—–\-~～]\s*(?P<high>" + NUMBER + r")\s*)?(?P<unit>/\s*10\s*万|/\s*万|" + _UNIT_RE
+    + r")*|半)\s*(?:(?:%|‰)?\s*[—–\-~～]\s*(?P<high>" + NUMBER + r")\s*)?(?P<more>余)?(?P<unit>/\s*10\s*万|/\s*万|" + UNIT_RE
     + r")?\s*(?P<post>及以上|以上|以下|以内|左右)?")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底前|底|末|前|以前)?")
-_LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|我区|实现|实施|建设|新建|完成|推进|开展|"
+_LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|建设|新建|完成|推进|开展|"
                       r"打造|建成|培育|引进|创建|争创|力争|确保|努力|基本|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
                       r"至)+")
 _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
                          r"增速|速度|收入|密度|天数|人口|数|量|额)$")
 _NUMBERING = re.compile(r"^(?:\d{1,2}\s*[．.、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[（(]?[一二三四五六七八九十]+[）)、]|[—-]+)\s*")
-_CLAUSE = re.compile(r"(?:[^，,]|(?<=\d),(?=\d{3}))+")  # a comma between digits groups thousands
+# Clauses end at commas and at the colon after an announcement (主要预期目标是：…); a comma between
+# digits groups thousands and a colon between digits is a ratio (6.5：2.5：1).
+_CLAUSE = re.compile(r"(?:[^，,：:]|(?<=\d),(?=\d{3})|(?<=\d)[：:](?=\d))+")
 _COMPARED_TO = re.compile(r"(?:比|较|相比)\s*(?:19|20)\d{2}\s*年[底末]?")
 _CHANGE = re.compile(r"(年均)?(下降|降低|减少|压减|提高|提升|增长|增加|上升)了?$")
 _FROM_BASELINE = re.compile(r"(?:由|从)\s*((?:19|20)\d{2})\s*年[底末]?的?\s*(" + NUMBER + r"\s*(?:%|‰)?)")
@@ -129,13 +130,13 @@ def _split_subjects(name: str, distribute: bool) -> list[str]:
     return groups
 
 
-def _comparator(pre: str | None, post: str | None) -> Comparator:
-    words = (pre or "") + (post or "")
+def _comparator(pre: str | None, post: str | None, more: str | None = None) -> Comparator:
+    words = (pre or "") + (post or "") + (more or "")
     if any(w in words for w in ("以下", "以内", "不高于", "不超过", "不大于", "控制在")):
         return Comparator.LE
     if any(w in words for w in ("以上", "不低于", "不少于", "突破")):
         return Comparator.GE
-    if any(w in words for w in ("超过", "高于")):
+    if any(w in words for w in ("超过", "高于", "余")):
         return Comparator.GT
     if "低于" in words:
         return Comparator.LT
@@ -228,7 +229,7 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
         year, past = _year_before(text, c_start + m.start(), ctx.default_year)
         if year is None or (past and ctx.start_year is not None and year < ctx.start_year):
             continue
-        comparator = _comparator(m.group("pre"), m.group("post"))
+        comparator = _comparator(m.group("pre"), m.group("post"), m.group("more"))
         since = _FROM_BASELINE.search(raw_name)  # 由2020年的48%提高到52%
         name = _clean_name(raw_name[: since.start()] if since else raw_name)
         if not name:
@@ -264,7 +265,7 @@ def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re
     if year is None or past:
         return []
     pre = _clean_name(clause[: m.start()])
-    comparator = _comparator(m.group("pre"), m.group("post"))
+    comparator = _comparator(m.group("pre"), m.group("post"), m.group("more"))
     if m.group("unit") in _TIME_UNITS:
         if not clause_masked[m.end():].strip().startswith(("可达", "到达", "通达")):
             return []  # 1小时周边: a travel-time circle, not a target of its own

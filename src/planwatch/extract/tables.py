@@ -18,7 +18,7 @@ from enum import Enum
 from planwatch.extract.periods import years_in
 from planwatch.extract.records import Indicator, Target
 from planwatch.extract.text import cjk_count, fold, squeeze
-from planwatch.extract.values import UNITS, has_number, read_value
+from planwatch.extract.values import UNITS, dated_parts, has_number, read_value
 from planwatch.numerals import parse_chinese_integer, to_halfwidth
 
 
@@ -40,7 +40,9 @@ ATTRIBUTES = ("预期性", "约束性")
 _PAST = ("完成", "实际", "现状", "基期", "基数", "基准", "基础", "预计")
 _FUTURE = ("目标", "预期", "规划", "计划", "预测")
 # Past results, estimates and project lists are tables with years but without targets.
-_NOT_TARGET_CAPTIONS = ("完成情况", "实施情况", "完成值", "测算", "估算", "清单", "明细", "一览表", "投资", "项目表")
+_PAST_CAPTIONS = ("完成情况", "实施情况", "完成值", "测算", "估算")
+# Lists of projects; but “主要指标一览表” is an indicator table.
+_LIST_CAPTIONS = ("清单", "明细", "一览表", "投资", "项目表")
 _PROJECT_WORDS = ("投资", "项目名称", "建设内容", "建设规模", "建设性质", "建设地点", "资金")
 _HEADER_WORDS = ("序号", "编号", "类别", "领域", "类型", "分类", "指标", "名称", "单位", "属性", "性质",
                  "目标", "现状", "基期", "预期", "规划", "增速", "责任", "牵头", "部门", "备注", "绝对值",
@@ -122,6 +124,11 @@ def _column(header: str, ctx: TableContext) -> Column:
     if any(w in h for w in ("指标", "名称", "项目", "内容")):
         return Column(Role.NAME, header=h)
     return Column(Role.OTHER, header=h)
+
+
+def column_role(header: str) -> Role:
+    """The role a header cell gives its column, whatever the plan's period."""
+    return _column(header, TableContext("", None, None, None)).role
 
 
 def read_header(rows: list[list[str]], ctx: TableContext) -> list[Column]:
@@ -266,7 +273,7 @@ def _read_row(cells: list[tuple[str, int]], columns: list[Column]) -> _Row | Non
 
 def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: TableContext) -> list[Indicator]:
     """Every row of an indicator table that sets a numeric target for a year in the plan period."""
-    if any(w in fold(caption) for w in _NOT_TARGET_CAPTIONS):
+    if _not_a_target_table(fold(caption)):
         return []
     out: list[Indicator] = []
     state = _RowState()
@@ -289,6 +296,11 @@ def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: T
         if indicator is not None:
             out.append(indicator)
     return out
+
+
+def _not_a_target_table(caption: str) -> bool:
+    return any(w in caption for w in _PAST_CAPTIONS) or (
+        any(w in caption for w in _LIST_CAPTIONS) and "指标" not in caption)
 
 
 def _same_header(texts: list[str], state: _RowState) -> bool:
@@ -333,12 +345,13 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
         if col.role is Role.BASELINE and has_number(printed):
             baseline, baseline_year = printed, col.year
         elif col.role is Role.TARGET and col.year is not None and has_number(printed):
-            reading = read_value(printed)
-            if reading is None:
-                continue
-            value_unit = value_unit or reading.unit
-            targets.append(Target(col.year, printed, reading.value, reading.comparator,
-                                  reading.value_high, reading.annual_average, reading.cumulative))
+            for year, part in dated_parts(printed):
+                reading = read_value(part)
+                if reading is None:
+                    continue
+                value_unit = value_unit or reading.unit
+                targets.append(Target(year or col.year, part, reading.value, reading.comparator,
+                                      reading.value_high, reading.annual_average, reading.cumulative))
     if not targets:
         return None
     unit = _unit_cell(row.unit) or bracket_unit or _plain_unit(value_unit)

@@ -19,22 +19,24 @@ NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"  # 1,200.5 or 1200.5
 _NUM = re.compile(NUMBER)
 # Units printed right after a number in targets (longest first so 平方公里 wins over 公里).
 UNITS = sorted(
-    ["%", "‰", "‱", "个百分点", "百分点", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿立方米", "万立方米", "立方米", "平方公里", "万平方米", "平方米", "亩", "万亩", "公顷", "公里", "千米", "米", "万吨", "亿吨", "吨", "万千瓦", "千瓦", "万千瓦时", "亿千瓦时", "千瓦时", "万标箱", "标箱", "万人次", "人次", "万人", "人", "万户", "户", "家", "个", "项", "条", "座", "所", "张", "名", "岁", "年", "天", "小时", "分钟", "起", "处", "辆", "台", "套", "次", "件", "万件", "亿条", "万条", "条", "TB", "PB", "GB", "倍", "人/10万", "1/10万", "万辆", "艘", "床", "部", "只", "头", "株", "万株", "公斤", "千克", "克", "升", "毫克", "立方米/秒", "微克/立方米", "毫克/立方米", "毫克/升", "吨标准煤/万元", "万吨标准煤", "吨标准煤", "立方米/万元", "平方米/人", "张/千人", "人/千人", "分贝", "万", "亿"],
+    ["%", "‰", "‱", "个百分点", "百分点", "亿元", "万元", "元", "亿美元", "万美元", "美元", "亿立方米", "万立方米", "立方米", "平方公里", "万平方米", "平方米", "亩", "万亩", "公顷", "公里", "千米", "米", "万吨", "亿吨", "吨", "万千瓦", "千瓦", "万千瓦时", "亿千瓦时", "千瓦时", "万标箱", "标箱", "万人次", "人次", "万人", "人", "万户", "户", "家", "个", "项", "条", "座", "所", "张", "名", "岁", "年", "天", "小时", "分钟", "起", "处", "辆", "台", "套", "次", "件", "万件", "亿条", "万条", "条", "TB", "PB", "GB", "倍", "人/10万", "1/10万", "万辆", "艘", "床", "部", "只", "头", "株", "万株", "公斤", "千克", "克", "升", "毫克", "立方米/秒", "微克/立方米", "毫克/立方米", "毫克/升", "吨标准煤/万元", "万吨标准煤", "吨标准煤", "立方米/万元", "平方米/人", "张/千人", "人/千人", "分贝", "亿斤", "万斤", "斤", "克/千克", "万", "亿"],
     key=len,
     reverse=True,
 )
-_UNIT_RE = "|".join(re.escape(u) for u in UNITS)
+# A rate per person, per hectare …: 万元/人, 公斤/亩, 人/万人.
+_PER_UNIT = r"(?:\s*/\s*(?:人|户|千克|公斤|吨|亩|公顷|平方米|平方公里|万人|千人|百人|万元|辆|年|日|天|小时))?"
+UNIT_RE = "(?:" + "|".join(re.escape(u) for u in UNITS) + ")" + _PER_UNIT
 
 _GE_WORDS = ("不低于", "不少于", "至少", "以上", "及以上", "高于或等于")
 _LE_WORDS = ("以下", "以内", "不高于", "不超过", "不大于", "控制在", "低于或等于", "及以下")
-_GT_WORDS = ("高于", "超过", "大于", "多于")
+_GT_WORDS = ("高于", "超过", "大于", "多于", "余")
 _LT_WORDS = ("低于", "小于", "少于")
 _ABOUT_WORDS = ("左右", "约", "大约", "上下")
 _DECREASE = re.compile(r"(下降|降低|减少|缩减|压减|削减)(了)?\s*(" + NUMBER + r")\s*%")
 _INCREASE = re.compile(r"(提高|提升|增长|增加|上升)(了)?\s*(" + NUMBER + r")\s*%")
 _POINTS = re.compile(r"(下降|降低|减少|提高|提升|增加|上升)\s*(" + NUMBER + r")\s*个?百分点")
 _RATIO = re.compile(NUMBER + r"\s*[:：∶]\s*" + NUMBER + r"(?:\s*[:：∶]\s*" + NUMBER + r")*")
-_RANGE = re.compile(r"(" + NUMBER + r")\s*(%|" + _UNIT_RE + r")?\s*[—–\-~～至到]+\s*(" + NUMBER + r")")
+_RANGE = re.compile(r"(" + NUMBER + r")\s*(%|" + UNIT_RE + r")?\s*[—–\-~～至到]+\s*(" + NUMBER + r")")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _HALF = re.compile(r"(?<![\d.一二三四五六七八九十两])半(?=个?小时|个?月|年|天)")
 _PER = re.compile(r"(" + NUMBER + r")\s*/\s*(\d*\s*(?:10万|万|千|百))")
@@ -50,6 +52,22 @@ class Reading:
     value_high: float | None = None
     annual_average: bool = False
     cumulative: bool = False
+
+
+_DATED = re.compile(r"^\s*((?:19|20)\d{2})\s*年(?:底|末)?\s*[:：]?\s*(?=\S)")
+
+
+def dated_parts(printed: str) -> list[tuple[int | None, str]]:
+    """``2027年60%，2028年80%``: a target cell that names its own years, part by part."""
+    parts = [p.strip() for p in re.split(r"[，,；;]", printed) if p.strip()]
+    if len(parts) < 1 or not _DATED.match(to_halfwidth(parts[0])):
+        return [(None, printed)]
+    out: list[tuple[int | None, str]] = []
+    for part in parts:
+        m = _DATED.match(to_halfwidth(part))
+        if m and has_number(part[m.end():]):
+            out.append((int(m.group(1)), part))
+    return out
 
 
 def number(text: str) -> float:
@@ -78,13 +96,13 @@ def _comparator_of(text: str, default: Comparator = Comparator.EQ) -> Comparator
 
 def unit_after(text: str, end: int) -> str | None:
     """The unit printed right after a number ending at ``end``."""
-    m = re.match(r"\s*(" + _UNIT_RE + ")", text[end:])
+    m = re.match(r"\s*(" + UNIT_RE + ")", text[end:])
     return m.group(1) if m else None
 
 
 def read_value(printed: str) -> Reading | None:
     """Read a printed target/baseline cell; None when it holds no number (逐步提高, —)."""
-    s = _THOUSANDS.sub("", to_halfwidth(printed).strip())
+    s = _THOUSANDS.sub("", _DATED.sub("", to_halfwidth(printed)).strip())
     s = s.replace("＜", "<").replace("＞", ">").replace("≧", "≥").replace("≦", "≤")
     s = _HALF.sub("0.5", s)
     if not _NUM.search(s):

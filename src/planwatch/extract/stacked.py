@@ -1,0 +1,222 @@
+"""Tables printed one cell per line, with no tab or pipe to show where a row ends.
+
+Web pages scraped to text and copy-pastes from Word print every table cell on a line of
+its own, with or without blank lines between cells, and nothing between rows::
+
+    类别 / 序号 / 指标 / 单位 / 属性 / 目标
+    促发展 / 1 / 片区更新数量 / 个 / 预期性 / 2
+    2 / 商办楼宇更新数量 / 个 / 预期性 / 25        ← the merged category is printed once
+
+The header is a run of short lines made of header words (序号, 指标名称, 单位, 2025年目标值 …);
+its length is the table's width. Rows are then found from the 序号 sequence (1, 2, 3 …),
+which every indicator table of the genre carries, and where a table has no 序号 column,
+from the width. Inside a row, cells are put in their columns by what they look like
+(a unit, an attribute, a number, a name), because merged cells and empty cells are
+simply missing from the text.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from planwatch.extract.periods import years_in
+from planwatch.extract.tables import ATTRIBUTES, Role, column_role
+from planwatch.extract.text import cjk_count
+from planwatch.extract.values import UNITS, has_number
+
+# A header cell is a label, never a sentence; a data cell may be a longer name or note.
+_MAX_HEADER_CELL = 16
+MAX_CELL = 60
+_MIN_COLUMNS = 3
+_NOT_A_CELL = re.compile(r"^(表\s*\d|附件|附表|专栏|注[：:]|说明[：:]|资料来源|#)")
+# A period label alone (“十五五”, 2025年) is the top half of a header cell split over two lines.
+_PERIOD_ONLY = re.compile(r"^[“\"]?(?:十[一二三四五六七八九]五|(?:19|20)\d{2}\s*年?)[”\"]?(?:时期|期末|年)?$")
+_YEARS = re.compile(r"(?:19|20)\d{2}\s*年?")
+_EMPTY_MARKS = ("—", "-", "--", "/", "－", "——", "无", "…")
+
+
+@dataclass(frozen=True, slots=True)
+class StackedCell:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class StackedTable:
+    header: list[StackedCell]
+    rows: list[list[StackedCell]]  # each row has the header's width; "" where a cell is missing
+    consumed: int  # how many input cells the table took
+
+
+def is_header_cell(text: str) -> bool:
+    """A column label: short, no figure but a year, a word that gives the column a role."""
+    t = text.strip()
+    if not 0 < len(t) <= _MAX_HEADER_CELL or "。" in t or t in ATTRIBUTES:
+        return False
+    if re.search(r"\d", _YEARS.sub("", t)):
+        return False  # 2027年60%: a value that names its year
+    return bool(_PERIOD_ONLY.match(t)) or column_role(t) is not Role.OTHER or t in ("备注", "说明")
+
+
+def _join_split_headers(cells: list[StackedCell]) -> list[StackedCell]:
+    """“十五五” / 目标值 printed on two lines are one header cell."""
+    out: list[StackedCell] = []
+    for cell in cells:
+        prev = out[-1] if out else None
+        if prev is not None and _PERIOD_ONLY.match(prev.text) and not years_in(cell.text) \
+                and column_role(cell.text) in (Role.TARGET, Role.BASELINE):
+            out[-1] = StackedCell(prev.text + cell.text, prev.line)
+        else:
+            out.append(cell)
+    return out
+
+
+def header_at(cells: Sequence[StackedCell], start: int) -> list[StackedCell] | None:
+    """The header run starting at ``start``, if these lines are the header of an indicator table."""
+    run: list[StackedCell] = []
+    for cell in cells[start:]:
+        if not is_header_cell(cell.text):
+            break
+        run.append(cell)
+    header = _join_split_headers(run)
+    if len(header) < _MIN_COLUMNS:
+        return None
+    roles = [column_role(c.text) for c in header]
+    has_name = Role.NAME in roles or any("指标" in c.text for c in header)
+    has_value = any(r in (Role.TARGET, Role.BASELINE) for r in roles)
+    if not (has_name and has_value):
+        return None
+    # A numbered list of short headings is not a header: a header has several distinct roles.
+    return header if len({r for r in roles if r is not Role.OTHER}) >= 3 else None
+
+
+def _kind_fit(text: str, role: Role) -> int:
+    """How well a cell's text suits a column role: 2 typical, 1 possible, -3 impossible."""
+    t = text.strip()
+    is_index = bool(re.fullmatch(r"\d{1,3}[.、．]?", t))
+    is_attribute = t in ATTRIBUTES
+    is_unit = t in UNITS or t in ("％", "‰") or (len(t) <= 6 and "/" in t and cjk_count(t) <= 4 and not has_number(t))
+    is_value = (has_number(t) and cjk_count(t) <= 8) or t in _EMPTY_MARKS
+    is_text = cjk_count(t) >= 2 and not is_attribute
+    if role is Role.INDEX:
+        return 2 if is_index else -3
+    if role is Role.ATTRIBUTE:
+        return 2 if is_attribute else -3
+    if role is Role.UNIT:
+        return 2 if is_unit or t in _EMPTY_MARKS else (0 if len(t) <= 5 and not has_number(t) else -3)
+    if role in (Role.TARGET, Role.BASELINE, Role.GROWTH):
+        if is_value:
+            return 2
+        return 0 if not is_attribute and not is_unit and len(t) <= 30 else -3
+    if role in (Role.NAME, Role.CATEGORY):
+        return 2 if is_text and not is_unit and not (has_number(t) and cjk_count(t) < 2) else -3
+    if role is Role.RESPONSIBLE:
+        return 1 if is_text else -1
+    return 0
+
+
+def place(cells: Sequence[StackedCell], roles: Sequence[Role]) -> tuple[int, list[StackedCell | None]]:
+    """Put a row's cells into its columns in order, by kind: the best placement and its fit."""
+    if len(cells) > len(roles):
+        return -99, []
+    best: tuple[int, list[StackedCell | None]] = (-99, [])
+    for slots in itertools.combinations(range(len(roles)), len(cells)):
+        score = sum(_kind_fit(c.text, roles[s]) for c, s in zip(cells, slots, strict=True))
+        # a missing category or baseline is ordinary; a missing name or target is not
+        score -= sum(2 for k, r in enumerate(roles) if k not in slots and r in (Role.NAME, Role.TARGET))
+        if score > best[0]:
+            placed: list[StackedCell | None] = [None] * len(roles)
+            for c, s in zip(cells, slots, strict=True):
+                placed[s] = c
+            best = (score, placed)
+    return best
+
+
+def _index_value(text: str) -> int | None:
+    t = text.strip().rstrip(".、．")
+    return int(t) if re.fullmatch(r"\d{1,3}", t) else None
+
+
+def _rows_by_index(cells: Sequence[StackedCell], roles: Sequence[Role]) -> list[tuple[int, int]]:
+    """Row spans (start, end) found from the 序号 sequence 1, 2, 3 …"""
+    index_col = roles.index(Role.INDEX)
+    after = len(roles) - index_col - 1  # cells a row has after its number
+    spans: list[tuple[int, int]] = []
+    # the first row: its leading cells (categories) come before the first “1”
+    first = next((k for k in range(min(len(cells), index_col + 2)) if _index_value(cells[k].text) == 1), None)
+    if first is None:
+        return []
+    start, at, number = 0, first, 1
+    while True:
+        nxt = _next_index(cells, at, number + 1, after, index_col)
+        if nxt is None:
+            end = min(len(cells), at + after + 1)
+            spans.append((start, end))
+            return spans
+        # cells between the end of this row and the next number are the next row's categories
+        row_end = min(nxt, at + after + 1)
+        spans.append((start, row_end))
+        start, at, number = row_end, nxt, number + 1
+
+
+def _next_index(cells: Sequence[StackedCell], at: int, number: int, after: int, index_col: int) -> int | None:
+    """Where the number ``number`` opens the next row: nearest to a full row after ``at``."""
+    nominal = at + after + 1
+    candidates = [k for k in range(at + 2, min(len(cells), nominal + index_col + 1))
+                  if _index_value(cells[k].text) == number]
+    if not candidates:
+        return None
+    # prefer the full-width position (+ leading categories), then the nearest shorter row
+    return min(candidates, key=lambda k: (0 if nominal <= k <= nominal + index_col else 1, abs(k - nominal)))
+
+
+def _rows_by_width(cells: Sequence[StackedCell], roles: Sequence[Role]) -> list[tuple[int, int]]:
+    """Without 序号: a full row, or one without its leading category cells (merged above)."""
+    width = len(roles)
+    leading = 0
+    while leading < width and roles[leading] is Role.CATEGORY:
+        leading += 1
+    spans = []
+    at = 0
+    while at < len(cells):
+        full = place(cells[at: at + width], roles)[0] if at + width <= len(cells) else -99
+        short = place(cells[at: at + width - leading], roles[leading:])[0] \
+            if leading and at + width - leading <= len(cells) else -99
+        if full < 0 and short < 0:
+            break
+        size = width if full >= short else width - leading
+        spans.append((at, at + size))
+        at += size
+    return spans
+
+
+def stacked_table(cells: Sequence[StackedCell], start: int) -> StackedTable | None:
+    """The table whose header starts at ``start`` in a run of one-cell lines, or None."""
+    header = header_at(cells, start)
+    if header is None:
+        return None
+    raw_header_len = next(k for k in range(len(cells) - start + 1)
+                          if k == len(cells) - start or not is_header_cell(cells[start + k].text))
+    body_start = start + raw_header_len
+    body: list[StackedCell] = []
+    for cell in cells[body_start:]:
+        if len(cell.text) > MAX_CELL or _NOT_A_CELL.match(cell.text) or (
+                cell.text.endswith("。") and len(cell.text) > 30):
+            break
+        body.append(cell)
+    roles = [column_role(c.text) for c in header]
+    spans = _rows_by_index(body, roles) if Role.INDEX in roles else _rows_by_width(body, roles)
+    rows: list[list[StackedCell]] = []
+    for a, b in spans:
+        fit, placed = place(body[a:b], roles)
+        if fit < 0 or not placed:
+            break
+        rows.append([c if c is not None else StackedCell("", body[a].line) for c in placed])
+    if not rows:
+        return None
+    consumed = raw_header_len + (spans[len(rows) - 1][1] if rows else 0)
+    return StackedTable(header, rows, consumed)
+
