@@ -21,17 +21,18 @@ from planwatch.numerals import to_halfwidth
 _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
                  "下降到", "下降至", "减少到", "减少至", "缩小到", "缩小至", "缩减到", "扩大到", "控制在", "保持在",
                  "稳定在", "维持在", "不低于", "不少于", "不高于", "不超过", "不大于", "达到", "降至", "降到", "超过",
-                 "高于", "低于", "突破", "达", "约", "在", "为", "至")
+                 "高于", "低于", "突破", "迈上", "达", "约", "在", "为", "至")
 _MENTION = re.compile(
     r"(?P<pre>" + "|".join(_VERBS_BEFORE) + r")?\s*(?P<num>" + NUMBER + r"(?:\s*[:：]\s*" + NUMBER
     + r")*|半)\s*(?:(?:%|‰)?\s*[—–\-~～]\s*(?P<high>" + NUMBER + r")\s*)?(?P<more>余)?(?P<unit>/\s*10\s*万|/\s*万|" + UNIT_RE
-    + r")?\s*(?P<post>及以上|以上|以下|以内|左右)?")
+    + r")?\s*(?P<post>及以上|以上|以下|以内|左右|新台阶|台阶)?")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底前|底|末|前|以前)?")
 _LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|建设|新建|完成|推进|开展|"
                       r"打造|建成|培育|引进|创建|争创|力争|确保|努力|基本|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
                       r"至)+")
 _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
+                         r"涨幅|幅度|强度|水平|含量|浓度|长度|份额|"
                          r"增速|速度|收入|密度|天数|人口|数|量|额)$")
 _NUMBERING = re.compile(r"^(?:\d{1,2}\s*[．.、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[（(]?[一二三四五六七八九十]+[）)、]|[—-]+)\s*")
 # Clauses end at commas and at the colon after an announcement (主要预期目标是：…); a comma between
@@ -43,9 +44,13 @@ _FROM_BASELINE = re.compile(r"(?:由|从)\s*((?:19|20)\d{2})\s*年[底末]?的?\
 _TIME_UNITS = ("小时", "分钟", "天", "年")
 _MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
 # The metric a listed subject shares with the last one (A、B增长速度分别…, A、B占比均…).
-_SHARED_METRIC = re.compile(r"(增长速度|增长率|增速|占比|比例|比重|覆盖率|普及率|达标率|[\u4e00-\u9fff]{0,2}率)$")
-_OWN_METRIC = re.compile(r"(率|比例|比重|占比|速度|增速|指数)$")
+_SHARED_METRIC = re.compile(r"(年均增长|增长速度|增长率|增速|占比|比例|比重|覆盖率|普及率|达标率|[\u4e00-\u9fff]{0,2}率)$")
+_GROWTH_END = re.compile(r"(?:年均)?(?:增长|增速)$")
+_OWN_METRIC = re.compile(r"(率|比例|比重|占比|速度|增速|指数|增长)$")
 _SHARE_OF = re.compile(r"占(?!比)")
+_SHARE_COMPARED = re.compile(r"(不低于|不少于|不高于|不超过|高于|低于|超过)[^，,、。；;]{1,20}?的$")
+# 区、镇街两级…: the administrative scope of a target, not part of the quantity's name.
+_SCOPE = re.compile(r"^(?:[省市区县乡镇街村]{1,2}、)*[省市区县乡镇街村]{1,3}[两三]级")
 
 
 @dataclass(slots=True)
@@ -95,8 +100,15 @@ def _masked(text: str) -> str:
     return "".join(out)
 
 
+# “十五五”时期地区生产总值年均增长: the period is the target's, not part of the quantity's name.
+_PERIOD_LEAD = re.compile(r"^[^，,。；;]*?(?:[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间|期末|末)?|今后五年|未来五年|"
+                          r"五年内|规划期内)")
+
+
 def _clean_name(text: str) -> str:
     name = _NUMBERING.sub("", squeeze(text))
+    name = _PERIOD_LEAD.sub("", name)
+    name = _SCOPE.sub("", name)
     name = re.sub(r"^[^，,。；;]*?(?:到|至)\s*(?:19|20)\d{2}\s*年[底末前]*[，,]?", "", name)
     name = _COMPARED_TO.sub("", name)
     name = _LEADING.sub("", name)
@@ -131,10 +143,18 @@ def _split_subjects(name: str, distribute: bool) -> list[str]:
 
 
 def _comparator(pre: str | None, post: str | None, more: str | None = None) -> Comparator:
-    words = (pre or "") + (post or "") + (more or "")
+    """What follows the number decides first (控制在5.5%左右 is about 5.5), then the verb before it."""
+    for words in (post or "", more or "", pre or ""):
+        comparator = _comparator_of_words(words)
+        if comparator is not Comparator.EQ:
+            return comparator
+    return Comparator.EQ
+
+
+def _comparator_of_words(words: str) -> Comparator:
     if any(w in words for w in ("以下", "以内", "不高于", "不超过", "不大于", "控制在")):
         return Comparator.LE
-    if any(w in words for w in ("以上", "不低于", "不少于", "突破")):
+    if any(w in words for w in ("以上", "不低于", "不少于", "突破", "迈上", "台阶")):
         return Comparator.GE
     if any(w in words for w in ("超过", "高于", "余")):
         return Comparator.GT
@@ -230,6 +250,9 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
         if year is None or (past and ctx.start_year is not None and year < ctx.start_year):
             continue
         comparator = _comparator(m.group("pre"), m.group("post"), m.group("more"))
+        share = _SHARE_COMPARED.search(raw_name)  # 执法人员不低于在职执法人员的75%
+        if share is not None and not m.group("pre"):
+            raw_name, comparator = raw_name[: share.start()], _comparator(share.group(1), None)
         since = _FROM_BASELINE.search(raw_name)  # 由2020年的48%提高到52%
         name = _clean_name(raw_name[: since.start()] if since else raw_name)
         if not name:
@@ -241,7 +264,10 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
             if not (m.group("pre") or m.group("post")):
                 comparator = shared
         else:
-            subjects = _split_subjects(name, "分别" in raw_name or "均" in raw_name)
+            # 分别/均 pair each subject with a value; a growth (A、B年均增长6%) is each subject's own
+            distribute = "分别" in raw_name or bool(re.search("(?<!年)均", raw_name)) \
+                or bool(_GROWTH_END.search(name))
+            subjects = _split_subjects(name, distribute)
             if "分别" in raw_name:
                 name, pending = subjects[0], subjects[1:]
             else:
@@ -301,18 +327,39 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
         unit = "1" + unit.replace(" ", "")  # 8/10万 → per 100,000
     annual = bool(re.search(r"年均(?:增长|增速|递增)?(?:率)?$", name))
     change = _CHANGE.search(squeeze(clause[: m.start()]))
-    if change and comparator is Comparator.EQ and unit in ("%", "个百分点", "百分点"):
+    if change and comparator is not Comparator.RANGE and unit in ("%", "个百分点", "百分点"):
+        verb = change.group(2)
+        printed = (change.group(1) or "") + verb + printed
         if change.group(1):
             annual = True  # 年均增长6.5%: an average annual rate
-        else:  # 比2020年下降13.5%, 提高2个百分点: a change relative to the baseline
-            down = change.group(2) in ("下降", "降低", "减少", "压减")
+        elif not (verb == "增长" and unit == "%"):
+            # 比2020年下降13.5%, 提高2个百分点: a change of a level relative to its baseline. (X增长5%
+            # is a growth rate, an indicator of its own: 地区生产总值增长 5.5.)
+            down = verb in ("下降", "降低", "减少", "压减")
             points = unit != "%"
             comparator = {(True, False): Comparator.DECREASE_BY_PCT, (False, False): Comparator.INCREASE_BY_PCT,
                           (True, True): Comparator.DECREASE_BY_POINTS,
                           (False, True): Comparator.INCREASE_BY_POINTS}[(down, points)]
-            printed = change.group(2) + printed
-            name = re.sub(change.group(2) + "$", "", name) or name
+            name = re.sub(verb + "$", "", name) or name
+            unit = unit if points else None  # the level's own unit is not printed
+    if comparator not in _RELATIVE:
+        name = named_measure(name, unit)
     return _Mention(name, printed, value, comparator, unit, year, high, annual)
+
+
+_RELATIVE = (Comparator.DECREASE_BY_PCT, Comparator.INCREASE_BY_PCT, Comparator.DECREASE_BY_POINTS,
+             Comparator.INCREASE_BY_POINTS)
+# The measure a unit implies, for a subject printed without one (实现70%镇通公交, 国道省道改造96.2公里).
+_MEASURE_OF_UNIT = {"%": "比例", "％": "比例", "公里": "里程", "千米": "里程", "平方米": "面积", "万平方米": "面积",
+                    "亩": "面积", "万亩": "面积", "公顷": "面积", "平方公里": "面积"}
+
+
+def named_measure(name: str, unit: str | None) -> str:
+    """The shortest noun phrase naming the measured quantity: a bare subject gets the measure its unit implies."""
+    measure = _MEASURE_OF_UNIT.get(unit or "")
+    if measure is None or _METRIC_END.search(name) or _GROWTH_END.search(name):
+        return name
+    return name + measure
 
 
 def prose_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indicator]:

@@ -49,6 +49,7 @@ _HEADER_WORDS = ("序号", "编号", "类别", "领域", "类型", "分类", "�
                  "主要", "内容", "年")
 _PURE_VALUE = re.compile(r"^[<>≥≤＜＞≧≦]?\s*[-+]?\d+(\.\d+)?\s*%?$")
 _TRAILING_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
+_MEASURE_IN_VALUE = re.compile(r"^(?:力争|确保|实现)?([\u4e00-\u9fff]{2,8}?)(?:达到|达|突破|超过)\s*\d")
 _NAME_PREFIX = re.compile(r"^(其中[：:]?|[#＃*※]+|\d+[.、．]|[（(]\d+[）)])\s*")
 
 
@@ -354,6 +355,9 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
                                       reading.value_high, reading.annual_average, reading.cumulative))
     if not targets:
         return None
+    measure = _MEASURE_IN_VALUE.match(squeeze(targets[-1].text))
+    if measure and not name.endswith(measure.group(1)):
+        name += measure.group(1)  # 南溪组团 | 力争产值规模达300亿: the row's quantity is 南溪组团产值规模
     unit = _unit_cell(row.unit) or bracket_unit or _plain_unit(value_unit)
     return Indicator(
         file=ctx.file,
