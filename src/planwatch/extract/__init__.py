@@ -32,7 +32,7 @@ from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 __all__ = ["Extraction", "extract_file", "extract_source"]
 
 _GOAL_WORDS = ("主要目标", "发展目标", "总体目标", "具体目标", "分类目标", "建设目标", "工作目标", "规划目标",
-               "行动目标", "主要预期目标", "总目标", "阶段目标", "年度目标")
+               "行动目标", "主要预期目标", "总目标", "阶段目标", "年度目标", "主要指标", "主要发展指标", "核心指标")
 _PLAN_WORDS = ("规划", "纲要", "方案", "计划", "要点", "意见", "细则")
 _MAX_TITLE = 100  # a plan's title line, as printed at the head of its body
 _LEAD = re.compile(r"^[—\-]*\s*([^，,。．\d]{2,25}?)[。．]")
@@ -49,7 +49,7 @@ def extract_source(source: SourceText) -> Extraction:
     items = layout(source.blocks, wrapped=source.format == "pdf")
     lines = [item for item in items if isinstance(item, Line)]
     spans = split_documents(lines, source.line_count)
-    documents = tuple(_document(source.name, span) for span in spans)
+    documents: list[Document] = []
     indicators: list[Indicator] = []
     plans: list[Plan] = []
     outline: list[OutlineEntry] = []
@@ -57,6 +57,7 @@ def extract_source(source: SourceText) -> Extraction:
     for span in spans:
         doc_plans = plan_spans(source.name, span, lines)
         plans.extend(doc_plans)
+        documents.append(_document(source.name, span, doc_plans))
         # Plans sharing one body (a work report's year and five-year plans) are read in one pass.
         for body in _bodies(doc_plans):
             plan = body[0]
@@ -69,16 +70,18 @@ def extract_source(source: SourceText) -> Extraction:
             tasks.extend(tasks_in(plan.title, plan_lines, chains))
             indicators.extend(_plan_indicators(source.name, body, plan_items, chains, openings))
     indicators.sort(key=lambda ind: ind.line)
-    return Extraction(source.name, documents, tuple(indicators), tuple(plans), tuple(outline), tuple(tasks))
+    return Extraction(source.name, tuple(documents), tuple(indicators), tuple(plans), tuple(outline), tuple(tasks))
 
 
 def _first_line(item: Item) -> int:
     return item.start_line if isinstance(item, Grid) else item.line
 
 
-def _document(file: str, span: DocumentSpan) -> Document:
+def _document(file: str, span: DocumentSpan, plans: Sequence[Plan]) -> Document:
+    """A work report issues no plan but sets the targets of two: those are its plans."""
+    attached = tuple(p.title for p in plans) if span.work_report is not None else span.attached_plans
     return Document(file, span.start_line, span.end_line, span.title, span.doc_number, span.issuer, span.date,
-                    span.attached_plans)
+                    attached)
 
 
 def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan]:

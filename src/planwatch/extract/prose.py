@@ -21,7 +21,7 @@ from planwatch.numerals import to_halfwidth
 _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
                  "下降到", "下降至", "减少到", "减少至", "缩小到", "缩小至", "缩减到", "扩大到", "控制在", "保持在",
                  "稳定在", "维持在", "不低于", "不少于", "不高于", "不超过", "不大于", "达到", "降至", "降到", "超过",
-                 "高于", "低于", "突破", "迈上", "达", "约", "在", "为", "至")
+                 "高于", "低于", "小于", "大于", "突破", "迈上", "超", "达", "约", "在", "为", "至")
 _MENTION = re.compile(
     r"(?P<pre>" + "|".join(_VERBS_BEFORE) + r")?\s*(?P<num>" + NUMBER + r"(?:\s*[:：]\s*" + NUMBER
     + r")*|半)\s*(?:(?:%|‰)?\s*[—–\-~～]\s*(?P<high>" + NUMBER + r")\s*)?(?P<more>余)?(?P<unit>/\s*10\s*万|/\s*万|" + UNIT_RE
@@ -30,7 +30,7 @@ _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底�
 _LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|建设|新建|完成|推进|开展|"
                       r"打造|建成|培育|引进|创建|争创|力争|确保|努力|基本|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
                       r"至)+")
-_TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
+_TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|建成|新建|完成|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
                          r"涨幅|幅度|强度|水平|含量|浓度|长度|份额|"
                          r"增速|速度|收入|密度|天数|人口|数|量|额)$")
@@ -45,6 +45,8 @@ _TIME_UNITS = ("小时", "分钟", "天", "年")
 _MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
 # The metric a listed subject shares with the last one (A、B增长速度分别…, A、B占比均…).
 _SHARED_METRIC = re.compile(r"(年均增长|增长速度|增长率|增速|占比|比例|比重|覆盖率|普及率|达标率|[\u4e00-\u9fff]{0,2}率)$")
+_GROWTH_ONLY = re.compile(r"^(?:年均)?(?:增长|增速)率?$")
+_MEASURE_SUFFIX = re.compile(r"(?:比例|里程|面积)$")
 _GROWTH_END = re.compile(r"(?:年均)?(?:增长|增速)$")
 _OWN_METRIC = re.compile(r"(率|比例|比重|占比|速度|增速|指数|增长)$")
 _SHARE_OF = re.compile(r"占(?!比)")
@@ -105,11 +107,17 @@ _PERIOD_LEAD = re.compile(r"^[^，,。；;]*?(?:[“\"]?十[一二三四五六�
                           r"五年内|规划期内)")
 
 
+_YEAR_INSIDE = re.compile(r"^([^，,。；;]*?)(?:到|至)\s*(?:19|20)\d{2}\s*年[底末前]*[，,]?")
+
+
 def _clean_name(text: str) -> str:
     name = _NUMBERING.sub("", squeeze(text))
     name = _PERIOD_LEAD.sub("", name)
     name = _SCOPE.sub("", name)
-    name = re.sub(r"^[^，,。；;]*?(?:到|至)\s*(?:19|20)\d{2}\s*年[底末前]*[，,]?", "", name)
+    dated = _YEAR_INSIDE.match(name)
+    if dated:  # 到2025年，森林覆盖率… or 森林覆盖率到2025年达到…: the quantity on either side
+        rest = _TRAILING.sub("", _LEADING.sub("", name[dated.end():]))
+        name = name[dated.end():] if cjk_count(rest) >= 2 else dated.group(1)
     name = _COMPARED_TO.sub("", name)
     name = _LEADING.sub("", name)
     name = _TRAILING.sub("", name)
@@ -156,9 +164,9 @@ def _comparator_of_words(words: str) -> Comparator:
         return Comparator.LE
     if any(w in words for w in ("以上", "不低于", "不少于", "突破", "迈上", "台阶")):
         return Comparator.GE
-    if any(w in words for w in ("超过", "高于", "余")):
+    if any(w in words for w in ("超", "高于", "大于", "余")):
         return Comparator.GT
-    if "低于" in words:
+    if "低于" in words or "小于" in words:
         return Comparator.LT
     if "左右" in words or "约" in words:
         return Comparator.ABOUT
@@ -263,6 +271,10 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
                 name = (out or previous)[-1].name
             if not (m.group("pre") or m.group("post")):
                 comparator = shared
+        elif _GROWTH_ONLY.match(name) and (out or previous):
+            # 增加值突破120亿元，年均增长10%: the growth of the quantity just named
+            subject = (out or previous)[-1].name
+            name = _MEASURE_SUFFIX.sub("", subject) + name
         else:
             # 分别/均 pair each subject with a value; a growth (A、B年均增长6%) is each subject's own
             distribute = "分别" in raw_name or bool(re.search("(?<!年)均", raw_name)) \

@@ -31,9 +31,12 @@ from planwatch.extract.values import UNITS, has_number
 _MAX_HEADER_CELL = 16
 MAX_CELL = 60
 _MIN_COLUMNS = 3
-_NOT_A_CELL = re.compile(r"^(表\s*\d|附件|附表|专栏|注[：:]|说明[：:]|资料来源|#)")
+# Captions, notes and headings after a table are not its cells.
+_NOT_A_CELL = re.compile(r"^(表\s*\d|附件|附表|专栏|注[：:]|说明[：:]|资料来源|#|第[一二三四五六七八九十\d]{1,3}[篇章节]|"
+                         r"[一二三四五六七八九十]{1,3}、\S{2}|[（(][一二三四五六七八九十]{1,3}[）)]\S{2})")
 # A period label alone (“十五五”, 2025年) is the top half of a header cell split over two lines.
 _PERIOD_ONLY = re.compile(r"^[“\"]?(?:十[一二三四五六七八九]五|(?:19|20)\d{2}\s*年?)[”\"]?(?:时期|期末|年)?$")
+_CAPTION = re.compile(r"^(?:表\s*\d+\s*)?[^名称]*(?:主要|核心|发展|规划)指标(?:表|体系|一览表|情况)?$")
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年?")
 _EMPTY_MARKS = ("—", "-", "--", "/", "－", "——", "无", "…")
 
@@ -76,6 +79,8 @@ def _join_split_headers(cells: list[StackedCell]) -> list[StackedCell]:
 
 def header_at(cells: Sequence[StackedCell], start: int) -> list[StackedCell] | None:
     """The header run starting at ``start``, if these lines are the header of an indicator table."""
+    if _CAPTION.match(cells[start].text):
+        return None  # 主要指标 above the table names it; the header starts on the next line
     run: list[StackedCell] = []
     for cell in cells[start:]:
         if not is_header_cell(cell.text):
@@ -89,8 +94,9 @@ def header_at(cells: Sequence[StackedCell], start: int) -> list[StackedCell] | N
     has_value = any(r in (Role.TARGET, Role.BASELINE) for r in roles)
     if not (has_name and has_value):
         return None
-    # A numbered list of short headings is not a header: a header has several distinct roles.
-    return header if len({r for r in roles if r is not Role.OTHER}) >= 3 else None
+    # A list of short headings is not a header: a header has several distinct roles, or year columns.
+    year_columns = sum(1 for c in header if years_in(c.text))
+    return header if len({r for r in roles if r is not Role.OTHER}) >= 3 or year_columns >= 2 else None
 
 
 def _kind_fit(text: str, role: Role) -> int:
@@ -110,7 +116,7 @@ def _kind_fit(text: str, role: Role) -> int:
     if role in (Role.TARGET, Role.BASELINE, Role.GROWTH):
         if is_value:
             return 2
-        return 0 if not is_attribute and not is_unit and len(t) <= 30 else -3
+        return 1 if not is_attribute and not is_unit and len(t) <= 30 else -3  # 完成市下达目标
     if role in (Role.NAME, Role.CATEGORY):
         return 2 if is_text and not is_unit and not (has_number(t) and cjk_count(t) < 2) else -3
     if role is Role.RESPONSIBLE:
@@ -152,8 +158,9 @@ def _rows_by_index(cells: Sequence[StackedCell], roles: Sequence[Role]) -> list[
     start, at, number = 0, first, 1
     while True:
         nxt = _next_index(cells, at, number + 1, after, index_col)
-        if nxt is None:
-            end = min(len(cells), at + after + 1)
+        if nxt is None:  # the last row: as long as its cells fit their columns
+            ends = range(min(len(cells), at + after + 1), at, -1)
+            end = max(ends, key=lambda e: place(cells[start:e], roles)[0])
             spans.append((start, end))
             return spans
         # cells between the end of this row and the next number are the next row's categories

@@ -43,6 +43,7 @@ _FUTURE = ("目标", "预期", "规划", "计划", "预测")
 _PAST_CAPTIONS = ("完成情况", "实施情况", "完成值", "测算", "估算")
 # Lists of projects; but “主要指标一览表” is an indicator table.
 _LIST_CAPTIONS = ("清单", "明细", "一览表", "投资", "项目表")
+_REVIEW_WORDS = ("完成情况", "是否完成", "完成率", "实现程度", "评价")
 _PROJECT_WORDS = ("投资", "项目名称", "建设内容", "建设规模", "建设性质", "建设地点", "资金")
 _HEADER_WORDS = ("序号", "编号", "类别", "领域", "类型", "分类", "指标", "名称", "单位", "属性", "性质",
                  "目标", "现状", "基期", "预期", "规划", "增速", "责任", "牵头", "部门", "备注", "绝对值",
@@ -311,10 +312,21 @@ def _same_header(texts: list[str], state: _RowState) -> bool:
 
 def _is_indicator_table(columns: list[Column]) -> bool:
     headers = "".join(c.header for c in columns)
-    if any(w in headers for w in _PROJECT_WORDS):
+    if any(w in headers for w in _PROJECT_WORDS) or _is_review_table(columns):
         return False
     return any(c.role is Role.NAME for c in columns) and any(
         c.role is Role.TARGET and c.year is not None for c in columns)
+
+
+def _is_review_table(columns: list[Column]) -> bool:
+    """The previous plan's targets beside what was achieved (规划目标 | 实际完成 | 完成情况): past results.
+
+    A base-year column (2020年实际) before the targets is not a review; an outcome column is."""
+    if any(any(w in c.header for w in _REVIEW_WORDS) for c in columns):
+        return True
+    targets = [c.year for c in columns if c.role is Role.TARGET and c.year is not None]
+    achieved = [c for c in columns if c.role is Role.BASELINE and any(w in c.header for w in ("实际", "完成"))]
+    return bool(targets) and any(c.year is None or c.year >= max(targets) for c in achieved)
 
 
 def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext) -> Indicator | None:

@@ -1,0 +1,129 @@
+"""Extraction on the layouts and frames plans are published in, beyond the seeds.
+
+Each document under ``genre/`` is fictional, written in the style of one publication
+channel: a notice scraped from a government site to Markdown (front matter, tables one
+cell per line with no tabs), a bare long-range plan with milestone columns, a notice
+copied from a web page (文号 line, no blank lines, a table without 序号), and a
+government work report (page chrome, two plans' goals in one report).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planwatch.extract import extract_file
+from planwatch.extract.records import Extraction, Indicator
+from tests.unit.extract_helpers import extract_text, plan_text
+
+GENRE = Path(__file__).parent / "genre"
+
+
+def _extract(name: str) -> Extraction:
+    return extract_file(GENRE / name)
+
+
+def _by_name(result: Extraction, kind: str) -> dict[str, Indicator]:
+    return {i.name: i for i in result.indicators if i.kind == kind}
+
+
+def _final(ind: Indicator) -> tuple[int, float | None, str]:
+    t = ind.targets[-1]
+    return t.year, t.value, t.comparator.value
+
+
+def test_scraped_notice_front_matter_is_not_the_document() -> None:
+    result = _extract("scraped_notice_stacked_table.txt")
+    [doc] = result.documents
+    assert doc.start_line == 9  # the "# 标题" line, not the YAML block or the disclaimer
+    assert doc.title == "云溪区人民政府关于印发《云溪区消防事业发展“十五五”规划》的通知"
+    assert (doc.issuer, doc.date, doc.doc_number) == ("云溪区人民政府", "2026-05-12", None)
+    assert doc.attached_plans == ("云溪区消防事业发展“十五五”规划",)
+    [plan] = result.plans
+    assert (plan.start_year, plan.end_year) == (2026, 2030)
+
+
+def test_table_one_cell_per_line_without_tabs() -> None:
+    """Rows from the 序号 sequence; merged categories printed once; a header split over two lines."""
+    table = _by_name(_extract("scraped_notice_stacked_table.txt"), "table")
+    assert set(table) == {"每百万人火灾事故年平均发生率", "每十万人火灾死亡率", "城市消防站5分钟可达覆盖率",
+                          "消防车辆装备配备达标率", "消防宣传教育覆盖率"}
+    fires = table["每百万人火灾事故年平均发生率"]
+    assert (fires.unit, fires.domain, fires.attribute) == ("起/百万人", "火灾防控", "约束性")
+    assert _final(fires) == (2030, 490.0, "<=")
+    deaths = table["每十万人火灾死亡率"]  # category printed only on the group's first row
+    assert (deaths.domain, deaths.unit, _final(deaths)) == ("火灾防控", "人/10万人", (2030, 0.15, "<"))
+    assert _final(table["城市消防站5分钟可达覆盖率"]) == (2030, 95.0, ">=")
+    assert table["消防宣传教育覆盖率"].domain == "社会消防"
+    assert _final(table["消防宣传教育覆盖率"]) == (2030, 55.0, "~")
+
+
+def test_review_table_and_task_chapter_give_no_indicators() -> None:
+    result = _extract("scraped_notice_stacked_table.txt")
+    names = {i.name for i in result.indicators}
+    assert "消防站数量" not in names and "消防车辆数量" not in names  # 表1 reports the previous plan
+    assert all(i.line < 87 for i in result.indicators)  # nothing from 三、主要任务
+
+
+def test_bare_long_range_plan_with_milestones_and_goal_bullets() -> None:
+    result = _extract("bare_plan_milestones.txt")
+    [doc] = result.documents
+    assert doc.title == "云溪区国土空间生态修复规划（2021—2035年）"
+    table = _by_name(result, "table")
+    forest = table["森林覆盖率"]
+    assert [t.year for t in forest.targets] == [2025, 2030, 2035]
+    assert (forest.baseline_year, forest.baseline, _final(forest)) == (2020, "49.2", (2035, 55.0, ">="))
+    assert _final(table["湿地保护率"]) == (2035, 60.0, ">")
+    mines = table["历史遗留矿山生态修复面积"]  # “/” and “—” cells are no targets
+    assert [t.year for t in mines.targets] == [2025, 2035] and mines.baseline is None
+    assert "湿地保护率" in table and len(table) == 5  # the 十三五 review table is left out
+    prose = _by_name(result, "prose")
+    assert [(t.year, t.value) for t in prose["森林覆盖率"].targets] == [(2025, 52.0), (2035, 55.0)]
+    assert _final(prose["湿地保护率"]) == (2035, 60.0, ">")
+    assert _final(prose["水土保持率"]) == (2035, 93.0, ">=")
+
+
+def test_web_notice_with_a_milestone_table_without_index_column() -> None:
+    result = _extract("web_notice_table_without_index.txt")
+    [doc] = result.documents
+    assert (doc.doc_number, doc.date) == ("云府办发〔2026〕15号", "2026-03-02")
+    table = _by_name(result, "table")
+    assert set(table) == {"数字经济核心产业增加值", "规上数字经济核心产业企业数", "5G基站数量"}
+    value_added = table["数字经济核心产业增加值"]
+    assert value_added.unit == "亿元"  # from the bracket in the name: the table has no unit column
+    assert (value_added.baseline_year, value_added.baseline) == (2025, "86")
+    assert [(t.year, t.value) for t in value_added.targets] == [(2026, 95.0), (2027, 105.0), (2028, 120.0)]
+    prose = _by_name(result, "prose")
+    growth = prose["数字经济核心产业增加值年均增长"]  # the growth of the quantity named just before
+    assert growth.targets[0].annual_average and _final(growth) == (2028, 10.0, ">=")
+    assert _final(prose["数字经济核心产业增加值"]) == (2028, 120.0, ">=")
+
+
+def test_work_report_frame_and_its_two_plans() -> None:
+    result = _extract("work_report.txt")
+    [doc] = result.documents
+    assert doc.start_line == 4  # the article head before 各位代表, not the page head
+    assert (doc.title, doc.issuer, doc.date) == ("云溪市2026年政府工作报告", "云溪市人民政府", "2026-01-20")
+    assert doc.attached_plans == ("2026年云溪市政府工作报告", "云溪市国民经济和社会发展第十五个五年规划")
+    year_plan = {i.name: i for i in result.indicators if i.plan == "2026年云溪市政府工作报告"}
+    assert set(year_plan) == {"地区生产总值增长", "一般公共预算收入增长", "城镇新增就业", "城镇调查失业率",
+                              "居民消费价格涨幅", "单位地区生产总值能耗"}
+    assert _final(year_plan["地区生产总值增长"]) == (2026, 5.5, "~")
+    assert _final(year_plan["一般公共预算收入增长"]) == (2026, 4.0, "=")
+    assert _final(year_plan["城镇调查失业率"]) == (2026, 5.5, "<=")
+    energy = year_plan["单位地区生产总值能耗"]
+    assert _final(energy) == (2026, 2.5, "decrease_by_pct") and energy.unit is None
+    five_year = {i.name: i for i in result.indicators if i.plan == "云溪市国民经济和社会发展第十五个五年规划"}
+    assert set(five_year) == {"地区生产总值年均增长", "常住人口城镇化率", "研发经费投入强度", "森林覆盖率"}
+    assert five_year["地区生产总值年均增长"].targets[0].annual_average
+    assert all(i.targets[-1].year == 2030 for i in five_year.values())
+
+
+def test_a_plan_without_period_takes_its_horizon_not_the_publication_year(tmp_path: Path) -> None:
+    body = ("一、工作目标\n"
+            "到2028年，全区新能源汽车保有量达到5万辆。公共充电桩数量达到3000个，车桩比不高于3：1。\n"
+            "二、重点任务\n"
+            "（一）完善充电网络。\n")
+    result = extract_text(tmp_path, plan_text("新能源汽车推广应用实施方案", body))
+    assert result.documents[0].date == "2025-03-18"
+    piles = next(i for i in result.indicators if i.name == "公共充电桩数量")
+    assert piles.targets[0].year == 2028  # the year the plan aims at, never 2025 (published)
