@@ -127,3 +127,26 @@ def test_a_plan_without_period_takes_its_horizon_not_the_publication_year(tmp_pa
     assert result.documents[0].date == "2025-03-18"
     piles = next(i for i in result.indicators if i.name == "公共充电桩数量")
     assert piles.targets[0].year == 2028  # the year the plan aims at, never 2025 (published)
+
+
+def test_what_could_not_be_read_is_said(tmp_path: Path) -> None:
+    body = ("一、主要目标\n"
+            "到2027年，全区农村公路新改建里程达到120公里。各镇街均设置2各便民服务点。\n"
+            "表1 云溪区农村公路主要指标\n"
+            "指标名称\t单位\t现状值\t备注\n"
+            "农村公路总里程\t公里\t860\t含村道\n"
+            "二、重点任务\n"
+            "表2 云溪区交通主要指标\n"
+            "指标名称\t单位\t2024年\t2027年\n"
+            "等级公路比例\t%\t92\t完成市下达目标\n"
+            "客运站数量\t个\t12\t15\n")
+    result = extract_text(tmp_path, plan_text("农村公路提质行动方案（2025—2027年）", body))
+    assert {i.name for i in result.indicators} == {"农村公路新改建里程", "客运站数量"}
+    unread = {(d.kind, d.code): d for d in result.diagnostics}
+    sentence = unread[("goal_sentence", "goal_sentence")]
+    assert sentence.seen == "各镇街均设置2各便民服务点。" and "未能识别" in sentence.reason
+    table = unread[("table", "no_target_column")]
+    assert table.seen == "表1 云溪区农村公路主要指标"
+    row = unread[("table_row", "row_without_target")]
+    assert row.seen == "等级公路比例 | % | 92 | 完成市下达目标"
+    assert all(d.file == "plan.txt" and d.line > 0 for d in result.diagnostics)

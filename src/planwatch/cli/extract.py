@@ -25,7 +25,8 @@ from planwatch.ingest import DEFAULT_MAX_BYTES
 def extract(
     files: Annotated[list[Path] | None, typer.Argument(
         help="Gazettes or plans (.txt/.md/.docx/.pdf/.html). Default: the bundled demo plan.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print {documents, indicators} as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print {documents, indicators, diagnostics} as JSON.")]
+    = False,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")]
     = DEFAULT_MAX_BYTES,
 ) -> None:
@@ -49,6 +50,7 @@ def extract(
         payload = {
             "documents": [d.to_json() for r in results for d in r.documents],
             "indicators": [i.to_json() for r in results for i in r.indicators],
+            "diagnostics": [d.to_json() for r in results for d in r.diagnostics],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     else:
@@ -74,3 +76,11 @@ def _print_tables(results: list[Extraction]) -> None:
             base = f"{ind.baseline_year or ''} {ind.baseline or ''}".strip()
             table.add_row(str(ind.line), ind.name, ind.unit or "", ind.attribute or "", base, targets, ind.kind)
         console.print(table)
+        if result.diagnostics:
+            unread = Table(title=f"{result.file}：{len(result.diagnostics)} 处看似目标但未提取出指标的内容"
+                           "（请核对；可在网站的原文页面中手工新增指标）")
+            for col in ("line", "看到的内容", "原因"):
+                unread.add_column(col, overflow="fold")
+            for passage in result.diagnostics:
+                unread.add_row(str(passage.line), passage.seen, passage.reason)
+            console.print(unread)

@@ -21,8 +21,8 @@ from planwatch.extract.periods import (
     period_of,
     years_in,
 )
-from planwatch.extract.prose import GoalContext, prose_indicators
-from planwatch.extract.records import Document, Extraction, Indicator, OutlineEntry, Plan, Task
+from planwatch.extract.prose import GoalContext, prose_indicators, unread_goal_sentences
+from planwatch.extract.records import Diagnostic, Document, Extraction, Indicator, OutlineEntry, Plan, Task
 from planwatch.extract.tables import TableContext, indicators_from_grid
 from planwatch.extract.tasks import tasks_in
 from planwatch.extract.text import squeeze
@@ -54,6 +54,7 @@ def extract_source(source: SourceText) -> Extraction:
     plans: list[Plan] = []
     outline: list[OutlineEntry] = []
     tasks: list[Task] = []
+    diagnostics: list[Diagnostic] = []
     for span in spans:
         doc_plans = plan_spans(source.name, span, lines)
         plans.extend(doc_plans)
@@ -68,9 +69,11 @@ def extract_source(source: SourceText) -> Extraction:
             outline.extend(OutlineEntry(plan.title, h.line, h.rank, h.number, h.title) for h in plan_outline)
             openings = _action_openings(plan_lines, plan_outline, plan)
             tasks.extend(tasks_in(plan.title, plan_lines, chains))
-            indicators.extend(_plan_indicators(source.name, body, plan_items, chains, openings))
+            indicators.extend(_plan_indicators(source.name, body, plan_items, chains, openings, diagnostics))
     indicators.sort(key=lambda ind: ind.line)
-    return Extraction(source.name, tuple(documents), tuple(indicators), tuple(plans), tuple(outline), tuple(tasks))
+    diagnostics.sort(key=lambda d: d.line)
+    return Extraction(source.name, tuple(documents), tuple(indicators), tuple(plans), tuple(outline), tuple(tasks),
+                      tuple(diagnostics))
 
 
 def _first_line(item: Item) -> int:
@@ -163,8 +166,10 @@ def _is_goal_heading(heading: Heading) -> bool:
 
 
 def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
-                     chains: dict[int, tuple[Heading, ...]], openings: set[int]) -> list[Indicator]:
-    """Indicators of one plan body: every indicator table, and the sentences of its goals sections."""
+                     chains: dict[int, tuple[Heading, ...]], openings: set[int],
+                     unread: list[Diagnostic]) -> list[Indicator]:
+    """Indicators of one plan body: every indicator table, and the sentences of its goals sections.
+    What looked like a target but gave no indicator is added to ``unread``."""
     out: list[Indicator] = []
     chain: tuple[Heading, ...] = ()
     for item in items:
@@ -173,7 +178,9 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
             domain = chain[-1].title if chain else None
             table_ctx = TableContext(file, plan.title, plan.start_year, plan.end_year, domain)
             rows = [[(c.text, c.line) for c in row] for row in item.rows]
-            out.extend(indicators_from_grid(rows, item.caption, table_ctx))
+            reading = indicators_from_grid(rows, item.caption, table_ctx)
+            out.extend(reading.indicators)
+            unread.extend(reading.unread)
             continue
         chain = chains[item.line]
         goal = next((h for h in reversed(chain) if _is_goal_heading(h)), None)
@@ -191,7 +198,9 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
         default_year = max(years) if years else plan.end_year
         domain = lead.group(1) if lead is not None and goal is None else _prose_domain(item, chain)
         ctx = GoalContext(file, plan.title, default_year, plan.start_year, domain)
-        out.extend(prose_indicators(item.text, item.line, ctx))
+        found = prose_indicators(item.text, item.line, ctx)
+        out.extend(found)
+        unread.extend(unread_goal_sentences(item.text, item.line, found, ctx))
     return out
 
 

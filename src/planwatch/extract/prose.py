@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planwatch.extract.records import Comparator, Indicator, Target
+from planwatch.extract.records import Comparator, Diagnostic, Indicator, Target
 from planwatch.extract.text import cjk_count, squeeze
 from planwatch.extract.values import NUMBER, UNIT_RE, number
 from planwatch.numerals import to_halfwidth
@@ -396,3 +396,30 @@ def prose_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indica
 
 def _target(m: _Mention) -> Target:
     return Target(m.year, m.printed, m.value, m.comparator, m.value_high, m.annual_average)
+
+
+_TARGET_WORD = re.compile(r"达到|达|控制在|不低于|不少于|不高于|不超过|以上|以下|以内|左右|提高|提升|下降|降低|减少|增长|"
+                          r"突破|超过|力争|确保|实现|保持")
+_FIGURE = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?(?![\d.A-Za-z]|\s*(?:年|月|日|号|届|次))")
+_COUNTED = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?\s*(?!年|月|日|号|届|次)[%％‰\u4e00-\u9fff]")
+_CAPTION_LINE = re.compile(r"^(?:表|图|附表|专栏)\s*[\d一二三四五六七八九十]")
+_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
+
+
+def unread_goal_sentences(paragraph: str, line: int, found: list[Indicator], ctx: GoalContext) -> list[Diagnostic]:
+    """Sentences of a goals section with a figure and a target word that gave no indicator."""
+    printed = [squeeze(to_halfwidth(t.text)) for ind in found for t in ind.targets]
+    out = []
+    for match in _SENTENCE.finditer(paragraph):
+        sentence = squeeze(to_halfwidth(match.group()))
+        if _CAPTION_LINE.match(sentence):
+            continue  # 表1 …主要指标表: the table itself is read (and diagnosed) as a table
+        figures = _NUMBERING.sub("", _masked(sentence))  # not list numbers, quoted names or brackets
+        if not _FIGURE.search(figures) or not (_TARGET_WORD.search(figures) or _COUNTED.search(figures)):
+            continue
+        if False or not (_TARGET_WORD.search(sentence) or _COUNTED.search(sentence)):
+            continue
+        if any(p and p in sentence for p in printed):
+            continue
+        out.append(Diagnostic(ctx.file, line, "goal_sentence", match.group().strip(), "goal_sentence"))
+    return out

@@ -154,6 +154,38 @@ class Task:
     support: tuple[str, ...] = ()
 
 
+# Why a passage that looks like a target gave no indicator, in the users' language.
+UNREAD_REASONS = {
+    "past_results_caption": "表题表明这是以往完成情况或清单，未作为目标读取",
+    "review_table": "表格是上一规划的目标与实际完成情况对照，属于以往结果，未作为目标读取",
+    "no_target_column": "表头中没有标明目标年份的列（如“2025年”“目标值”“规划目标”），未能读取",
+    "row_without_target": "该行的目标列中没有数字，或该行的单元格与表头对不齐",
+    "goal_sentence": "目标章节中的这句话有数字和目标用语，但未能识别出指标名称和目标值",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """Something that looks like a target but gave no indicator: where it is and why it was passed over.
+
+    Silence would read as “nothing to monitor here”; a clerk needs to know where to look and
+    add the indicator by hand."""
+
+    file: str
+    line: int
+    kind: str  # "table" (a whole table) | "table_row" | "goal_sentence"
+    seen: str  # the caption, row or sentence as printed
+    code: str  # a key of UNREAD_REASONS
+
+    @property
+    def reason(self) -> str:
+        return UNREAD_REASONS[self.code]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "kind": self.kind, "seen": self.seen, "code": self.code,
+                "reason": self.reason}
+
+
 @dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything extracted from one input file."""
@@ -164,3 +196,4 @@ class Extraction:
     plans: tuple[Plan, ...] = ()
     outline: tuple[OutlineEntry, ...] = ()
     tasks: tuple[Task, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from planwatch.extract.periods import years_in
-from planwatch.extract.records import Indicator, Target
+from planwatch.extract.records import Diagnostic, Indicator, Target
 from planwatch.extract.text import cjk_count, fold, squeeze
 from planwatch.extract.values import UNITS, dated_parts, has_number, read_value
 from planwatch.numerals import parse_chinese_integer, to_halfwidth
@@ -273,11 +273,22 @@ def _read_row(cells: list[tuple[str, int]], columns: list[Column]) -> _Row | Non
     return _by_kind(cells, columns)
 
 
-def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: TableContext) -> list[Indicator]:
+@dataclass(slots=True)
+class TableReading:
+    """The indicators a table gave, and what in it looked like a target but gave none."""
+
+    indicators: list[Indicator] = field(default_factory=list)
+    unread: list[Diagnostic] = field(default_factory=list)
+
+
+def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: TableContext) -> TableReading:
     """Every row of an indicator table that sets a numeric target for a year in the plan period."""
+    reading = TableReading()
+    first_line = rows[0][0][1] if rows and rows[0] else 0
     if _not_a_target_table(fold(caption)):
-        return []
-    out: list[Indicator] = []
+        if "指标" in caption:
+            reading.unread.append(Diagnostic(ctx.file, first_line, "table", caption, "past_results_caption"))
+        return reading
     state = _RowState()
     header_rows: list[list[str]] = []
     for cells in rows:
@@ -289,15 +300,39 @@ def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: T
             continue
         if header_rows:
             state.columns = read_header(header_rows, ctx)
+            header = " | ".join(squeeze(" ".join(h)) for h in zip(*header_rows, strict=False))
             header_rows = []
             if not _is_indicator_table(state.columns):
-                return out
+                _diagnose_table(reading, state.columns, caption, header, first_line, ctx)
+                return reading
         if not state.columns:
             continue
         indicator = _indicator(cells, state, ctx)
         if indicator is not None:
-            out.append(indicator)
-    return out
+            reading.indicators.append(indicator)
+        elif _looks_like_target_row(texts):
+            reading.unread.append(Diagnostic(ctx.file, cells[0][1], "table_row", " | ".join(_nonempty(texts)),
+                                             "row_without_target"))
+    return reading
+
+
+def _diagnose_table(reading: TableReading, columns: list[Column], caption: str, header: str, line: int,
+                    ctx: TableContext) -> None:
+    """A table with an indicator-like header or caption that was not read: say why."""
+    if not any(w in caption + header for w in ("指标", "目标")):
+        return
+    if any(w in "".join(c.header for c in columns) for w in _PROJECT_WORDS):
+        return  # a list of projects, not of indicators
+    code = "review_table" if _is_review_table(columns) else "no_target_column"
+    reading.unread.append(Diagnostic(ctx.file, line, "table", caption or header, code))
+
+
+def _looks_like_target_row(texts: list[str]) -> bool:
+    """A row naming something and printing a figure (not only its 序号)."""
+    cells = _nonempty(texts)
+    figures = cells[1:] if cells and _is_index(cells[0]) else cells
+    return any(_looks_like_name(t) for t in cells) and any(has_number(t) and not _looks_like_name(t)
+                                                           for t in figures)
 
 
 def _not_a_target_table(caption: str) -> bool:
