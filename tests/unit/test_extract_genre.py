@@ -150,3 +150,24 @@ def test_what_could_not_be_read_is_said(tmp_path: Path) -> None:
     row = unread[("table_row", "row_without_target")]
     assert row.seen == "等级公路比例 | % | 92 | 完成市下达目标"
     assert all(d.file == "plan.txt" and d.line > 0 for d in result.diagnostics)
+
+
+def test_a_notice_that_prints_an_indicator_table_is_its_plan(tmp_path: Path) -> None:
+    text = ("云溪区人民政府关于加快农业现代化的实施意见\n"
+            "云府发〔2026〕3号\n"
+            "各镇人民政府、街道办事处，区政府各部门：\n"
+            "为加快推进农业现代化，提出如下意见。\n"
+            "表1 农业现代化主要指标\n"
+            "指标名称\t单位\t2025年\t2028年\n"
+            "高标准农田面积\t万亩\t18\t22\n"
+            "农作物耕种收综合机械化率\t%\t78\t85以上\n"
+            "云溪区人民政府\n"
+            "2026年2月8日\n")
+    result = extract_text(tmp_path, text)
+    [doc] = result.documents
+    assert doc.doc_number == "云府发〔2026〕3号"
+    [plan] = result.plans
+    assert plan.title == doc.title and plan.end_year == 2028
+    table = _by_name(result, "table")
+    assert _final(table["农作物耕种收综合机械化率"]) == (2028, 85.0, ">=")
+    assert table["高标准农田面积"].plan == doc.title

@@ -56,7 +56,7 @@ def extract_source(source: SourceText) -> Extraction:
     tasks: list[Task] = []
     diagnostics: list[Diagnostic] = []
     for span in spans:
-        doc_plans = plan_spans(source.name, span, lines)
+        doc_plans = plan_spans(source.name, span, lines) or _plan_of_its_tables(source.name, span, items, lines)
         plans.extend(doc_plans)
         documents.append(_document(source.name, span, doc_plans))
         # Plans sharing one body (a work report's year and five-year plans) are read in one pass.
@@ -124,6 +124,25 @@ def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan
             start_year, end_year = period_in_body([line.text for line in body if start <= line.line <= end])
         spans.append(Plan(file, titles[n], start, end, start_year, end_year, doc.doc_number))
     return spans
+
+
+def _plan_of_its_tables(file: str, doc: DocumentSpan, items: Sequence[Item], lines: Sequence[Line]) -> list[Plan]:
+    """A document that issues no plan but prints an indicator table is the plan of that table:
+    a file with an indicator table never yields nothing for want of a recognized frame."""
+    grids = [i for i in items if isinstance(i, Grid) and doc.start_line <= i.start_line <= doc.end_line]
+    if not grids:
+        return []
+    start_year, end_year = period_of(doc.title)
+    if end_year is None:
+        start_year, end_year = period_in_body([x.text for x in lines if doc.start_line <= x.line <= doc.end_line])
+    years: list[int] = []
+    for grid in grids:
+        rows = [[(c.text, c.line) for c in row] for row in grid.rows]
+        found = indicators_from_grid(rows, grid.caption, TableContext(file, doc.title, start_year, end_year))
+        years.extend(t.year for ind in found.indicators for t in ind.targets)
+    if not years:
+        return []
+    return [Plan(file, doc.title, doc.body_start, doc.end_line, start_year, end_year or max(years), doc.doc_number)]
 
 
 def _work_report_plans(file: str, doc: DocumentSpan, body: Sequence[Line]) -> list[Plan]:
