@@ -171,3 +171,14 @@ def test_a_notice_that_prints_an_indicator_table_is_its_plan(tmp_path: Path) -> 
     table = _by_name(result, "table")
     assert _final(table["农作物耕种收综合机械化率"]) == (2028, 85.0, ">=")
     assert table["高标准农田面积"].plan == doc.title
+
+
+def test_stacked_table_with_a_two_level_header() -> None:
+    """“十五五”目标 over 2030年 | 年均增长, printed row by row: the sub-headers come after 属性."""
+    table = _by_name(_extract("outline_two_level_stacked_header.txt"), "table")
+    assert set(table) == {"地区生产总值", "全员劳动生产率", "城镇调查失业率"}
+    gdp = table["地区生产总值"]
+    assert (gdp.baseline_year, gdp.baseline, gdp.attribute, gdp.domain) == (2025, "1050", "预期性", "经济发展")
+    assert [(t.year, t.value) for t in gdp.targets] == [(2030, 1400.0)]
+    assert table["城镇调查失业率"].domain == "民生福祉"
+    assert _final(table["城镇调查失业率"]) == (2030, 5.5, "<")

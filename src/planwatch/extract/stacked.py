@@ -36,6 +36,8 @@ _NOT_A_CELL = re.compile(r"^(表\s*\d|附件|附表|专栏|注[：:]|说明[：:
                          r"[一二三四五六七八九十]{1,3}、\S{2}|[（(][一二三四五六七八九十]{1,3}[）)]\S{2})")
 # A period label alone (“十五五”, 2025年) is the top half of a header cell split over two lines.
 _PERIOD_ONLY = re.compile(r"^[“\"]?(?:十[一二三四五六七八九]五|(?:19|20)\d{2}\s*年?)[”\"]?(?:时期|期末|年)?$")
+_SUB_HEADER = re.compile(r"^(?:(?:19|20)\d{2}\s*年?(?:目标值?|预期)?|年均增长率?|年均增速|增速|增幅|目标值|预期值|基期值|现状值)$")
+_GROUP_HEADER = re.compile(r"目标|规划|预期|期末|十[一二三四五六七八九]五")
 _CAPTION = re.compile(r"^(?:表\s*\d+\s*)?[^名称]*(?:主要|核心|发展|规划)指标(?:表|体系|一览表|情况)?$")
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年?")
 _EMPTY_MARKS = ("—", "-", "--", "/", "－", "——", "无", "…")
@@ -214,16 +216,48 @@ def stacked_table(cells: Sequence[StackedCell], start: int) -> StackedTable | No
                 cell.text.endswith("。") and len(cell.text) > 30):
             break
         body.append(cell)
-    roles = [column_role(c.text) for c in header]
+    best: tuple[tuple[int, int], list[StackedCell], list[list[StackedCell]], int] | None = None
+    for candidate in _header_readings(header):
+        rows, used, fit = _rows(body, [column_role(c.text) for c in candidate])
+        if rows and (best is None or (len(rows), fit) > best[0]):
+            best = ((len(rows), fit), candidate, rows, used)
+    if best is None:
+        return None
+    _, header, rows, used = best
+    return StackedTable(header, rows, raw_header_len + used)
+
+
+def _rows(body: Sequence[StackedCell], roles: list[Role]) -> tuple[list[list[StackedCell]], int, int]:
+    """The rows the body gives under these columns, how many cells they take, and how well they fit."""
     spans = _rows_by_index(body, roles) if Role.INDEX in roles else _rows_by_width(body, roles)
     rows: list[list[StackedCell]] = []
+    total = 0
     for a, b in spans:
         fit, placed = place(body[a:b], roles)
         if fit < 0 or not placed:
             break
+        total += fit
         rows.append([c if c is not None else StackedCell("", body[a].line) for c in placed])
-    if not rows:
-        return None
+    return rows, (spans[len(rows) - 1][1] if rows else 0), total
+
+
+def _header_readings(header: list[StackedCell]) -> list[list[StackedCell]]:
+    """The header as printed, and read as two levels when it ends in sub-headers of a group cell:
+    类别 | 指标 | 2025年 | “十五五”目标 | 属性 | 2030年 | 年均增长 — the last two belong under the group."""
+    tail = 0
+    while tail < len(header) and _SUB_HEADER.match(header[len(header) - 1 - tail].text):
+        tail += 1
+    if tail < 2:
+        return [header]
+    top = header[: len(header) - tail]
+    group = next((k for k in range(len(top) - 1, -1, -1) if _GROUP_HEADER.search(top[k].text)
+                  and not years_in(re.sub(r"[“\"]?十[一二三四五六七八九]五[”\"]?", "", top[k].text))), None)
+    if group is None:
+        return [header]
+    under = [StackedCell(top[group].text + sub.text, sub.line) for sub in header[len(top):]]
+    return [header, [*top[:group], *under, *top[group + 1:]]]
+
+
     consumed = raw_header_len + (spans[len(rows) - 1][1] if rows else 0)
     return StackedTable(header, rows, consumed)
 
