@@ -257,7 +257,3 @@ def _header_readings(header: list[StackedCell]) -> list[list[StackedCell]]:
     under = [StackedCell(top[group].text + sub.text, sub.line) for sub in header[len(top):]]
     return [header, [*top[:group], *under, *top[group + 1:]]]
 
-
-    consumed = raw_header_len + (spans[len(rows) - 1][1] if rows else 0)
-    return StackedTable(header, rows, consumed)
-
