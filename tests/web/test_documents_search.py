@@ -162,8 +162,8 @@ def test_correct_and_add_in_the_document_viewer(app_client: TestClient, database
     assert bad_year.status_code == 422 and "年份应为四位数字" in bad_year.text
 
     plan_id = int(re.search(r'name="plan_id" value="(\d+)"', page).group(1))  # type: ignore[union-attr]
-    text_lines = page.split('<span class="line" id="line-')
-    line = next(n for n, chunk in enumerate(text_lines) if "规模以上工业产值突破800亿元" in chunk)
+    line = next(int(m.group(1)) for m in re.finditer(r'id="line-(\d+)" data-line="\d+">(.*?)</span>', page)
+                if "规模以上工业产值突破800亿元" in m.group(2))
     added = app_client.post(f"/documents/{file_id}/indicators", follow_redirects=True, data={
         "csrf_token": token, "plan_id": plan_id, "line": line, "name": "规模以上工业产值", "unit": "亿元",
         "target": "突破800", "comparator": ">"})
@@ -280,3 +280,23 @@ def test_api_upload_indicators_correct_add_search_compare(app_client: TestClient
     assert compared.status_code == 200 and len(compared.json()) == 2
     assert {c["plan_id"] for c in compared.json()} == {plan["plan_id"], next(
         p["id"] for p in app_client.get("/api/v1/plans", headers=viewer).json() if "青川区" in p["title"])}
+
+
+def test_what_extraction_could_not_read_is_shown_with_the_way_to_add_it(app_client: TestClient,
+                                                                         database_url: str) -> None:
+    """The upload page and the viewer list the passages that looked like targets but gave none."""
+    token = login(app_client, "tongji")
+    text = plan_samples.NOTICE.format(title="农村公路提质行动方案（2025—2027年）") + (
+        "一、主要目标\n"
+        "到2027年，全区农村公路新改建里程达到120公里。各镇街均设置2各便民服务点。\n")
+    status, page = _upload(app_client, token, "农村公路.txt", text.encode("utf-8"), "text/plain")
+    assert status == 200 and 'data-stage="done"' in page
+    assert "另有 1 处看似目标但未提取" in html.unescape(page)
+    link = re.search(r'href="([^"]*/documents/(\d+)\?add_line=(\d+))#line-\d+"', page)
+    assert link is not None
+    line = int(link.group(3))
+    viewer = html.unescape(app_client.get(link.group(1)).text)
+    assert "看似目标但未提取的内容（1 处）" in viewer and "各镇街均设置2各便民服务点。" in viewer
+    assert f'class="line unread" id="line-{line}"' in viewer
+    assert re.search(rf'<input name="line"[^>]*value="{line}"', viewer)  # the add form is filled in
+    assert '<details id="add-indicator" open>' in viewer

@@ -128,8 +128,10 @@ def import_file(session: Session, path: str | Path, actor: User | None = None, *
     report(ImportStage.EXTRACT)
     extraction = extract_source(source)
     size = Path(path).stat().st_size
+    unread = [{k: v for k, v in d.to_json().items() if k != "file"} for d in extraction.diagnostics]
     file_row = SourceFile(sha256=source.sha256, name=source.name, format=source.format, size=size,
-                          text=numbered_text(source), imported_by_id=actor.id if actor else None)
+                          text=numbered_text(source), imported_by_id=actor.id if actor else None,
+                          diagnostics=unread)
     session.add(file_row)
     session.flush()
     report(ImportStage.INDEX)

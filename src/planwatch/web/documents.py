@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -91,7 +91,10 @@ def upload_page(request: Request, user: PageUser, db: DbSession, job_id: str) ->
             plan = db.get(Plan, item.plan_id)
             if plan is not None:
                 imported.append({"plan": plan, "summary": item, "indicators": plan.indicators})
-    context = {"job": job, "imported": imported, "stage_label": translator(request)(f"upload.stage.{job.stage}")}
+    source = db.scalar(select(SourceFile).where(SourceFile.sha256 == job.result.sha256)) \
+        if job.result is not None else None
+    context = {"job": job, "imported": imported, "stage_label": translator(request)(f"upload.stage.{job.stage}"),
+               "source": source, "unread": (source.diagnostics or []) if source is not None else []}
     if is_fragment_request(request):
         return render(request, "fragments/upload_status.html", context)
     return render(request, "upload.html", context)
@@ -106,12 +109,13 @@ def _comparators(request: Request) -> list[tuple[str, str]]:
 
 @router.get("/documents/{source_file_id}", name="document_page")
 def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: int,
-                  saved: int | None = None) -> HTMLResponse:
-    return _document(request, db, user, source_file_id, saved=saved)
+                  saved: int | None = None, add_line: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
+                  ) -> HTMLResponse:
+    return _document(request, db, user, source_file_id, saved=saved, add_line=add_line)
 
 
 def _document(request: Request, db: Session, user: User, source_file_id: int, *, saved: int | None = None,
-              error: str = "", status_code: int = 200) -> HTMLResponse:
+              add_line: int | None = None, error: str = "", status_code: int = 200) -> HTMLResponse:
     _check_view(user)
     source = db.get(SourceFile, source_file_id)
     if source is None:
@@ -132,6 +136,8 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
                        for i in sorted(indicators, key=lambda i: i.line) if marks[i.id].anchor in shown],
         "plans": file_plans, "can_correct": is_allowed(user, Action.CORRECT_EXTRACTION),
         "comparators": _comparators(request), "message": message, "error": error,
+        "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
+        "add_line": add_line,
     }, status_code=status_code)
 
 

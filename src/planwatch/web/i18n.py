@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from planwatch.extract.records import UNREAD_REASONS
+
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_COOKIE", "MESSAGES", "Translator", "negotiate_language"]
 
 DEFAULT_LANGUAGE: Final = "zh"
@@ -128,6 +130,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "review.returned": "已退回 {count} 条",
         "review.nothing_selected": "请先勾选要处理的数据",
         "document.marked": "已标出 {count} 处提取的指标",
+        "document.unread": "看似目标但未提取的内容（{count} 处）",
+        "document.unread_hint": "以下表格或句子像是目标，却没有提取出指标。请对照原文核对，需要时手工新增。",
+        "document.unread_add": "新增此处的指标",
+        "upload.unread": "另有 {count} 处看似目标但未提取，请在原文中核对：",
+        **{f"unread.{code}": text for code, text in UNREAD_REASONS.items()},
         "dashboard.reports": "报告下载",
         "dashboard.all_warnings": "预警共 {count} 项，只列出最严重的 50 项；查看全部严重滞后指标",
         "report.annual": "年度监测报告",
@@ -293,6 +300,19 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "review.returned": "{count} value(s) returned",
         "review.nothing_selected": "Tick the values to act on first",
         "document.marked": "{count} extracted indicators are marked",
+        "document.unread": "Passages that look like targets but gave no indicator ({count})",
+        "document.unread_hint": "These tables or sentences look like targets, yet no indicator was extracted from them. "
+                                "Check them against the text and add the indicator by hand where needed.",
+        "document.unread_add": "Add the indicator here",
+        "upload.unread": "{count} more passages look like targets but gave no indicator; check them in the text:",
+        "unread.past_results_caption": "The caption says this table reports past results or a list; no targets taken",
+        "unread.review_table": "The table sets the previous plan's targets beside what was achieved: past results, "
+                               "no targets taken",
+        "unread.no_target_column": "No column of the header names a target year (2025年, 目标值, 规划目标 …)",
+        "unread.row_without_target": "The row has no number in a target column, or its cells do not line up with "
+                                     "the header",
+        "unread.goal_sentence": "A goals-section sentence with a figure and a target word, but no measured quantity "
+                                "with a target was recognized in it",
         "dashboard.reports": "Reports",
         "dashboard.all_warnings": "{count} warnings in all; the 50 most severe are listed. See every seriously behind indicator",
         "report.annual": "Annual monitoring report",

@@ -44,6 +44,9 @@ class SourceFile(Base):
     text: Mapped[str] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Passages that looked like targets but gave no indicator ({line, kind, seen, code, reason}),
+    # so the viewer can point the analyst at them; None for files imported before this was kept.
+    diagnostics: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class Document(Base):
