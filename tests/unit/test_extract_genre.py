@@ -182,3 +182,21 @@ def test_stacked_table_with_a_two_level_header() -> None:
     assert [(t.year, t.value) for t in gdp.targets] == [(2030, 1400.0)]
     assert table["城镇调查失业率"].domain == "民生福祉"
     assert _final(table["城镇调查失业率"]) == (2030, 5.5, "<")
+
+
+def test_goal_bullets_with_respective_lists(tmp_path: Path) -> None:
+    body = ("二、发展目标\n"
+            "——生态环境持续改善。单位地区生产总值能源消耗和二氧化碳排放分别下降14%和18%，"
+            "空气质量优良天数比率稳定在90%以上。\n"
+            "——健康水平不断提高。婴儿死亡率和5岁以下儿童死亡率分别控制在4‰和6‰以下。\n"
+            "——居民收入稳步增长。农村居民人均可支配收入年均增长7%以上，新增城镇就业2.5万人以上。\n"
+            "三、主要任务\n")
+    result = extract_text(tmp_path, plan_text("国民经济和社会发展第十四个五年规划纲要", body))
+    found = {i.name: i for i in result.indicators}
+    assert _final(found["单位地区生产总值能源消耗"]) == (2025, 14.0, "decrease_by_pct")
+    assert _final(found["二氧化碳排放"]) == (2025, 18.0, "decrease_by_pct")
+    assert _final(found["婴儿死亡率"]) == (2025, 4.0, "<=")
+    assert _final(found["5岁以下儿童死亡率"]) == (2025, 6.0, "<=")
+    assert found["农村居民人均可支配收入年均增长"].targets[0].annual_average
+    assert _final(found["新增城镇就业"]) == (2025, 2.5, ">=")
+    assert _final(found["空气质量优良天数比率"]) == (2025, 90.0, ">=")

@@ -45,6 +45,7 @@ _TIME_UNITS = ("小时", "分钟", "天", "年")
 _MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
 # The metric a listed subject shares with the last one (A、B增长速度分别…, A、B占比均…).
 _SHARED_METRIC = re.compile(r"(年均增长|增长速度|增长率|增速|占比|比例|比重|覆盖率|普及率|达标率|[\u4e00-\u9fff]{0,2}率)$")
+_RESPECTIVE_VERB = re.compile(r"(分别|均)((?:年均)?(?:下降|降低|减少|压减|提高|提升|增长|增加|上升)了?)?$")
 _GROWTH_ONLY = re.compile(r"^(?:年均)?(?:增长|增速)率?$")
 _MEASURE_SUFFIX = re.compile(r"(?:比例|里程|面积)$")
 _GROWTH_END = re.compile(r"(?:年均)?(?:增长|增速)$")
@@ -124,9 +125,10 @@ def _clean_name(text: str) -> str:
     return name.strip("，,、：: ")
 
 
-def _split_subjects(name: str, distribute: bool) -> list[str]:
-    """``A、B占比均达到`` → [A占比, B占比]; without 均/分别, split only where each part is a metric."""
-    parts = [p for p in name.split("、") if p]
+def _split_subjects(name: str, distribute: bool, respective: bool = False) -> list[str]:
+    """``A、B占比均达到`` → [A占比, B占比]; without 均/分别, split only where each part is a metric.
+    ``respective`` (分别): the subjects pair with a list of values, which 和 and 及 join as well as 、."""
+    parts = [p for p in re.split("、|和|及" if respective else "、", name) if p]
     if len(parts) < 2:
         return [name]
     if distribute:
@@ -236,7 +238,7 @@ def _clause_mentions(text: str, clause: str, clause_masked: str, c_start: int, c
     found = [m for m in _MENTION.finditer(clause_masked) if _valid(m, clause_masked)]
     terminal = [m for k, m in enumerate(found)
                 if not clause_masked[m.end():].strip()
-                or (clause_masked[m.end():].lstrip().startswith("、") and k + 1 < len(found))]
+                or (clause_masked[m.end():].lstrip().startswith(("、", "和", "及")) and k + 1 < len(found))]
     if terminal:
         return _quantity_first(text, clause, c_start, terminal, ctx, previous)
     if len(found) == 1:
@@ -250,6 +252,7 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
     out: list[_Mention] = []
     last_end = 0
     pending: list[str] = []  # names waiting for their value after 分别
+    shared_verb = ""  # the change verb a 分别 list of values shares (分别下降14%和18%)
     shared = Comparator.EQ
     for m in terminal:
         raw_name = clause[last_end: m.start()]
@@ -279,15 +282,19 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
             # 分别/均 pair each subject with a value; a growth (A、B年均增长6%) is each subject's own
             distribute = "分别" in raw_name or bool(re.search("(?<!年)均", raw_name)) \
                 or bool(_GROWTH_END.search(name))
-            subjects = _split_subjects(name, distribute)
+            subjects = _split_subjects(name, distribute, respective="分别" in raw_name)
             if "分别" in raw_name:
+                # A和B分别下降14%和18%: every value of the list keeps the verb before the first
+                verb = _RESPECTIVE_VERB.search(name)
+                shared_verb = verb.group(2) if verb else ""
+                subjects = [_RESPECTIVE_VERB.sub("", s) for s in subjects]
                 name, pending = subjects[0], subjects[1:]
             else:
                 out.extend(_make(subject, m, clause, year, comparator) for subject in subjects[:-1])
                 name = subjects[-1]
             shared = comparator
         if cjk_count(name) >= 2 and len(name) <= _MAX_NAME:
-            mention = _make(name, m, clause, year, comparator)
+            mention = _make(name, m, clause, year, comparator, shared_verb)
             if since:
                 mention.baseline_year, mention.baseline = int(since.group(1)), squeeze(since.group(2))
             out.append(mention)
@@ -319,7 +326,8 @@ def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re
     return [_make(name, m, clause, year, comparator)]
 
 
-def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Comparator) -> _Mention:
+def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Comparator,
+          shared_verb: str = "") -> _Mention:
     printed = squeeze(clause[m.start(): m.end()])
     num = m.group("num")
     value: float | None
@@ -338,7 +346,7 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
     if unit and unit.startswith("/"):
         unit = "1" + unit.replace(" ", "")  # 8/10万 → per 100,000
     annual = bool(re.search(r"年均(?:增长|增速|递增)?(?:率)?$", name))
-    change = _CHANGE.search(squeeze(clause[: m.start()]))
+    change = _CHANGE.search(squeeze(clause[: m.start()])) or _CHANGE.search(shared_verb)
     if change and comparator is not Comparator.RANGE and unit in ("%", "个百分点", "百分点"):
         verb = change.group(2)
         printed = (change.group(1) or "") + verb + printed
