@@ -25,7 +25,8 @@ def test_json_follows_the_public_record_format(tmp_path: Path) -> None:
     out = run("extract", str(plan), "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert set(data) == {"documents", "indicators", "diagnostics"}  # the SPEC's two keys, and what was not read
+    # the SPEC's two keys, what was not read, and the plan's ledger of tasks and projects
+    assert set(data) == {"documents", "indicators", "diagnostics", "tasks", "projects"}
     assert data["diagnostics"] == []
     [doc] = data["documents"]
     assert set(doc) == {"file", "start_line", "end_line", "title", "doc_number", "issuer", "date", "attached_plans"}

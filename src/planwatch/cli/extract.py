@@ -25,7 +25,8 @@ from planwatch.ingest import DEFAULT_MAX_BYTES
 def extract(
     files: Annotated[list[Path] | None, typer.Argument(
         help="Gazettes or plans (.txt/.md/.docx/.pdf/.html). Default: the bundled demo plan.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print {documents, indicators, diagnostics} as JSON.")]
+    as_json: Annotated[bool, typer.Option("--json", help="Print {documents, indicators, diagnostics, tasks, projects} "
+                                                          "as JSON.")]
     = False,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")]
     = DEFAULT_MAX_BYTES,
@@ -51,6 +52,8 @@ def extract(
             "documents": [d.to_json() for r in results for d in r.documents],
             "indicators": [i.to_json() for r in results for i in r.indicators],
             "diagnostics": [d.to_json() for r in results for d in r.diagnostics],
+            "tasks": [t.to_json() | {"file": r.file} for r in results for t in r.tasks],
+            "projects": [p.to_json() | {"file": r.file} for r in results for p in r.projects],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     else:

@@ -13,6 +13,13 @@ from pathlib import Path
 
 from planwatch.extract.documents import DocumentSpan, same_title, split_documents, title_key
 from planwatch.extract.layout import Grid, Item, Line, layout
+from planwatch.extract.ledger import (
+    LedgerContext,
+    assigned_tasks,
+    in_task_chapter,
+    projects_from_grid,
+    task_items,
+)
 from planwatch.extract.outline import Heading, sections
 from planwatch.extract.periods import (
     five_year_ordinal,
@@ -22,7 +29,16 @@ from planwatch.extract.periods import (
     years_in,
 )
 from planwatch.extract.prose import GoalContext, prose_indicators, unread_goal_sentences
-from planwatch.extract.records import Diagnostic, Document, Extraction, Indicator, OutlineEntry, Plan, Task
+from planwatch.extract.records import (
+    Diagnostic,
+    Document,
+    Extraction,
+    Indicator,
+    OutlineEntry,
+    Plan,
+    Project,
+    Task,
+)
 from planwatch.extract.tables import TableContext, indicators_from_grid
 from planwatch.extract.tasks import tasks_in
 from planwatch.extract.text import squeeze
@@ -54,6 +70,7 @@ def extract_source(source: SourceText) -> Extraction:
     plans: list[Plan] = []
     outline: list[OutlineEntry] = []
     tasks: list[Task] = []
+    projects: list[Project] = []
     diagnostics: list[Diagnostic] = []
     for span in spans:
         doc_plans = plan_spans(source.name, span, lines) or _plan_of_its_tables(source.name, span, items, lines)
@@ -68,12 +85,22 @@ def extract_source(source: SourceText) -> Extraction:
             plan_outline = [chain[-1] for line, chain in chains.items() if chain and chain[-1].line == line]
             outline.extend(OutlineEntry(plan.title, h.line, h.rank, h.number, h.title) for h in plan_outline)
             openings = _action_openings(plan_lines, plan_outline, plan)
-            tasks.extend(tasks_in(plan.title, plan_lines, chains))
             indicators.extend(_plan_indicators(source.name, body, plan_items, chains, openings, diagnostics))
+            ledger = LedgerContext(source.name, plan.title, plan.start_year, plan.end_year)
+            tasks.extend(task_items(plan_lines, chains, ledger))
+            # units named in parentheses outside task chapters (保障措施, 实施机制) are tasks too
+            tasks.extend(t for t in tasks_in(plan.title, plan_lines, chains) if not in_task_chapter(chains[t.line]))
+            for grid in (i for i in plan_items if isinstance(i, Grid)):
+                projects.extend(projects_from_grid([[(c.text, c.line) for c in row] for row in grid.rows], ledger))
+        if not doc_plans:  # a meeting's notes assign tasks with units and deadlines
+            doc_lines = [x for x in lines if span.start_line <= x.line <= span.end_line]
+            opening = years_in(" ".join(x.text for x in doc_lines[:3]))  # 2026年3月10日，区长…主持召开…
+            year = int(span.date[:4]) if span.date else (opening[0] if opening else None)
+            tasks.extend(assigned_tasks(doc_lines, LedgerContext(source.name, span.title, None, None, year)))
     indicators.sort(key=lambda ind: ind.line)
     diagnostics.sort(key=lambda d: d.line)
     return Extraction(source.name, tuple(documents), tuple(indicators), tuple(plans), tuple(outline), tuple(tasks),
-                      tuple(diagnostics))
+                      tuple(diagnostics), tuple(projects))
 
 
 def _first_line(item: Item) -> int:

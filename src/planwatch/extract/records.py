@@ -143,6 +143,23 @@ class OutlineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerTarget:
+    """A quantity a task or project states for itself (新建消防救援站1座): tracked with the task,
+    not part of the indicator system."""
+
+    name: str
+    year: int
+    text: str  # as printed
+    value: float | None
+    unit: str | None
+    comparator: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "year": self.year, "text": self.text, "value": self.value, "unit": self.unit,
+                "comparator": self.comparator}
+
+
+@dataclass(frozen=True, slots=True)
 class Task:
     """A piece of a plan assigned to departments: 牵头 (lead), 责任 (responsible), 配合 (support)."""
 
@@ -152,6 +169,39 @@ class Task:
     lead: tuple[str, ...] = ()
     responsible: tuple[str, ...] = ()
     support: tuple[str, ...] = ()
+    kind: str = "task"  # task (numbered item of a task chapter) | column (专栏 item) | assignment (a note's)
+    number: str = ""  # 一、 （一） 1． as printed
+    section: str = ""  # the heading (or 专栏) it is under
+    targets: tuple[LedgerTarget, ...] = ()
+    deadline: str | None = None  # YYYY-MM when printed (2025年底前 → 2025-12)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"plan": self.plan, "line": self.line, "kind": self.kind, "number": self.number,
+                "title": self.title, "section": self.section, "lead": list(self.lead),
+                "responsible": list(self.responsible), "support": list(self.support),
+                "targets": [t.to_json() for t in self.targets], "deadline": self.deadline}
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A major project (重大项目) from a project table: investments in 万元."""
+
+    plan: str
+    line: int
+    name: str
+    category: str | None = None
+    content: str | None = None
+    investment: float | None = None  # total, 万元
+    period_investment: float | None = None  # planned within the plan period, 万元
+    start_year: int | None = None
+    end_year: int | None = None
+    units: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"plan": self.plan, "line": self.line, "name": self.name, "category": self.category,
+                "content": self.content, "investment_wan_yuan": self.investment,
+                "period_investment_wan_yuan": self.period_investment, "start_year": self.start_year,
+                "end_year": self.end_year, "units": list(self.units)}
 
 
 # Why a passage that looks like a target gave no indicator, in the users' language.
@@ -197,3 +247,4 @@ class Extraction:
     outline: tuple[OutlineEntry, ...] = ()
     tasks: tuple[Task, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    projects: tuple[Project, ...] = ()

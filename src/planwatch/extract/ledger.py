@@ -1,0 +1,240 @@
+"""The second half of a plan: its key tasks and major projects (任务台账 · 重大项目).
+
+Plans decompose their work into numbered task items under chapters named 重点任务 /
+主要任务 / 重点工作 / 主要举措 (一、（一）1.), and into 专栏 boxes of named works; each item
+may name its units in parentheses and state quantities of its own (新建消防救援站1座,
+改造燃气老化管道421公里, 到2027年完成…) and a deadline (2025年底前, 6月底前). Those are
+second-tier targets: tracked with the task, never mixed into the indicator system.
+Major projects come as tables (项目名称 | 建设内容 | 总投资 | 建设年限 | 责任单位).
+Executive-meeting notes assign tasks in a sentence: 由区发展改革委牵头，…于6月底前完成.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from planwatch.extract.layout import Line
+from planwatch.extract.outline import Heading
+from planwatch.extract.periods import years_in
+from planwatch.extract.prose import GoalContext, prose_indicators
+from planwatch.extract.records import LedgerTarget, Project, Task
+from planwatch.extract.tables import split_name_unit
+from planwatch.extract.tasks import LEAD, RESPONSIBLE, SUPPORT, units_by_role
+from planwatch.extract.text import fold, squeeze
+from planwatch.extract.values import read_value
+from planwatch.numerals import to_halfwidth
+
+_TASK_CHAPTER = re.compile(r"重点任务|主要任务|重点工作|工作任务|主要举措|重点举措|任务措施|重点工程|重大工程|重点行动|"
+                           r"主要措施|工作措施|具体措施|行动任务")
+_COLUMN = re.compile(r"^专栏\s*[\d一二三四五六七八九十]*\s*[：:]?\s*(.*)$")
+_COLUMN_ITEM = re.compile(r"^(?:\d{1,2}[.、．]|[（(]\d{1,2}[）)])?\s*([^：:。，]{2,30}?)[：:](.+)$")
+_PAREN = re.compile(r"[（(]([^（）()]{2,200})[）)]")
+_DEADLINE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:(\d{1,2})\s*月)?\s*(?:底|末)?\s*(?:前|之前|以前)"
+                       r"|(?<![\d年])(\d{1,2})\s*月\s*(?:底|末|中旬|上旬)?\s*(?:前|之前)")
+_ASSIGNED = re.compile(r"由([^，,。；;（）()]{2,40}?)(?:牵头|负责)")
+_MAX_TITLE = 120
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerContext:
+    file: str
+    plan: str
+    start_year: int | None
+    end_year: int | None
+    year: int | None = None  # the year a note without years refers to (a meeting's)
+
+
+def deadline_of(text: str, year: int | None) -> str | None:
+    """2025年底前 → 2025-12; 6月底前 in a note of 2026 → 2026-06; None when no deadline is printed."""
+    s = to_halfwidth(text)
+    m = _DEADLINE.search(s)
+    if not m:
+        return None
+    if m.group(1):
+        return f"{int(m.group(1)):04d}-{int(m.group(2) or 12):02d}"
+    return f"{year:04d}-{int(m.group(3)):02d}" if year is not None else None
+
+
+def _targets(text: str, line: int, ctx: LedgerContext) -> tuple[LedgerTarget, ...]:
+    """The quantities an item states, read as goal sentences are (the year: stated, else the plan's end)."""
+    goal = GoalContext(ctx.file, ctx.plan, ctx.end_year, ctx.start_year, None)
+    return tuple(LedgerTarget(ind.name, t.year, t.text, t.value, ind.unit, t.comparator.value)
+                 for ind in prose_indicators(text, line, goal) for t in ind.targets[-1:])
+
+
+def _units(text: str) -> dict[str, list[str]]:
+    roles: dict[str, list[str]] = {}
+    for m in _PAREN.finditer(text):
+        for role, units in units_by_role(m.group(1)).items():
+            roles.setdefault(role, []).extend(u for u in units if u not in roles.get(role, []))
+    return roles
+
+
+def _task(kind: str, number: str, title: str, section: str, text: str, line: int, ctx: LedgerContext) -> Task:
+    roles = _units(text)
+    return Task(ctx.plan, line, title[:_MAX_TITLE], tuple(roles.get(LEAD, ())), tuple(roles.get(RESPONSIBLE, ())),
+                tuple(roles.get(SUPPORT, ())), kind=kind, number=number, section=section,
+                targets=_targets(_PAREN.sub("", text), line, ctx), deadline=deadline_of(text, ctx.end_year))
+
+
+def task_items(lines: Sequence[Line], chains: dict[int, tuple[Heading, ...]], ctx: LedgerContext) -> list[Task]:
+    """Every numbered item under a task chapter, and every item of a 专栏, with its text up to the next heading."""
+    out: list[Task] = []
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        chain = chains.get(line.line, ())
+        heading = chain[-1] if chain and chain[-1].line == line.line else None
+        column = _COLUMN.match(squeeze(line.text))
+        if column:
+            k = _column_items(lines, k, chains, ctx, out)
+            continue
+        k += 1
+        if heading is None or not heading.number or not in_task_chapter(chain[:-1]):
+            continue
+        body = [line.text]
+        while k < len(lines) and not _is_heading(lines[k], chains) and not _COLUMN.match(squeeze(lines[k].text)):
+            body.append(lines[k].text)
+            k += 1
+        section = next((h.title for h in reversed(chain[:-1]) if h.number), "")
+        out.append(_task("task", heading.number, heading.title, section, "".join(body), line.line, ctx))
+    return out
+
+
+def in_task_chapter(chain: Sequence[Heading]) -> bool:
+    return any(_TASK_CHAPTER.search(h.title) for h in chain)
+
+
+def _is_heading(line: Line, chains: dict[int, tuple[Heading, ...]]) -> bool:
+    chain = chains.get(line.line, ())
+    return bool(chain) and chain[-1].line == line.line and bool(chain[-1].number)
+
+
+def _column_items(lines: Sequence[Line], k: int, chains: dict[int, tuple[Heading, ...]], ctx: LedgerContext,
+                  out: list[Task]) -> int:
+    """专栏3 重点消防工程: the lines after it, each a named work (消防站建设工程：新建消防救援站2座…)."""
+    caption = _COLUMN.match(squeeze(lines[k].text))
+    title = caption.group(1) if caption else ""
+    k += 1
+    while k < len(lines) and not _is_heading(lines[k], chains) and not _COLUMN.match(squeeze(lines[k].text)):
+        item = _COLUMN_ITEM.match(squeeze(lines[k].text))
+        if item:
+            out.append(_task("column", "", item.group(1), title, lines[k].text, lines[k].line, ctx))
+        elif len(squeeze(lines[k].text)) > 60:
+            break  # running text again: the box has ended
+        k += 1
+    return k
+
+
+def assigned_tasks(lines: Sequence[Line], ctx: LedgerContext) -> list[Task]:
+    """Meeting notes: 由区发展改革委牵头，区财政局配合，…于6月底前完成 — a task with its units and deadline."""
+    out = []
+    for line in lines:
+        for sentence in re.findall(r"[^。；;]+[。；;]?", line.text):
+            lead = _ASSIGNED.search(sentence)
+            deadline = deadline_of(sentence, ctx.year)
+            if lead is None or deadline is None:
+                continue
+            roles = units_by_role(sentence[lead.start() + 1:])
+            leads = roles.get(LEAD) or roles.get(RESPONSIBLE) or [squeeze(lead.group(1))]
+            out.append(Task(ctx.plan, line.line, squeeze(sentence)[:_MAX_TITLE], tuple(leads), (),
+                            tuple(roles.get(SUPPORT, ())), kind="assignment", deadline=deadline))
+    return out
+
+
+# ---- major projects -------------------------------------------------------------------------
+
+_PROJECT_FIELDS = (
+    ("name", re.compile(r"项目名称|工程名称|项目$|名称$")),
+    ("content", re.compile(r"建设内容|建设规模|主要内容|规模")),
+    ("start", re.compile(r"开工|起始|开始")),
+    ("end", re.compile(r"完工|竣工|建成|结束")),
+    ("period_investment", re.compile(r"(?:十[一二三四五六七八九]五|期间|期内|年度|计划).*投资|完成投资")),
+    ("investment", re.compile(r"总投资|投资")),
+    ("years", re.compile(r"年限|期限|起止|建设期|实施期|时间")),
+    ("units", re.compile(r"责任|牵头|实施主体|业主|建设单位|主体")),
+    ("category", re.compile(r"类别|类型|领域|分类")),
+    ("index", re.compile(r"序号|编号")),
+)
+_INVESTMENT_UNIT = re.compile(r"(亿元|万元|元)")
+_YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[—–\-~～至到]+\s*((?:19|20)\d{2}))?")
+
+
+def _project_field(header: str) -> str:
+    h = fold(header)
+    return next((name for name, pattern in _PROJECT_FIELDS if pattern.search(h)), "")
+
+
+def is_project_header(cells: Sequence[str]) -> bool:
+    fields = {_project_field(c) for c in cells if c.strip()}
+    return "name" in fields and bool(fields & {"investment", "content", "years", "start"}) and any(
+        "项目" in c or "工程" in c for c in cells)
+
+
+def projects_from_grid(rows: list[list[tuple[str, int]]], ctx: LedgerContext) -> list[Project]:
+    """Every row of a project table: name, content, investment, years and units."""
+    header: list[str] = []
+    fields: list[str] = []
+    out: list[Project] = []
+    category = ""
+    for cells in rows:
+        texts = [squeeze(t) for t, _ in cells]
+        if not fields:
+            if not is_project_header(texts) and not header:
+                continue
+            header = [a + b for a, b in zip(header, texts, strict=False)] if header else texts
+            fields = [_project_field(h) for h in header]
+            continue
+        if not header or len(texts) != len(fields):
+            continue
+        if _is_sub_header(texts):  # 开工年 | 完工年 under 建设年限: a second header row
+            header = [a + b for a, b in zip(header, texts, strict=True)]
+            fields = [_project_field(h) for h in header]
+            continue
+        row = {f: t for f, t in zip(fields, texts, strict=True) if f and t not in ("", "—", "-", "/")}
+        category = row.get("category", category)
+        name = row.get("name", "")
+        if not name or name in ("小计", "合计", "总计") or not re.search(r"[\u4e00-\u9fff]", name):
+            continue
+        out.append(_project(row, header, fields, category, cells[0][1], ctx))
+    return out
+
+
+def _is_sub_header(texts: list[str]) -> bool:
+    return not any(re.search(r"\d", t) for t in texts) and sum(1 for t in texts if _project_field(t)) >= 2
+
+
+def _project(row: dict[str, str], header: list[str], fields: list[str], category: str, line: int,
+             ctx: LedgerContext) -> Project:
+    start = end = None
+    if "years" in row:
+        m = _YEAR_SPAN.search(to_halfwidth(row["years"]))
+        if m:
+            start, end = int(m.group(1)), int(m.group(2) or m.group(1))
+    for key in ("start", "end"):
+        years = years_in(row.get(key, "") + "年") if row.get(key) else []
+        if years:
+            start, end = (years[0], end) if key == "start" else (start, years[0])
+    name, _ = split_name_unit(row["name"])
+    units = units_by_role(row.get("units", "") + "负责") if row.get("units") else {}
+    return Project(
+        plan=ctx.plan, line=line, name=name, category=category or None, content=row.get("content"),
+        investment=_amount(row.get("investment"), header, fields, "investment"),
+        period_investment=_amount(row.get("period_investment"), header, fields, "period_investment"),
+        start_year=start, end_year=end,
+        units=tuple(u for role in (LEAD, RESPONSIBLE, SUPPORT) for u in units.get(role, ())))
+
+
+def _amount(text: str | None, header: list[str], fields: list[str], field: str) -> float | None:
+    """An investment in 万元, whatever unit the column or the cell prints (亿元 → ×10000)."""
+    if not text:
+        return None
+    reading = read_value(text)
+    if reading is None or reading.value is None:
+        return None
+    column = header[fields.index(field)]
+    unit = _INVESTMENT_UNIT.search(text) or _INVESTMENT_UNIT.search(column)
+    scale = {"亿元": 10000.0, "万元": 1.0, "元": 0.0001}.get(unit.group(1) if unit else "万元", 1.0)
+    return round(reading.value * scale, 4)
