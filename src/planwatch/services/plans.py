@@ -34,9 +34,12 @@ from planwatch.store.models import (
     Indicator,
     OrgUnit,
     Plan,
+    Project,
+    ProjectUnit,
     Section,
     SourceFile,
     Task,
+    TaskTarget,
     User,
     utcnow,
 )
@@ -217,6 +220,7 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
     session.add_all(Section(plan_id=row.id, line=o.line, rank=o.rank, number=o.number, title=o.title)
                     for o in extraction.outline if o.plan == plan.title)
     _store_tasks(session, row, [t for t in extraction.tasks if t.plan == plan.title], matcher)
+    _store_projects(session, row, [p for p in extraction.projects if p.plan == plan.title], matcher)
     old = {i.key: i for i in previous.indicators} if previous is not None else {}
     next_code = 1 + max((int(i.code[1:]) for i in old.values() if i.code[1:].isdigit()), default=0)
     unchanged: list[tuple[Indicator, Indicator]] = []
@@ -252,7 +256,10 @@ def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[
 
 def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matcher: UnitMatcher) -> None:
     for task in tasks:
-        row = Task(plan_id=plan.id, line=task.line, title=task.title)
+        row = Task(plan_id=plan.id, line=task.line, title=task.title, kind=task.kind, number=task.number,
+                   section=task.section, deadline=task.deadline,
+                   targets=[TaskTarget(name=t.name, year=t.year, text=t.text, value=t.value, unit=t.unit,
+                                       comparator=t.comparator) for t in task.targets])
         session.add(row)
         session.flush()
         seen: set[int] = set()
@@ -262,6 +269,19 @@ def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matche
                 if unit is not None and unit.id not in seen:
                     seen.add(unit.id)
                     session.add(Assignment(task_id=row.id, org_unit_id=unit.id, role=role, origin="extracted"))
+
+
+def _store_projects(session: Session, plan: Plan, projects: Sequence[rec.Project], matcher: UnitMatcher) -> None:
+    for project in projects:
+        row = Project(plan_id=plan.id, line=project.line, name=project.name, category=project.category,
+                      content=project.content, investment=project.investment,
+                      period_investment=project.period_investment, start_year=project.start_year,
+                      end_year=project.end_year)
+        session.add(row)
+        session.flush()
+        units = dict.fromkeys(u.id for u in (matcher.match(name) for name in project.units) if u is not None)
+        session.add_all(ProjectUnit(project_id=row.id, org_unit_id=unit_id, role="牵头" if n == 0 else "责任")
+                        for n, unit_id in enumerate(units))
 
 
 def current_plans(session: Session) -> list[Plan]:

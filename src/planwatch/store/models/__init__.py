@@ -14,11 +14,14 @@ from planwatch.store.models.plans import (
     Document,
     Indicator,
     Plan,
+    Project,
+    ProjectUnit,
     SearchEntry,
     Section,
     SourceFile,
     Target,
     Task,
+    TaskTarget,
 )
 
 __all__ = [
@@ -35,12 +38,15 @@ __all__ = [
     "ObservationRevision",
     "OrgUnit",
     "Plan",
+    "Project",
+    "ProjectUnit",
     "ReportingPeriod",
     "SearchEntry",
     "Section",
     "SourceFile",
     "Target",
     "Task",
+    "TaskTarget",
     "User",
     "utcnow",
 ]

@@ -154,7 +154,8 @@ class Target(Base):
 
 
 class Task(Base):
-    """A task heading of a plan with the units the plan names for it."""
+    """A task of a plan's ledger (任务台账) with the units the plan names for it: a numbered item
+    of a task chapter, a 专栏 work, or a task a meeting assigned."""
 
     __tablename__ = "tasks"
 
@@ -162,6 +163,57 @@ class Task(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
     line: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="task", server_default="task")  # task|column|assignment
+    number: Mapped[str] = mapped_column(String(16), default="", server_default="")  # 一、（一）1． as printed
+    section: Mapped[str] = mapped_column(Text, default="", server_default="")
+    deadline: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM, when printed
+
+    targets: Mapped[list[TaskTarget]] = relationship(order_by="TaskTarget.id", cascade="all, delete-orphan")
+
+
+class TaskTarget(Base):
+    """A quantity a task states for itself (新建消防救援站1座): tracked with the task, a second-tier
+    target outside the indicator system."""
+
+    __tablename__ = "task_targets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Double)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    comparator: Mapped[str] = mapped_column(String(24))
+
+
+class Project(Base):
+    """A major project (重大项目) of a plan's project table; investments in 万元."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    content: Mapped[str | None] = mapped_column(Text)
+    investment: Mapped[float | None] = mapped_column(Double)
+    period_investment: Mapped[float | None] = mapped_column(Double)
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    end_year: Mapped[int | None] = mapped_column(Integer)
+
+
+class ProjectUnit(Base):
+    """A unit responsible for a major project, as the project table names it."""
+
+    __tablename__ = "project_units"
+    __table_args__ = (UniqueConstraint("project_id", "org_unit_id", name="uq_project_units_project_unit"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(8), default="责任")
 
 
 class Correction(Base):

@@ -1,0 +1,96 @@
+"""A plan's ledger as people read it: its key tasks and major projects with their units.
+
+Tasks and projects are the second half of plan monitoring: the implementation chapter
+asks that tasks be decomposed to departments and towns like the indicators. A clerk sees
+the items of the unit it reports for; everyone else sees the whole ledger. A task whose
+printed deadline has passed is flagged, so that the monitoring group asks after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.store.models import Assignment, OrgUnit, Plan, Project, ProjectUnit, Task, TaskTarget, User
+
+__all__ = ["Ledger", "LedgerProject", "LedgerTask", "plan_ledger"]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerTask:
+    id: int
+    line: int
+    kind: str
+    number: str
+    title: str
+    section: str
+    units: dict[str, list[str]]  # 牵头 / 责任 / 配合 → unit names
+    targets: list[TaskTarget]
+    deadline: str | None
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerProject:
+    id: int
+    line: int
+    name: str
+    category: str | None
+    content: str | None
+    investment: float | None
+    period_investment: float | None
+    start_year: int | None
+    end_year: int | None
+    units: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    plan_id: int
+    plan_title: str
+    source_file_id: int
+    tasks: list[LedgerTask] = field(default_factory=list)
+    projects: list[LedgerProject] = field(default_factory=list)
+
+    @property
+    def total_investment(self) -> float:
+        return sum(p.investment or 0.0 for p in self.projects)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for t in self.tasks if t.overdue)
+
+
+def plan_ledger(session: Session, actor: User, plan: Plan, today: date | None = None) -> Ledger:
+    """The plan's tasks and projects; a clerk's own unit's only."""
+    only = visible_org_unit_id(actor)
+    check(actor, Action.VIEW, Scope(org_unit_id=only))
+    month = (today or date.today()).strftime("%Y-%m")
+    task_units: dict[int, dict[str, list[str]]] = {}
+    task_unit_ids: dict[int, set[int]] = {}
+    for task_id, role, unit_id, name in session.execute(
+            select(Assignment.task_id, Assignment.role, OrgUnit.id, OrgUnit.name)
+            .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id).join(Task, Task.id == Assignment.task_id)
+            .where(Task.plan_id == plan.id).order_by(Assignment.id)):
+        assert task_id is not None
+        task_units.setdefault(task_id, {}).setdefault(role, []).append(name)
+        task_unit_ids.setdefault(task_id, set()).add(unit_id)
+    tasks = [LedgerTask(t.id, t.line, t.kind, t.number, t.title, t.section, task_units.get(t.id, {}), list(t.targets),
+                        t.deadline, t.deadline is not None and t.deadline < month)
+             for t in session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.line, Task.id))
+             if only is None or only in task_unit_ids.get(t.id, set())]
+    project_units: dict[int, list[tuple[int, str]]] = {}
+    for project_id, unit_id, name in session.execute(
+            select(ProjectUnit.project_id, OrgUnit.id, OrgUnit.name).join(OrgUnit, OrgUnit.id == ProjectUnit.org_unit_id)
+            .join(Project, Project.id == ProjectUnit.project_id).where(Project.plan_id == plan.id)
+            .order_by(ProjectUnit.id)):
+        project_units.setdefault(project_id, []).append((unit_id, name))
+    projects = [LedgerProject(p.id, p.line, p.name, p.category, p.content, p.investment, p.period_investment,
+                              p.start_year, p.end_year, [n for _, n in project_units.get(p.id, [])])
+                for p in session.scalars(select(Project).where(Project.plan_id == plan.id).order_by(Project.line))
+                if only is None or only in {u for u, _ in project_units.get(p.id, [])}]
+    return Ledger(plan.id, plan.title, plan.source_file_id, tasks, projects)
