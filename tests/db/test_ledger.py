@@ -3,15 +3,19 @@ major projects, stored on import and read back per user (SQLite and PostgreSQL).
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.services import ledger, plans
+from planwatch.monitor.permissions import PermissionDenied, WindowClosed
+from planwatch.services import ledger, ledger_progress, periods, plans
+from planwatch.services.ledger_progress import LedgerInput, ProgressRejected, ReportStateError
 from planwatch.store import Database
-from planwatch.store.models import OrgUnit, Plan, User
+from planwatch.store.models import AuditEvent, OrgUnit, Plan, Project, ReportingPeriod, Task, User
 
 ACTION_PLAN = Path(__file__).resolve().parents[1] / "unit" / "genre" / "action_plan_ledger.txt"
 
@@ -53,3 +57,101 @@ def test_import_stores_the_ledger_and_each_user_sees_their_part(database: Databa
         assert {t.title for t in own.tasks} == {"更新改造老旧管网"}  # 区住房城乡建委 only
         assert [p.name for p in own.projects] == ["中心城区排水防涝提升工程"]
         assert not any(t.overdue for t in own.tasks)
+
+
+def _reporting_setup(session: Session, *, window_open: bool = True) -> tuple[Plan, dict[str, User], int, int]:
+    units = _district(session)
+    session.add(User(login="monitor2", role="monitoring"))
+    session.add(User(login="caizheng", role="clerk", org_unit_id=units["云溪区财政局"]))
+    plans.import_file(session, ACTION_PLAN)
+    plan = session.scalars(select(Plan).where(Plan.title.contains("三年行动方案"))).one()
+    people = {u.login: u for u in session.scalars(select(User))}
+    now = datetime.now(UTC)
+    opens, closes = (now - timedelta(days=2), now + timedelta(days=20)) if window_open else \
+        (now - timedelta(days=40), now - timedelta(days=10))
+    period = periods.create_period(session, people["monitor"], plan.id, 2026, opens_at=opens, closes_at=closes)
+    previous = periods.create_period(session, people["monitor"], plan.id, 2025, opens_at=now - timedelta(days=400),
+                                     closes_at=now - timedelta(days=300))
+    session.flush()
+    return plan, people, period.id, previous.id
+
+
+def _task(session: Session, plan: Plan, title: str) -> int:
+    return session.scalars(select(Task.id).where(Task.plan_id == plan.id, Task.title == title)).one()
+
+
+def test_progress_is_reported_reviewed_and_audited(database: Database) -> None:
+    with database.sessions() as session:
+        plan, people, period_id, _ = _reporting_setup(session)
+        pipes = _task(session, plan, "更新改造老旧管网")
+        clerk, monitor, other = people["jianwei"], people["monitor"], people["monitor2"]
+        report = ledger_progress.report_progress(
+            session, clerk, period_id=period_id, task_id=pipes,
+            values=LedgerInput("in_progress", "已完成燃气管道改造120公里", 30.0))
+        assert report.state == "draft" and report.org_unit_id == clerk.org_unit_id
+        evidence = ledger_progress.add_evidence(session, clerk, report.id, "C:\\材料\\验收单.pdf", b"%PDF-1.4 demo")
+        assert evidence.name == "验收单.pdf" and evidence.sha256 == hashlib.sha256(b"%PDF-1.4 demo").hexdigest()
+        with pytest.raises(ProgressRejected, match="类型不支持"):
+            ledger_progress.add_evidence(session, clerk, report.id, "run.exe", b"MZ")
+        report = ledger_progress.report_progress(
+            session, clerk, period_id=period_id, task_id=pipes, submit=True,
+            values=LedgerInput("in_progress", "已完成燃气管道改造150公里", 36.0))
+        assert report.state == "submitted" and report.percent == 36.0
+        with pytest.raises(ReportStateError):
+            ledger_progress.report_progress(session, clerk, period_id=period_id, task_id=pipes,
+                                            values=LedgerInput("completed", "", 100.0))
+        with pytest.raises(ProgressRejected, match="原因"):
+            ledger_progress.review_report(session, monitor, report.id, approve=False)
+        ledger_progress.review_report(session, monitor, report.id, approve=False, note="请补充验收材料")
+        again = ledger_progress.report_progress(session, monitor, period_id=period_id, task_id=pipes, submit=True,
+                                                org_unit_id=clerk.org_unit_id,
+                                                values=LedgerInput("in_progress", "补充材料", 36.0))
+        with pytest.raises(PermissionDenied, match="四眼"):
+            ledger_progress.review_report(session, monitor, again.id, approve=True)
+        assert ledger_progress.review_report(session, other, again.id, approve=True).state == "approved"
+        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "ledger_reports")
+                                  .order_by(AuditEvent.id)).all()
+        assert actions == ["enter", "evidence", "submit", "return", "submit", "approve"]
+
+
+def test_who_may_report_what(database: Database) -> None:
+    with database.sessions() as session:
+        plan, people, period_id, _ = _reporting_setup(session)
+        fire = _task(session, plan, "补齐消防救援短板")
+        pipes = _task(session, plan, "更新改造老旧管网")
+        finance = people["caizheng"]
+        # 区财政局 supports the fire task, so it may report on it, but not on the pipes
+        assert ledger_progress.report_progress(session, finance, period_id=period_id, task_id=fire,
+                                               values=LedgerInput("not_started")).state == "draft"
+        with pytest.raises(PermissionDenied, match="不是该任务或项目的责任单位"):
+            ledger_progress.report_progress(session, finance, period_id=period_id, task_id=pipes,
+                                            values=LedgerInput("in_progress"))
+        with pytest.raises(ProgressRejected, match="0 到 100"):
+            ledger_progress.report_progress(session, finance, period_id=period_id, task_id=fire,
+                                            values=LedgerInput("in_progress", percent=float("nan")))
+        with pytest.raises(ProgressRejected, match="进展状态"):
+            ledger_progress.report_progress(session, finance, period_id=period_id, task_id=fire,
+                                            values=LedgerInput("done"))
+
+
+def test_clerks_cannot_report_after_the_window_and_warnings_are_raised(database: Database) -> None:
+    with database.sessions() as session:
+        plan, people, period_id, previous_id = _reporting_setup(session, window_open=False)
+        pipes = _task(session, plan, "更新改造老旧管网")
+        with pytest.raises(WindowClosed):
+            ledger_progress.report_progress(session, people["jianwei"], period_id=period_id, task_id=pipes,
+                                            values=LedgerInput("behind"))
+        monitor = people["monitor"]
+        unit = people["jianwei"].org_unit_id
+        for pid in (previous_id, period_id):
+            ledger_progress.report_progress(session, monitor, period_id=pid, task_id=pipes, org_unit_id=unit,
+                                            values=LedgerInput("behind", "管材招标延期"))
+        platform = session.scalars(select(Project).where(Project.name == "中心城区排水防涝提升工程")).one()
+        ledger_progress.report_progress(session, monitor, period_id=period_id, project_id=platform.id,
+                                        org_unit_id=unit, values=LedgerInput("in_progress", "", 20.0, 2000.0, 5000.0))
+        period = session.get_one(ReportingPeriod, period_id)
+        warnings = {(w.kind, w.title) for w in ledger_progress.ledger_warnings(session, period, date(2027, 1, 15))}
+        assert ("overdue", "补齐消防救援短板") in warnings  # deadline 2026-12, never reported completed
+        assert ("behind_twice", "更新改造老旧管网") in warnings
+        assert ("not_reported", "补齐消防救援短板") in warnings  # its units said nothing in a closed period
+        assert ("investment_behind", "中心城区排水防涝提升工程") in warnings  # 5000 of 35000 by 2026

@@ -10,6 +10,7 @@ database: it never overwrites what is stored.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, DateTime, Table, func, insert, select, text, update
+from sqlalchemy import Connection, DateTime, LargeBinary, Table, func, insert, select, text, update
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.services import search
@@ -55,6 +56,8 @@ def _tables() -> list[Table]:
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, bytes):  # evidence files: base64, decoded by the column's type on restore
+        return base64.b64encode(value).decode("ascii")
     return value.isoformat() if isinstance(value, datetime) else value
 
 
@@ -156,6 +159,8 @@ def _decode(table: Table, columns: list[str], values: list[Any]) -> dict[str, An
     for column in table.columns:
         if isinstance(column.type, DateTime) and isinstance(row.get(column.name), str):
             row[column.name] = datetime.fromisoformat(row[column.name])
+        elif isinstance(column.type, LargeBinary) and isinstance(row.get(column.name), str):
+            row[column.name] = base64.b64decode(row[column.name])
     return row
 
 

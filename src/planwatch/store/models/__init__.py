@@ -1,6 +1,7 @@
 """All tables; importing this package registers them on :data:`Base.metadata`."""
 
 from planwatch.store.models.base import Base, utcnow
+from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
 from planwatch.store.models.monitoring import (
     AppendOnlyViolation,
     AuditEvent,
@@ -33,6 +34,8 @@ __all__ = [
     "Correction",
     "Document",
     "Indicator",
+    "LedgerEvidence",
+    "LedgerReport",
     "LoginFailure",
     "Observation",
     "ObservationRevision",

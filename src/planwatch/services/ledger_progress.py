@@ -1,0 +1,253 @@
+"""Reporting the progress of tasks and major projects, and the monitoring group's review.
+
+The rules are those of indicator data, because the same clerks and the same monitoring
+group do both: a clerk reports for its own unit, only on tasks and projects assigned to it,
+only while the period's window is open; a submitted report waits for review; whoever
+entered or submitted a report cannot approve it (four eyes); a return needs a reason; every
+change is an audit event with the old and the new state. Evidence files are kept with
+their SHA-256 so that a file shown later can be proved to be the one submitted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.errors import InputError, PlanWatchError
+from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check
+from planwatch.services.periods import get_period, window_is_open
+from planwatch.store.models import (
+    Assignment,
+    AuditEvent,
+    LedgerEvidence,
+    LedgerReport,
+    OrgUnit,
+    Project,
+    ProjectUnit,
+    ReportingPeriod,
+    Task,
+    User,
+)
+
+__all__ = ["EVIDENCE_SUFFIXES", "MAX_EVIDENCE_BYTES", "STATUSES", "LedgerInput", "LedgerWarning", "ProgressRejected",
+           "add_evidence", "ledger_warnings", "report_progress", "review_report"]
+
+STATUSES = {"not_started": "未启动", "in_progress": "推进中", "completed": "已完成", "behind": "滞后",
+            "suspended": "暂缓"}
+EVIDENCE_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".docx", ".doc", ".xlsx", ".wps", ".ofd")
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+class ProgressRejected(InputError):
+    """A report that cannot be stored as given; the message names the field and what was expected."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(field, problem)
+
+
+class ReportStateError(PlanWatchError):
+    """The report is not in a state that allows this (a submitted report cannot be edited)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerInput:
+    status: str
+    progress: str = ""
+    percent: float | None = None
+    investment_period: float | None = None  # 万元
+    investment_cumulative: float | None = None  # 万元
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerWarning:
+    kind: str  # overdue | behind_twice | not_reported | investment_behind
+    entity: str  # task | project
+    entity_id: int
+    title: str
+    detail: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _snapshot(report: LedgerReport) -> dict[str, Any]:
+    return {"status": report.status, "percent": report.percent, "progress": report.progress,
+            "investment_period": report.investment_period, "investment_cumulative": report.investment_cumulative,
+            "state": report.state}
+
+
+def _check_input(values: LedgerInput) -> None:
+    if values.status not in STATUSES:
+        raise ProgressRejected("status", f"进展状态应为 {'、'.join(STATUSES.values())} 之一")
+    if values.percent is not None and (not math.isfinite(values.percent) or not 0 <= values.percent <= 100):
+        raise ProgressRejected("percent", "完成百分比应为 0 到 100 之间的数")
+    for field, amount in (("investment_period", values.investment_period),
+                          ("investment_cumulative", values.investment_cumulative)):
+        if amount is not None and (not math.isfinite(amount) or amount < 0):
+            raise ProgressRejected(field, "投资额应为不小于 0 的数（万元）")
+    if (values.investment_period is not None and values.investment_cumulative is not None
+            and values.investment_period > values.investment_cumulative):
+        raise ProgressRejected("investment_period", "本期完成投资不能大于累计完成投资")
+    if values.status == "completed" and values.percent is not None and values.percent < 100:
+        raise ProgressRejected("percent", "状态为“已完成”时完成百分比应为 100")
+
+
+def _assigned_units(session: Session, *, task_id: int | None, project_id: int | None) -> set[int]:
+    if task_id is not None:
+        return set(session.scalars(select(Assignment.org_unit_id).where(Assignment.task_id == task_id)))
+    return set(session.scalars(select(ProjectUnit.org_unit_id).where(ProjectUnit.project_id == project_id)))
+
+
+def _subject(session: Session, task_id: int | None, project_id: int | None) -> Task | Project:
+    subject = session.get(Task, task_id) if task_id is not None else session.get(Project, project_id)
+    if subject is None:
+        raise ProgressRejected("task_id" if task_id is not None else "project_id", "没有这个任务或项目")
+    return subject
+
+
+def report_progress(session: Session, actor: User, *, period_id: int, values: LedgerInput,
+                    task_id: int | None = None, project_id: int | None = None, org_unit_id: int | None = None,
+                    submit: bool = False) -> LedgerReport:
+    """Enter (and optionally submit) a unit's progress on a task or project for a period."""
+    if (task_id is None) == (project_id is None):
+        raise ProgressRejected("task_id", "请指定一个任务或一个项目")
+    _check_input(values)
+    subject = _subject(session, task_id, project_id)
+    period = get_period(session, period_id)
+    if period.plan_id != subject.plan_id:
+        raise ProgressRejected("period_id", f"报告期 {period.code} 不属于该任务所在的规划")
+    unit_id = actor.org_unit_id if actor.role == Role.CLERK else org_unit_id
+    if unit_id is None:
+        raise ProgressRejected("org_unit_id", "请指定报告进展的责任单位")
+    unit = session.get(OrgUnit, unit_id)
+    action = Action.SUBMIT if submit else Action.ENTER
+    check(actor, action, Scope(org_unit_id=unit_id, org_unit_name=unit.name if unit else None,
+                               window_open=window_is_open(period)))
+    if unit_id not in _assigned_units(session, task_id=task_id, project_id=project_id):
+        raise PermissionDenied(actor.login, action, f"「{unit.name if unit else unit_id}」不是该任务或项目的责任单位")
+    report = session.scalar(select(LedgerReport).where(
+        LedgerReport.task_id == task_id if task_id is not None else LedgerReport.project_id == project_id,
+        LedgerReport.period_id == period_id, LedgerReport.org_unit_id == unit_id))
+    old = _snapshot(report) if report is not None else None
+    if report is None:
+        report = LedgerReport(task_id=task_id, project_id=project_id, period_id=period_id, org_unit_id=unit_id,
+                              entered_by_id=actor.id, status=values.status)
+        session.add(report)
+    elif report.state in ("submitted", "approved"):
+        raise ReportStateError(f"该进展报告已{'报送' if report.state == 'submitted' else '审核通过'}，"
+                               "不能再修改；如需更正请由监测组退回")
+    report.status, report.percent, report.progress = values.status, values.percent, values.progress.strip()
+    report.investment_period, report.investment_cumulative = values.investment_period, values.investment_cumulative
+    report.entered_by_id, report.entered_at, report.state = actor.id, _now(), "draft"
+    if submit:
+        report.state, report.submitted_by_id, report.submitted_at = "submitted", actor.id, _now()
+    session.flush()
+    session.add(AuditEvent.of(actor, "submit" if submit else "enter", "ledger_reports", report.id, old=old,
+                              new=_snapshot(report)))
+    session.flush()
+    return report
+
+
+def review_report(session: Session, actor: User, report_id: int, *, approve: bool, note: str = "") -> LedgerReport:
+    """Approve or return a submitted report; a return says why; nobody approves their own report."""
+    report = session.get(LedgerReport, report_id)
+    if report is None:
+        raise ProgressRejected("report_id", f"没有进展报告 #{report_id}")
+    action = Action.APPROVE if approve else Action.RETURN
+    check(actor, action, Scope(org_unit_id=report.org_unit_id))
+    if report.state != "submitted":
+        raise ReportStateError("只能审核已报送的进展报告")
+    if approve and actor.id in (report.entered_by_id, report.submitted_by_id):
+        raise PermissionDenied(actor.login, action, "填报或报送人不能审核通过自己的数据（四眼原则）")
+    if not approve and not note.strip():
+        raise ProgressRejected("review_note", "退回时请写明原因")
+    old = _snapshot(report)
+    report.state = "approved" if approve else "returned"
+    report.reviewed_by_id, report.reviewed_at, report.review_note = actor.id, _now(), note.strip()
+    session.add(AuditEvent.of(actor, "approve" if approve else "return", "ledger_reports", report.id, old=old,
+                              new=_snapshot(report), reason=note.strip() or None))
+    session.flush()
+    return report
+
+
+def add_evidence(session: Session, actor: User, report_id: int, name: str, content: bytes) -> LedgerEvidence:
+    """Keep a file that backs a report, with its SHA-256; only while the report can still be edited."""
+    report = session.get(LedgerReport, report_id)
+    if report is None:
+        raise ProgressRejected("report_id", f"没有进展报告 #{report_id}")
+    check(actor, Action.ENTER, Scope(org_unit_id=report.org_unit_id,
+                                     window_open=window_is_open(get_period(session, report.period_id))))
+    clean = PurePath(name.replace("\\", "/")).name.strip()[-120:] or "evidence"
+    if not clean.lower().endswith(EVIDENCE_SUFFIXES):
+        raise ProgressRejected("evidence", f"证明材料「{clean}」的类型不支持；支持 {'、'.join(EVIDENCE_SUFFIXES)}")
+    if not content:
+        raise ProgressRejected("evidence", f"证明材料「{clean}」是空文件")
+    if len(content) > MAX_EVIDENCE_BYTES:
+        raise ProgressRejected("evidence", f"证明材料「{clean}」超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB")
+    if report.state in ("submitted", "approved"):
+        raise ReportStateError("已报送的进展报告不能再添加证明材料")
+    digest = hashlib.sha256(content).hexdigest()
+    evidence = LedgerEvidence(report_id=report.id, name=clean, sha256=digest, size=len(content), content=content,
+                              uploaded_by_id=actor.id)
+    session.add(evidence)
+    session.flush()
+    session.add(AuditEvent.of(actor, "evidence", "ledger_reports", report.id,
+                              new={"evidence": clean, "sha256": digest, "size": len(content)}))
+    session.flush()
+    return evidence
+
+
+def ledger_warnings(session: Session, period: ReportingPeriod, today: date | None = None) -> list[LedgerWarning]:
+    """What the monitoring group should ask after in a period: overdue tasks, tasks reported 滞后 in
+    this and the previous period, units that did not report, projects behind their investment plan."""
+    month = (today or date.today()).strftime("%Y-%m")
+    reports = list(session.scalars(select(LedgerReport).where(LedgerReport.period_id == period.id)))
+    previous = session.scalar(select(ReportingPeriod).where(
+        ReportingPeriod.plan_id == period.plan_id, ReportingPeriod.year == period.year - 1,
+        ReportingPeriod.quarter.is_(None), ReportingPeriod.month.is_(None)))
+    behind_before = {r.task_id for r in session.scalars(select(LedgerReport).where(
+        LedgerReport.period_id == previous.id, LedgerReport.status == "behind"))} if previous else set()
+    out: list[LedgerWarning] = []
+    tasks = list(session.scalars(select(Task).where(Task.plan_id == period.plan_id).order_by(Task.line)))
+    by_task: dict[int, list[LedgerReport]] = {}
+    for r in reports:
+        if r.task_id is not None:
+            by_task.setdefault(r.task_id, []).append(r)
+    for task in tasks:
+        done = any(r.status == "completed" for r in by_task.get(task.id, []))
+        if task.deadline is not None and task.deadline < month and not done:
+            out.append(LedgerWarning("overdue", "task", task.id, task.title, f"完成时限 {task.deadline} 已过，尚未报告完成"))
+        if task.id in behind_before and any(r.status == "behind" for r in by_task.get(task.id, [])):
+            out.append(LedgerWarning("behind_twice", "task", task.id, task.title, "连续两期报告为“滞后”"))
+    reported = {(r.task_id, r.org_unit_id) for r in reports}
+    names = dict(session.execute(select(OrgUnit.id, OrgUnit.name)).tuples().all())
+    if not window_is_open(period):
+        for task_id, unit_id in session.execute(select(Assignment.task_id, Assignment.org_unit_id)
+                                                .join(Task, Task.id == Assignment.task_id)
+                                                .where(Task.plan_id == period.plan_id)).tuples():
+            if (task_id, unit_id) not in reported:
+                silent = session.get(Task, task_id)
+                out.append(LedgerWarning("not_reported", "task", task_id or 0, silent.title if silent else "",
+                                         f"「{names.get(unit_id, unit_id)}」未报告本期进展"))
+    cumulative = {r.project_id: r.investment_cumulative for r in reports
+                  if r.project_id is not None and r.investment_cumulative is not None}
+    for project in session.scalars(select(Project).where(Project.plan_id == period.plan_id)):
+        planned = project.period_investment or project.investment
+        if planned is None or project.start_year is None or project.end_year is None \
+                or not project.start_year <= period.year:
+            continue
+        share = min(1.0, (period.year - project.start_year + 1) / (project.end_year - project.start_year + 1))
+        invested = cumulative.get(project.id)
+        if invested is not None and invested < planned * share * 0.8:
+            out.append(LedgerWarning("investment_behind", "project", project.id, project.name,
+                                     f"累计完成投资 {invested:,.0f} 万元，低于按年限应完成的 {planned * share:,.0f} 万元"))
+    return out
