@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from planwatch.services import periods, plans, users
 from planwatch.store import Database
-from planwatch.store.models import Plan
+from planwatch.store.models import OrgUnit, Plan
+from planwatch.web import create_app
 from tests.web.client import login
 
 
@@ -46,3 +52,68 @@ def test_a_clerk_sees_only_the_tasks_of_its_unit(app_client: TestClient, databas
 def test_unknown_plan_is_404(app_client: TestClient) -> None:
     login(app_client, "tongji")
     assert app_client.get("/plans/999999/ledger").status_code == 404
+
+
+ACTION_PLAN = Path(__file__).resolve().parents[1] / "unit" / "genre" / "action_plan_ledger.txt"
+PASSWORD = "ledger-test-2026"
+
+
+@pytest.fixture
+def ledger_client(tmp_path: Path) -> Iterator[tuple[TestClient, int, int]]:
+    """A district with the fictional action plan imported, a clerk of 住建委 and two monitoring users."""
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    database = Database(url)
+    database.upgrade()
+    with database.sessions() as session:
+        unit = OrgUnit(code="YX03", name="云溪区住房和城乡建设委员会", kind="department")
+        session.add(unit)
+        session.flush()
+        users.add_user(session, None, "jianwei", PASSWORD, "clerk", org_unit="YX03")
+        monitor = users.add_user(session, None, "monitor", PASSWORD, "monitoring")
+        users.add_user(session, None, "monitor2", PASSWORD, "monitoring")
+        plans.import_file(session, ACTION_PLAN)
+        plan = session.scalars(select(Plan).where(Plan.title.contains("三年行动方案"))).one()
+        now = datetime.now(UTC)
+        period = periods.create_period(session, monitor, plan.id, 2026, opens_at=now - timedelta(days=1),
+                                       closes_at=now + timedelta(days=10))
+        session.commit()
+        ids = (plan.id, period.id)
+    database.dispose()
+    with TestClient(create_app(url, secret_key="ledger-test")) as client:
+        yield client, *ids
+
+
+def test_a_clerk_reports_progress_with_evidence_and_the_monitoring_group_reviews_it(
+        ledger_client: tuple[TestClient, int, int]) -> None:
+    client, plan_id, period_id = ledger_client
+    token = login(client, "jianwei", PASSWORD)
+    page = html.unescape(client.get(f"/plans/{plan_id}/ledger").text)
+    assert "更新改造老旧管网" in page and "补齐消防救援短板" not in page  # its unit's tasks only
+    form_url = re.search(r'href="([^"]*/ledger/tasks/\d+/progress\?period_id=\d+)"', page)
+    assert form_url is not None
+    form = client.get(form_url.group(1))
+    assert form.status_code == 200 and 'name="status"' in form.text
+    action = re.search(r'action="([^"]*/ledger/tasks/\d+/progress)"', form.text).group(1)  # type: ignore[union-attr]
+    unit_id = re.search(r'name="org_unit_id"><option value="(\d+)"', form.text).group(1)  # type: ignore[union-attr]
+    data = {"csrf_token": token, "period_id": str(period_id), "org_unit_id": unit_id, "status": "in_progress",
+            "percent": "130", "progress": "已改造燃气管道150公里", "action": "submit"}
+    bad = client.post(action, data=data)
+    assert bad.status_code == 422 and "0 到 100" in html.unescape(bad.text)
+    assert "已改造燃气管道150公里" in html.unescape(bad.text)  # what was typed is kept
+    saved = client.post(action, data={**data, "percent": "36"}, follow_redirects=False,
+                        files={"evidence": ("验收单.pdf", b"%PDF-1.4 fictional", "application/pdf")})
+    assert saved.status_code == 303
+    page = html.unescape(client.get(saved.headers["location"]).text)
+    assert "已报送" in page and "推进中 36%" in page and "验收单.pdf" in page
+    evidence = re.search(r'href="([^"]*/ledger/evidence/\d+)"', page).group(1)  # type: ignore[union-attr]
+    download = client.get(evidence)
+    assert download.content == b"%PDF-1.4 fictional" and len(download.headers["x-content-sha256"]) == 64
+
+    client.post("/logout", data={"csrf_token": token})
+    token = login(client, "monitor", PASSWORD)
+    page = client.get(f"/plans/{plan_id}/ledger?period_id={period_id}").text
+    review = re.search(r'action="([^"]*/ledger/reports/\d+/review)"', page).group(1)  # type: ignore[union-attr]
+    refused = client.post(review, data={"csrf_token": token, "decision": "return", "note": ""})
+    assert refused.status_code == 422 and "退回时请写明原因" in html.unescape(refused.text)
+    approved = client.post(review, data={"csrf_token": token, "decision": "approve"}, follow_redirects=True)
+    assert approved.status_code == 200 and "已通过" in html.unescape(approved.text)

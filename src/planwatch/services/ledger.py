@@ -15,9 +15,36 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
-from planwatch.store.models import Assignment, OrgUnit, Plan, Project, ProjectUnit, Task, TaskTarget, User
+from planwatch.store.models import (
+    Assignment,
+    LedgerReport,
+    OrgUnit,
+    Plan,
+    Project,
+    ProjectUnit,
+    Task,
+    TaskTarget,
+    User,
+)
 
-__all__ = ["Ledger", "LedgerProject", "LedgerTask", "plan_ledger"]
+__all__ = ["Ledger", "LedgerProject", "LedgerTask", "ReportLine", "plan_ledger", "responsible_units"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    """A unit's report in the period shown: what the ledger row says about it."""
+
+    id: int
+    org_unit_id: int
+    org_unit: str
+    status: str
+    state: str
+    percent: float | None
+    progress: str
+    investment_cumulative: float | None
+    entered_by_id: int
+    submitted_by_id: int | None
+    evidence: list[tuple[int, str]]  # (id, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +59,8 @@ class LedgerTask:
     targets: list[TaskTarget]
     deadline: str | None
     overdue: bool
+    unit_ids: set[int] = field(default_factory=set)
+    reports: list[ReportLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +75,8 @@ class LedgerProject:
     start_year: int | None
     end_year: int | None
     units: list[str]
+    unit_ids: set[int] = field(default_factory=set)
+    reports: list[ReportLine] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +96,24 @@ class Ledger:
         return sum(1 for t in self.tasks if t.overdue)
 
 
-def plan_ledger(session: Session, actor: User, plan: Plan, today: date | None = None) -> Ledger:
-    """The plan's tasks and projects; a clerk's own unit's only."""
+def _reports(session: Session, period_id: int | None) -> dict[tuple[str, int], list[ReportLine]]:
+    if period_id is None:
+        return {}
+    out: dict[tuple[str, int], list[ReportLine]] = {}
+    for report, unit in session.execute(select(LedgerReport, OrgUnit.name).join(
+            OrgUnit, OrgUnit.id == LedgerReport.org_unit_id).where(LedgerReport.period_id == period_id)
+            .order_by(LedgerReport.id)):
+        key = ("task", report.task_id) if report.task_id is not None else ("project", report.project_id or 0)
+        out.setdefault(key, []).append(ReportLine(
+            report.id, report.org_unit_id, unit, report.status, report.state, report.percent, report.progress,
+            report.investment_cumulative, report.entered_by_id, report.submitted_by_id,
+            [(e.id, e.name) for e in report.evidence]))
+    return out
+
+
+def plan_ledger(session: Session, actor: User, plan: Plan, today: date | None = None,
+                period_id: int | None = None) -> Ledger:
+    """The plan's tasks and projects, with the units' reports for ``period_id``; a clerk's own unit's only."""
     only = visible_org_unit_id(actor)
     check(actor, Action.VIEW, Scope(org_unit_id=only))
     month = (today or date.today()).strftime("%Y-%m")
@@ -79,8 +126,10 @@ def plan_ledger(session: Session, actor: User, plan: Plan, today: date | None = 
         assert task_id is not None
         task_units.setdefault(task_id, {}).setdefault(role, []).append(name)
         task_unit_ids.setdefault(task_id, set()).add(unit_id)
+    reports = _reports(session, period_id)
     tasks = [LedgerTask(t.id, t.line, t.kind, t.number, t.title, t.section, task_units.get(t.id, {}), list(t.targets),
-                        t.deadline, t.deadline is not None and t.deadline < month)
+                        t.deadline, t.deadline is not None and t.deadline < month, task_unit_ids.get(t.id, set()),
+                        [r for r in reports.get(("task", t.id), []) if only is None or r.org_unit_id == only])
              for t in session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.line, Task.id))
              if only is None or only in task_unit_ids.get(t.id, set())]
     project_units: dict[int, list[tuple[int, str]]] = {}
@@ -90,7 +139,20 @@ def plan_ledger(session: Session, actor: User, plan: Plan, today: date | None = 
             .order_by(ProjectUnit.id)):
         project_units.setdefault(project_id, []).append((unit_id, name))
     projects = [LedgerProject(p.id, p.line, p.name, p.category, p.content, p.investment, p.period_investment,
-                              p.start_year, p.end_year, [n for _, n in project_units.get(p.id, [])])
+                              p.start_year, p.end_year, [n for _, n in project_units.get(p.id, [])],
+                              {u for u, _ in project_units.get(p.id, [])},
+                              [r for r in reports.get(("project", p.id), []) if only is None or r.org_unit_id == only])
                 for p in session.scalars(select(Project).where(Project.plan_id == plan.id).order_by(Project.line))
                 if only is None or only in {u for u, _ in project_units.get(p.id, [])}]
     return Ledger(plan.id, plan.title, plan.source_file_id, tasks, projects)
+
+
+def responsible_units(session: Session, subject: Task | Project) -> list[OrgUnit]:
+    """The units a task or project is assigned to, lead first: the ones that report on it."""
+    if isinstance(subject, Task):
+        query = select(OrgUnit).join(Assignment, Assignment.org_unit_id == OrgUnit.id).where(
+            Assignment.task_id == subject.id).order_by(Assignment.id)
+    else:
+        query = select(OrgUnit).join(ProjectUnit, ProjectUnit.org_unit_id == OrgUnit.id).where(
+            ProjectUnit.project_id == subject.id).order_by(ProjectUnit.id)
+    return list(session.scalars(query))

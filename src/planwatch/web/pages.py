@@ -22,7 +22,7 @@ from planwatch.evaluate import EvaluationResult, Status
 from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
-from planwatch.services import ledger, observations, periods, review
+from planwatch.services import observations, periods, review
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
 from planwatch.services.reports import FORMATS, default_filename, report_content, write_report
 from planwatch.store.models import (
@@ -135,13 +135,6 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: int, dom
         "units": sorted({u for r in rows for u in r.responsible}), "statuses": list(Status),
         "filters": {"domain": domain, "unit": unit, "status": status},
     })
-
-
-@router.get("/plans/{plan_id}/ledger", name="plan_ledger")
-def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: int) -> HTMLResponse:
-    the_plan = _plan(db, plan_id)
-    assert the_plan is not None
-    return render(request, "ledger.html", {"plan": the_plan, "ledger": ledger.plan_ledger(db, user, the_plan)})
 
 
 def _level(rank: float) -> int:

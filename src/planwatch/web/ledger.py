@@ -1,0 +1,179 @@
+"""The task ledger in the browser: tasks and projects of a plan, progress reports and review.
+
+The page is the monitoring group's and the units' common view of a plan's second half:
+what each task and project is, who carries it, what was reported in the period, what to
+ask after. Units report on the items assigned to them; the monitoring group approves or
+returns their reports from the same page.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.errors import PlanWatchError
+from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
+from planwatch.services import ledger, ledger_progress
+from planwatch.services.ledger_progress import MAX_EVIDENCE_BYTES, STATUSES, LedgerInput, ProgressRejected
+from planwatch.services.periods import window_is_open
+from planwatch.store.models import LedgerEvidence, LedgerReport, Plan, Project, ReportingPeriod, Task, User
+from planwatch.web.app_state import DbSession
+from planwatch.web.auth import PageUser
+from planwatch.web.session import require_csrf
+from planwatch.web.templating import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+
+_ID = Annotated[int, Query(ge=1, le=2**31 - 1)]
+
+
+def _periods(db: Session, plan_id: int) -> list[ReportingPeriod]:
+    return list(db.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
+                           .order_by(ReportingPeriod.year.desc(), ReportingPeriod.code.desc())))
+
+
+@router.get("/plans/{plan_id}/ledger", name="plan_ledger")
+def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: int,
+                     period_id: _ID | None = None) -> HTMLResponse:
+    plan = db.get(Plan, plan_id)
+    if plan is None:
+        raise HTTPException(status_code=404)
+    periods = _periods(db, plan.id)
+    period = next((p for p in periods if p.id == period_id), periods[0] if periods else None)
+    book = ledger.plan_ledger(db, user, plan, period_id=period.id if period else None)
+    warnings = ledger_progress.ledger_warnings(db, period) if period is not None else []
+    return render(request, "ledger.html", {
+        "plan": plan, "ledger": book, "periods": periods, "period": period, "warnings": warnings,
+        "statuses": STATUSES, "can_review": is_allowed(user, Action.APPROVE),
+        "may_report": lambda unit_ids: _may_report(user, unit_ids),
+    })
+
+
+def _may_report(user: User, unit_ids: set[int]) -> bool:
+    if user.role == Role.CLERK:
+        return user.org_unit_id in unit_ids
+    return is_allowed(user, Action.ENTER) and bool(unit_ids)
+
+
+def _subject(db: Session, kind: str, item_id: int) -> Task | Project:
+    subject: Task | Project | None = db.get(Task, item_id) if kind == "tasks" else (
+        db.get(Project, item_id) if kind == "projects" else None)
+    if subject is None:
+        raise HTTPException(status_code=404)
+    return subject
+
+
+@router.get("/ledger/{kind}/{item_id}/progress", name="ledger_progress")
+def progress_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int,
+                  period_id: _ID) -> HTMLResponse:
+    return _form(request, db, user, _subject(db, kind, item_id), kind, period_id)
+
+
+def _form(request: Request, db: Session, user: User, subject: Task | Project, kind: str, period_id: int,
+          *, error: str = "", values: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    period = db.get(ReportingPeriod, period_id)
+    if period is None or period.plan_id != subject.plan_id:
+        raise HTTPException(status_code=404)
+    units = ledger.responsible_units(db, subject)
+    if user.role == Role.CLERK:
+        units = [u for u in units if u.id == user.org_unit_id]
+    check(user, Action.ENTER, Scope(org_unit_id=units[0].id if units else None, window_open=window_is_open(period)))
+    column = LedgerReport.task_id if isinstance(subject, Task) else LedgerReport.project_id
+    existing = {r.org_unit_id: r for r in db.scalars(select(LedgerReport).where(
+        column == subject.id, LedgerReport.period_id == period.id))}
+    return render(request, "ledger_progress.html", {
+        "subject": subject, "kind": kind, "period": period, "units": units, "existing": existing,
+        "statuses": STATUSES, "error": error, "values": values or {}, "is_project": isinstance(subject, Project),
+        "max_mb": MAX_EVIDENCE_BYTES // 1024 // 1024,
+    }, status_code=status_code)
+
+
+def _number(text: str, field: str) -> float | None:
+    cleaned = text.strip().replace("，", "").replace(",", "")
+    if not cleaned:
+        return None
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ProgressRejected(field, f"「{text.strip()}」不是数字") from None
+    if not math.isfinite(value):
+        raise ProgressRejected(field, f"「{text.strip()}」不是有效的数字")
+    return value
+
+
+@router.post("/ledger/{kind}/{item_id}/progress", name="ledger_progress_save")
+def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int,
+                        period_id: Annotated[int, Form(ge=1, le=2**31 - 1)], status: Annotated[str, Form()],
+                        org_unit_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+                        progress: Annotated[str, Form(max_length=4000)] = "",
+                        percent: Annotated[str, Form(max_length=32)] = "",
+                        investment_period: Annotated[str, Form(max_length=32)] = "",
+                        investment_cumulative: Annotated[str, Form(max_length=32)] = "",
+                        action: Annotated[str, Form()] = "save", evidence: UploadFile | None = None) -> Response:
+    subject = _subject(db, kind, item_id)
+    values = {"status": status, "progress": progress, "percent": percent, "investment_period": investment_period,
+              "investment_cumulative": investment_cumulative, "org_unit_id": org_unit_id}
+    try:
+        entered = LedgerInput(status, progress, _number(percent, "percent"),
+                              _number(investment_period, "investment_period"),
+                              _number(investment_cumulative, "investment_cumulative"))
+        task_id, project_id = (subject.id, None) if isinstance(subject, Task) else (None, subject.id)
+        report = ledger_progress.report_progress(db, user, period_id=period_id, values=entered, task_id=task_id,
+                                                 project_id=project_id, org_unit_id=org_unit_id)
+        if evidence is not None and evidence.filename:
+            content = evidence.file.read(MAX_EVIDENCE_BYTES + 1)
+            ledger_progress.add_evidence(db, user, report.id, evidence.filename, content)
+        if action == "submit":
+            ledger_progress.report_progress(db, user, period_id=period_id, values=entered, task_id=task_id,
+                                            project_id=project_id, org_unit_id=org_unit_id, submit=True)
+    except PermissionDenied:
+        raise
+    except PlanWatchError as exc:
+        db.rollback()
+        message = exc.problem if isinstance(exc, ProgressRejected) else str(exc)
+        return _form(request, db, user, subject, kind, period_id, error=message, values=values, status_code=422)
+    url = request.url_for("plan_ledger", plan_id=subject.plan_id)
+    return RedirectResponse(f"{url}?period_id={period_id}&saved=1#{kind[:-1]}-{subject.id}", status_code=303)
+
+
+@router.post("/ledger/reports/{report_id}/review", name="ledger_review")
+def review(request: Request, user: PageUser, db: DbSession, report_id: int,
+           decision: Annotated[str, Form(pattern="^(approve|return)$")],
+           note: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    report = db.get(LedgerReport, report_id)
+    if report is None:
+        raise HTTPException(status_code=404)
+    subject = db.get(Task, report.task_id) if report.task_id is not None else db.get(Project, report.project_id)
+    assert subject is not None
+    anchor = f"task-{subject.id}" if report.task_id is not None else f"project-{subject.id}"
+    url = request.url_for("plan_ledger", plan_id=subject.plan_id)
+    try:
+        ledger_progress.review_report(db, user, report.id, approve=decision == "approve", note=note)
+    except (ProgressRejected, ledger_progress.ReportStateError) as exc:
+        db.rollback()
+        message = exc.problem if isinstance(exc, ProgressRejected) else str(exc)
+        return render(request, "error.html", {"message": message, "status_code": 422,
+                                              "back": f"{url}?period_id={report.period_id}#{anchor}"},
+                      status_code=422)
+    return RedirectResponse(f"{url}?period_id={report.period_id}#{anchor}", status_code=303)
+
+
+@router.get("/ledger/evidence/{evidence_id}", name="ledger_evidence")
+def evidence_file(user: PageUser, db: DbSession, evidence_id: int) -> Response:
+    evidence = db.get(LedgerEvidence, evidence_id)
+    if evidence is None:
+        raise HTTPException(status_code=404)
+    report = db.get(LedgerReport, evidence.report_id)
+    assert report is not None
+    check(user, Action.VIEW, Scope(org_unit_id=report.org_unit_id))
+    return Response(evidence.content, media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(evidence.name)}",
+        "X-Content-SHA256": evidence.sha256})
