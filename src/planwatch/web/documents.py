@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
-from planwatch.extract.records import Comparator
+from planwatch.extract.records import UNREAD_REASONS, Comparator
 from planwatch.monitor.permissions import (
     Action,
     PermissionDenied,
@@ -94,10 +94,17 @@ def upload_page(request: Request, user: PageUser, db: DbSession, job_id: str) ->
     source = db.scalar(select(SourceFile).where(SourceFile.sha256 == job.result.sha256)) \
         if job.result is not None else None
     context = {"job": job, "imported": imported, "stage_label": translator(request)(f"upload.stage.{job.stage}"),
-               "source": source, "unread": (source.diagnostics or []) if source is not None else []}
+               "source": source, "unread": (source.diagnostics or []) if source is not None else [],
+               "unread_labels": _unread_labels(request)}
     if is_fragment_request(request):
         return render(request, "fragments/upload_status.html", context)
     return render(request, "upload.html", context)
+
+
+def _unread_labels(request: Request) -> dict[str, str]:
+    """Why each passage was not read, in the page's language."""
+    t = translator(request)
+    return {code: t(f"unread.{code}") for code in UNREAD_REASONS}
 
 
 # ---- the viewer and corrections -------------------------------------------------------------
@@ -137,6 +144,7 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
         "plans": file_plans, "can_correct": is_allowed(user, Action.CORRECT_EXTRACTION),
         "comparators": _comparators(request), "message": message, "error": error,
         "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
+        "unread_labels": _unread_labels(request),
         "add_line": add_line,
     }, status_code=status_code)
 

@@ -26,13 +26,15 @@ from planwatch.store.models import LedgerEvidence, LedgerReport, Plan, Project, 
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.session import require_csrf
-from planwatch.web.templating import render
+from planwatch.web.templating import render, translator
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 _ID = Annotated[int, Query(ge=1, le=2**31 - 1)]
+_STATES = ("draft", "submitted", "approved", "returned")
+_KINDS = ("task", "column", "assignment")
 
 
 def _periods(db: Session, plan_id: int) -> list[ReportingPeriod]:
@@ -52,9 +54,15 @@ def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: i
     warnings = ledger_progress.ledger_warnings(db, period) if period is not None else []
     return render(request, "ledger.html", {
         "plan": plan, "ledger": book, "periods": periods, "period": period, "warnings": warnings,
-        "statuses": STATUSES, "can_review": is_allowed(user, Action.APPROVE),
+        "statuses": STATUSES, "can_review": is_allowed(user, Action.APPROVE), **_labels(request),
         "may_report": lambda unit_ids: _may_report(user, unit_ids),
     })
+
+
+def _labels(request: Request) -> dict[str, dict[str, str]]:
+    t = translator(request)
+    return {"state_labels": {s: t(f"ledger.state.{s}") for s in _STATES},
+            "kind_labels": {k: t(f"ledger.kind.{k}") for k in _KINDS}}
 
 
 def _may_report(user: User, unit_ids: set[int]) -> bool:
@@ -92,6 +100,7 @@ def _form(request: Request, db: Session, user: User, subject: Task | Project, ki
     return render(request, "ledger_progress.html", {
         "subject": subject, "kind": kind, "period": period, "units": units, "existing": existing,
         "statuses": STATUSES, "error": error, "values": values or {}, "is_project": isinstance(subject, Project),
+        **_labels(request),
         "max_mb": MAX_EVIDENCE_BYTES // 1024 // 1024,
     }, status_code=status_code)
 
