@@ -1,5 +1,6 @@
 """All tables; importing this package registers them on :data:`Base.metadata`."""
 
+from planwatch.store.models.assessment import AssessmentAdjustment, AssessmentScheme
 from planwatch.store.models.base import Base, utcnow
 from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
 from planwatch.store.models.monitoring import (
@@ -28,6 +29,8 @@ from planwatch.store.models.plans import (
 __all__ = [
     "ApiToken",
     "AppendOnlyViolation",
+    "AssessmentAdjustment",
+    "AssessmentScheme",
     "Assignment",
     "AuditEvent",
     "Base",

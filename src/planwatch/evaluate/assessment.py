@@ -1,0 +1,105 @@
+"""The annual assessment of departments and towns (综合评价和绩效考核), as plain arithmetic.
+
+Plans ask that their targets and tasks be “纳入综合评价和绩效考核”: each responsible unit is
+scored on its indicators (约束性 ones weighted apart), its tasks' progress, its projects'
+investment, and the timeliness, completeness and quality of its reporting, plus bonus and
+deduction items entered by hand with a reason. The scheme — weights and the points each
+status earns — belongs to the plan and year and is edited by the evaluation group.
+
+A unit is only scored on what it carries: a category with no item for the unit has its
+weight shared out over the unit's other categories, so that a town without projects is not
+marked down for it. Every point is an :class:`Item` naming its rule, so the breakdown
+explains the score to the unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["CATEGORIES", "DEFAULT_SCHEME", "Item", "UnitScore", "rank", "score_unit", "validate_scheme"]
+
+# The order in which categories are shown; the weights of the default scheme add up to 100.
+CATEGORIES = ("indicators", "binding_indicators", "tasks", "projects", "timeliness", "completeness", "quality")
+
+DEFAULT_SCHEME: dict[str, Any] = {
+    "weights": {"indicators": 30, "binding_indicators": 20, "tasks": 20, "projects": 10, "timeliness": 7,
+                "completeness": 8, "quality": 5},
+    # share of an item's points that each evaluation status earns
+    "indicator_points": {"completed": 1.0, "ahead": 1.0, "on_track": 1.0, "behind": 0.5, "seriously_behind": 0.0,
+                         "no_data": 0.0, "missing_baseline": 0.5},
+    # share that each reported task status earns; a task not reported earns nothing
+    "task_points": {"completed": 1.0, "in_progress": 0.8, "suspended": 0.5, "behind": 0.3, "not_started": 0.0},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One scored item: which category, what was scored, the rule applied and the share earned (0–1)."""
+
+    category: str
+    label: str
+    rule: str
+    share: float
+
+
+@dataclass(slots=True)
+class UnitScore:
+    org_unit_id: int
+    name: str
+    group: str  # departments | towns
+    items: list[Item] = field(default_factory=list)
+    adjustments: list[tuple[float, str]] = field(default_factory=list)  # (points, reason)
+    weights: dict[str, float] = field(default_factory=dict)  # effective weight per category, after sharing out
+    by_category: dict[str, float] = field(default_factory=dict)  # points earned per category
+    total: float = 0.0
+    rank: int = 0
+
+
+def validate_scheme(scheme: Mapping[str, Any]) -> dict[str, Any]:
+    """A complete scheme from a stored or edited one; raises ValueError naming the bad entry."""
+    out: dict[str, Any] = {key: dict(DEFAULT_SCHEME[key]) for key in DEFAULT_SCHEME}
+    for key in ("weights", "indicator_points", "task_points"):
+        for name, value in (scheme.get(key) or {}).items():
+            if key == "weights" and name not in CATEGORIES:
+                raise ValueError(f"权重项「{name}」不存在")
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"「{name}」应为数字，实际为「{value}」") from None
+            if not 0 <= number <= (100 if key == "weights" else 1):
+                raise ValueError(f"「{name}」应在 0 到 {100 if key == 'weights' else 1} 之间")
+            out[key][name] = number
+    if sum(out["weights"].values()) <= 0:
+        raise ValueError("各项权重之和应大于 0")
+    return out
+
+
+def score_unit(unit: UnitScore, scheme: Mapping[str, Any]) -> UnitScore:
+    """Weigh the unit's items: each category earns its weight times the mean share of its items;
+    weights of categories without items are shared out over the others in proportion."""
+    weights = scheme["weights"]
+    present = {item.category for item in unit.items}
+    carried = sum(float(weights[c]) for c in CATEGORIES if c in present)
+    total_weight = sum(float(weights[c]) for c in CATEGORIES)
+    unit.weights = {c: float(weights[c]) * total_weight / carried for c in CATEGORIES if c in present} if carried else {}
+    unit.by_category = {}
+    for category, weight in unit.weights.items():
+        shares = [item.share for item in unit.items if item.category == category]
+        unit.by_category[category] = round(weight * sum(shares) / len(shares), 4)
+    unit.total = round(sum(unit.by_category.values()) + sum(points for points, _ in unit.adjustments), 2)
+    return unit
+
+
+def rank(units: Iterable[UnitScore]) -> dict[str, list[UnitScore]]:
+    """Units ranked by total within their group (departments, towns); equal totals share a rank."""
+    groups: dict[str, list[UnitScore]] = {}
+    for unit in units:
+        groups.setdefault(unit.group, []).append(unit)
+    for members in groups.values():
+        members.sort(key=lambda u: (-u.total, u.name))
+        for position, unit in enumerate(members, start=1):
+            previous = members[position - 2] if position > 1 else None
+            unit.rank = previous.rank if previous is not None and previous.total == unit.total else position
+    return groups
