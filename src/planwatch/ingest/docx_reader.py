@@ -19,8 +19,9 @@ kept as that cell's text.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
@@ -32,7 +33,10 @@ _T, _TAB, _PTAB, _BR, _CR, _NO_BREAK_HYPHEN, _R = (
     w("t"), w("tab"), w("ptab"), w("br"), w("cr"), w("noBreakHyphen"), w("r"))
 _SDT, _SDT_CONTENT, _CUSTOM_XML = w("sdt"), w("sdtContent"), w("customXml")
 _TEXT_NODES = (_T, _TAB, _PTAB, _BR, _CR, _NO_BREAK_HYPHEN)
-_BLOCK_CONTENT = frozenset((_P, _TBL))
+_BLOCK_CONTENT = (_P, _TBL)
+_P_PR, _TR_PR, _TC_PR, _DEL, _VAL = w("pPr"), w("trPr"), w("tcPr"), w("del"), w("val")
+_GRID_SPAN, _V_MERGE, _H_MERGE, _GRID_BEFORE, _GRID_AFTER = (
+    w("gridSpan"), w("vMerge"), w("hMerge"), w("gridBefore"), w("gridAfter"))
 
 
 def read_docx(path: Path, data: bytes) -> SourceText:
@@ -75,18 +79,18 @@ def _prepare(root: Element) -> dict[Element, list[Element]]:
     return boxes
 
 
-def _content(parent: Element, wanted: Iterable[str]) -> Iterator[Element]:
+def _content(parent: Element, wanted: tuple[str, ...]) -> Iterator[Element]:
     """Children with the wanted tags, looking through content controls and custom XML wrappers."""
-    for child in parent:
+    for child in parent.iterchildren(*wanted, _SDT, _CUSTOM_XML):
         tag = child.tag
-        if tag in wanted:
-            yield child
-        elif tag == _SDT:
+        if tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
                 yield from _content(content, wanted)
         elif tag == _CUSTOM_XML:
             yield from _content(child, wanted)
+        else:
+            yield child
 
 
 def _paragraph_text(paragraph: Element) -> str:
@@ -130,7 +134,7 @@ class _BodyReader:
 
     def _paragraph(self, paragraph: Element) -> Iterator[Block]:
         self._paragraphs += 1
-        paragraph_format = self._styles.of(paragraph.find(w("pPr")))
+        paragraph_format = self._styles.of(_properties(paragraph, _P_PR))
         text = self._numbering.label(paragraph_format) + _paragraph_text(paragraph)
         level = paragraph_format.level
         kind = BlockKind.HEADING if level is not None else BlockKind.PARAGRAPH
@@ -141,15 +145,15 @@ class _BodyReader:
             yield from self.blocks(box)
 
     def _labelled_text(self, paragraph: Element) -> str:
-        return self._numbering.label(self._styles.of(paragraph.find(w("pPr")))) + _paragraph_text(paragraph)
+        return self._numbering.label(self._styles.of(_properties(paragraph, _P_PR))) + _paragraph_text(paragraph)
 
     def _table(self, table: Element) -> Iterator[Block]:
         rows = [row for row in _content(table, (_TR,)) if not _deleted(row)]
         cells = [list(_content(row, (_TC,))) for row in rows]
-        if _is_layout(cells):
+        if _is_layout(table, cells):
             for row_cells in cells:
                 for cell in row_cells:
-                    if not _continues_above(cell):
+                    if not _merge(cell).continues_above:
                         yield from self.blocks(cell)
             return
         self._tables += 1
@@ -158,16 +162,19 @@ class _BodyReader:
         for row_index, (row, row_cells) in enumerate(zip(rows, cells, strict=True), start=1):
             self._line += 1
             source = Provenance(line=self._line, table=self._tables, row=row_index)
-            line = [Cell("", source) for _ in range(_grid_value(row, "gridBefore"))]
+            line = [Cell("", source) for _ in range(_grid_value(row, _GRID_BEFORE))]
             for cell in row_cells:
+                merge = _merge(cell)
                 column = len(line)
-                continued = _continues_above(cell) and column < len(above)
-                text = above[column] if continued else self._cell_text(cell)
-                if _continues_left(cell) and line:
+                if merge.continues_above and column < len(above):
+                    text, continued = above[column], True
+                elif merge.continues_left and line:
                     text, continued = line[-1].text, True
+                else:
+                    text, continued = self._cell_text(cell), False
                 line.append(Cell(text, source, merged=continued))
-                line.extend(Cell(text, source, merged=True) for _ in range(_span(cell) - 1))
-            line.extend(Cell("", source) for _ in range(_grid_value(row, "gridAfter")))
+                line.extend(Cell(text, source, merged=True) for _ in range(merge.span - 1))
+            line.extend(Cell("", source) for _ in range(_grid_value(row, _GRID_AFTER)))
             above = [c.text for c in line]
             grid.append(line)
         width = max((len(line) for line in grid), default=0)
@@ -189,13 +196,15 @@ class _BodyReader:
         return "\n".join(lines)
 
 
-def _is_layout(cells: list[list[Element]]) -> bool:
+def _is_layout(table: Element, cells: list[list[Element]]) -> bool:
     """A table that only places other tables on the page: every row holding a table holds nothing else.
 
     In a data table a nested table sits beside the row's name and number cells; in a
     layout table (a frame around a caption and the data table, or panels side by side)
     the cells that hold tables are the only ones with content in their rows.
     """
+    if next(table.iterdescendants(_TBL), None) is None:
+        return False
     nested = False
     for row_cells in cells:
         holders = [any(True for _ in _content(cell, (_TBL,))) for cell in row_cells]
@@ -211,36 +220,47 @@ def _paragraph_text_of(cell: Element) -> str:
     return "".join(_paragraph_text(p) for p in _content(cell, (_P,)))
 
 
+def _properties(element: Element, tag: str) -> Element | None:
+    """The element's property child (w:pPr, w:trPr, w:tcPr), which Word always writes first."""
+    first = element[0] if len(element) else None
+    return first if first is not None and first.tag == tag else None
+
+
 def _deleted(row: Element) -> bool:
-    properties = row.find(w("trPr"))
-    return properties is not None and properties.find(w("del")) is not None
+    properties = _properties(row, _TR_PR)
+    return properties is not None and properties.find(_DEL) is not None
 
 
-def _cell_property(cell: Element, tag: str) -> Element | None:
-    properties = cell.find(w("tcPr"))
-    return None if properties is None else properties.find(w(tag))
+class _Merge(NamedTuple):
+    span: int  # grid columns the cell covers (w:gridSpan)
+    continues_above: bool  # w:vMerge without "restart": the cell above goes on here (Word writes it bare)
+    continues_left: bool  # w:hMerge, the horizontal merge older Word versions save
 
 
-def _span(cell: Element) -> int:
-    span = _cell_property(cell, "gridSpan")
-    value = span.get(w("val"), "1") if span is not None else "1"
-    return max(int(value), 1) if value.isdigit() else 1
+_NO_MERGE = _Merge(1, False, False)
 
 
-def _continues_above(cell: Element) -> bool:
-    """A w:vMerge without "restart" continues the cell above it (Word writes it bare)."""
-    merge = _cell_property(cell, "vMerge")
-    return merge is not None and merge.get(w("val"), "continue") != "restart"
-
-
-def _continues_left(cell: Element) -> bool:
-    """The legacy horizontal merge (w:hMerge) that older Word versions save."""
-    merge = _cell_property(cell, "hMerge")
-    return merge is not None and merge.get(w("val"), "continue") != "restart"
+def _merge(cell: Element) -> _Merge:
+    properties = _properties(cell, _TC_PR)
+    if properties is None:
+        return _NO_MERGE
+    span, above, left = 1, False, False
+    for node in properties:
+        if node.tag == _GRID_SPAN:
+            span = max(_int_value(node, 1), 1)
+        elif node.tag == _V_MERGE:
+            above = node.get(_VAL, "continue") != "restart"
+        elif node.tag == _H_MERGE:
+            left = node.get(_VAL, "continue") != "restart"
+    return _Merge(span, above, left)
 
 
 def _grid_value(row: Element, tag: str) -> int:
-    properties = row.find(w("trPr"))
-    node = properties.find(w(tag)) if properties is not None else None
-    value = node.get(w("val"), "0") if node is not None else "0"
-    return int(value) if value.isdigit() else 0
+    properties = _properties(row, _TR_PR)
+    node = properties.find(tag) if properties is not None else None
+    return _int_value(node, 0) if node is not None else 0
+
+
+def _int_value(node: Element, default: int) -> int:
+    value = node.get(_VAL, "")
+    return int(value) if value.isdigit() else default

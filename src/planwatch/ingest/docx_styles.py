@@ -16,6 +16,7 @@ from planwatch.numerals import to_chinese_integer
 
 _HEADING_NAME_PREFIXES = ("heading", "标题")
 _BODY_TEXT_OUTLINE_LEVEL = 9  # w:outlineLvl 9 is Word's "body text": not a heading
+_P_STYLE, _OUTLINE_LEVEL, _NUM_PR, _VAL = w("pStyle"), w("outlineLvl"), w("numPr"), w("val")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +62,18 @@ class ParagraphStyles:
 
     def of(self, ppr: Element | None) -> ParagraphFormat:
         """The format of a paragraph with these direct properties (w:pPr, or None)."""
-        style_id = self._default
-        if ppr is not None:
-            style_id = _value(ppr, "pStyle") or self._default
-        style = self._resolve(style_id)
         if ppr is None:
-            return style
-        outline = _outline_level(ppr)
-        numbering = _numbering(ppr)
+            return self._resolve(self._default)
+        style_id, outline, numbering = self._default, None, None
+        for node in ppr:  # one pass: this runs for every paragraph of the document
+            tag = node.tag
+            if tag == _P_STYLE:
+                style_id = node.get(_VAL) or self._default
+            elif tag == _OUTLINE_LEVEL:
+                outline = _outline_level(ppr)
+            elif tag == _NUM_PR:
+                numbering = _numbering(ppr)
+        style = self._resolve(style_id)
         if outline is None and numbering is None:
             return style
         level = style.level if outline is None else _heading_level(outline)
