@@ -125,12 +125,12 @@ class _BodyReader:
         self._paragraphs = 0
         self._tables = 0
 
-    def blocks(self, container: Element) -> Iterator[Block]:
+    def blocks(self, container: Element, in_layout_cell: bool = False) -> Iterator[Block]:
         for item in _content(container, _BLOCK_CONTENT):
-            if item.tag == _P:
-                yield from self._paragraph(item)
-            else:
+            if item.tag == _TBL:
                 yield from self._table(item)
+            elif not (in_layout_cell and _is_spacing(item) and item not in self._text_boxes):
+                yield from self._paragraph(item)
 
     def _paragraph(self, paragraph: Element) -> Iterator[Block]:
         self._paragraphs += 1
@@ -154,7 +154,7 @@ class _BodyReader:
             for row_cells in cells:
                 for cell in row_cells:
                     if not _merge(cell).continues_above:
-                        yield from self.blocks(cell)
+                        yield from self.blocks(cell, in_layout_cell=True)
             return
         self._tables += 1
         grid: list[list[Cell]] = []
@@ -193,7 +193,7 @@ class _BodyReader:
             else:
                 for row in _content(item, (_TR,)):
                     lines.append(" ".join(self._cell_text(c) for c in _content(row, (_TC,))))
-        return "\n".join(lines)
+        return "\n".join(lines).strip("\n")  # blank paragraphs at a cell's edges are spacing
 
 
 def _is_layout(table: Element, cells: list[list[Element]]) -> bool:
@@ -214,6 +214,11 @@ def _is_layout(table: Element, cells: list[list[Element]]) -> bool:
         if any(not holds and _paragraph_text_of(cell).strip() for cell, holds in zip(row_cells, holders, strict=True)):
             return False
     return nested
+
+
+def _is_spacing(paragraph: Element) -> bool:
+    """A blank paragraph in a layout cell, such as the one Word requires after a nested table."""
+    return not _paragraph_text(paragraph).strip()
 
 
 def _paragraph_text_of(cell: Element) -> str:
