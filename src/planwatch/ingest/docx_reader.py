@@ -42,7 +42,9 @@ _GRID_SPAN, _V_MERGE, _H_MERGE, _GRID_BEFORE, _GRID_AFTER = (
 def read_docx(path: Path, data: bytes) -> SourceText:
     parts = open_docx(path, data)
     body = parts.document.find(w("body"))
-    reader = _BodyReader(ParagraphStyles(parts.styles), Numbering(parts.numbering), _prepare(parts.document))
+    text_boxes = _prepare(parts.document)
+    texts = _paragraph_texts([parts.document, *(box for boxes in text_boxes.values() for box in boxes)])
+    reader = _BodyReader(ParagraphStyles(parts.styles), Numbering(parts.numbering), texts, text_boxes)
     blocks = tuple(reader.blocks(body)) if body is not None else ()
     if not any(b.text.strip() or b.rows for b in blocks):
         raise InputError(path, "the .docx document contains no text")
@@ -81,34 +83,40 @@ def _prepare(root: Element) -> dict[Element, list[Element]]:
 
 def _content(parent: Element, wanted: tuple[str, ...]) -> Iterator[Element]:
     """Children with the wanted tags, looking through content controls and custom XML wrappers."""
-    for child in parent.iterchildren(*wanted, _SDT, _CUSTOM_XML):
+    for child in parent:  # plain iteration: lxml's tag-filtered iterators cost more on short lists
         tag = child.tag
-        if tag == _SDT:
+        if tag in wanted:
+            yield child
+        elif tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
                 yield from _content(content, wanted)
         elif tag == _CUSTOM_XML:
             yield from _content(child, wanted)
-        else:
-            yield child
 
 
-def _paragraph_text(paragraph: Element) -> str:
-    """Text as shown: runs, tracked insertions, tabs and breaks; no deleted text or field codes."""
+def _paragraph_texts(roots: list[Element]) -> dict[Element, str]:
+    """Every paragraph's text as shown, in one pass over each tree (text boxes detached, so
+    paragraphs do not nest): runs, tracked insertions, tabs and breaks; no deleted text or
+    field codes, which live in w:delText and w:instrText."""
+    texts: dict[Element, list[str]] = {}
     out: list[str] = []
-    for node in paragraph.iter(*_TEXT_NODES):
-        tag = node.tag
-        if tag == _T:
-            out.append(node.text or "")
-        elif node.getparent().tag != _R:  # tab stops defined in w:pPr, not characters
-            continue
-        elif tag in (_BR, _CR):
-            out.append("\n")
-        elif tag == _NO_BREAK_HYPHEN:
-            out.append("-")
-        else:
-            out.append("\t")
-    return "".join(out)
+    for root in roots:
+        for node in root.iter(_P, *_TEXT_NODES):
+            tag = node.tag
+            if tag == _P:
+                out = texts[node] = []
+            elif tag == _T:
+                out.append(node.text or "")
+            elif node.getparent().tag != _R:  # tab stops defined in w:pPr, not characters
+                continue
+            elif tag in (_BR, _CR):
+                out.append("\n")
+            elif tag == _NO_BREAK_HYPHEN:
+                out.append("-")
+            else:
+                out.append("\t")
+    return {paragraph: "".join(parts) for paragraph, parts in texts.items()}
 
 
 def _last_line(block: Block) -> int:
@@ -116,10 +124,11 @@ def _last_line(block: Block) -> int:
 
 
 class _BodyReader:
-    def __init__(self, styles: ParagraphStyles, numbering: Numbering,
+    def __init__(self, styles: ParagraphStyles, numbering: Numbering, texts: dict[Element, str],
                  text_boxes: dict[Element, list[Element]]) -> None:
         self._styles = styles
         self._numbering = numbering
+        self._texts = texts
         self._text_boxes = text_boxes
         self._line = 0
         self._paragraphs = 0
@@ -129,13 +138,13 @@ class _BodyReader:
         for item in _content(container, _BLOCK_CONTENT):
             if item.tag == _TBL:
                 yield from self._table(item)
-            elif not (in_layout_cell and _is_spacing(item) and item not in self._text_boxes):
+            elif not (in_layout_cell and not self._texts[item].strip() and item not in self._text_boxes):
                 yield from self._paragraph(item)
 
     def _paragraph(self, paragraph: Element) -> Iterator[Block]:
         self._paragraphs += 1
         paragraph_format = self._styles.of(_properties(paragraph, _P_PR))
-        text = self._numbering.label(paragraph_format) + _paragraph_text(paragraph)
+        text = self._numbering.label(paragraph_format) + self._texts[paragraph]
         level = paragraph_format.level
         kind = BlockKind.HEADING if level is not None else BlockKind.PARAGRAPH
         for part in text.split("\n"):
@@ -145,12 +154,12 @@ class _BodyReader:
             yield from self.blocks(box)
 
     def _labelled_text(self, paragraph: Element) -> str:
-        return self._numbering.label(self._styles.of(_properties(paragraph, _P_PR))) + _paragraph_text(paragraph)
+        return self._numbering.label(self._styles.of(_properties(paragraph, _P_PR))) + self._texts[paragraph]
 
     def _table(self, table: Element) -> Iterator[Block]:
         rows = [row for row in _content(table, (_TR,)) if not _deleted(row)]
         cells = [list(_content(row, (_TC,))) for row in rows]
-        if _is_layout(table, cells):
+        if self._is_layout(table, cells):
             for row_cells in cells:
                 for cell in row_cells:
                     if not _merge(cell).continues_above:
@@ -162,9 +171,14 @@ class _BodyReader:
         for row_index, (row, row_cells) in enumerate(zip(rows, cells, strict=True), start=1):
             self._line += 1
             source = Provenance(line=self._line, table=self._tables, row=row_index)
-            line = [Cell("", source) for _ in range(_grid_value(row, _GRID_BEFORE))]
+            before, after = _grid_skips(row)
+            empty = Cell("", source)
+            line = [empty] * before
             for cell in row_cells:
                 merge = _merge(cell)
+                if merge is _NO_MERGE:
+                    line.append(Cell(self._cell_text(cell), source))
+                    continue
                 column = len(line)
                 if merge.continues_above and column < len(above):
                     text, continued = above[column], True
@@ -173,15 +187,15 @@ class _BodyReader:
                 else:
                     text, continued = self._cell_text(cell), False
                 line.append(Cell(text, source, merged=continued))
-                line.extend(Cell(text, source, merged=True) for _ in range(merge.span - 1))
-            line.extend(Cell("", source) for _ in range(_grid_value(row, _GRID_AFTER)))
+                line.extend([Cell(text, source, merged=True)] * (merge.span - 1))
+            line.extend([empty] * after)
             above = [c.text for c in line]
             grid.append(line)
         width = max((len(line) for line in grid), default=0)
         if width == 0:
             return
         for line in grid:
-            line.extend(Cell("", line[0].source) for _ in range(width - len(line)))
+            line.extend([Cell("", line[0].source)] * (width - len(line)))
         yield Block(BlockKind.TABLE, grid[0][0].source, rows=tuple(tuple(line) for line in grid))
 
     def _cell_text(self, cell: Element) -> str:
@@ -193,36 +207,32 @@ class _BodyReader:
             else:
                 for row in _content(item, (_TR,)):
                     lines.append(" ".join(self._cell_text(c) for c in _content(row, (_TC,))))
+        if len(lines) == 1:
+            return lines[0]
         return "\n".join(lines).strip("\n")  # blank paragraphs at a cell's edges are spacing
 
+    def _is_layout(self, table: Element, cells: list[list[Element]]) -> bool:
+        """A table that only places other tables on the page: every row holding a table holds nothing else.
 
-def _is_layout(table: Element, cells: list[list[Element]]) -> bool:
-    """A table that only places other tables on the page: every row holding a table holds nothing else.
-
-    In a data table a nested table sits beside the row's name and number cells; in a
-    layout table (a frame around a caption and the data table, or panels side by side)
-    the cells that hold tables are the only ones with content in their rows.
-    """
-    if next(table.iterdescendants(_TBL), None) is None:
-        return False
-    nested = False
-    for row_cells in cells:
-        holders = [any(True for _ in _content(cell, (_TBL,))) for cell in row_cells]
-        if not any(holders):
-            continue
-        nested = True
-        if any(not holds and _paragraph_text_of(cell).strip() for cell, holds in zip(row_cells, holders, strict=True)):
+        In a data table a nested table sits beside the row's name and number cells; in a
+        layout table (a frame around a caption and the data table, or panels side by side)
+        the cells that hold tables are the only ones with content in their rows.
+        """
+        if next(table.iterdescendants(_TBL), None) is None:
             return False
-    return nested
+        nested = False
+        for row_cells in cells:
+            holders = [any(True for _ in _content(cell, (_TBL,))) for cell in row_cells]
+            if not any(holders):
+                continue
+            nested = True
+            beside = (cell for cell, holds in zip(row_cells, holders, strict=True) if not holds)
+            if any(self._cell_paragraph_text(cell).strip() for cell in beside):
+                return False
+        return nested
 
-
-def _is_spacing(paragraph: Element) -> bool:
-    """A blank paragraph in a layout cell, such as the one Word requires after a nested table."""
-    return not _paragraph_text(paragraph).strip()
-
-
-def _paragraph_text_of(cell: Element) -> str:
-    return "".join(_paragraph_text(p) for p in _content(cell, (_P,)))
+    def _cell_paragraph_text(self, cell: Element) -> str:
+        return "".join(self._texts[p] for p in _content(cell, (_P,)))
 
 
 def _properties(element: Element, tag: str) -> Element | None:
@@ -251,19 +261,28 @@ def _merge(cell: Element) -> _Merge:
         return _NO_MERGE
     span, above, left = 1, False, False
     for node in properties:
-        if node.tag == _GRID_SPAN:
+        tag = node.tag
+        if tag == _GRID_SPAN:
             span = max(_int_value(node, 1), 1)
-        elif node.tag == _V_MERGE:
+        elif tag == _V_MERGE:
             above = node.get(_VAL, "continue") != "restart"
-        elif node.tag == _H_MERGE:
+        elif tag == _H_MERGE:
             left = node.get(_VAL, "continue") != "restart"
-    return _Merge(span, above, left)
+    return _NO_MERGE if (span, above, left) == (1, False, False) else _Merge(span, above, left)
 
 
-def _grid_value(row: Element, tag: str) -> int:
+def _grid_skips(row: Element) -> tuple[int, int]:
+    """Grid columns a row leaves out before its first cell and after its last (w:gridBefore/After)."""
     properties = _properties(row, _TR_PR)
-    node = properties.find(tag) if properties is not None else None
-    return _int_value(node, 0) if node is not None else 0
+    if properties is None:
+        return 0, 0
+    before = after = 0
+    for node in properties:
+        if node.tag == _GRID_BEFORE:
+            before = _int_value(node, 0)
+        elif node.tag == _GRID_AFTER:
+            after = _int_value(node, 0)
+    return before, after
 
 
 def _int_value(node: Element, default: int) -> int:
