@@ -120,6 +120,19 @@ def test_a_table_nested_in_a_data_cell_keeps_its_text_in_that_cell(tmp_path: Pat
     assert [c.text for c in block.rows[1]] == ["污水处理率", "%", "分年度\n2024年 95\n2025年 98"]
 
 
+def test_a_data_table_with_a_table_in_its_note_row_stays_a_table(tmp_path: Path) -> None:
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=3)
+    _fill(table, [["指标", "2020年", "2025年"], ["城镇化率（%）", "61", "66"], ["", "", ""]])
+    note = table.cell(2, 0).merge(table.cell(2, 2))
+    _fill(note.add_table(rows=1, cols=2), [["注：", "2020年为统计快报数"]])
+    [block] = _tables(_save(document, tmp_path / "note_row.docx"))
+    assert [c.text for c in block.rows[1]] == ["城镇化率（%）", "61", "66"]
+    assert [(c.text, c.merged) for c in block.rows[2]] == [("注： 2020年为统计快报数", False),
+                                                          ("注： 2020年为统计快报数", True),
+                                                          ("注： 2020年为统计快报数", True)]
+
+
 # --- headings and numbering ---------------------------------------------------------------
 
 

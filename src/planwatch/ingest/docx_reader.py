@@ -212,24 +212,21 @@ class _BodyReader:
         return "\n".join(lines).strip("\n")  # blank paragraphs at a cell's edges are spacing
 
     def _is_layout(self, table: Element, cells: list[list[Element]]) -> bool:
-        """A table that only places other tables on the page: every row holding a table holds nothing else.
+        """A table that only places other tables on the page, read as what it holds.
 
-        In a data table a nested table sits beside the row's name and number cells; in a
-        layout table (a frame around a caption and the data table, or panels side by side)
-        the cells that hold tables are the only ones with content in their rows.
+        Its rows hold either tables and nothing beside them, or at most one cell of text (a
+        caption, a source note). A data table has rows of several filled cells, even if one
+        of its cells holds a small table; it stays a table.
         """
         if next(table.iterdescendants(_TBL), None) is None:
             return False
-        nested = False
         for row_cells in cells:
             holders = [any(True for _ in _content(cell, (_TBL,))) for cell in row_cells]
-            if not any(holders):
-                continue
-            nested = True
-            beside = (cell for cell, holds in zip(row_cells, holders, strict=True) if not holds)
-            if any(self._cell_paragraph_text(cell).strip() for cell in beside):
+            texts = [not holds and bool(self._cell_paragraph_text(cell).strip())
+                     for cell, holds in zip(row_cells, holders, strict=True)]
+            if sum(texts) > (0 if any(holders) else 1):
                 return False
-        return nested
+        return True
 
     def _cell_paragraph_text(self, cell: Element) -> str:
         return "".join(self._texts[p] for p in _content(cell, (_P,)))
