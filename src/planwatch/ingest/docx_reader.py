@@ -10,10 +10,11 @@ The text is what Word shows, as offices save it: list labels generated from numb
 (w:sdt) read through and their unfilled placeholders dropped, each text box read once
 after the paragraph that anchors it (Word stores a modern and a legacy copy of it), and
 tables laid out on their grid: a cell merged across columns (w:gridSpan) or rows
-(w:vMerge) is repeated in every position it covers, marked ``merged``, so every row has
-the grid's width. A table used only to lay out the page, whose rows hold tables, is
-read as the paragraphs and tables inside it; a small table nested in a data cell is
-kept as that cell's text.
+(w:vMerge) is repeated in every position it covers, marked ``merged``, and rows that
+skip grid columns (w:gridBefore/w:gridAfter) are padded, so every row has the grid's
+width; deleted rows are dropped. A table used only to lay out the page (a frame around a
+caption and a data table) is read as the paragraphs and tables inside it; a small table
+nested in a data cell is kept as that cell's text.
 """
 
 from __future__ import annotations
