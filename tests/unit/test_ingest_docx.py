@@ -205,6 +205,27 @@ def test_word_numbering_linked_to_heading_styles_and_restarted_lists(tmp_path: P
         ("（二）坚持系统治理", None), ("第二章发展目标", 1), ("第一节主要目标", 2), ("（一）到2025年", None)]
 
 
+def test_a_list_defined_by_a_list_style_takes_the_styles_levels(tmp_path: Path) -> None:
+    """Multilevel lists made from a list style: the instance's definition only names the style."""
+    document = docx.Document()
+    _add_style(document, f'<w:style {W} w:type="numbering" w:styleId="QLList"><w:name w:val="青岚多级列表"/>'
+                         '<w:pPr><w:numPr><w:numId w:val="91"/></w:numPr></w:pPr></w:style>')
+    numbering = document.part.numbering_part.element
+    for xml in (f'<w:abstractNum {W} w:abstractNumId="90"><w:styleLink w:val="QLList"/>'
+                '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+                '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl>'
+                '</w:abstractNum>',
+                f'<w:abstractNum {W} w:abstractNumId="92"><w:numStyleLink w:val="QLList"/></w:abstractNum>',
+                f'<w:num {W} w:numId="91"><w:abstractNumId w:val="90"/></w:num>',
+                f'<w:num {W} w:numId="93"><w:abstractNumId w:val="92"/></w:num>'):
+        numbering.append(parse_xml(xml))
+    for level, text in [(0, "重点任务"), (1, "推进城市更新"), (1, "完善公共服务"), (0, "保障措施")]:
+        document.add_paragraph(text)._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="93"/></w:numPr>'))
+    source = _save(document, tmp_path / "list_style.docx")
+    assert _texts(source) == ["一、重点任务", "1.推进城市更新", "2.完善公共服务", "二、保障措施"]
+
+
 def test_numbered_cells_show_their_labels(tmp_path: Path) -> None:
     """A 序号 column numbered by Word holds no typed text, only the generated label."""
     document = docx.Document()

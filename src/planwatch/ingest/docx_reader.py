@@ -45,7 +45,7 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     body = parts.document.find(w("body"))
     text_boxes = _prepare(parts.document)
     texts = _paragraph_texts([parts.document, *(box for boxes in text_boxes.values() for box in boxes)])
-    reader = _BodyReader(ParagraphStyles(parts.styles), Numbering(parts.numbering), texts, text_boxes)
+    reader = _BodyReader(ParagraphStyles(parts.styles), Numbering(parts.numbering, parts.styles), texts, text_boxes)
     blocks = tuple(reader.blocks(body)) if body is not None else ()
     if not any(b.text.strip() or b.rows for b in blocks):
         raise InputError(path, "the .docx document contains no text")

@@ -145,10 +145,12 @@ class Numbering:
     """Renders the labels Word draws in front of numbered paragraphs, counting as Word does.
 
     Numbering instances (w:num) of one abstract definition share their counters, so a list
-    continues across them unless an instance restarts a level with w:startOverride.
+    continues across them unless an instance restarts a level with w:startOverride. A
+    definition that only names a list style (w:numStyleLink) takes its levels from the
+    definition that style's instance uses, as multilevel lists made from list styles do.
     """
 
-    def __init__(self, root: Element | None) -> None:
+    def __init__(self, root: Element | None, styles: Element | None = None) -> None:
         self._abstract: dict[str, dict[int, _Level]] = {}
         self._style_levels: dict[tuple[str, str], int] = {}  # (abstract id, paragraph style) -> ilvl
         self._instances: dict[str, tuple[str, dict[int, _Level], dict[int, int]]] = {}
@@ -165,8 +167,14 @@ class Numbering:
                 linked_style = _value(lvl, "pStyle")
                 if linked_style:
                     self._style_levels[(abstract_id, linked_style)] = ilvl
+        style_links = {node.get(w("abstractNumId"), ""): _value(node, "numStyleLink")
+                       for node in root.iterfind(w("abstractNum")) if _value(node, "numStyleLink")}
+        instance_of = {num.get(w("numId"), ""): _value(num, "abstractNumId") or "" for num in root.iterfind(w("num"))}
+        list_styles = _list_style_instances(styles)
         for num in root.iterfind(w("num")):
             abstract_id = _value(num, "abstractNumId") or ""
+            if abstract_id in style_links:  # a list defined by a list style: its levels live where the style points
+                abstract_id = instance_of.get(list_styles.get(style_links[abstract_id] or "", ""), abstract_id)
             if abstract_id not in self._abstract:
                 continue
             levels = dict(self._abstract[abstract_id])
@@ -205,6 +213,18 @@ class Numbering:
             shown = levels.get(k, _DEFAULT_LEVEL)
             text = text.replace(f"%{k + 1}", _format_counter(counters.get(k, shown.start), shown.number_format))
         return text
+
+
+def _list_style_instances(styles: Element | None) -> dict[str, str]:
+    """Numbering instance (w:numId) of each list style (w:type="numbering") in styles.xml."""
+    if styles is None:
+        return {}
+    found: dict[str, str] = {}
+    for node in styles.iterfind(w("style")):
+        numbering = _numbering(node.find(w("pPr"))) if node.get(w("type")) == "numbering" else None
+        if numbering is not None and numbering[0] is not None:
+            found[node.get(w("styleId"), "")] = numbering[0]
+    return found
 
 
 def _level(lvl: Element) -> _Level:
