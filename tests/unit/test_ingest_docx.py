@@ -8,6 +8,8 @@ has no API for) and read back through ``read_source``.
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -294,6 +296,44 @@ def test_tracked_moves_deleted_rows_and_tab_stops_show_as_word_shows_them(tmp_pa
     assert _texts(source) == ["目标：新表述", "指标\t目标值"]
     [block] = _tables(source)
     assert [[c.text for c in row] for row in block.rows] == [["指标", "目标"], ["森林蓄积量（万立方米）", "120"]]
+
+
+LIBREOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+PAGE = """<html><head><meta charset="utf-8"></head><body>
+<h1>一、发展目标</h1><h2>（一）主要指标</h2><p>表1 青岚区“十五五”生态环境主要指标</p>
+<table border="1">
+<tr><td rowspan="2">类别</td><td rowspan="2">指标</td><td colspan="2">目标值</td></tr>
+<tr><td>2027年</td><td>2030年</td></tr>
+<tr><td rowspan="2">生态</td><td>森林覆盖率（%）</td><td>52</td><td>55</td></tr>
+<tr><td>空气质量优良天数比例（%）</td><td>90</td><td>92</td></tr>
+</table>
+<table border="1"><tr><td><p>表2 青岚区城乡建设指标</p>
+<table border="1"><tr><td>指标</td><td>2030年</td></tr><tr><td>城镇化率（%）</td><td>66</td></tr></table>
+</td></tr></table>
+<p>二、主要任务</p></body></html>"""
+
+
+@pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice is not installed")
+def test_a_plan_saved_as_word_by_libreoffice(tmp_path: Path) -> None:
+    """Another office's Word output: its merge markup, heading styles and a framed table."""
+    page = tmp_path / "plan.html"
+    page.write_text(PAGE, encoding="utf-8")
+    subprocess.run([str(LIBREOFFICE), "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path), str(page)],
+                   check=True, capture_output=True, timeout=180)
+    source = read_source(tmp_path / "plan.docx")
+    merged, framed = _tables(source)
+    assert _grid(merged) == [
+        [("类别", False), ("指标", False), ("目标值", False), ("目标值", True)],
+        [("类别", True), ("指标", True), ("2027年", False), ("2030年", False)],
+        [("生态", False), ("森林覆盖率（%）", False), ("52", False), ("55", False)],
+        [("生态", True), ("空气质量优良天数比例（%）", False), ("90", False), ("92", False)],
+    ]
+    assert [[c.text for c in row] for row in framed.rows] == [["指标", "2030年"], ["城镇化率（%）", "66"]]
+    assert [(b.text, b.level) for b in source.blocks if not b.is_table] == [
+        ("一、发展目标", 1), ("（一）主要指标", 2), ("表1 青岚区“十五五”生态环境主要指标", None),
+        ("表2 青岚区城乡建设指标", None), ("二、主要任务", None)]
 
 
 # --- broken packages ----------------------------------------------------------------------
