@@ -122,4 +122,5 @@ def _parse(path: Path, archive: zipfile.ZipFile, name: str) -> Element:
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise InputError(path, f"not a readable .docx document (damaged XML in {name}: {exc})") from None
+        detail = " ".join(str(exc).split())  # one line, whatever the parser says
+        raise InputError(path, f"not a readable .docx document (damaged XML in {name}: {detail})") from None
