@@ -228,6 +228,29 @@ def test_a_list_defined_by_a_list_style_takes_the_styles_levels(tmp_path: Path) 
     assert _texts(source) == ["一、重点任务", "1.推进城市更新", "2.完善公共服务", "二、保障措施"]
 
 
+@pytest.mark.parametrize(("number_format", "legal", "labels"), [
+    ("decimalEnclosedParen", False, ["⑴", "⑵"]),
+    ("decimalEnclosedFullstop", False, ["⒈", "⒉"]),
+    ("decimalZero", False, ["01", "02"]),
+    ("chineseCounting", True, ["1.1", "1.2"]),  # legal numbering: Arabic digits on every level
+])
+def test_number_formats_of_government_lists(tmp_path: Path, number_format: str, legal: bool, labels: list[str]) -> None:
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    second = "%1.%2" if legal else "%2"
+    numbering.append(parse_xml(
+        f'<w:abstractNum {W} w:abstractNumId="60">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>'
+        f'<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="{number_format}"/>{"<w:isLgl/>" if legal else ""}'
+        f'<w:lvlText w:val="{second}"/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="60"><w:abstractNumId w:val="60"/></w:num>'))
+    for level, text in [(0, "主要任务"), (1, "推进产业升级"), (1, "扩大有效投资")]:
+        document.add_paragraph(text)._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="60"/></w:numPr>'))
+    texts = _texts(_save(document, tmp_path / "formats.docx"))
+    assert texts == ["一、主要任务", f"{labels[0]}推进产业升级", f"{labels[1]}扩大有效投资"]
+
+
 def test_numbered_cells_show_their_labels(tmp_path: Path) -> None:
     """A 序号 column numbered by Word holds no typed text, only the generated label."""
     document = docx.Document()

@@ -136,6 +136,7 @@ class _Level:
     number_format: str
     text: str  # w:lvlText, e.g. "%1、" or "（%2）"
     start: int
+    legal: bool = False  # w:isLgl: every level's number shown in Arabic digits ("1.1", not "一.1")
 
 
 _DEFAULT_LEVEL = _Level("decimal", "", 1)
@@ -211,7 +212,8 @@ class Numbering:
         text = current.text
         for k in range(level + 1):
             shown = levels.get(k, _DEFAULT_LEVEL)
-            text = text.replace(f"%{k + 1}", _format_counter(counters.get(k, shown.start), shown.number_format))
+            number_format = "decimal" if current.legal else shown.number_format
+            text = text.replace(f"%{k + 1}", _format_counter(counters.get(k, shown.start), number_format))
         return text
 
 
@@ -233,10 +235,13 @@ def _level(lvl: Element) -> _Level:
         number_format=_value(lvl, "numFmt") or "decimal",
         text=_value(lvl, "lvlText") or "",
         start=int(start) if start.lstrip("-").isdigit() else 1,
+        legal=lvl.find(w("isLgl")) is not None,
     )
 
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PARENTHESIZED = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+_FULL_STOP = "⒈⒉⒊⒋⒌⒍⒎⒏⒐⒑⒒⒓⒔⒕⒖⒗⒘⒙⒚⒛"
 _HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
@@ -248,6 +253,12 @@ def _format_counter(n: int, fmt: str) -> str:
         return to_chinese_integer(n)
     if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 0 < n <= len(_CIRCLED):
         return _CIRCLED[n - 1]
+    if fmt == "decimalEnclosedParen" and 0 < n <= len(_PARENTHESIZED):
+        return _PARENTHESIZED[n - 1]
+    if fmt == "decimalEnclosedFullstop" and 0 < n <= len(_FULL_STOP):
+        return _FULL_STOP[n - 1]
+    if fmt == "decimalZero":
+        return f"{n:02d}"
     if fmt == "ideographTraditional" and 0 < n <= len(_HEAVENLY_STEMS):
         return _HEAVENLY_STEMS[n - 1]
     if fmt == "decimalFullWidth":
