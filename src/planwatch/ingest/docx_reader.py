@@ -125,6 +125,9 @@ def _last_line(block: Block) -> int:
 
 
 class _BodyReader:
+    """Walks the body in reading order, keeping the running line, paragraph and table counts
+    that provenance needs across tables, layout frames and text boxes."""
+
     def __init__(self, styles: ParagraphStyles, numbering: Numbering, texts: dict[Element, str],
                  text_boxes: dict[Element, list[Element]]) -> None:
         self._styles = styles
@@ -208,9 +211,7 @@ class _BodyReader:
             else:
                 for row in _content(item, (_TR,)):
                     lines.append(" ".join(self._cell_text(c) for c in _content(row, (_TC,))))
-        if len(lines) == 1:
-            return lines[0]
-        return "\n".join(lines).strip("\n")  # blank paragraphs at a cell's edges are spacing
+        return "\n".join(lines).strip("\n")  # blank lines at a cell's edges are spacing
 
     def _is_layout(self, table: Element, cells: list[list[Element]]) -> bool:
         """A table that only places other tables on the page, read as what it holds.
