@@ -111,6 +111,21 @@ def test_a_layout_table_is_read_as_the_caption_and_data_table_it_frames(tmp_path
     assert len(lines) == len(set(lines))  # every paragraph and row keeps a line of its own
 
 
+def test_a_one_column_box_is_read_as_paragraphs(tmp_path: Path) -> None:
+    """A bordered 专栏 box holds sentences, not columns: its goals must reach prose extraction."""
+    document = docx.Document()
+    document.add_paragraph("（一）主要目标")
+    box = document.add_table(rows=2, cols=1)
+    box.cell(0, 0).text = "专栏1  青岚区生态建设主要目标"
+    box.cell(1, 0).paragraphs[0].text = "到2025年，全区森林覆盖率达到55%以上。"
+    box.cell(1, 0).add_paragraph("城市生活污水集中收集率达到75%。")
+    document.add_paragraph("（二）主要任务")
+    source = _save(document, tmp_path / "box.docx")
+    assert _tables(source) == []
+    assert _texts(source) == ["（一）主要目标", "专栏1  青岚区生态建设主要目标", "到2025年，全区森林覆盖率达到55%以上。",
+                              "城市生活污水集中收集率达到75%。", "（二）主要任务"]
+
+
 def test_a_table_nested_in_a_data_cell_keeps_its_text_in_that_cell(tmp_path: Path) -> None:
     document = docx.Document()
     table = document.add_table(rows=2, cols=3)

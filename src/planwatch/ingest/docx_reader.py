@@ -13,8 +13,8 @@ tables laid out on their grid: a cell merged across columns (w:gridSpan) or rows
 (w:vMerge) is repeated in every position it covers, marked ``merged``, and rows that
 skip grid columns (w:gridBefore/w:gridAfter) are padded, so every row has the grid's
 width; deleted rows are dropped. A table used only to lay out the page (a frame around a
-caption and a data table) is read as the paragraphs and tables inside it; a small table
-nested in a data cell is kept as that cell's text.
+caption and a data table, a one-column box) is read as the paragraphs and tables inside
+it; a small table nested in a data cell is kept as that cell's text.
 """
 
 from __future__ import annotations
@@ -214,12 +214,16 @@ class _BodyReader:
         return "\n".join(lines).strip("\n")  # blank lines at a cell's edges are spacing
 
     def _is_layout(self, table: Element, cells: list[list[Element]]) -> bool:
-        """A table that only places other tables on the page, read as what it holds.
+        """A table that only frames content on the page, read as what it holds.
 
-        Its rows hold either tables and nothing beside them, or at most one cell of text (a
-        caption, a source note). A data table has rows of several filled cells, even if one
-        of its cells holds a small table; it stays a table.
+        A one-column table is a box (a 专栏 column of projects or goals, a bordered note):
+        its lines are paragraphs, with no columns to relate. A table holding tables is a
+        frame when its rows hold either tables and nothing beside them, or at most one cell
+        of text (a caption, a source note). A data table has rows of several filled cells,
+        even if one of its cells holds a small table; it stays a table.
         """
+        if all(len(row_cells) <= 1 for row_cells in cells):
+            return True
         if next(table.iterdescendants(_TBL), None) is None:
             return False
         for row_cells in cells:
