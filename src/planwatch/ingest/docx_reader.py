@@ -1,47 +1,52 @@
-"""Word (.docx) reader.
+"""Word (.docx) reader: the body of word/document.xml in one pass.
 
-A .docx is a zip of XML parts. Paragraphs and tables are read in body order so that a
-table stays between the paragraphs that introduce and follow it. Lines are counted as
-a running number of paragraphs (each soft line break starts a new line) and table rows,
-which is what the extraction reports as ``line``.
+Paragraphs and tables are read in body order so that a table stays between the
+paragraphs that introduce and follow it. Lines are counted as a running number of
+paragraphs (each soft line break starts a new line) and table rows, which is what the
+extraction reports as ``line``.
 
-Two things a plain ``paragraph.text`` would lose are restored: list labels that Word
-generates from its numbering definitions (“一、”, “（一）”, “第一章” are often automatic
-in government templates, and the outline depends on them) and the text of tracked
-insertions.
+The text is what Word shows, as offices save it: list labels generated from numbering
+(see docx_styles), tracked insertions kept and deletions dropped, content controls
+(w:sdt) read through and their unfilled placeholders dropped, each text box read once
+after the paragraph that anchors it (Word stores a modern and a legacy copy of it), and
+tables laid out on their grid: a cell merged across columns (w:gridSpan) or rows
+(w:vMerge) is repeated in every position it covers, marked ``merged``, and rows that
+skip grid columns (w:gridBefore/w:gridAfter) are padded, so every row has the grid's
+width; deleted rows are dropped. A table used only to lay out the page (a frame around a
+caption and a data table, a one-column box) is read as the paragraphs and tables inside
+it; a small table nested in a data cell is kept as that cell's text.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-
-import docx
-from docx.oxml.ns import qn
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from typing import NamedTuple
 
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
-from planwatch.numerals import to_chinese_integer
+from planwatch.ingest.docx_package import MC_NS, Element, open_docx, w
+from planwatch.ingest.docx_styles import Numbering, ParagraphStyles
 
-# A plan is a few MB of XML at most; far larger inflated sizes or ratios mean a zip bomb.
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
+_P, _TBL, _TR, _TC = w("p"), w("tbl"), w("tr"), w("tc")
+_T, _TAB, _PTAB, _BR, _CR, _NO_BREAK_HYPHEN, _R = (
+    w("t"), w("tab"), w("ptab"), w("br"), w("cr"), w("noBreakHyphen"), w("r"))
+_SDT, _SDT_CONTENT, _CUSTOM_XML = w("sdt"), w("sdtContent"), w("customXml")
+_TEXT_NODES = (_T, _TAB, _PTAB, _BR, _CR, _NO_BREAK_HYPHEN)
+_BLOCK_CONTENT = (_P, _TBL)
+_P_PR, _TR_PR, _TC_PR, _DEL, _VAL = w("pPr"), w("trPr"), w("tcPr"), w("del"), w("val")
+_GRID_SPAN, _V_MERGE, _H_MERGE, _GRID_BEFORE, _GRID_AFTER = (
+    w("gridSpan"), w("vMerge"), w("hMerge"), w("gridBefore"), w("gridAfter"))
 
 
 def read_docx(path: Path, data: bytes) -> SourceText:
-    _check_container(path, data)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds for a damaged package
-        raise InputError(path, f"not a readable .docx document ({type(exc).__name__}: {exc})") from None
-    numbering = _Numbering(document)
-    blocks = tuple(_blocks(document, numbering))
+    parts = open_docx(path, data)
+    body = parts.document.find(w("body"))
+    text_boxes = _prepare(parts.document)
+    texts = _paragraph_texts([parts.document, *(box for boxes in text_boxes.values() for box in boxes)])
+    reader = _BodyReader(ParagraphStyles(parts.styles), Numbering(parts.numbering, parts.styles), texts, text_boxes)
+    blocks = tuple(reader.blocks(body)) if body is not None else ()
     if not any(b.text.strip() or b.rows for b in blocks):
         raise InputError(path, "the .docx document contains no text")
     return SourceText(
@@ -53,189 +58,236 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     )
 
 
-def _check_container(path: Path, data: bytes) -> None:
-    if not data:
-        raise InputError(path, "the file is empty; expected a .docx document")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            names = {m.filename for m in members}
-            if "word/document.xml" not in names:
-                raise InputError(path, "not a .docx document (no word/document.xml in the package)")
-            inflated = sum(m.file_size for m in members)
-            if inflated > MAX_UNCOMPRESSED_BYTES or inflated > MAX_COMPRESSION_RATIO * max(len(data), 1):
-                raise InputError(path, f"the .docx package inflates to {inflated:,} bytes from {len(data):,} "
-                                 "(zip bomb?); refusing to read it")
-            broken = archive.testzip()
-            if broken is not None:
-                raise InputError(path, f"the .docx package is damaged (bad CRC in {broken})")
-    except zipfile.BadZipFile as exc:
-        raise InputError(path, f"not a .docx document or truncated ({exc})") from None
-    except (EOFError, OSError, zipfile.LargeZipFile) as exc:
-        raise InputError(path, f"the .docx package is truncated or damaged ({exc})") from None
+def _prepare(root: Element) -> dict[Element, list[Element]]:
+    """Drop what Word does not show and detach text boxes; returns each paragraph's text boxes.
+
+    Word saves a shape twice (mc:Choice and a legacy mc:Fallback copy) and text moved by a
+    tracked change at both ends (w:moveFrom, w:moveTo): one copy of each is kept. A text
+    box's paragraphs belong to no sentence of the paragraph that anchors it, so they are
+    read after it instead of inside it.
+    """
+    for dropped in [*root.iter(f"{{{MC_NS}}}Fallback", w("moveFrom"))]:
+        dropped.getparent().remove(dropped)
+    for control in root.iter(_SDT):
+        properties = control.find(w("sdtPr"))
+        if properties is not None and properties.find(w("showingPlcHdr")) is not None:
+            for text in control.iter(_T):  # the prompt of a control nobody filled in
+                text.text = ""
+    boxes: dict[Element, list[Element]] = {}
+    for box in [*root.iter(w("txbxContent"))]:
+        anchor = next(box.iterancestors(_P), None)
+        box.getparent().remove(box)
+        if anchor is not None:
+            boxes.setdefault(anchor, []).append(box)
+    return boxes
+
+
+def _content(parent: Element, wanted: tuple[str, ...]) -> Iterator[Element]:
+    """Children with the wanted tags, looking through content controls and custom XML wrappers."""
+    for child in parent:  # plain iteration: lxml's tag-filtered iterators cost more on short lists
+        tag = child.tag
+        if tag in wanted:
+            yield child
+        elif tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _content(content, wanted)
+        elif tag == _CUSTOM_XML:
+            yield from _content(child, wanted)
+
+
+def _paragraph_texts(roots: list[Element]) -> dict[Element, str]:
+    """Every paragraph's text as shown, in one pass over each tree (text boxes detached, so
+    paragraphs do not nest): runs, tracked insertions, tabs and breaks; no deleted text or
+    field codes, which live in w:delText and w:instrText."""
+    texts: dict[Element, list[str]] = {}
+    out: list[str] = []
+    for root in roots:
+        for node in root.iter(_P, *_TEXT_NODES):
+            tag = node.tag
+            if tag == _P:
+                out = texts[node] = []
+            elif tag == _T:
+                out.append(node.text or "")
+            elif node.getparent().tag != _R:  # tab stops defined in w:pPr, not characters
+                continue
+            elif tag in (_BR, _CR):
+                out.append("\n")
+            elif tag == _NO_BREAK_HYPHEN:
+                out.append("-")
+            else:
+                out.append("\t")
+    return {paragraph: "".join(parts) for paragraph, parts in texts.items()}
 
 
 def _last_line(block: Block) -> int:
     return block.rows[-1][0].source.line if block.rows and block.rows[-1] else block.source.line
 
 
-def _blocks(document: Any, numbering: _Numbering) -> Iterator[Block]:
-    line = 0
-    paragraph_index = 0
-    table_index = 0
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            paragraph_index += 1
-            label = numbering.label(item)
-            level = _heading_level(item)
-            kind = BlockKind.HEADING if level is not None else BlockKind.PARAGRAPH
-            for part in (label + _paragraph_text(item._p)).split("\n"):
-                line += 1
-                yield Block(kind, Provenance(line=line, paragraph=paragraph_index), text=part, level=level)
-        elif isinstance(item, Table):
-            table_index += 1
-            rows = _table_rows(item, line, table_index)
-            if rows:
-                line = rows[-1][0].source.line
-                yield Block(BlockKind.TABLE, rows[0][0].source, rows=rows)
+class _BodyReader:
+    """Walks the body in reading order, keeping the running line, paragraph and table counts
+    that provenance needs across tables, layout frames and text boxes."""
 
+    def __init__(self, styles: ParagraphStyles, numbering: Numbering, texts: dict[Element, str],
+                 text_boxes: dict[Element, list[Element]]) -> None:
+        self._styles = styles
+        self._numbering = numbering
+        self._texts = texts
+        self._text_boxes = text_boxes
+        self._line = 0
+        self._paragraphs = 0
+        self._tables = 0
 
-def _paragraph_text(element: Any) -> str:
-    """Text as shown: runs, tracked insertions, tabs and breaks; no deleted text or field codes."""
-    out: list[str] = []
-    for node in element.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-        if node.tag == qn("w:t"):
-            out.append(node.text or "")
-        elif node.tag == qn("w:tab"):
-            out.append("\t")
-        else:
-            out.append("\n")
-    return "".join(out)
+    def blocks(self, container: Element, in_layout_cell: bool = False) -> Iterator[Block]:
+        for item in _content(container, _BLOCK_CONTENT):
+            if item.tag == _TBL:
+                yield from self._table(item)
+            elif not (in_layout_cell and not self._texts[item].strip() and item not in self._text_boxes):
+                yield from self._paragraph(item)
 
+    def _paragraph(self, paragraph: Element) -> Iterator[Block]:
+        self._paragraphs += 1
+        paragraph_format = self._styles.of(_properties(paragraph, _P_PR))
+        text = self._numbering.label(paragraph_format) + self._texts[paragraph]
+        level = paragraph_format.level
+        kind = BlockKind.HEADING if level is not None else BlockKind.PARAGRAPH
+        for part in text.split("\n"):
+            self._line += 1
+            yield Block(kind, Provenance(line=self._line, paragraph=self._paragraphs), text=part, level=level)
+        for box in self._text_boxes.get(paragraph, ()):
+            yield from self.blocks(box)
 
-def _heading_level(paragraph: Paragraph) -> int | None:
-    """Level stated by a Word heading style (“Heading 2”, “标题 2”), if any."""
-    try:
-        style = paragraph.style
-    except (KeyError, ValueError):
-        return None
-    name = (style.name if style is not None else "") or ""
-    for prefix in ("Heading", "heading", "标题"):
-        rest = name[len(prefix):].strip()
-        if name.startswith(prefix) and rest.isdigit():
-            return int(rest)
-    return None
+    def _labelled_text(self, paragraph: Element) -> str:
+        return self._numbering.label(self._styles.of(_properties(paragraph, _P_PR))) + self._texts[paragraph]
 
-
-def _table_rows(table: Table, line: int, table_index: int) -> tuple[tuple[Cell, ...], ...]:
-    rows: list[tuple[Cell, ...]] = []
-    above: list[Any] = []
-    for row_index, row in enumerate(table.rows, start=1):
-        line += 1
-        source = Provenance(line=line, table=table_index, row=row_index)
-        cells: list[Cell] = []
-        seen: list[Any] = []
-        for column, cell in enumerate(row.cells):
-            tc = cell._tc
-            repeat = (seen and seen[-1] is tc) or (column < len(above) and above[column] is tc)
-            text = "\n".join(_paragraph_text(p) for p in tc.iter(qn("w:p")))
-            cells.append(Cell(text, source, merged=bool(repeat)))
-            seen.append(tc)
-        above = seen
-        rows.append(tuple(cells))
-    return tuple(r for r in rows if r)
-
-
-class _Numbering:
-    """Renders the labels Word draws in front of numbered paragraphs."""
-
-    def __init__(self, document: Any) -> None:
-        self._levels: dict[str, dict[int, tuple[str, str, int]]] = {}
-        self._counters: dict[str, dict[int, int]] = {}
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
+    def _table(self, table: Element) -> Iterator[Block]:
+        rows = [row for row in _content(table, (_TR,)) if not _deleted(row)]
+        cells = [list(_content(row, (_TC,))) for row in rows]
+        if self._is_layout(table, cells):
+            for row_cells in cells:
+                for cell in row_cells:
+                    if not _merge(cell).continues_above:
+                        yield from self.blocks(cell, in_layout_cell=True)
             return
-        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
-        for node in root.findall(qn("w:abstractNum")):
-            levels: dict[int, tuple[str, str, int]] = {}
-            for lvl in node.findall(qn("w:lvl")):
-                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
-                    _child_value(lvl, "w:numFmt") or "decimal",
-                    _child_value(lvl, "w:lvlText") or "",
-                    int(_child_value(lvl, "w:start") or "1"),
-                )
-            abstract[node.get(qn("w:abstractNumId"), "")] = levels
-        for num in root.findall(qn("w:num")):
-            ref = _child_value(num, "w:abstractNumId")
-            if ref in abstract:
-                self._levels[num.get(qn("w:numId"), "")] = abstract[ref]
+        self._tables += 1
+        grid: list[list[Cell]] = []
+        above: list[str] = []
+        for row_index, (row, row_cells) in enumerate(zip(rows, cells, strict=True), start=1):
+            self._line += 1
+            source = Provenance(line=self._line, table=self._tables, row=row_index)
+            before, after = _grid_skips(row)
+            empty = Cell("", source)
+            line = [empty] * before
+            for cell in row_cells:
+                merge = _merge(cell)
+                if merge is _NO_MERGE:
+                    line.append(Cell(self._cell_text(cell), source))
+                    continue
+                column = len(line)
+                if merge.continues_above and column < len(above):
+                    text, continued = above[column], True
+                elif merge.continues_left and line:
+                    text, continued = line[-1].text, True
+                else:
+                    text, continued = self._cell_text(cell), False
+                line.append(Cell(text, source, merged=continued))
+                line.extend([Cell(text, source, merged=True)] * (merge.span - 1))
+            line.extend([empty] * after)
+            above = [c.text for c in line]
+            grid.append(line)
+        width = max((len(line) for line in grid), default=0)
+        if width == 0:
+            return
+        for line in grid:
+            line.extend([Cell("", line[0].source)] * (width - len(line)))
+        yield Block(BlockKind.TABLE, grid[0][0].source, rows=tuple(tuple(line) for line in grid))
 
-    def label(self, paragraph: Paragraph) -> str:
-        num_id, level = self._numbering_of(paragraph)
-        if num_id is None or num_id not in self._levels:
-            return ""
-        levels = self._levels[num_id]
-        counters = self._counters.setdefault(num_id, {})
-        start = levels.get(level, ("decimal", "", 1))[2]
-        counters[level] = counters.get(level, start - 1) + 1
-        for deeper in [k for k in counters if k > level]:
-            del counters[deeper]
-        fmt, text, _ = levels.get(level, ("decimal", "", 1))
-        if fmt in ("bullet", "none") or not text:
-            return ""
-        for k in range(level + 1):
-            value = counters.get(k, levels.get(k, ("decimal", "", 1))[2])
-            text = text.replace(f"%{k + 1}", _format_counter(value, levels.get(k, ("decimal", "", 1))[0]))
-        return text
+    def _cell_text(self, cell: Element) -> str:
+        """A data cell's paragraphs, one per line; a table nested in it gives one line per row."""
+        lines: list[str] = []
+        for item in _content(cell, _BLOCK_CONTENT):
+            if item.tag == _P:
+                lines.append(self._labelled_text(item))
+            else:
+                for row in _content(item, (_TR,)):
+                    lines.append(" ".join(self._cell_text(c) for c in _content(row, (_TC,))))
+        return "\n".join(lines).strip("\n")  # blank lines at a cell's edges are spacing
 
-    @staticmethod
-    def _numbering_of(paragraph: Paragraph) -> tuple[str | None, int]:
-        for ppr in (paragraph._p.pPr, _style_ppr(paragraph)):
-            num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
-            if num_pr is not None:
-                num_id = _child_value(num_pr, "w:numId")
-                level = int(_child_value(num_pr, "w:ilvl") or "0")
-                return (num_id if num_id not in (None, "0") else None), level
-        return None, 0
+    def _is_layout(self, table: Element, cells: list[list[Element]]) -> bool:
+        """A table that only frames content on the page, read as what it holds.
 
+        A one-column table is a box (a 专栏 column of projects or goals, a bordered note):
+        its lines are paragraphs, with no columns to relate. A table holding tables is a
+        frame when its rows hold either tables and nothing beside them, or at most one cell
+        of text (a caption, a source note). A data table has rows of several filled cells,
+        even if one of its cells holds a small table; it stays a table.
+        """
+        if all(len(row_cells) <= 1 for row_cells in cells):
+            return True
+        if next(table.iterdescendants(_TBL), None) is None:
+            return False
+        for row_cells in cells:
+            holders = [any(True for _ in _content(cell, (_TBL,))) for cell in row_cells]
+            texts = [not holds and bool(self._cell_paragraph_text(cell).strip())
+                     for cell, holds in zip(row_cells, holders, strict=True)]
+            if sum(texts) > (0 if any(holders) else 1):
+                return False
+        return True
 
-def _style_ppr(paragraph: Paragraph) -> Any:
-    try:
-        style = paragraph.style
-    except (KeyError, ValueError):
-        return None
-    return style.element.find(qn("w:pPr")) if style is not None else None
-
-
-def _child_value(node: Any, tag: str) -> str | None:
-    child = node.find(qn(tag))
-    return None if child is None else child.get(qn("w:val"))
+    def _cell_paragraph_text(self, cell: Element) -> str:
+        return "".join(self._texts[p] for p in _content(cell, (_P,)))
 
 
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+def _properties(element: Element, tag: str) -> Element | None:
+    """The element's property child (w:pPr, w:trPr, w:tcPr), which Word always writes first."""
+    first = element[0] if len(element) else None
+    return first if first is not None and first.tag == tag else None
 
 
-def _format_counter(n: int, fmt: str) -> str:
-    if fmt.startswith("chineseCounting") or fmt in ("taiwaneseCounting", "taiwaneseCountingThousand",
-                                                    "ideographDigital", "japaneseCounting"):
-        return to_chinese_integer(n)
-    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 0 < n <= len(_CIRCLED):
-        return _CIRCLED[n - 1]
-    if fmt == "ideographTraditional" and 0 < n <= len(_HEAVENLY_STEMS):
-        return _HEAVENLY_STEMS[n - 1]
-    if fmt == "decimalFullWidth":
-        return "".join(chr(ord(c) + 0xFEE0) for c in str(n))
-    if fmt in ("upperLetter", "lowerLetter"):
-        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-        return letter if fmt == "upperLetter" else letter.lower()
-    if fmt in ("upperRoman", "lowerRoman"):
-        roman = ""
-        for value, symbol in _ROMAN:
-            count, n = divmod(n, value)
-            roman += symbol * count
-        return roman if fmt == "upperRoman" else roman.lower()
-    return str(n)
+def _deleted(row: Element) -> bool:
+    properties = _properties(row, _TR_PR)
+    return properties is not None and properties.find(_DEL) is not None
+
+
+class _Merge(NamedTuple):
+    span: int  # grid columns the cell covers (w:gridSpan)
+    continues_above: bool  # w:vMerge without "restart": the cell above goes on here (Word writes it bare)
+    continues_left: bool  # w:hMerge, the horizontal merge older Word versions save
+
+
+_NO_MERGE = _Merge(1, False, False)
+
+
+def _merge(cell: Element) -> _Merge:
+    properties = _properties(cell, _TC_PR)
+    if properties is None:
+        return _NO_MERGE
+    span, above, left = 1, False, False
+    for node in properties:
+        tag = node.tag
+        if tag == _GRID_SPAN:
+            span = max(_int_value(node, 1), 1)
+        elif tag == _V_MERGE:
+            above = node.get(_VAL, "continue") != "restart"
+        elif tag == _H_MERGE:
+            left = node.get(_VAL, "continue") != "restart"
+    return _NO_MERGE if (span, above, left) == (1, False, False) else _Merge(span, above, left)
+
+
+def _grid_skips(row: Element) -> tuple[int, int]:
+    """Grid columns a row leaves out before its first cell and after its last (w:gridBefore/After)."""
+    properties = _properties(row, _TR_PR)
+    if properties is None:
+        return 0, 0
+    before = after = 0
+    for node in properties:
+        if node.tag == _GRID_BEFORE:
+            before = _int_value(node, 0)
+        elif node.tag == _GRID_AFTER:
+            after = _int_value(node, 0)
+    return before, after
+
+
+def _int_value(node: Element, default: int) -> int:
+    value = node.get(_VAL, "")
+    return int(value) if value.isdigit() else default
