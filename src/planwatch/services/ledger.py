@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.store.models import (
@@ -102,7 +102,7 @@ def _reports(session: Session, period_id: int | None) -> dict[tuple[str, int], l
     out: dict[tuple[str, int], list[ReportLine]] = {}
     for report, unit in session.execute(select(LedgerReport, OrgUnit.name).join(
             OrgUnit, OrgUnit.id == LedgerReport.org_unit_id).where(LedgerReport.period_id == period_id)
-            .order_by(LedgerReport.id)):
+            .options(selectinload(LedgerReport.evidence)).order_by(LedgerReport.id)):
         key = ("task", report.task_id) if report.task_id is not None else ("project", report.project_id or 0)
         out.setdefault(key, []).append(ReportLine(
             report.id, report.org_unit_id, unit, report.status, report.state, report.percent, report.progress,
@@ -130,7 +130,8 @@ def plan_ledger(session: Session, actor: User, plan: Plan, today: date | None = 
     tasks = [LedgerTask(t.id, t.line, t.kind, t.number, t.title, t.section, task_units.get(t.id, {}), list(t.targets),
                         t.deadline, t.deadline is not None and t.deadline < month, task_unit_ids.get(t.id, set()),
                         [r for r in reports.get(("task", t.id), []) if only is None or r.org_unit_id == only])
-             for t in session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.line, Task.id))
+             for t in session.scalars(select(Task).where(Task.plan_id == plan.id)
+                                      .options(selectinload(Task.targets)).order_by(Task.line, Task.id))
              if only is None or only in task_unit_ids.get(t.id, set())]
     project_units: dict[int, list[tuple[int, str]]] = {}
     for project_id, unit_id, name in session.execute(
