@@ -49,6 +49,15 @@ class EntryKind(IntEnum):
     CUMULATIVE_REDUCTION = 3
 
 
+# What the entry form and the Excel template tell the clerk, for the kinds that are not levels.
+ENTRY_HINTS_ZH = {
+    EntryKind.YEARLY_GROWTH: "填本年比上年增长的百分比（如 6.5），不填总量；年均目标按各年增速连乘（几何平均）评估。",
+    EntryKind.YEARLY_REDUCTION: "填本年比上年降低的百分比（如 2.8，降低记正数），不填累计数；"
+    "系统按 1−Π(1−d/100) 复合为基期以来的累计降低率，与规划目标比较。",
+    EntryKind.CUMULATIVE_REDUCTION: "填自基期年以来的累计降低百分比（如 8.4），不填当年降低率。",
+}
+
+
 class Relative(IntEnum):
     """How a relative target is derived from the baseline B with the printed number X."""
 
@@ -189,6 +198,11 @@ def entry_kind(name: str, unit: str | None) -> EntryKind:
     if any(w in name for w in _RATE_WORDS):
         return EntryKind.YEARLY_GROWTH
     return EntryKind.LEVEL
+
+
+def entry_hint(name: str, unit: str | None) -> str:
+    """The sentence telling the clerk what to enter; empty for a plain level."""
+    return ENTRY_HINTS_ZH.get(entry_kind(name, unit), "")
 
 
 def _mode_of(spec: IndicatorSpec, target: Target) -> tuple[Mode, bool]:

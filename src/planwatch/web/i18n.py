@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from planwatch.evaluate.targets import ENTRY_HINTS_ZH
+
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_COOKIE", "MESSAGES", "Translator", "negotiate_language"]
 
 DEFAULT_LANGUAGE: Final = "zh"
@@ -118,6 +120,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "entry.returned_because": "退回意见",
         "entry.saved": "已保存",
         "entry.submitted": "已报送，等待审核",
+        **{f"entry.hint.{kind.name.lower()}": hint for kind, hint in ENTRY_HINTS_ZH.items()},
         "review.previous": "上期值",
         "review.submitted_by": "报送人",
         "review.comment_hint": "退回时必须填写意见",
@@ -281,6 +284,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "entry.no_open_period": "No reporting period is open",
         "entry.nothing_assigned": "Your unit has nothing to report for this period",
         "entry.returned_because": "Returned because",
+        "entry.hint.yearly_growth": "Enter the year's growth on the previous year in % (e.g. 6.5), not the level; "
+        "an average target is evaluated by compounding the yearly rates (geometric mean).",
+        "entry.hint.yearly_reduction": "Enter the year's reduction on the previous year in % (e.g. 2.8, a reduction "
+        "as a positive number), not the cumulative figure; they are compounded, 1−Π(1−d/100), into the reduction "
+        "since the base year and compared with the plan's target.",
+        "entry.hint.cumulative_reduction": "Enter the cumulative reduction since the base year in % (e.g. 8.4), "
+        "not the year's reduction.",
         "entry.saved": "Saved",
         "entry.submitted": "Submitted for review",
         "review.previous": "Previous",

@@ -19,6 +19,7 @@ from starlette.background import BackgroundTask
 
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import EvaluationResult, Status
+from planwatch.evaluate.targets import EntryKind, entry_kind
 from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
@@ -108,6 +109,7 @@ class _Row:
     responsible: tuple[str, ...]
     result: EvaluationResult | None
     target_text: str
+    latest: float | None  # as entered: a growth indicator's 6.5, not the average rate derived from it
 
 
 @router.get("/plans/{plan_id}", name="plan_page")
@@ -122,9 +124,11 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: int, dom
     for spec in evaluation.specs:
         indicator = indicators[spec.id]
         last = indicator.targets[-1] if indicator.targets else None
+        result = results.get(spec.id)
+        entered = evaluation.values.get(spec.id, {})
         rows.append(_Row(indicator.id, indicator.name, indicator.unit, indicator.attribute, indicator.domain,
-                         spec.responsible, results.get(spec.id),
-                         f"{last.text}（{last.year}）" if last else ""))
+                         spec.responsible, result, f"{last.text}（{last.year}）" if last else "",
+                         entered.get(result.data_year) if result and result.data_year else None))
     shown = [r for r in rows if (not domain or r.domain == domain) and (not unit or unit in r.responsible)
              and (not status or (r.result is not None and r.result.status.value == status))]
     outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
@@ -187,6 +191,7 @@ class _EntryRow:
     review_comment: str = ""
     message: str = ""
     error: bool = False
+    hint_key: str = ""  # i18n key of what to enter, for growth rates and reductions
 
 
 _EDITABLE = {None, ObservationState.DRAFT, ObservationState.RETURNED}
@@ -221,7 +226,12 @@ def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, un
     editable = state in _EDITABLE and not period.locked and (user.role != "clerk" or periods.window_is_open(period))
     return _EntryRow(indicator.id, indicator.name, indicator.unit, state,
                      typed if typed is not None else (view.value_text if view else ""),
-                     view.source if view else "", view.note if view else "", editable, comment, message, error)
+                     view.source if view else "", view.note if view else "", editable, comment, message, error,
+                     _hint_key(entry_kind(indicator.name, indicator.unit)))
+
+
+def _hint_key(kind: EntryKind) -> str:
+    return "" if kind == EntryKind.LEVEL else f"entry.hint.{kind.name.lower()}"
 
 
 @router.get("/entry", name="entry_page")
