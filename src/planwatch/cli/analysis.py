@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import make_url
 
 from planwatch.cli import app
 from planwatch.cli.common import (
@@ -22,8 +21,9 @@ from planwatch.cli.common import (
     plan_of,
     reported,
 )
-from planwatch.evaluate import EvaluationResult
-from planwatch.services.evaluation import evaluate_stored_plan
+
+if TYPE_CHECKING:
+    from planwatch.evaluate import EvaluationResult
 
 
 def _percent(value: float | None) -> str:
@@ -45,6 +45,8 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Evaluate a plan at a year: completion vs time schedule, status, projection, with explanations."""
+    from planwatch.services.evaluation import evaluate_stored_plan
+
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
         the_plan = plan_of(session, plan)
         evaluation = evaluate_stored_plan(session, acting_user(session, as_user), the_plan, year,
@@ -82,7 +84,10 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Set up the demo (青川区 plan, org units, users, four years of data), evaluate it, start the app."""
+    from sqlalchemy import make_url
+
     from planwatch.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+    from planwatch.services.evaluation import evaluate_stored_plan
 
     with open_database(db) as database, reported():
         created = seed_demo(database)

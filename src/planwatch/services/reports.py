@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
 from planwatch.report import (
+    FORMATS,
     IndicatorEntry,
     ReportContent,
     ReportKind,
@@ -28,8 +29,6 @@ from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.store.models import Indicator, Plan, User
 
 __all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "write_report"]
-
-FORMATS = (".docx", ".xlsx", ".html", ".pdf")
 
 
 class ReportFormatError(PlanWatchError):
