@@ -6,6 +6,8 @@ Excel data annex is written from the content directly.
 
 The writers pull in matplotlib, python-docx and numpy, so the names below are loaded on
 first use (PEP 562): the command line can name the report formats without paying for them.
+``compose`` is imported from ``planwatch.report.compose``: the submodule of that name would
+shadow a lazily loaded function.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 FORMATS = (".docx", ".xlsx", ".html", ".pdf")
 
 _EXPORTS = {
-    "compose": "planwatch.report.compose",
     "IndicatorEntry": "planwatch.report.content",
     "ReportContent": "planwatch.report.content",
     "ReportKind": "planwatch.report.content",
@@ -29,7 +30,6 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from planwatch.report.compose import compose
     from planwatch.report.content import IndicatorEntry, ReportContent, ReportKind
     from planwatch.report.docx_writer import write_docx
     from planwatch.report.html_writer import render_html, write_html
@@ -42,7 +42,6 @@ __all__ = [
     "RenderError",
     "ReportContent",
     "ReportKind",
-    "compose",
     "docx_to_pdf",
     "render_html",
     "write_docx",

@@ -19,12 +19,12 @@ from planwatch.report import (
     IndicatorEntry,
     ReportContent,
     ReportKind,
-    compose,
     docx_to_pdf,
     write_docx,
     write_html,
     write_xlsx,
 )
+from planwatch.report.compose import compose
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.store.models import Indicator, Plan, User
 
