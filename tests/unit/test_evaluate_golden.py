@@ -465,13 +465,23 @@ CASES = [
         dict(status=Status.ON_TRACK, completion=0.454545, schedule=0.5),
         in_text=("最早观测值",),
     ),
-    # Baseline missing and one observation only: "=" cannot be judged without progress → 无数据.
+    # Baseline missing and one observation only: "=" cannot be judged without progress; there is
+    # data, so not 无数据 but 缺基期值 — someone has to enter the baseline.
     Case(
         "baseline_missing_one_observation",
         spec("铁路营业及在建里程", Target(2025, "达到244公里", 244.0, C.EQ), baseline_year=None),
         {2023: 220},
-        dict(status=Status.NO_DATA, completion=None),
-        in_text=("补充基期数据",),
+        dict(status=Status.MISSING_BASELINE, completion=None),
+        in_text=("补充基期数据", "判定为缺基期值"),
+    ),
+    # The baseline year's value among the data is the baseline: B = V(2020) = 200, T = 244,
+    # V(2023) = 226.4: c = 26.4/44 = 0.6, s = 0.6 → 正常.
+    Case(
+        "baseline_from_the_baseline_year_data",
+        spec("铁路营业及在建里程", Target(2025, "达到244公里", 244.0, C.EQ)),
+        {2020: 200, 2023: 226.4},
+        dict(status=Status.ON_TRACK, completion=0.6),
+        in_text=("取2020年观测值200为基期值",),
     ),
     # … while a floor (≥) can: 220 < 244 → 滞后 by comparison alone.
     Case(
@@ -480,13 +490,13 @@ CASES = [
         {2023: 220},
         dict(status=Status.BEHIND, completion=None, gap=24.0),
     ),
-    # A relative target without a baseline has no target value → 无数据.
+    # A relative target without a baseline has no target value; the 2023 value is there → 缺基期值.
     Case(
         "relative_without_baseline",
         spec("万元地区生产总值用水量", Target(2025, "下降15%", 15.0, C.DECREASE_BY_PCT)),
         {2023: 36.4},
-        dict(status=Status.NO_DATA, target=None),
-        in_text=("无法确定目标值",),
+        dict(status=Status.MISSING_BASELINE, target=None, gap=None),
+        in_text=("无法确定目标值", "缺少基期值（规划未列，2020年也没有观测值）"),
     ),
     # One observation with a baseline: the two points (0,45)(3,54) give slope 3 → 60 in 2025;
     # both fits are exact, the tie goes to the linear trend for a level target.

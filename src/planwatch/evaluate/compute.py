@@ -220,7 +220,7 @@ def compute(
         _milestone_progress(progress, resolved, goal & valid, t0, data_year, baseline, goal_target, inp)
         completion = np.where(goal, (current - base) / (goal_target - base), np.nan)
 
-        status = status_codes(inp, valid, target, current, met, kind, completion, progress)
+        status = status_codes(inp, valid, target, current, met, kind, completion, progress, ~np.isfinite(baseline))
 
         level_like = is_level | is_growth
         remaining = inp.target_year - data_year

@@ -113,7 +113,7 @@ def _results(
 ) -> list[EvaluationResult]:
     """Results built column by column; each row's numbers stay behind its explanation."""
     statuses = [_STATUSES[code] for code in numbers.status.tolist()]
-    quantified = [s not in (Status.NO_DATA, Status.NOT_QUANTIFIABLE) for s in statuses]
+    quantified = [s not in (Status.NO_DATA, Status.NOT_QUANTIFIABLE, Status.MISSING_BASELINE) for s in statuses]
     columns: dict[str, list[Any]] = {
         "data_year": [y if y >= 0 else None for y in numbers.data_year.tolist()],
         "current": _optional(numbers.current_display),

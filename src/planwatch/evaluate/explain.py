@@ -175,9 +175,9 @@ def _sentence(
         text = f"{spec.name}的目标“{item.printed}”不是单一数值，判定为不可量化，需人工评估"
         return text + (f"；人工评估：{manual}。" if manual else "。")
     parts = [f"{spec.name}：目标{item.year}年{item.printed}", _baseline_clause(item, row)]
-    if status == Status.NO_DATA:
+    if status in (Status.NO_DATA, Status.MISSING_BASELINE):
         parts.append(_no_data_reason(item, row))
-        return "；".join(p for p in parts if p) + "，判定为无数据。"
+        return "；".join(p for p in parts if p) + f"，判定为{status.label_zh}。"
     parts.append(_measured_clause(item, row))
     parts.append(_status_clause(item, row, status, thresholds, spec.binding))
     if math.isfinite(row.required_rate):
@@ -212,7 +212,7 @@ def _baseline_clause(item: ResolvedTarget, row: Row) -> str:
     elif source == BaselineSource.EARLIEST:
         clause = f"规划未列基期值，以最早观测值（{row.t0}年{num(row.baseline)}）代替基期值"
     else:
-        return "缺少基期值"
+        return f"缺少基期值（规划未列，{row.t0}年也没有观测值）" if row.t0 >= 0 else "缺少基期值"
     if item.relative != Relative.NONE and math.isfinite(row.target):
         clause += f"，由基期值推算目标值{_RELATIVE_FORMULA[item.relative]}={num(row.target)}"
     return clause
