@@ -4,12 +4,15 @@ entered, instead of 无数据."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from planwatch.services import observations, periods, review, users
+from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.store import Database
-from planwatch.store.models import Indicator, Plan, Target
+from planwatch.store.models import Assignment, Indicator, Plan, Target
 from tests.web.client import login
 
 
@@ -35,3 +38,29 @@ def test_reported_indicator_without_baseline_says_so_and_links_to_the_correction
     assert f'/documents/{source_file_id}#ind-{indicator_id}">补录基期值</a>' in row.group(0)
     detail = app_client.get(f"/indicators/{indicator_id}", params={"year": 2021}).text
     assert "缺基期值" in detail and f"#ind-{indicator_id}\">补录基期值</a>" in detail
+
+
+def test_the_baseline_years_reported_value_is_the_baseline(database_url: str) -> None:
+    """村级综合服务设施覆盖率 prints no baseline; once its 2020 value is reported and approved,
+    that value is the baseline (not the earliest later value standing in)."""
+    database = Database(database_url)
+    with database.session() as session:
+        operator = users.operator(session)
+        plan = session.scalars(select(Plan)).one()
+        indicator = session.scalars(select(Indicator).where(Indicator.name == "村级综合服务设施覆盖率")).one()
+        unit_id = session.scalars(select(Assignment.org_unit_id).where(Assignment.indicator_id == indicator.id)).first()
+        assert indicator.baseline is None and unit_id is not None
+        period = periods.create_period(session, operator, plan.id, 2020, opens_at=datetime(2021, 1, 5, tzinfo=UTC),
+                                       closes_at=datetime(2021, 3, 1, tzinfo=UTC))
+        view = observations.enter_value(session, operator, period.id,
+                                        observations.ObservationInput(indicator.id, unit_id, "71.5"))
+        observations.submit(session, operator, view.id)
+        review.approve(session, operator, view.id)
+    with database.session(readonly=True) as session:
+        plan = session.scalars(select(Plan)).one()
+        evaluation = evaluate_stored_plan(session, None, plan, 2024)
+        result = next(r for r in evaluation.results if r.name == "村级综合服务设施覆盖率")
+    database.dispose()
+    inputs = result.explanation.inputs
+    assert inputs["baseline"] == 71.5 and inputs["baseline_source"] == "observation of the baseline year"
+    assert "取2020年观测值71.5为基期值" in result.explanation.text_zh
