@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from planwatch.evaluate.targets import ENTRY_HINTS_ZH
+from planwatch.monitor.workflow import WorkflowAction
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_COOKIE", "MESSAGES", "Translator", "negotiate_language"]
 
@@ -104,6 +105,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plan.current": "最新值",
         "indicator.facts": "指标信息",
         "indicator.enter_baseline": "补录基期值",
+        **{f"audit.{action.value}": action.label_zh for action in WorkflowAction},
         "indicator.attribute": "属性",
         "indicator.completion": "完成进度",
         "indicator.schedule": "时间进度",
@@ -120,6 +122,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "entry.nothing_assigned": "本单位在此报告期没有需要填报的指标",
         "entry.returned_because": "退回意见",
         "entry.saved": "已保存",
+        "entry.not_saved": "未保存：{reason}。",
         "entry.submitted": "已报送，等待审核",
         **{f"entry.hint.{kind.name.lower()}": hint for kind, hint in ENTRY_HINTS_ZH.items()},
         "review.previous": "上期值",
@@ -271,6 +274,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plan.current": "Latest value",
         "indicator.facts": "Indicator",
         "indicator.enter_baseline": "Enter the baseline",
+        "audit.enter": "entered",
+        "audit.submit": "submitted",
+        "audit.approve": "approved",
+        "audit.return": "returned",
+        "audit.reopen": "reopened",
         "indicator.attribute": "Attribute",
         "indicator.completion": "Completion",
         "indicator.schedule": "Time elapsed",
@@ -294,6 +302,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "entry.hint.cumulative_reduction": "Enter the cumulative reduction since the base year in % (e.g. 8.4), "
         "not the year's reduction.",
         "entry.saved": "Saved",
+        "entry.not_saved": "Not saved: {reason}.",
         "entry.submitted": "Submitted for review",
         "review.previous": "Previous",
         "review.submitted_by": "Submitted by",

@@ -6,6 +6,7 @@ renders a template; fetch requests from static/app.js get fragments instead of w
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -268,6 +269,8 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
             if step == "submit":
                 observations.submit(db, user, view.id)
         message, error, typed = t("entry.submitted" if step == "submit" else "entry.saved"), False, None
+    except observations.ValueRejected as exc:
+        message, error, typed = t("entry.not_saved", reason=_readable(exc.problem)), True, value
     except PlanWatchError as exc:
         message, error, typed = str(exc), True, value
     row = _entry_row(db, user, period_id, indicator, org_unit_id, message=message, error=error, typed=typed)
@@ -285,7 +288,17 @@ def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id
     if indicator is None:
         raise HTTPException(status_code=404)
     problem = observations.check_value(indicator, value)
-    return render(request, "fragments/check.html", {"problem": problem})
+    return render(request, "fragments/check.html", {"problem": _readable(problem) if problem else None})
+
+
+_FIELD_PREFIX = re.compile(r"^(value|unit|disaggregation)：")
+
+
+def _readable(problems: str) -> str:
+    """The services name the field of each problem (value：…) for API clients and the CLI; the
+    form row already shows the indicator, the unit and the field, so a clerk reads the reasons
+    alone, each a sentence of its own."""
+    return "；".join(_FIELD_PREFIX.sub("", problem.strip()) for problem in problems.split("；"))
 
 
 # ---- review ---------------------------------------------------------------------------------
@@ -296,13 +309,15 @@ def _queue(db: Session, user: User) -> list[dict[str, Any]]:
         for period in periods.list_periods(db, user, plan.id):
             if period.locked:
                 continue
-            for view in review.review_queue(db, user, period.id):
+            queue = review.review_queue(db, user, period.id)
+            context = review.review_queue_context(db, period.id, queue)
+            for view in queue:
                 indicator = db.get_one(Indicator, view.indicator_id)
                 items.append({"id": view.id, "indicator_id": view.indicator_id, "indicator_name": indicator.name,
                               "org_unit_name": db.get_one(OrgUnit, view.org_unit_id).name,
                               "period_label": period.code, "value": view.value, "unit": view.unit or indicator.unit,
-                              "previous": None, "submitted_by": None, "note": view.note,
-                              "flags": view.flags})
+                              "previous": context[view.id].previous, "submitted_by": context[view.id].submitted_by,
+                              "note": view.note, "flags": view.flags})
     return items
 
 
