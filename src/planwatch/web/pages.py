@@ -39,6 +39,7 @@ from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.errors import is_fragment_request
+from planwatch.web.i18n import Translator
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import localized_label, render, translator
 
@@ -165,13 +166,15 @@ def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id
         "source_text": indicator.source_text,
         "document_url": str(request.url_for("document_page", source_file_id=indicator.plan.source_file_id))
         + f"#ind-{indicator.id}",
-        "history": _audit_trail(db, user, indicator),
+        "history": _audit_trail(db, user, indicator, translator(request)),
     })
 
 
-def _audit_trail(db: Session, user: User, indicator: Indicator) -> list[dict[str, Any]]:
-    """Every change to the indicator's figures the user may see (a clerk: its own unit's)."""
-    return [{"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login, "action": h.entry.action,
+def _audit_trail(db: Session, user: User, indicator: Indicator, t: Translator) -> list[dict[str, Any]]:
+    """Every change to the indicator's figures the user may see (a clerk: its own unit's), the
+    actions (stored as codes: submit, approve) in the page's language."""
+    return [{"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login,
+             "action": t(f"audit.{h.entry.action}"),
              "unit": h.org_unit_name, "period": h.period_code, "old": (h.entry.old or {}).get("value_text", ""),
              "new": (h.entry.new or {}).get("value_text", ""), "comment": h.entry.reason or ""}
             for h in observations.indicator_history(db, user, indicator.id)]
