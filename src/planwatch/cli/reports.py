@@ -14,6 +14,7 @@ from planwatch.cli.common import (
     PlanOption,
     YearOption,
     acting_user,
+    err,
     open_database,
     out,
     plan_of,
@@ -42,6 +43,8 @@ def _report(kind: str, year: int, plan: str | None, outputs: list[Path] | None, 
             the_plan = plan_of(session, plan)
             content = report_content(session, acting_user(session, as_user), the_plan, year, ReportKind(kind),
                                      include_pending=include_pending)
+        if content.premature:
+            err.print(f"[yellow]warning:[/yellow] {content.premature}", highlight=False)
         for path in outputs or [Path(default_filename(content))]:
             write_report(content, path)
             out.print(f"已生成 {path}", highlight=False)

@@ -140,6 +140,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "report.annual": "年度监测报告",
         "report.midterm": "中期评估报告",
         "report.final": "总结评估报告",
+        "report.final_early": "规划期至{end}年，{year}年尚在规划期中：此时生成的总结评估报告只是预览，报告首页会注明。",
         "chart.actual": "实际值",
         "chart.baseline": "基期值",
         "chart.target": "目标值",
@@ -319,6 +320,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "report.annual": "Annual monitoring report",
         "report.midterm": "Mid-term evaluation report",
         "report.final": "Final evaluation report",
+        "report.final_early": "The plan runs until {end}; in {year} a final evaluation is only a preview, "
+        "and its first page says so.",
         "chart.actual": "Actual",
         "chart.baseline": "Baseline",
         "chart.target": "Target",
