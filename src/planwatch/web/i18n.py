@@ -25,6 +25,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "app.short": "规划监测",
         "nav.dashboard": "总览",
         "nav.plans": "规划",
+        "plans.monitored": "监测中的规划",
+        "plans.period": "规划期",
+        "plans.documents": "文件（无监测指标）",
+        "plans.documents_hint": "这些文件没有可监测的指标（如印发通知、实施意见），不出现在规划选择中；在文件页为其补充指标后即转为监测规划。",
         "nav.entry": "数据填报",
         "nav.review": "审核",
         "nav.documents": "文件",
@@ -195,6 +199,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "app.short": "PlanWatch",
         "nav.dashboard": "Dashboard",
         "nav.plans": "Plans",
+        "plans.monitored": "Plans being monitored",
+        "plans.period": "Period",
+        "plans.documents": "Documents (no indicators)",
+        "plans.documents_hint": "These documents have no indicators to monitor (issuing notices, implementation "
+        "opinions) and are left out of the plan selectors; adding an indicator on the document page makes one a "
+        "monitored plan.",
         "nav.entry": "Data entry",
         "nav.review": "Review",
         "nav.documents": "Documents",

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
@@ -25,6 +25,7 @@ from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
 from planwatch.services import observations, periods, review
+from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
 from planwatch.services.reports import FORMATS, default_filename, report_content, write_report
 from planwatch.store.models import (
@@ -50,18 +51,15 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 DASHBOARD_WARNINGS = 50  # the most severe; the plan page lists them all by status
 
 
-def _current_plans() -> Select[Plan]:
-    return select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)
-
-
 def _plans(db: Session) -> list[Plan]:
-    return list(db.scalars(_current_plans()))
+    """The plans the selectors offer: those with indicators to monitor."""
+    return plan_service.monitored_plans(db)
 
 
 def _plan(db: Session, plan_id: int | None) -> Plan | None:
-    """The plan asked for, or the first current one; 404 for an unknown id."""
+    """The plan asked for, or the first monitored one; 404 for an unknown id."""
     if plan_id is None:
-        return db.scalars(_current_plans().limit(1)).first()
+        return next(iter(_plans(db)), None)
     plan = db.get(Plan, plan_id)
     if plan is None:
         raise HTTPException(status_code=404)
@@ -94,11 +92,12 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None 
 
 
 @router.get("/plans", name="plans")
-def plans(request: Request, user: PageUser, db: DbSession) -> RedirectResponse:
-    first = _plan(db, None)
-    if first is None:
-        return RedirectResponse(request.url_for("dashboard"), status_code=303)
-    return RedirectResponse(request.url_for("plan_page", plan_id=first.id), status_code=303)
+def plans(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
+    """Every current plan: those with indicators to monitor, then the documents without any."""
+    current = plan_service.current_plans(db)
+    counts = plan_service.indicator_counts(db, current)
+    return render(request, "plans.html", {"monitored": [p for p in current if counts[p.id]], "counts": counts,
+                                          "documents": [p for p in current if not counts[p.id]]})
 
 
 @dataclass(frozen=True, slots=True)
