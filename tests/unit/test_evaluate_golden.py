@@ -465,13 +465,23 @@ CASES = [
         dict(status=Status.ON_TRACK, completion=0.454545, schedule=0.5),
         in_text=("最早观测值",),
     ),
-    # Baseline missing and one observation only: "=" cannot be judged without progress → 无数据.
+    # Baseline missing and one observation only: "=" cannot be judged without progress; there is
+    # data, so not 无数据 but 缺基期值 — someone has to enter the baseline.
     Case(
         "baseline_missing_one_observation",
         spec("铁路营业及在建里程", Target(2025, "达到244公里", 244.0, C.EQ), baseline_year=None),
         {2023: 220},
-        dict(status=Status.NO_DATA, completion=None),
-        in_text=("补充基期数据",),
+        dict(status=Status.MISSING_BASELINE, completion=None),
+        in_text=("补充基期数据", "判定为缺基期值"),
+    ),
+    # The baseline year's value among the data is the baseline: B = V(2020) = 200, T = 244,
+    # V(2023) = 226.4: c = 26.4/44 = 0.6, s = 0.6 → 正常.
+    Case(
+        "baseline_from_the_baseline_year_data",
+        spec("铁路营业及在建里程", Target(2025, "达到244公里", 244.0, C.EQ)),
+        {2020: 200, 2023: 226.4},
+        dict(status=Status.ON_TRACK, completion=0.6),
+        in_text=("取2020年观测值200为基期值",),
     ),
     # … while a floor (≥) can: 220 < 244 → 滞后 by comparison alone.
     Case(
@@ -480,13 +490,13 @@ CASES = [
         {2023: 220},
         dict(status=Status.BEHIND, completion=None, gap=24.0),
     ),
-    # A relative target without a baseline has no target value → 无数据.
+    # A relative target without a baseline has no target value; the 2023 value is there → 缺基期值.
     Case(
         "relative_without_baseline",
         spec("万元地区生产总值用水量", Target(2025, "下降15%", 15.0, C.DECREASE_BY_PCT)),
         {2023: 36.4},
-        dict(status=Status.NO_DATA, target=None),
-        in_text=("无法确定目标值",),
+        dict(status=Status.MISSING_BASELINE, target=None, gap=None),
+        in_text=("无法确定目标值", "缺少基期值（规划未列，2020年也没有观测值）"),
     ),
     # One observation with a baseline: the two points (0,45)(3,54) give slope 3 → 60 in 2025;
     # both fits are exact, the tie goes to the linear trend for a level target.
@@ -512,6 +522,102 @@ CASES = [
         dict(status=Status.ON_TRACK, completion=0.4, schedule=0.4, data_year=2022),
         year=2022,
     ),
+    # A growth indicator in % (居民人均可支配收入增长, 6.5*): the values are the yearly rates, never
+    # levels (not F=6.4/6.1). g = 6.2, 6.3, 6.4 → F = 1.062·1.063·1.064 = 1.201156;
+    # average = F^(1/3)−1 = 0.0630 (geometric: growth compounds); target factor 1.065^5 = 1.3700867;
+    # c = 0.201156/0.3700867 = 0.543538; p = (1.065^3−1)/(1.065^5−1) = 0.561894; c−p = −0.018 → 正常.
+    # Shown as rates: current 6.29997 %, target 6.5 %, gap 0.20003 百分点.
+    Case(
+        "growth_rate_indicator_average_target",
+        spec("居民人均可支配收入增长", Target(2025, "6.5*", 6.5, C.EQ, annual_average=True), baseline=6.1,
+             unit="%"),
+        {2021: 6.2, 2022: 6.3, 2023: 6.4},
+        dict(
+            status=Status.ON_TRACK,
+            completion=0.543538,
+            required_progress=0.561894,
+            observed_cagr=0.0629997,
+            current=6.29997,
+            target=6.5,
+            gap=0.20003,
+            gap_unit="百分点",
+        ),
+        in_text=("F=Π(1+g/100)=1.2012", "F^(1/3)−1=6.3%"),
+    ),
+    # 地区生产总值年均增长 % (年均增长5%以上): the 年均 in the name does not make it a plain mean;
+    # g = 5.2, 4.8, 5.5 → F = 1.052·1.048·1.055 = 1.1631333 (the arithmetic mean 5.17 ≥ 5 would
+    # say 已完成 two years early); c = 0.1631333/(1.05^5−1 = 0.2762816) = 0.590460;
+    # p = (1.05^3−1)/0.2762816 = 0.570523; c−p = +0.020 → 正常; current = 1.1631333^(1/3)−1 = 5.16628 %.
+    Case(
+        "growth_rate_indicator_named_annual_average",
+        spec("地区生产总值年均增长", Target(2025, "年均增长5%以上", 5.0, C.INCREASE_BY_PCT, annual_average=True),
+             unit="%"),
+        {2021: 5.2, 2022: 4.8, 2023: 5.5},
+        dict(status=Status.ON_TRACK, completion=0.590460, required_progress=0.570523, current=5.16628,
+             target=5.0),
+    ),
+    # A level with 年均增长6% (地区生产总值 亿元): the CAGR rules, 6 being the rate, not T=B·1.06.
+    # B=1000, V(2023)=1190: F=1.19, CAGR = 1.19^(1/3)−1 = 0.0596985; target factor 1.06^5 = 1.3382256;
+    # c = 0.19/0.3382256 = 0.561755; p = (1.06^3−1)/(1.06^5−1) = 0.564759 → 正常;
+    # still required (1.3382256/1.19)^(1/2)−1 = 0.0604524; CAGR ratio 0.0596985/0.06 = 0.994975.
+    Case(
+        "level_with_average_growth_target",
+        spec("地区生产总值", Target(2025, "年均增长6%", 6.0, C.INCREASE_BY_PCT, annual_average=True),
+             baseline=1000.0, unit="亿元"),
+        {2023: 1190.0},
+        dict(status=Status.ON_TRACK, completion=0.561755, required_progress=0.564759,
+             required_rate=0.0604524, cagr_ratio=0.994975, current=5.96985, target=6.0),
+        in_text=("F=1190/1000=1.19", "按年均6%复合增长"),
+    ),
+    # A yearly rate target (规模以上工业增加值增长 %, 增长6%以上) is checked on the year's rate, not
+    # derived from the 2020 rate (T=5·1.06=5.3 would call 5.6 已完成): 5.6 < 6 → 滞后, gap 0.4 百分点.
+    Case(
+        "growth_rate_indicator_yearly_target_missed",
+        spec("规模以上工业增加值增长", Target(2025, "增长6%以上", 6.0, C.INCREASE_BY_PCT), baseline=5.0,
+             unit="%"),
+        {2021: 6.8, 2022: 6.3, 2023: 5.6},
+        dict(status=Status.BEHIND, current=5.6, target=6.0, gap=0.4, gap_unit="百分点", completion=None),
+        in_text=("2023年增速5.6%",),
+    ),
+    # … and 6.1 ≥ 6 → met this year → 已完成 (达标).
+    Case(
+        "growth_rate_indicator_yearly_target_met",
+        spec("规模以上工业增加值增长", Target(2025, "增长6%以上", 6.0, C.INCREASE_BY_PCT), baseline=5.0,
+             unit="%"),
+        {2022: 5.5, 2023: 6.1},
+        dict(status=Status.COMPLETED, current=6.1, gap=-0.1),
+    ),
+    # A reduction in % (单位地区生产总值能源消耗降低, 下降13.5% over 2021–2025), entered as each year's
+    # reduction on the previous year d = 3.0, 2.5, 3.2 and compounded:
+    # C = 1−0.97·0.975·0.968 = 1−0.915486 = 8.4514 % (not the sum 8.7); c = 8.4514/13.5 = 0.626030;
+    # the same reduction every year: q = 0.865^(1/5), q^3 = 0.865^0.6 = 0.9166629,
+    # p = (1−0.9166629)/0.135 = 0.617312; c−p = +0.009 → 正常; gap = 13.5−8.4514 = 5.0486 百分点.
+    Case(
+        "reduction_entered_yearly_compounded",
+        spec("单位地区生产总值能源消耗降低", Target(2025, "下降13.5%", 13.5, C.DECREASE_BY_PCT), unit="%",
+             attribute="约束性"),
+        {2021: 3.0, 2022: 2.5, 2023: 3.2},
+        dict(status=Status.ON_TRACK, current=8.4514, target=13.5, completion=0.626030,
+             required_progress=0.617312, gap=5.0486, gap_unit="百分点"),
+        in_text=("C=1−Π(1−d/100)=8.4514%", "(1−q^3)/0.135=61.7%"),
+    ),
+    # The same target printed 【13.5】 (five-year total): compounded as well, not summed (8.7).
+    Case(
+        "reduction_cumulative_target_compounded",
+        spec("单位地区生产总值能源消耗降低", Target(2025, "【13.5】", 13.5, C.EQ, cumulative=True), unit="%",
+             baseline=19.1),
+        {2021: 3.0, 2022: 2.5, 2023: 3.2},
+        dict(status=Status.ON_TRACK, current=8.4514, completion=0.626030),
+    ),
+    # A 累计降低 indicator is entered as the reduction since the base year: C(2023) = 8.4 as entered,
+    # c = 8.4/13.5 = 0.622222 (not measured from the 2021 value 3.0); p = 0.617312 → 正常.
+    Case(
+        "reduction_entered_cumulative",
+        spec("单位地区生产总值能源消耗累计降低", Target(2025, "13.5", 13.5, C.EQ), unit="%"),
+        {2021: 3.0, 2022: 5.4, 2023: 8.4},
+        dict(status=Status.ON_TRACK, current=8.4, completion=0.622222, required_progress=0.617312),
+        in_text=("2023年填报的累计降低率C=8.4%",),
+    ),
 ]
 
 
@@ -527,6 +633,12 @@ def test_golden(case: Case) -> None:
     for fragment in case.in_text:
         assert fragment in result.explanation.text_zh
     assert result.explanation.formula
+
+
+def test_growth_rate_target_is_not_explained_as_relative_to_the_baseline() -> None:
+    case = next(c for c in CASES if c.id == "level_with_average_growth_target")
+    text = evaluate_indicator(case.spec, case.values, case.year, CONFIG).explanation.text_zh
+    assert "T=B·(1+X/100)" not in text
 
 
 def test_batch_gives_the_same_results_as_single_indicators() -> None:

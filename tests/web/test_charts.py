@@ -25,7 +25,9 @@ def test_chart_lines_follow_baseline_milestones_and_target() -> None:
     assert chart.years == [2020, 2021, 2022, 2023, 2025]
     option = chart.echarts_option()
     assert [s["name"] for s in option["series"]] == ["实际值", "基期值", "目标值", "要求进度", "趋势预测"]
-    assert option["xAxis"]["min"] == 2020 and option["xAxis"]["max"] == 2025
+    # every year of the span as a label of its own, 2024 included although no line has a point there
+    assert option["xAxis"]["data"] == ["2020", "2021", "2022", "2023", "2024", "2025"]
+    assert option["series"][0]["data"] == [["2021", 48.6], ["2022", 48.9]]
     assert option["yAxis"]["name"] == "%"
 
 
@@ -59,6 +61,18 @@ def test_annual_average_target_is_not_a_point() -> None:
     result = evaluate_indicator(spec, {2021: 42600}, 2021)
     keys = [line.key for line in indicator_chart(spec, [(2021, 42600)], result, Translator("zh")).lines]
     assert keys == ["actual", "baseline"]
+
+
+def test_yearly_reductions_are_drawn_without_the_period_target() -> None:
+    # 2.8 % a year compounds to the 13.5 % of the period: a point at 13.5 on the same axis would mislead.
+    spec = IndicatorSpec(
+        id="qc-energy-rate", name="单位地区生产总值能源消耗降低", unit="%", baseline_year=2020,
+        targets=(Target(2025, "下降13.5%", 13.5, Comparator.DECREASE_BY_PCT),),
+    )
+    history = {2021: 2.8, 2022: 3.0}
+    result = evaluate_indicator(spec, history, 2022)
+    keys = [line.key for line in indicator_chart(spec, history.items(), result, Translator("zh")).lines]
+    assert keys == ["actual"]
 
 
 def test_status_pie_skips_empty_slices() -> None:

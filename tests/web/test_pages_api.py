@@ -54,7 +54,11 @@ def test_every_role_sees_the_dashboard_plan_indicator_and_document(app_client: T
     dashboard = app_client.get("/dashboard")
     assert dashboard.status_code == 200 and "青川区" in dashboard.text and 'id="status-table"' in dashboard.text
     assert "<title>监测总览 · 规划监测</title>" in dashboard.text
-    plan = app_client.get("/plans", follow_redirects=True)
+    listing = app_client.get("/plans")
+    assert listing.status_code == 200 and 'id="plan-list"' in listing.text
+    first = re.search(r'href="[^"]*/plans/(\d+)"', listing.text)
+    assert first is not None
+    plan = app_client.get(f"/plans/{first.group(1)}")
     assert plan.status_code == 200 and 'id="indicator-list"' in plan.text
     with _db(database_url).session(readonly=True) as session:
         indicator = session.scalars(select(Indicator).order_by(Indicator.id)).first()

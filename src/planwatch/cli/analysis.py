@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy import make_url
 
 from planwatch.cli import app
 from planwatch.cli.common import (
@@ -22,8 +21,9 @@ from planwatch.cli.common import (
     plan_of,
     reported,
 )
-from planwatch.evaluate import EvaluationResult
-from planwatch.services.evaluation import evaluate_stored_plan
+
+if TYPE_CHECKING:
+    from planwatch.services.evaluation import PlanEvaluation
 
 
 def _percent(value: float | None) -> str:
@@ -31,7 +31,8 @@ def _percent(value: float | None) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+    """At most two decimals: 6.349941 as 6.35, 600.0 as 600."""
+    return "" if value is None else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 @app.command()
@@ -45,6 +46,8 @@ def evaluate(
     db: DbOption = None,
 ) -> None:
     """Evaluate a plan at a year: completion vs time schedule, status, projection, with explanations."""
+    from planwatch.services.evaluation import evaluate_stored_plan
+
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
         the_plan = plan_of(session, plan)
         evaluation = evaluate_stored_plan(session, acting_user(session, as_user), the_plan, year,
@@ -53,20 +56,57 @@ def evaluate(
         records = [{**r.to_json(), "code": evaluation.codes.get(r.indicator_id)} for r in evaluation.results]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         return
-    out.print(_table(evaluation.plan_title, year, evaluation.results, evaluation.codes))
+    out.print(_table(evaluation, out.width))
 
 
-def _table(title: str, year: int, results: list[EvaluationResult], codes: dict[str, str]) -> Table:
-    table = Table(title=f"{title} · {year} 年评估")
-    for column in ("代码", "指标", "属性", "最新值", "目标", "完成进度", "时间进度", "状态", "预测"):
-        table.add_column(column)
-    for r in results:
-        target = f"{_number(r.target)}（{r.target_year}）" if r.target is not None else ""
-        current = f"{_number(r.current)}（{r.data_year}）" if r.current is not None else ""
-        table.add_row(codes.get(r.indicator_id, ""), r.name, r.attribute or "", current, target,
-                      _percent(r.completion), _percent(r.schedule), r.status.label_zh,
-                      r.projection_verdict.label_zh if r.projected is not None else "")
+# Terminal widths from which the formula columns (completion, schedule) and then the
+# attribute and projection columns are shown; below, a table of 80 columns keeps the names whole.
+_WITH_PROGRESS, _WITH_EVERYTHING = 100, 130
+_WARNINGS_LISTED = 8
+
+
+def _table(evaluation: PlanEvaluation, width: int) -> Table:
+    """The evaluation as a table that fits ``width`` columns: names wrap, never cut to “…”."""
+    table = Table(title=f"{evaluation.plan_title} · {evaluation.year} 年评估")
+    progress, everything = width >= _WITH_PROGRESS, width >= _WITH_EVERYTHING
+    table.add_column("代码", no_wrap=True)
+    table.add_column("指标", overflow="fold", ratio=1, min_width=8)
+    if everything:
+        table.add_column("属性", no_wrap=True)
+    for column in ("最新值", "目标"):
+        table.add_column(column, no_wrap=True, justify="right")
+    if progress:
+        table.add_column("完成进度", no_wrap=True, justify="right")
+        table.add_column("时间进度", no_wrap=True, justify="right")
+    table.add_column("状态", no_wrap=True)
+    if everything:
+        table.add_column("预测", overflow="fold")
+    for r in evaluation.results:
+        entered = evaluation.values.get(r.indicator_id, {}).get(r.data_year) if r.data_year else None
+        row = [evaluation.codes.get(r.indicator_id, ""), r.name]
+        if everything:
+            row.append(r.attribute or "")
+        row += [f"{_number(entered)}（{r.data_year}）" if entered is not None else "",
+                f"{_number(r.target)}（{r.target_year}）" if r.target is not None else ""]
+        if progress:
+            row += [_percent(r.completion), _percent(r.schedule)]
+        row.append(r.status.label_zh)
+        if everything:
+            row.append(r.projection_verdict.label_zh if r.projected is not None else "")
+        table.add_row(*row)
     return table
+
+
+def _warning_lines(evaluation: PlanEvaluation) -> list[str]:
+    """The warnings, one a line; the count of any left out is said, never dropped silently."""
+    warnings = evaluation.warnings
+    lines = [f"预警指标 {len(warnings)} 个："]
+    lines += [f"  {w.name}（{w.status.label_zh}，{'、'.join(w.responsible) or '未落实责任单位'}）"
+              for w in warnings[:_WARNINGS_LISTED]]
+    if len(warnings) > _WARNINGS_LISTED:
+        lines.append(f"  另有 {len(warnings) - _WARNINGS_LISTED} 个未列出，"
+                     f"全部见 planwatch evaluate --year {evaluation.year}")
+    return lines
 
 
 HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
@@ -82,7 +122,10 @@ def demo(
     db: DbOption = None,
 ) -> None:
     """Set up the demo (青川区 plan, org units, users, four years of data), evaluate it, start the app."""
+    from sqlalchemy import make_url
+
     from planwatch.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
+    from planwatch.services.evaluation import evaluate_stored_plan
 
     with open_database(db) as database, reported():
         created = seed_demo(database)
@@ -92,11 +135,9 @@ def demo(
         where = database.url
     shown = make_url(where).render_as_string(hide_password=True)
     out.print(f"演示数据{'已写入' if created else '已存在'}：{shown}", highlight=False)
-    out.print(_table(evaluation.plan_title, year, evaluation.results, evaluation.codes))
-    warnings = evaluation.warnings
-    out.print(f"预警指标 {len(warnings)} 个：" + "；".join(f"{w.name}（{w.status.label_zh}，"
-                                                      f"{'、'.join(w.responsible) or '未落实责任单位'}）"
-                                                      for w in warnings[:8]), highlight=False)
+    out.print(_table(evaluation, out.width))
+    for line in _warning_lines(evaluation):
+        out.print(line, highlight=False)
     out.print(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "，".join(f"{u.login}（{u.name}）" for u in DEMO_USERS),
               highlight=False)
     if serve:

@@ -3,23 +3,28 @@
 Only the cli package knows the terminal: a :class:`PlanWatchError` becomes one line on
 stderr and exit code 2, never a traceback, and the transaction of the failed command is
 rolled back so nothing already stored changes.
+
+Command modules import the database, the services and the report writers inside the
+commands, never at module level: ``planwatch --help`` and ``--version`` must not pay for
+SQLAlchemy, numpy or matplotlib (tests/unit/test_cli_startup.py checks which modules load).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
-from planwatch.services.plans import find_plan
-from planwatch.store import Database
-from planwatch.store.models import Plan, User
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from planwatch.store import Database
+    from planwatch.store.models import Plan, User
 
 __all__ = ["AsUser", "DbOption", "PlanOption", "YearOption", "acting_user", "err", "fail", "open_database",
            "out", "plan_of", "reported"]
@@ -55,6 +60,8 @@ def reported() -> Iterator[None]:
 @contextmanager
 def open_database(url: str | None) -> Iterator[Database]:
     """The database at ``url``, migrated to the newest schema."""
+    from planwatch.store import Database
+
     with reported():
         database = Database(url)
         try:
@@ -67,6 +74,10 @@ def open_database(url: str | None) -> Iterator[Database]:
 def acting_user(session: Session, login: str | None) -> User | None:
     if login is None:
         return None
+    from sqlalchemy import select
+
+    from planwatch.store.models import User
+
     user = session.scalar(select(User).where(User.login == login))
     if user is None or not user.active:
         raise fail(f"--as：没有启用的用户 {login}")
@@ -74,5 +85,7 @@ def acting_user(session: Session, login: str | None) -> User | None:
 
 
 def plan_of(session: Session, ref: str | None) -> Plan:
+    from planwatch.services.plans import find_plan
+
     with reported():
         return find_plan(session, ref)

@@ -7,12 +7,11 @@ import getpass
 import os
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy.orm import Session
 
 from planwatch.cli import app
 from planwatch.cli.common import (
@@ -30,8 +29,11 @@ from planwatch.cli.common import (
 )
 from planwatch.errors import PlanWatchError
 from planwatch.ingest import DEFAULT_MAX_BYTES
-from planwatch.services import assignments, backup, orgunits, periods, plans, users
-from planwatch.store.models import ReportingPeriod
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from planwatch.store.models import ReportingPeriod
 
 orgunits_app = typer.Typer(help="Org units: the district, its departments, towns and 街道.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
@@ -51,6 +53,8 @@ def import_(
     = DEFAULT_MAX_BYTES,
 ) -> None:
     """Store documents, plans, outline, indicators and targets (re-importing a file changes nothing)."""
+    from planwatch.services import plans
+
     failed = 0
     with open_database(db) as database, Progress(
             TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
@@ -82,6 +86,8 @@ def orgunits_import(
     db: DbOption = None,
 ) -> None:
     """Create or update org units from a file (matched by code)."""
+    from planwatch.services import orgunits
+
     with open_database(db) as database, reported(), database.session() as session:
         created, updated = orgunits.import_org_units(session, None, orgunits.read_org_unit_file(file))
     out.print(f"{file.name}: 新增 {created} 个单位，更新 {updated} 个", highlight=False)
@@ -90,6 +96,8 @@ def orgunits_import(
 @orgunits_app.command("list")
 def orgunits_list(db: DbOption = None) -> None:
     """List org units in tree order."""
+    from planwatch.services import orgunits
+
     with open_database(db) as database, database.session(readonly=True) as session:
         units = orgunits.list_org_units(session)
         names = {u.id: u.name for u in units}
@@ -124,6 +132,8 @@ def users_add(
     db: DbOption = None,
 ) -> None:
     """Add a user; passwords are stored as argon2 hashes."""
+    from planwatch.services import users
+
     secret = _password(password)
     with open_database(db) as database, reported(), database.session() as session:
         user = users.add_user(session, None, login, secret, role, name=name, org_unit=org_unit)
@@ -136,6 +146,8 @@ def users_add(
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
     """List users with their roles and units."""
+    from planwatch.services import users
+
     with open_database(db) as database, database.session(readonly=True) as session:
         table = Table("登录名", "姓名", "角色", "单位", "状态")
         for u in users.all_users(session):
@@ -154,6 +166,8 @@ def assign(
     db: DbOption = None,
 ) -> None:
     """Make an org unit responsible for an indicator; without arguments list the assignments."""
+    from planwatch.services import assignments, orgunits
+
     with open_database(db) as database, reported(), database.session() as session:
         the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user)
@@ -193,6 +207,8 @@ def periods_open(
     db: DbOption = None,
 ) -> None:
     """Create the reporting period of a year (or move its window when it exists)."""
+    from planwatch.services import periods, users
+
     now = datetime.now(UTC)
     start = _moment(opens, now.replace(hour=0, minute=0, second=0, microsecond=0))
     end = _moment(closes, start + timedelta(days=30))
@@ -209,6 +225,8 @@ def periods_open(
 
 
 def _period(session: Session, plan_id: int, year: int) -> ReportingPeriod:
+    from planwatch.services import periods
+
     found = periods.find_period(session, plan_id, str(year))
     if found is None:
         raise fail(f"--year：该规划没有 {year} 年的报告期（先运行 planwatch periods open --year {year}）")
@@ -219,6 +237,8 @@ def _period(session: Session, plan_id: int, year: int) -> ReportingPeriod:
 def periods_lock(year: YearOption, plan: PlanOption = None, reason: Annotated[str, typer.Option("--reason")] = "",
                  as_user: AsUser = None, db: DbOption = None) -> None:
     """Lock a period: its data can no longer change."""
+    from planwatch.services import periods, users
+
     with open_database(db) as database, reported(), database.session() as session:
         the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
@@ -230,6 +250,8 @@ def periods_lock(year: YearOption, plan: PlanOption = None, reason: Annotated[st
 def periods_reopen(year: YearOption, reason: Annotated[str, typer.Option("--reason", help="Why (audited).")],
                    plan: PlanOption = None, as_user: AsUser = None, db: DbOption = None) -> None:
     """Unlock a locked period for corrections."""
+    from planwatch.services import periods, users
+
     with open_database(db) as database, reported(), database.session() as session:
         the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
@@ -241,6 +263,8 @@ def periods_reopen(year: YearOption, reason: Annotated[str, typer.Option("--reas
 def backup_(file: Annotated[Path, typer.Argument(help="Snapshot file to write (.jsonl.gz).")],
             db: DbOption = None) -> None:
     """Write a consistent snapshot of the database while the app keeps running."""
+    from planwatch.services import backup
+
     with open_database(db) as database, reported():
         summary = backup.backup(database, file)
     out.print(f"{file}: {summary.total} 行（{len(summary.rows)} 张表）", highlight=False)
@@ -250,6 +274,8 @@ def backup_(file: Annotated[Path, typer.Argument(help="Snapshot file to write (.
 def restore(file: Annotated[Path, typer.Argument(help="Snapshot written by planwatch backup.")],
             db: DbOption = None) -> None:
     """Load a snapshot into an empty database (SQLite or PostgreSQL)."""
+    from planwatch.services import backup
+
     with open_database(db) as database, reported():
         summary = backup.restore(database, file)
     out.print(f"{file}: 已恢复 {summary.total} 行", highlight=False)

@@ -23,18 +23,6 @@ from planwatch.cli.common import (
     plan_of,
     reported,
 )
-from planwatch.monitor.exchange import (
-    from_data_value_set,
-    read_csv,
-    read_template,
-    to_data_value_set,
-    write_csv,
-    write_sdmx_csv,
-    write_template,
-)
-from planwatch.monitor.workflow import ObservationState
-from planwatch.services import exchange, orgunits, periods, review, users
-from planwatch.store.models import OrgUnit
 
 Period = Annotated[str, typer.Option("--period", help="Period code: 2025, 2025Q1 or 202503.")]
 
@@ -49,6 +37,9 @@ def template(
     db: DbOption = None,
 ) -> None:
     """Write the Excel fill-in template of one org unit for one period."""
+    from planwatch.monitor.exchange import write_template
+    from planwatch.services import exchange, orgunits, periods, users
+
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
         the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
@@ -79,6 +70,10 @@ def submit(
     db: DbOption = None,
 ) -> None:
     """Enter and submit the values of a file; a bad file is refused whole, with every bad cell listed."""
+    from planwatch.monitor.exchange import from_data_value_set, read_csv, read_template
+    from planwatch.services import exchange
+    from planwatch.store.models import OrgUnit
+
     suffix = file.suffix.lower()
     with open_database(db) as database, reported(), database.session() as session:
         the_plan = plan_of(session, plan)
@@ -117,6 +112,8 @@ def review_(
     db: DbOption = None,
 ) -> None:
     """Review submitted values: list the queue, approve or return them (in bulk too)."""
+    from planwatch.services import orgunits, periods, review, users
+
     with open_database(db) as database, reported(), database.session() as session:
         the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
@@ -155,6 +152,10 @@ def export(
     db: DbOption = None,
 ) -> None:
     """Export the plan's monitoring data."""
+    from planwatch.monitor.exchange import to_data_value_set, write_csv, write_sdmx_csv
+    from planwatch.monitor.workflow import ObservationState
+    from planwatch.services import exchange, users
+
     states = [ObservationState.APPROVED] if approved_only else None
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
         the_plan = plan_of(session, plan)

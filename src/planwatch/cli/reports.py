@@ -14,13 +14,13 @@ from planwatch.cli.common import (
     PlanOption,
     YearOption,
     acting_user,
+    err,
     open_database,
     out,
     plan_of,
     reported,
 )
-from planwatch.report import ReportKind
-from planwatch.services.reports import FORMATS, default_filename, report_content, write_report
+from planwatch.report import FORMATS
 
 report_app = typer.Typer(help="Reports: annual monitoring, mid-term and final evaluation (.docx .xlsx .html .pdf).",
                          no_args_is_help=True)
@@ -33,13 +33,18 @@ PendingOption = Annotated[bool, typer.Option(
     "--include-pending", help="Count submitted values that are not approved yet.")]
 
 
-def _report(kind: ReportKind, year: int, plan: str | None, outputs: list[Path] | None, include_pending: bool,
+def _report(kind: str, year: int, plan: str | None, outputs: list[Path] | None, include_pending: bool,
             as_user: str | None, db: str | None) -> None:
+    from planwatch.report import ReportKind
+    from planwatch.services.reports import default_filename, report_content, write_report
+
     with open_database(db) as database, reported():
         with database.session(readonly=True) as session:
             the_plan = plan_of(session, plan)
-            content = report_content(session, acting_user(session, as_user), the_plan, year, kind,
+            content = report_content(session, acting_user(session, as_user), the_plan, year, ReportKind(kind),
                                      include_pending=include_pending)
+        if content.premature:
+            err.print(f"[yellow]warning:[/yellow] {content.premature}", highlight=False)
         for path in outputs or [Path(default_filename(content))]:
             write_report(content, path)
             out.print(f"已生成 {path}", highlight=False)
@@ -49,18 +54,18 @@ def _report(kind: ReportKind, year: int, plan: str | None, outputs: list[Path] |
 def annual(year: YearOption, plan: PlanOption = None, output: OutputOption = None,
            include_pending: PendingOption = False, as_user: AsUser = None, db: DbOption = None) -> None:
     """Annual monitoring report (年度监测报告) for one year."""
-    _report(ReportKind.ANNUAL, year, plan, output, include_pending, as_user, db)
+    _report("annual", year, plan, output, include_pending, as_user, db)
 
 
 @report_app.command()
 def midterm(year: YearOption, plan: PlanOption = None, output: OutputOption = None,
             include_pending: PendingOption = False, as_user: AsUser = None, db: DbOption = None) -> None:
     """Mid-term evaluation report (中期评估报告), with projections to the target year."""
-    _report(ReportKind.MIDTERM, year, plan, output, include_pending, as_user, db)
+    _report("midterm", year, plan, output, include_pending, as_user, db)
 
 
 @report_app.command()
 def final(year: YearOption, plan: PlanOption = None, output: OutputOption = None,
           include_pending: PendingOption = False, as_user: AsUser = None, db: DbOption = None) -> None:
     """Final evaluation report (总结评估报告) at the end of the plan period."""
-    _report(ReportKind.FINAL, year, plan, output, include_pending, as_user, db)
+    _report("final", year, plan, output, include_pending, as_user, db)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.demo import DEMO_DIR, DEMO_PLAN
+from planwatch.evaluate.targets import EntryKind, entry_kind
 from planwatch.services import observations, orgunits, periods, plans, review, users
 from planwatch.store import Database
 from planwatch.store.models import Assignment, Indicator, OrgUnit, Plan, SourceFile, User
@@ -133,6 +134,9 @@ def _value(indicator: Indicator, n: int, year: int) -> str | None:
     pace = _PACES[n % len(_PACES)]
     if target.cumulative:  # 【累计】: each year adds its share of the plan-period total
         return f"{goal / span * (0.6 + abs(pace) / 2):.2f}"
+    if entry_kind(indicator.name, indicator.unit) == EntryKind.YEARLY_REDUCTION:
+        # The year's reduction, at the pace of the even yearly cut that compounds to the target.
+        return f"{(1 - (1 - goal / 100) ** (1 / span)) * 100 * pace:.2f}"
     value = start + (goal - start) * pace * (year - 2020) / span
     if indicator.unit == "%" and "增长" not in indicator.name:
         value = min(value, 100.0)

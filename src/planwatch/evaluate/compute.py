@@ -11,7 +11,11 @@ Every mode is reduced to comparing one quantity with one target:
 - GROWTH: the growth factor since t0 (V/B for levels, Π(1 + g/100) for yearly rates)
   with (1 + r)^N, r the printed average annual rate, baseline 1;
 - CUMULATIVE: the sum of the yearly values after t0 with the printed total, baseline 0;
-- MEAN: the mean of the yearly values after t0 with the printed level.
+- MEAN: the mean of the yearly values after t0 with the printed level;
+- RATE: the latest yearly growth rate with the rate asked for every year (a limit, as a
+  rate is not a level that accumulates progress);
+- REDUCTION: the reduction since t0 in % (1 − Π(1 − d/100) of the yearly reductions d, or
+  the cumulative reduction as entered) with the printed reduction, baseline 0.
 
 A target is a *goal* when it asks for change in the indicator's good direction (completion
 progress is then meaningful) and a *limit* otherwise (a ceiling already respected, a band,
@@ -156,9 +160,10 @@ def compute(
     idx, yr, val = _latest_revisions(table, year, n)
     mode, rates = inp.mode, inp.rates
     is_level, is_growth = mode == Mode.LEVEL, mode == Mode.GROWTH
+    is_rate, is_reduction = mode == Mode.RATE, mode == Mode.REDUCTION
     # Baseline, then the observations after it, then everything per the notation above.
     t0, baseline, source = _baselines(inp, idx, yr, val, n)
-    window = _window(idx, yr, val, t0, n)
+    window = _window(idx, yr, val, t0, n, is_reduction)
     data_year, count, total = window.data_year, window.count, window.total
     with np.errstate(all="ignore"):
         k = data_year - t0
@@ -169,13 +174,18 @@ def compute(
         k_f = np.minimum(k, plan_length).astype(np.float64)
 
         base = np.select(
-            [is_level, is_growth, mode == Mode.CUMULATIVE],
-            [baseline, np.where(rates | np.isfinite(baseline), 1.0, np.nan), np.zeros(n)],
+            [is_level, is_growth, (mode == Mode.CUMULATIVE) | is_reduction, is_rate],
+            [baseline, np.where(rates | np.isfinite(baseline), 1.0, np.nan), np.zeros(n), np.full(n, np.nan)],
             baseline,
         )
         current = np.select(
-            [is_level, is_growth, mode == Mode.CUMULATIVE],
-            [window.latest, np.where(rates, window.rate_factor, window.latest / baseline), total],
+            [is_level | is_rate, is_growth, mode == Mode.CUMULATIVE, is_reduction],
+            [
+                window.latest,
+                np.where(rates, window.rate_factor, window.latest / baseline),
+                total,
+                np.where(rates, (1 - window.rate_factor) * 100, window.latest),
+            ],
             total / count,
         )
         target = np.select(
@@ -192,7 +202,7 @@ def compute(
             & np.isfinite(goal_target)
             & (np.sign(goal_target - base) == direction)
         )
-        limit = ~goal & np.isfinite(target) & ((direction == 0) | np.isfinite(base))
+        limit = ~goal & np.isfinite(target) & ((direction == 0) | np.isfinite(base) | is_rate)
         kind = np.select([goal, limit], [Kind.GOAL, Kind.LIMIT], Kind.UNKNOWN)
 
         limit_low = np.where(limit & is_growth, (1 + r) ** k_f, target)
@@ -203,11 +213,14 @@ def compute(
 
         schedule = np.clip(k / n_f, 0.0, 1.0)
         growth_path = np.where(r != 0, ((1 + r) ** k_f - 1) / ((1 + r) ** n_f - 1), schedule)
-        progress = np.where(is_growth, growth_path, schedule)
+        # The same reduction every year: the level falls by the factor q = (1 − X/100)^(1/N) a year.
+        q = np.where(is_reduction & (r < 1), (1 - r) ** (1.0 / n_f), np.nan)
+        reduction_path = np.where((r > 0) & (r < 1), (1 - q**k_f) / r, schedule)
+        progress = np.select([is_growth, is_reduction], [growth_path, reduction_path], schedule)
         _milestone_progress(progress, resolved, goal & valid, t0, data_year, baseline, goal_target, inp)
         completion = np.where(goal, (current - base) / (goal_target - base), np.nan)
 
-        status = status_codes(inp, valid, target, current, met, kind, completion, progress)
+        status = status_codes(inp, valid, target, current, met, kind, completion, progress, ~np.isfinite(baseline))
 
         level_like = is_level | is_growth
         remaining = inp.target_year - data_year
@@ -237,7 +250,7 @@ def compute(
         )
 
         linear, compound, compound_chosen = _projections(
-            inp, window, t0, baseline, base, level_like & np.isfinite(base), valid, plan_length
+            inp, window, t0, baseline, base, (level_like | is_reduction) & np.isfinite(base), valid, plan_length
         )
         projected = np.where(compound_chosen, compound, linear)
         projected_ratio = np.where(goal, (projected - base) / (goal_target - base), np.nan)
@@ -310,9 +323,9 @@ def _baselines(inp: Inputs, idx: Ints, yr: Ints, val: Floats, n: int) -> tuple[I
     first_value = np.where(has, val[start] if len(idx) else np.nan, np.nan)
     mode, rates = inp.mode, inp.rates
     level_or_growth = (mode == Mode.LEVEL) | ((mode == Mode.GROWTH) & ~rates)
-    # Without a baseline year, a level's first value is its baseline; totals and means count
-    # every observed year.
-    summed = (mode == Mode.CUMULATIVE) | (mode == Mode.MEAN)
+    # Without a baseline year, a level's first value is its baseline; totals, means and
+    # yearly rates count every observed year.
+    summed = (mode == Mode.CUMULATIVE) | (mode == Mode.MEAN) | (mode == Mode.RATE) | rates
     t0 = np.where(inp.base_year < 0, np.where(summed & has, first_year - 1, first_year), inp.base_year)
     baseline = inp.baseline.copy()
     source = np.where(np.isfinite(baseline), BaselineSource.SPEC, BaselineSource.NONE)
@@ -338,16 +351,16 @@ class _Window:
     data_year: Ints  # −1: none
     latest: Floats
     total: Floats
-    row_factor: Floats  # running Π(1 + g/100) per row, for yearly growth rates
+    row_factor: Floats  # running Π(1 + g/100) per row, for yearly growth rates (Π(1 − d/100) for reductions)
     rate_factor: Floats  # the last running product per indicator
 
 
-def _window(idx: Ints, yr: Ints, val: Floats, t0: Ints, n: int) -> _Window:
+def _window(idx: Ints, yr: Ints, val: Floats, t0: Ints, n: int, reductions: Bools) -> _Window:
     after = yr > t0[idx]
     wi, wy, wv = idx[after], yr[after], val[after]
     data_year = np.full(n, -1, dtype=np.int64)
     latest, rate_factor = np.full(n, np.nan), np.full(n, np.nan)
-    row_factor = _growth_factors(wi, wv, n)
+    row_factor = _growth_factors(wi, np.where(reductions[wi], -wv, wv), n)
     if len(wi):
         last = np.flatnonzero(np.r_[wi[1:] != wi[:-1], True])
         data_year[wi[last]] = wy[last]
@@ -416,7 +429,12 @@ def _projections(
     n_f = plan_length.astype(np.float64)
     fit_group = np.r_[wi, np.flatnonzero(with_base_point)]
     fit_x = np.r_[wy - t0[wi], np.zeros(len(fit_group) - len(wi))].astype(np.float64)
-    row_y = np.select([is_growth[wi] & rates[wi], is_growth[wi]], [window.row_factor, wv / baseline[wi]], wv)
+    is_reduction = mode == Mode.REDUCTION
+    row_y = np.select(
+        [is_growth[wi] & rates[wi], is_growth[wi], is_reduction[wi] & rates[wi]],
+        [window.row_factor, wv / baseline[wi], (1 - window.row_factor) * 100],
+        wv,
+    )
     fit_y = np.r_[row_y, base[fit_group[len(wi) :]]]
     trends = fit_trends(fit_group, fit_x, fit_y, n)
     linear = trends.linear_at(n_f)

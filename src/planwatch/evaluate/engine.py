@@ -40,6 +40,7 @@ from planwatch.evaluate.targets import Mode, ResolvedTarget, resolve
 
 _STATUSES = [Status[code.name] for code in StatusCode]  # array code → status
 _CATEGORIES = list(CagrCategory)
+_RATE_MODES = (Mode.GROWTH, Mode.RATE, Mode.REDUCTION)  # compared as rates in %: gaps in 百分点
 _VERDICTS = {-1: ProjectionVerdict.UNKNOWN, 0: ProjectionVerdict.UNLIKELY, 1: ProjectionVerdict.ACHIEVABLE}
 # Results are built positionally (keyword arguments cost a dict per result); the column
 # order below comes from the dataclass itself, so it cannot drift from the field order.
@@ -112,7 +113,7 @@ def _results(
 ) -> list[EvaluationResult]:
     """Results built column by column; each row's numbers stay behind its explanation."""
     statuses = [_STATUSES[code] for code in numbers.status.tolist()]
-    quantified = [s not in (Status.NO_DATA, Status.NOT_QUANTIFIABLE) for s in statuses]
+    quantified = [s not in (Status.NO_DATA, Status.NOT_QUANTIFIABLE, Status.MISSING_BASELINE) for s in statuses]
     columns: dict[str, list[Any]] = {
         "data_year": [y if y >= 0 else None for y in numbers.data_year.tolist()],
         "current": _optional(numbers.current_display),
@@ -138,7 +139,7 @@ def _results(
         "gap_unit": _when(
             quantified,
             [
-                "百分点" if item.mode == Mode.GROWTH else spec.unit
+                "百分点" if item.mode in _RATE_MODES else spec.unit
                 for spec, item in zip(specs, resolved, strict=True)
             ],
         ),

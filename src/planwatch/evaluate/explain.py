@@ -31,6 +31,9 @@ FORMULAS = {
     Mode.CUMULATIVE: "累计值S=Σ各年数值(t0<年份≤t)；完成进度=S/T；时间进度=(t−t0)/(tT−t0)；预计值=S+趋势外推的剩余各年之和",
     Mode.MEAN: "年均值M=各年数值的平均(t0<年份≤t)；完成进度=(M−B)/(T−B)；时间进度=(t−t0)/(tT−t0)",
     Mode.NONE: "目标不是单一数值：不可量化，人工评估",
+    Mode.RATE: "各年增速g与目标增速r逐年比较：达到要求为达标（已完成），否则滞后",
+    Mode.REDUCTION: "累计降低率C=1−Π(1−d/100)（各年比上年降低率d复合；或填报的累计降低率）；完成进度=C/X；"
+    "应达进度=(1−q^(t−t0))/(X/100)，q=(1−X/100)^(1/(tT−t0))；时间进度=(t−t0)/(tT−t0)",
 }
 _RELATIVE_FORMULA = {
     Relative.DECREASE_PCT: "T=B·(1−X/100)",
@@ -39,6 +42,7 @@ _RELATIVE_FORMULA = {
     Relative.INCREASE_POINTS: "T=B+X",
 }
 _SYMBOL = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "~": "≈", "range": "∈"}
+_PERCENT_MODES = (Mode.GROWTH, Mode.RATE, Mode.REDUCTION)  # values shown as rates in %
 _SOURCE_NAME = {
     BaselineSource.SPEC: "plan",
     BaselineSource.OBSERVED: "observation of the baseline year",
@@ -51,6 +55,8 @@ _MODE_NAME = {
     Mode.CUMULATIVE: "cumulative",
     Mode.MEAN: "annual_mean",
     Mode.NONE: "not_quantifiable",
+    Mode.RATE: "yearly_rate",
+    Mode.REDUCTION: "cumulative_reduction",
 }
 
 
@@ -169,9 +175,9 @@ def _sentence(
         text = f"{spec.name}的目标“{item.printed}”不是单一数值，判定为不可量化，需人工评估"
         return text + (f"；人工评估：{manual}。" if manual else "。")
     parts = [f"{spec.name}：目标{item.year}年{item.printed}", _baseline_clause(item, row)]
-    if status == Status.NO_DATA:
+    if status in (Status.NO_DATA, Status.MISSING_BASELINE):
         parts.append(_no_data_reason(item, row))
-        return "；".join(p for p in parts if p) + "，判定为无数据。"
+        return "；".join(p for p in parts if p) + f"，判定为{status.label_zh}。"
     parts.append(_measured_clause(item, row))
     parts.append(_status_clause(item, row, status, thresholds, spec.binding))
     if math.isfinite(row.required_rate):
@@ -195,6 +201,10 @@ def _baseline_clause(item: ResolvedTarget, row: Row) -> str:
         return f"以{row.t0}年为基期，各年增速连乘" if row.t0 >= 0 else ""
     if item.mode == Mode.CUMULATIVE:
         return f"累计自{row.t0 + 1}年起算" if row.t0 >= 0 else ""
+    if item.mode == Mode.RATE:
+        return ""
+    if item.mode == Mode.REDUCTION:
+        return f"降低率自{row.t0}年基期起算" if row.t0 >= 0 else ""
     if source == BaselineSource.SPEC:
         clause = f"基期{row.t0}年{num(row.baseline)}"
     elif source == BaselineSource.OBSERVED:
@@ -202,7 +212,7 @@ def _baseline_clause(item: ResolvedTarget, row: Row) -> str:
     elif source == BaselineSource.EARLIEST:
         clause = f"规划未列基期值，以最早观测值（{row.t0}年{num(row.baseline)}）代替基期值"
     else:
-        return "缺少基期值"
+        return f"缺少基期值（规划未列，{row.t0}年也没有观测值）" if row.t0 >= 0 else "缺少基期值"
     if item.relative != Relative.NONE and math.isfinite(row.target):
         clause += f"，由基期值推算目标值{_RELATIVE_FORMULA[item.relative]}={num(row.target)}"
     return clause
@@ -226,6 +236,13 @@ def _measured_clause(item: ResolvedTarget, row: Row) -> str:
         return (
             f"{years(first, row.data_year)}各年数值（{row.observations}个年度）的平均值M={num(row.current)}"
         )
+    if item.mode == Mode.RATE:
+        return f"{row.data_year}年增速{num(row.current)}%"
+    if item.mode == Mode.REDUCTION:
+        if item.rates:
+            return (f"{years(first, row.data_year)}{row.observations}个年度比上年降低率复合，"
+                    f"累计降低率C=1−Π(1−d/100)={num(row.current)}%")
+        return f"{row.data_year}年填报的累计降低率C={num(row.current)}%"
     if item.mode == Mode.GROWTH:
         k = row.data_year - row.t0
         if item.rates:
@@ -243,6 +260,8 @@ def _status_clause(
     symbol = _SYMBOL[item.comparator.value]
     if status == Status.COMPLETED:
         return f"已达到目标要求（{_compared(item, row, symbol)}），判定为已完成"
+    if item.mode == Mode.RATE:
+        return f"目标为每年的增速要求，{row.data_year}年未达到（要求{_compared(item, row, symbol)}），判定为{status.label_zh}"
     if row.kind == Kind.LIMIT:
         note = "，约束性指标突破控制要求" if binding else ""
         return f"目标为控制性要求，当前未满足（要求{_compared(item, row, symbol)}）{note}，判定为{status.label_zh}"
@@ -251,6 +270,8 @@ def _status_clause(
     k, n = row.data_year - row.t0, item.year - row.t0
     if item.mode == Mode.CUMULATIVE:
         completion = f"完成进度=S/T={num(row.current)}/{num(row.goal_target)}={pct(row.completion)}"
+    elif item.mode == Mode.REDUCTION:
+        completion = f"完成进度=C/X={num(row.current)}/{num(row.goal_target)}={pct(row.completion)}"
     else:
         completion = (
             f"完成进度=({num(row.current)}−{num(row.base)})/({num(row.goal_target)}−{num(row.base)})"
@@ -261,6 +282,12 @@ def _status_clause(
         r = item.value / 100
         clauses.append(
             f"按年均{num(item.value)}%复合增长的应达进度=((1+{num(r)})^{min(k, n)}−1)/((1+{num(r)})^{n}−1)={pct(row.progress)}"
+        )
+    elif item.mode == Mode.REDUCTION and 0 < item.value < 100:
+        q = (1 - item.value / 100) ** (1 / n)
+        clauses.append(
+            f"按每年等幅降低（q=(1−{num(item.value / 100)})^(1/{n})={num(q)}）的应达进度"
+            f"=(1−q^{min(k, n)})/{num(item.value / 100)}={pct(row.progress)}"
         )
     elif item.milestones:
         clauses.append(f"按里程碑之间线性插值的应达进度={pct(row.progress)}")
@@ -281,7 +308,7 @@ def _compared(item: ResolvedTarget, row: Row, symbol: str) -> str:
     if item.comparator.value == "range":
         high = item.value_high if item.mode == Mode.GROWTH else row.target_high
         target = f"[{num(row.target_display)}, {num(high)}]"
-    unit = "%" if item.mode == Mode.GROWTH else ""
+    unit = "%" if item.mode in _PERCENT_MODES else ""
     return f"{num(row.current_display)}{unit} {symbol} {target}{unit}"
 
 
@@ -289,12 +316,13 @@ def _projection_clause(item: ResolvedTarget, row: Row, verdict: ProjectionVerdic
     if not math.isfinite(row.projected):
         return "观测点不足两个，无法趋势外推"
     method = "复合增长趋势" if row.compound_chosen else "线性趋势"
-    what = {Mode.GROWTH: "年均增速", Mode.CUMULATIVE: "累计值", Mode.MEAN: "年均值"}.get(item.mode, "值")
-    unit = "%" if item.mode == Mode.GROWTH else ""
-    text = (
-        f"趋势外推至{item.year}年：线性{num(row.linear_display)}{unit}、复合增长{num(row.compound_display)}{unit}，"
-        f"取拟合残差较小的{method}，预计{what}{num(row.projected_display)}{unit}"
-    )
+    what = {Mode.GROWTH: "年均增速", Mode.CUMULATIVE: "累计值", Mode.MEAN: "年均值", Mode.RATE: "增速",
+            Mode.REDUCTION: "累计降低率"}.get(item.mode, "值")
+    unit = "%" if item.mode in _PERCENT_MODES else ""
+    trends = f"线性{num(row.linear_display)}{unit}"
+    if math.isfinite(row.compound_display):
+        trends += f"、复合增长{num(row.compound_display)}{unit}，取拟合残差较小的{method}"
+    text = f"趋势外推至{item.year}年：{trends}，预计{what}{num(row.projected_display)}{unit}"
     if math.isfinite(row.projected_ratio):
         text += f"，预计值比=(P−B)/(T−B)={row.projected_ratio:.4f}"
     return f"{text}，{verdict.label_zh}"

@@ -68,6 +68,9 @@ class Status(StrEnum):
     SERIOUSLY_BEHIND = "seriously_behind"
     NO_DATA = "no_data"
     NOT_QUANTIFIABLE = "not_quantifiable"
+    # Values are reported but the target or the progress needs the baseline, which neither the
+    # plan nor the baseline year's data gives: someone has to enter it, unlike 无数据.
+    MISSING_BASELINE = "missing_baseline"
 
     @property
     def label_zh(self) -> str:
@@ -91,6 +94,7 @@ _STATUS_ZH = {
     Status.SERIOUSLY_BEHIND: "严重滞后",
     Status.NO_DATA: "无数据",
     Status.NOT_QUANTIFIABLE: "不可量化",
+    Status.MISSING_BASELINE: "缺基期值",
 }
 _STATUS_EN = {
     Status.COMPLETED: "completed",
@@ -100,8 +104,9 @@ _STATUS_EN = {
     Status.SERIOUSLY_BEHIND: "seriously behind schedule",
     Status.NO_DATA: "no data",
     Status.NOT_QUANTIFIABLE: "not quantifiable",
+    Status.MISSING_BASELINE: "baseline missing",
 }
-_STATUS_SEVERITY = {Status.SERIOUSLY_BEHIND: 3, Status.BEHIND: 2, Status.NO_DATA: 1}
+_STATUS_SEVERITY = {Status.SERIOUSLY_BEHIND: 3, Status.BEHIND: 2, Status.NO_DATA: 1, Status.MISSING_BASELINE: 1}
 
 
 class CagrCategory(StrEnum):

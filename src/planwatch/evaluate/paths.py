@@ -4,7 +4,8 @@ The values reported, the baseline, the path from the baseline through every mile
 final target (the progress the plan requires), and the trend projected by the evaluation.
 Only level targets are drawn (relative ones as the level the evaluation resolved); an
 annual-average growth target (``5.5*``) is a rate, not a point on the value axis, and is
-stated in the evaluation text instead.
+stated in the evaluation text instead; so is the period's reduction of an indicator
+entered as yearly reductions (13.5 % over five years against 2.8 % a year).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from planwatch.evaluate.models import EvaluationResult, IndicatorSpec
+from planwatch.evaluate.targets import EntryKind, entry_kind
 
 __all__ = ["PATH_KEYS", "PathLine", "indicator_paths"]
 
@@ -45,6 +47,8 @@ def indicator_paths(spec: IndicatorSpec, history: Iterable[tuple[int, float]],
                 if spec.baseline_year is not None and spec.baseline is not None else None)
     if baseline is not None:
         lines.append(PathLine("baseline", (baseline,)))
+    if entry_kind(spec.name, spec.unit) == EntryKind.YEARLY_REDUCTION:
+        return tuple(lines)
     targets = _level_targets(spec)
     if result is not None and result.target is not None and result.target_year is not None \
             and not any(target.annual_average for target in spec.targets) \

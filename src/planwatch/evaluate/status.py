@@ -44,6 +44,7 @@ class StatusCode(IntEnum):
     SERIOUSLY_BEHIND = 4
     NO_DATA = 5
     NOT_QUANTIFIABLE = 6
+    MISSING_BASELINE = 7
 
 
 class Kind(IntEnum):
@@ -109,13 +110,18 @@ def status_codes(
     kind: Ints,
     completion: Floats,
     progress: Floats,
+    no_baseline: Bools,
 ) -> Ints:
+    """``no_baseline``: neither the plan nor the baseline year's data gives the baseline."""
     gap = completion - progress
     threshold = np.isin(inp.comparator, _THRESHOLD_CODES)
+    unmeasurable = ~np.isfinite(target) | ~np.isfinite(current)
     status: Ints = np.select(
         [
             inp.mode == Mode.NONE,
-            ~valid | ~np.isfinite(target) | ~np.isfinite(current),
+            ~valid,
+            unmeasurable & no_baseline,
+            unmeasurable,
             met,
             kind == Kind.LIMIT,
             kind == Kind.UNKNOWN,
@@ -127,9 +133,11 @@ def status_codes(
         [
             StatusCode.NOT_QUANTIFIABLE,
             StatusCode.NO_DATA,
+            StatusCode.MISSING_BASELINE,
+            StatusCode.NO_DATA,
             StatusCode.COMPLETED,
             np.where(inp.binding, StatusCode.SERIOUSLY_BEHIND, StatusCode.BEHIND),
-            np.where(threshold, StatusCode.BEHIND, StatusCode.NO_DATA),
+            np.where(threshold, StatusCode.BEHIND, StatusCode.MISSING_BASELINE),
             StatusCode.SERIOUSLY_BEHIND,
             StatusCode.AHEAD,
             StatusCode.ON_TRACK,

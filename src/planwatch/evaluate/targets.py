@@ -30,6 +30,32 @@ class Mode(IntEnum):
     CUMULATIVE = 2  # the sum of the yearly values since the baseline year
     MEAN = 3  # the mean of the yearly values since the baseline year
     NONE = 4  # no numeric target: 不可量化
+    RATE = 5  # the latest yearly growth rate against a rate to reach every year (增长6.5%)
+    REDUCTION = 6  # the reduction since the baseline year against the period's reduction target
+
+
+class EntryKind(IntEnum):
+    """What the clerk enters for an indicator, which decides how its values add up.
+
+    A 增长/增速 indicator in % is entered as the year's growth rate, never as a level; a
+    降低/下降 indicator in % as the year's reduction on the previous year (the figure the
+    statistics bureau publishes), compounded into the reduction since the baseline year,
+    unless its name says 累计, when the clerk enters that cumulative reduction directly.
+    """
+
+    LEVEL = 0
+    YEARLY_GROWTH = 1
+    YEARLY_REDUCTION = 2
+    CUMULATIVE_REDUCTION = 3
+
+
+# What the entry form and the Excel template tell the clerk, for the kinds that are not levels.
+ENTRY_HINTS_ZH = {
+    EntryKind.YEARLY_GROWTH: "填本年比上年增长的百分比（如 6.5），不填总量；年均目标按各年增速连乘（几何平均）评估。",
+    EntryKind.YEARLY_REDUCTION: "填本年比上年降低的百分比（如 2.8，降低记正数），不填累计数；"
+    "系统按 1−Π(1−d/100) 复合为基期以来的累计降低率，与规划目标比较。",
+    EntryKind.CUMULATIVE_REDUCTION: "填自基期年以来的累计降低百分比（如 8.4），不填当年降低率。",
+}
 
 
 class Relative(IntEnum):
@@ -65,8 +91,12 @@ _DIRECTION_OF = {
 _DIRECTION_CODE = {Direction.HIGHER: 1, Direction.LOWER: -1, Direction.BAND: 0}
 # Words that make a plain or 左右 target lower-is-better when no baseline shows the way.
 _LOWER_WORDS = re.compile("下降|降低|减少|压减|削减|控制|能耗|排放|死亡率|失业率|发生率|感染率")
-# Names whose observations are the yearly growth rates themselves (地区生产总值年均增速).
+# Names whose observations are the yearly growth rates themselves (地区生产总值年均增速), and
+# names that are rates only when the unit is % (居民人均可支配收入增长 %, 能源消耗降低 %).
 _RATE_WORDS = ("增速", "增长率", "增长速度", "增幅")
+_GROWTH_ENDING = re.compile("增长$")
+_REDUCTION_ENDING = re.compile("(降低|下降|减少|削减|压减)(率|幅度)?$")
+_PERCENT = ("%", "％")
 
 
 class ResolvedTarget(NamedTuple):
@@ -78,7 +108,7 @@ class ResolvedTarget(NamedTuple):
     year: int
     direction: int  # +1, −1, 0 or FROM_BASELINE
     name_direction: int  # ±1 from the wording, used when the baseline is unknown
-    rates: bool  # GROWTH from yearly growth rates rather than levels
+    rates: bool  # GROWTH from yearly growth rates rather than levels; REDUCTION from yearly reductions
     milestones: tuple[Target, ...]  # earlier numeric targets, in year order
     printed: str
 
@@ -113,9 +143,23 @@ def resolve(spec: IndicatorSpec) -> ResolvedTarget:
         )
     relative, comparator = _RELATIVE.get(final.comparator, (Relative.NONE, final.comparator))
     mode, rates = _mode_of(spec, final)
+    value = final.value
+    if entry_kind(spec.name, spec.unit) in (EntryKind.YEARLY_REDUCTION, EntryKind.CUMULATIVE_REDUCTION):
+        # The values are reductions: a larger one is better, and 降低13.5%, 【13.5】 and
+        # [-13.5%] all ask for a reduction of at least 13.5.
+        name_direction = 1
+        value = abs(value)
+        if relative != Relative.NONE:
+            relative, comparator = Relative.NONE, Comparator.GE
+    elif mode in (Mode.GROWTH, Mode.RATE) and relative != Relative.NONE:
+        # 年均增长6% and 增长5% print the rate itself, not a change from the baseline:
+        # a floor of +6 %, and 年均下降3% a ceiling of −3 %.
+        relative = Relative.NONE
+        if comparator == Comparator.LE:
+            value = -value
     if spec.direction is not None:
         direction = _DIRECTION_CODE[spec.direction]
-    elif comparator in (Comparator.EQ, Comparator.ABOUT) and mode == Mode.GROWTH:
+    elif comparator in (Comparator.EQ, Comparator.ABOUT) and mode in (Mode.GROWTH, Mode.RATE, Mode.REDUCTION):
         direction = name_direction  # a printed rate (7.5*) is a floor unless the name says it falls
     else:
         direction = _DIRECTION_OF[comparator]
@@ -128,7 +172,7 @@ def resolve(spec: IndicatorSpec) -> ResolvedTarget:
         mode=mode,
         comparator=comparator,
         relative=relative,
-        value=final.value,
+        value=value,
         value_high=final.value_high if final.value_high is not None else float("nan"),
         year=final.year,
         direction=direction,
@@ -143,26 +187,51 @@ def _year_of(target: Target) -> int:
     return target.year
 
 
+def entry_kind(name: str, unit: str | None) -> EntryKind:
+    """What the clerk enters for an indicator of this name and unit (see :class:`EntryKind`)."""
+    name = name.strip()
+    if unit is not None and unit.strip() in _PERCENT:
+        if _REDUCTION_ENDING.search(name):
+            return EntryKind.CUMULATIVE_REDUCTION if "累计" in name else EntryKind.YEARLY_REDUCTION
+        if _GROWTH_ENDING.search(name):
+            return EntryKind.YEARLY_GROWTH
+    if any(w in name for w in _RATE_WORDS):
+        return EntryKind.YEARLY_GROWTH
+    return EntryKind.LEVEL
+
+
+def entry_hint(name: str, unit: str | None) -> str:
+    """The sentence telling the clerk what to enter; empty for a plain level."""
+    return ENTRY_HINTS_ZH.get(entry_kind(name, unit), "")
+
+
 def _mode_of(spec: IndicatorSpec, target: Target) -> tuple[Mode, bool]:
+    entered = entry_kind(spec.name, spec.unit)
+    if entered in (EntryKind.YEARLY_REDUCTION, EntryKind.CUMULATIVE_REDUCTION) and not target.annual_average:
+        return Mode.REDUCTION, entered == EntryKind.YEARLY_REDUCTION
     if target.cumulative:
         return Mode.CUMULATIVE, False
     if not target.annual_average:
-        return Mode.LEVEL, False
-    basis = spec.average_basis or default_average_basis(spec.name)
+        return (Mode.RATE, True) if entered == EntryKind.YEARLY_GROWTH else (Mode.LEVEL, False)
+    basis = spec.average_basis or default_average_basis(spec.name, spec.unit)
     if basis == AverageBasis.MEAN_OF_YEARS:
         return Mode.MEAN, False
     return Mode.GROWTH, basis == AverageBasis.YEARLY_RATES
 
 
-def default_average_basis(name: str) -> AverageBasis:
-    """Guess what a ``年均`` target averages from the indicator's name.
+def default_average_basis(name: str, unit: str | None = None) -> AverageBasis:
+    """Guess what a ``年均`` target averages from the indicator's name and unit.
 
-    增速/增长率 names carry yearly growth rates; other names starting with or containing 年均
-    (年均因灾直接经济损失占比) average yearly values; any other name is a level whose
-    average annual growth is targeted (地区生产总值 ``5.5*``).
+    增速/增长率 names, and 增长 names in % (地区生产总值年均增长 %), carry yearly growth rates,
+    which compound; other names containing 年均 (年均因灾直接经济损失占比) average yearly
+    values; any other name is a level whose average annual growth is targeted
+    (地区生产总值 亿元 ``5.5*``).
     """
-    if any(w in name for w in _RATE_WORDS):
+    entered = entry_kind(name, unit)
+    if entered == EntryKind.YEARLY_GROWTH:
         return AverageBasis.YEARLY_RATES
+    if entered == EntryKind.YEARLY_REDUCTION:
+        return AverageBasis.MEAN_OF_YEARS
     if "年均" in name:
         return AverageBasis.MEAN_OF_YEARS
     return AverageBasis.LEVEL_GROWTH

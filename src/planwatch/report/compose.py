@@ -54,6 +54,8 @@ def compose(content: ReportContent, *, max_indicator_charts: int = 10) -> list[E
     """The whole report; charts are drawn for at most ``max_indicator_charts`` warnings."""
     numbering = _Numbering()
     elements: list[Element] = [Title(content.title, _subtitle(content))]
+    if content.premature:
+        elements.append(Paragraph(f"注意：{content.premature}", placeholder=True))
     elements += _overview(content, numbering)
     elements += _domains(content, numbering)
     elements += _warnings(content, numbering, max_indicator_charts)

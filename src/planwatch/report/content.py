@@ -112,6 +112,14 @@ class ReportContent:
         return {entry.result.indicator_id: entry for entry in self.entries}
 
     @property
+    def premature(self) -> str:
+        """Why a final evaluation is early (the plan period has years to run), else ""."""
+        if self.kind is ReportKind.FINAL and self.end_year is not None and self.year < self.end_year:
+            return (f"规划期至{self.end_year}年，{self.year}年尚在规划期中：本总结评估报告只反映截至{self.year}年的数据，"
+                    f"不是规划期末的总结评估，正式总结评估请在{self.end_year}年数据审定后生成。")
+        return ""
+
+    @property
     def schedule(self) -> float | None:
         """The plan's time schedule at the evaluation year (elapsed years ÷ plan length)."""
         if self.start_year is None or self.end_year is None or self.end_year < self.start_year:

@@ -9,7 +9,8 @@ government PC; elsewhere the open CJK fonts stand in (see ``render.py``).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from docx import Document as new_document
@@ -182,10 +183,14 @@ class _Writer:
                     _fonts(label.add_run(element.label)._r, FONTS["heading1"])
                     self.document.add_paragraph(element.title, style="Title")
                 case Signature():
-                    for line in element.lines:
+                    # The issuer and the date stay together, and with the last lines of the text:
+                    # GB/T 9704 does not let the date stand alone on a page.
+                    self.document.paragraphs[-1].paragraph_format.keep_with_next = True
+                    for n, line in enumerate(element.lines):
                         paragraph = self.document.add_paragraph(line)
                         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                         paragraph.paragraph_format.right_indent = Pt(64)
+                        paragraph.paragraph_format.keep_with_next = n < len(element.lines) - 1
 
     def _centered(self, paragraph: object, *, single: bool = False) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER  # type: ignore[attr-defined]
@@ -213,8 +218,7 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         section = self.document.sections[-1]
         usable = section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]
-        shares = element.widths or tuple(1.0 for _ in element.header)
-        widths = [int(usable * share / sum(shares)) for share in shares]
+        widths = column_widths(element, int(usable))
         table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width  # the grid column: what LibreOffice and WPS lay out by
@@ -229,6 +233,47 @@ class _Writer:
                 paragraph.style = style
                 paragraph.add_r().text = value
         self.document.add_paragraph()
+
+
+_WIDE = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")  # CJK and fullwidth: one em each
+_CELL_PADDING = 2  # half-ems: the cell's left and right margins
+
+
+def _half_ems(text: str) -> int:
+    return len(text) + len(_WIDE.findall(text))
+
+
+def _unbreakable(text: str) -> int:
+    """Half-ems of the longest part a line cannot break in: a number with its sign, decimals
+    and unit (−12.35%, 2024); Chinese text breaks between any two characters."""
+    runs = [run for run in re.split(r"\s+|(?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])", text) if run]
+    return max((_half_ems(run) for run in runs), default=0)
+
+
+def column_widths(element: Table, usable: int, font_size: int = _TABLE_SIZE) -> list[int]:
+    """Column widths (EMU) that fit ``usable`` and never split a number over two lines.
+
+    Each column first gets its longest unbreakable part; what is left of the page goes to the
+    columns that would otherwise wrap, in proportion to how much they wrap (weighted by the
+    table's relative widths), so a long indicator name wraps while 457.12 stays on one line.
+    """
+    half_em = font_size // 2
+    rows = [element.header, *element.rows]
+    shares = element.widths or tuple(1.0 for _ in element.header)
+    least = [max(_unbreakable(row[c]) for row in rows) + _CELL_PADDING for c in range(len(element.header))]
+    ideal = [max(max(_half_ems(row[c]) for row in element.rows or [element.header]), least[c])
+             + _CELL_PADDING for c in range(len(element.header))]
+    room = usable // half_em
+    if sum(least) >= room:  # cannot fit: shrink in proportion (a very wide table)
+        return [int(usable * w / sum(least)) for w in least]
+    extra = room - sum(least)
+    wraps = [i - w for i, w in zip(ideal, least, strict=True)]
+    if extra >= sum(wraps):  # nothing needs to wrap: the rest of the page by the relative widths
+        rest = extra - sum(wraps)
+        return [int((i + rest * s / sum(shares)) * half_em) for i, s in zip(ideal, shares, strict=True)]
+    want = [w * s for w, s in zip(wraps, shares, strict=True)]
+    spread: Sequence[float] = [extra * w / sum(want) for w in want]
+    return [int((w + s) * half_em) for w, s in zip(least, spread, strict=True)]
 
 
 def write_docx(elements: Iterable[Element], path: Path) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from planwatch.evaluate.targets import entry_hint
 from planwatch.monitor.exchange import CellProblem, ExchangeError, ExchangeRow, TemplateIndicator
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
@@ -115,5 +116,5 @@ def template_indicators(session: Session, actor: User, plan: Plan, unit: OrgUnit
         .where(ReportingPeriod.plan_id == plan.id, ReportingPeriod.code == str(period.year - 1),
                Observation.org_unit_id == unit.id, Observation.sex == "", Observation.area == "",
                Observation.age_group == ""))}
-    return [TemplateIndicator(i.code, i.name, i.unit or "", i.domain or "", i.attribute or "", last.get(i.id, ""))
-            for i in indicators]
+    return [TemplateIndicator(i.code, i.name, i.unit or "", i.domain or "", i.attribute or "", last.get(i.id, ""),
+                              entry_hint(i.name, i.unit)) for i in indicators]

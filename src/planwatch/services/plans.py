@@ -52,6 +52,8 @@ __all__ = [
     "current_plans",
     "find_plan",
     "import_file",
+    "indicator_counts",
+    "monitored_plans",
     "numbered_text",
     "plan_key",
 ]
@@ -288,14 +290,32 @@ def current_plans(session: Session) -> list[Plan]:
     return list(session.scalars(select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)))
 
 
+def monitored_plans(session: Session) -> list[Plan]:
+    """Current plans with at least one indicator. An issuing notice or an 实施意见 without
+    targets is a document to read, not a plan to monitor, until someone adds an indicator."""
+    has_indicator = select(Indicator.id).where(Indicator.plan_id == Plan.id).exists()
+    return list(session.scalars(select(Plan).where(Plan.current.is_(True), has_indicator).order_by(Plan.id)))
+
+
+def indicator_counts(session: Session, plans: Sequence[Plan]) -> dict[int, int]:
+    """plan id → number of indicators, in one query."""
+    counts = session.execute(select(Indicator.plan_id, func.count()).where(Indicator.plan_id.in_([p.id for p in plans]))
+                             .group_by(Indicator.plan_id))
+    return {p.id: 0 for p in plans} | {plan_id: count for plan_id, count in counts}
+
+
 def find_plan(session: Session, ref: str | int | None) -> Plan:
-    """A current plan by id, exact title, or a unique part of its title; the only plan when
-    ``ref`` is None. Raises PlanNotFound naming the choices otherwise."""
+    """A current plan by id, exact title, or a unique part of its title; the only monitored
+    plan (one with indicators) when ``ref`` is None. Raises PlanNotFound naming the choices
+    otherwise."""
     plans = current_plans(session)
     if ref is None or str(ref).strip() == "":
-        if len(plans) == 1:
+        monitored = monitored_plans(session)
+        if len(monitored) == 1:
+            return monitored[0]
+        if not monitored and len(plans) == 1:
             return plans[0]
-        raise PlanNotFound(_choices("请用 --plan 指定规划", plans))
+        raise PlanNotFound(_choices("请用 --plan 指定规划", monitored or plans))
     text = str(ref).strip()
     if text.isdigit():
         plan = session.get(Plan, int(text))

@@ -15,21 +15,20 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
 from planwatch.report import (
+    FORMATS,
     IndicatorEntry,
     ReportContent,
     ReportKind,
-    compose,
     docx_to_pdf,
     write_docx,
     write_html,
     write_xlsx,
 )
+from planwatch.report.compose import compose
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.store.models import Indicator, Plan, User
 
 __all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "write_report"]
-
-FORMATS = (".docx", ".xlsx", ".html", ".pdf")
 
 
 class ReportFormatError(PlanWatchError):

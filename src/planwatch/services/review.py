@@ -6,22 +6,32 @@ so a batch is either applied completely or (after the caller's rollback) not at 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, check
 from planwatch.monitor.workflow import ObservationState, WorkflowAction
-from planwatch.services.observations import ObservationView, change_state, list_observations
+from planwatch.services.observations import (
+    OBSERVATION_ENTITY,
+    ObservationView,
+    change_state,
+    list_observations,
+)
+from planwatch.store.models import AuditEvent, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import User
 
 __all__ = [
+    "QueueContext",
     "approve",
     "approve_many",
     "reopen_observation",
     "return_many",
     "return_observation",
     "review_queue",
+    "review_queue_context",
 ]
 
 
@@ -61,3 +71,47 @@ def review_queue(session: Session, actor: User, period_id: int, *,
     waiting = list_observations(session, actor, period_id, org_unit_id=org_unit_id,
                                 states=[ObservationState.SUBMITTED])
     return sorted(waiting, key=lambda v: "outlier" not in v.flags)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueContext:
+    """What a reviewer compares a submitted value with, and whom to ask about it."""
+
+    previous: float | None  # the same slot's current value in the same period a year earlier
+    submitted_by: str  # who last submitted it: the user's name, else the login
+
+
+def review_queue_context(session: Session, period_id: int,
+                         queue: Sequence[ObservationView]) -> dict[int, QueueContext]:
+    """Per observation of ``queue`` (all of period ``period_id``): the value a year earlier
+    and the submitter, in two queries whatever the length of the queue."""
+    if not queue:
+        return {}
+    period = session.get_one(ReportingPeriod, period_id)
+    earlier = session.scalar(select(ReportingPeriod.id).where(
+        ReportingPeriod.plan_id == period.plan_id, ReportingPeriod.year == period.year - 1,
+        ReportingPeriod.quarter.is_(None) if period.quarter is None else ReportingPeriod.quarter == period.quarter,
+        ReportingPeriod.month.is_(None) if period.month is None else ReportingPeriod.month == period.month))
+    previous: dict[tuple[int, int, str, str, str], float | None] = {}
+    if earlier is not None:
+        rows = session.execute(
+            select(Observation.indicator_id, Observation.org_unit_id, Observation.sex, Observation.area,
+                   Observation.age_group, ObservationRevision.value)
+            .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
+                                            ObservationRevision.revision == Observation.current_revision))
+            .where(Observation.period_id == earlier,
+                   Observation.indicator_id.in_({v.indicator_id for v in queue})))
+        previous = {(r.indicator_id, r.org_unit_id, r.sex, r.area, r.age_group): r.value for r in rows}
+    submitters: dict[str, str] = {}
+    events = session.execute(
+        select(AuditEvent.entity_id, AuditEvent.actor_login, User.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.action == WorkflowAction.SUBMIT.value,
+               AuditEvent.entity_id.in_([str(v.id) for v in queue]))
+        .order_by(AuditEvent.id))
+    for entity_id, login, name in events:
+        submitters[entity_id] = name or login  # the latest submission wins
+    return {v.id: QueueContext(
+        previous.get((v.indicator_id, v.org_unit_id, v.disaggregation.sex, v.disaggregation.area,
+                      v.disaggregation.age_group)),
+        submitters.get(str(v.id), "")) for v in queue}

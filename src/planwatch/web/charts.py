@@ -42,13 +42,15 @@ class IndicatorChart:
         return [(year, [column.get(year) for column in columns]) for year in self.years]
 
     def echarts_option(self) -> dict[str, Any]:
+        """Years on a category axis of every year in the span: a value axis would print 2020 as
+        “2,020”, and the years between two points keep their place."""
         series: list[dict[str, Any]] = []
         for line in self.lines:
             single = len(line.points) == 1
             series.append({
                 "name": line.label,
                 "type": "scatter" if single or line.key in {"target", "baseline"} else "line",
-                "data": [list(point) for point in line.points],
+                "data": [[str(year), value] for year, value in line.points],
                 "symbolSize": 10 if line.key in {"target", "baseline"} else 6,
                 "lineStyle": {"type": "dashed"} if line.key in {"required", "projection"} else {},
                 "itemStyle": {"color": _COLOURS[line.key]},
@@ -58,8 +60,8 @@ class IndicatorChart:
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 0},
             "grid": {"left": 56, "right": 24, "top": 40, "bottom": 32},
-            "xAxis": {"type": "value", "min": years[0] if years else None, "max": years[-1] if years else None,
-                      "minInterval": 1, "axisLabel": {"formatter": "{value}"}},
+            "xAxis": {"type": "category", "boundaryGap": False,
+                      "data": [str(year) for year in range(years[0], years[-1] + 1)] if years else []},
             "yAxis": {"type": "value", "name": self.unit or "", "scale": True},
             "series": series,
         }
@@ -76,7 +78,8 @@ def indicator_chart(spec: IndicatorSpec, history: Iterable[tuple[int, float]],
 def status_pie(counts: Sequence[tuple[str, str, int]]) -> dict[str, Any]:
     """ECharts pie of (status code, label, count); colours match the status badges in app.css."""
     colours = {"completed": "#2e7d32", "ahead": "#1565c0", "on_track": "#43a047", "behind": "#ef6c00",
-               "seriously_behind": "#c62828", "no_data": "#9e9e9e", "not_quantifiable": "#78909c"}
+               "seriously_behind": "#c62828", "no_data": "#9e9e9e", "not_quantifiable": "#78909c",
+               "missing_baseline": "#8d6e63"}
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
         "legend": {"bottom": 0, "type": "scroll"},

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from planwatch.evaluate.targets import ENTRY_HINTS_ZH
 from planwatch.extract.records import UNREAD_REASONS
+from planwatch.monitor.workflow import WorkflowAction
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "LANGUAGE_COOKIE", "MESSAGES", "Translator", "negotiate_language"]
 
@@ -24,6 +26,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "app.short": "规划监测",
         "nav.dashboard": "总览",
         "nav.plans": "规划",
+        "plans.monitored": "监测中的规划",
+        "plans.period": "规划期",
+        "plans.documents": "文件（无监测指标）",
+        "plans.documents_hint": "这些文件没有可监测的指标（如印发通知、实施意见），不出现在规划选择中；在文件页为其补充指标后即转为监测规划。",
         "nav.entry": "数据填报",
         "nav.review": "审核",
         "nav.documents": "文件",
@@ -164,6 +170,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plan.indicators": "指标",
         "plan.current": "最新值",
         "indicator.facts": "指标信息",
+        "indicator.enter_baseline": "补录基期值",
+        **{f"audit.{action.value}": action.label_zh for action in WorkflowAction},
         "indicator.attribute": "属性",
         "indicator.completion": "完成进度",
         "indicator.schedule": "时间进度",
@@ -180,7 +188,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "entry.nothing_assigned": "本单位在此报告期没有需要填报的指标",
         "entry.returned_because": "退回意见",
         "entry.saved": "已保存",
+        "entry.not_saved": "未保存：{reason}。",
         "entry.submitted": "已报送，等待审核",
+        **{f"entry.hint.{kind.name.lower()}": hint for kind, hint in ENTRY_HINTS_ZH.items()},
         "review.previous": "上期值",
         "review.submitted_by": "报送人",
         "review.comment_hint": "退回时必须填写意见",
@@ -201,6 +211,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "report.annual": "年度监测报告",
         "report.midterm": "中期评估报告",
         "report.final": "总结评估报告",
+        "report.final_early": "规划期至{end}年，{year}年尚在规划期中：此时生成的总结评估报告只是预览，报告首页会注明。",
         "chart.actual": "实际值",
         "chart.baseline": "基期值",
         "chart.target": "目标值",
@@ -255,6 +266,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "app.short": "PlanWatch",
         "nav.dashboard": "Dashboard",
         "nav.plans": "Plans",
+        "plans.monitored": "Plans being monitored",
+        "plans.period": "Period",
+        "plans.documents": "Documents (no indicators)",
+        "plans.documents_hint": "These documents have no indicators to monitor (issuing notices, implementation "
+        "opinions) and are left out of the plan selectors; adding an indicator on the document page makes one a "
+        "monitored plan.",
         "nav.entry": "Data entry",
         "nav.review": "Review",
         "nav.documents": "Documents",
@@ -396,6 +413,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plan.indicators": "Indicators",
         "plan.current": "Latest value",
         "indicator.facts": "Indicator",
+        "indicator.enter_baseline": "Enter the baseline",
+        "audit.enter": "entered",
+        "audit.submit": "submitted",
+        "audit.approve": "approved",
+        "audit.return": "returned",
+        "audit.reopen": "reopened",
         "indicator.attribute": "Attribute",
         "indicator.completion": "Completion",
         "indicator.schedule": "Time elapsed",
@@ -411,7 +434,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "entry.no_open_period": "No reporting period is open",
         "entry.nothing_assigned": "Your unit has nothing to report for this period",
         "entry.returned_because": "Returned because",
+        "entry.hint.yearly_growth": "Enter the year's growth on the previous year in % (e.g. 6.5), not the level; "
+        "an average target is evaluated by compounding the yearly rates (geometric mean).",
+        "entry.hint.yearly_reduction": "Enter the year's reduction on the previous year in % (e.g. 2.8, a reduction "
+        "as a positive number), not the cumulative figure; they are compounded, 1−Π(1−d/100), into the reduction "
+        "since the base year and compared with the plan's target.",
+        "entry.hint.cumulative_reduction": "Enter the cumulative reduction since the base year in % (e.g. 8.4), "
+        "not the year's reduction.",
         "entry.saved": "Saved",
+        "entry.not_saved": "Not saved: {reason}.",
         "entry.submitted": "Submitted for review",
         "review.previous": "Previous",
         "review.submitted_by": "Submitted by",
@@ -441,6 +472,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "report.annual": "Annual monitoring report",
         "report.midterm": "Mid-term evaluation report",
         "report.final": "Final evaluation report",
+        "report.final_early": "The plan runs until {end}; in {year} a final evaluation is only a preview, "
+        "and its first page says so.",
         "chart.actual": "Actual",
         "chart.baseline": "Baseline",
         "chart.target": "Target",

@@ -6,6 +6,7 @@ renders a template; fetch requests from static/app.js get fragments instead of w
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,16 +14,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import EvaluationResult, Status
+from planwatch.evaluate.targets import EntryKind, entry_kind
 from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
 from planwatch.services import observations, periods, review
+from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
 from planwatch.services.reports import FORMATS, default_filename, report_content, write_report
 from planwatch.store.models import (
@@ -37,6 +40,7 @@ from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.errors import is_fragment_request
+from planwatch.web.i18n import Translator
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import localized_label, render, translator
 
@@ -47,18 +51,15 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 DASHBOARD_WARNINGS = 50  # the most severe; the plan page lists them all by status
 
 
-def _current_plans() -> Select[Plan]:
-    return select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)
-
-
 def _plans(db: Session) -> list[Plan]:
-    return list(db.scalars(_current_plans()))
+    """The plans the selectors offer: those with indicators to monitor."""
+    return plan_service.monitored_plans(db)
 
 
 def _plan(db: Session, plan_id: int | None) -> Plan | None:
-    """The plan asked for, or the first current one; 404 for an unknown id."""
+    """The plan asked for, or the first monitored one; 404 for an unknown id."""
     if plan_id is None:
-        return db.scalars(_current_plans().limit(1)).first()
+        return next(iter(_plans(db)), None)
     plan = db.get(Plan, plan_id)
     if plan is None:
         raise HTTPException(status_code=404)
@@ -91,11 +92,12 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None 
 
 
 @router.get("/plans", name="plans")
-def plans(request: Request, user: PageUser, db: DbSession) -> RedirectResponse:
-    first = _plan(db, None)
-    if first is None:
-        return RedirectResponse(request.url_for("dashboard"), status_code=303)
-    return RedirectResponse(request.url_for("plan_page", plan_id=first.id), status_code=303)
+def plans(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
+    """Every current plan: those with indicators to monitor, then the documents without any."""
+    current = plan_service.current_plans(db)
+    counts = plan_service.indicator_counts(db, current)
+    return render(request, "plans.html", {"monitored": [p for p in current if counts[p.id]], "counts": counts,
+                                          "documents": [p for p in current if not counts[p.id]]})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ class _Row:
     responsible: tuple[str, ...]
     result: EvaluationResult | None
     target_text: str
+    latest: float | None  # as entered: a growth indicator's 6.5, not the average rate derived from it
 
 
 @router.get("/plans/{plan_id}", name="plan_page")
@@ -122,9 +125,11 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: int, dom
     for spec in evaluation.specs:
         indicator = indicators[spec.id]
         last = indicator.targets[-1] if indicator.targets else None
+        result = results.get(spec.id)
+        entered = evaluation.values.get(spec.id, {})
         rows.append(_Row(indicator.id, indicator.name, indicator.unit, indicator.attribute, indicator.domain,
-                         spec.responsible, results.get(spec.id),
-                         f"{last.text}（{last.year}）" if last else ""))
+                         spec.responsible, result, f"{last.text}（{last.year}）" if last else "",
+                         entered.get(result.data_year) if result and result.data_year else None))
     shown = [r for r in rows if (not domain or r.domain == domain) and (not unit or unit in r.responsible)
              and (not status or (r.result is not None and r.result.status.value == status))]
     outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
@@ -160,13 +165,15 @@ def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id
         "source_text": indicator.source_text,
         "document_url": str(request.url_for("document_page", source_file_id=indicator.plan.source_file_id))
         + f"#ind-{indicator.id}",
-        "history": _audit_trail(db, user, indicator),
+        "history": _audit_trail(db, user, indicator, translator(request)),
     })
 
 
-def _audit_trail(db: Session, user: User, indicator: Indicator) -> list[dict[str, Any]]:
-    """Every change to the indicator's figures the user may see (a clerk: its own unit's)."""
-    return [{"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login, "action": h.entry.action,
+def _audit_trail(db: Session, user: User, indicator: Indicator, t: Translator) -> list[dict[str, Any]]:
+    """Every change to the indicator's figures the user may see (a clerk: its own unit's), the
+    actions (stored as codes: submit, approve) in the page's language."""
+    return [{"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login,
+             "action": t(f"audit.{h.entry.action}"),
              "unit": h.org_unit_name, "period": h.period_code, "old": (h.entry.old or {}).get("value_text", ""),
              "new": (h.entry.new or {}).get("value_text", ""), "comment": h.entry.reason or ""}
             for h in observations.indicator_history(db, user, indicator.id)]
@@ -187,6 +194,7 @@ class _EntryRow:
     review_comment: str = ""
     message: str = ""
     error: bool = False
+    hint_key: str = ""  # i18n key of what to enter, for growth rates and reductions
 
 
 _EDITABLE = {None, ObservationState.DRAFT, ObservationState.RETURNED}
@@ -221,7 +229,12 @@ def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, un
     editable = state in _EDITABLE and not period.locked and (user.role != "clerk" or periods.window_is_open(period))
     return _EntryRow(indicator.id, indicator.name, indicator.unit, state,
                      typed if typed is not None else (view.value_text if view else ""),
-                     view.source if view else "", view.note if view else "", editable, comment, message, error)
+                     view.source if view else "", view.note if view else "", editable, comment, message, error,
+                     _hint_key(entry_kind(indicator.name, indicator.unit)))
+
+
+def _hint_key(kind: EntryKind) -> str:
+    return "" if kind == EntryKind.LEVEL else f"entry.hint.{kind.name.lower()}"
 
 
 @router.get("/entry", name="entry_page")
@@ -258,6 +271,8 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
             if step == "submit":
                 observations.submit(db, user, view.id)
         message, error, typed = t("entry.submitted" if step == "submit" else "entry.saved"), False, None
+    except observations.ValueRejected as exc:
+        message, error, typed = t("entry.not_saved", reason=_readable(exc.problem)), True, value
     except PlanWatchError as exc:
         message, error, typed = str(exc), True, value
     row = _entry_row(db, user, period_id, indicator, org_unit_id, message=message, error=error, typed=typed)
@@ -275,7 +290,17 @@ def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id
     if indicator is None:
         raise HTTPException(status_code=404)
     problem = observations.check_value(indicator, value)
-    return render(request, "fragments/check.html", {"problem": problem})
+    return render(request, "fragments/check.html", {"problem": _readable(problem) if problem else None})
+
+
+_FIELD_PREFIX = re.compile(r"^(value|unit|disaggregation)：")
+
+
+def _readable(problems: str) -> str:
+    """The services name the field of each problem (value：…) for API clients and the CLI; the
+    form row already shows the indicator, the unit and the field, so a clerk reads the reasons
+    alone, each a sentence of its own."""
+    return "；".join(_FIELD_PREFIX.sub("", problem.strip()) for problem in problems.split("；"))
 
 
 # ---- review ---------------------------------------------------------------------------------
@@ -286,13 +311,15 @@ def _queue(db: Session, user: User) -> list[dict[str, Any]]:
         for period in periods.list_periods(db, user, plan.id):
             if period.locked:
                 continue
-            for view in review.review_queue(db, user, period.id):
+            queue = review.review_queue(db, user, period.id)
+            context = review.review_queue_context(db, period.id, queue)
+            for view in queue:
                 indicator = db.get_one(Indicator, view.indicator_id)
                 items.append({"id": view.id, "indicator_id": view.indicator_id, "indicator_name": indicator.name,
                               "org_unit_name": db.get_one(OrgUnit, view.org_unit_id).name,
                               "period_label": period.code, "value": view.value, "unit": view.unit or indicator.unit,
-                              "previous": None, "submitted_by": None, "note": view.note,
-                              "flags": view.flags})
+                              "previous": context[view.id].previous, "submitted_by": context[view.id].submitted_by,
+                              "note": view.note, "flags": view.flags})
     return items
 
 

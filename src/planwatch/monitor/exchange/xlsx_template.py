@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -41,6 +42,7 @@ class TemplateIndicator:
     domain: str = ""
     attribute: str = ""
     last_value: str = ""
+    entry_hint: str = ""  # what to enter when it is not a plain level (a growth rate, a reduction)
 
 
 def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], period: str,
@@ -65,6 +67,9 @@ def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], pe
         for column in _INPUT_COLUMNS:
             sheet[f"{column}{row}"].protection = Protection(locked=False)
             sheet[f"{column}{row}"].fill = input_fill
+    for row, ind in enumerate(indicators, start=_FIRST_ROW):
+        if ind.entry_hint:
+            sheet[f"G{row}"].comment = Comment(ind.entry_hint, "PlanWatch", width=320, height=90)
     check = DataValidation(type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
                            formula1=f'OR(ISNUMBER(G{_FIRST_ROW}),ISNUMBER(--SUBSTITUTE(SUBSTITUTE(G{_FIRST_ROW},"%",""),"‰","")))')
     check.promptTitle, check.prompt = "本期数值", "填写数字，可带 %、‰ 或 万，如 95、95%、1.2万"
@@ -77,7 +82,7 @@ def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], pe
     sheet.freeze_panes = f"A{_FIRST_ROW}"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
-    _help_sheet(book, period, deadline)
+    _help_sheet(book, period, deadline, indicators)
     meta = book.create_sheet(META_SHEET)
     for key, value in (("template_version", TEMPLATE_VERSION), ("org_unit", org_unit[0]), ("period", period),
                        ("plan", plan_title), ("rows", str(len(indicators)))):
@@ -87,7 +92,7 @@ def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], pe
     book.save(path)
 
 
-def _help_sheet(book: Workbook, period: str, deadline: str) -> None:
+def _help_sheet(book: Workbook, period: str, deadline: str, indicators: Sequence[TemplateIndicator]) -> None:
     sheet = book.create_sheet(HELP_SHEET)
     lines = [
         "填报说明",
@@ -98,6 +103,10 @@ def _help_sheet(book: Workbook, period: str, deadline: str) -> None:
         "5. 表头和指标列已锁定，请勿增删行列或修改指标代码；本表只能由本单位导入。",
         f"6. 请于截止时间（{deadline or '见通知'}）前上传到监测数据网上报送系统，或交区统计局监测组。",
     ]
+    rates = [ind for ind in indicators if ind.entry_hint]
+    if rates:
+        lines.append("7. 以下指标填比率，不填总量（本期数值单元格的批注也有说明）：")
+        lines.extend(f"    {ind.code} {ind.name}：{ind.entry_hint}" for ind in rates)
     for line in lines:
         sheet.append([line])
     sheet["A1"].font = Font(bold=True, size=14)

@@ -67,13 +67,14 @@
     if (!window.echarts) { return; }
     var source = document.getElementById(element.dataset.chart);
     if (!source) { return; }
-    var option = JSON.parse(source.textContent);
-    var chart = window.echarts.init(element);
-    chart.setOption(option);
+    // Shown before ECharts measures it: in a hidden container it finds no size and draws 100 px wide.
     element.hidden = false;
     var fallback = element.dataset.fallback && document.getElementById(element.dataset.fallback);
     if (fallback) { fallback.hidden = true; }
-    window.addEventListener("resize", function () { chart.resize(); });
+    var chart = window.echarts.init(element);
+    chart.setOption(JSON.parse(source.textContent));
+    // The container's own size changes too (a window resize, a panel opened, the phone turned).
+    new ResizeObserver(function () { chart.resize(); }).observe(element);
   }
 
   function poll(element) {
