@@ -155,3 +155,24 @@ def test_clerks_cannot_report_after_the_window_and_warnings_are_raised(database:
         assert ("behind_twice", "更新改造老旧管网") in warnings
         assert ("not_reported", "补齐消防救援短板") in warnings  # its units said nothing in a closed period
         assert ("investment_behind", "中心城区排水防涝提升工程") in warnings  # 5000 of 35000 by 2026
+
+
+def test_the_annual_report_has_a_chapter_on_tasks_and_projects(database: Database, tmp_path: Path) -> None:
+    from docx import Document
+
+    from planwatch.report import ReportKind
+    from planwatch.services.reports import report_content, write_report
+
+    with database.sessions() as session:
+        plan, people, period_id, _ = _reporting_setup(session)
+        pipes = _task(session, plan, "更新改造老旧管网")
+        ledger_progress.report_progress(session, people["jianwei"], period_id=period_id, task_id=pipes,
+                                        values=LedgerInput("completed", "全部完成", 100.0), submit=True)
+        content = report_content(session, None, plan, 2026, ReportKind.ANNUAL, today=date(2027, 2, 1))
+        path = write_report(content, tmp_path / "report.docx")
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    assert "重点任务和重大项目推进情况" in text and "需要关注的任务和项目" in text
+    assert "补齐消防救援短板：完成时限 2026-12 已过，尚未报告完成" in text
+    cells = {c.text for table in Document(str(path)).tables for row in table.rows for c in row.cells}
+    assert "（二）更新改造老旧管网" in cells and "已完成（云溪区住房和城乡建设委员会）" in cells
+    assert "城市生命线安全监测平台" in cells

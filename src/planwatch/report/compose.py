@@ -60,11 +60,13 @@ def compose(content: ReportContent, *, max_indicator_charts: int = 10) -> list[E
     elements += _domains(content, numbering)
     elements += _warnings(content, numbering, max_indicator_charts)
     elements += _completeness(content, numbering)
+    elements += _ledger(content, numbering)
     for heading, placeholder in _CLOSING_SECTIONS[content.kind]:
         elements += [numbering.heading(1, heading), Paragraph(placeholder, placeholder=True)]
     elements.append(Signature(("【报告单位】", f"{content.generated_on.year}年{content.generated_on.month}月"
                                              f"{content.generated_on.day}日")))
     elements += _annex(content)
+    elements += _ranking(content)
     return elements
 
 
@@ -177,6 +179,43 @@ def _completeness(content: ReportContent, numbering: _Numbering) -> Iterator[Ele
                 tuple((c.org_unit, str(c.expected), str(c.reported), percent(c.share),
                        "、".join(entries[i].spec.name for i in c.missing)) for c in rows),
                 (4, 1.5, 1.5, 1.5, 7), f"表{len(content.domains()) + 3}　{content.year}年度数据报送完整性")
+
+
+def _ledger(content: ReportContent, numbering: _Numbering) -> Iterator[Element]:
+    """Key tasks and major projects: what the units reported for the year, and what to ask after."""
+    if not content.tasks and not content.projects:
+        return
+    yield numbering.heading(1, "重点任务和重大项目推进情况")
+    table = len(content.domains()) + 4
+    if content.tasks:
+        done = sum(1 for row in content.tasks if row.progress.startswith("已完成"))
+        silent = sum(1 for row in content.tasks if row.progress == "未报告")
+        yield numbering.heading(2, "重点任务")
+        yield Paragraph(f"规划确定重点任务{len(content.tasks)}项，{content.year}年度报告已完成的{done}项，"
+                        f"未报告进展的{silent}项。")
+        yield Table(("任务", "责任单位", "完成时限", "本年度进展"),
+                    tuple((r.name, r.units, r.due, r.progress) for r in content.tasks), (6, 4, 2, 4),
+                    f"表{table}　重点任务推进情况")
+        table += 1
+    if content.projects:
+        yield numbering.heading(2, "重大项目")
+        yield Paragraph(f"规划安排重大项目{len(content.projects)}个。")
+        yield Table(("项目", "责任单位", "建设年限", "本年度进展"),
+                    tuple((r.name, r.units, r.due, r.progress) for r in content.projects), (6, 4, 2, 4),
+                    f"表{table}　重大项目推进情况")
+    if content.ledger_warnings:
+        yield numbering.heading(2, "需要关注的任务和项目")
+        for warning in content.ledger_warnings:
+            yield Paragraph(warning)
+    yield Paragraph("【请在此分析任务和项目推进中的问题，提出督办措施。】", placeholder=True)
+
+
+def _ranking(content: ReportContent) -> Iterator[Element]:
+    if not content.ranking:
+        return
+    yield Annex("附件2", f"{content.year}年度各部门和镇街综合评价结果")
+    yield Table(("类别", "名次", "单位", "总分"),
+                tuple((r.group, str(r.rank), r.unit, f"{r.total:.2f}") for r in content.ranking), (2, 1.5, 6, 2))
 
 
 def _annex(content: ReportContent) -> Iterator[Element]:

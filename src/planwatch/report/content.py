@@ -22,7 +22,7 @@ from planwatch.evaluate import (
     warning_list,
 )
 
-__all__ = ["IndicatorEntry", "ReportContent", "ReportKind"]
+__all__ = ["IndicatorEntry", "LedgerRow", "RankingRow", "ReportContent", "ReportKind"]
 
 
 class ReportKind(StrEnum):
@@ -72,6 +72,24 @@ class IndicatorEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """A task or project as the report's chapter on tasks and projects lists it."""
+
+    name: str
+    units: str
+    due: str  # the deadline of a task, the years of a project
+    progress: str  # the units' latest reported status in the year, or 未报告
+
+
+@dataclass(frozen=True, slots=True)
+class RankingRow:
+    group: str  # 部门 | 镇街
+    rank: int
+    unit: str
+    total: float
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContent:
     kind: ReportKind
     plan_title: str
@@ -82,6 +100,10 @@ class ReportContent:
     entries: tuple[IndicatorEntry, ...]
     completeness: tuple[Completeness, ...]
     include_pending: bool = False
+    tasks: tuple[LedgerRow, ...] = ()
+    projects: tuple[LedgerRow, ...] = ()
+    ledger_warnings: tuple[str, ...] = ()
+    ranking: tuple[RankingRow, ...] = ()
 
     @property
     def title(self) -> str:

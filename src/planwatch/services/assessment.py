@@ -98,10 +98,12 @@ def add_adjustment(session: Session, actor: User, plan: Plan, year: int, org_uni
     return row
 
 
-def assess(session: Session, actor: User, plan: Plan, year: int) -> Assessment:
-    """Every responsible unit's score for the plan and year, ranked per group; a clerk gets its own only."""
-    only = visible_org_unit_id(actor)
-    check(actor, Action.VIEW, Scope(org_unit_id=only))
+def assess(session: Session, actor: User | None, plan: Plan, year: int) -> Assessment:
+    """Every responsible unit's score for the plan and year, ranked per group; a clerk gets its own only
+    (``actor`` None is the operator at the command line)."""
+    only = visible_org_unit_id(actor) if actor is not None else None
+    if actor is not None:
+        check(actor, Action.VIEW, Scope(org_unit_id=only))
     scheme = scheme_for(session, plan.id, year)
     units: dict[int, UnitScore] = {}
 

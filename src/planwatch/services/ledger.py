@@ -111,11 +111,13 @@ def _reports(session: Session, period_id: int | None) -> dict[tuple[str, int], l
     return out
 
 
-def plan_ledger(session: Session, actor: User, plan: Plan, today: date | None = None,
+def plan_ledger(session: Session, actor: User | None, plan: Plan, today: date | None = None,
                 period_id: int | None = None) -> Ledger:
-    """The plan's tasks and projects, with the units' reports for ``period_id``; a clerk's own unit's only."""
-    only = visible_org_unit_id(actor)
-    check(actor, Action.VIEW, Scope(org_unit_id=only))
+    """The plan's tasks and projects, with the units' reports for ``period_id``; a clerk's own unit's only
+    (``actor`` None is the operator at the command line)."""
+    only = visible_org_unit_id(actor) if actor is not None else None
+    if actor is not None:
+        check(actor, Action.VIEW, Scope(org_unit_id=only))
     month = (today or date.today()).strftime("%Y-%m")
     task_units: dict[int, dict[str, list[str]]] = {}
     task_unit_ids: dict[int, set[int]] = {}

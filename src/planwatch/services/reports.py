@@ -25,8 +25,11 @@ from planwatch.report import (
     write_xlsx,
 )
 from planwatch.report.compose import compose
+from planwatch.report.content import LedgerRow, RankingRow
+from planwatch.services import assessment, ledger, ledger_progress
 from planwatch.services.evaluation import evaluate_stored_plan
-from planwatch.store.models import Indicator, Plan, User
+from planwatch.services.ledger_progress import STATUSES
+from planwatch.store.models import Indicator, Plan, ReportingPeriod, User
 
 __all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "write_report"]
 
@@ -47,9 +50,40 @@ def report_content(session: Session, actor: User | None, plan: Plan, year: int, 
         entries.append(IndicatorEntry(code=indicator.code, spec=spec, result=result, history=history,
                                       source=f"{indicator.file} 第{indicator.line}行",
                                       source_text=indicator.source_text))
+    tasks, projects, warnings = _ledger_rows(session, actor, plan, year, today)
     return ReportContent(kind=kind, plan_title=plan.title, start_year=plan.start_year, end_year=plan.end_year,
                          year=year, generated_on=today or date.today(), entries=tuple(entries),
-                         completeness=tuple(evaluation.completeness), include_pending=include_pending)
+                         completeness=tuple(evaluation.completeness), include_pending=include_pending,
+                         tasks=tasks, projects=projects, ledger_warnings=warnings,
+                         ranking=_ranking_rows(session, actor, plan, year))
+
+
+def _ledger_rows(session: Session, actor: User | None, plan: Plan, year: int, today: date | None,
+                 ) -> tuple[tuple[LedgerRow, ...], tuple[LedgerRow, ...], tuple[str, ...]]:
+    """The year's state of the plan's tasks and projects, from the units' approved or pending reports."""
+    period = session.scalar(select(ReportingPeriod).where(
+        ReportingPeriod.plan_id == plan.id, ReportingPeriod.year == year, ReportingPeriod.quarter.is_(None),
+        ReportingPeriod.month.is_(None)))
+    book = ledger.plan_ledger(session, actor, plan, today, period_id=period.id if period else None)
+
+    def progress(reports: list[ledger.ReportLine]) -> str:
+        shown = [r for r in reports if r.state != "returned"]
+        return "；".join(f"{STATUSES[r.status]}（{r.org_unit}）" for r in shown) or "未报告"
+
+    tasks = tuple(LedgerRow(f"{t.number}{t.title}", "、".join(n for names in t.units.values() for n in names),
+                            t.deadline or "", progress(t.reports)) for t in book.tasks)
+    projects = tuple(LedgerRow(p.name, "、".join(p.units), f"{p.start_year}—{p.end_year}" if p.start_year else "",
+                               progress(p.reports)) for p in book.projects)
+    warnings = tuple(f"{w.title}：{w.detail}" for w in ledger_progress.ledger_warnings(session, period, today)) \
+        if period is not None else ()
+    return tasks, projects, warnings
+
+
+def _ranking_rows(session: Session, actor: User | None, plan: Plan, year: int) -> tuple[RankingRow, ...]:
+    result = assessment.assess(session, actor, plan, year)
+    names = {"departments": "部门", "towns": "镇街"}
+    return tuple(RankingRow(names.get(group, group), u.rank, u.name, u.total)
+                 for group, members in result.groups.items() for u in members)
 
 
 def default_filename(content: ReportContent, suffix: str = ".docx") -> str:
