@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from planwatch.services.login_throttle import LoginThrottle
+from planwatch.services.web_sessions import SessionPolicy
 from planwatch.web.api import router as api_router
 from planwatch.web.documents import router as documents_router
 from planwatch.web.errors import install_error_handlers
@@ -31,13 +32,13 @@ from planwatch.web.uploads import JOBS_DIR_ENV, UploadJobs
 __all__ = ["SESSION_COOKIE", "create_app"]
 
 SESSION_COOKIE: Final = "planwatch_session"
-SESSION_MAX_AGE: Final = 8 * 3600  # one working day
+SESSION_MAX_AGE: Final = int(SessionPolicy().absolute.total_seconds())
 SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
 
 
 def create_app(database_url: str | None = None, *, secret_key: str | None = None,
                https: bool = False, throttle: LoginThrottle | None = None,
-               jobs_dir: Path | None = None) -> FastAPI:
+               jobs_dir: Path | None = None, session_policy: SessionPolicy | None = None) -> FastAPI:
     """Build the app for one database.
 
     ``secret_key`` signs session cookies; without it ``PLANWATCH_SECRET_KEY`` is used, and
@@ -60,6 +61,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.state.database_url = database_url
     app.state.templates = environment()
     app.state.throttle = throttle or LoginThrottle()
+    app.state.session_policy = session_policy or SessionPolicy()
     app.state.https = https
     key = secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,

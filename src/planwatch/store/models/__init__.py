@@ -8,7 +8,7 @@ from planwatch.store.models.monitoring import (
     ObservationRevision,
     ReportingPeriod,
 )
-from planwatch.store.models.org import ApiToken, Assignment, LoginFailure, OrgUnit, User
+from planwatch.store.models.org import ApiToken, Assignment, LoginCounter, OrgUnit, User, WebSession
 from planwatch.store.models.plans import (
     Correction,
     Document,
@@ -20,6 +20,7 @@ from planwatch.store.models.plans import (
     Target,
     Task,
 )
+from planwatch.store.models.settings import Setting
 
 __all__ = [
     "ApiToken",
@@ -30,7 +31,7 @@ __all__ = [
     "Correction",
     "Document",
     "Indicator",
-    "LoginFailure",
+    "LoginCounter",
     "Observation",
     "ObservationRevision",
     "OrgUnit",
@@ -38,9 +39,11 @@ __all__ = [
     "ReportingPeriod",
     "SearchEntry",
     "Section",
+    "Setting",
     "SourceFile",
     "Target",
     "Task",
     "User",
+    "WebSession",
     "utcnow",
 ]
