@@ -20,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from planwatch.services.login_throttle import LoginThrottle
 from planwatch.services.web_sessions import SessionPolicy
+from planwatch.web.admin import router as admin_router
 from planwatch.web.api import router as api_router
 from planwatch.web.documents import router as documents_router
 from planwatch.web.errors import install_error_handlers
@@ -69,7 +70,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
 
-    routers = (session_router, pages_router, documents_router, explore_router, api_router)
+    routers = (session_router, pages_router, documents_router, explore_router, admin_router, api_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

@@ -55,9 +55,10 @@ _NAV: Final = (
     NavItem("nav.compare", "/compare", "/compare"),
     NavItem("nav.entry", "/entry", "/entry"),
     NavItem("nav.review", "/review", "/review"),
+    NavItem("nav.users", "/admin/users", "/admin/"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
-_NAV_ACTION: Final = {"nav.entry": Action.ENTER, "nav.review": Action.APPROVE}
+_NAV_ACTION: Final = {"nav.entry": Action.ENTER, "nav.review": Action.APPROVE, "nav.users": Action.MANAGE_USERS}
 
 
 def nav_items(user: Actor) -> list[NavItem]:
