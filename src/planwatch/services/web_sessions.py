@@ -14,8 +14,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from planwatch.services.periods import utc
@@ -80,4 +81,4 @@ def end_session(session: Session, token: str) -> None:
 def end_all_sessions(session: Session, user_id: int) -> int:
     """End every session of the user; returns how many were live."""
     ended = session.execute(delete(WebSession).where(WebSession.user_id == user_id))
-    return int(getattr(ended, "rowcount", 0) or 0)
+    return cast(CursorResult[Any], ended).rowcount
