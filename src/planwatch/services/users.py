@@ -107,6 +107,7 @@ def find_user(session: Session, login: str) -> User:
     return user
 
 
+_LOGIN_IN_PASSWORD = 4
 _PASSWORD_CLASSES = (re.compile(r"[A-Za-z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z\d]"))
 
 
@@ -117,7 +118,8 @@ def _check_password(password: str, login: str) -> None:
         raise UserError(f"password：密码至少 {MIN_PASSWORD_LENGTH} 位")
     if sum(1 for kind in _PASSWORD_CLASSES if kind.search(password)) < 2:
         raise UserError("password：密码须包含字母、数字、符号中的至少两类")
-    if login_key(login) in password.casefold():
+    key = login_key(login)
+    if len(key) >= _LOGIN_IN_PASSWORD and key in password.casefold():  # "li" may well occur by chance
         raise UserError("password：密码不能包含登录名")
 
 
