@@ -80,7 +80,7 @@ def test_a_token_stops_at_its_expiry(database: Database) -> None:
 
 def test_bad_input_is_one_line_and_changes_nothing(database: Database) -> None:
     assert "至少两类" in _run(database, "users", "passwd", "wjw", code=2, password="onlyletters")
-    assert "不能包含登录名" in _run(database, "users", "passwd", "wjw", code=2, password="wjw-12345")
+    assert "不能包含登录名" in _run(database, "users", "passwd", "jiance", code=2, password="JiAnce-12345")
     assert "没有用户 nobody" in _run(database, "users", "deactivate", "nobody", code=2)
     assert "没有编号为 99 的 API 令牌" in _run(database, "users", "revoke-token", "99", code=2)
     assert "expires-days" in _run(database, "users", "token", "wjw", "--expires-days", "0", code=2)

@@ -9,6 +9,7 @@
     domNode: root,
     presets: [SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
-    deepLinking: true
+    deepLinking: true,
+    validatorUrl: null  // the default sends the spec's address to validator.swagger.io
   });
 }());
