@@ -51,7 +51,7 @@ from planwatch.store.models import (
 
 INDICATORS, YEARS, UNITS = 10_000, range(2016, 2026), 100
 GOAL_MS = 100.0
-PASSWORD = "bench-password-1"
+PASSWORD = "load-test-pass-1"
 
 
 def build(url: str) -> int:

@@ -1,4 +1,4 @@
-"""The log-in throttle counts failures in the database, shared by every app process."""
+"""The log-in throttle counts attempts in the database, shared by every app process."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from planwatch.services.login_throttle import LoginThrottle
 from planwatch.store import Database
-from planwatch.store.models import LoginFailure
+from planwatch.store.models import LoginCounter
 
 
 class FakeClock:
@@ -22,38 +22,46 @@ class FakeClock:
         self.now += timedelta(seconds=seconds)
 
 
-def test_throttle_blocks_after_five_failures_for_the_window(database: Database) -> None:
+def test_throttle_blocks_after_five_attempts_for_the_window(database: Database) -> None:
     clock = FakeClock()
     throttle = LoginThrottle(max_failures=5, window=300, clock=clock)
     for _ in range(4):
         with database.session() as session:
-            throttle.record_failure(session, "10.0.0.1", "zhangsan")
+            assert throttle.attempt(session, "10.0.0.1", "zhangsan") is None
         clock.advance(10)
     with database.session() as session:
-        assert throttle.retry_after(session, "10.0.0.1", "zhangsan") is None
-        throttle.record_failure(session, "10.0.0.1", "ZhangSan")  # logins are case-insensitive
+        assert throttle.attempt(session, "10.0.0.1", " ZhangSan\n") is None  # one login however typed
     with database.session() as session:
-        wait = throttle.retry_after(session, "10.0.0.1", "zhangsan")
+        wait = throttle.attempt(session, "10.0.0.1", "zhangsan")
         assert wait is not None and 250 < wait <= 301
-        # other IPs and other logins are not affected
-        assert throttle.retry_after(session, "10.0.0.2", "zhangsan") is None
-        assert throttle.retry_after(session, "10.0.0.1", "lisi") is None
+        # other addresses and other logins are not affected
+        assert throttle.attempt(session, "10.0.0.2", "zhangsan") is None
+        assert throttle.attempt(session, "10.0.0.1", "lisi") is None
     clock.advance(300)
     with database.session() as session:
-        assert throttle.retry_after(session, "10.0.0.1", "zhangsan") is None
-        throttle.record_failure(session, "10.0.0.9", "x" * 500)  # an absurd login still fits the column
+        assert throttle.attempt(session, "10.0.0.1", "zhangsan") is None
+        assert throttle.attempt(session, "10.0.0.9", "x" * 500) is None  # an absurd login still fits the column
     with database.session(readonly=True) as session:
-        # the failures outside the window went when the next one was recorded
-        assert session.scalars(select(LoginFailure.ip)).all() == ["10.0.0.9"]
+        # the counters of the passed window went when the next attempt came
+        assert sorted(session.scalars(select(LoginCounter.ip)).all()) == ["10.0.0.1", "10.0.0.1", "10.0.0.9",
+                                                                          "10.0.0.9"]
 
 
-def test_throttle_reset_after_success(database: Database) -> None:
-    throttle = LoginThrottle(max_failures=2, window=60, clock=FakeClock())
+def test_a_success_clears_its_login_and_does_not_count_for_the_address(database: Database) -> None:
+    throttle = LoginThrottle(max_failures=2, window=60, max_per_address=3, clock=FakeClock())
     with database.session() as session:
-        throttle.record_failure(session, "ip", "wang")
-        throttle.record_failure(session, "ip", "wang")
-        throttle.record_failure(session, "ip", "li")
-        assert throttle.retry_after(session, "ip", "wang") is not None
-        throttle.reset(session, "ip", "wang")
-        assert throttle.retry_after(session, "ip", "wang") is None
-        assert throttle.retry_after(session, "ip", "li") is None  # one failure of two
+        assert throttle.attempt(session, "ip", "wang") is None
+        assert throttle.attempt(session, "ip", "wang") is None
+        assert throttle.attempt(session, "ip", "li") is None
+        throttle.succeeded(session, "ip", "wang")
+        assert throttle.attempt(session, "ip", "wang") is None  # wang starts afresh; the address is at 3
+        assert throttle.attempt(session, "ip", "zhao") is not None  # the fourth for the address
+
+
+def test_a_blank_login_counts_for_the_address_only(database: Database) -> None:
+    throttle = LoginThrottle(max_failures=1, window=60, max_per_address=2, clock=FakeClock())
+    with database.session() as session:
+        assert throttle.attempt(session, "ip", "   ") is None
+        assert throttle.attempt(session, "ip", "") is None
+        assert throttle.attempt(session, "ip", "\t") is not None
+        assert set(session.scalars(select(LoginCounter.login))) == {""}

@@ -207,14 +207,14 @@ def test_values_are_checked_on_submit(db: tuple[Session, District], indicator: s
 
 def test_outliers_are_flagged_for_review_not_rejected(db: tuple[Session, District]) -> None:
     session, d = db
-    monitor = user(session, d, "li_jc")
+    monitor, colleague = user(session, d, "li_jc"), user(session, d, "sun_jc")
     now = datetime.now(UTC)
     for year, figure in [(2021, "88.0%"), (2022, "89.5%"), (2023, "91.0%")]:
         period = periods.create_period(session, monitor, d.plan_id, year, opens_at=now - timedelta(days=9),
                                        closes_at=now + timedelta(days=9))
         view = obs.enter_value(session, monitor, period.id, _entry(d, d.enrolment, d.education, figure))
         obs.submit(session, monitor, view.id)
-        review.approve(session, monitor, view.id)
+        review.approve(session, colleague, view.id)  # the four-eyes rule: not the one who entered it
     normal = obs.enter_value(session, monitor, d.open_period, _entry(d, d.enrolment, d.education, "92%"))
     assert obs.submit(session, monitor, normal.id).flags == ()
     odd = obs.enter_value(session, monitor, d.open_period, _entry(d, d.enrolment, d.education, "29%",

@@ -106,7 +106,7 @@ def seed_district(session: Session, now: datetime | None = None) -> District:
     people = [User(login=login, role=role, org_unit_id=unit) for login, role, unit in [
         ("admin", "admin", None), ("li_jc", "monitoring", None), ("wang_pg", "evaluation", None),
         ("zhang_jy", "clerk", education), ("chen_wj", "clerk", health), ("liu_mz", "clerk", civil),
-        ("zhao_ck", "viewer", None)]]
+        ("zhao_ck", "viewer", None), ("sun_jc", "monitoring", None)]]
     session.add_all(people)
     session.flush()
     users = {u.login: u.id for u in people}

@@ -116,6 +116,7 @@ correct_extraction x      x          x        .     .
 assign            x       x          .        .     .
 export            x       x          x        x     x
 view_audit        x       x          x        .     .
+configure         x       .          .        .     .
 """
 
 

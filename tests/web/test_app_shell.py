@@ -160,4 +160,4 @@ def test_template_links_match_starlette_for_every_named_route() -> None:
     for name, route in routes.items():
         params = {key: samples[type(convertor).__name__.removesuffix("Convertor").lower()]
                   for key, convertor in route.param_convertors.items()}
-        assert str(url_for(name, **params)) == str(request.url_for(name, **params)), name
+        assert str(url_for(name, **params)) == request.url_for(name, **params).path, name  # paths, never the Host

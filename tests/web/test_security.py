@@ -18,10 +18,10 @@ def test_csrf_token_is_stable_per_session_and_checked() -> None:
 
 
 def test_log_in_starts_a_fresh_session() -> None:
-    session: dict[str, Any] = {"uid": 9, "planted": "by attacker"}
+    session: dict[str, Any] = {"sid": "planted-id", "planted": "by attacker"}
     old = csrf_token(session)
-    start_session(session, 3)
-    assert session["uid"] == 3
+    start_session(session, "fresh-id")
+    assert session["sid"] == "fresh-id"
     assert "planted" not in session
     assert csrf_token(session) != old
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,6 +17,7 @@ from planwatch.cli.common import (
     PlanOption,
     YearOption,
     acting_user,
+    fail,
     open_database,
     out,
     plan_of,
@@ -24,6 +26,9 @@ from planwatch.cli.common import (
 
 if TYPE_CHECKING:
     from planwatch.services.evaluation import PlanEvaluation
+
+if TYPE_CHECKING:
+    from planwatch.web.serve import Exposure
 
 
 def _percent(value: float | None) -> str:
@@ -144,19 +149,47 @@ def demo(
         _serve(where, host, port)
 
 
-def _serve(url: str, host: str, port: int, workers: int = 1) -> None:
+def _serve(url: str, host: str, port: int, workers: int = 1, exposure: Exposure | None = None) -> None:
     from planwatch.web import serve as run_app
+    from planwatch.web.serve import Exposure
 
-    out.print(f"PlanWatch 已启动：http://{host}:{port}/ （接口文档 /api/v1/docs，OpenAPI /openapi.json；Ctrl+C 停止）",
+    chosen = exposure or Exposure()
+    scheme = "https" if chosen.ssl_certfile else "http"
+    out.print(f"PlanWatch 已启动：{scheme}://{host}:{port}/ （接口文档 /api/v1/docs，OpenAPI /openapi.json；Ctrl+C 停止）",
               highlight=False)
-    run_app(url, host, port, workers=workers)
+    run_app(url, host, port, workers=workers, exposure=chosen)
 
 
 @app.command()
 def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption = None,
           workers: Annotated[int, typer.Option("--workers", min=1, help=(
-              "Processes serving requests; for dozens of concurrent users, one per CPU core."))] = 1) -> None:
+              "Processes serving requests; for dozens of concurrent users, one per CPU core."))] = 1,
+          https: Annotated[bool, typer.Option(
+              "--https", envvar="PLANWATCH_HTTPS", show_envvar=True,
+              help="Served over https (here with --ssl-certfile, or by a proxy in front): cookies Secure, HSTS.")]
+          = False,
+          proxy_headers: Annotated[bool, typer.Option(
+              "--proxy-headers", help="Believe X-Forwarded-For/-Proto from the proxies of --forwarded-allow-ips.")]
+          = False,
+          forwarded_allow_ips: Annotated[str, typer.Option(
+              "--forwarded-allow-ips", help="Comma-separated addresses of trusted proxies.")] = "127.0.0.1",
+          allowed_hosts: Annotated[str, typer.Option(
+              "--allowed-hosts", envvar="PLANWATCH_ALLOWED_HOSTS", show_envvar=True,
+              help="Comma-separated Host names to answer (e.g. jc.example.gov.cn); others get 400.")] = "",
+          ssl_certfile: Annotated[Path | None, typer.Option("--ssl-certfile", exists=True, dir_okay=False,
+                                                            help="Certificate (PEM) to serve https directly.")] = None,
+          ssl_keyfile: Annotated[Path | None, typer.Option("--ssl-keyfile", exists=True, dir_okay=False,
+                                                           help="Private key (PEM) of --ssl-certfile.")] = None,
+          ) -> None:
     """Start the web app (dashboard, data entry, review, reports, /api/v1)."""
+    from planwatch.web.serve import Exposure
+
+    if (ssl_certfile is None) != (ssl_keyfile is None):
+        raise fail("--ssl-certfile 和 --ssl-keyfile 须同时给出")
+    exposure = Exposure(https=https, proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips,
+                        allowed_hosts=tuple(h.strip() for h in allowed_hosts.split(",") if h.strip()),
+                        ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+                        ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None)
     with open_database(db) as database:
         url = database.url
-    _serve(url, host, port, workers)
+    _serve(url, host, port, workers, exposure)

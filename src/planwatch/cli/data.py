@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import os
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -38,9 +39,11 @@ if TYPE_CHECKING:
 orgunits_app = typer.Typer(help="Org units: the district, its departments, towns and 街道.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
 periods_app = typer.Typer(help="Reporting periods: windows, locks.", no_args_is_help=True)
+settings_app = typer.Typer(help="Settings an administrator switches (audited).", no_args_is_help=True)
 app.add_typer(orgunits_app, name="orgunits")
 app.add_typer(users_app, name="users")
 app.add_typer(periods_app, name="periods")
+app.add_typer(settings_app, name="settings")
 
 PASSWORD_ENV = "PLANWATCH_PASSWORD"
 
@@ -119,9 +122,14 @@ def _password(given: str | None) -> str:
     return first
 
 
+ExpiresDays = Annotated[int | None, typer.Option(
+    "--expires-days", min=1, help="The API token stops working after this many days (at most 3650).")]
+LoginArgument = Annotated[str, typer.Argument(help="Login name.")]
+
+
 @users_app.command("add")
 def users_add(
-    login: Annotated[str, typer.Argument(help="Login name.")],
+    login: LoginArgument,
     role: Annotated[str, typer.Option("--role", help="admin, monitoring, evaluation, clerk or viewer.")],
     org_unit: Annotated[str | None, typer.Option("--org-unit", help="Org unit code or name (clerks only).")]
     = None,
@@ -129,6 +137,7 @@ def users_add(
     password: Annotated[str | None, typer.Option("--password", help=f"Password (or ${PASSWORD_ENV}, or prompt).")]
     = None,
     token: Annotated[bool, typer.Option("--token", help="Also create an API token and print it once.")] = False,
+    expires_days: ExpiresDays = None,
     db: DbOption = None,
 ) -> None:
     """Add a user; passwords are stored as argon2 hashes."""
@@ -137,7 +146,7 @@ def users_add(
     secret = _password(password)
     with open_database(db) as database, reported(), database.session() as session:
         user = users.add_user(session, None, login, secret, role, name=name, org_unit=org_unit)
-        issued = users.create_token(session, user, "cli") if token else None
+        issued = users.create_token(session, user, "cli", expires_days=expires_days) if token else None
     out.print(f"用户 {login}（{role}）已创建", highlight=False)
     if issued:
         out.print(f"API 令牌（只显示这一次）：{issued}", highlight=False)
@@ -153,6 +162,112 @@ def users_list(db: DbOption = None) -> None:
         for u in users.all_users(session):
             table.add_row(u.login, u.name, u.role, str(u.org_unit_id or ""), "启用" if u.active else "停用")
     out.print(table)
+
+
+@users_app.command("passwd")
+def users_passwd(
+    login: LoginArgument,
+    password: Annotated[str | None, typer.Option("--password", help=f"New password (or ${PASSWORD_ENV}, or prompt).")]
+    = None,
+    db: DbOption = None,
+) -> None:
+    """Set a new password (at least 8 characters of two kinds); the user's browser sessions end."""
+    from planwatch.services import users
+
+    secret = _password(password)
+    with open_database(db) as database, reported(), database.session() as session:
+        users.set_password(session, None, users.find_user(session, login), secret)
+    out.print(f"用户 {login} 的密码已更改，其已登录的会话均已退出", highlight=False)
+
+
+@users_app.command("deactivate")
+def users_deactivate(login: LoginArgument, db: DbOption = None) -> None:
+    """Stop a user at once: no log-in, sessions end, API tokens refused (until reactivated)."""
+    from planwatch.services import users
+
+    with open_database(db) as database, reported(), database.session() as session:
+        users.set_active(session, None, users.find_user(session, login), False)
+    out.print(f"用户 {login} 已停用", highlight=False)
+
+
+@users_app.command("reactivate")
+def users_reactivate(login: LoginArgument, db: DbOption = None) -> None:
+    """Let a deactivated user log in again (tokens not revoked work again)."""
+    from planwatch.services import users
+
+    with open_database(db) as database, reported(), database.session() as session:
+        users.set_active(session, None, users.find_user(session, login), True)
+    out.print(f"用户 {login} 已启用", highlight=False)
+
+
+@users_app.command("logout")
+def users_logout(login: LoginArgument, db: DbOption = None) -> None:
+    """Log the user out everywhere (every browser session ends)."""
+    from planwatch.services import users
+
+    with open_database(db) as database, reported(), database.session() as session:
+        ended = users.log_out_everywhere(session, None, users.find_user(session, login))
+    out.print(f"用户 {login} 的 {ended} 个会话已退出", highlight=False)
+
+
+@users_app.command("token")
+def users_token(
+    login: LoginArgument,
+    label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "cli",
+    expires_days: ExpiresDays = None,
+    db: DbOption = None,
+) -> None:
+    """Create an API token for the user and print it once."""
+    from planwatch.services import users
+
+    with open_database(db) as database, reported(), database.session() as session:
+        issued = users.create_token(session, users.find_user(session, login), label, expires_days=expires_days)
+    out.print(f"API 令牌（只显示这一次）：{issued}", highlight=False)
+
+
+@users_app.command("tokens")
+def users_tokens(login: LoginArgument, db: DbOption = None) -> None:
+    """List the user's API tokens (never the tokens themselves)."""
+    from planwatch.services import users
+
+    with open_database(db) as database, reported(), database.session(readonly=True) as session:
+        tokens = users.list_tokens(session, None, users.find_user(session, login))
+    table = Table("编号", "用途", "创建时间", "到期", "状态")
+    for t in tokens:
+        state = "已吊销" if t.revoked else ("有效" if t.usable else "已过期")
+        table.add_row(str(t.id), t.label, f"{t.created_at:%Y-%m-%d %H:%M}",
+                      f"{t.expires_at:%Y-%m-%d %H:%M}" if t.expires_at else "长期", state)
+    out.print(table)
+
+
+@users_app.command("revoke-token")
+def users_revoke_token(token_id: Annotated[int, typer.Argument(help="Token number (see `users tokens`).")],
+                       db: DbOption = None) -> None:
+    """Revoke an API token: it stops working at once."""
+    from planwatch.services import users
+
+    with open_database(db) as database, reported(), database.session() as session:
+        users.revoke_token(session, None, token_id)
+    out.print(f"API 令牌 #{token_id} 已吊销", highlight=False)
+
+
+class Switch(StrEnum):
+    ON = "on"
+    OFF = "off"
+
+
+@settings_app.command("four-eyes")
+def settings_four_eyes(
+    state: Annotated[Switch, typer.Argument(help="on: whoever entered or submitted a value cannot approve it.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")] = "",
+    db: DbOption = None,
+) -> None:
+    """Switch the four-eyes rule of review (on by default)."""
+    from planwatch.services import settings
+
+    with open_database(db) as database, reported(), database.session() as session:
+        settings.set_four_eyes(session, None, state is Switch.ON, reason)
+    out.print(f"四眼原则已{'开启' if state is Switch.ON else '关闭'}", highlight=False)
 
 
 @app.command()

@@ -22,9 +22,11 @@ __all__ = [
     "Actor",
     "PermissionDenied",
     "Role",
+    "SameReviewer",
     "Scope",
     "WindowClosed",
     "check",
+    "check_four_eyes",
     "is_allowed",
     "visible_org_unit_id",
 ]
@@ -73,6 +75,7 @@ class Action(StrEnum):
     ASSIGN = "assign"  # indicator × org unit responsibilities
     EXPORT = "export"
     VIEW_AUDIT = "view_audit"
+    CONFIGURE = "configure"  # system settings, such as the four-eyes rule of review
 
     @property
     def label_zh(self) -> str:
@@ -97,12 +100,14 @@ _ACTION_ZH = {
     Action.ASSIGN: "分配指标责任",
     Action.EXPORT: "导出",
     Action.VIEW_AUDIT: "查看审计记录",
+    Action.CONFIGURE: "更改系统设置",
 }
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset({
         Action.VIEW, Action.MANAGE_USERS, Action.MANAGE_ORG_UNITS, Action.IMPORT_PLAN,
         Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.MANAGE_PERIODS, Action.EXPORT, Action.VIEW_AUDIT,
+        Action.CONFIGURE,
     }),
     Role.MONITORING: frozenset({
         Action.VIEW, Action.ENTER, Action.SUBMIT, Action.APPROVE, Action.RETURN, Action.REOPEN,
@@ -183,6 +188,17 @@ def check(actor: Actor, action: Action, scope: Scope | None = None) -> None:
             raise PermissionDenied(actor.login, action, f"只能操作本单位数据，不能操作「{unit}」的数据")
     if action in _CLERK_WINDOW_BOUND and not (scope is not None and scope.window_open):
         raise WindowClosed(actor.login, action, "报告期填报窗口未开放或已截止")
+
+
+class SameReviewer(PermissionDenied):
+    """Approving a value one entered or submitted oneself (the four-eyes rule)."""
+
+
+def check_four_eyes(actor_id: int, login: str, entered_by_id: int, submitted_by_id: int | None) -> None:
+    """Whoever entered or submitted a value may not approve it: a second person must look at
+    every figure before it counts (the monitoring group can also enter and submit)."""
+    if actor_id in (entered_by_id, submitted_by_id):
+        raise SameReviewer(login, Action.APPROVE, "本人填报或报送的数据须由他人审核（四眼原则）")
 
 
 def is_allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:

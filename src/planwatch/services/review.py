@@ -2,6 +2,9 @@
 
 Bulk review runs every move in the caller's transaction and stops at the first refusal,
 so a batch is either applied completely or (after the caller's rollback) not at all.
+Approving follows the four-eyes rule unless an administrator switched it off
+(:mod:`planwatch.services.settings`): the monitoring group may enter and submit values
+itself, but then another member approves them.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from planwatch.monitor.permissions import Action, check
+from planwatch.monitor.permissions import Action, check, check_four_eyes
 from planwatch.monitor.workflow import ObservationState, WorkflowAction
 from planwatch.services.observations import (
     OBSERVATION_ENTITY,
@@ -20,6 +23,7 @@ from planwatch.services.observations import (
     change_state,
     list_observations,
 )
+from planwatch.services.settings import four_eyes_required
 from planwatch.store.models import AuditEvent, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import User
 
@@ -37,6 +41,17 @@ __all__ = [
 
 def approve(session: Session, actor: User, observation_id: int, *, comment: str | None = None,
             expected_version: int | None = None) -> ObservationView:
+    if four_eyes_required(session):
+        entered_by = session.scalar(select(ObservationRevision.entered_by_id).join(Observation, and_(
+            Observation.id == ObservationRevision.observation_id,
+            Observation.current_revision == ObservationRevision.revision)).where(Observation.id == observation_id))
+        if entered_by is not None:  # an unknown id is refused by change_state
+            submitted_by = session.scalar(
+                select(AuditEvent.actor_id).where(AuditEvent.entity == OBSERVATION_ENTITY,
+                                                  AuditEvent.entity_id == str(observation_id),
+                                                  AuditEvent.action == WorkflowAction.SUBMIT.value)
+                .order_by(AuditEvent.id.desc()).limit(1))
+            check_four_eyes(actor.id, actor.login, entered_by, submitted_by)
     return change_state(session, actor, observation_id, WorkflowAction.APPROVE, comment=comment,
                         expected_version=expected_version)
 

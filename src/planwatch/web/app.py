@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Final
@@ -17,13 +17,19 @@ from typing import Final
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from planwatch.services.login_throttle import LoginThrottle
+from planwatch.services.web_sessions import SessionPolicy
+from planwatch.web.admin import router as admin_router
 from planwatch.web.api import router as api_router
+from planwatch.web.api_docs import ASSETS_PATH, assets
+from planwatch.web.api_docs import router as api_docs_router
 from planwatch.web.assessment import router as assessment_router
 from planwatch.web.documents import router as documents_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
+from planwatch.web.headers import SecurityHeaders
 from planwatch.web.ledger import router as ledger_router
 from planwatch.web.pages import router as pages_router
 from planwatch.web.session import router as session_router
@@ -33,18 +39,22 @@ from planwatch.web.uploads import JOBS_DIR_ENV, UploadJobs
 __all__ = ["SESSION_COOKIE", "create_app"]
 
 SESSION_COOKIE: Final = "planwatch_session"
-SESSION_MAX_AGE: Final = 8 * 3600  # one working day
+SESSION_MAX_AGE: Final = int(SessionPolicy().absolute.total_seconds())
 SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
 
 
 def create_app(database_url: str | None = None, *, secret_key: str | None = None,
                https: bool = False, throttle: LoginThrottle | None = None,
-               jobs_dir: Path | None = None) -> FastAPI:
+               jobs_dir: Path | None = None, session_policy: SessionPolicy | None = None,
+               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """Build the app for one database.
 
     ``secret_key`` signs session cookies; without it ``PLANWATCH_SECRET_KEY`` is used, and
     without that a random key (sessions then end when the process restarts). ``https`` marks
-    cookies Secure: set it when the app is served over https (directly or behind a proxy).
+    cookies Secure: set it when the app is served over https (directly or behind a proxy);
+    requests that arrive as https get Secure cookies in any case. ``allowed_hosts`` (e.g.
+    ``["jc.example.gov.cn"]``) refuses requests for other Host names; without it any Host is
+    answered, and redirects never name it (see :mod:`planwatch.web.headers`).
     ``jobs_dir`` (else ``PLANWATCH_JOBS_DIR``, else a private temporary folder) holds the
     upload jobs' progress, shared by the processes of one server.
     """
@@ -56,21 +66,26 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
         yield
         uploads.shutdown()  # let running imports finish: their sessions commit or roll back
 
-    app = FastAPI(title="PlanWatch 规划实施监测评估平台 API", version="1", docs_url="/api/v1/docs",
+    app = FastAPI(title="PlanWatch 规划实施监测评估平台 API", version="1", docs_url=None,
                   redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
     app.state.uploads = uploads
     app.state.database_url = database_url
     app.state.templates = environment()
     app.state.throttle = throttle or LoginThrottle()
+    app.state.session_policy = session_policy or SessionPolicy()
     app.state.https = https
     key = secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(SecurityHeaders, https=https)  # outermost: every answer gets the headers
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(ASSETS_PATH, assets(), name="api_docs_assets")
     install_error_handlers(app)
 
     routers = (session_router, pages_router, documents_router, ledger_router, assessment_router, explore_router,
-               api_router)
+               admin_router, api_docs_router, api_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

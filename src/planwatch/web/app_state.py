@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from planwatch.services import search
 from planwatch.store import Database
 
-__all__ = ["DbSession", "app_database", "db_session", "open_database"]
+__all__ = ["READING_METHODS", "DbSession", "app_database", "db_session", "open_database"]
 
 _opening = threading.Lock()
 
@@ -42,7 +42,7 @@ def app_database(app: FastAPI) -> Database:
     return database
 
 
-_READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def db_session(request: Request) -> Iterator[Session]:
@@ -52,7 +52,7 @@ def db_session(request: Request) -> Iterator[Session]:
     transaction holds the one write lock from its start, and pages holding it would queue
     every other page behind them.
     """
-    readonly = request.method in _READING_METHODS
+    readonly = request.method in READING_METHODS
     with app_database(request.app).session(readonly=readonly) as session:
         yield session
 

@@ -22,7 +22,7 @@ from planwatch.store.models import Assignment, OrgUnit, Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.session import require_csrf
-from planwatch.web.templating import render
+from planwatch.web.templating import local_url, render
 
 __all__ = ["router"]
 
@@ -69,7 +69,7 @@ def add_adjustment(request: Request, user: PageUser, db: DbSession, plan_id: int
     except ValueError as exc:
         db.rollback()
         return _page(request, db, user, plan, year, error=str(exc), status_code=422)
-    return RedirectResponse(f"{request.url_for('plan_assessment', plan_id=plan.id)}?year={year}", status_code=303)
+    return RedirectResponse(f"{local_url(request, 'plan_assessment', plan_id=plan.id)}?year={year}", status_code=303)
 
 
 _WEIGHT = Annotated[str, Form(max_length=16)]
@@ -88,7 +88,7 @@ def save_scheme(request: Request, user: PageUser, db: DbSession, plan_id: int, y
     except ValueError as exc:
         db.rollback()
         return _page(request, db, user, plan, year, error=str(exc), status_code=422)
-    return RedirectResponse(f"{request.url_for('plan_assessment', plan_id=plan.id)}?year={year}", status_code=303)
+    return RedirectResponse(f"{local_url(request, 'plan_assessment', plan_id=plan.id)}?year={year}", status_code=303)
 
 
 @router.get("/plans/{plan_id}/assessment.xlsx", name="assessment_xlsx")

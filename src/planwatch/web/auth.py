@@ -12,9 +12,11 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request
 
 from planwatch.services import users
+from planwatch.services.web_sessions import find_session, touch_session
 from planwatch.store.models import User
-from planwatch.web.app_state import DbSession
+from planwatch.web.app_state import READING_METHODS, DbSession, app_database
 from planwatch.web.errors import LoginRequired
+from planwatch.web.security import SESSION_ID_KEY
 
 __all__ = ["ApiUser", "PageIdentity", "PageUser", "api_user", "page_user"]
 
@@ -32,12 +34,24 @@ class PageIdentity:
 
 
 def page_user(request: Request, db: DbSession) -> User:
-    """The logged-in user of a page; browsers without a session go to the log-in form."""
-    user_id = request.session.get("uid")
-    user = users.get_user(db, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active:
-        request.session.pop("uid", None)
+    """The logged-in user of a page; browsers without a live session go to the log-in form.
+
+    The session row is looked up on every request, so a cookie kept from before log-out
+    (or a password change, or deactivation) is refused at once by every app process.
+    """
+    token = request.session.get(SESSION_ID_KEY)
+    found = find_session(db, token, request.app.state.session_policy) if isinstance(token, str) else None
+    if found is None or not isinstance(token, str):
+        request.session.pop(SESSION_ID_KEY, None)
         raise LoginRequired()
+    if found.needs_touch:
+        if request.method in READING_METHODS:
+            # pages read in a read-only transaction; the idle clock is moved in a short one
+            with app_database(request.app).session() as writer:
+                touch_session(writer, token)
+        else:
+            touch_session(db, token)  # this request already holds the write transaction
+    user = found.user
     request.state.user = PageIdentity(user.id, user.login, user.name, user.role, user.org_unit_id)
     return user
 

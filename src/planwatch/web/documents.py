@@ -34,7 +34,7 @@ from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.highlight import Mark, highlight_lines
 from planwatch.web.session import require_csrf
-from planwatch.web.templating import render, translator
+from planwatch.web.templating import local_url, render, translator
 from planwatch.web.uploads import UploadJobs
 
 __all__ = ["router"]
@@ -77,7 +77,7 @@ def document_upload(request: Request, user: PageUser, db: DbSession, file: Uploa
         job = _jobs(request).start(app_database(request.app), user, file.filename or "", file.file)
     except PlanWatchError as exc:
         return render(request, "documents.html", _documents_context(db, user, str(exc)), status_code=422)
-    return RedirectResponse(request.url_for("upload_page", job_id=job.id), status_code=303)
+    return RedirectResponse(local_url(request, "upload_page", job_id=job.id), status_code=303)
 
 
 @router.get("/uploads/{job_id}", name="upload_page")
@@ -220,7 +220,7 @@ def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_i
 
 
 def _back_to(request: Request, source_file_id: int, indicator_id: int) -> RedirectResponse:
-    url = request.url_for("document_page", source_file_id=source_file_id).include_query_params(saved=indicator_id)
+    url = local_url(request, "document_page", source_file_id=source_file_id).include_query_params(saved=indicator_id)
     return RedirectResponse(f"{url}#ind-{indicator_id}", status_code=303)
 
 

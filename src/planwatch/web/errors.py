@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import PermissionDenied
-from planwatch.web.templating import render, translator
+from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["LoginRequired", "install_error_handlers", "is_api", "is_fragment_request"]
 
@@ -66,7 +66,7 @@ async def _login_required(request: Request, exc: Exception) -> Response:
     if is_fragment_request(request):
         return error_response(request, 401, translator(request)("error.login_required"))
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(request.url_for("login_form").include_query_params(next=target),
+    return RedirectResponse(local_url(request, "login_form").include_query_params(next=target),
                             status_code=303)
 
 

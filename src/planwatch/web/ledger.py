@@ -26,7 +26,7 @@ from planwatch.store.models import LedgerEvidence, LedgerReport, Plan, Project, 
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.session import require_csrf
-from planwatch.web.templating import render, translator
+from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["router"]
 
@@ -149,7 +149,7 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
         db.rollback()
         message = exc.problem if isinstance(exc, ProgressRejected) else str(exc)
         return _form(request, db, user, subject, kind, period_id, error=message, values=values, status_code=422)
-    url = request.url_for("plan_ledger", plan_id=subject.plan_id)
+    url = local_url(request, "plan_ledger", plan_id=subject.plan_id)
     return RedirectResponse(f"{url}?period_id={period_id}&saved=1#{kind[:-1]}-{subject.id}", status_code=303)
 
 
@@ -163,7 +163,7 @@ def review(request: Request, user: PageUser, db: DbSession, report_id: int,
     subject = db.get(Task, report.task_id) if report.task_id is not None else db.get(Project, report.project_id)
     assert subject is not None
     anchor = f"task-{subject.id}" if report.task_id is not None else f"project-{subject.id}"
-    url = request.url_for("plan_ledger", plan_id=subject.plan_id)
+    url = local_url(request, "plan_ledger", plan_id=subject.plan_id)
     try:
         ledger_progress.review_report(db, user, report.id, approve=decision == "approve", note=note)
     except (ProgressRejected, ledger_progress.ReportStateError) as exc:

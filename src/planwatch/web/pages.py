@@ -42,7 +42,7 @@ from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.i18n import Translator
 from planwatch.web.session import require_csrf
-from planwatch.web.templating import localized_label, render, translator
+from planwatch.web.templating import local_url, localized_label, render, translator
 
 __all__ = ["router"]
 
@@ -68,7 +68,7 @@ def _plan(db: Session, plan_id: int | None) -> Plan | None:
 
 @router.get("/", name="home")
 def home(request: Request, user: PageUser) -> RedirectResponse:
-    return RedirectResponse(request.url_for("dashboard"), status_code=303)
+    return RedirectResponse(local_url(request, "dashboard"), status_code=303)
 
 
 @router.get("/dashboard", name="dashboard")
@@ -163,7 +163,7 @@ def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id
         "targets": indicator.targets, "responsible": spec.responsible,
         "chart_data": indicator_chart(spec, history, result, translator(request)),
         "source_text": indicator.source_text,
-        "document_url": str(request.url_for("document_page", source_file_id=indicator.plan.source_file_id))
+        "document_url": str(local_url(request, "document_page", source_file_id=indicator.plan.source_file_id))
         + f"#ind-{indicator.id}",
         "history": _audit_trail(db, user, indicator, translator(request)),
     })
@@ -279,7 +279,7 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
     context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}}
     if is_fragment_request(request):
         return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
-    return RedirectResponse(str(request.url_for("entry_page").include_query_params(
+    return RedirectResponse(str(local_url(request, "entry_page").include_query_params(
         period=period_id, unit=org_unit_id)), status_code=303)
 
 

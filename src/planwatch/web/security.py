@@ -1,7 +1,9 @@
 """Browser-session safety: CSRF tokens bound to the session, fresh sessions at log-in.
 
-Sessions themselves are Starlette's signed cookies (itsdangerous, HttpOnly, SameSite=Lax,
-Secure behind https). The CSRF token lives inside that signed session, so a form posted
+The cookie is Starlette's signed session (itsdangerous, HttpOnly, SameSite=Lax, Secure
+over https) holding the id of a session row in the database
+(:mod:`planwatch.services.web_sessions`), which is what log-out ends. The CSRF token lives
+inside that signed session, so a form posted
 from another site cannot know it; every state-changing form and fragment request sends it
 back as the ``csrf_token`` field or the ``X-CSRF-Token`` header.
 """
@@ -13,11 +15,12 @@ import secrets
 from collections.abc import MutableMapping
 from typing import Any, Final
 
-__all__ = ["CSRF_FIELD", "CSRF_HEADER", "csrf_token", "csrf_valid", "safe_next", "start_session"]
+__all__ = ["CSRF_FIELD", "CSRF_HEADER", "SESSION_ID_KEY", "csrf_token", "csrf_valid", "safe_next", "start_session"]
 
 CSRF_FIELD: Final = "csrf_token"
 CSRF_HEADER: Final = "x-csrf-token"
 _SESSION_KEY: Final = "csrf"
+SESSION_ID_KEY: Final = "sid"
 
 
 def csrf_token(session: MutableMapping[str, Any]) -> str:
@@ -36,10 +39,10 @@ def csrf_valid(session: MutableMapping[str, Any], sent: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), sent.encode())
 
 
-def start_session(session: MutableMapping[str, Any], user_id: int) -> None:
+def start_session(session: MutableMapping[str, Any], session_id: str) -> None:
     """A fresh session at log-in: nothing from before survives (no session fixation)."""
     session.clear()
-    session["uid"] = user_id
+    session[SESSION_ID_KEY] = session_id
     csrf_token(session)
 
 

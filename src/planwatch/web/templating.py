@@ -17,7 +17,7 @@ from planwatch.monitor.permissions import ROLE_ACTIONS, Action, Actor, Role
 from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
 from planwatch.web.security import csrf_token
 
-__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "NavItem", "echarts_available", "environment", "named_routes", "nav_items", "render",
+__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "NavItem", "echarts_available", "environment", "local_url", "named_routes", "nav_items", "render",
            "translator", "url_builder"]
 
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
@@ -55,9 +55,10 @@ _NAV: Final = (
     NavItem("nav.compare", "/compare", "/compare"),
     NavItem("nav.entry", "/entry", "/entry"),
     NavItem("nav.review", "/review", "/review"),
+    NavItem("nav.users", "/admin/users", "/admin/"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
-_NAV_ACTION: Final = {"nav.entry": Action.ENTER, "nav.review": Action.APPROVE}
+_NAV_ACTION: Final = {"nav.entry": Action.ENTER, "nav.review": Action.APPROVE, "nav.users": Action.MANAGE_USERS}
 
 
 def nav_items(user: Actor) -> list[NavItem]:
@@ -101,25 +102,34 @@ def named_routes(*route_lists: Sequence[BaseRoute]) -> dict[str, Route | Mount]:
 
 
 def url_builder(request: Request) -> Callable[..., URL]:
-    """``url_for`` for templates, by each route's path format.
+    """``url_for`` for templates and redirects, by each route's path format.
+
+    The URLs are paths on this site, without scheme and host: a link or redirect built from
+    the request's Host header would send users wherever a forged header says
+    (``Host: evil.example`` → ``Location: http://evil.example/dashboard``).
 
     Starlette's ``url_for`` tries every route in turn (about 0.1 ms per link); a dashboard
     with fifty warning links spent most of its time there. A name the app does not know,
     or parameters its route does not take, still go to Starlette (and fail as it fails).
     """
     routes: dict[str, Route | Mount] = request.app.state.named_routes
-    base = str(request.base_url).rstrip("/")
+    base = str(request.scope.get("root_path", "")).rstrip("/")
 
     def url_for(name: str, /, **params: Any) -> URL:
         route = routes.get(name)
         if isinstance(route, Mount) and set(params) == {"path"}:
             return URL(f"{base}{route.path}/{str(params['path']).lstrip('/')}")
         if not isinstance(route, Route) or set(params) != set(route.param_convertors):
-            return request.url_for(name, **params)
+            return URL(request.url_for(name, **params).path)
         path = route.path_format.format(**{k: route.param_convertors[k].to_string(v) for k, v in params.items()})
         return URL(base + path)
 
     return url_for
+
+
+def local_url(request: Request, name: str, /, **params: Any) -> URL:
+    """The path of a named route on this site (for redirects; see :func:`url_builder`)."""
+    return url_builder(request)(name, **params)
 
 
 def render(request: Request, template: str, context: Mapping[str, Any] | None = None,

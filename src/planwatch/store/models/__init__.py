@@ -10,7 +10,7 @@ from planwatch.store.models.monitoring import (
     ObservationRevision,
     ReportingPeriod,
 )
-from planwatch.store.models.org import ApiToken, Assignment, LoginFailure, OrgUnit, User
+from planwatch.store.models.org import ApiToken, Assignment, LoginCounter, OrgUnit, User, WebSession
 from planwatch.store.models.plans import (
     Correction,
     Document,
@@ -25,6 +25,7 @@ from planwatch.store.models.plans import (
     Task,
     TaskTarget,
 )
+from planwatch.store.models.settings import Setting
 
 __all__ = [
     "ApiToken",
@@ -39,7 +40,7 @@ __all__ = [
     "Indicator",
     "LedgerEvidence",
     "LedgerReport",
-    "LoginFailure",
+    "LoginCounter",
     "Observation",
     "ObservationRevision",
     "OrgUnit",
@@ -49,10 +50,12 @@ __all__ = [
     "ReportingPeriod",
     "SearchEntry",
     "Section",
+    "Setting",
     "SourceFile",
     "Target",
     "Task",
     "TaskTarget",
     "User",
+    "WebSession",
     "utcnow",
 ]

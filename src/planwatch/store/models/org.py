@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from planwatch.store.models.base import Base, utcnow
 
-__all__ = ["LOGIN_LENGTH", "ApiToken", "Assignment", "LoginFailure", "OrgUnit", "User"]
+__all__ = ["LOGIN_LENGTH", "ApiToken", "Assignment", "LoginCounter", "OrgUnit", "User", "WebSession"]
 
 LOGIN_LENGTH: Final = 64
 
@@ -55,20 +55,42 @@ class ApiToken(Base):
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: until revoked
 
 
-class LoginFailure(Base):
-    """A failed log-in, kept for the throttle's window. In the database rather than a
-    process's memory so that every app process (``planwatch serve --workers N``) counts
-    the same failures; backups leave these rows out."""
+class LoginCounter(Base):
+    """Log-in attempts of one client address for one login (``login`` '' counts the address's
+    attempts over all logins) in the window that began at ``started_at``.
 
-    __tablename__ = "login_failures"
-    __table_args__ = ({"info": {"transient": True}},)
+    One row per key, raised by a single INSERT … ON CONFLICT DO UPDATE … RETURNING, so that
+    parallel attempts each see their own count (a SELECT then INSERT let 18 of 20 parallel
+    guesses through). In the database so that every app process counts the same attempts;
+    backups leave these rows out.
+    """
+
+    __tablename__ = "login_counters"
+    __table_args__ = (UniqueConstraint("ip", "login", name="uq_login_counters_ip_login"),
+                      {"info": {"transient": True}})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ip: Mapped[str] = mapped_column(String(64))
-    login: Mapped[str] = mapped_column(String(LOGIN_LENGTH), index=True)  # case-folded, cut to length
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    login: Mapped[str] = mapped_column(String(LOGIN_LENGTH))  # the normalized login key, cut to length
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+
+
+class WebSession(Base):
+    """A browser session, so that log-out, a password change or deactivation ends it at once
+    in every app process; the cookie carries the id, the table only its SHA-256 digest."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = ({"info": {"transient": True}},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Assignment(Base):
