@@ -196,9 +196,11 @@ def _without_repeated_header(rows: list[Row], table: list[Row]) -> list[Row]:
 
 
 def _is_split_row(row: Row, previous: Row) -> bool:
-    """The rest of a row that a page break cut: no number of its own, mostly empty."""
+    """The rest of a row that a page break cut: no number or category of its own, mostly empty, and its
+    text only under cells of the previous row that had text to go on."""
     empty = sum(1 for text, _ in row if not text)
-    return not row[0][0] and bool(previous[0][0]) and empty * 2 >= len(row) and empty < len(row)
+    return (not row[0][0] and empty * 2 >= len(row) and empty < len(row)
+            and all(before for (text, _), (before, _) in zip(row, previous, strict=False) if text))
 
 
 def _last_line(block: Block) -> int:
