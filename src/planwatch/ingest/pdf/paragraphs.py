@@ -6,7 +6,8 @@ the next; paragraphs are told apart by an indented first line (two characters in
 documents) or, where the document does not indent, by a wider gap, room left on the line
 and a sentence end. A title set centred and too long for one line fills the whole width and
 goes on in a shorter centred line. Lines that open a numbered item never continue a
-paragraph: headings known only by their numbering stand on their own.
+paragraph: headings known only by their numbering stand on their own, and so does the
+document number under a title.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ _SHORT_LINE = 0.25
 _SENTENCE_END = ("。", "！", "？", "；", "：", ":", "!", "?", ";")
 _ITEM_OPENING = re.compile(r"^(第[一二三四五六七八九十百\d]+[篇章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|"
                            r"\d{1,2}[．.、](?!\d)|——|表\s*\d|专栏|附件)")
+# A document number (发文字号, GB/T 9704) is set on a line of its own under the title.
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［]\d{4}[〕\]］]\d{1,4}号$")
 _WIDE = re.compile(r"[^\x00-\u02ff]")
 # A Latin word or number, or one Chinese character, with what a slash binds to it, the brackets that may
 # not end a line before it and the punctuation that may not open a line after it.
@@ -65,7 +68,7 @@ def continues(previous: TextLine, line: TextLine, margins: Margins, same_page: b
     previous line for the next line's first word, a sentence end.
     """
     em = max(line.size, previous.size)
-    if abs(line.size - previous.size) > 0.15 * em or _ITEM_OPENING.match(line.text):
+    if abs(line.size - previous.size) > 0.15 * em or _ITEM_OPENING.match(line.text) or _DOC_NUMBER.match(line.text):
         return False
     gap = line.top - previous.bottom
     if same_page and not 0 <= gap <= margins.line_gap + _BLANK_LINE * em:
