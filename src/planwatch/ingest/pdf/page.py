@@ -14,6 +14,9 @@ import pypdfium2.raw as pdfium_c
 
 # A drawn stroke thinner than this is a rule (table border), not a shape.
 _RULE_THICKNESS = 3.0
+# Spaces, byte-order marks and soft hyphens: spacing comes from the geometry (and PDFium's own
+# made-up characters are all spaces and line breaks).
+_INVISIBLE = frozenset((0x3000, 0xA0, 0xFFFE, 0xFEFF, 0xAD))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,18 +84,17 @@ def read_page(document: pdfium.PdfDocument, index: int) -> PageContent:
 
 def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
     """Visible characters; the spaces and line breaks PDFium makes up are left out (layout decides spacing)."""
+    handle = textpage.raw  # the raw handle: the wrapper object costs a conversion on every call
     box = pdfium_c.FS_RECTF()
     x, y = ctypes.c_double(), ctypes.c_double()
     glyphs: list[Glyph] = []
-    for i in range(pdfium_c.FPDFText_CountChars(textpage)):
-        if pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
+    for i in range(pdfium_c.FPDFText_CountChars(handle)):
+        code = pdfium_c.FPDFText_GetUnicode(handle, i)
+        if code <= 0x20 or code in _INVISIBLE:
             continue
-        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-        if code <= 0x20 or code in (0x3000, 0xA0, 0xFFFE, 0xFEFF, 0xAD):
+        if not pdfium_c.FPDFText_GetLooseCharBox(handle, i, box) or not pdfium_c.FPDFText_GetCharOrigin(handle, i, x, y):
             continue
-        if not pdfium_c.FPDFText_GetLooseCharBox(textpage, i, box) or not pdfium_c.FPDFText_GetCharOrigin(textpage, i, x, y):
-            continue
-        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+        size = pdfium_c.FPDFText_GetFontSize(handle, i)
         glyphs.append(Glyph(chr(code), box.left, box.right, height - y.value, size if size > 0 else box.top - box.bottom))
     return glyphs
 
@@ -101,8 +103,9 @@ def _rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
     """Straight lines drawn on the page: strokes, thin filled bars and the sides of rectangles."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     rules: list[Rule] = []
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        obj = pdfium_c.FPDFPage_GetObject(page, index)
+    handle = page.raw
+    for index in range(pdfium_c.FPDFPage_CountObjects(handle)):
+        obj = pdfium_c.FPDFPage_GetObject(handle, index)
         if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
         if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
