@@ -8,7 +8,7 @@ indicators from its tables and from the sentences of its goals sections.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from planwatch.extract.documents import DocumentSpan, same_title, split_documents, title_key
@@ -31,8 +31,8 @@ _MAX_TITLE = 100  # a plan's title line, as printed at the head of its body
 _LEAD = re.compile(r"^[—\-]*\s*([^，,。．\d]{2,25}?)[。．]")
 
 
-def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
-    return extract_source(read_source(path, max_bytes))
+def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, progress: Callable[[int, int], None] | None = None) -> Extraction:
+    return extract_source(read_source(path, max_bytes, progress))
 
 
 def extract_source(source: SourceText) -> Extraction:
