@@ -4,10 +4,10 @@ A paragraph's lines run to the right margin (give or take the characters that ma
 open or end a line) and go on flush at the left margin, on the same page or at the top of
 the next; paragraphs are told apart by an indented first line (two characters in Chinese
 documents) or, where the document does not indent, by a wider gap, room left on the line
-and a sentence end. A title set centred and too long for one line fills the whole width and
-goes on in a shorter centred line. Lines that open a numbered item never continue a
-paragraph: headings known only by their numbering stand on their own, and so does the
-document number under a title.
+and a sentence end. A title set centred and too long for one line fills the width (the
+room left split on both sides) and goes on in a shorter centred line. Lines that open a
+numbered item never continue a paragraph: headings known only by their numbering stand
+on their own, and so does the document number under a title.
 """
 
 from __future__ import annotations
@@ -73,8 +73,10 @@ def continues(previous: TextLine, line: TextLine, margins: Margins, same_page: b
     gap = line.top - previous.bottom
     if same_page and not 0 <= gap <= margins.line_gap + _BLANK_LINE * em:
         return False
-    room = margins.right - previous.x1
-    if room > _SHORT_LINE * (margins.right - margins.left):
+    width = margins.right - margins.left
+    previous_centred = _centred(previous, margins, 0.5 * em)
+    room = width - (previous.x1 - previous.x0) if previous_centred else margins.right - previous.x1
+    if room > _SHORT_LINE * width:
         return False  # a paragraph's last line, a heading
     roomy = room >= (_first_word_width(line.text) + 0.5) * em
     ends_sentence = previous.text.endswith(_SENTENCE_END)
@@ -85,8 +87,12 @@ def continues(previous: TextLine, line: TextLine, margins: Margins, same_page: b
             return not roomy  # the indent marks new paragraphs
         spaced = same_page and gap > margins.line_gap + 0.5 * em
         return roomy + spaced + ends_sentence < 2
-    centred = abs((line.x0 + line.x1) / 2 - (margins.left + margins.right) / 2) <= em
-    return same_page and centred and previous.x0 <= margins.left + 0.5 * em and not (roomy or ends_sentence)
+    return same_page and _centred(line, margins, 2 * em) and previous_centred and not (roomy or ends_sentence)
+
+
+def _centred(line: TextLine, margins: Margins, tolerance: float) -> bool:
+    """Set with as much room on its left as on its right (an indented first line has more on its left)."""
+    return abs((line.x0 - margins.left) - (margins.right - line.x1)) <= tolerance
 
 
 def _first_word_width(text: str) -> float:
