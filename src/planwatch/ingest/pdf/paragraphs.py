@@ -5,9 +5,8 @@ open or end a line) and go on flush at the left margin, on the same page or at t
 the next; paragraphs are told apart by an indented first line (two characters in Chinese
 documents) or, where the document does not indent, by a wider gap, room left on the line
 and a sentence end. A title set centred and too long for one line fills the width (the
-room left split on both sides) and goes on in a shorter centred line. Lines that open a
-numbered item never continue a paragraph: headings known only by their numbering stand
-on their own, and so does the document number under a title.
+room left split on both sides) and goes on in a shorter centred line. The document number
+under a title always stands on its own line.
 """
 
 from __future__ import annotations
@@ -63,12 +62,14 @@ def continues(previous: TextLine, line: TextLine, margins: Margins, same_page: b
     """Whether ``line`` goes on with the paragraph whose last printed line is ``previous``.
 
     No single sign is reliable in office PDFs (an inline picture widens one line gap, a
-    ragged right margin leaves room on a wrapped line), so a flush-left line starts a new
-    paragraph only when two of them agree: a wider gap than usual, room left on the
-    previous line for the next line's first word, a sentence end.
+    ragged right margin leaves room on a wrapped line, a wrapped line may open with 一、),
+    so a flush-left line starts a new paragraph only when two of them agree: a wider gap
+    than usual, room left on the previous line for the next line's first word, a sentence
+    end, a numbered item's opening. Across a page break there is no gap to see, and one
+    sign is enough; where the document indents paragraphs, the indent decides.
     """
     em = max(line.size, previous.size)
-    if abs(line.size - previous.size) > 0.15 * em or _ITEM_OPENING.match(line.text) or _DOC_NUMBER.match(line.text):
+    if abs(line.size - previous.size) > 0.15 * em or _DOC_NUMBER.match(line.text):
         return False
     gap = line.top - previous.bottom
     if same_page and not 0 <= gap <= margins.line_gap + _BLANK_LINE * em:
@@ -80,14 +81,17 @@ def continues(previous: TextLine, line: TextLine, margins: Margins, same_page: b
         return False  # a paragraph's last line, a heading
     roomy = room >= (_first_word_width(line.text) + 0.5) * em
     ends_sentence = previous.text.endswith(_SENTENCE_END)
+    opens_item = bool(_ITEM_OPENING.match(line.text))
     if abs(line.x0 - margins.left) <= 0.5 * em:
         if previous.x0 > (margins.left + margins.right) / 2:
             return False  # a right-aligned line (a signature) reaches the margin too
-        if margins.indented:
-            return not roomy  # the indent marks new paragraphs
         spaced = same_page and gap > margins.line_gap + 0.5 * em
-        return roomy + spaced + ends_sentence < 2
-    return same_page and _centred(line, margins, 2 * em) and previous_centred and not (roomy or ends_sentence)
+        signs = roomy + spaced + ends_sentence + opens_item
+        if margins.indented:
+            return not roomy and signs < 2
+        return signs < (2 if same_page else 1)
+    return (same_page and _centred(line, margins, 2 * em) and previous_centred
+            and not (roomy or ends_sentence or opens_item))
 
 
 def _centred(line: TextLine, margins: Margins, tolerance: float) -> bool:
