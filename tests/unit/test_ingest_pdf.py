@@ -175,14 +175,15 @@ def test_row_cut_by_a_page_break_is_rejoined(tmp_path: Path) -> None:
                                    [[""], ["新建改造农村供水", "管网长度（公里），"], ["120"]]])
     page.showPage()
     page.setFont("STSong-Light", 10.5)
-    _ruled(page, 80, A4[1] - 72, widths, [[[""], ["含加压泵站和入户管线"], [""]],
-                                          [["水源保护"], ["水源地水质达标率（%）"], ["100"]]])
+    bottom = _ruled(page, 80, A4[1] - 72, widths, [[[""], ["含加压泵站和入户管线"], [""]]])  # boxed on its own
+    page.drawString(80, bottom - 30, "各有关单位要按照职责分工抓好落实。")
     page.showPage()
     page.save()
-    table = _table(read_source(path))
-    assert [[c.text.replace("\n", "") for c in row] for row in table.rows] == [
+    source = read_source(path)
+    assert [[c.text.replace("\n", "") for c in row] for row in _table(source).rows] == [
         ["类别", "指标名称", "目标值"], ["供水保障", "农村自来水普及率（%）", "90"], ["", "城乡供水水质综合", "95"],
-        ["", "新建改造农村供水管网长度（公里），含加压泵站和入户管线", "120"], ["水源保护", "水源地水质达标率（%）", "100"]]
+        ["", "新建改造农村供水管网长度（公里），含加压泵站和入户管线", "120"]]
+    assert _texts(source) == ["各有关单位要按照职责分工抓好落实。"]
 
 
 def test_progress_is_reported_page_by_page(gazette: Path) -> None:

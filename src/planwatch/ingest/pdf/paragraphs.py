@@ -29,9 +29,13 @@ _ITEM_OPENING = re.compile(r"^(第[一二三四五六七八九十百\d]+[篇章�
 # A document number (发文字号, GB/T 9704) is set on a line of its own under the title.
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［]\d{4}[〕\]］]\d{1,4}号$")
 _WIDE = re.compile(r"[^\x00-\u02ff]")
-# A Latin word or number, or one Chinese character, with what a slash binds to it, the brackets that may
-# not end a line before it and the punctuation that may not open a line after it.
-_FIRST_WORD = re.compile(r"[（(“‘《〔【\[]*(?:[A-Za-z0-9.,%‰+\-]+|.)(?:/(?:[A-Za-z0-9.,%‰+\-]+|.))*[，。、；：！？）》”’%‰,.;:!?)]*")
+# A Latin word or number, or one Chinese character, with what a slash binds to it, the punctuation
+# that may not open a line after it, and an opening bracket or quote with the character it opens
+# (neither may end a line).
+_OPEN = "[（(“‘《〔【\\[]"
+_TOKEN = r"(?:[A-Za-z0-9.,%‰+\-]+|[^（(“‘《〔【\[])"
+_CLOSE = "[，。、；：！？）》”’%‰,.;:!?)]"
+_FIRST_WORD = re.compile(rf"{_OPEN}*{_TOKEN}(?:/{_TOKEN})*{_CLOSE}*(?:{_OPEN}+{_TOKEN}{_CLOSE}*)*")
 
 
 @dataclass(frozen=True, slots=True)

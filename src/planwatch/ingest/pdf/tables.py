@@ -57,7 +57,10 @@ class RuledTable:
 
 
 def find_tables(rules: Sequence[Rule]) -> list[RuledTable]:
-    """Tables of at least two rows and two columns formed by crossing rules, top to bottom."""
+    """Tables of at least two columns formed by crossing rules, top to bottom.
+
+    One row is enough: the rest of a row that a page break cut is boxed on its own at the top of the next page.
+    """
     horizontal = _merge([Segment(r.top, r.x0, r.x1) for r in rules if r.horizontal])
     vertical = _merge([Segment(r.x0, r.top, r.bottom) for r in rules if not r.horizontal])
     tables = [t for group in _crossing_groups(horizontal, vertical) if (t := _table(*group)) is not None]
@@ -107,7 +110,7 @@ def _positions(segments: list[Segment]) -> list[float]:
 
 def _table(horizontal: list[Segment], vertical: list[Segment]) -> RuledTable | None:
     ys, xs = _positions(horizontal), _positions(vertical)
-    if len(ys) < 3 or len(xs) < 3:
+    if len(ys) < 2 or len(xs) < 3:
         return None
 
     def drawn(segments: list[Segment], at: float, low: float, high: float) -> bool:
