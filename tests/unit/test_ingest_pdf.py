@@ -186,6 +186,30 @@ def test_row_cut_by_a_page_break_is_rejoined(tmp_path: Path) -> None:
     assert _texts(source) == ["各有关单位要按照职责分工抓好落实。"]
 
 
+def test_new_row_under_merged_cells_at_a_page_top_stays_a_row(tmp_path: Path) -> None:
+    """Rows of a group share a category and a number printed once: the first row on the next page has
+    neither, like the rest of a cut row, but it has nothing less than the row above it."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "group.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    widths = [70.0, 40.0, 150.0, 80.0]
+    for rows, top in (([[["类别"], ["序号"], ["指标名称"], ["目标值"]], [["供水保障"], ["3"], ["管网覆盖率（%）"], [""]],
+                        [[""], [""], ["其中：城镇"], [""]]], 200.0),
+                      ([[[""], [""], ["其中：农村"], [""]], [["水源保护"], ["4"], ["水源地水质达标率（%）"], ["100"]]],
+                       A4[1] - 72)):
+        page.setFont("STSong-Light", 10.5)
+        _ruled(page, 80, top, widths, rows)
+        page.showPage()
+    page.save()
+    names = [row[2].text for row in _table(read_source(path)).rows]
+    assert names == ["指标名称", "管网覆盖率（%）", "其中：城镇", "其中：农村", "水源地水质达标率（%）"]
+
+
 def test_progress_is_reported_page_by_page(gazette: Path) -> None:
     calls: list[tuple[int, int]] = []
     read_source(gazette, progress=lambda done, total: calls.append((done, total)))

@@ -196,11 +196,13 @@ def _without_repeated_header(rows: list[Row], table: list[Row]) -> list[Row]:
 
 
 def _is_split_row(row: Row, previous: Row) -> bool:
-    """The rest of a row that a page break cut: no number or category of its own, mostly empty, and its
-    text only under cells of the previous row that had text to go on."""
-    empty = sum(1 for text, _ in row if not text)
-    return (not row[0][0] and empty * 2 >= len(row) and empty < len(row)
-            and all(before for (text, _), (before, _) in zip(row, previous, strict=False) if text))
+    """The rest of a row that a page break cut: its text only goes on under cells of the row above that
+    had text, and some of those cells, complete on the first page (a number, a year), have nothing more.
+    A new row under merged cells printed once (empty category and number, a name of its own) is not."""
+    pairs = list(zip((text for text, _ in row), (text for text, _ in previous), strict=False))
+    goes_on = [bool(before) for text, before in pairs if text]
+    return (not row[0][0] and bool(goes_on) and all(goes_on)
+            and any(before and not text for text, before in pairs))
 
 
 def _last_line(block: Block) -> int:
