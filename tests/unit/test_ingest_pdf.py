@@ -210,6 +210,22 @@ def test_new_row_under_merged_cells_at_a_page_top_stays_a_row(tmp_path: Path) ->
     assert names == ["指标名称", "管网覆盖率（%）", "其中：城镇", "其中：农村", "水源地水质达标率（%）"]
 
 
+def test_raised_and_lowered_characters_stay_in_their_line(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("body", fontName="STSong-Light", fontSize=12, leading=20, wordWrap="CJK")
+    path = tmp_path / "scripts.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([
+        Paragraph("到2025年，细颗粒物（PM<sub>2.5</sub>）年均浓度控制在33微克/m<super>3</super>以下。", style),
+        Paragraph("新增污水处理能力5万m<super>3</super>/日。", style)])
+    assert _texts(read_source(path)) == ["到2025年，细颗粒物（PM2.5）年均浓度控制在33微克/m3以下。", "新增污水处理能力5万m3/日。"]
+
+
 def test_progress_is_reported_page_by_page(gazette: Path) -> None:
     calls: list[tuple[int, int]] = []
     read_source(gazette, progress=lambda done, total: calls.append((done, total)))

@@ -18,6 +18,10 @@ from planwatch.ingest.pdf.page import Glyph
 
 # Two characters belong to one line when their baselines are closer than this share of their size.
 _SAME_LINE = 0.3
+# Characters smaller than this share of a line's size, raised or lowered from its middle by less than
+# _RAISED of its size, belong to it.
+_SMALL = 0.85
+_RAISED = 0.75
 # A gap wider than this share of the font size between Latin characters is a word space.
 _WORD_SPACE = 0.15
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’（）《》〔〕【】、，。：；！？…—·]")
@@ -43,7 +47,28 @@ def text_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
         else:
             rows.append([glyph])
             baseline, size = glyph.baseline, glyph.size
-    return [_line(row) for row in rows]
+    return [_line(row) for row in _with_raised_and_lowered(rows)]
+
+
+def _with_raised_and_lowered(rows: list[list[Glyph]]) -> list[list[Glyph]]:
+    """Superscripts and subscripts (m³, PM₂.₅ set by Word as raised or lowered small characters) sit off
+    their line's baseline: a row of small characters joins the nearer neighbouring line if it is close."""
+    merged: list[list[Glyph]] = []
+    for k, row in enumerate(rows):
+        small = max(g.size for g in row)
+        middle = _middle(row)
+        candidates = [n for n in (merged[-1] if merged else None, rows[k + 1] if k + 1 < len(rows) else None)
+                      if n is not None and small < _SMALL * max(g.size for g in n)]
+        near = min(candidates, key=lambda n: abs(_middle(n) - middle), default=None)
+        if near is not None and abs(_middle(near) - middle) <= _RAISED * max(g.size for g in near):
+            near.extend(row)
+        else:
+            merged.append(row)
+    return merged
+
+
+def _middle(row: list[Glyph]) -> float:
+    return sum(g.middle for g in row) / len(row)
 
 
 def _line(glyphs: list[Glyph]) -> TextLine:
