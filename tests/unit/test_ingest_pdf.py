@@ -8,6 +8,7 @@ header rows that Word repeats on every page, whose cells wrap over several lines
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -224,6 +225,34 @@ def test_raised_and_lowered_characters_stay_in_their_line(tmp_path: Path) -> Non
         Paragraph("到2025年，细颗粒物（PM<sub>2.5</sub>）年均浓度控制在33微克/m<super>3</super>以下。", style),
         Paragraph("新增污水处理能力5万m<super>3</super>/日。", style)])
     assert _texts(read_source(path)) == ["到2025年，细颗粒物（PM2.5）年均浓度控制在33微克/m3以下。", "新增污水处理能力5万m3/日。"]
+
+
+def test_contents_entries_stay_lines(tmp_path: Path) -> None:
+    """Entries reach the right margin with their page numbers, and the next entry starts at the left one."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    entries = [("云溪区人民政府关于印发云溪区农村人居环境整治方案的通知", "1"),
+               ("云溪区人民政府关于印发云溪区城乡供水一体化发展规划的通知", "12"),
+               ("云溪区人民政府办公室关于做好2025年防汛抗旱工作的通知", "27")]
+    path = tmp_path / "contents.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont("STSong-Light", 12)
+    page.drawCentredString(A4[0] / 2, 760, "目录")
+    for k, (title, number) in enumerate(entries):
+        y = 720 - 20 * k
+        page.drawString(72, y, title)
+        page.drawRightString(A4[0] - 72, y, number)
+        leaders_from = 72 + page.stringWidth(title, "STSong-Light", 12) + 4
+        leaders_to = A4[0] - 72 - page.stringWidth(number, "STSong-Light", 12) - 4
+        page.drawString(leaders_from, y, "." * int((leaders_to - leaders_from) / page.stringWidth(".", "STSong-Light", 12)))
+    page.showPage()
+    page.save()
+    texts = _texts(read_source(path))
+    assert [re.sub(r"[. ]+\d+$", "", t) for t in texts] == ["目录", *(title for title, _ in entries)]
 
 
 def test_progress_is_reported_page_by_page(gazette: Path) -> None:

@@ -6,7 +6,7 @@ the next; paragraphs are told apart by an indented first line (two characters in
 documents) or, where the document does not indent, by a wider gap, room left on the line
 and a sentence end. A title set centred and too long for one line fills the width (the
 room left split on both sides) and goes on in a shorter centred line. The document number
-under a title always stands on its own line.
+under a title and each entry of a table of contents stand on their own lines.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ _ITEM_OPENING = re.compile(r"^(第[一二三四五六七八九十百\d]+[篇章�
                            r"\d{1,2}[．.、](?!\d)|——|表\s*\d|专栏|附件)")
 # A document number (发文字号, GB/T 9704) is set on a line of its own under the title.
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［]\d{4}[〕\]］]\d{1,4}号$")
+# A table of contents entry ends with dot leaders and its page number at the right margin.
+_CONTENTS_ENTRY = re.compile(r"(?:[.…·．]\s*){3,}\d{1,4}$")
 _WIDE = re.compile(r"[^\x00-\u02ff]")
 # A Latin word or number, or one Chinese character, with what a slash binds to it, the punctuation
 # that may not open a line after it, and an opening bracket or quote with the character it opens
@@ -73,7 +75,8 @@ def continues(previous: TextLine, line: TextLine, margins: Margins, same_page: b
     sign is enough; where the document indents paragraphs, the indent decides.
     """
     em = max(line.size, previous.size)
-    if abs(line.size - previous.size) > 0.15 * em or _DOC_NUMBER.match(line.text):
+    if abs(line.size - previous.size) > 0.15 * em or _DOC_NUMBER.match(line.text) \
+            or _CONTENTS_ENTRY.search(previous.text):
         return False
     gap = line.top - previous.bottom
     if same_page and not 0 <= gap <= margins.line_gap + _BLANK_LINE * em:
