@@ -2,13 +2,13 @@
 
 A PDF has no paragraphs, only positioned characters and drawn lines. Each page gives
 its ruled tables (rebuilt from the rules, see :mod:`planwatch.ingest.pdf.tables`) and the
-text lines outside them, interleaved top to bottom. Lines are numbered across pages; a
-table row takes one line number. Page furniture — page numbers such as “— 3 —” and
-running heads repeated at the same place on many pages — is dropped, and a table that a
-page break cut in two is joined again (its repeated header rows are dropped, a row the
-break split is rejoined) so that the rows of the second page keep their column meanings.
-Paragraphs wrapped at the right margin are rejoined by the extraction layout, which knows
-sentence ends.
+text lines outside them, interleaved top to bottom. Page furniture — page numbers such as
+“— 3 —” and running heads repeated at the same place on many pages — is dropped; lines
+are joined into paragraphs by the page geometry (:mod:`planwatch.ingest.pdf.paragraphs`),
+also across page breaks; and a table that a page break cut in two is joined again (its
+repeated header rows are dropped, a row the break split is rejoined) so that the rows of
+the second page keep their column meanings. Paragraphs and table rows are numbered
+across pages, one line number each, as in a Word file.
 """
 
 from __future__ import annotations
