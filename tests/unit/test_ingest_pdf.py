@@ -99,6 +99,28 @@ def test_running_heads_and_page_numbers_are_dropped(gazette: Path) -> None:
     assert not [t for t in texts if HEAD in t or t.strip("— ").isdigit()]
 
 
+def test_labels_atop_a_few_pages_are_not_running_heads(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "annexes.pdf"
+    page = canvas.Canvas(str(path), pagesize=A4)
+    for number in range(1, 11):
+        page.setFont("STSong-Light", 10.5)
+        page.drawCentredString(A4[0] / 2, A4[1] - 40, HEAD)
+        page.setFont("STSong-Light", 12)
+        if number % 3 == 0:
+            page.drawString(72, A4[1] - 80, f"附件{number // 3}")
+        page.drawString(72, A4[1] - 110, NAMES[number % len(NAMES)])
+        page.showPage()
+    page.save()
+    texts = _texts(read_source(path))
+    assert texts[:3] == [NAMES[1], NAMES[2], "附件1"] and len(texts) == 13 and HEAD not in texts
+
+
 def test_wrapped_title_and_paragraph_are_one_block_each(gazette: Path) -> None:
     texts = _texts(read_source(gazette))
     assert FIRST_TITLE in texts and SECOND_TITLE in texts

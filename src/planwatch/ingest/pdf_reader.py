@@ -33,8 +33,10 @@ from planwatch.ingest.pdf.tables import find_tables
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]\s*\d+\s*[—–\-－]|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
-# A running head or foot is repeated on this many pages at least, at the same height.
+# A running head or foot is repeated at the same height on this many pages at least, and on this share of
+# them (odd and even pages may carry different heads); a label such as 附件1 atop a few pages is not one.
 _RUNNING_PAGES = 3
+_RUNNING_SHARE = 0.4
 # PDFium is not thread-safe; uploads may be read by several threads of one server.
 _PDFIUM = threading.Lock()
 
@@ -125,7 +127,8 @@ def _running_key(line: TextLine) -> tuple[str, int]:
 def _drop_furniture(pages: list[_Page]) -> None:
     """Remove page numbers and the running heads and feet that repeat on many pages."""
     edges = Counter(key for page in pages for key in {_running_key(line) for line in page.lines[:2] + page.lines[-2:]})
-    running = {key for key, count in edges.items() if count >= _RUNNING_PAGES}
+    least = max(_RUNNING_PAGES, _RUNNING_SHARE * len(pages))
+    running = {key for key, count in edges.items() if count >= least}
     for page in pages:
         edge = {id(line) for line in page.lines[:2] + page.lines[-2:]}
         page.items = [item for item in page.items
