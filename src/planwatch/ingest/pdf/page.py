@@ -45,6 +45,10 @@ class Glyph:
     def middle(self) -> float:
         return self.baseline - 0.38 * self.size
 
+    @property
+    def centre(self) -> float:
+        return (self.x0 + self.x1) / 2
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:

@@ -41,14 +41,13 @@ class RuledTable:
         return self.ys[0]
 
     def contains(self, glyph: Glyph) -> bool:
-        x, y = (glyph.x0 + glyph.x1) / 2, glyph.middle
-        return self.xs[0] <= x <= self.xs[-1] and self.ys[0] <= y <= self.ys[-1]
+        return self.xs[0] <= glyph.centre <= self.xs[-1] and self.ys[0] <= glyph.middle <= self.ys[-1]
 
     def rows(self, glyphs: Sequence[Glyph]) -> list[list[tuple[str, bool]]]:
         """Rows of (cell text, repeated from a merged cell); a cell's wrapped lines are kept apart by newlines."""
         inside: dict[tuple[int, int], list[Glyph]] = {}
         for glyph in glyphs:
-            column = min(bisect_right(self.xs, (glyph.x0 + glyph.x1) / 2) - 1, len(self.xs) - 2)
+            column = min(bisect_right(self.xs, glyph.centre) - 1, len(self.xs) - 2)
             row = min(bisect_right(self.ys, glyph.middle) - 1, len(self.ys) - 2)
             inside.setdefault(self.region[row, column], []).append(glyph)
         texts = {anchor: "\n".join(line.text for line in text_lines(chars)) for anchor, chars in inside.items()}
