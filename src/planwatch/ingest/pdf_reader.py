@@ -174,7 +174,7 @@ def _blocks(pages: list[_Page]) -> Iterator[Block]:
                     rows = _without_repeated_header(rows, [row for row, _, _ in pending])
                 if continues_table and rows and _is_split_row(rows[0], pending[-1][0]):
                     previous = pending[-1][0]
-                    previous[:] = [(a + "\n" + b if b else a, rep) for (a, rep), (b, _) in zip(previous, rows[0], strict=False)]
+                    previous[:] = [(join(a, b) if b else a, rep) for (a, rep), (b, _) in zip(previous, rows[0], strict=False)]
                     rows = rows[1:]
                 for row in rows:
                     number += 1

@@ -4,7 +4,8 @@ Offices print tables from Word with every border drawn, so a table is a set of
 horizontal and vertical rules that cross one another. The distinct rule positions give
 the grid; a grid cell whose border to its neighbour is not drawn is merged with it, the
 way Word merges cells. A merged cell's text is repeated in every grid position it covers,
-marked as a repeat, as the Word reader does.
+marked as a repeat, as the Word reader does; a cell's text wrapped over several lines is
+joined as a paragraph's is.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import reduce
 
 from planwatch.ingest.pdf.lines import text_lines
 from planwatch.ingest.pdf.page import Glyph, Rule
+from planwatch.ingest.pdf.paragraphs import join
 
 # Rules closer than this (points) are one rule: double borders, rounding, line width.
 _SNAP = 2.5
@@ -44,13 +47,13 @@ class RuledTable:
         return self.xs[0] <= glyph.centre <= self.xs[-1] and self.ys[0] <= glyph.middle <= self.ys[-1]
 
     def rows(self, glyphs: Sequence[Glyph]) -> list[list[tuple[str, bool]]]:
-        """Rows of (cell text, repeated from a merged cell); a cell's wrapped lines are kept apart by newlines."""
+        """Rows of (cell text, repeated from a merged cell); the lines a cell's text wraps over are joined."""
         inside: dict[tuple[int, int], list[Glyph]] = {}
         for glyph in glyphs:
             column = min(bisect_right(self.xs, glyph.centre) - 1, len(self.xs) - 2)
             row = min(bisect_right(self.ys, glyph.middle) - 1, len(self.ys) - 2)
             inside.setdefault(self.region[row, column], []).append(glyph)
-        texts = {anchor: "\n".join(line.text for line in text_lines(chars)) for anchor, chars in inside.items()}
+        texts = {anchor: reduce(join, (line.text for line in text_lines(chars))) for anchor, chars in inside.items()}
         return [[(texts.get(self.region[r, c], ""), self.region[r, c] != (r, c)) for c in range(len(self.xs) - 1)]
                 for r in range(len(self.ys) - 1)]
 
