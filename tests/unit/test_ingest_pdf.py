@@ -282,6 +282,35 @@ def test_progress_is_reported_page_by_page(gazette: Path) -> None:
     assert total >= 3 and calls == [(n, total) for n in range(1, total + 1)]
 
 
+def test_cli_shows_the_pages_of_a_pdf_on_a_terminal(gazette: Path) -> None:
+    """stderr on a pseudo-terminal, as in an office clerk's shell; stdout stays pure JSON."""
+    import json
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    with subprocess.Popen([sys.executable, "-m", "planwatch", "extract", str(gazette), "--json"],
+                          stdout=subprocess.PIPE, stderr=terminal, env={**os.environ, "COLUMNS": "120"}) as child:
+        os.close(terminal)
+        stdout, _ = child.communicate(timeout=120)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # the terminal is closed once the child has exited
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    assert child.returncode == 0
+    assert json.loads(stdout)["documents"]
+    text = shown.decode("utf-8", "replace")
+    assert "reading gazette.pdf" in text and "/4 " in text  # pages done of the 4
+
+
 def test_pdf_without_text_layer_suggests_ocr(tmp_path: Path) -> None:
     from reportlab.pdfgen import canvas
 
