@@ -322,3 +322,13 @@ def test_pdf_without_text_layer_suggests_ocr(tmp_path: Path) -> None:
     with pytest.raises(InputError) as error:
         read_source(path)
     assert "scan.pdf" in str(error.value) and "no text layer" in str(error.value) and "OCR" in str(error.value)
+
+
+def test_truncated_pdf_is_explained_in_one_line(gazette: Path, tmp_path: Path) -> None:
+    path = tmp_path / "cut.pdf"
+    data = gazette.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(InputError) as error:
+        read_source(path)
+    message = str(error.value)
+    assert "cut.pdf" in message and "PDF" in message and "\n" not in message
