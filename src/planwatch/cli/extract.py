@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from planwatch.cli import app
@@ -35,18 +35,24 @@ def extract(
     paths = files or [DEMO_PLAN]
     results: list[Extraction] = []
     failed = 0
-    show_progress = len(paths) > 1 and err.is_terminal
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, disable=not show_progress) as progress:
-        task = progress.add_task("extracting", total=len(paths))
+                  TimeElapsedColumn(), console=err, disable=not err.is_terminal) as progress:
+        files_task = progress.add_task("extracting", total=len(paths), visible=len(paths) > 1)
         for path in paths:
-            progress.update(task, description=f"extracting {path.name}")
+            progress.update(files_task, description=f"extracting {path.name}")
+            # A big PDF takes seconds: its pages get a bar of their own.
+            pages_task = progress.add_task(f"reading {path.name}", total=None, visible=False)
+
+            def pages_read(done: int, total: int, task: TaskID = pages_task) -> None:
+                progress.update(task, completed=done, total=total, visible=True)
+
             try:
-                results.append(extract_file(path, max_bytes=max_bytes))
+                results.append(extract_file(path, max_bytes=max_bytes, progress=pages_read))
             except PlanWatchError as exc:
                 failed += 1
                 err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-            progress.advance(task)
+            progress.remove_task(pages_task)
+            progress.advance(files_task)
     if as_json:
         payload = {
             "documents": [d.to_json() for r in results for d in r.documents],

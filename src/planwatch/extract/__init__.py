@@ -8,7 +8,7 @@ indicators from its tables and from the sentences of its goals sections.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from planwatch.extract.documents import DocumentSpan, same_title, split_documents, title_key
@@ -57,8 +57,8 @@ _GOALS_LEAD = re.compile(r"(?:^|(?<=[，,。]))[^，,。；;：:]{0,24}?((?:主�
 _GOALS_LEAD_WITHIN = 40  # the announcement opens the paragraph, after at most a short preamble
 
 
-def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
-    return extract_source(read_source(path, max_bytes))
+def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, progress: Callable[[int, int], None] | None = None) -> Extraction:
+    return extract_source(read_source(path, max_bytes, progress))
 
 
 def extract_source(source: SourceText) -> Extraction:

@@ -6,6 +6,7 @@ Dispatch is by file name suffix; each reader validates its own container and rai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from planwatch.errors import InputError
@@ -18,8 +19,13 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 
 
-def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
-    """Read one input file into blocks, or raise InputError saying what is wrong with it."""
+def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                progress: Callable[[int, int], None] | None = None) -> SourceText:
+    """Read one input file into blocks, or raise InputError saying what is wrong with it.
+
+    ``progress(pages done, pages total)`` follows a PDF page by page, the one format slow
+    enough to watch; the other readers do not call it.
+    """
     path = Path(path)
     if path.is_dir():
         raise InputError(path, "is a directory; expected a .txt, .md, .docx, .pdf or .html file")
@@ -45,7 +51,7 @@ def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceT
     if suffix == ".pdf":
         from planwatch.ingest.pdf_reader import read_pdf
 
-        return read_pdf(path, data)
+        return read_pdf(path, data, progress)
     from planwatch.ingest.html_reader import read_html
 
     return read_html(path, data)

@@ -24,8 +24,8 @@ class Provenance:
 
     ``line`` is the 1-based line that extraction reports: the text line for .txt/.md
     files, and a running count of paragraphs and table rows for containers without
-    lines (.docx, .html), or of text lines across pages for .pdf. The other fields
-    locate the block inside its container.
+    lines (.docx, .html, and .pdf across its pages). The other fields locate the block
+    inside its container.
     """
 
     line: int

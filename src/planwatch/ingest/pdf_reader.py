@@ -1,56 +1,72 @@
-"""PDF reader (pdfplumber).
+"""PDF reader (PDFium through pypdfium2).
 
-A PDF has no paragraphs, only positioned characters. Each page gives its ruled tables
-(pdfplumber's table finder) and the text lines outside them, interleaved top to bottom.
-Lines are numbered across pages; a table row takes one line number. Page furniture —
-page numbers such as “— 3 —” — is dropped, and a table that a page break cut in two is
-joined again (its repeated header row is dropped) so that the rows of the second page
-keep their column meanings. Paragraphs wrapped at the right margin are rejoined by the
-extraction layout, which knows sentence ends.
+A PDF has no paragraphs, only positioned characters and drawn lines. Each page gives
+its ruled tables (rebuilt from the rules, see :mod:`planwatch.ingest.pdf.tables`) and the
+text lines outside them, interleaved top to bottom. Page furniture — page numbers such as
+“— 3 —” and running heads repeated at the same place on many pages — is dropped; lines
+are joined into paragraphs by the page geometry (:mod:`planwatch.ingest.pdf.paragraphs`),
+also across page breaks; and a table that a page break cut in two is joined again (its
+repeated header rows are dropped, a row the break split is rejoined) so that the rows of
+the second page keep their column meanings. Paragraphs and table rows are numbered
+across pages, one line number each, as in a Word file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-from collections.abc import Iterator
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
+from planwatch.ingest.pdf.lines import TextLine, text_lines
+from planwatch.ingest.pdf.page import Glyph, PageContent, read_page
+from planwatch.ingest.pdf.paragraphs import Margins, continues, join
+from planwatch.ingest.pdf.tables import find_tables
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]\s*\d+\s*[—–\-－]|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
-_CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
-# Justified CJK lines come out with spaces between widely set characters.
-_CJK_GAP = re.compile(rf"(?<={_CJK}) +(?={_CJK})")
+# A running head or foot is repeated at the same height on this many pages at least, and on this share of
+# them (odd and even pages may carry different heads); a label such as 附件1 atop a few pages is not one.
+_RUNNING_PAGES = 3
+_RUNNING_SHARE = 0.4
+# PDFium is not thread-safe; uploads may be read by several threads of one server.
+_PDFIUM = threading.Lock()
+
+Progress = Callable[[int, int], None]
+Row = list[tuple[str, bool]]  # (cell text, repeated from a merged cell)
 
 
-def read_pdf(path: Path, data: bytes) -> SourceText:
+def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> SourceText:
+    """Read a PDF's text layer; ``progress(pages done, pages total)`` is called after each page."""
     if not data.strip():
         raise InputError(path, "the file is empty; expected a PDF document")
     if b"%PDF-" not in data[:1024]:
         raise InputError(path, "not a PDF document (no %PDF- header)")
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:
-        raise _open_error(path, exc.args[0] if exc.args else exc) from None
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise _open_error(path, exc) from None
-    except Exception as exc:  # pdfminer raises many kinds for a damaged file
-        raise InputError(path, f"not a readable PDF document ({type(exc).__name__}: {exc})") from None
-    with pdf:
+    with _PDFIUM:
         try:
-            pages = [_read_page(page) for page in pdf.pages]
-        except Exception as exc:
-            raise InputError(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}: {exc})") from None
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise _open_error(path, exc) from None
+        try:
+            pages = []
+            total = len(document)
+            for index in range(total):
+                pages.append(_items(read_page(document, index)))
+                if progress is not None:
+                    progress(index + 1, total)
+        except pdfium.PdfiumError as exc:
+            raise InputError(path, f"the PDF is damaged and cannot be read ({exc})") from None
+        finally:
+            document.close()
+    _drop_furniture(pages)
     if not any(p.items for p in pages):
         raise InputError(path, "the PDF has no text layer (a scanned image?); run OCR on it first")
     blocks = tuple(_blocks(pages))
@@ -63,15 +79,15 @@ def read_pdf(path: Path, data: bytes) -> SourceText:
     )
 
 
-def _open_error(path: Path, cause: object) -> InputError:
-    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+def _open_error(path: Path, error: pdfium.PdfiumError) -> InputError:
+    if getattr(error, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
         return InputError(path, "the PDF is encrypted (password protected); save an unprotected copy first")
-    return InputError(path, f"not a readable PDF document ({type(cause).__name__}: {cause})")
+    return InputError(path, f"not a readable PDF document ({error})")
 
 
 @dataclass
 class _Table:
-    rows: list[list[tuple[str, bool]]]  # (text, repeated from a merged cell)
+    rows: list[Row]
 
     @property
     def width(self) -> int:
@@ -81,77 +97,63 @@ class _Table:
 @dataclass
 class _Page:
     number: int
-    items: list[str | _Table] = field(default_factory=list)
+    lines: list[TextLine]  # the text lines outside tables, for finding page furniture
+    items: list[TextLine | _Table] = field(default_factory=list)
 
 
-def _read_page(page: Any) -> _Page:
-    tables = [t for t in page.find_tables() if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
-    boxes = [t.bbox for t in tables]
-
-    def outside_tables(obj: dict[str, Any]) -> bool:
-        if obj.get("object_type") != "char":
-            return True
-        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
-
-    placed: list[tuple[float, str | _Table]] = []
-    for line in page.filter(outside_tables).extract_text_lines(return_chars=False):
-        placed.append((line["top"], _CJK_GAP.sub("", line["text"]).strip()))
-    placed.extend((t.bbox[1], _table(t)) for t in tables)
+def _items(page: PageContent) -> _Page:
+    tables = find_tables(page.rules)
+    outside: list[Glyph] = []
+    placed: list[tuple[float, TextLine | _Table]] = []
+    cells: list[list[Glyph]] = [[] for _ in tables]
+    for glyph in page.glyphs:
+        holder = next((k for k, table in enumerate(tables) if table.contains(glyph)), None)
+        if holder is None:
+            outside.append(glyph)
+        else:
+            cells[holder].append(glyph)
+    lines = [line for line in text_lines(outside) if line.text]
+    placed.extend((line.top, line) for line in lines)
+    placed.extend((table.top, _Table(table.rows(glyphs))) for table, glyphs in zip(tables, cells, strict=True))
     placed.sort(key=lambda p: p[0])
-    items = [item for _, item in placed]
-    _drop_page_numbers(items)
-    return _Page(page.page_number, items)
+    return _Page(page.number, lines, [item for _, item in placed])
 
 
-def _drop_page_numbers(items: list[str | _Table]) -> None:
-    for i in reversed(range(len(items))):
-        item = items[i]
-        if isinstance(item, str) and (_PAGE_NUMBER.match(item) or not item
-                                      or (_BARE_NUMBER.match(item) and i in (0, len(items) - 1))):
-            del items[i]
+def _running_key(line: TextLine) -> tuple[str, int]:
+    """A head/foot line's identity across pages: its words without the numbers, and its height on the page."""
+    return re.sub(r"\d+", "#", line.text), round(line.top / 4)
 
 
-def _table(table: Any) -> _Table:
-    """Rows of cell texts; a merged cell's text repeated (marked) in every position it covers."""
-    texts = table.extract()
-    boxes = [list(r.cells) for r in table.rows]
-    width = max(len(r) for r in boxes)
-    column_x = [next((r[c][0] for r in boxes if c < len(r) and r[c] is not None), 0.0) for c in range(width)]
-    rows: list[list[tuple[str, bool]]] = []
-    for r, row_boxes in enumerate(boxes):
-        row_top = next((b[1] for b in row_boxes if b is not None), 0.0)
-        row: list[tuple[str, bool]] = []
-        for c in range(width):
-            box = row_boxes[c] if c < len(row_boxes) else None
-            if box is not None:
-                row.append(((texts[r][c] or "").strip(), False))
-            elif c > 0 and _covers_x(row_boxes, c, column_x):
-                row.append((row[c - 1][0], True))
-            elif r > 0 and _covers_y(boxes, r, c, row_top):
-                row.append((rows[r - 1][c][0], True))
-            else:
-                row.append(("", False))
-        rows.append(row)
-    return _Table(rows)
-
-
-def _covers_x(row_boxes: list[Any], c: int, column_x: list[float]) -> bool:
-    left = next((row_boxes[k] for k in range(c - 1, -1, -1) if k < len(row_boxes) and row_boxes[k] is not None), None)
-    return left is not None and left[2] > column_x[c] + 1
-
-
-def _covers_y(boxes: list[list[Any]], r: int, c: int, row_top: float) -> bool:
-    above = next((boxes[k][c] for k in range(r - 1, -1, -1) if c < len(boxes[k]) and boxes[k][c] is not None), None)
-    return above is not None and above[3] > row_top + 1
+def _drop_furniture(pages: list[_Page]) -> None:
+    """Remove page numbers and the running heads and feet that repeat on many pages."""
+    edges = Counter(key for page in pages for key in {_running_key(line) for line in page.lines[:2] + page.lines[-2:]})
+    least = max(_RUNNING_PAGES, _RUNNING_SHARE * len(pages))
+    running = {key for key, count in edges.items() if count >= least}
+    for page in pages:
+        edge = {id(line) for line in page.lines[:2] + page.lines[-2:]}
+        page.items = [item for item in page.items
+                      if not (isinstance(item, TextLine) and id(item) in edge and _running_key(item) in running)]
+        items = page.items
+        for i in reversed(range(len(items))):
+            item = items[i]
+            if isinstance(item, TextLine) and (_PAGE_NUMBER.match(item.text)
+                                               or (_BARE_NUMBER.match(item.text) and i in (0, len(items) - 1))):
+                del items[i]
 
 
 def _blocks(pages: list[_Page]) -> Iterator[Block]:
-    line = 0
+    margins = Margins.of(page.lines for page in pages)
+    number = 0
     # Rows of a table that may continue on the next page: (cells, line, page).
-    pending: list[tuple[list[tuple[str, bool]], int, int]] = []
+    pending: list[tuple[Row, int, int]] = []
+    # The paragraph being read: its text, where it starts, and its last printed line so far.
+    paragraph: tuple[str, Provenance, TextLine] | None = None
 
     def flush() -> Iterator[Block]:
+        nonlocal paragraph
+        if paragraph is not None:
+            yield Block(BlockKind.PARAGRAPH, paragraph[1], text=paragraph[0])
+            paragraph = None
         if pending:
             rows = tuple(
                 tuple(Cell(text, Provenance(line=at, page=page, row=i), merged=repeat) for text, repeat in row)
@@ -160,33 +162,50 @@ def _blocks(pages: list[_Page]) -> Iterator[Block]:
             yield Block(BlockKind.TABLE, rows[0][0].source, rows=rows)
             pending.clear()
 
+    previous_page = 0
     for page in pages:
         for index, item in enumerate(page.items):
             if isinstance(item, _Table):
-                continues = bool(pending) and index == 0 and len(pending[0][0]) == item.width
-                if not continues:
+                continues_table = bool(pending) and index == 0 and len(pending[0][0]) == item.width
+                if not continues_table:
                     yield from flush()
                 rows = item.rows
-                if continues and rows[0] == pending[0][0]:
-                    rows = rows[1:]  # the header row repeated on every page
-                if continues and rows and _is_split_row(rows[0], pending[-1][0]):
+                if continues_table:
+                    rows = _without_repeated_header(rows, [row for row, _, _ in pending])
+                if continues_table and rows and _is_split_row(rows[0], pending[-1][0]):
                     previous = pending[-1][0]
-                    previous[:] = [(a + "\n" + b if b else a, rep) for (a, rep), (b, _) in zip(previous, rows[0], strict=False)]
+                    previous[:] = [(join(a, b) if b else a, rep) for (a, rep), (b, _) in zip(previous, rows[0], strict=False)]
                     rows = rows[1:]
                 for row in rows:
-                    line += 1
-                    pending.append((row, line, page.number))
+                    number += 1
+                    pending.append((row, number, page.number))
                 continue
-            yield from flush()
-            line += 1
-            yield Block(BlockKind.PARAGRAPH, Provenance(line=line, page=page.number), text=item)
+            if paragraph is not None and continues(paragraph[2], item, margins, page.number == previous_page):
+                paragraph = (join(paragraph[0], item.text), paragraph[1], item)
+            else:
+                yield from flush()
+                number += 1
+                paragraph = (item.text, Provenance(line=number, page=page.number), item)
+            previous_page = page.number
     yield from flush()
 
 
-def _is_split_row(row: list[tuple[str, bool]], previous: list[tuple[str, bool]]) -> bool:
-    """The rest of a row that a page break cut: no number of its own, mostly empty."""
-    empty = sum(1 for text, _ in row if not text)
-    return not row[0][0] and bool(previous[0][0]) and empty * 2 >= len(row) and empty < len(row)
+def _without_repeated_header(rows: list[Row], table: list[Row]) -> list[Row]:
+    """A continued table's rows without the header rows Word repeats at the top of every page."""
+    repeated = 0
+    while repeated < min(len(rows), len(table) - 1) and rows[repeated] == table[repeated]:
+        repeated += 1
+    return rows[repeated:]
+
+
+def _is_split_row(row: Row, previous: Row) -> bool:
+    """The rest of a row that a page break cut: its text only goes on under cells of the row above that
+    had text, and some of those cells, complete on the first page (a number, a year), have nothing more.
+    A new row under merged cells printed once (empty category and number, a name of its own) is not."""
+    pairs = list(zip((text for text, _ in row), (text for text, _ in previous), strict=False))
+    goes_on = [bool(before) for text, before in pairs if text]
+    return (not row[0][0] and bool(goes_on) and all(goes_on)
+            and any(before and not text for text, before in pairs))
 
 
 def _last_line(block: Block) -> int:
