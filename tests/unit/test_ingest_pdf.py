@@ -332,3 +332,16 @@ def test_truncated_pdf_is_explained_in_one_line(gazette: Path, tmp_path: Path) -
         read_source(path)
     message = str(error.value)
     assert "cut.pdf" in message and "PDF" in message and "\n" not in message
+
+
+def test_a_printed_gazette_yields_its_documents_and_indicators(gazette: Path) -> None:
+    """End to end: the paragraphs the reader joins are the ones the document splitter reads."""
+    from planwatch.extract import extract_file
+
+    result = extract_file(gazette)
+    numbers = [d.doc_number for d in result.documents]
+    assert numbers == [FIRST_NUMBER, SECOND_NUMBER]
+    assert [d.title for d in result.documents] == [FIRST_TITLE, SECOND_TITLE]
+    table = [i for i in result.indicators if i.kind == "table"]
+    assert len(table) == ROWS  # every row of the table carried over two page breaks
+    assert {(i.targets[-1].year, i.baseline_year) for i in table} == {(2025, 2020)}

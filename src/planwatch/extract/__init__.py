@@ -62,7 +62,7 @@ def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, progress:
 
 
 def extract_source(source: SourceText) -> Extraction:
-    items = layout(source.blocks, wrapped=source.format == "pdf")
+    items = layout(source.blocks)
     lines = [item for item in items if isinstance(item, Line)]
     spans = split_documents(lines, source.line_count)
     documents: list[Document] = []

@@ -49,10 +49,6 @@ class Line:
     text: str  # cleaned visible text
     line: int
     level: int | None = None  # heading level stated by the container (Word style, <h2>)
-    last_line: int | None = None  # where a paragraph joined from wrapped lines ends
-
-    def end_line_or(self, line: int) -> int:
-        return max(self.last_line or self.line, line)
 
 
 Item = Line | Grid
@@ -66,12 +62,10 @@ class _Raw:
     extra: list[str] = field(default_factory=list)
 
 
-def layout(blocks: Sequence[Block], wrapped: bool = False) -> list[Item]:
+def layout(blocks: Sequence[Block]) -> list[Item]:
     """Turn a block stream into lines and grids, reconstructing tables encoded as text.
-
-    ``wrapped``: the lines are a page layout's (PDF), so paragraphs broken at the right
-    margin are joined again before any sentence is read.
-    """
+    (Readers of page layouts hand over whole paragraphs: the PDF reader joins lines broken
+    at the margin from the page's geometry, which knows more than the text does.)"""
     items: list[Item] = []
     pending: list[_Raw] = []
     for block in blocks:
@@ -82,39 +76,8 @@ def layout(blocks: Sequence[Block], wrapped: bool = False) -> list[Item]:
         else:
             pending.append(_Raw(block.text, block.source.line, block.level))
     items.extend(_text_items(pending))
-    if wrapped:
-        items = rejoin_wrapped(items)
     _attach_captions(items)
     return items
-
-
-_PARAGRAPH_END = ("。", "；", "：", ":", "！", "？", "”", "）")
-_NEW_ITEM = re.compile(r"^(第[一二三四五六七八九十百\d]+[篇章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|"
-                       r"\d{1,2}[．.、](?!\d)|——|表\s*\d|专栏|附件)")
-
-
-def rejoin_wrapped(items: list[Item]) -> list[Item]:
-    """Join lines that a page layout broke at the right margin.
-
-    A line continues into the next when it is about as long as the longest lines of the
-    document (it reached the margin), does not end a sentence, and the next line does not
-    open a heading or a list item.
-    """
-    lengths = sorted(len(i.text) for i in items if isinstance(i, Line))
-    if not lengths:
-        return items
-    full = lengths[int(len(lengths) * 0.9)] * 0.85
-    out: list[Item] = []
-    for item in items:
-        prev = out[-1] if out else None
-        if isinstance(item, Line) and isinstance(prev, Line) and prev.level is None \
-                and len(prev.text) >= full and not prev.text.endswith(_PARAGRAPH_END) \
-                and not _NEW_ITEM.match(item.text) and item.level is None:
-            joiner = " " if prev.text[-1:].isascii() and item.text[:1].isascii() else ""
-            out[-1] = Line(prev.text + joiner + item.text, prev.line, prev.level, prev.end_line_or(item.line))
-        else:
-            out.append(item)
-    return out
 
 
 def _native_grid(block: Block) -> Grid:
