@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, ExchangeRow
 from planwatch.numerals import parse_number
+from planwatch.spreadsheet_safety import text_row
 
 __all__ = ["DATA_SHEET", "TEMPLATE_VERSION", "TemplateIndicator", "read_template", "write_template"]
 
@@ -49,16 +50,16 @@ def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], pe
     sheet = book.active
     assert sheet is not None
     sheet.title = DATA_SHEET
-    sheet["A1"] = f"{plan_title} 监测数据填报表"
+    text_row(sheet, [f"{plan_title} 监测数据填报表"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"填报单位：{org_unit[1]}（{org_unit[0]}）    报告期：{period}    截止时间：{deadline or '见通知'}"
-    sheet.append(list(HEADER))
+    text_row(sheet, [f"填报单位：{org_unit[1]}（{org_unit[0]}）    报告期：{period}    截止时间：{deadline or '见通知'}"])
+    text_row(sheet, HEADER)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for ind in indicators:
-        sheet.append([ind.code, ind.domain, ind.name, ind.unit, ind.attribute, ind.last_value, None, None, None])
+        text_row(sheet, [ind.code, ind.domain, ind.name, ind.unit, ind.attribute, ind.last_value, None, None, None])
     last = _FIRST_ROW + len(indicators) - 1
     input_fill = PatternFill("solid", fgColor="FFF2CC")
     for row in range(_FIRST_ROW, last + 1):
@@ -81,7 +82,7 @@ def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], pe
     meta = book.create_sheet(META_SHEET)
     for key, value in (("template_version", TEMPLATE_VERSION), ("org_unit", org_unit[0]), ("period", period),
                        ("plan", plan_title), ("rows", str(len(indicators)))):
-        meta.append([key, value])
+        text_row(meta, [key, value])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     book.save(path)
@@ -99,7 +100,7 @@ def _help_sheet(book: Workbook, period: str, deadline: str) -> None:
         f"6. 请于截止时间（{deadline or '见通知'}）前上传到监测数据网上报送系统，或交区统计局监测组。",
     ]
     for line in lines:
-        sheet.append([line])
+        text_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.column_dimensions["A"].width = 100
 
