@@ -10,6 +10,8 @@ database made by one version can be upgraded by the next.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -29,6 +31,9 @@ __all__ = ["DATABASE_ENV", "DEFAULT_DATA_DIR", "Database", "DatabaseError", "res
 DATABASE_ENV: Final = "PLANWATCH_DATABASE_URL"
 DEFAULT_DATA_DIR: Final = Path(".planwatch")
 SQLITE_BUSY_TIMEOUT_S: Final = 60
+# JSON columns (audit old/new, flags) hold standard JSON only: NaN or Infinity would be
+# refused by PostgreSQL and break a backup's restore into it.
+_STRICT_JSON: Final = functools.partial(json.dumps, allow_nan=False)
 
 
 class DatabaseError(PlanWatchError):
@@ -88,7 +93,7 @@ class Database:
             engine = self._sqlite_engine(echo, immediate=True)
             reader = self._sqlite_engine(echo, immediate=False)
         else:
-            engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
+            engine = create_engine(self.url, echo=echo, pool_pre_ping=True, json_serializer=_STRICT_JSON)
             reader = engine.execution_options(postgresql_readonly=True)
         self.engine: Engine = engine
         self.read_engine: Engine = reader
@@ -99,7 +104,7 @@ class Database:
         self.read_sessions = sessionmaker(reader, expire_on_commit=False)
 
     def _sqlite_engine(self, echo: bool, *, immediate: bool) -> Engine:
-        engine = create_engine(self.url, echo=echo,
+        engine = create_engine(self.url, echo=echo, json_serializer=_STRICT_JSON,
                                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
         event.listen(engine, "connect", _on_sqlite_connect)
         if immediate:
