@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,15 +26,12 @@ from docx.text.paragraph import Paragraph
 
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
+from planwatch.ingest.containers import check_zip_container
 from planwatch.numerals import to_chinese_integer
-
-# A plan is a few MB of XML at most; far larger inflated sizes or ratios mean a zip bomb.
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
 
 
 def read_docx(path: Path, data: bytes) -> SourceText:
-    _check_container(path, data)
+    check_zip_container(path, data, suffix=".docx", main_part="word/document.xml")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a damaged package
@@ -51,28 +47,6 @@ def read_docx(path: Path, data: bytes) -> SourceText:
         blocks=blocks,
         line_count=max((_last_line(b) for b in blocks), default=0),
     )
-
-
-def _check_container(path: Path, data: bytes) -> None:
-    if not data:
-        raise InputError(path, "the file is empty; expected a .docx document")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-            names = {m.filename for m in members}
-            if "word/document.xml" not in names:
-                raise InputError(path, "not a .docx document (no word/document.xml in the package)")
-            inflated = sum(m.file_size for m in members)
-            if inflated > MAX_UNCOMPRESSED_BYTES or inflated > MAX_COMPRESSION_RATIO * max(len(data), 1):
-                raise InputError(path, f"the .docx package inflates to {inflated:,} bytes from {len(data):,} "
-                                 "(zip bomb?); refusing to read it")
-            broken = archive.testzip()
-            if broken is not None:
-                raise InputError(path, f"the .docx package is damaged (bad CRC in {broken})")
-    except zipfile.BadZipFile as exc:
-        raise InputError(path, f"not a .docx document or truncated ({exc})") from None
-    except (EOFError, OSError, zipfile.LargeZipFile) as exc:
-        raise InputError(path, f"the .docx package is truncated or damaged ({exc})") from None
 
 
 def _last_line(block: Block) -> int:

@@ -33,6 +33,7 @@ from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.highlight import Mark, highlight_lines
+from planwatch.web.params import LineNumber, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import render, translator
 from planwatch.web.uploads import UploadJobs
@@ -105,8 +106,8 @@ def _comparators(request: Request) -> list[tuple[str, str]]:
 
 
 @router.get("/documents/{source_file_id}", name="document_page")
-def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: int,
-                  saved: int | None = None) -> HTMLResponse:
+def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
+                  saved: RowId | None = None) -> HTMLResponse:
     return _document(request, db, user, source_file_id, saved=saved)
 
 
@@ -174,7 +175,7 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
 
 
 @router.post("/indicators/{indicator_id}/correction", name="indicator_correct")
-def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator_id: int,
+def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                       form: Annotated[CorrectionForm, Form()]) -> Response:
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
@@ -190,8 +191,8 @@ def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator
 
 
 @router.post("/documents/{source_file_id}/indicators", name="indicator_add")
-def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_id: int,
-                  plan_id: Annotated[int, Form()], line: Annotated[int, Form()],
+def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
+                  plan_id: Annotated[RowId, Form()], line: Annotated[LineNumber, Form()],
                   form: Annotated[CorrectionForm, Form()]) -> Response:
     plan = db.get(Plan, plan_id)
     if plan is None or plan.source_file_id != source_file_id:

@@ -37,6 +37,7 @@ from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.errors import is_fragment_request
+from planwatch.web.params import RowId, Year
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import localized_label, render, translator
 
@@ -72,7 +73,7 @@ def home(request: Request, user: PageUser) -> RedirectResponse:
 
 @router.get("/dashboard", name="dashboard")
 def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None = None,
-              year: int | None = None) -> HTMLResponse:
+              year: Year | None = None) -> HTMLResponse:
     the_plan = _plan(db, plan)
     t = translator(request)
     if the_plan is None:
@@ -111,8 +112,8 @@ class _Row:
 
 
 @router.get("/plans/{plan_id}", name="plan_page")
-def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: int, domain: str = "", unit: str = "",
-              status: str = "", year: int | None = None) -> HTMLResponse:
+def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, domain: str = "", unit: str = "",
+              status: str = "", year: Year | None = None) -> HTMLResponse:
     the_plan = _plan(db, plan_id)
     assert the_plan is not None
     evaluation = evaluate_stored_plan(db, user, the_plan, year)
@@ -142,8 +143,8 @@ def _level(rank: float) -> int:
 
 
 @router.get("/indicators/{indicator_id}", name="indicator_page")
-def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id: int,
-                   year: int | None = None) -> HTMLResponse:
+def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
+                   year: Year | None = None) -> HTMLResponse:
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
         raise HTTPException(status_code=404)
@@ -225,8 +226,8 @@ def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, un
 
 
 @router.get("/entry", name="entry_page")
-def entry_page(request: Request, user: PageUser, db: DbSession, period: int | None = None,
-               unit: int | None = None) -> HTMLResponse:
+def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | None = None,
+               unit: RowId | None = None) -> HTMLResponse:
     units = _entry_units(db, user)
     open_periods = _open_periods(db, user)
     chosen = next((p for p in open_periods if p["id"] == period), open_periods[0] if open_periods else None)
@@ -243,8 +244,8 @@ def entry_page(request: Request, user: PageUser, db: DbSession, period: int | No
 
 
 @router.post("/entry", name="entry_save")
-def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: Annotated[int, Form()],
-               period_id: Annotated[int, Form()], org_unit_id: Annotated[int, Form()],
+def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: Annotated[RowId, Form()],
+               period_id: Annotated[RowId, Form()], org_unit_id: Annotated[RowId, Form()],
                value: Annotated[str, Form()] = "", source: Annotated[str, Form()] = "",
                note: Annotated[str, Form()] = "", step: Annotated[str, Form()] = "enter") -> Response:
     t = translator(request)
@@ -269,7 +270,7 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
 
 
 @router.post("/entry/validate/{indicator_id}", name="entry_validate")
-def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id: int,
+def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                    value: Annotated[str, Form()] = "") -> HTMLResponse:
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
@@ -304,7 +305,7 @@ def review_page(request: Request, user: PageUser, db: DbSession) -> HTMLResponse
 
 @router.post("/review", name="review_decide")
 def review_decide(request: Request, user: PageUser, db: DbSession,
-                  observation_id: Annotated[list[int] | None, Form()] = None,
+                  observation_id: Annotated[list[RowId] | None, Form()] = None,
                   decision: Annotated[str, Form()] = "approve", comment: Annotated[str, Form()] = "") -> Response:
     t = translator(request)
     chosen = observation_id or []
@@ -331,7 +332,7 @@ def review_decide(request: Request, user: PageUser, db: DbSession,
 # ---- reports --------------------------------------------------------------------------------
 
 @router.get("/plans/{plan_id}/reports/{kind}", name="report_download")
-def report_download(user: PageUser, db: DbSession, plan_id: int, kind: ReportKind, year: int | None = None,
+def report_download(user: PageUser, db: DbSession, plan_id: RowId, kind: ReportKind, year: Year | None = None,
                     format: str = "docx") -> FileResponse:
     the_plan = _plan(db, plan_id)
     assert the_plan is not None

@@ -48,6 +48,8 @@ _CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
 _KEEP_SECONDS = 24 * 3600  # finished jobs' pages stay available for a day
+# File systems allow 255 bytes a name (85 Chinese characters) and source_files.name holds 255.
+_MAX_NAME_BYTES = 200
 
 
 @dataclass
@@ -173,13 +175,20 @@ def save_upload(file_name: str, stream: BinaryIO, max_bytes: int = DEFAULT_MAX_B
         raise InputError(name, f"不支持的文件类型「{Path(name).suffix or '无扩展名'}」，应为 "
                          + "、".join(SUPPORTED_SUFFIXES))
     folder = Path(tempfile.mkdtemp(prefix="planwatch-upload-"))
-    path = folder / name
+    path = folder / _shortened(name)
     try:
         _copy_limited(stream, path, max_bytes)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return path
+
+
+def _shortened(name: str) -> str:
+    """The name cut at a character boundary to fit the file system, its suffix kept."""
+    suffix = Path(name).suffix
+    stem = name[: -len(suffix)].encode()[: _MAX_NAME_BYTES - len(suffix.encode())].decode("utf-8", "ignore")
+    return stem + suffix
 
 
 def import_upload(session: Session, actor: User, path: Path,

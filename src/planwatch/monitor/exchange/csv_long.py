@@ -63,7 +63,11 @@ def read_csv(path: Path) -> list[ExchangeRow]:
     """Rows of a long CSV; every bad cell is reported at once and nothing is returned then."""
     if not path.is_file():
         raise ExchangeError(path, [CellProblem(0, "", "文件不存在")])
-    table = list(csv.reader(io.StringIO(_decode(path))))
+    reader = csv.reader(io.StringIO(_decode(path)))
+    try:
+        table = list(reader)
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte
+        raise ExchangeError(path, [CellProblem(reader.line_num, "", f"不是有效的 CSV：{exc}")]) from None
     if not table:
         raise ExchangeError(path, [CellProblem(0, "", "文件为空；第一行应为列名：" + ", ".join(COLUMNS))])
     header = [h.strip() for h in table[0]]

@@ -8,6 +8,7 @@ and plan the file is for, so that a template filled for another unit or year is 
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from planwatch.errors import InputError
+from planwatch.ingest.containers import check_zip_container
 from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, ExchangeRow
 from planwatch.numerals import parse_number
 from planwatch.spreadsheet_safety import text_row
@@ -108,8 +111,13 @@ def _help_sheet(book: Workbook, period: str, deadline: str) -> None:
 def read_template(path: Path, *, expected_org_unit: str | None = None,
                   expected_period: str | None = None) -> list[ExchangeRow]:
     """The filled values of a template; every problem is reported with its cell."""
+    data = path.read_bytes() if path.is_file() else b""
     try:
-        book = load_workbook(path, data_only=True)
+        check_zip_container(path, data, suffix=".xlsx", main_part="xl/workbook.xml")
+    except InputError as exc:
+        raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.problem}）")]) from None
+    try:
+        book = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）")]) from None
     if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
