@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, UploadFile
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,7 +39,13 @@ from planwatch.web.api_models import (
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import ApiUser
 from planwatch.web.params import Offset, RowId, Year
-from planwatch.web.uploads import import_upload, save_upload
+from planwatch.web.uploads import (
+    UPLOAD_REQUEST_BODY,
+    import_upload,
+    receive_upload,
+    save_upload,
+    uploaded_file,
+)
 
 __all__ = ["router"]
 
@@ -128,11 +135,18 @@ def correct_indicator(indicator_id: RowId, body: CorrectionIn, user: ApiUser, db
     return IndicatorOut.of(corrections.correct_indicator(db, user, indicator_id, body.fix()))
 
 
-@router.post("/documents", response_model=ImportOut, status_code=201,
+@router.post("/documents", response_model=ImportOut, status_code=201, openapi_extra=UPLOAD_REQUEST_BODY,
+             responses={413: {"description": "文件超过大小上限"}, 415: {"description": "不是 multipart/form-data"}},
              summary="上传并导入规划文件（.txt/.md/.docx/.pdf/.html），同一文件不重复导入")
-def upload_document(file: UploadFile, user: ApiUser, db: DbSession) -> ImportOut:
-    check(user, Action.IMPORT_PLAN)
-    return ImportOut.of(import_upload(db, user, save_upload(file.filename or "", file.file)))
+async def upload_document(request: Request, user: ApiUser, db: DbSession) -> ImportOut:
+    check(user, Action.IMPORT_PLAN)  # the token and the right are checked before the body is read
+    form = await receive_upload(request)
+    try:
+        upload = uploaded_file(form)
+        return await run_in_threadpool(
+            lambda: ImportOut.of(import_upload(db, user, save_upload(upload.filename or "", upload.file))))
+    finally:
+        await form.close()
 
 
 @router.get("/search", response_model=SearchOut, summary="全文检索（中文分词）")

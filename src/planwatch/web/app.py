@@ -21,6 +21,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from planwatch.services.login_throttle import LoginThrottle
 from planwatch.web.api import router as api_router
 from planwatch.web.documents import router as documents_router
+from planwatch.web.documents import upload_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
 from planwatch.web.pages import router as pages_router
@@ -67,7 +68,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
 
-    routers = (session_router, pages_router, documents_router, explore_router, api_router)
+    routers = (session_router, pages_router, upload_router, documents_router, explore_router, api_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

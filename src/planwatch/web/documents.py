@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -34,11 +35,12 @@ from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.highlight import Mark, highlight_lines
 from planwatch.web.params import LineNumber, RowId
+from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import render, translator
-from planwatch.web.uploads import UploadJobs
+from planwatch.web.uploads import UploadJobs, receive_upload, uploaded_file
 
-__all__ = ["router"]
+__all__ = ["router", "upload_router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -71,13 +73,30 @@ def _jobs(request: Request) -> UploadJobs:
     return jobs
 
 
-@router.post("/documents", name="document_upload")
-def document_upload(request: Request, user: PageUser, db: DbSession, file: UploadFile) -> Response:
+# The upload's own router: the CSRF dependency of ``router`` would read (and spool to disk)
+# the whole body before the log-in is checked; this handler checks the user first.
+upload_router = APIRouter(include_in_schema=False)
+
+
+@upload_router.post("/documents", name="document_upload")
+async def document_upload(request: Request, user: PageUser, db: DbSession) -> Response:
     check(user, Action.IMPORT_PLAN)
+    jobs = _jobs(request)
+    form = await receive_upload(request, jobs.max_bytes)
     try:
-        job = _jobs(request).start(app_database(request.app), user, file.filename or "", file.file)
-    except PlanWatchError as exc:
-        return render(request, "documents.html", _documents_context(db, user, str(exc)), status_code=422)
+        sent = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+        if not csrf_valid(request.session, sent if isinstance(sent, str) else None):
+            raise HTTPException(status_code=403, detail=translator(request)("error.csrf"))
+        try:
+            upload = uploaded_file(form)
+            job = await run_in_threadpool(jobs.start, app_database(request.app), user, upload.filename or "",
+                                          upload.file)
+        except PlanWatchError as exc:
+            message = str(exc)
+            return await run_in_threadpool(
+                lambda: render(request, "documents.html", _documents_context(db, user, message), status_code=422))
+    finally:
+        await form.close()
     return RedirectResponse(request.url_for("upload_page", job_id=job.id), status_code=303)
 
 

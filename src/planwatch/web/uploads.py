@@ -20,14 +20,17 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
+from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES
@@ -36,7 +39,8 @@ from planwatch.services.plans import ImportResult, ImportStage, PlanImport
 from planwatch.store import Database
 from planwatch.store.models import User
 
-__all__ = ["JOBS_DIR_ENV", "STAGES", "UploadJob", "UploadJobs", "import_upload", "save_upload"]
+__all__ = ["JOBS_DIR_ENV", "STAGES", "UPLOAD_REQUEST_BODY", "UploadJob", "UploadJobs", "import_upload",
+           "receive_upload", "save_upload", "uploaded_file"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,11 @@ _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
 _KEEP_SECONDS = 24 * 3600  # finished jobs' pages stay available for a day
 # File systems allow 255 bytes a name (85 Chinese characters) and source_files.name holds 255.
 _MAX_NAME_BYTES = 200
+# Room for the multipart envelope (boundaries, part headers, the CSRF field) around the file.
+_ENVELOPE_BYTES = 64 * 1024
+# The body of an upload as the OpenAPI schema shows it (the handlers read it themselves).
+UPLOAD_REQUEST_BODY: Final = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}}}
 
 
 @dataclass
@@ -182,6 +191,40 @@ def save_upload(file_name: str, stream: BinaryIO, max_bytes: int = DEFAULT_MAX_B
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return path
+
+
+async def receive_upload(request: Request, max_bytes: int = DEFAULT_MAX_BYTES) -> FormData:
+    """The multipart form of an upload, read only now — after the handler has authenticated
+    the caller — and never more than ``max_bytes`` (plus the envelope) of it: a declared
+    Content-Length over the limit is refused before a byte is read, a longer body is cut
+    off at the limit. Either way the answer is 413."""
+    limit = max_bytes + _ENVELOPE_BYTES
+    too_large = HTTPException(status_code=413, detail=f"文件超过大小上限 {max_bytes // (1024 * 1024)} MB")
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise too_large
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise HTTPException(status_code=415, detail="file：应以 multipart/form-data 上传文件")
+
+    async def capped() -> AsyncGenerator[bytes]:
+        received = 0
+        async for chunk in request.stream():
+            received += len(chunk)
+            if received > limit:
+                raise too_large
+            yield chunk
+
+    try:
+        return await MultiPartParser(request.headers, capped(), max_files=1, max_fields=8).parse()
+    except MultiPartException as exc:
+        raise HTTPException(status_code=400, detail=f"file：{exc.message}") from None
+
+
+def uploaded_file(form: FormData) -> UploadFile:
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise InputError("(upload)", "没有选择文件")
+    return upload
 
 
 def _shortened(name: str) -> str:
