@@ -36,12 +36,12 @@ from planwatch.web.api_models import (
     StatusCountsOut,
     WarningOut,
 )
-from planwatch.web.app_state import DbSession
+from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import ApiUser
 from planwatch.web.params import Offset, RowId, Year
 from planwatch.web.uploads import (
     UPLOAD_REQUEST_BODY,
-    import_upload,
+    UploadJobs,
     receive_upload,
     save_upload,
     uploaded_file,
@@ -143,10 +143,15 @@ async def upload_document(request: Request, user: ApiUser, db: DbSession) -> Imp
     form = await receive_upload(request)
     try:
         upload = uploaded_file(form)
-        return await run_in_threadpool(
-            lambda: ImportOut.of(import_upload(db, user, save_upload(upload.filename or "", upload.file))))
+        path = await run_in_threadpool(save_upload, upload.filename or "", upload.file)
     finally:
         await form.close()
+    # The token check's transaction ends here: on SQLite it would hold the write lock for the
+    # whole import, and the import stores in a short transaction of its own after extraction.
+    await run_in_threadpool(db.commit)
+    jobs: UploadJobs = request.app.state.uploads
+    result = await run_in_threadpool(jobs.import_now, app_database(request.app), user.id, path)
+    return ImportOut.of(result)
 
 
 @router.get("/search", response_model=SearchOut, summary="全文检索（中文分词）")
