@@ -50,6 +50,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "缺少或无效的 API 令牌"},
     403: {"model": ErrorOut, "description": "无权执行此操作"},
     404: {"model": ErrorOut, "description": "对象不存在"},
+    409: {"model": ErrorOut, "description": "已被他人修改（并发写入同一数据），请刷新后重试"},
     422: {"model": ErrorOut, "description": "输入格式或取值错误"},
 }
 

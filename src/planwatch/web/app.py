@@ -20,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from planwatch.services.login_throttle import LoginThrottle
 from planwatch.web.api import router as api_router
+from planwatch.web.app_state import size_request_threads
 from planwatch.web.documents import router as documents_router
 from planwatch.web.documents import upload_router
 from planwatch.web.errors import install_error_handlers
@@ -52,6 +53,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        size_request_threads()
         yield
         uploads.shutdown()  # let running imports finish: their sessions commit or roll back
 
