@@ -6,16 +6,15 @@ renders a template; fetch requests from static/app.js get fragments instead of w
 
 from __future__ import annotations
 
-import tempfile
+import mimetypes
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
-from starlette.background import BackgroundTask
 
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import EvaluationResult, Status
@@ -24,7 +23,7 @@ from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
 from planwatch.services import observations, periods, review
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
-from planwatch.services.reports import FORMATS, default_filename, report_content, write_report
+from planwatch.services.reports import FORMATS, report_file
 from planwatch.store.models import (
     Assignment,
     Indicator,
@@ -228,6 +227,12 @@ def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, un
 @router.get("/entry", name="entry_page")
 def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | None = None,
                unit: RowId | None = None) -> HTMLResponse:
+    return _entry_page(request, db, user, period, unit)
+
+
+def _entry_page(request: Request, db: Session, user: User, period: int | None, unit: int | None, *,
+                answered: _EntryRow | None = None, status_code: int = 200) -> HTMLResponse:
+    """The entry form; ``answered`` is the row just posted, shown with its message in place."""
     units = _entry_units(db, user)
     open_periods = _open_periods(db, user)
     chosen = next((p for p in open_periods if p["id"] == period), open_periods[0] if open_periods else None)
@@ -238,9 +243,10 @@ def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | 
         assigned = db.scalars(select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
                               .where(Assignment.org_unit_id == the_unit.id, Indicator.plan_id == plan_id)
                               .order_by(Indicator.code).distinct())
-        rows = [_entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
+        rows = [answered if answered is not None and answered.indicator_id == i.id
+                else _entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
     return render(request, "entry.html", {"periods": open_periods, "period": chosen, "units": units,
-                                          "unit": the_unit, "rows": rows})
+                                          "unit": the_unit, "rows": rows}, status_code=status_code)
 
 
 @router.post("/entry", name="entry_save")
@@ -265,6 +271,8 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
     context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}}
     if is_fragment_request(request):
         return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
+    if error:  # without JavaScript: the whole form again, the message beside the value typed
+        return _entry_page(request, db, user, period_id, org_unit_id, answered=row, status_code=422)
     return RedirectResponse(str(request.url_for("entry_page").include_query_params(
         period=period_id, unit=org_unit_id)), status_code=303)
 
@@ -333,13 +341,12 @@ def review_decide(request: Request, user: PageUser, db: DbSession,
 
 @router.get("/plans/{plan_id}/reports/{kind}", name="report_download")
 def report_download(user: PageUser, db: DbSession, plan_id: RowId, kind: ReportKind, year: Year | None = None,
-                    format: str = "docx") -> FileResponse:
+                    format: str = "docx") -> Response:
     the_plan = _plan(db, plan_id)
     assert the_plan is not None
     suffix = f".{format.lower().lstrip('.')}"
     if suffix not in FORMATS:
         raise HTTPException(status_code=400, detail=f"format 应为 {'、'.join(f[1:] for f in FORMATS)} 之一")
-    content = report_content(db, user, the_plan, year or default_year(db, the_plan), kind)
-    scratch = tempfile.TemporaryDirectory(prefix="planwatch-download-")
-    path = write_report(content, Path(scratch.name) / f"report{suffix}")
-    return FileResponse(path, filename=default_filename(content, suffix), background=BackgroundTask(scratch.cleanup))
+    data, filename = report_file(db, user, the_plan, year or default_year(db, the_plan), kind, suffix)
+    return Response(data, media_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})
