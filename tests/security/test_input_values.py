@@ -18,9 +18,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from planwatch.cli import app
 from planwatch.numerals import NumberRefused, parse_number, read_decimal, to_float
 from planwatch.services import observations as obs
+from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, Observation
 from tests.db.test_workflow_support import DIALECTS, District, count, seeded, user
 
@@ -144,3 +147,27 @@ def test_the_audit_json_refuses_nan(db: tuple[Session, District, int]) -> None:
         session.flush()
     session.rollback()
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "enter")).all() == []
+
+
+def test_a_backup_holding_nan_is_refused_in_one_line_and_the_target_stays_empty(tmp_path: Path) -> None:
+    """A database written by a version that stored NaN: its backup restores into neither
+    database with a traceback; the restore names the line and leaves the target empty."""
+    source = f"sqlite:///{tmp_path / 'old.db'}"
+    database = Database(source)
+    database.upgrade()
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO audit_events (at, actor_login, action, entity, entity_id, new) "
+            "VALUES ('2025-01-01 00:00:00', 'old', 'enter', 'observation', '1', '{\"value\": NaN}')")
+    database.dispose()
+    snapshot = tmp_path / "old.jsonl.gz"
+    runner = CliRunner()
+    assert runner.invoke(app, ["backup", str(snapshot), "--db", source]).exit_code == 0
+    target = f"sqlite:///{tmp_path / 'new.db'}"
+    result = runner.invoke(app, ["restore", str(snapshot), "--db", target])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "NaN（不是有限数值）" in result.output and "Traceback" not in result.output
+    restored = Database(target)
+    with restored.session(readonly=True) as session:
+        assert session.scalars(select(AuditEvent)).all() == []
+    restored.dispose()
