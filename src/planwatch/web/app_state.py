@@ -54,6 +54,10 @@ def app_database(app: FastAPI) -> Database:
 
 
 _READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The API upload ends its request transaction after the token check and stores the import in
+# a session of its own after extraction: holding the write turn through its extraction (up to
+# the CPU limit) would stop every other write of the process.
+_STORES_IN_OWN_SESSION = frozenset({"/api/v1/documents"})
 
 
 async def database_turn(request: Request) -> AsyncIterator[None]:
@@ -71,7 +75,8 @@ async def database_turn(request: Request) -> AsyncIterator[None]:
     state = request.app.state
     if getattr(state, "database_turns", None) is None:
         state.database_turns, state.write_turn = asyncio.Semaphore(REQUEST_THREADS), asyncio.Lock()
-    writes_alone = request.method not in _READING_METHODS and app_database(request.app).dialect == "sqlite"
+    writes_alone = (request.method not in _READING_METHODS and request.url.path not in _STORES_IN_OWN_SESSION
+                    and app_database(request.app).dialect == "sqlite")
     async with state.write_turn if writes_alone else contextlib.nullcontext(), state.database_turns:
         yield
 
