@@ -23,6 +23,9 @@ from planwatch.services import users
 from planwatch.store import Database
 from planwatch.store.models import User
 from planwatch.web import create_app
+from tests.web.conftest import seeded
+
+__all__ = ["seeded"]  # fixtures of the web tests
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,9 @@ from planwatch.store import Database
 from planwatch.store.models import SourceFile, User
 from tests.db.test_exchange_round import db
 from tests.web.client import login
+from tests.web.conftest import app_client, database_url, seeded
 
-__all__ = ["db"]
+__all__ = ["app_client", "database_url", "db", "seeded"]
 
 HUGE = 2**63
 runner = CliRunner()

@@ -33,6 +33,9 @@ from planwatch.store.models import (
     User,
 )
 from tests.db.test_workflow_support import DIALECTS, database_url
+from tests.web.conftest import seeded
+
+__all__ = ["seeded"]  # fixtures of the web tests
 
 BURST = 100
 

@@ -22,6 +22,9 @@ from planwatch.store import Database
 from planwatch.store.models import Assignment, Indicator, ReportingPeriod, User
 from planwatch.web.uploads import UploadJobs, save_upload
 from tests.unit import plan_samples
+from tests.web.conftest import database_url, seeded
+
+__all__ = ["database_url", "seeded"]  # fixtures of the web tests
 
 
 def _large_plan(sections: int) -> bytes:

@@ -9,7 +9,10 @@ from fastapi.testclient import TestClient
 
 from planwatch.services import reports
 from tests.web.client import login
+from tests.web.conftest import app_client, database_url, seeded
 from tests.web.test_pages_api import _open_item
+
+__all__ = ["app_client", "database_url", "seeded"]  # fixtures of the web tests
 
 
 def test_a_refused_entry_without_javascript_shows_the_form_again_with_the_message(

@@ -23,6 +23,9 @@ from planwatch.services import users
 from planwatch.store import Database
 from planwatch.store.models import User
 from planwatch.web import create_app
+from tests.web.conftest import database_url, seeded
+
+__all__ = ["database_url", "seeded"]  # fixtures of the web tests
 
 BODY_BYTES = 120 * 1024 * 1024
 CHUNK = 1024 * 1024
