@@ -21,3 +21,7 @@ class InputError(PlanWatchError):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{self.path}: {problem}")
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # Extraction of uploads runs in worker processes; the error crosses back pickled.
+        return InputError, (self.path, self.problem)

@@ -7,7 +7,10 @@ so that extraction and data entry agree on what a printed number means.
 
 from __future__ import annotations
 
+import math
+import re
 import unicodedata
+from decimal import Decimal
 
 _DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
@@ -58,23 +61,84 @@ def parse_chinese_integer(text: str) -> int | None:
     return total + section + digit
 
 
-def parse_number(text: str) -> float | None:
-    """A single printed number: 95, ９５, 1,234.5, 1.2万, 三, 十四, 半 → float; otherwise None."""
-    s = unicodedata.normalize("NFKC", text).strip().replace(",", "").replace(" ", "")
+class NumberRefused(ValueError):
+    """Text that reads as a number PlanWatch must not store; the message says why, in Chinese.
+
+    Python's float() takes "nan", "inf", "1e309" (→ inf), "1e-400" (→ 0) and any Unicode
+    digit (², ٥, १२); a clerk's typo or an attacker's file must not become such a value.
+    """
+
+
+SCALES: dict[str, int] = dict(_LARGE_UNITS)
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_GROUPED_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|snan|inf|infinity)", re.IGNORECASE)
+_ACCEPTED_DIGITS = frozenset("0123456789０１２３４５６７８９" + CHINESE_NUMERAL_CHARS)
+_MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "﹣": "-"})
+
+
+def split_scale(text: str) -> tuple[str, int]:
+    """"1.2亿" → ("1.2", 100000000); "三万" and "95" keep scale 1 (a pure Chinese numeral
+    carries its own 万)."""
+    if len(text) > 1 and text[-1] in SCALES and not all(ch in CHINESE_NUMERAL_CHARS for ch in text):
+        return text[:-1], SCALES[text[-1]]
+    return text, 1
+
+
+def refuse_foreign_digits(text: str) -> None:
+    """Refuse digits of other scripts before NFKC folds ² into 2 or float() reads ٥ as 5."""
+    foreign = next((ch for ch in text if ch not in _ACCEPTED_DIGITS and unicodedata.numeric(ch, None) is not None),
+                   None)
+    if foreign is not None:
+        raise NumberRefused(f"「{foreign}」不是阿拉伯数字或汉字数字（只接受 0–9、全角数字和汉字数字）")
+
+
+def read_decimal(text: str) -> Decimal | None:
+    """A single printed number as an exact decimal: 95, ９５, 1,234.5, −3.5, 1.2万, 三, 十四, 半.
+
+    None when the text is not a number at all; :class:`NumberRefused` when it is one that
+    must not be stored (another script's digits, NaN or infinity, an ambiguous comma such
+    as 49,9 that could mean 49.9 or 499).
+    """
+    refuse_foreign_digits(text)
+    s = unicodedata.normalize("NFKC", text).translate(_MINUS_SIGNS).strip().replace(" ", "")
     if not s:
         return None
     if s == "半":
-        return 0.5
-    scale = 1.0
-    if len(s) > 1 and s[-1] in _LARGE_UNITS and not all(ch in CHINESE_NUMERAL_CHARS for ch in s):
-        scale = float(_LARGE_UNITS[s[-1]])
-        s = s[:-1]
-    try:
-        return float(s) * scale
-    except ValueError:
-        pass
+        return Decimal("0.5")
+    s, scale = split_scale(s)
+    if _NOT_FINITE.fullmatch(s):
+        raise NumberRefused(f"「{text}」不是有限数值")
+    if "," in s:
+        if not _GROUPED_THOUSANDS.fullmatch(s):
+            raise NumberRefused(f"「{text}」中的逗号有歧义：小数请用小数点（49.9），千位分隔须每三位一组（1,234）")
+        s = s.replace(",", "")
+    if _PLAIN_DECIMAL.fullmatch(s):
+        value = Decimal(s)
+        if value and not -400 < value.adjusted() < 400:
+            to_float(value)  # refuses it; scaling such an exponent would trap in decimal's context
+        return value * scale
     n = parse_chinese_integer(s)
-    return float(n) * scale if n is not None else None
+    return Decimal(n) * scale if n is not None else None
+
+
+def to_float(value: Decimal) -> float:
+    """The stored float of an exact decimal, refused when the float would not be that number."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise NumberRefused(f"{value:.6g} 超出可存储的数值范围（绝对值应小于 1.7e308）")
+    if number == 0 and value != 0:
+        raise NumberRefused(f"{value:.6g} 太接近 0，无法存储（绝对值应大于 1e-308）")
+    return number
+
+
+def parse_number(text: str) -> float | None:
+    """A single printed number as a float, None when it is not one or must not be stored."""
+    try:
+        value = read_decimal(text)
+        return None if value is None else to_float(value)
+    except NumberRefused:
+        return None
 
 
 _DIGIT_CHARS = "零一二三四五六七八九"

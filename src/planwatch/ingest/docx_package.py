@@ -19,6 +19,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
 from planwatch.errors import InputError
+from planwatch.ingest.containers import refuse_zip_bomb
 
 # lxml elements; lxml has no type stubs, so they are typed loosely.
 Element = Any
@@ -27,10 +28,6 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _MAIN_DOCUMENT = "word/document.xml"
-
-# A plan is a few MB of XML at most; far larger inflated sizes or ratios mean a zip bomb.
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
 
 # No entities, no network, no huge text nodes: the XML comes from untrusted uploads.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -54,7 +51,7 @@ def open_docx(path: Path, data: bytes) -> DocxParts:
         raise InputError(path, "the file is empty; expected a .docx document")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _check_sizes(path, archive, len(data))
+            refuse_zip_bomb(path, archive, len(data), ".docx")
             main = _main_part_name(path, archive)
             related = _related_parts(path, archive, main)
             return DocxParts(
@@ -66,13 +63,6 @@ def open_docx(path: Path, data: bytes) -> DocxParts:
         raise InputError(path, f"not a .docx document or truncated ({exc})") from None
     except (EOFError, OSError, zipfile.LargeZipFile) as exc:
         raise InputError(path, f"the .docx package is truncated or damaged ({exc})") from None
-
-
-def _check_sizes(path: Path, archive: zipfile.ZipFile, packed: int) -> None:
-    inflated = sum(m.file_size for m in archive.infolist())
-    if inflated > MAX_UNCOMPRESSED_BYTES or inflated > MAX_COMPRESSION_RATIO * max(packed, 1):
-        raise InputError(path, f"the .docx package inflates to {inflated:,} bytes from {packed:,} "
-                         "(zip bomb?); refusing to read it")
 
 
 def _main_part_name(path: Path, archive: zipfile.ZipFile) -> str:

@@ -12,13 +12,15 @@ text. Lines are numbered as the page's text lines and table rows are met.
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from bs4.dammit import EncodingDetector
-from bs4.element import NavigableString, Tag
+from bs4.element import CData, NavigableString, Tag
+from lxml import etree  # type: ignore[import-untyped]
 
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
@@ -29,6 +31,10 @@ _BLOCK = {"p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt"
           "pre", "center", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "hr", "address", "figure",
           "figcaption", "caption"}
 _HEADING = re.compile(r"^h([1-6])$")
+_CONTAINERS = frozenset({"div", "article", "main", "section", "td"})
+_TEXT_TYPES = (NavigableString, CData)  # what get_text() counts: not comments or doctypes
+# Real pages nest a few dozen elements; the reader's walk recurses once per level.
+MAX_NESTING = 256
 # Navigation and footers that sites mark with class names rather than HTML5 elements.
 _NOISE_CLASS = re.compile(r"(^|[-_\s])(nav|navbar|menu|breadcrumb|footer|share|sidebar|crumb|copyright|"
                           r"toolbar|banner|related)($|[-_\s])", re.I)
@@ -39,6 +45,7 @@ def read_html(path: Path, data: bytes) -> SourceText:
         raise InputError(path, "the file is empty; expected an HTML page")
     if b"\x00" in data[:4096]:
         raise InputError(path, "binary file (NUL bytes); expected an HTML page")
+    _check_nesting(path, data)
     soup = BeautifulSoup(data, "lxml", from_encoding=_declared_encoding(data))
     for tag in soup.find_all(_NOISE):
         tag.decompose()
@@ -66,20 +73,50 @@ def _declared_encoding(data: bytes) -> str | None:
     return declared
 
 
+def _check_nesting(path: Path, data: bytes) -> None:
+    """Refuse nesting past :data:`MAX_NESTING` in a streaming pass of libxml2 (milliseconds,
+    stopping at the limit) before BeautifulSoup builds the tree and the reader walks it."""
+    depth = 0
+    for event, _ in etree.iterparse(io.BytesIO(data), events=("start", "end"), html=True, recover=True,
+                                    huge_tree=True):
+        depth += 1 if event == "start" else -1
+        if depth > MAX_NESTING:
+            raise InputError(path, f"HTML elements are nested more than {MAX_NESTING} deep; "
+                             "not a plan page (or a damaged one)")
+
+
 def _main_content(soup: BeautifulSoup) -> Tag | None:
+    """The deepest container still holding most of the page's text is the article.
+
+    Depths and text lengths come from two linear passes over the tree: asking each
+    container for its text and its ancestors took time quadratic in the nesting (a 2 MB
+    page of nested ``<div>`` ran for minutes).
+    """
     body = soup.body or soup
+    nodes = list(body.descendants)
+    depth = {id(body): len(list(body.parents))}
+    for node in nodes:  # document order: every parent before its children
+        if isinstance(node, Tag):
+            depth[id(node)] = depth[id(node.parent)] + 1
+    text: dict[int, int] = {}
+    for node in reversed(nodes):  # every node after all of its descendants
+        parent = id(node.parent)
+        if isinstance(node, Tag):
+            text[parent] = text.get(parent, 0) + text.get(id(node), 0)
+        elif type(node) in _TEXT_TYPES:
+            text[parent] = text.get(parent, 0) + len(str(node).strip())
+    total = text.get(id(body), 0)
     best: Tag | None = None
     best_score = 0
-    total = len(body.get_text(strip=True))
-    for tag in body.find_all(["div", "article", "main", "section", "td"]):
-        text = len(tag.get_text(strip=True))
-        if text < total * 0.5:
+    for node in nodes:
+        if not isinstance(node, Tag) or node.name not in _CONTAINERS:
             continue
-        # The deepest container still holding most of the text is the article.
-        depth = len(list(tag.parents))
-        score = depth * 10 + text * 100 // max(total, 1)
+        length = text.get(id(node), 0)
+        if length < total * 0.5:
+            continue
+        score = depth[id(node)] * 10 + length * 100 // max(total, 1)
         if score > best_score:
-            best, best_score = tag, score
+            best, best_score = node, score
     return best or (body if isinstance(body, Tag) else None)
 
 

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from planwatch.evaluate import Status
 from planwatch.report.charts import STATUS_COLOURS
 from planwatch.report.content import ReportContent
+from planwatch.spreadsheet_safety import text_row
 
 __all__ = ["write_xlsx"]
 
@@ -28,13 +29,13 @@ _NUMBER = "#,##0.00##"
 
 def _sheet(sheet: Worksheet, header: list[str], rows: list[list[Any]], widths: list[int],
            formats: dict[int, str]) -> None:
-    sheet.append(header)
+    text_row(sheet, header)
     for cell in sheet[1]:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        text_row(sheet, row)
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     for column, number_format in formats.items():

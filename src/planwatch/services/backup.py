@@ -103,11 +103,18 @@ def _lines(path: Path) -> Iterator[Any]:
         with gzip.open(path, "rt", encoding="utf-8") as stream:
             for number, line in enumerate(stream, start=1):
                 try:
-                    yield json.loads(line)
+                    yield json.loads(line, parse_constant=_not_finite)
                 except json.JSONDecodeError:
                     raise InputError(path, f"第 {number} 行不是有效的 JSON：备份文件已损坏") from None
+                except ValueError as exc:  # NaN or Infinity, written by versions that stored them
+                    raise InputError(path, f"第 {number} 行含 {exc}（不是有限数值），目标数据库未作任何改动；"
+                                     "请先在原数据库中更正该数值再备份") from None
     except (OSError, EOFError) as exc:
         raise InputError(path, f"不是 PlanWatch 备份文件（应为 .jsonl.gz）：{exc}") from None
+
+
+def _not_finite(constant: str) -> Any:
+    raise ValueError(constant)
 
 
 def restore(database: Database, path: Path) -> BackupSummary:

@@ -221,13 +221,7 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
     if actor is not None:
         unit_only = visible_org_unit_id(actor)
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
-    # A whole plan is what dashboards and reports ask for, again and again, while the data
-    # change only when someone writes — and every write is audited. The newest audit event
-    # therefore marks the data's state: the same plan, year and view of an unchanged
-    # database is evaluated once.
-    key = (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only,
-           session.scalar(select(func.max(AuditEvent.id))),
-           json.dumps(plan.settings, sort_keys=True, default=str))
+    key = data_state(session, plan, year, include_pending, unit_only)
     cached = _cached(key)
     if indicator_ids is not None:
         if cached is not None:
@@ -250,6 +244,19 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
             with _cache_lock:
                 _computing.pop(key, None)
     return evaluation
+
+
+def data_state(session: Session, plan: Plan, year: int, include_pending: bool,
+               unit_only: int | None) -> tuple[object, ...]:
+    """What an evaluation of ``plan`` depends on, as a cache key.
+
+    A whole plan is what dashboards and reports ask for, again and again, while the data
+    change only when someone writes — and every write is audited. The newest audit event
+    therefore marks the data's state: the same plan, year and view of an unchanged
+    database gives the same evaluation (and the same report).
+    """
+    return (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only,
+            session.scalar(select(func.max(AuditEvent.id))), json.dumps(plan.settings, sort_keys=True, default=str))
 
 
 _CACHE_SIZE: Final = 32

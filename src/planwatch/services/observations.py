@@ -26,7 +26,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState, WorkflowAction, apply_transition
-from planwatch.numerals import parse_number
+from planwatch.numerals import (
+    SCALES,
+    NumberRefused,
+    read_decimal,
+    refuse_foreign_digits,
+    split_scale,
+    to_float,
+)
 from planwatch.services.periods import ensure_unlocked, get_period, utc, window_is_open
 from planwatch.store.models.base import Base
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision, ReportingPeriod
@@ -191,9 +198,11 @@ class BulkResult:
 class _Parsed:
     value: float | None
     unit: str
+    refused: str | None = None  # why a number that was written cannot be stored
 
 
 _RATE_OF_CHANGE_WORDS = ("增长", "增速", "增幅", "变化", "变动", "下降", "降低")
+_PER_HUNDRED = ("%", "‰")
 
 
 def is_share(indicator_name: str) -> bool:
@@ -214,33 +223,60 @@ def _parse(indicator: Indicator, text: str, unit: str) -> _Parsed:
     """The number and unit a unit's text means; value None when the text is not a number.
 
     A unit written after the number wins over the ``unit`` field, which wins over the
-    indicator's unit. 万/亿 read as a scale (1.2万 人 = 12000) unless the indicator's unit
-    itself starts with it (1.2万 for 万人 = 1.2).
+    indicator's unit. 万/亿 are magnitudes: for an indicator counted in 万人 or 亿元,
+    1.2亿 and 12000万 both mean 12000 of the indicator's unit (1.2万 for 万人 = 1.2); for
+    other units 1.2万 = 12000; a magnitude on a percentage is refused.
     """
     indicator_unit = normalize_unit(indicator.unit or "")
+    try:
+        refuse_foreign_digits(text)
+    except NumberRefused as refused:
+        return _Parsed(None, normalize_unit(unit) or indicator_unit, str(refused))
     s = normalize_unit(text)
     written = ""
-    suffixes = [indicator_unit, "%", "‰"]
-    if indicator_unit[:1] in ("万", "亿"):
-        suffixes.append(indicator_unit[:1])
-    for suffix in suffixes:
+    for suffix in (indicator_unit, *_PER_HUNDRED):
         if suffix and s.endswith(suffix) and len(s) > len(suffix):
-            written, s = (indicator_unit if suffix == indicator_unit[:1] else suffix), s[: -len(suffix)]
+            written, s = suffix, s[: -len(suffix)]
             break
-    return _Parsed(parse_number(s), written or normalize_unit(unit) or indicator_unit)
+    final_unit = written or normalize_unit(unit) or indicator_unit
+    number, magnitude = split_scale(s)
+    unit_magnitude = SCALES.get(indicator_unit[:1], 1)
+    try:
+        if magnitude > 1 and final_unit in _PER_HUNDRED:
+            raise NumberRefused(f"「{text}」：数量级「{s[-1]}」不能用于单位 {final_unit}")
+        if magnitude > 1 and unit_magnitude > 1 and not written:
+            exact = read_decimal(number)
+            if exact is None:
+                return _Parsed(None, final_unit)
+            return _Parsed(to_float(exact * magnitude / unit_magnitude), indicator_unit)
+        exact = read_decimal(s)
+        return _Parsed(None if exact is None else to_float(exact), final_unit)
+    except NumberRefused as refused:
+        return _Parsed(None, final_unit, str(refused))
+
+
+def _value_problems(indicator: Indicator, parsed: _Parsed) -> list[str]:
+    """Why a value cannot even be saved as a draft: a number that must not be stored, or a
+    share outside 0–100 (49,9 read as 499 %)."""
+    if parsed.refused is not None:
+        return [f"value：{parsed.refused}"]
+    expected_unit = normalize_unit(indicator.unit or "")
+    if (parsed.value is not None and expected_unit == "%" and parsed.unit == "%" and is_share(indicator.name)
+            and not 0 <= parsed.value <= 100):
+        return [f"value：百分比应在 0–100 之间，实际为 {parsed.value:g}"]
+    return []
 
 
 def _submission_problems(indicator: Indicator, text: str, parsed: _Parsed) -> list[str]:
     """Why a value cannot be submitted: not a number, wrong unit, impossible percentage."""
+    if problems := _value_problems(indicator, parsed):
+        return problems
     if parsed.value is None:
         return [f"value：「{text}」不是数值（可填写如 95、95%、1.2万、3‰）"]
     expected_unit = normalize_unit(indicator.unit or "")
-    problems = []
     if expected_unit and parsed.unit != expected_unit:
-        problems.append(f"unit：指标单位为「{expected_unit}」，填报单位为「{parsed.unit}」")
-    if expected_unit == "%" and is_share(indicator.name) and not 0 <= parsed.value <= 100:
-        problems.append(f"value：百分比应在 0–100 之间，实际为 {parsed.value:g}")
-    return problems
+        return [f"unit：指标单位为「{expected_unit}」，填报单位为「{parsed.unit}」"]
+    return []
 
 
 def check_value(indicator: Indicator, text: str, unit: str = "") -> str | None:
@@ -339,6 +375,8 @@ def enter_value(session: Session, actor: User, period_id: int, item: Observation
     if not item.value_text.strip():
         raise ValueRejected(where, "value", "不能为空")
     parsed = _parse(indicator, item.value_text, item.unit)
+    if problems := _value_problems(indicator, parsed):
+        raise ValueRejected(where, "value", "；".join(p.removeprefix("value：") for p in problems))
     now = _now()
     obs = session.scalar(select(Observation).where(
         _slot_filter(item.indicator_id, item.org_unit_id, period_id, item.disaggregation)))
@@ -618,8 +656,9 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
         if not row.value_text.strip():
             row_problems.append("value：不能为空")
         p = _parse(indicator, row.value_text, row.unit)
-        if submit and not row_problems:
-            row_problems += _submission_problems(indicator, row.value_text, p)
+        if not row_problems:
+            row_problems += (_submission_problems(indicator, row.value_text, p) if submit
+                             else _value_problems(indicator, p))
         problems += [f"第 {number} 行 {_where(indicator, row.org_unit_id, row.disaggregation)} {x}"
                      for x in row_problems]
         parsed.append(p)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
+from planwatch.ingest.containers import check_zip_container
 from planwatch.monitor.permissions import Action, check
 from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
 
@@ -109,15 +110,21 @@ def _csv_rows(path: Path) -> list[list[str]]:
             continue
     else:
         raise InputError(path, "无法解码：应为 UTF-8 或 GB18030 编码的 CSV")
-    return [row for row in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte
+        raise InputError(path, f"第 {reader.line_num} 行不是有效的 CSV：{exc}") from None
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    data = path.read_bytes()
+    check_zip_container(path, data, suffix=".xlsx", main_part="xl/workbook.xml")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
         raise InputError(path, f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）") from None
     sheet = workbook.worksheets[0]

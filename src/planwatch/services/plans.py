@@ -49,6 +49,7 @@ __all__ = [
     "ImportStage",
     "PlanImport",
     "PlanNotFound",
+    "PreparedImport",
     "current_plans",
     "find_plan",
     "import_file",
@@ -56,6 +57,8 @@ __all__ = [
     "monitored_plans",
     "numbered_text",
     "plan_key",
+    "prepare_import",
+    "store_import",
 ]
 
 class ImportStage(StrEnum):
@@ -114,29 +117,57 @@ def numbered_text(source: SourceText) -> str:
     return "\n".join("\t".join(lines.get(n, [])) for n in range(1, last + 1))
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedImport:
+    """A file read and extracted, ready to store.
+
+    Reading and extraction are the slow part of an import (seconds for a large gazette,
+    unbounded for a hostile file) and need no database; they are done before the write
+    transaction opens, which on SQLite holds the one write lock every data entry waits for.
+    """
+
+    source: SourceText
+    extraction: rec.Extraction
+    size: int
+    text: str  # the numbered lines, as stored
+
+
+def prepare_import(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                   progress: Callable[[ImportStage], None] | None = None) -> PreparedImport:
+    report = progress or (lambda stage: None)
+    report(ImportStage.READ)
+    source = read_source(path, max_bytes)
+    report(ImportStage.EXTRACT)
+    return PreparedImport(source, extract_source(source), Path(path).stat().st_size, numbered_text(source))
+
+
 def import_file(session: Session, path: str | Path, actor: User | None = None, *,
                 max_bytes: int = DEFAULT_MAX_BYTES, progress: Callable[[ImportStage], None] | None = None) -> ImportResult:
     """Store a file's documents, plans, outline, indicators and targets (idempotent by hash).
 
     ``actor`` None is the operator at the command line; a web user needs the import permission.
+    The file is read and extracted before ``session`` runs its first query.
     """
+    if actor is not None:
+        check(actor, Action.IMPORT_PLAN)
+    return store_import(session, prepare_import(path, max_bytes, progress), actor, progress)
+
+
+def store_import(session: Session, prepared: PreparedImport, actor: User | None = None,
+                 progress: Callable[[ImportStage], None] | None = None) -> ImportResult:
+    """The write half of :func:`import_file`: short, so the write lock is held briefly."""
     report = progress or (lambda stage: None)
     if actor is not None:
         check(actor, Action.IMPORT_PLAN)
-    report(ImportStage.READ)
-    source = read_source(path, max_bytes)
+    source, extraction = prepared.source, prepared.extraction
     known = session.scalar(select(SourceFile).where(SourceFile.sha256 == source.sha256))
     if known is not None:
         plans = session.scalars(select(Plan).where(Plan.source_file_id == known.id).order_by(Plan.id))
         return ImportResult(source.name, source.sha256, True, plans=tuple(
             PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0) for p in plans))
-    report(ImportStage.EXTRACT)
-    extraction = extract_source(source)
-    size = Path(path).stat().st_size
     unread = [{k: v for k, v in d.to_json().items() if k != "file"} for d in extraction.diagnostics]
-    file_row = SourceFile(sha256=source.sha256, name=source.name, format=source.format, size=size,
-                          text=numbered_text(source), imported_by_id=actor.id if actor else None,
-                          diagnostics=unread)
+    file_row = SourceFile(sha256=source.sha256, name=source.name, format=source.format, size=prepared.size,
+                          text=prepared.text, imported_by_id=actor.id if actor else None, diagnostics=unread)
     session.add(file_row)
     session.flush()
     report(ImportStage.INDEX)

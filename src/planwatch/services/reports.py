@@ -7,13 +7,17 @@ into the report, so a number in the Word file, the Excel annex and the web page 
 from __future__ import annotations
 
 import tempfile
+import threading
+from collections import OrderedDict
 from datetime import date
 from pathlib import Path
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
+from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.report import (
     FORMATS,
     IndicatorEntry,
@@ -27,11 +31,11 @@ from planwatch.report import (
 from planwatch.report.compose import compose
 from planwatch.report.content import LedgerRow, RankingRow
 from planwatch.services import assessment, ledger, ledger_progress
-from planwatch.services.evaluation import evaluate_stored_plan
+from planwatch.services.evaluation import data_state, evaluate_stored_plan
 from planwatch.services.ledger_progress import STATUSES
 from planwatch.store.models import Indicator, Plan, ReportingPeriod, User
 
-__all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "write_report"]
+__all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "report_file", "write_report"]
 
 
 class ReportFormatError(PlanWatchError):
@@ -84,6 +88,48 @@ def _ranking_rows(session: Session, actor: User | None, plan: Plan, year: int) -
     names = {"departments": "部门", "towns": "镇街"}
     return tuple(RankingRow(names.get(group, group), u.rank, u.name, u.total)
                  for group, members in result.groups.items() for u in members)
+
+
+_CACHE_SIZE: Final = 16
+_cache: OrderedDict[tuple[object, ...], tuple[bytes, str]] = OrderedDict()
+_computing: dict[tuple[object, ...], threading.Lock] = {}
+_cache_lock = threading.Lock()
+
+
+def report_file(session: Session, actor: User | None, plan: Plan, year: int, kind: ReportKind,
+                suffix: str) -> tuple[bytes, str]:
+    """A report as downloaded: its bytes and file name.
+
+    Writing a report costs seconds of CPU (a PDF more); downloads of the same plan state,
+    year, kind, format and view on the same day are the same file, written once (the
+    state is the evaluation cache's: a new audit event means new data).
+    """
+    if suffix not in FORMATS:
+        raise ReportFormatError(f"{suffix}: 报告格式应为 {'、'.join(FORMATS)} 之一")
+    unit_only = visible_org_unit_id(actor) if actor is not None else None
+    if actor is not None:
+        check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
+    key = (*data_state(session, plan, year, False, unit_only), kind, suffix, date.today())
+    with _cache_lock:
+        computing = _computing.setdefault(key, threading.Lock())
+    with computing:  # one request writes; the others asking at the same time wait for its file
+        try:
+            with _cache_lock:
+                found = _cache.get(key)
+            if found is None:
+                content = report_content(session, actor, plan, year, kind)
+                with tempfile.TemporaryDirectory(prefix="planwatch-download-") as scratch:
+                    path = write_report(content, Path(scratch) / f"report{suffix}")
+                    found = (path.read_bytes(), default_filename(content, suffix))
+            with _cache_lock:
+                _cache[key] = found
+                _cache.move_to_end(key)
+                while len(_cache) > _CACHE_SIZE:
+                    _cache.popitem(last=False)
+        finally:
+            with _cache_lock:
+                _computing.pop(key, None)
+    return found
 
 
 def default_filename(content: ReportContent, suffix: str = ".docx") -> str:

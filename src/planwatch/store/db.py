@@ -10,6 +10,8 @@ database made by one version can be upgraded by the next.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -24,11 +26,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planwatch.errors import PlanWatchError
 
-__all__ = ["DATABASE_ENV", "DEFAULT_DATA_DIR", "Database", "DatabaseError", "resolve_url"]
+__all__ = ["DATABASE_ENV", "DEFAULT_DATA_DIR", "POOL_CONNECTIONS", "Database", "DatabaseError", "resolve_url"]
 
 DATABASE_ENV: Final = "PLANWATCH_DATABASE_URL"
 DEFAULT_DATA_DIR: Final = Path(".planwatch")
 SQLITE_BUSY_TIMEOUT_S: Final = 60
+# Connections per engine: one for every request thread of the web app (REQUEST_THREADS in
+# web/app_state.py) plus the upload workers, so no thread ever waits for a connection while
+# it holds one of the few request threads (a burst of writes then stalls every request, and
+# the pool's 30 s timeout ends them in 500s). Two serve workers stay under PostgreSQL's
+# default of 100 connections.
+POOL_CONNECTIONS: Final = 36
+_POOL: Final = {"pool_size": 8, "max_overflow": POOL_CONNECTIONS - 8, "pool_timeout": SQLITE_BUSY_TIMEOUT_S}
+# JSON columns (audit old/new, flags) hold standard JSON only: NaN or Infinity would be
+# refused by PostgreSQL and break a backup's restore into it.
+_STRICT_JSON: Final = functools.partial(json.dumps, allow_nan=False)
 
 
 class DatabaseError(PlanWatchError):
@@ -88,7 +100,7 @@ class Database:
             engine = self._sqlite_engine(echo, immediate=True)
             reader = self._sqlite_engine(echo, immediate=False)
         else:
-            engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
+            engine = create_engine(self.url, echo=echo, pool_pre_ping=True, json_serializer=_STRICT_JSON, **_POOL)
             reader = engine.execution_options(postgresql_readonly=True)
         self.engine: Engine = engine
         self.read_engine: Engine = reader
@@ -99,7 +111,7 @@ class Database:
         self.read_sessions = sessionmaker(reader, expire_on_commit=False)
 
     def _sqlite_engine(self, echo: bool, *, immediate: bool) -> Engine:
-        engine = create_engine(self.url, echo=echo,
+        engine = create_engine(self.url, echo=echo, json_serializer=_STRICT_JSON, **_POOL,
                                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False})
         event.listen(engine, "connect", _on_sqlite_connect)
         if immediate:

@@ -7,8 +7,11 @@ role, so a clerk's script can write only its unit's data, exactly as in the brow
 from __future__ import annotations
 
 import dataclasses
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, UploadFile
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,9 +36,16 @@ from planwatch.web.api_models import (
     StatusCountsOut,
     WarningOut,
 )
-from planwatch.web.app_state import DbSession
+from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import ApiUser
-from planwatch.web.uploads import import_upload, save_upload
+from planwatch.web.params import Offset, RowId, Year
+from planwatch.web.uploads import (
+    UPLOAD_REQUEST_BODY,
+    UploadJobs,
+    receive_upload,
+    save_upload,
+    uploaded_file,
+)
 
 __all__ = ["router"]
 
@@ -60,29 +70,29 @@ def list_plans(user: ApiUser, db: DbSession) -> list[PlanOut]:
 
 
 @router.get("/plans/{plan_id}/evaluation", response_model=list[EvaluationOut], summary="指标评估结果")
-def plan_evaluation(plan_id: int, user: ApiUser, db: DbSession, year: int | None = None) -> list[EvaluationOut]:
+def plan_evaluation(plan_id: RowId, user: ApiUser, db: DbSession, year: Year | None = None) -> list[EvaluationOut]:
     return [EvaluationOut.of(r) for r in _evaluate(db, user, plan_id, year).results]
 
 
 @router.get("/plans/{plan_id}/summary", response_model=StatusCountsOut, summary="状态分布（含约束性指标）")
-def plan_summary(plan_id: int, user: ApiUser, db: DbSession, year: int | None = None) -> StatusCountsOut:
+def plan_summary(plan_id: RowId, user: ApiUser, db: DbSession, year: Year | None = None) -> StatusCountsOut:
     evaluation = _evaluate(db, user, plan_id, year)
     return StatusCountsOut.of(dataclasses.replace(evaluation.summary, group=evaluation.plan_title))
 
 
 @router.get("/plans/{plan_id}/warnings", response_model=list[WarningOut], summary="预警清单")
-def plan_warnings(plan_id: int, user: ApiUser, db: DbSession, year: int | None = None) -> list[WarningOut]:
+def plan_warnings(plan_id: RowId, user: ApiUser, db: DbSession, year: Year | None = None) -> list[WarningOut]:
     return [WarningOut.of(w) for w in _evaluate(db, user, plan_id, year).warnings]
 
 
 @router.get("/plans/{plan_id}/completeness", response_model=list[CompletenessOut], summary="各单位报送完整性")
-def plan_completeness(plan_id: int, user: ApiUser, db: DbSession,
-                      year: int | None = None) -> list[CompletenessOut]:
+def plan_completeness(plan_id: RowId, user: ApiUser, db: DbSession,
+                      year: Year | None = None) -> list[CompletenessOut]:
     return [CompletenessOut.of(c) for c in _evaluate(db, user, plan_id, year).completeness]
 
 
 @router.get("/periods/{period_id}/observations", response_model=list[ObservationOut], summary="报告期数据")
-def period_observations(period_id: int, user: ApiUser, db: DbSession) -> list[ObservationOut]:
+def period_observations(period_id: RowId, user: ApiUser, db: DbSession) -> list[ObservationOut]:
     return [ObservationOut.of(v) for v in observations.list_observations(db, user, period_id)]
 
 
@@ -96,49 +106,60 @@ def enter_observation(body: ObservationIn, user: ApiUser, db: DbSession) -> Obse
 
 
 @router.post("/observations/{observation_id}/approve", response_model=ObservationOut, summary="审核通过")
-def approve_observation(observation_id: int, user: ApiUser, db: DbSession) -> ObservationOut:
+def approve_observation(observation_id: RowId, user: ApiUser, db: DbSession) -> ObservationOut:
     return ObservationOut.of(review.approve(db, user, observation_id))
 
 
 @router.post("/observations/{observation_id}/return", response_model=ObservationOut, summary="退回（须填写意见）")
-def return_observation(observation_id: int, body: ReturnIn, user: ApiUser, db: DbSession) -> ObservationOut:
+def return_observation(observation_id: RowId, body: ReturnIn, user: ApiUser, db: DbSession) -> ObservationOut:
     return ObservationOut.of(review.return_observation(db, user, observation_id, body.comment))
 
 
 @router.get("/plans/{plan_id}/indicators", response_model=list[IndicatorOut], summary="规划的指标体系（含目标和原文出处）")
-def plan_indicators(plan_id: int, user: ApiUser, db: DbSession) -> list[IndicatorOut]:
+def plan_indicators(plan_id: RowId, user: ApiUser, db: DbSession) -> list[IndicatorOut]:
     check(user, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(user)))
     return [IndicatorOut.of(i) for i in _plan(db, plan_id).indicators]
 
 
 @router.post("/plans/{plan_id}/indicators", response_model=IndicatorOut, status_code=201,
              summary="新增漏提的指标（按原文行号；重新导入时保留）")
-def add_indicator(plan_id: int, body: NewIndicatorIn, user: ApiUser, db: DbSession) -> IndicatorOut:
+def add_indicator(plan_id: RowId, body: NewIndicatorIn, user: ApiUser, db: DbSession) -> IndicatorOut:
     return IndicatorOut.of(corrections.add_indicator(db, user, _plan(db, plan_id).id, body.line, body.fix()))
 
 
 @router.post("/indicators/{indicator_id}/corrections", response_model=IndicatorOut,
              summary="更正提取结果（名称、单位、基期值、目标值、比较方式；留痕，重新导入时保留）")
-def correct_indicator(indicator_id: int, body: CorrectionIn, user: ApiUser, db: DbSession) -> IndicatorOut:
+def correct_indicator(indicator_id: RowId, body: CorrectionIn, user: ApiUser, db: DbSession) -> IndicatorOut:
     if db.get(Indicator, indicator_id) is None:
         raise HTTPException(status_code=404, detail=f"indicator_id：没有编号为 {indicator_id} 的指标")
     return IndicatorOut.of(corrections.correct_indicator(db, user, indicator_id, body.fix()))
 
 
-@router.post("/documents", response_model=ImportOut, status_code=201,
+@router.post("/documents", response_model=ImportOut, status_code=201, openapi_extra=UPLOAD_REQUEST_BODY,
+             responses={413: {"description": "文件超过大小上限"}, 415: {"description": "不是 multipart/form-data"}},
              summary="上传并导入规划文件（.txt/.md/.docx/.pdf/.html），同一文件不重复导入")
-def upload_document(file: UploadFile, user: ApiUser, db: DbSession) -> ImportOut:
-    check(user, Action.IMPORT_PLAN)
-    return ImportOut.of(import_upload(db, user, save_upload(file.filename or "", file.file)))
+async def upload_document(request: Request, user: ApiUser, db: DbSession) -> ImportOut:
+    check(user, Action.IMPORT_PLAN)  # the token and the right are checked before the body is read
+    form = await receive_upload(request)
+    try:
+        upload = uploaded_file(form)
+        path = await run_in_threadpool(save_upload, upload.filename or "", upload.file)
+    finally:
+        await form.close()
+    # The token check's transaction ends here: on SQLite it would hold the write lock for the
+    # whole import, and the import stores in a short transaction of its own after extraction.
+    await run_in_threadpool(db.commit)
+    jobs: UploadJobs = request.app.state.uploads
+    result = await run_in_threadpool(jobs.import_now, app_database(request.app), user.id, path)
+    return ImportOut.of(result)
 
 
 @router.get("/search", response_model=SearchOut, summary="全文检索（中文分词）")
-def search_documents(q: str, user: ApiUser, db: DbSession, limit: int = 20, offset: int = 0) -> SearchOut:
-    if not 1 <= limit <= 200 or offset < 0:
-        raise HTTPException(status_code=422, detail="limit 应在 1–200 之间，offset 不能为负")
+def search_documents(q: str, user: ApiUser, db: DbSession, limit: Annotated[int, Field(ge=1, le=200)] = 20,
+                     offset: Offset = 0) -> SearchOut:
     return SearchOut.of(search.search(db, user, q, limit=limit, offset=offset))
 
 
 @router.get("/compare", response_model=list[ComparedOut], summary="同一指标在各规划、各区的目标和最新值对比")
-def compare_indicator(q: str, user: ApiUser, db: DbSession, year: int | None = None) -> list[ComparedOut]:
+def compare_indicator(q: str, user: ApiUser, db: DbSession, year: Year | None = None) -> list[ComparedOut]:
     return [ComparedOut.of(c) for c in comparison.compare(db, user, q, year)]

@@ -14,6 +14,7 @@ from planwatch.services.observations import ObservationView
 from planwatch.services.plans import ImportResult
 from planwatch.services.search import SearchResults
 from planwatch.store.models import Indicator
+from planwatch.web.params import LineNumber, RowId, Year
 
 __all__ = [
     "ERROR_RESPONSES",
@@ -49,6 +50,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut, "description": "缺少或无效的 API 令牌"},
     403: {"model": ErrorOut, "description": "无权执行此操作"},
     404: {"model": ErrorOut, "description": "对象不存在"},
+    409: {"model": ErrorOut, "description": "已被他人修改（并发写入同一数据），请刷新后重试"},
     422: {"model": ErrorOut, "description": "输入格式或取值错误"},
 }
 
@@ -136,9 +138,9 @@ class PlanOut(StrictModel):
 
 
 class ObservationIn(StrictModel):
-    period_id: int
-    indicator_id: int
-    org_unit_id: int
+    period_id: RowId
+    indicator_id: RowId
+    org_unit_id: RowId
     value: str = Field(description="数值原文：95、95%、1.2万、3‰、全角数字均可")
     source: str = ""
     note: str = ""
@@ -211,9 +213,9 @@ class CorrectionIn(StrictModel):
     name: str | None = None
     unit: str | None = None
     attribute: str | None = Field(default=None, description="预期性 | 约束性")
-    baseline_year: int | None = None
+    baseline_year: Year | None = None
     baseline: str | None = Field(default=None, description="基期值原文，如 9.8")
-    target_year: int | None = Field(default=None, description="要更正的目标年份；缺省为最后一个目标")
+    target_year: Year | None = Field(default=None, description="要更正的目标年份；缺省为最后一个目标")
     target: str | None = Field(default=None, description="目标值原文，如 ≥95、下降15%、8.5左右")
     comparator: str | None = Field(default=None, description=">=, <=, >, <, =, ~, decrease_by_pct, increase_by_pct, "
                                    "increase_by_points, decrease_by_points, range；缺省按目标值文字判断")
@@ -223,7 +225,7 @@ class CorrectionIn(StrictModel):
 
 
 class NewIndicatorIn(CorrectionIn):
-    line: int = Field(description="指标所在的原文行号")
+    line: LineNumber = Field(description="指标所在的原文行号")
     name: str = Field(min_length=1)
     target: str = Field(min_length=1)
 

@@ -25,8 +25,10 @@ from planwatch.web.admin import router as admin_router
 from planwatch.web.api import router as api_router
 from planwatch.web.api_docs import ASSETS_PATH, assets
 from planwatch.web.api_docs import router as api_docs_router
+from planwatch.web.app_state import size_request_threads
 from planwatch.web.assessment import router as assessment_router
 from planwatch.web.documents import router as documents_router
+from planwatch.web.documents import upload_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
 from planwatch.web.headers import SecurityHeaders
@@ -63,6 +65,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        size_request_threads()
         yield
         uploads.shutdown()  # let running imports finish: their sessions commit or roll back
 
@@ -84,8 +87,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.mount(ASSETS_PATH, assets(), name="api_docs_assets")
     install_error_handlers(app)
 
-    routers = (session_router, pages_router, documents_router, ledger_router, assessment_router, explore_router,
-               admin_router, api_docs_router, api_router)
+    routers = (session_router, pages_router, upload_router, documents_router, ledger_router, assessment_router,
+               explore_router, admin_router, api_docs_router, api_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

@@ -6,19 +6,31 @@ database — the log-in page, static files, tests of the shell — never creates
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Iterator
+from typing import Annotated, Final
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.orm import Session
 
 from planwatch.services import search
 from planwatch.store import Database
 
-__all__ = ["READING_METHODS", "DbSession", "app_database", "db_session", "open_database"]
+__all__ = ["READING_METHODS", "REQUEST_THREADS", "DbSession", "app_database", "db_session", "open_database",
+           "size_request_threads"]
 
 _opening = threading.Lock()
+# Threads running the sync handlers and dependencies at once (anyio's default is 40); fewer
+# than the database pool's connections (POOL_CONNECTIONS), so a thread never waits for one.
+REQUEST_THREADS: Final = 32
+
+
+def size_request_threads() -> None:
+    """Called at start-up, in the event loop whose thread limiter it sets."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
 
 
 def open_database(url: str | None) -> Database:
@@ -43,9 +55,34 @@ def app_database(app: FastAPI) -> Database:
 
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The API upload ends its request transaction after the token check and stores the import in
+# a session of its own after extraction: holding the write turn through its extraction (up to
+# the CPU limit) would stop every other write of the process.
+_STORES_IN_OWN_SESSION = frozenset({"/api/v1/documents"})
 
 
-def db_session(request: Request) -> Iterator[Session]:
+async def database_turn(request: Request) -> AsyncIterator[None]:
+    """Requests take turns for the database here, in the event loop, where waiting costs no
+    request thread and no connection.
+
+    A request holds its connection from its first query (the log-in check, in one thread)
+    to its commit, and in between needs a thread again for its handler. Left to queue in
+    threads, a burst of 100 writes to one cell filled every thread with requests waiting for
+    a connection (PostgreSQL) or for SQLite's one write lock, while the holders waited for
+    a thread: nothing moved until the timeouts answered with 500s. So at most
+    REQUEST_THREADS requests of a process use the database at once (no more than the pool
+    has connections), and on SQLite writing requests go one at a time, as SQLite writes.
+    """
+    state = request.app.state
+    if getattr(state, "database_turns", None) is None:
+        state.database_turns, state.write_turn = asyncio.Semaphore(REQUEST_THREADS), asyncio.Lock()
+    writes_alone = (request.method not in READING_METHODS and request.url.path not in _STORES_IN_OWN_SESSION
+                    and app_database(request.app).dialect == "sqlite")
+    async with state.write_turn if writes_alone else contextlib.nullcontext(), state.database_turns:
+        yield
+
+
+def db_session(request: Request, _turn: Annotated[None, Depends(database_turn)]) -> Iterator[Session]:
     """One session per request, committed when the handler returns, rolled back on error.
 
     Requests that only read (GET, HEAD) get a read-only session: on SQLite every writing

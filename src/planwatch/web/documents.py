@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select
@@ -33,11 +34,13 @@ from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.highlight import Mark, highlight_lines
+from planwatch.web.params import LineNumber, RowId
+from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
-from planwatch.web.uploads import UploadJobs
+from planwatch.web.uploads import UploadJobs, receive_upload, uploaded_file
 
-__all__ = ["router"]
+__all__ = ["router", "upload_router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -70,13 +73,30 @@ def _jobs(request: Request) -> UploadJobs:
     return jobs
 
 
-@router.post("/documents", name="document_upload")
-def document_upload(request: Request, user: PageUser, db: DbSession, file: UploadFile) -> Response:
+# The upload's own router: the CSRF dependency of ``router`` would read (and spool to disk)
+# the whole body before the log-in is checked; this handler checks the user first.
+upload_router = APIRouter(include_in_schema=False)
+
+
+@upload_router.post("/documents", name="document_upload")
+async def document_upload(request: Request, user: PageUser, db: DbSession) -> Response:
     check(user, Action.IMPORT_PLAN)
+    jobs = _jobs(request)
+    form = await receive_upload(request, jobs.max_bytes)
     try:
-        job = _jobs(request).start(app_database(request.app), user, file.filename or "", file.file)
-    except PlanWatchError as exc:
-        return render(request, "documents.html", _documents_context(db, user, str(exc)), status_code=422)
+        sent = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+        if not csrf_valid(request.session, sent if isinstance(sent, str) else None):
+            raise HTTPException(status_code=403, detail=translator(request)("error.csrf"))
+        try:
+            upload = uploaded_file(form)
+            job = await run_in_threadpool(jobs.start, app_database(request.app), user, upload.filename or "",
+                                          upload.file)
+        except PlanWatchError as exc:
+            message = str(exc)
+            return await run_in_threadpool(
+                lambda: render(request, "documents.html", _documents_context(db, user, message), status_code=422))
+    finally:
+        await form.close()
     return RedirectResponse(local_url(request, "upload_page", job_id=job.id), status_code=303)
 
 
@@ -115,8 +135,8 @@ def _comparators(request: Request) -> list[tuple[str, str]]:
 
 
 @router.get("/documents/{source_file_id}", name="document_page")
-def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: int,
-                  saved: int | None = None, add_line: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
+def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
+                  saved: RowId | None = None, add_line: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
                   ) -> HTMLResponse:
     return _document(request, db, user, source_file_id, saved=saved, add_line=add_line)
 
@@ -188,7 +208,7 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
 
 
 @router.post("/indicators/{indicator_id}/correction", name="indicator_correct")
-def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator_id: int,
+def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                       form: Annotated[CorrectionForm, Form()]) -> Response:
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
@@ -204,8 +224,8 @@ def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator
 
 
 @router.post("/documents/{source_file_id}/indicators", name="indicator_add")
-def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_id: int,
-                  plan_id: Annotated[int, Form()], line: Annotated[int, Form()],
+def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
+                  plan_id: Annotated[RowId, Form()], line: Annotated[LineNumber, Form()],
                   form: Annotated[CorrectionForm, Form()]) -> Response:
     plan = db.get(Plan, plan_id)
     if plan is None or plan.source_file_id != source_file_id:

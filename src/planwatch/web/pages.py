@@ -6,17 +6,16 @@ renders a template; fetch requests from static/app.js get fragments instead of w
 
 from __future__ import annotations
 
+import mimetypes
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from starlette.background import BackgroundTask
 
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import EvaluationResult, Status
@@ -27,7 +26,7 @@ from planwatch.report import ReportKind
 from planwatch.services import observations, periods, review
 from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
-from planwatch.services.reports import FORMATS, default_filename, report_content, write_report
+from planwatch.services.reports import FORMATS, report_file
 from planwatch.store.models import (
     Assignment,
     Indicator,
@@ -41,6 +40,7 @@ from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.i18n import Translator
+from planwatch.web.params import RowId, Year
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, localized_label, render, translator
 
@@ -73,7 +73,7 @@ def home(request: Request, user: PageUser) -> RedirectResponse:
 
 @router.get("/dashboard", name="dashboard")
 def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None = None,
-              year: int | None = None) -> HTMLResponse:
+              year: Year | None = None) -> HTMLResponse:
     the_plan = _plan(db, plan)
     t = translator(request)
     if the_plan is None:
@@ -114,8 +114,8 @@ class _Row:
 
 
 @router.get("/plans/{plan_id}", name="plan_page")
-def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: int, domain: str = "", unit: str = "",
-              status: str = "", year: int | None = None) -> HTMLResponse:
+def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, domain: str = "", unit: str = "",
+              status: str = "", year: Year | None = None) -> HTMLResponse:
     the_plan = _plan(db, plan_id)
     assert the_plan is not None
     evaluation = evaluate_stored_plan(db, user, the_plan, year)
@@ -147,8 +147,8 @@ def _level(rank: float) -> int:
 
 
 @router.get("/indicators/{indicator_id}", name="indicator_page")
-def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id: int,
-                   year: int | None = None) -> HTMLResponse:
+def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
+                   year: Year | None = None) -> HTMLResponse:
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
         raise HTTPException(status_code=404)
@@ -238,8 +238,14 @@ def _hint_key(kind: EntryKind) -> str:
 
 
 @router.get("/entry", name="entry_page")
-def entry_page(request: Request, user: PageUser, db: DbSession, period: int | None = None,
-               unit: int | None = None) -> HTMLResponse:
+def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | None = None,
+               unit: RowId | None = None) -> HTMLResponse:
+    return _entry_page(request, db, user, period, unit)
+
+
+def _entry_page(request: Request, db: Session, user: User, period: int | None, unit: int | None, *,
+                answered: _EntryRow | None = None, status_code: int = 200) -> HTMLResponse:
+    """The entry form; ``answered`` is the row just posted, shown with its message in place."""
     units = _entry_units(db, user)
     open_periods = _open_periods(db, user)
     chosen = next((p for p in open_periods if p["id"] == period), open_periods[0] if open_periods else None)
@@ -250,14 +256,15 @@ def entry_page(request: Request, user: PageUser, db: DbSession, period: int | No
         assigned = db.scalars(select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
                               .where(Assignment.org_unit_id == the_unit.id, Indicator.plan_id == plan_id)
                               .order_by(Indicator.code).distinct())
-        rows = [_entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
+        rows = [answered if answered is not None and answered.indicator_id == i.id
+                else _entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
     return render(request, "entry.html", {"periods": open_periods, "period": chosen, "units": units,
-                                          "unit": the_unit, "rows": rows})
+                                          "unit": the_unit, "rows": rows}, status_code=status_code)
 
 
 @router.post("/entry", name="entry_save")
-def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: Annotated[int, Form()],
-               period_id: Annotated[int, Form()], org_unit_id: Annotated[int, Form()],
+def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: Annotated[RowId, Form()],
+               period_id: Annotated[RowId, Form()], org_unit_id: Annotated[RowId, Form()],
                value: Annotated[str, Form()] = "", source: Annotated[str, Form()] = "",
                note: Annotated[str, Form()] = "", step: Annotated[str, Form()] = "enter") -> Response:
     t = translator(request)
@@ -279,12 +286,14 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
     context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}}
     if is_fragment_request(request):
         return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
+    if error:  # without JavaScript: the whole form again, the message beside the value typed
+        return _entry_page(request, db, user, period_id, org_unit_id, answered=row, status_code=422)
     return RedirectResponse(str(local_url(request, "entry_page").include_query_params(
         period=period_id, unit=org_unit_id)), status_code=303)
 
 
 @router.post("/entry/validate/{indicator_id}", name="entry_validate")
-def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id: int,
+def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                    value: Annotated[str, Form()] = "") -> HTMLResponse:
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
@@ -331,7 +340,7 @@ def review_page(request: Request, user: PageUser, db: DbSession) -> HTMLResponse
 
 @router.post("/review", name="review_decide")
 def review_decide(request: Request, user: PageUser, db: DbSession,
-                  observation_id: Annotated[list[int] | None, Form()] = None,
+                  observation_id: Annotated[list[RowId] | None, Form()] = None,
                   decision: Annotated[str, Form()] = "approve", comment: Annotated[str, Form()] = "") -> Response:
     t = translator(request)
     chosen = observation_id or []
@@ -358,14 +367,13 @@ def review_decide(request: Request, user: PageUser, db: DbSession,
 # ---- reports --------------------------------------------------------------------------------
 
 @router.get("/plans/{plan_id}/reports/{kind}", name="report_download")
-def report_download(user: PageUser, db: DbSession, plan_id: int, kind: ReportKind, year: int | None = None,
-                    format: str = "docx") -> FileResponse:
+def report_download(user: PageUser, db: DbSession, plan_id: RowId, kind: ReportKind, year: Year | None = None,
+                    format: str = "docx") -> Response:
     the_plan = _plan(db, plan_id)
     assert the_plan is not None
     suffix = f".{format.lower().lstrip('.')}"
     if suffix not in FORMATS:
         raise HTTPException(status_code=400, detail=f"format 应为 {'、'.join(f[1:] for f in FORMATS)} 之一")
-    content = report_content(db, user, the_plan, year or default_year(db, the_plan), kind)
-    scratch = tempfile.TemporaryDirectory(prefix="planwatch-download-")
-    path = write_report(content, Path(scratch.name) / f"report{suffix}")
-    return FileResponse(path, filename=default_filename(content, suffix), background=BackgroundTask(scratch.cleanup))
+    data, filename = report_file(db, user, the_plan, year or default_year(db, the_plan), kind, suffix)
+    return Response(data, media_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})

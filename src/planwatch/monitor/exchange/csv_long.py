@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, ExchangeRow, check_row
+from planwatch.spreadsheet_safety import csv_row, read_csv_field
 
 __all__ = ["COLUMNS", "read_csv", "write_csv"]
 
@@ -43,7 +44,7 @@ def write_csv(rows: Iterable[ExchangeRow], path: Path) -> int:
         writer = csv.writer(stream)
         writer.writerow(COLUMNS)
         for row in rows:
-            writer.writerow([getattr(row, c) for c in COLUMNS])
+            writer.writerow(csv_row(getattr(row, c) for c in COLUMNS))
             count += 1
     return count
 
@@ -62,7 +63,11 @@ def read_csv(path: Path) -> list[ExchangeRow]:
     """Rows of a long CSV; every bad cell is reported at once and nothing is returned then."""
     if not path.is_file():
         raise ExchangeError(path, [CellProblem(0, "", "文件不存在")])
-    table = list(csv.reader(io.StringIO(_decode(path))))
+    reader = csv.reader(io.StringIO(_decode(path)))
+    try:
+        table = list(reader)
+    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte
+        raise ExchangeError(path, [CellProblem(reader.line_num, "", f"不是有效的 CSV：{exc}")]) from None
     if not table:
         raise ExchangeError(path, [CellProblem(0, "", "文件为空；第一行应为列名：" + ", ".join(COLUMNS))])
     header = [h.strip() for h in table[0]]
@@ -84,7 +89,7 @@ def read_csv(path: Path) -> list[ExchangeRow]:
         if len(raw) != len(header):
             problems.append(CellProblem(number, "", f"有 {len(raw)} 列，表头有 {len(header)} 列"))
             continue
-        row = ExchangeRow(**{f: raw[k].strip() for f, k in index.items()})
+        row = ExchangeRow(**{f: read_csv_field(raw[k].strip()) for f, k in index.items()})
         problems += check_row(row, number)
         rows.append(row)
     if problems:

@@ -54,6 +54,8 @@ def from_data_value_set(source: dict[str, Any] | Path) -> list[ExchangeRow]:
             payload = json.loads(source.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 JSON：{exc}")]) from None
+        except RecursionError:
+            raise ExchangeError(path, [CellProblem(0, "", "不是有效的 DHIS2 数据集：JSON 嵌套层数过深")]) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("dataValues"), list):
         raise ExchangeError(path, [CellProblem(0, "dataValues", "应为 {\"dataValues\": [...]} 形式的 DHIS2 数据集")])
     rows: list[ExchangeRow] = []

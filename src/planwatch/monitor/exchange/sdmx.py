@@ -15,6 +15,7 @@ from pathlib import Path
 
 from planwatch.monitor.exchange.rows import ExchangeRow, period_kind
 from planwatch.numerals import parse_number
+from planwatch.spreadsheet_safety import csv_row
 
 __all__ = ["COLUMNS", "DEFAULT_DATAFLOW", "write_sdmx_csv"]
 
@@ -48,8 +49,8 @@ def write_sdmx_csv(rows: Iterable[ExchangeRow], path: Path, dataflow: str = DEFA
             if value is None or status is None or kind is None:
                 skipped += 1
                 continue
-            writer.writerow([dataflow, kind, row.org_unit, row.indicator, _SEX.get(row.sex, "_T"),
+            writer.writerow(csv_row([dataflow, kind, row.org_unit, row.indicator, _SEX.get(row.sex, "_T"),
                              _AREA.get(row.area, "_T"), row.age_group or "_T", _time_period(row.period),
-                             f"{value:g}", row.unit, status])
+                             f"{value:g}", row.unit, status]))
             written += 1
     return written, skipped

@@ -8,6 +8,7 @@ and plan the file is for, so that a template filled for another unit or year is 
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,8 +20,11 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from planwatch.errors import InputError
+from planwatch.ingest.containers import check_zip_container
 from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, ExchangeRow
 from planwatch.numerals import parse_number
+from planwatch.spreadsheet_safety import text_row
 
 __all__ = ["DATA_SHEET", "TEMPLATE_VERSION", "TemplateIndicator", "read_template", "write_template"]
 
@@ -51,16 +55,16 @@ def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], pe
     sheet = book.active
     assert sheet is not None
     sheet.title = DATA_SHEET
-    sheet["A1"] = f"{plan_title} 监测数据填报表"
+    text_row(sheet, [f"{plan_title} 监测数据填报表"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"填报单位：{org_unit[1]}（{org_unit[0]}）    报告期：{period}    截止时间：{deadline or '见通知'}"
-    sheet.append(list(HEADER))
+    text_row(sheet, [f"填报单位：{org_unit[1]}（{org_unit[0]}）    报告期：{period}    截止时间：{deadline or '见通知'}"])
+    text_row(sheet, HEADER)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for ind in indicators:
-        sheet.append([ind.code, ind.domain, ind.name, ind.unit, ind.attribute, ind.last_value, None, None, None])
+        text_row(sheet, [ind.code, ind.domain, ind.name, ind.unit, ind.attribute, ind.last_value, None, None, None])
     last = _FIRST_ROW + len(indicators) - 1
     input_fill = PatternFill("solid", fgColor="FFF2CC")
     for row in range(_FIRST_ROW, last + 1):
@@ -86,7 +90,7 @@ def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], pe
     meta = book.create_sheet(META_SHEET)
     for key, value in (("template_version", TEMPLATE_VERSION), ("org_unit", org_unit[0]), ("period", period),
                        ("plan", plan_title), ("rows", str(len(indicators)))):
-        meta.append([key, value])
+        text_row(meta, [key, value])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     book.save(path)
@@ -108,7 +112,7 @@ def _help_sheet(book: Workbook, period: str, deadline: str, indicators: Sequence
         lines.append("7. 以下指标填比率，不填总量（本期数值单元格的批注也有说明）：")
         lines.extend(f"    {ind.code} {ind.name}：{ind.entry_hint}" for ind in rates)
     for line in lines:
-        sheet.append([line])
+        text_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.column_dimensions["A"].width = 100
 
@@ -116,8 +120,13 @@ def _help_sheet(book: Workbook, period: str, deadline: str, indicators: Sequence
 def read_template(path: Path, *, expected_org_unit: str | None = None,
                   expected_period: str | None = None) -> list[ExchangeRow]:
     """The filled values of a template; every problem is reported with its cell."""
+    data = path.read_bytes() if path.is_file() else b""
     try:
-        book = load_workbook(path, data_only=True)
+        check_zip_container(path, data, suffix=".xlsx", main_part="xl/workbook.xml")
+    except InputError as exc:
+        raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.problem}）")]) from None
+    try:
+        book = load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）")]) from None
     if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:

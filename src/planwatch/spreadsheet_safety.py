@@ -1,0 +1,50 @@
+"""Text PlanWatch writes into spreadsheets never becomes a formula (CSV/formula injection).
+
+Indicator names, notes and sources come from uploaded plans, corrections and clerks'
+files; Excel, WPS and LibreOffice run a cell that starts with ``=`` (and, in CSV, also
+``+``, ``-``, ``@``, tab or carriage return) as a formula, so ``=HYPERLINK(...)`` in a
+name would become a live link in the report annex. In .xlsx every text cell is stored as
+a string cell; in CSV such a field gets OWASP's leading single quote. Plain numbers
+(``-3.5``, ``+2``, ``95%``) are left alone: they cannot be formulas and must stay numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+__all__ = ["csv_field", "csv_row", "read_csv_field", "text_row"]
+
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?[%‰]?")
+
+
+def csv_field(value: Any) -> Any:
+    """The field as written to CSV: text that a spreadsheet would evaluate gets a leading quote."""
+    if isinstance(value, str) and value.startswith(_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    return [csv_field(v) for v in values]
+
+
+def read_csv_field(text: str) -> str:
+    """Undo :func:`csv_field`, so that a file PlanWatch exported imports back unchanged."""
+    if text.startswith("'") and text[1:].startswith(_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(text[1:]):
+        return text[1:]
+    return text
+
+
+def text_row(sheet: Worksheet, values: Iterable[Any]) -> None:
+    """``sheet.append`` with every text value stored as a string cell: openpyxl turns any
+    str starting with "=" into a formula."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell, Cell) and isinstance(cell.value, str):
+            cell.data_type = "s"
