@@ -300,3 +300,19 @@ def test_what_extraction_could_not_read_is_shown_with_the_way_to_add_it(app_clie
     assert f'class="line unread" id="line-{line}"' in viewer
     assert re.search(rf'<input name="line"[^>]*value="{line}"', viewer)  # the add form is filled in
     assert '<details id="add-indicator" open>' in viewer
+
+
+def test_a_pdf_upload_shows_its_pages(app_client: TestClient, tmp_path: Path) -> None:
+    """The extraction worker reports a PDF's pages; the progress page shows them and moves with them."""
+    from planwatch.web.uploads import UploadJob
+    from tests.unit.test_ingest_pdf import _gazette
+
+    token = login(app_client, "tongji")
+    content = _gazette(tmp_path / "gazette.pdf").read_bytes()
+    status, page = _upload(app_client, token, "公报.pdf", content, "application/pdf")
+    assert status == 200 and 'data-stage="done"' in page
+    pages = re.search(r"已读取 (\d+)/(\d+) 页", page)
+    assert pages is not None and pages.group(1) == pages.group(2) and int(pages.group(2)) >= 2
+    halfway = UploadJob("x" * 16, 1, "公报.pdf", stage="extract", pages_done=3, pages_total=6)
+    started = UploadJob("x" * 16, 1, "公报.pdf", stage="extract", pages_done=0, pages_total=6)
+    assert started.fraction < halfway.fraction < UploadJob("x" * 16, 1, "a", stage="index").fraction

@@ -133,10 +133,12 @@ class PreparedImport:
 
 
 def prepare_import(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
-                   progress: Callable[[ImportStage], None] | None = None) -> PreparedImport:
+                   progress: Callable[[ImportStage], None] | None = None,
+                   pages: Callable[[int, int], None] | None = None) -> PreparedImport:
+    """Read and extract, with no database involved; ``pages(done, total)`` follows a PDF's pages."""
     report = progress or (lambda stage: None)
     report(ImportStage.READ)
-    source = read_source(path, max_bytes)
+    source = read_source(path, max_bytes, pages)
     report(ImportStage.EXTRACT)
     return PreparedImport(source, extract_source(source), Path(path).stat().st_size, numbered_text(source))
 

@@ -205,6 +205,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "document.unread_hint": "以下表格或句子像是目标，却没有提取出指标。请对照原文核对，需要时手工新增。",
         "document.unread_add": "新增此处的指标",
         "upload.unread": "另有 {count} 处看似目标但未提取，请在原文中核对：",
+        "upload.pages": "已读取 {done}/{total} 页",
         **{f"unread.{code}": text for code, text in UNREAD_REASONS.items()},
         "dashboard.reports": "报告下载",
         "dashboard.all_warnings": "预警共 {count} 项，只列出最严重的 50 项；查看全部严重滞后指标",
@@ -499,6 +500,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
                                 "Check them against the text and add the indicator by hand where needed.",
         "document.unread_add": "Add the indicator here",
         "upload.unread": "{count} more passages look like targets but gave no indicator; check them in the text:",
+        "upload.pages": "{done} of {total} pages read",
         "unread.past_results_caption": "The caption says this table reports past results or a list; no targets taken",
         "unread.review_table": "The table sets the previous plan's targets beside what was achieved: past results, "
                                "no targets taken",

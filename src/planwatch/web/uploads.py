@@ -80,6 +80,8 @@ class UploadJob:
     result: ImportResult | None = None
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
     pid: int = field(default_factory=os.getpid)  # the process running the import
+    pages_done: int = 0  # a PDF's pages read so far, as the extraction worker reports them
+    pages_total: int = 0
 
     @property
     def finished(self) -> bool:
@@ -87,6 +89,9 @@ class UploadJob:
 
     @property
     def fraction(self) -> float:
+        if self.stage == ImportStage.EXTRACT.value and self.pages_total:
+            start, end = STAGES[ImportStage.EXTRACT.value], STAGES[ImportStage.INDEX.value]
+            return start + (end - start) * self.pages_done / self.pages_total  # a big PDF: page by page
         return STAGES.get(self.stage, 0.0)
 
     def to_json(self) -> str:
@@ -139,6 +144,9 @@ class UploadJobs:
             return None
         if job.owner_id != user.id:
             return None
+        pages = _read_pages(self._pages_path(job_id))
+        if pages is not None:
+            job.pages_done, job.pages_total = pages
         if not job.finished and not _alive(job.pid):
             job.stage = "failed"
             job.error = f"{job.file_name}: 导入进程已中止（服务曾重启），这次导入没有写入任何数据，请重新上传"
@@ -149,7 +157,8 @@ class UploadJobs:
         self._extractors.shutdown(wait=True, cancel_futures=True)
 
     def import_now(self, database: Database, owner_id: int, path: Path,
-                   progress: Callable[[ImportStage], None] | None = None) -> ImportResult:
+                   progress: Callable[[ImportStage], None] | None = None,
+                   pages_file: Path | None = None) -> ImportResult:
         """Import a saved upload and remove it; errors name the file as the user uploaded it.
 
         Reading and extraction run in a worker process under a CPU-time limit, with no
@@ -158,7 +167,8 @@ class UploadJobs:
         report = progress or (lambda stage: None)
         try:
             report(ImportStage.READ)
-            future = self._extractors.submit(_prepare_within_cpu_limit, path, self.max_bytes, self.cpu_seconds)
+            future = self._extractors.submit(_prepare_within_cpu_limit, path, self.max_bytes, self.cpu_seconds,
+                                             pages_file)
             report(ImportStage.EXTRACT)
             try:
                 prepared = future.result()
@@ -175,6 +185,10 @@ class UploadJobs:
     def _path(self, job_id: str) -> Path:
         return self.folder / f"{job_id}.json"
 
+    def _pages_path(self, job_id: str) -> Path:
+        """Where the extraction worker, another process, writes how far it has read a PDF."""
+        return self.folder / f"{job_id}.pages"
+
     def _save(self, job: UploadJob) -> None:
         # written whole and renamed: a page polling meanwhile reads the old state or the new
         scratch = self.folder / f".{job.id}.{os.getpid()}.tmp"
@@ -183,7 +197,7 @@ class UploadJobs:
 
     def _forget_old_jobs(self) -> None:
         horizon = time.time() - _KEEP_SECONDS
-        for path in self.folder.glob("*.json"):
+        for path in [*self.folder.glob("*.json"), *self.folder.glob("*.pages")]:
             if path.stat().st_mtime < horizon:
                 path.unlink(missing_ok=True)
 
@@ -193,7 +207,7 @@ class UploadJobs:
             self._save(job)
 
         try:
-            job.result = self.import_now(database, job.owner_id, path, advance)
+            job.result = self.import_now(database, job.owner_id, path, advance, self._pages_path(job.id))
             job.stage = "done"
         except PlanWatchError as exc:
             job.error = str(exc)
@@ -205,7 +219,30 @@ class UploadJobs:
         self._save(job)
 
 
-def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int) -> PreparedImport:
+def _read_pages(path: Path) -> tuple[int, int] | None:
+    try:
+        done, total = path.read_text(encoding="ascii").split()
+        return int(done), int(total)
+    except (OSError, ValueError):
+        return None
+
+
+def _page_reporter(path: Path | None) -> Callable[[int, int], None] | None:
+    """Write ``done total`` for the progress page, whole and renamed, at most every few pages."""
+    if path is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        if done == total or done % 5 == 0:
+            scratch = path.with_suffix(f".{os.getpid()}.tmp")
+            scratch.write_text(f"{done} {total}", encoding="ascii")
+            os.replace(scratch, path)
+
+    return report
+
+
+def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int,
+                              pages_file: Path | None = None) -> PreparedImport:
     """In a worker process: read and extract with at most ``cpu_seconds`` of CPU time.
 
     RLIMIT_CPU counts the whole process, so the soft limit is set to what the worker has
@@ -222,7 +259,7 @@ def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int) -> P
     previous = signal.signal(signal.SIGXCPU, out_of_time)
     resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu_seconds, hard))
     try:
-        return plans.prepare_import(path, max_bytes)
+        return plans.prepare_import(path, max_bytes, pages=_page_reporter(pages_file))
     finally:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
         signal.signal(signal.SIGXCPU, previous)
