@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from planwatch.extract.documents import DocumentSpan, same_title, split_documents, title_key
@@ -204,7 +205,12 @@ def _plan_of_goals(plans: Sequence[Plan], goals_title: str) -> Plan:
 
 
 def _is_goal_heading(heading: Heading) -> bool:
-    title = heading.title.rstrip("。．：:")
+    return _is_goal_title(heading.title)
+
+
+@lru_cache(maxsize=4096)  # asked for every line under a heading, of the same few titles
+def _is_goal_title(printed: str) -> bool:
+    title = printed.rstrip("。．：:")
     if "远景" in title:
         return False  # 2035年远景目标: a vision, not monitored targets
     # “发展领域、主要目标和策略措施” covers tasks too; its 主要目标 sub-headings are the goals.

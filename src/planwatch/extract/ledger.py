@@ -35,6 +35,8 @@ _DEADLINE = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:(\d{1,2})\s*月)?\s*(?:底|
                        r"|(?<![\d年])(\d{1,2})\s*月\s*(?:底|末|中旬|上旬)?\s*(?:前|之前)")
 _ASSIGNED = re.compile(r"由([^，,。；;（）()]{2,40}?)(?:牵头|负责)")
 _MAX_TITLE = 120
+_FIGURE = re.compile(r"[\d０-９]")
+_SENTENCES = re.compile(r"[^。；;]+[。；;]?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class LedgerContext:
 
 def deadline_of(text: str, year: int | None) -> str | None:
     """2025年底前 → 2025-12; 6月底前 in a note of 2026 → 2026-06; None when no deadline is printed."""
+    if "前" not in text:
+        return None
     s = to_halfwidth(text)
     m = _DEADLINE.search(s)
     if not m:
@@ -59,6 +63,10 @@ def deadline_of(text: str, year: int | None) -> str | None:
 
 def _targets(text: str, line: int, ctx: LedgerContext) -> tuple[LedgerTarget, ...]:
     """The quantities an item states, read as goal sentences are (the year: stated, else the plan's end)."""
+    stated = "".join(s for s in _SENTENCES.findall(text) if _FIGURE.search(s))
+    if not stated:
+        return ()  # most task items state no quantity
+    text = stated
     goal = GoalContext(ctx.file, ctx.plan, ctx.end_year, ctx.start_year, None)
     return tuple(LedgerTarget(ind.name, t.year, t.text, t.value, ind.unit, t.comparator.value)
                  for ind in prose_indicators(text, line, goal) for t in ind.targets[-1:])

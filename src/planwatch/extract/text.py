@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _RESIDUE = re.compile(r"\[bookmark:[^\]]*\]|\*\*|__")
 # Spaces inside Chinese text come from PDF/Word layout, not from the author.
@@ -22,6 +23,7 @@ def clean_line(raw: str) -> str:
     return _RESIDUE.sub("", raw).strip()
 
 
+@lru_cache(maxsize=8192)  # the same line is squeezed by several steps (documents, outline, prose)
 def squeeze(text: str) -> str:
     """Remove layout spaces next to Chinese characters, keep single spaces between Latin words."""
     return _MULTISPACE.sub(" ", _CJK_SPACE.sub("", text)).strip()
