@@ -18,10 +18,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["CATEGORIES", "DEFAULT_SCHEME", "Item", "UnitScore", "rank", "score_unit", "validate_scheme"]
+__all__ = ["CATEGORIES", "CATEGORY_ZH", "DEFAULT_SCHEME", "GROUP_ZH", "Item", "UnitScore", "rank", "score_unit", "validate_scheme"]
 
 # The order in which categories are shown; the weights of the default scheme add up to 100.
 CATEGORIES = ("indicators", "binding_indicators", "tasks", "projects", "timeliness", "completeness", "quality")
+CATEGORY_ZH = {"indicators": "预期性指标", "binding_indicators": "约束性指标", "tasks": "重点任务", "projects": "重大项目",
+               "timeliness": "报送及时性", "completeness": "报送完整性", "quality": "数据质量"}
+GROUP_ZH = {"departments": "部门", "towns": "镇街"}
 
 DEFAULT_SCHEME: dict[str, Any] = {
     "weights": {"indicators": 30, "binding_indicators": 20, "tasks": 20, "projects": 10, "timeliness": 7,

@@ -14,11 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planwatch.evaluate.assessment import CATEGORIES, UnitScore
-
-CATEGORY_ZH = {"indicators": "预期性指标", "binding_indicators": "约束性指标", "tasks": "重点任务", "projects": "重大项目",
-               "timeliness": "报送及时性", "completeness": "报送完整性", "quality": "数据质量"}
-GROUP_ZH = {"departments": "部门", "towns": "镇街"}
+from planwatch.evaluate.assessment import CATEGORIES, CATEGORY_ZH, GROUP_ZH, UnitScore
 
 
 def _append(sheet: Worksheet, values: Sequence[Any]) -> None:

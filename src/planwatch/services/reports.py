@@ -28,6 +28,7 @@ from planwatch.report import (
     write_html,
     write_xlsx,
 )
+from planwatch.evaluate.assessment import GROUP_ZH
 from planwatch.report.compose import compose
 from planwatch.report.content import LedgerRow, RankingRow
 from planwatch.services import assessment, ledger, ledger_progress
@@ -85,8 +86,7 @@ def _ledger_rows(session: Session, actor: User | None, plan: Plan, year: int, to
 
 def _ranking_rows(session: Session, actor: User | None, plan: Plan, year: int) -> tuple[RankingRow, ...]:
     result = assessment.assess(session, actor, plan, year)
-    names = {"departments": "部门", "towns": "镇街"}
-    return tuple(RankingRow(names.get(group, group), u.rank, u.name, u.total)
+    return tuple(RankingRow(GROUP_ZH.get(group, group), u.rank, u.name, u.total)
                  for group, members in result.groups.items() for u in members)
 
 

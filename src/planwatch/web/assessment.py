@@ -13,16 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from planwatch.evaluate.assessment import CATEGORIES
+from planwatch.evaluate.assessment import CATEGORIES, GROUP_ZH
 from planwatch.monitor.permissions import Action, is_allowed
-from planwatch.report.assessment_xlsx import CATEGORY_ZH, GROUP_ZH, write_assessment
+from planwatch.report.assessment_xlsx import write_assessment
 from planwatch.services import assessment
 from planwatch.services.evaluation import default_year
 from planwatch.store.models import Assignment, OrgUnit, Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.session import require_csrf
-from planwatch.web.templating import local_url, render
+from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["router"]
 
@@ -41,11 +41,14 @@ def _plan(db: Session, plan_id: int) -> Plan:
 def _page(request: Request, db: Session, user: User, plan: Plan, year: int, error: str = "",
           status_code: int = 200) -> HTMLResponse:
     result = assessment.assess(db, user, plan, year)
+    t = translator(request)
     units = list(db.scalars(select(OrgUnit).join(Assignment, Assignment.org_unit_id == OrgUnit.id)
                             .distinct().order_by(OrgUnit.code))) if is_allowed(user, Action.ASSESS) else []
     return render(request, "assessment.html", {
-        "plan": plan, "year": year, "result": result, "categories": CATEGORIES, "category_names": CATEGORY_ZH,
-        "group_names": GROUP_ZH, "can_assess": is_allowed(user, Action.ASSESS), "units": units, "error": error,
+        "plan": plan, "year": year, "result": result, "categories": CATEGORIES,
+        "category_names": {c: t(f"assessment.category.{c}") for c in CATEGORIES},
+        "group_names": {g: t(f"assessment.group.{g}") for g in GROUP_ZH},
+        "can_assess": is_allowed(user, Action.ASSESS), "units": units, "error": error,
     }, status_code=status_code)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from planwatch.evaluate.assessment import CATEGORY_ZH, GROUP_ZH
 from planwatch.evaluate.targets import ENTRY_HINTS_ZH
 from planwatch.extract.records import UNREAD_REASONS
 from planwatch.monitor.workflow import WorkflowAction
@@ -108,6 +109,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plan.outline": "规划纲要",
         "ledger.title": "任务台账",
         "assessment.title": "综合评价和绩效考核",
+        **{f"assessment.category.{c}": name for c, name in CATEGORY_ZH.items()},
+        **{f"assessment.group.{g}": name for g, name in GROUP_ZH.items()},
         "assessment.open": "综合评价和绩效考核（部门、镇街排名）",
         "assessment.download": "下载 Excel",
         "assessment.year": "年度",
@@ -391,6 +394,15 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plan.outline": "Outline",
         "ledger.title": "Task ledger",
         "assessment.title": "Assessment of units",
+        "assessment.category.indicators": "Expected indicators",
+        "assessment.category.binding_indicators": "Binding indicators",
+        "assessment.category.tasks": "Key tasks",
+        "assessment.category.projects": "Major projects",
+        "assessment.category.timeliness": "Timeliness",
+        "assessment.category.completeness": "Completeness",
+        "assessment.category.quality": "Data quality",
+        "assessment.group.departments": "Departments",
+        "assessment.group.towns": "Towns and subdistricts",
         "assessment.open": "Assessment of units (ranking of departments and towns)",
         "assessment.download": "Download Excel",
         "assessment.year": "Year",
