@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
+from planwatch.evaluate.assessment import GROUP_ZH
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.report import (
     FORMATS,
@@ -28,7 +29,6 @@ from planwatch.report import (
     write_html,
     write_xlsx,
 )
-from planwatch.evaluate.assessment import GROUP_ZH
 from planwatch.report.compose import compose
 from planwatch.report.content import LedgerRow, RankingRow
 from planwatch.services import assessment, ledger, ledger_progress
