@@ -3,7 +3,9 @@ and again when the window changes, with plain year labels (2020, not “2,020”
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -28,6 +30,15 @@ _YEAR_LABELS = """() => {
   const chart = echarts.getInstanceByDom(document.querySelector('[data-chart]'));
   return chart.getModel().getComponent('xAxis', 0).axis.getViewLabels().map(l => l.formattedLabel);
 }"""
+
+
+def _until_redrawn(page: Any, seconds: float = 10) -> None:
+    """Poll from Python: Playwright's wait_for_function evaluates a string in the page, which the
+    app's Content-Security-Policy (no 'unsafe-eval') rightly refuses."""
+    deadline = time.monotonic() + seconds
+    while abs(page.evaluate(_CANVAS_WIDTH) - page.evaluate(_CONTAINER_WIDTH)) > 2:
+        assert time.monotonic() < deadline, "the chart was not redrawn at the new width"
+        page.wait_for_timeout(100)
 
 
 def test_indicator_chart_fills_its_container_and_labels_years_plainly(database_url: str, tmp_path: Path) -> None:
@@ -56,7 +67,7 @@ def test_indicator_chart_fills_its_container_and_labels_years_plainly(database_u
             assert "2020" in labels and not any("," in label for label in labels)
             page.screenshot(path=str(tmp_path / "indicator-1366.png"), full_page=True)
             page.set_viewport_size({"width": 390, "height": 844})
-            page.wait_for_function(f"Math.abs({_CANVAS_WIDTH} - {_CONTAINER_WIDTH}) <= 2")
+            _until_redrawn(page)
             assert page.evaluate(_CANVAS_WIDTH) < 390
             page.screenshot(path=str(tmp_path / "indicator-390.png"), full_page=True)
         finally:
