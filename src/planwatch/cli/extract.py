@@ -45,6 +45,7 @@ def extract(
 
             def pages_read(done: int, total: int, task: TaskID = pages_task) -> None:
                 progress.update(task, completed=done, total=total, visible=True)
+                progress.refresh()  # drawn at each page, not only at the timer's next tick
 
             try:
                 results.append(extract_file(path, max_bytes=max_bytes, progress=pages_read))
