@@ -24,6 +24,7 @@ from planwatch.ingest.html_reader import read_html
 from planwatch.report import ReportKind
 from planwatch.services import observations, reports
 from planwatch.services.evaluation import default_year
+from planwatch.services.import_jobs import JobState
 from planwatch.services.plans import find_plan
 from planwatch.store import Database
 from planwatch.store.models import Assignment, Indicator, ReportingPeriod, User
@@ -65,7 +66,7 @@ def writes_during_import(database: Database, sections: int) -> None:
     started = time.perf_counter()
     job = jobs.start(database, admin, "bench_plan.txt", io.BytesIO(data))
     waits = []
-    while (state := jobs.get(job.id, admin)) is not None and not state.finished:
+    while (state := _job(database, job.id, admin)) is not None and not state.finished:
         began = time.perf_counter()
         with database.session() as session:
             observations.enter_value(session, session.get_one(User, monitor_id), period_id,
@@ -108,3 +109,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _job(database: Database, job_id: str, owner: User) -> JobState | None:
+    with database.session(readonly=True) as session:
+        return UploadJobs.get(session, job_id, owner)

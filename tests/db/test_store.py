@@ -40,6 +40,7 @@ from planwatch.store.models import (
     User,
 )
 from tests.db.test_workflow_support import POSTGRES_ENV, database_url
+from tests.unit import plan_samples
 
 
 def _count(db: Database, model: type[Base]) -> int:
@@ -124,6 +125,43 @@ def test_import_is_idempotent_and_revisions_carry_unchanged_indicators(database:
         assert new_assignments == v1_assignments  # forest's unit re-extracted, the others carried
         assert session.scalar(select(func.count()).select_from(AuditEvent)
                               .where(AuditEvent.action == "carry_over")) == len(carried)
+
+
+def _statements_storing(database: Database, path: Path) -> tuple[list[str], int]:
+    """(SQL statements sent while storing ``path``'s import, indicators stored)."""
+    from sqlalchemy import event
+
+    prepared = plans.prepare_import(path)
+    sent: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        with database.session() as session:
+            result = plans.store_import(session, prepared)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", count)
+    return sent, sum(p.indicators for p in result.plans)
+
+
+def test_storing_a_plan_takes_as_many_statements_however_many_indicators(database: Database,
+                                                                         tmp_path: Path) -> None:
+    """The write transaction of an import (SQLite's write lock) must not grow with the plan
+    round trip by round trip: a plan of thousands of indicators was flushed one indicator at
+    a time. Rows now go in batches: on PostgreSQL 20 sections or 200 take as many
+    statements; SQLite sends an INSERT per row (it cannot return the keys of a batch in
+    order, and in-process statements cost microseconds), but no other statement per row."""
+    small, large = tmp_path / "小规划.txt", tmp_path / "大规划.txt"
+    small.write_bytes(plan_samples.large_plan(20))
+    large.write_bytes(plan_samples.large_plan(200).replace(plan_samples.TITLE.encode(), "水资源保护规划（2021—2025年）".encode()))
+    small_sent, small_count = _statements_storing(database, small)
+    large_sent, large_count = _statements_storing(database, large)
+    assert large_count > 5 * small_count
+    if database.dialect == "sqlite":
+        small_sent, large_sent = ([s for s in sent if not s.startswith("INSERT")] for sent in (small_sent, large_sent))
+    assert len(large_sent) <= len(small_sent) + 3, (len(small_sent), len(large_sent))
 
 
 def test_import_assigns_units_named_in_the_plan(database: Database) -> None:

@@ -27,18 +27,6 @@ from tests.web.conftest import database_url, seeded
 __all__ = ["database_url", "seeded"]  # fixtures of the web tests
 
 
-def _large_plan(sections: int) -> bytes:
-    """A fictional district plan of ``sections`` sections, each with two goals (2 MB at 3000)."""
-    lines = [*plan_samples.notice_lines(), "", *(text for _, text in plan_samples.BEFORE_TABLE),
-             *("\t".join(row) for row in plan_samples.TABLE)]
-    for k in range(sections):
-        lines += [f"（{k}）第{k}片区建设",
-                  f"到2025年，第{k}片区公共服务设施覆盖率达到{50 + k % 40}%，绿地率达到{30 + k % 9}%以上。"
-                  "（牵头单位：区住房城乡建设局）",
-                  "坚持稳中求进工作总基调，统筹发展和安全，推动生态环境质量持续改善，加快建设美丽云溪。" * 4]
-    return "\n".join(lines).encode()
-
-
 @pytest.fixture
 def demo(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
@@ -46,8 +34,9 @@ def demo(database_url: str) -> Iterator[Database]:
     database.dispose()
 
 
-def _job_stage(jobs: UploadJobs, job_id: str, owner: User) -> str:
-    job = jobs.get(job_id, owner)
+def _job_stage(database: Database, job_id: str, owner: User) -> str:
+    with database.session(readonly=True) as session:
+        job = UploadJobs.get(session, job_id, owner)
     assert job is not None
     return job.stage
 
@@ -63,9 +52,9 @@ def test_a_data_entry_during_a_large_import_is_not_queued_behind_it(demo: Databa
             .where(Indicator.plan_id == period.plan_id)).first()  # type: ignore[misc]
     jobs = UploadJobs(workers=1)
     try:
-        job = jobs.start(demo, admin, "云溪区大型规划.txt", io.BytesIO(_large_plan(3000)))
+        job = jobs.start(demo, admin, "云溪区大型规划.txt", io.BytesIO(plan_samples.large_plan(3000)))
         deadline = time.monotonic() + 60
-        while _job_stage(jobs, job.id, admin) != "extract":
+        while _job_stage(demo, job.id, admin) != "extract":
             assert time.monotonic() < deadline
             time.sleep(0.02)
         started = time.perf_counter()
@@ -73,11 +62,12 @@ def test_a_data_entry_during_a_large_import_is_not_queued_behind_it(demo: Databa
             observations.enter_value(session, session.get_one(User, clerk.id), period.id,
                                      observations.ObservationInput(indicator_id, unit_id, "61.5"))
         took = time.perf_counter() - started
-        stage_after_write = _job_stage(jobs, job.id, admin)
-        while _job_stage(jobs, job.id, admin) not in ("done", "failed"):
+        stage_after_write = _job_stage(demo, job.id, admin)
+        while _job_stage(demo, job.id, admin) not in ("done", "failed"):
             assert time.monotonic() < deadline + 120
             time.sleep(0.1)
-        finished = jobs.get(job.id, admin)
+        with demo.session(readonly=True) as session:
+            finished = UploadJobs.get(session, job.id, admin)
     finally:
         jobs.shutdown()
     assert stage_after_write == "extract", "the write should not wait for the extraction"
@@ -92,7 +82,7 @@ def test_an_extraction_over_its_cpu_time_is_stopped_and_the_worker_recovers(demo
     jobs = UploadJobs(workers=1, cpu_seconds=1)
     try:
         with pytest.raises(InputError, match="CPU 时间上限"):
-            jobs.import_now(demo, admin_id, save_upload("大型规划.txt", io.BytesIO(_large_plan(3000))))
+            jobs.import_now(demo, admin_id, save_upload("大型规划.txt", io.BytesIO(plan_samples.large_plan(3000))))
         small = plan_samples.write_txt(tmp_path / "生态环境保护规划.txt").read_bytes()
         result = jobs.import_now(demo, admin_id, save_upload("生态环境保护规划.txt", io.BytesIO(small)))
     finally:

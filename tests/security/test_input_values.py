@@ -5,6 +5,8 @@ is always standard JSON. Property tests over the number reader, database tests o
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
 import string
 import unicodedata
@@ -25,7 +27,7 @@ from planwatch.numerals import NumberRefused, parse_number, read_decimal, to_flo
 from planwatch.services import observations as obs
 from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, Observation
-from tests.db.test_workflow_support import DIALECTS, District, count, seeded, user
+from tests.db.test_workflow_support import DIALECTS, District, count, database_url, seeded, user
 
 _ACCEPTED = set(string.digits + "０１２３４５６７８９〇零○一二三四五六七八九两十百千万亿半")
 _FOREIGN_DIGITS = [ch for ch in map(chr, range(0x30000)) if unicodedata.numeric(ch, None) is not None
@@ -149,22 +151,62 @@ def test_the_audit_json_refuses_nan(db: tuple[Session, District, int]) -> None:
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "enter")).all() == []
 
 
-def test_a_backup_holding_nan_is_refused_in_one_line_and_the_target_stays_empty(tmp_path: Path) -> None:
-    """A database written by a version that stored NaN: its backup restores into neither
-    database with a traceback; the restore names the line and leaves the target empty."""
+@pytest.mark.parametrize("target_dialect", DIALECTS)
+def test_a_database_holding_nan_backs_up_as_null_and_restores(tmp_path: Path, target_dialect: str) -> None:
+    """A database written by a version that stored NaN (in an audit entry's JSON and in an
+    observation's number): the backup writes null there, says where, and restores into
+    SQLite and PostgreSQL alike."""
     source = f"sqlite:///{tmp_path / 'old.db'}"
     database = Database(source)
     database.upgrade()
     with database.engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO audit_events (at, actor_login, action, entity, entity_id, new) "
-            "VALUES ('2025-01-01 00:00:00', 'old', 'enter', 'observation', '1', '{\"value\": NaN}')")
+            "VALUES ('2025-01-01 00:00:00', 'old', 'enter', 'observation', '1', '{\"value\": NaN, \"ok\": 2}')")
     database.dispose()
     snapshot = tmp_path / "old.jsonl.gz"
     runner = CliRunner()
+    made = runner.invoke(app, ["backup", str(snapshot), "--db", source])
+    assert made.exit_code == 0, made.output
+    assert "1 处非有限数值" in made.output and "audit_events#1 new" in made.output
+    urls = database_url(target_dialect, tmp_path / "target")
+    target = next(urls)
+    try:
+        result = runner.invoke(app, ["restore", str(snapshot), "--db", target])
+        assert result.exit_code == 0, result.output
+        restored = Database(target)
+        with restored.session(readonly=True) as session:
+            entry = session.scalars(select(AuditEvent).where(AuditEvent.actor_login == "old")).one()
+            assert entry.new == {"value": None, "ok": 2}
+        restored.dispose()
+    finally:
+        urls.close()
+
+
+def test_a_backup_file_holding_nan_is_refused_in_one_line_and_the_target_stays_empty(tmp_path: Path) -> None:
+    """A snapshot edited by hand (or written by an old version) with NaN: the restore names
+    the line and leaves the target empty, without a traceback."""
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    database = Database(source)
+    database.upgrade()
+    database.dispose()
+    snapshot = tmp_path / "clean.jsonl.gz"
+    runner = CliRunner()
     assert runner.invoke(app, ["backup", str(snapshot), "--db", source]).exit_code == 0
+    with gzip.open(snapshot, "rt", encoding="utf-8") as stream:
+        lines = stream.read().splitlines()
+    header = next(n for n, line in enumerate(lines) if '"table": "audit_events"' in line)
+    columns = json.loads(lines[header])["columns"]
+    row = ["NaN" if c == "new" else None for c in columns]
+    row[columns.index("id")], row[columns.index("at")] = 1, "2025-01-01T00:00:00"
+    row[columns.index("actor_login")], row[columns.index("action")] = "old", "enter"
+    row[columns.index("entity")], row[columns.index("entity_id")] = "observation", "1"
+    lines.insert(header + 1, json.dumps(row).replace('"NaN"', "NaN"))
+    edited = tmp_path / "edited.jsonl.gz"
+    with gzip.open(edited, "wt", encoding="utf-8") as stream:
+        stream.write("\n".join(lines) + "\n")
     target = f"sqlite:///{tmp_path / 'new.db'}"
-    result = runner.invoke(app, ["restore", str(snapshot), "--db", target])
+    result = runner.invoke(app, ["restore", str(edited), "--db", target])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
     assert "NaN（不是有限数值）" in result.output and "Traceback" not in result.output
     restored = Database(target)

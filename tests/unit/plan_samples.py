@@ -143,3 +143,14 @@ def write_html(path: Path, encoding: str = "gb2312") -> Path:
     ]
     path.write_bytes("\n".join(page).encode("gb18030" if encoding.startswith("gb") else encoding))
     return path
+
+
+def large_plan(sections: int) -> bytes:
+    """A fictional district plan of ``sections`` sections, each with two goals (2 MB at 3000)."""
+    lines = [*notice_lines(), "", *(text for _, text in BEFORE_TABLE), *("\t".join(row) for row in TABLE)]
+    for k in range(sections):
+        lines += [f"（{k}）第{k}片区建设",
+                  f"到2025年，第{k}片区公共服务设施覆盖率达到{50 + k % 40}%，绿地率达到{30 + k % 9}%以上。"
+                  "（牵头单位：区住房城乡建设局）",
+                  "坚持稳中求进工作总基调，统筹发展和安全，推动生态环境质量持续改善，加快建设美丽云溪。" * 4]
+    return "\n".join(lines).encode()

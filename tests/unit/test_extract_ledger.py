@@ -65,3 +65,36 @@ def test_meeting_notes_assign_tasks_with_deadlines() -> None:
     assert task.kind == "assignment" and task.deadline == "2026-06"
     assert task.lead == ("区发展改革委",) and task.support == ("区财政局", "区住房城乡建委")
     assert "老旧小区改造项目储备库" in task.title
+
+
+def test_a_division_annex_gives_the_task_items_their_units() -> None:
+    """重点任务分工 printed as an annex table: each row repeats a task item and names its units;
+    a row that repeats no item is a task of its own."""
+    tasks = {t.title: t for t in extract_file(GENRE / "plan_with_division_annex.txt").tasks}
+    centre = tasks["建设街道综合养老服务中心"]
+    assert (centre.kind, centre.number, centre.line) == ("task", "1.", 8)  # the item itself, not the row
+    assert centre.lead == ("区民政局",) and centre.support == ("区发展改革委", "区财政局", "各街道办事处")
+    assert tasks["加强养老护理员队伍建设"].lead == ("区人力社保局",)
+    smart = tasks["发展智慧养老服务"]
+    assert (smart.kind, smart.number, smart.section) == ("division", "3.", "提升机构养老服务质量")
+    assert smart.lead == ("区经济信息委",) and smart.support == ("区民政局", "区大数据发展局")
+    assert len([t for t in tasks.values() if t.kind == "division"]) == 1
+
+
+def test_project_rows_whose_category_spans_extra_cells_are_read_in_their_columns() -> None:
+    """机构养老 | 新建项目 | 护理院 | 1 | … under 项目类别 | | 序号 | …: the 序号 puts the row back in
+    its columns; a row stopping before the header's empty last cell is read too."""
+    projects = {p.name: p for p in extract_file(GENRE / "plan_with_division_annex.txt").projects}
+    assert set(projects) == {"云溪区第一护理院", "云溪区社会福利中心改扩建工程", "东城街道综合养老服务中心"}
+    nursing = projects["云溪区第一护理院"]
+    assert (nursing.category, nursing.investment, nursing.start_year, nursing.end_year) == ("机构养老", 18000.0,
+                                                                                           2026, 2028)
+    assert nursing.content == "新增护理型床位300张"
+    assert projects["东城街道综合养老服务中心"].investment == 2400.0
+
+
+def test_a_plan_without_a_notice_begins_at_its_title() -> None:
+    """A plan file with no issuing notice: its first chapter (一、发展目标) is part of it."""
+    result = extract_file(GENRE / "plan_with_division_annex.txt")
+    assert [p.start_line for p in result.plans] == [1]
+    assert {i.name for i in result.indicators} == {"养老机构护理型床位占比", "街道综合养老服务中心覆盖率"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import re
 import subprocess
 import time
@@ -77,11 +76,10 @@ def test_upload_a_docx_and_see_its_indicators(app_client: TestClient, database_u
 
 
 def test_upload_progress_is_answered_by_every_process_of_the_server(database_url: str, tmp_path: Path) -> None:
-    """Two apps sharing a jobs folder stand for two ``serve --workers`` processes: the one
-    that took the upload imports it, the other answers the progress page."""
-    jobs = tmp_path / "jobs"
-    with TestClient(create_app(database_url, secret_key="shared", jobs_dir=jobs)) as taking, \
-            TestClient(create_app(database_url, secret_key="shared", jobs_dir=jobs)) as polling:
+    """Two apps on one database stand for two ``serve --workers`` processes (or two hosts):
+    the one that took the upload imports it, the other answers the progress page."""
+    with TestClient(create_app(database_url, secret_key="shared")) as taking, \
+            TestClient(create_app(database_url, secret_key="shared")) as polling:
         token = login(taking, "tongji")
         polling.cookies.update(taking.cookies)  # the same browser session, signed by the shared key
         content = plan_samples.write_docx(tmp_path / "规划.docx").read_bytes()
@@ -90,15 +88,91 @@ def test_upload_progress_is_answered_by_every_process_of_the_server(database_url
         assert response.status_code == 303
         page = _wait_for_upload(polling, response.headers["location"])
         assert 'data-stage="done"' in page and plan_samples.TITLE in page
-
-        # a job whose process ended mid-way does not keep the page waiting
-        job_id = response.headers["location"].rsplit("/", 1)[1]
-        state = json.loads((jobs / f"{job_id}.json").read_text(encoding="utf-8"))
-        (jobs / f"{job_id}.json").write_text(json.dumps({**state, "stage": "extract", "result": None,
-                                                         "pid": _ended_pid()}), encoding="utf-8")
-        stopped = polling.get(response.headers["location"]).text
-        assert 'data-stage="failed"' in stopped and "导入进程已中止" in stopped and "data-poll=" not in stopped
         assert polling.get("/uploads/not-a-job-id-at-all").status_code == 404
+
+
+def test_an_import_killed_mid_way_is_reported_and_its_files_removed_at_the_next_start(
+        database_url: str, tmp_path: Path) -> None:
+    """kill -9 during an import: the progress page says so at once (its process is gone), and
+    the next start of a server on this host marks the job failed and removes the upload."""
+    with TestClient(create_app(database_url, secret_key="shared")) as client:
+        token = login(client, "tongji")
+        owner = _user_id(database_url, "tongji")
+        upload_dir = tmp_path / "planwatch-upload-left"
+        upload_dir.mkdir()
+        (upload_dir / "规划.docx").write_bytes(b"half an upload")
+        _add_job(database_url, "k" * 16, owner, upload_dir, pid=_ended_pid())
+        stopped = client.get("/uploads/" + "k" * 16).text
+        assert 'data-stage="failed"' in stopped and "导入进程已中止" in stopped and "data-poll=" not in stopped
+        assert upload_dir.exists(), "a page only reads: the cleanup is the next start's"
+        assert token
+    with TestClient(create_app(database_url, secret_key="shared")) as restarted:
+        login(restarted, "tongji")
+        assert not upload_dir.exists()
+        assert _job_stage(database_url, "k" * 16) == "failed"
+        assert "导入进程已中止" in restarted.get("/uploads/" + "k" * 16).text
+
+
+def test_a_job_on_a_host_that_went_away_is_reported_interrupted(database_url: str) -> None:
+    """Another host's job is judged by its heartbeat: renewed, it is running; stale, interrupted."""
+    from datetime import UTC, datetime, timedelta
+
+    with TestClient(create_app(database_url, secret_key="shared")) as client:
+        login(client, "tongji")
+        owner = _user_id(database_url, "tongji")
+        _add_job(database_url, "r" * 16, owner, Path("/nonexistent"), host="another-host", pid=1)
+        assert 'data-stage="extract"' in client.get("/uploads/" + "r" * 16).text
+        _set_heartbeat(database_url, "r" * 16, datetime.now(UTC) - timedelta(minutes=10))
+        assert "导入进程已中止" in client.get("/uploads/" + "r" * 16).text
+
+
+def _user_id(database_url: str, login_name: str) -> int:
+    database = Database(database_url)
+    try:
+        with database.session(readonly=True) as session:
+            return session.scalars(select(User.id).where(User.login == login_name)).one()
+    finally:
+        database.dispose()
+
+
+def _add_job(database_url: str, job_id: str, owner: int, upload_dir: Path, *, pid: int,
+             host: str | None = None) -> None:
+    import socket
+
+    from planwatch.store.models import ImportJob
+
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            session.add(ImportJob(id=job_id, owner_id=owner, file_name="规划.docx", stage="extract", error="",
+                                  pages_done=0, pages_total=0, host=host or socket.gethostname(), pid=pid,
+                                  upload_dir=str(upload_dir)))
+    finally:
+        database.dispose()
+
+
+def _set_heartbeat(database_url: str, job_id: str, moment: object) -> None:
+    from sqlalchemy import update
+
+    from planwatch.store.models import ImportJob
+
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            session.execute(update(ImportJob).where(ImportJob.id == job_id).values(heartbeat_at=moment))
+    finally:
+        database.dispose()
+
+
+def _job_stage(database_url: str, job_id: str) -> str:
+    from planwatch.store.models import ImportJob
+
+    database = Database(database_url)
+    try:
+        with database.session(readonly=True) as session:
+            return session.get_one(ImportJob, job_id).stage
+    finally:
+        database.dispose()
 
 
 def _ended_pid() -> int:
@@ -304,7 +378,7 @@ def test_what_extraction_could_not_read_is_shown_with_the_way_to_add_it(app_clie
 
 def test_a_pdf_upload_shows_its_pages(app_client: TestClient, tmp_path: Path) -> None:
     """The extraction worker reports a PDF's pages; the progress page shows them and moves with them."""
-    from planwatch.web.uploads import UploadJob
+    from planwatch.services.import_jobs import JobState
     from tests.unit.test_ingest_pdf import _gazette
 
     token = login(app_client, "tongji")
@@ -313,6 +387,6 @@ def test_a_pdf_upload_shows_its_pages(app_client: TestClient, tmp_path: Path) ->
     assert status == 200 and 'data-stage="done"' in page
     pages = re.search(r"已读取 (\d+)/(\d+) 页", page)
     assert pages is not None and pages.group(1) == pages.group(2) and int(pages.group(2)) >= 2
-    halfway = UploadJob("x" * 16, 1, "公报.pdf", stage="extract", pages_done=3, pages_total=6)
-    started = UploadJob("x" * 16, 1, "公报.pdf", stage="extract", pages_done=0, pages_total=6)
-    assert started.fraction < halfway.fraction < UploadJob("x" * 16, 1, "a", stage="index").fraction
+    halfway = JobState("x" * 16, 1, "公报.pdf", stage="extract", pages_done=3, pages_total=6)
+    started = JobState("x" * 16, 1, "公报.pdf", stage="extract", pages_done=0, pages_total=6)
+    assert started.fraction < halfway.fraction < JobState("x" * 16, 1, "a", stage="store").fraction

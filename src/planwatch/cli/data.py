@@ -383,6 +383,10 @@ def backup_(file: Annotated[Path, typer.Argument(help="Snapshot file to write (.
     with open_database(db) as database, reported():
         summary = backup.backup(database, file)
     out.print(f"{file}: {summary.total} 行（{len(summary.rows)} 张表）", highlight=False)
+    if summary.not_finite:
+        shown = "、".join(summary.not_finite[:5]) + ("等" if len(summary.not_finite) > 5 else "")
+        err.print(f"注意：{len(summary.not_finite)} 处非有限数值（NaN/无穷大，旧版本写入）在备份中记为空值：{shown}",
+                  highlight=False)
 
 
 @app.command()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from planwatch.extract.divisions import DivisionRow, division_rows, with_divisions
 from planwatch.extract.documents import DocumentSpan, same_title, split_documents, title_key
 from planwatch.extract.layout import Grid, Item, Line, layout
 from planwatch.extract.ledger import (
@@ -88,11 +89,16 @@ def extract_source(source: SourceText) -> Extraction:
             openings = _action_openings(plan_lines, plan_outline, plan)
             indicators.extend(_plan_indicators(source.name, body, plan_items, chains, openings, diagnostics))
             ledger = LedgerContext(source.name, plan.title, plan.start_year, plan.end_year)
-            tasks.extend(task_items(plan_lines, chains, ledger))
+            plan_tasks = task_items(plan_lines, chains, ledger)
             # units named in parentheses outside task chapters (保障措施, 实施机制) are tasks too
-            tasks.extend(t for t in tasks_in(plan.title, plan_lines, chains) if not in_task_chapter(chains[t.line]))
+            plan_tasks.extend(t for t in tasks_in(plan.title, plan_lines, chains)
+                              if not in_task_chapter(chains[t.line]))
+            divided: list[DivisionRow] = []
             for grid in (i for i in plan_items if isinstance(i, Grid)):
-                projects.extend(projects_from_grid([[(c.text, c.line) for c in row] for row in grid.rows], ledger))
+                rows = [[(c.text, c.line) for c in row] for row in grid.rows]
+                projects.extend(projects_from_grid(rows, ledger))
+                divided.extend(division_rows(rows))
+            tasks.extend(with_divisions(plan_tasks, divided, plan.title))
         if not doc_plans:  # a meeting's notes assign tasks with units and deadlines
             doc_lines = [x for x in lines if span.start_line <= x.line <= span.end_line]
             opening = years_in(" ".join(x.text for x in doc_lines[:3]))  # 2026年3月10日，区长…主持召开…
@@ -124,12 +130,13 @@ def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan
         return _work_report_plans(file, doc, body)
     titles = list(doc.attached_plans)
     short = [(k, line) for k, line in enumerate(body) if len(line.text) <= _MAX_TITLE]
+    after_notice = doc.date_line or doc.body_start
     if not titles:
         if doc.doc_number is None and doc.date is None and any(w in doc.title for w in _PLAN_WORDS):
             titles = [doc.title]
+            after_notice = doc.start_line - 1  # no notice before it: the plan begins at its own title
         else:
             return []
-    after_notice = doc.date_line or doc.body_start
     starts: list[int] = []
     for n, title in enumerate(titles):
         key = title_key(title)

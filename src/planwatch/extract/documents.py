@@ -237,7 +237,9 @@ def _describe(lines: Sequence[Line], start: int, end: int, stop: int, end_line: 
 
 
 def _attached_plans(title: str, notice: Sequence[Line]) -> tuple[str, ...]:
-    if not _ISSUES_PLAN.search(title) or title.endswith(("请示", "报告")):
+    # A title cut short by the page it was taken from (…纲要的通知) still ends like a notice;
+    # its body then says what it issues (《…》…现印发给你们).
+    if not (_ISSUES_PLAN.search(title) or title.endswith("的通知")) or title.endswith(("请示", "报告")):
         return ()
     for line in notice:
         if _ISSUES_PLAN.search(line.text) or "印发给你们" in line.text:

@@ -167,6 +167,7 @@ _PROJECT_FIELDS = (
     ("index", re.compile(r"序号|编号")),
 )
 _INVESTMENT_UNIT = re.compile(r"(亿元|万元|元)")
+_INDEX = re.compile(r"\d{1,3}")
 _YEAR_SPAN = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:[—–\-~～至到]+\s*((?:19|20)\d{2}))?")
 
 
@@ -195,6 +196,7 @@ def projects_from_grid(rows: list[list[tuple[str, int]]], ctx: LedgerContext) ->
             header = [a + b for a, b in zip(header, texts, strict=False)] if header else texts
             fields = [_project_field(h) for h in header]
             continue
+        texts = _aligned(texts, fields)
         if not header or len(texts) != len(fields):
             continue
         if _is_sub_header(texts):  # 开工年 | 完工年 under 建设年限: a second header row
@@ -208,6 +210,26 @@ def projects_from_grid(rows: list[list[tuple[str, int]]], ctx: LedgerContext) ->
             continue
         out.append(_project(row, header, fields, category, cells[0][1], ctx))
     return out
+
+
+def _aligned(texts: list[str], fields: list[str]) -> list[str]:
+    """A row in the header's columns: padded when it stops before the header's empty trailing
+    cells; and when its category is printed over more cells than the header gives it (铁路 |
+    规划项目 | 高速铁路 | 1 | 渝西高铁 … under 项目类型 | | 序号 | 项目名称), the extra category
+    cells joined, so that the 序号 and everything after it fall in their columns again."""
+    if len(texts) < len(fields) and not any(fields[len(texts):]):
+        texts = texts + [""] * (len(fields) - len(texts))  # the header's trailing cells are empty
+    if "index" not in fields:
+        return texts
+    at = fields.index("index")
+    if at >= len(texts) or _INDEX.fullmatch(texts[at]) or at == 0:
+        return texts
+    for extra in (1, 2):
+        if at + extra < len(texts) and _INDEX.fullmatch(texts[at + extra]) and len(texts) - extra <= len(fields):
+            joined = " ".join(t for t in texts[at - 1:at + extra] if t)
+            row = [*texts[:at - 1], joined, *texts[at + extra:]]
+            return row + [""] * (len(fields) - len(row))
+    return texts
 
 
 def _is_sub_header(texts: list[str]) -> bool:

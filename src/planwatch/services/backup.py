@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ class BackupSummary:
     path: Path
     schema_revision: str | None
     rows: dict[str, int]
+    # Not-a-number and infinite values (stored by versions before finite checks) written as
+    # null, so that the backup restores anywhere: "table#id column" each.
+    not_finite: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
@@ -61,22 +65,44 @@ def _encode(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _finite(value: Any) -> tuple[Any, bool]:
+    """``value`` with every NaN or infinity (also inside JSON columns) replaced by None, and
+    whether there was one: JSON has no such numbers and PostgreSQL refuses them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None, True
+    if isinstance(value, dict):
+        pairs = {k: _finite(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(bad for _, bad in pairs.values())
+    if isinstance(value, list):
+        items = [_finite(v) for v in value]
+        return [v for v, _ in items], any(bad for _, bad in items)
+    return value, False
+
+
 def backup(database: Database, path: Path) -> BackupSummary:
     """Write a snapshot of every table to ``path`` (.jsonl.gz); writers are not blocked."""
     revision = current_revision(database.engine)
     counts: dict[str, int] = {}
+    not_finite: list[str] = []
     tmp = path.with_name(path.name + ".part")
     with _snapshot(database) as connection, gzip.open(tmp, "wt", encoding="utf-8") as out:
         out.write(json.dumps({"format": FORMAT, "schema_revision": revision}) + "\n")
         for table in _tables():
             counts[table.name] = 0
-            out.write(json.dumps({"table": table.name, "columns": [c.name for c in table.columns]}) + "\n")
+            columns = [c.name for c in table.columns]
+            out.write(json.dumps({"table": table.name, "columns": columns}) + "\n")
             result = connection.execute(select(table).order_by(*table.primary_key.columns))
             for row in result:
-                out.write(json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n")
+                values = []
+                for column, value in zip(columns, row, strict=True):
+                    kept, replaced = _finite(_encode(value))
+                    if replaced:
+                        not_finite.append(f"{table.name}#{row[0]} {column}")
+                    values.append(kept)
+                out.write(json.dumps(values, ensure_ascii=False, allow_nan=False) + "\n")
                 counts[table.name] += 1
     tmp.replace(path)
-    return BackupSummary(path, revision, counts)
+    return BackupSummary(path, revision, counts, tuple(not_finite))
 
 
 @contextmanager

@@ -47,12 +47,14 @@ def carry_over(session: Session, actor: User | None, previous: Plan, new: Plan,
                                         ObservationRevision.revision == Observation.current_revision))
         .where(Observation.indicator_id.in_(new_id)))
     login = actor.login if actor else "cli"
-    for obs, rev in rows.all():
-        copy = Observation(indicator_id=new_id[obs.indicator_id], org_unit_id=obs.org_unit_id,
-                           period_id=periods[obs.period_id], sex=obs.sex, area=obs.area, age_group=obs.age_group,
-                           state=obs.state, current_revision=1, flags=list(obs.flags or []), updated_at=now)
-        session.add(copy)
-        session.flush()
+    found = rows.all()
+    copies = [Observation(indicator_id=new_id[obs.indicator_id], org_unit_id=obs.org_unit_id,
+                          period_id=periods[obs.period_id], sex=obs.sex, area=obs.area, age_group=obs.age_group,
+                          state=obs.state, current_revision=1, flags=list(obs.flags or []), updated_at=now)
+              for obs, _ in found]
+    session.add_all(copies)
+    session.flush()  # one batch: a revised plan carries thousands of values over
+    for (obs, rev), copy in zip(found, copies, strict=True):
         session.add(ObservationRevision(observation_id=copy.id, revision=1, value_text=rev.value_text,
                                         value=rev.value, unit=rev.unit, source=rev.source, note=rev.note,
                                         entered_by_id=rev.entered_by_id, entered_at=rev.entered_at))

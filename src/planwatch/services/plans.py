@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from planwatch.errors import PlanWatchError
 from planwatch.extract import extract_source
@@ -130,6 +130,7 @@ class PreparedImport:
     extraction: rec.Extraction
     size: int
     text: str  # the numbered lines, as stored
+    index: list[search.IndexedLine]  # the lines' words for full-text search, segmented before storing
 
 
 def prepare_import(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -140,7 +141,9 @@ def prepare_import(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
     report(ImportStage.READ)
     source = read_source(path, max_bytes, pages)
     report(ImportStage.EXTRACT)
-    return PreparedImport(source, extract_source(source), Path(path).stat().st_size, numbered_text(source))
+    text = numbered_text(source)
+    return PreparedImport(source, extract_source(source), Path(path).stat().st_size, text,
+                          search.segmented_lines(text))
 
 
 def import_file(session: Session, path: str | Path, actor: User | None = None, *,
@@ -173,7 +176,7 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
     session.add(file_row)
     session.flush()
     report(ImportStage.INDEX)
-    search.index_file(session, file_row)
+    search.index_file(session, file_row, prepared.index)
     report(ImportStage.STORE)
     documents = {}
     for d in extraction.documents:
@@ -256,10 +259,10 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
                     for o in extraction.outline if o.plan == plan.title)
     _store_tasks(session, row, [t for t in extraction.tasks if t.plan == plan.title], matcher)
     _store_projects(session, row, [p for p in extraction.projects if p.plan == plan.title], matcher)
-    old = {i.key: i for i in previous.indicators} if previous is not None else {}
+    old = {i.key: i for i in session.scalars(select(Indicator).where(Indicator.plan_id == previous.id)
+                                             .options(selectinload(Indicator.targets)))} if previous is not None else {}
     next_code = 1 + max((int(i.code[1:]) for i in old.values() if i.code[1:].isdigit()), default=0)
-    unchanged: list[tuple[Indicator, Indicator]] = []
-    assigned = 0
+    stored_indicators: list[tuple[Indicator | None, Indicator, rec.Indicator]] = []
     for first_name, ind in named:
         before = old.get(indicator_key(ind.name, ind.unit))
         if before is not None:
@@ -270,8 +273,12 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
                            file=ind.file, line=ind.line, source_text=ind.source_text,
                            responsible_text="、".join(ind.responsible))
         corrections.write_definition(stored, ind)
-        session.add(stored)
-        session.flush()
+        stored_indicators.append((before, stored, ind))
+    session.add_all(stored for _, stored, _ in stored_indicators)
+    session.flush()  # one batch of inserts: a plan of thousands of indicators holds the write lock briefly
+    unchanged: list[tuple[Indicator, Indicator]] = []
+    assigned = 0
+    for before, stored, ind in stored_indicators:
         if before is not None and _stored_definition(before) == _definition(ind):
             unchanged.append((before, stored))
         elif _assign_extracted(session, stored, ind.responsible, matcher):
@@ -290,13 +297,13 @@ def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[
 
 
 def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matcher: UnitMatcher) -> None:
-    for task in tasks:
-        row = Task(plan_id=plan.id, line=task.line, title=task.title, kind=task.kind, number=task.number,
-                   section=task.section, deadline=task.deadline,
-                   targets=[TaskTarget(name=t.name, year=t.year, text=t.text, value=t.value, unit=t.unit,
-                                       comparator=t.comparator) for t in task.targets])
-        session.add(row)
-        session.flush()
+    rows = [Task(plan_id=plan.id, line=task.line, title=task.title, kind=task.kind, number=task.number,
+                 section=task.section, deadline=task.deadline,
+                 targets=[TaskTarget(name=t.name, year=t.year, text=t.text, value=t.value, unit=t.unit,
+                                     comparator=t.comparator) for t in task.targets]) for task in tasks]
+    session.add_all(rows)
+    session.flush()
+    for task, row in zip(tasks, rows, strict=True):
         seen: set[int] = set()
         for role, names in (("牵头", task.lead), ("责任", task.responsible), ("配合", task.support)):
             for name in names:
@@ -307,13 +314,13 @@ def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matche
 
 
 def _store_projects(session: Session, plan: Plan, projects: Sequence[rec.Project], matcher: UnitMatcher) -> None:
-    for project in projects:
-        row = Project(plan_id=plan.id, line=project.line, name=project.name, category=project.category,
-                      content=project.content, investment=project.investment,
-                      period_investment=project.period_investment, start_year=project.start_year,
-                      end_year=project.end_year)
-        session.add(row)
-        session.flush()
+    rows = [Project(plan_id=plan.id, line=project.line, name=project.name, category=project.category,
+                    content=project.content, investment=project.investment,
+                    period_investment=project.period_investment, start_year=project.start_year,
+                    end_year=project.end_year) for project in projects]
+    session.add_all(rows)
+    session.flush()
+    for project, row in zip(projects, rows, strict=True):
         units = dict.fromkeys(u.id for u in (matcher.match(name) for name in project.units) if u is not None)
         session.add_all(ProjectUnit(project_id=row.id, org_unit_id=unit_id, role="牵头" if n == 0 else "责任")
                         for n, unit_id in enumerate(units))

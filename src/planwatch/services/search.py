@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from typing import Final
 
 import jieba
-from sqlalchemy import exists, func, select, text
+from sqlalchemy import exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.store.models import Document, SearchEntry, SourceFile, User
 
-__all__ = ["Hit", "SearchResults", "index_file", "index_pending", "search", "snippet", "words"]
+__all__ = ["Hit", "IndexedLine", "SearchResults", "index_file", "index_pending", "search", "segmented_lines", "snippet",
+           "words"]
 
 SNIPPET_CHARS: Final = 120
 _WORD = re.compile(r"\w")
@@ -55,16 +56,30 @@ def _kept(tokens: Iterable[str]) -> list[str]:
     return [t.strip().lower() for t in tokens if _WORD.search(t)]
 
 
-def index_file(session: Session, source: SourceFile) -> int:
-    """Index the non-blank lines of one stored file; returns how many."""
-    entries = [SearchEntry(source_file_id=source.id, line=number, text=line, tokens=" ".join(words(line)))
-               for number, line in enumerate(source.text.split("\n"), start=1) if line.strip()]
-    session.add_all(entries)
-    session.flush()
-    if entries and session.get_bind().dialect.name == "sqlite":
-        session.execute(text("INSERT INTO search_fts(rowid, tokens) VALUES (:id, :tokens)"),
-                        [{"id": e.id, "tokens": e.tokens} for e in entries])
-    return len(entries)
+IndexedLine = tuple[int, str, str]  # line number, text, its words space-separated
+
+
+def segmented_lines(text_of_file: str) -> list[IndexedLine]:
+    """The non-blank lines of a file with their words, as :func:`index_file` stores them.
+
+    Segmenting is most of the cost of indexing (seconds for a large gazette); an import does
+    it before its write transaction opens, so the database is locked only for the inserts.
+    """
+    return [(number, line, " ".join(words(line)))
+            for number, line in enumerate(text_of_file.split("\n"), start=1) if line.strip()]
+
+
+def index_file(session: Session, source: SourceFile, segmented: Sequence[IndexedLine] | None = None) -> int:
+    """Index the non-blank lines of one stored file (``segmented`` if already done); returns how many."""
+    lines = segmented_lines(source.text) if segmented is None else segmented
+    if not lines:
+        return 0
+    session.execute(insert(SearchEntry), [{"source_file_id": source.id, "line": number, "text": line, "tokens": tokens}
+                                          for number, line, tokens in lines])
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO search_fts(rowid, tokens) SELECT id, tokens FROM search_entries "
+                             "WHERE source_file_id = :source"), {"source": source.id})
+    return len(lines)
 
 
 def index_pending(session: Session) -> int:

@@ -11,10 +11,10 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Final
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -25,7 +25,7 @@ from planwatch.web.admin import router as admin_router
 from planwatch.web.api import router as api_router
 from planwatch.web.api_docs import ASSETS_PATH, assets
 from planwatch.web.api_docs import router as api_docs_router
-from planwatch.web.app_state import size_request_threads
+from planwatch.web.app_state import app_database, size_request_threads
 from planwatch.web.assessment import router as assessment_router
 from planwatch.web.documents import router as documents_router
 from planwatch.web.documents import upload_router
@@ -36,7 +36,7 @@ from planwatch.web.ledger import router as ledger_router
 from planwatch.web.pages import router as pages_router
 from planwatch.web.session import router as session_router
 from planwatch.web.templating import STATIC_DIR, environment, named_routes
-from planwatch.web.uploads import JOBS_DIR_ENV, UploadJobs
+from planwatch.web.uploads import UploadJobs
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
@@ -47,7 +47,7 @@ SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
 
 def create_app(database_url: str | None = None, *, secret_key: str | None = None,
                https: bool = False, throttle: LoginThrottle | None = None,
-               jobs_dir: Path | None = None, session_policy: SessionPolicy | None = None,
+               session_policy: SessionPolicy | None = None,
                allowed_hosts: Sequence[str] | None = None) -> FastAPI:
     """Build the app for one database.
 
@@ -57,15 +57,13 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     requests that arrive as https get Secure cookies in any case. ``allowed_hosts`` (e.g.
     ``["jc.example.gov.cn"]``) refuses requests for other Host names; without it any Host is
     answered, and redirects never name it (see :mod:`planwatch.web.headers`).
-    ``jobs_dir`` (else ``PLANWATCH_JOBS_DIR``, else a private temporary folder) holds the
-    upload jobs' progress, shared by the processes of one server.
     """
-    shared_jobs = jobs_dir or os.environ.get(JOBS_DIR_ENV)
-    uploads = UploadJobs(Path(shared_jobs) if shared_jobs else None)
+    uploads = UploadJobs()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         size_request_threads()
+        await run_in_threadpool(lambda: uploads.recover(app_database(_app)))  # files left by a killed import
         yield
         uploads.shutdown()  # let running imports finish: their sessions commit or roll back
 

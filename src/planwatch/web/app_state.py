@@ -55,10 +55,10 @@ def app_database(app: FastAPI) -> Database:
 
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# The API upload ends its request transaction after the token check and stores the import in
-# a session of its own after extraction: holding the write turn through its extraction (up to
-# the CPU limit) would stop every other write of the process.
-_STORES_IN_OWN_SESSION = frozenset({"/api/v1/documents"})
+# Uploads end their request transaction after the log-in check and store the import in a
+# session of its own after extraction: holding the write turn through the upload and the
+# extraction (up to the CPU limit) would stop every other write of the process.
+_STORES_IN_OWN_SESSION = frozenset({"/api/v1/documents", "/documents"})
 
 
 async def database_turn(request: Request) -> AsyncIterator[None]:

@@ -81,6 +81,9 @@ upload_router = APIRouter(include_in_schema=False)
 @upload_router.post("/documents", name="document_upload")
 async def document_upload(request: Request, user: PageUser, db: DbSession) -> Response:
     check(user, Action.IMPORT_PLAN)
+    # End the log-in check's transaction before the body arrives: on SQLite it holds the write
+    # lock, which neither a slow upload nor the job's own rows may wait behind.
+    await run_in_threadpool(db.commit)
     jobs = _jobs(request)
     form = await receive_upload(request, jobs.max_bytes)
     try:
@@ -102,7 +105,7 @@ async def document_upload(request: Request, user: PageUser, db: DbSession) -> Re
 
 @router.get("/uploads/{job_id}", name="upload_page")
 def upload_page(request: Request, user: PageUser, db: DbSession, job_id: str) -> HTMLResponse:
-    job = _jobs(request).get(job_id, user)
+    job = _jobs(request).get(db, job_id, user)
     if job is None:
         raise HTTPException(status_code=404, detail=translator(request)("upload.unknown"))
     imported = []

@@ -3,17 +3,15 @@
 One process serves a district office well; its request threads share Python's interpreter
 lock, though, so once a few dozen people click at the same moment pages start waiting for
 each other. ``workers`` > 1 runs that many processes behind the same port (uvicorn's
-supervisor restarts one that dies). They share the database, the session key, the log-in
-throttle (kept in the database) and the folder of upload jobs; each keeps its own cache of
-plan evaluations.
+supervisor restarts one that dies). They share the database, the session key, and what the
+database keeps for all of them (the log-in throttle, sessions, upload jobs); each keeps its
+own cache of plan evaluations.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import shutil
-import tempfile
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -23,7 +21,6 @@ from fastapi import FastAPI
 from planwatch.store.db import DATABASE_ENV
 from planwatch.web.app import SECRET_ENV, create_app
 from planwatch.web.app_state import open_database
-from planwatch.web.uploads import JOBS_DIR_ENV
 
 __all__ = ["Exposure", "app_from_environment", "serve"]
 
@@ -68,15 +65,11 @@ def serve(database_url: str | None = None, host: str = "127.0.0.1", port: int = 
     database = open_database(database_url)
     url = database.url
     database.dispose()
-    jobs = tempfile.mkdtemp(prefix="planwatch-jobs-")
-    os.environ.update({DATABASE_ENV: url, JOBS_DIR_ENV: jobs, HTTPS_ENV: "1" if exposure.secure else "",
+    os.environ.update({DATABASE_ENV: url, HTTPS_ENV: "1" if exposure.secure else "",
                        ALLOWED_HOSTS_ENV: ",".join(exposure.allowed_hosts),
                        SECRET_ENV: secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)})
-    try:
-        uvicorn.run("planwatch.web.serve:app_from_environment", factory=True, workers=workers, host=host, port=port,
-                    log_level="info", timeout_worker_healthcheck=WORKER_START_S, **exposure.uvicorn_options())
-    finally:
-        shutil.rmtree(jobs, ignore_errors=True)
+    uvicorn.run("planwatch.web.serve:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="info", timeout_worker_healthcheck=WORKER_START_S, **exposure.uvicorn_options())
 
 
 def app_from_environment() -> FastAPI:

@@ -5,17 +5,16 @@ once with a job, and a worker thread runs the same import as ``planwatch import`
 each stage: reading and extraction in a worker process under a CPU-time limit (a file built
 to make extraction slow fails instead of occupying the server), with no database
 transaction open, then storing in a short transaction of its own, so data entry never
-waits for an extraction behind SQLite's write lock. A job's state is a small JSON file in a folder all
-processes of one server share (``planwatch serve --workers N`` passes it on): the process
-that received the upload runs the import, any process answers the progress page. The
-import itself is one transaction, so everything imported is in the database (and its
-audit trail) or nothing is; a job whose process ended mid-way is reported as interrupted.
+waits for an extraction behind SQLite's write lock. A job's state is a row of the database
+(:mod:`planwatch.services.import_jobs`): the process that received the upload runs the
+import, any process or host answers the progress page. The import itself is one
+transaction, so everything imported is in the database (and its audit trail) or nothing
+is; a job whose process ended mid-way is reported as interrupted, and the next start of a
+server on that host removes the files it left.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import multiprocessing
 import os
@@ -27,40 +26,36 @@ import signal
 import tempfile
 import time
 from collections.abc import AsyncGenerator, Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, BinaryIO, Final
+from typing import BinaryIO, Final
 
 from fastapi import HTTPException, Request
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES
-from planwatch.services import plans
-from planwatch.services.plans import ImportResult, ImportStage, PlanImport, PreparedImport
+from planwatch.services import import_jobs, plans
+from planwatch.services.import_jobs import JobState
+from planwatch.services.plans import ImportResult, ImportStage, PreparedImport
 from planwatch.store import Database
 from planwatch.store.models import User
 
-__all__ = ["JOBS_DIR_ENV", "STAGES", "UPLOAD_REQUEST_BODY", "UploadJob", "UploadJobs",
-           "receive_upload", "save_upload", "uploaded_file"]
+__all__ = ["UPLOAD_REQUEST_BODY", "UploadJobs", "receive_upload", "save_upload", "uploaded_file"]
 
 log = logging.getLogger(__name__)
 
-JOBS_DIR_ENV: Final = "PLANWATCH_JOBS_DIR"
-# What share of the work is done when each stage begins (extraction is the long one).
-STAGES: Final = {"queued": 0.0, ImportStage.READ.value: 0.05, ImportStage.EXTRACT.value: 0.2,
-                 ImportStage.INDEX.value: 0.6, ImportStage.STORE.value: 0.75, "done": 1.0, "failed": 1.0}
 _CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
 # A plan extracts in seconds; a file built to make extraction slow fails after this much CPU.
 EXTRACTION_CPU_SECONDS: Final = 120
-_KEEP_SECONDS = 24 * 3600  # finished jobs' pages stay available for a day
+_POLL_SECONDS = 0.5  # how often a waiting import passes on the pages read
 # File systems allow 255 bytes a name (85 Chinese characters) and source_files.name holds 255.
 _MAX_NAME_BYTES = 200
 # Room for the multipart envelope (boundaries, part headers, the CSRF field) around the file.
@@ -70,50 +65,11 @@ UPLOAD_REQUEST_BODY: Final = {"requestBody": {"required": True, "content": {"mul
     "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}}}
 
 
-@dataclass
-class UploadJob:
-    id: str
-    owner_id: int
-    file_name: str
-    stage: str = "queued"
-    error: str = ""
-    result: ImportResult | None = None
-    started: datetime = field(default_factory=lambda: datetime.now(UTC))
-    pid: int = field(default_factory=os.getpid)  # the process running the import
-    pages_done: int = 0  # a PDF's pages read so far, as the extraction worker reports them
-    pages_total: int = 0
-
-    @property
-    def finished(self) -> bool:
-        return self.stage in ("done", "failed")
-
-    @property
-    def fraction(self) -> float:
-        if self.stage == ImportStage.EXTRACT.value and self.pages_total:
-            start, end = STAGES[ImportStage.EXTRACT.value], STAGES[ImportStage.INDEX.value]
-            return start + (end - start) * self.pages_done / self.pages_total  # a big PDF: page by page
-        return STAGES.get(self.stage, 0.0)
-
-    def to_json(self) -> str:
-        return json.dumps({**dataclasses.asdict(self), "started": self.started.isoformat()}, ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> UploadJob:
-        data: dict[str, Any] = json.loads(text)
-        result = data.pop("result")
-        if result is not None:
-            result = ImportResult(**{**result, "plans": tuple(PlanImport(**p) for p in result["plans"])})
-        return cls(**{**data, "result": result, "started": datetime.fromisoformat(data["started"])})
-
-
 class UploadJobs:
-    """The server's upload jobs; at most ``workers`` imports run at a time in this process,
-    the rest queue. ``folder`` holds the jobs' state (a private temporary folder if None)."""
+    """This process's upload jobs; at most ``workers`` imports run at a time, the rest queue."""
 
-    def __init__(self, folder: Path | None = None, workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES,
+    def __init__(self, workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES,
                  cpu_seconds: int = EXTRACTION_CPU_SECONDS) -> None:
-        self.folder = folder or Path(tempfile.mkdtemp(prefix="planwatch-jobs-"))
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="planwatch-import")
         self._workers = workers
         self._extractors = self._new_extractors()
@@ -124,33 +80,31 @@ class UploadJobs:
         # spawn, not fork: the server process has threads (and their locks) a fork would copy
         return ProcessPoolExecutor(max_workers=self._workers, mp_context=multiprocessing.get_context("spawn"))
 
-    def start(self, database: Database, user: User, file_name: str, stream: BinaryIO) -> UploadJob:
+    def start(self, database: Database, user: User, file_name: str, stream: BinaryIO) -> JobState:
         """Queue the import of an upload; bad names and sizes are refused here, before
         anything is stored."""
         path = save_upload(file_name, stream, self.max_bytes)
-        job = UploadJob(secrets.token_urlsafe(12), user.id, path.name)
-        self._forget_old_jobs()
-        self._save(job)
+        try:
+            job = import_jobs.create_job(database, secrets.token_urlsafe(12), user.id, path.name, path.parent)
+        except BaseException:
+            shutil.rmtree(path.parent, ignore_errors=True)
+            raise
         self._executor.submit(self._run, database, job, path)
         return job
 
-    def get(self, job_id: str, user: User) -> UploadJob | None:
+    @staticmethod
+    def get(session: Session, job_id: str, user: User) -> JobState | None:
         """A job of ``user``'s own (others' uploads are not listed to them)."""
         if not _JOB_ID.match(job_id):
             return None
-        try:
-            job = UploadJob.from_json(self._path(job_id).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        if job.owner_id != user.id:
-            return None
-        pages = _read_pages(self._pages_path(job_id))
-        if pages is not None:
-            job.pages_done, job.pages_total = pages
-        if not job.finished and not _alive(job.pid):
-            job.stage = "failed"
-            job.error = f"{job.file_name}: 导入进程已中止（服务曾重启），这次导入没有写入任何数据，请重新上传"
-        return job
+        return import_jobs.find_job(session, job_id, user.id)
+
+    @staticmethod
+    def recover(database: Database) -> None:
+        """Clean up after this host's processes that ended mid-import (see :func:`import_jobs.recover_jobs`)."""
+        interrupted = import_jobs.recover_jobs(database)
+        if interrupted:
+            log.warning("%d upload import(s) were interrupted by a restart; their files are removed", interrupted)
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -158,56 +112,52 @@ class UploadJobs:
 
     def import_now(self, database: Database, owner_id: int, path: Path,
                    progress: Callable[[ImportStage], None] | None = None,
-                   pages_file: Path | None = None) -> ImportResult:
+                   waiting: Callable[[tuple[int, int] | None], None] | None = None) -> ImportResult:
         """Import a saved upload and remove it; errors name the file as the user uploaded it.
 
         Reading and extraction run in a worker process under a CPU-time limit, with no
-        database transaction open; storing is a short transaction of its own.
+        database transaction open; storing is a short transaction of its own. While the
+        extraction runs, ``waiting`` is called twice a second with the pages of a PDF read
+        so far (``(done, total)``, None before the first or for other formats).
         """
         report = progress or (lambda stage: None)
         try:
             report(ImportStage.READ)
+            pages_file = path.parent / "pages.progress"
             future = self._extractors.submit(_prepare_within_cpu_limit, path, self.max_bytes, self.cpu_seconds,
                                              pages_file)
             report(ImportStage.EXTRACT)
             try:
-                prepared = future.result()
+                prepared = _wait(future, pages_file, waiting or (lambda pages: None))
             except BrokenProcessPool:
                 self._extractors = self._new_extractors()
                 raise InputError(path, "提取进程异常退出（文件可能过大或已损坏），未导入任何数据") from None
+            report(ImportStage.STORE)
             with database.session() as session:
-                return plans.store_import(session, prepared, session.get_one(User, owner_id), report)
+                return plans.store_import(session, prepared, session.get_one(User, owner_id))
         except InputError as exc:
             raise InputError(path.name, exc.problem) from None  # not the private folder's path
         finally:
             shutil.rmtree(path.parent, ignore_errors=True)
 
-    def _path(self, job_id: str) -> Path:
-        return self.folder / f"{job_id}.json"
-
-    def _pages_path(self, job_id: str) -> Path:
-        """Where the extraction worker, another process, writes how far it has read a PDF."""
-        return self.folder / f"{job_id}.pages"
-
-    def _save(self, job: UploadJob) -> None:
-        # written whole and renamed: a page polling meanwhile reads the old state or the new
-        scratch = self.folder / f".{job.id}.{os.getpid()}.tmp"
-        scratch.write_text(job.to_json(), encoding="utf-8")
-        os.replace(scratch, self._path(job.id))
-
-    def _forget_old_jobs(self) -> None:
-        horizon = time.time() - _KEEP_SECONDS
-        for path in [*self.folder.glob("*.json"), *self.folder.glob("*.pages")]:
-            if path.stat().st_mtime < horizon:
-                path.unlink(missing_ok=True)
-
-    def _run(self, database: Database, job: UploadJob, path: Path) -> None:
+    def _run(self, database: Database, job: JobState, path: Path) -> None:
         def advance(stage: ImportStage) -> None:
             job.stage = stage.value
-            self._save(job)
+            import_jobs.update_job(database, job)
+
+        last_beat = time.monotonic()
+
+        def waiting(pages: tuple[int, int] | None) -> None:
+            nonlocal last_beat
+            if pages is not None and pages != (job.pages_done, job.pages_total):
+                job.pages_done, job.pages_total = pages
+                import_jobs.update_job(database, job)
+            if time.monotonic() - last_beat >= import_jobs.HEARTBEAT.total_seconds():
+                last_beat = time.monotonic()
+                import_jobs.heartbeat(database)  # this process's queued jobs stay alive too
 
         try:
-            job.result = self.import_now(database, job.owner_id, path, advance, self._pages_path(job.id))
+            job.result = self.import_now(database, job.owner_id, path, advance, waiting)
             job.stage = "done"
         except PlanWatchError as exc:
             job.error = str(exc)
@@ -216,7 +166,17 @@ class UploadJobs:
             log.exception("import of upload %s failed", job.file_name)
             job.error = f"{job.file_name}: 导入时发生内部错误（{type(exc).__name__}），已导入的数据未受影响"
             job.stage = "failed"
-        self._save(job)
+        import_jobs.update_job(database, job)
+
+
+def _wait(future: Future[PreparedImport], pages_file: Path,
+          waiting: Callable[[tuple[int, int] | None], None]) -> PreparedImport:
+    """The extraction's result; meanwhile ``waiting`` hears the pages read, every poll."""
+    while True:
+        try:
+            return future.result(timeout=_POLL_SECONDS)
+        except FutureTimeout:
+            waiting(_read_pages(pages_file))
 
 
 def _read_pages(path: Path) -> tuple[int, int] | None:
@@ -263,16 +223,6 @@ def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int,
     finally:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
         signal.signal(signal.SIGXCPU, previous)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # a process of another user has the number now: ours is gone
-        return False
-    return True
 
 
 def save_upload(file_name: str, stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> Path:

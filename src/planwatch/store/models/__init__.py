@@ -2,6 +2,7 @@
 
 from planwatch.store.models.assessment import AssessmentAdjustment, AssessmentScheme
 from planwatch.store.models.base import Base, utcnow
+from planwatch.store.models.jobs import ImportJob
 from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
 from planwatch.store.models.monitoring import (
     AppendOnlyViolation,
@@ -37,6 +38,7 @@ __all__ = [
     "Base",
     "Correction",
     "Document",
+    "ImportJob",
     "Indicator",
     "LedgerEvidence",
     "LedgerReport",
