@@ -139,8 +139,9 @@ def add_task(session: Session, actor: User, plan_id: int, fields: TaskFields) ->
     plan = _plan(session, actor, plan_id)
     if not (fields.title or "").strip():
         raise LedgerEditError("title", "新增任务需要填写任务名称")
-    edit = _record(session, actor, plan, "task", "add", None, fields.changes())
-    task = _apply(session, plan, edit, None, [])
+    with session.begin_nested():
+        edit = _record(session, actor, plan, "task", "add", None, fields.changes())
+        task = _apply(session, plan, edit, None, [])
     assert isinstance(task, Task)
     session.add(AuditEvent.of(actor, "add", "tasks", task.id, new=_snapshot(session, task)))
     session.flush()
@@ -151,8 +152,9 @@ def add_project(session: Session, actor: User, plan_id: int, fields: ProjectFiel
     plan = _plan(session, actor, plan_id)
     if not (fields.name or "").strip():
         raise LedgerEditError("name", "新增项目需要填写项目名称")
-    edit = _record(session, actor, plan, "project", "add", None, fields.changes())
-    project = _apply(session, plan, edit, None, [])
+    with session.begin_nested():
+        edit = _record(session, actor, plan, "project", "add", None, fields.changes())
+        project = _apply(session, plan, edit, None, [])
     assert isinstance(project, Project)
     session.add(AuditEvent.of(actor, "add", "projects", project.id, new=_snapshot(session, project)))
     session.flush()
@@ -208,8 +210,9 @@ def split_task(session: Session, actor: User, task_id: int, parts: Sequence[Task
             raise LedgerEditError(f"parts[{n}].title", f"第 {n} 项任务需要填写名称")
     plan = session.get_one(Plan, task.plan_id)
     before = _snapshot(session, task)
-    edit = _record(session, actor, plan, "task", "split", task, {"parts": [p.changes() for p in parts]})
-    _apply(session, plan, edit, task, [])
+    with session.begin_nested():
+        edit = _record(session, actor, plan, "task", "split", task, {"parts": [p.changes() for p in parts]})
+        _apply(session, plan, edit, task, [])
     made = [task, *session.scalars(select(Task).where(Task.plan_id == plan.id, Task.key.startswith(f"e{edit.id}."))
                                    .order_by(Task.id))]
     session.add(AuditEvent.of(actor, "split", "tasks", task.id, old=before,
@@ -235,6 +238,15 @@ def merge_tasks(session: Session, actor: User, keep_id: int, other_ids: Sequence
     check(actor, Action.CORRECT_EXTRACTION)
     discard = _discarded(session, [keep, *others], set(discard_report_ids))
     before = {"kept": _snapshot(session, keep), "merged": [{"id": o.id, **_snapshot(session, o)} for o in others]}
+    with session.begin_nested():
+        _merge_now(session, actor, plan, keep, others, discard)
+    session.add(AuditEvent.of(actor, "merge", "tasks", keep.id, old=before, new=_snapshot(session, keep)))
+    session.flush()
+    return keep
+
+
+def _merge_now(session: Session, actor: User, plan: Plan, keep: Task, others: Sequence[Task | Project],
+               discard: Sequence[LedgerReport]) -> None:
     for report in discard:
         session.add(AuditEvent.of(actor, "discard", "ledger_reports", report.id,
                                   old={"task_id": report.task_id, "period_id": report.period_id,
@@ -250,9 +262,6 @@ def merge_tasks(session: Session, actor: User, keep_id: int, other_ids: Sequence
     edit = _record(session, actor, plan, "task", "merge", keep,
                    {"others": [[o.key or "", o.line] for o in others]})
     _apply(session, plan, edit, keep, others)
-    session.add(AuditEvent.of(actor, "merge", "tasks", keep.id, old=before, new=_snapshot(session, keep)))
-    session.flush()
-    return keep
 
 
 def reapply(session: Session, plan: Plan) -> int:
@@ -475,8 +484,9 @@ def _change(session: Session, actor: User, subject: Task | Project, action: str,
     plan = session.get_one(Plan, subject.plan_id)
     entity = "task" if isinstance(subject, Task) else "project"
     before = _snapshot(session, subject)
-    edit = _record(session, actor, plan, entity, action, subject, changes)
-    _apply(session, plan, edit, subject, [])
+    with session.begin_nested():
+        edit = _record(session, actor, plan, entity, action, subject, changes)
+        _apply(session, plan, edit, subject, [])
     session.add(AuditEvent.of(actor, action, f"{entity}s", subject.id, old=before, new=_snapshot(session, subject)))
     session.flush()
 
