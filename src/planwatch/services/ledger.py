@@ -23,12 +23,13 @@ from planwatch.store.models import (
     Plan,
     Project,
     ProjectUnit,
+    ReportingPeriod,
     Task,
     TaskTarget,
     User,
 )
 
-__all__ = ["Ledger", "LedgerProject", "LedgerTask", "ReportLine", "plan_ledger", "responsible_units"]
+__all__ = ["Ledger", "LedgerProject", "LedgerTask", "ReportLine", "latest_reports", "plan_ledger", "responsible_units"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,3 +172,23 @@ def responsible_units(session: Session, subject: Task | Project) -> list[OrgUnit
         query = select(OrgUnit).join(ProjectUnit, ProjectUnit.org_unit_id == OrgUnit.id).where(
             ProjectUnit.project_id == subject.id).order_by(ProjectUnit.id)
     return list(session.scalars(query))
+
+
+def latest_reports(session: Session, actor: User, plan: Plan) -> dict[tuple[str, int], list[LedgerReport]]:
+    """("task" | "project", id) → each unit's report of the latest period it reported in; a clerk's
+    own unit's only. What a script polling the ledger wants to know first."""
+    only = visible_org_unit_id(actor)
+    check(actor, Action.VIEW, Scope(org_unit_id=only))
+    query = (select(LedgerReport).join(ReportingPeriod, ReportingPeriod.id == LedgerReport.period_id)
+             .where(ReportingPeriod.plan_id == plan.id)
+             .order_by(ReportingPeriod.year, ReportingPeriod.code, LedgerReport.id))
+    if only is not None:
+        query = query.where(LedgerReport.org_unit_id == only)
+    latest: dict[tuple[str, int, int], LedgerReport] = {}
+    for report in session.scalars(query):
+        subject = ("task", report.task_id) if report.task_id is not None else ("project", report.project_id or 0)
+        latest[(*subject, report.org_unit_id)] = report
+    out: dict[tuple[str, int], list[LedgerReport]] = {}
+    for (kind, subject_id, _), report in latest.items():
+        out.setdefault((kind, subject_id), []).append(report)
+    return out
