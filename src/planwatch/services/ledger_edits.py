@@ -49,7 +49,7 @@ from planwatch.store.models import (
 
 __all__ = ["ROLES", "LedgerEditError", "MergeConflict", "ProjectFields", "TargetIn", "TaskFields", "add_project",
            "add_task", "edit_project", "edit_task", "extracted_key", "merge_tasks", "reapply", "restore", "retire",
-           "set_milestones", "split_task"]
+           "set_milestones", "snapshot", "split_task"]
 
 ROLES = ("牵头", "责任", "配合")
 _MONTH = re.compile(r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")
@@ -143,7 +143,7 @@ def add_task(session: Session, actor: User, plan_id: int, fields: TaskFields) ->
         edit = _record(session, actor, plan, "task", "add", None, fields.changes())
         task = _apply(session, plan, edit, None, [])
     assert isinstance(task, Task)
-    session.add(AuditEvent.of(actor, "add", "tasks", task.id, new=_snapshot(session, task)))
+    session.add(AuditEvent.of(actor, "add", "tasks", task.id, new=snapshot(session, task)))
     session.flush()
     return task
 
@@ -156,7 +156,7 @@ def add_project(session: Session, actor: User, plan_id: int, fields: ProjectFiel
         edit = _record(session, actor, plan, "project", "add", None, fields.changes())
         project = _apply(session, plan, edit, None, [])
     assert isinstance(project, Project)
-    session.add(AuditEvent.of(actor, "add", "projects", project.id, new=_snapshot(session, project)))
+    session.add(AuditEvent.of(actor, "add", "projects", project.id, new=snapshot(session, project)))
     session.flush()
     return project
 
@@ -209,14 +209,14 @@ def split_task(session: Session, actor: User, task_id: int, parts: Sequence[Task
         if not (part.title or "").strip():
             raise LedgerEditError(f"parts[{n}].title", f"第 {n} 项任务需要填写名称")
     plan = session.get_one(Plan, task.plan_id)
-    before = _snapshot(session, task)
+    before = snapshot(session, task)
     with session.begin_nested():
         edit = _record(session, actor, plan, "task", "split", task, {"parts": [p.changes() for p in parts]})
         _apply(session, plan, edit, task, [])
     made = [task, *session.scalars(select(Task).where(Task.plan_id == plan.id, Task.key.startswith(f"e{edit.id}."))
                                    .order_by(Task.id))]
     session.add(AuditEvent.of(actor, "split", "tasks", task.id, old=before,
-                              new={"parts": [{"id": t.id, **_snapshot(session, t)} for t in made]}))
+                              new={"parts": [{"id": t.id, **snapshot(session, t)} for t in made]}))
     session.flush()
     return made
 
@@ -237,10 +237,10 @@ def merge_tasks(session: Session, actor: User, keep_id: int, other_ids: Sequence
     plan = session.get_one(Plan, keep.plan_id)
     check(actor, Action.CORRECT_EXTRACTION)
     discard = _discarded(session, [keep, *others], set(discard_report_ids))
-    before = {"kept": _snapshot(session, keep), "merged": [{"id": o.id, **_snapshot(session, o)} for o in others]}
+    before = {"kept": snapshot(session, keep), "merged": [{"id": o.id, **snapshot(session, o)} for o in others]}
     with session.begin_nested():
         _merge_now(session, actor, plan, keep, others, discard)
-    session.add(AuditEvent.of(actor, "merge", "tasks", keep.id, old=before, new=_snapshot(session, keep)))
+    session.add(AuditEvent.of(actor, "merge", "tasks", keep.id, old=before, new=snapshot(session, keep)))
     session.flush()
     return keep
 
@@ -483,11 +483,11 @@ def _change(session: Session, actor: User, subject: Task | Project, action: str,
     check(actor, Action.CORRECT_EXTRACTION)
     plan = session.get_one(Plan, subject.plan_id)
     entity = "task" if isinstance(subject, Task) else "project"
-    before = _snapshot(session, subject)
+    before = snapshot(session, subject)
     with session.begin_nested():
         edit = _record(session, actor, plan, entity, action, subject, changes)
         _apply(session, plan, edit, subject, [])
-    session.add(AuditEvent.of(actor, action, f"{entity}s", subject.id, old=before, new=_snapshot(session, subject)))
+    session.add(AuditEvent.of(actor, action, f"{entity}s", subject.id, old=before, new=snapshot(session, subject)))
     session.flush()
 
 
@@ -517,7 +517,8 @@ def _units_of(session: Session, subject: Task | Project) -> list[tuple[int, str]
                                                .where(ProjectUnit.project_id == subject.id).order_by(ProjectUnit.id))]
 
 
-def _snapshot(session: Session, subject: Task | Project) -> dict[str, Any]:
+def snapshot(session: Session, subject: Task | Project) -> dict[str, Any]:
+    """A task's or project's definition as the audit trail keeps it (and the edit form compares)."""
     session.flush()
     common = {"units": [[u, r] for u, r in _units_of(session, subject)], "retired": subject.retired,
               "milestones": [[m.title, m.due] for m in subject.milestones]}

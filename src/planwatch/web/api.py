@@ -170,7 +170,7 @@ def compare_indicator(q: str, user: ApiUser, db: DbSession, year: Year | None = 
 
 @router.get("/plans/{plan_id}/ledger", response_model=LedgerOut,
             summary="任务台账：重点任务和重大项目，含责任单位、量化目标、里程碑和各单位最近一期进展")
-def plan_ledger(plan_id: RowId, user: ApiUser, db: DbSession) -> LedgerOut:
+def ledger_of_plan(plan_id: RowId, user: ApiUser, db: DbSession) -> LedgerOut:
     plan = _plan(db, plan_id)
     return LedgerOut.of(ledger.plan_ledger(db, user, plan), ledger.latest_reports(db, user, plan))
 
