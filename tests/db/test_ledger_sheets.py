@@ -99,3 +99,33 @@ def test_a_bad_cell_is_named_and_nothing_is_stored(database: Database, tmp_path:
         with pytest.raises(ExchangeError, match=r"重大项目!H2.*「开工仪式」不是该项目的里程碑"):
             ledger_exchange.import_ledger_sheets(session, clerk, plan, path)
         assert session.scalar(select(func.count()).select_from(LedgerReport)) == 0
+
+
+def test_the_template_and_submit_commands_carry_the_ledger_sheets(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from planwatch.cli import app
+    from tests.db.test_ledger import ACTION_PLAN
+
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, [*args, "--db", url], env={"PLANWATCH_PASSWORD": "secret-pass"})
+        assert result.exit_code == code, result.output
+        return result.output
+
+    url = f"sqlite:///{tmp_path / 'pw.db'}"
+    units = tmp_path / "units.csv"
+    units.write_text("代码,名称,类型,上级代码,简称\nYX,云溪区,区,,\nYX03,云溪区住房和城乡建设委员会,部门,YX,区住房城乡建委\n",
+                     encoding="utf-8")
+    run("orgunits", "import", str(units))
+    run("import", str(ACTION_PLAN))
+    run("users", "add", "jianwei", "--role", "clerk", "--org-unit", "YX03")
+    run("periods", "open", "--year", "2026")
+    template = tmp_path / "jianwei_2026.xlsx"
+    assert "1 项任务，1 个项目" in run("template", "--org-unit", "YX03", "--period", "2026", "-o", str(template))
+    _fill(template, {TASK_SHEET: {"E2": "滞后", "F2": 10}, PROJECT_SHEET: {"E2": "暂缓", "G2": "3,000"}})
+    assert "2 条任务和项目进展已报送" in run("submit", str(template), "--as", "jianwei")
+    _fill(template, {TASK_SHEET: {"E2": "完成了"}})
+    refused = run("submit", str(template), "--as", "jianwei", "--draft", code=2)
+    assert "重点任务!E2" in refused
