@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import PermissionDenied
+from planwatch.report import ReportKind
 from planwatch.services import assessment, ledger, ledger_edits, ledger_progress, plans
 from planwatch.services.ledger_edits import (
     LedgerEditError,
@@ -20,6 +21,7 @@ from planwatch.services.ledger_edits import (
     TaskFields,
 )
 from planwatch.services.ledger_progress import LedgerInput, ProgressRejected
+from planwatch.services.reports import report_content
 from planwatch.store import Database
 from planwatch.store.models import (
     AuditEvent,
@@ -184,9 +186,13 @@ def test_retire_leaves_warnings_and_assessment_and_restore_brings_it_back(databa
             return {item.label for units in result.groups.values() for unit in units for item in unit.items
                     if item.category == "tasks"}
 
-        assert "补齐消防救援短板" in overdue() and "补齐消防救援短板" in scored()
+        def in_report() -> bool:
+            content = report_content(session, None, plan, 2026, ReportKind.ANNUAL, today=date(2027, 1, 15))
+            return any("补齐消防救援短板" in row.name for row in content.tasks)
+
+        assert "补齐消防救援短板" in overdue() and "补齐消防救援短板" in scored() and in_report()
         ledger_edits.retire(session, monitor, "task", fire)
-        assert "补齐消防救援短板" not in overdue() and "补齐消防救援短板" not in scored()
+        assert "补齐消防救援短板" not in overdue() and "补齐消防救援短板" not in scored() and not in_report()
         with pytest.raises(ProgressRejected, match="已撤销"):
             ledger_progress.report_progress(session, monitor, period_id=period_id, task_id=fire,
                                             org_unit_id=_units(session)["云溪区消防救援大队"],
