@@ -138,7 +138,7 @@ def test_split_keeps_reports_with_the_first_part_and_survives_reimport(database:
         assert tasks["改造老旧供水管网"].units == {"配合": ["云溪区财政局"], "牵头": ["云溪区住房和城乡建设委员会"]}
 
 
-def test_merge_refuses_clashing_reports_until_one_is_discarded(database: Database) -> None:
+def test_merge_refuses_clashing_reports_until_one_is_discarded(database: Database, tmp_path: Path) -> None:
     with database.sessions() as session:
         plan, people, period_id, _ = _reporting_setup(session)
         monitor, units = people["monitor"], _units(session)
@@ -168,6 +168,17 @@ def test_merge_refuses_clashing_reports_until_one_is_discarded(database: Databas
         actions = session.scalars(select(AuditEvent.action).where(
             AuditEvent.action.in_(["merge", "discard"])).order_by(AuditEvent.id)).all()
         assert actions == ["discard", "merge"]
+        session.commit()
+
+    with database.sessions() as session:
+        plans.import_file(session, _revised(tmp_path))
+        session.commit()
+    with database.session(readonly=True) as session:
+        tasks = {t.title: t for t in ledger.plan_ledger(session, None, _current(session)).tasks}
+        assert "排水防涝工程" not in tasks  # merged again into the gas works
+        assert tasks["燃气管网改造工程"].units == {"牵头": ["云溪区住房和城乡建设委员会"]}
+        assert [t.name for t in tasks["燃气管网改造工程"].targets] == [
+            "改造燃气老化管道里程", "雨水管网里程", "改造易涝点"]
 
 
 def test_retire_leaves_warnings_and_assessment_and_restore_brings_it_back(database: Database) -> None:
