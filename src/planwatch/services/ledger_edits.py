@@ -162,14 +162,14 @@ def add_project(session: Session, actor: User, plan_id: int, fields: ProjectFiel
 
 
 def edit_task(session: Session, actor: User, task_id: int, fields: TaskFields) -> Task:
-    task = _subject(session, "task", task_id)
+    task = _subject(session, actor, "task", task_id)
     assert isinstance(task, Task)
     _change(session, actor, task, "edit", _nonempty(fields.changes()))
     return task
 
 
 def edit_project(session: Session, actor: User, project_id: int, fields: ProjectFields) -> Project:
-    project = _subject(session, "project", project_id)
+    project = _subject(session, actor, "project", project_id)
     assert isinstance(project, Project)
     _change(session, actor, project, "edit", _nonempty(fields.changes()))
     return project
@@ -178,13 +178,13 @@ def edit_project(session: Session, actor: User, project_id: int, fields: Project
 def set_milestones(session: Session, actor: User, entity: str, item_id: int,
                    milestones: Sequence[tuple[str, str]]) -> Task | Project:
     """Replace the dated milestones (title, YYYY-MM) of a task or project."""
-    subject = _subject(session, entity, item_id)
+    subject = _subject(session, actor, entity, item_id)
     _change(session, actor, subject, "milestones", {"milestones": [[t, d] for t, d in milestones]})
     return subject
 
 
 def retire(session: Session, actor: User, entity: str, item_id: int) -> Task | Project:
-    subject = _subject(session, entity, item_id)
+    subject = _subject(session, actor, entity, item_id)
     if subject.retired:
         raise LedgerEditError("retired", "已撤销，无需再撤销")
     _change(session, actor, subject, "retire", {})
@@ -192,7 +192,7 @@ def retire(session: Session, actor: User, entity: str, item_id: int) -> Task | P
 
 
 def restore(session: Session, actor: User, entity: str, item_id: int) -> Task | Project:
-    subject = _subject(session, entity, item_id)
+    subject = _subject(session, actor, entity, item_id)
     if not subject.retired:
         raise LedgerEditError("retired", "未撤销，无需恢复")
     _change(session, actor, subject, "restore", {})
@@ -201,7 +201,7 @@ def restore(session: Session, actor: User, entity: str, item_id: int) -> Task | 
 
 def split_task(session: Session, actor: User, task_id: int, parts: Sequence[TaskFields]) -> list[Task]:
     """Split a task into the parts given; the first part keeps the task's row and its reports."""
-    task = _subject(session, "task", task_id)
+    task = _subject(session, actor, "task", task_id)
     assert isinstance(task, Task)
     if len(parts) < 2:
         raise LedgerEditError("parts", "拆分至少需要两项任务")
@@ -224,18 +224,17 @@ def split_task(session: Session, actor: User, task_id: int, parts: Sequence[Task
 def merge_tasks(session: Session, actor: User, keep_id: int, other_ids: Sequence[int],
                 discard_report_ids: Sequence[int] = ()) -> Task:
     """Merge tasks into ``keep_id``: units, targets, milestones, reports and evidence move to it."""
-    keep = _subject(session, "task", keep_id)
+    keep = _subject(session, actor, "task", keep_id)
     assert isinstance(keep, Task)
     others = []
     for other_id in dict.fromkeys(other_ids):
-        other = _subject(session, "task", other_id)
+        other = _subject(session, actor, "task", other_id)
         if other.id == keep.id or other.plan_id != keep.plan_id:
             raise LedgerEditError("merge", f"任务 #{other_id} 不能并入：应是同一规划中的另一项任务")
         others.append(other)
     if not others:
         raise LedgerEditError("merge", "请选择要并入的任务")
     plan = session.get_one(Plan, keep.plan_id)
-    check(actor, Action.CORRECT_EXTRACTION)
     discard = _discarded(session, [keep, *others], set(discard_report_ids))
     before = {"kept": snapshot(session, keep), "merged": [{"id": o.id, **snapshot(session, o)} for o in others]}
     with session.begin_nested():
@@ -471,7 +470,8 @@ def _plan(session: Session, actor: User, plan_id: int) -> Plan:
     return plan
 
 
-def _subject(session: Session, entity: str, item_id: int) -> Task | Project:
+def _subject(session: Session, actor: User, entity: str, item_id: int) -> Task | Project:
+    check(actor, Action.CORRECT_EXTRACTION)
     subject = session.get(Task, item_id) if entity == "task" else (
         session.get(Project, item_id) if entity == "project" else None)
     if subject is None:
@@ -480,7 +480,6 @@ def _subject(session: Session, entity: str, item_id: int) -> Task | Project:
 
 
 def _change(session: Session, actor: User, subject: Task | Project, action: str, changes: dict[str, Any]) -> None:
-    check(actor, Action.CORRECT_EXTRACTION)
     plan = session.get_one(Plan, subject.plan_id)
     entity = "task" if isinstance(subject, Task) else "project"
     before = snapshot(session, subject)
