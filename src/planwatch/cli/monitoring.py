@@ -38,7 +38,9 @@ def template(
 ) -> None:
     """Write the Excel fill-in template of one org unit for one period."""
     from planwatch.monitor.exchange import write_template
-    from planwatch.services import exchange, orgunits, periods, users
+    from planwatch.monitor.exchange.ledger_sheets import write_ledger_sheets
+    from planwatch.services import exchange, ledger_exchange, orgunits, periods, users
+    from planwatch.services.ledger_progress import STATUSES
 
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
         the_plan = plan_of(session, plan)
@@ -48,10 +50,13 @@ def template(
         if the_period is None:
             raise fail(f"--period：该规划没有报告期 {period}（先运行 planwatch periods open）")
         indicators = exchange.template_indicators(session, actor, the_plan, unit, the_period)
+        tasks, projects = ledger_exchange.template_ledger(session, actor, the_plan, unit, the_period)
         deadline = f"{periods.utc(the_period.closes_at):%Y-%m-%d}"
         write_template(output, plan_title=the_plan.title, org_unit=(unit.code, unit.name), period=period,
-                       indicators=indicators, deadline=deadline)
-    out.print(f"{output}: {unit.name} {period} 填报模板，{len(indicators)} 个指标", highlight=False)
+                       indicators=indicators, deadline=deadline,
+                       extra_sheets=lambda book: write_ledger_sheets(book, tasks, projects, list(STATUSES.values())))
+    out.print(f"{output}: {unit.name} {period} 填报模板，{len(indicators)} 个指标，{len(tasks)} 项任务，"
+              f"{len(projects)} 个项目", highlight=False)
 
 
 class Format(StrEnum):
@@ -71,7 +76,7 @@ def submit(
 ) -> None:
     """Enter and submit the values of a file; a bad file is refused whole, with every bad cell listed."""
     from planwatch.monitor.exchange import from_data_value_set, read_csv, read_template
-    from planwatch.services import exchange
+    from planwatch.services import exchange, ledger_exchange
     from planwatch.store.models import OrgUnit
 
     suffix = file.suffix.lower()
@@ -89,9 +94,11 @@ def submit(
         else:
             raise fail(f"{file}: 不支持的文件类型 {suffix or '(无)'}；应为 .xlsx 模板、.csv 或 DHIS2 .json")
         summary = exchange.import_rows(session, actor, the_plan, rows, file, submit=not draft)
+        reports = ledger_exchange.import_ledger_sheets(session, actor, the_plan, file, submit=not draft) \
+            if suffix == ".xlsx" else 0
     state = "保存为草稿" if draft else "已报送"
-    out.print(f"{file.name}: {summary.rows} 个数值{state}（新增 {summary.created}，更新 {summary.updated}）",
-              highlight=False)
+    out.print(f"{file.name}: {summary.rows} 个数值{state}（新增 {summary.created}，更新 {summary.updated}）"
+              + (f"，{reports} 条任务和项目进展{state}" if reports else ""), highlight=False)
 
 
 class Decision(StrEnum):

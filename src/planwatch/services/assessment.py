@@ -154,7 +154,7 @@ def _ledger_items(session: Session, plan: Plan, period: ReportingPeriod | None, 
             select(LedgerReport).where(LedgerReport.period_id == period.id, LedgerReport.state != "returned"))}
     task_points = scheme["task_points"]
     for task, unit_id in session.execute(select(Task, Assignment.org_unit_id).join(
-            Assignment, Assignment.task_id == Task.id).where(Task.plan_id == plan.id,
+            Assignment, Assignment.task_id == Task.id).where(Task.plan_id == plan.id, Task.retired.is_(False),
                                                              Assignment.role.in_(_SCORED_ROLES))):
         report = reports.get((task.id, None, unit_id))
         if report is None:
@@ -163,7 +163,8 @@ def _ledger_items(session: Session, plan: Plan, period: ReportingPeriod | None, 
         share = float(task_points.get(report.status, 0.0))
         unit(unit_id).items.append(Item("tasks", task.title, f"{STATUSES[report.status]}：得 {share:.0%}", share))
     for project, unit_id in session.execute(select(Project, ProjectUnit.org_unit_id).join(
-            ProjectUnit, ProjectUnit.project_id == Project.id).where(Project.plan_id == plan.id)):
+            ProjectUnit, ProjectUnit.project_id == Project.id).where(Project.plan_id == plan.id,
+                                                                     Project.retired.is_(False))):
         report = reports.get((None, project.id, unit_id))
         planned = project.period_investment or project.investment
         if report is None or report.investment_cumulative is None or not planned or period is None:

@@ -18,16 +18,18 @@ from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit
 from planwatch.store.models import (
     Assignment,
     LedgerReport,
+    Milestone,
     OrgUnit,
     Plan,
     Project,
     ProjectUnit,
+    ReportingPeriod,
     Task,
     TaskTarget,
     User,
 )
 
-__all__ = ["Ledger", "LedgerProject", "LedgerTask", "ReportLine", "plan_ledger", "responsible_units"]
+__all__ = ["Ledger", "LedgerProject", "LedgerTask", "ReportLine", "latest_reports", "plan_ledger", "responsible_units"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class ReportLine:
     entered_by_id: int
     submitted_by_id: int | None
     evidence: list[tuple[int, str]]  # (id, name)
+    milestones_reached: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,8 @@ class LedgerTask:
     overdue: bool
     unit_ids: set[int] = field(default_factory=set)
     reports: list[ReportLine] = field(default_factory=list)
+    retired: bool = False
+    milestones: list[Milestone] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +82,9 @@ class LedgerProject:
     units: list[str]
     unit_ids: set[int] = field(default_factory=set)
     reports: list[ReportLine] = field(default_factory=list)
+    retired: bool = False
+    milestones: list[Milestone] = field(default_factory=list)
+    annual_investment: dict[str, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +97,7 @@ class Ledger:
 
     @property
     def total_investment(self) -> float:
-        return sum(p.investment or 0.0 for p in self.projects)
+        return sum(p.investment or 0.0 for p in self.projects if not p.retired)
 
     @property
     def overdue(self) -> int:
@@ -107,7 +115,7 @@ def _reports(session: Session, period_id: int | None) -> dict[tuple[str, int], l
         out.setdefault(key, []).append(ReportLine(
             report.id, report.org_unit_id, unit, report.status, report.state, report.percent, report.progress,
             report.investment_cumulative, report.entered_by_id, report.submitted_by_id,
-            [(e.id, e.name) for e in report.evidence]))
+            [(e.id, e.name) for e in report.evidence], list(report.milestones_reached or [])))
     return out
 
 
@@ -130,10 +138,13 @@ def plan_ledger(session: Session, actor: User | None, plan: Plan, today: date | 
         task_unit_ids.setdefault(task_id, set()).add(unit_id)
     reports = _reports(session, period_id)
     tasks = [LedgerTask(t.id, t.line, t.kind, t.number, t.title, t.section, task_units.get(t.id, {}), list(t.targets),
-                        t.deadline, t.deadline is not None and t.deadline < month, task_unit_ids.get(t.id, set()),
-                        [r for r in reports.get(("task", t.id), []) if only is None or r.org_unit_id == only])
+                        t.deadline, not t.retired and t.deadline is not None and t.deadline < month,
+                        task_unit_ids.get(t.id, set()),
+                        [r for r in reports.get(("task", t.id), []) if only is None or r.org_unit_id == only],
+                        t.retired, list(t.milestones))
              for t in session.scalars(select(Task).where(Task.plan_id == plan.id)
-                                      .options(selectinload(Task.targets)).order_by(Task.line, Task.id))
+                                      .options(selectinload(Task.targets), selectinload(Task.milestones))
+                                      .order_by(Task.line, Task.id))
              if only is None or only in task_unit_ids.get(t.id, set())]
     project_units: dict[int, list[tuple[int, str]]] = {}
     for project_id, unit_id, name in session.execute(
@@ -144,8 +155,10 @@ def plan_ledger(session: Session, actor: User | None, plan: Plan, today: date | 
     projects = [LedgerProject(p.id, p.line, p.name, p.category, p.content, p.investment, p.period_investment,
                               p.start_year, p.end_year, [n for _, n in project_units.get(p.id, [])],
                               {u for u, _ in project_units.get(p.id, [])},
-                              [r for r in reports.get(("project", p.id), []) if only is None or r.org_unit_id == only])
-                for p in session.scalars(select(Project).where(Project.plan_id == plan.id).order_by(Project.line))
+                              [r for r in reports.get(("project", p.id), []) if only is None or r.org_unit_id == only],
+                              p.retired, list(p.milestones), p.annual_investment)
+                for p in session.scalars(select(Project).where(Project.plan_id == plan.id)
+                                         .options(selectinload(Project.milestones)).order_by(Project.line, Project.id))
                 if only is None or only in {u for u, _ in project_units.get(p.id, [])}]
     return Ledger(plan.id, plan.title, plan.source_file_id, tasks, projects)
 
@@ -159,3 +172,23 @@ def responsible_units(session: Session, subject: Task | Project) -> list[OrgUnit
         query = select(OrgUnit).join(ProjectUnit, ProjectUnit.org_unit_id == OrgUnit.id).where(
             ProjectUnit.project_id == subject.id).order_by(ProjectUnit.id)
     return list(session.scalars(query))
+
+
+def latest_reports(session: Session, actor: User, plan: Plan) -> dict[tuple[str, int], list[LedgerReport]]:
+    """("task" | "project", id) → each unit's report of the latest period it reported in; a clerk's
+    own unit's only. What a script polling the ledger wants to know first."""
+    only = visible_org_unit_id(actor)
+    check(actor, Action.VIEW, Scope(org_unit_id=only))
+    query = (select(LedgerReport).join(ReportingPeriod, ReportingPeriod.id == LedgerReport.period_id)
+             .where(ReportingPeriod.plan_id == plan.id)
+             .order_by(ReportingPeriod.year, ReportingPeriod.code, LedgerReport.id))
+    if only is not None:
+        query = query.where(LedgerReport.org_unit_id == only)
+    latest: dict[tuple[str, int, int], LedgerReport] = {}
+    for report in session.scalars(query):
+        subject = ("task", report.task_id) if report.task_id is not None else ("project", report.project_id or 0)
+        latest[(*subject, report.org_unit_id)] = report
+    out: dict[tuple[str, int], list[LedgerReport]] = {}
+    for (kind, subject_id, _), report in latest.items():
+        out.setdefault((kind, subject_id), []).append(report)
+    return out

@@ -64,6 +64,8 @@ class LedgerInput:
     percent: float | None = None
     investment_period: float | None = None  # 万元
     investment_cumulative: float | None = None  # 万元
+    milestones_reached: tuple[int, ...] = ()  # Milestone ids of the task or project
+    target_values: tuple[tuple[int, float], ...] = ()  # (TaskTarget id, value reached)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ def _now() -> datetime:
 def _snapshot(report: LedgerReport) -> dict[str, Any]:
     return {"status": report.status, "percent": report.percent, "progress": report.progress,
             "investment_period": report.investment_period, "investment_cumulative": report.investment_cumulative,
+            "milestones_reached": report.milestones_reached, "target_values": report.target_values,
             "state": report.state}
 
 
@@ -111,7 +114,23 @@ def _subject(session: Session, task_id: int | None, project_id: int | None) -> T
     subject = session.get(Task, task_id) if task_id is not None else session.get(Project, project_id)
     if subject is None:
         raise ProgressRejected("task_id" if task_id is not None else "project_id", "没有这个任务或项目")
+    if subject.retired:
+        raise ProgressRejected("task_id" if task_id is not None else "project_id", "该任务或项目已撤销，不再报告进展")
     return subject
+
+
+def _check_subject_values(subject: Task | Project, values: LedgerInput) -> None:
+    """Milestones and target values must be the subject's own."""
+    own_milestones = {m.id for m in subject.milestones}
+    for milestone_id in values.milestones_reached:
+        if milestone_id not in own_milestones:
+            raise ProgressRejected("milestones_reached", f"里程碑 #{milestone_id} 不属于该任务或项目")
+    own_targets = {t.id for t in subject.targets} if isinstance(subject, Task) else set()
+    for target_id, value in values.target_values:
+        if target_id not in own_targets:
+            raise ProgressRejected("target_values", f"量化目标 #{target_id} 不属于该任务")
+        if not math.isfinite(value):
+            raise ProgressRejected("target_values", "量化目标的完成值应为数字")
 
 
 def report_progress(session: Session, actor: User, *, period_id: int, values: LedgerInput,
@@ -122,6 +141,7 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
         raise ProgressRejected("task_id", "请指定一个任务或一个项目")
     _check_input(values)
     subject = _subject(session, task_id, project_id)
+    _check_subject_values(subject, values)
     period = get_period(session, period_id)
     if period.plan_id != subject.plan_id:
         raise ProgressRejected("period_id", f"报告期 {period.code} 不属于该任务所在的规划")
@@ -147,6 +167,8 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
                                "不能再修改；如需更正请由监测组退回")
     report.status, report.percent, report.progress = values.status, values.percent, values.progress.strip()
     report.investment_period, report.investment_cumulative = values.investment_period, values.investment_cumulative
+    report.milestones_reached = sorted(set(values.milestones_reached)) or None
+    report.target_values = {str(k): v for k, v in values.target_values} or None
     report.entered_by_id, report.entered_at, report.state = actor.id, _now(), "draft"
     if submit:
         report.state, report.submitted_by_id, report.submitted_at = "submitted", actor.id, _now()
@@ -217,7 +239,8 @@ def ledger_warnings(session: Session, period: ReportingPeriod, today: date | Non
     behind_before = {r.task_id for r in session.scalars(select(LedgerReport).where(
         LedgerReport.period_id == previous.id, LedgerReport.status == "behind"))} if previous else set()
     out: list[LedgerWarning] = []
-    tasks = list(session.scalars(select(Task).where(Task.plan_id == period.plan_id).order_by(Task.line)))
+    tasks = list(session.scalars(select(Task).where(Task.plan_id == period.plan_id, Task.retired.is_(False))
+                                 .order_by(Task.line)))
     by_task: dict[int, list[LedgerReport]] = {}
     for r in reports:
         if r.task_id is not None:
@@ -233,14 +256,15 @@ def ledger_warnings(session: Session, period: ReportingPeriod, today: date | Non
     if not window_is_open(period):
         for task_id, unit_id in session.execute(select(Assignment.task_id, Assignment.org_unit_id)
                                                 .join(Task, Task.id == Assignment.task_id)
-                                                .where(Task.plan_id == period.plan_id)):
+                                                .where(Task.plan_id == period.plan_id, Task.retired.is_(False))):
             if (task_id, unit_id) not in reported:
                 silent = session.get(Task, task_id)
                 out.append(LedgerWarning("not_reported", "task", task_id or 0, silent.title if silent else "",
                                          f"「{names.get(unit_id, unit_id)}」未报告本期进展"))
     cumulative = {r.project_id: r.investment_cumulative for r in reports
                   if r.project_id is not None and r.investment_cumulative is not None}
-    for project in session.scalars(select(Project).where(Project.plan_id == period.plan_id)):
+    for project in session.scalars(select(Project).where(Project.plan_id == period.plan_id,
+                                                         Project.retired.is_(False))):
         planned = project.period_investment or project.investment
         if planned is None or project.start_year is None or project.end_year is None \
                 or not project.start_year <= period.year:

@@ -24,7 +24,7 @@ from planwatch.extract import extract_source
 from planwatch.extract import records as rec
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import carry_over, corrections, search
+from planwatch.services import carry_over, corrections, ledger_edits, search
 from planwatch.services.indicator_keys import indicator_key, name_key
 from planwatch.services.orgunits import UnitMatcher
 from planwatch.store.models import (
@@ -259,6 +259,7 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
                     for o in extraction.outline if o.plan == plan.title)
     _store_tasks(session, row, [t for t in extraction.tasks if t.plan == plan.title], matcher)
     _store_projects(session, row, [p for p in extraction.projects if p.plan == plan.title], matcher)
+    ledger_edits.reapply(session, row)
     old = {i.key: i for i in session.scalars(select(Indicator).where(Indicator.plan_id == previous.id)
                                              .options(selectinload(Indicator.targets)))} if previous is not None else {}
     next_code = 1 + max((int(i.code[1:]) for i in old.values() if i.code[1:].isdigit()), default=0)
@@ -298,7 +299,7 @@ def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[
 
 def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matcher: UnitMatcher) -> None:
     rows = [Task(plan_id=plan.id, line=task.line, title=task.title, kind=task.kind, number=task.number,
-                 section=task.section, deadline=task.deadline,
+                 section=task.section, deadline=task.deadline, key=ledger_edits.extracted_key(task.title),
                  targets=[TaskTarget(name=t.name, year=t.year, text=t.text, value=t.value, unit=t.unit,
                                      comparator=t.comparator) for t in task.targets]) for task in tasks]
     session.add_all(rows)
@@ -317,7 +318,8 @@ def _store_projects(session: Session, plan: Plan, projects: Sequence[rec.Project
     rows = [Project(plan_id=plan.id, line=project.line, name=project.name, category=project.category,
                     content=project.content, investment=project.investment,
                     period_investment=project.period_investment, start_year=project.start_year,
-                    end_year=project.end_year) for project in projects]
+                    end_year=project.end_year, key=ledger_edits.extracted_key(project.name))
+            for project in projects]
     session.add_all(rows)
     session.flush()
     for project, row in zip(projects, rows, strict=True):

@@ -76,9 +76,9 @@ def _ledger_rows(session: Session, actor: User | None, plan: Plan, year: int, to
         return "；".join(f"{STATUSES[r.status]}（{r.org_unit}）" for r in shown) or "未报告"
 
     tasks = tuple(LedgerRow(f"{t.number}{t.title}", "、".join(n for names in t.units.values() for n in names),
-                            t.deadline or "", progress(t.reports)) for t in book.tasks)
+                            t.deadline or "", progress(t.reports)) for t in book.tasks if not t.retired)
     projects = tuple(LedgerRow(p.name, "、".join(p.units), f"{p.start_year}—{p.end_year}" if p.start_year else "",
-                               progress(p.reports)) for p in book.projects)
+                               progress(p.reports)) for p in book.projects if not p.retired)
     warnings = tuple(f"{w.title}：{w.detail}" for w in ledger_progress.ledger_warnings(session, period, today)) \
         if period is not None else ()
     return tasks, projects, warnings

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
-from planwatch.services import comparison, corrections, observations, review, search
+from planwatch.services import comparison, corrections, ledger, ledger_progress, observations, review, search
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
 from planwatch.store.models import Indicator, Plan, User
 from planwatch.web.api_models import (
@@ -27,6 +27,9 @@ from planwatch.web.api_models import (
     EvaluationOut,
     ImportOut,
     IndicatorOut,
+    LedgerOut,
+    LedgerReportIn,
+    LedgerReportOut,
     NewIndicatorIn,
     ObservationIn,
     ObservationOut,
@@ -163,3 +166,37 @@ def search_documents(q: str, user: ApiUser, db: DbSession, limit: Annotated[int,
 @router.get("/compare", response_model=list[ComparedOut], summary="同一指标在各规划、各区的目标和最新值对比")
 def compare_indicator(q: str, user: ApiUser, db: DbSession, year: Year | None = None) -> list[ComparedOut]:
     return [ComparedOut.of(c) for c in comparison.compare(db, user, q, year)]
+
+
+@router.get("/plans/{plan_id}/ledger", response_model=LedgerOut,
+            summary="任务台账：重点任务和重大项目，含责任单位、量化目标、里程碑和各单位最近一期进展")
+def ledger_of_plan(plan_id: RowId, user: ApiUser, db: DbSession) -> LedgerOut:
+    plan = _plan(db, plan_id)
+    return LedgerOut.of(ledger.plan_ledger(db, user, plan), ledger.latest_reports(db, user, plan))
+
+
+@router.post("/ledger/reports", response_model=LedgerReportOut, status_code=201,
+             summary="报告任务或项目进展（可同时报送）")
+def report_ledger_progress(body: LedgerReportIn, user: ApiUser, db: DbSession) -> LedgerReportOut:
+    targets = []
+    for key, value in body.target_values.items():
+        if not key.isdigit():
+            raise HTTPException(status_code=422, detail=f"target_values：键应为量化目标编号，而不是「{key}」")
+        targets.append((int(key), value))
+    values = ledger_progress.LedgerInput(
+        body.status, body.progress, body.percent, body.investment_period, body.investment_cumulative,
+        tuple(body.milestones_reached), tuple(targets))
+    return LedgerReportOut.of(ledger_progress.report_progress(
+        db, user, period_id=body.period_id, values=values, task_id=body.task_id, project_id=body.project_id,
+        org_unit_id=body.org_unit_id, submit=body.submit))
+
+
+@router.post("/ledger/reports/{report_id}/approve", response_model=LedgerReportOut, summary="进展报告审核通过")
+def approve_ledger_report(report_id: RowId, user: ApiUser, db: DbSession) -> LedgerReportOut:
+    return LedgerReportOut.of(ledger_progress.review_report(db, user, report_id, approve=True))
+
+
+@router.post("/ledger/reports/{report_id}/return", response_model=LedgerReportOut,
+             summary="退回进展报告（须填写意见）")
+def return_ledger_report(report_id: RowId, body: ReturnIn, user: ApiUser, db: DbSession) -> LedgerReportOut:
+    return LedgerReportOut.of(ledger_progress.review_report(db, user, report_id, approve=False, note=body.comment))

@@ -10,10 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from planwatch.evaluate import Completeness, EvaluationResult, IndicatorWarning, Status, StatusSummary
 from planwatch.services.comparison import ComparedIndicator
 from planwatch.services.corrections import IndicatorFix
+from planwatch.services.ledger import Ledger
 from planwatch.services.observations import ObservationView
 from planwatch.services.plans import ImportResult
 from planwatch.services.search import SearchResults
-from planwatch.store.models import Indicator
+from planwatch.store.models import Indicator, LedgerReport, Milestone
 from planwatch.web.params import LineNumber, RowId, Year
 
 __all__ = [
@@ -25,6 +26,9 @@ __all__ = [
     "EvaluationOut",
     "ImportOut",
     "IndicatorOut",
+    "LedgerOut",
+    "LedgerReportIn",
+    "LedgerReportOut",
     "NewIndicatorIn",
     "ObservationIn",
     "ObservationOut",
@@ -301,3 +305,114 @@ class ImportOut(StrictModel):
                    documents=result.documents,
                    plans=[ImportedPlanOut(plan_id=p.plan_id, title=p.title, version=p.version, indicators=p.indicators,
                                           carried_over=p.carried_over, assigned=p.assigned) for p in result.plans])
+
+
+class LedgerReportIn(StrictModel):
+    """A unit's progress on one task or one project (give exactly one of task_id, project_id)."""
+
+    period_id: RowId
+    task_id: RowId | None = None
+    project_id: RowId | None = None
+    org_unit_id: RowId | None = Field(default=None, description="责任单位（填报员可省略：本单位）")
+    status: str = Field(description="not_started 未启动 / in_progress 推进中 / completed 已完成 / behind 滞后 / suspended 暂缓")
+    percent: float | None = Field(default=None, ge=0, le=100)
+    progress: str = Field(default="", max_length=4000)
+    investment_period: float | None = Field(default=None, ge=0, description="本期完成投资（万元）")
+    investment_cumulative: float | None = Field(default=None, ge=0, description="累计完成投资（万元）")
+    milestones_reached: list[RowId] = Field(default_factory=list, description="已达到的里程碑编号")
+    target_values: dict[str, float] = Field(default_factory=dict, description="量化目标编号 → 完成值")
+    submit: bool = Field(default=False, description="保存后立即报送审核")
+
+
+class LedgerReportOut(StrictModel):
+    id: int
+    task_id: int | None
+    project_id: int | None
+    period_id: int
+    org_unit_id: int
+    status: str
+    state: str
+    percent: float | None
+    progress: str
+    investment_period: float | None
+    investment_cumulative: float | None
+    milestones_reached: list[int]
+    target_values: dict[str, float]
+    review_note: str
+
+    @classmethod
+    def of(cls, r: LedgerReport) -> LedgerReportOut:
+        return cls(id=r.id, task_id=r.task_id, project_id=r.project_id, period_id=r.period_id,
+                   org_unit_id=r.org_unit_id, status=r.status, state=r.state, percent=r.percent, progress=r.progress,
+                   investment_period=r.investment_period, investment_cumulative=r.investment_cumulative,
+                   milestones_reached=list(r.milestones_reached or []), target_values=dict(r.target_values or {}),
+                   review_note=r.review_note)
+
+
+class MilestoneOut(StrictModel):
+    id: int
+    title: str
+    due: str
+
+
+class TaskTargetOut(StrictModel):
+    id: int
+    name: str
+    year: int
+    value: float | None
+    unit: str | None
+
+
+class LedgerTaskOut(StrictModel):
+    id: int
+    kind: str
+    number: str
+    title: str
+    section: str
+    deadline: str | None
+    overdue: bool
+    retired: bool
+    units: dict[str, list[str]] = Field(description="牵头 / 责任 / 配合 → 单位名称")
+    targets: list[TaskTargetOut]
+    milestones: list[MilestoneOut]
+    latest_reports: list[LedgerReportOut] = Field(description="每个责任单位最近一期的进展报告")
+
+
+class LedgerProjectOut(StrictModel):
+    id: int
+    name: str
+    category: str | None
+    content: str | None
+    investment: float | None = Field(description="总投资（万元）")
+    annual_investment: dict[str, float] = Field(description="年度计划投资（万元）")
+    start_year: int | None
+    end_year: int | None
+    retired: bool
+    units: list[str]
+    milestones: list[MilestoneOut]
+    latest_reports: list[LedgerReportOut]
+
+
+class LedgerOut(StrictModel):
+    plan_id: int
+    tasks: list[LedgerTaskOut]
+    projects: list[LedgerProjectOut]
+
+    @classmethod
+    def of(cls, book: Ledger, latest: dict[tuple[str, int], list[LedgerReport]]) -> LedgerOut:
+        def milestones(rows: list[Milestone]) -> list[MilestoneOut]:
+            return [MilestoneOut(id=m.id, title=m.title, due=m.due) for m in rows]
+
+        def reports(kind: str, item_id: int) -> list[LedgerReportOut]:
+            return [LedgerReportOut.of(r) for r in latest.get((kind, item_id), [])]
+
+        return cls(plan_id=book.plan_id, tasks=[LedgerTaskOut(
+            id=t.id, kind=t.kind, number=t.number, title=t.title, section=t.section, deadline=t.deadline,
+            overdue=t.overdue, retired=t.retired, units=t.units,
+            targets=[TaskTargetOut(id=g.id, name=g.name, year=g.year, value=g.value, unit=g.unit) for g in t.targets],
+            milestones=milestones(t.milestones), latest_reports=reports("task", t.id)) for t in book.tasks],
+            projects=[LedgerProjectOut(
+                id=p.id, name=p.name, category=p.category, content=p.content, investment=p.investment,
+                annual_investment=dict(p.annual_investment or {}), start_year=p.start_year, end_year=p.end_year,
+                retired=p.retired, units=p.units, milestones=milestones(p.milestones),
+                latest_reports=reports("project", p.id)) for p in book.projects])

@@ -55,6 +55,7 @@ def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: i
     return render(request, "ledger.html", {
         "plan": plan, "ledger": book, "periods": periods, "period": period, "warnings": warnings,
         "statuses": STATUSES, "can_review": is_allowed(user, Action.APPROVE), **_labels(request),
+        "can_edit": is_allowed(user, Action.CORRECT_EXTRACTION),
         "may_report": lambda unit_ids: _may_report(user, unit_ids),
     })
 
@@ -126,14 +127,21 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
                         percent: Annotated[str, Form(max_length=32)] = "",
                         investment_period: Annotated[str, Form(max_length=32)] = "",
                         investment_cumulative: Annotated[str, Form(max_length=32)] = "",
-                        action: Annotated[str, Form()] = "save", evidence: UploadFile | None = None) -> Response:
+                        action: Annotated[str, Form()] = "save", evidence: UploadFile | None = None,
+                        milestone: Annotated[list[int] | None, Form()] = None,
+                        target_id: Annotated[list[int] | None, Form()] = None,
+                        target_value: Annotated[list[str] | None, Form()] = None) -> Response:
     subject = _subject(db, kind, item_id)
+    typed_targets = dict(zip(target_id or [], target_value or [], strict=False))
     values = {"status": status, "progress": progress, "percent": percent, "investment_period": investment_period,
-              "investment_cumulative": investment_cumulative, "org_unit_id": org_unit_id}
+              "investment_cumulative": investment_cumulative, "org_unit_id": org_unit_id,
+              "milestones": milestone or [], "targets": typed_targets}
     try:
+        reached = tuple((target, value) for target, value in (
+            (target, _number(text, "target_values")) for target, text in typed_targets.items()) if value is not None)
         entered = LedgerInput(status, progress, _number(percent, "percent"),
                               _number(investment_period, "investment_period"),
-                              _number(investment_cumulative, "investment_cumulative"))
+                              _number(investment_cumulative, "investment_cumulative"), tuple(milestone or []), reached)
         task_id, project_id = (subject.id, None) if isinstance(subject, Task) else (None, subject.id)
         report = ledger_progress.report_progress(db, user, period_id=period_id, values=entered, task_id=task_id,
                                                  project_id=project_id, org_unit_id=org_unit_id)

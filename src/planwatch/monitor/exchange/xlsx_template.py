@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +50,9 @@ class TemplateIndicator:
 
 
 def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], period: str,
-                   indicators: Sequence[TemplateIndicator], deadline: str = "") -> None:
+                   indicators: Sequence[TemplateIndicator], deadline: str = "",
+                   extra_sheets: Callable[[Workbook], None] | None = None) -> None:
+    """``extra_sheets`` adds sheets after the indicators' (the unit's tasks and projects)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -86,6 +88,8 @@ def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], pe
     sheet.freeze_panes = f"A{_FIRST_ROW}"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
+    if extra_sheets is not None:
+        extra_sheets(book)
     _help_sheet(book, period, deadline, indicators)
     meta = book.create_sheet(META_SHEET)
     for key, value in (("template_version", TEMPLATE_VERSION), ("org_unit", org_unit[0]), ("period", period),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     DateTime,
     Double,
@@ -54,6 +55,8 @@ class LedgerReport(Base):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_note: Mapped[str] = mapped_column(Text, default="")
+    milestones_reached: Mapped[list[int] | None] = mapped_column(JSON)  # Milestone ids
+    target_values: Mapped[dict[str, float] | None] = mapped_column(JSON)  # TaskTarget id → value reached
 
     evidence: Mapped[list[LedgerEvidence]] = relationship(order_by="LedgerEvidence.id")
 

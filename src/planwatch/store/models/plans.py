@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Double,
     ForeignKey,
@@ -22,12 +23,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planwatch.store.models.base import Base, utcnow
 
-__all__ = ["Correction", "Document", "Indicator", "Plan", "SearchEntry", "Section", "SourceFile", "Target", "Task"]
+__all__ = ["Correction", "Document", "Indicator", "LedgerEdit", "Milestone", "Plan", "SearchEntry", "Section", "SourceFile",
+           "Target", "Task"]
 
 
 class SourceFile(Base):
@@ -167,8 +170,14 @@ class Task(Base):
     number: Mapped[str] = mapped_column(String(16), default="", server_default="")  # 一、（一）1． as printed
     section: Mapped[str] = mapped_column(Text, default="", server_default="")
     deadline: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM, when printed
+    # Stable across re-imports, so that ledger edits find the task again: "x:" + the title as
+    # extracted, or "e<edit id>[.<part>]" for a task a person added or split off.
+    key: Mapped[str | None] = mapped_column(Text)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     targets: Mapped[list[TaskTarget]] = relationship(order_by="TaskTarget.id", cascade="all, delete-orphan")
+    milestones: Mapped[list[Milestone]] = relationship(
+        primaryjoin="Task.id == Milestone.task_id", order_by="Milestone.due", cascade="all, delete-orphan")
 
 
 class TaskTarget(Base):
@@ -202,6 +211,46 @@ class Project(Base):
     period_investment: Mapped[float | None] = mapped_column(Double)
     start_year: Mapped[int | None] = mapped_column(Integer)
     end_year: Mapped[int | None] = mapped_column(Integer)
+    # The investment planned for each year ({"2026": 5000.0}, 万元), when printed or set by hand.
+    annual_investment: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    key: Mapped[str | None] = mapped_column(Text)  # as Task.key
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    milestones: Mapped[list[Milestone]] = relationship(
+        primaryjoin="Project.id == Milestone.project_id", order_by="Milestone.due", cascade="all, delete-orphan")
+
+
+class Milestone(Base):
+    """A dated step of a task or project (开工, 主体完工, 竣工验收); a progress report says which
+    ones were reached."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (CheckConstraint("(task_id IS NULL) <> (project_id IS NULL)", name="task_or_project"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    due: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+
+
+class LedgerEdit(Base):
+    """A person's change to a plan's ledger (add, edit, milestones, split, merge, retire,
+    restore), kept by plan key and the subject's stable key so that it is applied again, in
+    order, when the plan is imported again — as :class:`Correction` does for indicators."""
+
+    __tablename__ = "ledger_edits"
+    __table_args__ = (Index("ix_ledger_edits_plan_key", "plan_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_key: Mapped[str] = mapped_column(String(255))
+    entity: Mapped[str] = mapped_column(String(8))  # task | project
+    action: Mapped[str] = mapped_column(String(16))
+    subject_key: Mapped[str] = mapped_column(Text, default="")  # "" for an add
+    subject_line: Mapped[int] = mapped_column(Integer, default=0)  # to choose among equal keys
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ProjectUnit(Base):
