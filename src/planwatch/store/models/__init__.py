@@ -10,7 +10,15 @@ from planwatch.store.models.monitoring import (
     ObservationRevision,
     ReportingPeriod,
 )
-from planwatch.store.models.org import ApiToken, Assignment, LoginCounter, OrgUnit, User, WebSession
+from planwatch.store.models.org import (
+    ApiToken,
+    Assignment,
+    LoginCounter,
+    OrgUnit,
+    UnitNameMapping,
+    User,
+    WebSession,
+)
 from planwatch.store.models.plans import (
     Correction,
     Document,
@@ -55,6 +63,7 @@ __all__ = [
     "Target",
     "Task",
     "TaskTarget",
+    "UnitNameMapping",
     "User",
     "WebSession",
     "utcnow",
