@@ -25,7 +25,7 @@ from planwatch.web.session import require_csrf
 from planwatch.web.table_upload import uploaded_table
 from planwatch.web.templating import local_url, render, translator
 
-__all__ = ["router", "upload_problems"]
+__all__ = ["field_problem", "router", "upload_problems"]
 
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -90,16 +90,16 @@ def orgunit_add(request: Request, actor: PageUser, db: DbSession, code: Annotate
             orgunits.create_org_unit(db, actor, code=code, name=name, kind=kind, parent_id=_parent_id(parent),
                                      short_name=short_name)
     except InputError as exc:
-        return _page(request, db, problems=[_field_problem(request, exc)],
+        return _page(request, db, problems=[field_problem(request, exc)],
                      form={"code": code, "name": name, "kind": kind, "parent": parent, "short_name": short_name})
     return _done(request, "added")
 
 
-def _field_problem(request: Request, exc: InputError) -> str:
-    """A unit's field problem with the field's label in the page's language."""
+def field_problem(request: Request, exc: InputError) -> str:
+    """A refusal naming its field: a unit's field by its label in the page's language."""
     if isinstance(exc, orgunits.OrgUnitError):
         return f"{translator(request)(f'orgunit.{exc.field}')}：{exc.problem}"
-    return exc.problem
+    return str(exc)
 
 
 @router.post("/orgunits/import", name="admin_orgunit_import")
@@ -127,7 +127,7 @@ def orgunit_update(request: Request, actor: PageUser, db: DbSession, unit_id: Ro
                                      parent_id=_parent_id(parent))
     except InputError as exc:
         db.expire(unit)
-        return _page(request, db, problems=[_field_problem(request, exc)], editing=unit.id)
+        return _page(request, db, problems=[field_problem(request, exc)], editing=unit.id)
     return _done(request, "updated")
 
 
