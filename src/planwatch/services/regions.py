@@ -34,6 +34,7 @@ __all__ = [
     "map_unit_name",
     "plan_matcher",
     "printed_names",
+    "region_known",
     "set_plan_region",
     "unmatched_names",
 ]
@@ -76,7 +77,7 @@ def detect_region(session: Session, issuer: str | None, title: str) -> RegionCho
 class PlanUnitMatcher:
     """Finds the unit a plan means: an administrator's mapping first, then the region's units."""
 
-    def __init__(self, region: UnitMatcher | None, mapped: dict[str, OrgUnit]) -> None:
+    def __init__(self, region: UnitMatcher, mapped: dict[str, OrgUnit]) -> None:
         self._region = region
         self._mapped = mapped
 
@@ -84,22 +85,30 @@ class PlanUnitMatcher:
         found = self._mapped.get(unit_name_key(printed))
         if found is not None:
             return found
-        return self._region.match(printed) if self._region is not None else None
+        return self._region.match(printed)
+
+
+def _region_units(units: list[OrgUnit], region: RegionChoice) -> list[OrgUnit]:
+    """The units a plan's names may mean: its region's subtree; every unit when the plan
+    names no district (a plan of the installation's own district, as before regions); when
+    the tree has no unit for the district it names, the units whose names begin with the
+    district's (a tree of departments without their district), which may be none at all."""
+    if region.unit_id is not None:
+        inside = subtree(units, region.unit_id)
+        return [u for u in units if u.id in inside]
+    if region.name is None:
+        return units
+    return [u for u in units if u.name.startswith(region.name)]
+
+
+def region_known(session: Session, plan: Plan) -> bool:
+    """Whether the org-unit tree has any unit of the district the plan belongs to."""
+    return bool(_region_units(list(session.scalars(select(OrgUnit))), _plan_region(plan)))
 
 
 def plan_matcher(session: Session, plan_key: str, region: RegionChoice) -> PlanUnitMatcher:
-    """The matcher for one plan: its region's subtree; every unit when the plan names no
-    district (a plan of this installation's own district, as before regions); no unit
-    when the district it names is missing from the tree."""
-    units = list(session.scalars(select(OrgUnit)))
-    scope: UnitMatcher | None
-    if region.unit_id is not None:
-        inside = subtree(units, region.unit_id)
-        scope = UnitMatcher(u for u in units if u.id in inside)
-    elif region.name is None:
-        scope = UnitMatcher(units)
-    else:
-        scope = None
+    """The matcher for one plan: an administrator's mappings, then its region's units."""
+    scope = UnitMatcher(_region_units(list(session.scalars(select(OrgUnit))), region))
     mapped = {unit_name_key(m.printed_name): unit for m, unit in session.execute(
         select(UnitNameMapping, OrgUnit).join(OrgUnit, OrgUnit.id == UnitNameMapping.org_unit_id)
         .where(UnitNameMapping.plan_key == plan_key))}

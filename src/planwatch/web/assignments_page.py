@@ -86,7 +86,7 @@ def _page(request: Request, db: Session, actor: User, plan: Plan, the_filter: _F
     return render(request, "plan_assignments.html", {
         "plan": plan, "indicators": shown, "assigned": by_indicator, "units": units, "roles": assignments.ROLES,
         "domains": sorted({i.domain for i in _indicators(db, plan) if i.domain}), "filter": the_filter,
-        "region": region, "districts": [u for u in units if u.kind == "district"],
+        "region": region, "region_missing": not regions.region_known(db, plan), "districts": [u for u in units if u.kind == "district"],
         "unmatched": regions.unmatched_names(db, plan), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in orgunits.KINDS],
         "role_labels": {role: t(key) for role, key in _ROLE_KEYS.items()},
         "can_manage_units": is_allowed(actor, Action.MANAGE_ORG_UNITS),
