@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["ROWS", "plan_file"]
@@ -12,7 +13,7 @@ ROWS = [("孕产妇死亡率", "1/10万", "9.8", "<8", "约束性", "{p}卫生�
         ("学生体质健康达标率", "%", "90", "≥92", "预期性", "{p}教委")]
 
 
-def plan_file(folder: Path, district: str, rows: list[tuple[str, ...]] = ROWS, name: str = "plan.txt") -> Path:
+def plan_file(folder: Path, district: str, rows: Sequence[tuple[str, ...]] = ROWS, name: str = "plan.txt") -> Path:
     """A fictional notice of ``district``'s government issuing a health plan with its table."""
     level = district[-1]
     issuer = f"江州市{district}人民政府"

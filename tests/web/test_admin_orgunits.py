@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import httpx
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
@@ -106,7 +107,7 @@ def test_the_administrator_adds_edits_and_deactivates_a_unit(app_client: TestCli
     assert trail[-3][2] is not None and trail[-3][2]["short_name"] == "区应急委"
 
 
-def _upload(client: TestClient, token: str, name: str, content: bytes) -> object:
+def _upload(client: TestClient, token: str, name: str, content: bytes) -> httpx.Response:
     return client.post("/admin/orgunits/import", data={"csrf_token": token},
                        files={"file": (name, content, "application/octet-stream")})
 
@@ -141,7 +142,7 @@ def test_an_xlsx_table_is_imported(app_client: TestClient, database_url: str) ->
         sheet.append(row)
     data = io.BytesIO()
     workbook.save(data)
-    assert load_workbook(io.BytesIO(data.getvalue())).active["B2"].value == "青川区规划和自然资源局"
+    assert load_workbook(io.BytesIO(data.getvalue())).worksheets[0]["B2"].value == "青川区规划和自然资源局"
     response = _upload(app_client, token, "机构.xlsx", data.getvalue())
     assert response.status_code == 200 and "组织机构表已导入" in response.text
     units = _units(database_url)

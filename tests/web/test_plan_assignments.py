@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
-from sqlalchemy import Select, select
+from sqlalchemy import Executable, select
 
 from planwatch.services import plans
 from planwatch.store import Database
@@ -24,7 +24,7 @@ class Demo:
     def __init__(self, url: str) -> None:
         self.url = url
 
-    def _read(self, query: Select[Any]) -> list[tuple[Any, ...]]:
+    def _read(self, query: Executable) -> list[tuple[Any, ...]]:
         database = Database(self.url)
         try:
             with database.session(readonly=True) as session:
