@@ -134,6 +134,7 @@ def orgunit_update(request: Request, actor: PageUser, db: DbSession, unit_id: Ro
 @router.post("/orgunits/{unit_id}/active", name="admin_orgunit_active")
 def orgunit_active(request: Request, actor: PageUser, db: DbSession, unit_id: RowId,
                    active: Annotated[str, Form(pattern="^(on|off)$")]) -> Response:
+    check(actor, Action.MANAGE_ORG_UNITS)
     unit = _unit(db, unit_id)
     orgunits.set_org_unit_active(db, actor, unit, active == "on")
     return _done(request, "activated" if active == "on" else "deactivated")
