@@ -24,6 +24,7 @@ from planwatch.services import periods
 from planwatch.store.models import Plan, ReportingPeriod, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.i18n import Translator
 from planwatch.web.params import MAX_YEAR, MIN_YEAR, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
@@ -39,7 +40,7 @@ ReasonField = Annotated[str, Form(max_length=2000)]
 @dataclass(frozen=True, slots=True)
 class _Row:
     period: periods.PeriodView
-    state_key: str  # i18n key: locked, open, not yet open, closed
+    state: str  # locked, open, not yet open, past deadline: in the page's language
     expected: int
     reported: int  # submitted or approved
     approved: int
@@ -60,11 +61,11 @@ def _state_key(view: periods.PeriodView) -> str:
     return "periods.state.pending" if view.opens_at > datetime.now(UTC) else "periods.state.closed"
 
 
-def _rows(db: Session, actor: User, plan: Plan) -> list[_Row]:
+def _rows(db: Session, actor: User, plan: Plan, t: Translator) -> list[_Row]:
     rows = []
     for view in periods.list_periods(db, actor, plan.id):
         units = periods.completeness_report(db, actor, view.id)
-        rows.append(_Row(view, _state_key(view), sum(u.expected for u in units),
+        rows.append(_Row(view, t(_state_key(view)), sum(u.expected for u in units),
                          sum(u.submitted + u.approved for u in units), sum(u.approved for u in units)))
     return rows
 
@@ -72,7 +73,7 @@ def _rows(db: Session, actor: User, plan: Plan) -> list[_Row]:
 def _page(request: Request, db: Session, actor: User, plan: Plan, *, message: str | None = None,
           problem: str | None = None, form: dict[str, str] | None = None) -> HTMLResponse:
     return render(request, "plan_periods.html", {
-        "plan": plan, "rows": _rows(db, actor, plan), "message": message, "problem": problem, "form": form or {},
+        "plan": plan, "rows": _rows(db, actor, plan, translator(request)), "message": message, "problem": problem, "form": form or {},
         "can_lock": is_allowed(actor, Action.LOCK_PERIOD), "can_reopen": is_allowed(actor, Action.REOPEN_PERIOD),
         "min_year": MIN_YEAR, "max_year": MAX_YEAR}, status_code=422 if problem else 200)
 
