@@ -69,23 +69,30 @@ def _indicators(db: Session, plan: Plan) -> list[Indicator]:
     return list(db.scalars(select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.code)))
 
 
-def _shown(db: Session, plan: Plan, the_filter: _Filter) -> tuple[list[Indicator], dict[int, list[assignments.AssignmentView]]]:
-    by_indicator: dict[int, list[assignments.AssignmentView]] = {}
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    every: list[Indicator]
+    shown: list[Indicator]  # those the filter keeps
+    assigned: dict[int, list[assignments.AssignmentView]]  # indicator id → its units
+
+
+def _listing(db: Session, plan: Plan, the_filter: _Filter) -> _Listing:
+    assigned: dict[int, list[assignments.AssignmentView]] = {}
     for view in assignments.list_assignments(db, plan):
-        by_indicator.setdefault(view.indicator_id, []).append(view)
-    shown = [i for i in _indicators(db, plan) if the_filter.keeps(i, i.id in by_indicator)]
-    return shown, by_indicator
+        assigned.setdefault(view.indicator_id, []).append(view)
+    every = _indicators(db, plan)
+    return _Listing(every, [i for i in every if the_filter.keeps(i, i.id in assigned)], assigned)
 
 
 def _page(request: Request, db: Session, actor: User, plan: Plan, the_filter: _Filter, *,
           message: str | None = None, problems: Sequence[str] = ()) -> HTMLResponse:
-    shown, by_indicator = _shown(db, plan, the_filter)
+    listing = _listing(db, plan, the_filter)
     region = db.get(OrgUnit, plan.region_org_unit_id) if plan.region_org_unit_id is not None else None
     units = orgunits.list_org_units(db)
     t = translator(request)
     return render(request, "plan_assignments.html", {
-        "plan": plan, "indicators": shown, "assigned": by_indicator, "units": units, "roles": assignments.ROLES,
-        "domains": sorted({i.domain for i in _indicators(db, plan) if i.domain}), "filter": the_filter,
+        "plan": plan, "indicators": listing.shown, "assigned": listing.assigned, "units": units,
+        "roles": assignments.ROLES, "domains": sorted({i.domain for i in listing.every if i.domain}), "filter": the_filter,
         "region": region, "region_missing": not regions.region_known(db, plan), "districts": [u for u in units if u.kind == "district"],
         "unmatched": regions.unmatched_names(db, plan), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in orgunits.KINDS],
         "role_labels": {role: t(key) for role, key in _ROLE_KEYS.items()},
@@ -122,11 +129,9 @@ def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: R
     plan = _plan(db, plan_id)
     the_filter = _Filter(q, domain, bool(unassigned))
     t = translator(request)
-    if all_in_filter:
-        chosen = _shown(db, plan, the_filter)[0]
-    else:
-        wanted = set(indicator or [])
-        chosen = [i for i in _indicators(db, plan) if i.id in wanted]
+    listing = _listing(db, plan, the_filter)
+    wanted = set(indicator or [])
+    chosen = listing.shown if all_in_filter else [i for i in listing.every if i.id in wanted]
     unit = db.get(OrgUnit, unit_id)
     if unit is None:
         return _page(request, db, user, plan, the_filter, problems=[t("assign.no_unit")])
