@@ -15,7 +15,8 @@ from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
-PAGES = ["/dashboard", "/plans", "/entry", "/review", "/documents", "/search?q=森林", "/compare", "/admin/users"]
+PAGES = ["/dashboard", "/plans", "/entry", "/review", "/documents", "/search?q=森林", "/compare", "/admin/users",
+         "/admin/orgunits", "/plans/1/assignments", "/plans/1/periods"]
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -302,13 +302,15 @@ def assign(
     out.print(f"{ind.code} {ind.name} → {unit.name}：{verb if changed else '无变化'}", highlight=False)
 
 
-def _moment(day: str | None, default: datetime) -> datetime:
+def _moment(day: str | None, default: datetime, field: str) -> datetime:
+    from planwatch.services import periods
+
     if day is None:
         return default
     try:
-        return datetime.combine(date.fromisoformat(day), time(0), tzinfo=UTC)
-    except ValueError:
-        raise fail(f"日期应为 YYYY-MM-DD，实际为「{day}」") from None
+        return periods.day_start(day, field)
+    except periods.PeriodInputError as exc:
+        raise fail(exc.problem) from None
 
 
 @periods_app.command("open")
@@ -325,8 +327,8 @@ def periods_open(
     from planwatch.services import periods, users
 
     now = datetime.now(UTC)
-    start = _moment(opens, now.replace(hour=0, minute=0, second=0, microsecond=0))
-    end = _moment(closes, start + timedelta(days=30))
+    start = _moment(opens, now.replace(hour=0, minute=0, second=0, microsecond=0), "--opens")
+    end = _moment(closes, start + timedelta(days=30), "--closes")
     with open_database(db) as database, reported(), database.session() as session:
         the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)

@@ -7,21 +7,25 @@ goes to the audit trail.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, check
+from planwatch.services.orgunits import RowErrors, UnknownOrgUnit, find_org_unit, read_table
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan, User, utcnow
 
 __all__ = [
     "ROLES",
     "AssignmentError",
+    "AssignmentRow",
     "AssignmentView",
     "assign",
     "find_indicator",
     "list_assignments",
+    "read_assignment_file",
     "unassign",
 ]
 
@@ -110,3 +114,63 @@ def list_assignments(session: Session, plan: Plan, org_unit_id: int | None = Non
         query = query.where(Assignment.org_unit_id == org_unit_id)
     return [AssignmentView(i.id, i.code, i.name, u.id, u.code, u.name, a.role, a.origin)
             for a, i, u in session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentRow:
+    """One line of an uploaded assignment table, resolved to the plan's indicator and a unit."""
+
+    indicator: Indicator
+    unit: OrgUnit
+    role: str
+
+
+_ASSIGNMENT_COLUMNS = {
+    "indicator": ("indicator", "指标", "指标代码", "指标名称", "指标代码或名称"),
+    "unit": ("unit", "org_unit", "单位", "责任单位", "单位代码", "单位名称", "单位代码或名称"),
+    "role": ("role", "责任类型", "分工", "类型"),
+}
+
+
+def read_assignment_file(session: Session, plan: Plan, path: Path) -> list[AssignmentRow]:
+    """The rows of a CSV/XLSX table (指标, 责任单位, 责任类型) resolved against ``plan``;
+    every bad row is reported at once (:class:`RowErrors`) and nothing is resolved then.
+    An empty role cell means 责任."""
+    table = read_table(path)
+    header = [h.strip().lower() for h in table[0]] if table else []
+    index = {field: next((k for k, h in enumerate(header) if h in aliases), -1)
+             for field, aliases in _ASSIGNMENT_COLUMNS.items()}
+    missing = [_ASSIGNMENT_COLUMNS[f][1] for f in ("indicator", "unit") if index[f] < 0]
+    if missing:
+        raise InputError(path, f"缺少列：{'、'.join(missing)}（表头应为 指标, 责任单位, 责任类型）")
+    rows: list[AssignmentRow] = []
+    problems: list[str] = []
+    for number, raw in enumerate(table[1:], start=2):
+        cell = {f: (raw[k].strip() if 0 <= k < len(raw) else "") for f, k in index.items()}
+        if not any(cell.values()):
+            continue
+        role = cell["role"] or "责任"
+        found: list[str] = []
+        try:
+            indicator = find_indicator(session, plan, cell["indicator"]) if cell["indicator"] else None
+        except AssignmentError:
+            indicator = None
+        if indicator is None:
+            found.append(f"「指标」没有代码或名称为「{cell['indicator']}」的指标")
+        try:
+            unit = find_org_unit(session, cell["unit"]) if cell["unit"] else None
+        except UnknownOrgUnit:
+            unit = None
+        if unit is None:
+            found.append(f"「责任单位」没有代码或名称为「{cell['unit']}」的单位")
+        if role not in ROLES:
+            found.append(f"「责任类型」应为 {'、'.join(ROLES)} 之一，实际为「{role}」")
+        if found:
+            problems.extend(f"第 {number} 行{problem}" for problem in found)
+        elif indicator is not None and unit is not None:
+            rows.append(AssignmentRow(indicator, unit, role))
+    if problems:
+        raise RowErrors(path, problems)
+    if not rows:
+        raise InputError(path, "表中没有分工行（表头之下应有 指标, 责任单位, 责任类型）")
+    return rows

@@ -20,13 +20,23 @@ from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
 
 __all__ = [
     "KINDS",
+    "OrgUnitError",
     "OrgUnitRow",
+    "RowErrors",
+    "TreeEntry",
     "UnitMatcher",
     "UnknownOrgUnit",
+    "create_org_unit",
     "find_org_unit",
     "import_org_units",
     "list_org_units",
+    "org_unit_tree",
     "read_org_unit_file",
+    "read_table",
+    "set_org_unit_active",
+    "subtree",
+    "unit_name_key",
+    "update_org_unit",
 ]
 
 # Kind codes with the Chinese words people put in the 类型 column.
@@ -56,17 +66,17 @@ class OrgUnitRow:
     short_name: str = ""
 
 
+class RowErrors(InputError):
+    """Every bad row of an uploaded table at once, so the user fixes them in one go."""
+
+    def __init__(self, path: str | Path, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(path, "；".join(self.problems))
+
+
 def read_org_unit_file(path: Path) -> list[OrgUnitRow]:
     """Rows of a CSV (UTF-8 or GB18030) or XLSX file; every bad cell is reported at once."""
-    if not path.is_file():
-        raise InputError(path, "no such file")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        table = _csv_rows(path)
-    elif suffix == ".xlsx":
-        table = _xlsx_rows(path)
-    else:
-        raise InputError(path, f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx")
+    table = read_table(path)
     if not table:
         raise InputError(path, "文件为空；应有表头行：代码, 名称, 类型, 上级代码, 简称")
     header = [h.strip().lower() for h in table[0]]
@@ -96,8 +106,20 @@ def read_org_unit_file(path: Path) -> list[OrgUnitRow]:
     codes = [r.code for r in rows]
     problems += [f"代码「{c}」重复" for c in sorted({c for c in codes if codes.count(c) > 1})]
     if problems:
-        raise InputError(path, "；".join(problems))
+        raise RowErrors(path, problems)
     return rows
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """The cells of a CSV (UTF-8 or GB18030) or the first sheet of an XLSX file, as text."""
+    if not path.is_file():
+        raise InputError(path, "no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if suffix == ".xlsx":
+        return _xlsx_rows(path)
+    raise InputError(path, f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx")
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
@@ -171,6 +193,134 @@ def import_org_units(session: Session, actor: User | None, rows: Sequence[OrgUni
     return created, updated
 
 
+class OrgUnitError(InputError):
+    """A unit definition that cannot be stored; names the field and what was expected."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        super().__init__(field, problem)
+
+
+_FIELD_LENGTHS = {"code": 32, "name": 200, "short_name": 100}
+
+
+def _unit_state(unit: OrgUnit) -> dict[str, object]:
+    return {"code": unit.code, "name": unit.name, "short_name": unit.short_name, "kind": unit.kind,
+            "parent_id": unit.parent_id, "active": unit.active}
+
+
+def _checked_fields(session: Session, unit: OrgUnit | None, fields: dict[str, str], kind: str,
+                    parent_id: int | None) -> str:
+    """The kind code, once every field is known to fit; raises OrgUnitError naming the field."""
+    for field, limit in _FIELD_LENGTHS.items():
+        value = fields[field]
+        if field != "short_name" and not value:
+            raise OrgUnitError(field, "不能为空")
+        if len(value) > limit:
+            raise OrgUnitError(field, f"最长 {limit} 个字符，实际 {len(value)} 个")
+    kind_code = _KIND_OF.get(kind.strip().lower())
+    if kind_code is None:
+        raise OrgUnitError("kind", f"类型应为 区、部门、镇、街道 或 其他，实际为「{kind}」")
+    own_id = unit.id if unit is not None else None
+    for field in ("code", "name"):
+        clash = session.scalar(select(OrgUnit).where(getattr(OrgUnit, field) == fields[field]))
+        if clash is not None and clash.id != own_id:
+            raise OrgUnitError(field, f"「{fields[field]}」已被单位 {clash.code} {clash.name} 使用")
+    if parent_id is not None:
+        if session.get(OrgUnit, parent_id) is None:
+            raise OrgUnitError("parent", f"上级单位 #{parent_id} 不存在")
+        if own_id is not None and parent_id in subtree(session.scalars(select(OrgUnit)), own_id):
+            raise OrgUnitError("parent", "上级单位不能是本单位或其下级单位")
+    return kind_code
+
+
+def create_org_unit(session: Session, actor: User, *, code: str, name: str, kind: str,
+                    parent_id: int | None = None, short_name: str = "") -> OrgUnit:
+    """A new active unit, e.g. a department the district has just set up."""
+    check(actor, Action.MANAGE_ORG_UNITS)
+    fields = {"code": code.strip(), "name": name.strip(), "short_name": short_name.strip()}
+    kind_code = _checked_fields(session, None, fields, kind, parent_id)
+    unit = OrgUnit(code=fields["code"], name=fields["name"], short_name=fields["short_name"], kind=kind_code,
+                   parent_id=parent_id, active=True)
+    session.add(unit)
+    session.flush()
+    session.add(AuditEvent.of(actor, "create", OrgUnit.__tablename__, unit.id, new=_unit_state(unit)))
+    session.flush()
+    return unit
+
+
+def update_org_unit(session: Session, actor: User, unit: OrgUnit, *, name: str, short_name: str, kind: str,
+                    parent_id: int | None) -> bool:
+    """Rename, re-kind or move a unit (its code stays: exchange files refer to it); False if unchanged."""
+    check(actor, Action.MANAGE_ORG_UNITS)
+    fields = {"code": unit.code, "name": name.strip(), "short_name": short_name.strip()}
+    kind_code = _checked_fields(session, unit, fields, kind, parent_id)
+    old = _unit_state(unit)
+    unit.name, unit.short_name, unit.kind, unit.parent_id = fields["name"], fields["short_name"], kind_code, parent_id
+    if _unit_state(unit) == old:
+        return False
+    session.add(AuditEvent.of(actor, "update", OrgUnit.__tablename__, unit.id, old=old, new=_unit_state(unit)))
+    session.flush()
+    return True
+
+
+def set_org_unit_active(session: Session, actor: User, unit: OrgUnit, active: bool) -> bool:
+    """Deactivate a unit that was merged or dissolved (its history stays), or bring it back."""
+    check(actor, Action.MANAGE_ORG_UNITS)
+    if unit.active == active:
+        return False
+    old = _unit_state(unit)
+    unit.active = active
+    session.add(AuditEvent.of(actor, "activate" if active else "deactivate", OrgUnit.__tablename__, unit.id,
+                              old=old, new=_unit_state(unit)))
+    session.flush()
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    unit: OrgUnit
+    depth: int  # 0 for a root (the district)
+
+
+_KIND_ORDER = {"district": 0, "department": 1, "town": 2, "subdistrict": 3, "other": 4}
+
+
+def org_unit_tree(session: Session) -> list[TreeEntry]:
+    """Every unit, active or not, depth-first under its parent; siblings by kind, then code."""
+    units = list(session.scalars(select(OrgUnit)))
+    children: dict[int | None, list[OrgUnit]] = {}
+    known = {u.id for u in units}
+    for unit in units:
+        children.setdefault(unit.parent_id if unit.parent_id in known else None, []).append(unit)
+    entries: list[TreeEntry] = []
+    seen: set[int] = set()
+
+    def walk(parent: int | None, depth: int) -> None:
+        for unit in sorted(children.get(parent, []), key=lambda u: (_KIND_ORDER.get(u.kind, 9), u.code)):
+            if unit.id not in seen:
+                seen.add(unit.id)
+                entries.append(TreeEntry(unit, depth))
+                walk(unit.id, depth + 1)
+
+    walk(None, 0)
+    return entries
+
+
+def subtree(units: Iterable[OrgUnit], root_id: int) -> set[int]:
+    """The ids of ``root_id`` and every unit below it."""
+    children: dict[int | None, list[int]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit.id)
+    found, todo = {root_id}, [root_id]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
 class UnknownOrgUnit(PlanWatchError):
     """No org unit answers to the code or name given."""
 
@@ -188,9 +338,8 @@ def find_org_unit(session: Session, ref: str) -> OrgUnit:
 
 def list_org_units(session: Session) -> list[OrgUnit]:
     """Units in tree order: the district first, then departments, towns and 街道 by code."""
-    order = {"district": 0, "department": 1, "town": 2, "subdistrict": 3, "other": 4}
     return sorted(session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True))),
-                  key=lambda u: (order.get(u.kind, 9), u.code))
+                  key=lambda u: (_KIND_ORDER.get(u.kind, 9), u.code))
 
 
 class UnitMatcher:
@@ -209,17 +358,17 @@ class UnitMatcher:
         for unit in self.units:
             for name in (unit.name, unit.short_name, _local(unit.name)):
                 if name:
-                    self._exact.setdefault(_key(name), unit)
+                    self._exact.setdefault(unit_name_key(name), unit)
 
     def match(self, printed: str) -> OrgUnit | None:
-        key = _key(printed)
+        key = unit_name_key(printed)
         if not key:
             return None
         found = self._exact.get(key) or self._exact.get(_local(key))
         if found is not None:
             return found
         short = _local(key)
-        candidates = [u for u in self.units if _abbreviates(short, _local(_key(u.name)))]
+        candidates = [u for u in self.units if _abbreviates(short, _local(unit_name_key(u.name)))]
         return candidates[0] if len(candidates) == 1 else None
 
 
@@ -232,7 +381,8 @@ def _local(name: str) -> str:
     return stripped if len(stripped) >= 2 else name
 
 
-def _key(name: str) -> str:
+def unit_name_key(name: str) -> str:
+    """A printed unit name without the spaces layouts put into it."""
     return name.strip().replace(" ", "").replace("　", "")
 
 

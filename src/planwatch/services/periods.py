@@ -9,7 +9,7 @@ monitoring group reopens it with a reason.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ __all__ = [
     "UnitCompleteness",
     "completeness_report",
     "create_period",
+    "day_start",
     "ensure_unlocked",
     "find_period",
     "get_period",
@@ -127,6 +128,14 @@ def period_code(year: int, quarter: int | None = None, month: int | None = None)
             raise PeriodInputError("month", f"月份应为 1–12，实际为 {month}")
         return f"{year}{month:02d}"
     return str(year)
+
+
+def day_start(day: str, field: str) -> datetime:
+    """Midnight UTC of a YYYY-MM-DD day, as windows are given (a deadline is exclusive)."""
+    try:
+        return datetime.combine(date.fromisoformat(day.strip()), time(0), tzinfo=UTC)
+    except ValueError:
+        raise PeriodInputError(field, f"日期应为 YYYY-MM-DD，实际为「{day}」") from None
 
 
 def window_is_open(period: ReportingPeriod, now: datetime | None = None) -> bool:

@@ -24,15 +24,13 @@ from planwatch.extract import extract_source
 from planwatch.extract import records as rec
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import carry_over, corrections, ledger_edits, search
+from planwatch.services import carry_over, corrections, ledger_edits, regions, search
 from planwatch.services.indicator_keys import indicator_key, name_key
-from planwatch.services.orgunits import UnitMatcher
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
     Document,
     Indicator,
-    OrgUnit,
     Plan,
     Project,
     ProjectUnit,
@@ -185,11 +183,10 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
         session.add(row)
         documents[(d.start_line, d.end_line)] = row
     session.flush()
-    matcher = UnitMatcher(session.scalars(select(OrgUnit)))
     imported = []
     for plan in extraction.plans:
         document = next((row for (start, end), row in documents.items() if start <= plan.start_line <= end), None)
-        imported.append(_import_plan(session, actor, extraction, plan, file_row, document, matcher))
+        imported.append(_import_plan(session, actor, extraction, plan, file_row, document))
     session.add(AuditEvent(at=utcnow(), actor_id=actor.id if actor else None,
                            actor_login=actor.login if actor else "cli", action="import", entity="source_files",
                            entity_id=str(file_row.id),
@@ -236,7 +233,7 @@ def _stored_definition(ind: Indicator) -> dict[str, object]:
 
 
 def _import_plan(session: Session, actor: User | None, extraction: rec.Extraction, plan: rec.Plan,
-                 file_row: SourceFile, document: Document | None, matcher: UnitMatcher) -> PlanImport:
+                 file_row: SourceFile, document: Document | None) -> PlanImport:
     key = plan_key(plan.title)
     named = corrections.apply_to_extraction(
         session, key, plan, file_row.text.split("\n"),
@@ -249,10 +246,12 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
     version = (session.scalar(select(func.max(Plan.version)).where(Plan.plan_key == key)) or 0) + 1
     if previous is not None:
         previous.current = False
+    region = _region(session, plan, document, previous)
+    matcher = regions.plan_matcher(session, key, region)
     row = Plan(plan_key=key, version=version, current=True, title=plan.title, start_year=plan.start_year,
                end_year=plan.end_year, source_file_id=file_row.id, document_id=document.id if document else None,
                doc_number=plan.doc_number, start_line=plan.start_line, end_line=plan.end_line,
-               fingerprint=fingerprint)
+               fingerprint=fingerprint, region_org_unit_id=region.unit_id, region_name=region.name)
     session.add(row)
     session.flush()
     session.add_all(Section(plan_id=row.id, line=o.line, rank=o.rank, number=o.number, title=o.title)
@@ -289,7 +288,17 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
     return PlanImport(row.id, row.title, version, len(indicators), len(unchanged), assigned)
 
 
-def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[str], matcher: UnitMatcher) -> bool:
+def _region(session: Session, plan: rec.Plan, document: Document | None, previous: Plan | None) -> regions.RegionChoice:
+    """The district the plan's issuer or title names; a revision keeps the region its previous
+    version was given (perhaps by the administrator) when the tree has no better answer."""
+    detected = regions.detect_region(session, document.issuer if document else None, plan.title)
+    if detected.unit_id is None and previous is not None and previous.region_org_unit_id is not None:
+        return regions.RegionChoice(previous.region_org_unit_id, previous.region_name)
+    return detected
+
+
+def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[str],
+                      matcher: regions.PlanUnitMatcher) -> bool:
     units = {u.id: u for u in (matcher.match(name) for name in printed) if u is not None}
     for number, unit_id in enumerate(units):
         session.add(Assignment(indicator_id=indicator.id, org_unit_id=unit_id, role="牵头" if number == 0 else "责任",
@@ -297,7 +306,7 @@ def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[
     return bool(units)
 
 
-def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matcher: UnitMatcher) -> None:
+def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matcher: regions.PlanUnitMatcher) -> None:
     rows = [Task(plan_id=plan.id, line=task.line, title=task.title, kind=task.kind, number=task.number,
                  section=task.section, deadline=task.deadline, key=ledger_edits.extracted_key(task.title),
                  targets=[TaskTarget(name=t.name, year=t.year, text=t.text, value=t.value, unit=t.unit,
@@ -314,7 +323,8 @@ def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matche
                     session.add(Assignment(task_id=row.id, org_unit_id=unit.id, role=role, origin="extracted"))
 
 
-def _store_projects(session: Session, plan: Plan, projects: Sequence[rec.Project], matcher: UnitMatcher) -> None:
+def _store_projects(session: Session, plan: Plan, projects: Sequence[rec.Project],
+                    matcher: regions.PlanUnitMatcher) -> None:
     rows = [Project(plan_id=plan.id, line=project.line, name=project.name, category=project.category,
                     content=project.content, investment=project.investment,
                     period_investment=project.period_investment, start_year=project.start_year,

@@ -22,11 +22,13 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from planwatch.services.login_throttle import LoginThrottle
 from planwatch.services.web_sessions import SessionPolicy
 from planwatch.web.admin import router as admin_router
+from planwatch.web.admin_orgunits import router as admin_orgunits_router
 from planwatch.web.api import router as api_router
 from planwatch.web.api_docs import ASSETS_PATH, assets
 from planwatch.web.api_docs import router as api_docs_router
 from planwatch.web.app_state import app_database, size_request_threads
 from planwatch.web.assessment import router as assessment_router
+from planwatch.web.assignments_page import router as assignments_router
 from planwatch.web.documents import router as documents_router
 from planwatch.web.documents import upload_router
 from planwatch.web.errors import install_error_handlers
@@ -35,6 +37,7 @@ from planwatch.web.headers import SecurityHeaders
 from planwatch.web.ledger import router as ledger_router
 from planwatch.web.ledger_edit import router as ledger_edit_router
 from planwatch.web.pages import router as pages_router
+from planwatch.web.periods_page import router as periods_router
 from planwatch.web.session import router as session_router
 from planwatch.web.templating import STATIC_DIR, environment, named_routes
 from planwatch.web.uploads import UploadJobs
@@ -87,7 +90,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     install_error_handlers(app)
 
     routers = (session_router, pages_router, upload_router, documents_router, ledger_router, ledger_edit_router,
-               assessment_router, explore_router, admin_router, api_docs_router, api_router)
+               assessment_router, explore_router, admin_router, api_docs_router, api_router, admin_orgunits_router,
+               assignments_router, periods_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

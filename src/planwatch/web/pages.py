@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import EvaluationResult, Status
 from planwatch.evaluate.targets import EntryKind, entry_kind
-from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check
+from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
 from planwatch.services import observations, periods, review
@@ -139,6 +139,7 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
         "domains": sorted({r.domain for r in rows if r.domain}),
         "units": sorted({u for r in rows for u in r.responsible}), "statuses": list(Status),
         "filters": {"domain": domain, "unit": unit, "status": status},
+        "can_assign": is_allowed(user, Action.ASSIGN), "can_manage_periods": is_allowed(user, Action.MANAGE_PERIODS),
     })
 
 

@@ -55,10 +55,12 @@ _NAV: Final = (
     NavItem("nav.compare", "/compare", "/compare"),
     NavItem("nav.entry", "/entry", "/entry"),
     NavItem("nav.review", "/review", "/review"),
-    NavItem("nav.users", "/admin/users", "/admin/"),
+    NavItem("nav.users", "/admin/users", "/admin/users"),
+    NavItem("nav.orgunits", "/admin/orgunits", "/admin/orgunits"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
-_NAV_ACTION: Final = {"nav.entry": Action.ENTER, "nav.review": Action.APPROVE, "nav.users": Action.MANAGE_USERS}
+_NAV_ACTION: Final = {"nav.entry": Action.ENTER, "nav.review": Action.APPROVE, "nav.users": Action.MANAGE_USERS,
+                      "nav.orgunits": Action.MANAGE_ORG_UNITS}
 
 
 def nav_items(user: Actor) -> list[NavItem]:

@@ -11,7 +11,15 @@ from planwatch.store.models.monitoring import (
     ObservationRevision,
     ReportingPeriod,
 )
-from planwatch.store.models.org import ApiToken, Assignment, LoginCounter, OrgUnit, User, WebSession
+from planwatch.store.models.org import (
+    ApiToken,
+    Assignment,
+    LoginCounter,
+    OrgUnit,
+    UnitNameMapping,
+    User,
+    WebSession,
+)
 from planwatch.store.models.plans import (
     Correction,
     Document,
@@ -61,6 +69,7 @@ __all__ = [
     "Target",
     "Task",
     "TaskTarget",
+    "UnitNameMapping",
     "User",
     "WebSession",
     "utcnow",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from planwatch.store.models.base import Base, utcnow
 
-__all__ = ["LOGIN_LENGTH", "ApiToken", "Assignment", "LoginCounter", "OrgUnit", "User", "WebSession"]
+__all__ = ["LOGIN_LENGTH", "ApiToken", "Assignment", "LoginCounter", "OrgUnit", "UnitNameMapping", "User", "WebSession"]
 
 LOGIN_LENGTH: Final = 64
 
@@ -111,3 +111,22 @@ class Assignment(Base):
     role: Mapped[str] = mapped_column(String(8))  # 牵头 | 责任 | 配合
     origin: Mapped[str] = mapped_column(String(16), default="manual")  # extracted | manual | carried
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class UnitNameMapping(Base):
+    """A responsible-unit name as one plan prints it, mapped by an administrator to a unit.
+
+    Plans of another district name units the matcher cannot find (the region is missing or
+    the unit is called otherwise); the mapping is kept by plan key, so a revised version of
+    the same plan is assigned the same way when it is imported.
+    """
+
+    __tablename__ = "unit_name_mappings"
+    __table_args__ = (UniqueConstraint("plan_key", "printed_name", name="uq_unit_name_mappings_plan_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_key: Mapped[str] = mapped_column(String(255))
+    printed_name: Mapped[str] = mapped_column(String(200))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -90,6 +90,11 @@ class Plan(Base):
     # Evaluation settings of this plan (status thresholds…), as PlanConfig field → value.
     settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The district (an org-unit subtree) the plan belongs to: its responsible units are
+    # matched only there. None with ``region_name`` set: the plan names a district that is
+    # not in the org-unit tree, so nothing is assigned automatically.
+    region_org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    region_name: Mapped[str | None] = mapped_column(String(100))  # as detected: 大足区
 
     indicators: Mapped[list[Indicator]] = relationship(back_populates="plan", order_by="Indicator.line")
 
