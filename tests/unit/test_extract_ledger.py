@@ -85,12 +85,17 @@ def test_project_rows_whose_category_spans_extra_cells_are_read_in_their_columns
     """机构养老 | 新建项目 | 护理院 | 1 | … under 项目类别 | | 序号 | …: the 序号 puts the row back in
     its columns; a row stopping before the header's empty last cell is read too."""
     projects = {p.name: p for p in extract_file(GENRE / "plan_with_division_annex.txt").projects}
-    assert set(projects) == {"云溪区第一护理院", "云溪区社会福利中心改扩建工程", "东城街道综合养老服务中心"}
+    assert set(projects) == {"云溪区第一护理院", "云溪区社会福利中心改扩建工程", "东城街道综合养老服务中心",
+                             "养老服务信息平台"}
     nursing = projects["云溪区第一护理院"]
     assert (nursing.category, nursing.investment, nursing.start_year, nursing.end_year) == ("机构养老", 18000.0,
                                                                                            2026, 2028)
     assert nursing.content == "新增护理型床位300张"
     assert projects["东城街道综合养老服务中心"].investment == 2400.0
+    # the next table, with columns of its own, right after the first: read by its own header
+    platform = projects["养老服务信息平台"]
+    assert (platform.category, platform.content, platform.investment) == ("智慧养老", "建设全区养老服务数据库和呼叫中心",
+                                                                          800.0)
 
 
 def test_a_plan_without_a_notice_begins_at_its_title() -> None:

@@ -190,6 +190,8 @@ def projects_from_grid(rows: list[list[tuple[str, int]]], ctx: LedgerContext) ->
     category = ""
     for cells in rows:
         texts = [squeeze(t) for t, _ in cells]
+        if fields and _new_header(texts):  # the next table, or the header repeated on a new page
+            header, fields = [], []
         if not fields:
             if not is_project_header(texts) and not header:
                 continue
@@ -210,6 +212,13 @@ def projects_from_grid(rows: list[list[tuple[str, int]]], ctx: LedgerContext) ->
             continue
         out.append(_project(row, header, fields, category, cells[0][1], ctx))
     return out
+
+
+def _new_header(texts: list[str]) -> bool:
+    """A header row inside a grid: header words in short cells, no 序号 value (a data row such as
+    32 | | 智慧停车建设项目 | 主要内容：… also names a project and its content)."""
+    return is_project_header(texts) and not any(_INDEX.fullmatch(t) for t in texts) \
+        and max((len(t) for t in texts), default=0) <= 20
 
 
 def _aligned(texts: list[str], fields: list[str]) -> list[str]:
