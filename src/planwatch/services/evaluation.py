@@ -275,7 +275,7 @@ def _cached(key: tuple[object, ...]) -> PlanEvaluation | None:
 
 def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
               indicator_ids: Collection[int] | None) -> PlanEvaluation:
-    chosen = Indicator.plan_id == plan.id
+    chosen = and_(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))  # retired: out of evaluation
     if indicator_ids is not None:
         chosen = and_(chosen, Indicator.id.in_(indicator_ids))
     assignments = session.execute(select(Assignment.indicator_id, Assignment.role, OrgUnit.name)

@@ -29,9 +29,11 @@ from planwatch.web.app_state import size_request_threads
 from planwatch.web.assessment import router as assessment_router
 from planwatch.web.documents import router as documents_router
 from planwatch.web.documents import upload_router
+from planwatch.web.entry_files import router as entry_files_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
 from planwatch.web.headers import SecurityHeaders
+from planwatch.web.indicator_admin import router as indicator_admin_router
 from planwatch.web.ledger import router as ledger_router
 from planwatch.web.pages import router as pages_router
 from planwatch.web.session import router as session_router
@@ -87,8 +89,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.mount(ASSETS_PATH, assets(), name="api_docs_assets")
     install_error_handlers(app)
 
-    routers = (session_router, pages_router, upload_router, documents_router, ledger_router, assessment_router,
-               explore_router, admin_router, api_docs_router, api_router)
+    routers = (session_router, pages_router, entry_files_router, upload_router, documents_router, ledger_router,
+               assessment_router, explore_router, indicator_admin_router, admin_router, api_docs_router, api_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

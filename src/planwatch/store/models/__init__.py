@@ -2,6 +2,7 @@
 
 from planwatch.store.models.assessment import AssessmentAdjustment, AssessmentScheme
 from planwatch.store.models.base import Base, utcnow
+from planwatch.store.models.indicator_status import IndicatorDisposition
 from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
 from planwatch.store.models.monitoring import (
     AppendOnlyViolation,
@@ -38,6 +39,7 @@ __all__ = [
     "Correction",
     "Document",
     "Indicator",
+    "IndicatorDisposition",
     "LedgerEvidence",
     "LedgerReport",
     "LoginCounter",
