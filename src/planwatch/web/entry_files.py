@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -19,7 +20,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
-from planwatch.monitor.exchange import ExchangeError
+from planwatch.monitor.exchange import CellProblem, ExchangeError
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services import exchange, periods
 from planwatch.store.models import OrgUnit, User
@@ -77,19 +78,23 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any) -
         path = save_upload(name, stream, TEMPLATE_MAX_BYTES, suffixes=(".xlsx",))
     except PlanWatchError as exc:
         return render_entry_page(request, db, user, None, unit, status_code=422,
-                                 upload={"error": str(exc), "problems": []})
+                                 upload=_outcome(error=str(exc)))
     try:
         with db.begin_nested():  # one bad cell: nothing of the file stays
             summary = exchange.submit_template(db, user, path)
     except ExchangeError as exc:
         return render_entry_page(request, db, user, None, unit, status_code=422,
-                                 upload={"error": t("entry.excel.refused", file=name), "problems": exc.problems})
+                                 upload=_outcome(error=t("entry.excel.refused", file=name), problems=exc.problems))
     except PlanWatchError as exc:
         return render_entry_page(request, db, user, None, unit, status_code=422,
-                                 upload={"error": str(exc), "problems": []})
+                                 upload=_outcome(error=str(exc)))
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     period = summary.period_ids[0] if summary.period_ids else None
     shown = summary.org_unit_ids[0] if summary.org_unit_ids else unit
-    return render_entry_page(request, db, user, period, shown, upload={"summary": t(
-        "entry.excel.imported", file=name, rows=summary.rows, submitted=summary.submitted)})
+    return render_entry_page(request, db, user, period, shown, upload=_outcome(summary=t(
+        "entry.excel.imported", file=name, rows=summary.rows, submitted=summary.submitted)))
+
+
+def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = ()) -> dict[str, Any]:
+    return {"summary": summary, "error": error, "problems": list(problems)}

@@ -182,7 +182,8 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
         "document_url": str(local_url(request, "document_page", source_file_id=indicator.plan.source_file_id))
         + f"#ind-{indicator.id}",
         "history": _audit_trail(db, user, indicator, t),
-        **indicator_management(db, user, indicator, t), "manage": manage or {},
+        **indicator_management(db, user, indicator, t),
+        "manage": {"error": "", "conflicts": [], "other_id": None, "keep": "this", "reason": ""} | (manage or {}),
     }, status_code=status_code)
 
 
