@@ -164,7 +164,7 @@ def restore_indicator(indicator_id: RowId, body: ReasonIn, user: ApiUser, db: Db
 def merge_indicator(indicator_id: RowId, body: MergeIn, user: ApiUser, db: DbSession) -> IndicatorOut | JSONResponse:
     kept = _indicator(db, indicator_id)
     try:
-        indicator_lifecycle.merge(db, user, kept.id, _indicator(db, body.merge_id).id, body.reason, body.choices)
+        indicator_lifecycle.merge(db, user, kept.id, _indicator(db, body.merge_id).id, body.reason, body.chosen())
     except indicator_lifecycle.MergeConflicts as exc:
         return JSONResponse({"detail": str(exc), "conflicts": [
             MergeConflictOut(**dataclasses.asdict(c)).model_dump() for c in exc.conflicts]}, status_code=409)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planwatch.errors import InputError
 from planwatch.evaluate import Completeness, EvaluationResult, IndicatorWarning, Status, StatusSummary
 from planwatch.services.comparison import ComparedIndicator
 from planwatch.services.corrections import IndicatorFix
@@ -260,8 +261,14 @@ class MergeIn(StrictModel):
 
     merge_id: RowId = Field(description="并入（停用）的指标编号")
     reason: str = Field(min_length=1)
-    choices: dict[int, Literal["kept", "merged"]] = Field(
+    choices: dict[str, Literal["kept", "merged"]] = Field(
         default_factory=dict, description="冲突的处理：并入指标的数据编号 → kept（保留本指标的值）或 merged（采用并入指标的值）")
+
+    def chosen(self) -> dict[int, Literal["kept", "merged"]]:
+        bad = [key for key in self.choices if not key.isdigit()]
+        if bad:
+            raise InputError("choices", f"键应为数据编号（数字），而不是「{bad[0]}」")
+        return {int(key): value for key, value in self.choices.items()}
 
 
 class MergeConflictOut(StrictModel):
