@@ -51,8 +51,15 @@ def test_page_edits_the_target_retires_and_restores(app_client: TestClient, data
     done = app_client.post(f"/indicators/{kept}/target", data={"csrf_token": token, "target": "≥99",
                                                               "target_year": "2025", "reason": "规划中期调整"})
     assert done.status_code == 200 and "≥99" in done.text
+    bad_year = app_client.post(f"/indicators/{kept}/target", data={"csrf_token": token, "target": "≥99",
+                                                                  "target_year": "明年", "reason": "调整"})
+    assert bad_year.status_code == 422 and "target_year" in bad_year.text
     retired = app_client.post(f"/indicators/{kept}/retire", data={"csrf_token": token, "reason": "不再统计"})
     assert retired.status_code == 200 and 'id="retired-badge"' in retired.text and "不再统计" in retired.text
+    plan_page = app_client.get(retired.text.split('<p class="muted"><a href="', 1)[1].split('"', 1)[0]).text
+    listed = plan_page[plan_page.index('id="retired-list"'):]
+    assert f"/indicators/{kept}" in listed and f'/indicators/{kept}"' not in plan_page[:plan_page.index(
+        'id="retired-list"')]
     restored = app_client.post(f"/indicators/{kept}/restore", data={"csrf_token": token, "reason": "恢复统计"})
     assert restored.status_code == 200 and 'id="retired-badge"' not in restored.text
     database = Database(database_url)

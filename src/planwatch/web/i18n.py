@@ -336,6 +336,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.merged_value": "并入指标的值",
         "indicator.choose": "选择保留",
         "audit.merge": "合并指标",
+        "plan.retired": "已停用的指标",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -680,6 +681,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.merged_value": "Value merged in",
         "indicator.choose": "Keep which",
         "audit.merge": "merged",
+        "plan.retired": "Retired indicators",
     },
 }
 

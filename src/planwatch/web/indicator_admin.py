@@ -52,9 +52,12 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
                      target: Annotated[str, Form()], reason: Reason, target_year: Annotated[str, Form()] = "",
                      comparator: Annotated[str, Form()] = "") -> Response:
     """A new target through the correction service, so a re-import keeps it."""
-    fix = corrections.IndicatorFix(target=target, target_year=int(target_year) if target_year.isdigit() else None,
+    year = target_year.strip()
+    fix = corrections.IndicatorFix(target=target, target_year=int(year) if year.isdigit() else None,
                                    comparator=comparator or None)
     try:
+        if year and not year.isdigit():
+            raise corrections.CorrectionError(f"target_year：应为四位年份，而不是「{year}」")
         if not reason.strip():
             raise corrections.CorrectionError("reason：请填写修改目标的原因")
         corrections.correct_indicator(db, user, _indicator(db, indicator_id).id, fix, reason=reason.strip())

@@ -135,8 +135,9 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
              and (not status or (r.result is not None and r.result.status.value == status))]
     outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
                for s in db.scalars(select(Section).where(Section.plan_id == the_plan.id).order_by(Section.line))]
+    retired = [i for i in indicators.values() if i.retired_at is not None and i.merged_into_id is None]
     return render(request, "plan.html", {
-        "plan": the_plan, "rows": shown, "outline": outline,
+        "plan": the_plan, "rows": shown, "outline": outline, "retired": sorted(retired, key=lambda i: i.code),
         "domains": sorted({r.domain for r in rows if r.domain}),
         "units": sorted({u for r in rows for u in r.responsible}), "statuses": list(Status),
         "filters": {"domain": domain, "unit": unit, "status": status},
