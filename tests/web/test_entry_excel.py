@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from planwatch.monitor.exchange.xlsx_template import DATA_SHEET, HELP_SHEET, META_SHEET
 from planwatch.store import Database
-from planwatch.store.models import Observation, OrgUnit, Plan
+from planwatch.store.models import Indicator, Observation, ObservationRevision, OrgUnit, Plan, ReportingPeriod
 from tests.web.client import login
 from tests.web.excel_helpers import column, fill, open_period, reportable, rows_by_code
 
@@ -48,6 +48,13 @@ def test_template_download_states_targets_baseline_last_value_and_deadline(app_c
         expected = {c: (i.baseline_year, i.baseline_text, i.targets[-1].year, i.targets[-1].text)
                     for c, i in indicators.items()}
         unit_id, plan_key = unit.id, plan.plan_key
+        last_year = {code: text for code, text in session.execute(
+            select(Indicator.code, ObservationRevision.value_text)
+            .join(Observation, Observation.indicator_id == Indicator.id)
+            .join(ObservationRevision, (ObservationRevision.observation_id == Observation.id)
+                  & (ObservationRevision.revision == Observation.current_revision))
+            .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+            .where(Observation.org_unit_id == unit.id, ReportingPeriod.code == str(int(code) - 1)))}
     database.dispose()
     response = app_client.get(f"/entry/template?period={period_id}&unit={unit_id}")
     assert response.status_code == 200 and response.headers["content-type"] == XLSX
@@ -64,7 +71,7 @@ def test_template_download_states_targets_baseline_last_value_and_deadline(app_c
         assert (row[column("基期年份")], row[column("基期值")] or None) == (baseline_year, baseline)
         assert (row[column("目标年份")], row[column("目标值")]) == (target_year, target)
         assert row[column("填报要求")]  # what to enter, a level's too
-    assert any(row[column("上年数值")] for row in rows.values())  # the demo reported the year before
+    assert last_year and {c: row[column("上年数值")] for c, row in rows.items() if c in last_year} == last_year
     help_text = "\n".join(str(r[0]) for r in book[HELP_SHEET].iter_rows(values_only=True))
     assert "数据填报" in help_text and "planwatch submit" in help_text and meta["deadline"] in help_text
 
