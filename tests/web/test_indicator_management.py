@@ -62,6 +62,8 @@ def test_page_edits_the_target_retires_and_restores(app_client: TestClient, data
         'id="retired-list"')]
     restored = app_client.post(f"/indicators/{kept}/restore", data={"csrf_token": token, "reason": "恢复统计"})
     assert restored.status_code == 200 and 'id="retired-badge"' not in restored.text
+    events = restored.text[restored.text.index('id="definition-events"'):]
+    assert events.index("恢复统计") < events.index("不再统计") < events.index("规划中期调整")  # newest first
     database = Database(database_url)
     with database.session(readonly=True) as session:
         reasons = [e.reason for e in session.scalars(select(AuditEvent).where(

@@ -337,6 +337,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.choose": "选择保留",
         "audit.merge": "合并指标",
         "plan.retired": "已停用的指标",
+        "indicator.events": "指标定义和状态变更记录",
+        "indicator.event.correct": "更正",
+        "indicator.event.add": "新增",
+        "indicator.event.retire": "停用",
+        "indicator.event.restore": "恢复",
+        "indicator.event.merge": "并入其他指标",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -682,6 +688,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.choose": "Keep which",
         "audit.merge": "merged",
         "plan.retired": "Retired indicators",
+        "indicator.events": "Changes to the definition and state",
+        "indicator.event.correct": "corrected",
+        "indicator.event.add": "added",
+        "indicator.event.retire": "retired",
+        "indicator.event.restore": "restored",
+        "indicator.event.merge": "merged into another",
     },
 }
 
