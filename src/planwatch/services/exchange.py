@@ -7,8 +7,8 @@ bad row rejects the file with every problem listed, leaving what is stored untou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -52,6 +52,9 @@ class ImportSummary:
     submitted: int
     period_ids: tuple[int, ...] = ()  # where the values went, for a page to show them
     org_unit_ids: tuple[int, ...] = ()
+    # What further template sheets read (TemplateSheet.name → its data), for their own
+    # service to store in the same transaction.
+    extras: Mapping[str, object] = field(default_factory=dict)
 
 
 def import_rows(session: Session, actor: User, plan: Plan, rows: Sequence[ExchangeRow], path: Path, *,
@@ -117,7 +120,8 @@ def submit_template(session: Session, actor: User, path: Path, *, plan: Plan | N
     the_plan = plan or named
     if the_plan is None:
         raise ExchangeError(path, [CellProblem(0, "plan", "模板没有注明所属规划（旧版模板），请指定规划")])
-    return import_rows(session, actor, the_plan, filled.rows, path, submit=submit)
+    summary = import_rows(session, actor, the_plan, filled.rows, path, submit=submit)
+    return replace(summary, extras=filled.extras)
 
 
 def _template_plan(session: Session, identity: TemplateIdentity, path: Path) -> Plan | None:
