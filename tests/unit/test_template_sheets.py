@@ -60,3 +60,12 @@ def test_a_bad_cell_on_any_sheet_refuses_the_file_with_every_problem(tmp_path: P
         read_template(_filled(tmp_path / "t.xlsx", "四成", "n/a"), sheets=[ProgressSheet()])
     assert [(p.sheet, p.cell) for p in refused.value.problems] == [("填报", "L4"), ("任务进展", "B2")]
     assert "工作表「任务进展」单元格 B2" in str(refused.value)
+
+
+def test_a_template_of_another_version_is_refused(tmp_path: Path) -> None:
+    path = _filled(tmp_path / "t.xlsx", 40, 49.5)
+    book = load_workbook(path)
+    book["_planwatch"]["B1"] = "1"
+    book.save(path)
+    with pytest.raises(ExchangeError, match=r"第 1 版填报模板.*请重新下载"):
+        read_template(path, sheets=[ProgressSheet()])

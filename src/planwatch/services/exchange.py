@@ -114,19 +114,15 @@ def submit_template(session: Session, actor: User, path: Path, *, plan: Plan | N
     unit = session.get(OrgUnit, actor.org_unit_id) if actor.role == Role.CLERK and actor.org_unit_id else None
     filled = read_template(path, expected_org_unit=unit.code if unit else None, sheets=sheets)
     named = _template_plan(session, filled.identity, path)
-    if plan is not None and named is not None and named.plan_key != plan.plan_key:
+    if plan is not None and named.plan_key != plan.plan_key:
         raise ExchangeError(path, [CellProblem(0, "plan", f"模板属于规划「{named.title}」，"
                                                           f"而指定的是规划「{plan.title}」")])
-    the_plan = plan or named
-    if the_plan is None:
-        raise ExchangeError(path, [CellProblem(0, "plan", "模板没有注明所属规划（旧版模板），请指定规划")])
-    summary = import_rows(session, actor, the_plan, filled.rows, path, submit=submit)
+    summary = import_rows(session, actor, named, filled.rows, path, submit=submit)
     return replace(summary, extras=filled.extras)
 
 
-def _template_plan(session: Session, identity: TemplateIdentity, path: Path) -> Plan | None:
-    if not identity.plan_key:
-        return None
+def _template_plan(session: Session, identity: TemplateIdentity, path: Path) -> Plan:
+    """The current version of the plan the template names (by key: a re-imported plan still matches)."""
     found = session.scalar(select(Plan).where(Plan.plan_key == identity.plan_key, Plan.current.is_(True)))
     if found is None:
         raise ExchangeError(path, [CellProblem(0, "plan", f"模板所属规划「{identity.plan_title}」不在本系统中")])

@@ -196,6 +196,9 @@ def read_template(path: Path, *, expected_org_unit: str | None = None, expected_
     meta = {str(row[0]): str(row[1] or "") for row in book[META_SHEET].iter_rows(values_only=True) if row[0]}
     identity = TemplateIdentity(meta.get("plan_key", ""), meta.get("plan", ""), meta.get("org_unit", ""),
                                 meta.get("org_unit_name", ""), meta.get("period", ""), meta.get("deadline", ""))
+    if meta.get("template_version") != TEMPLATE_VERSION:
+        raise ExchangeError(path, [CellProblem(0, "", f"这是第 {meta.get('template_version') or '?'} 版填报模板，"
+                                                      f"本系统读取第 {TEMPLATE_VERSION} 版：请重新下载填报表")])
     problems = []
     if expected_org_unit is not None and identity.org_unit_code != expected_org_unit:
         problems.append(CellProblem(0, "", f"这是单位 {identity.org_unit_code} 的模板，不是 {expected_org_unit} 的"))
