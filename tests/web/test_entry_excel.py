@@ -134,3 +134,17 @@ def test_upload_is_refused_before_the_body_is_read(app_client: TestClient) -> No
     huge = app_client.post("/entry/upload", data={"csrf_token": token},
                            files={"file": ("big.xlsx", b"0" * (6 * 1024 * 1024), XLSX)})
     assert huge.status_code == 413
+
+
+def test_an_administrator_downloads_any_units_template_but_enters_nothing(app_client: TestClient,
+                                                                         database_url: str) -> None:
+    login(app_client, "admin")
+    page = app_client.get("/entry")
+    assert page.status_code == 200 and 'id="template-download"' in page.text
+    assert 'name="unit"' in page.text and "/entry/upload" not in page.text and "entry-row" not in page.text
+    period_id, _ = open_period(database_url)
+    unit = page.text.split('<option value="', 2)[2].split('"', 1)[0]  # the second select: the units
+    template = app_client.get(f"/entry/template?period={period_id}&unit={unit}")
+    assert template.status_code == 200 and template.headers["content-type"] == XLSX
+    login(app_client, "lingdao")
+    assert app_client.get("/entry").status_code == 403

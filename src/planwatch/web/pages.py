@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import EvaluationResult, Status
 from planwatch.evaluate.targets import EntryKind, entry_kind
-from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check
+from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
 from planwatch.services import observations, periods, review
@@ -222,7 +222,8 @@ _EDITABLE = {None, ObservationState.DRAFT, ObservationState.RETURNED}
 def _entry_units(db: Session, user: User) -> list[OrgUnit]:
     if user.role == "clerk":
         return [db.get_one(OrgUnit, user.org_unit_id)] if user.org_unit_id else []
-    check(user, Action.ENTER, Scope(org_unit_id=None))
+    if not is_allowed(user, Action.ENTER, Scope(org_unit_id=None)):
+        check(user, Action.MANAGE_PERIODS)  # an administrator: any unit's template, no entry
     return list(db.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code)))
 
 
@@ -272,7 +273,8 @@ def render_entry_page(request: Request, db: Session, user: User, period: int | N
     chosen = next((p for p in open_periods if p["id"] == period), open_periods[0] if open_periods else None)
     the_unit = next((u for u in units if u.id == unit), units[0] if units else None)
     rows: list[_EntryRow] = []
-    if chosen is not None and the_unit is not None:
+    can_enter = user.role == Role.CLERK or is_allowed(user, Action.ENTER, Scope(org_unit_id=None))
+    if chosen is not None and the_unit is not None and can_enter:
         plan_id = periods.get_period(db, chosen["id"]).plan_id
         assigned = db.scalars(select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
                               .where(Assignment.org_unit_id == the_unit.id, Indicator.plan_id == plan_id,
@@ -281,7 +283,7 @@ def render_entry_page(request: Request, db: Session, user: User, period: int | N
         rows = [answered if answered is not None and answered.indicator_id == i.id
                 else _entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
     return render(request, "entry.html", {"periods": open_periods, "period": chosen, "units": units,
-                                          "unit": the_unit, "rows": rows, "upload": upload},
+                                          "unit": the_unit, "rows": rows, "upload": upload, "can_enter": can_enter},
                   status_code=status_code)
 
 
