@@ -4,6 +4,7 @@ restore, merge — permissions, reasons, the retired badge and the merged page's
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -113,3 +114,21 @@ def test_api_target_retire_restore_and_merge(app_client: TestClient, database_ur
     viewer = _token(database_url, "lingdao")
     assert app_client.post(f"/api/v1/indicators/{kept}/retire", headers=viewer,
                            json={"reason": "x"}).status_code == 403
+
+
+def test_a_revised_plans_indicator_page_shows_the_carried_figures(app_client: TestClient, database_url: str,
+                                                                 tmp_path: Path) -> None:
+    from planwatch.demo import DEMO_PLAN
+    from planwatch.services import plans
+
+    revised = tmp_path / "revised.txt"
+    revised.write_text("（修订稿）\n\n" + DEMO_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    database = Database(database_url)
+    with database.session() as session:
+        plan_id = plans.import_file(session, revised).plans[0].plan_id
+        carried = session.scalars(select(Observation.indicator_id).join(Indicator)
+                                  .where(Indicator.plan_id == plan_id)).first()
+    database.dispose()
+    login(app_client, "tongji")
+    page = app_client.get(f"/indicators/{carried}")
+    assert page.status_code == 200 and "规划修订沿用" in page.text
