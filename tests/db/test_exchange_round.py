@@ -21,7 +21,7 @@ from planwatch.monitor.exchange import (
     read_csv,
     read_template,
 )
-from planwatch.monitor.exchange.xlsx_template import DATA_SHEET
+from planwatch.monitor.exchange.xlsx_template import DATA_SHEET, HEADER
 
 runner = CliRunner()
 
@@ -48,8 +48,8 @@ def _fill(path: Path, values: dict[str, str]) -> None:
     sheet = book[DATA_SHEET]
     for row in sheet.iter_rows(min_row=4):
         if row[0].value in values:
-            row[6].value = values[str(row[0].value)]
-            row[7].value = "林业统计年报"
+            row[HEADER.index("本期数值")].value = values[str(row[0].value)]
+            row[HEADER.index("数据来源")].value = "林业统计年报"
     book.save(path)
 
 
@@ -64,7 +64,7 @@ def test_template_fill_submit_review_export(db: str, tmp_path: Path) -> None:
     assert "1 个指标" in _run(db, "template", "--org-unit", "区林业局", "--period", "2025", "-o", str(template))
     book = load_workbook(template)
     sheet = book[DATA_SHEET]
-    assert sheet.protection.sheet and sheet["A4"].protection.locked and not sheet["G4"].protection.locked
+    assert sheet.protection.sheet and sheet["A4"].protection.locked and not sheet["L4"].protection.locked
     assert sheet.data_validations.dataValidation and "_planwatch" in book.sheetnames
     assert book["_planwatch"].sheet_state == "hidden" and "1.2万" in str(book["填报说明"]["A3"].value)
     code = str(sheet["A4"].value)
@@ -101,7 +101,7 @@ def test_refusals_change_nothing(db: str, tmp_path: Path) -> None:
     code = _forest_code(db)
     _fill(template, {code: "about fifty"})
     output = _run(db, "submit", str(template), "--as", "lyj", code=2)
-    assert "填报!G4" not in output and "本期数值（G4）" in output and "about fifty" in output
+    assert "工作表「填报」单元格 L4（指标「森林覆盖率」）本期数值" in output and "about fifty" in output
     _fill(template, {code: "49.6"})
     assert "不是 QC-WJW 的" in _run(db, "submit", str(template), "--as", "wjw", code=2)
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from planwatch.demo.seed import seed_demo
 from planwatch.monitor.exchange import (
     ExchangeRow,
+    TemplateIdentity,
     TemplateIndicator,
     read_csv,
     write_csv,
@@ -67,8 +68,8 @@ def test_report_annex_keeps_an_injected_indicator_name_as_text(demo: Database, t
 
 def test_fill_in_template_keeps_injected_names_and_titles_as_text(tmp_path: Path) -> None:
     path = tmp_path / "template.xlsx"
-    write_template(path, plan_title="=1+1", org_unit=("QC-LYJ", "@SUM(1)"), period="2025",
-                   indicators=[TemplateIndicator("I001", PAYLOAD, "%", "=A1", "-2+3", "=B2")])
+    write_template(path, TemplateIdentity("=1+1", "=1+1", "QC-LYJ", "@SUM(1)", "2025"),
+                   [TemplateIndicator("I001", PAYLOAD, "%", "=A1", "-2+3", "=B2", baseline="=C3", target="@x")])
     cells = list(_cells(path))
     assert [where for where, _, kind in cells if kind == "f"] == []
     assert any(value == PAYLOAD for _, value, _ in cells)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from planwatch.monitor.exchange import write_template
+from planwatch.monitor.exchange.xlsx_template import HEADER
 from planwatch.services import exchange
 from planwatch.services.evaluation import yearly_values
 from planwatch.store import Database
@@ -50,19 +50,19 @@ def test_entry_form_says_what_to_enter_for_a_reduction(app_client: TestClient) -
 def test_template_says_what_to_enter_for_a_growth_rate(database_url: str, tmp_path: Path) -> None:
     database = Database(database_url)
     with database.session(readonly=True) as session:
-        plan = session.scalars(select(Plan)).one()
         unit = session.scalars(select(OrgUnit).where(OrgUnit.code == "QC-TJJ")).one()
         period = session.scalars(select(ReportingPeriod).where(ReportingPeriod.year == 2025)).one()
         monitoring = session.scalars(select(User).where(User.login == "tongji")).one()
-        rows = exchange.template_indicators(session, monitoring, plan, unit, period)
+        path = tmp_path / "template.xlsx"
+        exchange.write_unit_template(session, monitoring, unit, period, path)
     database.dispose()
-    path = tmp_path / "template.xlsx"
-    write_template(path, plan_title=plan.title, org_unit=(unit.code, unit.name), period="2025", indicators=rows)
     book = load_workbook(path)
     sheet = book["填报"]
+    value = HEADER.index("本期数值")
     row = next(r for r in sheet.iter_rows(min_row=4) if r[2].value == "居民人均可支配收入增长")
-    assert row[6].comment is not None and "填本年比上年增长的百分比" in row[6].comment.text
+    assert row[value].comment is not None and "填本年比上年增长的百分比" in row[value].comment.text
+    assert "填本年比上年增长的百分比" in str(row[HEADER.index("填报要求")].value)  # the entry form's words
     levels = [r for r in sheet.iter_rows(min_row=4) if r[2].value and "增长" not in str(r[2].value)]
-    assert levels and all(r[6].comment is None for r in levels)  # a level needs no note
+    assert levels and all(r[value].comment is None for r in levels)  # a level needs no note
     instructions = [str(r[0].value) for r in book["填报说明"].iter_rows()]
     assert any("居民人均可支配收入增长" in line and "不填总量" in line for line in instructions)

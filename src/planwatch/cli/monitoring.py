@@ -37,10 +37,7 @@ def template(
     db: DbOption = None,
 ) -> None:
     """Write the Excel fill-in template of one org unit for one period."""
-    from planwatch.monitor.exchange import write_template
-    from planwatch.monitor.exchange.ledger_sheets import write_ledger_sheets
-    from planwatch.services import exchange, ledger_exchange, orgunits, periods, users
-    from planwatch.services.ledger_progress import STATUSES
+    from planwatch.services import exchange, orgunits, periods, users
 
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
         the_plan = plan_of(session, plan)
@@ -49,14 +46,8 @@ def template(
         the_period = periods.find_period(session, the_plan.id, period)
         if the_period is None:
             raise fail(f"--period：该规划没有报告期 {period}（先运行 planwatch periods open）")
-        indicators = exchange.template_indicators(session, actor, the_plan, unit, the_period)
-        tasks, projects = ledger_exchange.template_ledger(session, actor, the_plan, unit, the_period)
-        deadline = f"{periods.utc(the_period.closes_at):%Y-%m-%d}"
-        write_template(output, plan_title=the_plan.title, org_unit=(unit.code, unit.name), period=period,
-                       indicators=indicators, deadline=deadline,
-                       extra_sheets=lambda book: write_ledger_sheets(book, tasks, projects, list(STATUSES.values())))
-    out.print(f"{output}: {unit.name} {period} 填报模板，{len(indicators)} 个指标，{len(tasks)} 项任务，"
-              f"{len(projects)} 个项目", highlight=False)
+        count = exchange.write_unit_template(session, actor, unit, the_period, output)
+    out.print(f"{output}: {unit.name} {period} 填报模板，{count} 个指标", highlight=False)
 
 
 class Format(StrEnum):
@@ -67,38 +58,39 @@ class Format(StrEnum):
 
 @app.command()
 def submit(
-    file: Annotated[Path, typer.Argument(help="A filled template (.xlsx), long CSV (.csv) or DHIS2 JSON (.json).")],
+    file: Annotated[Path, typer.Argument(help="A filled template (.xlsx, names its plan), long CSV (.csv) or "
+                                              "DHIS2 JSON (.json).")],
     as_user: Annotated[str, typer.Option("--as", help="The reporting user (login); a clerk may only "
                                                       "report its own unit.")],
     draft: Annotated[bool, typer.Option("--draft", help="Save as drafts instead of submitting.")] = False,
     plan: PlanOption = None,
     db: DbOption = None,
 ) -> None:
-    """Enter and submit the values of a file; a bad file is refused whole, with every bad cell listed."""
-    from planwatch.monitor.exchange import from_data_value_set, read_csv, read_template
-    from planwatch.services import exchange, ledger_exchange
-    from planwatch.store.models import OrgUnit
+    """Enter and submit the values of a file; a bad file is refused whole, with every bad cell listed.
+
+    A template names its plan and period; CSV and DHIS2 files need ``--plan`` when the
+    database has more than one plan.
+    """
+    from planwatch.monitor.exchange import from_data_value_set, read_csv
+    from planwatch.services import exchange
 
     suffix = file.suffix.lower()
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user)
         assert actor is not None
         if suffix == ".xlsx":
-            unit = session.get(OrgUnit, actor.org_unit_id) if actor.org_unit_id else None
-            rows = read_template(file, expected_org_unit=unit.code if unit else None)
-        elif suffix == ".csv":
-            rows = read_csv(file)
-        elif suffix == ".json":
-            rows = from_data_value_set(file)
+            chosen = plan_of(session, plan) if plan is not None else None
+            summary = exchange.submit_template(session, actor, file, plan=chosen, submit=not draft)
+        elif suffix in (".csv", ".json"):
+            the_plan = plan_of(session, plan)
+            rows = read_csv(file) if suffix == ".csv" else from_data_value_set(file)
+            summary = exchange.import_rows(session, actor, the_plan, rows, file, submit=not draft)
         else:
             raise fail(f"{file}: 不支持的文件类型 {suffix or '(无)'}；应为 .xlsx 模板、.csv 或 DHIS2 .json")
-        summary = exchange.import_rows(session, actor, the_plan, rows, file, submit=not draft)
-        reports = ledger_exchange.import_ledger_sheets(session, actor, the_plan, file, submit=not draft) \
-            if suffix == ".xlsx" else 0
     state = "保存为草稿" if draft else "已报送"
     out.print(f"{file.name}: {summary.rows} 个数值{state}（新增 {summary.created}，更新 {summary.updated}）"
-              + (f"，{reports} 条任务和项目进展{state}" if reports else ""), highlight=False)
+              + (f"，{summary.ledger_reports} 条任务和项目进展{state}" if summary.ledger_reports else ""),
+              highlight=False)
 
 
 class Decision(StrEnum):

@@ -183,7 +183,7 @@ def _reporting_items(session: Session, plan: Plan, period: ReportingPeriod, unit
     assigned: dict[int, set[int]] = {}
     for indicator_id, unit_id in session.execute(
             select(Assignment.indicator_id, Assignment.org_unit_id).join(Indicator, Indicator.id == Assignment.indicator_id)
-            .where(Indicator.plan_id == plan.id, Assignment.role.in_(_SCORED_ROLES))):
+            .where(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None), Assignment.role.in_(_SCORED_ROLES))):
         assert indicator_id is not None
         assigned.setdefault(unit_id, set()).add(indicator_id)
     observations = list(session.execute(select(Observation.id, Observation.indicator_id, Observation.org_unit_id,

@@ -58,7 +58,8 @@ class IndicatorFix:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
-def correct_indicator(session: Session, actor: User, indicator_id: int, fix: IndicatorFix) -> Indicator:
+def correct_indicator(session: Session, actor: User, indicator_id: int, fix: IndicatorFix, *,
+                      reason: str | None = None) -> Indicator:
     """Fix a stored indicator of the current plan version and remember the fix for re-imports."""
     check(actor, Action.CORRECT_EXTRACTION)
     indicator = session.get(Indicator, indicator_id)
@@ -75,7 +76,7 @@ def correct_indicator(session: Session, actor: User, indicator_id: int, fix: Ind
                            changes=json.dumps(changes, ensure_ascii=False), created_by_id=actor.id))
     write_definition(indicator, after)
     session.add(AuditEvent.of(actor, "correct", "indicators", indicator.id, old=_definition(before),
-                              new=_definition(after)))
+                              new=_definition(after), reason=reason))
     session.flush()
     return indicator
 

@@ -275,7 +275,7 @@ def _cached(key: tuple[object, ...]) -> PlanEvaluation | None:
 
 def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
               indicator_ids: Collection[int] | None) -> PlanEvaluation:
-    chosen = Indicator.plan_id == plan.id
+    chosen = and_(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))  # retired: out of evaluation
     if indicator_ids is not None:
         chosen = and_(chosen, Indicator.id.in_(indicator_ids))
     assignments = session.execute(select(Assignment.indicator_id, Assignment.role, OrgUnit.name)
@@ -295,15 +295,15 @@ def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, un
     specs = [spec for _, spec in indicators]
     # one read of the figures serves both the evaluation (approved) and completeness (reported)
     totals = _yearly_totals(session, plan, unit_only, indicator_ids, None)
-    values = _best_values(totals, _evaluated_states(include_pending))
+    kept = {row.id for row, _ in indicators}  # a retired indicator's figures stay out too
+    values = {i: v for i, v in _best_values(totals, _evaluated_states(include_pending)).items() if i in kept}
     observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()]
     assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
     results = evaluate_plan(specs, observations, year, plan_config(plan), assessments)
     units: list[Completeness] = []
     if indicator_ids is None:
-        kept = {row.id for row, _ in indicators}
         expected = [(str(i), name) for i, _, name in assignments if i in kept]
-        reported = [Observation(str(i), y, v, name) for i, _, _, y, v, _, _, name in totals]
+        reported = [Observation(str(i), y, v, name) for i, _, _, y, v, _, _, name in totals if i in kept]
         units = completeness(expected, reported, [year])
     return PlanEvaluation(plan.id, plan.title, year, results, units,
                           {str(row.id): row.code for row, _ in indicators}, specs,

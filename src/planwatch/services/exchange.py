@@ -7,18 +7,30 @@ bad row rejects the file with every problem listed, leaving what is stored untou
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from planwatch.evaluate.targets import entry_hint
-from planwatch.monitor.exchange import CellProblem, ExchangeError, ExchangeRow, TemplateIndicator
-from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.monitor.exchange import (
+    CellProblem,
+    ExchangeError,
+    ExchangeRow,
+    TemplateIdentity,
+    TemplateIndicator,
+    TemplateSheet,
+    read_template,
+    write_template,
+)
+from planwatch.monitor.exchange.ledger_sheets import LedgerSheetRow
+from planwatch.monitor.permissions import Action, Role, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
-from planwatch.services import observations
+from planwatch.services import observations, periods
+from planwatch.services.ledger_exchange import LedgerTemplateSheets, ledger_sheets_for, store_ledger_rows
 from planwatch.store.models import (
     Assignment,
     Indicator,
@@ -30,7 +42,8 @@ from planwatch.store.models import (
     User,
 )
 
-__all__ = ["ImportSummary", "export_rows", "import_rows", "template_indicators"]
+__all__ = ["ImportSummary", "export_rows", "import_rows", "submit_template", "template_indicators",
+           "write_unit_template"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +52,12 @@ class ImportSummary:
     created: int
     updated: int
     submitted: int
+    period_ids: tuple[int, ...] = ()  # where the values went, for a page to show them
+    org_unit_ids: tuple[int, ...] = ()
+    # What further template sheets read (TemplateSheet.name → its data), for their own
+    # service to store in the same transaction.
+    extras: Mapping[str, object] = field(default_factory=dict)
+    ledger_reports: int = 0  # task and project reports made from the same file's ledger sheets
 
 
 def import_rows(session: Session, actor: User, plan: Plan, rows: Sequence[ExchangeRow], path: Path, *,
@@ -48,31 +67,72 @@ def import_rows(session: Session, actor: User, plan: Plan, rows: Sequence[Exchan
     units = {u.code: u for u in session.scalars(select(OrgUnit))}
     periods = {p.code: p for p in session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id))}
     problems: list[CellProblem] = []
-    by_period: dict[int, list[observations.ObservationInput]] = {}
+    by_period: dict[int, list[tuple[ExchangeRow, observations.ObservationInput]]] = {}
     for number, row in enumerate(rows, start=2):
         indicator, unit, period = indicators.get(row.indicator), units.get(row.org_unit), periods.get(row.period)
         if indicator is None:
-            problems.append(CellProblem(number, "indicator", f"规划「{plan.title}」中没有指标代码「{row.indicator}」"))
+            problems.append(_problem(row, number, "indicator", f"规划「{plan.title}」中没有指标代码「{row.indicator}」"))
         if unit is None:
-            problems.append(CellProblem(number, "org_unit", f"没有单位代码「{row.org_unit}」"))
+            problems.append(_problem(row, number, "org_unit", f"没有单位代码「{row.org_unit}」"))
         if period is None:
-            problems.append(CellProblem(number, "period", f"该规划没有报告期「{row.period}」"))
+            problems.append(_problem(row, number, "period", f"该规划没有报告期「{row.period}」"))
         if indicator is None or unit is None or period is None:
             continue
-        by_period.setdefault(period.id, []).append(observations.ObservationInput(
+        by_period.setdefault(period.id, []).append((row, observations.ObservationInput(
             indicator.id, unit.id, row.value,
             observations.Disaggregation(row.sex, row.area, row.age_group), unit=row.unit, source=row.source,
-            note=row.note))
+            note=row.note)))
     if problems:
         raise ExchangeError(path, problems)
     created = updated = submitted = 0
     for period_id, items in by_period.items():
         try:
-            result = observations.enter_values_bulk(session, actor, period_id, items, submit=submit)
+            result = observations.enter_values_bulk(session, actor, period_id, [item for _, item in items],
+                                                    submit=submit)
         except observations.BulkRejected as exc:
+            if all(row.cell for row, _ in items):  # a template: each problem at its cell
+                raise ExchangeError(path, [_problem(items[n - 1][0], n, "本期数值", reason)
+                                           for n, reason in exc.rows]) from None
             raise ExchangeError(path, [CellProblem(0, "", p) for p in exc.problems]) from None
         created, updated, submitted = created + result.created, updated + result.updated, submitted + result.submitted
-    return ImportSummary(len(rows), created, updated, submitted)
+    units_written = tuple(sorted({item.org_unit_id for items_ in by_period.values() for _, item in items_}))
+    return ImportSummary(len(rows), created, updated, submitted, tuple(by_period), units_written)
+
+
+def _problem(row: ExchangeRow, number: int, column: str, message: str) -> CellProblem:
+    """A problem of a row, at its spreadsheet cell when it came from one."""
+    if not row.cell:
+        return CellProblem(number, column, message)
+    sheet, _, cell = row.cell.rpartition("!")
+    return CellProblem(int("".join(c for c in cell if c.isdigit()) or number), column, message, sheet=sheet,
+                       cell=cell, indicator=row.indicator_name)
+
+
+def submit_template(session: Session, actor: User, path: Path, *, plan: Plan | None = None, submit: bool = True,
+                    sheets: Sequence[TemplateSheet] = ()) -> ImportSummary:
+    """Import a filled template into the plan it names; ``plan``, when given, must be that plan.
+
+    A clerk's file must be its own unit's template. Nothing is stored when any cell is wrong.
+    """
+    unit = session.get(OrgUnit, actor.org_unit_id) if actor.role == Role.CLERK and actor.org_unit_id else None
+    filled = read_template(path, expected_org_unit=unit.code if unit else None,
+                           sheets=[*sheets, LedgerTemplateSheets()])
+    named = _template_plan(session, filled.identity, path)
+    if plan is not None and named.plan_key != plan.plan_key:
+        raise ExchangeError(path, [CellProblem(0, "plan", f"模板属于规划「{named.title}」，"
+                                                          f"而指定的是规划「{plan.title}」")])
+    summary = import_rows(session, actor, named, filled.rows, path, submit=submit)
+    ledger_rows = cast("list[LedgerSheetRow]", filled.extras.get(LedgerTemplateSheets.name, []))
+    reports = store_ledger_rows(session, actor, named, filled.identity, ledger_rows, path, submit=submit)
+    return replace(summary, extras=filled.extras, ledger_reports=reports)
+
+
+def _template_plan(session: Session, identity: TemplateIdentity, path: Path) -> Plan:
+    """The current version of the plan the template names (by key: a re-imported plan still matches)."""
+    found = session.scalar(select(Plan).where(Plan.plan_key == identity.plan_key, Plan.current.is_(True)))
+    if found is None:
+        raise ExchangeError(path, [CellProblem(0, "plan", f"模板所属规划「{identity.plan_title}」不在本系统中")])
+    return found
 
 
 def export_rows(session: Session, actor: User, plan: Plan, *, period: str | None = None,
@@ -103,11 +163,13 @@ def export_rows(session: Session, actor: User, plan: Plan, *, period: str | None
 
 def template_indicators(session: Session, actor: User, plan: Plan, unit: OrgUnit,
                         period: ReportingPeriod) -> list[TemplateIndicator]:
-    """The unit's assigned indicators with the value it reported for the previous year."""
+    """The unit's assigned indicators in use, with baseline, final target and the value it
+    reported for the previous year."""
     check(actor, Action.VIEW, Scope(org_unit_id=unit.id, org_unit_name=unit.name))
     indicators = list(session.scalars(
         select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
-        .where(Indicator.plan_id == plan.id, Assignment.org_unit_id == unit.id).order_by(Indicator.code)))
+        .where(Indicator.plan_id == plan.id, Assignment.org_unit_id == unit.id, Indicator.retired_at.is_(None))
+        .order_by(Indicator.code)))
     last: dict[int, str] = {indicator_id: text for indicator_id, text in session.execute(
         select(Observation.indicator_id, ObservationRevision.value_text)
         .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
@@ -117,4 +179,18 @@ def template_indicators(session: Session, actor: User, plan: Plan, unit: OrgUnit
                Observation.org_unit_id == unit.id, Observation.sex == "", Observation.area == "",
                Observation.age_group == ""))}
     return [TemplateIndicator(i.code, i.name, i.unit or "", i.domain or "", i.attribute or "", last.get(i.id, ""),
-                              entry_hint(i.name, i.unit)) for i in indicators]
+                              entry_hint(i.name, i.unit), i.baseline_year, i.baseline_text or "",
+                              i.targets[-1].year if i.targets else None, i.targets[-1].text if i.targets else "")
+            for i in indicators]
+
+
+def write_unit_template(session: Session, actor: User, unit: OrgUnit, period: ReportingPeriod,
+                        output: Path | BinaryIO, sheets: Sequence[TemplateSheet] = ()) -> int:
+    """Write the unit's fill-in template for the period (the CLI's file, the page's download);
+    returns how many indicators it lists."""
+    plan = session.get_one(Plan, period.plan_id)
+    indicators = template_indicators(session, actor, plan, unit, period)
+    identity = TemplateIdentity(plan.plan_key, plan.title, unit.code, unit.name, period.code,
+                                f"{periods.utc(period.closes_at):%Y-%m-%d}")
+    write_template(output, identity, indicators, [*sheets, ledger_sheets_for(session, actor, plan, unit, period)])
+    return len(indicators)

@@ -11,8 +11,10 @@ problem named by its cell.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,8 +25,10 @@ from planwatch.monitor.exchange.ledger_sheets import (
     LedgerSheetRow,
     SheetProject,
     SheetTask,
-    read_ledger_sheets,
+    read_ledger_rows,
+    write_ledger_sheets,
 )
+from planwatch.monitor.exchange.xlsx_template import TemplateIdentity
 from planwatch.monitor.permissions import Action, Scope, check
 from planwatch.services.ledger_progress import STATUSES, LedgerInput, ProgressRejected, report_progress
 from planwatch.services.periods import find_period
@@ -39,7 +43,7 @@ from planwatch.store.models import (
     User,
 )
 
-__all__ = ["import_ledger_sheets", "planned_for_year", "template_ledger"]
+__all__ = ["LedgerTemplateSheets", "ledger_sheets_for", "planned_for_year", "store_ledger_rows", "template_ledger"]
 
 _CODE = re.compile(r"^([TP])(\d{1,10})$")
 _DUE = re.compile(r"[（(]\d{4}-\d{2}[)）]$")
@@ -78,20 +82,42 @@ def template_ledger(session: Session, actor: User, plan: Plan, unit: OrgUnit,
                           [f"{m.title}（{m.due}）" for m in p.milestones]) for p in projects])
 
 
-def import_ledger_sheets(session: Session, actor: User, plan: Plan, path: Path, *, submit: bool = True) -> int:
+class LedgerTemplateSheets:
+    """The 重点任务 and 重大项目 sheets as further sheets of the fill-in template (see
+    :class:`planwatch.monitor.exchange.TemplateSheet`): written with the unit's items, read
+    back as filled rows, which :func:`store_ledger_rows` reports."""
+
+    name = "ledger"
+
+    def __init__(self, tasks: Sequence[SheetTask] = (), projects: Sequence[SheetProject] = ()) -> None:
+        self.tasks, self.projects = tasks, projects
+
+    def write(self, book: Workbook, identity: TemplateIdentity) -> None:
+        write_ledger_sheets(book, self.tasks, self.projects, list(STATUSES.values()))
+
+    def read(self, book: Workbook, identity: TemplateIdentity) -> tuple[object, list[CellProblem]]:
+        return read_ledger_rows(book, list(STATUSES.values()))
+
+
+def ledger_sheets_for(session: Session, actor: User, plan: Plan, unit: OrgUnit,
+                      period: ReportingPeriod) -> LedgerTemplateSheets:
+    return LedgerTemplateSheets(*template_ledger(session, actor, plan, unit, period))
+
+
+def store_ledger_rows(session: Session, actor: User, plan: Plan, identity: TemplateIdentity,
+                      rows: Sequence[LedgerSheetRow], path: Path, *, submit: bool = True) -> int:
     """Report the filled rows of a template's task and project sheets; returns how many."""
-    sheets = read_ledger_sheets(path, list(STATUSES.values()))
-    if not sheets.rows:
+    if not rows:
         return 0
-    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == sheets.org_unit))
-    period = find_period(session, plan.id, sheets.period)
+    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == identity.org_unit_code))
+    period = find_period(session, plan.id, identity.period)
     if unit is None or period is None:
-        missing = f"单位代码「{sheets.org_unit}」" if unit is None else f"报告期「{sheets.period}」"
+        missing = f"单位代码「{identity.org_unit_code}」" if unit is None else f"报告期「{identity.period}」"
         raise ExchangeError(path, [CellProblem(0, "", f"该规划没有模板中的{missing}")])
     codes = {label: code for code, label in STATUSES.items()}
     problems: list[CellProblem] = []
     with session.begin_nested():  # an ExchangeError leaving the block undoes every row
-        for row in sheets.rows:
+        for row in rows:
             try:
                 _report(session, actor, plan, unit, period, row, codes[row.status], submit)
             except ProgressRejected as exc:
@@ -100,7 +126,7 @@ def import_ledger_sheets(session: Session, actor: User, plan: Plan, path: Path, 
                 problems.append(CellProblem(row.row, f"{row.sheet}!A{row.row}", str(exc)))
         if problems:
             raise ExchangeError(path, problems)
-    return len(sheets.rows)
+    return len(rows)
 
 
 def _report(session: Session, actor: User, plan: Plan, unit: OrgUnit, period: ReportingPeriod, row: LedgerSheetRow,

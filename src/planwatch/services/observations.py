@@ -95,10 +95,13 @@ class ValueRejected(InputError):
 
 
 class BulkRejected(InputError):
-    """A bulk entry with bad rows; nothing of the batch was stored."""
+    """A bulk entry with bad rows; nothing of the batch was stored. ``rows`` has each
+    problem's 1-based row of the batch and its reason alone, for callers that know where
+    each row came from (a spreadsheet cell)."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], rows: Sequence[tuple[int, str]] = ()) -> None:
         self.problems = list(problems)
+        self.rows = list(rows)
         shown = "；".join(problems[:10])
         more = f"；另有 {len(problems) - 10} 处问题" if len(problems) > 10 else ""
         super().__init__("批量填报", f"{len(problems)} 处问题，未保存任何数据：{shown}{more}")
@@ -328,6 +331,9 @@ def _indicator(session: Session, indicator_id: int, period: ReportingPeriod) -> 
     if indicator is None or indicator.plan_id != period.plan_id:
         raise ValueRejected(f"报告期 {period.code}", "indicator_id",
                             f"指标 #{indicator_id} 不属于该报告期的规划")
+    if indicator.retired_at is not None:
+        raise ValueRejected(f"指标「{indicator.name}」", "indicator_id",
+                            f"已停用（{indicator.retired_reason or '无说明'}），不再填报")
     return indicator
 
 
@@ -598,7 +604,7 @@ def enter_values_bulk(session: Session, actor: User, period_id: int, items: Iter
         select(Indicator).where(Indicator.id.in_({r.indicator_id for r in rows})))}
     problems, parsed = _check_bulk(session, actor, period, rows, indicators, submit)
     if problems:
-        raise BulkRejected(problems)
+        raise BulkRejected([text for _, _, text in problems], [(number, reason) for number, reason, _ in problems])
     existing = _existing_slots(session, period_id, rows)
     fresh = [(row, p) for row, p in zip(rows, parsed, strict=True) if _slot(row) not in existing]
     history = _bulk_history(session, [row for row, _ in fresh]) if submit else {}
@@ -627,8 +633,9 @@ def _slot(row: ObservationInput) -> _Slot:
 
 
 def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: list[ObservationInput],
-                indicators: dict[int, Indicator], submit: bool) -> tuple[list[str], list[_Parsed]]:
-    problems: list[str] = []
+                indicators: dict[int, Indicator], submit: bool) -> tuple[list[tuple[int, str, str]], list[_Parsed]]:
+    """Each problem as (row, reason, the reason with the row and indicator named)."""
+    problems: list[tuple[int, str, str]] = []
     parsed: list[_Parsed] = []
     scopes: dict[int, Scope] = {}
     assigned: set[tuple[int, int]] | None = None
@@ -646,11 +653,18 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
             raise PermissionDenied(actor.login, Action.ENTER, f"指标 #{row.indicator_id} 未分配给本单位")
         indicator = indicators.get(row.indicator_id)
         if indicator is None or indicator.plan_id != period.plan_id:
-            problems.append(f"第 {number} 行：指标 #{row.indicator_id} 不属于该报告期的规划")
+            reason = f"指标 #{row.indicator_id} 不属于该报告期的规划"
+            problems.append((number, reason, f"第 {number} 行：{reason}"))
+            parsed.append(_Parsed(None, ""))
+            continue
+        if indicator.retired_at is not None:
+            reason = f"指标「{indicator.name}」已停用（{indicator.retired_reason or '无说明'}），不再填报"
+            problems.append((number, reason, f"第 {number} 行：{reason}"))
             parsed.append(_Parsed(None, ""))
             continue
         if _slot(row) in seen:
-            problems.append(f"第 {number} 行：{_where(indicator, row.org_unit_id, row.disaggregation)} 重复填报")
+            problems.append((number, "重复填报",
+                             f"第 {number} 行：{_where(indicator, row.org_unit_id, row.disaggregation)} 重复填报"))
         seen.add(_slot(row))
         row_problems = row.disaggregation.problems()
         if not row.value_text.strip():
@@ -659,7 +673,7 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
         if not row_problems:
             row_problems += (_submission_problems(indicator, row.value_text, p) if submit
                              else _value_problems(indicator, p))
-        problems += [f"第 {number} 行 {_where(indicator, row.org_unit_id, row.disaggregation)} {x}"
+        problems += [(number, x, f"第 {number} 行 {_where(indicator, row.org_unit_id, row.disaggregation)} {x}")
                      for x in row_problems]
         parsed.append(p)
     return problems, parsed

@@ -261,7 +261,7 @@ def completeness_report(session: Session, actor: User, period_id: int) -> list[U
     period = get_period(session, period_id)
     expected_q = (select(Assignment.org_unit_id, func.count(func.distinct(Assignment.indicator_id)))
                   .join(Indicator, Indicator.id == Assignment.indicator_id)
-                  .where(Indicator.plan_id == period.plan_id)
+                  .where(Indicator.plan_id == period.plan_id, Indicator.retired_at.is_(None))
                   .group_by(Assignment.org_unit_id))
     observed_q = (select(Observation.org_unit_id, Observation.state, func.count())
                   .join(Assignment, (Assignment.indicator_id == Observation.indicator_id)

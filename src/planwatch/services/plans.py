@@ -24,7 +24,7 @@ from planwatch.extract import extract_source
 from planwatch.extract import records as rec
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import carry_over, corrections, ledger_edits, regions, search
+from planwatch.services import carry_over, corrections, indicator_lifecycle, ledger_edits, regions, search
 from planwatch.services.indicator_keys import indicator_key, name_key
 from planwatch.store.models import (
     Assignment,
@@ -285,6 +285,7 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
             assigned += 1
     if previous is not None:
         assigned += carry_over.carry_over(session, actor, previous, row, unchanged)
+    indicator_lifecycle.apply_dispositions(session, row)
     return PlanImport(row.id, row.title, version, len(indicators), len(unchanged), assigned)
 
 

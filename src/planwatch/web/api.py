@@ -11,12 +11,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
-from planwatch.services import comparison, corrections, ledger, ledger_progress, observations, review, search
+from planwatch.services import (
+    comparison,
+    corrections,
+    indicator_lifecycle,
+    ledger,
+    ledger_progress,
+    observations,
+    review,
+    search,
+)
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
 from planwatch.store.models import Indicator, Plan, User
 from planwatch.web.api_models import (
@@ -30,13 +40,17 @@ from planwatch.web.api_models import (
     LedgerOut,
     LedgerReportIn,
     LedgerReportOut,
+    MergeConflictOut,
+    MergeIn,
     NewIndicatorIn,
     ObservationIn,
     ObservationOut,
     PlanOut,
+    ReasonIn,
     ReturnIn,
     SearchOut,
     StatusCountsOut,
+    TargetIn,
     WarningOut,
 )
 from planwatch.web.app_state import DbSession, app_database
@@ -136,6 +150,44 @@ def correct_indicator(indicator_id: RowId, body: CorrectionIn, user: ApiUser, db
     if db.get(Indicator, indicator_id) is None:
         raise HTTPException(status_code=404, detail=f"indicator_id：没有编号为 {indicator_id} 的指标")
     return IndicatorOut.of(corrections.correct_indicator(db, user, indicator_id, body.fix()))
+
+
+@router.post("/indicators/{indicator_id}/target", response_model=IndicatorOut,
+             summary="修改目标值（年份、比较方式；留痕，重新导入时保留）")
+def set_target(indicator_id: RowId, body: TargetIn, user: ApiUser, db: DbSession) -> IndicatorOut:
+    indicator = _indicator(db, indicator_id)
+    return IndicatorOut.of(corrections.correct_indicator(db, user, indicator.id, body.fix(), reason=body.reason))
+
+
+@router.post("/indicators/{indicator_id}/retire", response_model=IndicatorOut,
+             summary="停用指标（退出评估、填报、模板、报告和考核；重新导入时保持停用）")
+def retire_indicator(indicator_id: RowId, body: ReasonIn, user: ApiUser, db: DbSession) -> IndicatorOut:
+    return IndicatorOut.of(indicator_lifecycle.retire(db, user, _indicator(db, indicator_id).id, body.reason))
+
+
+@router.post("/indicators/{indicator_id}/restore", response_model=IndicatorOut, summary="恢复已停用的指标")
+def restore_indicator(indicator_id: RowId, body: ReasonIn, user: ApiUser, db: DbSession) -> IndicatorOut:
+    return IndicatorOut.of(indicator_lifecycle.restore(db, user, _indicator(db, indicator_id).id, body.reason))
+
+
+@router.post("/indicators/{indicator_id}/merge", response_model=IndicatorOut,
+             responses={409: {"description": "两个指标在同一单位、同一报告期都有数值：conflicts 列出，须在 choices 中逐项选择"}},
+             summary="把另一个指标并入本指标（数据、审计记录和责任单位随之转移）")
+def merge_indicator(indicator_id: RowId, body: MergeIn, user: ApiUser, db: DbSession) -> IndicatorOut | JSONResponse:
+    kept = _indicator(db, indicator_id)
+    try:
+        indicator_lifecycle.merge(db, user, kept.id, _indicator(db, body.merge_id).id, body.reason, body.chosen())
+    except indicator_lifecycle.MergeConflicts as exc:
+        return JSONResponse({"detail": str(exc), "conflicts": [
+            MergeConflictOut(**dataclasses.asdict(c)).model_dump() for c in exc.conflicts]}, status_code=409)
+    return IndicatorOut.of(kept)
+
+
+def _indicator(db: Session, indicator_id: int) -> Indicator:
+    indicator = db.get(Indicator, indicator_id)
+    if indicator is None:
+        raise HTTPException(status_code=404, detail=f"indicator_id：没有编号为 {indicator_id} 的指标")
+    return indicator
 
 
 @router.post("/documents", response_model=ImportOut, status_code=201, openapi_extra=UPLOAD_REQUEST_BODY,

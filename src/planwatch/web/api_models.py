@@ -3,10 +3,11 @@ is accepted and returned, and a string is never silently taken for a number."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planwatch.errors import InputError
 from planwatch.evaluate import Completeness, EvaluationResult, IndicatorWarning, Status, StatusSummary
 from planwatch.services.comparison import ComparedIndicator
 from planwatch.services.corrections import IndicatorFix
@@ -29,14 +30,18 @@ __all__ = [
     "LedgerOut",
     "LedgerReportIn",
     "LedgerReportOut",
+    "MergeConflictOut",
+    "MergeIn",
     "NewIndicatorIn",
     "ObservationIn",
     "ObservationOut",
     "PlanOut",
+    "ReasonIn",
     "ReturnIn",
     "SearchOut",
     "StatusCountsOut",
     "StrictModel",
+    "TargetIn",
     "WarningOut",
 ]
 
@@ -200,6 +205,9 @@ class IndicatorOut(StrictModel):
     line: int = Field(description="原文行号（/documents/{source_file_id}#line-N）")
     source_text: str
     targets: list[TargetOut]
+    retired: bool = Field(default=False, description="已停用（含已并入其他指标）")
+    retired_reason: str | None = None
+    merged_into_id: int | None = Field(default=None, description="并入的指标编号")
 
     @classmethod
     def of(cls, row: Indicator) -> IndicatorOut:
@@ -208,7 +216,9 @@ class IndicatorOut(StrictModel):
                    baseline_text=row.baseline_text, baseline=row.baseline, kind=row.kind, line=row.line,
                    source_text=row.source_text,
                    targets=[TargetOut(year=t.year, text=t.text, value=t.value, value_high=t.value_high,
-                                      comparator=t.comparator) for t in row.targets])
+                                      comparator=t.comparator) for t in row.targets],
+                   retired=row.retired_at is not None, retired_reason=row.retired_reason,
+                   merged_into_id=row.merged_into_id)
 
 
 class CorrectionIn(StrictModel):
@@ -232,6 +242,47 @@ class NewIndicatorIn(CorrectionIn):
     line: LineNumber = Field(description="指标所在的原文行号")
     name: str = Field(min_length=1)
     target: str = Field(min_length=1)
+
+
+class TargetIn(StrictModel):
+    """A new target of an indicator (through the correction service: kept on re-import)."""
+
+    target: str = Field(min_length=1, description="目标值原文，如 ≥95、下降15%")
+    target_year: Year | None = Field(default=None, description="缺省为最后一个目标年份")
+    comparator: str | None = Field(default=None, description="缺省按目标值文字判断")
+    reason: str = Field(min_length=1, description="修改原因（记入审计记录）")
+
+    def fix(self) -> IndicatorFix:
+        return IndicatorFix(target=self.target, target_year=self.target_year, comparator=self.comparator)
+
+
+class ReasonIn(StrictModel):
+    reason: str = Field(min_length=1, description="原因（记入审计记录）")
+
+
+class MergeIn(StrictModel):
+    """Merge indicator ``merge_id`` into the one of the path."""
+
+    merge_id: RowId = Field(description="并入（停用）的指标编号")
+    reason: str = Field(min_length=1)
+    choices: dict[str, Literal["kept", "merged"]] = Field(
+        default_factory=dict, description="冲突的处理：并入指标的数据编号 → kept（保留本指标的值）或 merged（采用并入指标的值）")
+
+    def chosen(self) -> dict[int, Literal["kept", "merged"]]:
+        bad = [key for key in self.choices if not key.isdigit()]
+        if bad:
+            raise InputError("choices", f"键应为数据编号（数字），而不是「{bad[0]}」")
+        return {int(key): value for key, value in self.choices.items()}
+
+
+class MergeConflictOut(StrictModel):
+    merged_observation_id: int
+    kept_observation_id: int
+    org_unit: str
+    period: str
+    breakdown: str
+    kept_value: str
+    merged_value: str
 
 
 class SearchHitOut(StrictModel):

@@ -31,9 +31,11 @@ from planwatch.web.assessment import router as assessment_router
 from planwatch.web.assignments_page import router as assignments_router
 from planwatch.web.documents import router as documents_router
 from planwatch.web.documents import upload_router
+from planwatch.web.entry_files import router as entry_files_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
 from planwatch.web.headers import SecurityHeaders
+from planwatch.web.indicator_admin import router as indicator_admin_router
 from planwatch.web.ledger import router as ledger_router
 from planwatch.web.ledger_edit import router as ledger_edit_router
 from planwatch.web.pages import router as pages_router
@@ -89,9 +91,9 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.mount(ASSETS_PATH, assets(), name="api_docs_assets")
     install_error_handlers(app)
 
-    routers = (session_router, pages_router, upload_router, documents_router, ledger_router, ledger_edit_router,
-               assessment_router, explore_router, admin_router, api_docs_router, api_router, admin_orgunits_router,
-               assignments_router, periods_router)
+    routers = (session_router, pages_router, entry_files_router, upload_router, documents_router, ledger_router,
+               ledger_edit_router, assessment_router, explore_router, indicator_admin_router, admin_router,
+               api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

@@ -34,13 +34,14 @@ from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.highlight import Mark, highlight_lines
+from planwatch.web.i18n import Translator
 from planwatch.web.params import LineNumber, RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 from planwatch.web.uploads import UploadJobs, receive_upload, uploaded_file
 
-__all__ = ["router", "upload_router"]
+__all__ = ["comparator_choices", "router", "upload_router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -132,8 +133,8 @@ def _unread_labels(request: Request) -> dict[str, str]:
 
 # ---- the viewer and corrections -------------------------------------------------------------
 
-def _comparators(request: Request) -> list[tuple[str, str]]:
-    t = translator(request)
+def comparator_choices(t: Translator) -> list[tuple[str, str]]:
+    """The comparators of a target, in the page's language, for correction forms."""
     return [(c.value, t(f"comparator.{c.name.lower()}")) for c in Comparator]
 
 
@@ -165,7 +166,7 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
                         "final": i.targets[-1] if i.targets else None}
                        for i in sorted(indicators, key=lambda i: i.line) if marks[i.id].anchor in shown],
         "plans": file_plans, "can_correct": is_allowed(user, Action.CORRECT_EXTRACTION),
-        "comparators": _comparators(request), "message": message, "error": error,
+        "comparators": comparator_choices(translator(request)), "message": message, "error": error,
         "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
         "unread_labels": _unread_labels(request),
         "add_line": add_line,

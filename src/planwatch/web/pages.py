@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import EvaluationResult, Status
 from planwatch.evaluate.targets import EntryKind, entry_kind
-from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check, is_allowed
+from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
 from planwatch.services import observations, periods, review
@@ -40,11 +40,12 @@ from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.i18n import Translator
+from planwatch.web.indicator_forms import indicator_management
 from planwatch.web.params import RowId, Year
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, localized_label, render, translator
 
-__all__ = ["router"]
+__all__ = ["render_entry_page", "render_indicator_page", "router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -134,8 +135,9 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
              and (not status or (r.result is not None and r.result.status.value == status))]
     outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
                for s in db.scalars(select(Section).where(Section.plan_id == the_plan.id).order_by(Section.line))]
+    retired = [i for i in indicators.values() if i.retired_at is not None and i.merged_into_id is None]
     return render(request, "plan.html", {
-        "plan": the_plan, "rows": shown, "outline": outline,
+        "plan": the_plan, "rows": shown, "outline": outline, "retired": sorted(retired, key=lambda i: i.code),
         "domains": sorted({r.domain for r in rows if r.domain}),
         "units": sorted({u for r in rows for u in r.responsible}), "statuses": list(Status),
         "filters": {"domain": domain, "unit": unit, "status": status},
@@ -149,25 +151,42 @@ def _level(rank: float) -> int:
 
 @router.get("/indicators/{indicator_id}", name="indicator_page")
 def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
-                   year: Year | None = None) -> HTMLResponse:
+                   year: Year | None = None) -> Response:
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
         raise HTTPException(status_code=404)
-    evaluation = evaluate_stored_plan(db, user, indicator.plan, year, indicator_ids=[indicator.id])
-    position = next((n for n, s in enumerate(evaluation.specs) if s.id == str(indicator.id)), None)
-    if position is None:  # only a clerk's evaluation leaves indicators out: those of other units
-        raise PermissionDenied(user.login, Action.VIEW, "该指标不由本单位填报")
-    spec, result = evaluation.specs[position], evaluation.results[position]
-    history = evaluation.values.get(spec.id, {}).items()
+    if indicator.merged_into_id is not None:  # merged: its figures and history are the kept one's now
+        return RedirectResponse(local_url(request, "indicator_page", indicator_id=indicator.merged_into_id),
+                                status_code=303)
+    return render_indicator_page(request, db, user, indicator, year)
+
+
+def render_indicator_page(request: Request, db: Session, user: User, indicator: Indicator, year: int | None, *,
+                          manage: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    """The indicator's page; ``manage`` the outcome of a management form (its error, the
+    conflicts of a merge to resolve)."""
+    t = translator(request)
+    result, chart_data, responsible = None, None, tuple(n for n in indicator.responsible_text.split("、") if n)
+    if indicator.retired_at is None:
+        evaluation = evaluate_stored_plan(db, user, indicator.plan, year, indicator_ids=[indicator.id])
+        position = next((n for n, s in enumerate(evaluation.specs) if s.id == str(indicator.id)), None)
+        if position is None:  # only a clerk's evaluation leaves indicators out: those of other units
+            raise PermissionDenied(user.login, Action.VIEW, "该指标不由本单位填报")
+        spec, result = evaluation.specs[position], evaluation.results[position]
+        history = evaluation.values.get(spec.id, {}).items()
+        chart_data, responsible = indicator_chart(spec, history, result, t), spec.responsible
+    elif user.role == Role.CLERK:  # retired: out of every clerk's list
+        raise PermissionDenied(user.login, Action.VIEW, "该指标已停用")
     return render(request, "indicator.html", {
         "indicator": indicator, "plan_title": indicator.plan.title, "result": result,
-        "targets": indicator.targets, "responsible": spec.responsible,
-        "chart_data": indicator_chart(spec, history, result, translator(request)),
+        "targets": indicator.targets, "responsible": responsible, "chart_data": chart_data,
         "source_text": indicator.source_text,
         "document_url": str(local_url(request, "document_page", source_file_id=indicator.plan.source_file_id))
         + f"#ind-{indicator.id}",
-        "history": _audit_trail(db, user, indicator, translator(request)),
-    })
+        "history": _audit_trail(db, user, indicator, t),
+        **indicator_management(db, user, indicator, t),
+        "manage": {"error": "", "conflicts": [], "other_id": None, "keep": "this", "reason": ""} | (manage or {}),
+    }, status_code=status_code)
 
 
 def _audit_trail(db: Session, user: User, indicator: Indicator, t: Translator) -> list[dict[str, Any]]:
@@ -204,7 +223,8 @@ _EDITABLE = {None, ObservationState.DRAFT, ObservationState.RETURNED}
 def _entry_units(db: Session, user: User) -> list[OrgUnit]:
     if user.role == "clerk":
         return [db.get_one(OrgUnit, user.org_unit_id)] if user.org_unit_id else []
-    check(user, Action.ENTER, Scope(org_unit_id=None))
+    if not is_allowed(user, Action.ENTER, Scope(org_unit_id=None)):
+        check(user, Action.MANAGE_PERIODS)  # an administrator: any unit's template, no entry
     return list(db.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code)))
 
 
@@ -241,26 +261,31 @@ def _hint_key(kind: EntryKind) -> str:
 @router.get("/entry", name="entry_page")
 def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | None = None,
                unit: RowId | None = None) -> HTMLResponse:
-    return _entry_page(request, db, user, period, unit)
+    return render_entry_page(request, db, user, period, unit)
 
 
-def _entry_page(request: Request, db: Session, user: User, period: int | None, unit: int | None, *,
-                answered: _EntryRow | None = None, status_code: int = 200) -> HTMLResponse:
-    """The entry form; ``answered`` is the row just posted, shown with its message in place."""
+def render_entry_page(request: Request, db: Session, user: User, period: int | None, unit: int | None, *,
+                      answered: _EntryRow | None = None, status_code: int = 200,
+                      upload: dict[str, Any] | None = None) -> HTMLResponse:
+    """The entry form; ``answered`` is the row just posted, shown with its message in place;
+    ``upload`` the outcome of an uploaded template (its summary or every bad cell)."""
     units = _entry_units(db, user)
     open_periods = _open_periods(db, user)
     chosen = next((p for p in open_periods if p["id"] == period), open_periods[0] if open_periods else None)
     the_unit = next((u for u in units if u.id == unit), units[0] if units else None)
     rows: list[_EntryRow] = []
-    if chosen is not None and the_unit is not None:
+    can_enter = user.role == Role.CLERK or is_allowed(user, Action.ENTER, Scope(org_unit_id=None))
+    if chosen is not None and the_unit is not None and can_enter:
         plan_id = periods.get_period(db, chosen["id"]).plan_id
         assigned = db.scalars(select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
-                              .where(Assignment.org_unit_id == the_unit.id, Indicator.plan_id == plan_id)
+                              .where(Assignment.org_unit_id == the_unit.id, Indicator.plan_id == plan_id,
+                                     Indicator.retired_at.is_(None))
                               .order_by(Indicator.code).distinct())
         rows = [answered if answered is not None and answered.indicator_id == i.id
                 else _entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
     return render(request, "entry.html", {"periods": open_periods, "period": chosen, "units": units,
-                                          "unit": the_unit, "rows": rows}, status_code=status_code)
+                                          "unit": the_unit, "rows": rows, "upload": upload, "can_enter": can_enter},
+                  status_code=status_code)
 
 
 @router.post("/entry", name="entry_save")
@@ -288,7 +313,7 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
     if is_fragment_request(request):
         return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
     if error:  # without JavaScript: the whole form again, the message beside the value typed
-        return _entry_page(request, db, user, period_id, org_unit_id, answered=row, status_code=422)
+        return render_entry_page(request, db, user, period_id, org_unit_id, answered=row, status_code=422)
     return RedirectResponse(str(local_url(request, "entry_page").include_query_params(
         period=period_id, unit=org_unit_id)), status_code=303)
 

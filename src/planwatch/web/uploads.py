@@ -25,7 +25,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -225,15 +225,16 @@ def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int,
         signal.signal(signal.SIGXCPU, previous)
 
 
-def save_upload(file_name: str, stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> Path:
+def save_upload(file_name: str, stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES,
+                suffixes: Sequence[str] = SUPPORTED_SUFFIXES) -> Path:
     """Copy an upload under its own (sanitised) name into a private folder: the name is what
     extraction records as the file, and its suffix picks the reader."""
     name = _UNSAFE.sub("_", Path(file_name or "").name).strip()
     if not name:
         raise InputError("(upload)", "没有选择文件")
-    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+    if Path(name).suffix.lower() not in suffixes:
         raise InputError(name, f"不支持的文件类型「{Path(name).suffix or '无扩展名'}」，应为 "
-                         + "、".join(SUPPORTED_SUFFIXES))
+                         + "、".join(suffixes))
     folder = Path(tempfile.mkdtemp(prefix="planwatch-upload-"))
     path = folder / _shortened(name)
     try:

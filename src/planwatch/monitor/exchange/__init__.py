@@ -8,13 +8,23 @@ from planwatch.monitor.exchange.csv_long import read_csv, write_csv
 from planwatch.monitor.exchange.dhis2 import from_data_value_set, to_data_value_set
 from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, ExchangeRow
 from planwatch.monitor.exchange.sdmx import write_sdmx_csv
-from planwatch.monitor.exchange.xlsx_template import TemplateIndicator, read_template, write_template
+from planwatch.monitor.exchange.xlsx_template import (
+    FilledTemplate,
+    TemplateIdentity,
+    TemplateIndicator,
+    TemplateSheet,
+    read_template,
+    write_template,
+)
 
 __all__ = [
     "CellProblem",
     "ExchangeError",
     "ExchangeRow",
+    "FilledTemplate",
+    "TemplateIdentity",
     "TemplateIndicator",
+    "TemplateSheet",
     "from_data_value_set",
     "read_csv",
     "read_template",

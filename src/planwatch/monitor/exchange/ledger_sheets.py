@@ -10,26 +10,21 @@ only reads cells, :mod:`planwatch.services.ledger_exchange` turns rows into repo
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from planwatch.monitor.exchange.rows import CellProblem, ExchangeError
-from planwatch.monitor.exchange.xlsx_template import META_SHEET
+from planwatch.monitor.exchange.rows import CellProblem
 from planwatch.numerals import parse_number
 from planwatch.spreadsheet_safety import text_row
 
-__all__ = ["PROJECT_SHEET", "TASK_SHEET", "LedgerSheetRow", "LedgerSheets", "SheetProject", "SheetTask",
-           "read_ledger_sheets", "write_ledger_sheets"]
+__all__ = ["PROJECT_SHEET", "TASK_SHEET", "LedgerSheetRow", "SheetProject", "SheetTask", "read_ledger_rows",
+           "write_ledger_sheets"]
 
 TASK_SHEET = "重点任务"
 PROJECT_SHEET = "重大项目"
@@ -76,15 +71,6 @@ class LedgerSheetRow:
 
     def cell(self, column: str) -> str:
         return f"{self.sheet}!{column}{self.row}"
-
-
-@dataclass(frozen=True, slots=True)
-class LedgerSheets:
-    """The filled rows with the unit and period the template was written for."""
-
-    org_unit: str
-    period: str
-    rows: list[LedgerSheetRow]
 
 
 def write_ledger_sheets(book: Workbook, tasks: Sequence[SheetTask], projects: Sequence[SheetProject],
@@ -142,13 +128,9 @@ def _inputs(sheet: Worksheet, columns: str, count: int, statuses: Sequence[str],
         share.add(f"{percent_column}{_FIRST_ROW}:{percent_column}{last}")
 
 
-def read_ledger_sheets(path: Path, statuses: Sequence[str]) -> LedgerSheets:
-    """The filled rows of both sheets (none when the workbook has no such sheets); every bad cell
-    is reported with its sheet and address."""
-    try:
-        book = load_workbook(io.BytesIO(path.read_bytes()), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）")]) from None
+def read_ledger_rows(book: Workbook, statuses: Sequence[str]) -> tuple[list[LedgerSheetRow], list[CellProblem]]:
+    """The filled rows of both sheets (none when the workbook has no such sheets), and every bad
+    cell with its sheet and address."""
     problems: list[CellProblem] = []
     rows: list[LedgerSheetRow] = []
     if TASK_SHEET in book.sheetnames:
@@ -168,13 +150,7 @@ def read_ledger_sheets(path: Path, statuses: Sequence[str]) -> LedgerSheets:
                 investment_period=cells.number(period, "F", "本期完成投资"),
                 investment_cumulative=cells.number(cumulative, "G", "累计完成投资"),
                 milestones=tuple(_items(milestones))))
-    if problems:
-        raise ExchangeError(path, problems)
-    meta = {str(row[0]): str(row[1]) for row in book[META_SHEET].iter_rows(values_only=True) if row[0]} \
-        if META_SHEET in book.sheetnames else {}
-    if rows and not meta.get("org_unit"):
-        raise ExchangeError(path, [CellProblem(0, "", "不是 PlanWatch 填报模板（请用 planwatch template 生成的表）")])
-    return LedgerSheets(meta.get("org_unit", ""), meta.get("period", ""), rows)
+    return rows, problems
 
 
 def _filled(sheet: Worksheet, width: int, inputs: str) -> list[tuple[int, tuple[object, ...]]]:

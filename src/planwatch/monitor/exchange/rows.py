@@ -38,6 +38,7 @@ class ExchangeRow:
     source: str = ""
     note: str = ""
     state: str = ""
+    cell: str = ""  # the spreadsheet cell of the value (填报!L5), so the service's problems name it
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,14 @@ class CellProblem:
     row: int  # 1-based row of the file (or index of the record), 0 for the whole file
     column: str
     message: str
+    sheet: str = ""  # a spreadsheet's: the sheet, the cell (L5) and the indicator of that row
+    cell: str = ""
+    indicator: str = ""
 
     def __str__(self) -> str:
+        if self.cell:
+            of = f"（指标「{self.indicator}」）" if self.indicator else ""
+            return f"工作表「{self.sheet}」单元格 {self.cell}{of}{self.column}：{self.message}"
         where = f"第 {self.row} 行" if self.row else "文件"
         return f"{where}「{self.column}」{self.message}" if self.column else f"{where}：{self.message}"
 

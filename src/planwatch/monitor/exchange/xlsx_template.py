@@ -1,18 +1,26 @@
 """The per-unit Excel fill-in template (填报模板) and the import of a filled one.
 
 Clerks work in Excel or WPS. The template lists the unit's indicators for one period with
+what the clerk needs beside each (baseline, target, last year's value, what to enter),
 everything but the three input columns locked, a numeric check on the value column, the
-instructions in Chinese on their own sheet, and a hidden sheet saying which unit, period
-and plan the file is for, so that a template filled for another unit or year is refused.
+instructions in Chinese on their own sheet, and a hidden sheet saying which plan, unit and
+period the file is for: the upload reads the plan from it, and a template filled for
+another unit or year is refused.
+
+Further sheets (the ledger's tasks and projects) plug in as :class:`TemplateSheet`
+objects passed to :func:`write_template` and :func:`read_template`: each writes its sheet
+and reads it back, and its problems join the indicator sheet's, so one bad cell anywhere
+refuses the whole file.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -26,16 +34,37 @@ from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, Exchange
 from planwatch.numerals import parse_number
 from planwatch.spreadsheet_safety import text_row
 
-__all__ = ["DATA_SHEET", "TEMPLATE_VERSION", "TemplateIndicator", "read_template", "write_template"]
+__all__ = ["DATA_SHEET", "HEADER", "META_SHEET", "TEMPLATE_VERSION", "FilledTemplate", "TemplateIdentity",
+           "TemplateIndicator", "TemplateSheet", "column_of", "read_template", "write_template"]
 
 DATA_SHEET = "填报"
 HELP_SHEET = "填报说明"
 META_SHEET = "_planwatch"
-TEMPLATE_VERSION = "1"
-HEADER = ("指标代码", "领域", "指标名称", "计量单位", "属性", "上期数值", "本期数值", "数据来源", "备注")
-_INPUT_COLUMNS = ("G", "H", "I")
+TEMPLATE_VERSION = "2"
+HEADER = ("指标代码", "领域", "指标名称", "计量单位", "属性", "基期年份", "基期值", "目标年份", "目标值",
+          "上年数值", "填报要求", "本期数值", "数据来源", "备注")
+LEVEL_HINT = "填本期实际值。"
+_VALUE, _SOURCE, _NOTE = "本期数值", "数据来源", "备注"
 _FIRST_ROW = 4  # title, period line, header, then data
+_WIDTHS = (10, 14, 32, 10, 8, 9, 12, 9, 14, 12, 36, 12, 18, 20)
 _SUFFIXES = ("%", "％", "‰", "万", "亿")
+
+
+def column_of(header: str) -> str:
+    """The column letter of a header of the indicator sheet (A for 指标代码, L for 本期数值)."""
+    return chr(ord("A") + HEADER.index(header))
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateIdentity:
+    """Which plan (by key, so a re-imported plan still matches), unit and period a file is for."""
+
+    plan_key: str
+    plan_title: str
+    org_unit_code: str
+    org_unit_name: str
+    period: str
+    deadline: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,73 +76,109 @@ class TemplateIndicator:
     attribute: str = ""
     last_value: str = ""
     entry_hint: str = ""  # what to enter when it is not a plain level (a growth rate, a reduction)
+    baseline_year: int | None = None
+    baseline: str = ""
+    target_year: int | None = None
+    target: str = ""
 
 
-def write_template(path: Path, *, plan_title: str, org_unit: tuple[str, str], period: str,
-                   indicators: Sequence[TemplateIndicator], deadline: str = "",
-                   extra_sheets: Callable[[Workbook], None] | None = None) -> None:
-    """``extra_sheets`` adds sheets after the indicators' (the unit's tasks and projects)."""
+class TemplateSheet(Protocol):
+    """A further sheet of the template: written after the indicator sheet, read back with it.
+
+    ``read`` returns what it read (kept in :attr:`FilledTemplate.extras` under ``name``) and
+    the problems of its cells; the file is refused when any sheet has one.
+    """
+
+    name: str
+
+    def write(self, book: Workbook, identity: TemplateIdentity) -> None: ...
+
+    def read(self, book: Workbook, identity: TemplateIdentity) -> tuple[object, list[CellProblem]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FilledTemplate:
+    identity: TemplateIdentity
+    rows: list[ExchangeRow]
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+def write_template(path: Path | BinaryIO, identity: TemplateIdentity, indicators: Sequence[TemplateIndicator],
+                   sheets: Sequence[TemplateSheet] = ()) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = DATA_SHEET
-    text_row(sheet, [f"{plan_title} 监测数据填报表"])
+    deadline = identity.deadline or "见通知"
+    text_row(sheet, [f"{identity.plan_title} 监测数据填报表"])
     sheet["A1"].font = Font(bold=True, size=14)
-    text_row(sheet, [f"填报单位：{org_unit[1]}（{org_unit[0]}）    报告期：{period}    截止时间：{deadline or '见通知'}"])
+    text_row(sheet, [f"填报单位：{identity.org_unit_name}（{identity.org_unit_code}）    报告期：{identity.period}"
+                     f"    截止时间：{deadline}"])
     text_row(sheet, HEADER)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for ind in indicators:
-        text_row(sheet, [ind.code, ind.domain, ind.name, ind.unit, ind.attribute, ind.last_value, None, None, None])
+        text_row(sheet, [ind.code, ind.domain, ind.name, ind.unit, ind.attribute, ind.baseline_year, ind.baseline,
+                         ind.target_year, ind.target, ind.last_value, ind.entry_hint or LEVEL_HINT, None, None, None])
     last = _FIRST_ROW + len(indicators) - 1
+    value_column = column_of(_VALUE)
+    inputs = (value_column, column_of(_SOURCE), column_of(_NOTE))
     input_fill = PatternFill("solid", fgColor="FFF2CC")
     for row in range(_FIRST_ROW, last + 1):
-        for column in _INPUT_COLUMNS:
+        for column in inputs:
             sheet[f"{column}{row}"].protection = Protection(locked=False)
             sheet[f"{column}{row}"].fill = input_fill
+        sheet[f"{column_of('填报要求')}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
     for row, ind in enumerate(indicators, start=_FIRST_ROW):
         if ind.entry_hint:
-            sheet[f"G{row}"].comment = Comment(ind.entry_hint, "PlanWatch", width=320, height=90)
+            sheet[f"{value_column}{row}"].comment = Comment(ind.entry_hint, "PlanWatch", width=320, height=90)
+    first = f"{value_column}{_FIRST_ROW}"
     check = DataValidation(type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
-                           formula1=f'OR(ISNUMBER(G{_FIRST_ROW}),ISNUMBER(--SUBSTITUTE(SUBSTITUTE(G{_FIRST_ROW},"%",""),"‰","")))')
-    check.promptTitle, check.prompt = "本期数值", "填写数字，可带 %、‰ 或 万，如 95、95%、1.2万"
+                           formula1=f'OR(ISNUMBER({first}),ISNUMBER(--SUBSTITUTE(SUBSTITUTE({first},"%",""),"‰","")))')
+    check.promptTitle, check.prompt = _VALUE, "填写数字，可带 %、‰ 或 万，如 95、95%、1.2万"
     check.errorTitle, check.error = "数值格式不对", "请填写数字，如 95、95%、1.2万、3‰"
     sheet.add_data_validation(check)
     if indicators:
-        check.add(f"G{_FIRST_ROW}:G{last}")
-    for column, width in zip("ABCDEFGHI", (10, 14, 36, 10, 8, 12, 12, 18, 20), strict=True):
-        sheet.column_dimensions[column].width = width
+        check.add(f"{first}:{value_column}{last}")
+    for number, width in enumerate(_WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + number)].width = width
     sheet.freeze_panes = f"A{_FIRST_ROW}"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
-    if extra_sheets is not None:
-        extra_sheets(book)
-    _help_sheet(book, period, deadline, indicators)
+    _help_sheet(book, identity, indicators)
+    for extra in sheets:
+        extra.write(book, identity)
     meta = book.create_sheet(META_SHEET)
-    for key, value in (("template_version", TEMPLATE_VERSION), ("org_unit", org_unit[0]), ("period", period),
-                       ("plan", plan_title), ("rows", str(len(indicators)))):
+    for key, value in (("template_version", TEMPLATE_VERSION), ("plan_key", identity.plan_key),
+                       ("plan", identity.plan_title), ("org_unit", identity.org_unit_code),
+                       ("org_unit_name", identity.org_unit_name), ("period", identity.period),
+                       ("deadline", identity.deadline), ("rows", str(len(indicators)))):
         text_row(meta, [key, value])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     book.save(path)
 
 
-def _help_sheet(book: Workbook, period: str, deadline: str, indicators: Sequence[TemplateIndicator]) -> None:
+def _help_sheet(book: Workbook, identity: TemplateIdentity, indicators: Sequence[TemplateIndicator]) -> None:
     sheet = book.create_sheet(HELP_SHEET)
+    deadline = identity.deadline or "见通知"
     lines = [
         "填报说明",
-        f"1. 本表为报告期 {period} 的监测数据填报表，只填写黄色单元格：本期数值、数据来源、备注。",
+        f"1. 本表为「{identity.plan_title}」报告期 {identity.period} 的监测数据填报表（{identity.org_unit_name}），"
+        "只填写黄色单元格：本期数值、数据来源、备注。",
         "2. 本期数值填写数字，可带单位符号：95、95%、1.2万、3‰；不要填写“约”“左右”等文字。",
-        "3. 计量单位以“计量单位”列为准；百分比指标可填 95 或 95%。",
+        "3. 计量单位以“计量单位”列为准；百分比指标可填 95 或 95%。基期值、目标值和上年数值供对照，不需修改。",
         "4. 暂无数据的指标留空，并在备注中说明原因。",
         "5. 表头和指标列已锁定，请勿增删行列或修改指标代码；本表只能由本单位导入。",
-        f"6. 请于截止时间（{deadline or '见通知'}）前上传到监测数据网上报送系统，或交区统计局监测组。",
+        f"6. 请于截止时间（{deadline}）前提交：登录监测平台，在「数据填报」页面选择本表上传；"
+        "或由管理员运行命令 planwatch submit 文件名.xlsx --as 登录名。"
+        "任何单元格有误时整表不保存，页面列出每个出错的单元格。",
     ]
     rates = [ind for ind in indicators if ind.entry_hint]
     if rates:
-        lines.append("7. 以下指标填比率，不填总量（本期数值单元格的批注也有说明）：")
+        lines.append("7. 以下指标填比率，不填总量（“填报要求”列和本期数值单元格的批注也有说明）：")
         lines.extend(f"    {ind.code} {ind.name}：{ind.entry_hint}" for ind in rates)
     for line in lines:
         text_row(sheet, [line])
@@ -121,49 +186,73 @@ def _help_sheet(book: Workbook, period: str, deadline: str, indicators: Sequence
     sheet.column_dimensions["A"].width = 100
 
 
-def read_template(path: Path, *, expected_org_unit: str | None = None,
-                  expected_period: str | None = None) -> list[ExchangeRow]:
-    """The filled values of a template; every problem is reported with its cell."""
+def read_template(path: Path, *, expected_org_unit: str | None = None, expected_period: str | None = None,
+                  sheets: Sequence[TemplateSheet] = ()) -> FilledTemplate:
+    """The filled values of a template and its identity; every problem is reported with its cell."""
+    book = _open(path)
+    if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
+        raise ExchangeError(path, [CellProblem(0, "", "不是 PlanWatch 填报模板（请用数据填报页面或 planwatch template "
+                                                      "生成的表）")])
+    meta = {str(row[0]): str(row[1] or "") for row in book[META_SHEET].iter_rows(values_only=True) if row[0]}
+    identity = TemplateIdentity(meta.get("plan_key", ""), meta.get("plan", ""), meta.get("org_unit", ""),
+                                meta.get("org_unit_name", ""), meta.get("period", ""), meta.get("deadline", ""))
+    if meta.get("template_version") != TEMPLATE_VERSION:
+        raise ExchangeError(path, [CellProblem(0, "", f"这是第 {meta.get('template_version') or '?'} 版填报模板，"
+                                                      f"本系统读取第 {TEMPLATE_VERSION} 版：请重新下载填报表")])
+    problems = []
+    if expected_org_unit is not None and identity.org_unit_code != expected_org_unit:
+        problems.append(CellProblem(0, "", f"这是单位 {identity.org_unit_code} 的模板，不是 {expected_org_unit} 的"))
+    if expected_period is not None and identity.period != expected_period:
+        problems.append(CellProblem(0, "", f"这是报告期 {identity.period} 的模板，不是 {expected_period} 的"))
+    if problems:
+        raise ExchangeError(path, problems)
+    rows, problems = _indicator_rows(book, identity)
+    extras: dict[str, object] = {}
+    for extra in sheets:
+        extras[extra.name], found = extra.read(book, identity)
+        problems += found
+    if problems:
+        raise ExchangeError(path, problems)
+    return FilledTemplate(identity, rows, extras)
+
+
+def _open(path: Path) -> Workbook:
     data = path.read_bytes() if path.is_file() else b""
     try:
         check_zip_container(path, data, suffix=".xlsx", main_part="xl/workbook.xml")
     except InputError as exc:
         raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.problem}）")]) from None
     try:
-        book = load_workbook(io.BytesIO(data), data_only=True)
+        return load_workbook(io.BytesIO(data), data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）")]) from None
-    if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
-        raise ExchangeError(path, [CellProblem(0, "", "不是 PlanWatch 填报模板（请用 planwatch template 生成的表）")])
-    meta = {str(row[0]): str(row[1]) for row in book[META_SHEET].iter_rows(values_only=True) if row[0]}
-    problems = []
-    if expected_org_unit is not None and meta.get("org_unit") != expected_org_unit:
-        problems.append(CellProblem(0, "", f"这是单位 {meta.get('org_unit')} 的模板，不是 {expected_org_unit} 的"))
-    if expected_period is not None and meta.get("period") != expected_period:
-        problems.append(CellProblem(0, "", f"这是报告期 {meta.get('period')} 的模板，不是 {expected_period} 的"))
-    if problems:
-        raise ExchangeError(path, problems)
+
+
+def _indicator_rows(book: Workbook, identity: TemplateIdentity) -> tuple[list[ExchangeRow], list[CellProblem]]:
     sheet = book[DATA_SHEET]
-    rows = []
+    at = {name: n for n, name in enumerate(HEADER)}
+    value_column = column_of(_VALUE)
+    rows, problems = [], []
     for number, values in enumerate(sheet.iter_rows(min_row=_FIRST_ROW, max_col=len(HEADER), values_only=True),
                                     start=_FIRST_ROW):
-        code, _, name, unit, _, _, value, source, note = (v for v in values)
+        code, name, value = values[at["指标代码"]], str(values[at["指标名称"]] or ""), values[at[_VALUE]]
         if value is None or str(value).strip() == "":
             continue
         text = _value_text(value)
         if not code:
-            problems.append(CellProblem(number, "指标代码", "为空：请勿修改指标列"))
+            problems.append(CellProblem(number, "指标代码", "为空：请勿修改指标列", sheet=DATA_SHEET,
+                                        cell=f"A{number}", indicator=name))
             continue
+        cell = f"{value_column}{number}"
         if parse_number(_strip_suffix(text)) is None:
-            problems.append(CellProblem(number, f"本期数值（G{number}）",
-                                        f"「{text}」不是数值（可填写 95、95%、1.2万、3‰）"))
+            problems.append(CellProblem(number, _VALUE, f"「{text}」不是数值（可填写 95、95%、1.2万、3‰）",
+                                        sheet=DATA_SHEET, cell=cell, indicator=name))
             continue
-        rows.append(ExchangeRow(indicator=str(code), indicator_name=str(name or ""), org_unit=meta["org_unit"],
-                                period=meta["period"], value=text, unit=str(unit or ""),
-                                source=str(source or ""), note=str(note or "")))
-    if problems:
-        raise ExchangeError(path, problems)
-    return rows
+        rows.append(ExchangeRow(indicator=str(code), indicator_name=name, org_unit=identity.org_unit_code,
+                                period=identity.period, value=text, unit=str(values[at["计量单位"]] or ""),
+                                source=str(values[at[_SOURCE]] or ""), note=str(values[at[_NOTE]] or ""),
+                                cell=f"{DATA_SHEET}!{cell}"))
+    return rows, problems
 
 
 def _value_text(value: object) -> str:

@@ -139,6 +139,11 @@ class Indicator(Base):
     source_text: Mapped[str] = mapped_column(Text, default="")
     responsible_text: Mapped[str] = mapped_column(Text, default="")  # as printed, 、-joined
     manual_assessment: Mapped[str | None] = mapped_column(Text)
+    # Retired (已停用) indicators leave evaluation, entry, templates, reports and assessment but
+    # keep their data; a merged one also points at the indicator that took its data over.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retired_reason: Mapped[str | None] = mapped_column(Text)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("indicators.id"))
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")
     targets: Mapped[list[Target]] = relationship(order_by="Target.year", cascade="all, delete-orphan")

@@ -1,0 +1,100 @@
+"""The Excel round trip on the data-entry page: download the unit's template, upload it filled.
+
+The upload goes through the same service as ``planwatch submit`` (one transaction, every
+bad cell listed, nothing stored when one is wrong). Its router has no CSRF dependency: that
+would read the body before the log-in is checked; the handler checks the user, then reads
+at most :data:`TEMPLATE_MAX_BYTES`, then the token.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from planwatch.errors import PlanWatchError
+from planwatch.monitor.exchange import CellProblem, ExchangeError
+from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.services import exchange, periods
+from planwatch.store.models import OrgUnit, User
+from planwatch.web.app_state import DbSession
+from planwatch.web.auth import PageUser
+from planwatch.web.pages import render_entry_page
+from planwatch.web.params import RowId
+from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
+from planwatch.web.templating import translator
+from planwatch.web.uploads import receive_upload, save_upload, uploaded_file
+
+__all__ = ["TEMPLATE_MAX_BYTES", "router"]
+
+router = APIRouter(include_in_schema=False)
+
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024  # a template of a few hundred indicators is some 50 KB
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/entry/template", name="entry_template")
+def entry_template(user: PageUser, db: DbSession, period: RowId, unit: RowId | None = None) -> Response:
+    """The unit's template for the period: a clerk's own unit, any unit for the others."""
+    the_period = periods.get_period(db, period)
+    if the_period.locked:
+        raise HTTPException(status_code=409, detail=f"period：报告期 {the_period.code} 已锁定")
+    own = visible_org_unit_id(user)
+    the_unit = db.get(OrgUnit, own if own is not None else unit or 0)
+    if the_unit is None:
+        raise HTTPException(status_code=422, detail="unit：请选择填报单位")
+    data = io.BytesIO()
+    exchange.write_unit_template(db, user, the_unit, the_period, data)
+    filename = f"{the_unit.name}_{the_period.code}_填报表.xlsx"
+    return Response(data.getvalue(), media_type=_XLSX,
+                    headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})
+
+
+@router.post("/entry/upload", name="entry_upload")
+async def entry_upload(request: Request, user: PageUser, db: DbSession) -> Response:
+    check(user, Action.ENTER, Scope(org_unit_id=visible_org_unit_id(user), window_open=True))
+    form = await receive_upload(request, TEMPLATE_MAX_BYTES)
+    try:
+        sent = request.headers.get(CSRF_HEADER) or form.get(CSRF_FIELD)
+        if not csrf_valid(request.session, sent if isinstance(sent, str) else None):
+            raise HTTPException(status_code=403, detail=translator(request)("error.csrf"))
+        upload = uploaded_file(form)
+        return await run_in_threadpool(_import, request, db, user, upload.filename or "", upload.file)
+    finally:
+        await form.close()
+
+
+def _import(request: Request, db: Session, user: User, name: str, stream: Any) -> Response:
+    t = translator(request)
+    unit = visible_org_unit_id(user)
+    try:
+        path = save_upload(name, stream, TEMPLATE_MAX_BYTES, suffixes=(".xlsx",))
+    except PlanWatchError as exc:
+        return render_entry_page(request, db, user, None, unit, status_code=422,
+                                 upload=_outcome(error=str(exc)))
+    try:
+        with db.begin_nested():  # one bad cell: nothing of the file stays
+            summary = exchange.submit_template(db, user, path)
+    except ExchangeError as exc:
+        return render_entry_page(request, db, user, None, unit, status_code=422,
+                                 upload=_outcome(error=t("entry.excel.refused", file=name), problems=exc.problems))
+    except PlanWatchError as exc:
+        return render_entry_page(request, db, user, None, unit, status_code=422,
+                                 upload=_outcome(error=str(exc)))
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    period = summary.period_ids[0] if summary.period_ids else None
+    shown = summary.org_unit_ids[0] if summary.org_unit_ids else unit
+    return render_entry_page(request, db, user, period, shown, upload=_outcome(summary=t(
+        "entry.excel.imported", file=name, rows=summary.rows, submitted=summary.submitted)))
+
+
+def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = ()) -> dict[str, Any]:
+    return {"summary": summary, "error": error, "problems": list(problems)}

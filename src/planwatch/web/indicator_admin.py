@@ -1,0 +1,113 @@
+"""Managing an indicator from its page: edit the target, retire or restore it, merge it with
+another. The services check the permission (evaluation group, monitoring group, admin) and
+audit each action with its reason; a refusal shows the page again with the reason."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from planwatch.errors import PlanWatchError
+from planwatch.services import corrections, indicator_lifecycle
+from planwatch.services.indicator_lifecycle import Choice, MergeConflicts
+from planwatch.store.models import Indicator, User
+from planwatch.web.app_state import DbSession
+from planwatch.web.auth import PageUser
+from planwatch.web.pages import render_indicator_page
+from planwatch.web.params import RowId
+from planwatch.web.session import require_csrf
+from planwatch.web.templating import local_url
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+
+Reason = Annotated[str, Form()]
+
+
+def _indicator(db: Session, indicator_id: int) -> Indicator:
+    indicator = db.get(Indicator, indicator_id)
+    if indicator is None:
+        raise HTTPException(status_code=404)
+    return indicator
+
+
+def _done(request: Request, indicator_id: int) -> RedirectResponse:
+    return RedirectResponse(local_url(request, "indicator_page", indicator_id=indicator_id), status_code=303)
+
+
+def _refused(request: Request, db: Session, user: User, indicator_id: int, error: str,
+             **extra: object) -> Response:
+    db.rollback()
+    return render_indicator_page(request, db, user, _indicator(db, indicator_id), None,
+                                 manage={"error": error, **extra}, status_code=422)
+
+
+@router.post("/indicators/{indicator_id}/target", name="indicator_target")
+def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
+                     target: Annotated[str, Form()], reason: Reason, target_year: Annotated[str, Form()] = "",
+                     comparator: Annotated[str, Form()] = "") -> Response:
+    """A new target through the correction service, so a re-import keeps it."""
+    year = target_year.strip()
+    fix = corrections.IndicatorFix(target=target, target_year=int(year) if year.isdigit() else None,
+                                   comparator=comparator or None)
+    try:
+        if year and not year.isdigit():
+            raise corrections.CorrectionError(f"target_year：应为四位年份，而不是「{year}」")
+        if not reason.strip():
+            raise corrections.CorrectionError("reason：请填写修改目标的原因")
+        corrections.correct_indicator(db, user, _indicator(db, indicator_id).id, fix, reason=reason.strip())
+    except PlanWatchError as exc:
+        return _refused(request, db, user, indicator_id, str(exc))
+    return _done(request, indicator_id)
+
+
+@router.post("/indicators/{indicator_id}/retire", name="indicator_retire")
+def indicator_retire(request: Request, user: PageUser, db: DbSession, indicator_id: RowId, reason: Reason) -> Response:
+    try:
+        indicator_lifecycle.retire(db, user, _indicator(db, indicator_id).id, reason)
+    except PlanWatchError as exc:
+        return _refused(request, db, user, indicator_id, str(exc))
+    return _done(request, indicator_id)
+
+
+@router.post("/indicators/{indicator_id}/restore", name="indicator_restore")
+def indicator_restore(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
+                      reason: Reason) -> Response:
+    try:
+        indicator_lifecycle.restore(db, user, _indicator(db, indicator_id).id, reason)
+    except PlanWatchError as exc:
+        return _refused(request, db, user, indicator_id, str(exc))
+    return _done(request, indicator_id)
+
+
+@router.post("/indicators/{indicator_id}/merge", name="indicator_merge")
+async def indicator_merge(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
+                          other_id: Annotated[RowId, Form()], reason: Reason,
+                          keep: Annotated[str, Form()] = "this") -> Response:
+    """Merge this indicator and ``other_id``; ``keep`` says which stays ("this" or "other").
+    Conflicts come back as the form's ``choice-<id>`` fields (kept or merged)."""
+    form = await request.form()
+    choices: dict[int, Choice] = {}
+    for name, value in form.multi_items():
+        number = name.removeprefix("choice-")
+        if number != name and number.isdigit() and value in ("kept", "merged"):
+            choices[int(number)] = "kept" if value == "kept" else "merged"
+    return await run_in_threadpool(_merge, request, db, user, indicator_id, other_id, keep, reason, choices)
+
+
+def _merge(request: Request, db: Session, user: User, indicator_id: int, other_id: int, keep: str, reason: str,
+           choices: dict[int, Choice]) -> Response:
+    kept, merged = (indicator_id, other_id) if keep == "this" else (other_id, indicator_id)
+    try:
+        indicator_lifecycle.merge(db, user, kept, merged, reason, choices)
+    except MergeConflicts as exc:
+        return _refused(request, db, user, indicator_id, str(exc), conflicts=exc.conflicts, other_id=other_id,
+                        keep=keep, reason=reason)
+    except PlanWatchError as exc:
+        return _refused(request, db, user, indicator_id, str(exc))
+    return _done(request, kept)

@@ -1,0 +1,43 @@
+"""What the indicator page shows for managing the indicator: its state, the target form,
+retire/restore and merge with the plan's other indicators in use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planwatch.monitor.permissions import Action, is_allowed
+from planwatch.store.models import AuditEvent, Indicator, User
+from planwatch.web.documents import comparator_choices
+from planwatch.web.i18n import MESSAGES, Translator
+
+__all__ = ["indicator_management"]
+
+
+def indicator_management(db: Session, user: User, indicator: Indicator, t: Translator) -> dict[str, Any]:
+    """The context of the page's management section (empty lists for those who may not manage)."""
+    can_manage = is_allowed(user, Action.CORRECT_EXTRACTION)
+    final = indicator.targets[-1] if indicator.targets else None
+    others = [] if not can_manage else [
+        {"id": i.id, "label": f"{i.code} {i.name}" + (f"（{i.unit}）" if i.unit else "")}
+        for i in db.scalars(select(Indicator).where(Indicator.plan_id == indicator.plan_id,
+                                                    Indicator.id != indicator.id, Indicator.retired_at.is_(None))
+                            .order_by(Indicator.code))]
+    merged = list(db.scalars(select(Indicator).where(Indicator.merged_into_id == indicator.id)
+                             .order_by(Indicator.code)))
+    merged_from = [{"id": i.id, "name": i.name} for i in merged]
+    return {"can_manage": can_manage, "merge_candidates": others, "comparators": comparator_choices(t),
+            "final_target": final, "merged_from": merged_from,
+            "definition_events": _definition_events(db, [indicator.id, *(i.id for i in merged)], t)}
+
+
+def _definition_events(db: Session, ids: list[int], t: Translator) -> list[dict[str, str]]:
+    """Who changed the indicator's definition or state (and that of those merged into it), and why."""
+    events = db.scalars(select(AuditEvent).where(AuditEvent.entity == Indicator.__tablename__,
+                                                 AuditEvent.entity_id.in_([str(i) for i in ids]))
+                        .order_by(AuditEvent.id.desc()))
+    return [{"when": e.at.strftime("%Y-%m-%d %H:%M"), "who": e.actor_login,
+             "action": t(f"indicator.event.{e.action}") if f"indicator.event.{e.action}" in MESSAGES["zh"]
+             else e.action, "reason": e.reason or ""} for e in events]
