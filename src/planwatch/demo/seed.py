@@ -98,7 +98,8 @@ def _seed_data(session: Session, plan: Plan, now: datetime) -> None:
     for year in _PAST_YEARS:
         _seed_year(session, plan, year, [(i, n) for n, i in enumerate(indicators)], reporters, reporting,
                    clerks, reviewer)
-    _seed_open_year(session, plan, now, indicators, reporters, reporting, clerks, reviewer)
+    with recorded_at(now):
+        _seed_open_year(session, plan, now, indicators, reporters, reporting, clerks, reviewer)
     session.flush()
 
 
