@@ -1,10 +1,14 @@
 """Fill a database with the demo: the fictional 青川区 plan, its org units, one user per
-role, and four years of reported data that give every status something to show.
+role, and five years of reporting that give every status, score and warning something to show.
 
 The data are made up but plausible: each indicator moves from its baseline towards its
 2025 target at its own pace (some ahead, some on schedule, some lagging, one moving the
-wrong way), the 2021–2024 figures are approved and locked, and the 2025 round is open:
-some units have submitted, one value was returned, some have not reported yet.
+wrong way); tasks and projects progress as :mod:`planwatch.demo.ledger` tells. The
+2021–2024 rounds are approved and locked, and everything in them is dated on the day it
+would have happened (:func:`planwatch.store.clock.recorded_at`): each unit submits on its own
+day of the window, a few units late, one not at all for a year — so the assessment's
+timeliness score means something. The 2025 round is open: some units have submitted, one
+value was returned, some have not reported yet.
 """
 
 from __future__ import annotations
