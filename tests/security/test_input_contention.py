@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +31,7 @@ from planwatch.store.models import (
     User,
 )
 from tests.db.test_workflow_support import DIALECTS, database_url
+from tests.web.browser import free_port, wait_until_serving
 from tests.web.conftest import seeded
 
 __all__ = ["seeded"]  # fixtures of the web tests
@@ -57,28 +56,14 @@ def demo_url(request: pytest.FixtureRequest, seeded: Path, tmp_path: Path) -> It
     urls.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def server(demo_url: str) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([str(Path(sys.executable).with_name("planwatch")), "serve", "--db", demo_url,
                                 "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline and process.poll() is None, "planwatch serve did not start"
-            time.sleep(0.2)
+        wait_until_serving(base, process)
         yield base
     finally:
         process.terminate()

@@ -45,8 +45,19 @@ def test_a_clerk_sees_only_the_tasks_of_its_unit(app_client: TestClient, databas
     login(app_client, "fgw")
     plan_id = _plan_id(database_url)
     page = html.unescape(app_client.get(f"/plans/{plan_id}/ledger").text)
-    assert "壮大先进制造业" not in page  # the demo plan names no unit for it
-    assert "重点任务（0）" in page
+    rows = " ".join(re.findall(r'<tr id="task-\d+"[^>]*>(.*?)</tr>', page, re.S))
+    assert "提升城乡融合水平" not in rows  # the plan gives it to 区住房城乡建委 and the towns
+    assert "重点任务（3）" in page and "发展现代服务业" in rows
+
+
+def test_the_demo_ledger_shows_its_warnings_and_the_projects_plans(app_client: TestClient, database_url: str) -> None:
+    login(app_client, "tongji")
+    page = html.unescape(app_client.get(f"/plans/{_plan_id(database_url)}/ledger").text)
+    warnings = re.search(r'<section class="card" id="ledger-warnings">(.*?)</section>', page, re.S)
+    assert warnings is not None
+    assert re.search(r">壮大先进制造业</a>：连续两期报告为“滞后”", warnings.group(1))
+    assert re.search(r">区人民医院新院区建设工程</a>：累计完成投资 [\d,]+ 万元，低于按年限应完成的", warnings.group(1))
+    assert "竣工验收" in page and "主体结构封顶" in page  # the projects' milestones
 
 
 def test_unknown_plan_is_404(app_client: TestClient) -> None:

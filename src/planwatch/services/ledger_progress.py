@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import PurePath
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check
 from planwatch.services.periods import get_period, window_is_open
+from planwatch.store.clock import utcnow
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
@@ -75,10 +76,6 @@ class LedgerWarning:
     entity_id: int
     title: str
     detail: str
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _snapshot(report: LedgerReport) -> dict[str, Any]:
@@ -169,9 +166,9 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
     report.investment_period, report.investment_cumulative = values.investment_period, values.investment_cumulative
     report.milestones_reached = sorted(set(values.milestones_reached)) or None
     report.target_values = {str(k): v for k, v in values.target_values} or None
-    report.entered_by_id, report.entered_at, report.state = actor.id, _now(), "draft"
+    report.entered_by_id, report.entered_at, report.state = actor.id, utcnow(), "draft"
     if submit:
-        report.state, report.submitted_by_id, report.submitted_at = "submitted", actor.id, _now()
+        report.state, report.submitted_by_id, report.submitted_at = "submitted", actor.id, utcnow()
     session.flush()
     session.add(AuditEvent.of(actor, "submit" if submit else "enter", "ledger_reports", report.id, old=old,
                               new=_snapshot(report)))
@@ -194,7 +191,7 @@ def review_report(session: Session, actor: User, report_id: int, *, approve: boo
         raise ProgressRejected("review_note", "退回时请写明原因")
     old = _snapshot(report)
     report.state = "approved" if approve else "returned"
-    report.reviewed_by_id, report.reviewed_at, report.review_note = actor.id, _now(), note.strip()
+    report.reviewed_by_id, report.reviewed_at, report.review_note = actor.id, utcnow(), note.strip()
     session.add(AuditEvent.of(actor, "approve" if approve else "return", "ledger_reports", report.id, old=old,
                               new=_snapshot(report), reason=note.strip() or None))
     session.flush()

@@ -15,7 +15,7 @@ import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, Table, and_, insert, select
@@ -35,7 +35,7 @@ from planwatch.numerals import (
     to_float,
 )
 from planwatch.services.periods import ensure_unlocked, get_period, utc, window_is_open
-from planwatch.store.models.base import Base
+from planwatch.store.models.base import Base, utcnow
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import Assignment, OrgUnit, User
 from planwatch.store.models.plans import Indicator
@@ -291,10 +291,6 @@ def check_value(indicator: Indicator, text: str, unit: str = "") -> str | None:
 
 # --- shared internals -----------------------------------------------------------------
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _view(obs: Observation, rev: ObservationRevision) -> ObservationView:
     return ObservationView(
         obs.id, obs.indicator_id, obs.org_unit_id, obs.period_id,
@@ -383,7 +379,7 @@ def enter_value(session: Session, actor: User, period_id: int, item: Observation
     parsed = _parse(indicator, item.value_text, item.unit)
     if problems := _value_problems(indicator, parsed):
         raise ValueRejected(where, "value", "；".join(p.removeprefix("value：") for p in problems))
-    now = _now()
+    now = utcnow()
     obs = session.scalar(select(Observation).where(
         _slot_filter(item.indicator_id, item.org_unit_id, period_id, item.disaggregation)))
     old: dict[str, Any] | None = None
@@ -441,7 +437,7 @@ def change_state(session: Session, actor: User, observation_id: int, action: Wor
         if bounds:
             new["bounds"] = [bounds[0], bounds[1]]
     old = {"state": obs.state, "revision": rev.revision}
-    now = _now()
+    now = utcnow()
     obs.state, obs.updated_at = target, now
     session.add(AuditEvent.of(actor, action.value, OBSERVATION_ENTITY, obs.id, old=old, new=new,
                               reason=comment, at=now))
@@ -707,7 +703,7 @@ def _table(model: type[Base]) -> Table:
 
 def _insert_chunk(session: Session, actor: User, period_id: int, chunk: list[tuple[ObservationInput, _Parsed]],
                   submit: bool, history: dict[_Slot, list[float]], rule: OutlierRule) -> list[int]:
-    now = _now()
+    now = utcnow()
     state = apply_transition(None, WorkflowAction.ENTER)
     final = apply_transition(state, WorkflowAction.SUBMIT) if submit else state
     obs_rows = []

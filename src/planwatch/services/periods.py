@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
+from planwatch.store.clock import utcnow
 from planwatch.store.models.monitoring import AuditEvent, Observation, ReportingPeriod
 from planwatch.store.models.org import Assignment, OrgUnit, User
 from planwatch.store.models.plans import Indicator, Plan
@@ -139,7 +140,7 @@ def day_start(day: str, field: str) -> datetime:
 
 
 def window_is_open(period: ReportingPeriod, now: datetime | None = None) -> bool:
-    moment = utc(now or datetime.now(UTC))
+    moment = utc(now or utcnow())
     return not period.locked and utc(period.opens_at) <= moment < utc(period.closes_at)
 
 
@@ -190,7 +191,7 @@ def create_period(session: Session, actor: User, plan_id: int, year: int, *, ope
         ReportingPeriod.plan_id == plan_id, ReportingPeriod.code == code))
     if duplicate is not None:
         raise PeriodInputError("code", f"规划 #{plan_id} 已有报告期 {code}")
-    now = datetime.now(UTC)
+    now = utcnow()
     period = ReportingPeriod(plan_id=plan_id, year=year, quarter=quarter, month=month, code=code,
                              opens_at=utc(opens_at), closes_at=utc(closes_at), locked=False,
                              created_at=now)
@@ -221,7 +222,7 @@ def lock_period(session: Session, actor: User, period_id: int, reason: str | Non
     if period.locked:
         raise PeriodInputError("locked", f"报告期 {period.code} 已经锁定")
     old = _period_state(period)
-    period.locked, period.locked_by_id, period.locked_at = True, actor.id, datetime.now(UTC)
+    period.locked, period.locked_by_id, period.locked_at = True, actor.id, utcnow()
     session.add(AuditEvent.of(actor, "lock_period", PERIOD_ENTITY, period.id, old=old, new=_period_state(period),
                               reason=reason))
     session.flush()

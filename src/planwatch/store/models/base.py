@@ -6,10 +6,10 @@ on SQLite and PostgreSQL and a later migration can drop or alter them by name.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from planwatch.store.clock import utcnow
 
 __all__ = ["Base", "utcnow"]
 
@@ -24,8 +24,3 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def utcnow() -> datetime:
-    """Timestamps are stored in UTC; pages convert them to Beijing time for display."""
-    return datetime.now(UTC)

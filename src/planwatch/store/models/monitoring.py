@@ -10,7 +10,7 @@ who entered it, when, and who approved or returned it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 
 from planwatch.errors import PlanWatchError
-from planwatch.store.models.base import Base
+from planwatch.store.models.base import Base, utcnow
 
 __all__ = [
     "APPEND_ONLY_TABLES",
@@ -153,7 +153,7 @@ class AuditEvent(Base):
            new: dict[str, Any] | None = None, reason: str | None = None,
            at: datetime | None = None) -> AuditEvent:
         """The event for ``actor`` doing ``action`` to row ``entity_id`` of table ``entity``."""
-        return cls(at=at or datetime.now(UTC), actor_id=actor.id, actor_login=actor.login,
+        return cls(at=at or utcnow(), actor_id=actor.id, actor_login=actor.login,
                    action=action, entity=entity, entity_id=str(entity_id),
                    old=old, new=new, reason=reason)
 
