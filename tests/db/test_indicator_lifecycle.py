@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.demo import DEMO_PLAN
 from planwatch.demo.seed import seed_demo
-from planwatch.services import exchange, indicator_lifecycle, observations, plans
+from planwatch.services import exchange, indicator_lifecycle, observations, plans, review
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.indicator_lifecycle import IndicatorStateError, MergeConflicts
 from planwatch.store import Database
@@ -161,3 +161,18 @@ def test_retire_takes_an_indicator_out_until_restored_even_across_reimports(data
             indicator_lifecycle.restore(session, _user(session, "pinggu"), fresh[key].id, "再次恢复")
         plan = session.get_one(Plan, imported.plan_id)
         assert str(fresh[key].id) in {s.id for s in evaluate_stored_plan(session, None, plan, 2024).specs}
+
+
+def test_review_queue_leaves_out_figures_of_retired_indicators(database: Database) -> None:
+    seed_demo(database)
+    with database.session() as session:
+        monitor = _user(session, "tongji")
+        period = session.scalars(select(ReportingPeriod).where(ReportingPeriod.locked.is_(False))).one()
+        queue = review.review_queue(session, monitor, period.id)
+        assert queue, "the demo has submitted figures waiting for review"
+        retired_id = queue[0].indicator_id
+        indicator_lifecycle.retire(session, _user(session, "pinggu"), retired_id, "规划中期调整删除此指标")
+    with database.session(readonly=True) as session:
+        left = review.review_queue(session, _user(session, "tongji"), period.id)
+        assert retired_id not in {v.indicator_id for v in left}
+        assert {v.id for v in left} == {v.id for v in queue if v.indicator_id != retired_id}

@@ -143,7 +143,9 @@ def test_menu_follows_the_role_matrix() -> None:
     assert "nav.entry" in labels("clerk") and "nav.review" not in labels("clerk")
     assert "nav.review" in labels("monitoring")
     assert "nav.entry" not in labels("viewer") and "nav.review" not in labels("viewer")
-    assert "nav.dashboard" in labels("evaluation")
+    assert "nav.dashboard" in labels("evaluation") and "nav.entry" not in labels("evaluation")
+    assert "nav.entry" in labels("admin"), "the administrator downloads any unit's template on the entry page"
+    assert "nav.review" not in labels("admin")
 
 
 def test_template_links_match_starlette_for_every_named_route() -> None:

@@ -11,9 +11,19 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from planwatch.monitor.exchange.ledger_sheets import TASK_SHEET
 from planwatch.monitor.exchange.xlsx_template import DATA_SHEET, HELP_SHEET, META_SHEET
+from planwatch.services import ledger_edits
 from planwatch.store import Database
-from planwatch.store.models import Indicator, Observation, ObservationRevision, OrgUnit, Plan, ReportingPeriod
+from planwatch.store.models import (
+    Indicator,
+    Observation,
+    ObservationRevision,
+    OrgUnit,
+    Plan,
+    ReportingPeriod,
+    User,
+)
 from tests.web.client import login
 from tests.web.excel_helpers import column, fill, open_period, reportable, rows_by_code
 
@@ -148,3 +158,32 @@ def test_an_administrator_downloads_any_units_template_but_enters_nothing(app_cl
     assert template.status_code == 200 and template.headers["content-type"] == XLSX
     login(app_client, "lingdao")
     assert app_client.get("/entry").status_code == 403
+
+
+def _lead_two_tasks(url: str, unit_code: str) -> None:
+    """Two ledger tasks led by the unit, added as the administrator's ledger page would."""
+    database = Database(url)
+    with database.session() as session:
+        admin = session.scalars(select(User).where(User.login == "admin")).one()
+        unit = session.scalars(select(OrgUnit).where(OrgUnit.code == unit_code)).one()
+        plan = session.scalars(select(Plan)).one()
+        for title in ("建设林草防火监测网络", "推进国家储备林项目"):
+            ledger_edits.add_task(session, admin, plan.id, ledger_edits.TaskFields(title=title, units=[(unit.id, "牵头")]))
+    database.dispose()
+
+
+def test_upload_message_counts_the_task_reports_of_the_ledger_sheets(app_client: TestClient, database_url: str,
+                                                                     tmp_path: Path) -> None:
+    _lead_two_tasks(database_url, "QC-LYJ")
+    token = login(app_client, "lyj")
+    period_id, _ = open_period(database_url)
+    template = app_client.get(f"/entry/template?period={period_id}")
+    path = tmp_path / "lyj.xlsx"
+    book = load_workbook(io.BytesIO(template.content))
+    tasks = book[TASK_SHEET]
+    assert (tasks["B2"].value, tasks["B3"].value) == ("建设林草防火监测网络", "推进国家储备林项目")
+    tasks["E2"], tasks["F2"], tasks["G2"] = "推进中", 30, "完成监测点选址"
+    tasks["E3"], tasks["G3"] = "滞后", "资金尚未落实"
+    book.save(path)
+    answer = _upload(app_client, token, path)
+    assert answer.startswith("200") and "另有 2 条重点任务/重大项目进展报告" in answer

@@ -24,7 +24,7 @@ from planwatch.services.observations import (
     list_observations,
 )
 from planwatch.services.settings import four_eyes_required
-from planwatch.store.models import AuditEvent, Observation, ObservationRevision, ReportingPeriod
+from planwatch.store.models import AuditEvent, Indicator, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import User
 
 __all__ = [
@@ -81,10 +81,13 @@ def return_many(session: Session, actor: User, observation_ids: Iterable[int], c
 
 def review_queue(session: Session, actor: User, period_id: int, *,
                  org_unit_id: int | None = None) -> list[ObservationView]:
-    """Submitted values waiting for review, flagged outliers first."""
+    """Submitted values waiting for review, flagged outliers first; figures of retired
+    indicators are left out (the plan no longer measures them, approving them counts nothing)."""
     check(actor, Action.APPROVE)
-    waiting = list_observations(session, actor, period_id, org_unit_id=org_unit_id,
-                                states=[ObservationState.SUBMITTED])
+    retired = set(session.scalars(select(Indicator.id).where(Indicator.retired_at.is_not(None))))
+    waiting = [v for v in list_observations(session, actor, period_id, org_unit_id=org_unit_id,
+                                            states=[ObservationState.SUBMITTED])
+               if v.indicator_id not in retired]
     return sorted(waiting, key=lambda v: "outlier" not in v.flags)
 
 

@@ -93,7 +93,8 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any) -
     period = summary.period_ids[0] if summary.period_ids else None
     shown = summary.org_unit_ids[0] if summary.org_unit_ids else unit
     return render_entry_page(request, db, user, period, shown, upload=_outcome(summary=t(
-        "entry.excel.imported", file=name, rows=summary.rows, submitted=summary.submitted)))
+        "entry.excel.imported", file=name, rows=summary.rows, submitted=summary.submitted,
+        ledger=summary.ledger_reports)))
 
 
 def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = ()) -> dict[str, Any]:

@@ -422,7 +422,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "entry.excel.file": "填报表（.xlsx）",
         "entry.excel.hint": "填报表列出本期每个指标的基期值、目标值、上年数值和填报要求；填好黄色单元格后在此上传。"
         "任何单元格有误时整表不保存，下方逐格列出问题。",
-        "entry.excel.imported": "{file}：已导入 {rows} 个数值，其中 {submitted} 个已报送，等待审核",
+        "entry.excel.imported": "{file}：已导入 {rows} 个数值，其中 {submitted} 个已报送，等待审核；"
+        "另有 {ledger} 条重点任务/重大项目进展报告",
         "entry.excel.refused": "{file} 未导入，没有保存任何数值，请改正以下单元格后重新上传：",
         "entry.excel.sheet": "工作表",
         "entry.excel.cell": "单元格",
@@ -884,7 +885,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "entry.excel.file": "Template (.xlsx)",
         "entry.excel.hint": "The template lists each indicator's baseline, target, last year's value and what to "
         "enter; fill the yellow cells and upload it here. One wrong cell stores nothing; every wrong cell is listed.",
-        "entry.excel.imported": "{file}: {rows} values imported, {submitted} of them submitted for review",
+        "entry.excel.imported": "{file}: {rows} values imported, {submitted} of them submitted for review; "
+        "{ledger} task/project progress reports",
         "entry.excel.refused": "{file} was not imported and nothing was stored; correct these cells and upload again:",
         "entry.excel.sheet": "Sheet",
         "entry.excel.cell": "Cell",

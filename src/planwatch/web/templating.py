@@ -59,14 +59,17 @@ _NAV: Final = (
     NavItem("nav.orgunits", "/admin/orgunits", "/admin/orgunits"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
-_NAV_ACTION: Final = {"nav.entry": Action.ENTER, "nav.review": Action.APPROVE, "nav.users": Action.MANAGE_USERS,
-                      "nav.orgunits": Action.MANAGE_ORG_UNITS}
+# A menu entry shows when the role has any of its actions: the entry page also serves an
+# administrator (MANAGE_PERIODS), who downloads any unit's template there without entering.
+_NAV_ACTION: Final = {"nav.entry": frozenset({Action.ENTER, Action.MANAGE_PERIODS}),
+                      "nav.review": frozenset({Action.APPROVE}), "nav.users": frozenset({Action.MANAGE_USERS}),
+                      "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS})}
 
 
 def nav_items(user: Actor) -> list[NavItem]:
     """Menu entries the user's role can use; the services still check every request."""
-    return [item for item in _NAV
-            if item.label not in _NAV_ACTION or _NAV_ACTION[item.label] in ROLE_ACTIONS.get(Role(user.role), ())]
+    allowed = ROLE_ACTIONS.get(Role(user.role), frozenset())
+    return [item for item in _NAV if item.label not in _NAV_ACTION or _NAV_ACTION[item.label] & allowed]
 
 
 def format_number(value: float | int | None, digits: int = 2) -> str:
