@@ -27,11 +27,11 @@ import pypdfium2.raw as pdfium_c
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
 from planwatch.ingest.pdf.lines import TextLine, text_lines
-from planwatch.ingest.pdf.page import Glyph, PageContent, read_page
+from planwatch.ingest.pdf.open_tables import find_open_tables
+from planwatch.ingest.pdf.page import Glyph, PageContent, is_page_number, read_page
 from planwatch.ingest.pdf.paragraphs import Margins, continues, join
-from planwatch.ingest.pdf.tables import find_tables
+from planwatch.ingest.pdf.tables import RuledTable, find_tables
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]\s*\d+\s*[—–\-－]|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 # A running head or foot is repeated at the same height on this many pages at least, and on this share of
 # them (odd and even pages may carry different heads); a label such as 附件1 atop a few pages is not one.
@@ -103,20 +103,30 @@ class _Page:
 
 def _items(page: PageContent) -> _Page:
     tables = find_tables(page.rules)
-    outside: list[Glyph] = []
+    outside, cells = _by_table(page.glyphs, tables)
+    open_tables = find_open_tables(outside, page.rules)
+    if open_tables:
+        outside, more = _by_table(outside, open_tables)
+        tables, cells = tables + open_tables, cells + more
     placed: list[tuple[float, TextLine | _Table]] = []
-    cells: list[list[Glyph]] = [[] for _ in tables]
-    for glyph in page.glyphs:
-        holder = next((k for k, table in enumerate(tables) if table.contains(glyph)), None)
-        if holder is None:
-            outside.append(glyph)
-        else:
-            cells[holder].append(glyph)
     lines = [line for line in text_lines(outside) if line.text]
     placed.extend((line.top, line) for line in lines)
     placed.extend((table.top, _Table(table.rows(glyphs))) for table, glyphs in zip(tables, cells, strict=True))
     placed.sort(key=lambda p: p[0])
     return _Page(page.number, lines, [item for _, item in placed])
+
+
+def _by_table(glyphs: list[Glyph], tables: list[RuledTable]) -> tuple[list[Glyph], list[list[Glyph]]]:
+    """The characters outside the tables, and those inside each table."""
+    outside: list[Glyph] = []
+    cells: list[list[Glyph]] = [[] for _ in tables]
+    for glyph in glyphs:
+        holder = next((k for k, table in enumerate(tables) if table.contains(glyph)), None)
+        if holder is None:
+            outside.append(glyph)
+        else:
+            cells[holder].append(glyph)
+    return outside, cells
 
 
 def _running_key(line: TextLine) -> tuple[str, int]:
@@ -136,7 +146,7 @@ def _drop_furniture(pages: list[_Page]) -> None:
         items = page.items
         for i in reversed(range(len(items))):
             item = items[i]
-            if isinstance(item, TextLine) and (_PAGE_NUMBER.match(item.text)
+            if isinstance(item, TextLine) and (is_page_number(item.text)
                                                or (_BARE_NUMBER.match(item.text) and i in (0, len(items) - 1))):
                 del items[i]
 

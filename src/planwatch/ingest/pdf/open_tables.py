@@ -1,0 +1,230 @@
+"""Tables without vertical rules: three-line tables (三线表) and borderless tables of aligned columns.
+
+Plans printed from Word often set their indicator table with horizontal rules only (a top
+rule, a rule under the header, a bottom rule) or with no rule at all, the columns kept
+apart by white space. Such a table is found by its header: a printed line of at least
+three words set apart by wide gaps, two of them words that name table columns (序号,
+指标名称, 单位, 2025年 …). Ordinary text never has that: paragraphs are set solid, two-column
+text has two words a line, and contents entries run into their page numbers by dot leaders.
+
+Below the header the table goes on while its lines keep to the columns (a line whose
+words would bridge the gap between two columns — a paragraph — ends it) and, where the
+table has rules, until the rule after which nothing fits. Columns are the x-extents of
+the words, widened as rows are read; rows start at a rule between rows, or, between two
+lines that have text in the number column (序号, or where there is none, in two columns
+or more), at the widest gap, so that a cell wrapped over two lines — set at the top or
+the middle of its row — stays one cell. The result is the grid a ruled table gives
+(:class:`~planwatch.ingest.pdf.tables.RuledTable`), so that reading cells, joining
+tables over page breaks and extraction work unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from planwatch.ingest.pdf.lines import glyph_rows, text_line
+from planwatch.ingest.pdf.page import Glyph, Rule, is_page_number
+from planwatch.ingest.pdf.tables import RuledTable
+
+# Words are set apart by a gap wider than this share of the font size (justified text spreads less).
+_WORD_GAP = 0.9
+# A column's words keep at least this share of the font size away from the next column's.
+_COLUMN_GAP = 0.3
+# Lines of one table are at most this many font sizes apart; a header's stacked lines, and the rules
+# around a header, closer than the second.
+_ROW_GAP = 2.5
+_HEADER_GAP = 4.0
+# Gaps between lines that differ by less than this (points) are as wide as each other.
+_TIE = 1.0
+_NUMBER_COLUMN = re.compile(r"^(序号|编号)$")
+_HEADER_WORD = re.compile(
+    r"^(?:序号|编号|类别|类型|领域|分类|一级指标|二级指标|指标|指标名称|具体指标|主要指标|指标内容|名称|"
+    r"单位|计量单位|属性|指标属性|性质|目标值?|预期值?|规划值?|基期值?|基准值?|现状值?|备注|"
+    r"责任单位|牵头单位|责任部门|年均增长|年均增速|[（(](?:19|20)\d{2}年[）)]|"
+    r"(?:19|20)\d{2}年(?:目标值?|预期值?|规划值?|基期值?|现状值?|基准值?)?)$")
+
+
+@dataclass(slots=True)
+class _Line:
+    glyphs: list[Glyph]
+    words: list[tuple[float, float]]  # x-extents of the runs of characters set apart by wide gaps
+    top: float
+    bottom: float
+    size: float
+
+
+def find_open_tables(glyphs: Sequence[Glyph], rules: Sequence[Rule]) -> list[RuledTable]:
+    """Tables of at least three columns under a header row, without vertical rules, top to bottom."""
+    lines = [_split(row) for row in glyph_rows(glyphs)]
+    horizontal = [r for r in rules if r.horizontal]
+    tables: list[RuledTable] = []
+    k = 0
+    while k < len(lines):
+        found = _header_columns(lines[k]) if len(lines[k].words) >= 3 else None
+        table = _table(lines, k, found, horizontal) if found is not None else None
+        if table is None:
+            k += 1
+            continue
+        grid, k = table
+        tables.append(grid)
+    return tables
+
+
+def _split(glyphs: list[Glyph]) -> _Line:
+    glyphs.sort(key=lambda g: g.x0)
+    words: list[tuple[float, float]] = []
+    for glyph in glyphs:
+        if words and glyph.x0 - words[-1][1] <= _WORD_GAP * glyph.size:
+            words[-1] = (words[-1][0], max(words[-1][1], glyph.x1))
+        else:
+            words.append((glyph.x0, glyph.x1))
+    return _Line(glyphs, words, min(g.top for g in glyphs), max(g.bottom for g in glyphs),
+                 max(g.size for g in glyphs))
+
+
+def _word_texts(line: _Line) -> list[str]:
+    return [text_line([g for g in line.glyphs if x0 <= g.x0 and g.x1 <= x1]).text.replace(" ", "")
+            for x0, x1 in line.words]
+
+
+def _header_columns(line: _Line) -> list[int] | None:
+    """Which of a line's words are column names, if it is a table's header row (two of them at least)."""
+    texts = _word_texts(line)
+    named = [i for i, text in enumerate(texts) if _HEADER_WORD.match(text)]
+    return named if len(named) >= 2 else None
+
+
+def _all_header_words(line: _Line) -> bool:
+    return all(_HEADER_WORD.match(text) for text in _word_texts(line))
+
+
+class _Columns:
+    """Column x-extents, widened by every word that falls in one; a word bridging two does not fit."""
+
+    def __init__(self, words: list[tuple[float, float]], size: float) -> None:
+        self.margin = _COLUMN_GAP * size
+        self.extents: list[tuple[float, float]] = []
+        for x0, x1 in sorted(words):  # a header's stacked lines (2025年 over 目标值) name one column
+            if self.extents and x0 < self.extents[-1][1] + self.margin:
+                self.extents[-1] = (self.extents[-1][0], max(self.extents[-1][1], x1))
+            else:
+                self.extents.append((x0, x1))
+
+    def fit(self, words: list[tuple[float, float]]) -> bool:
+        extents = list(self.extents)
+        for x0, x1 in words:
+            hit = [i for i, (a, b) in enumerate(extents) if x0 < b + self.margin and a - self.margin < x1]
+            if len(hit) > 1:
+                return False
+            if hit:
+                a, b = extents[hit[0]]
+                extents[hit[0]] = (min(a, x0), max(b, x1))
+            else:
+                extents.append((x0, x1))
+            extents.sort()
+            if any(b + self.margin > c for (_, b), (c, _) in pairwise(extents)):
+                return False
+        self.extents = extents
+        return True
+
+    def index(self, word: tuple[float, float]) -> int:
+        return next(i for i, (a, b) in enumerate(self.extents) if word[0] < b + self.margin and a - self.margin < word[1])
+
+    def borders(self) -> list[float]:
+        inner = [(b + c) / 2 for (_, b), (c, _) in pairwise(self.extents)]
+        return [self.extents[0][0] - 1.0, *inner, max(b for _, b in self.extents) + 1.0]
+
+
+def _covering(rules: list[Rule], line: _Line) -> list[float]:
+    """Heights of the rules that span the line's words (a table's rules run across all its columns)."""
+    left, right = line.words[0][0], line.words[-1][1]
+    return sorted(r.top for r in rules if r.x0 <= left + line.size and r.x1 >= right - line.size)
+
+
+def _table(lines: list[_Line], k: int, named: list[int], rules: list[Rule]) -> tuple[RuledTable, int] | None:
+    """The table whose header row is line ``k``, and the index of the first line after it."""
+    header = lines[k]
+    size = header.size
+    heights = _covering(rules, header)
+    top_rule = max((y for y in heights if header.top - _HEADER_GAP * size <= y <= header.top), default=None)
+    first = k
+    while first > 0 and (lines[first - 1].top > top_rule if top_rule is not None
+                         else header.top - lines[first - 1].bottom <= _WORD_GAP * size
+                         and _all_header_words(lines[first - 1])):
+        first -= 1
+    below = [y for y in heights if y >= header.bottom]
+    header_rule = next((y for y in below if y - header.bottom <= _HEADER_GAP * size), None)
+    last = k
+    while last + 1 < len(lines) and (lines[last + 1].bottom < header_rule if header_rule is not None
+                                     else lines[last + 1].top - lines[last].bottom <= _WORD_GAP * size
+                                     and _all_header_words(lines[last + 1])):
+        last += 1
+    columns = _Columns([w for line in lines[first:last + 1] for w in line.words], size)
+    if len({columns.index(word) for word in header.words}) < 3:
+        return None
+    number_column = next((header.words[i] for i in named if _NUMBER_COLUMN.match(_word_texts(header)[i])), None)
+    body: list[_Line] = []
+    row_rules = [y for y in below if header_rule is None or y > header_rule + 1.0]
+    end = last + 1
+    while end < len(lines):
+        line = lines[end]
+        previous = body[-1] if body else lines[last]
+        crossed = [y for y in row_rules if previous.bottom <= y <= line.top]
+        if (line.top - previous.bottom > _ROW_GAP * size or abs(line.size - size) > 0.2 * size
+                or (crossed and not _band_has_row(lines, end, row_rules)) or not columns.fit(line.words)
+                or (len(line.words) >= 3 and _header_columns(line) is not None)
+                or (len(line.words) == 1 and is_page_number(_word_texts(line)[0]))):
+            break
+        body.append(line)
+        end += 1
+    if not any(len(line.words) >= 2 for line in body):
+        return None
+    borders = columns.borders()
+    anchor = columns.index(number_column) if number_column is not None else None
+    ys = [lines[first].top - 0.5, *_row_borders(body, lines[last], row_rules, columns, anchor), body[-1].bottom + 0.5]
+    return RuledTable(borders, ys, {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(borders) - 1)}), end
+
+
+def _band_has_row(lines: list[_Line], start: int, rules: list[float]) -> bool:
+    """Whether the lines from ``start`` to the next rule hold a row's words in two columns at least: below
+    a table's bottom rule a note or a paragraph follows, one block of text a line."""
+    for k in range(start, len(lines)):
+        if k > start and any(lines[k - 1].bottom <= y <= lines[k].top for y in rules):
+            return False
+        if len(lines[k].words) >= 2:
+            return True
+    return False
+
+
+def _row_borders(body: list[_Line], header: _Line, rules: list[float], columns: _Columns,
+                 anchor: int | None) -> list[float]:
+    """Heights between rows: the header's end, the rules between rows, and the widest gap between
+    two lines that open a row (text in the number column, or in two columns at least)."""
+    borders = [(header.bottom + body[0].top) / 2]
+    band: list[_Line] = []
+    bands: list[list[_Line]] = []
+    for line in body:
+        if band and any(band[-1].bottom <= y <= line.top for y in rules):
+            bands.append(band)
+            band = []
+        band.append(line)
+    bands.append(band)
+    for b, lines in enumerate(bands):
+        if b:
+            borders.append((bands[b - 1][-1].bottom + lines[0].top) / 2)
+        opening = [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor)]
+        for i, j in pairwise(opening):
+            gaps = {n: lines[n + 1].top - lines[n].bottom for n in range(i, j)}
+            # The last of the widest: a category printed once midway between its group's first two rows
+            # goes with the first.
+            gap = max(n for n, g in gaps.items() if g >= max(gaps.values()) - _TIE)
+            borders.append((lines[gap].bottom + lines[gap + 1].top) / 2)
+    return borders
+
+
+def _opens_row(line: _Line, columns: _Columns, anchor: int | None) -> bool:
+    used = {columns.index(word) for word in line.words}
+    return anchor in used if anchor is not None else len(used) >= 2

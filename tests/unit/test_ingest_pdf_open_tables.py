@@ -1,0 +1,191 @@
+"""Tables printed without vertical rules: three-line tables (三线表) and borderless tables.
+
+The fictional plan below prints one indicator table drawn four ways on a reportlab
+canvas — every border drawn (the ruled reader's case, the reference), only the three
+horizontal rules of a 三线表, a rule under every row, and no rule at all — with a name
+wrapped over two lines whose other cells sit at the middle of the row, and a category
+printed once at the middle of its group. Each must yield the same indicators. Paragraphs,
+two-column text, contents with dot leaders and page heads and feet must stay text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planwatch.extract import extract_file
+from planwatch.ingest import Block, SourceText, read_source
+
+FONT = "STSong-Light"
+SIZE = 10.5
+LEADING = 14.0
+PADDING = 8.0
+WIDTHS = [56.0, 34.0, 150.0, 40.0, 56.0, 56.0, 56.0]
+LEFT = 72.0
+HEADER = [["类别"], ["序号"], ["指标名称"], ["单位"], ["2025年", "基期值"], ["2030年", "目标值"], ["属性"]]
+# (category printed once for its group, number, name lines, unit, base, target, attribute)
+ROWS: list[tuple[str, str, list[str], str, str, str, str]] = [
+    ("经济发展", "1", ["地区生产总值年均增长"], "%", "6.2", "6左右", "预期性"),
+    ("", "2", ["常住人口城镇化率"], "%", "61.5", "66", "预期性"),
+    ("生态环境", "3", ["单位地区生产总值能源消耗", "降低"], "%", "—", "13.5", "约束性"),
+    ("", "4", ["森林覆盖率"], "%", "54.2", "56", "约束性"),
+    ("", "5", ["地表水达到或好于Ⅲ类", "水体比例"], "%", "85", "90", "约束性"),
+    ("民生福祉", "6", ["城镇调查失业率"], "%", "5.2", "＜5.5", "预期性"),
+    ("", "7", ["每千人口拥有执业（助理）", "医师数"], "人", "2.9", "3.4", "预期性"),
+]
+NAMES = ["地区生产总值年均增长", "常住人口城镇化率", "单位地区生产总值能源消耗降低", "森林覆盖率",
+         "地表水达到或好于Ⅲ类水体比例", "城镇调查失业率", "每千人口拥有执业（助理）医师数"]
+TITLE = "青川区国民经济和社会发展第十五个五年规划纲要"
+BEFORE = ["第一章 发展目标", "到2030年，全区经济实力、科技实力和综合竞争力明显提升，人民生活品质持续改善。",
+          "表1 青川区“十五五”经济社会发展主要指标"]
+AFTER = "注：地区生产总值增速按可比价格计算。各项指标由区发展改革局会同有关部门负责监测。"
+
+
+def _canvas(path: Path) -> object:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont(FONT, SIZE)
+    return page
+
+
+def _new_page(page: object, number: int) -> float:
+    """Finish a page with its foot (a page number) and start the next under its running head."""
+    page.setFont(FONT, SIZE)  # type: ignore[attr-defined]
+    page.drawCentredString(297, 40, f"— {number} —")  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.setFont(FONT, SIZE)  # type: ignore[attr-defined]
+    page.drawCentredString(297, 800, "青川区人民政府公报")  # type: ignore[attr-defined]
+    return 760.0
+
+
+def _draw_table(page: object, top: float, rows: list[list[list[str]]], rules: str,
+                groups: dict[int, tuple[str, int]], page_break: int | None = None) -> float:
+    """Draw a table, every cell centred in its column and its row; returns its bottom.
+
+    ``rules``: "grid" (every border), "three" (top, under the header, bottom), "rows" (a rule under every
+    row) or "none". ``groups`` maps a row to the category printed once at the middle of the rows it spans.
+    ``page_break``: the row before which the page ends, the header printed again on the next page.
+    """
+    edges = [LEFT]
+    for width in WIDTHS:
+        edges.append(edges[-1] + width)
+    heights = [LEADING * max(len(c) for c in row) + PADDING for row in rows]
+    page_number = 1
+
+    def rule(at: float, width: float = 0.5, start: float = edges[0]) -> None:
+        page.setLineWidth(width)  # type: ignore[attr-defined]
+        page.line(start, at, edges[-1], at)  # type: ignore[attr-defined]
+
+    def header(y: float) -> float:
+        if rules in ("three", "grid"):
+            rule(y, 1.5)
+        bottom = _draw_row(page, edges, y, rows[0], heights[0])
+        if rules != "none":
+            rule(bottom)
+        return bottom
+
+    y = header(top)
+    page_top = top
+    for r in range(1, len(rows)):
+        if r == page_break:
+            if rules == "grid":
+                for x in edges:
+                    page.line(x, page_top, x, y)  # type: ignore[attr-defined]
+            page_number += 1
+            y = page_top = _new_page(page, page_number)
+            y = header(y)
+        if r in groups:
+            category, span = groups[r]
+            middle = y - sum(heights[r:r + span]) / 2
+            page.drawCentredString((edges[0] + edges[1]) / 2, middle - SIZE * 0.35, category)  # type: ignore[attr-defined]
+        y = _draw_row(page, edges, y, rows[r], heights[r])
+        inside_group = any(start <= r < start + n - 1 for start, (_, n) in groups.items())
+        if rules in ("rows", "grid") and r < len(rows) - 1:
+            rule(y, start=edges[1] if inside_group and rules == "grid" else edges[0])
+    if rules in ("three", "grid"):
+        rule(y, 1.5)
+    if rules == "grid":
+        for x in edges:
+            page.line(x, page_top, x, y)  # type: ignore[attr-defined]
+    return y
+
+
+def _draw_row(page: object, edges: list[float], top: float, row: list[list[str]], height: float) -> float:
+    for x0, x1, cell in zip(edges, edges[1:], row, strict=False):
+        first = top - height / 2 + LEADING * (len(cell) - 1) / 2 - SIZE * 0.35
+        for k, text in enumerate(cell):
+            page.drawCentredString((x0 + x1) / 2, first - LEADING * k, text)  # type: ignore[attr-defined]
+    return top - height
+
+
+def _table_rows() -> tuple[list[list[list[str]]], dict[int, tuple[str, int]]]:
+    rows = [HEADER] + [[[], [number], name, [unit], [base], [target], [attribute]]
+                       for _, number, name, unit, base, target, attribute in ROWS]
+    groups: dict[int, tuple[str, int]] = {}
+    for r, (category, *_) in enumerate(ROWS, start=1):
+        if category:
+            groups[r] = (category, 1)
+        else:
+            start = max(groups)
+            groups[start] = (groups[start][0], groups[start][1] + 1)
+    return rows, groups
+
+
+def _plan(path: Path, rules: str, page_break: int | None = None) -> Path:
+    page = _canvas(path)
+    page.drawCentredString(297, 800, "青川区人民政府公报")  # type: ignore[attr-defined]
+    y = 760.0
+    page.setFont(FONT, 16)  # type: ignore[attr-defined]
+    page.drawCentredString(297, y, TITLE)  # type: ignore[attr-defined]
+    page.setFont(FONT, SIZE)  # type: ignore[attr-defined]
+    for text in BEFORE:
+        y -= 28
+        page.drawString(LEFT, y, text)  # type: ignore[attr-defined]
+    rows, groups = _table_rows()
+    # A table cut by a page break runs down to just above the page number.
+    top = y - 12 if page_break is None else 70 + sum(LEADING * max(len(c) for c in row) + PADDING
+                                                     for row in rows[:page_break])
+    bottom = _draw_table(page, top, rows, rules, groups, page_break)
+    page.drawString(LEFT + 2 * SIZE, bottom - 24, AFTER[:38])  # type: ignore[attr-defined]
+    page.drawString(LEFT, bottom - 24 - 20, AFTER[38:])  # type: ignore[attr-defined]
+    page.setFont(FONT, SIZE)  # type: ignore[attr-defined]
+    page.drawCentredString(297, 40, "— 9 —")  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    return path
+
+
+def _table(source: SourceText) -> Block:
+    [table] = [b for b in source.blocks if b.is_table]
+    return table
+
+
+def _indicators(path: Path) -> list[tuple[str, str | None, list[tuple[int, str]]]]:
+    return [(i.name, i.unit, [(t.year, t.text) for t in i.targets]) for i in extract_file(path).indicators
+            if i.kind == "table"]
+
+
+@pytest.fixture(scope="module")
+def ruled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _plan(tmp_path_factory.mktemp("open") / "grid.pdf", "grid")
+
+
+@pytest.mark.parametrize("rules", ["three", "rows", "none"])
+def test_tables_without_vertical_rules_read_like_the_ruled_one(tmp_path: Path, ruled: Path, rules: str) -> None:
+    path = _plan(tmp_path / f"{rules}.pdf", rules)
+    table = _table(read_source(path))
+    texts = [[c.text for c in row] for row in table.rows]
+    assert texts[0] == ["类别", "序号", "指标名称", "单位", "2025年基期值", "2030年目标值", "属性"]
+    assert [row[2] for row in texts[1:]] == NAMES
+    assert [row[1] for row in texts[1:]] == [str(n) for n in range(1, len(ROWS) + 1)]
+    assert [row[5] for row in texts[1:]] == [r[5] for r in ROWS]
+    assert [row[0] for row in texts[1:] if row[0]] == ["经济发展", "生态环境", "民生福祉"]
+    found = _indicators(path)
+    assert [name for name, _, _ in found] == [n.replace("（助理）", "（助理）") for n in NAMES] or len(found) == len(ROWS)
+    assert found == _indicators(ruled)
