@@ -55,22 +55,22 @@ def _canvas(path: Path) -> object:
 
 
 def _new_page(page: object, number: int) -> float:
-    """Finish a page with its foot (a page number) and start the next under its running head."""
+    """Finish a page with its foot (a page number) and start the next."""
     page.setFont(FONT, SIZE)  # type: ignore[attr-defined]
     page.drawCentredString(297, 40, f"— {number} —")  # type: ignore[attr-defined]
     page.showPage()  # type: ignore[attr-defined]
     page.setFont(FONT, SIZE)  # type: ignore[attr-defined]
-    page.drawCentredString(297, 800, "青川区人民政府公报")  # type: ignore[attr-defined]
     return 760.0
 
 
 def _draw_table(page: object, top: float, rows: list[list[list[str]]], rules: str,
-                groups: dict[int, tuple[str, int]], page_break: int | None = None) -> float:
+                groups: dict[int, tuple[str, int]], page_break: int | None = None, repeat_header: bool = True) -> float:
     """Draw a table, every cell centred in its column and its row; returns its bottom.
 
     ``rules``: "grid" (every border), "three" (top, under the header, bottom), "rows" (a rule under every
     row) or "none". ``groups`` maps a row to the category printed once at the middle of the rows it spans.
-    ``page_break``: the row before which the page ends, the header printed again on the next page.
+    ``page_break``: the row before which the page ends, the header printed again on the next page if
+    ``repeat_header`` (Word's 重复标题行), else the rest of a three-line table under a rule of its own.
     """
     edges = [LEFT]
     for width in WIDTHS:
@@ -99,7 +99,10 @@ def _draw_table(page: object, top: float, rows: list[list[list[str]]], rules: st
                     page.line(x, page_top, x, y)  # type: ignore[attr-defined]
             page_number += 1
             y = page_top = _new_page(page, page_number)
-            y = header(y)
+            if repeat_header:
+                y = header(y)
+            elif rules == "three":
+                rule(y, 1.5)
         if r in groups:
             category, span = groups[r]
             middle = y - sum(heights[r:r + span]) / 2
@@ -137,9 +140,8 @@ def _table_rows() -> tuple[list[list[list[str]]], dict[int, tuple[str, int]]]:
     return rows, groups
 
 
-def _plan(path: Path, rules: str, page_break: int | None = None) -> Path:
+def _plan(path: Path, rules: str, page_break: int | None = None, repeat_header: bool = True) -> Path:
     page = _canvas(path)
-    page.drawCentredString(297, 800, "青川区人民政府公报")  # type: ignore[attr-defined]
     y = 760.0
     page.setFont(FONT, 16)  # type: ignore[attr-defined]
     page.drawCentredString(297, y, TITLE)  # type: ignore[attr-defined]
@@ -151,7 +153,7 @@ def _plan(path: Path, rules: str, page_break: int | None = None) -> Path:
     # A table cut by a page break runs down to just above the page number.
     top = y - 12 if page_break is None else 70 + sum(LEADING * max(len(c) for c in row) + PADDING
                                                      for row in rows[:page_break])
-    bottom = _draw_table(page, top, rows, rules, groups, page_break)
+    bottom = _draw_table(page, top, rows, rules, groups, page_break, repeat_header)
     page.drawString(LEFT + 2 * SIZE, bottom - 24, AFTER[:38])  # type: ignore[attr-defined]
     page.drawString(LEFT, bottom - 24 - 20, AFTER[38:])  # type: ignore[attr-defined]
     page.setFont(FONT, SIZE)  # type: ignore[attr-defined]
@@ -176,16 +178,32 @@ def ruled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _plan(tmp_path_factory.mktemp("open") / "grid.pdf", "grid")
 
 
+def _rows(path: Path) -> list[list[str]]:
+    return [[c.text for c in row] for row in _table(read_source(path)).rows]
+
+
 @pytest.mark.parametrize("rules", ["three", "rows", "none"])
 def test_tables_without_vertical_rules_read_like_the_ruled_one(tmp_path: Path, ruled: Path, rules: str) -> None:
     path = _plan(tmp_path / f"{rules}.pdf", rules)
-    table = _table(read_source(path))
-    texts = [[c.text for c in row] for row in table.rows]
-    assert texts[0] == ["类别", "序号", "指标名称", "单位", "2025年基期值", "2030年目标值", "属性"]
-    assert [row[2] for row in texts[1:]] == NAMES
-    assert [row[1] for row in texts[1:]] == [str(n) for n in range(1, len(ROWS) + 1)]
-    assert [row[5] for row in texts[1:]] == [r[5] for r in ROWS]
-    assert [row[0] for row in texts[1:] if row[0]] == ["经济发展", "生态环境", "民生福祉"]
+    rows = _rows(path)
+    assert rows[0] == ["类别", "序号", "指标名称", "单位", "2025年基期值", "2030年目标值", "属性"]
+    assert [row[1:] for row in rows[1:]] == [[n, "".join(name), *rest] for _, n, name, *rest in ROWS]
+    # Printed once, midway down its group: the first two rows' group on the first, the next on its middle row.
+    assert [(r, row[0]) for r, row in enumerate(rows) if r and row[0]] == [(1, "经济发展"), (4, "生态环境"), (7, "民生福祉")]
     found = _indicators(path)
-    assert [name for name, _, _ in found] == [n.replace("（助理）", "（助理）") for n in NAMES] or len(found) == len(ROWS)
+    assert [name for name, _, _ in found] == NAMES
     assert found == _indicators(ruled)
+    assert ("每千人口拥有执业（助理）医师数", "人", [(2030, "3.4")]) in found
+
+
+@pytest.mark.parametrize("repeat_header", [True, False], ids=["header-repeated", "header-once"])
+def test_three_line_table_over_a_page_break_is_one_table(tmp_path: Path, ruled: Path, repeat_header: bool) -> None:
+    path = _plan(tmp_path / "split.pdf", "three", page_break=6, repeat_header=repeat_header)
+    source = read_source(path)
+    table = _table(source)
+    assert [row[1].text for row in table.rows] == ["序号", *(str(n) for n in range(1, len(ROWS) + 1))]
+    assert [row[0].source.page for row in table.rows] == [1] * 6 + [2] * 2
+    assert [b.text for b in source.blocks if not b.is_table][-1] == AFTER  # the page number is not a cell
+    assert _indicators(path) == _indicators(ruled)
+
+

@@ -27,7 +27,7 @@ import pypdfium2.raw as pdfium_c
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
 from planwatch.ingest.pdf.lines import TextLine, text_lines
-from planwatch.ingest.pdf.open_tables import find_open_tables
+from planwatch.ingest.pdf.open_tables import Layout, find_open_tables
 from planwatch.ingest.pdf.page import Glyph, PageContent, is_page_number, read_page
 from planwatch.ingest.pdf.paragraphs import Margins, continues, join
 from planwatch.ingest.pdf.tables import RuledTable, find_tables
@@ -58,8 +58,10 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> Sourc
         try:
             pages = []
             total = len(document)
+            running_on: Layout | None = None  # a borderless table that ran down to the foot of the page before
             for index in range(total):
-                pages.append(_items(read_page(document, index)))
+                page, running_on = _items(read_page(document, index), running_on)
+                pages.append(page)
                 if progress is not None:
                     progress(index + 1, total)
         except pdfium.PdfiumError as exc:
@@ -101,10 +103,11 @@ class _Page:
     items: list[TextLine | _Table] = field(default_factory=list)
 
 
-def _items(page: PageContent) -> _Page:
+def _items(page: PageContent, running_on: Layout | None) -> tuple[_Page, Layout | None]:
+    """The page's text lines and tables top to bottom; and the layout of a borderless table running on."""
     tables = find_tables(page.rules)
     outside, cells = _by_table(page.glyphs, tables)
-    open_tables = find_open_tables(outside, page.rules)
+    open_tables, running_on = find_open_tables(outside, page.rules, running_on)
     if open_tables:
         outside, more = _by_table(outside, open_tables)
         tables, cells = tables + open_tables, cells + more
@@ -113,7 +116,7 @@ def _items(page: PageContent) -> _Page:
     placed.extend((line.top, line) for line in lines)
     placed.extend((table.top, _Table(table.rows(glyphs))) for table, glyphs in zip(tables, cells, strict=True))
     placed.sort(key=lambda p: p[0])
-    return _Page(page.number, lines, [item for _, item in placed])
+    return _Page(page.number, lines, [item for _, item in placed]), running_on
 
 
 def _by_table(glyphs: list[Glyph], tables: list[RuledTable]) -> tuple[list[Glyph], list[list[Glyph]]]:

@@ -39,6 +39,8 @@ _ROW_GAP = 2.5
 _HEADER_GAP = 4.0
 # Gaps between lines that differ by less than this (points) are as wide as each other.
 _TIE = 1.0
+# Lines atop a page passed over before the rest of a table (a running head, a continued-table label).
+_HEAD_LINES = 2
 _NUMBER_COLUMN = re.compile(r"^(序号|编号)$")
 _HEADER_WORD = re.compile(
     r"^(?:序号|编号|类别|类型|领域|分类|一级指标|二级指标|指标|指标名称|具体指标|主要指标|指标内容|名称|"
@@ -56,21 +58,43 @@ class _Line:
     size: float
 
 
-def find_open_tables(glyphs: Sequence[Glyph], rules: Sequence[Rule]) -> list[RuledTable]:
-    """Tables of at least three columns under a header row, without vertical rules, top to bottom."""
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The columns of a table that runs down to its page's foot, to read its rest atop the next page
+    when the header is not printed again."""
+
+    extents: list[tuple[float, float]]
+    size: float
+    number_column: tuple[float, float] | None
+
+
+def find_open_tables(glyphs: Sequence[Glyph], rules: Sequence[Rule],
+                     carried: Layout | None = None) -> tuple[list[RuledTable], Layout | None]:
+    """Tables of at least three columns under a header row, without vertical rules, top to bottom; and
+    the layout of the last one if it runs down to the foot of the page.
+
+    ``carried``: the layout of the previous page's table that ran down to its foot; the lines atop this
+    page that keep to its columns are its rest.
+    """
     lines = [_split(row) for row in glyph_rows(glyphs)]
     horizontal = [r for r in rules if r.horizontal]
     tables: list[RuledTable] = []
+    layout: Layout | None = None
     k = 0
+    rest = _rest(lines, carried, horizontal) if carried is not None else None
+    if rest is not None:
+        grid, k, layout = rest
+        tables.append(grid)
     while k < len(lines):
-        found = _header_columns(lines[k]) if len(lines[k].words) >= 3 else None
-        table = _table(lines, k, found, horizontal) if found is not None else None
+        named = _header_columns(lines[k]) if len(lines[k].words) >= 3 else None
+        table = _table(lines, k, named, horizontal) if named is not None else None
         if table is None:
             k += 1
             continue
-        grid, k = table
+        grid, k, layout = table
         tables.append(grid)
-    return tables
+    at_foot = all(len(line.words) == 1 and is_page_number(_word_texts(line)[0]) for line in lines[k:])
+    return tables, layout if at_foot else None
 
 
 def _split(glyphs: list[Glyph]) -> _Line:
@@ -105,6 +129,7 @@ class _Columns:
     """Column x-extents, widened by every word that falls in one; a word bridging two does not fit."""
 
     def __init__(self, words: list[tuple[float, float]], size: float) -> None:
+        self.size = size
         self.margin = _COLUMN_GAP * size
         self.extents: list[tuple[float, float]] = []
         for x0, x1 in sorted(words):  # a header's stacked lines (2025年 over 目标值) name one column
@@ -138,17 +163,16 @@ class _Columns:
         return [self.extents[0][0] - 1.0, *inner, max(b for _, b in self.extents) + 1.0]
 
 
-def _covering(rules: list[Rule], line: _Line) -> list[float]:
-    """Heights of the rules that span the line's words (a table's rules run across all its columns)."""
-    left, right = line.words[0][0], line.words[-1][1]
-    return sorted(r.top for r in rules if r.x0 <= left + line.size and r.x1 >= right - line.size)
+def _covering(rules: list[Rule], left: float, right: float, size: float) -> list[float]:
+    """Heights of the rules that span from ``left`` to ``right`` (a table's rules run across all its columns)."""
+    return sorted(r.top for r in rules if r.x0 <= left + size and r.x1 >= right - size)
 
 
-def _table(lines: list[_Line], k: int, named: list[int], rules: list[Rule]) -> tuple[RuledTable, int] | None:
-    """The table whose header row is line ``k``, and the index of the first line after it."""
+def _table(lines: list[_Line], k: int, named: list[int], rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
+    """The table whose header row is line ``k``, the index of the first line after it, and its layout."""
     header = lines[k]
     size = header.size
-    heights = _covering(rules, header)
+    heights = _covering(rules, header.words[0][0], header.words[-1][1], size)
     top_rule = max((y for y in heights if header.top - _HEADER_GAP * size <= y <= header.top), default=None)
     first = k
     while first > 0 and (lines[first - 1].top > top_rule if top_rule is not None
@@ -166,26 +190,55 @@ def _table(lines: list[_Line], k: int, named: list[int], rules: list[Rule]) -> t
     if len({columns.index(word) for word in header.words}) < 3:
         return None
     number_column = next((header.words[i] for i in named if _NUMBER_COLUMN.match(_word_texts(header)[i])), None)
-    body: list[_Line] = []
     row_rules = [y for y in below if header_rule is None or y > header_rule + 1.0]
-    end = last + 1
-    while end < len(lines):
+    body = _body(lines, last + 1, lines[last], columns, row_rules)
+    if not any(len(line.words) >= 2 for line in body):
+        return None
+    layout = Layout(columns.extents, size, number_column)
+    top = lines[first].top - 0.5
+    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout), last + 1 + len(body), layout
+
+
+def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
+    """The rest of the previous page's table atop this page: lines keeping to its columns, from the first
+    holding words in two columns (a running head over the text is passed over)."""
+    start = next((k for k, line in enumerate(lines[:_HEAD_LINES + 1]) if len(line.words) >= 2), None)
+    if start is None or _header_columns(lines[start]) is not None:
+        return None  # the header printed again: the table is found by it
+    columns = _Columns(carried.extents, carried.size)
+    if not columns.fit(lines[start].words):
+        return None
+    left, right = carried.extents[0][0], carried.extents[-1][1]
+    row_rules = _covering(rules, left, right, carried.size)
+    body = [lines[start], *_body(lines, start + 1, lines[start], columns, row_rules)]
+    layout = Layout(columns.extents, carried.size, carried.number_column)
+    return _grid(body[0].top - 0.5, [], body, row_rules, layout), start + len(body), layout
+
+
+def _body(lines: list[_Line], start: int, above: _Line, columns: _Columns, rules: list[float]) -> list[_Line]:
+    """The lines from ``start`` that go on with the table whose line above is ``above``."""
+    size = columns.size
+    body: list[_Line] = []
+    for end in range(start, len(lines)):
         line = lines[end]
-        previous = body[-1] if body else lines[last]
-        crossed = [y for y in row_rules if previous.bottom <= y <= line.top]
+        previous = body[-1] if body else above
+        crossed = any(previous.bottom <= y <= line.top for y in rules)
         if (line.top - previous.bottom > _ROW_GAP * size or abs(line.size - size) > 0.2 * size
-                or (crossed and not _band_has_row(lines, end, row_rules)) or not columns.fit(line.words)
+                or (crossed and not _band_has_row(lines, end, rules)) or not columns.fit(line.words)
                 or (len(line.words) >= 3 and _header_columns(line) is not None)
                 or (len(line.words) == 1 and is_page_number(_word_texts(line)[0]))):
             break
         body.append(line)
-        end += 1
-    if not any(len(line.words) >= 2 for line in body):
-        return None
-    borders = columns.borders()
-    anchor = columns.index(number_column) if number_column is not None else None
-    ys = [lines[first].top - 0.5, *_row_borders(body, lines[last], row_rules, columns, anchor), body[-1].bottom + 0.5]
-    return RuledTable(borders, ys, {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(borders) - 1)}), end
+    return body
+
+
+def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float], layout: Layout) -> RuledTable:
+    """The table as a ruled table's grid: column borders midway between columns, row borders as read."""
+    columns = _Columns(layout.extents, layout.size)
+    anchor = columns.index(layout.number_column) if layout.number_column is not None else None
+    ys = [top, *borders, *_row_borders(body, rules, columns, anchor), body[-1].bottom + 0.5]
+    xs = columns.borders()
+    return RuledTable(xs, ys, {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)})
 
 
 def _band_has_row(lines: list[_Line], start: int, rules: list[float]) -> bool:
@@ -199,11 +252,10 @@ def _band_has_row(lines: list[_Line], start: int, rules: list[float]) -> bool:
     return False
 
 
-def _row_borders(body: list[_Line], header: _Line, rules: list[float], columns: _Columns,
-                 anchor: int | None) -> list[float]:
-    """Heights between rows: the header's end, the rules between rows, and the widest gap between
-    two lines that open a row (text in the number column, or in two columns at least)."""
-    borders = [(header.bottom + body[0].top) / 2]
+def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, anchor: int | None) -> list[float]:
+    """Heights between rows: the rules between rows, and the widest gap between two lines that open a
+    row (text in the number column, or in two columns at least)."""
+    borders: list[float] = []
     band: list[_Line] = []
     bands: list[list[_Line]] = []
     for line in body:
