@@ -207,3 +207,75 @@ def test_three_line_table_over_a_page_break_is_one_table(tmp_path: Path, ruled: 
     assert _indicators(path) == _indicators(ruled)
 
 
+def _no_tables(path: Path) -> list[str]:
+    source = read_source(path)
+    assert not [b for b in source.blocks if b.is_table]
+    return [b.text for b in source.blocks]
+
+
+def test_paragraphs_naming_table_columns_stay_paragraphs(tmp_path: Path) -> None:
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    _canvas(tmp_path / "fonts.pdf")  # registers the font
+    style = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=20, wordWrap="CJK", alignment=TA_JUSTIFY,
+                           firstLineIndent=24)
+    texts = ["指标体系按序号、指标名称、单位、2025年基期值、2030年目标值和属性列示，属性分为预期性和约束性两类，"
+             "各项指标的统计口径与国家和省有关规定保持一致，由区统计局会同有关部门逐年监测。",
+             "到2030年，全区地区生产总值年均增长6%左右，常住人口城镇化率达到66%，森林覆盖率达到56%。"]
+    path = tmp_path / "prose.pdf"
+    SimpleDocTemplate(str(path), pagesize=A4).build([Paragraph(t, style) for t in texts])
+    assert _no_tables(path) == texts
+
+
+def test_two_column_text_stays_text(tmp_path: Path) -> None:
+    path = tmp_path / "columns.pdf"
+    page = _canvas(path)
+    left = ["序号", "一、发展目标", "2025年全区经济", "总量稳步增长，", "单位能耗持续下降。"]
+    right = ["指标", "二、主要任务", "2030年基本实现", "城乡融合发展，", "属性分类管理。"]
+    for k, (a, b) in enumerate(zip(left, right, strict=True)):
+        page.drawString(LEFT, 700 - 18 * k, a)  # type: ignore[attr-defined]
+        page.drawString(320, 700 - 18 * k, b)  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    assert not [b for b in read_source(path).blocks if b.is_table]
+
+
+def test_contents_with_dot_leaders_stay_lines(tmp_path: Path) -> None:
+    entries = [("第一章 发展基础", "1"), ("第二章 指标体系", "5"), ("表1 主要指标 单位 属性", "7"),
+               ("第三章 2030年目标", "12")]
+    path = tmp_path / "contents.pdf"
+    page = _canvas(path)
+    page.drawCentredString(297, 760, "目录")  # type: ignore[attr-defined]
+    for k, (title, number) in enumerate(entries):
+        y = 720 - 20 * k
+        page.drawString(LEFT, y, title)  # type: ignore[attr-defined]
+        page.drawRightString(523, y, number)  # type: ignore[attr-defined]
+        start = LEFT + page.stringWidth(title, FONT, SIZE) + 4  # type: ignore[attr-defined]
+        end = 523 - page.stringWidth(number, FONT, SIZE) - 4  # type: ignore[attr-defined]
+        page.drawString(start, y, "." * int((end - start) / page.stringWidth(".", FONT, SIZE)))  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    texts = _no_tables(path)
+    assert [t.rstrip("0123456789").rstrip(". ") for t in texts] == ["目录", *(title.replace(" ", "") for title, _ in entries)]
+
+
+BODIES = ["各部门要按照职责分工抓好落实。", "区发展改革局负责统筹协调。", "各镇街要细化工作举措。", "本规划自印发之日起施行。"]
+
+
+def test_page_heads_and_feet_stay_furniture(tmp_path: Path) -> None:
+    """A head of three parts spread over the width (its issue a year) and a foot on every page."""
+    path = tmp_path / "heads.pdf"
+    page = _canvas(path)
+    for number in range(1, 5):
+        page.setFont(FONT, SIZE)  # type: ignore[attr-defined]
+        page.drawString(LEFT, 800, "青川区人民政府公报")  # type: ignore[attr-defined]
+        page.drawCentredString(297, 800, "2025年")  # type: ignore[attr-defined]
+        page.drawRightString(523, 800, "第3期")  # type: ignore[attr-defined]
+        page.drawString(LEFT + 24, 740, BODIES[number - 1])  # type: ignore[attr-defined]
+        page.drawCentredString(297, 40, f"第 {number} 页 共 4 页")  # type: ignore[attr-defined]
+        page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    assert _no_tables(path) == BODIES
