@@ -41,6 +41,8 @@ _HEADER_GAP = 4.0
 _TIE = 1.0
 # Lines atop a page passed over before the rest of a table (a running head, a continued-table label).
 _HEAD_LINES = 2
+# A column name spread over its cell has at most this many characters (指　标　名　称).
+_SPREAD_NAME = 4
 _NUMBER_COLUMN = re.compile(r"^(序号|编号)$")
 _HEADER_WORD = re.compile(
     r"^(?:序号|编号|类别|类型|领域|分类|一级指标|二级指标|指标|指标名称|具体指标|主要指标|指标内容|名称|"
@@ -114,15 +116,34 @@ def _word_texts(line: _Line) -> list[str]:
             for x0, x1 in line.words]
 
 
-def _header_columns(line: _Line) -> list[int] | None:
-    """Which of a line's words are column names, if it is a table's header row (two of them at least)."""
-    texts = _word_texts(line)
-    named = [i for i, text in enumerate(texts) if _HEADER_WORD.match(text)]
-    return named if len(named) >= 2 else None
+def _named_words(line: _Line) -> list[tuple[tuple[float, float], str]]:
+    """The line's words and their texts, a column name whose characters are spread over its cell (序　号,
+    Word's distributed alignment) joined again."""
+    words = list(zip(line.words, _word_texts(line), strict=True))
+    joined: list[tuple[tuple[float, float], str]] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + _SPREAD_NAME), i + 1, -1):
+            run = words[i:j]
+            text = "".join(t for _, t in run)
+            if all(len(t) == 1 for _, t in run) and _HEADER_WORD.match(text):
+                joined.append(((run[0][0][0], run[-1][0][1]), text))
+                i = j
+                break
+        else:
+            joined.append(words[i])
+            i += 1
+    return joined
+
+
+def _header_columns(line: _Line) -> list[tuple[tuple[float, float], str]] | None:
+    """The line's words, if it is a table's header row: two of them at least name columns."""
+    words = _named_words(line)
+    return words if sum(1 for _, text in words if _HEADER_WORD.match(text)) >= 2 else None
 
 
 def _all_header_words(line: _Line) -> bool:
-    return all(_HEADER_WORD.match(text) for text in _word_texts(line))
+    return all(_HEADER_WORD.match(text) for _, text in _named_words(line))
 
 
 class _Columns:
@@ -168,7 +189,7 @@ def _covering(rules: list[Rule], left: float, right: float, size: float) -> list
     return sorted(r.top for r in rules if r.x0 <= left + size and r.x1 >= right - size)
 
 
-def _table(lines: list[_Line], k: int, named: list[int], rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
+def _table(lines: list[_Line], k: int, named: list[tuple[tuple[float, float], str]], rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
     """The table whose header row is line ``k``, the index of the first line after it, and its layout."""
     header = lines[k]
     size = header.size
@@ -186,10 +207,10 @@ def _table(lines: list[_Line], k: int, named: list[int], rules: list[Rule]) -> t
                                      else lines[last + 1].top - lines[last].bottom <= _WORD_GAP * size
                                      and _all_header_words(lines[last + 1])):
         last += 1
-    columns = _Columns([w for line in lines[first:last + 1] for w in line.words], size)
-    if len({columns.index(word) for word in header.words}) < 3:
+    columns = _Columns([w for line in lines[first:last + 1] for w, _ in _named_words(line)], size)
+    if len({columns.index(word) for word, _ in named}) < 3:
         return None
-    number_column = next((header.words[i] for i in named if _NUMBER_COLUMN.match(_word_texts(header)[i])), None)
+    number_column = next((word for word, text in named if _NUMBER_COLUMN.match(text)), None)
     row_rules = [y for y in below if header_rule is None or y > header_rule + 1.0]
     body = _body(lines, last + 1, lines[last], columns, row_rules)
     if not any(len(line.words) >= 2 for line in body):
