@@ -217,6 +217,25 @@ def test_three_line_table_over_a_page_break_is_one_table(tmp_path: Path, ruled: 
     assert _indicators(path) == _indicators(ruled)
 
 
+def test_only_a_table_down_to_the_page_foot_runs_on(tmp_path: Path) -> None:
+    """Short lines atop the next page that happen to keep to the columns of a table which ended with
+    text under it are text, not its rest."""
+    path = tmp_path / "ended.pdf"
+    page = _canvas(path)
+    rows, groups = _table_rows()
+    bottom = _draw_table(page, 700, rows, "none", groups)
+    page.drawString(LEFT, bottom - 30, AFTER[:38])  # type: ignore[attr-defined]
+    _new_page(page, 1)
+    for k, (name, target) in enumerate([("加快建设现代化产业体系", "区发展改革局"), ("推进城乡融合发展", "区农业农村局")]):
+        page.drawCentredString(LEFT + 165, 760 - 18 * k, name)  # type: ignore[attr-defined]
+        page.drawCentredString(LEFT + 362, 760 - 18 * k, target)  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    source = read_source(path)
+    assert [len(b.rows) for b in source.blocks if b.is_table] == [len(ROWS) + 1]
+    assert {b.source.page for b in source.blocks if not b.is_table} == {1, 2}
+
+
 def _no_tables(path: Path) -> list[str]:
     source = read_source(path)
     assert not [b for b in source.blocks if b.is_table]

@@ -1,8 +1,9 @@
 """PDF reader (PDFium through pypdfium2).
 
 A PDF has no paragraphs, only positioned characters and drawn lines. Each page gives
-its ruled tables (rebuilt from the rules, see :mod:`planwatch.ingest.pdf.tables`) and the
-text lines outside them, interleaved top to bottom. Page furniture — page numbers such as
+its ruled tables (rebuilt from the rules, see :mod:`planwatch.ingest.pdf.tables`), its tables
+with horizontal rules only or none (found by their header row, see
+:mod:`planwatch.ingest.pdf.open_tables`) and the text lines outside them, interleaved top to bottom. Page furniture — page numbers such as
 “— 3 —” and running heads repeated at the same place on many pages — is dropped; lines
 are joined into paragraphs by the page geometry (:mod:`planwatch.ingest.pdf.paragraphs`),
 also across page breaks; and a table that a page break cut in two is joined again (its

@@ -13,7 +13,9 @@ table has rules, until the rule after which nothing fits. Columns are the x-exte
 the words, widened as rows are read; rows start at a rule between rows, or, between two
 lines that have text in the number column (序号, or where there is none, in two columns
 or more), at the widest gap, so that a cell wrapped over two lines — set at the top or
-the middle of its row — stays one cell. The result is the grid a ruled table gives
+the middle of its row — stays one cell. A table that runs down to the foot of its page
+goes on atop the next with the same columns, whether its header is printed again (then it
+is found by it) or not. The result is the grid a ruled table gives
 (:class:`~planwatch.ingest.pdf.tables.RuledTable`), so that reading cells, joining
 tables over page breaks and extraction work unchanged.
 """
@@ -82,20 +84,22 @@ def find_open_tables(glyphs: Sequence[Glyph], rules: Sequence[Rule],
     horizontal = [r for r in rules if r.horizontal]
     tables: list[RuledTable] = []
     layout: Layout | None = None
-    k = 0
+    after = 0  # the first line after the last table
     rest = _rest(lines, carried, horizontal) if carried is not None else None
     if rest is not None:
-        grid, k, layout = rest
+        grid, after, layout = rest
         tables.append(grid)
+    k = after
     while k < len(lines):
         named = _header_columns(lines[k]) if len(lines[k].words) >= 3 else None
         table = _table(lines, k, named, horizontal) if named is not None else None
         if table is None:
             k += 1
             continue
-        grid, k, layout = table
+        grid, after, layout = table
         tables.append(grid)
-    at_foot = all(len(line.words) == 1 and is_page_number(_word_texts(line)[0]) for line in lines[k:])
+        k = after
+    at_foot = all(len(line.words) == 1 and is_page_number(_word_texts(line)[0]) for line in lines[after:])
     return tables, layout if at_foot else None
 
 
