@@ -39,6 +39,8 @@ _COLUMN_GAP = 0.3
 # around a header, closer than the second.
 _ROW_GAP = 2.5
 _HEADER_GAP = 4.0
+# A cell's text wrapped over lines leaves at most this share of the font size between them.
+_WRAPPED_GAP = 0.6
 # Gaps between lines that differ by less than this (points) are as wide as each other.
 _TIE = 1.0
 # Lines atop a page passed over before the rest of a table (a running head, a continued-table label).
@@ -226,13 +228,17 @@ def _table(lines: list[_Line], k: int, named: list[tuple[tuple[float, float], st
 
 def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
     """The rest of the previous page's table atop this page: lines keeping to its columns, from the first
-    holding words in two columns (a running head over the text is passed over)."""
+    holding words in two columns and the lines close above it that keep to them too (a running head over
+    the text is passed over)."""
     start = next((k for k, line in enumerate(lines[:_HEAD_LINES + 1]) if len(line.words) >= 2), None)
     if start is None or _header_columns(lines[start]) is not None:
         return None  # the header printed again: the table is found by it
     columns = _Columns(carried.extents, carried.size)
     if not columns.fit(lines[start].words):
         return None
+    while start > 0 and lines[start].top - lines[start - 1].bottom <= _ROW_GAP * carried.size \
+            and columns.fit(lines[start - 1].words):
+        start -= 1  # the rest of a row the page break cut, its wrapped name alone on its lines
     left, right = carried.extents[0][0], carried.extents[-1][1]
     row_rules = _covering(rules, left, right, carried.size)
     body = [lines[start], *_body(lines, start + 1, lines[start], columns, row_rules)]
@@ -254,6 +260,10 @@ def _body(lines: list[_Line], start: int, above: _Line, columns: _Columns, rules
                 or (len(line.words) == 1 and is_page_number(_word_texts(line)[0]))):
             break
         body.append(line)
+    # A line of one word under the last row is a heading or a note unless set as close as a cell's wrapped line.
+    while body and len(body[-1].words) == 1 \
+            and body[-1].top - (body[-2] if len(body) > 1 else above).bottom > _WRAPPED_GAP * size:
+        body.pop()
     return body
 
 
@@ -293,6 +303,11 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
         if b:
             borders.append((bands[b - 1][-1].bottom + lines[0].top) / 2)
         opening = [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor)]
+        first = opening[0] if opening else 0
+        if first and lines[first].top - lines[first - 1].bottom > _WRAPPED_GAP * columns.size:
+            # Lines set apart above the first row: the rest of a row cut by the page break (the first
+            # line of a name set at the middle of its row runs close into the row's other cells).
+            borders.append((lines[first - 1].bottom + lines[first].top) / 2)
         for i, j in pairwise(opening):
             gaps = {n: lines[n + 1].top - lines[n].bottom for n in range(i, j)}
             # The last of the widest: a category printed once midway between its group's first two rows
