@@ -217,6 +217,54 @@ def test_three_line_table_over_a_page_break_is_one_table(tmp_path: Path, ruled: 
     assert _indicators(path) == _indicators(ruled)
 
 
+def test_row_cut_by_a_page_break_goes_on_atop_the_next_page(tmp_path: Path) -> None:
+    """Cells set at the top of their rows: a name wrapped over the page break ends on the next page, above the
+    next row and under no header."""
+    path = tmp_path / "cut.pdf"
+    page = _canvas(path)
+    centres = [90.0, 200.0, 320.0, 380.0, 450.0]
+
+    def row(y: float, cells: list[str]) -> None:
+        for x, text in zip(centres, cells, strict=True):
+            if text:
+                page.drawCentredString(x, y, text)  # type: ignore[attr-defined]
+
+    page.drawCentredString(297, 760, TITLE)  # type: ignore[attr-defined]
+    page.drawString(LEFT, 720, BEFORE[1])  # type: ignore[attr-defined]
+    page.drawString(LEFT, 215, BEFORE[2])  # type: ignore[attr-defined]
+    page.line(LEFT, 200, 480, 200)  # type: ignore[attr-defined]
+    row(186, ["序号", "指标名称", "单位", "2030年", "属性"])
+    page.line(LEFT, 178, 480, 178)  # type: ignore[attr-defined]
+    row(162, ["1", "地区生产总值年均增长", "%", "6左右", "预期性"])
+    row(140, ["2", "社会消费品零售", "%", "7", "预期性"])
+    _new_page(page, 1)
+    row(790, ["", "总额年均增长", "", "", ""])
+    row(768, ["3", "常住人口城镇化率", "%", "66", "预期性"])
+    page.line(LEFT, 758, 480, 758)  # type: ignore[attr-defined]
+    page.drawString(LEFT, 730, AFTER)  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    assert [row[1] for row in _rows(path)] == ["指标名称", "地区生产总值年均增长", "社会消费品零售总额年均增长", "常住人口城镇化率"]
+    assert _indicators(path) == [
+        ("地区生产总值年均增长", "%", [(2030, "6左右")]), ("社会消费品零售总额年均增长", "%", [(2030, "7")]),
+        ("常住人口城镇化率", "%", [(2030, "66")])]
+
+
+def test_heading_under_a_table_without_rules_is_not_its_row(tmp_path: Path) -> None:
+    """A short heading set at the left margin a row's height under the table keeps to its first column."""
+    path = tmp_path / "heading.pdf"
+    page = _canvas(path)
+    rows, groups = _table_rows()
+    bottom = _draw_table(page, 700, rows, "none", groups)
+    page.drawString(LEFT, bottom - 16, "三、任务")  # type: ignore[attr-defined]
+    page.drawString(LEFT + 2 * SIZE, bottom - 40, AFTER[:38])  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    source = read_source(path)
+    assert len(_table(source).rows) == len(ROWS) + 1
+    assert next(b.text for b in source.blocks if not b.is_table) == "三、任务"
+
+
 def test_only_a_table_down_to_the_page_foot_runs_on(tmp_path: Path) -> None:
     """Short lines atop the next page that happen to keep to the columns of a table which ended with
     text under it are text, not its rest."""
