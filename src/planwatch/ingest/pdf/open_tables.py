@@ -47,8 +47,9 @@ _TIE = 1.0
 _HEAD_LINES = 2
 # A column name spread over its cell has at most this many characters (指　标　名　称).
 _SPREAD_NAME = 4
-# A target or base value as a table prints it: ≥90, <0.019, 7.5*, 【120】, 100%.
-_VALUE = re.compile(r"^[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?$")
+# What a table prints on every row, never wrapped: a value (≥90, <0.019, 7.5*, 【120】, 100%, 50左右) or
+# an indicator's attribute.
+_ROW_WORD = re.compile(r"^(?:[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?(?:左右|以上|以下)?|约束性|预期性)$")
 _NUMBER_COLUMN = re.compile(r"^(序号|编号)$")
 _HEADER_WORD = re.compile(
     r"^(?:序号|编号|类别|类型|领域|分类|一级指标|二级指标|指标|指标名称|具体指标|主要指标|指标内容|名称|"
@@ -321,8 +322,9 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
 
 def _opens_row(line: _Line, columns: _Columns, anchor: int | None) -> bool:
     """Text in the number column; or, where there is none or it is empty (the sub-indicators under an
-    indicator, 其中 rows), in two columns or more one of which is a value: a wrapped cell goes on in words."""
+    indicator, 其中 rows), in two columns or more one of which is a value or an attribute: a wrapped cell
+    goes on in words."""
     used = {columns.index(word) for word in line.words}
     if anchor in used:
         return True
-    return len(used) >= 2 and (anchor is None or any(_VALUE.match(text) for text in _word_texts(line)[1:]))
+    return len(used) >= 2 and (anchor is None or any(_ROW_WORD.match(text) for text in _word_texts(line)[1:]))
