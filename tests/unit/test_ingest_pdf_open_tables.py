@@ -28,13 +28,14 @@ HEADER = [["类别"], ["序号"], ["指标名称"], ["单位"], ["2025年", "基
 ROWS: list[tuple[str, str, list[str], str, str, str, str]] = [
     ("经济发展", "1", ["地区生产总值年均增长"], "%", "6.2", "6左右", "预期性"),
     ("", "2", ["常住人口城镇化率"], "%", "61.5", "66", "预期性"),
+    ("", "", ["其中：户籍人口城镇化率"], "%", "45.3", "52", "预期性"),  # a sub-indicator, no number of its own
     ("生态环境", "3", ["单位地区生产总值能源消耗", "降低"], "%", "—", "13.5", "约束性"),
     ("", "4", ["森林覆盖率"], "%", "54.2", "56", "约束性"),
     ("", "5", ["地表水达到或好于Ⅲ类", "水体比例"], "%", "85", "90", "约束性"),
     ("民生福祉", "6", ["城镇调查失业率"], "%", "5.2", "＜5.5", "预期性"),
     ("", "7", ["每千人口拥有执业（助理）", "医师数"], "人", "2.9", "3.4", "预期性"),
 ]
-NAMES = ["地区生产总值年均增长", "常住人口城镇化率", "单位地区生产总值能源消耗降低", "森林覆盖率",
+NAMES = ["地区生产总值年均增长", "常住人口城镇化率", "其中：户籍人口城镇化率", "单位地区生产总值能源消耗降低", "森林覆盖率",
          "地表水达到或好于Ⅲ类水体比例", "城镇调查失业率", "每千人口拥有执业（助理）医师数"]
 TITLE = "青川区国民经济和社会发展第十五个五年规划纲要"
 BEFORE = ["第一章 发展目标", "到2030年，全区经济实力、科技实力和综合竞争力明显提升，人民生活品质持续改善。",
@@ -198,21 +199,21 @@ def test_tables_without_vertical_rules_read_like_the_ruled_one(tmp_path: Path, r
     rows = _rows(path)
     assert rows[0] == ["类别", "序号", "指标名称", "单位", "2025年基期值", "2030年目标值", "属性"]
     assert [row[1:] for row in rows[1:]] == [[n, "".join(name), *rest] for _, n, name, *rest in ROWS]
-    # Printed once, midway down its group: the first two rows' group on the first, the next on its middle row.
-    assert [(r, row[0]) for r, row in enumerate(rows) if r and row[0]] == [(1, "经济发展"), (4, "生态环境"), (7, "民生福祉")]
+    # Printed once, midway down its group: on its middle row.
+    assert [(r, row[0]) for r, row in enumerate(rows) if r and row[0]] == [(2, "经济发展"), (5, "生态环境"), (8, "民生福祉")]
     found = _indicators(path)
-    assert [name for name, _, _ in found] == NAMES
+    assert [name for name, _, _ in found] == [name.removeprefix("其中：") for name in NAMES]
     assert found == _indicators(ruled)
     assert ("每千人口拥有执业（助理）医师数", "人", [(2030, "3.4")]) in found
 
 
 @pytest.mark.parametrize("repeat_header", [True, False], ids=["header-repeated", "header-once"])
 def test_three_line_table_over_a_page_break_is_one_table(tmp_path: Path, ruled: Path, repeat_header: bool) -> None:
-    path = _plan(tmp_path / "split.pdf", "three", page_break=6, repeat_header=repeat_header)
+    path = _plan(tmp_path / "split.pdf", "three", page_break=7, repeat_header=repeat_header)
     source = read_source(path)
     table = _table(source)
-    assert [row[1].text for row in table.rows] == ["序号", *(str(n) for n in range(1, len(ROWS) + 1))]
-    assert [row[0].source.page for row in table.rows] == [1] * 6 + [2] * 2
+    assert [row[1].text for row in table.rows] == ["序号", *(number for _, number, *_ in ROWS)]
+    assert [row[0].source.page for row in table.rows] == [1] * 7 + [2] * 2
     assert [b.text for b in source.blocks if not b.is_table][-1] == AFTER  # the page number is not a cell
     assert _indicators(path) == _indicators(ruled)
 
