@@ -27,7 +27,7 @@ import pypdfium2.raw as pdfium_c
 
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
-from planwatch.ingest.pdf.lines import TextLine, text_lines
+from planwatch.ingest.pdf.lines import TextLine, glyph_rows, text_line
 from planwatch.ingest.pdf.open_tables import Layout, find_open_tables
 from planwatch.ingest.pdf.page import Glyph, PageContent, is_page_number, read_page
 from planwatch.ingest.pdf.paragraphs import Margins, continues, join
@@ -108,12 +108,14 @@ def _items(page: PageContent, running_on: Layout | None) -> tuple[_Page, Layout 
     """The page's text lines and tables top to bottom; and the layout of a borderless table running on."""
     tables = find_tables(page.rules)
     outside, cells = _by_table(page.glyphs, tables)
-    open_tables, running_on = find_open_tables(outside, page.rules, running_on)
+    rows = glyph_rows(outside)
+    open_tables, running_on = find_open_tables(rows, page.rules, running_on)
     if open_tables:
         outside, more = _by_table(outside, open_tables)
         tables, cells = tables + open_tables, cells + more
+        rows = glyph_rows(outside)
     placed: list[tuple[float, TextLine | _Table]] = []
-    lines = [line for line in text_lines(outside) if line.text]
+    lines = [line for line in map(text_line, rows) if line.text]
     placed.extend((line.top, line) for line in lines)
     placed.extend((table.top, _Table(table.rows(glyphs))) for table, glyphs in zip(tables, cells, strict=True))
     placed.sort(key=lambda p: p[0])

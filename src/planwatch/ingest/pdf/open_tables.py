@@ -25,9 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
-from planwatch.ingest.pdf.lines import glyph_rows, text_line
+from planwatch.ingest.pdf.lines import text_line
 from planwatch.ingest.pdf.page import Glyph, Rule, is_page_number
 from planwatch.ingest.pdf.tables import RuledTable
 
@@ -58,13 +59,39 @@ _HEADER_WORD = re.compile(
     r"(?:19|20)\d{2}年(?:目标值?|预期值?|规划值?|基期值?|现状值?|基准值?)?)$")
 
 
-@dataclass(slots=True)
 class _Line:
-    glyphs: list[Glyph]
-    words: list[tuple[float, float]]  # x-extents of the runs of characters set apart by wide gaps
-    top: float
-    bottom: float
-    size: float
+    """A printed line's characters and its words: the runs of characters set apart by wide gaps.
+
+    Every line of a page is split into words to look for header rows; its height is needed only near one.
+    """
+
+    def __init__(self, glyphs: list[Glyph]) -> None:
+        glyphs.sort(key=_left)
+        self.glyphs = glyphs
+        self.size = max(g.size for g in glyphs)
+        gap = _WORD_GAP * self.size
+        words: list[tuple[float, float]] = []
+        start, end = glyphs[0].x0, glyphs[0].x1
+        for glyph in glyphs:
+            if glyph.x0 - end > gap:
+                words.append((start, end))
+                start, end = glyph.x0, glyph.x1
+            elif glyph.x1 > end:
+                end = glyph.x1
+        words.append((start, end))
+        self.words = words
+
+    @cached_property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @cached_property
+    def bottom(self) -> float:
+        return max(g.bottom for g in self.glyphs)
+
+
+def _left(glyph: Glyph) -> float:
+    return glyph.x0
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +104,16 @@ class Layout:
     number_column: tuple[float, float] | None
 
 
-def find_open_tables(glyphs: Sequence[Glyph], rules: Sequence[Rule],
+def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
                      carried: Layout | None = None) -> tuple[list[RuledTable], Layout | None]:
     """Tables of at least three columns under a header row, without vertical rules, top to bottom; and
     the layout of the last one if it runs down to the foot of the page.
 
-    ``carried``: the layout of the previous page's table that ran down to its foot; the lines atop this
-    page that keep to its columns are its rest.
+    ``rows``: the characters of each printed line outside ruled tables (:func:`~planwatch.ingest.pdf.lines.glyph_rows`,
+    which the reader makes text lines of too). ``carried``: the layout of the previous page's table that
+    ran down to its foot; the lines atop this page that keep to its columns are its rest.
     """
-    lines = [_split(row) for row in glyph_rows(glyphs)]
+    lines = [_Line(row) for row in rows]
     horizontal = [r for r in rules if r.horizontal]
     tables: list[RuledTable] = []
     layout: Layout | None = None
@@ -106,18 +134,6 @@ def find_open_tables(glyphs: Sequence[Glyph], rules: Sequence[Rule],
         k = after
     at_foot = all(len(line.words) == 1 and is_page_number(_word_texts(line)[0]) for line in lines[after:])
     return tables, layout if at_foot else None
-
-
-def _split(glyphs: list[Glyph]) -> _Line:
-    glyphs.sort(key=lambda g: g.x0)
-    words: list[tuple[float, float]] = []
-    for glyph in glyphs:
-        if words and glyph.x0 - words[-1][1] <= _WORD_GAP * glyph.size:
-            words[-1] = (words[-1][0], max(words[-1][1], glyph.x1))
-        else:
-            words.append((glyph.x0, glyph.x1))
-    return _Line(glyphs, words, min(g.top for g in glyphs), max(g.bottom for g in glyphs),
-                 max(g.size for g in glyphs))
 
 
 def _word_texts(line: _Line) -> list[str]:
