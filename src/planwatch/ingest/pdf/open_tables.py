@@ -321,7 +321,8 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
     for b, lines in enumerate(bands):
         if b:
             borders.append((bands[b - 1][-1].bottom + lines[0].top) / 2)
-        opening = [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor)]
+        opening = [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, True)] \
+            or [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, False)]
         first = opening[0] if opening else 0
         if first and lines[first].top - lines[first - 1].bottom > _WRAPPED_GAP * columns.size:
             # Lines set apart above the first row: the rest of a row cut by the page break (the first
@@ -336,11 +337,11 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
     return borders
 
 
-def _opens_row(line: _Line, columns: _Columns, anchor: int | None) -> bool:
+def _opens_row(line: _Line, columns: _Columns, anchor: int | None, valued: bool) -> bool:
     """Text in the number column; or, where there is none or it is empty (the sub-indicators under an
-    indicator, 其中 rows), in two columns or more one of which is a value or an attribute: a wrapped cell
-    goes on in words."""
+    indicator, 其中 rows), in two columns or more, one of which is a value or an attribute if ``valued``
+    (the rest of cells wrapped together is words; a table without values is read without this)."""
     used = {columns.index(word) for word in line.words}
     if anchor in used:
         return True
-    return len(used) >= 2 and (anchor is None or any(_ROW_WORD.match(text) for text in _word_texts(line)[1:]))
+    return len(used) >= 2 and (not valued or any(_ROW_WORD.match(text) for text in _word_texts(line)[1:]))
