@@ -251,6 +251,34 @@ def test_row_cut_by_a_page_break_goes_on_atop_the_next_page(tmp_path: Path) -> N
         ("常住人口城镇化率", "%", [(2030, "66")])]
 
 
+def test_cells_wrapped_together_without_a_number_column_stay_in_their_row(tmp_path: Path) -> None:
+    """No 序号: a row opens where values are printed, and the name and the growth wrapped together go on
+    under them in two columns."""
+    path = tmp_path / "nonumber.pdf"
+    page = _canvas(path)
+    centres = [150.0, 260.0, 320.0, 380.0, 460.0]
+
+    def row(y: float, cells: list[str]) -> None:
+        for x, text in zip(centres, cells, strict=True):
+            if text:
+                page.drawCentredString(x, y, text)  # type: ignore[attr-defined]
+
+    page.drawCentredString(297, 760, TITLE)  # type: ignore[attr-defined]
+    page.drawString(LEFT, 720, BEFORE[1])  # type: ignore[attr-defined]
+    page.drawString(LEFT, 690, BEFORE[2])  # type: ignore[attr-defined]
+    row(670, ["指标名称", "单位", "2025年", "2030年", "年均增长"])
+    row(650, ["规模以上工业产值", "亿元", "408", "750", "15%"])
+    row(632, ["高技术制造业产值", "%", "13.2", "32", "4.7个百分"])
+    row(618, ["占比", "", "", "", "点"])
+    row(600, ["森林覆盖率", "%", "54.2", "56", "—"])
+    page.drawString(LEFT + 2 * SIZE, 570, AFTER[:38])  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    assert [[row[0], row[4]] for row in _rows(path)] == [
+        ["指标名称", "年均增长"], ["规模以上工业产值", "15%"], ["高技术制造业产值占比", "4.7个百分点"], ["森林覆盖率", "—"]]
+    assert [name for name, _, _ in _indicators(path)] == ["规模以上工业产值", "高技术制造业产值占比", "森林覆盖率"]
+
+
 def test_heading_under_a_table_without_rules_is_not_its_row(tmp_path: Path) -> None:
     """A short heading set at the left margin a row's height under the table keeps to its first column."""
     path = tmp_path / "heading.pdf"
