@@ -11,9 +11,9 @@ Below the header the table goes on while its lines keep to the columns (a line w
 words would bridge the gap between two columns — a paragraph — ends it) and, where the
 table has rules, until the rule after which nothing fits. Columns are the x-extents of
 the words, widened as rows are read; rows start at a rule between rows, or, between two
-lines that have text in the number column (序号, or where there is none, in two columns
-or more), at the widest gap, so that a cell wrapped over two lines — set at the top or
-the middle of its row — stays one cell. A table that runs down to the foot of its page
+lines that open rows (text in the number column 序号; where there is none or it is empty,
+words in two columns one of which is a value or an attribute), at the widest gap, so that
+a cell wrapped over two lines — set at the top or the middle of its row — stays one cell. A table that runs down to the foot of its page
 goes on atop the next with the same columns, whether its header is printed again (then it
 is found by it) or not. The result is the grid a ruled table gives
 (:class:`~planwatch.ingest.pdf.tables.RuledTable`), so that reading cells, joining
