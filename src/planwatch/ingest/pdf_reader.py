@@ -1,8 +1,9 @@
 """PDF reader (PDFium through pypdfium2).
 
 A PDF has no paragraphs, only positioned characters and drawn lines. Each page gives
-its ruled tables (rebuilt from the rules, see :mod:`planwatch.ingest.pdf.tables`) and the
-text lines outside them, interleaved top to bottom. Page furniture — page numbers such as
+its ruled tables (rebuilt from the rules, see :mod:`planwatch.ingest.pdf.tables`), its tables
+with horizontal rules only or none (found by their header row, see
+:mod:`planwatch.ingest.pdf.open_tables`) and the text lines outside them, interleaved top to bottom. Page furniture — page numbers such as
 “— 3 —” and running heads repeated at the same place on many pages — is dropped; lines
 are joined into paragraphs by the page geometry (:mod:`planwatch.ingest.pdf.paragraphs`),
 also across page breaks; and a table that a page break cut in two is joined again (its
@@ -26,12 +27,12 @@ import pypdfium2.raw as pdfium_c
 
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
-from planwatch.ingest.pdf.lines import TextLine, text_lines
-from planwatch.ingest.pdf.page import Glyph, PageContent, read_page
+from planwatch.ingest.pdf.lines import TextLine, glyph_rows, text_line
+from planwatch.ingest.pdf.open_tables import Layout, find_open_tables
+from planwatch.ingest.pdf.page import Glyph, PageContent, is_page_number, read_page
 from planwatch.ingest.pdf.paragraphs import Margins, continues, join
-from planwatch.ingest.pdf.tables import find_tables
+from planwatch.ingest.pdf.tables import RuledTable, find_tables
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]\s*\d+\s*[—–\-－]|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
 # A running head or foot is repeated at the same height on this many pages at least, and on this share of
 # them (odd and even pages may carry different heads); a label such as 附件1 atop a few pages is not one.
@@ -58,8 +59,10 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> Sourc
         try:
             pages = []
             total = len(document)
+            running_on: Layout | None = None  # a borderless table that ran down to the foot of the page before
             for index in range(total):
-                pages.append(_items(read_page(document, index)))
+                page, running_on = _items(read_page(document, index), running_on)
+                pages.append(page)
                 if progress is not None:
                     progress(index + 1, total)
         except pdfium.PdfiumError as exc:
@@ -101,22 +104,35 @@ class _Page:
     items: list[TextLine | _Table] = field(default_factory=list)
 
 
-def _items(page: PageContent) -> _Page:
+def _items(page: PageContent, running_on: Layout | None) -> tuple[_Page, Layout | None]:
+    """The page's text lines and tables top to bottom; and the layout of a borderless table running on."""
     tables = find_tables(page.rules)
-    outside: list[Glyph] = []
+    outside, cells = _by_table(page.glyphs, tables)
+    rows = glyph_rows(outside)
+    open_tables, running_on = find_open_tables(rows, page.rules, running_on)
+    if open_tables:
+        outside, more = _by_table(outside, open_tables)
+        tables, cells = tables + open_tables, cells + more
+        rows = glyph_rows(outside)
     placed: list[tuple[float, TextLine | _Table]] = []
+    lines = [line for line in map(text_line, rows) if line.text]
+    placed.extend((line.top, line) for line in lines)
+    placed.extend((table.top, _Table(table.rows(glyphs))) for table, glyphs in zip(tables, cells, strict=True))
+    placed.sort(key=lambda p: p[0])
+    return _Page(page.number, lines, [item for _, item in placed]), running_on
+
+
+def _by_table(glyphs: list[Glyph], tables: list[RuledTable]) -> tuple[list[Glyph], list[list[Glyph]]]:
+    """The characters outside the tables, and those inside each table."""
+    outside: list[Glyph] = []
     cells: list[list[Glyph]] = [[] for _ in tables]
-    for glyph in page.glyphs:
+    for glyph in glyphs:
         holder = next((k for k, table in enumerate(tables) if table.contains(glyph)), None)
         if holder is None:
             outside.append(glyph)
         else:
             cells[holder].append(glyph)
-    lines = [line for line in text_lines(outside) if line.text]
-    placed.extend((line.top, line) for line in lines)
-    placed.extend((table.top, _Table(table.rows(glyphs))) for table, glyphs in zip(tables, cells, strict=True))
-    placed.sort(key=lambda p: p[0])
-    return _Page(page.number, lines, [item for _, item in placed])
+    return outside, cells
 
 
 def _running_key(line: TextLine) -> tuple[str, int]:
@@ -136,7 +152,7 @@ def _drop_furniture(pages: list[_Page]) -> None:
         items = page.items
         for i in reversed(range(len(items))):
             item = items[i]
-            if isinstance(item, TextLine) and (_PAGE_NUMBER.match(item.text)
+            if isinstance(item, TextLine) and (is_page_number(item.text)
                                                or (_BARE_NUMBER.match(item.text) and i in (0, len(items) - 1))):
                 del items[i]
 

@@ -39,6 +39,11 @@ class TextLine:
 
 def text_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
     """The lines the characters form, top to bottom."""
+    return [text_line(row) for row in glyph_rows(glyphs)]
+
+
+def glyph_rows(glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
+    """The characters of each printed line, top to bottom (a table reader splits them into cells)."""
     rows: list[list[Glyph]] = []
     baseline = size = 0.0
     for glyph in sorted(glyphs, key=lambda g: g.baseline):
@@ -47,7 +52,7 @@ def text_lines(glyphs: Iterable[Glyph]) -> list[TextLine]:
         else:
             rows.append([glyph])
             baseline, size = glyph.baseline, glyph.size
-    return [_line(row) for row in _with_raised_and_lowered(rows)]
+    return _with_raised_and_lowered(rows)
 
 
 def _with_raised_and_lowered(rows: list[list[Glyph]]) -> list[list[Glyph]]:
@@ -71,7 +76,8 @@ def _middle(row: list[Glyph]) -> float:
     return sum(g.middle for g in row) / len(row)
 
 
-def _line(glyphs: list[Glyph]) -> TextLine:
+def text_line(glyphs: list[Glyph]) -> TextLine:
+    """One printed line of these characters, sorted left to right in place."""
     glyphs.sort(key=lambda g: g.x0)
     parts: list[str] = []
     previous: Glyph | None = None

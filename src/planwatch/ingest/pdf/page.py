@@ -7,6 +7,7 @@ the order in which a reader's eye meets them.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -17,6 +18,7 @@ _RULE_THICKNESS = 3.0
 # Spaces, byte-order marks and soft hyphens: spacing comes from the geometry (and PDFium's own
 # made-up characters are all spaces and line breaks).
 _INVISIBLE = frozenset((0x3000, 0xA0, 0xFFFE, 0xFEFF, 0xAD))
+_PAGE_NUMBER = re.compile(r"^\s*(?:[—–\-－]\s*\d+\s*[—–\-－]|第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,11 @@ class PageContent:
     number: int  # 1-based
     glyphs: list[Glyph]
     rules: list[Rule]
+
+
+def is_page_number(text: str) -> bool:
+    """A page's foot such as “— 3 —” or 第3页 (共12页): furniture, never part of the text or a table."""
+    return bool(_PAGE_NUMBER.match(text))
 
 
 def read_page(document: pdfium.PdfDocument, index: int) -> PageContent:

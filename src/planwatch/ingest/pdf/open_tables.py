@@ -1,0 +1,347 @@
+"""Tables without vertical rules: three-line tables (三线表) and borderless tables of aligned columns.
+
+Plans printed from Word often set their indicator table with horizontal rules only (a top
+rule, a rule under the header, a bottom rule) or with no rule at all, the columns kept
+apart by white space. Such a table is found by its header: a printed line of at least
+three words set apart by wide gaps, two of them words that name table columns (序号,
+指标名称, 单位, 2025年 …). Ordinary text never has that: paragraphs are set solid, two-column
+text has two words a line, and contents entries run into their page numbers by dot leaders.
+
+Below the header the table goes on while its lines keep to the columns (a line whose
+words would bridge the gap between two columns — a paragraph — ends it) and, where the
+table has rules, until the rule after which nothing fits. Columns are the x-extents of
+the words, widened as rows are read; rows start at a rule between rows, or, between two
+lines that open rows (text in the number column 序号; where there is none or it is empty,
+words in two columns one of which is a value or an attribute), at the widest gap, so that
+a cell wrapped over two lines — set at the top or the middle of its row — stays one cell. A table that runs down to the foot of its page
+goes on atop the next with the same columns, whether its header is printed again (then it
+is found by it) or not. The result is the grid a ruled table gives
+(:class:`~planwatch.ingest.pdf.tables.RuledTable`), so that reading cells, joining
+tables over page breaks and extraction work unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
+
+from planwatch.ingest.pdf.lines import text_line
+from planwatch.ingest.pdf.page import Glyph, Rule, is_page_number
+from planwatch.ingest.pdf.tables import RuledTable
+
+# Words are set apart by a gap wider than this share of the font size (justified text spreads less).
+_WORD_GAP = 0.9
+# A column's words keep at least this share of the font size away from the next column's.
+_COLUMN_GAP = 0.3
+# Lines of one table are at most this many font sizes apart; a header's stacked lines, and the rules
+# around a header, closer than the second.
+_ROW_GAP = 2.5
+_HEADER_GAP = 4.0
+# A cell's text wrapped over lines leaves at most this share of the font size between them.
+_WRAPPED_GAP = 0.6
+# Gaps between lines that differ by less than this (points) are as wide as each other.
+_TIE = 1.0
+# Lines atop a page passed over before the rest of a table (a running head, a continued-table label).
+_HEAD_LINES = 2
+# A column name spread over its cell has at most this many characters (指　标　名　称).
+_SPREAD_NAME = 4
+# What a table prints on every row, never wrapped: a value (≥90, <0.019, 7.5*, 【120】, 100%, 50左右) or
+# an indicator's attribute.
+_ROW_WORD = re.compile(r"^(?:[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?(?:左右|以上|以下)?|约束性|预期性)$")
+_NUMBER_COLUMN = re.compile(r"^(序号|编号)$")
+_HEADER_WORD = re.compile(
+    r"^(?:序号|编号|类别|类型|领域|分类|一级指标|二级指标|指标|指标名称|具体指标|主要指标|指标内容|名称|"
+    r"单位|计量单位|属性|指标属性|性质|目标值?|预期值?|规划值?|基期值?|基准值?|现状值?|备注|"
+    r"责任单位|牵头单位|责任部门|年均增长|年均增速|[（(](?:19|20)\d{2}年[）)]|"
+    r"(?:19|20)\d{2}年(?:目标值?|预期值?|规划值?|基期值?|现状值?|基准值?)?)$")
+
+
+class _Line:
+    """A printed line's characters and its words: the runs of characters set apart by wide gaps.
+
+    Every line of a page is split into words to look for header rows; its height is needed only near one.
+    """
+
+    def __init__(self, glyphs: list[Glyph]) -> None:
+        glyphs.sort(key=_left)
+        self.glyphs = glyphs
+        self.size = max(g.size for g in glyphs)
+        gap = _WORD_GAP * self.size
+        words: list[tuple[float, float]] = []
+        start, end = glyphs[0].x0, glyphs[0].x1
+        for glyph in glyphs:
+            if glyph.x0 - end > gap:
+                words.append((start, end))
+                start, end = glyph.x0, glyph.x1
+            elif glyph.x1 > end:
+                end = glyph.x1
+        words.append((start, end))
+        self.words = words
+
+    @cached_property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @cached_property
+    def bottom(self) -> float:
+        return max(g.bottom for g in self.glyphs)
+
+
+def _left(glyph: Glyph) -> float:
+    return glyph.x0
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The columns of a table that runs down to its page's foot, to read its rest atop the next page
+    when the header is not printed again."""
+
+    extents: list[tuple[float, float]]
+    size: float
+    number_column: tuple[float, float] | None
+
+
+def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
+                     carried: Layout | None = None) -> tuple[list[RuledTable], Layout | None]:
+    """Tables of at least three columns under a header row, without vertical rules, top to bottom; and
+    the layout of the last one if it runs down to the foot of the page.
+
+    ``rows``: the characters of each printed line outside ruled tables (:func:`~planwatch.ingest.pdf.lines.glyph_rows`,
+    which the reader makes text lines of too). ``carried``: the layout of the previous page's table that
+    ran down to its foot; the lines atop this page that keep to its columns are its rest.
+    """
+    lines = [_Line(row) for row in rows]
+    horizontal = [r for r in rules if r.horizontal]
+    tables: list[RuledTable] = []
+    layout: Layout | None = None
+    after = 0  # the first line after the last table
+    rest = _rest(lines, carried, horizontal) if carried is not None else None
+    if rest is not None:
+        grid, after, layout = rest
+        tables.append(grid)
+    k = after
+    while k < len(lines):
+        named = _header_columns(lines[k]) if len(lines[k].words) >= 3 else None
+        table = _table(lines, k, named, horizontal) if named is not None else None
+        if table is None:
+            k += 1
+            continue
+        grid, after, layout = table
+        tables.append(grid)
+        k = after
+    at_foot = all(len(line.words) == 1 and is_page_number(_word_texts(line)[0]) for line in lines[after:])
+    return tables, layout if at_foot else None
+
+
+def _word_texts(line: _Line) -> list[str]:
+    return [text_line([g for g in line.glyphs if x0 <= g.x0 and g.x1 <= x1]).text.replace(" ", "")
+            for x0, x1 in line.words]
+
+
+def _named_words(line: _Line) -> list[tuple[tuple[float, float], str]]:
+    """The line's words and their texts, a column name whose characters are spread over its cell (序　号,
+    Word's distributed alignment) joined again."""
+    words = list(zip(line.words, _word_texts(line), strict=True))
+    joined: list[tuple[tuple[float, float], str]] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + _SPREAD_NAME), i + 1, -1):
+            run = words[i:j]
+            text = "".join(t for _, t in run)
+            if all(len(t) == 1 for _, t in run) and _HEADER_WORD.match(text):
+                joined.append(((run[0][0][0], run[-1][0][1]), text))
+                i = j
+                break
+        else:
+            joined.append(words[i])
+            i += 1
+    return joined
+
+
+def _header_columns(line: _Line) -> list[tuple[tuple[float, float], str]] | None:
+    """The line's words, if it is a table's header row: two of them at least name columns."""
+    words = _named_words(line)
+    return words if sum(1 for _, text in words if _HEADER_WORD.match(text)) >= 2 else None
+
+
+def _all_header_words(line: _Line) -> bool:
+    return all(_HEADER_WORD.match(text) for _, text in _named_words(line))
+
+
+class _Columns:
+    """Column x-extents, widened by every word that falls in one; a word bridging two does not fit."""
+
+    def __init__(self, words: list[tuple[float, float]], size: float) -> None:
+        self.size = size
+        self.margin = _COLUMN_GAP * size
+        self.extents: list[tuple[float, float]] = []
+        for x0, x1 in sorted(words):  # a header's stacked lines (2025年 over 目标值) name one column
+            if self.extents and x0 < self.extents[-1][1] + self.margin:
+                self.extents[-1] = (self.extents[-1][0], max(self.extents[-1][1], x1))
+            else:
+                self.extents.append((x0, x1))
+
+    def fit(self, words: list[tuple[float, float]]) -> bool:
+        extents = list(self.extents)
+        for x0, x1 in words:
+            hit = [i for i, (a, b) in enumerate(extents) if x0 < b + self.margin and a - self.margin < x1]
+            if len(hit) > 1:
+                return False
+            if hit:
+                a, b = extents[hit[0]]
+                extents[hit[0]] = (min(a, x0), max(b, x1))
+            else:
+                extents.append((x0, x1))
+            extents.sort()
+            if any(b + self.margin > c for (_, b), (c, _) in pairwise(extents)):
+                return False
+        self.extents = extents
+        return True
+
+    def index(self, word: tuple[float, float]) -> int:
+        return next(i for i, (a, b) in enumerate(self.extents) if word[0] < b + self.margin and a - self.margin < word[1])
+
+    def borders(self) -> list[float]:
+        inner = [(b + c) / 2 for (_, b), (c, _) in pairwise(self.extents)]
+        return [self.extents[0][0] - 1.0, *inner, max(b for _, b in self.extents) + 1.0]
+
+
+def _covering(rules: list[Rule], left: float, right: float, size: float) -> list[float]:
+    """Heights of the rules that span from ``left`` to ``right`` (a table's rules run across all its columns)."""
+    return sorted(r.top for r in rules if r.x0 <= left + size and r.x1 >= right - size)
+
+
+def _table(lines: list[_Line], k: int, named: list[tuple[tuple[float, float], str]], rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
+    """The table whose header row is line ``k``, the index of the first line after it, and its layout."""
+    header = lines[k]
+    size = header.size
+    heights = _covering(rules, header.words[0][0], header.words[-1][1], size)
+    top_rule = max((y for y in heights if header.top - _HEADER_GAP * size <= y <= header.top), default=None)
+    first = k
+    while first > 0 and (lines[first - 1].top > top_rule if top_rule is not None
+                         else header.top - lines[first - 1].bottom <= _WORD_GAP * size
+                         and _all_header_words(lines[first - 1])):
+        first -= 1
+    below = [y for y in heights if y >= header.bottom]
+    header_rule = next((y for y in below if y - header.bottom <= _HEADER_GAP * size), None)
+    last = k
+    while last + 1 < len(lines) and (lines[last + 1].bottom < header_rule if header_rule is not None
+                                     else lines[last + 1].top - lines[last].bottom <= _WORD_GAP * size
+                                     and _all_header_words(lines[last + 1])):
+        last += 1
+    columns = _Columns([w for line in lines[first:last + 1] for w, _ in _named_words(line)], size)
+    if len({columns.index(word) for word, _ in named}) < 3:
+        return None
+    number_column = next((word for word, text in named if _NUMBER_COLUMN.match(text)), None)
+    row_rules = [y for y in below if header_rule is None or y > header_rule + 1.0]
+    body = _body(lines, last + 1, lines[last], columns, row_rules)
+    if not any(len(line.words) >= 2 for line in body):
+        return None
+    layout = Layout(columns.extents, size, number_column)
+    top = lines[first].top - 0.5
+    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout), last + 1 + len(body), layout
+
+
+def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
+    """The rest of the previous page's table atop this page: lines keeping to its columns, from the first
+    holding words in two columns and the lines close above it that keep to them too (a running head over
+    the text is passed over)."""
+    start = next((k for k, line in enumerate(lines[:_HEAD_LINES + 1]) if len(line.words) >= 2), None)
+    if start is None or _header_columns(lines[start]) is not None:
+        return None  # the header printed again: the table is found by it
+    columns = _Columns(carried.extents, carried.size)
+    if not columns.fit(lines[start].words):
+        return None
+    while start > 0 and lines[start].top - lines[start - 1].bottom <= _ROW_GAP * carried.size \
+            and columns.fit(lines[start - 1].words):
+        start -= 1  # the rest of a row the page break cut, its wrapped name alone on its lines
+    left, right = carried.extents[0][0], carried.extents[-1][1]
+    row_rules = _covering(rules, left, right, carried.size)
+    body = [lines[start], *_body(lines, start + 1, lines[start], columns, row_rules)]
+    layout = Layout(columns.extents, carried.size, carried.number_column)
+    return _grid(body[0].top - 0.5, [], body, row_rules, layout), start + len(body), layout
+
+
+def _body(lines: list[_Line], start: int, above: _Line, columns: _Columns, rules: list[float]) -> list[_Line]:
+    """The lines from ``start`` that go on with the table whose line above is ``above``."""
+    size = columns.size
+    body: list[_Line] = []
+    for end in range(start, len(lines)):
+        line = lines[end]
+        previous = body[-1] if body else above
+        crossed = any(previous.bottom <= y <= line.top for y in rules)
+        if (line.top - previous.bottom > _ROW_GAP * size or abs(line.size - size) > 0.2 * size
+                or (crossed and not _band_has_row(lines, end, rules)) or not columns.fit(line.words)
+                or (len(line.words) >= 3 and _header_columns(line) is not None)
+                or (len(line.words) == 1 and is_page_number(_word_texts(line)[0]))):
+            break
+        body.append(line)
+    # A line of one word under the last row is a heading or a note unless set as close as a cell's wrapped line.
+    while body and len(body[-1].words) == 1 \
+            and body[-1].top - (body[-2] if len(body) > 1 else above).bottom > _WRAPPED_GAP * size:
+        body.pop()
+    return body
+
+
+def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float], layout: Layout) -> RuledTable:
+    """The table as a ruled table's grid: column borders midway between columns, row borders as read."""
+    columns = _Columns(layout.extents, layout.size)
+    anchor = columns.index(layout.number_column) if layout.number_column is not None else None
+    ys = [top, *borders, *_row_borders(body, rules, columns, anchor), body[-1].bottom + 0.5]
+    xs = columns.borders()
+    return RuledTable(xs, ys, {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)})
+
+
+def _band_has_row(lines: list[_Line], start: int, rules: list[float]) -> bool:
+    """Whether the lines from ``start`` to the next rule hold a row's words in two columns at least: below
+    a table's bottom rule a note or a paragraph follows, one block of text a line."""
+    for k in range(start, len(lines)):
+        if k > start and any(lines[k - 1].bottom <= y <= lines[k].top for y in rules):
+            return False
+        if len(lines[k].words) >= 2:
+            return True
+    return False
+
+
+def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, anchor: int | None) -> list[float]:
+    """Heights between rows: the rules between rows, and the widest gap between two lines that open a
+    row (text in the number column, or in two columns at least)."""
+    borders: list[float] = []
+    band: list[_Line] = []
+    bands: list[list[_Line]] = []
+    for line in body:
+        if band and any(band[-1].bottom <= y <= line.top for y in rules):
+            bands.append(band)
+            band = []
+        band.append(line)
+    bands.append(band)
+    for b, lines in enumerate(bands):
+        if b:
+            borders.append((bands[b - 1][-1].bottom + lines[0].top) / 2)
+        opening = [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, True)] \
+            or [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, False)]
+        first = opening[0] if opening else 0
+        if first and lines[first].top - lines[first - 1].bottom > _WRAPPED_GAP * columns.size:
+            # Lines set apart above the first row: the rest of a row cut by the page break (the first
+            # line of a name set at the middle of its row runs close into the row's other cells).
+            borders.append((lines[first - 1].bottom + lines[first].top) / 2)
+        for i, j in pairwise(opening):
+            gaps = {n: lines[n + 1].top - lines[n].bottom for n in range(i, j)}
+            # The last of the widest: a category printed once midway between its group's first two rows
+            # goes with the first.
+            gap = max(n for n, g in gaps.items() if g >= max(gaps.values()) - _TIE)
+            borders.append((lines[gap].bottom + lines[gap + 1].top) / 2)
+    return borders
+
+
+def _opens_row(line: _Line, columns: _Columns, anchor: int | None, valued: bool) -> bool:
+    """Text in the number column; or, where there is none or it is empty (the sub-indicators under an
+    indicator, 其中 rows), in two columns or more, one of which is a value or an attribute if ``valued``
+    (the rest of cells wrapped together is words; a table without values is read without this)."""
+    used = {columns.index(word) for word in line.words}
+    if anchor in used:
+        return True
+    return len(used) >= 2 and (not valued or any(_ROW_WORD.match(text) for text in _word_texts(line)[1:]))
