@@ -105,3 +105,13 @@ def test_task_areas_of_other_provinces_plans(shared: Path, relative: str, count:
     """The year's work areas of a work report (not the review of last year's), a district plan's task areas."""
     tasks = _extract(shared, relative)["tasks"]
     assert len(tasks) == count and tasks[0]["title"] == first
+
+
+def test_hechuan_childrens_plan_column_works_cut_by_page_breaks(hechuan: dict[str, Any]) -> None:
+    """合川区儿童发展规划 专栏三: 儿童用品质量安全守护项目's text runs over a page break, and the box
+    goes on to 儿童伤害防控行动项目, which annex 2 gives to 区民政局; no annex row is left unmatched."""
+    tasks = _of(hechuan["tasks"], "合川区儿童发展规划")
+    works = {t["title"]: t for t in tasks if t["section"] == "儿童安全提升重点工程"}
+    assert set(works) == {"儿童安全宣传教育项目", "儿童用品质量安全守护项目", "儿童伤害防控行动项目"}
+    assert works["儿童伤害防控行动项目"]["lead"] == ["区民政局"]
+    assert not [t for t in tasks if t["kind"] == "division"]

@@ -103,3 +103,12 @@ def test_a_plan_without_a_notice_begins_at_its_title() -> None:
     result = extract_file(GENRE / "plan_with_division_annex.txt")
     assert [p.start_line for p in result.plans] == [1]
     assert {i.name for i in result.indicators} == {"养老机构护理型床位占比", "街道综合养老服务中心覆盖率"}
+
+
+def test_a_column_item_cut_by_a_page_break_goes_on_in_the_next_line() -> None:
+    """助餐点建设工程：新建社区老年助餐点 / 30个，覆盖全部社区。— one item, its quantity read."""
+    tasks = {t.title: t for t in extract_file(GENRE / "plan_with_division_annex.txt").tasks}
+    meals = tasks["助餐点建设工程"]
+    assert (meals.kind, meals.section) == ("column", "居家养老服务工程")
+    assert [(t.value, t.unit) for t in meals.targets] == [(30.0, "个")]
+    assert [(t.value, t.unit) for t in tasks["适老化改造工程"].targets] == [(500.0, "户")]

@@ -37,6 +37,7 @@ _ASSIGNED = re.compile(r"由([^，,。；;（）()]{2,40}?)(?:牵头|负责)")
 _MAX_TITLE = 120
 _FIGURE = re.compile(r"[\d０-９]")
 _SENTENCES = re.compile(r"[^。；;]+[。；;]?")
+_SENTENCE_END = re.compile(r"[。；;！？!?…）)”]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,17 +123,27 @@ def _is_heading(line: Line, chains: dict[int, tuple[Heading, ...]]) -> bool:
 
 def _column_items(lines: Sequence[Line], k: int, chains: dict[int, tuple[Heading, ...]], ctx: LedgerContext,
                   out: list[Task]) -> int:
-    """专栏3 重点消防工程: the lines after it, each a named work (消防站建设工程：新建消防救援站2座…)."""
+    """专栏3 重点消防工程: the lines after it, each a named work (消防站建设工程：新建消防救援站2座…).
+
+    An item cut in two by a page break (its line stops mid-sentence) goes on in the next
+    line; other running text ends the box.
+    """
     caption = _COLUMN.match(squeeze(lines[k].text))
     title = caption.group(1) if caption else ""
+    items: list[tuple[str, str, int]] = []  # name, text, line
     k += 1
     while k < len(lines) and not _is_heading(lines[k], chains) and not _COLUMN.match(squeeze(lines[k].text)):
-        item = _COLUMN_ITEM.match(squeeze(lines[k].text))
+        text = squeeze(lines[k].text)
+        item = _COLUMN_ITEM.match(text)
         if item:
-            out.append(_task("column", "", item.group(1), title, lines[k].text, lines[k].line, ctx))
-        elif len(squeeze(lines[k].text)) > 60:
+            items.append((item.group(1), lines[k].text, lines[k].line))
+        elif items and not _SENTENCE_END.search(squeeze(items[-1][1])):
+            name, begun, line = items[-1]
+            items[-1] = (name, begun + lines[k].text, line)
+        elif len(text) > 60:
             break  # running text again: the box has ended
         k += 1
+    out.extend(_task("column", "", name, title, text, line, ctx) for name, text, line in items)
     return k
 
 
