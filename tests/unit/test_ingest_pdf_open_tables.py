@@ -10,6 +10,7 @@ two-column text, contents with dot leaders and page heads and feet must stay tex
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,13 @@ def _canvas(path: Path) -> object:
     page = canvas.Canvas(str(path), pagesize=A4)
     page.setFont(FONT, SIZE)
     return page
+
+
+def _centred_row(page: object, centres: list[float], y: float, cells: list[str]) -> None:
+    """A table row without rules: each cell centred on its column, empty cells left out."""
+    for x, text in zip(centres, cells, strict=True):
+        if text:
+            page.drawCentredString(x, y, text)  # type: ignore[attr-defined]
 
 
 def _new_page(page: object, number: int) -> float:
@@ -225,10 +233,7 @@ def test_row_cut_by_a_page_break_goes_on_atop_the_next_page(tmp_path: Path) -> N
     page = _canvas(path)
     centres = [90.0, 200.0, 320.0, 380.0, 450.0]
 
-    def row(y: float, cells: list[str]) -> None:
-        for x, text in zip(centres, cells, strict=True):
-            if text:
-                page.drawCentredString(x, y, text)  # type: ignore[attr-defined]
+    row = functools.partial(_centred_row, page, centres)
 
     page.drawCentredString(297, 760, TITLE)  # type: ignore[attr-defined]
     page.drawString(LEFT, 720, BEFORE[1])  # type: ignore[attr-defined]
@@ -258,10 +263,7 @@ def test_cells_wrapped_together_without_a_number_column_stay_in_their_row(tmp_pa
     page = _canvas(path)
     centres = [150.0, 260.0, 320.0, 380.0, 460.0]
 
-    def row(y: float, cells: list[str]) -> None:
-        for x, text in zip(centres, cells, strict=True):
-            if text:
-                page.drawCentredString(x, y, text)  # type: ignore[attr-defined]
+    row = functools.partial(_centred_row, page, centres)
 
     page.drawCentredString(297, 760, TITLE)  # type: ignore[attr-defined]
     page.drawString(LEFT, 720, BEFORE[1])  # type: ignore[attr-defined]
