@@ -46,7 +46,12 @@ def test_table_one_cell_per_line_without_tabs() -> None:
     """Rows from the 序号 sequence; merged categories printed once; a header split over two lines."""
     table = _by_name(_extract("scraped_notice_stacked_table.txt"), "table")
     assert set(table) == {"每百万人火灾事故年平均发生率", "每十万人火灾死亡率", "城市消防站5分钟可达覆盖率",
-                          "消防车辆装备配备达标率", "消防宣传教育覆盖率"}
+                          "消防车辆装备配备达标率", "消防宣传教育覆盖率", "行政村微型消防站建成率"}
+    # a target in words is kept for monitoring by judgement; a “/” cell is no target at all
+    [words] = table["行政村微型消防站建成率"].targets
+    assert (words.qualitative, words.value, words.text, words.year) == (True, None, "完成市下达目标", 2030)
+    assert not any(t.qualitative for name, ind in table.items() if name != "行政村微型消防站建成率"
+                   for t in ind.targets)
     fires = table["每百万人火灾事故年平均发生率"]
     assert (fires.unit, fires.domain, fires.attribute) == ("起/百万人", "火灾防控", "约束性")
     assert _final(fires) == (2030, 490.0, "<=")
@@ -138,17 +143,19 @@ def test_what_could_not_be_read_is_said(tmp_path: Path) -> None:
             "二、重点任务\n"
             "表2 云溪区交通主要指标\n"
             "指标名称\t单位\t2024年\t2027年\n"
-            "等级公路比例\t%\t92\t完成市下达目标\n"
+            "等级公路比例\t%\t92\t—\n"
+            "乡镇通客车率\t%\t100\t完成市下达目标\n"
             "客运站数量\t个\t12\t15\n")
     result = extract_text(tmp_path, plan_text("农村公路提质行动方案（2025—2027年）", body))
-    assert {i.name for i in result.indicators} == {"农村公路新改建里程", "客运站数量"}
+    assert {i.name for i in result.indicators} == {"农村公路新改建里程", "客运站数量", "乡镇通客车率"}
+    assert [t.qualitative for i in result.indicators for t in i.targets if i.name == "乡镇通客车率"] == [True]
     unread = {(d.kind, d.code): d for d in result.diagnostics}
     sentence = unread[("goal_sentence", "goal_sentence")]
     assert sentence.seen == "各镇街均设置2各便民服务点。" and "未能识别" in sentence.reason
     table = unread[("table", "no_target_column")]
     assert table.seen == "表1 云溪区农村公路主要指标"
     row = unread[("table_row", "row_without_target")]
-    assert row.seen == "等级公路比例 | % | 92 | 完成市下达目标"
+    assert row.seen == "等级公路比例 | % | 92 | —"
     assert all(d.file == "plan.txt" and d.line > 0 for d in result.diagnostics)
 
 
@@ -200,3 +207,37 @@ def test_goal_bullets_with_respective_lists(tmp_path: Path) -> None:
     assert found["农村居民人均可支配收入年均增长"].targets[0].annual_average
     assert _final(found["新增城镇就业"]) == (2025, 2.5, ">=")
     assert _final(found["空气质量优良天数比率"]) == (2025, 90.0, ">=")
+
+
+def test_a_plan_without_a_notice_behind_front_matter_is_read() -> None:
+    """A scraped 纲要 with no covering notice: the document and plan begin at its own heading."""
+    result = _extract("scraped_outline_without_notice.txt")
+    [doc] = result.documents
+    assert (doc.start_line, doc.title) == (10, "《云溪区国民经济和社会发展第十五个五年规划纲要》")
+    [plan] = result.plans
+    assert plan.title == "云溪区国民经济和社会发展第十五个五年规划纲要"
+    assert (plan.start_year, plan.end_year) == (2026, 2030)
+
+
+def test_cells_wrapped_over_lines_and_targets_in_words() -> None:
+    table = _by_name(_extract("scraped_outline_without_notice.txt"), "table")
+    assert set(table) == {"地区生产总值年均增速", "全员劳动生产率", "新兴产业产值年均增速", "养老机构护理型床位占比",
+                          "细颗粒物（PM2.5）浓度", "人均公园绿地面积"}
+    [pace] = table["地区生产总值年均增速"].targets  # the target cell wrapped over two lines
+    assert (pace.text, pace.value, pace.qualitative) == ("与全市经济增速保持同步", None, True)
+    # a margin over another quantity the plan does not quantify cannot be evaluated by itself
+    [margin] = table["新兴产业产值年均增速"].targets
+    assert (margin.value, margin.qualitative) == (None, True)
+    assert _final(table["养老机构护理型床位占比"]) == (2030, 70.0, ">")
+    assert _final(table["人均公园绿地面积"]) == (2030, 9.5, ">=")
+    assert table["细颗粒物（PM2.5）浓度"].attribute == "约束性"
+    assert table["细颗粒物（PM2.5）浓度"].targets[0].qualitative
+    assert _final(table["全员劳动生产率"]) == (2030, 32.0, "~")
+
+
+def test_a_site_metadata_block_is_not_the_document() -> None:
+    result = _extract("site_metadata_block.txt")
+    [doc] = result.documents
+    assert (doc.start_line, doc.title) == (6, "云溪区安全生产“十五五”规划")
+    assert {i.name for i in result.indicators} >= {"生产安全事故死亡人数"}
+    assert all(i.line == 8 for i in result.indicators)  # nothing from the task chapter

@@ -133,7 +133,7 @@ def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan
     after_notice = doc.date_line or doc.body_start
     if not titles:
         if doc.doc_number is None and doc.date is None and any(w in doc.title for w in _PLAN_WORDS):
-            titles = [doc.title]
+            titles = [_unquoted(doc.title)]
             after_notice = doc.start_line - 1  # no notice before it: the plan begins at its own title
         else:
             return []
@@ -159,6 +159,11 @@ def plan_spans(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan
             start_year, end_year = period_in_body([line.text for line in body if start <= line.line <= end])
         spans.append(Plan(file, titles[n], start, end, start_year, end_year, doc.doc_number))
     return spans
+
+
+def _unquoted(title: str) -> str:
+    """《…纲要》 printed as a page's title names the plan …纲要."""
+    return title[1:-1] if title.startswith("《") and title.endswith("》") and title.count("《") == 1 else title
 
 
 def _plan_of_its_tables(file: str, doc: DocumentSpan, items: Sequence[Item], lines: Sequence[Line]) -> list[Plan]:

@@ -37,6 +37,8 @@ class Target:
     value_high: float | None = None  # upper bound of a range
     annual_average: bool = False  # 年均: the value is an average annual rate over the plan period
     cumulative: bool = False  # 【累计】: the value is a total over the plan period
+    # No number to compare with (完成市下达目标, 与全市经济增速保持同步): kept for monitoring by judgement.
+    qualitative: bool = False
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -51,6 +53,8 @@ class Target:
             out["annual_average"] = True
         if self.cumulative:
             out["cumulative"] = True
+        if self.qualitative:
+            out["qualitative"] = True
         return out
 
 

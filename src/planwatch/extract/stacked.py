@@ -31,6 +31,7 @@ from planwatch.extract.values import UNITS, has_number
 _MAX_HEADER_CELL = 16
 MAX_CELL = 60
 _MIN_COLUMNS = 3
+_MAX_WRAPPED = 2  # lines a row may have beyond its columns: cells wrapped by the export
 # Captions, notes and headings after a table are not its cells.
 _NOT_A_CELL = re.compile(r"^(表\s*\d|附件|附表|专栏|注[：:]|说明[：:]|资料来源|#|第[一二三四五六七八九十\d]{1,3}[篇章节]|"
                          r"[一二三四五六七八九十]{1,3}、\S{2}|[（(][一二三四五六七八九十]{1,3}[）)]\S{2})")
@@ -127,9 +128,15 @@ def _kind_fit(text: str, role: Role) -> int:
 
 
 def place(cells: Sequence[StackedCell], roles: Sequence[Role]) -> tuple[int, list[StackedCell | None]]:
-    """Put a row's cells into its columns in order, by kind: the best placement and its fit."""
+    """Put a row's cells into its columns in order, by kind: the best placement and its fit.
+    A row with more lines than columns has a cell wrapped over lines: the wrapped parts are
+    joined where that fits best (与全市经济增速 / 保持同步 is one target cell)."""
     if len(cells) > len(roles):
-        return -99, []
+        if len(cells) > len(roles) + _MAX_WRAPPED:
+            return -99, []
+        joins = [[*cells[:k], StackedCell(cells[k].text + cells[k + 1].text, cells[k].line), *cells[k + 2:]]
+                 for k in range(len(cells) - 1) if _wraps(cells[k].text, cells[k + 1].text)]
+        return max((place(joined, roles) for joined in joins), key=lambda found: found[0], default=(-99, []))
     best: tuple[int, list[StackedCell | None]] = (-99, [])
     for slots in itertools.combinations(range(len(roles)), len(cells)):
         score = sum(_kind_fit(c.text, roles[s]) for c, s in zip(cells, slots, strict=True))
@@ -141,6 +148,12 @@ def place(cells: Sequence[StackedCell], roles: Sequence[Role]) -> tuple[int, lis
                 placed[s] = c
             best = (score, placed)
     return best
+
+
+def _wraps(first: str, rest: str) -> bool:
+    """Two lines that may be one cell wrapped: text going on in text, never a number, unit or attribute."""
+    return cjk_count(first) >= 2 and cjk_count(rest) >= 2 and first not in ATTRIBUTES and rest not in ATTRIBUTES \
+        and rest not in UNITS and not re.fullmatch(r"[\d.%％<>≥≤＞＜]+", rest) and len(first + rest) <= MAX_CELL
 
 
 def _index_value(text: str) -> int | None:
@@ -161,20 +174,30 @@ def _rows_by_index(cells: Sequence[StackedCell], roles: Sequence[Role]) -> list[
     while True:
         nxt = _next_index(cells, at, number + 1, after, index_col)
         if nxt is None:  # the last row: as long as its cells fit their columns
-            ends = range(min(len(cells), at + after + 1), at, -1)
+            ends = range(min(len(cells), at + after + 1 + _MAX_WRAPPED), at, -1)
             end = max(ends, key=lambda e: place(cells[start:e], roles)[0])
             spans.append((start, end))
             return spans
-        # cells between the end of this row and the next number are the next row's categories
-        row_end = min(nxt, at + after + 1)
+        # cells between the end of this row and the next number are the next row's categories,
+        # or the wrapped end of one of this row's cells
+        row_end = max(range(at + 2, nxt + 1),
+                      key=lambda e: place(cells[start:e], roles)[0] + _leading_fit(cells[e:nxt], index_col))
         spans.append((start, row_end))
         start, at, number = row_end, nxt, number + 1
 
 
+def _leading_fit(cells: Sequence[StackedCell], index_col: int) -> int:
+    """How well cells before a row's number read as that row's category cells."""
+    if len(cells) > index_col:
+        return -99
+    return sum(_kind_fit(c.text, Role.CATEGORY) for c in cells)
+
+
 def _next_index(cells: Sequence[StackedCell], at: int, number: int, after: int, index_col: int) -> int | None:
-    """Where the number ``number`` opens the next row: nearest to a full row after ``at``."""
+    """Where the number ``number`` opens the next row: nearest to a full row after ``at``
+    (a cell wrapped over lines makes a row longer by a line or two)."""
     nominal = at + after + 1
-    candidates = [k for k in range(at + 2, min(len(cells), nominal + index_col + 1))
+    candidates = [k for k in range(at + 2, min(len(cells), nominal + index_col + 1 + _MAX_WRAPPED))
                   if _index_value(cells[k].text) == number]
     if not candidates:
         return None

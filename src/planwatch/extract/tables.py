@@ -18,7 +18,7 @@ from enum import Enum
 from planwatch.extract.periods import years_in
 from planwatch.extract.records import Diagnostic, Indicator, Target
 from planwatch.extract.text import cjk_count, fold, squeeze
-from planwatch.extract.values import UNITS, dated_parts, has_number, read_value
+from planwatch.extract.values import UNITS, comparator_of, dated_parts, has_number, read_value
 from planwatch.numerals import parse_chinese_integer, to_halfwidth
 
 
@@ -400,6 +400,8 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
                 value_unit = value_unit or reading.unit
                 targets.append(Target(year or col.year, part, reading.value, reading.comparator,
                                       reading.value_high, reading.annual_average, reading.cumulative))
+    if not targets or (len(targets) == 1 and _relative_to_another(targets[0].text)):
+        targets = _qualitative_targets(row, columns)
     if not targets:
         return None
     measure = _MEASURE_IN_VALUE.match(squeeze(targets[-1].text))
@@ -421,6 +423,27 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
         source_text="\t".join(t for t, _ in cells),
         responsible=tuple(_split_units(row.responsible)),
     )
+
+
+# 高于全区税收年均增速3个百分点以上: a margin over another quantity that the plan does not quantify.
+_OVER_ANOTHER = re.compile(r"^(?:高于|低于|快于|慢于|超过|不低于|不高于)[\u4e00-\u9fff“”（）()]{3,}\s*\d")
+_NO_TARGET = ("—", "-", "--", "/", "－", "——", "…", "无", "不适用")
+
+
+def _relative_to_another(printed: str) -> bool:
+    return bool(_OVER_ANOTHER.match(squeeze(to_halfwidth(printed))))
+
+
+def _qualitative_targets(row: _Row, columns: list[Column]) -> list[Target]:
+    """A target cell in words (完成市下达目标, 与全市经济增速保持同步, 高于全市平均水平): a target
+    monitored by judgement, kept with its text so that nobody has to add it by hand."""
+    out = []
+    for c, text in sorted(row.values.items()):
+        col, printed = columns[c], squeeze(text)
+        if col.role is Role.TARGET and col.year is not None and cjk_count(printed) >= 2 \
+                and printed not in _NO_TARGET and (not has_number(printed) or _relative_to_another(printed)):
+            out.append(Target(col.year, printed, None, comparator_of(printed), qualitative=True))
+    return out
 
 
 def _plain_unit(unit: str | None) -> str | None:

@@ -54,6 +54,7 @@ class Reading:
     cumulative: bool = False
 
 
+_CALENDAR_YEAR = re.compile(r"(?<![\d.])(?:19|20)\d{2}\s*年(?:底前|底|末|前|初|内|以前)?")
 _DATED = re.compile(r"^\s*((?:19|20)\d{2})\s*年(?:底|末)?\s*[:：]?\s*(?=\S)")
 
 
@@ -79,7 +80,7 @@ def has_number(text: str) -> bool:
     return bool(_NUM.search(_HALF.sub("0.5", to_halfwidth(text))))
 
 
-def _comparator_of(text: str, default: Comparator = Comparator.EQ) -> Comparator:
+def comparator_of(text: str, default: Comparator = Comparator.EQ) -> Comparator:
     s = text.replace(" ", "")
     if s.startswith(("≥", "≧", ">=")) or any(w in s for w in _GE_WORDS):
         return Comparator.GE
@@ -103,6 +104,7 @@ def unit_after(text: str, end: int) -> str | None:
 def read_value(printed: str) -> Reading | None:
     """Read a printed target/baseline cell; None when it holds no number (逐步提高, —)."""
     s = _THOUSANDS.sub("", _DATED.sub("", to_halfwidth(printed)).strip())
+    s = _CALENDAR_YEAR.sub("", s)  # 至2026年底，全面启动…: a date, not the value
     s = s.replace("＜", "<").replace("＞", ">").replace("≧", "≥").replace("≦", "≤")
     s = _HALF.sub("0.5", s)
     if not _NUM.search(s):
@@ -132,7 +134,7 @@ def read_value(printed: str) -> Reading | None:
                        annual_average=annual, cumulative=cumulative)
     m = _PER.search(inner)
     if m:
-        return Reading(float(m.group(1)), _comparator_of(inner), "1/" + m.group(2).replace(" ", ""),
+        return Reading(float(m.group(1)), comparator_of(inner), "1/" + m.group(2).replace(" ", ""),
                        annual_average=annual, cumulative=cumulative)
     m = _RANGE.search(inner)
     if m and not inner[: m.start()].rstrip().endswith(("≥", "≤", ">", "<")):
@@ -142,4 +144,4 @@ def read_value(printed: str) -> Reading | None:
     num = _NUM.search(inner)
     assert num is not None
     value = float(num.group())
-    return Reading(value, _comparator_of(inner), unit_after(inner, num.end()), annual_average=annual, cumulative=cumulative)
+    return Reading(value, comparator_of(inner), unit_after(inner, num.end()), annual_average=annual, cumulative=cumulative)
