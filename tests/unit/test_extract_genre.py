@@ -241,3 +241,25 @@ def test_a_site_metadata_block_is_not_the_document() -> None:
     assert (doc.start_line, doc.title) == (6, "云溪区安全生产“十五五”规划")
     assert {i.name for i in result.indicators} >= {"生产安全事故死亡人数"}
     assert all(i.line == 8 for i in result.indicators)  # nothing from the task chapter
+
+
+def test_group_column_before_the_number_and_sub_rows() -> None:
+    """板块 before 序号 groups the rows whatever its label; 其中 sub-rows are rows of their own."""
+    table = _by_name(_extract("group_column_and_sub_rows.txt"), "table")
+    assert list(table) == ["新建绿地", "公园绿地", "公园数量", "“美丽街区”建设", "店招店牌整治"]
+    assert [table[n].domain for n in table] == ["绿化", "绿化", "绿化", "市容", "市容"]
+    parks = table["公园绿地"]  # prints only its baseline and target: unit and attribute are the row above's
+    assert (parks.unit, parks.attribute, parks.baseline, _final(parks)) == ("万平方米", "约束性", "30.1", (2030, 8.0, "="))
+    assert table["“美丽街区”建设"].unit == "条（段）"
+    assert _final(table["店招店牌整治"]) == (2030, 900.0, "=")
+
+
+def test_goal_lists_with_counted_things_and_added_amounts() -> None:
+    prose = {(i.name, i.unit, i.targets[-1].text) for i in _extract("group_column_and_sub_rows.txt").indicators
+             if i.kind == "prose"}
+    assert prose == {
+        ("新建绿地", "万平方米", "20万平方米"), ("公园绿地面积", "万平方米", "8万平方米"), ("公园数量", "座", "达到41座"),
+        ("新建绿道", "公里", "6公里"), ("“美丽街区”建设", "条（段）", "12条（段）"), ("景观照明", "块（条）", "2块（条）"),
+        ("店招店牌整治", "块", "900块"), ("户外广告整治", "块", "120块"),
+        # a list shares its verb: 新建2座…、1个…
+        ("新建环卫停车场", "座", "2座"), ("新建环卫作业基地", "个", "1个"), ("组建应急保洁队", "支", "1支")}

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from planwatch.extract.stacked import MAX_CELL as _MAX_STACKED_CELL
-from planwatch.extract.stacked import StackedCell, is_header_cell, stacked_table
+from planwatch.extract.stacked import StackedCell, is_header_cell, opens_header, stacked_table
 from planwatch.extract.text import clean_line
 from planwatch.ingest.blocks import Block, BlockKind
 
@@ -133,8 +133,11 @@ def _text_items(raws: Sequence[_Raw]) -> Iterable[Item]:
 
 def _stacked_grid(raws: Sequence[_Raw], i: int) -> tuple[Grid, int] | None:
     """A table printed one cell per line without tabs, whose header starts at ``i``."""
-    if not is_header_cell(clean_line(raws[i].text)):
-        return None
+    first = clean_line(raws[i].text)
+    if not is_header_cell(first):
+        second = _next_nonblank(raws, i + 1)
+        if second is None or not opens_header(first, clean_line(raws[second].text)):
+            return None
     positions: list[int] = []  # raw index of each cell line
     cells: list[StackedCell] = []
     for j in range(i, len(raws)):

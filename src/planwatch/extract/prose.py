@@ -30,6 +30,9 @@ _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底�
 _LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|建设|新建|完成|推进|开展|"
                       r"打造|建成|培育|引进|创建|争创|力争|确保|努力|基本|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
                       r"至)+")
+# Verbs that make a quantity an amount added over the period (新建绿地, 新增就业): part of its name.
+_INCREMENT = re.compile(r"(?:累计)?新(?:建|增|种|改建|开工|培育|引进|认定|创建|设|开通|铺设|装)$")
+_ADDED = re.compile(r"^(?:累计)?新(?:建|增|种|改建|开工|培育|引进|认定|创建|设|开通|铺设|装)")
 _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|建成|新建|完成|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
                          r"涨幅|幅度|强度|水平|含量|浓度|长度|份额|"
@@ -78,6 +81,7 @@ class _Mention:
     baseline_year: int | None = None
     baseline: str | None = None
     extra_years: list[Target] = field(default_factory=list)
+    end: int = -1  # where the value ends in the paragraph, for lists that share a verb
 
 
 _OPEN = {"（": "）", "(": ")", "“": "”", "《": "》"}
@@ -120,9 +124,15 @@ def _clean_name(text: str) -> str:
         rest = _TRAILING.sub("", _LEADING.sub("", name[dated.end():]))
         name = name[dated.end():] if cjk_count(rest) >= 2 else dated.group(1)
     name = _COMPARED_TO.sub("", name)
-    name = _LEADING.sub("", name)
-    name = _TRAILING.sub("", name)
-    return name.strip("，,、：: ")
+    lead = _LEADING.match(name)
+    name = name[lead.end():] if lead else name
+    name = _TRAILING.sub("", name).strip("，,、：: ")
+    verb = _INCREMENT.search(lead.group()) if lead else None
+    if verb and cjk_count(name) >= 2:
+        return verb.group() + name  # 新建绿地35万平方米: the quantity added over the period
+    if lead and lead.group().endswith("建设") and cjk_count(name) >= 2 and not _METRIC_END.search(name):
+        return name + "建设"  # 建设“美丽街区”15条（段）: the building of the thing counted
+    return name
 
 
 def _split_subjects(name: str, distribute: bool, respective: bool = False) -> list[str]:
@@ -242,7 +252,7 @@ def _clause_mentions(text: str, clause: str, clause_masked: str, c_start: int, c
     if terminal:
         return _quantity_first(text, clause, c_start, terminal, ctx, previous)
     if len(found) == 1:
-        return _value_first(text, clause, clause_masked, c_start, found[0], ctx)
+        return _value_first(text, clause, clause_masked, c_start, found[0], ctx, previous)
     return []
 
 
@@ -302,7 +312,7 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
 
 
 def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re.Match[str],
-                 ctx: GoalContext) -> list[_Mention]:
+                 ctx: GoalContext, previous: list[_Mention]) -> list[_Mention]:
     """实施39条客运班线公交化改造; 100%实现铁路联通; 至各镇实现1小时可达."""
     if not m.group("unit"):
         return []
@@ -321,9 +331,22 @@ def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re
             post = post[post.rindex("的") + 1:]  # 1—2户…的第三方物流龙头企业: the head noun
         post = _clean_name(post)
         name = pre + post if pre and len(post) <= 12 else (post or pre)
+        lead = _masked_lead(clause[: m.start()])
+        added = _INCREMENT.search(lead)
+        if added is None and not lead and previous and text[previous[-1].end: c_start].strip() == "、":
+            added = _ADDED.match(previous[-1].name)  # 新建1座消防救援站、1个…基地: the list shares its verb
+        if added and not _ADDED.match(name):
+            name = added.group() + name  # 新建1座消防救援站: the stations added over the period
     if cjk_count(name) < 2 or len(name) > _MAX_NAME:
         return []
-    return [_make(name, m, clause, year, comparator)]
+    mention = _make(name, m, clause, year, comparator)
+    mention.end = c_start + len(clause)
+    return [mention]
+
+
+def _masked_lead(text: str) -> str:
+    """The words before a number, without the spaces and marks around them."""
+    return squeeze(text).strip("，,、：: ")
 
 
 def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Comparator,
@@ -342,7 +365,7 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
     high = number(m.group("high")) if m.group("high") else None
     if high is not None:
         comparator = Comparator.RANGE
-    unit = m.group("unit")
+    unit = clause[m.start("unit"): m.end("unit")] if m.group("unit") else None  # as printed, not masked
     if unit and unit.startswith("/"):
         unit = "1" + unit.replace(" ", "")  # 8/10万 → per 100,000
     annual = bool(re.search(r"年均(?:增长|增速|递增)?(?:率)?$", name))
@@ -362,7 +385,7 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
                           (False, True): Comparator.INCREASE_BY_POINTS}[(down, points)]
             name = re.sub(verb + "$", "", name) or name
             unit = unit if points else None  # the level's own unit is not printed
-    if comparator not in _RELATIVE:
+    if comparator not in _RELATIVE and not _ADDED.match(name):
         name = named_measure(name, unit)
     return _Mention(name, printed, value, comparator, unit, year, high, annual)
 

@@ -23,9 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from planwatch.extract.periods import years_in
-from planwatch.extract.tables import ATTRIBUTES, Role, column_role
+from planwatch.extract.tables import ATTRIBUTES, Role, column_role, header_roles
 from planwatch.extract.text import cjk_count
-from planwatch.extract.values import UNITS, has_number
+from planwatch.extract.values import has_number, is_unit
 
 # A header cell is a label, never a sentence; a data cell may be a longer name or note.
 _MAX_HEADER_CELL = 16
@@ -67,6 +67,15 @@ def is_header_cell(text: str) -> bool:
     return bool(_PERIOD_ONLY.match(t)) or column_role(t) is not Role.OTHER or t in ("备注", "说明")
 
 
+_GROUP_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
+
+
+def opens_header(first: str, second: str) -> bool:
+    """Where a header may begin: a header cell, or a group label (板块) printed before 序号."""
+    return is_header_cell(first) or (bool(_GROUP_LABEL.match(first.strip()))
+                                     and column_role(second) is Role.INDEX)
+
+
 def _join_split_headers(cells: list[StackedCell]) -> list[StackedCell]:
     """“十五五” / 目标值 printed on two lines are one header cell."""
     out: list[StackedCell] = []
@@ -86,13 +95,14 @@ def header_at(cells: Sequence[StackedCell], start: int) -> list[StackedCell] | N
         return None  # 主要指标 above the table names it; the header starts on the next line
     run: list[StackedCell] = []
     for cell in cells[start:]:
-        if not is_header_cell(cell.text):
+        if not (is_header_cell(cell.text) or (not run and start + 1 < len(cells)
+                                               and opens_header(cell.text, cells[start + 1].text))):
             break
         run.append(cell)
     header = _join_split_headers(run)
     if len(header) < _MIN_COLUMNS:
         return None
-    roles = [column_role(c.text) for c in header]
+    roles = header_roles([c.text for c in header])
     has_name = Role.NAME in roles or any("指标" in c.text for c in header)
     has_value = any(r in (Role.TARGET, Role.BASELINE) for r in roles)
     if not (has_name and has_value):
@@ -107,7 +117,7 @@ def _kind_fit(text: str, role: Role) -> int:
     t = text.strip()
     is_index = bool(re.fullmatch(r"\d{1,3}[.、．]?", t))
     is_attribute = t in ATTRIBUTES
-    is_unit = t in UNITS or t in ("％", "‰") or (len(t) <= 6 and "/" in t and cjk_count(t) <= 4 and not has_number(t))
+    unit = is_unit(t)
     is_value = (has_number(t) and cjk_count(t) <= 8) or t in _EMPTY_MARKS
     is_text = cjk_count(t) >= 2 and not is_attribute
     if role is Role.INDEX:
@@ -115,13 +125,13 @@ def _kind_fit(text: str, role: Role) -> int:
     if role is Role.ATTRIBUTE:
         return 2 if is_attribute else -3
     if role is Role.UNIT:
-        return 2 if is_unit or t in _EMPTY_MARKS else (0 if len(t) <= 5 and not has_number(t) else -3)
+        return 2 if unit or t in _EMPTY_MARKS else (0 if len(t) <= 5 and not has_number(t) else -3)
     if role in (Role.TARGET, Role.BASELINE, Role.GROWTH):
         if is_value:
             return 2
-        return 1 if not is_attribute and not is_unit and len(t) <= 30 else -3  # 完成市下达目标
+        return 1 if not is_attribute and not unit and len(t) <= 30 else -3  # 完成市下达目标
     if role in (Role.NAME, Role.CATEGORY):
-        return 2 if is_text and not is_unit and not (has_number(t) and cjk_count(t) < 2) else -3
+        return 2 if is_text and not unit and not (has_number(t) and cjk_count(t) < 2) else -3
     if role is Role.RESPONSIBLE:
         return 1 if is_text else -1
     return 0
@@ -153,7 +163,7 @@ def place(cells: Sequence[StackedCell], roles: Sequence[Role]) -> tuple[int, lis
 def _wraps(first: str, rest: str) -> bool:
     """Two lines that may be one cell wrapped: text going on in text, never a number, unit or attribute."""
     return cjk_count(first) >= 2 and cjk_count(rest) >= 2 and first not in ATTRIBUTES and rest not in ATTRIBUTES \
-        and rest not in UNITS and not re.fullmatch(r"[\d.%％<>≥≤＞＜]+", rest) and len(first + rest) <= MAX_CELL
+        and not is_unit(rest) and not re.fullmatch(r"[\d.%％<>≥≤＞＜]+", rest) and len(first + rest) <= MAX_CELL
 
 
 def _index_value(text: str) -> int | None:
@@ -162,7 +172,8 @@ def _index_value(text: str) -> int | None:
 
 
 def _rows_by_index(cells: Sequence[StackedCell], roles: Sequence[Role]) -> list[tuple[int, int]]:
-    """Row spans (start, end) found from the 序号 sequence 1, 2, 3 …"""
+    """Row spans (start, end) found from the 序号 sequence 1, 2, 3 …; a numbered row may be
+    followed by its unnumbered sub-rows (其中 公园绿地 | 58.46 | 17.5)."""
     index_col = roles.index(Role.INDEX)
     after = len(roles) - index_col - 1  # cells a row has after its number
     spans: list[tuple[int, int]] = []
@@ -172,18 +183,29 @@ def _rows_by_index(cells: Sequence[StackedCell], roles: Sequence[Role]) -> list[
         return []
     start, at, number = 0, first, 1
     while True:
-        nxt = _next_index(cells, at, number + 1, after, index_col)
+        nxt = _next_index(cells, at, number + 1, after, index_col, len(roles))
+        parts = _sub_row_starts(cells, at, nxt if nxt is not None else len(cells))
+        bounds = [start, *parts]
+        spans.extend(itertools.pairwise(bounds))
+        last = bounds[-1]
         if nxt is None:  # the last row: as long as its cells fit their columns
-            ends = range(min(len(cells), at + after + 1 + _MAX_WRAPPED), at, -1)
-            end = max(ends, key=lambda e: place(cells[start:e], roles)[0])
-            spans.append((start, end))
+            ends = range(min(len(cells), max(at, last) + after + 1 + _MAX_WRAPPED), last, -1)
+            spans.append((last, max(ends, key=lambda e: place(cells[last:e], roles)[0])))
             return spans
         # cells between the end of this row and the next number are the next row's categories,
         # or the wrapped end of one of this row's cells
-        row_end = max(range(at + 2, nxt + 1),
-                      key=lambda e: place(cells[start:e], roles)[0] + _leading_fit(cells[e:nxt], index_col))
-        spans.append((start, row_end))
+        row_end = max(range(last + 1, nxt + 1),
+                      key=lambda e: place(cells[last:e], roles)[0] + _leading_fit(cells[e:nxt], index_col))
+        spans.append((last, row_end))
         start, at, number = row_end, nxt, number + 1
+
+
+_SUB_ROW = re.compile(r"^(?:其中|[#＃※]|含)")
+
+
+def _sub_row_starts(cells: Sequence[StackedCell], at: int, stop: int) -> list[int]:
+    """Where unnumbered sub-rows begin inside a numbered row's cells."""
+    return [k for k in range(at + 2, stop) if _SUB_ROW.match(cells[k].text) and cjk_count(cells[k].text) >= 3]
 
 
 def _leading_fit(cells: Sequence[StackedCell], index_col: int) -> int:
@@ -193,12 +215,14 @@ def _leading_fit(cells: Sequence[StackedCell], index_col: int) -> int:
     return sum(_kind_fit(c.text, Role.CATEGORY) for c in cells)
 
 
-def _next_index(cells: Sequence[StackedCell], at: int, number: int, after: int, index_col: int) -> int | None:
+def _next_index(cells: Sequence[StackedCell], at: int, number: int, after: int, index_col: int,
+                width: int) -> int | None:
     """Where the number ``number`` opens the next row: nearest to a full row after ``at``
-    (a cell wrapped over lines makes a row longer by a line or two)."""
+    (a cell wrapped over lines makes a row longer by a line or two, a sub-row by a row)."""
     nominal = at + after + 1
-    candidates = [k for k in range(at + 2, min(len(cells), nominal + index_col + 1 + _MAX_WRAPPED))
-                  if _index_value(cells[k].text) == number]
+    limit = nominal + index_col + 1 + _MAX_WRAPPED
+    limit += width * len(_sub_row_starts(cells, at, min(len(cells), limit)))
+    candidates = [k for k in range(at + 2, min(len(cells), limit)) if _index_value(cells[k].text) == number]
     if not candidates:
         return None
     # prefer the full-width position (+ leading categories), then the nearest shorter row
@@ -230,8 +254,10 @@ def stacked_table(cells: Sequence[StackedCell], start: int) -> StackedTable | No
     header = header_at(cells, start)
     if header is None:
         return None
-    raw_header_len = next(k for k in range(len(cells) - start + 1)
-                          if k == len(cells) - start or not is_header_cell(cells[start + k].text))
+    label = 0 if is_header_cell(cells[start].text) else 1  # a group label (板块) before 序号
+    raw_header_len = label + next(k for k in range(len(cells) - start - label + 1)
+                                  if k == len(cells) - start - label
+                                  or not is_header_cell(cells[start + label + k].text))
     body_start = start + raw_header_len
     body: list[StackedCell] = []
     for cell in cells[body_start:]:
@@ -241,7 +267,7 @@ def stacked_table(cells: Sequence[StackedCell], start: int) -> StackedTable | No
         body.append(cell)
     best: tuple[tuple[int, int], list[StackedCell], list[list[StackedCell]], int] | None = None
     for candidate in _header_readings(header):
-        rows, used, fit = _rows(body, [column_role(c.text) for c in candidate])
+        rows, used, fit = _rows(body, header_roles([c.text for c in candidate]))
         if rows and (best is None or (len(rows), fit) > best[0]):
             best = ((len(rows), fit), candidate, rows, used)
     if best is None:

@@ -51,6 +51,7 @@ _HEADER_WORDS = ("序号", "编号", "类别", "领域", "类型", "分类", "�
 _PURE_VALUE = re.compile(r"^[<>≥≤＜＞≧≦]?\s*[-+]?\d+(\.\d+)?\s*%?$")
 _TRAILING_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
 _MEASURE_IN_VALUE = re.compile(r"^(?:力争|确保|实现)?([\u4e00-\u9fff]{2,8}?)(?:达到|达|突破|超过)\s*\d")
+_SUB_ROW = re.compile(r"^(?:其中|[#＃※])")
 _NAME_PREFIX = re.compile(r"^(其中[：:]?|[#＃*※]+|\d+[.、．]|[（(]\d+[）)])\s*")
 
 
@@ -76,6 +77,7 @@ class TableContext:
 class _RowState:
     category: str | None = None
     attribute: str | None = None
+    unit: str | None = None  # of the last main row, for its 其中 sub-rows
     columns: list[Column] = field(default_factory=list)
 
 
@@ -133,11 +135,27 @@ def column_role(header: str) -> Role:
     return _column(header, TableContext("", None, None, None)).role
 
 
+def header_roles(headers: list[str]) -> list[Role]:
+    """The roles of a header's cells, whatever the plan's period."""
+    ctx = TableContext("", None, None, None)
+    return [col.role for col in _columns(headers, ctx)]
+
+
+def _columns(headers: list[str], ctx: TableContext) -> list[Column]:
+    """Each header cell's column; a column printed before the 序号 is a group of rows (板块, 类目 …)
+    whatever its label says."""
+    columns = [_column(h, ctx) for h in headers]
+    first_index = next((c for c, col in enumerate(columns) if col.role is Role.INDEX), 0)
+    return [Column(Role.CATEGORY, header=col.header or fold(headers[c]))
+            if c < first_index and col.role is Role.OTHER and headers[c].strip() else col
+            for c, col in enumerate(columns)]
+
+
 def read_header(rows: list[list[str]], ctx: TableContext) -> list[Column]:
     """Combine stacked header rows column by column and give each column its role."""
     width = max(len(r) for r in rows)
     texts = ["".join(r[c] if c < len(r) else "" for r in rows) for c in range(width)]
-    columns = [_column(t, ctx) for t in texts]
+    columns = _columns(texts, ctx)
     # A header cell spanning two columns (指标名称 over a category and a name) leaves the
     # second one blank: it belongs to the name.
     for c in range(1, width):
@@ -408,6 +426,10 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
     if measure and not name.endswith(measure.group(1)):
         name += measure.group(1)  # 南溪组团 | 力争产值规模达300亿: the row's quantity is 南溪组团产值规模
     unit = _unit_cell(row.unit) or bracket_unit or _plain_unit(value_unit)
+    if _SUB_ROW.match(squeeze(row.name)):
+        unit = unit or state.unit  # 其中 公园绿地: a part of the row above, in its unit
+    else:
+        state.unit = unit
     return Indicator(
         file=ctx.file,
         line=row.name_line or cells[0][1],
