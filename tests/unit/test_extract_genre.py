@@ -263,3 +263,25 @@ def test_goal_lists_with_counted_things_and_added_amounts() -> None:
         ("店招店牌整治", "块", "900块"), ("户外广告整治", "块", "120块"),
         # a list shares its verb: 新建2座…、1个…
         ("新建环卫停车场", "座", "2座"), ("新建环卫作业基地", "个", "1个"), ("组建应急保洁队", "支", "1支")}
+
+
+def test_goals_announced_before_a_list_of_bullets() -> None:
+    """“…要努力实现以下主要目标。” and the “——” paragraphs after it are goals, even under a heading of
+    目标任务; a paragraph that is no bullet ends them."""
+    result = _extract("work_report_goal_bullets.txt")
+    five_year = {i.name: i for i in result.indicators if i.plan == "云岭省国民经济和社会发展第十五个五年规划"}
+    assert _final(five_year["地区生产总值年均增长"]) == (2030, 5.5, "~")
+    assert _final(five_year["地区生产总值"]) == (2030, 2.0, ">=")  # 迈上2万亿元台阶: the level itself
+    assert five_year["地区生产总值"].unit == "万亿元"
+    sectors = [five_year[f"{s}产增加值年均增长"] for s in "一二三"]  # 一二三产…年均分别增长
+    assert [(t.targets[-1].value, t.targets[-1].annual_average) for t in sectors] == [
+        (3.0, True), (6.5, True), (5.5, True)]
+    assert _final(five_year["全社会研发经费投入强度"]) == (2030, 1.8, "~")
+    assert _final(five_year["人均预期寿命"]) == (2030, 79.0, "~")
+    assert len(five_year) == 11
+    year = {i.name: i for i in result.indicators if i.plan == "2026年云岭省政府工作报告"}
+    # 城镇和农村常住居民人均可支配收入分别增长: each modifier takes the shared noun
+    assert _final(year["城镇常住居民人均可支配收入增长"]) == (2026, 5.0, "~")
+    assert _final(year["农村常住居民人均可支配收入增长"]) == (2026, 7.0, "~")
+    assert set(year) == {"地区生产总值增长", "城镇常住居民人均可支配收入增长", "农村常住居民人均可支配收入增长",
+                         "城镇新增就业"}

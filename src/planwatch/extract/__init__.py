@@ -57,6 +57,10 @@ _LEAD = re.compile(r"^[—\-]*\s*([^，,。．\d]{2,25}?)[。．]")
 # A paragraph that announces the goals itself: 今年经济社会发展主要预期目标是：…
 _GOALS_LEAD = re.compile(r"(?:^|(?<=[，,。]))[^，,。；;：:]{0,24}?((?:主要)?(?:预期)?目标)(?:是|为|包括|如下)?[：:]")
 _GOALS_LEAD_WITHIN = 40  # the announcement opens the paragraph, after at most a short preamble
+# A paragraph closing with the announcement of a list of goals: …要努力实现以下主要目标。
+_ANNOUNCES_GOALS = re.compile(r"(?:以下|如下|下列)(?:几个方面的)?(?:主要)?(?:发展)?(?:预期)?目标[。：:]?$"
+                              r"|(?:主要|发展|预期)目标(?:是|为|如下)?[：:]$")
+_BULLET = re.compile(r"^\s*(?:[—－─-]{1,2}|[•·●○◆■]|\d{1,2}[.、．]|[（(]\d{1,2}[）)]|[一二三四五六七八九十]+是)")
 
 
 def extract_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, progress: Callable[[int, int], None] | None = None) -> Extraction:
@@ -236,6 +240,7 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
     What looked like a target but gave no indicator is added to ``unread``."""
     out: list[Indicator] = []
     chain: tuple[Heading, ...] = ()
+    announced: str | None = None  # “…要努力实现以下主要目标。”: the bullets that follow are the goals
     for item in items:
         if isinstance(item, Grid):
             plan = plans[0]
@@ -246,7 +251,10 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
             out.extend(reading.indicators)
             unread.extend(reading.unread)
             continue
+        heading_before = chain[-1].line if chain else 0
         chain = chains[item.line]
+        if announced is not None and (not _BULLET.match(item.text) or chain[-1].line != heading_before):
+            announced = None  # the announced list ends at the first paragraph that is no bullet
         goal = next((h for h in reversed(chain) if _is_goal_heading(h)), None)
         lead = _GOALS_LEAD.search(squeeze(item.text)[:_GOALS_LEAD_WITHIN])
         if goal is not None:
@@ -255,7 +263,11 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
             goals_title = lead.group()
         elif item.line in openings:
             goals_title = chain[-1].title
+        elif announced is not None:
+            goals_title = announced
         else:
+            if _ANNOUNCES_GOALS.search(squeeze(item.text)):
+                announced = " ".join(h.title for h in chain) + squeeze(item.text)[-_GOALS_LEAD_WITHIN:]
             continue
         plan = _plan_of_goals(plans, goals_title)
         years = years_in(goals_title)

@@ -42,7 +42,7 @@ _NUMBERING = re.compile(r"^(?:\d{1,2}\s*[．.、](?!\d)|[（(]\s*\d{1,2}\s*[）)
 # digits groups thousands and a colon between digits is a ratio (6.5：2.5：1).
 _CLAUSE = re.compile(r"(?:[^，,：:]|(?<=\d),(?=\d{3})|(?<=\d)[：:](?=\d))+")
 _COMPARED_TO = re.compile(r"(?:比|较|相比)\s*(?:19|20)\d{2}\s*年[底末]?")
-_CHANGE = re.compile(r"(年均)?(下降|降低|减少|压减|提高|提升|增长|增加|上升)了?$")
+_CHANGE = re.compile(r"(年均)?(?:分别|均)?(下降|降低|减少|压减|提高|提升|增长|增加|上升)了?$")
 _FROM_BASELINE = re.compile(r"(?:由|从)\s*((?:19|20)\d{2})\s*年[底末]?的?\s*(" + NUMBER + r"\s*(?:%|‰)?)")
 _TIME_UNITS = ("小时", "分钟", "天", "年")
 _MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
@@ -135,6 +135,28 @@ def _clean_name(text: str) -> str:
     return name
 
 
+_MODIFIER = 3  # 城镇, 农村, 一产, 男性: the short modifiers a list puts before one shared noun
+
+
+def _shared_head(parts: list[str]) -> str:
+    """The noun the modifiers of a list share, printed once after the last (城镇和农村|常住居民…收入)."""
+    size = len(parts[0])
+    if not all(cjk_count(p) == len(p) <= _MODIFIER and len(p) == size for p in parts[:-1]):
+        return ""
+    head = parts[-1][size:]
+    return head if cjk_count(head) >= 2 else ""
+
+
+_SECTORS = re.compile(r"([一二三])([一二三])([一二三])?(产业?)")
+_GROWTH_SUFFIX = re.compile(r"(?:年均)?(?:增长|增速)率?$")
+
+
+def _spelled_out(name: str) -> str:
+    """Abbreviated lists in full: 一二三产增加值 → 一产、二产、三产增加值; 年均分别增长 → 分别年均增长."""
+    name = name.replace("年均分别", "分别年均")
+    return _SECTORS.sub(lambda m: "、".join(g + m.group(4) for g in m.groups()[:3] if g), name)
+
+
 def _split_subjects(name: str, distribute: bool, respective: bool = False) -> list[str]:
     """``A、B占比均达到`` → [A占比, B占比]; without 均/分别, split only where each part is a metric.
     ``respective`` (分别): the subjects pair with a list of values, which 和 and 及 join as well as 、."""
@@ -144,6 +166,9 @@ def _split_subjects(name: str, distribute: bool, respective: bool = False) -> li
     if distribute:
         if _SHARE_OF.search(parts[-1]):
             return [name]  # 制造业、数字经济增加值占GDP比重: one combined share
+        head = _shared_head(parts)
+        if head:  # 城镇和农村常住居民人均可支配收入: each modifier takes the head noun of the last
+            return [p + head for p in parts[:-1]] + [parts[-1]]
         metric = _SHARED_METRIC.search(parts[-1])
         suffix = metric.group(1) if metric else ""
         return [p if not suffix or _OWN_METRIC.search(p) else p + suffix for p in parts]
@@ -282,6 +307,8 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
                 name = pending.pop(0)
             elif out or previous:
                 name = (out or previous)[-1].name
+                if m.group("unit") not in ("%", "‰", None):  # 年均增长5%左右、迈上3万亿元台阶: the level itself
+                    name = _GROWTH_SUFFIX.sub("", name) or name
             if not (m.group("pre") or m.group("post")):
                 comparator = shared
         elif _GROWTH_ONLY.match(name) and (out or previous):
@@ -289,6 +316,7 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
             subject = (out or previous)[-1].name
             name = _MEASURE_SUFFIX.sub("", subject) + name
         else:
+            name = _spelled_out(name)
             # 分别/均 pair each subject with a value; a growth (A、B年均增长6%) is each subject's own
             distribute = "分别" in raw_name or bool(re.search("(?<!年)均", raw_name)) \
                 or bool(_GROWTH_END.search(name))
@@ -375,6 +403,8 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
         printed = (change.group(1) or "") + verb + printed
         if change.group(1):
             annual = True  # 年均增长6.5%: an average annual rate
+        if verb == "增长" and unit == "%" and not _GROWTH_END.search(name):
+            name += (change.group(1) or "") + verb  # A和B分别增长4%和6%: each one's growth rate
         elif not (verb == "增长" and unit == "%"):
             # 比2020年下降13.5%, 提高2个百分点: a change of a level relative to its baseline. (X增长5%
             # is a growth rate, an indicator of its own: 地区生产总值增长 5.5.)
