@@ -285,3 +285,18 @@ def test_goals_announced_before_a_list_of_bullets() -> None:
     assert _final(year["农村常住居民人均可支配收入增长"]) == (2026, 7.0, "~")
     assert set(year) == {"地区生产总值增长", "城镇常住居民人均可支配收入增长", "农村常住居民人均可支配收入增长",
                          "城镇新增就业"}
+
+
+def test_table_columns_by_what_they_hold() -> None:
+    """Headers outside the word lists: a column of 约束性/预期性 is the attribute, of units the unit,
+    of figures a value; a table with no year printed targets the plan's end year; a unit in the
+    value column's header; the caption printed as the grid's first row."""
+    table = _by_name(_extract("table_columns_by_content.txt"), "table")
+    beds = table["养老机构护理型床位占比"]
+    assert (beds.unit, beds.domain, beds.attribute, beds.baseline, _final(beds)) == (
+        "%", "机构养老", "约束性", "58", (2030, 70.0, "="))
+    assert (table["家庭养老床位"].unit, table["家庭养老床位"].domain) == ("张", "居家养老")
+    assert _final(table["每千名老年人医疗康复床位"]) == (2030, 4.5, "=")  # 数值: the target, no year printed
+    care = table["医养结合机构占比"]
+    assert (care.unit, care.baseline_year, care.baseline, _final(care)) == ("%", 2025, "31", (2030, 45.0, "="))
+    assert len(table) == 7
