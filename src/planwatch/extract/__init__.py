@@ -30,7 +30,7 @@ from planwatch.extract.periods import (
     period_of,
     years_in,
 )
-from planwatch.extract.prose import GoalContext, prose_indicators, unread_goal_sentences
+from planwatch.extract.prose import GoalContext, prose_indicators
 from planwatch.extract.records import (
     Diagnostic,
     Document,
@@ -44,6 +44,8 @@ from planwatch.extract.records import (
 from planwatch.extract.tables import TableContext, indicators_from_grid
 from planwatch.extract.tasks import tasks_in
 from planwatch.extract.text import squeeze
+from planwatch.extract.unread import target_figures, unread_sentences
+from planwatch.extract.values import has_number
 from planwatch.extract.work_reports import announced_five_year_plan, annual_plan_title
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
 
@@ -79,7 +81,8 @@ def extract_source(source: SourceText) -> Extraction:
     projects: list[Project] = []
     diagnostics: list[Diagnostic] = []
     for span in spans:
-        doc_plans = plan_spans(source.name, span, lines) or _plan_of_its_tables(source.name, span, items, lines)
+        doc_plans = plan_spans(source.name, span, lines) or _plan_of_its_tables(source.name, span, items, lines) \
+            or _plan_of_its_goals(source.name, span, lines)
         plans.extend(doc_plans)
         documents.append(_document(source.name, span, doc_plans))
         # Plans sharing one body (a work report's year and five-year plans) are read in one pass.
@@ -91,7 +94,10 @@ def extract_source(source: SourceText) -> Extraction:
             plan_outline = [chain[-1] for line, chain in chains.items() if chain and chain[-1].line == line]
             outline.extend(OutlineEntry(plan.title, h.line, h.rank, h.number, h.title) for h in plan_outline)
             openings = _action_openings(plan_lines, plan_outline, plan)
-            indicators.extend(_plan_indicators(source.name, body, plan_items, chains, openings, diagnostics))
+            front = _front_part_end([h for h in plan_outline if h.line > plan.start_line], plan.end_line)
+            quiet: list[Grid] = []  # tables that gave nothing and said nothing
+            indicators.extend(_plan_indicators(source.name, body, plan_items, chains, openings, front, diagnostics,
+                                               quiet))
             ledger = LedgerContext(source.name, plan.title, plan.start_year, plan.end_year)
             plan_tasks = task_items(plan_lines, chains, ledger)
             # units named in parentheses outside task chapters (保障措施, 实施机制) are tasks too
@@ -100,8 +106,12 @@ def extract_source(source: SourceText) -> Extraction:
             divided: list[DivisionRow] = []
             for grid in (i for i in plan_items if isinstance(i, Grid)):
                 rows = [[(c.text, c.line) for c in row] for row in grid.rows]
-                projects.extend(projects_from_grid(rows, ledger))
-                divided.extend(division_rows(rows))
+                grid_projects, grid_divisions = projects_from_grid(rows, ledger), division_rows(rows)
+                projects.extend(grid_projects)
+                divided.extend(grid_divisions)
+                if grid in quiet and not grid_projects and not grid_divisions:
+                    diagnostics.append(Diagnostic(source.name, grid.start_line, "table",
+                                                  grid.caption or _first_row(grid), "unread_table"))
             tasks.extend(with_divisions(plan_tasks, divided, plan.title))
         if not doc_plans:  # a meeting's notes assign tasks with units and deadlines
             doc_lines = [x for x in lines if span.start_line <= x.line <= span.end_line]
@@ -189,6 +199,20 @@ def _plan_of_its_tables(file: str, doc: DocumentSpan, items: Sequence[Item], lin
     return [Plan(file, doc.title, doc.body_start, doc.end_line, start_year, end_year or max(years), doc.doc_number)]
 
 
+def _plan_of_its_goals(file: str, doc: DocumentSpan, lines: Sequence[Line]) -> list[Plan]:
+    """A document that issues no plan but sets numeric goals of its own (an 实施意见 with 主要目标：
+    到2027年…达到…) is the plan of those goals: its targets are never lost for want of a frame."""
+    body = [x for x in lines if doc.body_start <= x.line <= doc.end_line]
+    chains = sections(body)
+    if not any(_is_goal_heading(h) and target_figures(line.text) for line, chain in zip(body, chains, strict=True)
+               for h in chain):
+        return []
+    start_year, end_year = period_of(doc.title)
+    if end_year is None:
+        start_year, end_year = period_in_body([x.text for x in body])
+    return [Plan(file, doc.title, doc.body_start, doc.end_line, start_year, end_year, doc.doc_number)]
+
+
 def _work_report_plans(file: str, doc: DocumentSpan, body: Sequence[Line]) -> list[Plan]:
     """The year's plan, and the five-year plan whose goals the report announces, over the whole report."""
     frame = doc.work_report
@@ -234,10 +258,11 @@ def _is_goal_title(printed: str) -> bool:
 
 
 def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
-                     chains: dict[int, tuple[Heading, ...]], openings: set[int],
-                     unread: list[Diagnostic]) -> list[Indicator]:
+                     chains: dict[int, tuple[Heading, ...]], openings: set[int], front: int,
+                     unread: list[Diagnostic], quiet: list[Grid]) -> list[Indicator]:
     """Indicators of one plan body: every indicator table, and the sentences of its goals sections.
-    What looked like a target but gave no indicator is added to ``unread``."""
+    What looked like a target but gave no indicator is added to ``unread``, also from the
+    plan's front part (up to ``front``) and from sections about targets that are no goals section."""
     out: list[Indicator] = []
     chain: tuple[Heading, ...] = ()
     announced: str | None = None  # “…要努力实现以下主要目标。”: the bullets that follow are the goals
@@ -250,6 +275,8 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
             reading = indicators_from_grid(rows, item.caption, table_ctx)
             out.extend(reading.indicators)
             unread.extend(reading.unread)
+            if not reading.indicators and not reading.unread and _holds_targets(item, chain, plan):
+                quiet.append(item)
             continue
         heading_before = chain[-1].line if chain else 0
         chain = chains[item.line]
@@ -268,6 +295,8 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
         else:
             if _ANNOUNCES_GOALS.search(squeeze(item.text)):
                 announced = " ".join(h.title for h in chain) + squeeze(item.text)[-_GOALS_LEAD_WITHIN:]
+            elif _states_targets(item, chain, plans[0], front):
+                unread.extend(unread_sentences(item.text, item.line, (), file, cued=True))
             continue
         plan = _plan_of_goals(plans, goals_title)
         years = years_in(goals_title)
@@ -276,8 +305,60 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
         ctx = GoalContext(file, plan.title, default_year, plan.start_year, domain)
         found = prose_indicators(item.text, item.line, ctx)
         out.extend(found)
-        unread.extend(unread_goal_sentences(item.text, item.line, found, ctx))
+        unread.extend(unread_sentences(item.text, item.line, found, file))
     return out
+
+
+_ABOUT_TARGETS = re.compile(r"目标|指标|愿景")
+_TASK_HEADING = re.compile(r"重点任务|主要任务|重点工作|工作任务|主要举措|重点举措|任务措施|重点工程|重大工程|重点行动|行动任务")
+_REVIEW_HEADING = re.compile(r"基础|回顾|成就|成效|现状|形势|背景|环境|进展|总结|问题|挑战|机遇")
+_TARGET_YEAR = re.compile(r"(?:到|至|力争|确保)\s*((?:19|20)\d{2})\s*年|期末|[“\"]?十[一二三四五六七八九]五[”\"]?末")
+
+
+def _states_targets(item: Line, chain: tuple[Heading, ...], plan: Plan, front: int) -> bool:
+    """A paragraph outside the goals sections that sets targets for the plan's years (到2030年…达到…),
+    in the plan's front part or under a heading about targets (目标任务, 发展愿景): what the readers
+    leave of it is shown rather than dropped. Reviews of past work and the 2035 vision are not;
+    the task chapters' figures are the tasks' own quantities (the ledger's)."""
+    if any(_REVIEW_HEADING.search(h.title) or "远景" in h.title for h in chain) or in_task_chapter(chain):
+        return False
+    if item.line >= front and not any(_ABOUT_TARGETS.search(h.title) for h in chain):
+        return False
+    return any(m.group(1) is None or int(m.group(1)) >= (plan.start_year or 0)
+               for m in _TARGET_YEAR.finditer(item.text))
+
+
+_TARGET_MARK = re.compile(r"[≥≤＞＜><]\s*\d|\d\s*(?:%|％)?\s*(?:以上|以下|以内|左右)|不低于|不超过|不少于|目标|预期")
+
+
+def _holds_targets(grid: Grid, chain: tuple[Heading, ...], plan: Plan) -> bool:
+    """A table outside the review and task chapters whose cells carry a target's marks (≥90, 5%左右,
+    目标) or the years of the plan's period above figures."""
+    if any(_REVIEW_HEADING.search(h.title) or "远景" in h.title for h in chain) or in_task_chapter(chain):
+        return False
+    cells = [c.text for row in grid.rows for c in row]
+    marks = sum(1 for c in cells if _TARGET_MARK.search(c))
+    period = [y for y in years_in(" ".join(c.text for c in grid.rows[0])) if y >= (plan.start_year or 0)] \
+        if grid.rows else []
+    return marks >= 2 or (bool(period) and any(has_number(c) for c in cells[len(grid.rows[0]):]))
+
+
+def _first_row(grid: Grid) -> str:
+    return " | ".join(c.text for c in grid.rows[0] if c.text) if grid.rows else ""
+
+
+def _front_part_end(outline: Sequence[Heading], end_line: int) -> int:
+    """Where a plan's task part begins: the first task chapter, or the first chapter of the goals
+    section's rank (or above) after it. Before it come the frame, the review and the goals."""
+    task = next((h.line for h in outline if _TASK_HEADING.search(h.title)), end_line + 1)
+    goals = next((k for k, h in enumerate(outline) if _is_goal_heading(h)), None)
+    if goals is None:
+        return task
+    top = outline[goals].rank  # the goals section's outermost enclosing chapter
+    for h in reversed(outline[:goals]):
+        top = min(top, h.rank)
+    after = next((h.line for h in outline[goals + 1:] if h.rank <= top and not _is_goal_heading(h)), end_line + 1)
+    return min(task, after)
 
 
 def _prose_domain(item: Line, chain: tuple[Heading, ...]) -> str | None:

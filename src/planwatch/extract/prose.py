@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planwatch.extract.records import Comparator, Diagnostic, Indicator, Target
-from planwatch.extract.text import cjk_count, squeeze
+from planwatch.extract.records import Comparator, Indicator, Target
+from planwatch.extract.text import cjk_count, mask_quoted, squeeze
 from planwatch.extract.values import NUMBER, UNIT_RE, number
 from planwatch.numerals import to_halfwidth
 
@@ -82,29 +82,6 @@ class _Mention:
     baseline: str | None = None
     extra_years: list[Target] = field(default_factory=list)
     end: int = -1  # where the value ends in the paragraph, for lists that share a verb
-
-
-_OPEN = {"（": "）", "(": ")", "“": "”", "《": "》"}
-
-
-def _masked(text: str) -> str:
-    """Hide quoted and bracketed spans (“2233”铁路网络, （2条高铁、3条市域（郊）铁路）) from the
-    number search, keeping offsets; brackets nest."""
-    out = []
-    stack: list[str] = []
-    for ch in text:
-        if stack and ch == stack[-1]:
-            stack.pop()
-            out.append(ch)
-        elif ch in _OPEN:
-            if stack:
-                out.append("＿")
-            else:
-                out.append(ch)
-            stack.append(_OPEN[ch])
-        else:
-            out.append("＿" if stack else ch)
-    return "".join(out)
 
 
 # “十五五”时期地区生产总值年均增长: the period is the target's, not part of the quantity's name.
@@ -224,7 +201,7 @@ def _year_before(text: str, pos: int, default: int | None) -> tuple[int | None, 
 
 def mentions_in(text: str, ctx: GoalContext) -> list[_Mention]:
     """Every target stated in a paragraph, clause by clause."""
-    masked = _masked(to_halfwidth(text))  # one character for one: offsets stay valid
+    masked = mask_quoted(to_halfwidth(text))  # one character for one: offsets stay valid
     out: list[_Mention] = []
     for sentence in re.finditer(r"[^。；;！!？?]+", masked):
         s_start = sentence.start()
@@ -359,7 +336,7 @@ def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re
             post = post[post.rindex("的") + 1:]  # 1—2户…的第三方物流龙头企业: the head noun
         post = _clean_name(post)
         name = pre + post if pre and len(post) <= 12 else (post or pre)
-        lead = _masked_lead(clause[: m.start()])
+        lead = _lead_words(clause[: m.start()])
         added = _INCREMENT.search(lead)
         if added is None and not lead and previous and text[previous[-1].end: c_start].strip() == "、":
             added = _ADDED.match(previous[-1].name)  # 新建1座消防救援站、1个…基地: the list shares its verb
@@ -372,7 +349,7 @@ def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re
     return [mention]
 
 
-def _masked_lead(text: str) -> str:
+def _lead_words(text: str) -> str:
     """The words before a number, without the spaces and marks around them."""
     return squeeze(text).strip("，,、：: ")
 
@@ -457,30 +434,3 @@ def prose_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indica
 
 def _target(m: _Mention) -> Target:
     return Target(m.year, m.printed, m.value, m.comparator, m.value_high, m.annual_average)
-
-
-_TARGET_WORD = re.compile(r"达到|达|控制在|不低于|不少于|不高于|不超过|以上|以下|以内|左右|提高|提升|下降|降低|减少|增长|"
-                          r"突破|超过|力争|确保|实现|保持")
-_FIGURE = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?(?![\d.A-Za-z]|\s*(?:年|月|日|号|届|次))")
-_COUNTED = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?\s*(?!年|月|日|号|届|次)[%％‰\u4e00-\u9fff]")
-_CAPTION_LINE = re.compile(r"^(?:表|图|附表|专栏)\s*[\d一二三四五六七八九十]")
-_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
-
-
-def unread_goal_sentences(paragraph: str, line: int, found: list[Indicator], ctx: GoalContext) -> list[Diagnostic]:
-    """Sentences of a goals section with a figure and a target word that gave no indicator."""
-    printed = [squeeze(to_halfwidth(t.text)) for ind in found for t in ind.targets]
-    out = []
-    for match in _SENTENCE.finditer(paragraph):
-        sentence = squeeze(to_halfwidth(match.group()))
-        if _CAPTION_LINE.match(sentence):
-            continue  # 表1 …主要指标表: the table itself is read (and diagnosed) as a table
-        figures = _NUMBERING.sub("", _masked(sentence))  # not list numbers, quoted names or brackets
-        if not _FIGURE.search(figures) or not (_TARGET_WORD.search(figures) or _COUNTED.search(figures)):
-            continue
-        if False or not (_TARGET_WORD.search(sentence) or _COUNTED.search(sentence)):
-            continue
-        if any(p and p in sentence for p in printed):
-            continue
-        out.append(Diagnostic(ctx.file, line, "goal_sentence", match.group().strip(), "goal_sentence"))
-    return out

@@ -51,7 +51,7 @@ _HEADER_WORDS = ("序号", "编号", "类别", "领域", "类型", "分类", "�
                  "主要", "内容", "年")
 _PURE_VALUE = re.compile(r"^[<>≥≤＜＞≧≦]?\s*[-+]?\d+(\.\d+)?\s*%?$")
 _TRAILING_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
-_MEASURE_IN_VALUE = re.compile(r"^(?:力争|确保|实现)?([\u4e00-\u9fff]{2,8}?)(?:达到|达|突破|超过)\s*\d")
+_MEASURE_IN_VALUE = re.compile(r"^(?:力争|确保|实现)?([\u4e00-\u9fff]{2,8}?)(?:达到|达|突破|超过|[≥≧≤≦><])\s*\d")
 _SUB_ROW = re.compile(r"^(?:其中|[#＃※])")
 _NAME_PREFIX = re.compile(r"^(其中[：:]?|[#＃*※]+|\d+[.、．]|[（(]\d+[）)])\s*")
 
@@ -365,6 +365,7 @@ def _header_by_content(rows: list[list[tuple[str, int]]], k: int) -> bool:
 
 
 _CONTENT_SHARE = 0.6  # of a column's filled cells, to give it a role by what it holds
+_NAMES_HEADER = re.compile(r"指标|名称|项目|内容")
 
 
 def _by_content(columns: list[Column], data: list[list[str]], context: str, ctx: TableContext) -> list[Column]:
@@ -379,6 +380,10 @@ def _by_content(columns: list[Column], data: list[list[str]], context: str, ctx:
         cells = filled[c]
         return sum(1 for t in cells if test(t)) / len(cells) if cells else 0.0
 
+    for c, col in enumerate(out):
+        if col.role is Role.NAME and not _NAMES_HEADER.search(col.header) \
+                and share(c, has_number) >= _CONTENT_SHARE:
+            out[c] = Column(Role.OTHER, header=col.header)  # taken for names by its place, but holds figures
     for c, col in enumerate(out):
         if col.role in (Role.OTHER, Role.CATEGORY) and share(c, lambda t: t in ATTRIBUTES) >= _CONTENT_SHARE:
             out[c] = Column(Role.ATTRIBUTE, header=col.header)

@@ -96,14 +96,17 @@ def has_number(text: str) -> bool:
 
 
 def comparator_of(text: str, default: Comparator = Comparator.EQ) -> Comparator:
+    """The comparator a printed value states: a sign right before the number (≥90, 护理型床位≥70%) or words."""
     s = text.replace(" ", "")
-    if s.startswith(("≥", "≧", ">=")) or any(w in s for w in _GE_WORDS):
+    sign = re.search(r"(>=|<=|[≥≧≤≦><])(?=[-+]?\d)", s)
+    sign_text = sign.group(1) if sign else ""
+    if sign_text in ("≥", "≧", ">=") or any(w in s for w in _GE_WORDS):
         return Comparator.GE
-    if s.startswith(("≤", "≦", "<=")) or any(w in s for w in _LE_WORDS):
+    if sign_text in ("≤", "≦", "<=") or any(w in s for w in _LE_WORDS):
         return Comparator.LE
-    if s.startswith(">") or any(w in s for w in _GT_WORDS):
+    if sign_text == ">" or any(w in s for w in _GT_WORDS):
         return Comparator.GT
-    if s.startswith("<") or any(w in s for w in _LT_WORDS):
+    if sign_text == "<" or any(w in s for w in _LT_WORDS):
         return Comparator.LT
     if any(w in s for w in _ABOUT_WORDS):
         return Comparator.ABOUT

@@ -704,6 +704,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "unread.no_target_column": "No column of the header names a target year (2025年, 目标值, 规划目标 …)",
         "unread.row_without_target": "The row has no number in a target column, or its cells do not line up with "
                                      "the header",
+        "unread.unread_table": "The table holds figures that look like targets, but its header and columns "
+                               "were not recognised: its targets were not read",
         "unread.goal_sentence": "A goals-section sentence with a figure and a target word, but no measured quantity "
                                 "with a target was recognized in it",
         "dashboard.reports": "Reports",
