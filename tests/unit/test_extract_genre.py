@@ -300,3 +300,24 @@ def test_table_columns_by_what_they_hold() -> None:
     care = table["医养结合机构占比"]
     assert (care.unit, care.baseline_year, care.baseline, _final(care)) == ("%", 2025, "31", (2030, 45.0, "="))
     assert len(table) == 7
+
+
+def test_column_boxes_in_every_form_give_their_works() -> None:
+    """专栏 of a 纲要: named works, numbered works, works grouped under labels ((一)重点方向 /
+    (二)重点项目), labelled lists of works, a project table and a table of works; the text's own
+    numbering ((三)…) ends a box."""
+    result = _extract("outline_column_boxes.txt")
+    boxes: dict[str, list[str]] = {}
+    for task in result.tasks:
+        assert task.kind == "column"
+        boxes.setdefault(task.section, []).append(task.title)
+    assert boxes == {
+        "先进制造业重点工程": ["智能装备提升工程", "新材料强链工程"],
+        "数字经济重点方向和重点项目": ["人工智能", "工业互联网", "云溪算力中心项目", "云溪数据港项目"],
+        "现代服务业重点平台": ["云溪商务区", "滨江文旅街区", "高铁物流园", "现代金融", "商贸流通", "文化旅游"],
+        "生态环境重点工程": ["清洁空气工程", "幸福河湖工程"],
+    }
+    first = next(t for t in result.tasks if t.title == "智能装备提升工程")
+    assert [(t.name, t.value) for t in first.targets] == [("新增规上企业", 30.0)]
+    assert [(p.name, p.investment) for p in result.projects] == [("滨江商务中心", 450000.0), ("高铁物流园二期", 180000.0)]
+    assert result.diagnostics == ()

@@ -18,6 +18,7 @@ from planwatch.extract.layout import Grid, Item, Line, layout
 from planwatch.extract.ledger import (
     LedgerContext,
     assigned_tasks,
+    column_table_items,
     in_task_chapter,
     projects_from_grid,
     task_items,
@@ -95,9 +96,10 @@ def extract_source(source: SourceText) -> Extraction:
             outline.extend(OutlineEntry(plan.title, h.line, h.rank, h.number, h.title) for h in plan_outline)
             openings = _action_openings(plan_lines, plan_outline, plan)
             front = _front_part_end([h for h in plan_outline if h.line > plan.start_line], plan.end_line)
-            quiet: list[Grid] = []  # tables that gave nothing and said nothing
+            read: set[int] = set()  # tables (by first line) that gave indicators or said why not
+            quiet: set[int] = set()  # tables of target-like figures that gave nothing and said nothing
             indicators.extend(_plan_indicators(source.name, body, plan_items, chains, openings, front, diagnostics,
-                                               quiet))
+                                               read, quiet))
             ledger = LedgerContext(source.name, plan.title, plan.start_year, plan.end_year)
             plan_tasks = task_items(plan_lines, chains, ledger)
             # units named in parentheses outside task chapters (保障措施, 实施机制) are tasks too
@@ -109,7 +111,10 @@ def extract_source(source: SourceText) -> Extraction:
                 grid_projects, grid_divisions = projects_from_grid(rows, ledger), division_rows(rows)
                 projects.extend(grid_projects)
                 divided.extend(grid_divisions)
-                if grid in quiet and not grid_projects and not grid_divisions:
+                boxed = [] if grid_projects or grid.start_line in read else column_table_items(
+                    rows, grid.caption, ledger)
+                plan_tasks.extend(boxed)
+                if grid.start_line in quiet and not grid_projects and not grid_divisions and not boxed:
                     diagnostics.append(Diagnostic(source.name, grid.start_line, "table",
                                                   grid.caption or _first_row(grid), "unread_table"))
             tasks.extend(with_divisions(plan_tasks, divided, plan.title))
@@ -259,7 +264,7 @@ def _is_goal_title(printed: str) -> bool:
 
 def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
                      chains: dict[int, tuple[Heading, ...]], openings: set[int], front: int,
-                     unread: list[Diagnostic], quiet: list[Grid]) -> list[Indicator]:
+                     unread: list[Diagnostic], read: set[int], quiet: set[int]) -> list[Indicator]:
     """Indicators of one plan body: every indicator table, and the sentences of its goals sections.
     What looked like a target but gave no indicator is added to ``unread``, also from the
     plan's front part (up to ``front``) and from sections about targets that are no goals section."""
@@ -275,8 +280,10 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
             reading = indicators_from_grid(rows, item.caption, table_ctx)
             out.extend(reading.indicators)
             unread.extend(reading.unread)
-            if not reading.indicators and not reading.unread and _holds_targets(item, chain, plan):
-                quiet.append(item)
+            if reading.indicators or reading.unread:
+                read.add(item.start_line)
+            elif _holds_targets(item, chain, plan):
+                quiet.add(item.start_line)
             continue
         heading_before = chain[-1].line if chain else 0
         chain = chains[item.line]

@@ -69,7 +69,12 @@ def layout(blocks: Sequence[Block]) -> list[Item]:
     items: list[Item] = []
     pending: list[_Raw] = []
     for block in blocks:
-        if block.kind is BlockKind.TABLE:
+        if block.kind is BlockKind.TABLE and _is_box(block):
+            # a one-column table frames text (a 专栏 box, a bordered note): its paragraphs are lines
+            pending.extend(_Raw(part, row[0].source.line) for row in block.rows
+                           for text in dict.fromkeys(c.text for c in row if c.text.strip())
+                           for part in text.split("\n") if part.strip())
+        elif block.kind is BlockKind.TABLE:
             items.extend(_text_items(pending))
             pending = []
             items.append(_native_grid(block))
@@ -78,6 +83,11 @@ def layout(blocks: Sequence[Block]) -> list[Item]:
     items.extend(_text_items(pending))
     _attach_captions(items)
     return items
+
+
+def _is_box(block: Block) -> bool:
+    """Every row holds one text at most (a cell merged across the row repeats the same text)."""
+    return all(len({cell.text for cell in row if cell.text.strip()}) <= 1 for row in block.rows)
 
 
 def _native_grid(block: Block) -> Grid:
