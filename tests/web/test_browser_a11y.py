@@ -24,7 +24,7 @@ from planwatch.web import create_app
 from planwatch.web.headers import CONTENT_SECURITY_POLICY
 from tests.unit import plan_samples
 from tests.web.axe import Finding, axe_script, findings
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser import CHROMIUM, chromium, live_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
@@ -95,12 +95,8 @@ def test_every_page_route_is_checked() -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +161,7 @@ def test_no_wcag_aa_violation(site: tuple[str, Ids], browser: Any, role: str, la
         if role != "anonymous":
             _log_in(page, base, ROLES[role])
         for name, address in PAGES.items():
-            if (role == "anonymous") != (name == "login_form") or role not in ONE_ROLE.get(name, ROLES):
+            if (role == "anonymous") != (name == "login_form") or role not in ONE_ROLE.get(name, (role,)):
                 continue
             page.set_viewport_size(VIEWPORTS["1366"])
             response = page.goto(base + address(ids))

@@ -16,7 +16,7 @@ import pytest
 
 from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.web import create_app
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser import CHROMIUM, chromium, live_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
@@ -69,16 +69,10 @@ def _log_in(page: Any, login: str) -> None:
 @pytest.fixture(scope="module")
 def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     """One server on a copy of the demo and one Chromium for the module's tests."""
-    from playwright.sync_api import sync_playwright
-
     copy = tmp_path_factory.mktemp("keyboard") / "demo.db"
     shutil.copy(seeded, copy)
-    with live_server(create_app(f"sqlite:///{copy}", secret_key="browser-keyboard")) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield base, browser
-        finally:
-            browser.close()
+    with live_server(create_app(f"sqlite:///{copy}", secret_key="browser-keyboard")) as base, chromium() as browser:
+        yield base, browser
 
 
 def test_the_round_by_keyboard_alone(site: tuple[str, Any], tmp_path: Path) -> None:
