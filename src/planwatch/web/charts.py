@@ -12,13 +12,10 @@ from typing import Any
 
 from planwatch.evaluate import EvaluationResult, IndicatorSpec
 from planwatch.evaluate.paths import indicator_paths
+from planwatch.palette import CHART_LINES, badge_colour
 from planwatch.web.i18n import Translator
 
 __all__ = ["ChartLine", "IndicatorChart", "indicator_chart", "status_pie"]
-
-_COLOURS = {"actual": "#1565c0", "baseline": "#616e7c", "required": "#9e9e9e",
-            "target": "#c62828", "projection": "#ef6c00"}
-
 
 @dataclass(frozen=True, slots=True)
 class ChartLine:
@@ -53,7 +50,7 @@ class IndicatorChart:
                 "data": [[str(year), value] for year, value in line.points],
                 "symbolSize": 10 if line.key in {"target", "baseline"} else 6,
                 "lineStyle": {"type": "dashed"} if line.key in {"required", "projection"} else {},
-                "itemStyle": {"color": _COLOURS[line.key]},
+                "itemStyle": {"color": CHART_LINES[line.key]},
             })
         years = self.years
         return {
@@ -76,16 +73,13 @@ def indicator_chart(spec: IndicatorSpec, history: Iterable[tuple[int, float]],
 
 
 def status_pie(counts: Sequence[tuple[str, str, int]]) -> dict[str, Any]:
-    """ECharts pie of (status code, label, count); colours match the status badges in app.css."""
-    colours = {"completed": "#2e7d32", "ahead": "#1565c0", "on_track": "#43a047", "behind": "#ef6c00",
-               "seriously_behind": "#c62828", "no_data": "#9e9e9e", "not_quantifiable": "#78909c",
-               "missing_baseline": "#8d6e63"}
+    """ECharts pie of (status code, label, count), each slice the colour of its status badge."""
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
         "legend": {"bottom": 0, "type": "scroll"},
         "series": [{
             "type": "pie", "radius": ["40%", "70%"], "avoidLabelOverlap": True,
-            "data": [{"name": label, "value": count, "itemStyle": {"color": colours.get(code, "#9e9e9e")}}
+            "data": [{"name": label, "value": count, "itemStyle": {"color": badge_colour(code)}}
                      for code, label, count in counts if count],
         }],
     }

@@ -456,6 +456,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.event.retire": "停用",
         "indicator.event.restore": "恢复",
         "indicator.event.merge": "并入其他指标",
+        # accessibility (issue 27)
+        "a11y.skip": "跳到主要内容",
+        "a11y.nav": "主菜单",
+        "a11y.document_text": "规划原文（可用方向键滚动）",
+        "a11y.show_table": "以表格显示数据",
+        "a11y.chart_data": "{title}：数据表",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -922,6 +928,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.event.retire": "retired",
         "indicator.event.restore": "restored",
         "indicator.event.merge": "merged into another",
+        # accessibility (issue 27)
+        "a11y.skip": "Skip to main content",
+        "a11y.nav": "Main menu",
+        "a11y.document_text": "Plan text (scroll with the arrow keys)",
+        "a11y.show_table": "Show the figures as a table",
+        "a11y.chart_data": "{title}: figures",
     },
 }
 

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from planwatch.monitor.permissions import ROLE_ACTIONS, Action, Actor, Role
 from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
 from planwatch.web.security import csrf_token
+from planwatch.web.theme import theme_url
 
 __all__ = ["STATIC_DIR", "TEMPLATE_DIR", "NavItem", "echarts_available", "environment", "local_url", "named_routes", "nav_items", "render",
            "translator", "url_builder"]
@@ -37,6 +38,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["number"] = format_number
     env.globals["nav_items"] = nav_items
+    env.globals["theme_url"] = theme_url
     return env
 
 

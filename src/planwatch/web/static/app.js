@@ -1,13 +1,18 @@
 // PlanWatch — small progressive enhancements; every page works without this file.
-//  * form[data-fragment="#target"]: submitted with fetch, the HTML answer replaces #target.
+//  * form[data-fragment="#target"]: submitted with fetch, the HTML answer replaces #target;
+//    the keyboard focus stays where the person works and the outcome is announced (keepFocus).
 //  * input[data-validate="url"]: checked on change, the answer fills the element named by
 //    data-validate-target.
-//  * [data-chart]: drawn with ECharts when it was installed; the table fallback stays otherwise.
+//  * [data-chart]: drawn with ECharts when it was installed; the table fallback stays otherwise,
+//    and stays for screen readers when the chart is drawn ([data-chart-toggle] shows it).
 //  * input[data-select-all="name"]: ticks every checkbox called name.
 //  * [data-poll="url"]: fetched again every second into data-poll-target until the answer
 //    has no data-poll any more (upload progress).
 //  * [data-select-line="#form-box"]: selecting text in the document fills the box's line and
 //    name fields and opens it (adding an indicator extraction missed).
+//  * .table-wrap, [data-scroll-region]: focusable (and named) while its content overflows, so
+//    that the keyboard can scroll it.
+//  * .menu-toggle: opens the phone menu, says so (aria-expanded), Esc closes it.
 (function () {
   "use strict";
 
@@ -30,18 +35,68 @@
     enhance(target);
   }
 
+  // ---- focus and announcements after an in-place update ----------------------------------
+  // The page has two live regions (macros.html live_regions): what is written there is read
+  // out. Emptied first, so that the same message twice in a row is read twice.
+  function announce(text, urgent) {
+    var region = document.getElementById(urgent ? "live-alert" : "live-status");
+    if (!region || !text) { return; }
+    region.textContent = "";
+    window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  // What identifies the control the person used, to find it again in the new HTML.
+  function describe(control) {
+    if (!control || control === document.body) { return null; }
+    return { id: control.id, name: control.getAttribute("name"), value: control.value, tag: control.tagName };
+  }
+
+  function findAgain(root, used) {
+    if (!used) { return null; }
+    if (used.id) { return document.getElementById(used.id); }
+    if (!used.name) { return null; }
+    var same = Array.prototype.filter.call(root.querySelectorAll(used.tag + "[name]"), function (el) {
+      return el.getAttribute("name") === used.name && (used.tag !== "BUTTON" || el.value === used.value);
+    });
+    return same.length ? same[0] : null;
+  }
+
+  function usable(el) {
+    return el && !el.disabled && !el.hidden && el.getClientRects().length > 0;
+  }
+
+  // After `target` was replaced: announce its result message ([data-result], macros.html
+  // result_message); on an error, focus the first field marked invalid or else the message;
+  // otherwise the control the person used if it is still there, else the message, else the
+  // target itself. The person's place in the page is never lost to the top of the page.
+  function keepFocus(target, used) {
+    var message = target.querySelector("[data-result]");
+    var failed = message && message.dataset.result === "error";
+    if (message) { announce(message.textContent.trim(), failed); }
+    var again = findAgain(target, used);
+    var next = failed ? (target.querySelector('[aria-invalid="true"]') || message)
+      : (usable(again) ? again : (message || target));
+    if (!next.matches("a[href], button, input, select, textarea, [tabindex]")) { next.setAttribute("tabindex", "-1"); }
+    next.focus();
+  }
+
   function bindFragmentForm(form) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var target = document.querySelector(form.dataset.fragment);
+      var used = describe(event.submitter || document.activeElement);
       var buttons = form.querySelectorAll("button");
       buttons.forEach(function (b) { b.disabled = true; });
       var body = new FormData(form);
       if (event.submitter && event.submitter.name) { body.append(event.submitter.name, event.submitter.value); }
       // getAttribute: a control named "action" or "method" would shadow the form property
       fetchFragment(form.getAttribute("action"), { method: form.getAttribute("method") || "POST", body: body })
-        .then(function (result) { replace(target, result.html); })
-        .catch(function () { target.insertAdjacentHTML("afterbegin", '<p class="error-box">网络错误 / network error</p>'); })
+        .then(function (result) { replace(target, result.html); keepFocus(target, used); })
+        .catch(function () {
+          target.insertAdjacentHTML("afterbegin",
+            '<p class="error-box" data-result="error" tabindex="-1">网络错误 / network error</p>');
+          keepFocus(target, used);
+        })
         .finally(function () { buttons.forEach(function (b) { b.disabled = false; }); });
     });
   }
@@ -70,11 +125,64 @@
     // Shown before ECharts measures it: in a hidden container it finds no size and draws 100 px wide.
     element.hidden = false;
     var fallback = element.dataset.fallback && document.getElementById(element.dataset.fallback);
-    if (fallback) { fallback.hidden = true; }
+    if (fallback) { fallback.classList.add("visually-hidden"); }  // still read by screen readers
     var chart = window.echarts.init(element);
     chart.setOption(JSON.parse(source.textContent));
     // The container's own size changes too (a window resize, a panel opened, the phone turned).
     new ResizeObserver(function () { chart.resize(); }).observe(element);
+    var toggle = document.querySelector('[data-chart-toggle="' + element.dataset.chart + '"]');
+    if (toggle && fallback) {
+      toggle.hidden = false;
+      toggle.addEventListener("click", function () {
+        var table = toggle.getAttribute("aria-pressed") !== "true";
+        toggle.setAttribute("aria-pressed", String(table));
+        fallback.classList.toggle("visually-hidden", !table);
+        element.hidden = table;
+      });
+    }
+  }
+
+  // A region that scrolls must be reachable by keyboard: focusable while its content
+  // overflows, named after its table's caption or its section's heading. Checked again
+  // whenever the region's size changes (window resized, phone turned, panel opened).
+  function markScrollRegion(region) {
+    var overflows = region.scrollWidth > region.clientWidth + 1 || region.scrollHeight > region.clientHeight + 1;
+    if (overflows && !region.hasAttribute("tabindex")) {
+      var caption = region.querySelector("caption");
+      var section = region.closest("section");
+      var heading = section && section.querySelector("h2, h3");
+      var name = (caption || heading || {}).textContent;
+      region.setAttribute("tabindex", "0");
+      region.setAttribute("role", "region");
+      if (name && !region.hasAttribute("aria-label")) { region.setAttribute("aria-label", name.trim()); }
+      region.dataset.scrollMarked = "";
+    } else if (!overflows && region.hasAttribute("data-scroll-marked")) {
+      ["tabindex", "role", "aria-label", "data-scroll-marked"].forEach(function (a) { region.removeAttribute(a); });
+    }
+  }
+
+  var scrollRegions = new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) { markScrollRegion(entry.target); });
+  });
+
+  function watchScrollRegions(root) {
+    root.querySelectorAll(".table-wrap, [data-scroll-region]").forEach(function (region) {
+      scrollRegions.observe(region);
+    });
+  }
+
+  function bindMenu(toggle) {
+    var bar = toggle.closest(".topbar");
+    function set(open) {
+      bar.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", String(open));
+    }
+    toggle.addEventListener("click", function () { set(!bar.classList.contains("open")); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !bar.classList.contains("open")) { return; }
+      set(false);
+      toggle.focus();
+    });
   }
 
   function poll(element) {
@@ -111,13 +219,12 @@
     root.querySelectorAll("[data-chart]").forEach(drawChart);
     root.querySelectorAll("[data-poll]").forEach(poll);
     root.querySelectorAll("[data-select-line]").forEach(bindLineSelection);
+    watchScrollRegions(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".menu-toggle");
-    if (toggle) {
-      toggle.addEventListener("click", function () { toggle.closest(".topbar").classList.toggle("open"); });
-    }
+    if (toggle) { bindMenu(toggle); }
     enhance(document);
   });
 })();
