@@ -111,7 +111,10 @@ def test_work_report_frame_and_its_two_plans() -> None:
     assert doc.attached_plans == ("2026年云溪市政府工作报告", "云溪市国民经济和社会发展第十五个五年规划")
     year_plan = {i.name: i for i in result.indicators if i.plan == "2026年云溪市政府工作报告"}
     assert set(year_plan) == {"地区生产总值增长", "一般公共预算收入增长", "城镇新增就业", "城镇调查失业率",
-                              "居民消费价格涨幅", "单位地区生产总值能耗"}
+                              "居民消费价格涨幅", "单位地区生产总值能耗", "居民收入增长"}
+    # 居民收入增长与经济增长同步: a target in words, kept for monitoring by judgement
+    [in_step] = year_plan["居民收入增长"].targets
+    assert (in_step.text, in_step.value, in_step.qualitative, in_step.year) == ("与经济增长同步", None, True, 2026)
     assert _final(year_plan["地区生产总值增长"]) == (2026, 5.5, "~")
     assert _final(year_plan["一般公共预算收入增长"]) == (2026, 4.0, "=")
     assert _final(year_plan["城镇调查失业率"]) == (2026, 5.5, "<=")

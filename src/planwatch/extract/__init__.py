@@ -31,7 +31,7 @@ from planwatch.extract.periods import (
     period_of,
     years_in,
 )
-from planwatch.extract.prose import GoalContext, prose_indicators
+from planwatch.extract.prose import GoalContext, prose_indicators, qualitative_indicators
 from planwatch.extract.records import (
     Diagnostic,
     Document,
@@ -312,6 +312,7 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
         ctx = GoalContext(file, plan.title, default_year, plan.start_year, domain)
         found = prose_indicators(item.text, item.line, ctx)
         out.extend(found)
+        out.extend(qualitative_indicators(item.text, item.line, ctx))
         unread.extend(unread_sentences(item.text, item.line, found, file))
     return out
 

@@ -530,6 +530,9 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
 # 高于全区税收年均增速3个百分点以上: a margin over another quantity that the plan does not quantify.
 _OVER_ANOTHER = re.compile(r"^(?:高于|低于|快于|慢于|超过|不低于|不高于)[\u4e00-\u9fff“”（）()]{3,}\s*\d")
 _NO_TARGET = ("—", "-", "--", "/", "－", "——", "…", "无", "不适用")
+# What a target in words says: a direction, a level kept, a reference met (not a list of things).
+_DIRECTION_WORDS = re.compile(r"提高|提升|降低|下降|减少|增加|增长|保持|稳定|达到|完成|同步|高于|低于|不低于|不高于|控制|"
+                              r"趋于|巩固|消除|实现|扩大|缩小|改善|优化|相适应|平衡|覆盖|逐年|逐步|持续")
 
 
 def _relative_to_another(printed: str) -> bool:
@@ -543,7 +546,8 @@ def _qualitative_targets(row: _Row, columns: list[Column]) -> list[Target]:
     for c, text in sorted(row.values.items()):
         col, printed = columns[c], squeeze(text)
         if col.role is Role.TARGET and col.year is not None and cjk_count(printed) >= 2 \
-                and printed not in _NO_TARGET and (not has_number(printed) or _relative_to_another(printed)):
+                and printed not in _NO_TARGET and _DIRECTION_WORDS.search(printed) and printed.count("、") < 2 \
+                and (not has_number(printed) or _relative_to_another(printed)):
             out.append(Target(col.year, printed, None, comparator_of(printed), qualitative=True))
     return out
 
