@@ -324,3 +324,15 @@ def test_column_boxes_in_every_form_give_their_works() -> None:
     assert [(t.name, t.value) for t in first.targets] == [("新增规上企业", 30.0)]
     assert [(p.name, p.investment) for p in result.projects] == [("滨江商务中心", 450000.0), ("高铁物流园二期", 180000.0)]
     assert result.diagnostics == ()
+
+
+def test_group_rows_inside_a_table_printed_one_cell_per_line() -> None:
+    """一、环境质量 above its first numbered row names the group; the heading after the table ends it."""
+    table = _by_name(_extract("stacked_table_group_rows.txt"), "table")
+    assert [(n, i.domain) for n, i in table.items()] == [
+        ("细颗粒物（PM2.5）年均浓度", "环境质量"), ("空气质量优良天数比率", "环境质量"),
+        ("地表水达到或好于Ⅲ类水体比例", "环境质量"), ("化学需氧量重点工程减排量", "污染减排"),
+        ("氮氧化物重点工程减排量", "污染减排")]
+    pm = table["细颗粒物（PM2.5）年均浓度"]
+    assert (pm.unit, pm.attribute, pm.baseline, _final(pm)) == ("微克/立方米", "约束性", "28", (2030, 25.0, "<="))
+    assert table["化学需氧量重点工程减排量"].targets[0].qualitative
