@@ -336,3 +336,17 @@ def test_group_rows_inside_a_table_printed_one_cell_per_line() -> None:
     pm = table["细颗粒物（PM2.5）年均浓度"]
     assert (pm.unit, pm.attribute, pm.baseline, _final(pm)) == ("微克/立方米", "约束性", "28", (2030, 25.0, "<="))
     assert table["化学需氧量重点工程减排量"].targets[0].qualitative
+
+
+def test_group_rows_in_a_table_without_numbers_and_the_table_after_it() -> None:
+    """A stacked table with no 序号 and group rows, then one printed without blank lines."""
+    result = _extract("stacked_table_without_numbers.txt")
+    table = _by_name(result, "table")
+    assert [(n, i.domain, i.baseline, _final(i)) for n, i in table.items()] == [
+        ("高速公路通车里程", "设施网络", "120", (2030, 150.0, "=")),
+        ("轨道交通运营里程", "设施网络", "30", (2030, 60.0, ">=")),
+        ("公交站点500米覆盖率", "运输服务", "95", (2030, 100.0, "=")),
+        ("新能源公交车占比", "发展目标", None, (2030, 100.0, "=")),
+        ("营运车辆单位运输周转量二氧化碳排放较2025年下降", "发展目标", None, (2030, 5.0, "=")),
+        ("港口岸电设施覆盖率", "发展目标", None, (2030, 90.0, ">="))]
+    assert result.diagnostics == ()

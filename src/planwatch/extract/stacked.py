@@ -261,9 +261,10 @@ def stacked_table(cells: Sequence[StackedCell], start: int) -> StackedTable | No
     body_start = start + raw_header_len
     body: list[StackedCell] = []
     groups: dict[int, StackedCell] = {}  # group rows (一、环境质量), by the body position they stand before
+    numbered = Role.INDEX in header_roles([c.text for c in header])
     for k, cell in enumerate(cells[body_start:], start=body_start):
-        if _GROUP_ROW.match(cell.text) and k + 1 < len(cells) and _index_value(cells[k + 1].text) is not None:
-            groups[len(body)] = cell  # a group's title above its first numbered row, not the heading after
+        if _GROUP_ROW.match(cell.text) and k + 1 < len(cells) and _opens_row(cells[k + 1].text, numbered):
+            groups[len(body)] = cell  # a group's title above its first row, not the heading after the table
             continue
         if len(cell.text) > MAX_CELL or _NOT_A_CELL.match(cell.text) or (
                 cell.text.endswith("。") and len(cell.text) > 30):
@@ -279,6 +280,13 @@ def stacked_table(cells: Sequence[StackedCell], start: int) -> StackedTable | No
         return None
     _, header, rows, used = best
     return StackedTable(header, rows, raw_header_len + used + sum(1 for at in groups if at < used))
+
+
+def _opens_row(text: str, numbered: bool) -> bool:
+    """The cell a row starts with: its number, or (in a table without 序号) its name."""
+    if numbered:
+        return _index_value(text) is not None
+    return cjk_count(text) >= 2 and len(text) <= MAX_CELL and not _NOT_A_CELL.match(text) and not text.endswith("。")
 
 
 _GROUP_ROW = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])\s*[\u4e00-\u9fff“”]{2,16}$")
