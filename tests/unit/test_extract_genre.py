@@ -281,7 +281,8 @@ def test_goals_announced_before_a_list_of_bullets() -> None:
         (3.0, True), (6.5, True), (5.5, True)]
     assert _final(five_year["全社会研发经费投入强度"]) == (2030, 1.8, "~")
     assert _final(five_year["人均预期寿命"]) == (2030, 79.0, "~")
-    assert len(five_year) == 11
+    assert five_year["居民收入增长"].targets[0].qualitative  # 居民收入增长和经济增长同步
+    assert len(five_year) == 12
     year = {i.name: i for i in result.indicators if i.plan == "2026年云岭省政府工作报告"}
     # 城镇和农村常住居民人均可支配收入分别增长: each modifier takes the shared noun
     assert _final(year["城镇常住居民人均可支配收入增长"]) == (2026, 5.0, "~")
@@ -350,3 +351,16 @@ def test_group_rows_in_a_table_without_numbers_and_the_table_after_it() -> None:
         ("营运车辆单位运输周转量二氧化碳排放较2025年下降", "发展目标", None, (2030, 5.0, "=")),
         ("港口岸电设施覆盖率", "发展目标", None, (2030, 90.0, ">="))]
     assert result.diagnostics == ()
+
+
+def test_a_work_report_announcing_its_year_at_the_end_of_a_paragraph() -> None:
+    """…今年全省经济社会发展的主要预期目标是： closes a long paragraph; the targets follow as bullets."""
+    result = _extract("work_report_late_announcement.txt")
+    year = {i.name: i for i in result.indicators if i.plan == "2026年云岭省政府工作报告"}
+    assert set(year) == {"地区生产总值增长", "城镇新增就业", "城镇调查失业率", "居民收入增长"}
+    assert _final(year["城镇新增就业"]) == (2026, 40.0, ">=")
+    assert year["居民收入增长"].targets[0].qualitative
+    five = {i.name: i for i in result.indicators if i.plan == "云岭省国民经济和社会发展第十五个五年规划"}
+    assert set(five) == {"地区生产总值年均增长", "常住人口城镇化率", "全社会研发经费投入强度"}
+    assert five["地区生产总值年均增长"].targets[-1].annual_average
+    assert not any(i.line == 16 for i in result.indicators)  # 实施重点项目800个: a task

@@ -435,7 +435,7 @@ def prose_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indica
 # Targets in words that a goals section sets without a number, by the phrases plans use for them.
 _QUALITATIVE = re.compile(
     r"^(?P<name>[^，,；;。]{2,30}?)(?P<text>"
-    r"(?:增速|增长|增幅)?(?:与|同)[^，,；;。\d]{1,14}?(?:基本)?(?:保持)?同步"
+    r"(?:增速|增长|增幅)?(?:与|同|和)[^，,；;。\d]{1,14}?(?:基本)?(?:保持)?同步"
     r"|(?:全面|确保|如期)?完成(?:国家|省|市|区|县|上级)[^，,；;。\d]{0,12}?(?:目标|任务)"
     r"|(?:增速|增长)?(?:高于|快于|优于|不低于)(?:全国|全省|全市|全区|同期)[^，,；;。\d]{0,8}?(?:平均)?水平"
     r"|(?:实现|保持)正增长"
