@@ -20,9 +20,10 @@ from planwatch.services import orgunits
 from planwatch.store.models import OrgUnit
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
-from planwatch.web.table_upload import uploaded_table
+from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["field_problem", "router", "upload_problems"]
@@ -102,7 +103,7 @@ def field_problem(request: Request, exc: InputError) -> str:
     return str(exc)
 
 
-@router.post("/orgunits/import", name="admin_orgunit_import")
+@router.post("/orgunits/import", name="admin_orgunit_import", openapi_extra=body(MAX_TABLE_BYTES, files=True))
 def orgunit_import(request: Request, actor: PageUser, db: DbSession, file: UploadFile | None = None) -> Response:
     """Declared before ``/orgunits/{unit_id}``, whose pattern would take the word import."""
     check(actor, Action.MANAGE_ORG_UNITS)

@@ -27,9 +27,10 @@ from planwatch.store.models import Indicator, OrgUnit, Plan, User
 from planwatch.web.admin_orgunits import field_problem, upload_problems
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.params import MAX_ROW_ID, RowId
 from planwatch.web.session import require_csrf
-from planwatch.web.table_upload import uploaded_table
+from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["router"]
@@ -146,7 +147,8 @@ def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: R
     return _back(request, plan, the_filter, "assigned" if operation == "assign" else "removed", changed)
 
 
-@router.post("/plans/{plan_id}/assignments/upload", name="plan_assignments_upload")
+@router.post("/plans/{plan_id}/assignments/upload", name="plan_assignments_upload",
+             openapi_extra=body(MAX_TABLE_BYTES, files=True))
 def assignments_upload(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                        file: UploadFile | None = None) -> Response:
     check(user, Action.ASSIGN)

@@ -26,6 +26,7 @@ from planwatch.services import exchange, periods
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.pages import render_entry_page
 from planwatch.web.params import RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
@@ -57,7 +58,7 @@ def entry_template(user: PageUser, db: DbSession, period: RowId, unit: RowId | N
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})
 
 
-@router.post("/entry/upload", name="entry_upload")
+@router.post("/entry/upload", name="entry_upload", openapi_extra=body(TEMPLATE_MAX_BYTES, files=True))
 async def entry_upload(request: Request, user: PageUser, db: DbSession) -> Response:
     check(user, Action.ENTER, Scope(org_unit_id=visible_org_unit_id(user), window_open=True))
     form = await receive_upload(request, TEMPLATE_MAX_BYTES)

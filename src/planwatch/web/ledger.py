@@ -25,6 +25,7 @@ from planwatch.services.periods import window_is_open
 from planwatch.store.models import LedgerEvidence, LedgerReport, Plan, Project, ReportingPeriod, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
@@ -119,7 +120,8 @@ def _number(text: str, field: str) -> float | None:
     return value
 
 
-@router.post("/ledger/{kind}/{item_id}/progress", name="ledger_progress_save")
+@router.post("/ledger/{kind}/{item_id}/progress", name="ledger_progress_save",
+             openapi_extra=body(MAX_EVIDENCE_BYTES, files=True))
 def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int,
                         period_id: Annotated[int, Form(ge=1, le=2**31 - 1)], status: Annotated[str, Form()],
                         org_unit_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
