@@ -400,3 +400,8 @@ def restore(file: Annotated[Path, typer.Argument(help="Snapshot written by planw
     with open_database(db) as database, reported():
         summary = backup.restore(database, file)
     out.print(f"{file}: 已恢复 {summary.total} 行", highlight=False)
+    if summary.cleaned:
+        err.print(f"注意：{len(summary.cleaned)} 处文字含控制字符（旧版本写入），已删除控制字符后恢复（换行、制表符保留）：",
+                  highlight=False)
+        for place in summary.cleaned:
+            err.print(f"  {place}", highlight=False)

@@ -17,6 +17,7 @@ from planwatch.errors import InputError, PlanWatchError
 from planwatch.ingest.containers import check_zip_container
 from planwatch.monitor.permissions import Action, check
 from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
+from planwatch.text_cleaning import first_control, show_char
 
 __all__ = [
     "KINDS",
@@ -111,15 +112,31 @@ def read_org_unit_file(path: Path) -> list[OrgUnitRow]:
 
 
 def read_table(path: Path) -> list[list[str]]:
-    """The cells of a CSV (UTF-8 or GB18030) or the first sheet of an XLSX file, as text."""
+    """The cells of a CSV (UTF-8 or GB18030) or the first sheet of an XLSX file, as text.
+
+    Every cell of these tables (units, assignments) is a code or a name, so a control
+    character in one is refused, each named by its row and column."""
     if not path.is_file():
         raise InputError(path, "no such file")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _csv_rows(path)
-    if suffix == ".xlsx":
-        return _xlsx_rows(path)
+    if suffix in (".csv", ".xlsx"):
+        table = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
+        _refuse_controls(path, table)
+        return table
     raise InputError(path, f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx")
+
+
+def _refuse_controls(path: Path, table: list[list[str]]) -> None:
+    header = table[0] if table else []
+    problems = []
+    for number, row in enumerate(table, start=1):
+        for column, cell in enumerate(row):
+            char = first_control(cell.strip())
+            if char is not None:
+                name = header[column].strip() if column < len(header) and number > 1 else f"第 {column + 1} 列"
+                problems.append(f"第 {number} 行「{name}」含有控制字符 {show_char(char)}")
+    if problems:
+        raise RowErrors(path, problems)
 
 
 def _csv_rows(path: Path) -> list[list[str]]:

@@ -17,6 +17,11 @@ request is for:
   (``body(max_bytes, files=True)``), else 415; a JSON body with ``NaN`` or ``Infinity``
   (which Python's decoder accepts and no JSON standard does) is refused with 422 naming the
   field, so no handler or error page ever meets a number it cannot serialise.
+* **which characters**: a control character (NUL, a vertical tab pasted from Word…) in a
+  query parameter, form field or JSON string is refused with 422 naming the field, unless
+  the field is free text (:data:`FREE_TEXT`), where the store normalises it (tabs and line
+  breaks kept; see :mod:`planwatch.text_cleaning`). A new free-text field named otherwise
+  is refused until it is added there.
 
 Answers are one line in the user's language, rendered like every other error.
 """
@@ -24,6 +29,8 @@ Answers are one line in the user's language, rendered like every other error.
 from __future__ import annotations
 
 import json
+import re
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -38,13 +45,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from planwatch.services import users
 from planwatch.services.web_sessions import find_session
+from planwatch.text_cleaning import first_control, show_char
 from planwatch.web.app_state import app_database
 from planwatch.web.auth import api_user, page_user
 from planwatch.web.errors import api_login_required, error_response, login_required_response
 from planwatch.web.security import SESSION_ID_KEY
 from planwatch.web.templating import translator
 
-__all__ = ["ANONYMOUS", "FORM_LIMIT", "KIB", "MIB", "Access", "Boundary", "RouteRule", "body", "route_rules"]
+__all__ = ["ANONYMOUS", "FORM_LIMIT", "FREE_TEXT", "KIB", "MIB", "Access", "Boundary", "RouteRule", "body",
+           "route_rules"]
 
 KIB: Final = 1024
 MIB: Final = 1024 * KIB
@@ -84,6 +93,14 @@ ANONYMOUS: Final[Mapping[tuple[str, str], int]] = {
     ("GET", "/static"): 0,  # mounted files
     ("GET", "/api/v1/docs/assets"): 0,
 }
+
+
+# Fields of free text, by name, wherever they occur: control characters in them are
+# normalised when stored; in every other field (names, codes, numbers, choices) refused.
+FREE_TEXT: Final = frozenset({"note", "comment", "reason", "progress", "source", "content", "review_note",
+                              "description", "remark", "message", "feedback", "q"})
+# A percent-encoded C0 control, DEL or C1 control (UTF-8 C2 80–9F) in a query string.
+_ENCODED_CONTROL: Final = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF]|[cC]2%[89][0-9a-fA-F])")
 
 
 def body(max_bytes: int, *, files: bool = False) -> dict[str, Any]:
@@ -147,11 +164,6 @@ class BodyTooLarge(HTTPException):
     HTTPExceptions met while reading, so the app's handler answers it like any 413."""
 
 
-class _RefusedJson(Exception):
-    def __init__(self, field: str, constant: str) -> None:
-        self.field, self.constant = field, constant
-
-
 class Boundary:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -174,6 +186,13 @@ class Boundary:
         headers = Headers(scope=scope)
         declared = headers.get("content-length")
         streamed = "transfer-encoding" in headers
+        query = bytes(scope.get("query_string", b""))
+        if _ENCODED_CONTROL.search(query):
+            refused = _control_in_pairs(urllib.parse.parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+            if refused is not None:
+                request = Request(scope)
+                await self._refuse(request, send, 422, _control_message(request, *refused))
+                return
         if scope["method"] in _READING and not streamed and declared in (None, "0"):
             await self.app(scope, receive, send)  # nothing to read: pages cost no extra lookup
             return
@@ -197,17 +216,16 @@ class Boundary:
             await self._refuse(request, send, 415, t("boundary.no_files"))
             return
         limited = _limited(receive, rule.limit, too_large)
-        if _is_json(content_type):
+        json_body = _is_json(content_type)
+        if json_body or content_type.startswith("application/x-www-form-urlencoded"):
             try:
                 data = await _read_all(limited)
             except BodyTooLarge as exc:
                 await self._refuse(request, send, 413, str(exc.detail))
                 return
-            try:
-                _refuse_non_finite(data)
-            except _RefusedJson as exc:
-                await self._refuse(request, send, 422, t("boundary.not_finite", field=exc.field,
-                                                         constant=exc.constant))
+            refusal = _json_refusal(request, data) if json_body else _form_refusal(request, data)
+            if refusal is not None:
+                await self._refuse(request, send, 422, refusal)
                 return
             limited = _replay(data, receive)
         await self.app(scope, limited, send)
@@ -291,12 +309,31 @@ def _replay(data: bytes, receive: Receive) -> Receive:
     return replay
 
 
+def _control_message(request: Request, field: str, char: str) -> str:
+    t = translator(request)
+    return t("input.invalid", field=field, problem=t("input.problem.control", char=show_char(char)))
+
+
+def _control_in_pairs(pairs: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The first (field, character) of a form or query where a control character is refused."""
+    for name, value in pairs:
+        char = first_control(name) or (None if name in FREE_TEXT else first_control(value.strip()))
+        if char is not None:
+            return name, char
+    return None
+
+
+def _form_refusal(request: Request, data: bytes) -> str | None:
+    refused = _control_in_pairs(urllib.parse.parse_qsl(data.decode("latin-1"), keep_blank_values=True))
+    return _control_message(request, *refused) if refused is not None else None
+
+
 _NOT_FINITE = object()
 
 
-def _refuse_non_finite(data: bytes) -> None:
-    """Raise :class:`_RefusedJson` naming the first NaN/Infinity of a JSON body; malformed JSON
-    is left to the route's validation, which answers it with its own 422."""
+def _json_refusal(request: Request, data: bytes) -> str | None:
+    """The 422 line for the first NaN/Infinity or refused control character of a JSON body;
+    malformed JSON is left to the route's validation, which answers it with its own 422."""
     found: list[str] = []
 
     def constant(name: str) -> object:
@@ -306,17 +343,27 @@ def _refuse_non_finite(data: bytes) -> None:
     try:
         document = json.loads(data, parse_constant=constant)
     except ValueError:
-        return
-    if found:
-        raise _RefusedJson(_path_of(document) or "body", found[0])
-
-
-def _path_of(value: Any, path: str = "") -> str | None:
-    if value is _NOT_FINITE:
-        return path
-    items: Any = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    for key, item in items:
-        found = _path_of(item, f"{path}.{key}" if path else str(key))
-        if found is not None:
-            return found
+        return None
+    for path, value in _leaves(document):
+        if value is _NOT_FINITE:
+            return translator(request)("boundary.not_finite", field=path or "body", constant=found[0])
+    for path, value in _leaves(document):
+        field = path.rsplit(".", 1)[-1]
+        key_char = first_control(field)
+        text_char = first_control(value.strip()) if isinstance(value, str) and field not in FREE_TEXT else None
+        if key_char or text_char:
+            return _control_message(request, path or "body", key_char or text_char or "")
     return None
+
+
+def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted path, value) of every scalar of a JSON document; a list item keeps its
+    list's name, so the free-text rule of a field covers the items of a list of it."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaves(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _leaves(item, path)
+    else:
+        yield path, value

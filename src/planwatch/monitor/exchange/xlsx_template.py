@@ -33,6 +33,7 @@ from planwatch.ingest.containers import check_zip_container
 from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, ExchangeRow
 from planwatch.numerals import parse_number
 from planwatch.spreadsheet_safety import text_row
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["DATA_SHEET", "HEADER", "META_SHEET", "TEMPLATE_VERSION", "FilledTemplate", "TemplateIdentity",
            "TemplateIndicator", "TemplateSheet", "column_of", "read_template", "write_template"]
@@ -133,7 +134,7 @@ def write_template(path: Path | BinaryIO, identity: TemplateIdentity, indicators
         sheet[f"{column_of('填报要求')}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
     for row, ind in enumerate(indicators, start=_FIRST_ROW):
         if ind.entry_hint:
-            sheet[f"{value_column}{row}"].comment = Comment(ind.entry_hint, "PlanWatch", width=320, height=90)
+            sheet[f"{value_column}{row}"].comment = Comment(normalise_text(ind.entry_hint), "PlanWatch", width=320, height=90)
     first = f"{value_column}{_FIRST_ROW}"
     check = DataValidation(type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
                            formula1=f'OR(ISNUMBER({first}),ISNUMBER(--SUBSTITUTE(SUBSTITUTE({first},"%",""),"‰","")))')
