@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
@@ -142,7 +142,7 @@ def comparator_choices(t: Translator) -> list[tuple[str, str]]:
 
 @router.get("/documents/{source_file_id}", name="document_page")
 def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
-                  saved: RowId | None = None, add_line: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
+                  saved: RowId | None = None, add_line: LineNumber | None = None,
                   ) -> HTMLResponse:
     return _document(request, db, user, source_file_id, saved=saved, add_line=add_line)
 
