@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
-from planwatch.ingest.containers import check_zip_container
+from planwatch.ingest.containers import open_workbook
 from planwatch.monitor.permissions import Action, check
 from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
 from planwatch.text_cleaning import first_control, show_char
@@ -157,18 +157,23 @@ def _csv_rows(path: Path) -> list[list[str]]:
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    data = path.read_bytes()
-    check_zip_container(path, data, suffix=".xlsx", main_part="xl/workbook.xml")
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise InputError(path, f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）") from None
+    """The first sheet's cells as text; a formula cell is refused by row and column (its
+    cached result could say anything, and a table is imported whole or not at all)."""
+    workbook = open_workbook(path, read_only=True).book
     sheet = workbook.worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    rows: list[list[str]] = []
+    formulas: list[str] = []
+    for cells in sheet.iter_rows():
+        row = []
+        for cell in cells:
+            if cell.data_type == "f":
+                formulas.append(f"{getattr(cell, 'coordinate', '?')}（{cell.value}）")
+            row.append("" if cell.value is None else str(cell.value))
+        rows.append(row)
     workbook.close()
+    if formulas:
+        raise RowErrors(path, [f"单元格 {'、'.join(formulas[:20])} 是公式：公式不导入，请改为直接填写文字"
+                               "（在 Excel 中复制后“选择性粘贴 → 数值”）"])
     return rows
 
 

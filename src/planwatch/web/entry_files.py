@@ -95,8 +95,10 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any) -
     shown = summary.org_unit_ids[0] if summary.org_unit_ids else unit
     return render_entry_page(request, db, user, period, shown, upload=_outcome(summary=t(
         "entry.excel.imported", file=name, rows=summary.rows, submitted=summary.submitted,
-        ledger=summary.ledger_reports)))
+        ledger=summary.ledger_reports), ignored=t("entry.excel.formulas", count=len(summary.ignored),
+                                                   cells="、".join(summary.ignored)) if summary.ignored else ""))
 
 
-def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = ()) -> dict[str, Any]:
-    return {"summary": summary, "error": error, "problems": list(problems)}
+def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = (),
+             ignored: str = "") -> dict[str, Any]:
+    return {"summary": summary, "error": error, "problems": list(problems), "ignored": ignored}

@@ -484,6 +484,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "input.problem.extra": "不是可接受的字段",
         "input.problem.control": "含有控制字符 {char}，请删除后重试",
         "input.problem.other": "格式或取值不正确",
+        "entry.excel.formulas": "以下 {count} 个单元格是公式，未导入（公式的结果不可靠，请改为直接填写数值）：{cells}",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -976,6 +977,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "input.problem.extra": "is not an accepted field",
         "input.problem.control": "contains the control character {char}; remove it and try again",
         "input.problem.other": "is not valid",
+        "entry.excel.formulas": "{count} cells hold formulas and were not imported (a formula's stored result "
+        "cannot be trusted; type the value instead): {cells}",
     },
 }
 
