@@ -19,11 +19,11 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
@@ -185,7 +185,10 @@ def set_password(session: Session, actor: User | None, user: User, password: str
 
 
 def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:
-    """Deactivate (sessions end, tokens are refused at once) or reactivate a user."""
+    """Deactivate (sessions end, tokens are revoked) or reactivate a user.
+
+    Tokens are revoked, not only refused while the user is inactive: reactivating an account
+    must not bring back a token that a departed colleague's script still holds."""
     _may_manage(actor)
     if actor is not None and actor.id == user.id and not active:
         raise UserError("login：不能停用自己的账号")
@@ -195,6 +198,9 @@ def set_active(session: Session, actor: User | None, user: User, active: bool) -
     new: dict[str, Any] = {"active": active}
     if not active:
         new["sessions_ended"] = end_all_sessions(session, user.id)
+        revoked = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+                                  .values(revoked=True))
+        new["tokens_revoked"] = cast(CursorResult[Any], revoked).rowcount
     _audit(session, actor, "activate" if active else "deactivate", "users", user.id,
            old={"active": not active}, new=new)
 
