@@ -90,9 +90,10 @@ def orgunits_import(
 ) -> None:
     """Create or update org units from a file (matched by code)."""
     from planwatch.services import orgunits
+    from planwatch.services.orgunit_import import import_in_batches
 
-    with open_database(db) as database, reported(), database.session() as session:
-        created, updated = orgunits.import_org_units(session, None, orgunits.read_org_unit_file(file))
+    with open_database(db) as database, reported():
+        created, updated = import_in_batches(database, None, orgunits.read_org_unit_file(file))
     out.print(f"{file.name}: 新增 {created} 个单位，更新 {updated} 个", highlight=False)
 
 
