@@ -155,3 +155,15 @@ def test_a_reactivated_users_old_tokens_stay_dead(db: tuple[Session, District]) 
     assert event.new is not None and event.new["tokens_revoked"] == 1
     fresh = users.create_token(session, clerk, "新脚本", actor=admin)
     assert users.user_for_token(session, fresh) is not None
+
+
+@pytest.mark.parametrize("password", ["password1", "Password1", "woaini1314", "1qaz2wsx", "P@ssw0rd", "li123456"])
+def test_common_passwords_are_refused_when_set_and_changed(db: tuple[Session, District], password: str) -> None:
+    session, d = db
+    admin = user(session, d, "admin")
+    with pytest.raises(users.UserError, match="最常见的密码"):
+        users.add_user(session, admin, "li", password, "viewer")
+    session.rollback()
+    li = users.add_user(session, admin, "li", "Qingchuan-2025!x", "viewer")
+    with pytest.raises(users.UserError, match="最常见的密码"):
+        users.set_password(session, li, li, password)
