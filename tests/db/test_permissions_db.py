@@ -57,6 +57,9 @@ CALLS: dict[Action, tuple[Callable[[Session, District], object] | None, Call]] =
     Action.REOPEN_PERIOD: (_lock, lambda s, u, d: periods.reopen_period(s, u, d.open_period, "补报")),
     Action.MANAGE_PERIODS: (None, lambda s, u, d: periods.create_period(
         s, u, d.plan_id, 2026, quarter=1, opens_at=datetime.now(UTC), closes_at=datetime.now(UTC) + timedelta(days=5))),
+    Action.WIDEN_PERIOD: (None, lambda s, u, d: periods.set_window(
+        s, u, d.open_period, opens_at=s.get_one(ReportingPeriod, d.open_period).opens_at,
+        closes_at=datetime.now(UTC) + timedelta(days=90), reason="部门申请延期")),
 }
 
 

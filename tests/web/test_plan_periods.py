@@ -100,17 +100,21 @@ def test_the_administrator_opens_a_period_and_moves_its_window(app_client: TestC
     assert _audit(database_url) == [("create", "admin", None), ("set_window", "admin", "部门申请延期")]
 
 
-def test_the_monitoring_group_locks_and_reopens_with_a_reason(app_client: TestClient, database_url: str) -> None:
+def test_the_monitoring_group_locks_and_an_administrator_reopens_with_a_reason(app_client: TestClient,
+                                                                                database_url: str) -> None:
     plan = _plan_id(database_url)
     token = login(app_client, "tongji")
     period = next(p for p in _periods(database_url).values() if not p.locked and p.plan_id == plan)
     locked = app_client.post(f"/periods/{period.id}/lock", data={"reason": "数据已审定", "csrf_token": token})
     assert locked.status_code == 200 and "报告期已锁定" in locked.text
     assert _periods(database_url)[period.code].locked
+    refused = app_client.post(f"/periods/{period.id}/reopen", data={"reason": "更正统计口径", "csrf_token": token})
+    assert refused.status_code == 403 and _periods(database_url)[period.code].locked
+    token = login(app_client, "admin")
     silent = app_client.post(f"/periods/{period.id}/reopen", data={"reason": " ", "csrf_token": token})
     assert silent.status_code == 422 and "解锁报告期必须说明原因" in silent.text
     assert _periods(database_url)[period.code].locked
     reopened = app_client.post(f"/periods/{period.id}/reopen", data={"reason": "更正统计口径", "csrf_token": token})
     assert reopened.status_code == 200 and "报告期已解锁" in reopened.text
     assert not _periods(database_url)[period.code].locked
-    assert _audit(database_url) == [("lock_period", "tongji", "数据已审定"), ("reopen_period", "tongji", "更正统计口径")]
+    assert _audit(database_url) == [("lock_period", "tongji", "数据已审定"), ("reopen_period", "admin", "更正统计口径")]

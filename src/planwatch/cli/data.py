@@ -90,9 +90,10 @@ def orgunits_import(
 ) -> None:
     """Create or update org units from a file (matched by code)."""
     from planwatch.services import orgunits
+    from planwatch.services.orgunit_import import import_in_batches
 
-    with open_database(db) as database, reported(), database.session() as session:
-        created, updated = orgunits.import_org_units(session, None, orgunits.read_org_unit_file(file))
+    with open_database(db) as database, reported():
+        created, updated = import_in_batches(database, None, orgunits.read_org_unit_file(file))
     out.print(f"{file.name}: 新增 {created} 个单位，更新 {updated} 个", highlight=False)
 
 
@@ -400,3 +401,8 @@ def restore(file: Annotated[Path, typer.Argument(help="Snapshot written by planw
     with open_database(db) as database, reported():
         summary = backup.restore(database, file)
     out.print(f"{file}: 已恢复 {summary.total} 行", highlight=False)
+    if summary.cleaned:
+        err.print(f"注意：{len(summary.cleaned)} 处文字含控制字符（旧版本写入），已删除控制字符后恢复（换行、制表符保留）：",
+                  highlight=False)
+        for place in summary.cleaned:
+            err.print(f"  {place}", highlight=False)

@@ -18,6 +18,7 @@ from planwatch.evaluate import Status
 from planwatch.report.charts import STATUS_COLOURS
 from planwatch.report.content import ReportContent
 from planwatch.spreadsheet_safety import text_row
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["write_xlsx"]
 
@@ -86,5 +87,5 @@ def write_xlsx(content: ReportContent, path: Path) -> None:
     _sheet(workbook.create_sheet("报送完整性"), ["报送单位", "年度", "应报", "已报", "报送率", "未报指标"],
            [[c.org_unit, c.year, c.expected, c.reported, c.share, "、".join(entries[i].spec.name for i in c.missing)]
             for c in content.completeness], [28, 8, 8, 8, 10, 60], {5: _PERCENT})
-    workbook.properties.title = content.title
+    workbook.properties.title = normalise_text(content.title)
     workbook.save(path)

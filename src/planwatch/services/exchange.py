@@ -58,6 +58,7 @@ class ImportSummary:
     # service to store in the same transaction.
     extras: Mapping[str, object] = field(default_factory=dict)
     ledger_reports: int = 0  # task and project reports made from the same file's ledger sheets
+    ignored: tuple[str, ...] = ()  # formula cells of the file, not imported ("填报表!L5（=B5*2）")
 
 
 def import_rows(session: Session, actor: User, plan: Plan, rows: Sequence[ExchangeRow], path: Path, *,
@@ -124,7 +125,7 @@ def submit_template(session: Session, actor: User, path: Path, *, plan: Plan | N
     summary = import_rows(session, actor, named, filled.rows, path, submit=submit)
     ledger_rows = cast("list[LedgerSheetRow]", filled.extras.get(LedgerTemplateSheets.name, []))
     reports = store_ledger_rows(session, actor, named, filled.identity, ledger_rows, path, submit=submit)
-    return replace(summary, extras=filled.extras, ledger_reports=reports)
+    return replace(summary, extras=filled.extras, ledger_reports=reports, ignored=filled.ignored)
 
 
 def _template_plan(session: Session, identity: TemplateIdentity, path: Path) -> Plan:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
-from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check
+from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, check_four_eyes
 from planwatch.services.periods import get_period, window_is_open
 from planwatch.store.clock import utcnow
 from planwatch.store.models import (
@@ -142,6 +142,10 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
     period = get_period(session, period_id)
     if period.plan_id != subject.plan_id:
         raise ProgressRejected("period_id", f"报告期 {period.code} 不属于该任务所在的规划")
+    if actor.role == Role.CLERK and org_unit_id is not None and org_unit_id != actor.org_unit_id:
+        # refused, not quietly replaced by the clerk's own unit: the script meant another unit
+        raise PermissionDenied(actor.login, Action.SUBMIT if submit else Action.ENTER,
+                               f"填报员只能报告本单位的进展，不能报告单位 #{org_unit_id} 的进展")
     unit_id = actor.org_unit_id if actor.role == Role.CLERK else org_unit_id
     if unit_id is None:
         raise ProgressRejected("org_unit_id", "请指定报告进展的责任单位")
@@ -185,8 +189,8 @@ def review_report(session: Session, actor: User, report_id: int, *, approve: boo
     check(actor, action, Scope(org_unit_id=report.org_unit_id))
     if report.state != "submitted":
         raise ReportStateError("只能审核已报送的进展报告")
-    if approve and actor.id in (report.entered_by_id, report.submitted_by_id):
-        raise PermissionDenied(actor.login, action, "填报或报送人不能审核通过自己的数据（四眼原则）")
+    if approve:
+        check_four_eyes(actor.id, actor.login, _people_involved(session, report))
     if not approve and not note.strip():
         raise ProgressRejected("review_note", "退回时请写明原因")
     old = _snapshot(report)
@@ -196,6 +200,14 @@ def review_report(session: Session, actor: User, report_id: int, *, approve: boo
                               new=_snapshot(report), reason=note.strip() or None))
     session.flush()
     return report
+
+
+def _people_involved(session: Session, report: LedgerReport) -> set[int | None]:
+    """Everyone who entered, changed, submitted or added evidence to any version of the report."""
+    acted = set(session.scalars(select(AuditEvent.actor_id).where(
+        AuditEvent.entity == "ledger_reports", AuditEvent.entity_id == str(report.id),
+        AuditEvent.action.in_(["enter", "submit", "evidence"]))))
+    return acted | {report.entered_by_id, report.submitted_by_id}
 
 
 def add_evidence(session: Session, actor: User, report_id: int, name: str, content: bytes) -> LedgerEvidence:

@@ -2,8 +2,9 @@
 
 A period's window (opens → closes, the deadline) binds the reporting clerks; the
 monitoring group can still correct data after the deadline, until it locks the period.
-A locked period refuses every change to its observations, from anyone, until the
-monitoring group reopens it with a reason.
+A locked period refuses every change to its observations, from anyone, until an
+administrator reopens it with a reason (the monitoring group locks; see
+:data:`~planwatch.monitor.permissions.ROLE_ACTIONS` for why the powers are split).
 """
 
 from __future__ import annotations
@@ -204,10 +205,13 @@ def create_period(session: Session, actor: User, plan_id: int, year: int, *, ope
 
 def set_window(session: Session, actor: User, period_id: int, *, opens_at: datetime,
                closes_at: datetime, reason: str | None = None) -> PeriodView:
-    """Move a period's reporting window, e.g. extend the deadline for late units."""
+    """Move a period's reporting window, e.g. extend the deadline for late units. Narrowing it
+    is the monitoring group's too; widening it (opening earlier, closing later) an administrator's."""
     check(actor, Action.MANAGE_PERIODS)
     _check_window(opens_at, closes_at)
     period = get_period(session, period_id)
+    if utc(opens_at) < utc(period.opens_at) or utc(closes_at) > utc(period.closes_at):
+        check(actor, Action.WIDEN_PERIOD)
     old = _period_state(period)
     period.opens_at, period.closes_at = utc(opens_at), utc(closes_at)
     session.add(AuditEvent.of(actor, "set_window", PERIOD_ENTITY, period.id, old=old, new=_period_state(period),

@@ -13,17 +13,20 @@ must not hold SQLite's one write lock while argon2 works.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
@@ -109,18 +112,31 @@ def find_user(session: Session, login: str) -> User:
 
 _LOGIN_IN_PASSWORD = 4
 _PASSWORD_CLASSES = (re.compile(r"[A-Za-z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z\d]"))
+# 20 000 passwords found most often in leaks, lowercased (Royce Williams' list as Django ships
+# it, BSD-3-Clause): password1, woaini1314, 1qaz2wsx, p@ssw0rd … pass the rules above.
+_COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt.gz")
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    with gzip.open(_COMMON_PASSWORDS, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
 
 
 def _check_password(password: str, login: str) -> None:
-    """A minimum strength: long enough, two kinds of characters (letters, digits, others), and
-    not built on the login, the first guesses of anyone trying."""
+    """A minimum strength: long enough, two kinds of characters (letters, digits, others), not
+    built on the login, and not one of the passwords every guesser tries first."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"password：密码至少 {MIN_PASSWORD_LENGTH} 位")
     if sum(1 for kind in _PASSWORD_CLASSES if kind.search(password)) < 2:
         raise UserError("password：密码须包含字母、数字、符号中的至少两类")
     key = login_key(login)
-    if len(key) >= _LOGIN_IN_PASSWORD and key in password.casefold():  # "li" may well occur by chance
+    # a short login ("li") may well occur in a password by chance; then the whole password may not be it
+    if (len(key) >= _LOGIN_IN_PASSWORD and key in password.casefold()) or password.casefold() == key:
         raise UserError("password：密码不能包含登录名")
+    # "li123456" for the login "li": a common password once the login is taken out
+    if {password.casefold(), password.casefold().replace(key, "") if key else ""} & _common_passwords():
+        raise UserError("password：这是最常见的密码之一，猜密码的人最先试它，请换一个")
 
 
 def _actor_fields(actor: User | None) -> dict[str, Any]:
@@ -185,7 +201,10 @@ def set_password(session: Session, actor: User | None, user: User, password: str
 
 
 def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:
-    """Deactivate (sessions end, tokens are refused at once) or reactivate a user."""
+    """Deactivate (sessions end, tokens are revoked) or reactivate a user.
+
+    Tokens are revoked, not only refused while the user is inactive: reactivating an account
+    must not bring back a token that a departed colleague's script still holds."""
     _may_manage(actor)
     if actor is not None and actor.id == user.id and not active:
         raise UserError("login：不能停用自己的账号")
@@ -195,6 +214,9 @@ def set_active(session: Session, actor: User | None, user: User, active: bool) -
     new: dict[str, Any] = {"active": active}
     if not active:
         new["sessions_ended"] = end_all_sessions(session, user.id)
+        revoked = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+                                  .values(revoked=True))
+        new["tokens_revoked"] = cast(CursorResult[Any], revoked).rowcount
     _audit(session, actor, "activate" if active else "deactivate", "users", user.id,
            old={"active": not active}, new=new)
 

@@ -21,6 +21,7 @@ from planwatch.services import orgunits, settings, users
 from planwatch.store.models import User, WebSession
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
@@ -87,7 +88,7 @@ def four_eyes(request: Request, actor: PageUser, db: DbSession, required: Annota
 
 
 @router.get("/users/{user_id}", name="admin_user")
-def user_page(request: Request, actor: PageUser, db: DbSession, user_id: int, done: str = "") -> HTMLResponse:
+def user_page(request: Request, actor: PageUser, db: DbSession, user_id: RowId, done: str = "") -> HTMLResponse:
     check(actor, Action.MANAGE_USERS)
     return _user_page(request, db, actor, _user(db, user_id), message=_done(request, done))
 
@@ -103,14 +104,14 @@ def _change(request: Request, actor: User, db: Session, person: User, done: str,
 
 
 @router.post("/users/{user_id}/password", name="admin_user_password")
-def user_password(request: Request, actor: PageUser, db: DbSession, user_id: int,
+def user_password(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
                   password: Annotated[str, Form()]) -> Response:
     person = _user(db, user_id)
     return _change(request, actor, db, person, "password", lambda: users.set_password(db, actor, person, password))
 
 
 @router.post("/users/{user_id}/active", name="admin_user_active")
-def user_active(request: Request, actor: PageUser, db: DbSession, user_id: int,
+def user_active(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
                 active: Annotated[str, Form()]) -> Response:
     person = _user(db, user_id)
     on = active == "on"
@@ -119,13 +120,13 @@ def user_active(request: Request, actor: PageUser, db: DbSession, user_id: int,
 
 
 @router.post("/users/{user_id}/logout", name="admin_user_logout")
-def user_logout(request: Request, actor: PageUser, db: DbSession, user_id: int) -> Response:
+def user_logout(request: Request, actor: PageUser, db: DbSession, user_id: RowId) -> Response:
     person = _user(db, user_id)
     return _change(request, actor, db, person, "logged_out", lambda: users.log_out_everywhere(db, actor, person))
 
 
 @router.post("/users/{user_id}/tokens", name="admin_token_add")
-def token_add(request: Request, actor: PageUser, db: DbSession, user_id: int, label: Annotated[str, Form()] = "",
+def token_add(request: Request, actor: PageUser, db: DbSession, user_id: RowId, label: Annotated[str, Form()] = "",
               expires_days: Annotated[str, Form()] = "") -> HTMLResponse:
     person = _user(db, user_id)
     try:
@@ -142,7 +143,7 @@ def token_add(request: Request, actor: PageUser, db: DbSession, user_id: int, la
 
 
 @router.post("/tokens/{token_id}/revoke", name="admin_token_revoke")
-def token_revoke(request: Request, actor: PageUser, db: DbSession, token_id: int) -> Response:
+def token_revoke(request: Request, actor: PageUser, db: DbSession, token_id: RowId) -> Response:
     token = users.revoke_token(db, actor, token_id)
     return _back_to(request, _user(db, token.user_id), "revoked")
 

@@ -29,6 +29,7 @@ from planwatch.web.api_docs import router as api_docs_router
 from planwatch.web.app_state import app_database, size_request_threads
 from planwatch.web.assessment import router as assessment_router
 from planwatch.web.assignments_page import router as assignments_router
+from planwatch.web.boundary import Boundary
 from planwatch.web.documents import router as documents_router
 from planwatch.web.documents import upload_router
 from planwatch.web.entry_files import router as entry_files_router
@@ -83,6 +84,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.state.session_policy = session_policy or SessionPolicy()
     app.state.https = https
     key = secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
+    app.add_middleware(Boundary)  # inside the session: it reads the session before any body
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
     if allowed_hosts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
 from planwatch.extract.records import UNREAD_REASONS, Comparator
+from planwatch.ingest import DEFAULT_MAX_BYTES
 from planwatch.monitor.permissions import (
     Action,
     PermissionDenied,
@@ -32,6 +33,7 @@ from planwatch.services.corrections import (
 from planwatch.store.models import Indicator, Plan, SourceFile, User
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.highlight import Mark, highlight_lines
 from planwatch.web.i18n import Translator
@@ -79,7 +81,7 @@ def _jobs(request: Request) -> UploadJobs:
 upload_router = APIRouter(include_in_schema=False)
 
 
-@upload_router.post("/documents", name="document_upload")
+@upload_router.post("/documents", name="document_upload", openapi_extra=body(DEFAULT_MAX_BYTES, files=True))
 async def document_upload(request: Request, user: PageUser, db: DbSession) -> Response:
     check(user, Action.IMPORT_PLAN)
     # End the log-in check's transaction before the body arrives: on SQLite it holds the write
@@ -140,7 +142,7 @@ def comparator_choices(t: Translator) -> list[tuple[str, str]]:
 
 @router.get("/documents/{source_file_id}", name="document_page")
 def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
-                  saved: RowId | None = None, add_line: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
+                  saved: RowId | None = None, add_line: LineNumber | None = None,
                   ) -> HTMLResponse:
     return _document(request, db, user, source_file_id, saved=saved, add_line=add_line)
 

@@ -26,6 +26,7 @@ from planwatch.services import exchange, periods
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.pages import render_entry_page
 from planwatch.web.params import RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
@@ -57,7 +58,7 @@ def entry_template(user: PageUser, db: DbSession, period: RowId, unit: RowId | N
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})
 
 
-@router.post("/entry/upload", name="entry_upload")
+@router.post("/entry/upload", name="entry_upload", openapi_extra=body(TEMPLATE_MAX_BYTES, files=True))
 async def entry_upload(request: Request, user: PageUser, db: DbSession) -> Response:
     check(user, Action.ENTER, Scope(org_unit_id=visible_org_unit_id(user), window_open=True))
     form = await receive_upload(request, TEMPLATE_MAX_BYTES)
@@ -94,8 +95,10 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any) -
     shown = summary.org_unit_ids[0] if summary.org_unit_ids else unit
     return render_entry_page(request, db, user, period, shown, upload=_outcome(summary=t(
         "entry.excel.imported", file=name, rows=summary.rows, submitted=summary.submitted,
-        ledger=summary.ledger_reports)))
+        ledger=summary.ledger_reports), ignored=t("entry.excel.formulas", count=len(summary.ignored),
+                                                   cells="、".join(summary.ignored)) if summary.ignored else ""))
 
 
-def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = ()) -> dict[str, Any]:
-    return {"summary": summary, "error": error, "problems": list(problems)}
+def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = (),
+             ignored: str = "") -> dict[str, Any]:
+    return {"summary": summary, "error": error, "problems": list(problems), "ignored": ignored}

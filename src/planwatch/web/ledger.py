@@ -12,7 +12,7 @@ import math
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,8 @@ from planwatch.services.periods import window_is_open
 from planwatch.store.models import LedgerEvidence, LedgerReport, Plan, Project, ReportingPeriod, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
+from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
@@ -32,7 +34,6 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
-_ID = Annotated[int, Query(ge=1, le=2**31 - 1)]
 _STATES = ("draft", "submitted", "approved", "returned")
 _KINDS = ("task", "column", "assignment")
 
@@ -43,8 +44,8 @@ def _periods(db: Session, plan_id: int) -> list[ReportingPeriod]:
 
 
 @router.get("/plans/{plan_id}/ledger", name="plan_ledger")
-def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: int,
-                     period_id: _ID | None = None) -> HTMLResponse:
+def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
+                     period_id: RowId | None = None) -> HTMLResponse:
     plan = db.get(Plan, plan_id)
     if plan is None:
         raise HTTPException(status_code=404)
@@ -81,8 +82,8 @@ def _subject(db: Session, kind: str, item_id: int) -> Task | Project:
 
 
 @router.get("/ledger/{kind}/{item_id}/progress", name="ledger_progress")
-def progress_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int,
-                  period_id: _ID) -> HTMLResponse:
+def progress_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
+                  period_id: RowId) -> HTMLResponse:
     return _form(request, db, user, _subject(db, kind, item_id), kind, period_id)
 
 
@@ -119,17 +120,18 @@ def _number(text: str, field: str) -> float | None:
     return value
 
 
-@router.post("/ledger/{kind}/{item_id}/progress", name="ledger_progress_save")
-def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int,
-                        period_id: Annotated[int, Form(ge=1, le=2**31 - 1)], status: Annotated[str, Form()],
-                        org_unit_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+@router.post("/ledger/{kind}/{item_id}/progress", name="ledger_progress_save",
+             openapi_extra=body(MAX_EVIDENCE_BYTES, files=True))
+def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
+                        period_id: Annotated[RowId, Form()], status: Annotated[str, Form()],
+                        org_unit_id: Annotated[RowId, Form()],
                         progress: Annotated[str, Form(max_length=4000)] = "",
                         percent: Annotated[str, Form(max_length=32)] = "",
                         investment_period: Annotated[str, Form(max_length=32)] = "",
                         investment_cumulative: Annotated[str, Form(max_length=32)] = "",
                         action: Annotated[str, Form()] = "save", evidence: UploadFile | None = None,
-                        milestone: Annotated[list[int] | None, Form()] = None,
-                        target_id: Annotated[list[int] | None, Form()] = None,
+                        milestone: Annotated[list[RowId] | None, Form()] = None,
+                        target_id: Annotated[list[RowId] | None, Form()] = None,
                         target_value: Annotated[list[str] | None, Form()] = None) -> Response:
     subject = _subject(db, kind, item_id)
     typed_targets = dict(zip(target_id or [], target_value or [], strict=False))
@@ -162,7 +164,7 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
 
 
 @router.post("/ledger/reports/{report_id}/review", name="ledger_review")
-def review(request: Request, user: PageUser, db: DbSession, report_id: int,
+def review(request: Request, user: PageUser, db: DbSession, report_id: RowId,
            decision: Annotated[str, Form(pattern="^(approve|return)$")],
            note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     report = db.get(LedgerReport, report_id)
@@ -184,7 +186,7 @@ def review(request: Request, user: PageUser, db: DbSession, report_id: int,
 
 
 @router.get("/ledger/evidence/{evidence_id}", name="ledger_evidence")
-def evidence_file(user: PageUser, db: DbSession, evidence_id: int) -> Response:
+def evidence_file(user: PageUser, db: DbSession, evidence_id: RowId) -> Response:
     evidence = db.get(LedgerEvidence, evidence_id)
     if evidence is None:
         raise HTTPException(status_code=404)

@@ -73,7 +73,7 @@ def home(request: Request, user: PageUser) -> RedirectResponse:
 
 
 @router.get("/dashboard", name="dashboard")
-def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None = None,
+def dashboard(request: Request, user: PageUser, db: DbSession, plan: RowId | None = None,
               year: Year | None = None) -> HTMLResponse:
     the_plan = _plan(db, plan)
     t = translator(request)

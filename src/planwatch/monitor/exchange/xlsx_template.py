@@ -15,24 +15,22 @@ refuses the whole file.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from planwatch.errors import InputError
-from planwatch.ingest.containers import check_zip_container
+from planwatch.ingest.containers import OpenedWorkbook, open_workbook
 from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, ExchangeRow
 from planwatch.numerals import parse_number
 from planwatch.spreadsheet_safety import text_row
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["DATA_SHEET", "HEADER", "META_SHEET", "TEMPLATE_VERSION", "FilledTemplate", "TemplateIdentity",
            "TemplateIndicator", "TemplateSheet", "column_of", "read_template", "write_template"]
@@ -101,6 +99,8 @@ class FilledTemplate:
     identity: TemplateIdentity
     rows: list[ExchangeRow]
     extras: dict[str, object] = field(default_factory=dict)
+    # Formula cells read as empty: "填报表!L5（=B5*2）" each, for the clerk to be told.
+    ignored: tuple[str, ...] = ()
 
 
 def write_template(path: Path | BinaryIO, identity: TemplateIdentity, indicators: Sequence[TemplateIndicator],
@@ -133,7 +133,7 @@ def write_template(path: Path | BinaryIO, identity: TemplateIdentity, indicators
         sheet[f"{column_of('填报要求')}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
     for row, ind in enumerate(indicators, start=_FIRST_ROW):
         if ind.entry_hint:
-            sheet[f"{value_column}{row}"].comment = Comment(ind.entry_hint, "PlanWatch", width=320, height=90)
+            sheet[f"{value_column}{row}"].comment = Comment(normalise_text(ind.entry_hint), "PlanWatch", width=320, height=90)
     first = f"{value_column}{_FIRST_ROW}"
     check = DataValidation(type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
                            formula1=f'OR(ISNUMBER({first}),ISNUMBER(--SUBSTITUTE(SUBSTITUTE({first},"%",""),"‰","")))')
@@ -189,7 +189,8 @@ def _help_sheet(book: Workbook, identity: TemplateIdentity, indicators: Sequence
 def read_template(path: Path, *, expected_org_unit: str | None = None, expected_period: str | None = None,
                   sheets: Sequence[TemplateSheet] = ()) -> FilledTemplate:
     """The filled values of a template and its identity; every problem is reported with its cell."""
-    book = _open(path)
+    opened = _open(path)
+    book = opened.book
     if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
         raise ExchangeError(path, [CellProblem(0, "", "不是 PlanWatch 填报模板（请用数据填报页面或 planwatch template "
                                                       "生成的表）")])
@@ -213,19 +214,14 @@ def read_template(path: Path, *, expected_org_unit: str | None = None, expected_
         problems += found
     if problems:
         raise ExchangeError(path, problems)
-    return FilledTemplate(identity, rows, extras)
+    return FilledTemplate(identity, rows, extras, tuple(f"{f.sheet}!{f.cell}（{f.formula}）" for f in opened.formulas))
 
 
-def _open(path: Path) -> Workbook:
-    data = path.read_bytes() if path.is_file() else b""
+def _open(path: Path) -> OpenedWorkbook:
     try:
-        check_zip_container(path, data, suffix=".xlsx", main_part="xl/workbook.xml")
+        return open_workbook(path)
     except InputError as exc:
         raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.problem}）")]) from None
-    try:
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）")]) from None
 
 
 def _indicator_rows(book: Workbook, identity: TemplateIdentity) -> tuple[list[ExchangeRow], list[CellProblem]]:
