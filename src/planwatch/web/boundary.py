@@ -92,6 +92,7 @@ ANONYMOUS: Final[Mapping[tuple[str, str], int]] = {
     ("GET", "/openapi.json"): 0,
     ("GET", "/static"): 0,  # mounted files
     ("GET", "/api/v1/docs/assets"): 0,
+    ("GET", "/theme.css"): 0,  # the palette's stylesheet, needed by the log-in page
 }
 
 
