@@ -79,3 +79,5 @@ class SourceText:
     sha256: str
     blocks: tuple[Block, ...]
     line_count: int  # number of reportable lines (last line number in use)
+    pages: int = 0  # a paged container's pages (PDF); 0 for formats without pages
+    ocr_pages: tuple[int, ...] = ()  # the pages whose text was read by OCR (scans without a text layer)
