@@ -28,7 +28,7 @@ import pypdfium2.raw as pdfium_c
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
 from planwatch.ingest.pdf.lines import TextLine, glyph_rows, text_line
-from planwatch.ingest.pdf.open_tables import Layout, find_open_tables
+from planwatch.ingest.pdf.open_tables import ROW_WORD, Layout, find_open_tables
 from planwatch.ingest.pdf.page import Glyph, PageContent, is_page_number, read_page
 from planwatch.ingest.pdf.paragraphs import Margins, continues, join
 from planwatch.ingest.pdf.tables import RuledTable, find_tables
@@ -79,6 +79,7 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> Sourc
         sha256=hashlib.sha256(data).hexdigest(),
         blocks=blocks,
         line_count=max((_last_line(b) for b in blocks), default=0),
+        pages=len(pages),
     )
 
 
@@ -171,11 +172,17 @@ def _blocks(pages: list[_Page]) -> Iterator[Block]:
             yield Block(BlockKind.PARAGRAPH, paragraph[1], text=paragraph[0])
             paragraph = None
         if pending:
+            first, last = _inside_title_rows(pending)
+            for row, at, page in pending[:first]:
+                yield Block(BlockKind.PARAGRAPH, Provenance(line=at, page=page), text=row[0][0])
             rows = tuple(
                 tuple(Cell(text, Provenance(line=at, page=page, row=i), merged=repeat) for text, repeat in row)
-                for i, (row, at, page) in enumerate(pending, start=1)
+                for i, (row, at, page) in enumerate(pending[first:last], start=1)
             )
-            yield Block(BlockKind.TABLE, rows[0][0].source, rows=rows)
+            if rows:
+                yield Block(BlockKind.TABLE, rows[0][0].source, rows=rows)
+            for row, at, page in pending[last:]:
+                yield Block(BlockKind.PARAGRAPH, Provenance(line=at, page=page), text=row[0][0])
             pending.clear()
 
     previous_page = 0
@@ -217,11 +224,30 @@ def _without_repeated_header(rows: list[Row], table: list[Row]) -> list[Row]:
 def _is_split_row(row: Row, previous: Row) -> bool:
     """The rest of a row that a page break cut: its text only goes on under cells of the row above that
     had text, and some of those cells, complete on the first page (a number, a year), have nothing more.
-    A new row under merged cells printed once (empty category and number, a name of its own) is not."""
+    A new row under merged cells printed once (empty category and number, a name of its own) is not, nor
+    one printing a figure of its own under a figure of the row above (its number, its value): figures and
+    attributes are never wrapped."""
     pairs = list(zip((text for text, _ in row), (text for text, _ in previous), strict=False))
     goes_on = [bool(before) for text, before in pairs if text]
     return (not row[0][0] and bool(goes_on) and all(goes_on)
-            and any(before and not text for text, before in pairs))
+            and any(before and not text for text, before in pairs)
+            and not any(ROW_WORD.match(text) and ROW_WORD.match(before) for text, before in pairs if text))
+
+
+def _inside_title_rows(rows: list[tuple[Row, int, int]]) -> tuple[int, int]:
+    """Where a ruled table's grid starts and ends without the rows of one cell spanning every column above
+    its header and below its last row: Word prints a table's caption (表1 …主要指标) and its notes (注：…)
+    inside the grid, as rows of their own. They are the paragraphs they say, not rows of the table."""
+    def title(row: Row) -> bool:
+        return len(row) >= 2 and all(repeat for _, repeat in row[1:]) and all(text == row[0][0] for text, _ in row)
+
+    first = 0
+    while first < len(rows) and title(rows[first][0]):
+        first += 1
+    last = len(rows)
+    while last > first + 1 and title(rows[last - 1][0]):
+        last -= 1
+    return first, last
 
 
 def _last_line(block: Block) -> int:

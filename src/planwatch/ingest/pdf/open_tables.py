@@ -33,7 +33,7 @@ from planwatch.ingest.pdf.page import Glyph, Rule, is_page_number
 from planwatch.ingest.pdf.tables import RuledTable
 
 # Words are set apart by a gap wider than this share of the font size (justified text spreads less).
-_WORD_GAP = 0.9
+_WORD_GAP = 0.6
 # A column's words keep at least this share of the font size away from the next column's.
 _COLUMN_GAP = 0.3
 # Lines of one table are at most this many font sizes apart; a header's stacked lines, and the rules
@@ -46,17 +46,21 @@ _WRAPPED_GAP = 0.6
 _TIE = 1.0
 # Lines atop a page passed over before the rest of a table (a running head, a continued-table label).
 _HEAD_LINES = 2
+# A header cell's name wraps over this many lines at most.
+_HEADER_LINES = 3
 # A column name spread over its cell has at most this many characters (指　标　名　称).
 _SPREAD_NAME = 4
 # What a table prints on every row, never wrapped: a value (≥90, <0.019, 7.5*, 【120】, 100%, 50左右) or
 # an indicator's attribute.
-_ROW_WORD = re.compile(r"^(?:[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?(?:左右|以上|以下)?|约束性|预期性)$")
+ROW_WORD = re.compile(r"^(?:[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?(?:左右|以上|以下)?|约束性|预期性)$")
 _NUMBER_COLUMN = re.compile(r"^(序号|编号)$")
+_INDEX = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[、.．]?$")
 _HEADER_WORD = re.compile(
     r"^(?:序号|编号|类别|类型|领域|分类|一级指标|二级指标|指标|指标名称|具体指标|主要指标|指标内容|名称|"
     r"单位|计量单位|属性|指标属性|性质|目标值?|预期值?|规划值?|基期值?|基准值?|现状值?|备注|"
     r"责任单位|牵头单位|责任部门|年均增长|年均增速|[（(](?:19|20)\d{2}年[）)]|"
-    r"(?:19|20)\d{2}年(?:目标值?|预期值?|规划值?|基期值?|现状值?|基准值?)?)$")
+    r"(?:19|20)\d{2}年(?:目标值?|预期值?|规划值?|基期值?|现状值?|基准值?|预计值?|完成值?|实际值?)?|"
+    r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期末)?(?:规划|预期)?(?:目标值?|预期值?|完成值?|现状值?|规划值?))$")
 
 
 class _Line:
@@ -124,8 +128,8 @@ def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
         tables.append(grid)
     k = after
     while k < len(lines):
-        named = _header_columns(lines[k]) if len(lines[k].words) >= 3 else None
-        table = _table(lines, k, named, horizontal) if named is not None else None
+        header = _header_at(lines, k)
+        table = _table(lines, k, *header, horizontal) if header is not None else None
         if table is None:
             k += 1
             continue
@@ -161,10 +165,48 @@ def _named_words(line: _Line) -> list[tuple[tuple[float, float], str]]:
     return joined
 
 
+def _header_at(lines: list[_Line], k: int) -> tuple[int, list[tuple[tuple[float, float], str]]] | None:
+    """The header row starting at line ``k``: the index of its last line and its column names, if at least
+    three columns and two of them name columns (序号, 指标名称, 2025年 …).
+
+    A header cell's name may wrap (指标属/性, “十四五”预期目/标), each cell set at the middle of the row,
+    so that a header prints as two or three lines stacked closer than a paragraph's, none of which need
+    hold every column: their words are joined column by column, top to bottom.
+    """
+    first = lines[k]
+    last = k
+    while last + 1 < len(lines) and last - k < _HEADER_LINES - 1 \
+            and abs(lines[last + 1].size - first.size) <= 0.2 * first.size \
+            and lines[last + 1].top - lines[last].bottom <= _WRAPPED_GAP * first.size:
+        last += 1
+    band = lines[k:last + 1]
+    if sum(len(line.words) for line in band) < 3 or all(len(line.words) < 2 for line in band):
+        return None
+    if len(first.words) >= 3 and (named := _named_words(first)) and _names_columns(named):
+        return k, named  # one line
+    if last == k:
+        return None
+    stacked: list[tuple[tuple[float, float], str]] = []
+    for line in band:
+        for (x0, x1), text in _named_words(line):
+            at = next((i for i, ((a, b), _) in enumerate(stacked) if x0 < b and a < x1), None)
+            if at is None:
+                stacked.append(((x0, x1), text))
+            else:
+                (a, b), above = stacked[at]
+                stacked[at] = ((min(a, x0), max(b, x1)), above + text)
+    stacked.sort()
+    return (last, stacked) if len(stacked) >= 3 and _names_columns(stacked) else None
+
+
+def _names_columns(words: list[tuple[tuple[float, float], str]]) -> bool:
+    return sum(1 for _, text in words if _HEADER_WORD.match(text)) >= 2
+
+
 def _header_columns(line: _Line) -> list[tuple[tuple[float, float], str]] | None:
     """The line's words, if it is a table's header row: two of them at least name columns."""
     words = _named_words(line)
-    return words if sum(1 for _, text in words if _HEADER_WORD.match(text)) >= 2 else None
+    return words if _names_columns(words) else None
 
 
 def _all_header_words(line: _Line) -> bool:
@@ -214,20 +256,23 @@ def _covering(rules: list[Rule], left: float, right: float, size: float) -> list
     return sorted(r.top for r in rules if r.x0 <= left + size and r.x1 >= right - size)
 
 
-def _table(lines: list[_Line], k: int, named: list[tuple[tuple[float, float], str]], rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
-    """The table whose header row is line ``k``, the index of the first line after it, and its layout."""
+def _table(lines: list[_Line], k: int, end: int, named: list[tuple[tuple[float, float], str]],
+           rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
+    """The table whose header row is printed on lines ``k`` to ``end``, the index of the first line after
+    it, and its layout."""
     header = lines[k]
     size = header.size
-    heights = _covering(rules, header.words[0][0], header.words[-1][1], size)
+    heights = _covering(rules, named[0][0][0], named[-1][0][1], size)
     top_rule = max((y for y in heights if header.top - _HEADER_GAP * size <= y <= header.top), default=None)
     first = k
     while first > 0 and (lines[first - 1].top > top_rule if top_rule is not None
                          else header.top - lines[first - 1].bottom <= _WORD_GAP * size
                          and _all_header_words(lines[first - 1])):
         first -= 1
+    header = lines[end]
     below = [y for y in heights if y >= header.bottom]
     header_rule = next((y for y in below if y - header.bottom <= _HEADER_GAP * size), None)
-    last = k
+    last = end
     while last + 1 < len(lines) and (lines[last + 1].bottom < header_rule if header_rule is not None
                                      else lines[last + 1].top - lines[last].bottom <= _WORD_GAP * size
                                      and _all_header_words(lines[last + 1])):
@@ -240,6 +285,7 @@ def _table(lines: list[_Line], k: int, named: list[tuple[tuple[float, float], st
     body = _body(lines, last + 1, lines[last], columns, row_rules)
     if not any(len(line.words) >= 2 for line in body):
         return None
+    number_column = number_column or _index_column(body, columns)
     layout = Layout(columns.extents, size, number_column)
     top = lines[first].top - 0.5
     return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout), last + 1 + len(body), layout
@@ -250,7 +296,7 @@ def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[Ruled
     holding words in two columns and the lines close above it that keep to them too (a running head over
     the text is passed over)."""
     start = next((k for k, line in enumerate(lines[:_HEAD_LINES + 1]) if len(line.words) >= 2), None)
-    if start is None or _header_columns(lines[start]) is not None:
+    if start is None or _header_at(lines, start) is not None:
         return None  # the header printed again: the table is found by it
     columns = _Columns(carried.extents, carried.size)
     if not columns.fit(lines[start].words):
@@ -293,6 +339,21 @@ def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float
     ys = [top, *borders, *_row_borders(body, rules, columns, anchor), body[-1].bottom + 0.5]
     xs = columns.borders()
     return RuledTable(xs, ys, {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)})
+
+
+def _index_column(body: list[_Line], columns: _Columns) -> tuple[float, float] | None:
+    """The column of row numbers (1, 2 …; 一, 二 … on group rows) when its header does not name it: the
+    name cell spanning the number and name columns (指标名称 over both) leaves it without a header. It is
+    one of the first two columns, and most of what it holds is numbers."""
+    held: dict[int, list[str]] = {}
+    for line in body:
+        for word, text in zip(line.words, _word_texts(line), strict=True):
+            held.setdefault(columns.index(word), []).append(text)
+    for column in range(min(2, len(columns.extents))):
+        texts = held.get(column, [])
+        if len(texts) >= 2 and sum(1 for t in texts if _INDEX.match(t)) >= 0.8 * len(texts):
+            return columns.extents[column]
+    return None
 
 
 def _band_has_row(lines: list[_Line], start: int, rules: list[float]) -> bool:
@@ -344,4 +405,4 @@ def _opens_row(line: _Line, columns: _Columns, anchor: int | None, valued: bool)
     used = {columns.index(word) for word in line.words}
     if anchor in used:
         return True
-    return len(used) >= 2 and (not valued or any(_ROW_WORD.match(text) for text in _word_texts(line)[1:]))
+    return len(used) >= 2 and (not valued or any(ROW_WORD.match(text) for text in _word_texts(line)[1:]))

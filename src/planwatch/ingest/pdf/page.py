@@ -97,6 +97,7 @@ def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
     """Visible characters; the spaces and line breaks PDFium makes up are left out (layout decides spacing)."""
     handle = textpage.raw  # the raw handle: the wrapper object costs a conversion on every call
     box = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
     glyphs: list[Glyph] = []
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
@@ -105,7 +106,11 @@ def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
             continue
         if not pdfium_c.FPDFText_GetLooseCharBox(handle, i, box) or not pdfium_c.FPDFText_GetCharOrigin(handle, i, x, y):
             continue
+        # The font size is in text space: a printer that draws in its own units (Chromium's CSS pixels under
+        # a 0.75 matrix) sets 16 for 12 points. The matrix gives the size on the page.
         size = pdfium_c.FPDFText_GetFontSize(handle, i)
+        if pdfium_c.FPDFText_GetMatrix(handle, i, matrix):
+            size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
         glyphs.append(Glyph(chr(code), box.left, box.right, height - y.value, size if size > 0 else box.top - box.bottom))
     return glyphs
 
