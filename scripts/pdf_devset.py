@@ -341,7 +341,7 @@ p.part { font-family: "黑体", sans-serif; }
 p.section { font-family: "楷体_GB2312", serif; }
 p.signature { text-align: right; }
 p.caption { font-family: "黑体", sans-serif; text-align: center; text-indent: 0; margin-top: 0.6em; font-size: 14pt; }
-table { border-collapse: collapse; width: 100%; margin: 0.3em 0 1em; font-size: 12pt; line-height: 1.4;
+table { border-collapse: collapse; table-layout: fixed; width: 100%; margin: 0.3em 0 1em; font-size: 12pt; line-height: 1.4;
         border-top: 1.5pt solid #000; border-bottom: 1.5pt solid #000; }
 thead { display: table-header-group; }
 thead tr:last-child th { border-bottom: 0.75pt solid #000; }

@@ -199,6 +199,8 @@ def _blocks(pages: list[_Page]) -> Iterator[Block]:
                     previous = pending[-1][0]
                     previous[:] = [(join(a, b) if b else a, rep) for (a, rep), (b, _) in zip(previous, rows[0], strict=False)]
                     rows = rows[1:]
+                if continues_table and rows:
+                    _carry_groups(rows, [row for row, _, _ in pending])
                 for row in rows:
                     number += 1
                     pending.append((row, number, page.number))
@@ -232,6 +234,21 @@ def _is_split_row(row: Row, previous: Row) -> bool:
     return (not row[0][0] and bool(goes_on) and all(goes_on)
             and any(before and not text for text, before in pairs)
             and not any(ROW_WORD.match(text) and ROW_WORD.match(before) for text, before in pairs if text))
+
+
+def _carry_groups(rows: list[Row], table: list[Row]) -> None:
+    """A category cell merged over a group that a page break cut prints its text once, on the first page:
+    the rows of the group atop the next page (an empty cell, merged down as far as the group goes) get it.
+    Only in a column that holds merged groups: a cell simply left empty stays empty."""
+    for column, (text, _) in enumerate(table[-1]):
+        grouped = any(repeat and cell and column < len(row)
+                      for row in table[2:] for cell, repeat in row[column:column + 1])
+        if not text or not grouped or column >= len(rows[0]) or rows[0][column][0]:
+            continue
+        for k, row in enumerate(rows):
+            if row[column][0] or (k and not row[column][1]):
+                break
+            row[column] = (text, True)
 
 
 def _inside_title_rows(rows: list[tuple[Row, int, int]]) -> tuple[int, int]:

@@ -23,7 +23,8 @@ tables over page breaks and extraction work unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -42,6 +43,10 @@ _ROW_GAP = 2.5
 _HEADER_GAP = 4.0
 # A cell's text wrapped over lines leaves at most this share of the font size between them.
 _WRAPPED_GAP = 0.6
+# Lines overlapping by more than this share of the font size are set half a line apart, in one row.
+_OVERLAP = 0.25
+# A category text is at the middle of its group when this share of the font size from it at most.
+_CENTRED = 0.75
 # Gaps between lines that differ by less than this (points) are as wide as each other.
 _TIE = 1.0
 # Lines atop a page passed over before the rest of a table (a running head, a continued-table label).
@@ -54,6 +59,8 @@ _SPREAD_NAME = 4
 # an indicator's attribute.
 ROW_WORD = re.compile(r"^(?:[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?(?:左右|以上|以下)?|约束性|预期性)$")
 _NUMBER_COLUMN = re.compile(r"^(序号|编号)$")
+# Columns whose cell is merged over a group of rows, its text printed once (at the group's middle).
+_GROUP_COLUMN = re.compile(r"^(?:指标)?(?:类别|类型|领域|分类|板块|方面|维度)$|^一级指标$")
 _INDEX = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[、.．]?$")
 _HEADER_WORD = re.compile(
     r"^(?:序号|编号|类别|类型|领域|分类|一级指标|二级指标|指标|指标名称|具体指标|主要指标|指标内容|名称|"
@@ -106,6 +113,7 @@ class Layout:
     extents: list[tuple[float, float]]
     size: float
     number_column: tuple[float, float] | None
+    group_columns: tuple[tuple[float, float], ...] = ()  # columns a category is printed once a group in
 
 
 def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
@@ -136,8 +144,12 @@ def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
         grid, after, layout = table
         tables.append(grid)
         k = after
-    at_foot = all(len(line.words) == 1 and is_page_number(_word_texts(line)[0]) for line in lines[after:])
-    return tables, layout if at_foot else None
+    return tables, layout if _at_foot(lines, after) else None
+
+
+def _at_foot(lines: list[_Line], after: int) -> bool:
+    """Whether nothing but the page number follows line ``after``."""
+    return all(len(line.words) == 1 and is_page_number(_word_texts(line)[0]) for line in lines[after:])
 
 
 def _word_texts(line: _Line) -> list[str]:
@@ -286,9 +298,12 @@ def _table(lines: list[_Line], k: int, end: int, named: list[tuple[tuple[float, 
     if not any(len(line.words) >= 2 for line in body):
         return None
     number_column = number_column or _index_column(body, columns)
-    layout = Layout(columns.extents, size, number_column)
+    groups = tuple(word for word, text in named if _GROUP_COLUMN.match(text))
+    layout = Layout(columns.extents, size, number_column, groups)
     top = lines[first].top - 0.5
-    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout), last + 1 + len(body), layout
+    after = last + 1 + len(body)
+    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout, _at_foot(lines, after)), \
+        after, layout
 
 
 def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
@@ -307,8 +322,9 @@ def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[Ruled
     left, right = carried.extents[0][0], carried.extents[-1][1]
     row_rules = _covering(rules, left, right, carried.size)
     body = [lines[start], *_body(lines, start + 1, lines[start], columns, row_rules)]
-    layout = Layout(columns.extents, carried.size, carried.number_column)
-    return _grid(body[0].top - 0.5, [], body, row_rules, layout), start + len(body), layout
+    layout = Layout(columns.extents, carried.size, carried.number_column, carried.group_columns)
+    after = start + len(body)
+    return _grid(body[0].top - 0.5, [], body, row_rules, layout, _at_foot(lines, after)), after, layout
 
 
 def _body(lines: list[_Line], start: int, above: _Line, columns: _Columns, rules: list[float]) -> list[_Line]:
@@ -332,13 +348,85 @@ def _body(lines: list[_Line], start: int, above: _Line, columns: _Columns, rules
     return body
 
 
-def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float], layout: Layout) -> RuledTable:
-    """The table as a ruled table's grid: column borders midway between columns, row borders as read."""
+def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float], layout: Layout,
+          open_end: bool) -> RuledTable:
+    """The table as a ruled table's grid: column borders midway between columns, row borders as read, a
+    category printed once for its group merged over the group's rows. ``open_end``: the table runs down
+    to the page's foot (and may go on atop the next)."""
     columns = _Columns(layout.extents, layout.size)
     anchor = columns.index(layout.number_column) if layout.number_column is not None else None
     ys = [top, *borders, *_row_borders(body, rules, columns, anchor), body[-1].bottom + 0.5]
     xs = columns.borders()
-    return RuledTable(xs, ys, {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)})
+    region = {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)}
+    for extent in layout.group_columns:
+        column = columns.index(extent)
+        for first, last in _groups(_blocks_in(body, columns, column), ys[len(borders):], columns.size, open_end):
+            for r in range(first, last + 1):
+                region[len(borders) + r, column] = (len(borders) + first, column)
+    return RuledTable(xs, ys, region)
+
+
+def _blocks_in(body: list[_Line], columns: _Columns, column: int) -> list[tuple[float, float]]:
+    """The extents (top, bottom) of the texts of one column, the lines a text wraps over joined."""
+    blocks: list[tuple[float, float]] = []
+    for line in body:
+        if any(columns.index(word) == column for word in line.words):
+            if blocks and line.top - blocks[-1][1] <= _WRAPPED_GAP * columns.size:
+                blocks[-1] = (blocks[-1][0], line.bottom)
+            else:
+                blocks.append((line.top, line.bottom))
+    return blocks
+
+
+def _groups(blocks: list[tuple[float, float]], ys: list[float], size: float, open_end: bool) -> list[tuple[int, int]]:
+    """The rows (first, last) each category text of a group column is printed for, counted from the first
+    row under ``ys[0]``.
+
+    A merged cell sets its text at the middle of its group (Word's and WPS's 居中); the groups are read
+    from the top so that each text is at the middle of its own, the rows above the first group (a group
+    that began on the page before, its text printed there) being a group of their own, without text.
+    The last group of a table running on to the next page may have its text anywhere (a printer sets the
+    text of a cell cut by the page break in the part it can). Where the texts fit no such groups, they
+    are at their groups' tops, each group running down to the next text.
+    """
+    rows = len(ys) - 1
+    if not blocks or rows < 2:
+        return []
+
+    def row_of(y: float) -> int:
+        return min(max(bisect_right(ys, y) - 1, 0), rows - 1)
+
+    groups = next((found for start in range(row_of(blocks[0][0]) + 1)
+                   if (found := _centred(blocks, ys, row_of, size, start, open_end)) is not None), None)
+    if groups is None:
+        starts = sorted({row_of(top) for top, _ in blocks})
+        groups = [(s, e - 1) for s, e in pairwise([*starts, rows])]
+    if groups[0][0] > 0:
+        groups.insert(0, (0, groups[0][0] - 1))
+    return groups
+
+
+def _centred(blocks: list[tuple[float, float]], ys: list[float], row_of: Callable[[float], int], size: float,
+             start: int, open_end: bool) -> list[tuple[int, int]] | None:
+    """Groups from row ``start`` down, each as far as puts its text at its middle; None if a text is not
+    at the middle of any group its neighbours leave room for."""
+    rows = len(ys) - 1
+    groups: list[tuple[int, int]] = []
+    for j, (top, bottom) in enumerate(blocks):
+        middle = (top + bottom) / 2
+        final = j + 1 == len(blocks)
+        if row_of(top) < start:
+            return None
+        last = rows - 1 if final else row_of(blocks[j + 1][0]) - 1
+        ends = [last] if final else range(max(row_of(bottom), start), last + 1)
+        if not ends:
+            return None
+        end = min(ends, key=lambda e: abs((ys[start] + ys[e + 1]) / 2 - middle))
+        if abs((ys[start] + ys[end + 1]) / 2 - middle) > _CENTRED * size and not (final and open_end):
+            return None
+        groups.append((start, end))
+        start = end + 1
+    return groups
 
 
 def _index_column(body: list[_Line], columns: _Columns) -> tuple[float, float] | None:
@@ -379,9 +467,10 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
             band = []
         band.append(line)
     bands.append(band)
-    for b, lines in enumerate(bands):
+    for b, band_lines in enumerate(bands):
         if b:
-            borders.append((bands[b - 1][-1].bottom + lines[0].top) / 2)
+            borders.append((bands[b - 1][-1].bottom + band_lines[0].top) / 2)
+        lines = _overlapping_joined(band_lines, columns.size)
         opening = [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, True)] \
             or [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, False)]
         first = opening[0] if opening else 0
@@ -396,6 +485,19 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
             gap = max(n for n, g in gaps.items() if g >= max(gaps.values()) - _TIE)
             borders.append((lines[gap].bottom + lines[gap + 1].top) / 2)
     return borders
+
+
+def _overlapping_joined(lines: list[_Line], size: float) -> list[_Line]:
+    """Lines that overlap one another as one: a cell of one line set at the middle of a row beside a cell of
+    two (小学生近视率 / （％） beside <30) sits half a line lower than the first and overlaps both, where
+    the lines of one cell, and of two rows, keep apart."""
+    runs: list[list[_Line]] = []
+    for line in lines:
+        if runs and line.top < max(other.bottom for other in runs[-1]) - _OVERLAP * size:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return [run[0] if len(run) == 1 else _Line([g for line in run for g in line.glyphs]) for run in runs]
 
 
 def _opens_row(line: _Line, columns: _Columns, anchor: int | None, valued: bool) -> bool:
