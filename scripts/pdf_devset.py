@@ -63,7 +63,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 REPO = Path(__file__).resolve().parents[1]
-_VALUE_ROLES = (Role.BASELINE, Role.TARGET, Role.GROWTH)
+_VALUE_ROLES = (Role.BASELINE, Role.TARGET)  # a group header (指标值) spans the base year and the targets
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _SCRAPER_NOTE = re.compile(r"\A\s*(?:>[^\n]*\n)+")  # a note quoted under the front matter
 _PART = re.compile(r"^(第[一二三四五六七八九十]+[篇章]|[一二三四五六七八九十]+、)")
@@ -78,6 +78,8 @@ _LINE_CHARS = 36
 _SHORT_CELL = 5
 _NAME_CHARS = 12
 _TEXT_CHARS = 8
+_MIN_TEXT_CHARS = 4
+_TABLE_SIZES = (12.0, 10.5, 9.0)
 
 
 def shared_dir() -> Path:
@@ -159,6 +161,45 @@ class Table:
             if self.roles[c] == Role.INDEX.value and self.roles[c + 1] == Role.NAME.value:
                 return c
         return None
+
+    def printed_spans(self) -> list[tuple[int, int]]:
+        """The header cells as the text prints them: an empty header cell belongs to the one before it (a
+        cell spanning two columns, such as 指标 over a category and a name)."""
+        spans: list[tuple[int, int]] = []
+        for c, text in enumerate(self.header):
+            if text or not spans:
+                spans.append((c, c))
+            else:
+                spans[-1] = (spans[-1][0], c)
+        return spans
+
+    def header_cells(self, grouped_first: bool) -> tuple[int, list[HeaderCell]]:
+        """The header as printed, in one or two rows: the value columns grouped under one cell (指标值 over
+        2025年 and 2030年) or the number and name columns under the name's cell, whichever the producer
+        prefers and the table allows; the cells the text itself spans kept."""
+        spans = self.printed_spans()
+        group, name = self.value_run(), self.name_span()
+        if name is not None and ((name, name) not in spans or (name + 1, name + 1) not in spans):
+            name = None
+        if group is not None and (grouped_first or name is None):
+            first, last = group
+            cells = [HeaderCell(_VALUE_GROUP, 0, first, 1, last - first + 1)]
+            cells += [HeaderCell(self.header[c], 1, c) for c in range(first, last + 1)]
+            cells += [HeaderCell(self.header[a], 0, a, 2, b - a + 1) for a, b in spans if b < first or a > last]
+            return 2, cells
+        if name is not None:
+            spans = [s for s in spans if s[0] not in (name, name + 1)] + [(name, name + 1)]
+            return 1, [HeaderCell(self.header[a + 1 if a == name else a], 0, a, 1, b - a + 1) for a, b in spans]
+        return 1, [HeaderCell(self.header[a], 0, a, 1, b - a + 1) for a, b in spans]
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    row: int
+    column: int
+    rows: int = 1
+    columns: int = 1
 
 
 Item = Paragraph | Table
@@ -260,7 +301,7 @@ def _page_number_footer(paragraph: Any) -> None:
     paragraph.add_run(" —")
 
 
-def _put(cell: Any, text: str, header: bool = False, size: float = 12) -> None:
+def _put(cell: Any, text: str, header: bool = False, size: float = _TABLE_SIZES[0]) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(paragraph.add_run(text), "黑体" if header else "仿宋_GB2312", size)
@@ -270,16 +311,15 @@ def _put(cell: Any, text: str, header: bool = False, size: float = 12) -> None:
 def _word_table(word: Any, table: Table, text_width: int) -> None:
     """A ruled Word table: the caption in its first row, a grouped or spanning header, both repeated
     on every page, category cells merged over their groups."""
-    grouped = table.value_run()
-    spanned = None if grouped else table.name_span()
+    header_rows, header = table.header_cells(grouped_first=True)
     caption_rows = 1 if table.caption else 0
-    header_rows = 2 if grouped else 1
     top = caption_rows + header_rows
     grid = word.add_table(rows=top + len(table.body), cols=table.width)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     grid.autofit = False
     widths = _column_widths(table, text_width)
+    size = table_size(table)
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
     for row in grid.rows:
@@ -287,21 +327,10 @@ def _word_table(word: Any, table: Table, text_width: int) -> None:
             cell.width = widths[c]
     if caption_rows:
         _put(grid.cell(0, 0).merge(grid.cell(0, table.width - 1)), table.caption, header=True, size=14)
-    at = caption_rows
-    if grouped:
-        first, last = grouped
-        for c in range(table.width):
-            if not first <= c <= last:
-                _put(grid.cell(at, c).merge(grid.cell(at + 1, c)), table.header[c], header=True)
-        _put(grid.cell(at, first).merge(grid.cell(at, last)), _VALUE_GROUP, header=True)
-        for c in range(first, last + 1):
-            _put(grid.cell(at + 1, c), table.header[c], header=True)
-    else:
-        for c in range(table.width):
-            if spanned is not None and c == spanned:
-                _put(grid.cell(at, c).merge(grid.cell(at, c + 1)), table.header[c + 1], header=True)
-            elif spanned is None or c != spanned + 1:
-                _put(grid.cell(at, c), table.header[c], header=True)
+    for cell in header:
+        first = grid.cell(caption_rows + cell.row, cell.column)
+        last = grid.cell(caption_rows + cell.row + cell.rows - 1, cell.column + cell.columns - 1)
+        _put(first.merge(last) if (cell.rows, cell.columns) != (1, 1) else first, cell.text, header=True, size=size)
     for r in range(top):
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
@@ -309,22 +338,40 @@ def _word_table(word: Any, table: Table, text_width: int) -> None:
     merged: set[tuple[int, int]] = set()
     for c in range(table.width):
         for first, last in table.category_groups(c):
-            _put(grid.cell(top + first, c).merge(grid.cell(top + last, c)), table.body[first][c])
+            _put(grid.cell(top + first, c).merge(grid.cell(top + last, c)), table.body[first][c], size=size)
             merged.update((r, c) for r in range(first, last + 1))
     for r, row in enumerate(table.body):
         for c, text in enumerate(row):
             if (r, c) not in merged:
-                _put(grid.cell(top + r, c), text)
+                _put(grid.cell(top + r, c), text, size=size)
+
+
+def _chars(text: str) -> float:
+    """Width in characters of the table font: Latin letters and digits take about half a Chinese one."""
+    return sum(0.55 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def _needs(table: Table) -> list[float]:
+    return [max([_chars(table.header[c])] + [_chars(row[c]) for row in table.body]) for c in range(table.width)]
+
+
+def table_size(table: Table) -> float:
+    """The table's font size: 小四 (12 points), or 五号 and 小五 for a table too wide for it, as offices
+    set wide tables in a smaller font rather than break their numbers."""
+    need = _needs(table)
+    wanted = sum(n + 1.5 if n <= _SHORT_CELL else _MIN_TEXT_CHARS for n in need)
+    return next((size for size in _TABLE_SIZES if wanted <= _LINE_CHARS * _TABLE_SIZES[0] / size), _TABLE_SIZES[-1])
 
 
 def _column_widths(table: Table, total: int) -> list[int]:
     """Short cells (numbers, units, attributes) keep to one line, as offices size them; the columns of
     longer text share the rest, the name column capped at a few characters, so long names wrap."""
-    need = [max([len(table.header[c])] + [len(row[c]) for row in table.body]) for c in range(table.width)]
+    need = _needs(table)
+    line = _LINE_CHARS * _TABLE_SIZES[0] / table_size(table)
     fixed = {c: n + 1.5 for c, n in enumerate(need) if n <= _SHORT_CELL}
     caps = {c: min(n, _NAME_CHARS if table.roles[c] == Role.NAME.value else _TEXT_CHARS)
             for c, n in enumerate(need) if c not in fixed}
-    room = max(_LINE_CHARS - sum(fixed.values()), 0.5 * _LINE_CHARS)
+    room = max(line - sum(fixed.values()), 0.5 * line)
     chars = {**fixed, **{c: room * cap / sum(caps.values()) for c, cap in caps.items()}}
     return [int(total * chars[c] / sum(chars.values())) for c in range(table.width)]
 
@@ -365,28 +412,16 @@ def _html(items: Sequence[Item]) -> str:
 
 
 def _html_table(table: Table) -> str:
-    spanned = table.name_span()
-    grouped = None if spanned is not None else table.value_run()
+    header_rows, header = table.header_cells(grouped_first=False)
     out = [f"<p class='caption'>{html.escape(table.caption)}</p>" if table.caption else ""]
     widths = _column_widths(table, 1000)
-    out.append("<table><colgroup>" + "".join(f"<col style='width:{w / 10:.1f}%'>" for w in widths) + "</colgroup><thead>")
-    if grouped is not None:
-        first, last = grouped
+    out.append(f"<table style='font-size:{table_size(table)}pt'><colgroup>" + "".join(f"<col style='width:{w / 10:.1f}%'>" for w in widths) + "</colgroup><thead>")
+    for row in range(header_rows):
         cells = []
-        for c in range(table.width):
-            if c == first:
-                cells.append(f"<th class='group' colspan='{last - first + 1}'>{_VALUE_GROUP}</th>")
-            elif not first <= c <= last:
-                cells.append(f"<th rowspan='2'>{html.escape(table.header[c])}</th>")
-        out.append("<tr>" + "".join(cells) + "</tr><tr>"
-                   + "".join(f"<th>{html.escape(table.header[c])}</th>" for c in range(first, last + 1)) + "</tr>")
-    else:
-        cells = []
-        for c in range(table.width):
-            if spanned is not None and c == spanned:
-                cells.append(f"<th colspan='2'>{html.escape(table.header[c + 1])}</th>")
-            elif spanned is None or c != spanned + 1:
-                cells.append(f"<th>{html.escape(table.header[c])}</th>")
+        for cell in sorted((c for c in header if c.row == row), key=lambda c: c.column):
+            spans = (f" rowspan='{cell.rows}'" if cell.rows > 1 else "") + (f" colspan='{cell.columns}'" if cell.columns > 1 else "")
+            group = " class='group'" if cell.columns > 1 and header_rows > cell.rows else ""
+            cells.append(f"<th{spans}{group}>{html.escape(cell.text)}</th>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</thead><tbody>")
     spans: dict[tuple[int, int], int] = {}

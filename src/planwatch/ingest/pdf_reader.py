@@ -195,9 +195,8 @@ def _blocks(pages: list[_Page]) -> Iterator[Block]:
                 rows = item.rows
                 if continues_table:
                     rows = _without_repeated_header(rows, [row for row, _, _ in pending])
-                if continues_table and rows and _is_split_row(rows[0], pending[-1][0]):
-                    previous = pending[-1][0]
-                    previous[:] = [(join(a, b) if b else a, rep) for (a, rep), (b, _) in zip(previous, rows[0], strict=False)]
+                if continues_table and rows and _is_split_row(rows[0], pending[-1][0], rows[1:2]):
+                    _rejoin([row for row, _, _ in pending], rows)
                     rows = rows[1:]
                 if continues_table and rows:
                     _carry_groups(rows, [row for row, _, _ in pending])
@@ -223,17 +222,41 @@ def _without_repeated_header(rows: list[Row], table: list[Row]) -> list[Row]:
     return rows[repeated:]
 
 
-def _is_split_row(row: Row, previous: Row) -> bool:
+def _is_split_row(row: Row, previous: Row, below: list[Row]) -> bool:
     """The rest of a row that a page break cut: its text only goes on under cells of the row above that
     had text, and some of those cells, complete on the first page (a number, a year), have nothing more.
     A new row under merged cells printed once (empty category and number, a name of its own) is not, nor
     one printing a figure of its own under a figure of the row above (its number, its value): figures and
-    attributes are never wrapped."""
+    attributes are never wrapped. Its first cell is empty, unless it is the rest of a category merged over
+    a group that the break cut too (妇女与社会保 / 障, the cell going on down the next rows)."""
     pairs = list(zip((text for text, _ in row), (text for text, _ in previous), strict=False))
     goes_on = [bool(before) for text, before in pairs if text]
-    return (not row[0][0] and bool(goes_on) and all(goes_on)
+    first_goes_on = not row[0][0] or (bool(below) and below[0][0] == (row[0][0], True))
+    return (first_goes_on and bool(goes_on) and all(goes_on)
             and any(before and not text for text, before in pairs)
             and not any(ROW_WORD.match(text) and ROW_WORD.match(before) for text, before in pairs if text))
+
+
+def _rejoin(table: list[Row], rows: list[Row]) -> None:
+    """Join the rest of a split row (``rows[0]``) to the table's last row; a merged cell whose text the break
+    cut gets its whole text in every row it covers, above and below the break."""
+    previous, rest = table[-1], rows[0]
+    for column, ((before, repeat), (more, _)) in enumerate(zip(previous, rest, strict=False)):
+        if not more:
+            continue
+        whole = join(before, more)
+        previous[column] = (whole, repeat)
+        for row in reversed(table[:-1] if repeat else []):  # the merged cell's rows above, up to its first
+            if column >= len(row) or row[column][0] != before:
+                break
+            first = not row[column][1]
+            row[column] = (whole, row[column][1])
+            if first:
+                break
+        for row in rows[1:]:  # and below, on the next page
+            if column >= len(row) or row[column] != (more, True):
+                break
+            row[column] = (whole, True)
 
 
 def _carry_groups(rows: list[Row], table: list[Row]) -> None:

@@ -52,7 +52,7 @@ _TIE = 1.0
 # Lines atop a page passed over before the rest of a table (a running head, a continued-table label).
 _HEAD_LINES = 2
 # A header cell's name wraps over this many lines at most.
-_HEADER_LINES = 3
+_HEADER_LINES = 4
 # A column name spread over its cell has at most this many characters (指　标　名　称).
 _SPREAD_NAME = 4
 # What a table prints on every row, never wrapped: a value (≥90, <0.019, 7.5*, 【120】, 100%, 50左右) or
@@ -68,6 +68,9 @@ _HEADER_WORD = re.compile(
     r"责任单位|牵头单位|责任部门|年均增长|年均增速|[（(](?:19|20)\d{2}年[）)]|"
     r"(?:19|20)\d{2}年(?:目标值?|预期值?|规划值?|基期值?|现状值?|基准值?|预计值?|完成值?|实际值?)?|"
     r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期末)?(?:规划|预期)?(?:目标值?|预期值?|完成值?|现状值?|规划值?))$")
+
+
+Named = list[tuple[tuple[float, float], str]]  # a header's words (x0, x1) and their texts
 
 
 class _Line:
@@ -136,7 +139,7 @@ def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
         tables.append(grid)
     k = after
     while k < len(lines):
-        header = _header_at(lines, k)
+        header = _header_at(lines, k, horizontal)
         table = _table(lines, k, *header, horizontal) if header is not None else None
         if table is None:
             k += 1
@@ -177,13 +180,14 @@ def _named_words(line: _Line) -> list[tuple[tuple[float, float], str]]:
     return joined
 
 
-def _header_at(lines: list[_Line], k: int) -> tuple[int, list[tuple[tuple[float, float], str]]] | None:
+def _header_at(lines: list[_Line], k: int, rules: list[Rule]) -> tuple[int, Named] | None:
     """The header row starting at line ``k``: the index of its last line and its column names, if at least
     three columns and two of them name columns (序号, 指标名称, 2025年 …).
 
     A header cell's name may wrap (指标属/性, “十四五”预期目/标), each cell set at the middle of the row,
-    so that a header prints as two or three lines stacked closer than a paragraph's, none of which need
-    hold every column: their words are joined column by column, top to bottom.
+    and a header may have two rows, a cell over two columns (指标值 over 2020年 and 2025年), so that a
+    header prints as two or three lines stacked closer than a paragraph's, none of which need hold every
+    column: see :func:`_stacked_header`.
     """
     first = lines[k]
     last = k
@@ -198,17 +202,63 @@ def _header_at(lines: list[_Line], k: int) -> tuple[int, list[tuple[tuple[float,
         return k, named  # one line
     if last == k:
         return None
-    stacked: list[tuple[tuple[float, float], str]] = []
-    for line in band:
-        for (x0, x1), text in _named_words(line):
-            at = next((i for i, ((a, b), _) in enumerate(stacked) if x0 < b and a < x1), None)
-            if at is None:
-                stacked.append(((x0, x1), text))
-            else:
-                (a, b), above = stacked[at]
-                stacked[at] = ((min(a, x0), max(b, x1)), above + text)
-    stacked.sort()
+    stacked = _stacked_header(band, rules)
     return (last, stacked) if len(stacked) >= 3 and _names_columns(stacked) else None
+
+
+def _stacked_header(band: list[_Line], rules: list[Rule]) -> Named:
+    """The columns of a header printed over several lines, left to right: the words of the lines joined
+    column by column, top to bottom; a word over two columns or more (a cell spanning them, set at its
+    middle, often with a rule under it) names each of them, before its own name."""
+    placed = [(k, word, text) for k, line in enumerate(band) for word, text in _named_words(line)]
+    labels: dict[int, list[int]] = {}
+    for i, (k, word, _) in enumerate(placed):
+        spanned = _spanned(placed, k, word, band, rules)
+        if len(spanned) >= 2:
+            labels[i] = spanned
+    stacked: list[tuple[tuple[float, float], str]] = []
+    for i, (_, (x0, x1), text) in enumerate(placed):
+        if i in labels:
+            continue
+        at = next((n for n, ((a, b), _) in enumerate(stacked) if x0 < b and a < x1), None)
+        if at is None:
+            stacked.append(((x0, x1), text))
+        else:
+            (a, b), above = stacked[at]
+            stacked[at] = ((min(a, x0), max(b, x1)), above + text)
+    for i, spanned in sorted(labels.items()):
+        for j in spanned:
+            (a, b) = placed[j][1]
+            at = next(n for n, ((c, d), _) in enumerate(stacked) if a < d and c < b)
+            stacked[at] = (stacked[at][0], placed[i][2] + stacked[at][1])
+    return sorted(stacked)
+
+
+def _spanned(placed: list[tuple[int, tuple[float, float], str]], k: int, word: tuple[float, float],
+             band: list[_Line], rules: list[Rule]) -> list[int]:
+    """The words of lower header lines that a word of line ``k`` spans: those over which a rule under it
+    runs, or, with no such rule, the two it is set between, if it is on the header's top line."""
+    centre = (word[0] + word[1]) / 2
+    lower = [j for j, (m, _, _) in enumerate(placed) if m > k and band[m].top >= band[k].bottom - _OVERLAP * band[k].size]
+    if not lower:
+        return []
+    width = max(b for _, (_, b), _ in placed) - min(a for _, (a, _), _ in placed)
+    for rule in rules:
+        if band[k].bottom - 1.0 <= rule.top and rule.x0 - 1.0 <= centre <= rule.x1 + 1.0 \
+                and rule.x1 - rule.x0 < 0.9 * width:
+            under = [j for j in lower if band[placed[j][0]].top >= rule.top - 1.0
+                     and rule.x0 - 1.0 <= sum(placed[j][1]) / 2 <= rule.x1 + 1.0]
+            if under:
+                return under
+    margin = _COLUMN_GAP * band[k].size
+    if k or any(a - margin <= centre <= b + margin for _, (a, b), _ in (placed[j] for j in lower)):
+        return []
+    line = min(placed[j][0] for j in lower)
+    left = [j for j in lower if placed[j][0] == line and placed[j][1][1] < centre]
+    right = [j for j in lower if placed[j][0] == line and placed[j][1][0] > centre]
+    if not left or not right:
+        return []
+    return [max(left, key=lambda j: placed[j][1][1]), min(right, key=lambda j: placed[j][1][0])]
 
 
 def _names_columns(words: list[tuple[tuple[float, float], str]]) -> bool:
@@ -289,7 +339,7 @@ def _table(lines: list[_Line], k: int, end: int, named: list[tuple[tuple[float, 
                                      else lines[last + 1].top - lines[last].bottom <= _WORD_GAP * size
                                      and _all_header_words(lines[last + 1])):
         last += 1
-    columns = _Columns([w for line in lines[first:last + 1] for w, _ in _named_words(line)], size)
+    columns = _Columns([w for w, _ in _stacked_header(lines[first:last + 1], rules)], size)
     if len({columns.index(word) for word, _ in named}) < 3:
         return None
     number_column = next((word for word, text in named if _NUMBER_COLUMN.match(text)), None)
@@ -311,7 +361,7 @@ def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[Ruled
     holding words in two columns and the lines close above it that keep to them too (a running head over
     the text is passed over)."""
     start = next((k for k, line in enumerate(lines[:_HEAD_LINES + 1]) if len(line.words) >= 2), None)
-    if start is None or _header_at(lines, start) is not None:
+    if start is None or _header_at(lines, start, rules) is not None:
         return None  # the header printed again: the table is found by it
     columns = _Columns(carried.extents, carried.size)
     if not columns.fit(lines[start].words):
