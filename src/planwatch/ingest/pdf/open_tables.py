@@ -31,7 +31,7 @@ from itertools import pairwise
 
 from planwatch.ingest.pdf.lines import text_line
 from planwatch.ingest.pdf.page import Glyph, Rule, is_page_number
-from planwatch.ingest.pdf.tables import RuledTable
+from planwatch.ingest.pdf.tables import RuledTable, Segment, merge_segments
 
 # Words are set apart by a gap wider than this share of the font size (justified text spreads less).
 _WORD_GAP = 0.6
@@ -129,7 +129,9 @@ def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
     ran down to its foot; the lines atop this page that keep to its columns are its rest.
     """
     lines = [_Line(row) for row in rows]
-    horizontal = [r for r in rules if r.horizontal]
+    # A row's border is often drawn cell by cell: collinear pieces that touch are one rule.
+    horizontal = [Rule(s.start, s.at, s.end, s.at) for s in merge_segments([Segment(r.top, r.x0, r.x1)
+                                                                           for r in rules if r.horizontal])]
     tables: list[RuledTable] = []
     layout: Layout | None = None
     after = 0  # the first line after the last table

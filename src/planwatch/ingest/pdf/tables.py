@@ -63,13 +63,13 @@ def find_tables(rules: Sequence[Rule]) -> list[RuledTable]:
 
     One row is enough: the rest of a row that a page break cut is boxed on its own at the top of the next page.
     """
-    horizontal = _merge([Segment(r.top, r.x0, r.x1) for r in rules if r.horizontal])
-    vertical = _merge([Segment(r.x0, r.top, r.bottom) for r in rules if not r.horizontal])
+    horizontal = merge_segments([Segment(r.top, r.x0, r.x1) for r in rules if r.horizontal])
+    vertical = merge_segments([Segment(r.x0, r.top, r.bottom) for r in rules if not r.horizontal])
     tables = [t for group in _crossing_groups(horizontal, vertical) if (t := _table(*group)) is not None]
     return sorted(tables, key=lambda t: t.top)
 
 
-def _merge(segments: list[Segment]) -> list[Segment]:
+def merge_segments(segments: list[Segment]) -> list[Segment]:
     """Collinear rules that touch or overlap as one: Word draws a row's border cell by cell."""
     merged: list[Segment] = []
     for segment in sorted(segments, key=lambda s: (round(s.at / _SNAP), s.start)):
