@@ -57,7 +57,9 @@ _HEADER_LINES = 4
 _SPREAD_NAME = 4
 # What a table prints on every row, never wrapped: a value (≥90, <0.019, 7.5*, 【120】, 100%, 50左右) or
 # an indicator's attribute.
-ROW_WORD = re.compile(r"^(?:[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?(?:左右|以上|以下)?|约束性|预期性)$")
+_FIGURE = r"[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?"
+# ... or several, a list, a ratio or a range (0.2%、17.2%; 6.5:2.5:1; 60%—85%).
+ROW_WORD = re.compile(rf"^(?:{_FIGURE}(?:[、/:：～~—\-]{_FIGURE})*(?:左右|以上|以下)?|约束性|预期性)$")
 _NUMBER_COLUMN = re.compile(r"^(序号|编号)$")
 # Columns whose cell is merged over a group of rows, its text printed once (at the group's middle).
 _GROUP_COLUMN = re.compile(r"^(?:指标)?(?:类别|类型|领域|分类|板块|方面|维度)$|^一级指标$")
@@ -526,10 +528,12 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
         opening = [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, True)] \
             or [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, False)]
         first = opening[0] if opening else 0
-        if first and lines[first].top - lines[first - 1].bottom > _WRAPPED_GAP * columns.size:
+        if first:
             # Lines set apart above the first row: the rest of a row cut by the page break (the first
-            # line of a name set at the middle of its row runs close into the row's other cells).
-            borders.append((lines[first - 1].bottom + lines[first].top) / 2)
+            # lines of a name set at the middle of its row run close into the row's other cells).
+            gap = max(range(first), key=lambda n: lines[n + 1].top - lines[n].bottom)
+            if lines[gap + 1].top - lines[gap].bottom > _WRAPPED_GAP * columns.size:
+                borders.append((lines[gap].bottom + lines[gap + 1].top) / 2)
         for i, j in pairwise(opening):
             gaps = {n: lines[n + 1].top - lines[n].bottom for n in range(i, j)}
             # The last of the widest: a category printed once midway between its group's first two rows
