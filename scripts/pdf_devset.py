@@ -68,6 +68,7 @@ _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
 _SCRAPER_NOTE = re.compile(r"\A\s*(?:>[^\n]*\n)+")  # a note quoted under the front matter
 _PART = re.compile(r"^(第[一二三四五六七八九十]+[篇章]|[一二三四五六七八九十]+、)")
 _SECTION = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")
 _SIGNATURE_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
 # The group cell over the value columns of a two-row header (指标值 | 2025年 2030年): a word that
 # names no role itself, so each column keeps the meaning its own header gives it.
@@ -248,8 +249,19 @@ def _table(grid: Grid) -> Table | None:
     while header_rows < len(rows) - 1 and is_header_row(rows[header_rows]):
         header_rows += 1
     header = ["".join(row[c] for row in rows[:header_rows]) for c in range(width)]
-    body = rows[header_rows:]
-    return Table(grid.caption, header, body, [column_role(h).value for h in header])
+    roles = [column_role(h).value for h in header]
+    return Table(grid.caption, header, [_aligned(row, roles) for row in rows[header_rows:]], roles)
+
+
+def _aligned(row: list[str], roles: list[str]) -> list[str]:
+    """A row whose merged leading cells the text export left out (its number in the category column, its
+    last cells empty) moved right to its columns, as the printed table has it."""
+    index = roles.index(Role.INDEX.value) if Role.INDEX.value in roles else None
+    trailing = next((k for k, cell in enumerate(reversed(row)) if cell), 0)
+    if index is None or not trailing or index - trailing < 0 or not _ROW_NUMBER.match(row[index - trailing]) \
+            or _ROW_NUMBER.match(row[index]):
+        return row
+    return [""] * trailing + row[:-trailing]
 
 
 # --- Word, printed by LibreOffice ----------------------------------------------------------------
