@@ -25,7 +25,6 @@ import re
 import resource
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -114,13 +113,12 @@ def measure(path: Path, label: str, scorer: ModuleType | None, gold: Path) -> Fi
 
 
 def _inputs(args: list[str], devset: bool) -> list[tuple[Path, str]]:
-    if args:
-        roots = [Path(a) for a in args]
-    else:
-        roots = [SHARED / "plans", SHARED / "seeds", SHARED / "renderings"]
+    # The shared folders hold notes (README.md, SOURCES.md) beside the plans: only what has gold is read there.
+    roots = [(Path(a), _SUFFIXES) for a in args] if args else [
+        (SHARED / "plans", (".txt",)), (SHARED / "seeds", (".txt",)), (SHARED / "renderings", (".docx", ".pdf"))]
     found: list[tuple[Path, str]] = []
-    for root in roots:
-        files = sorted(p for p in root.iterdir() if p.suffix.lower() in _SUFFIXES) if root.is_dir() else [root]
+    for root, suffixes in roots:
+        files = sorted(p for p in root.iterdir() if p.suffix.lower() in suffixes) if root.is_dir() else [root]
         found.extend((p, f"{p.parent.name}/{p.name}") for p in files)
     if devset and not args:
         pdf_devset = _load(REPO / "scripts" / "pdf_devset.py", "pdf_devset")

@@ -39,6 +39,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -475,6 +476,45 @@ def _print_html(pages: Iterable[tuple[str, Path]]) -> None:
                          header_template="<div></div>", footer_template=_FOOTER)
         finally:
             browser.close()
+
+
+# --- scans ---------------------------------------------------------------------------------------
+
+def scanned(pdf: Path, out: Path, pages: Iterable[int] | None = None, dpi: int = 200, noise: float = 12.0,
+            seed: int = 7) -> Path:
+    """``pdf`` with ``pages`` (1-based; default all) as an office scans a printed copy: a greyscale picture
+    (pdftoppm at ``dpi``) with the scanner's grain (Gaussian noise of ``noise`` grey levels, a few specks),
+    JPEG-compressed, and no text layer. The other pages keep theirs: a notice whose annex was scanned."""
+    import numpy as np
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    random = np.random.default_rng(seed)
+    source = pdfium.PdfDocument(pdf)
+    wanted = set(pages) if pages is not None else set(range(1, len(source) + 1))
+    result = pdfium.PdfDocument.new()
+    with tempfile.TemporaryDirectory(prefix="planwatch-scan-") as scratch:
+        for number in range(1, len(source) + 1):
+            if number not in wanted:
+                result.import_pages(source, [number - 1])
+                continue
+            stem = Path(scratch, f"page{number}")
+            subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", "-singlefile", "-f", str(number),
+                            "-l", str(number), str(pdf), str(stem)], check=True)
+            grey = np.asarray(Image.open(f"{stem}.png").convert("L"), dtype=np.float32)
+            grey += random.normal(0.0, noise, grey.shape)
+            grey[random.random(grey.shape) < 0.0005] = 0.0
+            Image.fromarray(np.clip(grey, 0, 255).astype(np.uint8)).save(f"{stem}.jpg", quality=85)
+            width, height = source[number - 1].get_size()
+            page = result.new_page(width, height)
+            picture = pdfium.PdfImage.new(result)
+            picture.load_jpeg(f"{stem}.jpg", inline=True)
+            picture.set_matrix(pdfium.PdfMatrix().scale(width, height))
+            page.insert_obj(picture)
+            page.gen_content()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        result.save(out)
+    return out
 
 
 # --- the cache -----------------------------------------------------------------------------------

@@ -456,6 +456,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.event.retire": "停用",
         "indicator.event.restore": "恢复",
         "indicator.event.merge": "并入其他指标",
+        # scanned pages read by OCR (wt-pdf)
+        "document.ocr_note": "第 {pages} 页是扫描件，文字由 OCR（{engine}）识别，标出的行可能有错字，请对照原件核对。",
+        "document.ocr_line": "第 {page} 页，OCR 识别",
+        "document.unread_pages": "第 {pages} 页是扫描件，服务器未安装 OCR 引擎，这些页未读取。",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -920,6 +924,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.event.retire": "retired",
         "indicator.event.restore": "restored",
         "indicator.event.merge": "merged into another",
+        # scanned pages read by OCR (wt-pdf)
+        "document.ocr_note": "Pages {pages} are scans whose text was read by OCR ({engine}); the marked lines may hold "
+        "misread characters: check them against the original.",
+        "document.ocr_line": "page {page}, read by OCR",
+        "document.unread_pages": "Pages {pages} are scans and no OCR engine is installed on the server: they were not read.",
     },
 }
 

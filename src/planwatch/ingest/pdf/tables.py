@@ -58,6 +58,12 @@ class RuledTable:
                 for r in range(len(self.ys) - 1)]
 
 
+    def boxes(self) -> list[list[tuple[float, float, float, float]]]:
+        """Each grid position's box (x0, top, x1, bottom), row by row, as :meth:`rows` gives their texts."""
+        return [[(self.xs[c], self.ys[r], self.xs[c + 1], self.ys[r + 1]) for c in range(len(self.xs) - 1)]
+                for r in range(len(self.ys) - 1)]
+
+
 def find_tables(rules: Sequence[Rule]) -> list[RuledTable]:
     """Tables of at least two columns formed by crossing rules, top to bottom.
 
