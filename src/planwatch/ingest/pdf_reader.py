@@ -88,7 +88,7 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None,
         if unread:
             raise InputError(path, f"the PDF is a scan ({len(unread)} pages without a text layer) and no OCR engine "
                                    f"is installed to read it: {OCR_INSTALL}")
-        raise InputError(path, "the PDF has no text on its pages (a scan that OCR could not read?)")
+        raise InputError(path, "the PDF has no text layer, and no scanned text OCR could read, on any page")
     blocks = tuple(_blocks(pages))
     return SourceText(
         name=path.name,
