@@ -124,7 +124,7 @@ class RapidOcr:
 
         colour = np.repeat(image[:, :, None], 3, axis=2)
         with self._lock:
-            result = self._ocr(colour, return_word_box=True)
+            result: Any = self._ocr(colour, return_word_box=True)  # the full pipeline's output (RapidOCROutput)
         words: list[Word] = []
         for line, box in zip(result.word_results or (), result.boxes if result.boxes is not None else (), strict=False):
             top, bottom = float(box[:, 1].min()) / scale, float(box[:, 1].max()) / scale
