@@ -171,8 +171,16 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
         "comparators": comparator_choices(translator(request)), "message": message, "error": error,
         "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
         "unread_labels": _unread_labels(request),
-        "add_line": add_line,
+        "add_line": add_line, "ocr": _ocr_view(source),
     }, status_code=status_code)
+
+
+def _ocr_view(source: SourceFile) -> dict[str, Any]:
+    """The scanned pages of a PDF for the viewer: the lines read by OCR, and the pages left unread."""
+    record = source.ocr or {}
+    return {"engine": record.get("engine") or "", "pages": "、".join(map(str, record.get("pages", []))),
+            "lines": {line: page for line, page in record.get("lines", [])},
+            "unread": "、".join(map(str, record.get("unread_pages", [])))}
 
 
 class CorrectionForm(BaseModel):

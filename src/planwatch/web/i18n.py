@@ -491,6 +491,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "input.problem.control": "含有控制字符 {char}，请删除后重试",
         "input.problem.other": "格式或取值不正确",
         "entry.excel.formulas": "以下 {count} 个单元格是公式，未导入（公式的结果不可靠，请改为直接填写数值）：{cells}",
+        # scanned pages read by OCR (wt-pdf)
+        "document.ocr_note": "第 {pages} 页是扫描件，文字由 OCR（{engine}）识别，标出的行可能有错字，请对照原件核对。",
+        "document.ocr_line": "第 {page} 页，OCR 识别",
+        "document.unread_pages": "第 {pages} 页是扫描件，服务器未安装 OCR 引擎，这些页未读取。",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -993,6 +997,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "input.problem.other": "is not valid",
         "entry.excel.formulas": "{count} cells hold formulas and were not imported (a formula's stored result "
         "cannot be trusted; type the value instead): {cells}",
+        # scanned pages read by OCR (wt-pdf)
+        "document.ocr_note": "Pages {pages} are scans whose text was read by OCR ({engine}); the marked lines may hold "
+        "misread characters: check them against the original.",
+        "document.ocr_line": "page {page}, read by OCR",
+        "document.unread_pages": "Pages {pages} are scans and no OCR engine is installed on the server: they were not read.",
     },
 }
 

@@ -50,6 +50,9 @@ class SourceFile(Base):
     # Passages that looked like targets but gave no indicator ({line, kind, seen, code, reason}),
     # so the viewer can point the analyst at them; None for files imported before this was kept.
     diagnostics: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # A PDF's scanned pages: {engine, pages read by OCR, the lines read from them, pages left unread
+    # for want of an engine}; None when every page had a text layer (or for files of other formats).
+    ocr: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Document(Base):
