@@ -51,7 +51,7 @@ def approve(session: Session, actor: User, observation_id: int, *, comment: str 
                                                   AuditEvent.entity_id == str(observation_id),
                                                   AuditEvent.action == WorkflowAction.SUBMIT.value)
                 .order_by(AuditEvent.id.desc()).limit(1))
-            check_four_eyes(actor.id, actor.login, entered_by, submitted_by)
+            check_four_eyes(actor.id, actor.name or actor.login, entered_by, submitted_by)
     return change_state(session, actor, observation_id, WorkflowAction.APPROVE, comment=comment,
                         expected_version=expected_version)
 
