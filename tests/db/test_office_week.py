@@ -91,9 +91,8 @@ def test_submit_all_sends_every_draft_or_none_and_keeps_them(district: tuple[Ses
     preview = entry_sheet.submission_preview(session, clerk, d.open_period, d.civil)
     assert set(preview.ready) == {"儿童之家数量", "居民人均可支配收入增长"} and preview.empty == ()
     assert preview.ledger_ready == ("建设示范儿童之家",) and preview.window_open
-    with pytest.raises(entry_sheet.SubmitRejected) as refused:
-        with session.begin_nested():
-            entry_sheet.submit_all(session, clerk, d.open_period, d.civil)
+    with pytest.raises(entry_sheet.SubmitRejected) as refused, session.begin_nested():
+        entry_sheet.submit_all(session, clerk, d.open_period, d.civil)
     assert "指标「居民人均可支配收入增长」的数值：「约6」不是数值" in str(refused.value)
     assert "草稿都保留" in str(refused.value)
     states = {o.indicator_id: o.state for o in session.scalars(select(Observation).where(

@@ -1,0 +1,156 @@
+"""The review queue in the browser: figures and progress reports, filtered by plan, period,
+unit and state, paged, with their plausibility flags, four-eyes marks and comment threads.
+
+Approving or returning ticks rows and runs in one savepoint: all of them or none. A refusal
+(a return without a reason, a row the reviewer may not approve) comes back with the ticks
+kept and a sentence saying what is missing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import URL
+
+from planwatch.errors import PlanWatchError
+from planwatch.monitor.permissions import Action, check
+from planwatch.services import ledger_progress, periods, review
+from planwatch.services import plans as plan_service
+from planwatch.services.review_queue import QUEUE_STATES, QueueFilter, report_queue, value_queue
+from planwatch.store.models import OrgUnit, User
+from planwatch.web.app_state import DbSession
+from planwatch.web.auth import PageUser
+from planwatch.web.errors import is_fragment_request
+from planwatch.web.params import RowId
+from planwatch.web.session import require_csrf
+from planwatch.web.templating import local_url, render, translator
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
+
+PageNumber = Annotated[int, Form(ge=1, le=100_000)]
+Comment = Annotated[str, Form(max_length=2000)]
+_DONE = {"approved": "review.approved", "returned": "review.returned", "reports_approved": "review.reports_approved",
+         "reports_returned": "review.reports_returned"}
+
+
+def _filters(plan: int | None, period: int | None, unit: int | None, state: str, flagged: bool) -> QueueFilter:
+    return QueueFilter(plan, period, unit, state if state in QUEUE_STATES else "submitted", flagged)
+
+
+def _choices(db: Session, user: User, filters: QueueFilter) -> dict[str, Any]:
+    plans = plan_service.monitored_plans(db)
+    shown = [p for p in plans if filters.plan_id in (None, p.id)]
+    period_choices = [{"id": v.id, "label": f"{p.title} · {v.code}" if len(shown) > 1 else v.code,
+                       "locked": v.locked} for p in shown for v in periods.list_periods(db, user, p.id)]
+    units = db.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code)).all()
+    return {"plans": plans, "period_choices": period_choices, "unit_choices": units, "states": QUEUE_STATES}
+
+
+def _page(request: Request, db: Session, user: User, filters: QueueFilter, page: int, rpage: int, *,
+          message: str = "", error: bool = False, ticked: set[int] | None = None,
+          ticked_reports: set[int] | None = None, comment: str = "", report_comment: str = "",
+          fragment: str | None = None, status_code: int = 200) -> HTMLResponse:
+    values = value_queue(db, user, filters, page=page)
+    reports = report_queue(db, user, filters, page=rpage)
+
+    def page_url(page: int = values.page, rpage: int = reports.page) -> str:
+        return str(_url(request, filters, page, rpage))
+
+    context = {"values": values, "reports": reports, "filters": filters, "page_url": page_url,
+               "message": message, "error": error, "ticked": ticked or set(), "ticked_reports": ticked_reports or set(),
+               "comment": comment, "report_comment": report_comment, "about": fragment,
+               **_choices(db, user, filters)}
+    if fragment is not None and is_fragment_request(request):
+        template = "fragments/review_values.html" if fragment == "values" else "fragments/review_reports.html"
+        return render(request, template, context, status_code=status_code)
+    return render(request, "review.html", context, status_code=status_code)
+
+
+@router.get("/review", name="review_page")
+def review_page(request: Request, user: PageUser, db: DbSession, plan: RowId | None = None,
+                period: RowId | None = None, unit: RowId | None = None, state: str = "submitted",
+                flagged: bool = False, page: int = 1, rpage: int = 1, done: str = "", count: int = 0) -> HTMLResponse:
+    check(user, Action.APPROVE)
+    message = translator(request)(_DONE[done], count=count) if done in _DONE else ""
+    return _page(request, db, user, _filters(plan, period, unit, state, flagged), max(1, page), max(1, rpage),
+                 message=message)
+
+
+def _url(request: Request, filters: QueueFilter, page: int, rpage: int, **more: str | int) -> URL:
+    """The queue's address with its filters and pages (the links between pages, the way back)."""
+    params = {"plan": filters.plan_id, "period": filters.period_id, "unit": filters.org_unit_id,
+              "state": filters.state, "flagged": "true" if filters.flagged else None, "page": page, "rpage": rpage,
+              **more}
+    return local_url(request, "review_page").include_query_params(**{k: v for k, v in params.items() if v is not None})
+
+
+def _back(request: Request, filters: QueueFilter, page: int, rpage: int, done: str, count: int) -> RedirectResponse:
+    return RedirectResponse(str(_url(request, filters, page, rpage, done=done, count=count)), status_code=303)
+
+
+@router.post("/review", name="review_decide")
+def review_decide(request: Request, user: PageUser, db: DbSession,
+                  observation_id: Annotated[list[RowId] | None, Form()] = None,
+                  decision: Annotated[str, Form()] = "approve", comment: Comment = "",
+                  plan: Annotated[RowId | None, Form()] = None, period: Annotated[RowId | None, Form()] = None,
+                  unit: Annotated[RowId | None, Form()] = None, state: Annotated[str, Form()] = "submitted",
+                  flagged: Annotated[bool, Form()] = False, page: PageNumber = 1, rpage: PageNumber = 1) -> Response:
+    check(user, Action.APPROVE)
+    t = translator(request)
+    filters = _filters(plan, period, unit, state, flagged)
+    chosen = list(dict.fromkeys(observation_id or []))
+    if not chosen:
+        return _page(request, db, user, filters, page, rpage, message=t("review.nothing_selected"), error=True,
+                     comment=comment, fragment="values", status_code=422)
+    try:
+        with db.begin_nested():
+            if decision == "return":
+                review.return_many(db, user, chosen, comment)
+            else:
+                review.approve_many(db, user, chosen, comment=comment.strip() or None)
+    except PlanWatchError as exc:
+        problem = t("review.return_needs_reason", count=len(chosen)) if (
+            decision == "return" and not comment.strip()) else str(exc)
+        return _page(request, db, user, filters, page, rpage, message=problem, error=True, ticked=set(chosen),
+                     comment=comment, fragment="values", status_code=422)
+    done = "returned" if decision == "return" else "approved"
+    if is_fragment_request(request):
+        return _page(request, db, user, filters, page, rpage, message=t(_DONE[done], count=len(chosen)),
+                     fragment="values")
+    return _back(request, filters, page, rpage, done, len(chosen))
+
+
+@router.post("/review/reports", name="review_reports")
+def review_reports(request: Request, user: PageUser, db: DbSession,
+                   report_id: Annotated[list[RowId] | None, Form()] = None,
+                   decision: Annotated[str, Form()] = "approve", comment: Comment = "",
+                   plan: Annotated[RowId | None, Form()] = None, period: Annotated[RowId | None, Form()] = None,
+                   unit: Annotated[RowId | None, Form()] = None, state: Annotated[str, Form()] = "submitted",
+                   flagged: Annotated[bool, Form()] = False, page: PageNumber = 1, rpage: PageNumber = 1) -> Response:
+    check(user, Action.APPROVE)
+    t = translator(request)
+    filters = _filters(plan, period, unit, state, flagged)
+    chosen = list(dict.fromkeys(report_id or []))
+    if not chosen:
+        return _page(request, db, user, filters, page, rpage, message=t("review.nothing_selected"), error=True,
+                     report_comment=comment, fragment="reports", status_code=422)
+    try:
+        with db.begin_nested():
+            for one in chosen:
+                ledger_progress.review_report(db, user, one, approve=decision != "return", note=comment)
+    except PlanWatchError as exc:
+        problem = t("review.return_needs_reason", count=len(chosen)) if (
+            decision == "return" and not comment.strip()) else str(exc)
+        return _page(request, db, user, filters, page, rpage, message=problem, error=True,
+                     ticked_reports=set(chosen), report_comment=comment, fragment="reports", status_code=422)
+    done = "reports_returned" if decision == "return" else "reports_approved"
+    if is_fragment_request(request):
+        return _page(request, db, user, filters, page, rpage, message=t(_DONE[done], count=len(chosen)),
+                     fragment="reports")
+    return _back(request, filters, page, rpage, done, len(chosen))
