@@ -32,7 +32,7 @@ def test_review_queue_shows_previous_value_and_submitter(app_client: TestClient,
         previous = re.search(r'<td class="num hide-phone">([^<]*)</td>', row)
         assert previous is not None
         assert previous.group(1) == f"{last_year[names[name.group(1)]]:,.4f}".rstrip("0").rstrip(".")  # the 2024 figure
-        submitter = re.search(r"<br>报送人 ([^<]+)</td>", row)
+        submitter = re.search(r"(?:<br>报送人|填报并报送) ([^<]+)</td>", row)
         assert submitter is not None and submitter.group(1).strip() not in ("", "—")  # a clerk or the operator
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError, PlanWatchError
+from planwatch.errors import FieldError, PlanWatchError
 from planwatch.monitor.permissions import Action, Role, Scope, check
 from planwatch.services.inbox import notify
 from planwatch.services.ledger_progress import REPORTS, STATUSES
@@ -45,7 +45,9 @@ ENTITIES = (OBSERVATION_ENTITY, REPORTS)
 COMMENT_MAX = 2000
 
 
-class CommentRejected(InputError):
+class CommentRejected(FieldError):
+    """A comment that cannot be stored (empty, too long)."""
+
     def __init__(self, problem: str) -> None:
         super().__init__("意见", problem)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError
+from planwatch.errors import FieldError
 from planwatch.monitor.permissions import Action, Scope, check
 from planwatch.monitor.workflow import ObservationState, WorkflowAction
 from planwatch.services import ledger_progress, observations
@@ -45,7 +45,7 @@ _FIELD_ZH = {"value": "数值", "unit": "计量单位"}
 _FIELD = re.compile(r"^(value|unit)：")
 
 
-class SubmitRejected(InputError):
+class SubmitRejected(FieldError):
     """全部报送 stopped: values that cannot be submitted as saved; nothing was submitted and
     every saved draft is kept."""
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError
+from planwatch.errors import FieldError
 from planwatch.monitor.permissions import Action, Role, check
 from planwatch.services.inbox import notify
 from planwatch.services.mailer import MailFailed, send_mail
@@ -31,7 +31,7 @@ __all__ = ["ChaseRow", "ReminderOutcome", "ReminderRefused", "chase_list", "remi
 REMINDERS = Reminder.__tablename__
 
 
-class ReminderRefused(InputError):
+class ReminderRefused(FieldError):
     """A reminder that is not sent: too soon after the last one, nothing owed, nobody to tell."""
 
     def __init__(self, unit: str, problem: str) -> None:

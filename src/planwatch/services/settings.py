@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError
+from planwatch.errors import FieldError
 from planwatch.monitor.permissions import Action, check
 from planwatch.store.models import AuditEvent, Setting, User, utcnow
 
@@ -22,12 +22,8 @@ DEFAULT_REMINDER_HOURS: Final = 24
 _SECURITY = ("starttls", "ssl", "none")
 
 
-class SettingRejected(InputError):
+class SettingRejected(FieldError):
     """A setting that cannot be stored as given; names the field and what is expected."""
-
-    def __init__(self, field: str, problem: str) -> None:
-        self.field = field
-        super().__init__(field, problem)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from planwatch.services import entry_sheet, observations, periods
 from planwatch.services import plans as plan_service
 from planwatch.services.entry_sheet import EntryLine
 from planwatch.store.clock import utcnow
-from planwatch.store.models import Indicator, OrgUnit, User
+from planwatch.store.models import Indicator, OrgUnit, Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
@@ -83,14 +83,14 @@ def _entry_units(db: Session, user: User) -> list[OrgUnit]:
     return list(db.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code)))
 
 
+def _choice(plan_title: str, view: periods.PeriodView) -> dict[str, Any]:
+    return {"id": view.id, "label": f"{plan_title} · {view.code}", "window_open": view.window_open,
+            "last_day": periods.last_day(view.closes_at), "code": view.code, "locked": view.locked}
+
+
 def _open_periods(db: Session, user: User) -> list[dict[str, Any]]:
-    found = []
-    for plan in plan_service.monitored_plans(db):
-        for view in periods.list_periods(db, user, plan.id):
-            if not view.locked:
-                found.append({"id": view.id, "label": f"{plan.title} · {view.code}", "window_open": view.window_open,
-                              "last_day": periods.last_day(view.closes_at), "code": view.code})
-    return found
+    return [_choice(plan.title, view) for plan in plan_service.monitored_plans(db)
+            for view in periods.list_periods(db, user, plan.id) if not view.locked]
 
 
 def _row(user: User, period_locked: bool, window_open: bool, line: EntryLine, *, typed: Typed | None = None,
@@ -114,26 +114,36 @@ def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | 
     return render_entry_page(request, db, user, period, unit, message=message)
 
 
-def render_entry_page(request: Request, db: Session, user: User, period: int | None, unit: int | None, *,
-                      answered: _Row | None = None, status_code: int = 200, upload: dict[str, Any] | None = None,
-                      message: str = "") -> HTMLResponse:
-    """The entry form; ``answered`` is the row just posted, shown with its message in place;
-    ``upload`` the outcome of an uploaded template (its summary or every bad cell)."""
+def _page_context(db: Session, user: User, period: int | None, unit: int | None,
+                  answered: _Row | None = None) -> dict[str, Any]:
+    """What the form shows: the periods and units to choose from, the chosen ones, the rows
+    (``answered`` in place of its own) and the counts above them."""
     units = _entry_units(db, user)
     open_periods = _open_periods(db, user)
-    chosen = next((p for p in open_periods if p["id"] == period), open_periods[0] if open_periods else None)
+    chosen = next((p for p in open_periods if p["id"] == period), None)
+    if chosen is None and period is not None and answered is not None:  # a row answered for a locked period
+        view = next(v for v in periods.list_periods(db, user, periods.get_period(db, period).plan_id) if v.id == period)
+        chosen = _choice(db.get_one(Plan, view.plan_id).title, view)
+    chosen = chosen or (open_periods[0] if open_periods else None)
     the_unit = next((u for u in units if u.id == unit), units[0] if units else None)
     rows: list[_Row] = []
     can_enter = user.role == Role.CLERK or is_allowed(user, Action.ENTER, Scope(org_unit_id=None))
     if chosen is not None and the_unit is not None and can_enter:
         sheet = entry_sheet.entry_sheet(db, user, chosen["id"], the_unit.id)
         rows = [answered if answered is not None and answered.line.context.indicator_id == line.context.indicator_id
-                else _row(user, False, chosen["window_open"], line) for line in sheet]
-    return render(request, "entry.html", {
-        "periods": open_periods, "period": chosen, "units": units, "unit": the_unit, "rows": rows, "upload": upload,
-        "can_enter": can_enter, "message": message,
-        "summary": _summary(rows, chosen["last_day"]) if chosen else None,
-        "may_submit": bool(chosen and (user.role != Role.CLERK or chosen["window_open"]))}, status_code=status_code)
+                else _row(user, chosen["locked"], chosen["window_open"], line) for line in sheet]
+    return {"periods": open_periods, "period": chosen, "units": units, "unit": the_unit, "rows": rows,
+            "can_enter": can_enter, "summary": _summary(rows, chosen["last_day"]) if chosen else None,
+            "may_submit": bool(chosen and not chosen["locked"] and (user.role != Role.CLERK or chosen["window_open"]))}
+
+
+def render_entry_page(request: Request, db: Session, user: User, period: int | None, unit: int | None, *,
+                      answered: _Row | None = None, status_code: int = 200, upload: dict[str, Any] | None = None,
+                      message: str = "") -> HTMLResponse:
+    """The entry form; ``answered`` is the row just posted, shown with its message in place;
+    ``upload`` the outcome of an uploaded template (its summary or every bad cell)."""
+    return render(request, "entry.html", {**_page_context(db, user, period, unit, answered), "upload": upload,
+                                          "message": message}, status_code=status_code)
 
 
 def _one_row(db: Session, user: User, period_id: int, unit_id: int, indicator_id: int, **kwargs: Any) -> _Row:
@@ -166,9 +176,8 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
     except PlanWatchError as exc:  # another unit's row: re-reading it below answers 403
         message, error = str(exc), True
     row = _one_row(db, user, period_id, org_unit_id, indicator_id, typed=typed, message=message, error=error)
-    last_day = periods.last_day(periods.get_period(db, period_id).closes_at)
-    context = {"row": row, "period": {"id": period_id, "last_day": last_day}, "unit": {"id": org_unit_id}}
-    if is_fragment_request(request):
+    if is_fragment_request(request):  # the row, and the counts above the rows brought up to date
+        context = {**_page_context(db, user, period_id, org_unit_id, row), "row": row, "refresh_summary": True}
         return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
     if error:  # without JavaScript: the whole form again, the message beside the value typed
         return render_entry_page(request, db, user, period_id, org_unit_id, answered=row, status_code=422)

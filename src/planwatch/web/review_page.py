@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
-from planwatch.web.params import RowId
+from planwatch.web.params import MAX_ROW_ID, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
@@ -34,9 +34,17 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 PageNumber = Annotated[int, Form(ge=1, le=100_000)]
+Page = Annotated[int, Query(ge=1, le=100_000)]
+Choice = Annotated[str, Query(max_length=12)]
 Comment = Annotated[str, Form(max_length=2000)]
 _DONE = {"approved": "review.approved", "returned": "review.returned", "reports_approved": "review.reports_approved",
          "reports_returned": "review.reports_returned"}
+
+
+def _choice(text: str) -> int | None:
+    """A filter's select: a row id, or "" (全部) for no filter."""
+    text = text.strip()
+    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ROW_ID else None
 
 
 def _filters(plan: int | None, period: int | None, unit: int | None, state: str, flagged: bool) -> QueueFilter:
@@ -73,13 +81,13 @@ def _page(request: Request, db: Session, user: User, filters: QueueFilter, page:
 
 
 @router.get("/review", name="review_page")
-def review_page(request: Request, user: PageUser, db: DbSession, plan: RowId | None = None,
-                period: RowId | None = None, unit: RowId | None = None, state: str = "submitted",
-                flagged: bool = False, page: int = 1, rpage: int = 1, done: str = "", count: int = 0) -> HTMLResponse:
+def review_page(request: Request, user: PageUser, db: DbSession, plan: Choice = "", period: Choice = "",
+                unit: Choice = "", state: str = "submitted", flagged: bool = False, page: Page = 1, rpage: Page = 1,
+                done: str = "", count: Annotated[int, Query(ge=0, le=100_000)] = 0) -> HTMLResponse:
     check(user, Action.APPROVE)
     message = translator(request)(_DONE[done], count=count) if done in _DONE else ""
-    return _page(request, db, user, _filters(plan, period, unit, state, flagged), max(1, page), max(1, rpage),
-                 message=message)
+    filters = _filters(_choice(plan), _choice(period), _choice(unit), state, flagged)
+    return _page(request, db, user, filters, page, rpage, message=message)
 
 
 def _url(request: Request, filters: QueueFilter, page: int, rpage: int, **more: str | int) -> URL:

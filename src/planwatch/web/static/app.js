@@ -8,6 +8,8 @@
 //    has no data-poll any more (upload progress).
 //  * [data-select-line="#form-box"]: selecting text in the document fills the box's line and
 //    name fields and opens it (adding an indicator extraction missed).
+//  * template[data-replace="#other"] in a fragment answer: its content replaces #other's too
+//    (a saved entry row brings the counts above the rows up to date).
 (function () {
   "use strict";
 
@@ -27,6 +29,11 @@
 
   function replace(target, html) {
     target.innerHTML = html;
+    target.querySelectorAll("template[data-replace]").forEach(function (template) {
+      var other = document.querySelector(template.dataset.replace);
+      if (other) { other.innerHTML = template.innerHTML; enhance(other); }
+      template.remove();
+    });
     enhance(target);
   }
 
