@@ -111,6 +111,7 @@ class Inbox:
     returned: list[ReturnedItem]
     deadlines: list[DeadlineItem]
     reviews: list[ReviewItem]
+    owes: bool  # the deadlines are the person's own to meet (a clerk's unit), not others' to follow
 
     @property
     def unread(self) -> int:
@@ -118,9 +119,11 @@ class Inbox:
 
     @property
     def todo(self) -> int:
-        """Lines that ask for action: unread messages, returned items, periods owed, reviews."""
-        return (self.unread + len(self.returned) + len(self.deadlines)
-                + sum(r.values + r.reports for r in self.reviews))
+        """What asks for this person's action: unread messages, returned items, a clerk's
+        periods with something owed, the figures and reports waiting for a reviewer. (A
+        reviewer's deadlines are there to read: whether to chase a unit is a judgement.)"""
+        owed = len(self.deadlines) if self.owes else 0
+        return self.unread + len(self.returned) + owed + sum(r.values + r.reports for r in self.reviews)
 
 
 def notify(session: Session, recipients: Iterable[int], kind: str, subject: str, body: str, entity: str,
@@ -235,15 +238,16 @@ def _reviews(session: Session, user: User) -> list[ReviewItem]:
 
 def inbox(session: Session, user: User) -> Inbox:
     return Inbox(_notifications(session, user), _returned(session, user), _deadlines(session, user),
-                 _reviews(session, user))
+                 _reviews(session, user), user.role == Role.CLERK)
 
 
 def inbox_count(session: Session, user: User) -> int:
-    """The menu's count: what :attr:`Inbox.todo` counts, without reading the messages themselves."""
+    """The menu's count: what :attr:`Inbox.todo` counts, without reading the messages themselves
+    (nor, for a reviewer, working out every unit's reporting: the count is on every page)."""
     unread = session.scalar(select(func.count()).select_from(Notification).where(
         Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
-    return unread + len(_returned(session, user)) + len(_deadlines(session, user)) + sum(
-        r.values + r.reports for r in _reviews(session, user))
+    owed = len(_deadlines(session, user)) if user.role == Role.CLERK else 0
+    return unread + len(_returned(session, user)) + owed + sum(r.values + r.reports for r in _reviews(session, user))
 
 
 def mark_read(session: Session, user: User, notification_id: int) -> InboxNotification:

@@ -201,18 +201,23 @@ def value_queue(session: Session, actor: User, filters: QueueFilter, *, page: in
     check(actor, Action.APPROVE)
     total = session.scalar(_value_filters(_value_joins(select(func.count()).select_from(Observation)), filters)) or 0
     page = _page_of(page, total, page_size)
-    query = _value_filters(_value_joins(
-        select(Observation, ObservationRevision, OrgUnit.name, ReportingPeriod, Plan.title)
-        .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
+    # The page's ids first, in an order an index serves without sorting (the order periods,
+    # units and indicators were registered), then only those rows with everything shown:
+    # joining every skipped row cost a deep page a quarter of a second.
+    ids = list(session.scalars(_value_filters(_value_joins(select(Observation.id)), filters).order_by(
+        Observation.period_id.desc(), Observation.org_unit_id, Observation.indicator_id, Observation.sex,
+        Observation.area, Observation.age_group, Observation.id).limit(page_size).offset((page - 1) * page_size)))
+    found = {obs.id: (obs, rev, unit_name, period, plan_title) for obs, rev, unit_name, period, plan_title in
+             session.execute(select(Observation, ObservationRevision, OrgUnit.name, ReportingPeriod, Plan.title)
+                             .join(ObservationRevision,
+                                   and_(ObservationRevision.observation_id == Observation.id,
                                         ObservationRevision.revision == Observation.current_revision))
-        .join(OrgUnit, OrgUnit.id == Observation.org_unit_id)), filters)
-    rows = session.execute(query.order_by(ReportingPeriod.year.desc(), ReportingPeriod.code.desc(), Plan.id,
-                                          OrgUnit.code, Indicator.code, Observation.sex, Observation.area,
-                                          Observation.age_group, Observation.id)
-                           .limit(page_size).offset((page - 1) * page_size)).all()
+                             .join(OrgUnit, OrgUnit.id == Observation.org_unit_id)
+                             .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+                             .join(Plan, Plan.id == ReportingPeriod.plan_id).where(Observation.id.in_(ids)))}
+    rows = [found[i] for i in ids]
     if not rows:
         return QueuePage([], total, page, page_size)
-    ids = [obs.id for obs, *_ in rows]
     indicators = {i.id: i for i in session.scalars(select(Indicator).where(
         Indicator.id.in_({obs.indicator_id for obs, *_ in rows})).options(selectinload(Indicator.targets)))}
     previous: dict[tuple[int, int, str, str, str], Any] = {}

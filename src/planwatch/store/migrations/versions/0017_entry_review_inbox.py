@@ -23,7 +23,8 @@ def upgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email', sa.String(length=254), server_default='', nullable=False))
     with op.batch_alter_table('observations', schema=None) as batch_op:
-        batch_op.create_index('ix_observations_state_period', ['state', 'period_id'], unique=False)
+        batch_op.create_index('ix_observations_state_period', ['state', 'period_id', 'org_unit_id', 'indicator_id'],
+                                unique=False)
     op.create_table('comments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('entity', sa.String(length=32), nullable=False),
