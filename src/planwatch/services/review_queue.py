@@ -164,16 +164,22 @@ def _page_of(page: int, total: int, size: int) -> int:
     return max(1, min(page, max(1, -(-total // size))))
 
 
-def _value_filters(query: Select[*Columns], filters: QueueFilter) -> Select[*Columns]:
-    query = query.where(Indicator.retired_at.is_(None), Plan.current.is_(True))
+def _narrow(query: Select[*Columns], filters: QueueFilter, period: Any, unit: Any, state: Any) -> Select[*Columns]:
+    """``query`` narrowed to the filter, given the columns of its rows' period, unit and state."""
     if filters.plan_id is not None:
         query = query.where(ReportingPeriod.plan_id == filters.plan_id)
     if filters.period_id is not None:
-        query = query.where(Observation.period_id == filters.period_id)
+        query = query.where(period == filters.period_id)
     if filters.org_unit_id is not None:
-        query = query.where(Observation.org_unit_id == filters.org_unit_id)
+        query = query.where(unit == filters.org_unit_id)
     if filters.state != "all":
-        query = query.where(Observation.state == filters.state)
+        query = query.where(state == filters.state)
+    return query
+
+
+def _value_filters(query: Select[*Columns], filters: QueueFilter) -> Select[*Columns]:
+    query = _narrow(query.where(Indicator.retired_at.is_(None), Plan.current.is_(True)), filters,
+                    Observation.period_id, Observation.org_unit_id, Observation.state)
     if filters.flagged:
         query = query.where(func.coalesce(cast(Observation.flags, Text), "[]") != "[]")
     return query
@@ -257,15 +263,7 @@ def _report_filters(query: Select[*Columns], filters: QueueFilter) -> Select[*Co
              .join(ReportingPeriod, ReportingPeriod.id == LedgerReport.period_id)
              .join(Plan, Plan.id == ReportingPeriod.plan_id)
              .where(func.coalesce(Task.retired, Project.retired).is_(False), Plan.current.is_(True)))
-    if filters.plan_id is not None:
-        query = query.where(ReportingPeriod.plan_id == filters.plan_id)
-    if filters.period_id is not None:
-        query = query.where(LedgerReport.period_id == filters.period_id)
-    if filters.org_unit_id is not None:
-        query = query.where(LedgerReport.org_unit_id == filters.org_unit_id)
-    if filters.state != "all":
-        query = query.where(LedgerReport.state == filters.state)
-    return query
+    return _narrow(query, filters, LedgerReport.period_id, LedgerReport.org_unit_id, LedgerReport.state)
 
 
 def report_queue(session: Session, actor: User, filters: QueueFilter, *, page: int = 1,

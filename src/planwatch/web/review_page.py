@@ -8,6 +8,8 @@ kept and a sentence saying what is missing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -61,22 +63,24 @@ def _choices(db: Session, user: User, filters: QueueFilter) -> dict[str, Any]:
 
 
 def _page(request: Request, db: Session, user: User, filters: QueueFilter, page: int, rpage: int, *,
-          message: str = "", error: bool = False, ticked: set[int] | None = None,
-          ticked_reports: set[int] | None = None, comment: str = "", report_comment: str = "",
-          fragment: str | None = None, status_code: int = 200) -> HTMLResponse:
+          message: str = "", error: bool = False, about: str | None = None, ticked: set[int] | None = None,
+          comment: str = "", status_code: int = 200) -> HTMLResponse:
+    """The queue; ``about`` names the section a decision was made in ("values", "reports"):
+    its message, ticks and comment are shown there, and a fetch gets that section alone."""
     values = value_queue(db, user, filters, page=page)
     reports = report_queue(db, user, filters, page=rpage)
 
     def page_url(page: int = values.page, rpage: int = reports.page) -> str:
         return str(_url(request, filters, page, rpage))
 
+    kept = {about: (ticked or set(), comment)} if about else {}
     context = {"values": values, "reports": reports, "filters": filters, "page_url": page_url,
-               "message": message, "error": error, "ticked": ticked or set(), "ticked_reports": ticked_reports or set(),
-               "comment": comment, "report_comment": report_comment, "about": fragment,
-               **_choices(db, user, filters)}
-    if fragment is not None and is_fragment_request(request):
-        template = "fragments/review_values.html" if fragment == "values" else "fragments/review_reports.html"
-        return render(request, template, context, status_code=status_code)
+               "message": message, "error": error, "about": about,
+               "ticked": kept.get("values", (set(), ""))[0], "comment": kept.get("values", (set(), ""))[1],
+               "ticked_reports": kept.get("reports", (set(), ""))[0],
+               "report_comment": kept.get("reports", (set(), ""))[1], **_choices(db, user, filters)}
+    if about is not None and is_fragment_request(request):
+        return render(request, f"fragments/review_{about}.html", context, status_code=status_code)
     return render(request, "review.html", context, status_code=status_code)
 
 
@@ -102,63 +106,76 @@ def _back(request: Request, filters: QueueFilter, page: int, rpage: int, done: s
     return RedirectResponse(str(_url(request, filters, page, rpage, done=done, count=count)), status_code=303)
 
 
-@router.post("/review", name="review_decide")
-def review_decide(request: Request, user: PageUser, db: DbSession,
-                  observation_id: Annotated[list[RowId] | None, Form()] = None,
-                  decision: Annotated[str, Form()] = "approve", comment: Comment = "",
-                  plan: Annotated[RowId | None, Form()] = None, period: Annotated[RowId | None, Form()] = None,
-                  unit: Annotated[RowId | None, Form()] = None, state: Annotated[str, Form()] = "submitted",
-                  flagged: Annotated[bool, Form()] = False, page: PageNumber = 1, rpage: PageNumber = 1) -> Response:
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    """A decision form of the queue: approve or return, the comment, and where the reviewer was."""
+
+    decision: str
+    comment: str
+    filters: QueueFilter
+    page: int
+    rpage: int
+
+    @property
+    def returning(self) -> bool:
+        return self.decision == "return"
+
+
+def _decision(decision: Annotated[str, Form(pattern="^(approve|return)$")] = "approve", comment: Comment = "",
+              plan: Annotated[RowId | None, Form()] = None, period: Annotated[RowId | None, Form()] = None,
+              unit: Annotated[RowId | None, Form()] = None, state: Annotated[str, Form()] = "submitted",
+              flagged: Annotated[bool, Form()] = False, page: PageNumber = 1, rpage: PageNumber = 1) -> _Decision:
+    return _Decision(decision, comment, _filters(plan, period, unit, state, flagged), page, rpage)
+
+
+Decision = Annotated[_Decision, Depends(_decision)]
+
+
+def _decide(request: Request, db: Session, user: User, form: _Decision, chosen: list[int], about: str,
+            act: Callable[[], object]) -> Response:
+    """Run ``act`` on the ticked rows in one savepoint; a refusal comes back with the ticks and
+    the comment kept and a sentence saying what is missing."""
     check(user, Action.APPROVE)
     t = translator(request)
-    filters = _filters(plan, period, unit, state, flagged)
-    chosen = list(dict.fromkeys(observation_id or []))
     if not chosen:
-        return _page(request, db, user, filters, page, rpage, message=t("review.nothing_selected"), error=True,
-                     comment=comment, fragment="values", status_code=422)
+        return _page(request, db, user, form.filters, form.page, form.rpage, message=t("review.nothing_selected"),
+                     error=True, about=about, comment=form.comment, status_code=422)
     try:
         with db.begin_nested():
-            if decision == "return":
-                review.return_many(db, user, chosen, comment)
-            else:
-                review.approve_many(db, user, chosen, comment=comment.strip() or None)
+            act()
     except PlanWatchError as exc:
-        problem = t("review.return_needs_reason", count=len(chosen)) if (
-            decision == "return" and not comment.strip()) else str(exc)
-        return _page(request, db, user, filters, page, rpage, message=problem, error=True, ticked=set(chosen),
-                     comment=comment, fragment="values", status_code=422)
-    done = "returned" if decision == "return" else "approved"
+        problem = (t("review.return_needs_reason", count=len(chosen)) if form.returning and not form.comment.strip()
+                   else str(exc))
+        return _page(request, db, user, form.filters, form.page, form.rpage, message=problem, error=True,
+                     about=about, ticked=set(chosen), comment=form.comment, status_code=422)
+    done = ("reports_" if about == "reports" else "") + ("returned" if form.returning else "approved")
     if is_fragment_request(request):
-        return _page(request, db, user, filters, page, rpage, message=t(_DONE[done], count=len(chosen)),
-                     fragment="values")
-    return _back(request, filters, page, rpage, done, len(chosen))
+        return _page(request, db, user, form.filters, form.page, form.rpage, about=about,
+                     message=t(_DONE[done], count=len(chosen)))
+    return _back(request, form.filters, form.page, form.rpage, done, len(chosen))
+
+
+@router.post("/review", name="review_decide")
+def review_decide(request: Request, user: PageUser, db: DbSession, form: Decision,
+                  observation_id: Annotated[list[RowId] | None, Form()] = None) -> Response:
+    chosen = list(dict.fromkeys(observation_id or []))
+
+    def act() -> None:
+        if form.returning:
+            review.return_many(db, user, chosen, form.comment)
+        else:
+            review.approve_many(db, user, chosen, comment=form.comment.strip() or None)
+
+    return _decide(request, db, user, form, chosen, "values", act)
 
 
 @router.post("/review/reports", name="review_reports")
-def review_reports(request: Request, user: PageUser, db: DbSession,
-                   report_id: Annotated[list[RowId] | None, Form()] = None,
-                   decision: Annotated[str, Form()] = "approve", comment: Comment = "",
-                   plan: Annotated[RowId | None, Form()] = None, period: Annotated[RowId | None, Form()] = None,
-                   unit: Annotated[RowId | None, Form()] = None, state: Annotated[str, Form()] = "submitted",
-                   flagged: Annotated[bool, Form()] = False, page: PageNumber = 1, rpage: PageNumber = 1) -> Response:
-    check(user, Action.APPROVE)
-    t = translator(request)
-    filters = _filters(plan, period, unit, state, flagged)
+def review_reports(request: Request, user: PageUser, db: DbSession, form: Decision,
+                   report_id: Annotated[list[RowId] | None, Form()] = None) -> Response:
     chosen = list(dict.fromkeys(report_id or []))
-    if not chosen:
-        return _page(request, db, user, filters, page, rpage, message=t("review.nothing_selected"), error=True,
-                     report_comment=comment, fragment="reports", status_code=422)
-    try:
-        with db.begin_nested():
-            for one in chosen:
-                ledger_progress.review_report(db, user, one, approve=decision != "return", note=comment)
-    except PlanWatchError as exc:
-        problem = t("review.return_needs_reason", count=len(chosen)) if (
-            decision == "return" and not comment.strip()) else str(exc)
-        return _page(request, db, user, filters, page, rpage, message=problem, error=True,
-                     ticked_reports=set(chosen), report_comment=comment, fragment="reports", status_code=422)
-    done = "reports_returned" if decision == "return" else "reports_approved"
-    if is_fragment_request(request):
-        return _page(request, db, user, filters, page, rpage, message=t(_DONE[done], count=len(chosen)),
-                     fragment="reports")
-    return _back(request, filters, page, rpage, done, len(chosen))
+
+    def act() -> None:
+        for one in chosen:
+            ledger_progress.review_report(db, user, one, approve=not form.returning, note=form.comment)
+
+    return _decide(request, db, user, form, chosen, "reports", act)
