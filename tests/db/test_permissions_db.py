@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import ROLE_ACTIONS, Action, PermissionDenied, Role
 from planwatch.monitor.workflow import ObservationState
-from planwatch.services import observations as obs
 from planwatch.services import comments, periods, reminders, review
+from planwatch.services import observations as obs
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import User
 from tests.db.test_workflow_support import DIALECTS, District, count, seeded, user
