@@ -219,6 +219,10 @@ def test_reminders_reach_the_silent_unit_once_per_interval(district: tuple[Sessi
     assert session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "reminders")).all() == ["remind"] * 3
     with pytest.raises(PermissionDenied):
         reminders.send_reminder(session, user(session, d, "admin"), d.open_period, d.health)
+    _enter(session, d, "chen_wj", d.births, d.health, "99.1")
+    entry_sheet.submit_all(session, user(session, d, "chen_wj"), d.open_period, d.health)
+    with pytest.raises(reminders.ReminderRefused, match="催报「青川区卫生健康委员会」：该单位已报齐 2025 报告期的数据"):
+        reminders.send_reminder(session, monitor, d.open_period, d.health)
     periods.lock_period(session, monitor, d.open_period)
     with pytest.raises(periods.PeriodLocked):
         reminders.remind_all(session, monitor, d.open_period)

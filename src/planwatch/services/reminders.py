@@ -24,7 +24,7 @@ from planwatch.services.periods import ensure_unlocked, get_period, last_day, lo
 from planwatch.services.reporting_status import UnitReporting, unit_reporting
 from planwatch.services.settings import SmtpSettings, reminder_interval_hours, smtp_settings
 from planwatch.store.clock import utcnow
-from planwatch.store.models import AuditEvent, Plan, Reminder, ReportingPeriod, User
+from planwatch.store.models import AuditEvent, OrgUnit, Plan, Reminder, ReportingPeriod, User
 
 __all__ = ["ChaseRow", "ReminderOutcome", "ReminderRefused", "chase_list", "remind_all", "send_reminder"]
 
@@ -140,7 +140,9 @@ def send_reminder(session: Session, actor: User, period_id: int, org_unit_id: in
     ensure_unlocked(period)
     row = next((r for r in chase_list(session, actor, period.id) if r.unit.org_unit_id == org_unit_id), None)
     if row is None:
-        raise ReminderRefused(f"单位 #{org_unit_id}", f"该单位已报齐 {period.code} 报告期的数据，无需催报")
+        unit = session.get(OrgUnit, org_unit_id)
+        raise ReminderRefused(unit.name if unit else f"单位 #{org_unit_id}",
+                              f"该单位已报齐 {period.code} 报告期的数据，无需催报")
     name = row.unit.org_unit_name
     if row.clerks == 0:
         raise ReminderRefused(name, "该单位没有启用的填报员账号，催报无人接收；请先在「用户管理」中为其添加填报员")
