@@ -118,6 +118,8 @@ assign            x       x          .        .     .
 export            x       x          x        x     x
 view_audit        x       x          x        .     .
 configure         x       .          .        .     .
+comment           .       x          .        x     .
+remind            .       x          .        .     .
 """
 
 

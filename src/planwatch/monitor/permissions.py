@@ -78,6 +78,8 @@ class Action(StrEnum):
     EXPORT = "export"
     VIEW_AUDIT = "view_audit"
     CONFIGURE = "configure"  # system settings, such as the four-eyes rule of review
+    COMMENT = "comment"  # write in the thread of a figure or a progress report (clerk ↔ reviewer)
+    REMIND = "remind"  # remind units that have not reported (催报)
 
     @property
     def label_zh(self) -> str:
@@ -104,6 +106,8 @@ _ACTION_ZH = {
     Action.EXPORT: "导出",
     Action.VIEW_AUDIT: "查看审计记录",
     Action.CONFIGURE: "更改系统设置",
+    Action.COMMENT: "发表意见",
+    Action.REMIND: "催报",
 }
 
 # Period powers are split: the monitoring group, who also enter and approve, lock a period
@@ -119,15 +123,15 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.MONITORING: frozenset({
         Action.VIEW, Action.ENTER, Action.SUBMIT, Action.APPROVE, Action.RETURN, Action.REOPEN,
         Action.LOCK_PERIOD, Action.MANAGE_PERIODS, Action.IMPORT_PLAN,
-        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.EXPORT, Action.VIEW_AUDIT,
+        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.EXPORT, Action.VIEW_AUDIT, Action.COMMENT, Action.REMIND,
     }),
     Role.EVALUATION: frozenset({Action.VIEW, Action.ASSESS, Action.CORRECT_EXTRACTION, Action.EXPORT,
                                 Action.VIEW_AUDIT}),
-    Role.CLERK: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT}),
+    Role.CLERK: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT, Action.COMMENT}),
     Role.VIEWER: frozenset({Action.VIEW, Action.EXPORT}),
 }
 
-_CLERK_UNIT_BOUND = frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT})
+_CLERK_UNIT_BOUND = frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT, Action.COMMENT})
 _CLERK_WINDOW_BOUND = frozenset({Action.ENTER, Action.SUBMIT})
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Select, Table, and_, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planwatch.errors import InputError, PlanWatchError
@@ -34,7 +34,9 @@ from planwatch.numerals import (
     split_scale,
     to_float,
 )
+from planwatch.services.entry_context import PreviousValue, Slot, context_of, previous_values
 from planwatch.services.periods import ensure_unlocked, get_period, utc, window_is_open
+from planwatch.services.plausibility import plausibility_flags
 from planwatch.store.models.base import Base, utcnow
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import Assignment, OrgUnit, User
@@ -431,7 +433,9 @@ def change_state(session: Session, actor: User, observation_id: int, action: Wor
         if problems := _submission_problems(indicator, rev.value_text, _Parsed(rev.value, rev.unit)):
             raise ValueRejected(_where(indicator, obs.org_unit_id, disaggregation), "", "；".join(problems))
         bounds = (outliers or OutlierRule()).bounds(_history(session, obs))
-        flags = ["outlier"] if bounds and rev.value is not None and not bounds[0] <= rev.value <= bounds[1] else []
+        slot = (obs.indicator_id, obs.org_unit_id, obs.sex, obs.area, obs.age_group)
+        flags = _submission_flags(indicator, period, slot, rev.value, bounds,
+                                  previous_values(session, period, [obs.indicator_id], [obs.org_unit_id]))
         obs.flags = flags
         new["flags"] = flags
         if bounds:
@@ -443,6 +447,18 @@ def change_state(session: Session, actor: User, observation_id: int, action: Wor
                               reason=comment, at=now))
     _flush(session, f"监测数据 #{obs.id}")
     return _view(obs, rev)
+
+
+def _submission_flags(indicator: Indicator, period: ReportingPeriod, slot: Slot, value: float | None,
+                      bounds: tuple[float, float] | None, previous: dict[Slot, PreviousValue]) -> list[str]:
+    """The codes of the flags a submitted value carries to the review queue: outside the
+    slot's usual range (DHIS2's min-max), and the plausibility checks."""
+    flags = ["outlier"] if bounds and value is not None and not bounds[0] <= value <= bounds[1] else []
+    total = (slot[0], slot[1], "", "", "")
+    context = context_of(indicator, period.year, previous.get(total))
+    flags += [f.code for f in plausibility_flags(context, period.year, value, breakdown=previous.get(slot),
+                                                 is_breakdown=slot != total)]
+    return flags
 
 
 def submit(session: Session, actor: User, observation_id: int, *, expected_version: int | None = None,
@@ -597,33 +613,33 @@ def enter_values_bulk(session: Session, actor: User, period_id: int, items: Iter
     ensure_unlocked(period)
     rows = list(items)
     indicators = {i.id: i for i in session.scalars(
-        select(Indicator).where(Indicator.id.in_({r.indicator_id for r in rows})))}
+        select(Indicator).where(Indicator.id.in_({r.indicator_id for r in rows}))
+        .options(selectinload(Indicator.targets)))}
     problems, parsed = _check_bulk(session, actor, period, rows, indicators, submit)
     if problems:
         raise BulkRejected([text for _, _, text in problems], [(number, reason) for number, reason, _ in problems])
     existing = _existing_slots(session, period_id, rows)
     fresh = [(row, p) for row, p in zip(rows, parsed, strict=True) if _slot(row) not in existing]
-    history = _bulk_history(session, [row for row, _ in fresh]) if submit else {}
-    rule = outliers or OutlierRule()
+    checks = _BulkChecks(period, indicators, _bulk_history(session, [row for row, _ in fresh]),
+                         previous_values(session, period, indicators), outliers or OutlierRule()) if submit else None
     ids: list[int] = []
     for start in range(0, len(fresh), chunk_size):
-        ids.extend(_insert_chunk(session, actor, period_id, fresh[start:start + chunk_size], submit, history, rule))
+        ids.extend(_insert_chunk(session, actor, period_id, fresh[start:start + chunk_size], checks))
     updated = 0
     for row in rows:
         if _slot(row) in existing:
             view = enter_value(session, actor, period_id, row)
             if submit:
-                view = change_state(session, actor, view.id, WorkflowAction.SUBMIT, outliers=rule)
+                view = change_state(session, actor, view.id, WorkflowAction.SUBMIT, outliers=outliers)
             ids.append(view.id)
             updated += 1
     return BulkResult(created=len(fresh), updated=updated, submitted=len(rows) if submit else 0,
                       observation_ids=tuple(ids))
 
 
-_Slot = tuple[int, int, str, str, str]
 
 
-def _slot(row: ObservationInput) -> _Slot:
+def _slot(row: ObservationInput) -> Slot:
     d = row.disaggregation
     return (row.indicator_id, row.org_unit_id, d.sex, d.area, d.age_group)
 
@@ -638,7 +654,7 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
     if actor.role == Role.CLERK and actor.org_unit_id is not None:
         assigned = set(session.execute(select(Assignment.indicator_id, Assignment.org_unit_id)
                                        .where(Assignment.org_unit_id == actor.org_unit_id)))
-    seen: set[_Slot] = set()
+    seen: set[Slot] = set()
     for number, row in enumerate(rows, start=1):
         if row.org_unit_id not in scopes:
             scopes[row.org_unit_id] = _scope(session, period, row.org_unit_id)
@@ -675,7 +691,7 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
     return problems, parsed
 
 
-def _existing_slots(session: Session, period_id: int, rows: list[ObservationInput]) -> set[_Slot]:
+def _existing_slots(session: Session, period_id: int, rows: list[ObservationInput]) -> set[Slot]:
     query = (select(Observation.indicator_id, Observation.org_unit_id, Observation.sex, Observation.area,
                     Observation.age_group)
              .where(Observation.period_id == period_id,
@@ -683,14 +699,14 @@ def _existing_slots(session: Session, period_id: int, rows: list[ObservationInpu
     return set(session.execute(query))
 
 
-def _bulk_history(session: Session, rows: list[ObservationInput]) -> dict[_Slot, list[float]]:
+def _bulk_history(session: Session, rows: list[ObservationInput]) -> dict[Slot, list[float]]:
     query = (select(Observation.indicator_id, Observation.org_unit_id, Observation.sex, Observation.area,
                     Observation.age_group, ObservationRevision.value)
              .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
                                              ObservationRevision.revision == Observation.current_revision))
              .where(Observation.indicator_id.in_({r.indicator_id for r in rows}),
                     Observation.state == ObservationState.APPROVED, ObservationRevision.value.is_not(None)))
-    out: dict[_Slot, list[float]] = {}
+    out: dict[Slot, list[float]] = {}
     for ind, unit, sex, area, age, value in session.execute(query):
         if value is not None:
             out.setdefault((ind, unit, sex, area, age), []).append(value)
@@ -701,19 +717,33 @@ def _table(model: type[Base]) -> Table:
     return model.metadata.tables[model.__tablename__]
 
 
+@dataclass(frozen=True, slots=True)
+class _BulkChecks:
+    """What flagging a batch of submitted values needs, read once for the batch."""
+
+    period: ReportingPeriod
+    indicators: dict[int, Indicator]
+    history: dict[Slot, list[float]]
+    previous: dict[Slot, PreviousValue]
+    rule: OutlierRule
+
+    def flags(self, row: ObservationInput, value: float | None) -> list[str]:
+        slot = _slot(row)
+        return _submission_flags(self.indicators[row.indicator_id], self.period, slot, value,
+                                 self.rule.bounds(self.history.get(slot, [])), self.previous)
+
+
 def _insert_chunk(session: Session, actor: User, period_id: int, chunk: list[tuple[ObservationInput, _Parsed]],
-                  submit: bool, history: dict[_Slot, list[float]], rule: OutlierRule) -> list[int]:
+                  checks: _BulkChecks | None) -> list[int]:
+    """Insert new slots' values; ``checks`` given: submit them too, flagged for review."""
+    submit = checks is not None
     now = utcnow()
     state = apply_transition(None, WorkflowAction.ENTER)
     final = apply_transition(state, WorkflowAction.SUBMIT) if submit else state
     obs_rows = []
     flags_of: list[list[str]] = []
     for row, p in chunk:
-        flags: list[str] = []
-        if submit:
-            bounds = rule.bounds(history.get(_slot(row), []))
-            if bounds and p.value is not None and not bounds[0] <= p.value <= bounds[1]:
-                flags = ["outlier"]
+        flags = checks.flags(row, p.value) if checks is not None else []
         flags_of.append(flags)
         d = row.disaggregation
         obs_rows.append({"indicator_id": row.indicator_id, "org_unit_id": row.org_unit_id, "period_id": period_id,

@@ -43,7 +43,7 @@ __all__ = [
 def approve(session: Session, actor: User, observation_id: int, *, comment: str | None = None,
             expected_version: int | None = None) -> ObservationView:
     if four_eyes_required(session):  # an unknown id is refused by change_state
-        check_four_eyes(actor.id, actor.login, people_involved(session, observation_id))
+        check_four_eyes(actor.id, actor.name or actor.login, people_involved(session, observation_id))
     return change_state(session, actor, observation_id, WorkflowAction.APPROVE, comment=comment,
                         expected_version=expected_version)
 

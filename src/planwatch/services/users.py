@@ -57,6 +57,7 @@ __all__ = [
     "operator",
     "revoke_token",
     "set_active",
+    "set_contact",
     "set_password",
     "store_fresher_hash",
     "user_for_token",
@@ -66,6 +67,7 @@ __all__ = [
 MIN_PASSWORD_LENGTH = 8
 MAX_TOKEN_DAYS = 3650
 _LOGIN = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
 # Verifying against this hash when the login is unknown makes both failures take as long.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -156,8 +158,16 @@ def _may_manage(actor: User | None) -> None:
         check(actor, Action.MANAGE_USERS)
 
 
+def _checked_email(email: str) -> str:
+    """An address reminders can be sent to, or blank (no e-mail for this user)."""
+    email = email.strip()
+    if email and (len(email) > 254 or not _EMAIL.match(email)):
+        raise UserError(f"电子邮箱：应为如 zhang@example.gov.cn 的地址，实际为「{email}」")
+    return email
+
+
 def add_user(session: Session, actor: User | None, login: str, password: str, role: str, *,
-             name: str = "", org_unit: str | None = None) -> User:
+             name: str = "", org_unit: str | None = None, email: str = "") -> User:
     """Create a user. ``actor`` None is the command line run by the server's operator.
 
     A reporting clerk must be bound to an org unit (by code or name); other roles must not be.
@@ -171,6 +181,7 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
         roles = "、".join(r.value for r in Role)
         raise UserError(f"role：角色应为 {roles} 之一，实际为「{role}」") from None
     _check_password(password, login)
+    email = _checked_email(email)
     if _by_login(session, login) is not None:
         raise UserError(f"login：用户 {login} 已存在")
     unit_id = None
@@ -181,7 +192,7 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
     elif org_unit:
         raise UserError(f"org_unit：只有填报员绑定单位，角色「{parsed_role.label_zh}」不绑定")
     user = User(login=login, name=name, password_hash=_hasher.hash(password), role=parsed_role.value,
-                org_unit_id=unit_id, active=True)
+                org_unit_id=unit_id, active=True, email=email)
     session.add(user)
     session.flush()
     _audit(session, actor, "create", "users", user.id,
@@ -198,6 +209,18 @@ def set_password(session: Session, actor: User | None, user: User, password: str
     user.password_hash = _hasher.hash(password)
     ended = end_all_sessions(session, user.id)
     _audit(session, actor, "set_password", "users", user.id, new={"sessions_ended": ended})
+
+
+def set_contact(session: Session, actor: User | None, user: User, *, name: str, email: str) -> None:
+    """The name people know the user by (shown in the review queue and in threads) and the
+    address reminders are e-mailed to."""
+    _may_manage(actor)
+    name, email = name.strip(), _checked_email(email)
+    if len(name) > 100:
+        raise UserError(f"姓名：不超过 100 个字，实际 {len(name)} 个字")
+    old = {"name": user.name, "email": user.email}
+    user.name, user.email = name, email
+    _audit(session, actor, "set_contact", "users", user.id, old=old, new={"name": name, "email": email})
 
 
 def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:

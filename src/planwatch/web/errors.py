@@ -51,6 +51,8 @@ def error_response(request: Request, status_code: int, message: str,
                    headers: Mapping[str, str] | None = None) -> Response:
     if is_api(request):
         return JSONResponse({"detail": message}, status_code=status_code, headers=headers)
+    # the request's database session has ended (rolled back): the menu goes without its count
+    request.state.inbox_count = lambda: 0
     template = "fragments/error.html" if is_fragment_request(request) else "error.html"
     response = render(request, template, {"message": message, "status_code": status_code},
                       status_code=status_code)

@@ -21,7 +21,7 @@ from planwatch.errors import PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
 from planwatch.services import ledger, ledger_progress
 from planwatch.services.ledger_progress import MAX_EVIDENCE_BYTES, STATUSES, LedgerInput, ProgressRejected
-from planwatch.services.periods import window_is_open
+from planwatch.services.periods import ensure_unlocked, window_is_open
 from planwatch.store.models import LedgerEvidence, LedgerReport, Plan, Project, ReportingPeriod, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -36,6 +36,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 
 _STATES = ("draft", "submitted", "approved", "returned")
 _KINDS = ("task", "column", "assignment")
+_REVIEWED = ("approved", "returned")
 
 
 def _periods(db: Session, plan_id: int) -> list[ReportingPeriod]:
@@ -45,7 +46,7 @@ def _periods(db: Session, plan_id: int) -> list[ReportingPeriod]:
 
 @router.get("/plans/{plan_id}/ledger", name="plan_ledger")
 def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
-                     period_id: RowId | None = None) -> HTMLResponse:
+                     period_id: RowId | None = None, reviewed: str = "") -> HTMLResponse:
     plan = db.get(Plan, plan_id)
     if plan is None:
         raise HTTPException(status_code=404)
@@ -55,9 +56,12 @@ def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: R
     warnings = ledger_progress.ledger_warnings(db, period) if period is not None else []
     return render(request, "ledger.html", {
         "plan": plan, "ledger": book, "periods": periods, "period": period, "warnings": warnings,
-        "statuses": STATUSES, "can_review": is_allowed(user, Action.APPROVE), **_labels(request),
+        "statuses": STATUSES, **_labels(request),
+        # after a lock nothing is offered that would be refused: no review, no report
+        "can_review": is_allowed(user, Action.APPROVE) and period is not None and not period.locked,
         "can_edit": is_allowed(user, Action.CORRECT_EXTRACTION),
-        "may_report": lambda unit_ids: _may_report(user, unit_ids),
+        "may_report": lambda unit_ids: period is not None and _may_report(user, unit_ids, period),
+        "reviewed": translator(request)(f"ledger.reviewed.{reviewed}") if reviewed in _REVIEWED else "",
     })
 
 
@@ -67,9 +71,13 @@ def _labels(request: Request) -> dict[str, dict[str, str]]:
             "kind_labels": {k: t(f"ledger.kind.{k}") for k in _KINDS}}
 
 
-def _may_report(user: User, unit_ids: set[int]) -> bool:
+def _may_report(user: User, unit_ids: set[int], period: ReportingPeriod) -> bool:
+    """Whether the ledger offers 报告进展: what the service would accept (own unit, an
+    unlocked period, a clerk only inside the window)."""
+    if period.locked:
+        return False
     if user.role == Role.CLERK:
-        return user.org_unit_id in unit_ids
+        return user.org_unit_id in unit_ids and window_is_open(period)
     return is_allowed(user, Action.ENTER) and bool(unit_ids)
 
 
@@ -96,6 +104,7 @@ def _form(request: Request, db: Session, user: User, subject: Task | Project, ki
     if user.role == Role.CLERK:
         units = [u for u in units if u.id == user.org_unit_id]
     check(user, Action.ENTER, Scope(org_unit_id=units[0].id if units else None, window_open=window_is_open(period)))
+    ensure_unlocked(period)
     column = LedgerReport.task_id if isinstance(subject, Task) else LedgerReport.project_id
     existing = {r.org_unit_id: r for r in db.scalars(select(LedgerReport).where(
         column == subject.id, LedgerReport.period_id == period.id))}
@@ -182,7 +191,8 @@ def review(request: Request, user: PageUser, db: DbSession, report_id: RowId,
         return render(request, "error.html", {"message": message, "status_code": 422,
                                               "back": f"{url}?period_id={report.period_id}#{anchor}"},
                       status_code=422)
-    return RedirectResponse(f"{url}?period_id={report.period_id}#{anchor}", status_code=303)
+    done = "approved" if decision == "approve" else "returned"
+    return RedirectResponse(f"{url}?period_id={report.period_id}&reviewed={done}#{anchor}", status_code=303)
 
 
 @router.get("/ledger/evidence/{evidence_id}", name="ledger_evidence")

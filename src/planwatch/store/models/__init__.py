@@ -5,6 +5,7 @@ from planwatch.store.models.base import Base, utcnow
 from planwatch.store.models.indicator_status import IndicatorDisposition
 from planwatch.store.models.jobs import ImportJob
 from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
+from planwatch.store.models.messages import Comment, Notification, Reminder
 from planwatch.store.models.monitoring import (
     AppendOnlyViolation,
     AuditEvent,
@@ -47,6 +48,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Base",
+    "Comment",
     "Correction",
     "Document",
     "ImportJob",
@@ -57,12 +59,14 @@ __all__ = [
     "LedgerReport",
     "LoginCounter",
     "Milestone",
+    "Notification",
     "Observation",
     "ObservationRevision",
     "OrgUnit",
     "Plan",
     "Project",
     "ProjectUnit",
+    "Reminder",
     "ReportingPeriod",
     "SearchEntry",
     "Section",

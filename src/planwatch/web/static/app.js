@@ -13,6 +13,8 @@
 //  * .table-wrap, [data-scroll-region]: focusable (and named) while its content overflows, so
 //    that the keyboard can scroll it.
 //  * .menu-toggle: opens the phone menu, says so (aria-expanded), Esc closes it.
+//  * template[data-replace="#other"] in a fragment answer: its content replaces #other's too
+//    (a saved entry row brings the counts above the rows up to date).
 (function () {
   "use strict";
 
@@ -32,6 +34,11 @@
 
   function replace(target, html) {
     target.innerHTML = html;
+    target.querySelectorAll("template[data-replace]").forEach(function (template) {
+      var other = document.querySelector(template.dataset.replace);
+      if (other) { other.innerHTML = template.innerHTML; enhance(other); }
+      template.remove();
+    });
     enhance(target);
   }
 
