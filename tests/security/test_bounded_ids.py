@@ -73,7 +73,7 @@ def test_every_whole_number_a_route_takes_is_bounded() -> None:
             for lower, upper, high in _bounds(annotation, metadata):
                 if not (lower and upper) or (high is not None and high > MAX_ROW_ID):
                     unbounded.append(f"{sorted(entry.methods)} {entry.path} {name}")
-    assert unbounded == [], "use planwatch.web.params.RowId (or Year, Offset…) for these"
+    assert unbounded == [], "use planwatch.web.params.RowId (or Year, Offset…) for these: " + "; ".join(unbounded)
 
 
 def _huge_urls(app: FastAPI) -> Iterator[tuple[str, str, Access]]:

@@ -117,7 +117,7 @@ def reminder_interval(request: Request, actor: PageUser, db: DbSession,
 
 
 @router.post("/users/{user_id}/contact", name="admin_user_contact")
-def user_contact(request: Request, actor: PageUser, db: DbSession, user_id: int,
+def user_contact(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
                  name: Annotated[str, Form(max_length=300)] = "",
                  email: Annotated[str, Form(max_length=300)] = "") -> Response:
     person = _user(db, user_id)

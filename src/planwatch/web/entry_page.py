@@ -30,7 +30,7 @@ from planwatch.store.models import Indicator, OrgUnit, Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
-from planwatch.web.params import RowId
+from planwatch.web.params import Offset, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
@@ -109,7 +109,7 @@ def _summary(rows: list[_Row], last_day: date) -> dict[str, Any]:
 
 @router.get("/entry", name="entry_page")
 def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | None = None,
-               unit: RowId | None = None, done: str = "", values: int = 0, reports: int = 0) -> HTMLResponse:
+               unit: RowId | None = None, done: str = "", values: Offset = 0, reports: Offset = 0) -> HTMLResponse:
     message = translator(request)("entry.all_submitted", values=values, reports=reports) if done == "submitted" else ""
     return render_entry_page(request, db, user, period, unit, message=message)
 
