@@ -15,7 +15,6 @@ from typing import BinaryIO, cast
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from planwatch.evaluate.targets import entry_hint
 from planwatch.monitor.exchange import (
     CellProblem,
     ExchangeError,
@@ -30,6 +29,7 @@ from planwatch.monitor.exchange.ledger_sheets import LedgerSheetRow
 from planwatch.monitor.permissions import Action, Role, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import observations, periods
+from planwatch.services.entry_guides import entry_guides
 from planwatch.services.ledger_exchange import LedgerTemplateSheets, ledger_sheets_for, store_ledger_rows
 from planwatch.store.models import (
     Assignment,
@@ -163,8 +163,9 @@ def export_rows(session: Session, actor: User, plan: Plan, *, period: str | None
 
 def template_indicators(session: Session, actor: User, plan: Plan, unit: OrgUnit,
                         period: ReportingPeriod) -> list[TemplateIndicator]:
-    """The unit's assigned indicators in use, with baseline, final target and the value it
-    reported for the previous year."""
+    """The unit's assigned indicators in use, with baseline, final target, the value it
+    reported for the previous year and what to enter by the target's type (an amount's
+    running total, a verdict's choices)."""
     check(actor, Action.VIEW, Scope(org_unit_id=unit.id, org_unit_name=unit.name))
     indicators = list(session.scalars(
         select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
@@ -178,9 +179,11 @@ def template_indicators(session: Session, actor: User, plan: Plan, unit: OrgUnit
         .where(ReportingPeriod.plan_id == plan.id, ReportingPeriod.code == str(period.year - 1),
                Observation.org_unit_id == unit.id, Observation.sex == "", Observation.area == "",
                Observation.age_group == ""))}
+    guides = entry_guides(session, unit.id, period, indicators)
     return [TemplateIndicator(i.code, i.name, i.unit or "", i.domain or "", i.attribute or "", last.get(i.id, ""),
-                              entry_hint(i.name, i.unit), i.baseline_year, i.baseline_text or "",
-                              i.targets[-1].year if i.targets else None, i.targets[-1].text if i.targets else "")
+                              guides[i.id].hint, i.baseline_year, i.baseline_text or "",
+                              i.targets[-1].year if i.targets else None, i.targets[-1].text if i.targets else "",
+                              guides[i.id].running_total_text, guides[i.id].judged)
             for i in indicators]
 
 

@@ -328,7 +328,7 @@ def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id
     return render(request, "fragments/check.html", {"problem": _readable(problem) if problem else None})
 
 
-_FIELD_PREFIX = re.compile(r"^(value|unit|disaggregation)：")
+_FIELD_PREFIX = re.compile(r"^(value|unit|disaggregation|note)：")
 
 
 def _readable(problems: str) -> str:
