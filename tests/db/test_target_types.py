@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.evaluate import EvaluationResult, Status
-from planwatch.services import observations, periods, plans, review
+from planwatch.services import assessment, observations, periods, plans, review
 from planwatch.services.corrections import CorrectionError, IndicatorFix, correct_indicator
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
 from planwatch.store import Database
@@ -115,6 +115,19 @@ def test_a_years_increments_and_judgements_evaluate_as_worked_by_hand(database: 
         # every unit reported everything assigned to it but the 水务局: verdicts count as reports
         shares = {c.org_unit: c.share for c in evaluation.completeness}
         assert shares["云溪区水务局"] == 0 and shares["云溪区财政局"] == 1 and shares["云溪区生态环境局"] == 1
+        # the assessment scores each status by the documented rule, whatever the target's type
+        scored = {(u.name, item.label): item.share for members in assessment.assess(session, None, plan, 2026).groups
+                  .values() for u in members for item in u.items if item.category.endswith("indicators")}
+        assert scored == {
+            ("云溪区规划和自然资源局", "街区更新数量"): 1.0,  # 正常
+            ("云溪区住房保障和房屋管理局", "老旧住房综合修缮面积"): 1.0,  # 正常
+            ("云溪区绿化和市容管理局", "新建或改建口袋公园数量"): 0.5,  # 滞后
+            ("云溪区绿化和市容管理局", "新增各类绿化面积"): 0.5,  # 滞后
+            ("云溪区民政局", "社区养老服务设施覆盖率"): 0.5,  # 缺基期值
+            ("云溪区水务局", "建成区达到海绵城市建设要求面积比"): 0.0,  # 无数据
+            ("云溪区财政局", "区级一般公共预算收入年均增速"): 1.0,  # 达到 → 正常
+            ("云溪区生态环境局", "细颗粒物（PM2.5）浓度"): 0.0,  # 约束性 未达到 → 严重滞后
+        }
     with database.session() as session:
         period_2027 = _open_period(session, plan_id, 2027)
         _enter_and_approve(session, plan_id, period_2027, {"街区更新数量": ("gh_yx", "2", "")})
@@ -152,6 +165,10 @@ def test_a_judgement_needs_a_verdict_and_its_evidence(database: Database, tmp_pa
     with database.session(readonly=True) as session:
         result = _by_name(evaluate_stored_plan(session, None, session.get_one(Plan, plan_id), 2026))
         assert result["区级一般公共预算收入年均增速"].status is Status.UNDETERMINED
+        [unit] = [u for members in assessment.assess(session, None, session.get_one(Plan, plan_id), 2026).groups
+                  .values() for u in members if u.name == "云溪区财政局"]
+        assert [(item.label, item.rule, item.share) for item in unit.items if item.category == "indicators"] == [
+            ("区级一般公共预算收入年均增速", "无法判断：得 50%", 0.5)]
 
 
 def test_the_type_is_corrected_audited_and_kept_on_re_import(database: Database, tmp_path: Path) -> None:

@@ -161,6 +161,8 @@ def explain(
         inputs["milestones"] = [{"year": m.year, "value": m.value} for m in item.milestones]
     if judgement is not None:
         inputs["judgement"] = judgement.to_json()
+    if mode == Mode.CUMULATIVE:
+        inputs["total_base"] = _json_number(row.base)  # where the running total starts: 0, or 累计's baseline
     if mode == Mode.NONE:
         return inputs, formula, _judged_sentence(spec, item, row, status, manual, judgement)
     return inputs, formula, _sentence(spec, item, row, status, thresholds, cagr_category, verdict, manual)

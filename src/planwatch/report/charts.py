@@ -27,7 +27,7 @@ __all__ = ["STATUS_COLOURS", "ReportFontError", "indicator_png", "status_png"]
 _CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
 STATUS_COLOURS = {Status.COMPLETED: "#2e7d32", Status.AHEAD: "#1565c0", Status.ON_TRACK: "#43a047",
                   Status.BEHIND: "#ef6c00", Status.SERIOUSLY_BEHIND: "#c62828", Status.NO_DATA: "#9e9e9e",
-                  Status.NOT_QUANTIFIABLE: "#78909c", Status.MISSING_BASELINE: "#8d6e63"}
+                  Status.NOT_QUANTIFIABLE: "#78909c", Status.MISSING_BASELINE: "#8d6e63", Status.UNDETERMINED: "#5e35b1"}
 _LINE_STYLE: dict[str, dict[str, Any]] = {
     "actual": {"color": "#1565c0", "marker": "o", "linestyle": "-", "label": "实际值"},
     "required": {"color": "#757575", "marker": "", "linestyle": "--", "label": "要求进度"},

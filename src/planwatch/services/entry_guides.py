@@ -15,16 +15,13 @@ from dataclasses import dataclass, replace
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from planwatch.evaluate.models import Verdict
 from planwatch.evaluate.targets import EntryKind, entry_hint, entry_kind, final_target_type
 from planwatch.extract.records import TargetType
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services.corrections import record_target
 from planwatch.store.models import Indicator, Observation, ObservationRevision, ReportingPeriod
 
-__all__ = ["VERDICT_CHOICES", "EntryGuide", "entry_guides"]
-
-VERDICT_CHOICES = tuple(v.label_zh for v in Verdict)  # 达到, 未达到, 无法判断
+__all__ = ["EntryGuide", "entry_guides"]
 
 
 @dataclass(frozen=True, slots=True)

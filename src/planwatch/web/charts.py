@@ -79,7 +79,7 @@ def status_pie(counts: Sequence[tuple[str, str, int]]) -> dict[str, Any]:
     """ECharts pie of (status code, label, count); colours match the status badges in app.css."""
     colours = {"completed": "#2e7d32", "ahead": "#1565c0", "on_track": "#43a047", "behind": "#ef6c00",
                "seriously_behind": "#c62828", "no_data": "#9e9e9e", "not_quantifiable": "#78909c",
-               "missing_baseline": "#8d6e63"}
+               "missing_baseline": "#8d6e63", "undetermined": "#5e35b1"}
     return {
         "tooltip": {"trigger": "item", "formatter": "{b}: {c} ({d}%)"},
         "legend": {"bottom": 0, "type": "scroll"},

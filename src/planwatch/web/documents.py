@@ -184,6 +184,7 @@ class CorrectionForm(BaseModel):
     target_year: str = ""
     target: str = ""
     comparator: str = ""
+    target_type: str = ""  # "" leaves the type to the classifier
 
 
 _CLEARABLE = frozenset({"unit", "attribute", "baseline"})  # a blank name, year or target is not a change
@@ -200,7 +201,8 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
         old = {"name": before.name, "unit": before.unit or "", "attribute": before.attribute or "",
                "baseline_year": str(before.baseline_year or ""), "baseline": before.baseline_text or "",
                "target_year": str(final.year) if final else "", "target": final.text if final else "",
-               "comparator": final.comparator if final else ""}
+               "comparator": final.comparator if final else "",
+               "target_type": (final.target_type or "") if final else ""}
         changed = {k: v for k, v in sent.items() if v != old[k] and (v or k in _CLEARABLE)}
     values: dict[str, Any] = dict(changed)
     for field in ("baseline_year", "target_year"):

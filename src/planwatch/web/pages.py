@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
-from planwatch.evaluate import EvaluationResult, Status
-from planwatch.evaluate.targets import EntryKind, entry_kind
+from planwatch.evaluate import EvaluationResult, Status, Verdict
+from planwatch.evaluate.targets import EntryKind
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
 from planwatch.services import observations, periods, review
 from planwatch.services import plans as plan_service
+from planwatch.services.entry_guides import entry_guides
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
 from planwatch.services.reports import FORMATS, report_file
 from planwatch.store.models import (
@@ -214,7 +215,10 @@ class _EntryRow:
     review_comment: str = ""
     message: str = ""
     error: bool = False
-    hint_key: str = ""  # i18n key of what to enter, for growth rates and reductions
+    hint_key: str = ""  # i18n key of what to enter, for rates, reductions, increments and verdicts
+    target: str = ""  # the final target as printed, with its year
+    running_total: str = ""  # an amount over the period: the approved increments of earlier years
+    judged: bool = False  # a target without a number: the value is a verdict (达到/未达到/无法判断)
 
 
 _EDITABLE = {None, ObservationState.DRAFT, ObservationState.RETURNED}
@@ -248,10 +252,11 @@ def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, un
         comment = next((e.reason or "" for e in reversed(observations.observation_history(db, user, view.id))
                         if e.action == "return"), "")
     editable = state in _EDITABLE and not period.locked and (user.role != "clerk" or periods.window_is_open(period))
+    guide = entry_guides(db, unit_id, period, [indicator])[indicator.id]
     return _EntryRow(indicator.id, indicator.name, indicator.unit, state,
                      typed if typed is not None else (view.value_text if view else ""),
                      view.source if view else "", view.note if view else "", editable, comment, message, error,
-                     _hint_key(entry_kind(indicator.name, indicator.unit)))
+                     _hint_key(guide.kind), guide.target, guide.running_total_text, guide.judged)
 
 
 def _hint_key(kind: EntryKind) -> str:
@@ -284,7 +289,8 @@ def render_entry_page(request: Request, db: Session, user: User, period: int | N
         rows = [answered if answered is not None and answered.indicator_id == i.id
                 else _entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
     return render(request, "entry.html", {"periods": open_periods, "period": chosen, "units": units,
-                                          "unit": the_unit, "rows": rows, "upload": upload, "can_enter": can_enter},
+                                          "unit": the_unit, "rows": rows, "upload": upload, "can_enter": can_enter,
+                                          "verdicts": list(Verdict)},
                   status_code=status_code)
 
 
@@ -309,7 +315,7 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
     except PlanWatchError as exc:
         message, error, typed = str(exc), True, value
     row = _entry_row(db, user, period_id, indicator, org_unit_id, message=message, error=error, typed=typed)
-    context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}}
+    context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}, "verdicts": list(Verdict)}
     if is_fragment_request(request):
         return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
     if error:  # without JavaScript: the whole form again, the message beside the value typed
@@ -353,6 +359,7 @@ def _queue(db: Session, user: User) -> list[dict[str, Any]]:
                 items.append({"id": view.id, "indicator_id": view.indicator_id, "indicator_name": indicator.name,
                               "org_unit_name": db.get_one(OrgUnit, view.org_unit_id).name,
                               "period_label": period.code, "value": view.value, "unit": view.unit or indicator.unit,
+                              "value_text": view.value_text, "source": view.source,
                               "previous": context[view.id].previous, "submitted_by": context[view.id].submitted_by,
                               "note": view.note, "flags": view.flags})
     return items

@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planwatch.errors import InputError
-from planwatch.evaluate.models import read_verdict
+from planwatch.evaluate.models import Verdict, read_verdict
 from planwatch.ingest.containers import check_zip_container
 from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, ExchangeRow
 from planwatch.numerals import parse_number
@@ -48,7 +48,7 @@ TEMPLATE_VERSION = "2"
 HEADER = ("指标代码", "领域", "指标名称", "计量单位", "属性", "基期年份", "基期值", "目标年份", "目标值",
           "上年数值", "填报要求", "本期数值", "数据来源", "备注", "规划期已累计")
 LEVEL_HINT = "填本期实际值。"
-VERDICTS = ("达到", "未达到", "无法判断")  # what a target without a number is judged
+VERDICTS = tuple(v.label_zh for v in Verdict)  # what a target without a number is judged: 达到, 未达到, 无法判断
 _VALUE, _SOURCE, _NOTE = "本期数值", "数据来源", "备注"
 _FIRST_ROW = 4  # title, period line, header, then data
 _WIDTHS = (10, 14, 32, 10, 8, 9, 12, 9, 14, 12, 36, 12, 18, 20, 16)
