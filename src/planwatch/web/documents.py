@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
-from planwatch.extract.records import UNREAD_REASONS, Comparator
+from planwatch.extract.records import UNREAD_REASONS, Comparator, TargetType
 from planwatch.monitor.permissions import (
     Action,
     PermissionDenied,
@@ -41,7 +41,7 @@ from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 from planwatch.web.uploads import UploadJobs, receive_upload, uploaded_file
 
-__all__ = ["comparator_choices", "router", "upload_router"]
+__all__ = ["comparator_choices", "router", "target_type_choices", "upload_router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -138,6 +138,11 @@ def comparator_choices(t: Translator) -> list[tuple[str, str]]:
     return [(c.value, t(f"comparator.{c.name.lower()}")) for c in Comparator]
 
 
+def target_type_choices(t: Translator) -> list[tuple[str, str]]:
+    """The target types (level, change, rate, cumulative, qualitative) in the page's language."""
+    return [(kind.value, t(f"target_type.{kind.value}")) for kind in TargetType]
+
+
 @router.get("/documents/{source_file_id}", name="document_page")
 def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
                   saved: RowId | None = None, add_line: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
@@ -167,6 +172,8 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
                        for i in sorted(indicators, key=lambda i: i.line) if marks[i.id].anchor in shown],
         "plans": file_plans, "can_correct": is_allowed(user, Action.CORRECT_EXTRACTION),
         "comparators": comparator_choices(translator(request)), "message": message, "error": error,
+        "target_types": target_type_choices(translator(request)),
+        "type_names": dict(target_type_choices(translator(request))),
         "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
         "unread_labels": _unread_labels(request),
         "add_line": add_line,

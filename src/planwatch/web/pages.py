@@ -259,6 +259,11 @@ def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, un
                      _hint_key(guide.kind), guide.target, guide.running_total_text, guide.judged)
 
 
+def _verdicts(t: Translator) -> list[tuple[str, str]]:
+    """The verdict a judged row offers: stored in its one (Chinese) spelling, shown in the page's language."""
+    return [(v.label_zh, t(f"verdict.{v.value}")) for v in Verdict]
+
+
 def _hint_key(kind: EntryKind) -> str:
     return "" if kind == EntryKind.LEVEL else f"entry.hint.{kind.name.lower()}"
 
@@ -290,7 +295,7 @@ def render_entry_page(request: Request, db: Session, user: User, period: int | N
                 else _entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
     return render(request, "entry.html", {"periods": open_periods, "period": chosen, "units": units,
                                           "unit": the_unit, "rows": rows, "upload": upload, "can_enter": can_enter,
-                                          "verdicts": list(Verdict)},
+                                          "verdicts": _verdicts(translator(request))},
                   status_code=status_code)
 
 
@@ -315,7 +320,7 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
     except PlanWatchError as exc:
         message, error, typed = str(exc), True, value
     row = _entry_row(db, user, period_id, indicator, org_unit_id, message=message, error=error, typed=typed)
-    context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}, "verdicts": list(Verdict)}
+    context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}, "verdicts": _verdicts(t)}
     if is_fragment_request(request):
         return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
     if error:  # without JavaScript: the whole form again, the message beside the value typed
