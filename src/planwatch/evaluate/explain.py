@@ -270,10 +270,14 @@ def _measured_clause(item: ResolvedTarget, row: Row) -> str:
     first = row.t0 + 1
     if item.mode == Mode.CUMULATIVE:
         added = row.current - row.base
+        if row.observations == 1:
+            said = (f"{row.data_year}年完成{num(added)}" if first == row.data_year
+                    else f"{years(first, row.data_year)}仅{row.data_year}年报告完成{num(added)}")
+        else:
+            said = f"{years(first, row.data_year)}各年数值之和（{row.observations}个年度）为{num(added)}"
         if row.base:
-            return (f"{years(first, row.data_year)}各年新增之和（{row.observations}个年度）为{num(added)}，"
-                    f"累计值S={num(row.base)}+{num(added)}={num(row.current)}")
-        return f"{years(first, row.data_year)}各年数值之和（{row.observations}个年度）为累计值S={num(row.current)}"
+            return f"{said}，累计值S={num(row.base)}+{num(added)}={num(row.current)}"
+        return f"{said}，累计值S={num(row.current)}"
     if item.mode == Mode.MEAN:
         return (
             f"{years(first, row.data_year)}各年数值（{row.observations}个年度）的平均值M={num(row.current)}"

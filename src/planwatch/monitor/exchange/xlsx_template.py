@@ -165,20 +165,27 @@ def write_template(path: Path | BinaryIO, identity: TemplateIdentity, indicators
 def _value_checks(sheet: Worksheet, indicators: Sequence[TemplateIndicator]) -> None:
     """A number in each figure's cell; a choice of 达到/未达到/无法判断 in each verdict's."""
     value_column = column_of(_VALUE)
-    first = f"{value_column}{_FIRST_ROW}"
-    numeric = DataValidation(type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
-                             formula1=f'OR(ISNUMBER({first}),ISNUMBER(--SUBSTITUTE(SUBSTITUTE({first},"%",""),"‰","")))')
-    numeric.promptTitle, numeric.prompt = _VALUE, "填写数字，可带 %、‰ 或 万，如 95、95%、1.2万"
-    numeric.errorTitle, numeric.error = "数值格式不对", "请填写数字，如 95、95%、1.2万、3‰"
-    verdict = DataValidation(type="list", formula1='"' + ",".join(VERDICTS) + '"', allow_blank=True,
-                             showErrorMessage=True, showInputMessage=True)
-    verdict.promptTitle, verdict.prompt = "定性评估", "选择达到、未达到或无法判断，并在备注中写明评估依据"
-    verdict.errorTitle, verdict.error = "请从列表中选择", "定性目标只能填“达到”“未达到”或“无法判断”"
-    for row, ind in enumerate(indicators, start=_FIRST_ROW):
-        (verdict if ind.judged else numeric).add(f"{value_column}{row}")
-    for check in (numeric, verdict):
-        if check.sqref:
-            sheet.add_data_validation(check)
+    rows = list(enumerate(indicators, start=_FIRST_ROW))
+    figures = [f"{value_column}{row}" for row, ind in rows if not ind.judged]
+    verdicts = [f"{value_column}{row}" for row, ind in rows if ind.judged]
+    if figures:
+        # the formula is written for the first cell of the list; Excel shifts it for the others
+        first = figures[0]
+        numeric = DataValidation(type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                                 formula1=f'OR(ISNUMBER({first}),ISNUMBER(--SUBSTITUTE(SUBSTITUTE({first},"%",""),"‰","")))')
+        numeric.promptTitle, numeric.prompt = _VALUE, "填写数字，可带 %、‰ 或 万，如 95、95%、1.2万"
+        numeric.errorTitle, numeric.error = "数值格式不对", "请填写数字，如 95、95%、1.2万、3‰"
+        sheet.add_data_validation(numeric)
+        for cell in figures:
+            numeric.add(cell)
+    if verdicts:
+        choice = DataValidation(type="list", formula1='"' + ",".join(VERDICTS) + '"', allow_blank=True,
+                                showErrorMessage=True, showInputMessage=True)
+        choice.promptTitle, choice.prompt = "定性评估", "选择达到、未达到或无法判断，并在备注中写明评估依据"
+        choice.errorTitle, choice.error = "请从列表中选择", "定性目标只能填“达到”“未达到”或“无法判断”"
+        sheet.add_data_validation(choice)
+        for cell in verdicts:
+            choice.add(cell)
 
 
 def _help_sheet(book: Workbook, identity: TemplateIdentity, indicators: Sequence[TemplateIndicator]) -> None:
@@ -197,19 +204,20 @@ def _help_sheet(book: Workbook, identity: TemplateIdentity, indicators: Sequence
         "任何单元格有误时整表不保存，页面列出每个出错的单元格。",
     ]
     rates = [ind for ind in indicators if ind.entry_hint and not ind.running_total and not ind.judged]
-    if rates:
-        lines.append("7. 以下指标填比率，不填总量（“填报要求”列和本期数值单元格的批注也有说明）：")
-        lines.extend(f"    {ind.code} {ind.name}：{ind.entry_hint}" for ind in rates)
     amounts = [ind for ind in indicators if ind.running_total]
-    if amounts:
-        lines.append("8. 以下指标的目标是规划期内累计完成的数量：本期数值填本年度新完成（新增）的数量，不填累计数；"
-                     "“规划期已累计”列是此前各年经审核的数量之和，系统把本年数量加上去与目标比较：")
-        lines.extend(f"    {ind.code} {ind.name}：已累计 {ind.running_total}，目标 {ind.target}" for ind in amounts)
     judged = [ind for ind in indicators if ind.judged]
-    if judged:
-        lines.append("9. 以下指标是定性目标（没有数值）：本期数值从下拉列表选择“达到”“未达到”或“无法判断”，"
-                     "备注写明评估依据（对照的数据或情况），数据来源写明佐证材料（文件名、文号或链接）；没有依据的评估不能报送：")
-        lines.extend(f"    {ind.code} {ind.name}：{ind.target}" for ind in judged)
+    for heading, listed in (
+            ("以下指标填比率，不填总量（“填报要求”列和本期数值单元格的批注也有说明）：",
+             [f"    {ind.code} {ind.name}：{ind.entry_hint}" for ind in rates]),
+            ("以下指标的目标是规划期内累计完成的数量：本期数值填本年度新完成（新增）的数量，不填累计数；"
+             "“规划期已累计”列是此前各年经审核的数量之和，系统把本年数量加上去与目标比较：",
+             [f"    {ind.code} {ind.name}：已累计 {ind.running_total}，目标 {ind.target}" for ind in amounts]),
+            ("以下指标是定性目标（没有数值）：本期数值从下拉列表选择“达到”“未达到”或“无法判断”，备注写明评估依据"
+             "（对照的数据或情况），数据来源写明佐证材料（文件名、文号或链接）；没有依据的评估不能报送：",
+             [f"    {ind.code} {ind.name}：{ind.target}" for ind in judged])):
+        if listed:
+            lines.append(f"{sum(1 for line in lines if line[:1].isdigit()) + 1}. {heading}")
+            lines.extend(listed)
     for line in lines:
         text_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
