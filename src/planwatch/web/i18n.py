@@ -474,6 +474,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "target_type.qualitative": "定性目标（无数值）",
         "indicator.judgement": "定性评估",
         "indicator.running_total": "规划期累计",
+        "plan.running_total_mark": "（累计）",
+        "indicator.judgements": "各期定性评估（经审核）",
+        "indicator.no_judgement": "尚无经审核的评估",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -941,8 +944,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         # target types (issue 21)
         "entry.hint.increment": "Enter what was newly done (added) this year, not the running total; the years' "
         "amounts are summed and compared with the target for the period. Enter 0 when nothing was done this year.",
-        "entry.hint.judgement": "Qualitative target: enter 达到 (met), 未达到 (not met) or 无法判断 (cannot be judged), "
-        "give the evidence in the note and the supporting document (file, reference or link) as the source.",
+        "entry.hint.judgement": "Qualitative target: choose met, not met or cannot be judged (in an Excel template: "
+        "达到, 未达到 or 无法判断), give the evidence in the note and the supporting document (file, reference or "
+        "link) as the source.",
         "entry.target": "Target",
         "entry.running_total": "Running total so far",
         "entry.verdict": "Judgement",
@@ -960,6 +964,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "target_type.qualitative": "qualitative (no number)",
         "indicator.judgement": "Qualitative assessment",
         "indicator.running_total": "Running total",
+        "plan.running_total_mark": " (total)",
+        "indicator.judgements": "Judgements by period (approved)",
+        "indicator.no_judgement": "No approved judgement yet",
     },
 }
 
