@@ -261,7 +261,8 @@ def _open_periods(db: Session, user: User) -> list[Any]:
 
 
 def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, unit_id: int, *,
-               message: str = "", error: bool = False, typed: str | None = None) -> _EntryRow:
+               message: str = "", error: bool = False, typed: tuple[str, str, str] | None = None) -> _EntryRow:
+    """``typed``: the value, source and note a refused post sent, shown again as typed."""
     period = periods.get_period(db, period_id)
     views = observations.list_observations(db, user, period_id, org_unit_id=unit_id, indicator_ids=[indicator.id])
     view = next((v for v in views if v.disaggregation == observations.TOTAL), None)
@@ -272,10 +273,10 @@ def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, un
                         if e.action == "return"), "")
     editable = state in _EDITABLE and not period.locked and (user.role != "clerk" or periods.window_is_open(period))
     guide = entry_guides(db, unit_id, period, [indicator])[indicator.id]
-    return _EntryRow(indicator.id, indicator.name, indicator.unit, state,
-                     typed if typed is not None else (view.value_text if view else ""),
-                     view.source if view else "", view.note if view else "", editable, comment, message, error,
-                     _hint_key(guide.kind), guide.target, guide.running_total_text, guide.judged)
+    value, source, note = typed if typed is not None else (
+        (view.value_text, view.source, view.note) if view else ("", "", ""))
+    return _EntryRow(indicator.id, indicator.name, indicator.unit, state, value, source, note, editable, comment,
+                     message, error, _hint_key(guide.kind), guide.target, guide.running_total_text, guide.judged)
 
 
 def _verdicts(t: Translator) -> list[tuple[str, str]]:
@@ -335,9 +336,9 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
                 observations.submit(db, user, view.id)
         message, error, typed = t("entry.submitted" if step == "submit" else "entry.saved"), False, None
     except observations.ValueRejected as exc:
-        message, error, typed = t("entry.not_saved", reason=_readable(exc.problem)), True, value
+        message, error, typed = t("entry.not_saved", reason=_readable(exc.problem)), True, (value, source, note)
     except PlanWatchError as exc:
-        message, error, typed = str(exc), True, value
+        message, error, typed = str(exc), True, (value, source, note)
     row = _entry_row(db, user, period_id, indicator, org_unit_id, message=message, error=error, typed=typed)
     context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}, "verdicts": _verdicts(t)}
     if is_fragment_request(request):
