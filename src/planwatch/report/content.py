@@ -62,7 +62,9 @@ class IndicatorEntry:
         if not self.spec.targets:
             return ""
         last = max(self.spec.targets, key=lambda t: t.year)
-        return f"{last.text}（至{last.year}年累计）" if self.cumulative else f"{last.text}（{last.year}年）"
+        if self.cumulative:
+            return f"{last.text}（至{last.year}年累计）"
+        return last.text if last.text.lstrip().startswith(f"{last.year}年") else f"{last.text}（{last.year}年）"
 
     def year_cell(self, year: int) -> float | str | None:
         """What the year's column shows: the figure entered (an amount's increment), or the verdict."""
