@@ -165,7 +165,8 @@ class ObservationIn(StrictModel):
     period_id: RowId
     indicator_id: RowId
     org_unit_id: RowId
-    value: str = Field(description="数值原文：95、95%、1.2万、3‰、全角数字均可")
+    value: str = Field(description="数值原文：95、95%、1.2万、3‰、全角数字均可；累计类目标填本年新增量；"
+                       "定性目标填 达到、未达到 或 无法判断（报送时 note 须写明评估依据）")
     source: str = ""
     note: str = ""
     submit: bool = Field(default=False, description="保存后立即报送审核")
