@@ -70,7 +70,7 @@ def _latest(evaluation: PlanEvaluation, result: EvaluationResult) -> str:
     if result.judgement is not None:
         return f"{result.judgement.verdict.label_zh}（{result.judgement.year}）"
     if result.target_type == "cumulative" and result.current is not None:
-        return f"累计{_number(result.current)}（{result.data_year}）"
+        return f"累计{_number(result.current)}"  # up to the year evaluated; narrow, for an 80-column terminal
     entered = evaluation.values.get(result.indicator_id, {}).get(result.data_year) if result.data_year else None
     return f"{_number(entered)}（{result.data_year}）" if entered is not None else ""
 
