@@ -136,11 +136,11 @@ def target_type_of(target: Target, name: str, unit: str | None) -> TargetType:
 
 def final_target_type(name: str, unit: str | None, targets: tuple[Target, ...] | list[Target]) -> TargetType:
     """The type that decides what is entered and evaluated: the last numeric target's, or
-    qualitative when no target has a number."""
+    qualitative when no target has a number (a level while there is no target at all)."""
     numeric = sorted((t for t in targets if t.value is not None and t.target_type is not TargetType.QUALITATIVE),
                      key=_year_of)
     if not numeric:
-        return TargetType.QUALITATIVE
+        return TargetType.QUALITATIVE if targets else TargetType.LEVEL
     return target_type_of(numeric[-1], name, unit)
 
 
@@ -155,7 +155,8 @@ def resolve(spec: IndicatorSpec) -> ResolvedTarget:
         last_year = max((t.year for t in spec.targets), default=0)
         # A ratio (6.5:2.5:1) or a list of values is a level the engine cannot compare; only a
         # target without any number is qualitative, judged each period.
-        qualitative = all(target_type_of(t, spec.name, spec.unit) is TargetType.QUALITATIVE for t in spec.targets)
+        qualitative = bool(spec.targets) and all(target_type_of(t, spec.name, spec.unit) is TargetType.QUALITATIVE
+                                                 for t in spec.targets)
         return ResolvedTarget(
             Mode.NONE,
             Comparator.EQ,

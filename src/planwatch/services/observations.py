@@ -232,7 +232,8 @@ def normalize_unit(unit: str) -> str:
 
 def is_judged(indicator: Indicator) -> bool:
     """The indicator's targets have no number (完成市级下达目标, a ratio): each period it is
-    judged 达到/未达到/无法判断 with evidence instead of given a figure."""
+    judged 达到/未达到/无法判断 with evidence instead of given a figure. An indicator without
+    any target yet takes figures."""
     return bool(indicator.targets) and not any(t.value is not None for t in indicator.targets)
 
 
