@@ -36,7 +36,8 @@ def test_json_follows_the_public_record_format(tmp_path: Path) -> None:
     [ind] = data["indicators"]
     assert {"file", "line", "plan", "name", "unit", "domain", "attribute", "baseline_year", "baseline", "targets",
             "kind"} <= set(ind)
-    assert ind["targets"] == [{"year": 2025, "text": "达到52%以上", "value": 52.0, "comparator": ">="}]
+    assert ind["targets"] == [{"year": 2025, "text": "达到52%以上", "value": 52.0, "comparator": ">=",
+                              "target_type": "level"}]
     assert plan.read_text(encoding="utf-8").splitlines()[ind["line"] - 1].endswith("达到52%以上。")
 
 

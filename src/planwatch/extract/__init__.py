@@ -43,6 +43,7 @@ from planwatch.extract.records import (
     Task,
 )
 from planwatch.extract.tables import TableContext, indicators_from_grid
+from planwatch.extract.target_types import with_target_types
 from planwatch.extract.tasks import tasks_in
 from planwatch.extract.text import squeeze
 from planwatch.extract.unread import target_figures, unread_sentences
@@ -124,7 +125,7 @@ def extract_source(source: SourceText) -> Extraction:
             opening = years_in(" ".join(x.text for x in doc_lines[:3]))  # 2026年3月10日，区长…主持召开…
             year = int(span.date[:4]) if span.date else (opening[0] if opening else None)
             tasks.extend(assigned_tasks(doc_lines, LedgerContext(source.name, span.title, None, None, year)))
-    indicators.sort(key=lambda ind: ind.line)
+    indicators = sorted(map(with_target_types, indicators), key=lambda ind: ind.line)
     diagnostics.sort(key=lambda d: d.line)
     return Extraction(source.name, tuple(documents), tuple(indicators), tuple(plans), tuple(outline), tuple(tasks),
                       tuple(diagnostics), tuple(projects))

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, selectinload
 
-from planwatch.evaluate.targets import EntryKind, entry_hint, entry_kind
+from planwatch.evaluate.targets import EntryKind
+from planwatch.extract.records import TargetType
 from planwatch.monitor.permissions import Action, Scope, check
+from planwatch.services.entry_guides import EntryGuide, entry_guides, guide_of
 from planwatch.services.periods import previous_period
 from planwatch.store.models import (
     Assignment,
@@ -77,16 +79,26 @@ class IndicatorContext:
     previous: PreviousValue | None  # the unit's total a year earlier
     kind: EntryKind
     hint: str  # what to enter, in a sentence; empty for a plain level
+    target_type: TargetType = TargetType.LEVEL
+    running_total: str = ""  # an amount over the period: the unit's approved increments of earlier years
+
+    @property
+    def judged(self) -> bool:
+        """A target without a number: the value is a verdict (达到/未达到/无法判断) with its evidence."""
+        return self.kind is EntryKind.JUDGEMENT
 
 
-def context_of(indicator: Indicator, year: int, previous: PreviousValue | None) -> IndicatorContext:
-    """``indicator``'s context for a period of ``year`` (its targets loaded)."""
+def context_of(indicator: Indicator, year: int, previous: PreviousValue | None,
+               guide: EntryGuide | None = None) -> IndicatorContext:
+    """``indicator``'s context for a period of ``year`` (its targets loaded); what to enter
+    follows the type of its target (``guide``, with an amount's running total, when known)."""
     targets = [TargetView.of(t) for t in indicator.targets]
+    guide = guide or guide_of(indicator)
     return IndicatorContext(
         indicator.id, indicator.code, indicator.name, indicator.unit or "", indicator.domain or "",
         indicator.attribute or "", indicator.baseline_year, indicator.baseline_text or "", indicator.baseline,
         next((t for t in targets if t.year == year), None), targets[-1] if targets else None, previous,
-        entry_kind(indicator.name, indicator.unit), entry_hint(indicator.name, indicator.unit))
+        guide.kind, guide.hint, guide.target_type, guide.running_total_text)
 
 
 def previous_values(session: Session, period: ReportingPeriod, indicator_ids: Collection[int],
@@ -126,4 +138,5 @@ def indicator_contexts(session: Session, actor: User, period: ReportingPeriod, u
     check(actor, Action.VIEW, Scope(org_unit_id=unit.id, org_unit_name=unit.name))
     indicators = assigned_indicators(session, period.plan_id, unit.id, indicator_ids)
     previous = previous_values(session, period, [i.id for i in indicators], [unit.id])
-    return [context_of(i, period.year, previous.get((i.id, unit.id, "", "", ""))) for i in indicators]
+    guides = entry_guides(session, unit.id, period, indicators)
+    return [context_of(i, period.year, previous.get((i.id, unit.id, "", "", "")), guides[i.id]) for i in indicators]

@@ -163,13 +163,14 @@ def export_rows(session: Session, actor: User, plan: Plan, *, period: str | None
 
 def template_indicators(session: Session, actor: User, plan: Plan, unit: OrgUnit,
                         period: ReportingPeriod) -> list[TemplateIndicator]:
-    """The unit's assigned indicators in use, with baseline, final target and the value it
-    reported for the previous year (what the entry form shows beside each value)."""
+    """The unit's assigned indicators in use, with baseline, final target, the value it
+    reported for the previous year and what to enter by the target's type (an amount's
+    running total, a verdict's choices): what the entry form shows beside each value."""
     assert period.plan_id == plan.id, "the period belongs to another plan"
     return [TemplateIndicator(c.code, c.name, c.unit, c.domain, c.attribute, c.previous.text if c.previous else "",
                               c.hint, c.baseline_year, c.baseline_text,
                               c.final_target.year if c.final_target else None,
-                              c.final_target.text if c.final_target else "")
+                              c.final_target.text if c.final_target else "", c.running_total, c.judged)
             for c in indicator_contexts(session, actor, period, unit)]
 
 

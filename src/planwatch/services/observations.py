@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planwatch.errors import InputError, PlanWatchError
+from planwatch.evaluate.models import Verdict, read_verdict
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState, WorkflowAction, apply_transition
 from planwatch.numerals import (
@@ -63,6 +64,7 @@ __all__ = [
     "enter_values_bulk",
     "get_observation",
     "indicator_history",
+    "is_judged",
     "is_share",
     "list_observations",
     "normalize_unit",
@@ -204,6 +206,12 @@ class _Parsed:
     value: float | None
     unit: str
     refused: str | None = None  # why a number that was written cannot be stored
+    verdict: Verdict | None = None  # what a target without a number was judged (达到/未达到/无法判断)
+    judged: bool = False  # the indicator's target has no number: a verdict is entered, not a figure
+
+    def stored_text(self, typed: str) -> str:
+        """The text kept with the revision: a verdict in its one spelling, a figure as typed."""
+        return self.verdict.label_zh if self.verdict is not None else typed
 
 
 _RATE_OF_CHANGE_WORDS = ("增长", "增速", "增幅", "变化", "变动", "下降", "降低")
@@ -224,8 +232,16 @@ def normalize_unit(unit: str) -> str:
     return unicodedata.normalize("NFKC", unit).replace(" ", "").strip()
 
 
+def is_judged(indicator: Indicator) -> bool:
+    """The indicator's targets have no number (完成市级下达目标, a ratio): each period it is
+    judged 达到/未达到/无法判断 with evidence instead of given a figure. An indicator without
+    any target yet takes figures."""
+    return bool(indicator.targets) and not any(t.value is not None for t in indicator.targets)
+
+
 def _parse(indicator: Indicator, text: str, unit: str) -> _Parsed:
-    """The number and unit a unit's text means; value None when the text is not a number.
+    """The number and unit a unit's text means; value None when the text is not a number; the
+    verdict for a judged indicator (:func:`is_judged`).
 
     A unit written after the number wins over the ``unit`` field, which wins over the
     indicator's unit. 万/亿 are magnitudes: for an indicator counted in 万人 or 亿元,
@@ -233,6 +249,8 @@ def _parse(indicator: Indicator, text: str, unit: str) -> _Parsed:
     other units 1.2万 = 12000; a magnitude on a percentage is refused.
     """
     indicator_unit = normalize_unit(indicator.unit or "")
+    if is_judged(indicator):
+        return _Parsed(None, "", verdict=read_verdict(text), judged=True)
     try:
         refuse_foreign_digits(text)
     except NumberRefused as refused:
@@ -260,9 +278,15 @@ def _parse(indicator: Indicator, text: str, unit: str) -> _Parsed:
         return _Parsed(None, final_unit, str(refused))
 
 
+_VERDICT_EXPECTED = "应为“达到”“未达到”或“无法判断”"
+
+
 def _value_problems(indicator: Indicator, parsed: _Parsed) -> list[str]:
-    """Why a value cannot even be saved as a draft: a number that must not be stored, or a
-    share outside 0–100 (49,9 read as 499 %)."""
+    """Why a value cannot even be saved as a draft: a number that must not be stored, a
+    share outside 0–100 (49,9 read as 499 %), a judged indicator given something else than a
+    verdict."""
+    if parsed.judged:
+        return [] if parsed.verdict is not None else [f"value：该指标为定性目标，{_VERDICT_EXPECTED}"]
     if parsed.refused is not None:
         return [f"value：{parsed.refused}"]
     expected_unit = normalize_unit(indicator.unit or "")
@@ -272,10 +296,15 @@ def _value_problems(indicator: Indicator, parsed: _Parsed) -> list[str]:
     return []
 
 
-def _submission_problems(indicator: Indicator, text: str, parsed: _Parsed) -> list[str]:
-    """Why a value cannot be submitted: not a number, wrong unit, impossible percentage."""
+def _submission_problems(indicator: Indicator, text: str, parsed: _Parsed, note: str | None = "") -> list[str]:
+    """Why a value cannot be submitted: not a number, wrong unit, impossible percentage; a
+    verdict without its evidence (``note``; None: not known yet, as while typing)."""
     if problems := _value_problems(indicator, parsed):
         return problems
+    if parsed.judged:
+        if note is not None and not note.strip():
+            return ["note：定性目标的评估须在备注中写明依据（如对照的数据、文件），再报送"]
+        return []
     if parsed.value is None:
         return [f"value：「{text}」不是数值（可填写如 95、95%、1.2万、3‰）"]
     expected_unit = normalize_unit(indicator.unit or "")
@@ -287,7 +316,7 @@ def _submission_problems(indicator: Indicator, text: str, parsed: _Parsed) -> li
 def check_value(indicator: Indicator, text: str, unit: str = "") -> str | None:
     """Why ``text`` could not be submitted for ``indicator`` (None: it could), for inline
     validation while a clerk types; submitting checks the same rules again."""
-    problems = _submission_problems(indicator, text, _parse(indicator, text, unit))
+    problems = _submission_problems(indicator, text, _parse(indicator, text, unit), None)
     return "；".join(problems) or None
 
 
@@ -400,9 +429,9 @@ def enter_value(session: Session, actor: User, period_id: int, item: Observation
                "value": previous.value, "unit": previous.unit}
         obs.state, obs.current_revision, obs.flags, obs.updated_at = state, obs.current_revision + 1, [], now
     _flush(session, where)
-    rev = ObservationRevision(observation_id=obs.id, revision=obs.current_revision, value_text=item.value_text,
-                              value=parsed.value, unit=parsed.unit, source=item.source, note=item.note,
-                              entered_by_id=actor.id, entered_at=now)
+    rev = ObservationRevision(observation_id=obs.id, revision=obs.current_revision,
+                              value_text=parsed.stored_text(item.value_text), value=parsed.value, unit=parsed.unit,
+                              source=item.source, note=item.note, entered_by_id=actor.id, entered_at=now)
     session.add(rev)
     session.add(AuditEvent.of(actor, WorkflowAction.ENTER.value, OBSERVATION_ENTITY, obs.id, old=old, at=now,
                               new={"state": state.value, "revision": rev.revision,
@@ -430,7 +459,9 @@ def change_state(session: Session, actor: User, observation_id: int, action: Wor
     if action is WorkflowAction.SUBMIT:
         indicator = session.get_one(Indicator, obs.indicator_id)
         disaggregation = Disaggregation(obs.sex, obs.area, obs.age_group)
-        if problems := _submission_problems(indicator, rev.value_text, _Parsed(rev.value, rev.unit)):
+        if problems := _submission_problems(indicator, rev.value_text,
+                                            _parse(indicator, rev.value_text, rev.unit) if is_judged(indicator)
+                                            else _Parsed(rev.value, rev.unit), rev.note):
             raise ValueRejected(_where(indicator, obs.org_unit_id, disaggregation), "", "；".join(problems))
         bounds = (outliers or OutlierRule()).bounds(_history(session, obs))
         slot = (obs.indicator_id, obs.org_unit_id, obs.sex, obs.area, obs.age_group)
@@ -683,7 +714,7 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
             row_problems.append("value：不能为空")
         p = _parse(indicator, row.value_text, row.unit)
         if not row_problems:
-            row_problems += (_submission_problems(indicator, row.value_text, p) if submit
+            row_problems += (_submission_problems(indicator, row.value_text, p, row.note) if submit
                              else _value_problems(indicator, p))
         problems += [(number, x, f"第 {number} 行 {_where(indicator, row.org_unit_id, row.disaggregation)} {x}")
                      for x in row_problems]
@@ -757,11 +788,12 @@ def _insert_chunk(session: Session, actor: User, period_id: int, chunk: list[tup
     revisions = []
     events = []
     for obs_id, (row, p), flags in zip(ids, chunk, flags_of, strict=True):
-        revisions.append({"observation_id": obs_id, "revision": 1, "value_text": row.value_text, "value": p.value,
+        revisions.append({"observation_id": obs_id, "revision": 1, "value_text": p.stored_text(row.value_text),
+                          "value": p.value,
                           "unit": p.unit, "source": row.source, "note": row.note, "entered_by_id": actor.id,
                           "entered_at": now})
         events.append(_event_row(actor, WorkflowAction.ENTER, obs_id, now, None,
-                                 {"state": state.value, "revision": 1, "value_text": row.value_text,
+                                 {"state": state.value, "revision": 1, "value_text": p.stored_text(row.value_text),
                                   "value": p.value, "unit": p.unit}))
         if submit:
             events.append(_event_row(actor, WorkflowAction.SUBMIT, obs_id, now, {"state": state.value, "revision": 1},

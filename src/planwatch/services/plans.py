@@ -234,15 +234,22 @@ def _merged_indicators(indicators: Sequence[rec.Indicator]) -> list[rec.Indicato
 
 
 def _definition(ind: rec.Indicator) -> dict[str, object]:
+    """What makes an indicator the same across versions; its targets' types included, since a
+    level and an amount over the period are entered and added up differently."""
     return {"name": ind.name, "unit": ind.unit, "attribute": ind.attribute, "baseline_year": ind.baseline_year,
             "baseline": ind.baseline,
-            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high] for t in ind.targets]}
+            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high,
+                         t.target_type.value if t.target_type else None] for t in ind.targets]}
 
 
 def _stored_definition(ind: Indicator) -> dict[str, object]:
+    """The same for a stored indicator (a target stored before types were kept: as classified)."""
+    sentence = ind.source_text if ind.kind == "prose" else ""
+    targets = [corrections.record_target(t, ind.name, ind.unit, ind.baseline_text, sentence) for t in ind.targets]
     return {"name": ind.name, "unit": ind.unit, "attribute": ind.attribute, "baseline_year": ind.baseline_year,
             "baseline": ind.baseline_text,
-            "targets": [[t.year, t.text, t.comparator, t.value, t.value_high] for t in ind.targets]}
+            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high,
+                         t.target_type.value if t.target_type else None] for t in targets]}
 
 
 def _import_plan(session: Session, actor: User | None, extraction: rec.Extraction, plan: rec.Plan,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
-from planwatch.extract.records import UNREAD_REASONS, Comparator
+from planwatch.extract.records import UNREAD_REASONS, Comparator, TargetType
 from planwatch.ingest import DEFAULT_MAX_BYTES
 from planwatch.monitor.permissions import (
     Action,
@@ -43,7 +43,7 @@ from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 from planwatch.web.uploads import UploadJobs, receive_upload, uploaded_file
 
-__all__ = ["comparator_choices", "router", "upload_router"]
+__all__ = ["comparator_choices", "router", "target_type_choices", "upload_router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -140,6 +140,11 @@ def comparator_choices(t: Translator) -> list[tuple[str, str]]:
     return [(c.value, t(f"comparator.{c.name.lower()}")) for c in Comparator]
 
 
+def target_type_choices(t: Translator) -> list[tuple[str, str]]:
+    """The target types (level, change, rate, cumulative, qualitative) in the page's language."""
+    return [(kind.value, t(f"target_type.{kind.value}")) for kind in TargetType]
+
+
 @router.get("/documents/{source_file_id}", name="document_page")
 def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
                   saved: RowId | None = None, add_line: LineNumber | None = None,
@@ -169,6 +174,8 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
                        for i in sorted(indicators, key=lambda i: i.line) if marks[i.id].anchor in shown],
         "plans": file_plans, "can_correct": is_allowed(user, Action.CORRECT_EXTRACTION),
         "comparators": comparator_choices(translator(request)), "message": message, "error": error,
+        "target_types": target_type_choices(translator(request)),
+        "type_names": dict(target_type_choices(translator(request))),
         "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
         "unread_labels": _unread_labels(request),
         "add_line": add_line, "ocr": _ocr_view(source),
@@ -194,6 +201,7 @@ class CorrectionForm(BaseModel):
     target_year: str = ""
     target: str = ""
     comparator: str = ""
+    target_type: str = ""  # "" leaves the type to the classifier
 
 
 _CLEARABLE = frozenset({"unit", "attribute", "baseline"})  # a blank name, year or target is not a change
@@ -210,7 +218,8 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
         old = {"name": before.name, "unit": before.unit or "", "attribute": before.attribute or "",
                "baseline_year": str(before.baseline_year or ""), "baseline": before.baseline_text or "",
                "target_year": str(final.year) if final else "", "target": final.text if final else "",
-               "comparator": final.comparator if final else ""}
+               "comparator": final.comparator if final else "",
+               "target_type": (final.target_type or "") if final else ""}
         changed = {k: v for k, v in sent.items() if v != old[k] and (v or k in _CLEARABLE)}
     values: dict[str, Any] = dict(changed)
     for field in ("baseline_year", "target_year"):

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
+from planwatch.evaluate import Verdict
 from planwatch.monitor.permissions import Action, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import entry_sheet, observations, periods
@@ -30,6 +31,7 @@ from planwatch.store.models import Indicator, OrgUnit, Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
+from planwatch.web.i18n import Translator
 from planwatch.web.params import Offset, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
@@ -114,7 +116,7 @@ def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | 
     return render_entry_page(request, db, user, period, unit, message=message)
 
 
-def _page_context(db: Session, user: User, period: int | None, unit: int | None,
+def _page_context(db: Session, user: User, period: int | None, unit: int | None, t: Translator,
                   answered: _Row | None = None) -> dict[str, Any]:
     """What the form shows: the periods and units to choose from, the chosen ones, the rows
     (``answered`` in place of its own) and the counts above them."""
@@ -134,6 +136,7 @@ def _page_context(db: Session, user: User, period: int | None, unit: int | None,
                 else _row(user, chosen["locked"], chosen["window_open"], line) for line in sheet]
     return {"periods": open_periods, "period": chosen, "units": units, "unit": the_unit, "rows": rows,
             "can_enter": can_enter, "summary": _summary(rows, chosen["last_day"]) if chosen else None,
+            "verdicts": [(v.label_zh, t(f"verdict.{v.value}")) for v in Verdict],
             "may_submit": bool(chosen and not chosen["locked"] and (user.role != Role.CLERK or chosen["window_open"]))}
 
 
@@ -142,7 +145,8 @@ def render_entry_page(request: Request, db: Session, user: User, period: int | N
                       message: str = "") -> HTMLResponse:
     """The entry form; ``answered`` is the row just posted, shown with its message in place;
     ``upload`` the outcome of an uploaded template (its summary or every bad cell)."""
-    return render(request, "entry.html", {**_page_context(db, user, period, unit, answered), "upload": upload,
+    context = _page_context(db, user, period, unit, translator(request), answered)
+    return render(request, "entry.html", {**context, "upload": upload,
                                           "message": message}, status_code=status_code)
 
 
@@ -177,7 +181,7 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
         message, error = str(exc), True
     row = _one_row(db, user, period_id, org_unit_id, indicator_id, typed=typed, message=message, error=error)
     if is_fragment_request(request):  # the row, and the counts above the rows brought up to date
-        context = {**_page_context(db, user, period_id, org_unit_id, row), "row": row, "refresh_summary": True}
+        context = {**_page_context(db, user, period_id, org_unit_id, t, row), "row": row, "refresh_summary": True}
         return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
     if error:  # without JavaScript: the whole form again, the message beside the value typed
         return render_entry_page(request, db, user, period_id, org_unit_id, answered=row, status_code=422)

@@ -104,7 +104,9 @@ class _Row:
     responsible: tuple[str, ...]
     result: EvaluationResult | None
     target_text: str
-    latest: float | None  # as entered: a growth indicator's 6.5, not the average rate derived from it
+    # as entered (a growth indicator's 6.5, not the average rate derived from it); an amount
+    # over the period's running total; a qualitative target's verdict
+    latest: float | str | None
 
 
 @router.get("/plans/{plan_id}", name="plan_page")
@@ -112,6 +114,7 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
               status: str = "", year: Year | None = None) -> HTMLResponse:
     the_plan = _plan(db, plan_id)
     assert the_plan is not None
+    t = translator(request)
     evaluation = evaluate_stored_plan(db, user, the_plan, year)
     results = {r.indicator_id: r for r in evaluation.results}
     indicators = {str(i.id): i for i in db.scalars(select(Indicator).where(Indicator.plan_id == the_plan.id))}
@@ -120,10 +123,9 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
         indicator = indicators[spec.id]
         last = indicator.targets[-1] if indicator.targets else None
         result = results.get(spec.id)
-        entered = evaluation.values.get(spec.id, {})
         rows.append(_Row(indicator.id, indicator.name, indicator.unit, indicator.attribute, indicator.domain,
                          spec.responsible, result, f"{last.text}（{last.year}）" if last else "",
-                         entered.get(result.data_year) if result and result.data_year else None))
+                         _latest(evaluation.values.get(spec.id, {}), result, t)))
     shown = [r for r in rows if (not domain or r.domain == domain) and (not unit or unit in r.responsible)
              and (not status or (r.result is not None and r.result.status.value == status))]
     outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
@@ -136,6 +138,16 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
         "filters": {"domain": domain, "unit": unit, "status": status},
         "can_assign": is_allowed(user, Action.ASSIGN), "can_manage_periods": is_allowed(user, Action.MANAGE_PERIODS),
     })
+
+
+def _latest(entered: dict[int, float], result: EvaluationResult | None, t: Translator) -> float | str | None:
+    if result is None:
+        return None
+    if result.judgement is not None:
+        return t(f"verdict.{result.judgement.verdict.value}")
+    if result.target_type == "cumulative":
+        return result.current
+    return entered.get(result.data_year) if result.data_year else None
 
 
 def _level(rank: float) -> int:
@@ -160,19 +172,26 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
     conflicts of a merge to resolve)."""
     t = translator(request)
     result, chart_data, responsible = None, None, tuple(n for n in indicator.responsible_text.split("、") if n)
+    judgements: list[dict[str, Any]] = []
     if indicator.retired_at is None:
         evaluation = evaluate_stored_plan(db, user, indicator.plan, year, indicator_ids=[indicator.id])
         position = next((n for n, s in enumerate(evaluation.specs) if s.id == str(indicator.id)), None)
         if position is None:  # only a clerk's evaluation leaves indicators out: those of other units
             raise PermissionDenied(user.login, Action.VIEW, "该指标不由本单位填报")
         spec, result = evaluation.specs[position], evaluation.results[position]
-        history = evaluation.values.get(spec.id, {}).items()
-        chart_data, responsible = indicator_chart(spec, history, result, t), spec.responsible
+        responsible = spec.responsible
+        if any(target.value is not None for target in spec.targets):
+            chart_data = indicator_chart(spec, evaluation.values.get(spec.id, {}).items(), result, t)
+        else:  # judged each period: the verdicts, not a line, tell its story
+            judgements = [{"year": j.year, "verdict": t(f"verdict.{j.verdict.value}"), "evidence": j.evidence,
+                           "source": j.source} for j in reversed(evaluation.judgements.get(spec.id, []))
+                          if j.year <= evaluation.year]
     elif user.role == Role.CLERK:  # retired: out of every clerk's list
         raise PermissionDenied(user.login, Action.VIEW, "该指标已停用")
     return render(request, "indicator.html", {
         "indicator": indicator, "plan_title": indicator.plan.title, "result": result,
         "targets": indicator.targets, "responsible": responsible, "chart_data": chart_data,
+        "judgements": judgements,
         "source_text": indicator.source_text,
         "document_url": str(local_url(request, "document_page", source_file_id=indicator.plan.source_file_id))
         + f"#ind-{indicator.id}",

@@ -167,6 +167,9 @@ class Target(Base):
     comparator: Mapped[str] = mapped_column(String(24))
     annual_average: Mapped[bool] = mapped_column(Boolean, default=False)
     cumulative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # level | change | rate | cumulative | qualitative (extract.records.TargetType), as extracted
+    # or corrected; None for targets stored before types were kept: evaluation classifies them.
+    target_type: Mapped[str | None] = mapped_column(String(16))
 
 
 class Task(Base):
