@@ -19,7 +19,16 @@ from sqlalchemy import select
 
 from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.store import Database
-from planwatch.store.models import Indicator, Plan, Project, ReportingPeriod, SourceFile, Task, User
+from planwatch.store.models import (
+    Indicator,
+    Observation,
+    Plan,
+    Project,
+    ReportingPeriod,
+    SourceFile,
+    Task,
+    User,
+)
 from planwatch.web import create_app
 from planwatch.web.headers import CONTENT_SECURITY_POLICY
 from tests.unit import plan_samples
@@ -44,6 +53,8 @@ class Ids:
     project: int
     user: int
     period: int
+    unit: int
+    observation: int
     upload: str = ""
 
 
@@ -74,6 +85,11 @@ PAGES: dict[str, Callable[[Ids], str]] = {
     "plan_periods": lambda i: f"/plans/{i.plan}/periods",
     "plan_assignments": lambda i: f"/plans/{i.plan}/assignments",
     "api_docs": lambda i: "/api/v1/docs",
+    "inbox_page": lambda i: "/inbox",
+    "thread_page": lambda i: f"/threads/observations/{i.observation}",
+    "entry_submit_confirm": lambda i: f"/entry/submit-all?period={i.period}&unit={i.unit}",
+    "period_lock_confirm": lambda i: f"/periods/{i.period}/lock",
+    "period_reminders": lambda i: f"/periods/{i.period}/reminders",
     "error": lambda i: "/plans/2147483647",
 }
 # Pages checked for one role: an upload is its uploader's, and the API docs are the same for all.
@@ -114,6 +130,9 @@ def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory, browser: Any) -
                   project=session.scalars(select(Project.id).where(Project.plan_id == plan)
                                           .order_by(Project.id)).first() or 0,
                   user=session.scalars(select(User.id).where(User.login == "fgw")).one(),
+                  unit=session.scalars(select(User.org_unit_id).where(User.login == "fgw")).one() or 0,
+                  observation=session.scalars(select(Observation.id).join(User, User.org_unit_id == Observation.org_unit_id)
+                                              .where(User.login == "fgw").order_by(Observation.id)).first() or 0,
                   period=session.scalars(select(ReportingPeriod.id).where(ReportingPeriod.plan_id == plan)
                                          .order_by(ReportingPeriod.year.desc())).first() or 0)
     database.dispose()

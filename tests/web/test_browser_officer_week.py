@@ -203,7 +203,7 @@ def _save_row(page: Page, item: Item, value: str, source: str = "") -> str:
         row.locator("input[name=source]").fill(source)
     with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/entry")):
         row.locator("button[name=step][value=enter]").click()
-    answer = row.locator("[role=status], [role=alert]").first
+    answer = row.locator("[data-result]").first
     answer.wait_for()
     return answer.inner_text()
 
@@ -316,23 +316,23 @@ def test_the_officers_week(week: tuple[str, Week, Mailbox], tmp_path: Path) -> N
         page.goto(f"{base}/review?plan={w.plan_id}&period={w.period_id}&flagged=true")
         page.check(f"#value-{jump_id} input[name=observation_id]")
         page.click("#review-values button[name=decision][value=return]")
-        expect(values.locator("[role=alert]")).to_contain_text("退回须填写意见")
+        expect(values.locator("[data-result=error]")).to_contain_text("退回须填写意见")
         expect(page.locator(f"#value-{jump_id} input[name=observation_id]")).to_be_checked()  # the tick stays
         page.fill("#review-values textarea[name=comment]", "数值与年度计划不符，请核实后重新报送")
         page.click("#review-values button[name=decision][value=return]")
-        expect(values.locator("[role=status]")).to_contain_text("已退回 1 条")
+        expect(values.locator("[data-result=ok]")).to_contain_text("已退回 1 条")
         assert _state(url, jump_id) == "returned"
         page.uncheck("#review-filters input[name=flagged]")
         page.click("#review-filters button[type=submit]")
         for item in (*w.housing, steady):
             page.check(f"#value-{_observation(url, item, w.period_id)} input[name=observation_id]")
         page.click("#review-values button[name=decision][value=approve]")
-        expect(values.locator("[role=status]")).to_contain_text("已审核通过 3 条")
+        expect(values.locator("[data-result=ok]")).to_contain_text("已审核通过 3 条")
         reports = page.locator("#review-reports")
         expect(reports).to_contain_text("完成两处街头绿地改造设计")
         reports.locator("input[name=report_id]").first.check()
         reports.locator("button[name=decision][value=approve]").click()
-        expect(reports.locator("[role=status]")).to_contain_text("已审核通过 1 项进展报告")
+        expect(reports.locator("[data-result=ok]")).to_contain_text("已审核通过 1 项进展报告")
         _log_out(page, base)
 
         # 赵强's inbox: the returned figure with the reason and 王敏's question; he answers and resubmits

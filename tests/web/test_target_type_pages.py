@@ -78,8 +78,8 @@ def test_the_entry_form_asks_for_the_increment_beside_the_running_total(
     client, _, ids = typed
     login(client, "lh_yx", PASSWORD)
     row = _row(client.get("/entry", params={"period": ids["period"]}).text, PARKS)
-    assert "目标：10（2030年）" in row
-    assert "规划期已累计：2（2025年）" in row  # the increment approved for 2025
+    assert "<dt>规划目标</dt><dd>2030年 10</dd>" in row
+    assert '<dt>规划期已累计</dt><dd class="running-total">2（2025年）</dd>' in row  # the increment approved for 2025
     assert "填本年度新完成（新增）的数量，不填累计数" in row
 
 
@@ -127,11 +127,11 @@ def test_the_template_offers_the_verdicts_and_refuses_one_without_evidence(
     row[value].value = "无法判断"
     path = tmp_path / "filled.xlsx"
     book.save(path)
-    refused = client.post("/entry/upload", data={"csrf_token": token}, files={"file": (path.name, path.read_bytes(), XLSX)})
+    refused = client.post("/entry/upload", data={"csrf_token": token, "submit": "1"}, files={"file": (path.name, path.read_bytes(), XLSX)})
     assert refused.status_code == 422 and "须在备注中写明依据" in refused.text
     row[HEADER.index("备注")].value = "全市2026年数据尚未公布"
     book.save(path)
-    stored = client.post("/entry/upload", data={"csrf_token": token}, files={"file": (path.name, path.read_bytes(), XLSX)})
+    stored = client.post("/entry/upload", data={"csrf_token": token, "submit": "1"}, files={"file": (path.name, path.read_bytes(), XLSX)})
     assert stored.status_code == 200, stored.text
     with database.session(readonly=True) as session:
         revision = session.scalars(select(ObservationRevision).join(
