@@ -25,3 +25,8 @@ class InputError(PlanWatchError):
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         # Extraction of uploads runs in worker processes; the error crosses back pickled.
         return InputError, (self.path, self.problem)
+
+
+class NotFound(PlanWatchError):
+    """No such record, or none the user may see: the two are answered alike (HTTP 404), so a
+    user of one district learns nothing of another's plans by trying their numbers."""

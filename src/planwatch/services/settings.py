@@ -7,7 +7,8 @@ from typing import Final
 
 from sqlalchemy.orm import Session
 
-from planwatch.monitor.permissions import Action, check
+from planwatch.monitor.permissions import Action, PermissionDenied, check
+from planwatch.services import region_scope
 from planwatch.store.models import AuditEvent, Setting, User, utcnow
 
 __all__ = ["FOUR_EYES", "four_eyes_required", "set_four_eyes"]
@@ -26,6 +27,8 @@ def set_four_eyes(session: Session, actor: User | None, required: bool, reason: 
     on the command line). A district with a one-person monitoring group may need it off."""
     if actor is not None:
         check(actor, Action.CONFIGURE)
+        if not region_scope.region_of(session, actor).everywhere:
+            raise PermissionDenied(actor.login, Action.CONFIGURE, "系统设置对所有地区生效，只能由不限地区的管理员更改")
     row = session.get(Setting, FOUR_EYES)
     old = True if row is None else bool(row.value)
     now = utcnow()
