@@ -320,7 +320,7 @@ def assign(
             out.print(table)
             return
         ind = assignments.find_indicator(session, the_plan, indicator)
-        unit = orgunits.find_org_unit(session, org_unit, within=region_scope.plan_region(session, the_plan).unit_ids)
+        unit = orgunits.find_org_unit(session, org_unit, within=region_scope.assignable(session, the_plan).unit_ids)
         if remove:
             changed = assignments.unassign(session, actor, ind, unit)
         else:

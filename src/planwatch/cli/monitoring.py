@@ -119,7 +119,7 @@ def review_(
         the_period = periods.find_period(session, the_plan.id, period)
         if the_period is None:
             raise fail(f"--period：该规划没有报告期 {period}")
-        unit_id = orgunits.find_org_unit(session, org_unit, within=region_scope.plan_region(session, the_plan).unit_ids
+        unit_id = orgunits.find_org_unit(session, org_unit, within=region_scope.assignable(session, the_plan).unit_ids
                                          ).id if org_unit else None
         queue = review.review_queue(session, actor, the_period.id, org_unit_id=unit_id)
         chosen = [v.id for v in queue] if not ids else list(ids)

@@ -90,7 +90,7 @@ def add_adjustment(session: Session, actor: User, plan: Plan, year: int, org_uni
         raise ValueError("加减分须写明原因")
     if not -100 <= points <= 100 or points != points:
         raise ValueError("加减分应在 -100 到 100 之间")
-    if session.get(OrgUnit, org_unit_id) is None or not region_scope.plan_region(session, plan).has_unit(org_unit_id) \
+    if session.get(OrgUnit, org_unit_id) is None or not region_scope.assignable(session, plan).has_unit(org_unit_id) \
             or not region_scope.region_of(session, actor).has_unit(org_unit_id):
         raise ValueError(f"没有单位 #{org_unit_id}，或它不是规划所属地区（{plan.region_name}）的单位")
     row = AssessmentAdjustment(plan_id=plan.id, year=year, org_unit_id=org_unit_id, points=points,

@@ -69,7 +69,7 @@ def assign(session: Session, actor: User | None, indicator: Indicator, unit: Org
 
     The unit must belong to the plan's region: a 黄浦区 plan is not given to 青川区's departments."""
     _authorize(session, actor, indicator, unit)
-    if not region_scope.plan_region(session, indicator.plan).has_unit(unit.id):
+    if not region_scope.assignable(session, indicator.plan).has_unit(unit.id):
         raise AssignmentError(f"unit：「{unit.name}」不是规划所属地区（{indicator.plan.region_name}）的单位")
     if role not in ROLES:
         raise AssignmentError(f"role：责任类型应为 {'、'.join(ROLES)} 之一，实际为「{role}」")
@@ -148,7 +148,7 @@ def read_assignment_file(session: Session, plan: Plan, path: Path) -> list[Assig
     every bad row is reported at once (:class:`RowErrors`) and nothing is resolved then.
     An empty role cell means 责任."""
     table = read_table(path)
-    units = region_scope.plan_region(session, plan).unit_ids
+    units = region_scope.assignable(session, plan).unit_ids
     header = [h.strip().lower() for h in table[0]] if table else []
     index = {field: next((k for k, h in enumerate(header) if h in aliases), -1)
              for field, aliases in _ASSIGNMENT_COLUMNS.items()}

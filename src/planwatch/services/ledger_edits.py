@@ -485,7 +485,7 @@ def _subject(session: Session, actor: User, entity: str, item_id: int) -> Task |
 def _check_units(session: Session, actor: User, plan: Plan, changes: dict[str, Any]) -> None:
     """The units a person names (for the task, or for each part of a split) must be units of
     the plan's region that the person may see."""
-    region = region_scope.plan_region(session, plan)
+    region = region_scope.assignable(session, plan)
     mine = region_scope.region_of(session, actor)
     for part in [changes, *changes.get("parts", [])]:
         for unit_id, _ in part.get("units") or []:

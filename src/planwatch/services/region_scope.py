@@ -45,6 +45,7 @@ __all__ = [
     "EVERYWHERE",
     "OutsideRegion",
     "Region",
+    "assignable",
     "district_of",
     "evidence",
     "file_filter",
@@ -53,7 +54,6 @@ __all__ = [
     "org_unit",
     "period",
     "plan",
-    "plan_region",
     "plans",
     "project",
     "region_named",
@@ -143,9 +143,13 @@ def region_named(session: Session, unit_id: int | None, name: str | None) -> Reg
     return Region(None, name, frozenset(u.id for u in session.scalars(select(OrgUnit)) if u.name.startswith(name)))
 
 
-def plan_region(session: Session, the_plan: Plan) -> Region:
-    """The units ``the_plan``'s responsibilities may go to (see :func:`region_named`)."""
-    return region_named(session, the_plan.region_org_unit_id, the_plan.region_name)
+def assignable(session: Session, the_plan: Plan) -> Region:
+    """The units a person may give ``the_plan``'s work to (pickers, assignments, mappings): its
+    district's once the plan has one — a 黄浦区 plan is not given to 青川区's departments —
+    and any while its district is unresolved, when the administrator maps names by hand."""
+    if the_plan.region_org_unit_id is None:
+        return EVERYWHERE
+    return district_of(session, the_plan.region_org_unit_id)
 
 
 def region_of(session: Session, actor: User | None) -> Region:

@@ -98,7 +98,7 @@ def _region_units(session: Session, region: RegionChoice) -> list[OrgUnit]:
 def plan_units(session: Session, actor: User | None, plan: Plan) -> list[OrgUnit]:
     """The units a picker offers for ``plan`` (assignments, ledger units, assessment): the
     active units of the plan's region that ``actor`` may see, in tree order."""
-    return list_org_units(session, actor, within=region_scope.plan_region(session, plan).unit_ids)
+    return list_org_units(session, actor, within=region_scope.assignable(session, plan).unit_ids)
 
 
 def region_known(session: Session, plan: Plan) -> bool:
@@ -211,5 +211,5 @@ def set_plan_region(session: Session, actor: User, plan: Plan, unit: OrgUnit) ->
 def _require_plan_unit(session: Session, actor: User | None, plan: Plan, unit: OrgUnit) -> None:
     """A unit named for a plan must be one of its region's (and one ``actor`` may see)."""
     region_scope.require_unit(session, actor, unit.id)
-    if not region_scope.plan_region(session, plan).has_unit(unit.id):
+    if not region_scope.assignable(session, plan).has_unit(unit.id):
         raise InputError("unit_id", f"「{unit.name}」不是规划所属地区（{plan.region_name or '未设置'}）的单位")
