@@ -411,7 +411,7 @@ def list_users(session: Session, actor: User | None) -> list[UserView]:
     administrator of every district), each with its unit and district."""
     _may_manage(actor)
     mine = region_scope.region_of(session, actor)
-    names = dict(session.execute(select(OrgUnit.id, OrgUnit.name)).tuples())
+    names = {unit_id: name for unit_id, name in session.execute(select(OrgUnit.id, OrgUnit.name))}
     rows = session.scalars(select(User).where(mine.unit_filter(User.region_org_unit_id))
                            .order_by(User.login))
     return [UserView(u.id, u.login, u.name, Role(u.role), u.org_unit_id, names.get(u.org_unit_id or 0), u.active,

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, Role, check
 from planwatch.services import orgunits, region_scope, settings, users
 from planwatch.store.models import OrgUnit, User, WebSession
@@ -81,6 +81,8 @@ def user_add(request: Request, actor: PageUser, db: DbSession, login: Annotated[
         with db.begin_nested():
             users.add_user(db, actor, login, password, role, name=name, org_unit=org_unit or None,
                            region=region or None)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _users_page(request, db, actor, message=str(exc), error=True,
                            form={"login": login, "name": name, "role": role, "org_unit": org_unit, "region": region})
@@ -105,6 +107,8 @@ def _change(request: Request, actor: User, db: Session, person: User, done: str,
     try:
         with db.begin_nested():
             change()
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _user_page(request, db, actor, person, message=str(exc), error=True)
     return _back_to(request, person, done)
@@ -152,6 +156,8 @@ def token_add(request: Request, actor: PageUser, db: DbSession, user_id: int, la
     try:
         with db.begin_nested():
             token = users.create_token(db, person, label, actor=actor, expires_days=days)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _user_page(request, db, actor, person, message=str(exc), error=True)
     return _user_page(request, db, actor, person, new_token=token)

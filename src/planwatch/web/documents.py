@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.extract.records import UNREAD_REASONS, Comparator
 from planwatch.monitor.permissions import (
     Action,
@@ -99,6 +99,8 @@ async def document_upload(request: Request, user: PageUser, db: DbSession) -> Re
             upload = uploaded_file(form)
             job = await run_in_threadpool(jobs.start, app_database(request.app), user, upload.filename or "",
                                           upload.file)
+        except NotFound:  # another district's record: answered 404
+            raise
         except PlanWatchError as exc:
             message = str(exc)
             return await run_in_threadpool(
@@ -227,6 +229,8 @@ def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator
     try:
         with db.begin_nested():
             correct_indicator(db, user, indicator_id, _fix(form, indicator))
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         db.expire_all()
         return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc),
@@ -244,6 +248,8 @@ def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_i
     try:
         with db.begin_nested():
             added = add_indicator(db, user, plan_id, line, _fix(form, None))
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         db.expire_all()
         return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc),

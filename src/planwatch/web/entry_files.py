@@ -19,7 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.exchange import CellProblem, ExchangeError
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services import exchange, region_scope
@@ -84,6 +84,8 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any,
     period, unit = shown
     try:
         path = save_upload(name, stream, TEMPLATE_MAX_BYTES, suffixes=(".xlsx",))
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return render_entry_page(request, db, user, period, unit, status_code=422,
                                  upload=_outcome(error=str(exc)))
@@ -93,6 +95,8 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any,
     except ExchangeError as exc:
         return render_entry_page(request, db, user, period, unit, status_code=422,
                                  upload=_outcome(error=t("entry.excel.refused", file=name), problems=exc.problems))
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return render_entry_page(request, db, user, period, unit, status_code=422,
                                  upload=_outcome(error=str(exc)))

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.services import corrections, indicator_lifecycle, region_scope
 from planwatch.services.indicator_lifecycle import Choice, MergeConflicts
 from planwatch.store.models import Indicator, User
@@ -58,6 +58,8 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
         if not reason.strip():
             raise corrections.CorrectionError("reason：请填写修改目标的原因")
         corrections.correct_indicator(db, user, _indicator(db, user, indicator_id).id, fix, reason=reason.strip())
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, indicator_id)
@@ -67,6 +69,8 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
 def indicator_retire(request: Request, user: PageUser, db: DbSession, indicator_id: RowId, reason: Reason) -> Response:
     try:
         indicator_lifecycle.retire(db, user, _indicator(db, user, indicator_id).id, reason)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, indicator_id)
@@ -77,6 +81,8 @@ def indicator_restore(request: Request, user: PageUser, db: DbSession, indicator
                       reason: Reason) -> Response:
     try:
         indicator_lifecycle.restore(db, user, _indicator(db, user, indicator_id).id, reason)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, indicator_id)
@@ -105,6 +111,8 @@ def _merge(request: Request, db: Session, user: User, indicator_id: int, other_i
     except MergeConflicts as exc:
         return _refused(request, db, user, indicator_id, str(exc), conflicts=exc.conflicts, other_id=other_id,
                         keep=keep, reason=reason)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, kept)

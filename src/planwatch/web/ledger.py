@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
 from planwatch.services import ledger, ledger_progress, plan_calendar, region_scope
 from planwatch.services.ledger_progress import MAX_EVIDENCE_BYTES, STATUSES, LedgerInput, ProgressRejected
@@ -158,6 +158,8 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
             ledger_progress.report_progress(db, user, period_id=period_id, values=entered, task_id=task_id,
                                             project_id=project_id, org_unit_id=org_unit_id, submit=True)
     except PermissionDenied:
+        raise
+    except NotFound:  # another district's record: answered 404
         raise
     except PlanWatchError as exc:
         db.rollback()

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.evaluate import EvaluationResult, Status
 from planwatch.evaluate.targets import EntryKind, entry_kind
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
@@ -334,6 +334,8 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
         message, error, typed = t("entry.submitted" if step == "submit" else "entry.saved"), False, None
     except observations.ValueRejected as exc:
         message, error, typed = t("entry.not_saved", reason=_readable(exc.problem)), True, value
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         message, error, typed = str(exc), True, value
     row = _entry_row(db, user, period_id, indicator, org_unit_id, message=message, error=error, typed=typed)
@@ -408,6 +410,8 @@ def review_decide(request: Request, user: PageUser, db: DbSession,
                 else:
                     review.approve_many(db, user, chosen, comment=comment or None)
                     message = t("review.approved", count=len(chosen))
+        except NotFound:  # another district's record: answered 404
+            raise
         except PlanWatchError as exc:
             message, error = str(exc), True
     context = {"items": _queue(db, user), "message": message, "error": error}
