@@ -42,18 +42,17 @@ from planwatch.store.models import (
     Plan,
     Project,
     ReportingPeriod,
-    SourceFile,
     Task,
     User,
 )
 
-__all__ = ["FOREIGN_MARKS", "HOME_USERS", "Ids", "foreign_ids", "seed_two_districts"]
+__all__ = ["FOREIGN_MARKS", "HOME_USERS", "PASSWORD", "Ids", "district_ids", "seed_two_districts"]
 
 # 青川区's units and towns as the demo names them; 白石区 has its own for each.
 _RENAMES = (("青峰镇", "石门镇"), ("白沙镇", "石桥镇"), ("城南街道", "石城街道"), ("青川", "白石"), ("QC", "BS"))
 FOREIGN_MARKS = ("青川", "青峰镇", "城南街道")  # any of these on a 白石区 user's page is a leak
 PASSWORD = DEMO_PASSWORD
-FOREIGN_JOB = "qingchuan-job"
+JOBS = {"青川区": "qingchuan-job-01", "白石区": "baishi-job-00001"}  # 16 characters, as job ids are
 # 白石区's users, each bound to 白石区 (the clerk by its unit, the others explicitly).
 HOME_USERS = {"bs_admin": "admin", "bs_jc": "monitoring", "bs_pg": "evaluation", "bs_ld": "viewer",
               "bs_fgw": "clerk"}
@@ -83,8 +82,11 @@ def seed_two_districts(database: Database, folder: Path, now: datetime | None = 
     with database.session() as session:
         _home_round(session, session.get_one(Plan, plan_id), now)
         _foreign_report(session)
-        admin_id = users.find_user(session, "admin").id
-    import_jobs.create_job(database, FOREIGN_JOB, admin_id, "青川区材料.txt", folder / "jobs")
+        admin_id, home_admin_id = users.find_user(session, "admin").id, users.find_user(session, "bs_admin").id
+        for login in ("lingdao", "bs_ld"):  # API tokens to revoke
+            users.create_token(session, users.find_user(session, login), f"{login} 的脚本")
+    import_jobs.create_job(database, JOBS["青川区"], admin_id, "青川区材料.txt", folder / "jobs")
+    import_jobs.create_job(database, JOBS["白石区"], home_admin_id, "白石区材料.txt", folder / "jobs")
 
 
 def _home_round(session: Session, plan: Plan, now: datetime) -> None:
@@ -97,26 +99,43 @@ def _home_round(session: Session, plan: Plan, now: datetime) -> None:
     mine = list(session.scalars(select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
                                 .where(Indicator.plan_id == plan.id, Assignment.org_unit_id == unit.id)
                                 .order_by(Indicator.code)))
-    for n, indicator in enumerate(mine):
-        value = indicator.baseline if indicator.baseline is not None else 1.0
+    for n, indicator in enumerate(mine):  # the first waits for review, the second was returned
         view = observations.enter_value(session, clerk, period.id, observations.ObservationInput(
-            indicator.id, unit.id, f"{value:g}", source="部门统计快报"))
+            indicator.id, unit.id, _plausible(indicator), source="部门统计快报"))
         observations.submit(session, clerk, view.id)
-        if n == 0:
-            review.approve(session, reviewer, view.id)
-        elif n == 1:
+        if n == 1:
             review.return_observation(session, reviewer, view.id, "请核实口径")
-    _task_report(session, clerk, plan, period, unit)
+    statistics = session.scalars(select(OrgUnit).where(OrgUnit.code == "BS-TJJ")).one()
+    counted = session.scalars(select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
+                              .where(Indicator.plan_id == plan.id, Assignment.org_unit_id == statistics.id)
+                              .order_by(Indicator.code)).first()
+    assert counted is not None
+    view = observations.enter_value(session, operator, period.id, observations.ObservationInput(
+        counted.id, statistics.id, _plausible(counted), source="统计年报"))
+    observations.submit(session, operator, view.id)
+    review.approve(session, reviewer, view.id)
+    _task_report(session, clerk, plan, session.get_one(ReportingPeriod, period.id), unit)
+
+
+def _plausible(indicator: Indicator) -> str:
+    """A figure the indicator accepts: its baseline, or its first target."""
+    value = indicator.baseline if indicator.baseline is not None else next(
+        (t.value for t in indicator.targets if t.value is not None), 1.0)
+    return f"{value:g}"
 
 
 def _task_report(session: Session, actor: User, plan: Plan, period: ReportingPeriod, unit: OrgUnit) -> None:
-    """A draft progress report of ``unit`` on one of its tasks, with an evidence file."""
-    task = session.scalars(select(Task).join(Assignment, Assignment.task_id == Task.id).where(
-        Task.plan_id == plan.id, Assignment.org_unit_id == unit.id).order_by(Task.line)).first()
-    assert task is not None, f"{unit.name} has no task in {plan.title}"
-    report = ledger_progress.report_progress(session, actor, period_id=period.id, task_id=task.id,
+    """A draft progress report of ``unit`` on its first task, with an evidence file; a submitted
+    one on its second task, if it has one."""
+    tasks = list(session.scalars(select(Task).join(Assignment, Assignment.task_id == Task.id).where(
+        Task.plan_id == plan.id, Assignment.org_unit_id == unit.id).order_by(Task.line)))
+    assert tasks, f"{unit.name} has no task in {plan.title}"
+    report = ledger_progress.report_progress(session, actor, period_id=period.id, task_id=tasks[0].id,
                                              org_unit_id=unit.id, values=LedgerInput("in_progress", "按计划推进", 40))
     ledger_progress.add_evidence(session, actor, report.id, f"{unit.name}进展材料.pdf", b"%PDF-1.4 evidence")
+    for task in tasks[1:2]:
+        ledger_progress.report_progress(session, actor, period_id=period.id, task_id=task.id, org_unit_id=unit.id,
+                                        values=LedgerInput("completed", "已完成", 100), submit=True)
 
 
 def _foreign_report(session: Session) -> None:
@@ -131,7 +150,7 @@ def _foreign_report(session: Session) -> None:
 
 @dataclass(frozen=True)
 class Ids:
-    """One record of each kind of 青川区, for routes that name a record."""
+    """One record of each kind of a district, for routes that name a record."""
 
     plan_id: int
     indicator_id: int
@@ -140,39 +159,49 @@ class Ids:
     source_file_id: int
     task_id: int
     project_id: int
-    report_id: int
+    report_id: int  # a draft task report with evidence
+    report_task_id: int
+    report_unit_id: int
+    submitted_report_id: int  # waiting for review
     evidence_id: int
-    org_unit_id: int
-    user_id: int
+    org_unit_id: int  # a department
+    district_id: int
+    user_id: int  # its clerk
     token_id: int
     job_id: str
+    district_code: str
+    plan_line: int  # a line of the plan's text
+    other_task_id: int  # the plan's last task, to merge into the first
+    other_indicator_id: int  # the plan's last indicator
 
 
-def foreign_ids(database: Database) -> Ids:
-    """The ids of 青川区's records (the demo's)."""
-    with database.session() as session:
-        plan = session.scalars(select(Plan).where(Plan.current.is_(True), Plan.title.startswith("青川区"))).one()
+_DISTRICTS = {"青川区": ("QC", "wjw", "lingdao"), "白石区": ("BS", "bs_fgw", "bs_ld")}
+
+
+def district_ids(database: Database, district: str) -> Ids:
+    """The ids of ``district``'s records (青川区: the demo's)."""
+    code, clerk_login, token_login = _DISTRICTS[district]
+    with database.session(readonly=True) as session:
+        plan = session.scalars(select(Plan).where(Plan.current.is_(True), Plan.title.startswith(district))).one()
         period = session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id,
                                                                ReportingPeriod.locked.is_(False))).one()
         observation = session.scalars(select(Observation).where(Observation.period_id == period.id,
                                                                 Observation.state == "submitted")).first()
-        assert observation is not None
         evidence = session.scalars(select(LedgerEvidence).join(LedgerReport).where(
             LedgerReport.period_id == period.id)).one()
-        clerk = users.find_user(session, "wjw")
-        token_user = users.find_user(session, "lingdao")
-        users.create_token(session, token_user, "青川区脚本")
-        token = session.scalars(select(ApiToken).where(ApiToken.user_id == token_user.id)).one()
-        return Ids(plan.id, session.scalars(select(Indicator.id).where(Indicator.plan_id == plan.id)).first() or 0,
-                   period.id, observation.id, plan.source_file_id,
-                   session.scalars(select(Task.id).where(Task.plan_id == plan.id)).first() or 0,
-                   session.scalars(select(Project.id).where(Project.plan_id == plan.id)).first() or 0,
-                   evidence.report_id, evidence.id,
-                   session.scalars(select(OrgUnit.id).where(OrgUnit.code == "QC-WJW")).one(), clerk.id, token.id,
-                   FOREIGN_JOB)
-
-
-def home_source_file(database: Database) -> int:
-    with database.session(readonly=True) as session:
-        return session.scalars(select(SourceFile.id).join(Plan, Plan.source_file_id == SourceFile.id)
-                               .where(Plan.title.startswith("白石区"))).one()
+        report = session.get_one(LedgerReport, evidence.report_id)
+        submitted = session.scalars(select(LedgerReport.id).where(LedgerReport.period_id == period.id,
+                                                                  LedgerReport.state == "submitted")).first()
+        last = {model: session.scalars(select(model.id).where(model.plan_id == plan.id).order_by(model.id.desc()))
+                .first() for model in (Indicator, Task)}
+        token = session.scalars(select(ApiToken).where(
+            ApiToken.user_id == users.find_user(session, token_login).id)).one()
+        first = {model: session.scalars(select(model.id).where(model.plan_id == plan.id).order_by(model.id)).first()
+                 for model in (Indicator, Task, Project)}
+        assert observation is not None and submitted is not None and report.task_id is not None
+        return Ids(plan.id, first[Indicator] or 0, period.id, observation.id, plan.source_file_id, first[Task] or 0,
+                   first[Project] or 0, report.id, report.task_id, report.org_unit_id, submitted, evidence.id,
+                   session.scalars(select(OrgUnit.id).where(OrgUnit.code == f"{code}-FGW")).one(),
+                   session.scalars(select(OrgUnit.id).where(OrgUnit.code == code)).one(),
+                   users.find_user(session, clerk_login).id, token.id, JOBS[district], code, plan.start_line + 1,
+                   last[Task] or 0, last[Indicator] or 0)

@@ -166,7 +166,7 @@ def _region_id(session: Session, actor: User | None, region: str | None, unit_id
             raise UserError(f"region：您只能管理本地区（{mine.name}）的用户，不能设为全部地区")
         return None
     if region is not None and region.strip():
-        district = find_org_unit(session, region, within=mine.unit_ids)
+        district = find_org_unit(session, region, within=mine.unit_ids, field="region")
         if district.kind != "district":
             raise UserError(f"region：所属地区应为区县级单位，「{district.name}」不是")
         return district.id
