@@ -116,7 +116,7 @@ def _download(page: Page, selector: str, path: Path) -> bytes:
 def _dashboard(page: Page, base: str, demo: Demo, folder: Path, name: str) -> tuple[str, str]:
     """The dashboard of the cycle's year: the unit's completeness row and the Word annual report."""
     page.goto(f"{base}/dashboard")
-    page.fill("input[name=year]", str(demo.year))
+    page.select_option("select[name=year]", str(demo.year))
     page.click("form.form-row button[type=submit]")
     page.wait_for_url(f"**/dashboard?*year={demo.year}*")
     row = page.locator("tr", has_text=UNIT_NAME)
