@@ -65,11 +65,15 @@ class RegionChoice:
 
 def detect_region(session: Session, issuer: str | None, title: str) -> RegionChoice:
     """The district-level org unit the issuer or title names; ``unit_id`` None when the named
-    district is not in the tree (or when no district is named: then the whole tree applies)."""
+    district is not in the tree. A plan naming no district is the installation's own: the
+    district when the tree has one, else undecided (the whole tree applies to its names, and
+    an administrator sets its district)."""
     name = district_name(issuer, title)
+    districts = list(session.scalars(select(OrgUnit).where(OrgUnit.kind == "district").order_by(OrgUnit.id)))
     if name is None:
-        return RegionChoice(None, None)
-    for unit in session.scalars(select(OrgUnit).where(OrgUnit.kind == "district").order_by(OrgUnit.id)):
+        only = districts[0] if len(districts) == 1 else None
+        return RegionChoice(only.id, district_name(only.name) or only.name) if only else RegionChoice(None, None)
+    for unit in districts:
         if name in (unit_name_key(unit.name), unit.short_name, district_name(unit.name)):
             return RegionChoice(unit.id, name)
     return RegionChoice(None, name)
