@@ -170,10 +170,12 @@ def users_list(db: DbOption = None) -> None:
     from planwatch.services import users
 
     with open_database(db) as database, database.session(readonly=True) as session:
-        table = Table("登录名", "姓名", "角色", "单位", "地区", "状态")
+        table = Table("登录名", "角色", "地区", "状态")
+        table.add_column("姓名", overflow="fold")
+        table.add_column("单位", overflow="fold")
         for u in users.list_users(session, None):
-            table.add_row(u.login, u.name, u.role.value, u.org_unit_name or "", u.region_name or "全部地区",
-                          "启用" if u.active else "停用")
+            table.add_row(u.login, u.role.value, u.region_name or "全部地区", "启用" if u.active else "停用", u.name,
+                          u.org_unit_name or "")
     out.print(table)
 
 
