@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from planwatch.monitor.exchange.xlsx_template import DATA_SHEET, HEADER
 from planwatch.store import Database
 from planwatch.web import create_app
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, both_sizes, live_server
 from tests.web.districts import FOREIGN_MARKS, PASSWORD, district_ids, seed_two_districts
 
 if TYPE_CHECKING:
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
 
 
 def _clean(page: Page, where: str) -> None:
@@ -38,14 +36,8 @@ def _clean(page: Page, where: str) -> None:
 
 
 def _both_sizes(page: Page, folder: Path, name: str) -> None:
-    """Screenshots at desktop and phone size; at phone size nothing scrolls sideways."""
     _clean(page, name)
-    page.screenshot(path=str(folder / f"{name}-desktop.png"), full_page=True)
-    page.set_viewport_size(PHONE)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{name}: the page is {overflow}px wider than a 390px phone"
-    page.screenshot(path=str(folder / f"{name}-phone.png"), full_page=True)
-    page.set_viewport_size(DESKTOP)
+    both_sizes(page, folder, name)
 
 
 def _log_in(page: Page, base: str, login: str) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
@@ -192,44 +192,40 @@ def plan(session: Session, actor: User | None, plan_id: int) -> Plan:
     return found
 
 
-def indicator(session: Session, actor: User | None, indicator_id: int) -> IndicatorRow:
-    found = session.get(IndicatorRow, indicator_id)
+_Planned = TypeVar("_Planned", IndicatorRow, ReportingPeriod, Task, Project)
+
+
+def _of_plan(session: Session, actor: User | None, model: type[_Planned], record_id: int, what: str) -> _Planned:
+    """A record of a plan (indicator, period, task, project), refused with its plan."""
+    found = session.get(model, record_id)
     region = region_of(session, actor)
-    if found is None or not region.has_plan(found.plan):
-        raise OutsideRegion("指标", indicator_id, region)
+    if found is None or not region.has_plan(session.get_one(Plan, found.plan_id)):
+        raise OutsideRegion(what, record_id, region)
     return found
+
+
+def indicator(session: Session, actor: User | None, indicator_id: int) -> IndicatorRow:
+    return _of_plan(session, actor, IndicatorRow, indicator_id, "指标")
 
 
 def period(session: Session, actor: User | None, period_id: int) -> ReportingPeriod:
-    found = session.get(ReportingPeriod, period_id)
-    region = region_of(session, actor)
-    if found is None or not region.has_plan(session.get_one(Plan, found.plan_id)):
-        raise OutsideRegion("报告期", period_id, region)
-    return found
+    return _of_plan(session, actor, ReportingPeriod, period_id, "报告期")
 
 
 def task(session: Session, actor: User | None, task_id: int) -> Task:
-    found = session.get(Task, task_id)
-    region = region_of(session, actor)
-    if found is None or not region.has_plan(session.get_one(Plan, found.plan_id)):
-        raise OutsideRegion("任务", task_id, region)
-    return found
+    return _of_plan(session, actor, Task, task_id, "任务")
 
 
 def project(session: Session, actor: User | None, project_id: int) -> Project:
-    found = session.get(Project, project_id)
-    region = region_of(session, actor)
-    if found is None or not region.has_plan(session.get_one(Plan, found.plan_id)):
-        raise OutsideRegion("项目", project_id, region)
-    return found
+    return _of_plan(session, actor, Project, project_id, "项目")
 
 
 def ledger_report(session: Session, actor: User | None, report_id: int) -> LedgerReport:
     found = session.get(LedgerReport, report_id)
     region = region_of(session, actor)
-    if found is None or not region.has_unit(found.org_unit_id) \
-            or not region.has_plan(session.get_one(Plan, session.get_one(ReportingPeriod, found.period_id).plan_id)):
+    if found is None or not region.has_unit(found.org_unit_id):
         raise OutsideRegion("进展报告", report_id, region)
+    period(session, actor, found.period_id)
     return found
 
 
