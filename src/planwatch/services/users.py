@@ -91,7 +91,7 @@ class UserView:
 
 def get_user(session: Session, actor: User | None, user_id: int) -> User:
     """A user ``actor`` may manage: one of the administrator's own region (404 otherwise)."""
-    _may_manage(actor)
+    _may_manage(session, actor)
     return region_scope.user(session, actor, user_id)
 
 
@@ -143,18 +143,12 @@ def _audit(session: Session, actor: User | None, action: str, entity: str, entit
     session.flush()
 
 
-def _may_manage(actor: User | None, user: User | None = None) -> None:
+def _may_manage(session: Session, actor: User | None, user: User | None = None) -> None:
     """An administrator manages the users of its own region (every user, when it has none)."""
     if actor is not None:
         check(actor, Action.MANAGE_USERS)
         if user is not None:
-            region_scope.user(_session_of(user), actor, user.id)
-
-
-def _session_of(user: User) -> Session:
-    session = Session.object_session(user)
-    assert session is not None, "a stored user"
-    return session
+            region_scope.user(session, actor, user.id)
 
 
 def _region_id(session: Session, actor: User | None, region: str | None, unit_id: int | None) -> int | None:
@@ -206,7 +200,7 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
     ``region`` binds the user to a district (code or name) or, ``all``, to every district;
     left out, a clerk is bound to its unit's district and others to the administrator's.
     """
-    _may_manage(actor)
+    _may_manage(session, actor)
     if not _LOGIN.match(login):
         raise UserError(f"login：登录名应为 2–64 位字母、数字或 _.@-，实际为「{login}」")
     try:
@@ -238,7 +232,7 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
 def set_region(session: Session, actor: User | None, user: User, region: str) -> bool:
     """Bind ``user`` to a district (code or name) or to every district (``all``); False when
     unchanged. Takes effect at the user's next request; audited."""
-    _may_manage(actor, user)
+    _may_manage(session, actor, user)
     if not region.strip():
         raise UserError("region：请填写地区代码或名称，或 all（全部地区）")
     region_id = _region_id(session, actor, region, None)
@@ -255,7 +249,7 @@ def set_password(session: Session, actor: User | None, user: User, password: str
     """A new password, set by an administrator (a reset) or by the user; the user's browser
     sessions end, whoever knew the old password is logged out."""
     if actor is None or actor.id != user.id:
-        _may_manage(actor, user)
+        _may_manage(session, actor, user)
     _check_password(password, user.login)
     user.password_hash = _hasher.hash(password)
     ended = end_all_sessions(session, user.id)
@@ -264,7 +258,7 @@ def set_password(session: Session, actor: User | None, user: User, password: str
 
 def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:
     """Deactivate (sessions end, tokens are refused at once) or reactivate a user."""
-    _may_manage(actor, user)
+    _may_manage(session, actor, user)
     if actor is not None and actor.id == user.id and not active:
         raise UserError("login：不能停用自己的账号")
     if user.active == active:
@@ -280,7 +274,7 @@ def set_active(session: Session, actor: User | None, user: User, active: bool) -
 def log_out_everywhere(session: Session, actor: User | None, user: User) -> int:
     """End all browser sessions of the user; returns how many there were."""
     if actor is None or actor.id != user.id:
-        _may_manage(actor, user)
+        _may_manage(session, actor, user)
     ended = end_all_sessions(session, user.id)
     _audit(session, actor, "end_sessions", "users", user.id, new={"sessions_ended": ended})
     return ended
@@ -338,7 +332,7 @@ def create_token(session: Session, user: User, label: str = "", *, actor: User |
     """A new API token for ``user``; the caller shows it once, it is not stored in clear.
     Without ``expires_days`` it lasts until revoked."""
     if actor is None or actor.id != user.id:
-        _may_manage(actor, user)
+        _may_manage(session, actor, user)
     if expires_days is not None and not 1 <= expires_days <= MAX_TOKEN_DAYS:
         raise UserError(f"expires_days：有效天数应为 1–{MAX_TOKEN_DAYS}，实际为 {expires_days}")
     expires_at = utcnow() + timedelta(days=expires_days) if expires_days is not None else None
@@ -366,7 +360,7 @@ class TokenView:
 
 def list_tokens(session: Session, actor: User | None, user: User) -> list[TokenView]:
     if actor is None or actor.id != user.id:
-        _may_manage(actor, user)
+        _may_manage(session, actor, user)
     rows = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
     return [TokenView(t.id, t.label, utc(t.created_at), utc(t.expires_at) if t.expires_at else None, t.revoked)
             for t in rows]
@@ -377,7 +371,7 @@ def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToke
     if token is None:
         raise UserError(f"token：没有编号为 {token_id} 的 API 令牌")
     if actor is None or actor.id != token.user_id:
-        _may_manage(actor, session.get_one(User, token.user_id))
+        _may_manage(session, actor, session.get_one(User, token.user_id))
     if not token.revoked:
         token.revoked = True
         _audit(session, actor, "revoke", "api_tokens", token.id, old={"revoked": False}, new={"revoked": True})
@@ -409,7 +403,7 @@ def operator(session: Session) -> User:
 def list_users(session: Session, actor: User | None) -> list[UserView]:
     """The users ``actor`` manages: those bound inside its region (everyone, for an
     administrator of every district), each with its unit and district."""
-    _may_manage(actor)
+    _may_manage(session, actor)
     mine = region_scope.region_of(session, actor)
     names = {unit_id: name for unit_id, name in session.execute(select(OrgUnit.id, OrgUnit.name))}
     rows = session.scalars(select(User).where(mine.unit_filter(User.region_org_unit_id))
