@@ -28,8 +28,8 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound
-from planwatch.store.models import Indicator as IndicatorRow
 from planwatch.store.models import (
+    Assignment,
     LedgerEvidence,
     LedgerReport,
     OrgUnit,
@@ -40,6 +40,7 @@ from planwatch.store.models import (
     Task,
     User,
 )
+from planwatch.store.models import Indicator as IndicatorRow
 
 __all__ = [
     "EVERYWHERE",
@@ -58,6 +59,7 @@ __all__ = [
     "project",
     "region_named",
     "region_of",
+    "reporting_plans",
     "require_plan",
     "require_unit",
     "source_file",
@@ -182,6 +184,17 @@ def plans(session: Session, actor: User | None, *, monitored: bool = False) -> l
     if monitored:
         query = query.where(select(IndicatorRow.id).where(IndicatorRow.plan_id == Plan.id).exists())
     return list(session.scalars(query.order_by(Plan.id)))
+
+
+def reporting_plans(session: Session, actor: User) -> list[Plan]:
+    """The monitored plans of ``actor``'s region that give a clerk's unit indicators to report
+    (all of them for the other roles): where a clerk lands and what its entry page offers."""
+    found = plans(session, actor, monitored=True)
+    if actor.role != "clerk" or actor.org_unit_id is None:
+        return found
+    own = set(session.scalars(select(IndicatorRow.plan_id).join(Assignment, Assignment.indicator_id == IndicatorRow.id)
+                              .where(Assignment.org_unit_id == actor.org_unit_id)))
+    return [p for p in found if p.id in own]
 
 
 def plan(session: Session, actor: User | None, plan_id: int) -> Plan:

@@ -62,17 +62,7 @@ def _plan(db: Session, user: User, plan_id: int | None) -> Plan | None:
     landing plan: a clerk's first plan with indicators assigned to its unit, else the first."""
     if plan_id is not None:
         return region_scope.plan(db, user, plan_id)
-    choices = _plans(db, user)
-    return next(iter(_clerk_plans(db, user, choices) or choices), None)
-
-
-def _clerk_plans(db: Session, user: User, plans: list[Plan]) -> list[Plan]:
-    """Of ``plans``, those giving a clerk's unit indicators to report (all for other roles)."""
-    if user.role != Role.CLERK or user.org_unit_id is None:
-        return plans
-    own = set(db.scalars(select(Indicator.plan_id).join(Assignment, Assignment.indicator_id == Indicator.id)
-                         .where(Assignment.org_unit_id == user.org_unit_id)))
-    return [p for p in plans if p.id in own]
+    return next(iter(region_scope.reporting_plans(db, user) or _plans(db, user)), None)
 
 
 @router.get("/", name="home")
@@ -258,7 +248,7 @@ def _open_periods(db: Session, user: User) -> list[Any]:
     """The unlocked periods of the user's district's plans, the newest first; a clerk's only
     of the plans that give its unit something to report."""
     found = []
-    for plan in _clerk_plans(db, user, _plans(db, user)):
+    for plan in region_scope.reporting_plans(db, user):
         for view in sorted(periods.list_periods(db, user, plan.id), key=lambda v: (v.window_open, v.code),
                            reverse=True):
             if not view.locked:
