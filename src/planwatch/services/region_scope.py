@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import ColumnElement, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, event, select, true
+from sqlalchemy.orm import Session, UOWTransaction
 
 from planwatch.errors import NotFound
 from planwatch.store.models import (
@@ -126,11 +126,26 @@ def subtree(units: Iterable[OrgUnit], root_id: int) -> set[int]:
     return found
 
 
+_CACHE: Final = "planwatch.region_scope"  # session.info key: district id → Region
+
+
 def district_of(session: Session, unit_id: int) -> Region:
-    """The region of the district-level unit ``unit_id``: it and every unit below it."""
-    unit = session.get(OrgUnit, unit_id)
-    name = unit.name if unit is not None else f"#{unit_id}"
-    return Region(unit_id, name, frozenset(subtree(session.scalars(select(OrgUnit)), unit_id)))
+    """The region of the district-level unit ``unit_id``: it and every unit below it.
+
+    A page asks a few times per request; the tree is read once per session, and again after
+    any change to an org unit is flushed (see :func:`_forget_regions`)."""
+    known: dict[int, Region] = session.info.setdefault(_CACHE, {})
+    if unit_id not in known:
+        unit = session.get(OrgUnit, unit_id)
+        name = unit.name if unit is not None else f"#{unit_id}"
+        known[unit_id] = Region(unit_id, name, frozenset(subtree(session.scalars(select(OrgUnit)), unit_id)))
+    return known[unit_id]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_regions(session: Session, _context: UOWTransaction) -> None:
+    if any(isinstance(row, OrgUnit) for row in (*session.new, *session.dirty, *session.deleted)):
+        session.info.pop(_CACHE, None)
 
 
 def region_named(session: Session, unit_id: int | None, name: str | None) -> Region:
