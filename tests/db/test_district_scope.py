@@ -172,6 +172,11 @@ def test_a_district_administrator_manages_its_own_users_and_units_only(database:
         assert {e.unit.code for e in orgunits.org_unit_tree(session, admin)} == {"BS", "BS-WJW", "BS-JYW"}
         made = users.add_user(session, admin, "bs_new", PASSWORD, "viewer")
         assert made.region_org_unit_id == admin.region_org_unit_id  # the administrator's district by default
+        district = session.scalars(select(OrgUnit.id).where(OrgUnit.code == "BS")).one()
+        new_unit = orgunits.create_org_unit(session, admin, code="BS-YJJ", name="白石区应急管理局", kind="department",
+                                            parent_id=district)
+        assert region_scope.org_unit(session, admin, new_unit.id) is new_unit  # the district grew within the session
+        assert users.add_user(session, admin, "bs_yjj", PASSWORD, "clerk", org_unit="BS-YJJ").org_unit_id == new_unit.id
 
 
 def test_binding_a_user_is_audited_and_takes_effect_at_once(database: Database, tmp_path: Path) -> None:
