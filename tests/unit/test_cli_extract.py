@@ -60,11 +60,11 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", "<w:document>" + " " * (110 * 1024 * 1024) + "</w:document>")
     return {
-        "empty": (empty, "empty"),
-        "binary": (binary, "binary"),
-        "undecodable": (undecodable, "decode"),
+        "empty": (empty, "空的"),
+        "binary": (binary, "二进制"),
+        "undecodable": (undecodable, "解码"),
         "truncated": (truncated, "docx"),
-        "directory": (folder, "directory"),
+        "directory": (folder, "文件夹"),
         "zip bomb": (bomb, "docx"),
     }
 
@@ -88,4 +88,4 @@ def test_size_limit_is_configurable(tmp_path: Path) -> None:
     plan = tmp_path / "plan.txt"
     plan.write_text(plan_text("林业发展规划（2021—2025年）", BODY), encoding="utf-8")
     out = run("extract", str(plan), "--max-bytes", "100")
-    assert out.returncode == 2 and "size limit" in out.stderr and "plan.txt" in out.stderr
+    assert out.returncode == 2 and "大小上限" in out.stderr and "plan.txt" in out.stderr

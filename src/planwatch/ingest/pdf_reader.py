@@ -48,9 +48,9 @@ Row = list[tuple[str, bool]]  # (cell text, repeated from a merged cell)
 def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> SourceText:
     """Read a PDF's text layer; ``progress(pages done, pages total)`` is called after each page."""
     if not data.strip():
-        raise InputError(path, "the file is empty; expected a PDF document")
+        raise InputError(path, "文件是空的；应为 PDF 文档")
     if b"%PDF-" not in data[:1024]:
-        raise InputError(path, "not a PDF document (no %PDF- header)")
+        raise InputError(path, "不是 PDF 文档（文件开头没有 %PDF- 标记）")
     with _PDFIUM:
         try:
             document = pdfium.PdfDocument(data)
@@ -65,13 +65,13 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> Sourc
                 pages.append(page)
                 if progress is not None:
                     progress(index + 1, total)
-        except pdfium.PdfiumError as exc:
-            raise InputError(path, f"the PDF is damaged and cannot be read ({exc})") from None
+        except pdfium.PdfiumError:
+            raise InputError(path, "PDF 文件已损坏，无法读取") from None
         finally:
             document.close()
     _drop_furniture(pages)
     if not any(p.items for p in pages):
-        raise InputError(path, "the PDF has no text layer (a scanned image?); run OCR on it first")
+        raise InputError(path, "PDF 没有文字层（可能是扫描件），请先做文字识别（OCR）")
     blocks = tuple(_blocks(pages))
     return SourceText(
         name=path.name,
@@ -84,8 +84,8 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> Sourc
 
 def _open_error(path: Path, error: pdfium.PdfiumError) -> InputError:
     if getattr(error, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-        return InputError(path, "the PDF is encrypted (password protected); save an unprotected copy first")
-    return InputError(path, f"not a readable PDF document ({error})")
+        return InputError(path, "PDF 已加密（有密码保护），请另存一份不加密的副本再导入")
+    return InputError(path, "不是可读取的 PDF 文档（文件可能已损坏）")
 
 
 @dataclass

@@ -59,7 +59,7 @@ def find_indicator(session: Session, plan: Plan, ref: str) -> Indicator:
         named = list(session.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.name == text)))
         found = named[0] if len(named) == 1 else None
     if found is None:
-        raise AssignmentError(f"indicator：规划「{plan.title}」中没有代码、编号或名称为「{ref}」的指标")
+        raise AssignmentError(f"规划「{plan.title}」中没有代码、编号或名称为「{ref}」的指标")
     return found
 
 
@@ -68,7 +68,7 @@ def assign(session: Session, actor: User | None, indicator: Indicator, unit: Org
     if actor is not None:
         check(actor, Action.ASSIGN)
     if role not in ROLES:
-        raise AssignmentError(f"role：责任类型应为 {'、'.join(ROLES)} 之一，实际为「{role}」")
+        raise AssignmentError(f"责任类型应为 {'、'.join(ROLES)} 之一，实际为「{role}」")
     row = session.scalar(select(Assignment).where(Assignment.indicator_id == indicator.id,
                                                   Assignment.org_unit_id == unit.id))
     old: dict[str, object] | None = None

@@ -332,7 +332,7 @@ def find_org_unit(session: Session, ref: str) -> OrgUnit:
     if unit is None:
         unit = UnitMatcher(session.scalars(select(OrgUnit))).match(text)
     if unit is None:
-        raise UnknownOrgUnit(f"org_unit：没有代码或名称为「{ref}」的单位（先用 planwatch orgunits import 导入组织机构）")
+        raise UnknownOrgUnit(f"没有代码或名称为「{ref}」的单位（先在「组织机构」页面或用 planwatch orgunits import 导入组织机构）")
     return unit
 
 

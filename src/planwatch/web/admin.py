@@ -132,7 +132,7 @@ def token_add(request: Request, actor: PageUser, db: DbSession, user_id: int, la
         days = int(expires_days) if expires_days.strip() else None
     except ValueError:
         return _user_page(request, db, actor, person, error=True,
-                          message=f"expires_days：有效天数应为整数，实际为「{expires_days}」")
+                          message=f"令牌有效天数应为整数，实际为「{expires_days}」")
     try:
         with db.begin_nested():
             token = users.create_token(db, person, label, actor=actor, expires_days=days)

@@ -206,7 +206,8 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
     for field in ("baseline_year", "target_year"):
         if field in values:
             if not values[field].isdigit():
-                raise CorrectionError(f"{field}：年份应为四位数字，而不是「{values[field]}」")
+                label = "基期年份" if field == "baseline_year" else "目标年份"
+                raise CorrectionError(f"{label}应为四位数字，而不是「{values[field]}」")
             values[field] = int(values[field])
     return IndicatorFix(**values)
 
@@ -233,7 +234,7 @@ def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_i
                   form: Annotated[CorrectionForm, Form()]) -> Response:
     plan = db.get(Plan, plan_id)
     if plan is None or plan.source_file_id != source_file_id:
-        raise HTTPException(status_code=404, detail=f"plan_id：本文件中没有编号为 {plan_id} 的规划")
+        raise HTTPException(status_code=404, detail=f"本文件中没有编号为 {plan_id} 的规划")
     try:
         with db.begin_nested():
             added = add_indicator(db, user, plan_id, line, _fix(form, None))

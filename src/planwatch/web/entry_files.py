@@ -45,11 +45,11 @@ def entry_template(user: PageUser, db: DbSession, period: RowId, unit: RowId | N
     """The unit's template for the period: a clerk's own unit, any unit for the others."""
     the_period = periods.get_period(db, period)
     if the_period.locked:
-        raise HTTPException(status_code=409, detail=f"period：报告期 {the_period.code} 已锁定")
+        raise HTTPException(status_code=409, detail=f"报告期 {the_period.code} 已锁定")
     own = visible_org_unit_id(user)
     the_unit = db.get(OrgUnit, own if own is not None else unit or 0)
     if the_unit is None:
-        raise HTTPException(status_code=422, detail="unit：请选择填报单位")
+        raise HTTPException(status_code=422, detail="请选择填报单位")
     data = io.BytesIO()
     exchange.write_unit_template(db, user, the_unit, the_period, data)
     filename = f"{the_unit.name}_{the_period.code}_填报表.xlsx"

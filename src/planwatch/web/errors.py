@@ -1,7 +1,9 @@
 """Service errors become HTTP answers: the service decides, the web only translates.
 
 PermissionDenied → 403, ConcurrentUpdate → 409 (已被他人修改), InputError → 422, any other PlanWatchError → 400, each with the
-service's own one-line message (already in Chinese). /api/ callers get JSON
+service's own one-line message (already in Chinese; a page shows a field code such as
+``org_unit：`` as the field's label). A page form posted with a field missing or malformed
+is answered with a page naming the fields, never FastAPI's English JSON. /api/ callers get JSON
 ``{"detail": …}``; browsers get the error page, or a bare fragment for fetch requests so
 the message appears where the user acted.
 """
@@ -11,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import PermissionDenied
 from planwatch.services.observations import ConcurrentUpdate
+from planwatch.web.messages import validation_message
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["LoginRequired", "install_error_handlers", "is_api", "is_fragment_request"]
@@ -83,7 +88,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, message, exc.headers)
 
 
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    """A form posted with a field missing or malformed: scripts get FastAPI's JSON, people a
+    page in their language naming each field by its label."""
+    assert isinstance(exc, RequestValidationError)
+    if is_api(request):
+        return await request_validation_exception_handler(request, exc)
+    return error_response(request, 422, validation_message(exc.errors(), translator(request)))
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(PlanWatchError, _planwatch_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from planwatch.monitor.permissions import ROLE_ACTIONS, Action, Actor, Role
 from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
+from planwatch.web.messages import readable
 from planwatch.web.security import csrf_token
 
 __all__ = ["STATIC_DIR", "TEMPLATE_DIR", "NavItem", "echarts_available", "environment", "local_url", "named_routes", "nav_items", "render",
@@ -153,4 +154,19 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
         "echarts": echarts_available(),
     }
     values.update(context or {})
+    _readable_messages(values, t)
     return HTMLResponse(env.get_template(template).render(values), status_code=status_code)
+
+
+# Context keys that carry a service's message to the page (a refusal, a row's problems).
+_MESSAGE_KEYS: Final = ("message", "error", "problem")
+
+
+def _readable_messages(values: dict[str, Any], t: Translator) -> None:
+    """Every page shows service messages with the field's label, never its code (``org_unit：``
+    → ``单位：``): done here, where every page passes, rather than in each handler."""
+    for key in _MESSAGE_KEYS:
+        if isinstance(values.get(key), str):
+            values[key] = readable(values[key], t)
+    if isinstance(values.get("problems"), list):
+        values["problems"] = [readable(p, t) if isinstance(p, str) else p for p in values["problems"]]

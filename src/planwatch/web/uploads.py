@@ -256,7 +256,7 @@ async def receive_upload(request: Request, max_bytes: int = DEFAULT_MAX_BYTES) -
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise too_large
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise HTTPException(status_code=415, detail="file：应以 multipart/form-data 上传文件")
+        raise HTTPException(status_code=415, detail="请用网页上的上传表单选择文件（multipart/form-data）")
 
     async def capped() -> AsyncGenerator[bytes]:
         received = 0
@@ -268,8 +268,8 @@ async def receive_upload(request: Request, max_bytes: int = DEFAULT_MAX_BYTES) -
 
     try:
         return await MultiPartParser(request.headers, capped(), max_files=1, max_fields=8).parse()
-    except MultiPartException as exc:
-        raise HTTPException(status_code=400, detail=f"file：{exc.message}") from None
+    except MultiPartException:
+        raise HTTPException(status_code=400, detail="上传的表单不完整或格式有误，请重新选择文件上传") from None
 
 
 def uploaded_file(form: FormData) -> UploadFile:

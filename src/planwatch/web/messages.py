@@ -1,0 +1,72 @@
+"""Messages as a person reads them: the field by its label in the page's language, never its code.
+
+The services name the field of a problem for scripts (``org_unit：没有代码…``, the API's
+``detail``), and FastAPI's own validation answers in English JSON (``Field required``).
+Every error page passes through :func:`readable` (see :mod:`planwatch.web.errors`), and a
+form the browser posted with a missing or malformed field is answered by
+:func:`validation_message` on the error page, in Chinese, naming each field by its label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from planwatch.web.i18n import MESSAGES, Translator
+
+__all__ = ["field_label", "readable", "validation_message"]
+
+# A field code at the start of a message, of one of its "；"-separated problems or after a
+# Chinese word (``报告期 opens: …``): ``org_unit：``, ``--as：``, ``file: `` (the ASCII colon
+# only when a space follows, so that times and URLs are left alone).
+_CODE: Final = re.compile(r"(^|[；;\n]\s*|[\u3400-\u9fff]\s+)(--)?([a-z]+(?:[_/-][a-z]+)*)(?:：|: )")
+
+
+def field_label(name: str, t: Translator) -> str | None:
+    """The label of a form field or service field code, None when the catalogue has none."""
+    key = f"field.{name.replace('-', '_')}"
+    return t(key) if key in MESSAGES["zh"] else None
+
+
+def readable(text: str, t: Translator) -> str:
+    """``text`` with each leading field code replaced by the field's label (dropped when the
+    catalogue has no label: the sentence after it names the field in words already)."""
+
+    def label(match: re.Match[str]) -> str:
+        found = field_label(match.group(3), t)
+        return f"{match.group(1)}{found}：" if found else match.group(1)
+
+    return _CODE.sub(label, text)
+
+
+_PROBLEMS: Final[Mapping[str, str]] = {
+    "missing": "validation.missing",
+    "int_parsing": "validation.number", "int_type": "validation.number", "int_from_float": "validation.number",
+    "float_parsing": "validation.number", "float_type": "validation.number",
+    "string_too_long": "validation.too_long", "too_long": "validation.too_many",
+    "greater_than_equal": "validation.range", "less_than_equal": "validation.range",
+    "greater_than": "validation.range", "less_than": "validation.range",
+    "date_from_datetime_parsing": "validation.date", "date_parsing": "validation.date",
+    "datetime_parsing": "validation.date", "datetime_from_date_parsing": "validation.date",
+}
+
+
+def validation_message(errors: Iterable[Mapping[str, Any]], t: Translator) -> str:
+    """FastAPI's validation errors of a form as one sentence per field, in the page's language."""
+    colon, between = ("：", "；") if t.language == "zh" else (": ", "; ")
+    parts: list[str] = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
+        where = location[0] if location else ""
+        name = location[-1] if location else ""
+        label = field_label(name, t) if name else None
+        if where == "path":
+            label = t("validation.address")
+        key = _PROBLEMS.get(str(error.get("type", "")), "validation.invalid")
+        context = error.get("ctx") or {}
+        problem = t(key, limit=context.get("max_length", context.get("ge", context.get("le", ""))))
+        sentence = f"{label or t('validation.some_field')}{colon}{problem}"
+        if sentence not in parts:
+            parts.append(sentence)
+    return t("validation.intro") + between.join(parts)
