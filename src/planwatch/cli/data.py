@@ -56,7 +56,8 @@ def import_(
     = DEFAULT_MAX_BYTES,
 ) -> None:
     """Store documents, plans, outline, indicators and targets (re-importing a file changes nothing)."""
-    from planwatch.services import plans
+    from planwatch.services import import_history, plans
+    from planwatch.services.import_history import Channel, Outcome
 
     failed = 0
     with open_database(db) as database, Progress(
@@ -68,13 +69,22 @@ def import_(
             try:
                 with database.session() as session:
                     result = plans.import_file(session, path, max_bytes=max_bytes)
+                    outcome, summary, plan_id = import_history.plan_import_summary(result)
+                    import_history.record(session, None, Channel.CLI_IMPORT, path.name, outcome, summary=summary,
+                                          plan_id=plan_id, size=path.stat().st_size, sha256=result.sha256)
             except PlanWatchError as exc:
                 failed += 1
-                err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+                err.print(f"[red]错误：[/red]{exc}", highlight=False, soft_wrap=True)
+                with database.session() as session:
+                    import_history.record(session, None, Channel.CLI_IMPORT, path.name, Outcome.REFUSED,
+                                          problems=import_history.problems_of(exc))
             else:
                 if result.already_imported:
                     out.print(f"{result.file}: 已导入过（内容相同），未作改动", highlight=False)
-                for p in result.plans if not result.already_imported else ():
+                elif result.same_as:
+                    out.print(f"{result.file}: 与已导入的「{result.same_as}」中的规划相同（指标体系一致），"
+                              "未生成新版本", highlight=False)
+                for p in result.plans if not (result.already_imported or result.same_as) else ():
                     carried = f"，{p.carried_over} 个未变化指标沿用上一版" if p.version > 1 else ""
                     out.print(f"{result.file}: 规划 #{p.plan_id}「{p.title}」第 {p.version} 版，{p.indicators} 个指标"
                               f"（{p.assigned} 个已落实责任单位{carried}）", highlight=False)

@@ -23,6 +23,7 @@ from planwatch.cli.common import (
     plan_of,
     reported,
 )
+from planwatch.errors import PlanWatchError
 
 Period = Annotated[str, typer.Option("--period", help="Period code: 2025, 2025Q1 or 202503.")]
 
@@ -72,21 +73,34 @@ def submit(
     database has more than one plan.
     """
     from planwatch.monitor.exchange import from_data_value_set, read_csv
-    from planwatch.services import exchange
+    from planwatch.services import exchange, import_history
+    from planwatch.services.import_history import Channel
 
     suffix = file.suffix.lower()
-    with open_database(db) as database, reported(), database.session() as session:
-        actor = acting_user(session, as_user)
-        assert actor is not None
-        if suffix == ".xlsx":
-            chosen = plan_of(session, plan) if plan is not None else None
-            summary = exchange.submit_template(session, actor, file, plan=chosen, submit=not draft)
-        elif suffix in (".csv", ".json"):
-            the_plan = plan_of(session, plan)
-            rows = read_csv(file) if suffix == ".csv" else from_data_value_set(file)
-            summary = exchange.import_rows(session, actor, the_plan, rows, file, submit=not draft)
-        else:
-            raise fail(f"{file}: 不支持的文件类型 {suffix or '(无)'}；应为 .xlsx 模板、.csv 或 DHIS2 .json")
+    if suffix not in (".xlsx", ".csv", ".json"):
+        raise fail(f"{file}: 不支持的文件类型 {suffix or '(无)'}；应为 .xlsx 模板、.csv 或 DHIS2 .json")
+    refused: PlanWatchError | None = None
+    with open_database(db) as database, reported():
+        with database.session() as session:
+            actor = acting_user(session, as_user)
+            assert actor is not None
+            try:  # refused or not, the file goes into the import history, which this session commits
+                with import_history.recorded(session, actor, Channel.CLI_SUBMIT, file.name) as note:
+                    note.size = file.stat().st_size if file.is_file() else None
+                    if suffix == ".xlsx":
+                        chosen = plan_of(session, plan) if plan is not None else None
+                        summary = exchange.submit_template(session, actor, file, plan=chosen, submit=not draft)
+                    else:
+                        the_plan = plan_of(session, plan)
+                        note.plan_id = the_plan.id
+                        rows = read_csv(file) if suffix == ".csv" else from_data_value_set(file)
+                        summary = exchange.import_rows(session, actor, the_plan, rows, file, submit=not draft)
+                    note.org_unit_id = summary.org_unit_ids[0] if summary.org_unit_ids else actor.org_unit_id
+                    note.summary = import_history.values_summary(summary.rows, summary.submitted, summary.ledger_reports)
+            except PlanWatchError as exc:
+                refused = exc
+        if refused is not None:
+            raise refused
     state = "保存为草稿" if draft else "已报送"
     out.print(f"{file.name}: {summary.rows} 个数值{state}（新增 {summary.created}，更新 {summary.updated}）"
               + (f"，{summary.ledger_reports} 条任务和项目进展{state}" if summary.ledger_reports else ""),

@@ -156,7 +156,7 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
         raise UserError(f"角色应为 {roles} 之一，实际为「{role}」") from None
     _check_password(password, login)
     if _by_login(session, login) is not None:
-        raise UserError(f"登录名 {login} 已被使用")
+        raise UserError(f"用户 {login} 已存在")
     unit_id = None
     if parsed_role is Role.CLERK:
         if not org_unit:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import orgunits
+from planwatch.services import import_history, orgunits
+from planwatch.services.import_history import Channel
 from planwatch.store.models import OrgUnit
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -107,8 +108,10 @@ def orgunit_import(request: Request, actor: PageUser, db: DbSession, file: Uploa
     """Declared before ``/orgunits/{unit_id}``, whose pattern would take the word import."""
     check(actor, Action.MANAGE_ORG_UNITS)
     try:
-        with uploaded_table(file) as path, db.begin_nested():
-            orgunits.import_org_units(db, actor, orgunits.read_org_unit_file(path))
+        with import_history.recorded(db, actor, Channel.ORG_UNITS, (file.filename or "") if file else "") as note, \
+                uploaded_table(file) as path:
+            created, updated = orgunits.import_org_units(db, actor, orgunits.read_org_unit_file(path))
+            note.size, note.summary = path.stat().st_size, f"新增 {created} 个单位，修改 {updated} 个"
     except InputError as exc:
         return _page(request, db, problems=upload_problems(exc))
     return _done(request, "imported")

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from planwatch.errors import PlanWatchError
 from planwatch.monitor.exchange import CellProblem, ExchangeError
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
-from planwatch.services import exchange, periods
+from planwatch.services import exchange, import_history, periods
+from planwatch.services.import_history import Channel
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -74,14 +75,15 @@ async def entry_upload(request: Request, user: PageUser, db: DbSession) -> Respo
 def _import(request: Request, db: Session, user: User, name: str, stream: Any) -> Response:
     t = translator(request)
     unit = visible_org_unit_id(user)
+    path = None
     try:
-        path = save_upload(name, stream, TEMPLATE_MAX_BYTES, suffixes=(".xlsx",))
-    except PlanWatchError as exc:
-        return render_entry_page(request, db, user, None, unit, status_code=422,
-                                 upload=_outcome(error=str(exc)))
-    try:
-        with db.begin_nested():  # one bad cell: nothing of the file stays
+        # one bad cell: nothing of the file stays; either way the upload is in the import history
+        with import_history.recorded(db, user, Channel.TEMPLATE_UPLOAD, name, org_unit_id=unit) as note:
+            path = save_upload(name, stream, TEMPLATE_MAX_BYTES, suffixes=(".xlsx",))
+            note.size = path.stat().st_size
             summary = exchange.submit_template(db, user, path)
+            note.org_unit_id = summary.org_unit_ids[0] if summary.org_unit_ids else unit
+            note.summary = import_history.values_summary(summary.rows, summary.submitted, summary.ledger_reports)
     except ExchangeError as exc:
         return render_entry_page(request, db, user, None, unit, status_code=422,
                                  upload=_outcome(error=t("entry.excel.refused", file=name), problems=exc.problems))
@@ -89,7 +91,8 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any) -
         return render_entry_page(request, db, user, None, unit, status_code=422,
                                  upload=_outcome(error=str(exc)))
     finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
+        if path is not None:
+            shutil.rmtree(path.parent, ignore_errors=True)
     period = summary.period_ids[0] if summary.period_ids else None
     shown = summary.org_unit_ids[0] if summary.org_unit_ids else unit
     return render_entry_page(request, db, user, period, shown, upload=_outcome(summary=t(

@@ -54,6 +54,7 @@ _PROBLEMS: Final[Mapping[str, str]] = {
 
 def validation_message(errors: Iterable[Mapping[str, Any]], t: Translator) -> str:
     """FastAPI's validation errors of a form as one sentence per field, in the page's language."""
+    errors = list(errors)
     colon, between = ("：", "；") if t.language == "zh" else (": ", "; ")
     parts: list[str] = []
     for error in errors:
@@ -69,4 +70,5 @@ def validation_message(errors: Iterable[Mapping[str, Any]], t: Translator) -> st
         sentence = f"{label or t('validation.some_field')}{colon}{problem}"
         if sentence not in parts:
             parts.append(sentence)
-    return t("validation.intro") + between.join(parts)
+    body = all(str((error.get("loc") or ("body",))[0]) == "body" for error in errors)
+    return t("validation.intro" if body else "validation.intro_address") + between.join(parts)

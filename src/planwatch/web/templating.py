@@ -58,13 +58,15 @@ _NAV: Final = (
     NavItem("nav.review", "/review", "/review"),
     NavItem("nav.users", "/admin/users", "/admin/users"),
     NavItem("nav.orgunits", "/admin/orgunits", "/admin/orgunits"),
+    NavItem("nav.records", "/records/imports", "/records/"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
 # A menu entry shows when the role has any of its actions: the entry page also serves an
 # administrator (MANAGE_PERIODS), who downloads any unit's template there without entering.
 _NAV_ACTION: Final = {"nav.entry": frozenset({Action.ENTER, Action.MANAGE_PERIODS}),
                       "nav.review": frozenset({Action.APPROVE}), "nav.users": frozenset({Action.MANAGE_USERS}),
-                      "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS})}
+                      "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS}),
+                      "nav.records": frozenset({Action.VIEW_AUDIT})}
 
 
 def nav_items(user: Actor) -> list[NavItem]:
