@@ -44,7 +44,7 @@ AsUser = Annotated[str | None, typer.Option(
 
 
 def fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]错误：[/red]{message}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 

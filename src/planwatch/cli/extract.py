@@ -51,7 +51,7 @@ def extract(
                 results.append(extract_file(path, max_bytes=max_bytes, progress=pages_read))
             except PlanWatchError as exc:
                 failed += 1
-                err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+                err.print(f"[red]错误：[/red]{exc}", highlight=False, soft_wrap=True)
             progress.remove_task(pages_task)
             progress.advance(files_task)
     if as_json:

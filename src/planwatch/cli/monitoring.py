@@ -3,7 +3,6 @@ review by the monitoring group, and export to CSV, DHIS2 and SDMX."""
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -49,12 +48,6 @@ def template(
             raise fail(f"--period：该规划没有报告期 {period}（先运行 planwatch periods open）")
         count = exchange.write_unit_template(session, actor, unit, the_period, output)
     out.print(f"{output}: {unit.name} {period} 填报模板，{count} 个指标", highlight=False)
-
-
-class Format(StrEnum):
-    CSV = "csv"
-    DHIS2 = "dhis2"
-    SDMX = "sdmx"
 
 
 @app.command()
@@ -153,35 +146,36 @@ def review_(
     out.print(f"{len(done)} 条数据已{verb}", highlight=False)
 
 
+class Format(StrEnum):
+    """The export formats (:class:`planwatch.services.data_export.DataFormat`, not imported at start-up)."""
+
+    CSV = "csv"
+    XLSX = "xlsx"
+    DHIS2 = "dhis2"
+    SDMX = "sdmx"
+
+
 @app.command()
 def export(
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
-    format: Annotated[Format, typer.Option("--format", help="csv (long, Open SDG), dhis2 (dataValueSets JSON) "
-                                                            "or sdmx (SDMX-CSV).")] = Format.CSV,
-    period: Annotated[str | None, typer.Option("--period", help="Only this period.")] = None,
-    approved_only: Annotated[bool, typer.Option("--approved-only", help="Only approved values.")] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入的文件。")],
+    format: Annotated[Format, typer.Option("--format", help="csv（长格式，Open SDG）、xlsx（同一张表的 Excel）、"
+                                                                "dhis2（dataValueSets JSON）或 sdmx（SDMX-CSV）。")]
+    = Format.CSV,
+    period: Annotated[str | None, typer.Option("--period", help="只导出这个报告期（如 2025）。")] = None,
+    approved_only: Annotated[bool, typer.Option("--approved-only", help="只导出已审核的数据。")] = False,
     plan: PlanOption = None,
     as_user: AsUser = None,
     db: DbOption = None,
 ) -> None:
-    """Export the plan's monitoring data."""
-    from planwatch.monitor.exchange import to_data_value_set, write_csv, write_sdmx_csv
-    from planwatch.monitor.workflow import ObservationState
-    from planwatch.services import exchange, users
+    """导出规划的监测数据（与网页「导出」页面的文件相同）。"""
+    from planwatch.services import users
+    from planwatch.services.data_export import DataFormat, export_data
 
-    states = [ObservationState.APPROVED] if approved_only else None
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
         the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
-        rows = exchange.export_rows(session, actor, the_plan, period=period, states=states)
-    if format is Format.CSV:
-        count = write_csv(rows, output)
-    elif format is Format.DHIS2:
-        payload = to_data_value_set(rows, data_set=the_plan.plan_key)
-        output.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-        count = len(payload["dataValues"])
-    else:
-        count, skipped = write_sdmx_csv(rows, output)
-        if skipped:
-            out.print(f"未导出 {skipped} 条草稿、退回或非数值数据", highlight=False)
-    out.print(f"{output}: {count} 条数据", highlight=False)
+        exported = export_data(session, actor, the_plan, DataFormat(format.value), period=period, approved_only=approved_only)
+    output.write_bytes(exported.data)
+    if exported.skipped:
+        out.print(f"未导出 {exported.skipped} 条草稿、退回或非数值数据", highlight=False)
+    out.print(f"{output}: {exported.count} 条数据", highlight=False)

@@ -34,6 +34,7 @@ from planwatch.web.documents import upload_router
 from planwatch.web.entry_files import router as entry_files_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
+from planwatch.web.exports import router as exports_router
 from planwatch.web.headers import SecurityHeaders
 from planwatch.web.indicator_admin import router as indicator_admin_router
 from planwatch.web.ledger import router as ledger_router
@@ -95,7 +96,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     routers = (session_router, pages_router, entry_files_router, upload_router, documents_router, ledger_router,
                ledger_edit_router, assessment_router, explore_router, indicator_admin_router, admin_router,
                api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router,
-               records_router)
+               records_router, exports_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

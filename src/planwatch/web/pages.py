@@ -23,6 +23,7 @@ from planwatch.evaluate.targets import EntryKind, entry_kind
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
+from planwatch.report.render import libreoffice
 from planwatch.services import observations, periods, review
 from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
@@ -89,6 +90,7 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None 
         "warnings": evaluation.warnings, "warnings_shown": DASHBOARD_WARNINGS, "pie_option": pie, "statuses": list(Status),
         "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
         "report_formats": FORMATS, "report_kinds": [(k.value, t(f"report.{k.value}")) for k in ReportKind],
+        "pdf_available": libreoffice() is not None,
     })
 
 
@@ -399,7 +401,7 @@ def report_download(user: PageUser, db: DbSession, plan_id: RowId, kind: ReportK
     assert the_plan is not None
     suffix = f".{format.lower().lstrip('.')}"
     if suffix not in FORMATS:
-        raise HTTPException(status_code=400, detail=f"format 应为 {'、'.join(f[1:] for f in FORMATS)} 之一")
+        raise HTTPException(status_code=400, detail=f"报告格式应为 {'、'.join(f[1:] for f in FORMATS)} 之一")
     data, filename = report_file(db, user, the_plan, year or default_year(db, the_plan), kind, suffix)
     return Response(data, media_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})

@@ -58,6 +58,7 @@ _NAV: Final = (
     NavItem("nav.review", "/review", "/review"),
     NavItem("nav.users", "/admin/users", "/admin/users"),
     NavItem("nav.orgunits", "/admin/orgunits", "/admin/orgunits"),
+    NavItem("nav.exports", "/exports", "/exports"),
     NavItem("nav.records", "/records/imports", "/records/"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
