@@ -43,6 +43,7 @@ from planwatch.web.errors import is_fragment_request
 from planwatch.web.i18n import Translator
 from planwatch.web.indicator_forms import indicator_management
 from planwatch.web.params import RowId, Year
+from planwatch.web.plain_words import plain_reason
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, localized_label, render, translator
 
@@ -88,6 +89,7 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None 
         "plans": _plans(db), "plan": the_plan, "year": evaluation.year, "overall": summary,
         "binding_done": done, "binding_share": done / summary.binding_total if summary.binding_total else 0.0,
         "warnings": evaluation.warnings, "warnings_shown": DASHBOARD_WARNINGS, "pie_option": pie, "statuses": list(Status),
+        "plain": {r.indicator_id: plain_reason(r, t) for r in evaluation.results if r.severity > 0},
         "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
         "report_formats": FORMATS, "report_kinds": [(k.value, t(f"report.{k.value}")) for k in ReportKind],
         "pdf_available": libreoffice() is not None,
@@ -181,6 +183,7 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
         raise PermissionDenied(user.login, Action.VIEW, "该指标已停用")
     return render(request, "indicator.html", {
         "indicator": indicator, "plan_title": indicator.plan.title, "result": result,
+        "plain": plain_reason(result, t) if result is not None else "",
         "targets": indicator.targets, "responsible": responsible, "chart_data": chart_data,
         "source_text": indicator.source_text,
         "document_url": str(local_url(request, "document_page", source_file_id=indicator.plan.source_file_id))

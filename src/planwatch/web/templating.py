@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from planwatch.monitor.permissions import ROLE_ACTIONS, Action, Actor, Role
 from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
 from planwatch.web.messages import readable
+from planwatch.web.plain_words import help_term
 from planwatch.web.security import csrf_token
 
 __all__ = ["STATIC_DIR", "TEMPLATE_DIR", "NavItem", "echarts_available", "environment", "local_url", "named_routes", "nav_items", "render",
@@ -155,6 +156,7 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
         "user": user,
         "user_role": Role(user.role) if user is not None else None,
         "echarts": echarts_available(),
+        "help_term": lambda key: help_term(key, t),
     }
     values.update(context or {})
     _readable_messages(values, t)
