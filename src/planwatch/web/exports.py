@@ -53,6 +53,7 @@ def exports_page(request: Request, user: PageUser, db: DbSession, plan: RowId | 
         "data_formats": [(f.value, t(f"export.format.{f.value}")) for f in DataFormat],
         "report_kinds": [(k.value, t(f"report.{k.value}")) for k in ReportKind],
         "report_formats": [f[1:] for f in FORMATS], "pdf_available": libreoffice() is not None,
+        "report_format_labels": {f[1:]: t(f"export.report_format.{f[1:]}") for f in FORMATS},
     })
 
 

@@ -58,6 +58,7 @@ def imports_page(request: Request, user: PageUser, db: DbSession, who: RowId | N
         "found": found, "units": _units(db),
         "channels": [(c.value, t(f"import.channel.{c.value}")) for c in Channel],
         "channel_labels": {c.value: t(f"import.channel.{c.value}") for c in Channel},
+        "outcome_labels": {o.value: t(f"import.outcome.{o.value}") for o in Outcome},
         "outcomes": [(o.value, t(f"import.outcome.{o.value}")) for o in Outcome],
         "filters": {"who": who, "unit": unit, "channel": channel, "outcome": outcome, "since": since or "",
                     "until": until or "", "q": q},
