@@ -76,7 +76,7 @@ def test_org_unit_table_refusals_list_every_bad_row(app_client: TestClient, data
     answer = app_client.post("/admin/orgunits/import", data={"csrf_token": token},
                              files={"file": ("机构.csv", table, "text/csv")})
     assert answer.status_code == 422
-    (record,) = [r for r in _records(database_url) if r.channel == "org_units"]
+    (record,) = [r for r in _records(database_url) if r.channel == "org_units" and r.file_name == "机构.csv"]
     assert record.outcome == "refused" and len(record.problems) >= 2 and record.actor_login == "admin"
     page = app_client.get("/records/imports", params={"channel": "org_units"}).text
     assert "组织机构表" in page and "机构.csv" in page
