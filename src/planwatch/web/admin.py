@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import PlanWatchError
 from planwatch.monitor.permissions import Action, Role, check
 from planwatch.services import orgunits, settings, users
+from planwatch.services.installation import check_installation
 from planwatch.store.models import User, WebSession
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -145,6 +146,16 @@ def token_add(request: Request, actor: PageUser, db: DbSession, user_id: int, la
 def token_revoke(request: Request, actor: PageUser, db: DbSession, token_id: int) -> Response:
     token = users.revoke_token(db, actor, token_id)
     return _back_to(request, _user(db, token.user_id), "revoked")
+
+
+@router.get("/system", name="admin_system")
+def system_page(request: Request, actor: PageUser) -> HTMLResponse:
+    """What the installation has and lacks (the fonts of the reports, LibreOffice, the chart
+    assets, the database): the same checks as ``planwatch doctor``."""
+    check(actor, Action.CONFIGURE)
+    checks = check_installation(request.app.state.database_url)
+    return render(request, "admin_system.html", {
+        "checks": checks, "advice": list(dict.fromkeys(c.advice for c in checks if not c.ok and c.advice))})
 
 
 _DONE = frozenset({"added", "settings", "password", "activated", "deactivated", "logged_out", "revoked"})

@@ -590,6 +590,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plain.short_of_target": "{year} 年实际值 {current}，未达到目标要求 {target}。",
         "plain.status_only": "当前状态：{status}。",
         "chart.target_rate": "目标增速",
+        "system.title": "系统检查",
+        "system.link_hint": "公文字体、LibreOffice、图表和数据库是否就绪",
+        "system.hint": "与命令 planwatch doctor 的检查相同。公文字体缺失时，Word/WPS 打开报告仍用电脑上的字体，只有服务器生成的 PDF 和图表用代替字体。",
+        "system.item": "项目", "system.state": "情况", "system.ok": "就绪", "system.missing": "需处理",
+        "system.todo": "处理办法",
         # office: end zh
     },
     "en": {
@@ -1193,6 +1198,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plain.short_of_target": "{current} in {year}, short of the target {target}.",
         "plain.status_only": "Status: {status}.",
         "chart.target_rate": "Target rate",
+        "system.title": "System check",
+        "system.link_hint": "whether the official fonts, LibreOffice, charts and the database are ready",
+        "system.hint": "The same checks as the command planwatch doctor. Without the official fonts Word and WPS still use the fonts of the PC that opens a report; only the PDF and the charts written on the server use the stand-ins.",
+        "system.item": "Item", "system.state": "State", "system.ok": "ready", "system.missing": "to fix",
+        "system.todo": "What to do",
         # office: end en
     },
 }
