@@ -143,9 +143,9 @@ def test_the_annex_rendered_by_libreoffice_keeps_attribute_words_whole(tmp_path:
     import pypdfium2 as pdfium
 
     from planwatch.report import docx_to_pdf
-    from planwatch.report.render import libreoffice
     from planwatch.report.docx_writer import write_docx
     from planwatch.report.elements import Annex, Table
+    from planwatch.report.render import libreoffice
 
     if libreoffice() is None:
         pytest.skip("LibreOffice is not installed")

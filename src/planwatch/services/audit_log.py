@@ -32,7 +32,7 @@ from planwatch.store.models import (
 )
 from planwatch.store.models import Project as ProjectRow
 
-__all__ = ["PAGE_SIZE", "AuditFilter", "AuditPage", "AuditRow", "Change", "audit_events"]
+__all__ = ["PAGE_SIZE", "AuditFilter", "AuditPage", "AuditRow", "Change", "audit_events", "changes"]
 
 PAGE_SIZE: Final = 50
 
@@ -163,6 +163,9 @@ def _rows(session: Session, events: Sequence[AuditEvent]) -> list[AuditRow]:
         .where(LedgerReport.id.in_(_ids(events, "ledger_reports"))))}
     periods = {p.id: f"{p.code}" for p in session.scalars(select(ReportingPeriod).where(
         ReportingPeriod.id.in_(_ids(events, "reporting_periods"))))}
+    named_units = dict(session.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(
+        {v for e in events for d in (e.old or {}, e.new or {}) for k, v in d.items()
+         if k in _UNIT_KEYS and isinstance(v, int)}))).all())
     rows = []
     for e in events:
         number = int(e.entity_id) if e.entity_id.isdigit() else None
@@ -184,8 +187,19 @@ def _rows(session: Session, events: Sequence[AuditEvent]) -> list[AuditRow]:
             subject = {"org_units": units, "users": people, "tasks": tasks, "projects": projects,
                        "ledger_reports": reports, "reporting_periods": periods}.get(e.entity, {}).get(number, "")
         rows.append(AuditRow(e, names.get(e.actor_id, "") if e.actor_id else "", subject,
-                             changes(e.old, e.new), indicator_id, file_id, plan_id))
+                             changes(_named(e.old, named_units), _named(e.new, named_units)),
+                             indicator_id, file_id, plan_id))
     return rows
+
+
+_UNIT_KEYS: Final = frozenset({"org_unit_id", "parent_id", "region_org_unit_id"})
+
+
+def _named(values: dict[str, Any] | None, units: dict[int, str]) -> dict[str, Any] | None:
+    """A unit stored by its id shown by its name (单位 11 → 区林业局)."""
+    if not values:
+        return values
+    return {k: units.get(v, v) if k in _UNIT_KEYS and isinstance(v, int) else v for k, v in values.items()}
 
 
 def _first(entity_id: str) -> int | None:

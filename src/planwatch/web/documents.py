@@ -3,6 +3,7 @@ analyst checks extraction against the original text and corrects it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
@@ -29,11 +30,12 @@ from planwatch.services.corrections import (
     correct_indicator,
     corrected_ids,
 )
+from planwatch.services.document_view import ViewBlock, ViewCell, ViewFrontMatter, ViewLine, document_view
 from planwatch.store.models import Indicator, Plan, SourceFile, User
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
-from planwatch.web.highlight import Mark, highlight_lines
+from planwatch.web.highlight import Mark, Segment, highlight_text
 from planwatch.web.i18n import Translator
 from planwatch.web.params import LineNumber, RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
@@ -156,21 +158,75 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
     indicators = [i for p in file_plans for i in p.indicators]
     fixed = set().union(*(corrected_ids(db, p) for p in file_plans)) if file_plans else set()
     marks = {i.id: Mark(i.line, i.name, f"ind-{i.id}", f"{i.code} {i.name}") for i in indicators}
-    lines = source.text.split("\n")
-    segments = highlight_lines(lines, marks.values())
-    shown = {s.mark.anchor for line in segments for s in line if s.mark}
+    blocks = _view_blocks(document_view(source.text), marks.values(), {d["line"] for d in source.diagnostics or []})
+    shown = {s.mark.anchor for s in _segments_of(blocks) if s.mark}
     message = translator(request)("correction.saved") if saved is not None else ""
     return render(request, "document.html", {
-        "document": {"id": source.id, "title": source.name}, "lines": segments,
+        "document": {"id": source.id, "title": source.name}, "blocks": blocks,
         "indicators": [{"row": i, "mark": marks[i.id], "corrected": i.id in fixed,
                         "final": i.targets[-1] if i.targets else None}
                        for i in sorted(indicators, key=lambda i: i.line) if marks[i.id].anchor in shown],
         "plans": file_plans, "can_correct": is_allowed(user, Action.CORRECT_EXTRACTION),
         "comparators": comparator_choices(translator(request)), "message": message, "error": error,
-        "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
+        "unread": source.diagnostics or [],
         "unread_labels": _unread_labels(request),
         "add_line": add_line,
     }, status_code=status_code)
+
+
+def _view_blocks(blocks: Sequence[ViewBlock], marks: Iterable[Mark], unread: set[int]) -> list[dict[str, Any]]:
+    """The viewer's blocks ready to render: each line anchored once (``line-N``), each
+    indicator marked once, in its line or in the cell of its row that names it."""
+    by_line: dict[int, list[Mark]] = {}
+    for mark in marks:
+        by_line.setdefault(mark.line, []).append(mark)
+    anchored: set[int] = set()
+
+    def anchor(line: int) -> int | None:
+        if line in anchored:
+            return None
+        anchored.add(line)
+        return line
+
+    shown: list[dict[str, Any]] = []
+    for block in blocks:
+        if isinstance(block, ViewFrontMatter):
+            shown.append({"kind": "front", "fields": block.header.fields, "notes": block.notes,
+                          "anchors": [n for n in block.lines if anchor(n)]})
+        elif isinstance(block, ViewLine):
+            shown.append({"kind": "line", "number": block.number, "anchor": anchor(block.number),
+                          "level": block.level, "gap": block.gap_before, "unread": block.number in unread,
+                          "segments": highlight_text(block.text, by_line.pop(block.number, []))})
+        else:
+            shown.append({"kind": "table", "name_column": block.name_column, "rows": [
+                _view_row(row, by_line, anchor, unread, block.name_column) for row in block.rows]})
+    return shown
+
+
+def _view_row(row: Sequence[ViewCell], by_line: dict[int, list[Mark]], anchor: Callable[[int], int | None],
+              unread: set[int], name_column: int | None) -> dict[str, Any]:
+    """One table row; a mark goes to the cell holding its name, else the name column's cell."""
+    placed: dict[int, list[Mark]] = {}
+    for line in dict.fromkeys(cell.line for cell in row):
+        for mark in by_line.pop(line, []):
+            holder = next((k for k, cell in enumerate(row) if mark.text and mark.text in cell.text), None)
+            if holder is None:
+                holder = name_column if name_column is not None and name_column < len(row) else 0
+            placed.setdefault(holder, []).append(mark)
+    lines = [cell.line for cell in row]
+    return {"line": lines[0], "anchor": anchor(lines[0]), "unread": any(line in unread for line in lines),
+            "cells": [{"line": cell.line, "anchor": anchor(cell.line) if k else None,
+                       "segments": highlight_text(cell.text, placed.get(k, []))} for k, cell in enumerate(row)]}
+
+
+def _segments_of(blocks: Sequence[dict[str, Any]]) -> Iterator[Segment]:
+    for block in blocks:
+        if block["kind"] == "line":
+            yield from block["segments"]
+        elif block["kind"] == "table":
+            for row in block["rows"]:
+                for cell in row["cells"]:
+                    yield from cell["segments"]
 
 
 class CorrectionForm(BaseModel):

@@ -595,6 +595,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "system.hint": "与命令 planwatch doctor 的检查相同。公文字体缺失时，Word/WPS 打开报告仍用电脑上的字体，只有服务器生成的 PDF 和图表用代替字体。",
         "system.item": "项目", "system.state": "情况", "system.ok": "就绪", "system.missing": "需处理",
         "system.todo": "处理办法",
+        "document.front_matter": "来源信息（网页抓取时附加，不属于文件正文，已折叠）",
         # office: end zh
     },
     "en": {
@@ -1203,6 +1204,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "system.hint": "The same checks as the command planwatch doctor. Without the official fonts Word and WPS still use the fonts of the PC that opens a report; only the PDF and the charts written on the server use the stand-ins.",
         "system.item": "Item", "system.state": "State", "system.ok": "ready", "system.missing": "to fix",
         "system.todo": "What to do",
+        "document.front_matter": "Source details (added when the page was collected, not part of the document; folded)",
         # office: end en
     },
 }

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from planwatch.monitor.permissions import Action, check
+from planwatch.monitor.permissions import Action, Role, check
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import audit_log, import_history, orgunits
 from planwatch.services.import_history import Channel, Outcome
@@ -94,6 +94,8 @@ def _value(t: Translator, key: str, value: str) -> str:
         return ObservationState(value).label_zh if t.language == "zh" else value
     if key == "status" and value in STATUSES:
         return STATUSES[value]
+    if key == "role" and value in Role.__members__.values():
+        return Role(value).label_zh if t.language == "zh" else value
     if key in ("active", "locked", "retired", "revoked", "required") and value in ("是", "否"):
         return value if t.language == "zh" else {"是": "yes", "否": "no"}[value]
     return value
