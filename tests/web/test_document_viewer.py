@@ -20,22 +20,11 @@ from tests.unit import plan_samples
 from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
 from tests.web.client import login
 
-SCRAPED = """---
-标题: 云溪区人民政府关于印发生态环境保护规划的通知
-文号: 云府发〔2021〕8号
-发布单位: 云溪区人民政府
-官方链接: https://www.example.gov.cn/zhengce/detail?id=8
----
-
-> 本文正文由脚本自官方公开页面提取，仅供检索查阅；以[官方链接](https://www.example.gov.cn/zhengce/detail?id=8)发布版本为准。
-
-"""
-
 
 def _scraped_plan(tmp_path: Path) -> Path:
     plain = plan_samples.write_txt(tmp_path / "plain.txt").read_text(encoding="utf-8")
     path = tmp_path / "云溪区生态环境保护规划.md"
-    path.write_text(SCRAPED + plain, encoding="utf-8")
+    path.write_text(plan_samples.SCRAPED_HEADER + plain, encoding="utf-8")
     return path
 
 

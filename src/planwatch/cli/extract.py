@@ -64,33 +64,67 @@ def extract(
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     else:
-        _print_tables(results)
+        _print_tables(results, {path.name: path for path in paths})
     if failed:
         raise typer.Exit(2)
 
 
-def _print_tables(results: list[Extraction]) -> None:
+_KIND = {"table": "表格", "prose": "正文", "manual": "人工"}
+
+
+def _print_tables(results: list[Extraction], paths: dict[str, Path]) -> None:
+    """Readable tables that fit an 80-column terminal: long names and titles wrap, never cut."""
     console = Console()
     for result in results:
-        docs = Table(title=f"{result.file}: {len(result.documents)} documents", show_lines=False)
-        for col in ("lines", "发文字号", "成文日期", "标题"):
-            docs.add_column(col)
+        fallback = _front_matter_number(paths.get(result.file))
+        docs = Table(title=f"{result.file}：{len(result.documents)} 篇公文", show_lines=False)
+        docs.add_column("行", no_wrap=True)
+        docs.add_column("发文字号", overflow="fold", max_width=20)
+        docs.add_column("成文日期", no_wrap=True)
+        docs.add_column("标题", overflow="fold", ratio=1)
         for d in result.documents:
-            docs.add_row(f"{d.start_line}-{d.end_line}", d.doc_number or "", d.date or "", d.title)
+            number = d.doc_number or ""
+            if not number and fallback and len(result.documents) == 1:
+                number = f"{fallback}*"
+            docs.add_row(f"{d.start_line}-{d.end_line}", number, d.date or "", d.title)
         console.print(docs)
-        table = Table(title=f"{result.file}: {len(result.indicators)} indicators")
-        for col in ("line", "指标", "单位", "属性", "基期", "目标", "来源"):
-            table.add_column(col)
+        if any((row.doc_number or "") == "" for row in result.documents) and fallback and len(result.documents) == 1:
+            console.print("* 正文未印发文字号，取自文件开头的来源信息（仅供查看，JSON 输出以正文为准）", style="dim",
+                          highlight=False)
+        table = Table(title=f"{result.file}：{len(result.indicators)} 个指标")
+        table.add_column("行", no_wrap=True)
+        table.add_column("指标", overflow="fold", ratio=3)
+        table.add_column("单位", overflow="fold", max_width=8)
+        table.add_column("属性", no_wrap=True)
+        table.add_column("基期", overflow="fold", max_width=10)
+        table.add_column("目标", overflow="fold", ratio=2)
+        table.add_column("来源", no_wrap=True)
         for ind in result.indicators:
-            targets = "; ".join(f"{t.year}: {t.text}" for t in ind.targets)
+            targets = "；".join(f"{t.year}：{t.text}" for t in ind.targets)
             base = f"{ind.baseline_year or ''} {ind.baseline or ''}".strip()
-            table.add_row(str(ind.line), ind.name, ind.unit or "", ind.attribute or "", base, targets, ind.kind)
+            table.add_row(str(ind.line), ind.name, ind.unit or "", ind.attribute or "", base, targets,
+                          _KIND.get(ind.kind, ind.kind))
         console.print(table)
         if result.diagnostics:
             unread = Table(title=f"{result.file}：{len(result.diagnostics)} 处看似目标但未提取出指标的内容"
                            "（请核对；可在网站的原文页面中手工新增指标）")
-            for col in ("line", "看到的内容", "原因"):
+            for col in ("行", "看到的内容", "原因"):
                 unread.add_column(col, overflow="fold")
             for passage in result.diagnostics:
                 unread.add_row(str(passage.line), passage.seen, passage.reason)
             console.print(unread)
+
+
+def _front_matter_number(path: Path | None) -> str:
+    """The 文号 a web-scraped text's front matter gives (display only; extraction reads the
+    printed text, which is what the JSON contract reports)."""
+    if path is None or path.suffix.lower() not in (".txt", ".md"):
+        return ""
+    from planwatch.ingest.front_matter import front_matter
+    from planwatch.ingest.text import decode_text
+
+    try:
+        text = decode_text(path.read_bytes()[:64 * 1024], path)
+    except (OSError, PlanWatchError):
+        return ""
+    return front_matter(text.splitlines()).get("doc_number")

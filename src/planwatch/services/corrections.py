@@ -81,7 +81,8 @@ def correct_indicator(session: Session, actor: User, indicator_id: int, fix: Ind
     return indicator
 
 
-def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: IndicatorFix) -> Indicator:
+def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: IndicatorFix, *,
+                  reason: str | None = None) -> Indicator:
     """Add an indicator extraction missed, read from ``line`` of the plan's source text."""
     check(actor, Action.CORRECT_EXTRACTION)
     plan = session.get(Plan, plan_id)
@@ -109,7 +110,7 @@ def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: I
     session.add(Correction(plan_key=plan.plan_key, source_line=line, extracted_name="",
                            changes=json.dumps(changes, ensure_ascii=False), created_by_id=actor.id))
     session.flush()
-    session.add(AuditEvent.of(actor, "add", "indicators", indicator.id, new=_definition(record)))
+    session.add(AuditEvent.of(actor, "add", "indicators", indicator.id, new=_definition(record), reason=reason))
     session.flush()
     return indicator
 

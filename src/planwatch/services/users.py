@@ -149,10 +149,12 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
     _may_manage(actor)
     if not _LOGIN.match(login):
         raise UserError(f"登录名应为 2–64 位字母、数字或 _.@-，实际为「{login}」")
+    if not role.strip():
+        raise UserError("请选择角色")
     try:
         parsed_role = Role(role)
     except ValueError:
-        roles = "、".join(r.value for r in Role)
+        roles = "、".join(f"{r.label_zh}（{r.value}）" for r in Role)
         raise UserError(f"角色应为 {roles} 之一，实际为「{role}」") from None
     _check_password(password, login)
     if _by_login(session, login) is not None:

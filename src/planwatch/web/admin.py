@@ -69,7 +69,7 @@ def users_page(request: Request, actor: PageUser, db: DbSession, done: str = "")
 
 @router.post("/users", name="admin_user_add")
 def user_add(request: Request, actor: PageUser, db: DbSession, login: Annotated[str, Form()],
-             password: Annotated[str, Form()], role: Annotated[str, Form()], name: Annotated[str, Form()] = "",
+             password: Annotated[str, Form()], role: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
              org_unit: Annotated[str, Form()] = "") -> Response:
     try:
         with db.begin_nested():

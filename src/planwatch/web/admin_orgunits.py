@@ -8,6 +8,7 @@ savepoint, so a bad file stores nothing and its rows' problems are listed togeth
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
@@ -42,8 +43,10 @@ def _page(request: Request, db: Session, *, message: str | None = None, problems
           form: dict[str, str] | None = None, editing: int | None = None) -> HTMLResponse:
     t = translator(request)
     failed = bool(problems)
+    tree = orgunits.org_unit_tree(db)
     return render(request, "admin_orgunits.html", {
-        "tree": orgunits.org_unit_tree(db), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in KIND_CODES],
+        "tree": tree, "children": Counter(e.unit.parent_id for e in tree if e.unit.parent_id is not None),
+        "kinds": [(k, t(f"orgunit.kind.{k}")) for k in KIND_CODES],
         "kind_labels": {k: t(f"orgunit.kind.{k}") for k in KIND_CODES},
         "message": message, "problems": problems or [], "form": form or {}, "editing": editing},
         status_code=422 if failed else 200)

@@ -240,6 +240,7 @@ class CorrectionForm(BaseModel):
     target_year: str = ""
     target: str = ""
     comparator: str = ""
+    reason: str = ""  # why, for the audit trail; not a field of the indicator
 
 
 _CLEARABLE = frozenset({"unit", "attribute", "baseline"})  # a blank name, year or target is not a change
@@ -248,7 +249,7 @@ _CLEARABLE = frozenset({"unit", "attribute", "baseline"})  # a blank name, year 
 def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
     """Only what the form changed (for a new indicator: what it filled in), so an untouched
     field never overwrites extraction's reading."""
-    sent = {k: v.strip() for k, v in form.model_dump().items()}
+    sent = {k: v.strip() for k, v in form.model_dump(exclude={"reason"}).items()}
     if before is None:
         changed = {k: v for k, v in sent.items() if v}
     else:
@@ -277,7 +278,7 @@ def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator
     source_file_id = indicator.plan.source_file_id
     try:
         with db.begin_nested():
-            correct_indicator(db, user, indicator_id, _fix(form, indicator))
+            correct_indicator(db, user, indicator_id, _fix(form, indicator), reason=_reason(form))
     except PlanWatchError as exc:
         db.expire_all()
         return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc))
@@ -293,11 +294,18 @@ def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_i
         raise HTTPException(status_code=404, detail=f"本文件中没有编号为 {plan_id} 的规划")
     try:
         with db.begin_nested():
-            added = add_indicator(db, user, plan_id, line, _fix(form, None))
+            added = add_indicator(db, user, plan_id, line, _fix(form, None), reason=_reason(form))
     except PlanWatchError as exc:
         db.expire_all()
         return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc))
     return _back_to(request, source_file_id, added.id)
+
+
+def _reason(form: CorrectionForm) -> str:
+    """Why the analyst changes what extraction read: the form asks, the audit trail keeps it."""
+    if not form.reason.strip():
+        raise CorrectionError("请填写更正的原因（如：原文表格第 3 行，单位应为万人）")
+    return form.reason.strip()
 
 
 def _back_to(request: Request, source_file_id: int, indicator_id: int) -> RedirectResponse:
