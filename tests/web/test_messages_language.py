@@ -8,47 +8,19 @@ a path id that is not a number or names nothing; a Chinese user must read each a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
-from bs4 import BeautifulSoup
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from planwatch.web import create_app
 from planwatch.web.i18n import MESSAGES, Translator
 from planwatch.web.messages import readable
+from tests.language_check import foreign_words, visible_text
 from tests.web.client import login
 
-# Words a Chinese page shows in Latin letters on purpose: names of formats and products,
-# the language switch, the demo's logins and codes, units.
-ALLOWED_WORDS = frozenset({
-    "english", "planwatch", "api", "csv", "xlsx", "xls", "docx", "pdf", "txt", "md", "html", "excel", "word", "wps",
-    "dhis", "sdmx", "echarts", "libreoffice", "utf", "gb", "json", "sha", "admin", "tongji", "pinggu", "lingdao",
-    "fgw", "wjw", "lyj", "rsj", "stj", "http", "https", "token", "bearer", "kg", "km", "gdp", "pm", "cpi", "mb",
-})
-_FIELD_CODE = re.compile(r"(?<![A-Za-z0-9])(--)?[a-z]+(?:[_-][a-z]+)*\s*[：:](?!//)")
-_ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*){2,}")
 _PATH_IDS = {"kind": "tasks"}
-
-
-def visible_text(html: str) -> str:
-    soup = BeautifulSoup(html, "html.parser")
-    for hidden in soup(["script", "style", "head", "template"]):
-        hidden.decompose()
-    return soup.get_text(" ")
-
-
-def foreign_words(text: str) -> list[str]:
-    """Field codes and English sentences in ``text``, the allowed words aside."""
-    found = [m.group(0) for m in _FIELD_CODE.finditer(text)
-             if m.group(0).rstrip("：: ").lstrip("-").lower() not in ALLOWED_WORDS]
-    for run in _ENGLISH_RUN.finditer(text):
-        words = [w.lower() for w in re.findall(r"[A-Za-z]+", run.group(0))]
-        if sum(w not in ALLOWED_WORDS for w in words) >= 3:
-            found.append(run.group(0))
-    return found
 
 
 def form_routes() -> Iterator[APIRoute]:

@@ -11,7 +11,9 @@ from planwatch.cli.common import DbOption, out
 
 @app.command()
 def doctor(db: DbOption = None) -> None:
-    """检查安装：公文字体（缺哪些、用什么代替）、LibreOffice、图表字体、ECharts、数据库。
+    """检查安装：公文字体、LibreOffice、图表字体、ECharts、数据库。
+
+    缺少的公文字体说明服务器用什么字体代替（fc-match）。
 
     有需要处理的项目时退出码为 1，便于脚本和监控使用。
     """

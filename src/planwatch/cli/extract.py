@@ -24,14 +24,13 @@ from planwatch.ingest import DEFAULT_MAX_BYTES
 @app.command()
 def extract(
     files: Annotated[list[Path] | None, typer.Argument(
-        help="Gazettes or plans (.txt/.md/.docx/.pdf/.html). Default: the bundled demo plan.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print {documents, indicators, diagnostics, tasks, projects} "
-                                                          "as JSON.")]
+        help="公报或规划文件（.txt/.md/.docx/.pdf/.html），默认为内置的示例规划。")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出 {documents, indicators, diagnostics, tasks, projects}。")]
     = False,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")]
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="拒绝超过这个字节数的文件。")]
     = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Extract documents and the indicator system from plan files."""
+    """从规划文件中提取公文和指标体系，以表格或 JSON 输出。"""
     paths = files or [DEMO_PLAN]
     results: list[Extraction] = []
     failed = 0

@@ -24,19 +24,19 @@ from planwatch.cli.common import (
 )
 from planwatch.errors import PlanWatchError
 
-Period = Annotated[str, typer.Option("--period", help="Period code: 2025, 2025Q1 or 202503.")]
+Period = Annotated[str, typer.Option("--period", help="报告期代码：2025、2025Q1 或 202503。")]
 
 
 @app.command()
 def template(
-    org_unit: Annotated[str, typer.Option("--org-unit", help="Org unit code or name.")],
+    org_unit: Annotated[str, typer.Option("--org-unit", help="单位代码或名称。")],
     period: Period,
-    output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="要写入的 .xlsx 文件。")],
     plan: PlanOption = None,
     as_user: AsUser = None,
     db: DbOption = None,
 ) -> None:
-    """Write the Excel fill-in template of one org unit for one period."""
+    """写出某单位某报告期的 Excel 填报模板。"""
     from planwatch.services import exchange, orgunits, periods, users
 
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
@@ -52,18 +52,15 @@ def template(
 
 @app.command()
 def submit(
-    file: Annotated[Path, typer.Argument(help="A filled template (.xlsx, names its plan), long CSV (.csv) or "
-                                              "DHIS2 JSON (.json).")],
-    as_user: Annotated[str, typer.Option("--as", help="The reporting user (login); a clerk may only "
-                                                      "report its own unit.")],
-    draft: Annotated[bool, typer.Option("--draft", help="Save as drafts instead of submitting.")] = False,
+    file: Annotated[Path, typer.Argument(help="填好的模板（.xlsx，自带所属规划）、长格式 CSV（.csv）或 DHIS2 JSON（.json）。")],
+    as_user: Annotated[str, typer.Option("--as", help="报送人（登录名）；填报员只能报送本单位的数据。")],
+    draft: Annotated[bool, typer.Option("--draft", help="只保存为草稿，不报送。")] = False,
     plan: PlanOption = None,
     db: DbOption = None,
 ) -> None:
-    """Enter and submit the values of a file; a bad file is refused whole, with every bad cell listed.
+    """填报并报送文件中的数值；有错的文件整份拒绝，逐一列出出错的单元格。
 
-    A template names its plan and period; CSV and DHIS2 files need ``--plan`` when the
-    database has more than one plan.
+    模板自带所属规划和报告期；CSV 和 DHIS2 文件在数据库中有多个规划时需要 --plan。
     """
     from planwatch.monitor.exchange import from_data_value_set, read_csv
     from planwatch.services import exchange, import_history
@@ -108,16 +105,16 @@ class Decision(StrEnum):
 
 @app.command("review")
 def review_(
-    decision: Annotated[Decision, typer.Argument(help="approve, return, or list the queue.")],
+    decision: Annotated[Decision, typer.Argument(help="approve（通过）、return（退回）或 list（列出待审核数据）。")],
     period: Period,
-    ids: Annotated[list[int] | None, typer.Argument(help="Observation ids (default: the whole queue).")] = None,
-    org_unit: Annotated[str | None, typer.Option("--org-unit", help="Only this unit's values.")] = None,
-    comment: Annotated[str, typer.Option("--comment", help="Why (required to return).")] = "",
+    ids: Annotated[list[int] | None, typer.Argument(help="数据编号（默认为全部待审核数据）。")] = None,
+    org_unit: Annotated[str | None, typer.Option("--org-unit", help="只处理该单位的数据。")] = None,
+    comment: Annotated[str, typer.Option("--comment", help="意见（退回时必填）。")] = "",
     plan: PlanOption = None,
     as_user: AsUser = None,
     db: DbOption = None,
 ) -> None:
-    """Review submitted values: list the queue, approve or return them (in bulk too)."""
+    """审核已报送的数据：列出待审核数据，通过或退回（可批量）。"""
     from planwatch.services import orgunits, periods, review, users
 
     with open_database(db) as database, reported(), database.session() as session:

@@ -604,6 +604,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "admin.choose_role": "— 请选择角色 —",
         "orgunit.tree": "按上下级排列",
         "orgunit.children": "（下属 {count} 个单位）",
+        "indicator.suggested": "可能与本指标重复（名称相近、单位一致），核对原文后可合并：",
+        "indicator.suggested_contains": "一个名称包含另一个",
+        "indicator.suggested_similar": "名称相近",
         # office: end zh
     },
     "en": {
@@ -1221,6 +1224,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "admin.choose_role": "— choose a role —",
         "orgunit.tree": "as a tree",
         "orgunit.children": "({count} below)",
+        "indicator.suggested": "Possibly the same indicator (similar name, same unit); check the text, then merge:",
+        "indicator.suggested_contains": "one name contains the other",
+        "indicator.suggested_similar": "similar names",
         # office: end en
     },
 }
