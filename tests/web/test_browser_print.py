@@ -6,31 +6,21 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
 from sqlalchemy import select
 
-from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.store import Database
 from planwatch.store.models import Indicator, Plan
 from planwatch.web import create_app
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server, log_in
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
 A4_PRINTABLE_PX = 703  # (210 − 2 × 12) mm at 96 px per inch: the width a printed line has
 _VISIBLE_CONTROLS = """() => [...document.querySelectorAll('button, input, select, textarea, header, nav')]
   .filter(e => e.getClientRects().length > 0).map(e => e.outerHTML.slice(0, 80))"""
-
-
-def _log_in(page: Any, base: str, login: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=login]", login)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{base}/dashboard")
 
 
 def test_office_pages_print_on_a4_without_controls(database_url: str, tmp_path: Path) -> None:
@@ -48,7 +38,7 @@ def test_office_pages_print_on_a4_without_controls(database_url: str, tmp_path: 
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": A4_PRINTABLE_PX, "height": 1000}, locale="zh-CN")
-            _log_in(page, base, "pinggu")
+            log_in(page, base, "pinggu")
             for name, path in pages.items():
                 page.emulate_media(media="screen")
                 page.goto(f"{base}{path}")
@@ -80,7 +70,7 @@ def test_the_help_opens_with_one_sentence_and_the_formula_behind_it(database_url
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-            _log_in(page, base, "lingdao")
+            log_in(page, base, "lingdao")
             help_box = page.locator("#help-status")
             help_box.locator("summary").first.click()
             sentence = help_box.locator(".help-body > p").inner_text()

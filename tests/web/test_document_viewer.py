@@ -10,14 +10,13 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.services import plans
 from planwatch.services.document_view import ViewFrontMatter, ViewLine, ViewTable, document_view
 from planwatch.store import Database
 from planwatch.store.models import SourceFile
 from planwatch.web import create_app
 from tests.unit import plan_samples
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server, log_in
 from tests.web.client import login
 
 
@@ -77,11 +76,7 @@ def test_selecting_a_table_row_fills_the_name_with_its_name_cell(database_url: s
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-            page.goto(f"{base}/login")
-            page.fill("input[name=login]", "tongji")
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"{base}/dashboard")
+            log_in(page, base, "tongji")
             page.goto(f"{base}/documents/{file_id}")
             row = page.locator("table.doc-table tr").nth(4)  # 新能源公交车占比
             row.evaluate("""row => {

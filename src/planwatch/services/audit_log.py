@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any, Final
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, check
+from planwatch.services.paging import midnight, paged
 from planwatch.store.models import (
     AuditEvent,
     Indicator,
@@ -94,15 +95,11 @@ def audit_events(session: Session, actor: User, where: AuditFilter, page: int = 
     if where.action:
         query = query.where(AuditEvent.action == where.action)
     if where.since is not None:
-        query = query.where(AuditEvent.at >= _midnight(where.since))
+        query = query.where(AuditEvent.at >= midnight(where.since))
     if where.until is not None:
-        query = query.where(AuditEvent.at < _midnight(where.until + timedelta(days=1)))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    events = list(session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
-    return AuditPage(_rows(session, events), total, page, pages,
+        query = query.where(AuditEvent.at < midnight(where.until + timedelta(days=1)))
+    found = paged(session, query, (AuditEvent.at.desc(), AuditEvent.id.desc()), page, PAGE_SIZE)
+    return AuditPage(_rows(session, found.rows), found.total, found.page, found.pages,
                      list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))),
                      list(session.scalars(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity))),
                      [(i, f"{name}（{login}）" if name else login) for i, login, name in session.execute(
@@ -124,10 +121,6 @@ def _of_unit(unit_id: int) -> Any:
         (AuditEvent.entity == "org_units") & (AuditEvent.entity_id == text_id),
         (AuditEvent.entity == "assignments") & AuditEvent.entity_id.like(f"%:{text_id}"),
     )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
 
 
 def _ids(events: Sequence[AuditEvent], entity: str) -> set[int]:

@@ -14,15 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Final
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, check
+from planwatch.services.paging import midnight, paged
 from planwatch.services.plans import ImportResult
 from planwatch.store.models import ImportRecord, OrgUnit, Plan, User, utcnow
 
@@ -171,17 +172,14 @@ def history(session: Session, actor: User, where: HistoryFilter, page: int = 1) 
     if where.outcome:
         query = query.where(ImportRecord.outcome == where.outcome)
     if where.since is not None:
-        query = query.where(ImportRecord.at >= _day_start(where.since))
+        query = query.where(ImportRecord.at >= midnight(where.since))
     if where.until is not None:
-        query = query.where(ImportRecord.at < _day_start(where.until + timedelta(days=1)))
+        query = query.where(ImportRecord.at < midnight(where.until + timedelta(days=1)))
     if where.text.strip():
         query = query.where(or_(ImportRecord.file_name.contains(where.text.strip(), autoescape=True),
                                 ImportRecord.summary.contains(where.text.strip(), autoescape=True)))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    records = list(session.scalars(query.order_by(ImportRecord.at.desc(), ImportRecord.id.desc())
-                                   .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    found = paged(session, query, (ImportRecord.at.desc(), ImportRecord.id.desc()), page, PAGE_SIZE)
+    records: list[ImportRecord] = found.rows
     users = dict(session.execute(select(User.id, User.name).where(
         User.id.in_({r.user_id for r in records if r.user_id is not None}))).all())
     units = dict(session.execute(select(OrgUnit.id, OrgUnit.name).where(
@@ -192,9 +190,5 @@ def history(session: Session, actor: User, where: HistoryFilter, page: int = 1) 
                        if r.org_unit_id else "", plans.get(r.plan_id, "") if r.plan_id else "") for r in records]
     importers = session.execute(select(User.id, User.login, User.name).where(
         User.id.in_(select(ImportRecord.user_id).distinct())).order_by(User.login)).all()
-    return HistoryPage(rows, total, page, pages, [(i, f"{name}（{login}）" if name else login)
-                                                  for i, login, name in importers])
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=UTC)
+    return HistoryPage(rows, found.total, found.page, found.pages, [(i, f"{name}（{login}）" if name else login)
+                                                                    for i, login, name in importers])
