@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Final
 
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, check
-from planwatch.services.paging import midnight, paged
+from planwatch.services.paging import paged, within
 from planwatch.store.models import (
     AuditEvent,
     Indicator,
@@ -94,11 +94,8 @@ def audit_events(session: Session, actor: User, where: AuditFilter, page: int = 
             query = query.where(AuditEvent.entity_id == where.entity_id)
     if where.action:
         query = query.where(AuditEvent.action == where.action)
-    if where.since is not None:
-        query = query.where(AuditEvent.at >= midnight(where.since))
-    if where.until is not None:
-        query = query.where(AuditEvent.at < midnight(where.until + timedelta(days=1)))
-    found = paged(session, query, (AuditEvent.at.desc(), AuditEvent.id.desc()), page, PAGE_SIZE)
+    found = paged(session, within(query, AuditEvent.at, where.since, where.until),
+                  (AuditEvent.at.desc(), AuditEvent.id.desc()), page, PAGE_SIZE)
     return AuditPage(_rows(session, found.rows), found.total, found.page, found.pages,
                      list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))),
                      list(session.scalars(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity))),

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 from typing import Final
 
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services.paging import midnight, paged
+from planwatch.services.paging import paged, within
 from planwatch.services.plans import ImportResult
 from planwatch.store.models import ImportRecord, OrgUnit, Plan, User, utcnow
 
@@ -171,10 +171,7 @@ def history(session: Session, actor: User, where: HistoryFilter, page: int = 1) 
         query = query.where(ImportRecord.channel == where.channel)
     if where.outcome:
         query = query.where(ImportRecord.outcome == where.outcome)
-    if where.since is not None:
-        query = query.where(ImportRecord.at >= midnight(where.since))
-    if where.until is not None:
-        query = query.where(ImportRecord.at < midnight(where.until + timedelta(days=1)))
+    query = within(query, ImportRecord.at, where.since, where.until)
     if where.text.strip():
         query = query.where(or_(ImportRecord.file_name.contains(where.text.strip(), autoescape=True),
                                 ImportRecord.summary.contains(where.text.strip(), autoescape=True)))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-__all__ = ["Paged", "midnight", "paged"]
+__all__ = ["Paged", "midnight", "paged", "within"]
 
 Row = TypeVar("Row")
 
@@ -34,3 +34,12 @@ def paged(session: Session, query: Select[Any], order: tuple[Any, ...], page: in
 def midnight(day: date) -> datetime:
     """The start of ``day`` as stored times are kept (UTC), for a date filter."""
     return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def within(query: Select[Any], column: Any, since: date | None, until: date | None) -> Select[Any]:
+    """``query`` limited to ``column`` on the days from ``since`` to ``until`` (both included)."""
+    if since is not None:
+        query = query.where(column >= midnight(since))
+    if until is not None:
+        query = query.where(column < midnight(until + timedelta(days=1)))
+    return query
