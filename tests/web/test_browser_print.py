@@ -82,5 +82,10 @@ def test_the_help_opens_with_one_sentence_and_the_formula_behind_it(database_url
             first_reason = page.locator("#warnings td.reason").first
             text = first_reason.inner_text().split("\n")[0]
             assert not re.search(r"[=÷^]|CAGR", text), text  # one sentence a leader reads, no formula
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+            log_in(phone, base, "lingdao")
+            phone.locator("#help-warnings summary").first.click()
+            assert phone.locator("#help-warnings .help-body").is_visible()
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # opens inside the screen
         finally:
             browser.close()
