@@ -272,6 +272,7 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
 @router.post("/indicators/{indicator_id}/correction", name="indicator_correct")
 def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                       form: Annotated[CorrectionForm, Form()]) -> Response:
+    check(user, Action.CORRECT_EXTRACTION)  # who may not correct hears that, not what the form lacks
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
         raise HTTPException(status_code=404)
@@ -289,6 +290,7 @@ def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator
 def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
                   plan_id: Annotated[RowId, Form()], line: Annotated[LineNumber, Form()],
                   form: Annotated[CorrectionForm, Form()]) -> Response:
+    check(user, Action.CORRECT_EXTRACTION)
     plan = db.get(Plan, plan_id)
     if plan is None or plan.source_file_id != source_file_id:
         raise HTTPException(status_code=404, detail=f"本文件中没有编号为 {plan_id} 的规划")
