@@ -36,6 +36,7 @@ from planwatch.web.entry_files import router as entry_files_router
 from planwatch.web.entry_page import router as entry_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
+from planwatch.web.exports import router as exports_router
 from planwatch.web.headers import SecurityHeaders
 from planwatch.web.inbox_page import router as inbox_router
 from planwatch.web.indicator_admin import router as indicator_admin_router
@@ -43,6 +44,7 @@ from planwatch.web.ledger import router as ledger_router
 from planwatch.web.ledger_edit import router as ledger_edit_router
 from planwatch.web.pages import router as pages_router
 from planwatch.web.periods_page import router as periods_router
+from planwatch.web.records import router as records_router
 from planwatch.web.review_page import router as review_router
 from planwatch.web.session import router as session_router
 from planwatch.web.templating import STATIC_DIR, environment, named_routes
@@ -101,7 +103,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     routers = (session_router, pages_router, entry_files_router, upload_router, documents_router, ledger_router,
                ledger_edit_router, assessment_router, explore_router, indicator_admin_router, admin_router,
                api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router,
-               theme_router, entry_router, review_router, threads_router, inbox_router)
+               theme_router, entry_router, review_router, threads_router, inbox_router, records_router, exports_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))
