@@ -90,7 +90,7 @@ def test_a_form_posted_without_its_fields_names_them_by_label(app_client: TestCl
     answer = app_client.post("/admin/orgunits", data={"csrf_token": token})
     assert answer.status_code == 422 and "text/html" in answer.headers["content-type"]
     text = visible_text(answer.text)
-    assert "代码：必须填写" in text and "名称：必须填写" in text and "类型：必须填写" in text
+    assert "代码：必填" in text and "名称：必填" in text and "类型：必填" in text
     app_client.cookies.set("planwatch_lang", "en")
     english = visible_text(app_client.post("/admin/orgunits", data={"csrf_token": token}).text)
     assert "Code: required" in english

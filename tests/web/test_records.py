@@ -42,11 +42,11 @@ def test_template_uploads_refused_and_imported_are_both_in_the_history(app_clien
     (indicator,) = reportable(database_url, "lyj")
     template = app_client.get(f"/entry/template?period={period_id}").content
     bad = fill(template, {indicator.code: "n/a"}, tmp_path / "林业局报表（错）.xlsx")
-    refused = app_client.post("/entry/upload", data={"csrf_token": token},
+    refused = app_client.post("/entry/upload", data={"csrf_token": token, "submit": "1"},
                               files={"file": (bad.name, bad.read_bytes(), XLSX)})
     assert refused.status_code == 422
     good = fill(template, {indicator.code: "51.2"}, tmp_path / "林业局报表.xlsx")
-    assert app_client.post("/entry/upload", data={"csrf_token": token},
+    assert app_client.post("/entry/upload", data={"csrf_token": token, "submit": "1"},
                            files={"file": (good.name, good.read_bytes(), XLSX)}).status_code == 200
     empty = app_client.post("/entry/upload", data={"csrf_token": token},
                             files={"file": ("空表.xlsx", b"", XLSX)})
