@@ -20,6 +20,7 @@ from planwatch.monitor.workflow import ObservationState
 from planwatch.services import audit_log, import_history, orgunits
 from planwatch.services.import_history import Channel, Outcome
 from planwatch.services.ledger_progress import STATUSES
+from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.i18n import MESSAGES, Translator
@@ -43,8 +44,9 @@ def _label(t: Translator, code: str, *prefixes: str) -> str:
     return code
 
 
-def _units(db: Session) -> list[tuple[int, str]]:
-    return [(e.unit.id, "　" * e.depth + e.unit.name) for e in orgunits.org_unit_tree(db)]
+def _units(db: Session, user: User) -> list[tuple[int, str]]:
+    """The units of the user's district, as a tree, for the filter."""
+    return [(e.unit.id, "　" * e.depth + e.unit.name) for e in orgunits.org_unit_tree(db, user)]
 
 
 @router.get("/imports", name="import_history")
@@ -55,7 +57,7 @@ def imports_page(request: Request, user: PageUser, db: DbSession, who: RowId | N
     where = import_history.HistoryFilter(who, unit, channel, outcome, since, until, q)
     found = import_history.history(db, user, where, page)
     return render(request, "records_imports.html", {
-        "found": found, "units": _units(db),
+        "found": found, "units": _units(db, user),
         "channels": [(c.value, t(f"import.channel.{c.value}")) for c in Channel],
         "channel_labels": {c.value: t(f"import.channel.{c.value}") for c in Channel},
         "outcome_labels": {o.value: t(f"import.outcome.{o.value}") for o in Outcome},
@@ -77,7 +79,7 @@ def audit_page(request: Request, user: PageUser, db: DbSession, who: RowId | Non
     actions = {a: _label(t, a, "audit") for a in found.actions}
     entities = {e: _label(t, e, "audit.entity") for e in found.entities}
     return render(request, "records_audit.html", {
-        "found": found, "units": _units(db), "action_labels": actions, "entity_labels": entities,
+        "found": found, "units": _units(db, user), "action_labels": actions, "entity_labels": entities,
         "action_choices": sorted(actions.items(), key=lambda item: item[1]),
         "entity_choices": sorted(entities.items(), key=lambda item: item[1]),
         "field_label": lambda key: _label(t, key, "audit.field", "field"),
