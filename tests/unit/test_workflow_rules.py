@@ -117,6 +117,9 @@ assign            x       x          .        .     .
 export            x       x          x        x     x
 view_audit        x       x          x        .     .
 configure         x       .          .        .     .
+publish           .       .          x        .     .
+approve_publication .     x          x        .     .
+moderate_opinions x       .          x        .     .
 """
 
 

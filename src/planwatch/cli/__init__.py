@@ -34,6 +34,13 @@ def main(
     """PlanWatch command line."""
 
 
-from planwatch.cli import analysis, data, extract, monitoring, reports  # noqa: E402  (the modules register their commands on app)
+from planwatch.cli import (  # noqa: E402  (the modules register their commands on app)
+    analysis,
+    data,
+    extract,
+    monitoring,
+    publishing,
+    reports,
+)
 
-__all__ = ["analysis", "app", "data", "extract", "monitoring", "reports"]
+__all__ = ["analysis", "app", "data", "extract", "monitoring", "publishing", "reports"]

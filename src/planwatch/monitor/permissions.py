@@ -76,6 +76,9 @@ class Action(StrEnum):
     EXPORT = "export"
     VIEW_AUDIT = "view_audit"
     CONFIGURE = "configure"  # system settings, such as the four-eyes rule of review
+    PUBLISH = "publish"  # propose what goes on the public site, retract it
+    APPROVE_PUBLICATION = "approve_publication"  # the second person who lets a proposal go public
+    MODERATE_OPINIONS = "moderate_opinions"  # public opinions: show, answer, delete on request
 
     @property
     def label_zh(self) -> str:
@@ -101,21 +104,25 @@ _ACTION_ZH = {
     Action.EXPORT: "导出",
     Action.VIEW_AUDIT: "查看审计记录",
     Action.CONFIGURE: "更改系统设置",
+    Action.PUBLISH: "提出或撤回信息公开",
+    Action.APPROVE_PUBLICATION: "批准信息公开",
+    Action.MODERATE_OPINIONS: "处理公众意见",
 }
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset({
         Action.VIEW, Action.MANAGE_USERS, Action.MANAGE_ORG_UNITS, Action.IMPORT_PLAN,
         Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.MANAGE_PERIODS, Action.EXPORT, Action.VIEW_AUDIT,
-        Action.CONFIGURE,
+        Action.CONFIGURE, Action.MODERATE_OPINIONS,
     }),
     Role.MONITORING: frozenset({
         Action.VIEW, Action.ENTER, Action.SUBMIT, Action.APPROVE, Action.RETURN, Action.REOPEN,
         Action.LOCK_PERIOD, Action.REOPEN_PERIOD, Action.MANAGE_PERIODS, Action.IMPORT_PLAN,
-        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.EXPORT, Action.VIEW_AUDIT,
+        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.EXPORT, Action.VIEW_AUDIT, Action.APPROVE_PUBLICATION,
     }),
     Role.EVALUATION: frozenset({Action.VIEW, Action.ASSESS, Action.CORRECT_EXTRACTION, Action.EXPORT,
-                                Action.VIEW_AUDIT}),
+                                Action.VIEW_AUDIT, Action.PUBLISH, Action.APPROVE_PUBLICATION,
+                                Action.MODERATE_OPINIONS}),
     Role.CLERK: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT}),
     Role.VIEWER: frozenset({Action.VIEW, Action.EXPORT}),
 }

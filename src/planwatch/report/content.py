@@ -22,7 +22,7 @@ from planwatch.evaluate import (
     warning_list,
 )
 
-__all__ = ["IndicatorEntry", "LedgerRow", "RankingRow", "ReportContent", "ReportKind"]
+__all__ = ["IndicatorEntry", "LedgerRow", "Participation", "RankingRow", "ReportContent", "ReportKind"]
 
 
 class ReportKind(StrEnum):
@@ -90,6 +90,18 @@ class RankingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Participation:
+    """Public opinions (公众意见) on the plan's public site over the report's years."""
+
+    first_year: int
+    last_year: int
+    received: int
+    shown: int  # shown on the site after moderation
+    answered: int  # answered publicly
+    not_shown: int  # refused by the moderators
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContent:
     kind: ReportKind
     plan_title: str
@@ -104,6 +116,12 @@ class ReportContent:
     projects: tuple[LedgerRow, ...] = ()
     ledger_warnings: tuple[str, ...] = ()
     ranking: tuple[RankingRow, ...] = ()
+    participation: Participation | None = None  # None: the plan has no public site
+    # The public edition (published on the plan's public site): no drafting placeholders, no
+    # reporting completeness or ranking of units, the warnings only when chosen for publication.
+    public: bool = False
+    office: str = ""  # signs the public edition
+    show_warnings: bool = True
 
     @property
     def title(self) -> str:

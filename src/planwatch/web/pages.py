@@ -142,6 +142,7 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
         "units": sorted({u for r in rows for u in r.responsible}), "statuses": list(Status),
         "filters": {"domain": domain, "unit": unit, "status": status},
         "can_assign": is_allowed(user, Action.ASSIGN), "can_manage_periods": is_allowed(user, Action.MANAGE_PERIODS),
+        "can_publish": any(is_allowed(user, a) for a in (Action.PUBLISH, Action.APPROVE_PUBLICATION)),
     })
 
 

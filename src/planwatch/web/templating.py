@@ -59,13 +59,16 @@ _NAV: Final = (
     NavItem("nav.review", "/review", "/review"),
     NavItem("nav.users", "/admin/users", "/admin/users"),
     NavItem("nav.orgunits", "/admin/orgunits", "/admin/orgunits"),
+    NavItem("nav.publishing", "/publishing", "/publishing"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
 # A menu entry shows when the role has any of its actions: the entry page also serves an
 # administrator (MANAGE_PERIODS), who downloads any unit's template there without entering.
 _NAV_ACTION: Final = {"nav.entry": frozenset({Action.ENTER, Action.MANAGE_PERIODS}),
                       "nav.review": frozenset({Action.APPROVE}), "nav.users": frozenset({Action.MANAGE_USERS}),
-                      "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS})}
+                      "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS}),
+                      "nav.publishing": frozenset({Action.PUBLISH, Action.APPROVE_PUBLICATION,
+                                                   Action.MODERATE_OPINIONS})}
 
 
 def nav_items(user: Actor) -> list[NavItem]:
