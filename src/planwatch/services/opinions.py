@@ -342,8 +342,8 @@ def participation(session: Session, plan_key: str, first_year: int, last_year: i
     end = datetime(last_year + 1, 1, 1, tzinfo=BEIJING).astimezone(UTC)
     in_years = and_(PublicOpinion.plan_key == plan_key, PublicOpinion.received_at >= start,
                     PublicOpinion.received_at < end)
-    counts: Mapping[str, int] = dict(session.execute(
-        select(PublicOpinion.state, func.count()).where(in_years).group_by(PublicOpinion.state)).tuples().all())
+    counts: Mapping[str, int] = {state: n for state, n in session.execute(
+        select(PublicOpinion.state, func.count()).where(in_years).group_by(PublicOpinion.state))}
     answered = session.scalar(select(func.count()).select_from(PublicOpinion).where(
         in_years, PublicOpinion.state == "shown", PublicOpinion.answered_at.is_not(None))) or 0
     return Participation(first_year, last_year, sum(counts.values()), counts.get("shown", 0), answered,

@@ -15,7 +15,8 @@ Format 1::
      "indicators": [{code, slug, key, name, unit, domain, attribute, baseline, baseline_year,
                      targets: [{year, text, value, value_high, comparator}], values: [[year, value]],
                      status, completion, schedule, current, data_year, target, target_year,
-                     method, source, responsible: [...], chart: [{key, points}]}],
+                     method, source, source_kind (table | prose | manual), responsible: [...],
+                     chart: [{key, points}]}],
      "tasks": null | [...], "projects": null | [...], "warnings": null | [...],
      "reports": [{kind, year, title, file, sha256, size}],
      # set when the decision takes effect:
@@ -176,7 +177,7 @@ def _indicator(indicator: Indicator, spec: IndicatorSpec, result: EvaluationResu
         "status": result.status.value, "completion": result.completion, "schedule": result.schedule,
         "current": result.current, "data_year": result.data_year, "target": result.target,
         "target_year": result.target_year, "method": result.explanation.text_zh,
-        "source": indicator.source_text, "responsible": list(spec.responsible),
+        "source": indicator.source_text, "source_kind": indicator.kind, "responsible": list(spec.responsible),
         "chart": [{"key": line.key, "points": [list(p) for p in line.points]}
                   for line in indicator_paths(spec, history, result)],
     }

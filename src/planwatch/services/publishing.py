@@ -421,7 +421,7 @@ class DecisionView:
 
 
 def _views(session: Session, rows: Sequence[PublicationDecision]) -> list[DecisionView]:
-    logins = dict(session.execute(select(User.id, User.login)).tuples().all())
+    logins = {user_id: login for user_id, login in session.execute(select(User.id, User.login))}
     return [DecisionView(d.id, d.plan_id, d.plan_key, d.snapshot["plan"]["title"], d.kind, d.state, d.number, d.office, d.note,
                          d.reason, logins.get(d.proposed_by_id, "?"), utc(d.proposed_at),
                          logins.get(d.decided_by_id) if d.decided_by_id else None,

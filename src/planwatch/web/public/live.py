@@ -1,7 +1,8 @@
 """Serving the public site from the app: rendered files kept per process, limits per address.
 
 A page is rendered once and then answered from memory (with its ETag, so a browser asking
-again gets 304) until the site version moves (:mod:`planwatch.services.site_version`). The
+again gets 304; browsers and proxies must ask again each time, so that a withdrawal shows at
+once) until the site version moves (:mod:`planwatch.services.site_version`). The
 version is read at most once per ``refresh_seconds`` per process, so a cached page costs
 no database work at all; a change made in another process shows within that time.
 

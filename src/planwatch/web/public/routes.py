@@ -93,27 +93,36 @@ def _subject(site: PublicSite, plan_slug: str, code: str) -> tuple[Any, Mapping[
     return None if indicator is None else (plan, indicator, str(indicator["name"]))
 
 
-def _back(plan: Any, indicator: Mapping[str, Any] | None, language: str) -> str:
-    """The subject's page, relative to the form (which sits one level under the site root)."""
-    base = f"../{'en/' if language == 'en' else ''}{plan.folder}"
+# Where the opinion pages are answered, under the prefix: a refused post is answered at the
+# address it was posted to, one level higher than the form, and its links must still work.
+_FORM, _POSTED, _RECEIVED = "opinions/new", "opinions", "opinions/received"
+
+
+def _root(path: str) -> str:
+    return "../" * path.count("/")
+
+
+def _back(path: str, plan: Any, indicator: Mapping[str, Any] | None, language: str) -> str:
+    """The subject's page, relative to the page answered at ``path``."""
+    base = f"{_root(path)}{'en/' if language == 'en' else ''}{plan.folder}"
     return f"{base}/indicators/{indicator['slug']}.html" if indicator else f"{base}/index.html"
 
 
 def _form(request: Request, site: PublicSite, subject: tuple[Any, Mapping[str, Any] | None, str], language: str,
-          *, values: Mapping[str, Any] | None = None, error: str = "", error_field: str = "",
+          *, path: str = _FORM, values: Mapping[str, Any] | None = None, error: str = "", error_field: str = "",
           status_code: int = 200, retention_days: int, headers: Mapping[str, str] | None = None) -> HTMLResponse:
     plan, indicator, name = subject
     code = indicator["code"] if indicator else ""
     query = urlencode({"plan": plan.slug, **({"indicator": code} if code else {}),
                        "lang": "zh" if language == "en" else "en"})
-    return _page(site, "opinions/new", language, "opinion_form.html", {
-        "other_language": f"new?{query}",
+    return _page(site, path, language, "opinion_form.html", {
+        "other_language": f"{_root(path)}{_FORM}?{query}",
         "subject": name, "plan_slug": plan.slug, "indicator_code": code,
         "token": request.app.state.public_forms.issue(f"{plan.slug}/{code}"),
         "form": {"text": "", "contact": "", "consent": False, **(values or {})},
         "error": error, "error_field": error_field, "retention_days": retention_days,
         "min_text": opinions.MIN_TEXT, "max_text": opinions.MAX_TEXT, "max_contact": opinions.MAX_CONTACT,
-        "back": _back(plan, indicator, language)}, status_code, headers)
+        "back": _back(path, plan, indicator, language)}, status_code, headers)
 
 
 def _retention(request: Request) -> int:
@@ -124,13 +133,13 @@ def _retention(request: Request) -> int:
 @router.get("/opinions/new", name="public_opinion_form")
 async def opinion_form(request: Request, plan: str = "", indicator: str = "", lang: str = "zh") -> Response:
     language = _language(lang)
-    refused = await _limited(request, "opinions/new", language)
+    refused = await _limited(request, _FORM, language)
     if refused is not None:
         return refused
     site = await request.app.state.public_site.current(app_database(request.app))
     subject = _subject(site, plan, indicator)
     if subject is None:
-        return _message(site, "opinions/new", language, 404, "public.not_found_title",
+        return _message(site, _FORM, language, 404, "public.not_found_title",
                         Translator(language)("public.not_public"))
     return _form(request, site, subject, language, retention_days=await run_in_threadpool(_retention, request))
 
@@ -148,14 +157,14 @@ async def opinion_post(request: Request) -> Response:
     field = {name: value if isinstance(value, str) else "" for name, value in form.items()}
     language = _language(field.get("lang", ""))
     t = Translator(language)
-    refused = await _limited(request, "opinions/new", language)
+    refused = await _limited(request, _POSTED, language)
     if refused is not None:
         return refused
     database = app_database(request.app)
     site = await request.app.state.public_site.current(database)
     subject = _subject(site, field.get("plan", ""), field.get("indicator", ""))
     if subject is None:
-        return _message(site, "opinions/new", language, 404, "public.not_found_title", t("public.not_public"))
+        return _message(site, _POSTED, language, 404, "public.not_found_title", t("public.not_public"))
     plan, indicator, name = subject
     received = request.url_for("public_opinion_received").path + "?" + urlencode(
         {"plan": plan.slug, **({"indicator": indicator["code"]} if indicator else {}), "lang": language})
@@ -167,8 +176,8 @@ async def opinion_post(request: Request) -> Response:
     code = indicator["code"] if indicator else ""
     problem = request.app.state.public_forms.problem(field.get("token", ""), f"{plan.slug}/{code}")
     if problem is not None:
-        return _form(request, site, subject, language, values=values, error=t(f"public.form.error.{problem}"),
-                     status_code=422, retention_days=retention)
+        return _form(request, site, subject, language, path=_POSTED, values=values, status_code=422,
+                     error=t(f"public.form.error.{problem}"), retention_days=retention)
     options: PublicOptions = request.app.state.public_options
 
     def store() -> None:
@@ -185,11 +194,12 @@ async def opinion_post(request: Request) -> Response:
         await run_in_threadpool(store)
     except _Throttled as exc:
         minutes = max(1, (exc.seconds + 59) // 60)
-        return _form(request, site, subject, language, values=values, status_code=429, retention_days=retention,
+        return _form(request, site, subject, language, path=_POSTED, values=values, status_code=429,
+                     retention_days=retention,
                      error=t("public.form.error.throttled", minutes=minutes), headers={"Retry-After": str(exc.seconds)})
     except opinions.OpinionRejected as exc:
-        return _form(request, site, subject, language, values=values, status_code=422, retention_days=retention,
-                     error=t(f"public.form.error.{exc.code}", **exc.values),
+        return _form(request, site, subject, language, path=_POSTED, values=values, status_code=422,
+                     retention_days=retention, error=t(f"public.form.error.{exc.code}", **exc.values),
                      error_field="contact" if exc.code.startswith(("contact", "consent")) else "text")
     return RedirectResponse(received, status_code=303)
 
@@ -200,12 +210,12 @@ async def opinion_received(request: Request, plan: str = "", indicator: str = ""
     site = await request.app.state.public_site.current(app_database(request.app))
     subject = _subject(site, plan, indicator)
     t = Translator(language)
-    back = _back(subject[0], subject[1], language) if subject else ("../en/index.html" if language == "en"
-                                                                   else "../index.html")
-    return _page(site, "opinions/received", language, "message.html", {
+    back = _back(_RECEIVED, subject[0], subject[1], language) if subject else \
+        f"{_root(_RECEIVED)}{'en/' if language == 'en' else ''}index.html"
+    return _page(site, _RECEIVED, language, "message.html", {
         "heading": t("public.received_title"), "message": t("public.received"),
         "ok": True, "back": back, "back_label": t("public.form.back", subject=subject[2]) if subject else None,
-        "other_language": "received?" + urlencode({"plan": plan, **({"indicator": indicator} if indicator else {}),
+        "other_language": f"{_root(_RECEIVED)}{_RECEIVED}?" + urlencode({"plan": plan, **({"indicator": indicator} if indicator else {}),
                                                    "lang": "zh" if language == "en" else "en"})})
 
 
@@ -226,7 +236,7 @@ async def public_file(request: Request, path: str) -> Response:
     if found is None:
         site = await request.app.state.public_site.current(database)
         return _message(site, name, language, 404, "public.not_found_title", Translator(language)("public.not_found"))
-    headers = {"ETag": found.etag, "Cache-Control": "public, max-age=60"}
+    headers = {"ETag": found.etag, "Cache-Control": "public, no-cache"}
     if request.headers.get("if-none-match") == found.etag:
         return Response(status_code=304, headers=headers)
     return Response(found.body, status_code=410 if found.gone else 200, media_type=found.media_type,
