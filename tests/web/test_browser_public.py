@@ -126,7 +126,7 @@ def test_publish_visit_comment_answer_and_withdraw(site: tuple[str, str, Any], p
     page.click("#publishing-plans a")
     page.click("a[id^=preview-]")
     expect(page.locator("h1")).to_contain_text("青川区")
-    expect(page.locator(".meta").first).to_contain_text("数据年份：2024—2024 年")
+    expect(page.locator(".meta").first).to_contain_text("数据年份：2024 年")
     page.go_back()
     page.click("button[id^=approve-]")
     expect(page.locator("#publishing-message")).to_contain_text("已批准")
@@ -140,7 +140,7 @@ def test_publish_visit_comment_answer_and_withdraw(site: tuple[str, str, Any], p
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.click("main h2 a")
     expect(page.locator("h1")).to_contain_text("青川区国民经济和社会发展")
-    expect(page.locator(".meta").first).to_contain_text("数据年份：2024—2024 年")
+    expect(page.locator(".meta").first).to_contain_text("数据年份：2024 年")
     pictures.check(page, "plan")
     plan_url = page.url
     page.click("text=森林覆盖率 >> nth=0")

@@ -300,7 +300,7 @@ def test_publishing_through_the_pages_with_four_eyes(database_url: str) -> None:
         assert approved.status_code == 200 and "已批准" in approved.text
         client.cookies.clear()
         plan_page = client.get(f"/public/plans/{_slug()}/index.html").text
-        assert "森林覆盖率" in plan_page and "数据年份：2024—2024 年" in plan_page
+        assert "森林覆盖率" in plan_page and "数据年份：2024 年" in plan_page
         [code] = set(re.findall(r'indicators/(i\d+)\.html">森林覆盖率', plan_page))
         token = login(client, "pinggu")
         client.post("/plans/1/publishing/retract", data={"csrf_token": token, "item": f"indicator:{code.upper()}",

@@ -44,6 +44,12 @@ def _nice_step(span: float) -> float:
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
 
 
+def _digits(step: float) -> int:
+    """Decimals that print every multiple of ``step`` exactly (0.025 → 3)."""
+    digits = max(0, -math.floor(math.log10(step) + 1e-9))
+    return digits if abs(step * 10**digits - round(step * 10**digits)) < 1e-9 else digits + 1
+
+
 def _axis(values: Sequence[float]) -> tuple[float, float, list[float]]:
     low, high = min(values), max(values)
     if low == high:
@@ -69,6 +75,7 @@ def indicator_svg(series: Sequence[ChartSeries], *, title: str, unit: str | None
     if first == last:
         first, last = first - 1, last + 1
     low, high, ticks = _axis([v for _, v in points])
+    digits = _digits(ticks[1] - ticks[0]) if len(ticks) > 1 else 2
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x(year: float) -> float:
@@ -85,7 +92,7 @@ def indicator_svg(series: Sequence[ChartSeries], *, title: str, unit: str | None
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{_f(y(tick))}" y2="{_f(y(tick))}" '
                      f'stroke="{GRID}" stroke-width="1"/>')
         parts.append(f'<text x="{LEFT - 8}" y="{_f(y(tick) + 4)}" text-anchor="end" font-size="13" '
-                     f'fill="{INK}">{escape(format_number(tick))}</text>')
+                     f'fill="{INK}">{escape(format_number(tick, digits))}</text>')
     if unit:
         parts.append(f'<text x="{LEFT - 8}" y="{TOP - 12}" text-anchor="end" font-size="13" fill="{INK}">'
                      f'{escape(unit)}</text>')
