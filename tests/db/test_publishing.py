@@ -312,3 +312,19 @@ def test_the_annual_report_counts_public_participation(db: tuple[Session, Distri
     assert any(isinstance(e, Heading) and e.text.endswith("公众参与情况") for e in elements)
     assert any(isinstance(e, Paragraph) and "共收到公众意见3条，经审核公开2条，其中已公开答复1条；不予公开1条" in e.text
                for e in elements)
+
+
+def test_without_libreoffice_reports_cannot_be_chosen_and_the_rest_can(db: tuple[Session, District],
+                                                                        tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    session, d = db
+    monkeypatch.setenv("PATH", str(tmp_path))  # a server where LibreOffice is not installed
+    assert not publishing.pdf_available()
+    assert not publishing.eligibility(session, user(session, d, "wang_pg"), _plan(session, d)).pdf_available
+    with pytest.raises(ScopeError, match="LibreOffice"):
+        publishing.propose(session, user(session, d, "wang_pg"), _plan(session, d),
+                           _scope(session, reports=(("annual", 2024),)), office="办公室")
+    session.rollback()
+    decision = publishing.propose(session, user(session, d, "wang_pg"), _plan(session, d), _scope(session),
+                                  office="办公室")
+    assert decision.snapshot["reports"] == []

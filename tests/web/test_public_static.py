@@ -128,3 +128,27 @@ def test_publish_refuses_what_it_must_not_touch(database_url: str, tmp_path: Pat
     assert (foreign / "通知.docx").read_bytes() == b"not ours"
     bad_url = runner.invoke(cli, ["publish", "-o", str(tmp_path / "b"), "--db", database_url, "--live-url", "jc.gov"])
     assert bad_url.exit_code == 2 and "--live-url" in bad_url.output
+
+
+def test_decisions_from_the_command_line_need_two_people(database_url: str, tmp_path: Path) -> None:
+    proposed = runner.invoke(cli, ["publication", "propose", "--as", "pinggu", "--year", "2024", "--indicator", "I001",
+                                   "--indicator", "I005", "--db", database_url])
+    assert proposed.exit_code == 0, proposed.output
+    decision = proposed.output.split("#", 1)[1].split("：", 1)[0]
+    same = runner.invoke(cli, ["publication", "approve", decision, "--as", "pinggu", "--db", database_url])
+    assert same.exit_code == 2 and "四眼原则" in same.output
+    approved = runner.invoke(cli, ["publication", "approve", decision, "--as", "tongji", "--db", database_url])
+    assert approved.exit_code == 0 and "第 1 次发布" in approved.output
+    unlocked = runner.invoke(cli, ["publication", "propose", "--as", "pinggu", "--year", "2025", "--db", database_url])
+    assert unlocked.exit_code == 2 and "2025 年的报告期未锁定" in unlocked.output
+    listed = runner.invoke(cli, ["publication", "list", "--db", database_url])
+    assert "published" in listed.output and "tongji" in listed.output
+    withdrawn = runner.invoke(cli, ["publication", "retract", "--as", "pinggu", "--indicator", "I005", "--reason",
+                                    "口径调整", "--db", database_url])
+    assert withdrawn.exit_code == 0 and "第 2 次发布" in withdrawn.output
+    expired = runner.invoke(cli, ["opinions", "expire", "--db", database_url])
+    assert expired.exit_code == 0 and "已删除到期的联系方式 0 条" in expired.output
+    refused = runner.invoke(cli, ["opinions", "retention", "5000", "--db", database_url])
+    assert refused.exit_code == 2 and "1 到 3650 天" in refused.output
+    _publish(database_url, tmp_path / "site")
+    assert sorted(p.name for p in (tmp_path / "site").rglob("i00*.csv")) == ["i001.csv"]
