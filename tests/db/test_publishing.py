@@ -128,6 +128,19 @@ def test_a_proposal_goes_public_only_with_a_second_persons_approval(db: tuple[Se
     assert actions == ["propose", "publish"]
 
 
+def _revise_enrolment(session: Session, d: District, value: str) -> None:
+    """The monitoring group corrects 2024's 入园率 in the reopened period, a second person
+    approves the correction, and the period is locked again."""
+    monitor, second = user(session, d, "li_jc"), user(session, d, "sun_jc")
+    slot = next(v for v in obs.list_observations(session, monitor, d.closed_period) if v.indicator_id == d.enrolment)
+    review.reopen_observation(session, monitor, slot.id, "统计年鉴修订")
+    obs.enter_value(session, monitor, d.closed_period, obs.ObservationInput(d.enrolment, d.education, value))
+    obs.submit(session, monitor, slot.id)
+    review.approve(session, second, slot.id)
+    periods.lock_period(session, monitor, d.closed_period)
+    session.commit()
+
+
 def test_approval_is_refused_when_the_figures_moved_on(db: tuple[Session, District]) -> None:
     session, d = db
     decision = publishing.propose(session, user(session, d, "wang_pg"), _plan(session, d), _scope(session),
@@ -138,13 +151,7 @@ def test_approval_is_refused_when_the_figures_moved_on(db: tuple[Session, Distri
     with pytest.raises(ScopeError, match="2024 年的报告期未锁定"):
         publishing.approve(session, second, decision.id)
     session.rollback()
-    slot = next(v for v in obs.list_observations(session, monitor, d.closed_period) if v.indicator_id == d.enrolment)
-    review.reopen_observation(session, monitor, slot.id, "统计年鉴修订")
-    obs.enter_value(session, monitor, d.closed_period, obs.ObservationInput(d.enrolment, d.education, "91.8"))
-    obs.submit(session, monitor, slot.id)
-    review.approve(session, second, slot.id)
-    periods.lock_period(session, monitor, d.closed_period)
-    session.commit()
+    _revise_enrolment(session, d, "91.8")
     with pytest.raises(publishing.PublicationStale, match="学前教育毛入园率"):
         publishing.approve(session, second, decision.id)
     session.rollback()
@@ -155,15 +162,8 @@ def test_approval_is_refused_when_the_figures_moved_on(db: tuple[Session, Distri
 def test_what_is_public_is_the_snapshot_until_published_again(db: tuple[Session, District]) -> None:
     session, d = db
     _publish(session, d)
-    monitor, second = user(session, d, "li_jc"), user(session, d, "sun_jc")
-    periods.reopen_period(session, monitor, d.closed_period, "更正")
-    slot = next(v for v in obs.list_observations(session, monitor, d.closed_period) if v.indicator_id == d.enrolment)
-    review.reopen_observation(session, monitor, slot.id, "统计年鉴修订")
-    obs.enter_value(session, monitor, d.closed_period, obs.ObservationInput(d.enrolment, d.education, "91.8"))
-    obs.submit(session, monitor, slot.id)
-    review.approve(session, second, slot.id)
-    periods.lock_period(session, monitor, d.closed_period)
-    session.commit()
+    periods.reopen_period(session, user(session, d, "li_jc"), d.closed_period, "更正")
+    _revise_enrolment(session, d, "91.8")
     [snapshot] = publishing.current_snapshots(session)
     assert {i["name"]: i["values"] for i in snapshot["indicators"]}["学前教育毛入园率"] == [[2024, 91.3]]
     _publish(session, d)

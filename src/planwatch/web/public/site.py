@@ -40,7 +40,7 @@ from planwatch.web.templating import STATIC_DIR, TEMPLATE_DIR, format_number
 __all__ = ["CSS_PATH", "PublicSite", "SiteFile", "page_language"]
 
 CSS_PATH: Final = "assets/public.css"
-_CSS_SOURCE: Final = STATIC_DIR / "public.css"
+_CSS_SOURCES: Final = (STATIC_DIR / "shell.css", STATIC_DIR / "public.css")
 _MEDIA: Final = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
                  ".csv": "text/csv; charset=utf-8", ".json": "application/json", ".pdf": "application/pdf"}
 _GOOD: Final = (Status.COMPLETED, Status.AHEAD, Status.ON_TRACK)
@@ -280,8 +280,10 @@ def _chart(indicator: Mapping[str, Any], t: Translator) -> tuple[Any, IndicatorC
 
 
 def _stylesheet() -> SiteFile:
-    """The palette's colours and the site's own rules, one file."""
-    return SiteFile((stylesheet() + "\n" + _CSS_SOURCE.read_text(encoding="utf-8")).encode(), _MEDIA[".css"])
+    """The palette's colours, the app's shell (type, focus ring, skip link) and the site's own
+    rules, as one file: a static site has no /theme.css or /static/ to link to."""
+    parts = [stylesheet(), *(source.read_text(encoding="utf-8") for source in _CSS_SOURCES)]
+    return SiteFile("\n".join(parts).encode(), _MEDIA[".css"])
 
 
 def _target_text(indicator: Mapping[str, Any]) -> tuple[str, str]:
