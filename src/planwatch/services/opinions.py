@@ -183,7 +183,7 @@ def _address_key(session: Session, ip: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class OpinionView:
-    """An opinion as the moderators see it, contact included."""
+    """An opinion as the moderators see it, contact included; times in Beijing time."""
 
     id: int
     plan_key: str
@@ -199,10 +199,16 @@ class OpinionView:
     answered_at: datetime | None
 
 
+def _local(moment: datetime | None) -> datetime | None:
+    """Beijing time, as the office reads its clock."""
+    return utc(moment).astimezone(BEIJING) if moment is not None else None
+
+
 def _view(o: PublicOpinion) -> OpinionView:
+    received = _local(o.received_at)
+    assert received is not None
     return OpinionView(o.id, o.plan_key, o.indicator_code, o.subject, o.text, o.contact,
-                       utc(o.contact_expires_at) if o.contact_expires_at else None, o.language, utc(o.received_at),
-                       o.state, o.answer, utc(o.answered_at) if o.answered_at else None)
+                       _local(o.contact_expires_at), o.language, received, o.state, o.answer, _local(o.answered_at))
 
 
 def list_opinions(session: Session, actor: User, state: str | None = "pending",
@@ -333,7 +339,9 @@ def shown_opinions(session: Session) -> dict[str, list[ShownOpinion]]:
 
 
 def _day(moment: datetime) -> str:
-    return utc(moment).astimezone(BEIJING).date().isoformat()
+    local = _local(moment)
+    assert local is not None
+    return local.date().isoformat()
 
 
 def participation(session: Session, plan_key: str, first_year: int, last_year: int) -> Participation:

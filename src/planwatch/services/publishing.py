@@ -35,6 +35,7 @@ from planwatch.services.evaluation import yearly_values
 from planwatch.services.ledger_progress import STATUSES
 from planwatch.services.periods import utc
 from planwatch.services.public_snapshot import (
+    BEIJING,
     PublicationScope,
     ScopeError,
     build_snapshot,
@@ -399,7 +400,8 @@ def retract(session: Session, actor: User, plan_key: str, what: str, item: str =
 
 @dataclass(frozen=True, slots=True)
 class DecisionView:
-    """A decision as the publishing page lists it (logins are internal: this page is not public)."""
+    """A decision as the publishing page lists it (logins are internal: this page is not public),
+    its times in Beijing time."""
 
     id: int
     plan_id: int
@@ -423,9 +425,10 @@ class DecisionView:
 def _views(session: Session, rows: Sequence[PublicationDecision]) -> list[DecisionView]:
     logins = {user_id: login for user_id, login in session.execute(select(User.id, User.login))}
     return [DecisionView(d.id, d.plan_id, d.plan_key, d.snapshot["plan"]["title"], d.kind, d.state, d.number, d.office, d.note,
-                         d.reason, logins.get(d.proposed_by_id, "?"), utc(d.proposed_at),
+                         d.reason, logins.get(d.proposed_by_id, "?"), utc(d.proposed_at).astimezone(BEIJING),
                          logins.get(d.decided_by_id) if d.decided_by_id else None,
-                         utc(d.decided_at) if d.decided_at else None, PublicationScope.from_json(d.scope),
+                         utc(d.decided_at).astimezone(BEIJING) if d.decided_at else None,
+                         PublicationScope.from_json(d.scope),
                          len(d.snapshot.get("indicators", [])), tuple(r["title"] for r in d.snapshot.get("reports", [])))
             for d in rows]
 
