@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planwatch.services import publishing, users
 from planwatch.services.public_snapshot import PublicationScope, plan_slug
 from planwatch.store import Database
-from planwatch.store.models import Plan
+from planwatch.store.models import (
+    Indicator,
+    LedgerEvidence,
+    Observation,
+    ObservationRevision,
+    Plan,
+    ReportingPeriod,
+    User,
+)
 
-__all__ = ["LEFT_OUT", "Published", "publish_demo"]
+__all__ = ["LEFT_OUT", "Published", "assert_nothing_unpublished", "publish_demo"]
 
 LEFT_OUT = "I003"  # an indicator with approved figures that the tests keep off the site
 
@@ -50,3 +62,52 @@ def publish_demo(url: str, *, years: Iterable[int] = (2021, 2022, 2023, 2024), r
                              tuple(c.code for c in chosen), tuple(scope.years))
     finally:
         database.dispose()
+
+
+def assert_nothing_unpublished(files: Mapping[str, bytes], url: str, published: Published) -> None:
+    """No file of the site (path relative to its root → bytes) names a login or a person, an
+    evidence file or an internal address, holds the indicator left out, or a figure of a year
+    that was not published (the demo's open 2025 round above all)."""
+    texts = {path: body.decode("utf-8", "replace") for path, body in files.items() if not path.endswith(".pdf")}
+    everything = "\n".join(texts.values())
+    database = Database(url)
+    try:
+        with database.session(readonly=True) as session:
+            people = list(session.scalars(select(User)))
+            evidence = list(session.scalars(select(LedgerEvidence.name)))
+            left_out = session.scalars(select(Indicator).where(Indicator.code == LEFT_OUT)).one()
+            open_year = session.scalar(select(func.max(ReportingPeriod.year)).where(ReportingPeriod.locked.is_(False)))
+            unpublished = {(code, value) for code, value in session.execute(
+                select(Indicator.code, ObservationRevision.value)
+                .join(Observation, Observation.indicator_id == Indicator.id)
+                .join(ObservationRevision, ObservationRevision.observation_id == Observation.id)
+                .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+                .where(ReportingPeriod.year == open_year))}
+    finally:
+        database.dispose()
+    assert open_year == 2025 and unpublished
+    for person in people:  # no login, no clerk's or official's name
+        assert not re.search(rf"(?<![A-Za-z0-9_]){re.escape(person.login)}(?![A-Za-z0-9_])", everything), person.login
+        if person.name:
+            assert person.name not in everything, person.name
+    for name in evidence:
+        assert name not in everything
+    assert not any(f"/{LEFT_OUT.lower()}." in path for path in files)
+    assert not any("/documents" in t or "/ledger/" in t or "evidence" in t for t in texts.values())
+    assert all(path.endswith("/reports/" + path.rsplit("/", 1)[-1]) for path in files if path.endswith(".pdf"))
+    years = {str(y) for y in published.years}
+    for path, text in texts.items():
+        if path.endswith(".csv"):
+            rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+            assert all(r["指标代码"] != LEFT_OUT and r["指标名称"] != left_out.name for r in rows), path
+            assert {r["年份"] for r in rows} <= years, path
+        elif path.endswith(".json"):
+            for indicator in json.loads(text)["indicators"]:
+                assert indicator["code"] != LEFT_OUT, path
+                assert {str(v["year"]) for v in indicator["values"]} <= years, path
+        elif "/indicators/" in path and 'id="figures-caption"' in text:
+            code = path.rsplit("/", 1)[-1].removesuffix(".html").upper()
+            actual = dict(re.findall(r'<tr><th scope="row">(\d{4})</th><td class="num">([^<]*)</td>', text))
+            assert actual.get(str(open_year), "—") == "—", path
+            for figure in (v for c, v in unpublished if c == code and v is not None):
+                assert f"{figure:g}（{open_year}）" not in text, path

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from planwatch.store import Database
 from planwatch.web import create_app
 from planwatch.web.public.live import PublicOptions
 from planwatch.web.public.static import MANIFEST
-from tests.web.public_support import Published, publish_demo
+from tests.web.public_support import Published, assert_nothing_unpublished, publish_demo
 
 runner = CliRunner()
 
@@ -82,6 +83,15 @@ def test_the_static_site_serves_the_same_pages_and_downloads(database_url: str, 
             assert static.content == app.get(f"/public/{path}").content, path
         home = httpx.get(f"{base}/").text  # the server's own directory index is the home page
         assert f'href="{plan}/index.html"' in home
+
+
+def test_no_static_file_holds_anything_unpublished(database_url: str, published: Published, tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    _publish(database_url, folder)
+    files = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    manifest = files.pop(MANIFEST)
+    assert set(files) == set(json.loads(manifest)["files"])  # the folder holds the site's files and nothing else
+    assert_nothing_unpublished(files, database_url, published)
 
 
 def test_republishing_without_a_decision_changes_no_byte(database_url: str, published: Published,

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
@@ -24,7 +24,7 @@ from planwatch.services import opinions
 from planwatch.web.app_state import app_database
 from planwatch.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from planwatch.web.public.live import FormTokens, LiveSite, PageLimiter, PublicOptions
-from planwatch.web.public.site import PublicSite, page_language
+from planwatch.web.public.site import PublicSite, SitePlan, page_language
 
 __all__ = ["ANONYMOUS_POSTS", "OPINION_POST", "PUBLIC_PREFIX", "install_public_site", "router"]
 
@@ -82,15 +82,23 @@ async def _limited(request: Request, path: str, language: str) -> Response | Non
 
 # ---- the opinion form -------------------------------------------------------------------------
 
-def _subject(site: PublicSite, plan_slug: str, code: str) -> tuple[Any, Mapping[str, Any] | None, str] | None:
-    """The published plan (and indicator) an opinion is about, and its name; None if not public."""
+class Subject(NamedTuple):
+    """What an opinion is about: a published plan, or one of its published indicators."""
+
+    plan: SitePlan
+    indicator: Mapping[str, Any] | None
+    name: str
+
+
+def _subject(site: PublicSite, plan_slug: str, code: str) -> Subject | None:
+    """The published plan (and indicator) an opinion is about; None if it is not public."""
     plan = site.plan(plan_slug)
     if plan is None or plan.retracted:
         return None
     if not code:
-        return plan, None, str(plan.snapshot["plan"]["title"])
+        return Subject(plan, None, str(plan.snapshot["plan"]["title"]))
     indicator = next((i for i in plan.indicators if i["code"] == code), None)
-    return None if indicator is None else (plan, indicator, str(indicator["name"]))
+    return None if indicator is None else Subject(plan, indicator, str(indicator["name"]))
 
 
 # Where the opinion pages are answered, under the prefix: a refused post is answered at the
@@ -102,13 +110,13 @@ def _root(path: str) -> str:
     return "../" * path.count("/")
 
 
-def _back(path: str, plan: Any, indicator: Mapping[str, Any] | None, language: str) -> str:
+def _back(path: str, plan: SitePlan, indicator: Mapping[str, Any] | None, language: str) -> str:
     """The subject's page, relative to the page answered at ``path``."""
     base = f"{_root(path)}{'en/' if language == 'en' else ''}{plan.folder}"
     return f"{base}/indicators/{indicator['slug']}.html" if indicator else f"{base}/index.html"
 
 
-def _form(request: Request, site: PublicSite, subject: tuple[Any, Mapping[str, Any] | None, str], language: str,
+def _form(request: Request, site: PublicSite, subject: Subject, language: str,
           *, path: str = _FORM, values: Mapping[str, Any] | None = None, error: str = "", error_field: str = "",
           status_code: int = 200, retention_days: int, headers: Mapping[str, str] | None = None) -> HTMLResponse:
     plan, indicator, name = subject
@@ -210,11 +218,11 @@ async def opinion_received(request: Request, plan: str = "", indicator: str = ""
     site = await request.app.state.public_site.current(app_database(request.app))
     subject = _subject(site, plan, indicator)
     t = Translator(language)
-    back = _back(_RECEIVED, subject[0], subject[1], language) if subject else \
+    back = _back(_RECEIVED, subject.plan, subject.indicator, language) if subject else \
         f"{_root(_RECEIVED)}{'en/' if language == 'en' else ''}index.html"
     return _page(site, _RECEIVED, language, "message.html", {
         "heading": t("public.received_title"), "message": t("public.received"),
-        "ok": True, "back": back, "back_label": t("public.form.back", subject=subject[2]) if subject else None,
+        "ok": True, "back": back, "back_label": t("public.form.back", subject=subject.name) if subject else None,
         "other_language": f"{_root(_RECEIVED)}{_RECEIVED}?" + urlencode({"plan": plan, **({"indicator": indicator} if indicator else {}),
                                                    "lang": "zh" if language == "en" else "en"})})
 

@@ -37,7 +37,7 @@ from planwatch.web.i18n import LANGUAGES, Translator
 from planwatch.web.public.chart_svg import ChartSeries, indicator_svg
 from planwatch.web.templating import STATIC_DIR, TEMPLATE_DIR, format_number
 
-__all__ = ["CSS_PATH", "PublicSite", "SiteFile", "page_language"]
+__all__ = ["CSS_PATH", "PublicSite", "SiteFile", "SitePlan", "media_type", "page_language"]
 
 CSS_PATH: Final = "assets/public.css"
 _CSS_SOURCES: Final = (STATIC_DIR / "shell.css", STATIC_DIR / "public.css")
@@ -76,7 +76,7 @@ _ENV: Final = _environment()
 
 
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class SitePlan:
     """One plan's snapshot and the addresses of its pages."""
 
     snapshot: Mapping[str, Any]
@@ -115,11 +115,11 @@ class PublicSite:
 
     def __init__(self, snapshots: Sequence[Mapping[str, Any]], opinions: Mapping[str, Sequence[ShownOpinion]],
                  files: FileSource, feedback: str | None) -> None:
-        self.plans = [_Plan(s, opinions.get(s["plan"]["key"], ())) for s in snapshots]
+        self.plans = [SitePlan(s, opinions.get(s["plan"]["key"], ())) for s in snapshots]
         self._files = files
         self.feedback = None if feedback is None else feedback.rstrip("/")
 
-    def plan(self, slug: str) -> _Plan | None:
+    def plan(self, slug: str) -> SitePlan | None:
         return next((p for p in self.plans if p.slug == slug), None)
 
     @cached_property
@@ -199,7 +199,7 @@ class PublicSite:
         values.update(context)
         return _ENV.get_template(template).render(values)
 
-    def feedback_url(self, root: str, language: str, plan: _Plan, indicator: Mapping[str, Any] | None) -> str | None:
+    def feedback_url(self, root: str, language: str, plan: SitePlan, indicator: Mapping[str, Any] | None) -> str | None:
         """Where a visitor leaves an opinion on ``plan`` (or one indicator), or None."""
         if self.feedback is None:
             return None
@@ -207,10 +207,10 @@ class PublicSite:
         base = root if self.feedback == "" else f"{self.feedback}/public/"
         return f"{base}opinions/new?{urlencode(query)}"
 
-    def _plan_context(self, plan: _Plan) -> dict[str, Any]:
+    def _plan_context(self, plan: SitePlan) -> dict[str, Any]:
         return {"plan": plan, "opinions": [o for o in plan.opinions if o.indicator_code is None]}
 
-    def _indicator_context(self, plan: _Plan, indicator: Mapping[str, Any]) -> dict[str, Any]:
+    def _indicator_context(self, plan: SitePlan, indicator: Mapping[str, Any]) -> dict[str, Any]:
         return {"plan": plan, "indicator": indicator,
                 "opinions": [o for o in plan.opinions if o.indicator_code == indicator["code"]]}
 
