@@ -140,8 +140,12 @@ async def load(base: str, pages: list[str], visitors: int, seconds: float, addre
             while time.monotonic() < stop_at:
                 address = rng.randrange(addresses)
                 began = time.perf_counter()
-                response = await client.get(rng.choice(pages), headers={
-                    "X-Forwarded-For": f"10.{address // 65536}.{address // 256 % 256}.{address % 256}"})
+                try:
+                    response = await client.get(rng.choice(pages), headers={
+                        "X-Forwarded-For": f"10.{address // 65536}.{address // 256 % 256}.{address % 256}"})
+                except httpx.TransportError:  # a connection the server closed while idle: counted, not fatal
+                    statuses[0] = statuses.get(0, 0) + 1
+                    continue
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                 if response.status_code == 200:
                     timings.append((time.perf_counter() - began) * 1000)
@@ -172,14 +176,18 @@ def main() -> None:
         for kind, values in asyncio.run(cold(base, pages)).items():
             print(f"first request (rendered), {kind:4s}: n={len(values):3d}  median {statistics.median(values):6.1f} ms  "
                   f"max {max(values):6.1f} ms")
+        client_cpu = time.process_time()
         timings, statuses, used = asyncio.run(load(base, pages, args.visitors, args.seconds, args.addresses,
                                                    server_pid(server)))
+        client_cpu = time.process_time() - client_cpu
         done = len(timings)
         wall = done / args.seconds
         per_cpu = done / used if used else float("inf")
         print(f"planwatch serve --workers 1, {pinned}; {args.visitors} requests in flight from {args.addresses} "
-              f"addresses for {args.seconds:.0f} s: {done} pages answered, statuses {dict(sorted(statuses.items()))}")
-        print(f"  {wall:7.1f} requests/s over the wall clock; server CPU {used / args.seconds:.0%} of one core")
+              f"addresses for {args.seconds:.0f} s: {done} pages answered, statuses {dict(sorted(statuses.items()))} "
+              "(0: connection lost)")
+        print(f"  {wall:7.1f} requests/s over the wall clock; server CPU {used / args.seconds:.0%} of one core, "
+              f"this load generator's {client_cpu / args.seconds:.0%} (the rest: waiting for a CPU on a busy machine)")
         print(f"  {per_cpu:7.1f} requests per second of server CPU time (one core's capacity); "
               f"goal {GOAL_PER_SECOND:.0f}/s, ratio {per_cpu / GOAL_PER_SECOND:.2f}")
         print(f"  latency p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms, "
