@@ -16,8 +16,9 @@ apt_install() {
   fi
 }
 # PostgreSQL for the database tests, LibreOffice + poppler + CJK fonts to render the Word reports,
-# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
-apt_install postgresql libreoffice-writer-nogui poppler-utils fonts-noto-cjk chromium
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download); both also print
+# the PDF development set. Tesseract is the OCR engine used where RapidOCR is not installed.
+apt_install postgresql libreoffice-writer-nogui poppler-utils fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-chi-sim
 
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'

@@ -27,12 +27,14 @@ TONES: Final[Mapping[str, str]] = MappingProxyType({
     "slate": "#546e7a",     # blue grey: drafts, not quantifiable
     "grey": "#616161",      # grey: no data, retired, anything without a tone of its own
     "brown": "#795548",     # brown: a baseline someone has to enter
+    "violet": "#5e35b1",    # violet: a target in words the reviewer could not judge
 })
 # Status, observation-state and ledger-state codes (the CSS class ``status-<code>``) → tone.
 BADGES: Final[Mapping[str, str]] = MappingProxyType({
     "completed": "done", "approved": "good", "on_track": "good", "ahead": "ahead",
     "behind": "warn", "submitted": "warn", "seriously_behind": "bad", "returned": "bad",
     "draft": "slate", "not_quantifiable": "slate", "no_data": "grey", "missing_baseline": "brown",
+    "undetermined": "violet",
 })
 # The lines of an indicator's chart (planwatch.evaluate.paths keys) → colour.
 CHART_LINES: Final[Mapping[str, str]] = MappingProxyType({

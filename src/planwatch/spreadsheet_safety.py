@@ -6,6 +6,10 @@ files; Excel, WPS and LibreOffice run a cell that starts with ``=`` (and, in CSV
 name would become a live link in the report annex. In .xlsx every text cell is stored as
 a string cell; in CSV such a field gets OWASP's leading single quote. Plain numbers
 (``-3.5``, ``+2``, ``95%``) are left alone: they cannot be formulas and must stay numbers.
+
+An .xlsx is XML, which cannot hold most control characters (openpyxl refuses them, and one
+indicator name stored before they were cleaned broke every template): text cells drop them,
+keeping line breaks and tabs (:func:`~planwatch.text_cleaning.normalise_text`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
+
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["csv_field", "csv_row", "read_csv_field", "text_row"]
 
@@ -42,9 +48,9 @@ def read_csv_field(text: str) -> str:
 
 
 def text_row(sheet: Worksheet, values: Iterable[Any]) -> None:
-    """``sheet.append`` with every text value stored as a string cell: openpyxl turns any
-    str starting with "=" into a formula."""
-    sheet.append(list(values))
+    """``sheet.append`` with every text value stored as a string cell (openpyxl turns any
+    str starting with "=" into a formula) and without characters XML cannot hold."""
+    sheet.append([normalise_text(v) if isinstance(v, str) else v for v in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell, Cell) and isinstance(cell.value, str):
             cell.data_type = "s"

@@ -178,7 +178,7 @@ def test_merge_refuses_clashing_reports_until_one_is_discarded(database: Databas
         assert "排水防涝工程" not in tasks  # merged again into the gas works
         assert tasks["燃气管网改造工程"].units == {"牵头": ["云溪区住房和城乡建设委员会"]}
         assert [t.name for t in tasks["燃气管网改造工程"].targets] == [
-            "改造燃气老化管道里程", "雨水管网里程", "改造易涝点"]
+            "改造燃气老化管道里程", "新建雨水管网", "改造易涝点"]
 
 
 def test_retire_leaves_warnings_and_assessment_and_restore_brings_it_back(database: Database) -> None:

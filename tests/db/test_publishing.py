@@ -145,8 +145,8 @@ def test_approval_is_refused_when_the_figures_moved_on(db: tuple[Session, Distri
     session, d = db
     decision = publishing.propose(session, user(session, d, "wang_pg"), _plan(session, d), _scope(session),
                                   office="办公室")
-    monitor, second = user(session, d, "li_jc"), user(session, d, "sun_jc")
-    periods.reopen_period(session, monitor, d.closed_period, "更正入园率")
+    second = user(session, d, "sun_jc")
+    periods.reopen_period(session, user(session, d, "admin"), d.closed_period, "更正入园率")
     session.commit()
     with pytest.raises(ScopeError, match="2024 年的报告期未锁定"):
         publishing.approve(session, second, decision.id)
@@ -162,7 +162,7 @@ def test_approval_is_refused_when_the_figures_moved_on(db: tuple[Session, Distri
 def test_what_is_public_is_the_snapshot_until_published_again(db: tuple[Session, District]) -> None:
     session, d = db
     _publish(session, d)
-    periods.reopen_period(session, user(session, d, "li_jc"), d.closed_period, "更正")
+    periods.reopen_period(session, user(session, d, "admin"), d.closed_period, "更正")
     _revise_enrolment(session, d, "91.8")
     [snapshot] = publishing.current_snapshots(session)
     assert {i["name"]: i["values"] for i in snapshot["indicators"]}["学前教育毛入园率"] == [[2024, 91.3]]

@@ -25,16 +25,19 @@ def test_json_follows_the_public_record_format(tmp_path: Path) -> None:
     out = run("extract", str(plan), "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    # the SPEC's two keys, what was not read, and the plan's ledger of tasks and projects
-    assert set(data) == {"documents", "indicators", "diagnostics", "tasks", "projects"}
+    # the SPEC's two keys, what was not read, the plan's ledger of tasks and projects, and how each file was read
+    assert set(data) == {"documents", "indicators", "diagnostics", "tasks", "projects", "sources"}
     assert data["diagnostics"] == []
+    assert data["sources"] == [{"file": "青川规划.txt", "format": "txt", "pages": 0, "ocr_pages": [],
+                                "ocr_engine": None, "unread_pages": []}]
     [doc] = data["documents"]
     assert set(doc) == {"file", "start_line", "end_line", "title", "doc_number", "issuer", "date", "attached_plans"}
     assert doc["file"] == "青川规划.txt" and doc["doc_number"] == "云溪府发〔2025〕4号"
     [ind] = data["indicators"]
     assert {"file", "line", "plan", "name", "unit", "domain", "attribute", "baseline_year", "baseline", "targets",
             "kind"} <= set(ind)
-    assert ind["targets"] == [{"year": 2025, "text": "达到52%以上", "value": 52.0, "comparator": ">="}]
+    assert ind["targets"] == [{"year": 2025, "text": "达到52%以上", "value": 52.0, "comparator": ">=",
+                              "target_type": "level"}]
     assert plan.read_text(encoding="utf-8").splitlines()[ind["line"] - 1].endswith("达到52%以上。")
 
 

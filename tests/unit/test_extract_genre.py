@@ -111,7 +111,10 @@ def test_work_report_frame_and_its_two_plans() -> None:
     assert doc.attached_plans == ("2026年云溪市政府工作报告", "云溪市国民经济和社会发展第十五个五年规划")
     year_plan = {i.name: i for i in result.indicators if i.plan == "2026年云溪市政府工作报告"}
     assert set(year_plan) == {"地区生产总值增长", "一般公共预算收入增长", "城镇新增就业", "城镇调查失业率",
-                              "居民消费价格涨幅", "单位地区生产总值能耗"}
+                              "居民消费价格涨幅", "单位地区生产总值能耗", "居民收入增长"}
+    # 居民收入增长与经济增长同步: a target in words, kept for monitoring by judgement
+    [in_step] = year_plan["居民收入增长"].targets
+    assert (in_step.text, in_step.value, in_step.qualitative, in_step.year) == ("与经济增长同步", None, True, 2026)
     assert _final(year_plan["地区生产总值增长"]) == (2026, 5.5, "~")
     assert _final(year_plan["一般公共预算收入增长"]) == (2026, 4.0, "=")
     assert _final(year_plan["城镇调查失业率"]) == (2026, 5.5, "<=")
@@ -278,7 +281,8 @@ def test_goals_announced_before_a_list_of_bullets() -> None:
         (3.0, True), (6.5, True), (5.5, True)]
     assert _final(five_year["全社会研发经费投入强度"]) == (2030, 1.8, "~")
     assert _final(five_year["人均预期寿命"]) == (2030, 79.0, "~")
-    assert len(five_year) == 11
+    assert five_year["居民收入增长"].targets[0].qualitative  # 居民收入增长和经济增长同步
+    assert len(five_year) == 12
     year = {i.name: i for i in result.indicators if i.plan == "2026年云岭省政府工作报告"}
     # 城镇和农村常住居民人均可支配收入分别增长: each modifier takes the shared noun
     assert _final(year["城镇常住居民人均可支配收入增长"]) == (2026, 5.0, "~")
@@ -321,3 +325,42 @@ def test_column_boxes_in_every_form_give_their_works() -> None:
     assert [(t.name, t.value) for t in first.targets] == [("新增规上企业", 30.0)]
     assert [(p.name, p.investment) for p in result.projects] == [("滨江商务中心", 450000.0), ("高铁物流园二期", 180000.0)]
     assert result.diagnostics == ()
+
+
+def test_group_rows_inside_a_table_printed_one_cell_per_line() -> None:
+    """一、环境质量 above its first numbered row names the group; the heading after the table ends it."""
+    table = _by_name(_extract("stacked_table_group_rows.txt"), "table")
+    assert [(n, i.domain) for n, i in table.items()] == [
+        ("细颗粒物（PM2.5）年均浓度", "环境质量"), ("空气质量优良天数比率", "环境质量"),
+        ("地表水达到或好于Ⅲ类水体比例", "环境质量"), ("化学需氧量重点工程减排量", "污染减排"),
+        ("氮氧化物重点工程减排量", "污染减排")]
+    pm = table["细颗粒物（PM2.5）年均浓度"]
+    assert (pm.unit, pm.attribute, pm.baseline, _final(pm)) == ("微克/立方米", "约束性", "28", (2030, 25.0, "<="))
+    assert table["化学需氧量重点工程减排量"].targets[0].qualitative
+
+
+def test_group_rows_in_a_table_without_numbers_and_the_table_after_it() -> None:
+    """A stacked table with no 序号 and group rows, then one printed without blank lines."""
+    result = _extract("stacked_table_without_numbers.txt")
+    table = _by_name(result, "table")
+    assert [(n, i.domain, i.baseline, _final(i)) for n, i in table.items()] == [
+        ("高速公路通车里程", "设施网络", "120", (2030, 150.0, "=")),
+        ("轨道交通运营里程", "设施网络", "30", (2030, 60.0, ">=")),
+        ("公交站点500米覆盖率", "运输服务", "95", (2030, 100.0, "=")),
+        ("新能源公交车占比", "发展目标", None, (2030, 100.0, "=")),
+        ("营运车辆单位运输周转量二氧化碳排放较2025年下降", "发展目标", None, (2030, 5.0, "=")),
+        ("港口岸电设施覆盖率", "发展目标", None, (2030, 90.0, ">="))]
+    assert result.diagnostics == ()
+
+
+def test_a_work_report_announcing_its_year_at_the_end_of_a_paragraph() -> None:
+    """…今年全省经济社会发展的主要预期目标是： closes a long paragraph; the targets follow as bullets."""
+    result = _extract("work_report_late_announcement.txt")
+    year = {i.name: i for i in result.indicators if i.plan == "2026年云岭省政府工作报告"}
+    assert set(year) == {"地区生产总值增长", "城镇新增就业", "城镇调查失业率", "居民收入增长"}
+    assert _final(year["城镇新增就业"]) == (2026, 40.0, ">=")
+    assert year["居民收入增长"].targets[0].qualitative
+    five = {i.name: i for i in result.indicators if i.plan == "云岭省国民经济和社会发展第十五个五年规划"}
+    assert set(five) == {"地区生产总值年均增长", "常住人口城镇化率", "全社会研发经费投入强度"}
+    assert five["地区生产总值年均增长"].targets[-1].annual_average
+    assert not any(i.line == 16 for i in result.indicators)  # 实施重点项目800个: a task

@@ -106,3 +106,16 @@ def test_parts_are_chapters_of_the_outline(tmp_path: Path) -> None:
     assert [o.title for o in result.outline if o.rank == 1] == ["发展基础", "发展目标"]
     assert {i.name for i in result.indicators} == {"户外招牌设置审批率"}
     assert result.diagnostics == ()
+
+
+def test_table_cells_left_on_lines_of_their_own_are_diagnosed(tmp_path: Path) -> None:
+    """A table printed one cell per line whose header no reader knows leaves its cells as lines:
+    the run of them is one diagnostic, on its first line."""
+    body = ("一、发展目标\n"
+            "方面\n现在\n以后\n"
+            "机构养老\n护理型床位占比\n55%\n≥70%\n"
+            "社区养老\n助餐点覆盖率\n80%\n≥95%\n"
+            "二、主要任务\n")
+    result = _run(tmp_path, body)
+    assert _diagnosed(result).get(_line_of(body, "方面")) == "unread_table"
+    assert len(result.diagnostics) == 1

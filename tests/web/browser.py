@@ -9,11 +9,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -76,3 +79,18 @@ def wait_until_serving(base: str, process: subprocess.Popen[bytes], timeout: flo
             pass
         assert time.monotonic() < deadline and process.poll() is None, f"planwatch serve did not start at {base}"
         time.sleep(0.2)
+
+
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+
+def photograph(page: Page, folder: Path, name: str) -> None:
+    """Screenshots of the page at desktop (1366×768) and phone (390×844) size, full length; at
+    phone size nothing may scroll sideways."""
+    page.screenshot(path=str(folder / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{name}: the page is {overflow}px wider than a 390px phone"
+    page.screenshot(path=str(folder / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)

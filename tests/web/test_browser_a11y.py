@@ -20,7 +20,16 @@ from sqlalchemy import select
 from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.services import opinions, publishing, users
 from planwatch.store import Database
-from planwatch.store.models import Indicator, Plan, Project, ReportingPeriod, SourceFile, Task, User
+from planwatch.store.models import (
+    Indicator,
+    Observation,
+    Plan,
+    Project,
+    ReportingPeriod,
+    SourceFile,
+    Task,
+    User,
+)
 from planwatch.web import create_app
 from planwatch.web.headers import CONTENT_SECURITY_POLICY
 from tests.unit import plan_samples
@@ -46,6 +55,8 @@ class Ids:
     project: int
     user: int
     period: int
+    unit: int
+    observation: int
     upload: str = ""
     public_plan: str = ""  # the demo plan's address on the public site, published by the fixture
     decision: int = 0
@@ -91,6 +102,11 @@ PAGES: dict[str, Callable[[Ids], str]] = {
     "public_site#english": lambda i: f"/public/en/plans/{i.public_plan}/indicators/i001.html",
     "public_opinion_form": lambda i: f"/public/opinions/new?plan={i.public_plan}&indicator=I001",
     "public_opinion_received": lambda i: f"/public/opinions/received?plan={i.public_plan}",
+    "inbox_page": lambda i: "/inbox",
+    "thread_page": lambda i: f"/threads/observations/{i.observation}",
+    "entry_submit_confirm": lambda i: f"/entry/submit-all?period={i.period}&unit={i.unit}",
+    "period_lock_confirm": lambda i: f"/periods/{i.period}/lock",
+    "period_reminders": lambda i: f"/periods/{i.period}/reminders",
     "error": lambda i: "/plans/2147483647",
 }
 # Pages for visitors who are not logged in: the log-in form and the public site.
@@ -134,6 +150,9 @@ def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory, browser: Any) -
                   project=session.scalars(select(Project.id).where(Project.plan_id == plan)
                                           .order_by(Project.id)).first() or 0,
                   user=session.scalars(select(User.id).where(User.login == "fgw")).one(),
+                  unit=session.scalars(select(User.org_unit_id).where(User.login == "fgw")).one() or 0,
+                  observation=session.scalars(select(Observation.id).join(User, User.org_unit_id == Observation.org_unit_id)
+                                              .where(User.login == "fgw").order_by(Observation.id)).first() or 0,
                   period=session.scalars(select(ReportingPeriod.id).where(ReportingPeriod.plan_id == plan)
                                          .order_by(ReportingPeriod.year.desc())).first() or 0)
     database.dispose()

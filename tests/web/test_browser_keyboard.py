@@ -1,5 +1,5 @@
 """The annual round by keyboard alone in a real Chromium: a clerk logs in, enters a value,
-saves and submits it; the monitoring group logs in on a phone, opens the menu (and closes it
+saves it as a draft and submits all by way of the confirmation page; the monitoring group logs in on a phone, opens the menu (and closes it
 with Esc), and approves the value. Only Tab, Shift+Tab, Enter, Space, Esc and typing; the
 focus is asserted after every step, and the outcome of each in-place save is announced in
 the page's live region."""
@@ -19,6 +19,8 @@ from planwatch.web import create_app
 from tests.web.browser import CHROMIUM, chromium, live_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
+
+UNIT = "青川区发展和改革委员会"  # the demo's unit of the clerk fgw
 
 # What has the keyboard focus: enough to tell controls apart and to find their row.
 _FOCUS = """() => {
@@ -107,14 +109,15 @@ def test_the_round_by_keyboard_alone(site: tuple[str, Any], tmp_path: Path) -> N
         assert (focus["row"], focus["value"], focus["tag"]) == (row, "enter", "button"), focus  # stayed on 保存
         expect(page.locator(f"#{row} input[name=value]")).to_have_value("42.5")
 
-        # Tab to 报送, Space: the row is locked for review, its buttons are gone, and the
-        # focus is on the row's result message rather than the top of the page.
-        page.keyboard.press("Tab")
-        assert _focus(page)["value"] == "submit"
+        # Back to 全部报送 (a link to the confirmation page), Enter; Tab to the confirm
+        # button, Space: the row is locked for review and its buttons are gone.
+        _tab_until(page, lambda f: f["id"] == "submit-all", back=True)
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{base}/entry/submit-all**")
+        _tab_until(page, lambda f: f["id"] == "confirm-submit-all")
         page.keyboard.press("Space")
-        _announced(page, "已报送，等待审核")
-        focus = _focus(page)
-        assert (focus["row"], focus["result"]) == (row, "ok"), focus
+        page.wait_for_url(lambda url: "done=submitted" in url)
+        expect(page.locator("#entry-message")).to_contain_text("已报送 1 个数值")
         assert page.locator(f"#{row} button").count() == 0
         name = page.locator(f"#{row} h2").inner_text().split("（")[0].split(" ")[0]
 
@@ -151,7 +154,7 @@ def test_the_round_by_keyboard_alone(site: tuple[str, Any], tmp_path: Path) -> N
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")  # the skip link
         assert _focus(page)["id"] == "main"
-        box = _tab_until(page, lambda f: f["tag"] == "input" and f["text"] == name and "区发展改革委" in f["row"])
+        _tab_until(page, lambda f: f["tag"] == "input" and f["text"] == f"{name} · {UNIT}", limit=120)
         page.keyboard.press("Space")
         assert _focus(page)["checked"]
         _tab_until(page, lambda f: f["value"] == "approve")
@@ -159,7 +162,7 @@ def test_the_round_by_keyboard_alone(site: tuple[str, Any], tmp_path: Path) -> N
         _announced(page, "已审核通过 1 条")
         focus = _focus(page)
         assert focus["value"] == "approve", focus  # more values wait: the focus stays on 审核通过
-        assert not page.locator("#review-queue tr", has_text=name).filter(has_text="区发展改革委").count()
+        assert not page.locator("#review-value-list tr", has_text=name).filter(has_text=UNIT).count()
         page.screenshot(path=str(tmp_path / "approved-390.png"))
     finally:
         page.close()

@@ -26,8 +26,9 @@ from planwatch.store.models import (
     PublicOpinion,
 )
 from planwatch.web import create_app
+from planwatch.web.boundary import ANONYMOUS
 from planwatch.web.public.live import PublicOptions
-from planwatch.web.public.routes import ANONYMOUS_POSTS, OPINION_POST, PUBLIC_PREFIX
+from planwatch.web.public.routes import OPINION_POST, PUBLIC_PREFIX
 from tests.web.client import login
 from tests.web.public_support import LEFT_OUT, Published, assert_nothing_unpublished, publish_demo
 
@@ -177,7 +178,7 @@ def test_the_form_limits_what_a_program_can_do(database_url: str, published: Pub
         trap = client.post("/public/opinions", data=form | {"website": "http://spam.example"}, follow_redirects=False)
         assert trap.status_code == 303  # told nothing, stores nothing
         huge = client.post("/public/opinions", data=form | {"text": "长" * 20_000})
-        assert huge.status_code == 413 and "超过 32 KB" in huge.text
+        assert huge.status_code == 413 and "超过上限 32 KB" in huge.text
         assert _count(database_url, PublicOpinion) == 0
     with TestClient(create_app(database_url, secret_key="public-test",
                                public=PublicOptions(refresh_seconds=0, min_fill_seconds=0,
@@ -261,16 +262,17 @@ def _slug() -> str:
     return plan_slug("青川区国民经济和社会发展“十四五”规划实施方案（2021—2025年）")
 
 
-def test_anonymous_routes_are_the_public_prefix_and_its_listed_posts() -> None:
-    """The one place the security boundary needs: every route under /public answers GET (or is a
-    listed anonymous POST with its body limit); nothing else of the app is anonymous."""
-    app = create_app(secret_key="routes")
+def test_anonymous_routes_are_the_public_prefix_and_its_listed_posts(database_url: str) -> None:
+    """Every route under /public answers GET without a body, or is the opinion form's POST with
+    a small body limit (both listed in the boundary's ANONYMOUS); nothing else of the app is anonymous."""
+    app = create_app(database_url, secret_key="routes")
     public = [r for r in app.state.named_routes.values() if isinstance(r, APIRoute) and r.path.startswith(PUBLIC_PREFIX)]
     assert public
     for route in public:
-        writes = route.methods - {"GET", "HEAD"}
-        assert not writes or (writes == {"POST"} and route.path in ANONYMOUS_POSTS), route.path
-    assert all(0 < limit <= 64 * 1024 for limit in ANONYMOUS_POSTS.values())
+        for method in route.methods - {"HEAD"}:
+            limit = ANONYMOUS[(method, route.path)]
+            assert limit == 0 if method == "GET" else (method, route.path) == ("POST", OPINION_POST), route.path
+    assert 0 < ANONYMOUS[("POST", OPINION_POST)] <= 64 * 1024
     with TestClient(app) as client:
         for route in app.state.named_routes.values():
             if not isinstance(route, APIRoute) or route.path.startswith(PUBLIC_PREFIX) or "{" in route.path:

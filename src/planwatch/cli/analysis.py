@@ -25,6 +25,7 @@ from planwatch.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from planwatch.evaluate import EvaluationResult
     from planwatch.services.evaluation import PlanEvaluation
 
 if TYPE_CHECKING:
@@ -64,6 +65,16 @@ def evaluate(
     out.print(_table(evaluation, out.width))
 
 
+def _latest(evaluation: PlanEvaluation, result: EvaluationResult) -> str:
+    """The figure last entered; an amount over the period's running total (累计); a verdict."""
+    if result.judgement is not None:
+        return f"{result.judgement.verdict.label_zh}（{result.judgement.year}）"
+    if result.target_type == "cumulative" and result.current is not None:
+        return f"累计{_number(result.current)}"  # up to the year evaluated; narrow, for an 80-column terminal
+    entered = evaluation.values.get(result.indicator_id, {}).get(result.data_year) if result.data_year else None
+    return f"{_number(entered)}（{result.data_year}）" if entered is not None else ""
+
+
 # Terminal widths from which the formula columns (completion, schedule) and then the
 # attribute and projection columns are shown; below, a table of 80 columns keeps the names whole.
 _WITH_PROGRESS, _WITH_EVERYTHING = 100, 130
@@ -87,12 +98,10 @@ def _table(evaluation: PlanEvaluation, width: int) -> Table:
     if everything:
         table.add_column("预测", overflow="fold")
     for r in evaluation.results:
-        entered = evaluation.values.get(r.indicator_id, {}).get(r.data_year) if r.data_year else None
         row = [evaluation.codes.get(r.indicator_id, ""), r.name]
         if everything:
             row.append(r.attribute or "")
-        row += [f"{_number(entered)}（{r.data_year}）" if entered is not None else "",
-                f"{_number(r.target)}（{r.target_year}）" if r.target is not None else ""]
+        row += [_latest(evaluation, r), f"{_number(r.target)}（{r.target_year}）" if r.target is not None else ""]
         if progress:
             row += [_percent(r.completion), _percent(r.schedule)]
         row.append(r.status.label_zh)

@@ -90,9 +90,10 @@ def orgunits_import(
 ) -> None:
     """Create or update org units from a file (matched by code)."""
     from planwatch.services import orgunits
+    from planwatch.services.orgunit_import import import_in_batches
 
-    with open_database(db) as database, reported(), database.session() as session:
-        created, updated = orgunits.import_org_units(session, None, orgunits.read_org_unit_file(file))
+    with open_database(db) as database, reported():
+        created, updated = import_in_batches(database, None, orgunits.read_org_unit_file(file))
     out.print(f"{file.name}: 新增 {created} 个单位，更新 {updated} 个", highlight=False)
 
 
@@ -134,6 +135,7 @@ def users_add(
     org_unit: Annotated[str | None, typer.Option("--org-unit", help="Org unit code or name (clerks only).")]
     = None,
     name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
+    email: Annotated[str, typer.Option("--email", help="E-mail address for reminders (催报).")] = "",
     password: Annotated[str | None, typer.Option("--password", help=f"Password (or ${PASSWORD_ENV}, or prompt).")]
     = None,
     token: Annotated[bool, typer.Option("--token", help="Also create an API token and print it once.")] = False,
@@ -145,7 +147,7 @@ def users_add(
 
     secret = _password(password)
     with open_database(db) as database, reported(), database.session() as session:
-        user = users.add_user(session, None, login, secret, role, name=name, org_unit=org_unit)
+        user = users.add_user(session, None, login, secret, role, name=name, org_unit=org_unit, email=email)
         issued = users.create_token(session, user, "cli", expires_days=expires_days) if token else None
     out.print(f"用户 {login}（{role}）已创建", highlight=False)
     if issued:
@@ -268,6 +270,43 @@ def settings_four_eyes(
     with open_database(db) as database, reported(), database.session() as session:
         settings.set_four_eyes(session, None, state is Switch.ON, reason)
     out.print(f"四眼原则已{'开启' if state is Switch.ON else '关闭'}", highlight=False)
+
+
+@settings_app.command("smtp")
+def settings_smtp(
+    host: Annotated[str, typer.Option("--host", help="Mail server; empty: send no e-mail.")] = "",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 25,
+    security: Annotated[str, typer.Option("--security", help="starttls, ssl or none.")] = "starttls",
+    sender: Annotated[str, typer.Option("--sender", help="From address.")] = "",
+    username: Annotated[str, typer.Option("--username")] = "",
+    password: Annotated[str | None, typer.Option("--password", help=f"Or ${PASSWORD_ENV}; empty keeps the stored one.")]
+    = None,
+    site_url: Annotated[str, typer.Option("--site-url", help="The site's address, for links in e-mails.")] = "",
+    db: DbOption = None,
+) -> None:
+    """The mail server reminders (催报) are e-mailed through."""
+    import os
+
+    from planwatch.services import settings
+
+    secret = password if password is not None else os.environ.get(PASSWORD_ENV, "")
+    with open_database(db) as database, reported(), database.session() as session:
+        settings.set_smtp(session, None, settings.SmtpSettings(host, port, security, sender, username, secret,
+                                                               site_url))
+    out.print(f"邮件服务器已设为 {host}:{port}" if host else "已停用催报邮件", highlight=False)
+
+
+@settings_app.command("reminder-interval")
+def settings_reminder_interval(
+    hours: Annotated[int, typer.Argument(help="Hours between two reminders of the same unit for a period.")],
+    db: DbOption = None,
+) -> None:
+    """How soon the same unit may be reminded (催报) again for the same period."""
+    from planwatch.services import settings
+
+    with open_database(db) as database, reported(), database.session() as session:
+        settings.set_reminder_interval(session, None, hours)
+    out.print(f"同一单位 {hours} 小时内不重复催报", highlight=False)
 
 
 @app.command()
@@ -400,3 +439,8 @@ def restore(file: Annotated[Path, typer.Argument(help="Snapshot written by planw
     with open_database(db) as database, reported():
         summary = backup.restore(database, file)
     out.print(f"{file}: 已恢复 {summary.total} 行", highlight=False)
+    if summary.cleaned:
+        err.print(f"注意：{len(summary.cleaned)} 处文字含控制字符（旧版本写入），已删除控制字符后恢复（换行、制表符保留）：",
+                  highlight=False)
+        for place in summary.cleaned:
+            err.print(f"  {place}", highlight=False)

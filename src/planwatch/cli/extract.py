@@ -16,9 +16,10 @@ from planwatch.cli import app
 from planwatch.cli.common import err
 from planwatch.demo import DEMO_PLAN
 from planwatch.errors import PlanWatchError
-from planwatch.extract import extract_file
+from planwatch.extract import extract_source
 from planwatch.extract.records import Extraction
-from planwatch.ingest import DEFAULT_MAX_BYTES
+from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
+from planwatch.ingest.pdf import OCR_INSTALL
 
 
 @app.command()
@@ -34,6 +35,7 @@ def extract(
     """Extract documents and the indicator system from plan files."""
     paths = files or [DEMO_PLAN]
     results: list[Extraction] = []
+    sources: list[SourceText] = []
     failed = 0
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err, disable=not err.is_terminal) as progress:
@@ -48,10 +50,15 @@ def extract(
                 progress.refresh()  # drawn at each page, not only at the timer's next tick
 
             try:
-                results.append(extract_file(path, max_bytes=max_bytes, progress=pages_read))
+                source = read_source(path, max_bytes, progress=pages_read)
+                results.append(extract_source(source))
+                sources.append(source)
             except PlanWatchError as exc:
                 failed += 1
                 err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            else:
+                if source.unread_pages:
+                    err.print(f"[yellow]warning:[/yellow] {unread_pages_note(source)}", highlight=False, soft_wrap=True)
             progress.remove_task(pages_task)
             progress.advance(files_task)
     if as_json:
@@ -61,17 +68,42 @@ def extract(
             "diagnostics": [d.to_json() for r in results for d in r.diagnostics],
             "tasks": [t.to_json() | {"file": r.file} for r in results for t in r.tasks],
             "projects": [p.to_json() | {"file": r.file} for r in results for p in r.projects],
+            "sources": [_source_json(s) for s in sources],
         }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
     else:
-        _print_tables(results)
+        _print_tables(results, sources)
     if failed:
         raise typer.Exit(2)
 
 
-def _print_tables(results: list[Extraction]) -> None:
+def _source_json(source: SourceText) -> dict[str, object]:
+    """How each file was read: its pages, and those read by OCR or left unread (scans without an engine)."""
+    return {"file": source.name, "format": source.format, "pages": source.pages, "ocr_pages": list(source.ocr_pages),
+            "ocr_engine": source.ocr_engine, "unread_pages": list(source.unread_pages)}
+
+
+def unread_pages_note(source: SourceText) -> str:
+    """One line: the scanned pages not read for want of an OCR engine; the rest of the file was read."""
+    pages = "、".join(str(n) for n in source.unread_pages)
+    return (f"{source.name}：第 {pages} 页是扫描件（没有文字层），未安装 OCR 引擎，这些页未读取，其余各页已读取"
+            f"（安装 OCR 引擎：{OCR_INSTALL}）")
+
+
+def _pages_line(source: SourceText) -> str:
+    line = f"{source.name}：共 {source.pages} 页"
+    if source.ocr_pages:
+        line += f"，其中 {len(source.ocr_pages)} 页为扫描件，由 OCR 识别（{source.ocr_engine}），请核对"
+    if source.unread_pages:
+        line += f"，{len(source.unread_pages)} 页扫描件未读取（未安装 OCR 引擎）"
+    return line
+
+
+def _print_tables(results: list[Extraction], sources: list[SourceText]) -> None:
     console = Console()
-    for result in results:
+    for result, source in zip(results, sources, strict=True):
+        if source.pages:
+            console.print(_pages_line(source), highlight=False)
         docs = Table(title=f"{result.file}: {len(result.documents)} documents", show_lines=False)
         for col in ("lines", "发文字号", "成文日期", "标题"):
             docs.add_column(col)

@@ -17,6 +17,7 @@ from planwatch.cli.common import (
     DbOption,
     PlanOption,
     acting_user,
+    err,
     fail,
     open_database,
     out,
@@ -91,6 +92,9 @@ def submit(
     out.print(f"{file.name}: {summary.rows} 个数值{state}（新增 {summary.created}，更新 {summary.updated}）"
               + (f"，{summary.ledger_reports} 条任务和项目进展{state}" if summary.ledger_reports else ""),
               highlight=False)
+    if summary.ignored:
+        err.print(f"注意：{len(summary.ignored)} 个单元格是公式，未导入（公式的结果不可靠，请改为直接填写数值）："
+                  + "、".join(summary.ignored), highlight=False)
 
 
 class Decision(StrEnum):

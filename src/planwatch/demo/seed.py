@@ -207,7 +207,7 @@ def _value(indicator: Indicator, n: int, year: int) -> str | None:
     start = indicator.baseline if indicator.baseline is not None else goal * (0.8 if goal > 20 else 1.2)
     span = (target.year - 2020) or 1
     pace = _PACES[n % len(_PACES)]
-    if target.cumulative:  # 【累计】: each year adds its share of the plan-period total
+    if target.target_type == "cumulative":  # 【累计】, 新增X: each year adds its share of the plan-period total
         return f"{goal / span * (0.6 + abs(pace) / 2):.2f}"
     if entry_kind(indicator.name, indicator.unit) == EntryKind.YEARLY_REDUCTION:
         # The year's reduction, at the pace of the even yearly cut that compounds to the target.

@@ -31,7 +31,7 @@ from planwatch.extract.periods import (
     period_of,
     years_in,
 )
-from planwatch.extract.prose import GoalContext, prose_indicators
+from planwatch.extract.prose import GoalContext, prose_indicators, qualitative_indicators
 from planwatch.extract.records import (
     Diagnostic,
     Document,
@@ -43,12 +43,14 @@ from planwatch.extract.records import (
     Task,
 )
 from planwatch.extract.tables import TableContext, indicators_from_grid
+from planwatch.extract.target_types import with_target_types
 from planwatch.extract.tasks import tasks_in
 from planwatch.extract.text import squeeze
 from planwatch.extract.unread import target_figures, unread_sentences
 from planwatch.extract.values import has_number
 from planwatch.extract.work_reports import announced_five_year_plan, annual_plan_title
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
+from planwatch.numerals import to_halfwidth
 
 __all__ = ["Extraction", "extract_file", "extract_source"]
 
@@ -123,7 +125,7 @@ def extract_source(source: SourceText) -> Extraction:
             opening = years_in(" ".join(x.text for x in doc_lines[:3]))  # 2026年3月10日，区长…主持召开…
             year = int(span.date[:4]) if span.date else (opening[0] if opening else None)
             tasks.extend(assigned_tasks(doc_lines, LedgerContext(source.name, span.title, None, None, year)))
-    indicators.sort(key=lambda ind: ind.line)
+    indicators = sorted(map(with_target_types, indicators), key=lambda ind: ind.line)
     diagnostics.sort(key=lambda d: d.line)
     return Extraction(source.name, tuple(documents), tuple(indicators), tuple(plans), tuple(outline), tuple(tasks),
                       tuple(diagnostics), tuple(projects))
@@ -312,7 +314,39 @@ def _plan_indicators(file: str, plans: Sequence[Plan], items: Sequence[Item],
         ctx = GoalContext(file, plan.title, default_year, plan.start_year, domain)
         found = prose_indicators(item.text, item.line, ctx)
         out.extend(found)
+        out.extend(qualitative_indicators(item.text, item.line, ctx))
         unread.extend(unread_sentences(item.text, item.line, found, file))
+    for first, last, seen in _loose_cell_runs(items, chains, out):
+        # a table left as lines is one diagnostic, not one per cell that looked like a goal sentence
+        unread[:] = [d for d in unread if d.kind != "goal_sentence" or not first <= d.line <= last]
+        unread.append(Diagnostic(file, first, "table", seen, "unread_table"))
+    return out
+
+
+_VALUE_CELL = re.compile(r"^[≥≤＞＜><]?\s*\d+(?:\.\d+)?\s*(?:%|％|‰)?\s*(?:以上|以下|以内|左右)?$")
+_CELL_LINE = 30  # a table cell printed on a line of its own is short
+
+
+def _loose_cell_runs(items: Sequence[Item], chains: dict[int, tuple[Heading, ...]],
+                     found: Sequence[Indicator]) -> list[tuple[int, int, str]]:
+    """Runs of short lines holding figures (≤25, 85, 95以上) between labels: a table printed one cell
+    per line that no reader took, outside the review and task chapters (first line, last line, text)."""
+    out: list[tuple[int, int, str]] = []
+    read_lines = {ind.line for ind in found}
+    run: list[Line] = []
+    for item in [*items, None]:
+        chain = chains.get(item.line, ()) if isinstance(item, Line) else ()
+        if isinstance(item, Line) and len(item.text) <= _CELL_LINE and not (
+                chain and chain[-1].line == item.line and chain[-1].number):
+            run.append(item)
+            continue
+        values = sum(1 for x in run if _VALUE_CELL.match(squeeze(to_halfwidth(x.text))))
+        if values >= 2 and len(run) > values and not any(run[0].line <= n <= run[-1].line for n in read_lines):
+            context = chains.get(run[0].line, ())
+            if not any(_REVIEW_HEADING.search(h.title) or "远景" in h.title for h in context) \
+                    and not in_task_chapter(context):
+                out.append((run[0].line, run[-1].line, " | ".join(x.text for x in run[:8])))
+        run = []
     return out
 
 

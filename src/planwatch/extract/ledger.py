@@ -50,16 +50,17 @@ class LedgerContext:
 
 
 def deadline_of(text: str, year: int | None) -> str | None:
-    """2025年底前 → 2025-12; 6月底前 in a note of 2026 → 2026-06; None when no deadline is printed."""
+    """2025年底前 → 2025-12; 6月底前 in a note of 2026 → 2026-06; None when no deadline is printed.
+    A task with stages (2026年底前完成试点，2030年底前全面推广) is due at its last stage."""
     if "前" not in text:
         return None
-    s = to_halfwidth(text)
-    m = _DEADLINE.search(s)
-    if not m:
-        return None
-    if m.group(1):
-        return f"{int(m.group(1)):04d}-{int(m.group(2) or 12):02d}"
-    return f"{year:04d}-{int(m.group(3)):02d}" if year is not None else None
+    found = []
+    for m in _DEADLINE.finditer(to_halfwidth(text)):
+        if m.group(1):
+            found.append(f"{int(m.group(1)):04d}-{int(m.group(2) or 12):02d}")
+        elif year is not None:
+            found.append(f"{year:04d}-{int(m.group(3)):02d}")
+    return max(found, default=None)
 
 
 def _targets(text: str, line: int, ctx: LedgerContext) -> tuple[LedgerTarget, ...]:

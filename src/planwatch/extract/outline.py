@@ -76,7 +76,8 @@ def _is_unnumbered_heading(text: str) -> bool:
     if len(text) > 14 or text.startswith(("—", "“", "《", "（", "(")):
         return False
     body = text.rstrip("。．：:")
-    return bool(body) and not re.search(r"[，,；;、。！？\d半]", body) and not _TARGET_WORDS.search(body)
+    return bool(body) and not re.search(r"[，,；;、。！？\d半]", body) and not _TARGET_WORDS.search(body) \
+        and body not in ("预期性", "约束性")  # a table's attribute cell left on its own line
 
 
 def headings(lines: Sequence[Line]) -> list[Heading]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from planwatch.extract.records import Comparator, Indicator, Target
 from planwatch.extract.text import cjk_count, mask_quoted, squeeze
-from planwatch.extract.values import NUMBER, UNIT_RE, number
+from planwatch.extract.values import NUMBER, UNIT_RE, comparator_of, number
 from planwatch.numerals import to_halfwidth
 
 _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
@@ -28,7 +28,7 @@ _MENTION = re.compile(
     + r")?\s*(?P<post>及以上|以上|以下|以内|左右|新台阶|台阶)?")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底前|底|末|前|以前)?")
 _LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|建设|新建|完成|推进|开展|"
-                      r"打造|建成|培育|引进|创建|争创|力争|确保|努力|基本|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
+                      r"打造|建成(?!区)|培育|引进|创建|争创|力争|确保|努力|基本(?=实现|建成|形成|完成|达到|消除|普及|覆盖|满足|具备)|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
                       r"至)+")
 # Verbs that make a quantity an amount added over the period (新建绿地, 新增就业): part of its name.
 _INCREMENT = re.compile(r"(?:累计)?新(?:建|增|种|改建|开工|培育|引进|认定|创建|设|开通|铺设|装)$")
@@ -429,6 +429,37 @@ def prose_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indica
             file=ctx.file, line=line, plan=ctx.plan, name=m.name, unit=m.unit, domain=ctx.domain,
             attribute=None, baseline_year=m.baseline_year, baseline=m.baseline, targets=targets, kind="prose",
             source_text=paragraph))
+    return out
+
+
+# Targets in words that a goals section sets without a number, by the phrases plans use for them.
+_QUALITATIVE = re.compile(
+    r"^(?P<name>[^，,；;。]{2,30}?)(?P<text>"
+    r"(?:增速|增长|增幅)?(?:与|同|和)[^，,；;。\d]{1,14}?(?:基本)?(?:保持)?同步"
+    r"|(?:全面|确保|如期)?完成(?:国家|省|市|区|县|上级)[^，,；;。\d]{0,12}?(?:目标|任务)"
+    r"|(?:增速|增长)?(?:高于|快于|优于|不低于)(?:全国|全省|全市|全区|同期)[^，,；;。\d]{0,8}?(?:平均)?水平"
+    r"|(?:实现|保持)正增长"
+    r"|(?:稳居|保持|位居)(?:全国|全省|全市)(?:前列|前[一二三四五六七八九十]+位?))$")
+
+
+def qualitative_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indicator]:
+    """Targets a goals section sets in words (居民收入增长与经济增长同步, 完成市下达的减排目标):
+    kept for monitoring by judgement, with their text, never with a number."""
+    out = []
+    for clause in re.split(r"[，,；;。！!？?]", paragraph):
+        m = _QUALITATIVE.match(squeeze(clause))
+        if m is None or re.search(r"\d", clause):
+            continue
+        name = _clean_name(m.group("name"))
+        if cjk_count(name) < 2 or len(name) > _MAX_NAME:
+            continue
+        text = m.group("text")
+        if text.startswith(("增速", "增长", "增幅")):
+            name, text = name + text[:2], text[2:]
+        target = Target(ctx.default_year or 0, text, None, comparator_of(text), qualitative=True)
+        out.append(Indicator(file=ctx.file, line=line, plan=ctx.plan, name=name, unit=None, domain=ctx.domain,
+                             attribute=None, baseline_year=None, baseline=None, targets=(target,), kind="prose",
+                             source_text=paragraph))
     return out
 
 

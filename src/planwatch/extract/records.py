@@ -28,6 +28,17 @@ class Comparator(StrEnum):
     RANGE = "range"
 
 
+class TargetType(StrEnum):
+    """How a plan states a target, which decides what is entered and how it is evaluated
+    (``target_type`` of SPEC.md; :mod:`planwatch.extract.target_types` tells them apart)."""
+
+    LEVEL = "level"  # 达到X: the value the indicator is to have
+    CHANGE = "change"  # 提高/下降X%, X个百分点: a change against the baseline
+    RATE = "rate"  # X增长Y%, 年均增长Y%: a growth rate
+    CUMULATIVE = "cumulative"  # 新增/新建/累计/完成X: an amount achieved over the period, summed
+    QUALITATIVE = "qualitative"  # no number (完成市级下达目标, 保持同步): judged 达到/未达到/无法判断
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     year: int
@@ -37,8 +48,10 @@ class Target:
     value_high: float | None = None  # upper bound of a range
     annual_average: bool = False  # 年均: the value is an average annual rate over the plan period
     cumulative: bool = False  # 【累计】: the value is a total over the plan period
-    # No number to compare with (完成市下达目标, 与全市经济增速保持同步): kept for monitoring by judgement.
-    qualitative: bool = False
+    # Set on every extracted target by target_types.with_target_types; None where nobody has
+    # classified it yet (a record built by hand, a target stored before types were kept).
+    target_type: TargetType | None = None
+    qualitative: bool = False  # no number to compare (value None): judged by a reviewer each period
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -53,6 +66,8 @@ class Target:
             out["annual_average"] = True
         if self.cumulative:
             out["cumulative"] = True
+        if self.target_type is not None:
+            out["target_type"] = self.target_type.value
         if self.qualitative:
             out["qualitative"] = True
         return out

@@ -260,34 +260,59 @@ def stacked_table(cells: Sequence[StackedCell], start: int) -> StackedTable | No
                                   or not is_header_cell(cells[start + label + k].text))
     body_start = start + raw_header_len
     body: list[StackedCell] = []
-    for cell in cells[body_start:]:
+    groups: dict[int, StackedCell] = {}  # group rows (一、环境质量), by the body position they stand before
+    numbered = Role.INDEX in header_roles([c.text for c in header])
+    for k, cell in enumerate(cells[body_start:], start=body_start):
+        if _GROUP_ROW.match(cell.text) and k + 1 < len(cells) and _opens_row(cells[k + 1].text, numbered):
+            groups[len(body)] = cell  # a group's title above its first row, not the heading after the table
+            continue
         if len(cell.text) > MAX_CELL or _NOT_A_CELL.match(cell.text) or (
                 cell.text.endswith("。") and len(cell.text) > 30):
             break
         body.append(cell)
     best: tuple[tuple[int, int], list[StackedCell], list[list[StackedCell]], int] | None = None
     for candidate in _header_readings(header):
-        rows, used, fit = _rows(body, header_roles([c.text for c in candidate]))
+        roles = header_roles([c.text for c in candidate])
+        rows, used, fit = _rows(body, roles, groups)
         if rows and (best is None or (len(rows), fit) > best[0]):
             best = ((len(rows), fit), candidate, rows, used)
     if best is None:
         return None
     _, header, rows, used = best
-    return StackedTable(header, rows, raw_header_len + used)
+    return StackedTable(header, rows, raw_header_len + used + sum(1 for at in groups if at < used))
 
 
-def _rows(body: Sequence[StackedCell], roles: list[Role]) -> tuple[list[list[StackedCell]], int, int]:
-    """The rows the body gives under these columns, how many cells they take, and how well they fit."""
+def _opens_row(text: str, numbered: bool) -> bool:
+    """The cell a row starts with: its number, or (in a table without 序号) its name."""
+    if numbered:
+        return _index_value(text) is not None
+    return cjk_count(text) >= 2 and len(text) <= MAX_CELL and not _NOT_A_CELL.match(text) and not text.endswith("。")
+
+
+_GROUP_ROW = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])\s*[\u4e00-\u9fff“”]{2,16}$")
+
+
+def _rows(body: Sequence[StackedCell], roles: list[Role], groups: dict[int, StackedCell]
+          ) -> tuple[list[list[StackedCell]], int, int]:
+    """The rows the body gives under these columns, how many cells they take, and how well they fit;
+    a group's title becomes a row of its own, in the category column or else the name column."""
     spans = _rows_by_index(body, roles) if Role.INDEX in roles else _rows_by_width(body, roles)
+    group_column = roles.index(Role.CATEGORY) if Role.CATEGORY in roles else roles.index(Role.NAME) \
+        if Role.NAME in roles else 0
     rows: list[list[StackedCell]] = []
     total = 0
+    used = 0
     for a, b in spans:
         fit, placed = place(body[a:b], roles)
         if fit < 0 or not placed:
             break
+        if a in groups:
+            title = groups[a]
+            rows.append([title if c == group_column else StackedCell("", title.line) for c in range(len(roles))])
         total += fit
+        used = b
         rows.append([c if c is not None else StackedCell("", body[a].line) for c in placed])
-    return rows, (spans[len(rows) - 1][1] if rows else 0), total
+    return rows, used, total
 
 
 def _header_readings(header: list[StackedCell]) -> list[list[StackedCell]]:

@@ -53,6 +53,7 @@ _PURE_VALUE = re.compile(r"^[<>≥≤＜＞≧≦]?\s*[-+]?\d+(\.\d+)?\s*%?$")
 _TRAILING_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
 _MEASURE_IN_VALUE = re.compile(r"^(?:力争|确保|实现)?([\u4e00-\u9fff]{2,8}?)(?:达到|达|突破|超过|[≥≧≤≦><])\s*\d")
 _SUB_ROW = re.compile(r"^(?:其中|[#＃※])")
+_GROUP_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])\s*")
 _NAME_PREFIX = re.compile(r"^(其中[：:]?|[#＃*※]+|\d+[.、．]|[（(]\d+[）)])\s*")
 
 
@@ -469,14 +470,14 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
         c.strip() for c in row.categories) else None
     has_values = any(has_number(v) for v in row.values.values())
     if category:
-        state.category = category
+        state.category = _GROUP_NUMBER.sub("", category)
     if row.attribute.strip():
         state.attribute = squeeze(row.attribute)
     if not row.name:
         return None
     if not has_values and not row.unit and not row.attribute and not any(v.strip() for v in row.values.values()):
         # A group row (一、综合发展质效) names the category of the rows below it.
-        state.category = squeeze(row.name)
+        state.category = _GROUP_NUMBER.sub("", squeeze(row.name))
         return None
     name, bracket_unit = split_name_unit(row.name)
     targets: list[Target] = []
@@ -530,6 +531,9 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
 # 高于全区税收年均增速3个百分点以上: a margin over another quantity that the plan does not quantify.
 _OVER_ANOTHER = re.compile(r"^(?:高于|低于|快于|慢于|超过|不低于|不高于)[\u4e00-\u9fff“”（）()]{3,}\s*\d")
 _NO_TARGET = ("—", "-", "--", "/", "－", "——", "…", "无", "不适用")
+# What a target in words says: a direction, a level kept, a reference met (not a list of things).
+_DIRECTION_WORDS = re.compile(r"提高|提升|降低|下降|减少|增加|增长|保持|稳定|达到|完成|同步|高于|低于|不低于|不高于|控制|"
+                              r"趋于|巩固|消除|实现|扩大|缩小|改善|优化|适应|平衡|覆盖|逐年|逐步|持续")
 
 
 def _relative_to_another(printed: str) -> bool:
@@ -543,7 +547,8 @@ def _qualitative_targets(row: _Row, columns: list[Column]) -> list[Target]:
     for c, text in sorted(row.values.items()):
         col, printed = columns[c], squeeze(text)
         if col.role is Role.TARGET and col.year is not None and cjk_count(printed) >= 2 \
-                and printed not in _NO_TARGET and (not has_number(printed) or _relative_to_another(printed)):
+                and printed not in _NO_TARGET and _DIRECTION_WORDS.search(printed) and printed.count("、") < 2 \
+                and (not has_number(printed) or _relative_to_another(printed)):
             out.append(Target(col.year, printed, None, comparator_of(printed), qualitative=True))
     return out
 

@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
 from planwatch.errors import InputError
-from planwatch.ingest.containers import refuse_zip_bomb
+from planwatch.ingest.containers import refuse_unsafe_package
 
 # lxml elements; lxml has no type stubs, so they are typed loosely.
 Element = Any
@@ -51,7 +51,7 @@ def open_docx(path: Path, data: bytes) -> DocxParts:
         raise InputError(path, "the file is empty; expected a .docx document")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            refuse_zip_bomb(path, archive, len(data), ".docx")
+            refuse_unsafe_package(path, archive, len(data), ".docx")
             main = _main_part_name(path, archive)
             related = _related_parts(path, archive, main)
             return DocxParts(

@@ -15,6 +15,7 @@ from planwatch.evaluate import (
     EvaluationResult,
     IndicatorSpec,
     IndicatorWarning,
+    Judgement,
     ProjectionVerdict,
     Status,
     StatusSummary,
@@ -22,7 +23,11 @@ from planwatch.evaluate import (
     warning_list,
 )
 
-__all__ = ["IndicatorEntry", "LedgerRow", "Participation", "RankingRow", "ReportContent", "ReportKind"]
+__all__ = ["TARGET_TYPE_ZH", "IndicatorEntry", "LedgerRow", "Participation", "RankingRow", "ReportContent",
+           "ReportKind"]
+
+# How a report names each target type (extract.records.TargetType values).
+TARGET_TYPE_ZH = {"level": "水平值", "change": "变化量", "rate": "增长率", "cumulative": "累计量", "qualitative": "定性"}
 
 
 class ReportKind(StrEnum):
@@ -46,14 +51,26 @@ class IndicatorEntry:
     history: tuple[tuple[int, float], ...]  # the evaluated figure per year, oldest first
     source: str  # "file 第 N 行"
     source_text: str
+    judgements: tuple[Judgement, ...] = ()  # a target without a number: the verdict of each judged year
+
+    @property
+    def cumulative(self) -> bool:
+        return self.result.target_type == "cumulative"
 
     @property
     def target_text(self) -> str:
-        """The final target as printed, with its year ("≥55（2025年）")."""
+        """The final target as printed, with its year ("≥55（2025年）"; an amount "10（至2030年累计）")."""
         if not self.spec.targets:
             return ""
         last = max(self.spec.targets, key=lambda t: t.year)
-        return f"{last.text}（{last.year}年）"
+        if self.cumulative:
+            return f"{last.text}（至{last.year}年累计）"
+        return last.text if last.text.lstrip().startswith(f"{last.year}年") else f"{last.text}（{last.year}年）"
+
+    def year_cell(self, year: int) -> float | str | None:
+        """What the year's column shows: the figure entered (an amount's increment), or the verdict."""
+        verdict = next((j.verdict.label_zh for j in self.judgements if j.year == year), None)
+        return verdict if verdict is not None else dict(self.history).get(year)
 
     @property
     def baseline_text(self) -> str:
@@ -64,7 +81,13 @@ class IndicatorEntry:
 
     @property
     def latest_text(self) -> str:
-        """The latest figure reported (for an average target, not the average compared)."""
+        """The latest figure reported (for an average target, not the average compared); for an
+        amount over the period the running total; for a target without a number the verdict."""
+        judged = self.result.judgement
+        if judged is not None:
+            return f"{judged.verdict.label_zh}（{judged.year}年）"
+        if self.cumulative and self.result.current is not None and self.result.data_year is not None:
+            return f"累计{self.result.current:g}（截至{self.result.data_year}年）"
         if not self.history:
             return ""
         year, value = self.history[-1]
@@ -169,8 +192,9 @@ class ReportContent:
 
     @property
     def years(self) -> list[int]:
-        """Every year with a figure, for the annex columns."""
-        return sorted({year for entry in self.entries for year, _ in entry.history})
+        """Every year with a figure or a verdict, for the annex columns."""
+        return sorted({year for entry in self.entries for year, _ in entry.history}
+                      | {j.year for entry in self.entries for j in entry.judgements})
 
     def projection_counts(self) -> dict[ProjectionVerdict, int]:
         counts = dict.fromkeys(ProjectionVerdict, 0)

@@ -8,10 +8,12 @@ government PC; elsewhere the open CJK fonts stand in (see ``render.py``).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document as new_document
 from docx.document import Document
@@ -24,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from planwatch.report.elements import Annex, Element, Figure, Heading, Paragraph, Signature, Table, Title
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["FONTS", "write_docx"]
 
@@ -67,6 +70,20 @@ def _style(document: Document, name: str, east_asia: str, size: Pt, *, bold: boo
     layout.line_spacing = _LINE
     layout.first_line_indent = Pt(32)
     layout.keep_with_next = name.startswith("Heading")
+
+
+def _writable(element: Element) -> Element:
+    """The element with every text as Word's XML can hold it: a control character stored in
+    a name before they were cleaned must not stop the report (python-docx refuses them)."""
+    changes: dict[str, Any] = {}
+    for item in dataclasses.fields(element):
+        value = getattr(element, item.name)
+        if isinstance(value, str):
+            changes[item.name] = normalise_text(value)
+        elif isinstance(value, tuple) and value and all(isinstance(v, str | tuple) for v in value):
+            changes[item.name] = tuple(tuple(normalise_text(c) for c in v) if isinstance(v, tuple)
+                                       else normalise_text(v) for v in value)
+    return dataclasses.replace(element, **changes)
 
 
 def _page(section: object, *, landscape: bool = False) -> None:
@@ -151,7 +168,8 @@ class _Writer:
             _page_number(paragraph, odd=odd)
 
     def write(self, elements: Iterable[Element]) -> None:
-        for element in elements:
+        for stored in elements:
+            element = _writable(stored)
             match element:
                 case Title():
                     self.document.add_paragraph(element.text, style="Title")

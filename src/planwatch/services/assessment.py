@@ -140,7 +140,7 @@ def _indicator_items(session: Session, plan: Plan, year: int, scheme: dict[str, 
             select(Assignment.indicator_id, Assignment.org_unit_id).join(Indicator, Indicator.id == Assignment.indicator_id)
             .where(Indicator.plan_id == plan.id, Assignment.role.in_(_SCORED_ROLES)).order_by(Assignment.id)):
         result = results.get(str(indicator_id))
-        if result is None or result.status.value == "not_quantifiable":
+        if result is None:  # retired: out of the evaluation and the assessment
             continue
         category = "binding_indicators" if result.attribute == "约束性" else "indicators"
         share = float(points.get(result.status.value, 0.0))

@@ -86,10 +86,14 @@ def compare(session: Session, actor: User, query: str, year: int | None = None,
             indicator = session.get_one(Indicator, indicator_id)
             values = evaluation.values.get(str(indicator_id), {})
             latest = max(values) if values else None
+            result = results.get(str(indicator_id))
+            # an amount over the period compares by what the years added up to, not the last year's share
+            figure = result.current if result is not None and result.target_type == "cumulative" else (
+                values.get(latest) if latest is not None else None)
             out.append(ComparedIndicator(
                 indicator_id, indicator.name, indicator.unit, indicator.attribute, plan.id, plan.title, issuer,
                 indicator.baseline_year, indicator.baseline_text,
                 tuple((t.year, t.text) for t in session.scalars(
                     select(Target).where(Target.indicator_id == indicator_id).order_by(Target.year))),
-                latest, values.get(latest) if latest is not None else None, results.get(str(indicator_id))))
+                latest, figure, result))
     return sorted(out, key=lambda c: (c.name, c.issuer or "", c.plan_title))

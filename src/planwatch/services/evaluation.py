@@ -27,6 +27,7 @@ from planwatch.evaluate import (
     EvaluationResult,
     IndicatorSpec,
     IndicatorWarning,
+    Judgement,
     Observation,
     PlanConfig,
     StatusSummary,
@@ -34,12 +35,12 @@ from planwatch.evaluate import (
     completeness,
     evaluate_plan,
     overall,
+    read_verdict,
     warning_list,
 )
-from planwatch.extract.records import Comparator
-from planwatch.extract.records import Target as TargetRecord
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
+from planwatch.services.corrections import record_target
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
@@ -73,6 +74,7 @@ class PlanEvaluation:
     codes: dict[str, str]  # indicator id (as the engine knows it) → indicator code
     specs: list[IndicatorSpec]  # in the order of ``results``
     values: dict[str, dict[int, float]]  # indicator id → year → the figure evaluated
+    judgements: dict[str, list[Judgement]] = dataclasses.field(default_factory=dict)  # of targets without a number
 
     # Computed once per evaluation: a cached evaluation serves many dashboard requests.
     @cached_property
@@ -94,7 +96,8 @@ class PlanEvaluation:
         ids = [self.specs[n].id for n in kept]
         return PlanEvaluation(self.plan_id, self.plan_title, self.year, [self.results[n] for n in kept], [],
                               {i: self.codes[i] for i in ids if i in self.codes}, [self.specs[n] for n in kept],
-                              {i: self.values[i] for i in ids if i in self.values})
+                              {i: self.values[i] for i in ids if i in self.values},
+                              {i: self.judgements[i] for i in ids if i in self.judgements})
 
 
 def plan_config(plan: Plan) -> PlanConfig:
@@ -112,26 +115,27 @@ def plan_config(plan: Plan) -> PlanConfig:
 
 _INDICATOR_COLUMNS = (Indicator.id, Indicator.code, Indicator.name, Indicator.unit, Indicator.domain,
                       Indicator.attribute, Indicator.baseline_year, Indicator.baseline, Indicator.responsible_text,
-                      Indicator.manual_assessment)
+                      Indicator.manual_assessment, Indicator.baseline_text, Indicator.kind, Indicator.source_text)
 
 
 def _specs(session: Session, plan: Plan, chosen: ColumnElement[bool],
            responsible: Mapping[int, list[tuple[int, str]]]) -> list[tuple[Any, IndicatorSpec]]:
     """The chosen indicators as the engine sees them, read as plain rows: a plan of ten
     thousand indicators would spend seconds building ORM objects nobody changes."""
-    targets: dict[int, list[TargetRecord]] = defaultdict(list)
+    stored: dict[int, list[Any]] = defaultdict(list)
     for t in session.execute(select(Target.indicator_id, Target.year, Target.text, Target.value, Target.comparator,
-                                    Target.value_high, Target.annual_average, Target.cumulative)
+                                    Target.value_high, Target.annual_average, Target.cumulative, Target.target_type)
                              .join(Indicator, Indicator.id == Target.indicator_id).where(chosen)
                              .order_by(Target.indicator_id, Target.year)):
-        targets[t.indicator_id].append(TargetRecord(
-            year=t.year, text=t.text, value=t.value, comparator=Comparator(t.comparator), value_high=t.value_high,
-            annual_average=t.annual_average, cumulative=t.cumulative))
+        stored[t.indicator_id].append(t)
     out: list[tuple[Any, IndicatorSpec]] = []
     for row in session.execute(select(*_INDICATOR_COLUMNS).where(chosen).order_by(Indicator.code)):
         units = tuple(name for _, name in sorted(responsible.get(row.id, ()))) or _printed(row.responsible_text)
+        sentence = row.source_text if row.kind == "prose" else ""
+        targets = tuple(record_target(t, row.name, row.unit, row.baseline_text, sentence)
+                        for t in stored.get(row.id, ()))
         out.append((row, IndicatorSpec(
-            id=str(row.id), name=row.name, targets=tuple(targets.get(row.id, ())), unit=row.unit, domain=row.domain,
+            id=str(row.id), name=row.name, targets=targets, unit=row.unit, domain=row.domain,
             attribute=row.attribute if row.attribute in ("预期性", "约束性") else None,
             baseline_year=row.baseline_year, baseline=row.baseline, responsible=units, plan=plan.title)))
     return out
@@ -156,11 +160,14 @@ def _evaluated_states(include_pending: bool) -> list[str]:
 
 
 def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indicator_ids: Collection[int] | None,
-                   states: Collection[str] | None) -> list[Any]:
+                   states: Collection[str] | None, *, judged: bool = False) -> list[Any]:
     """Yearly total figures of the plan in ``states`` (None: every state but draft), each with
-    its unit's role for the indicator, the unit's kind and name."""
+    its unit's role for the indicator, the unit's kind and name; ``judged``: the verdicts of
+    targets without a number instead (no value; the verdict, evidence and source as text)."""
+    figure = ((ObservationRevision.value_text, ObservationRevision.note, ObservationRevision.source) if judged
+              else (ObservationRevision.value,))
     query = (select(ObservationRow.indicator_id, ObservationRow.org_unit_id, ObservationRow.state,
-                    ReportingPeriod.year, ObservationRevision.value, Assignment.role, OrgUnit.kind, OrgUnit.name)
+                    ReportingPeriod.year, *figure, Assignment.role, OrgUnit.kind, OrgUnit.name)
              .join(ReportingPeriod, ReportingPeriod.id == ObservationRow.period_id)
              .join(ObservationRevision, and_(ObservationRevision.observation_id == ObservationRow.id,
                                              ObservationRevision.revision == ObservationRow.current_revision))
@@ -172,7 +179,7 @@ def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indica
                     ObservationRow.state.in_(states) if states is not None
                     else ObservationRow.state != ObservationState.DRAFT.value,
                     ObservationRow.sex == "", ObservationRow.area == "", ObservationRow.age_group == "",
-                    ObservationRevision.value.is_not(None)))
+                    ObservationRevision.value.is_(None) if judged else ObservationRevision.value.is_not(None)))
     if org_unit_id is not None:
         query = query.where(ObservationRow.org_unit_id == org_unit_id)
     if indicator_ids is not None:
@@ -180,20 +187,36 @@ def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indica
     return list(session.execute(query))
 
 
-def _best_values(rows: Iterable[Any], states: Collection[str]) -> dict[int, dict[int, float]]:
-    """One figure per indicator and year: the lead unit's, else the district's, else by role."""
-    best: dict[tuple[int, int], tuple[tuple[int, int], float]] = {}
-    for indicator_id, unit_id, state, year, value, role, kind, _ in rows:
-        if value is None or state not in states:
+def _best_rows(rows: Iterable[Any], states: Collection[str]) -> dict[tuple[int, int], Any]:
+    """One row per indicator and year: the lead unit's, else the district's, else by role."""
+    best: dict[tuple[int, int], tuple[tuple[int, int], Any]] = {}
+    for row in rows:
+        if row.state not in states:
             continue
-        rank = 0 if role == "牵头" else 1 if kind == "district" else _ROLE_RANK.get(role, 4)
-        key = (indicator_id, year)
-        candidate = ((rank, unit_id), value)
+        rank = 0 if row.role == "牵头" else 1 if row.kind == "district" else _ROLE_RANK.get(row.role, 4)
+        key = (row.indicator_id, row.year)
+        candidate = ((rank, row.org_unit_id), row)
         if key not in best or candidate[0] < best[key][0]:
             best[key] = candidate
+    return {key: row for key, (_, row) in best.items()}
+
+
+def _best_values(rows: Iterable[Any], states: Collection[str]) -> dict[int, dict[int, float]]:
+    """indicator id → year → the figure evaluated."""
     out: dict[int, dict[int, float]] = defaultdict(dict)
-    for (indicator_id, year), (_, value) in best.items():
-        out[indicator_id][year] = value
+    for (indicator_id, year), row in _best_rows(rows, states).items():
+        if row.value is not None:
+            out[indicator_id][year] = row.value
+    return out
+
+
+def _best_judgements(rows: Iterable[Any], states: Collection[str]) -> dict[int, list[Judgement]]:
+    """indicator id → the verdict of each judged year, with its evidence and source."""
+    out: dict[int, list[Judgement]] = defaultdict(list)
+    for (indicator_id, year), row in sorted(_best_rows(rows, states).items()):
+        verdict = read_verdict(row.value_text)
+        if verdict is not None:
+            out[indicator_id].append(Judgement(year, verdict, row.note, row.source))
     return out
 
 
@@ -319,19 +342,27 @@ def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, un
     specs = [spec for _, spec in indicators]
     # one read of the figures serves both the evaluation (approved) and completeness (reported)
     totals = _yearly_totals(session, plan, unit_only, indicator_ids, None)
+    states = _evaluated_states(include_pending)
     kept = {row.id for row, _ in indicators}  # a retired indicator's figures stay out too
-    values = {i: v for i, v in _best_values(totals, _evaluated_states(include_pending)).items() if i in kept}
+    values = {i: v for i, v in _best_values(totals, states).items() if i in kept}
     observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()]
+    # targets without a number are judged: their verdicts are read only where there are such targets
+    judged_ids = {row.id for row, spec in indicators if not any(t.value is not None for t in spec.targets)}
+    verdicts = _yearly_totals(session, plan, unit_only, judged_ids, None, judged=True) if judged_ids else []
+    judgements = {str(i): j for i, j in _best_judgements(verdicts, states).items() if i in judged_ids}
     assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
-    results = evaluate_plan(specs, observations, year, plan_config(plan), assessments)
+    results = evaluate_plan(specs, observations, year, plan_config(plan), assessments, judgements)
     units: list[Completeness] = []
     if indicator_ids is None:
         expected = [(str(i), name) for i, _, name in assignments if i in kept]
-        reported = [Observation(str(i), y, v, name) for i, _, _, y, v, _, _, name in totals if i in kept]
+        # a verdict is a report as much as a figure (its value, irrelevant here, stands at 0)
+        reported = [Observation(str(r.indicator_id), r.year, r.value, r.name) for r in totals if r.indicator_id in kept]
+        reported += [Observation(str(r.indicator_id), r.year, 0.0, r.name) for r in verdicts
+                     if read_verdict(r.value_text) is not None]
         units = completeness(expected, reported, [year])
     return PlanEvaluation(plan.id, plan.title, year, results, units,
                           {str(row.id): row.code for row, _ in indicators}, specs,
-                          {str(i): by_year for i, by_year in values.items()})
+                          {str(i): by_year for i, by_year in values.items()}, judgements)
 
 
 def _printed(responsible_text: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
-from planwatch.ingest.containers import check_zip_container
+from planwatch.ingest.containers import open_workbook
 from planwatch.monitor.permissions import Action, check
-from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
+from planwatch.store.models import AuditEvent, OrgUnit, User
+from planwatch.text_cleaning import first_control, show_char
 
 __all__ = [
     "KINDS",
@@ -103,23 +105,39 @@ def read_org_unit_file(path: Path) -> list[OrgUnitRow]:
             problems.append(f"第 {number} 行「类型」应为 区、部门、镇、街道 或 其他，实际为「{cell['kind']}」")
             continue
         rows.append(OrgUnitRow(cell["code"], cell["name"], kind, cell.get("parent", ""), cell.get("short_name", "")))
-    codes = [r.code for r in rows]
-    problems += [f"代码「{c}」重复" for c in sorted({c for c in codes if codes.count(c) > 1})]
+    codes = Counter(r.code for r in rows)
+    problems += [f"代码「{c}」重复" for c in sorted(c for c, n in codes.items() if n > 1)]
     if problems:
         raise RowErrors(path, problems)
     return rows
 
 
 def read_table(path: Path) -> list[list[str]]:
-    """The cells of a CSV (UTF-8 or GB18030) or the first sheet of an XLSX file, as text."""
+    """The cells of a CSV (UTF-8 or GB18030) or the first sheet of an XLSX file, as text.
+
+    Every cell of these tables (units, assignments) is a code or a name, so a control
+    character in one is refused, each named by its row and column."""
     if not path.is_file():
         raise InputError(path, "no such file")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _csv_rows(path)
-    if suffix == ".xlsx":
-        return _xlsx_rows(path)
+    if suffix in (".csv", ".xlsx"):
+        table = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
+        _refuse_controls(path, table)
+        return table
     raise InputError(path, f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx")
+
+
+def _refuse_controls(path: Path, table: list[list[str]]) -> None:
+    header = table[0] if table else []
+    problems = []
+    for number, row in enumerate(table, start=1):
+        for column, cell in enumerate(row):
+            char = first_control(cell.strip())
+            if char is not None:
+                name = header[column].strip() if column < len(header) and number > 1 else f"第 {column + 1} 列"
+                problems.append(f"第 {number} 行「{name}」含有控制字符 {show_char(char)}")
+    if problems:
+        raise RowErrors(path, problems)
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
@@ -140,57 +158,38 @@ def _csv_rows(path: Path) -> list[list[str]]:
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    data = path.read_bytes()
-    check_zip_container(path, data, suffix=".xlsx", main_part="xl/workbook.xml")
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise InputError(path, f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）") from None
+    """The first sheet's cells as text; a formula cell is refused by row and column (its
+    cached result could say anything, and a table is imported whole or not at all)."""
+    workbook = open_workbook(path, read_only=True).book
     sheet = workbook.worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    rows: list[list[str]] = []
+    formulas: list[str] = []
+    for cells in sheet.iter_rows():
+        row = []
+        for cell in cells:
+            if cell.data_type == "f":
+                formulas.append(f"{getattr(cell, 'coordinate', '?')}（{cell.value}）")
+            row.append("" if cell.value is None else str(cell.value))
+        rows.append(row)
     workbook.close()
+    if formulas:
+        raise RowErrors(path, [f"单元格 {'、'.join(formulas[:20])} 是公式：公式不导入，请改为直接填写文字"
+                               "（在 Excel 中复制后“选择性粘贴 → 数值”）"])
     return rows
 
 
 def import_org_units(session: Session, actor: User | None, rows: Sequence[OrgUnitRow]) -> tuple[int, int]:
-    """Create or update units by code; parents may come later in the file. Returns (created, updated)."""
+    """Create or update units by code in the caller's transaction; parents may come later in
+    the file; a table with a problem (a parent cycle too) stores nothing. Returns (created,
+    updated). Large tables go through :func:`~planwatch.services.orgunit_import.import_in_batches`."""
+    from planwatch.services.orgunit_import import audit_import, plan_import, write_plan  # it uses this module
+
     if actor is not None:
         check(actor, Action.MANAGE_ORG_UNITS)
-    existing = {u.code: u for u in session.scalars(select(OrgUnit))}
-    by_name = {u.name: u for u in existing.values()}
-    created = updated = 0
-    for row in rows:
-        unit = existing.get(row.code)
-        clash = by_name.get(row.name)
-        if clash is not None and clash.code != row.code:
-            raise InputError("org units", f"名称「{row.name}」已被代码 {clash.code} 使用")
-        if unit is None:
-            unit = OrgUnit(code=row.code, name=row.name, kind=row.kind, short_name=row.short_name, active=True)
-            session.add(unit)
-            existing[row.code] = unit
-            created += 1
-        elif (unit.name, unit.kind, unit.short_name) != (row.name, row.kind, row.short_name):
-            unit.name, unit.kind, unit.short_name = row.name, row.kind, row.short_name
-            updated += 1
-        by_name[row.name] = unit
-    session.flush()
-    for row in rows:
-        if not row.parent:
-            continue
-        parent = existing.get(row.parent) or by_name.get(row.parent)
-        if parent is None:
-            raise InputError("org units", f"单位「{row.name}」的上级「{row.parent}」不存在")
-        if parent.code == row.code:
-            raise InputError("org units", f"单位「{row.name}」不能是自己的上级")
-        existing[row.code].parent_id = parent.id
-    session.add(AuditEvent(at=utcnow(), actor_id=actor.id if actor else None,
-                           actor_login=actor.login if actor else "cli", action="import", entity="org_units",
-                           entity_id="*", new={"created": created, "updated": updated}))
-    session.flush()
-    return created, updated
+    plan = plan_import(session, rows)
+    write_plan(session, plan)
+    audit_import(session, actor, plan)
+    return len(plan.create), len(plan.change)
 
 
 class OrgUnitError(InputError):

@@ -2,14 +2,15 @@
 
 A period's window (opens → closes, the deadline) binds the reporting clerks; the
 monitoring group can still correct data after the deadline, until it locks the period.
-A locked period refuses every change to its observations, from anyone, until the
-monitoring group reopens it with a reason.
+A locked period refuses every change to its observations, from anyone, until an
+administrator reopens it with a reason (the monitoring group locks; see
+:data:`~planwatch.monitor.permissions.ROLE_ACTIONS` for why the powers are split).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,9 +36,12 @@ __all__ = [
     "ensure_unlocked",
     "find_period",
     "get_period",
+    "last_day",
     "list_periods",
+    "local_time",
     "lock_period",
     "period_code",
+    "previous_period",
     "reopen_period",
     "set_window",
     "utc",
@@ -114,6 +118,14 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored (UTC) moment as the district reads clocks: Beijing time."""
+    return utc(moment).astimezone(BEIJING)
+
+
 def period_code(year: int, quarter: int | None = None, month: int | None = None) -> str:
     """The DHIS2 period code: ``2025``, ``2025Q1`` or ``202503``."""
     if not 1900 <= year <= 2200:
@@ -155,6 +167,21 @@ def find_period(session: Session, plan_id: int, code: str) -> ReportingPeriod | 
     """The plan's period with DHIS2 code ``code`` (2025, 2025Q1, 202503), if it exists."""
     return session.scalar(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id,
                                                         ReportingPeriod.code == code))
+
+
+def previous_period(session: Session, period: ReportingPeriod) -> ReportingPeriod | None:
+    """The same period of the plan a year earlier (2025Q2 → 2024Q2), whose figures a clerk and
+    a reviewer compare this period's with."""
+    return session.scalar(select(ReportingPeriod).where(
+        ReportingPeriod.plan_id == period.plan_id, ReportingPeriod.year == period.year - 1,
+        ReportingPeriod.quarter.is_(None) if period.quarter is None else ReportingPeriod.quarter == period.quarter,
+        ReportingPeriod.month.is_(None) if period.month is None else ReportingPeriod.month == period.month))
+
+
+def last_day(closes_at: datetime) -> date:
+    """The last day on which figures can be entered: the window closes at the start of
+    ``closes_at``'s day (a deadline given as 2026-03-01 means entries until 28 February)."""
+    return (utc(closes_at) - timedelta(microseconds=1)).date()
 
 
 def ensure_unlocked(period: ReportingPeriod) -> None:
@@ -204,10 +231,13 @@ def create_period(session: Session, actor: User, plan_id: int, year: int, *, ope
 
 def set_window(session: Session, actor: User, period_id: int, *, opens_at: datetime,
                closes_at: datetime, reason: str | None = None) -> PeriodView:
-    """Move a period's reporting window, e.g. extend the deadline for late units."""
+    """Move a period's reporting window, e.g. extend the deadline for late units. Narrowing it
+    is the monitoring group's too; widening it (opening earlier, closing later) an administrator's."""
     check(actor, Action.MANAGE_PERIODS)
     _check_window(opens_at, closes_at)
     period = get_period(session, period_id)
+    if utc(opens_at) < utc(period.opens_at) or utc(closes_at) > utc(period.closes_at):
+        check(actor, Action.WIDEN_PERIOD)
     old = _period_state(period)
     period.opens_at, period.closes_at = utc(opens_at), utc(closes_at)
     session.add(AuditEvent.of(actor, "set_window", PERIOD_ENTITY, period.id, old=old, new=_period_state(period),

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -115,6 +116,17 @@ def numbered_text(source: SourceText) -> str:
     return "\n".join("\t".join(lines.get(n, [])) for n in range(1, last + 1))
 
 
+def ocr_record(source: SourceText) -> dict[str, Any] | None:
+    """What of the file was read by OCR, line by line, for the viewer to say so; None if nothing was."""
+    if not source.ocr_pages and not source.unread_pages:
+        return None
+    read = [cell.source for block in source.blocks for row in block.rows for cell in row if cell.source.ocr]
+    read += [block.source for block in source.blocks if not block.is_table and block.source.ocr]
+    lines = sorted({(where.line, where.page) for where in read})
+    return {"engine": source.ocr_engine, "pages": list(source.ocr_pages), "lines": [list(pair) for pair in lines],
+            "unread_pages": list(source.unread_pages)}
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedImport:
     """A file read and extracted, ready to store.
@@ -170,7 +182,8 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
             PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0) for p in plans))
     unread = [{k: v for k, v in d.to_json().items() if k != "file"} for d in extraction.diagnostics]
     file_row = SourceFile(sha256=source.sha256, name=source.name, format=source.format, size=prepared.size,
-                          text=prepared.text, imported_by_id=actor.id if actor else None, diagnostics=unread)
+                          text=prepared.text, imported_by_id=actor.id if actor else None, diagnostics=unread,
+                          ocr=ocr_record(source))
     session.add(file_row)
     session.flush()
     report(ImportStage.INDEX)
@@ -221,15 +234,22 @@ def _merged_indicators(indicators: Sequence[rec.Indicator]) -> list[rec.Indicato
 
 
 def _definition(ind: rec.Indicator) -> dict[str, object]:
+    """What makes an indicator the same across versions; its targets' types included, since a
+    level and an amount over the period are entered and added up differently."""
     return {"name": ind.name, "unit": ind.unit, "attribute": ind.attribute, "baseline_year": ind.baseline_year,
             "baseline": ind.baseline,
-            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high] for t in ind.targets]}
+            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high,
+                         t.target_type.value if t.target_type else None] for t in ind.targets]}
 
 
 def _stored_definition(ind: Indicator) -> dict[str, object]:
+    """The same for a stored indicator (a target stored before types were kept: as classified)."""
+    sentence = ind.source_text if ind.kind == "prose" else ""
+    targets = [corrections.record_target(t, ind.name, ind.unit, ind.baseline_text, sentence) for t in ind.targets]
     return {"name": ind.name, "unit": ind.unit, "attribute": ind.attribute, "baseline_year": ind.baseline_year,
             "baseline": ind.baseline_text,
-            "targets": [[t.year, t.text, t.comparator, t.value, t.value_high] for t in ind.targets]}
+            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high,
+                         t.target_type.value if t.target_type else None] for t in targets]}
 
 
 def _import_plan(session: Session, actor: User | None, extraction: rec.Extraction, plan: rec.Plan,

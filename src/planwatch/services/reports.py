@@ -52,9 +52,10 @@ def report_content(session: Session, actor: User | None, plan: Plan, year: int, 
     for spec, result in zip(evaluation.specs, evaluation.results, strict=True):
         indicator = indicators[spec.id]
         history = tuple(sorted((y, v) for y, v in evaluation.values.get(spec.id, {}).items() if y <= year))
+        judged = tuple(j for j in evaluation.judgements.get(spec.id, ()) if j.year <= year)
         entries.append(IndicatorEntry(code=indicator.code, spec=spec, result=result, history=history,
                                       source=f"{indicator.file} 第{indicator.line}行",
-                                      source_text=indicator.source_text))
+                                      source_text=indicator.source_text, judgements=judged))
     tasks, projects, warnings = _ledger_rows(session, actor, plan, year, today)
     return ReportContent(kind=kind, plan_title=plan.title, start_year=plan.start_year, end_year=plan.end_year,
                          year=year, generated_on=today or date.today(), entries=tuple(entries),

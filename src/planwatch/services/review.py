@@ -31,6 +31,7 @@ __all__ = [
     "QueueContext",
     "approve",
     "approve_many",
+    "people_involved",
     "reopen_observation",
     "return_many",
     "return_observation",
@@ -41,19 +42,20 @@ __all__ = [
 
 def approve(session: Session, actor: User, observation_id: int, *, comment: str | None = None,
             expected_version: int | None = None) -> ObservationView:
-    if four_eyes_required(session):
-        entered_by = session.scalar(select(ObservationRevision.entered_by_id).join(Observation, and_(
-            Observation.id == ObservationRevision.observation_id,
-            Observation.current_revision == ObservationRevision.revision)).where(Observation.id == observation_id))
-        if entered_by is not None:  # an unknown id is refused by change_state
-            submitted_by = session.scalar(
-                select(AuditEvent.actor_id).where(AuditEvent.entity == OBSERVATION_ENTITY,
-                                                  AuditEvent.entity_id == str(observation_id),
-                                                  AuditEvent.action == WorkflowAction.SUBMIT.value)
-                .order_by(AuditEvent.id.desc()).limit(1))
-            check_four_eyes(actor.id, actor.login, entered_by, submitted_by)
+    if four_eyes_required(session):  # an unknown id is refused by change_state
+        check_four_eyes(actor.id, actor.name or actor.login, people_involved(session, observation_id))
     return change_state(session, actor, observation_id, WorkflowAction.APPROVE, comment=comment,
                         expected_version=expected_version)
+
+
+def people_involved(session: Session, observation_id: int) -> set[int | None]:
+    """Everyone who entered a revision of the value or submitted it, ever."""
+    entered = set(session.scalars(select(ObservationRevision.entered_by_id)
+                                  .where(ObservationRevision.observation_id == observation_id)))
+    acted = set(session.scalars(select(AuditEvent.actor_id).where(
+        AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id == str(observation_id),
+        AuditEvent.action.in_([WorkflowAction.ENTER.value, WorkflowAction.SUBMIT.value]))))
+    return entered | acted
 
 
 def return_observation(session: Session, actor: User, observation_id: int, comment: str, *,

@@ -13,17 +13,20 @@ must not hold SQLite's one write lock while argon2 works.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
@@ -54,6 +57,7 @@ __all__ = [
     "operator",
     "revoke_token",
     "set_active",
+    "set_contact",
     "set_password",
     "store_fresher_hash",
     "user_for_token",
@@ -63,6 +67,7 @@ __all__ = [
 MIN_PASSWORD_LENGTH = 8
 MAX_TOKEN_DAYS = 3650
 _LOGIN = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
 # Verifying against this hash when the login is unknown makes both failures take as long.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
@@ -109,18 +114,31 @@ def find_user(session: Session, login: str) -> User:
 
 _LOGIN_IN_PASSWORD = 4
 _PASSWORD_CLASSES = (re.compile(r"[A-Za-z]"), re.compile(r"\d"), re.compile(r"[^A-Za-z\d]"))
+# 20 000 passwords found most often in leaks, lowercased (Royce Williams' list as Django ships
+# it, BSD-3-Clause): password1, woaini1314, 1qaz2wsx, p@ssw0rd … pass the rules above.
+_COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt.gz")
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    with gzip.open(_COMMON_PASSWORDS, "rt", encoding="utf-8") as lines:
+        return frozenset(line.strip() for line in lines if line.strip())
 
 
 def _check_password(password: str, login: str) -> None:
-    """A minimum strength: long enough, two kinds of characters (letters, digits, others), and
-    not built on the login, the first guesses of anyone trying."""
+    """A minimum strength: long enough, two kinds of characters (letters, digits, others), not
+    built on the login, and not one of the passwords every guesser tries first."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"password：密码至少 {MIN_PASSWORD_LENGTH} 位")
     if sum(1 for kind in _PASSWORD_CLASSES if kind.search(password)) < 2:
         raise UserError("password：密码须包含字母、数字、符号中的至少两类")
     key = login_key(login)
-    if len(key) >= _LOGIN_IN_PASSWORD and key in password.casefold():  # "li" may well occur by chance
+    # a short login ("li") may well occur in a password by chance; then the whole password may not be it
+    if (len(key) >= _LOGIN_IN_PASSWORD and key in password.casefold()) or password.casefold() == key:
         raise UserError("password：密码不能包含登录名")
+    # "li123456" for the login "li": a common password once the login is taken out
+    if {password.casefold(), password.casefold().replace(key, "") if key else ""} & _common_passwords():
+        raise UserError("password：这是最常见的密码之一，猜密码的人最先试它，请换一个")
 
 
 def _actor_fields(actor: User | None) -> dict[str, Any]:
@@ -140,8 +158,16 @@ def _may_manage(actor: User | None) -> None:
         check(actor, Action.MANAGE_USERS)
 
 
+def _checked_email(email: str) -> str:
+    """An address reminders can be sent to, or blank (no e-mail for this user)."""
+    email = email.strip()
+    if email and (len(email) > 254 or not _EMAIL.match(email)):
+        raise UserError(f"电子邮箱：应为如 zhang@example.gov.cn 的地址，实际为「{email}」")
+    return email
+
+
 def add_user(session: Session, actor: User | None, login: str, password: str, role: str, *,
-             name: str = "", org_unit: str | None = None) -> User:
+             name: str = "", org_unit: str | None = None, email: str = "") -> User:
     """Create a user. ``actor`` None is the command line run by the server's operator.
 
     A reporting clerk must be bound to an org unit (by code or name); other roles must not be.
@@ -155,6 +181,7 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
         roles = "、".join(r.value for r in Role)
         raise UserError(f"role：角色应为 {roles} 之一，实际为「{role}」") from None
     _check_password(password, login)
+    email = _checked_email(email)
     if _by_login(session, login) is not None:
         raise UserError(f"login：用户 {login} 已存在")
     unit_id = None
@@ -165,7 +192,7 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
     elif org_unit:
         raise UserError(f"org_unit：只有填报员绑定单位，角色「{parsed_role.label_zh}」不绑定")
     user = User(login=login, name=name, password_hash=_hasher.hash(password), role=parsed_role.value,
-                org_unit_id=unit_id, active=True)
+                org_unit_id=unit_id, active=True, email=email)
     session.add(user)
     session.flush()
     _audit(session, actor, "create", "users", user.id,
@@ -184,8 +211,23 @@ def set_password(session: Session, actor: User | None, user: User, password: str
     _audit(session, actor, "set_password", "users", user.id, new={"sessions_ended": ended})
 
 
+def set_contact(session: Session, actor: User | None, user: User, *, name: str, email: str) -> None:
+    """The name people know the user by (shown in the review queue and in threads) and the
+    address reminders are e-mailed to."""
+    _may_manage(actor)
+    name, email = name.strip(), _checked_email(email)
+    if len(name) > 100:
+        raise UserError(f"姓名：不超过 100 个字，实际 {len(name)} 个字")
+    old = {"name": user.name, "email": user.email}
+    user.name, user.email = name, email
+    _audit(session, actor, "set_contact", "users", user.id, old=old, new={"name": name, "email": email})
+
+
 def set_active(session: Session, actor: User | None, user: User, active: bool) -> None:
-    """Deactivate (sessions end, tokens are refused at once) or reactivate a user."""
+    """Deactivate (sessions end, tokens are revoked) or reactivate a user.
+
+    Tokens are revoked, not only refused while the user is inactive: reactivating an account
+    must not bring back a token that a departed colleague's script still holds."""
     _may_manage(actor)
     if actor is not None and actor.id == user.id and not active:
         raise UserError("login：不能停用自己的账号")
@@ -195,6 +237,9 @@ def set_active(session: Session, actor: User | None, user: User, active: bool) -
     new: dict[str, Any] = {"active": active}
     if not active:
         new["sessions_ended"] = end_all_sessions(session, user.id)
+        revoked = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+                                  .values(revoked=True))
+        new["tokens_revoked"] = cast(CursorResult[Any], revoked).rowcount
     _audit(session, actor, "activate" if active else "deactivate", "users", user.id,
            old={"active": not active}, new=new)
 

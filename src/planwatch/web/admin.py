@@ -1,5 +1,6 @@
-"""Administrator pages: users (add, reset password, deactivate, log out everywhere), their
-API tokens (create with an expiry, revoke) and the four-eyes setting.
+"""Administrator pages: users (add, name and e-mail, reset password, deactivate, log out
+everywhere), their API tokens (create with an expiry, revoke) and the settings: the four-eyes
+rule, the mail server reminders go out through and the interval between two reminders.
 
 Every change goes through :mod:`planwatch.services.users` or ``settings``, which check the
 acting administrator and write the audit event; this module only turns forms into calls.
@@ -21,6 +22,7 @@ from planwatch.services import orgunits, settings, users
 from planwatch.store.models import User, WebSession
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
@@ -43,6 +45,7 @@ def _users_page(request: Request, db: Session, actor: User, *, message: str | No
     return render(request, "admin_users.html", {
         "people": users.list_users(db, actor), "sessions": sessions, "roles": list(Role),
         "units": orgunits.list_org_units(db), "four_eyes": settings.four_eyes_required(db),
+        "smtp": settings.smtp_settings(db), "reminder_hours": settings.reminder_interval_hours(db),
         "message": message, "error": error, "form": form or {}}, status_code=422 if error else 200)
 
 
@@ -69,13 +72,13 @@ def users_page(request: Request, actor: PageUser, db: DbSession, done: str = "")
 @router.post("/users", name="admin_user_add")
 def user_add(request: Request, actor: PageUser, db: DbSession, login: Annotated[str, Form()],
              password: Annotated[str, Form()], role: Annotated[str, Form()], name: Annotated[str, Form()] = "",
-             org_unit: Annotated[str, Form()] = "") -> Response:
+             org_unit: Annotated[str, Form()] = "", email: Annotated[str, Form(max_length=300)] = "") -> Response:
     try:
         with db.begin_nested():
-            users.add_user(db, actor, login, password, role, name=name, org_unit=org_unit or None)
+            users.add_user(db, actor, login, password, role, name=name, org_unit=org_unit or None, email=email)
     except PlanWatchError as exc:
         return _users_page(request, db, actor, message=str(exc), error=True,
-                           form={"login": login, "name": name, "role": role, "org_unit": org_unit})
+                           form={"login": login, "name": name, "role": role, "org_unit": org_unit, "email": email})
     return RedirectResponse(local_url(request, "admin_users").include_query_params(done="added"), status_code=303)
 
 
@@ -86,8 +89,44 @@ def four_eyes(request: Request, actor: PageUser, db: DbSession, required: Annota
     return RedirectResponse(local_url(request, "admin_users").include_query_params(done="settings"), status_code=303)
 
 
+@router.post("/settings/smtp", name="admin_smtp")
+def smtp(request: Request, actor: PageUser, db: DbSession, host: Annotated[str, Form(max_length=255)] = "",
+         port: Annotated[int, Form(ge=1, le=65535)] = 25, security: Annotated[str, Form(max_length=16)] = "starttls",
+         sender: Annotated[str, Form(max_length=254)] = "", username: Annotated[str, Form(max_length=254)] = "",
+         password: Annotated[str, Form(max_length=500)] = "",
+         site_url: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """The mail server for reminders; an empty password field keeps the stored password."""
+    try:
+        with db.begin_nested():
+            settings.set_smtp(db, actor, settings.SmtpSettings(host.strip(), port, security, sender.strip(),
+                                                               username.strip(), password, site_url.strip()))
+    except PlanWatchError as exc:
+        return _users_page(request, db, actor, message=str(exc), error=True)
+    return RedirectResponse(local_url(request, "admin_users").include_query_params(done="settings"), status_code=303)
+
+
+@router.post("/settings/reminders", name="admin_reminders")
+def reminder_interval(request: Request, actor: PageUser, db: DbSession,
+                      hours: Annotated[int, Form(ge=0, le=100_000)]) -> Response:
+    try:
+        with db.begin_nested():
+            settings.set_reminder_interval(db, actor, hours)
+    except PlanWatchError as exc:
+        return _users_page(request, db, actor, message=str(exc), error=True)
+    return RedirectResponse(local_url(request, "admin_users").include_query_params(done="settings"), status_code=303)
+
+
+@router.post("/users/{user_id}/contact", name="admin_user_contact")
+def user_contact(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
+                 name: Annotated[str, Form(max_length=300)] = "",
+                 email: Annotated[str, Form(max_length=300)] = "") -> Response:
+    person = _user(db, user_id)
+    return _change(request, actor, db, person, "contact",
+                   lambda: users.set_contact(db, actor, person, name=name, email=email))
+
+
 @router.get("/users/{user_id}", name="admin_user")
-def user_page(request: Request, actor: PageUser, db: DbSession, user_id: int, done: str = "") -> HTMLResponse:
+def user_page(request: Request, actor: PageUser, db: DbSession, user_id: RowId, done: str = "") -> HTMLResponse:
     check(actor, Action.MANAGE_USERS)
     return _user_page(request, db, actor, _user(db, user_id), message=_done(request, done))
 
@@ -103,14 +142,14 @@ def _change(request: Request, actor: User, db: Session, person: User, done: str,
 
 
 @router.post("/users/{user_id}/password", name="admin_user_password")
-def user_password(request: Request, actor: PageUser, db: DbSession, user_id: int,
+def user_password(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
                   password: Annotated[str, Form()]) -> Response:
     person = _user(db, user_id)
     return _change(request, actor, db, person, "password", lambda: users.set_password(db, actor, person, password))
 
 
 @router.post("/users/{user_id}/active", name="admin_user_active")
-def user_active(request: Request, actor: PageUser, db: DbSession, user_id: int,
+def user_active(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
                 active: Annotated[str, Form()]) -> Response:
     person = _user(db, user_id)
     on = active == "on"
@@ -119,13 +158,13 @@ def user_active(request: Request, actor: PageUser, db: DbSession, user_id: int,
 
 
 @router.post("/users/{user_id}/logout", name="admin_user_logout")
-def user_logout(request: Request, actor: PageUser, db: DbSession, user_id: int) -> Response:
+def user_logout(request: Request, actor: PageUser, db: DbSession, user_id: RowId) -> Response:
     person = _user(db, user_id)
     return _change(request, actor, db, person, "logged_out", lambda: users.log_out_everywhere(db, actor, person))
 
 
 @router.post("/users/{user_id}/tokens", name="admin_token_add")
-def token_add(request: Request, actor: PageUser, db: DbSession, user_id: int, label: Annotated[str, Form()] = "",
+def token_add(request: Request, actor: PageUser, db: DbSession, user_id: RowId, label: Annotated[str, Form()] = "",
               expires_days: Annotated[str, Form()] = "") -> HTMLResponse:
     person = _user(db, user_id)
     try:
@@ -142,12 +181,12 @@ def token_add(request: Request, actor: PageUser, db: DbSession, user_id: int, la
 
 
 @router.post("/tokens/{token_id}/revoke", name="admin_token_revoke")
-def token_revoke(request: Request, actor: PageUser, db: DbSession, token_id: int) -> Response:
+def token_revoke(request: Request, actor: PageUser, db: DbSession, token_id: RowId) -> Response:
     token = users.revoke_token(db, actor, token_id)
     return _back_to(request, _user(db, token.user_id), "revoked")
 
 
-_DONE = frozenset({"added", "settings", "password", "activated", "deactivated", "logged_out", "revoked"})
+_DONE = frozenset({"added", "settings", "password", "activated", "deactivated", "logged_out", "revoked", "contact"})
 
 
 def _done(request: Request, done: str) -> str | None:

@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
 from planwatch.services import orgunits
+from planwatch.services.orgunit_import import import_in_batches
 from planwatch.store.models import OrgUnit
-from planwatch.web.app_state import DbSession
+from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
-from planwatch.web.table_upload import uploaded_table
+from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["field_problem", "router", "upload_problems"]
@@ -102,13 +104,16 @@ def field_problem(request: Request, exc: InputError) -> str:
     return str(exc)
 
 
-@router.post("/orgunits/import", name="admin_orgunit_import")
+@router.post("/orgunits/import", name="admin_orgunit_import", openapi_extra=body(MAX_TABLE_BYTES, files=True))
 def orgunit_import(request: Request, actor: PageUser, db: DbSession, file: UploadFile | None = None) -> Response:
     """Declared before ``/orgunits/{unit_id}``, whose pattern would take the word import."""
     check(actor, Action.MANAGE_ORG_UNITS)
+    # The log-in check's transaction ends here: the import is checked whole, then written in
+    # short batches of its own, so other people's saves do not wait for a large table.
+    db.commit()
     try:
-        with uploaded_table(file) as path, db.begin_nested():
-            orgunits.import_org_units(db, actor, orgunits.read_org_unit_file(path))
+        with uploaded_table(file) as path:
+            import_in_batches(app_database(request.app), actor.id, orgunits.read_org_unit_file(path))
     except InputError as exc:
         return _page(request, db, problems=upload_problems(exc))
     return _done(request, "imported")

@@ -16,6 +16,7 @@ from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from planwatch.ingest import DEFAULT_MAX_BYTES
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services import (
     comparison,
@@ -55,6 +56,7 @@ from planwatch.web.api_models import (
 )
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import ApiUser
+from planwatch.web.boundary import body
 from planwatch.web.params import Offset, RowId, Year
 from planwatch.web.uploads import (
     UPLOAD_REQUEST_BODY,
@@ -190,7 +192,8 @@ def _indicator(db: Session, indicator_id: int) -> Indicator:
     return indicator
 
 
-@router.post("/documents", response_model=ImportOut, status_code=201, openapi_extra=UPLOAD_REQUEST_BODY,
+@router.post("/documents", response_model=ImportOut, status_code=201,
+             openapi_extra={**UPLOAD_REQUEST_BODY, **body(DEFAULT_MAX_BYTES, files=True)},
              responses={413: {"description": "文件超过大小上限"}, 415: {"description": "不是 multipart/form-data"}},
              summary="上传并导入规划文件（.txt/.md/.docx/.pdf/.html），同一文件不重复导入")
 async def upload_document(request: Request, user: ApiUser, db: DbSession) -> ImportOut:

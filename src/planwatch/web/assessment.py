@@ -21,6 +21,7 @@ from planwatch.services.evaluation import default_year
 from planwatch.store.models import Assignment, OrgUnit, Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.params import RowId, Year
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
@@ -53,8 +54,8 @@ def _page(request: Request, db: Session, user: User, plan: Plan, year: int, erro
 
 
 @router.get("/plans/{plan_id}/assessment", name="plan_assessment")
-def assessment_page(request: Request, user: PageUser, db: DbSession, plan_id: int,
-                    year: int | None = None) -> HTMLResponse:
+def assessment_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
+                    year: Year | None = None) -> HTMLResponse:
     plan = _plan(db, plan_id)
     if year is not None and not 1949 <= year <= 2100:
         raise HTTPException(status_code=422, detail="year")
@@ -62,8 +63,8 @@ def assessment_page(request: Request, user: PageUser, db: DbSession, plan_id: in
 
 
 @router.post("/plans/{plan_id}/assessment/adjustments", name="assessment_adjust")
-def add_adjustment(request: Request, user: PageUser, db: DbSession, plan_id: int, year: _YEAR,
-                   org_unit_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+def add_adjustment(request: Request, user: PageUser, db: DbSession, plan_id: RowId, year: _YEAR,
+                   org_unit_id: Annotated[RowId, Form()],
                    points: Annotated[float, Form(ge=-100, le=100, allow_inf_nan=False)],
                    reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     plan = _plan(db, plan_id)
@@ -79,7 +80,7 @@ _WEIGHT = Annotated[str, Form(max_length=16)]
 
 
 @router.post("/plans/{plan_id}/assessment/scheme", name="assessment_scheme")
-def save_scheme(request: Request, user: PageUser, db: DbSession, plan_id: int, year: _YEAR,
+def save_scheme(request: Request, user: PageUser, db: DbSession, plan_id: RowId, year: _YEAR,
                 weight_indicators: _WEIGHT = "", weight_binding_indicators: _WEIGHT = "", weight_tasks: _WEIGHT = "",
                 weight_projects: _WEIGHT = "", weight_timeliness: _WEIGHT = "", weight_completeness: _WEIGHT = "",
                 weight_quality: _WEIGHT = "") -> Response:
@@ -95,7 +96,7 @@ def save_scheme(request: Request, user: PageUser, db: DbSession, plan_id: int, y
 
 
 @router.get("/plans/{plan_id}/assessment.xlsx", name="assessment_xlsx")
-def assessment_workbook(user: PageUser, db: DbSession, plan_id: int, year: int | None = None) -> FileResponse:
+def assessment_workbook(user: PageUser, db: DbSession, plan_id: RowId, year: Year | None = None) -> FileResponse:
     plan = _plan(db, plan_id)
     year = year if year is not None and 1949 <= year <= 2100 else default_year(db, plan)
     result = assessment.assess(db, user, plan, year)

@@ -17,6 +17,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,9 +28,10 @@ from planwatch.store.models import Indicator, OrgUnit, Plan, User
 from planwatch.web.admin_orgunits import field_problem, upload_problems
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.params import MAX_ROW_ID, RowId
 from planwatch.web.session import require_csrf
-from planwatch.web.table_upload import uploaded_table
+from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["router"]
@@ -110,7 +112,7 @@ _DONE = frozenset({"assigned", "removed", "uploaded", "mapped", "region", "creat
 
 @router.get("/plans/{plan_id}/assignments", name="plan_assignments")
 def assignments_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, q: str = "",
-                     domain: str = "", unassigned: str = "", done: str = "", count: int = 0) -> HTMLResponse:
+                     domain: str = "", unassigned: str = "", done: str = "", count: Annotated[int, Field(ge=0, le=MAX_ROW_ID)] = 0) -> HTMLResponse:
     check(user, Action.ASSIGN)
     plan = _plan(db, plan_id)
     message = translator(request)(f"assign.done.{done}", count=count) if done in _DONE else None
@@ -121,7 +123,7 @@ def assignments_page(request: Request, user: PageUser, db: DbSession, plan_id: R
 def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: RowId, unit_id: FormId,
                      role: Annotated[str, Form(max_length=8)] = "责任",
                      operation: Annotated[str, Form(pattern="^(assign|remove)$")] = "assign",
-                     indicator: Annotated[list[int] | None, Form()] = None,
+                     indicator: Annotated[list[RowId] | None, Form()] = None,
                      all_in_filter: Annotated[str, Form()] = "", q: Annotated[str, Form(max_length=200)] = "",
                      domain: Annotated[str, Form(max_length=200)] = "",
                      unassigned: Annotated[str, Form()] = "") -> Response:
@@ -146,7 +148,8 @@ def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: R
     return _back(request, plan, the_filter, "assigned" if operation == "assign" else "removed", changed)
 
 
-@router.post("/plans/{plan_id}/assignments/upload", name="plan_assignments_upload")
+@router.post("/plans/{plan_id}/assignments/upload", name="plan_assignments_upload",
+             openapi_extra=body(MAX_TABLE_BYTES, files=True))
 def assignments_upload(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                        file: UploadFile | None = None) -> Response:
     check(user, Action.ASSIGN)

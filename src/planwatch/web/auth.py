@@ -6,12 +6,13 @@ user object to the services, which decide what it may do.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 
-from planwatch.services import users
+from planwatch.services import inbox, users
 from planwatch.services.web_sessions import find_session, touch_session
 from planwatch.store.models import User
 from planwatch.web.app_state import READING_METHODS, DbSession, app_database
@@ -53,6 +54,7 @@ def page_user(request: Request, db: DbSession) -> User:
             touch_session(db, token)  # this request already holds the write transaction
     user = found.user
     request.state.user = PageIdentity(user.id, user.login, user.name, user.role, user.org_unit_id)
+    request.state.inbox_count = functools.cache(lambda: inbox.inbox_count(db, user))
     return user
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
-from planwatch.extract.records import UNREAD_REASONS, Comparator
+from planwatch.extract.records import UNREAD_REASONS, Comparator, TargetType
+from planwatch.ingest import DEFAULT_MAX_BYTES
 from planwatch.monitor.permissions import (
     Action,
     PermissionDenied,
@@ -32,6 +33,7 @@ from planwatch.services.corrections import (
 from planwatch.store.models import Indicator, Plan, SourceFile, User
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.highlight import Mark, highlight_lines
 from planwatch.web.i18n import Translator
@@ -41,7 +43,7 @@ from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 from planwatch.web.uploads import UploadJobs, receive_upload, uploaded_file
 
-__all__ = ["comparator_choices", "router", "upload_router"]
+__all__ = ["comparator_choices", "router", "target_type_choices", "upload_router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -79,7 +81,7 @@ def _jobs(request: Request) -> UploadJobs:
 upload_router = APIRouter(include_in_schema=False)
 
 
-@upload_router.post("/documents", name="document_upload")
+@upload_router.post("/documents", name="document_upload", openapi_extra=body(DEFAULT_MAX_BYTES, files=True))
 async def document_upload(request: Request, user: PageUser, db: DbSession) -> Response:
     check(user, Action.IMPORT_PLAN)
     # End the log-in check's transaction before the body arrives: on SQLite it holds the write
@@ -138,9 +140,14 @@ def comparator_choices(t: Translator) -> list[tuple[str, str]]:
     return [(c.value, t(f"comparator.{c.name.lower()}")) for c in Comparator]
 
 
+def target_type_choices(t: Translator) -> list[tuple[str, str]]:
+    """The target types (level, change, rate, cumulative, qualitative) in the page's language."""
+    return [(kind.value, t(f"target_type.{kind.value}")) for kind in TargetType]
+
+
 @router.get("/documents/{source_file_id}", name="document_page")
 def document_page(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
-                  saved: RowId | None = None, add_line: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
+                  saved: RowId | None = None, add_line: LineNumber | None = None,
                   ) -> HTMLResponse:
     return _document(request, db, user, source_file_id, saved=saved, add_line=add_line)
 
@@ -167,10 +174,20 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
                        for i in sorted(indicators, key=lambda i: i.line) if marks[i.id].anchor in shown],
         "plans": file_plans, "can_correct": is_allowed(user, Action.CORRECT_EXTRACTION),
         "comparators": comparator_choices(translator(request)), "message": message, "error": error,
+        "target_types": target_type_choices(translator(request)),
+        "type_names": dict(target_type_choices(translator(request))),
         "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
         "unread_labels": _unread_labels(request),
-        "add_line": add_line,
+        "add_line": add_line, "ocr": _ocr_view(source),
     }, status_code=status_code)
+
+
+def _ocr_view(source: SourceFile) -> dict[str, Any]:
+    """The scanned pages of a PDF for the viewer: the lines read by OCR, and the pages left unread."""
+    record = source.ocr or {}
+    return {"engine": record.get("engine") or "", "pages": "、".join(map(str, record.get("pages", []))),
+            "lines": {line: page for line, page in record.get("lines", [])},
+            "unread": "、".join(map(str, record.get("unread_pages", [])))}
 
 
 class CorrectionForm(BaseModel):
@@ -184,6 +201,7 @@ class CorrectionForm(BaseModel):
     target_year: str = ""
     target: str = ""
     comparator: str = ""
+    target_type: str = ""  # "" leaves the type to the classifier
 
 
 _CLEARABLE = frozenset({"unit", "attribute", "baseline"})  # a blank name, year or target is not a change
@@ -200,7 +218,8 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
         old = {"name": before.name, "unit": before.unit or "", "attribute": before.attribute or "",
                "baseline_year": str(before.baseline_year or ""), "baseline": before.baseline_text or "",
                "target_year": str(final.year) if final else "", "target": final.text if final else "",
-               "comparator": final.comparator if final else ""}
+               "comparator": final.comparator if final else "",
+               "target_type": (final.target_type or "") if final else ""}
         changed = {k: v for k, v in sent.items() if v != old[k] and (v or k in _CLEARABLE)}
     values: dict[str, Any] = dict(changed)
     for field in ("baseline_year", "target_year"):

@@ -1,7 +1,8 @@
 """The Excel round trip on the data-entry page: download the unit's template, upload it filled.
 
 The upload goes through the same service as ``planwatch submit`` (one transaction, every
-bad cell listed, nothing stored when one is wrong). Its router has no CSRF dependency: that
+bad cell listed, nothing stored when one is wrong). Its values land as drafts, to be checked
+on the page and sent with 全部报送, unless the clerk ticks 直接报送. Its router has no CSRF dependency: that
 would read the body before the log-in is checked; the handler checks the user, then reads
 at most :data:`TEMPLATE_MAX_BYTES`, then the token.
 """
@@ -26,7 +27,8 @@ from planwatch.services import exchange, periods
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
-from planwatch.web.pages import render_entry_page
+from planwatch.web.boundary import body
+from planwatch.web.entry_page import render_entry_page
 from planwatch.web.params import RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 from planwatch.web.templating import translator
@@ -57,7 +59,7 @@ def entry_template(user: PageUser, db: DbSession, period: RowId, unit: RowId | N
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})
 
 
-@router.post("/entry/upload", name="entry_upload")
+@router.post("/entry/upload", name="entry_upload", openapi_extra=body(TEMPLATE_MAX_BYTES, files=True))
 async def entry_upload(request: Request, user: PageUser, db: DbSession) -> Response:
     check(user, Action.ENTER, Scope(org_unit_id=visible_org_unit_id(user), window_open=True))
     form = await receive_upload(request, TEMPLATE_MAX_BYTES)
@@ -66,12 +68,13 @@ async def entry_upload(request: Request, user: PageUser, db: DbSession) -> Respo
         if not csrf_valid(request.session, sent if isinstance(sent, str) else None):
             raise HTTPException(status_code=403, detail=translator(request)("error.csrf"))
         upload = uploaded_file(form)
-        return await run_in_threadpool(_import, request, db, user, upload.filename or "", upload.file)
+        submit = form.get("submit") == "1"  # unticked: the values land as drafts, checked before 全部报送
+        return await run_in_threadpool(_import, request, db, user, upload.filename or "", upload.file, submit)
     finally:
         await form.close()
 
 
-def _import(request: Request, db: Session, user: User, name: str, stream: Any) -> Response:
+def _import(request: Request, db: Session, user: User, name: str, stream: Any, submit: bool) -> Response:
     t = translator(request)
     unit = visible_org_unit_id(user)
     try:
@@ -81,7 +84,7 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any) -
                                  upload=_outcome(error=str(exc)))
     try:
         with db.begin_nested():  # one bad cell: nothing of the file stays
-            summary = exchange.submit_template(db, user, path)
+            summary = exchange.submit_template(db, user, path, submit=submit)
     except ExchangeError as exc:
         return render_entry_page(request, db, user, None, unit, status_code=422,
                                  upload=_outcome(error=t("entry.excel.refused", file=name), problems=exc.problems))
@@ -92,10 +95,13 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any) -
         shutil.rmtree(path.parent, ignore_errors=True)
     period = summary.period_ids[0] if summary.period_ids else None
     shown = summary.org_unit_ids[0] if summary.org_unit_ids else unit
+    key = "entry.excel.imported" if submit else "entry.excel.imported_drafts"
     return render_entry_page(request, db, user, period, shown, upload=_outcome(summary=t(
-        "entry.excel.imported", file=name, rows=summary.rows, submitted=summary.submitted,
-        ledger=summary.ledger_reports)))
+        key, file=name, rows=summary.rows, submitted=summary.submitted,
+        ledger=summary.ledger_reports), ignored=t("entry.excel.formulas", count=len(summary.ignored),
+                                                   cells="、".join(summary.ignored)) if summary.ignored else ""))
 
 
-def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = ()) -> dict[str, Any]:
-    return {"summary": summary, "error": error, "problems": list(problems)}
+def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = (),
+             ignored: str = "") -> dict[str, Any]:
+    return {"summary": summary, "error": error, "problems": list(problems), "ignored": ignored}

@@ -4,13 +4,22 @@ PermissionDenied → 403, ConcurrentUpdate → 409 (已被他人修改), InputEr
 service's own one-line message (already in Chinese). /api/ callers get JSON
 ``{"detail": …}``; browsers get the error page, or a bare fragment for fetch requests so
 the message appears where the user acted.
+
+A request that fails validation (a missing field, a number out of range, control characters
+in a name) gets one line too, in the user's language, naming the field and the problem —
+built only from the error's type, location and limits, never from the value sent, so the
+handler cannot fail on a value it cannot print (FastAPI's own handler answered a NaN with a
+500, its ``json.dumps`` refusing the NaN it was echoing back).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -19,7 +28,10 @@ from planwatch.monitor.permissions import PermissionDenied
 from planwatch.services.observations import ConcurrentUpdate
 from planwatch.web.templating import local_url, render, translator
 
-__all__ = ["LoginRequired", "install_error_handlers", "is_api", "is_fragment_request"]
+__all__ = ["LoginRequired", "api_login_required", "error_response", "install_error_handlers", "is_api",
+           "is_fragment_request", "login_required_response", "validation_message"]
+
+log = logging.getLogger(__name__)
 
 
 class LoginRequired(Exception):
@@ -39,6 +51,8 @@ def error_response(request: Request, status_code: int, message: str,
                    headers: Mapping[str, str] | None = None) -> Response:
     if is_api(request):
         return JSONResponse({"detail": message}, status_code=status_code, headers=headers)
+    # the request's database session has ended (rolled back): the menu goes without its count
+    request.state.inbox_count = lambda: 0
     template = "fragments/error.html" if is_fragment_request(request) else "error.html"
     response = render(request, template, {"message": message, "status_code": status_code},
                       status_code=status_code)
@@ -62,10 +76,19 @@ async def _planwatch_error(request: Request, exc: Exception) -> Response:
     return error_response(request, _status_of(exc), str(exc))
 
 
+def api_login_required(request: Request) -> Response:
+    return JSONResponse({"detail": translator(request)("error.token_required")}, status_code=401,
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
 async def _login_required(request: Request, exc: Exception) -> Response:
+    return login_required_response(request)
+
+
+def login_required_response(request: Request) -> Response:
+    """Scripts get 401; a browser is sent to the log-in form and back to where it was."""
     if is_api(request):
-        return JSONResponse({"detail": translator(request)("error.login_required")}, status_code=401,
-                            headers={"WWW-Authenticate": "Bearer"})
+        return api_login_required(request)
     if is_fragment_request(request):
         return error_response(request, 401, translator(request)("error.login_required"))
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -83,7 +106,72 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, message, exc.headers)
 
 
+# Pydantic's error types → the catalogue's problem key; the error's ``ctx`` fills the limits in.
+_PROBLEMS: Mapping[str, str] = {
+    "missing": "missing", "int_parsing": "int", "int_type": "int", "int_from_float": "int",
+    "float_parsing": "number", "float_type": "number", "finite_number": "finite",
+    "greater_than_equal": "min", "greater_than": "min", "less_than_equal": "max", "less_than": "max",
+    "string_too_long": "too_long", "string_too_short": "too_short", "too_short": "too_short",
+    "too_long": "too_many", "bool_parsing": "bool", "bool_type": "bool", "string_type": "string",
+    "literal_error": "choice", "enum": "choice", "string_pattern_mismatch": "pattern", "json_invalid": "json",
+    "model_type": "object", "model_attributes_type": "object", "dict_type": "object", "list_type": "list",
+    "extra_forbidden": "extra", "control_character": "control", "value_error": "other",
+}
+_LOCATIONS = frozenset({"body", "query", "path", "header", "cookie", "form"})
+
+
+def validation_message(request: Request, errors: Sequence[Mapping[str, Any]]) -> str:
+    """One line for the first error: ``field：problem`` in the user's language."""
+    t = translator(request)
+    try:
+        first = errors[0]
+        # a form's repeated field is one field to its user; a JSON list's index says which item
+        loc = [str(part) for part in first.get("loc", ())
+               if (str(part) not in _LOCATIONS or len(first["loc"]) == 1) and (is_api(request) or isinstance(part, str))]
+        field = ".".join(loc) or "body"
+        kind = _PROBLEMS.get(str(first.get("type")), "other")
+        context = {k: str(v) for k, v in (first.get("ctx") or {}).items() if isinstance(v, str | int | float)}
+        if kind == "choice" and "expected" not in context:
+            kind = "other"
+        if kind == "too_short" and context.get("min_length") == "1":
+            kind = "empty"
+        problem = t(f"input.problem.{kind}", **context) if _fills(t(f"input.problem.{kind}"), context) \
+            else t("input.problem.other")
+        return t("input.invalid", field=field, problem=problem)
+    except Exception:  # a message must come out, whatever the error holds
+        log.exception("validation message")
+        return t("input.problem.request")
+
+
+def _fills(template: str, context: Mapping[str, str]) -> bool:
+    try:
+        template.format(**context)
+    except (KeyError, IndexError, ValueError):
+        return False
+    return True
+
+
+def _safe_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Where and what, for programs; the rejected value is never echoed (it may be a NaN,
+    bytes, or a password)."""
+    return [{"loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())], "type": str(e.get("type", "")),
+             "msg": str(e.get("msg", ""))} for e in errors[:20]]
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    try:
+        errors = list(exc.errors())
+    except Exception:
+        errors = []
+    message = validation_message(request, errors)
+    if is_api(request):
+        return JSONResponse({"detail": message, "errors": _safe_errors(errors)}, status_code=422)
+    return error_response(request, 422, message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(PlanWatchError, _planwatch_error)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -50,11 +50,11 @@ def _refused(request: Request, db: Session, user: User, indicator_id: int, error
 @router.post("/indicators/{indicator_id}/target", name="indicator_target")
 def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                      target: Annotated[str, Form()], reason: Reason, target_year: Annotated[str, Form()] = "",
-                     comparator: Annotated[str, Form()] = "") -> Response:
-    """A new target through the correction service, so a re-import keeps it."""
+                     comparator: Annotated[str, Form()] = "", target_type: Annotated[str, Form()] = "") -> Response:
+    """A new target (and its type) through the correction service, so a re-import keeps it."""
     year = target_year.strip()
     fix = corrections.IndicatorFix(target=target, target_year=int(year) if year.isdigit() else None,
-                                   comparator=comparator or None)
+                                   comparator=comparator or None, target_type=target_type.strip() or None)
     try:
         if year and not year.isdigit():
             raise corrections.CorrectionError(f"target_year：应为四位年份，而不是「{year}」")

@@ -8,9 +8,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from planwatch.evaluate import Verdict
 from planwatch.monitor.permissions import Action, is_allowed
 from planwatch.store.models import AuditEvent, Indicator, User
-from planwatch.web.documents import comparator_choices
+from planwatch.web.documents import comparator_choices, target_type_choices
 from planwatch.web.i18n import MESSAGES, Translator
 
 __all__ = ["indicator_management"]
@@ -29,6 +30,8 @@ def indicator_management(db: Session, user: User, indicator: Indicator, t: Trans
                              .order_by(Indicator.code)))
     merged_from = [{"id": i.id, "name": i.name} for i in merged]
     return {"can_manage": can_manage, "merge_candidates": others, "comparators": comparator_choices(t),
+            "target_types": target_type_choices(t), "type_names": dict(target_type_choices(t)),
+            "verdict_names": {v.value: t(f"verdict.{v.value}") for v in Verdict},
             "final_target": final, "merged_from": merged_from,
             "definition_events": _definition_events(db, [indicator.id, *(i.id for i in merged)], t)}
 

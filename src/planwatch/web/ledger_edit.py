@@ -50,7 +50,7 @@ def _entity(kind: str) -> str:
     return kind[:-1]
 
 
-def _subject(db: Session, kind: str, item_id: int) -> Task | Project:
+def _subject(db: Session, kind: str, item_id: RowId) -> Task | Project:
     subject = db.get(Task, item_id) if _entity(kind) == "task" else db.get(Project, item_id)
     if subject is None:
         raise HTTPException(status_code=404)
@@ -94,13 +94,13 @@ def _form(request: Request, db: Session, user: User, plan: Plan, kind: str, subj
 
 
 @router.get("/plans/{plan_id}/ledger/{kind}/new", name="ledger_new")
-def new_form(request: Request, user: PageUser, db: DbSession, plan_id: int, kind: str) -> HTMLResponse:
+def new_form(request: Request, user: PageUser, db: DbSession, plan_id: RowId, kind: str) -> HTMLResponse:
     _entity(kind)
     return _form(request, db, user, _plan(db, plan_id), kind, None)
 
 
 @router.get("/ledger/{kind}/{item_id}/edit", name="ledger_edit")
-def edit_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int) -> HTMLResponse:
+def edit_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId) -> HTMLResponse:
     subject = _subject(db, kind, item_id)
     return _form(request, db, user, _plan(db, subject.plan_id), kind, subject)
 
@@ -178,12 +178,12 @@ class SplitForm(BaseModel):
 
 
 @router.post("/plans/{plan_id}/ledger/{kind}/new", name="ledger_add")
-def add(request: Request, user: PageUser, db: DbSession, plan_id: int, kind: str, form: _EditForm) -> Response:
+def add(request: Request, user: PageUser, db: DbSession, plan_id: RowId, kind: str, form: _EditForm) -> Response:
     return _save(request, db, user, _plan(db, plan_id), kind, None, form)
 
 
 @router.post("/ledger/{kind}/{item_id}/edit", name="ledger_save")
-def save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int, form: _EditForm) -> Response:
+def save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId, form: _EditForm) -> Response:
     subject = _subject(db, kind, item_id)
     return _save(request, db, user, _plan(db, subject.plan_id), kind, subject, form)
 
@@ -280,21 +280,21 @@ def _project_args(changed: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/ledger/{kind}/{item_id}/retire", name="ledger_retire")
-def retire(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int) -> Response:
+def retire(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId) -> Response:
     subject = _subject(db, kind, item_id)
     ledger_edits.retire(db, user, _entity(kind), subject.id)
     return _back(request, subject)
 
 
 @router.post("/ledger/{kind}/{item_id}/restore", name="ledger_restore")
-def restore(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int) -> Response:
+def restore(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId) -> Response:
     subject = _subject(db, kind, item_id)
     ledger_edits.restore(db, user, _entity(kind), subject.id)
     return _back(request, subject)
 
 
 @router.post("/ledger/tasks/{item_id}/merge", name="ledger_merge")
-def merge(request: Request, user: PageUser, db: DbSession, item_id: int, form: Annotated[MergeForm, Form()]) -> Response:
+def merge(request: Request, user: PageUser, db: DbSession, item_id: RowId, form: Annotated[MergeForm, Form()]) -> Response:
     task = _subject(db, "tasks", item_id)
     try:
         ledger_edits.merge_tasks(db, user, task.id, form.other, form.discard)
@@ -309,7 +309,7 @@ def merge(request: Request, user: PageUser, db: DbSession, item_id: int, form: A
 
 
 @router.get("/ledger/tasks/{item_id}/split", name="ledger_split")
-def split_form(request: Request, user: PageUser, db: DbSession, item_id: int) -> HTMLResponse:
+def split_form(request: Request, user: PageUser, db: DbSession, item_id: RowId) -> HTMLResponse:
     task = _subject(db, "tasks", item_id)
     return _split_page(request, db, user, task)
 
@@ -326,7 +326,7 @@ def _split_page(request: Request, db: Session, user: User, task: Task | Project,
 
 
 @router.post("/ledger/tasks/{item_id}/split", name="ledger_split_save")
-def split(request: Request, user: PageUser, db: DbSession, item_id: int, form: Annotated[SplitForm, Form()]) -> Response:
+def split(request: Request, user: PageUser, db: DbSession, item_id: RowId, form: Annotated[SplitForm, Form()]) -> Response:
     task = _subject(db, "tasks", item_id)
     assert isinstance(task, Task)
     roles = {u: r for u, r in ledger_edits.snapshot(db, task)["units"]}

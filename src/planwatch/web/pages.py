@@ -1,4 +1,4 @@
-"""Pages for people: dashboard, plan, indicator, data entry, review, reports.
+"""Pages for people: dashboard, plan, indicator, reports (data entry and review have their own modules).
 
 Each handler asks the services for data (they check permissions with the acting user) and
 renders a template; fetch requests from static/app.js get fragments instead of whole pages.
@@ -7,30 +7,24 @@ renders a template; fetch requests from static/app.js get fragments instead of w
 from __future__ import annotations
 
 import mimetypes
-import re
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
 from planwatch.evaluate import EvaluationResult, Status
-from planwatch.evaluate.targets import EntryKind, entry_kind
-from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
-from planwatch.monitor.workflow import ObservationState
+from planwatch.monitor.permissions import Action, PermissionDenied, Role, is_allowed
 from planwatch.report import ReportKind
-from planwatch.services import observations, periods, review
+from planwatch.services import observations
 from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
 from planwatch.services.reports import FORMATS, report_file
 from planwatch.store.models import (
-    Assignment,
     Indicator,
-    OrgUnit,
     Plan,
     Section,
     User,
@@ -38,14 +32,13 @@ from planwatch.store.models import (
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
-from planwatch.web.errors import is_fragment_request
 from planwatch.web.i18n import Translator
 from planwatch.web.indicator_forms import indicator_management
 from planwatch.web.params import RowId, Year
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, localized_label, render, translator
 
-__all__ = ["render_entry_page", "render_indicator_page", "router"]
+__all__ = ["render_indicator_page", "router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -73,7 +66,7 @@ def home(request: Request, user: PageUser) -> RedirectResponse:
 
 
 @router.get("/dashboard", name="dashboard")
-def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None = None,
+def dashboard(request: Request, user: PageUser, db: DbSession, plan: RowId | None = None,
               year: Year | None = None) -> HTMLResponse:
     the_plan = _plan(db, plan)
     t = translator(request)
@@ -111,7 +104,9 @@ class _Row:
     responsible: tuple[str, ...]
     result: EvaluationResult | None
     target_text: str
-    latest: float | None  # as entered: a growth indicator's 6.5, not the average rate derived from it
+    # as entered (a growth indicator's 6.5, not the average rate derived from it); an amount
+    # over the period's running total; a qualitative target's verdict
+    latest: float | str | None
 
 
 @router.get("/plans/{plan_id}", name="plan_page")
@@ -119,6 +114,7 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
               status: str = "", year: Year | None = None) -> HTMLResponse:
     the_plan = _plan(db, plan_id)
     assert the_plan is not None
+    t = translator(request)
     evaluation = evaluate_stored_plan(db, user, the_plan, year)
     results = {r.indicator_id: r for r in evaluation.results}
     indicators = {str(i.id): i for i in db.scalars(select(Indicator).where(Indicator.plan_id == the_plan.id))}
@@ -127,10 +123,9 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
         indicator = indicators[spec.id]
         last = indicator.targets[-1] if indicator.targets else None
         result = results.get(spec.id)
-        entered = evaluation.values.get(spec.id, {})
         rows.append(_Row(indicator.id, indicator.name, indicator.unit, indicator.attribute, indicator.domain,
                          spec.responsible, result, f"{last.text}（{last.year}）" if last else "",
-                         entered.get(result.data_year) if result and result.data_year else None))
+                         _latest(evaluation.values.get(spec.id, {}), result, t)))
     shown = [r for r in rows if (not domain or r.domain == domain) and (not unit or unit in r.responsible)
              and (not status or (r.result is not None and r.result.status.value == status))]
     outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
@@ -144,6 +139,16 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
         "can_assign": is_allowed(user, Action.ASSIGN), "can_manage_periods": is_allowed(user, Action.MANAGE_PERIODS),
         "can_publish": any(is_allowed(user, a) for a in (Action.PUBLISH, Action.APPROVE_PUBLICATION)),
     })
+
+
+def _latest(entered: dict[int, float], result: EvaluationResult | None, t: Translator) -> float | str | None:
+    if result is None:
+        return None
+    if result.judgement is not None:
+        return t(f"verdict.{result.judgement.verdict.value}")
+    if result.target_type == "cumulative":
+        return result.current
+    return entered.get(result.data_year) if result.data_year else None
 
 
 def _level(rank: float) -> int:
@@ -168,19 +173,26 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
     conflicts of a merge to resolve)."""
     t = translator(request)
     result, chart_data, responsible = None, None, tuple(n for n in indicator.responsible_text.split("、") if n)
+    judgements: list[dict[str, Any]] = []
     if indicator.retired_at is None:
         evaluation = evaluate_stored_plan(db, user, indicator.plan, year, indicator_ids=[indicator.id])
         position = next((n for n, s in enumerate(evaluation.specs) if s.id == str(indicator.id)), None)
         if position is None:  # only a clerk's evaluation leaves indicators out: those of other units
             raise PermissionDenied(user.login, Action.VIEW, "该指标不由本单位填报")
         spec, result = evaluation.specs[position], evaluation.results[position]
-        history = evaluation.values.get(spec.id, {}).items()
-        chart_data, responsible = indicator_chart(spec, history, result, t), spec.responsible
+        responsible = spec.responsible
+        if any(target.value is not None for target in spec.targets):
+            chart_data = indicator_chart(spec, evaluation.values.get(spec.id, {}).items(), result, t)
+        else:  # judged each period: the verdicts, not a line, tell its story
+            judgements = [{"year": j.year, "verdict": t(f"verdict.{j.verdict.value}"), "evidence": j.evidence,
+                           "source": j.source} for j in reversed(evaluation.judgements.get(spec.id, []))
+                          if j.year <= evaluation.year]
     elif user.role == Role.CLERK:  # retired: out of every clerk's list
         raise PermissionDenied(user.login, Action.VIEW, "该指标已停用")
     return render(request, "indicator.html", {
         "indicator": indicator, "plan_title": indicator.plan.title, "result": result,
         "targets": indicator.targets, "responsible": responsible, "chart_data": chart_data,
+        "judgements": judgements,
         "source_text": indicator.source_text,
         "document_url": str(local_url(request, "document_page", source_file_id=indicator.plan.source_file_id))
         + f"#ind-{indicator.id}",
@@ -198,197 +210,6 @@ def _audit_trail(db: Session, user: User, indicator: Indicator, t: Translator) -
              "unit": h.org_unit_name, "period": h.period_code, "old": (h.entry.old or {}).get("value_text", ""),
              "new": (h.entry.new or {}).get("value_text", ""), "comment": h.entry.reason or ""}
             for h in observations.indicator_history(db, user, indicator.id)]
-
-
-# ---- data entry -----------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class _EntryRow:
-    indicator_id: int
-    name: str
-    unit: str | None
-    state: ObservationState | None
-    value_text: str
-    source: str
-    note: str
-    editable: bool
-    review_comment: str = ""
-    message: str = ""
-    error: bool = False
-    hint_key: str = ""  # i18n key of what to enter, for growth rates and reductions
-
-
-_EDITABLE = {None, ObservationState.DRAFT, ObservationState.RETURNED}
-
-
-def _entry_units(db: Session, user: User) -> list[OrgUnit]:
-    if user.role == "clerk":
-        return [db.get_one(OrgUnit, user.org_unit_id)] if user.org_unit_id else []
-    if not is_allowed(user, Action.ENTER, Scope(org_unit_id=None)):
-        check(user, Action.MANAGE_PERIODS)  # an administrator: any unit's template, no entry
-    return list(db.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code)))
-
-
-def _open_periods(db: Session, user: User) -> list[Any]:
-    found = []
-    for plan in _plans(db):
-        for view in periods.list_periods(db, user, plan.id):
-            if not view.locked:
-                found.append({"id": view.id, "label": f"{plan.title} · {view.code}", "window_open": view.window_open})
-    return found
-
-
-def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, unit_id: int, *,
-               message: str = "", error: bool = False, typed: str | None = None) -> _EntryRow:
-    period = periods.get_period(db, period_id)
-    views = observations.list_observations(db, user, period_id, org_unit_id=unit_id, indicator_ids=[indicator.id])
-    view = next((v for v in views if v.disaggregation == observations.TOTAL), None)
-    state = view.state if view else None
-    comment = ""
-    if view and state is ObservationState.RETURNED:
-        comment = next((e.reason or "" for e in reversed(observations.observation_history(db, user, view.id))
-                        if e.action == "return"), "")
-    editable = state in _EDITABLE and not period.locked and (user.role != "clerk" or periods.window_is_open(period))
-    return _EntryRow(indicator.id, indicator.name, indicator.unit, state,
-                     typed if typed is not None else (view.value_text if view else ""),
-                     view.source if view else "", view.note if view else "", editable, comment, message, error,
-                     _hint_key(entry_kind(indicator.name, indicator.unit)))
-
-
-def _hint_key(kind: EntryKind) -> str:
-    return "" if kind == EntryKind.LEVEL else f"entry.hint.{kind.name.lower()}"
-
-
-@router.get("/entry", name="entry_page")
-def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | None = None,
-               unit: RowId | None = None) -> HTMLResponse:
-    return render_entry_page(request, db, user, period, unit)
-
-
-def render_entry_page(request: Request, db: Session, user: User, period: int | None, unit: int | None, *,
-                      answered: _EntryRow | None = None, status_code: int = 200,
-                      upload: dict[str, Any] | None = None) -> HTMLResponse:
-    """The entry form; ``answered`` is the row just posted, shown with its message in place;
-    ``upload`` the outcome of an uploaded template (its summary or every bad cell)."""
-    units = _entry_units(db, user)
-    open_periods = _open_periods(db, user)
-    chosen = next((p for p in open_periods if p["id"] == period), open_periods[0] if open_periods else None)
-    the_unit = next((u for u in units if u.id == unit), units[0] if units else None)
-    rows: list[_EntryRow] = []
-    can_enter = user.role == Role.CLERK or is_allowed(user, Action.ENTER, Scope(org_unit_id=None))
-    if chosen is not None and the_unit is not None and can_enter:
-        plan_id = periods.get_period(db, chosen["id"]).plan_id
-        assigned = db.scalars(select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
-                              .where(Assignment.org_unit_id == the_unit.id, Indicator.plan_id == plan_id,
-                                     Indicator.retired_at.is_(None))
-                              .order_by(Indicator.code).distinct())
-        rows = [answered if answered is not None and answered.indicator_id == i.id
-                else _entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
-    return render(request, "entry.html", {"periods": open_periods, "period": chosen, "units": units,
-                                          "unit": the_unit, "rows": rows, "upload": upload, "can_enter": can_enter},
-                  status_code=status_code)
-
-
-@router.post("/entry", name="entry_save")
-def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: Annotated[RowId, Form()],
-               period_id: Annotated[RowId, Form()], org_unit_id: Annotated[RowId, Form()],
-               value: Annotated[str, Form()] = "", source: Annotated[str, Form()] = "",
-               note: Annotated[str, Form()] = "", step: Annotated[str, Form()] = "enter") -> Response:
-    t = translator(request)
-    indicator = db.get(Indicator, indicator_id)
-    if indicator is None:
-        raise HTTPException(status_code=404)
-    try:
-        with db.begin_nested():
-            view = observations.enter_value(db, user, period_id, observations.ObservationInput(
-                indicator_id, org_unit_id, value, source=source, note=note))
-            if step == "submit":
-                observations.submit(db, user, view.id)
-        message, error, typed = t("entry.submitted" if step == "submit" else "entry.saved"), False, None
-    except observations.ValueRejected as exc:
-        message, error, typed = t("entry.not_saved", reason=_readable(exc.problem)), True, value
-    except PlanWatchError as exc:
-        message, error, typed = str(exc), True, value
-    row = _entry_row(db, user, period_id, indicator, org_unit_id, message=message, error=error, typed=typed)
-    context = {"row": row, "period": {"id": period_id}, "unit": {"id": org_unit_id}}
-    if is_fragment_request(request):
-        return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
-    if error:  # without JavaScript: the whole form again, the message beside the value typed
-        return render_entry_page(request, db, user, period_id, org_unit_id, answered=row, status_code=422)
-    return RedirectResponse(str(local_url(request, "entry_page").include_query_params(
-        period=period_id, unit=org_unit_id)), status_code=303)
-
-
-@router.post("/entry/validate/{indicator_id}", name="entry_validate")
-def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
-                   value: Annotated[str, Form()] = "") -> HTMLResponse:
-    indicator = db.get(Indicator, indicator_id)
-    if indicator is None:
-        raise HTTPException(status_code=404)
-    problem = observations.check_value(indicator, value)
-    return render(request, "fragments/check.html", {"problem": _readable(problem) if problem else None})
-
-
-_FIELD_PREFIX = re.compile(r"^(value|unit|disaggregation)：")
-
-
-def _readable(problems: str) -> str:
-    """The services name the field of each problem (value：…) for API clients and the CLI; the
-    form row already shows the indicator, the unit and the field, so a clerk reads the reasons
-    alone, each a sentence of its own."""
-    return "；".join(_FIELD_PREFIX.sub("", problem.strip()) for problem in problems.split("；"))
-
-
-# ---- review ---------------------------------------------------------------------------------
-
-def _queue(db: Session, user: User) -> list[dict[str, Any]]:
-    items = []
-    for plan in _plans(db):
-        for period in periods.list_periods(db, user, plan.id):
-            if period.locked:
-                continue
-            queue = review.review_queue(db, user, period.id)
-            context = review.review_queue_context(db, period.id, queue)
-            for view in queue:
-                indicator = db.get_one(Indicator, view.indicator_id)
-                items.append({"id": view.id, "indicator_id": view.indicator_id, "indicator_name": indicator.name,
-                              "org_unit_name": db.get_one(OrgUnit, view.org_unit_id).name,
-                              "period_label": period.code, "value": view.value, "unit": view.unit or indicator.unit,
-                              "previous": context[view.id].previous, "submitted_by": context[view.id].submitted_by,
-                              "note": view.note, "flags": view.flags})
-    return items
-
-
-@router.get("/review", name="review_page")
-def review_page(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
-    check(user, Action.APPROVE)
-    return render(request, "review.html", {"items": _queue(db, user), "message": None, "error": False})
-
-
-@router.post("/review", name="review_decide")
-def review_decide(request: Request, user: PageUser, db: DbSession,
-                  observation_id: Annotated[list[RowId] | None, Form()] = None,
-                  decision: Annotated[str, Form()] = "approve", comment: Annotated[str, Form()] = "") -> Response:
-    t = translator(request)
-    chosen = observation_id or []
-    message, error = "", False
-    if not chosen:
-        message, error = t("review.nothing_selected"), True
-    else:
-        try:
-            with db.begin_nested():
-                if decision == "return":
-                    review.return_many(db, user, chosen, comment)
-                    message = t("review.returned", count=len(chosen))
-                else:
-                    review.approve_many(db, user, chosen, comment=comment or None)
-                    message = t("review.approved", count=len(chosen))
-        except PlanWatchError as exc:
-            message, error = str(exc), True
-    context = {"items": _queue(db, user), "message": message, "error": error}
-    if is_fragment_request(request):
-        return render(request, "fragments/review_queue.html", context, status_code=422 if error else 200)
-    return render(request, "review.html", context, status_code=422 if error else 200)
 
 
 # ---- reports --------------------------------------------------------------------------------

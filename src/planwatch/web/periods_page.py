@@ -3,7 +3,10 @@ period, moving a window, locking and reopening with a reason.
 
 The monitoring group and the administrator open periods and move windows; locking and
 reopening stay the monitoring group's (they decide when the figures are final), as the
-permission matrix says, so the page offers those buttons only to whom may use them. Every
+permission matrix says, so the page offers those buttons only to whom may use them. Locking
+goes through a confirmation that lists what is still missing (indicators never submitted,
+units that never reported, drafts, figures waiting for review) and warns while the window
+is still open. Every
 change is a call to :mod:`planwatch.services.periods`, which checks and audits it.
 """
 
@@ -21,6 +24,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check, is_allowed
 from planwatch.services import periods
+from planwatch.services.reporting_status import lock_preview
 from planwatch.store.models import Plan, ReportingPeriod, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -75,6 +79,7 @@ def _page(request: Request, db: Session, actor: User, plan: Plan, *, message: st
     return render(request, "plan_periods.html", {
         "plan": plan, "rows": _rows(db, actor, plan, translator(request)), "message": message, "problem": problem, "form": form or {},
         "can_lock": is_allowed(actor, Action.LOCK_PERIOD), "can_reopen": is_allowed(actor, Action.REOPEN_PERIOD),
+        "can_remind": is_allowed(actor, Action.REMIND),
         "min_year": MIN_YEAR, "max_year": MAX_YEAR}, status_code=422 if problem else 200)
 
 
@@ -126,10 +131,31 @@ def period_window(request: Request, user: PageUser, db: DbSession, period_id: Ro
         reason=reason.strip() or None))
 
 
+def _lock_page(request: Request, db: Session, actor: User, period: ReportingPeriod, plan: Plan, *,
+               reason: str = "", status_code: int = 200) -> HTMLResponse:
+    return render(request, "plan_period_lock.html", {
+        "plan": plan, "period": period, "preview": lock_preview(db, actor, period.id), "reason": reason,
+        "last_day": periods.last_day(period.closes_at), "can_remind": is_allowed(actor, Action.REMIND)},
+        status_code=status_code)
+
+
+@router.get("/periods/{period_id}/lock", name="period_lock_confirm")
+def period_lock_confirm(request: Request, user: PageUser, db: DbSession, period_id: RowId) -> Response:
+    """What locking would leave unreported, read before the click (the lock itself is a POST)."""
+    period, plan = _period_plan(db, period_id)
+    if period.locked:
+        return RedirectResponse(local_url(request, "plan_periods", plan_id=plan.id), status_code=303)
+    return _lock_page(request, db, user, period, plan)
+
+
 @router.post("/periods/{period_id}/lock", name="period_lock")
 def period_lock(request: Request, user: PageUser, db: DbSession, period_id: RowId,
-                reason: ReasonField = "") -> Response:
+                reason: ReasonField = "", confirmed: Annotated[str, Form(max_length=8)] = "") -> Response:
+    """Lock after the confirmation page; a request without ``confirmed`` gets that page."""
     period, plan = _period_plan(db, period_id)
+    if confirmed != "1":
+        check(user, Action.LOCK_PERIOD)
+        return _lock_page(request, db, user, period, plan, reason=reason)
     return _change(request, db, user, plan, "locked",
                    lambda: periods.lock_period(db, user, period.id, reason.strip() or None))
 

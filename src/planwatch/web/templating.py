@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -14,6 +15,7 @@ from starlette.datastructures import URL
 from starlette.routing import BaseRoute, Mount, Route
 
 from planwatch.monitor.permissions import ROLE_ACTIONS, Action, Actor, Role
+from planwatch.services.periods import local_time
 from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
 from planwatch.web.security import csrf_token
 from planwatch.web.theme import theme_url
@@ -37,6 +39,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["number"] = format_number
+    env.filters["localtime"] = format_local_time
     env.globals["nav_items"] = nav_items
     env.globals["theme_url"] = theme_url
     return env
@@ -55,6 +58,7 @@ _NAV: Final = (
     NavItem("nav.documents", "/documents", "/documents"),
     NavItem("nav.search", "/search", "/search"),
     NavItem("nav.compare", "/compare", "/compare"),
+    NavItem("nav.inbox", "/inbox", "/inbox"),
     NavItem("nav.entry", "/entry", "/entry"),
     NavItem("nav.review", "/review", "/review"),
     NavItem("nav.users", "/admin/users", "/admin/users"),
@@ -64,7 +68,8 @@ _NAV: Final = (
 )
 # A menu entry shows when the role has any of its actions: the entry page also serves an
 # administrator (MANAGE_PERIODS), who downloads any unit's template there without entering.
-_NAV_ACTION: Final = {"nav.entry": frozenset({Action.ENTER, Action.MANAGE_PERIODS}),
+_NAV_ACTION: Final = {"nav.inbox": frozenset({Action.COMMENT, Action.REMIND}),
+                      "nav.entry": frozenset({Action.ENTER, Action.MANAGE_PERIODS}),
                       "nav.review": frozenset({Action.APPROVE}), "nav.users": frozenset({Action.MANAGE_USERS}),
                       "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS}),
                       "nav.publishing": frozenset({Action.PUBLISH, Action.APPROVE_PUBLICATION,
@@ -83,6 +88,11 @@ def format_number(value: float | int | None, digits: int = 2) -> str:
         return "—"
     text = f"{value:,.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_local_time(moment: datetime) -> str:
+    """A stored moment in Beijing time, to the minute."""
+    return local_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def localized_label(item: Any, language: str) -> str:
@@ -156,6 +166,8 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
         "user": user,
         "user_role": Role(user.role) if user is not None else None,
         "echarts": echarts_available(),
+        # the menu's to-do count: asked of the request's session while it is open (see auth.page_user)
+        "inbox_count": getattr(request.state, "inbox_count", lambda: 0),
     }
     values.update(context or {})
     return HTMLResponse(env.get_template(template).render(values), status_code=status_code)

@@ -53,8 +53,10 @@ log = logging.getLogger(__name__)
 _CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
-# A plan extracts in seconds; a file built to make extraction slow fails after this much CPU.
+# A plan extracts in seconds; a file built to make extraction slow fails after this much CPU, and this
+# much more for each scanned page that OCR reads (RapidOCR takes about 7 s of CPU a page).
 EXTRACTION_CPU_SECONDS: Final = 120
+OCR_CPU_SECONDS: Final = 30
 _POLL_SECONDS = 0.5  # how often a waiting import passes on the pages read
 # File systems allow 255 bytes a name (85 Chinese characters) and source_files.name holds 255.
 _MAX_NAME_BYTES = 200
@@ -188,12 +190,16 @@ def _read_pages(path: Path) -> tuple[int, int] | None:
 
 
 def _page_reporter(path: Path | None) -> Callable[[int, int], None] | None:
-    """Write ``done total`` for the progress page, whole and renamed, at most every few pages."""
+    """Write ``done total`` for the progress page, whole and renamed, at most as often as it is polled
+    (pages with a text layer go by the hundred a second; a scanned page read by OCR takes seconds)."""
     if path is None:
         return None
+    last = 0.0
 
     def report(done: int, total: int) -> None:
-        if done == total or done % 5 == 0:
+        nonlocal last
+        if done == total or time.monotonic() - last >= _POLL_SECONDS:
+            last = time.monotonic()
             scratch = path.with_suffix(f".{os.getpid()}.tmp")
             scratch.write_text(f"{done} {total}", encoding="ascii")
             os.replace(scratch, path)
@@ -212,6 +218,7 @@ def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int,
     usage = resource.getrusage(resource.RUSAGE_SELF)
     spent = int(usage.ru_utime + usage.ru_stime) + 1
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    cpu_seconds += OCR_CPU_SECONDS * _scanned_pages(path)  # reading a scan by OCR takes seconds a page
 
     def out_of_time(_signum: int, _frame: FrameType | None) -> None:
         raise InputError(path, f"提取超过 {cpu_seconds} 秒 CPU 时间上限（文件结构异常？），未导入任何数据")
@@ -223,6 +230,19 @@ def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int,
     finally:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
         signal.signal(signal.SIGXCPU, previous)
+
+
+def _scanned_pages(path: Path) -> int:
+    """How many pages of an uploaded PDF are scans that OCR will read (0 for other files, or unreadable ones:
+    the reader says what is wrong with those)."""
+    if path.suffix.lower() != ".pdf":
+        return 0
+    from planwatch.ingest.pdf_reader import scanned_pages
+
+    try:
+        return scanned_pages(path.read_bytes())
+    except (OSError, InputError):
+        return 0
 
 
 def save_upload(file_name: str, stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES,

@@ -5,6 +5,7 @@ from planwatch.store.models.base import Base, utcnow
 from planwatch.store.models.indicator_status import IndicatorDisposition
 from planwatch.store.models.jobs import ImportJob
 from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
+from planwatch.store.models.messages import Comment, Notification, Reminder
 from planwatch.store.models.monitoring import (
     AppendOnlyViolation,
     AuditEvent,
@@ -53,6 +54,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Base",
+    "Comment",
     "Correction",
     "Document",
     "ImportJob",
@@ -63,6 +65,7 @@ __all__ = [
     "LedgerReport",
     "LoginCounter",
     "Milestone",
+    "Notification",
     "Observation",
     "ObservationRevision",
     "OrgUnit",
@@ -73,6 +76,7 @@ __all__ = [
     "PublicPostCounter",
     "PublicationDecision",
     "PublicationFile",
+    "Reminder",
     "ReportingPeriod",
     "SearchEntry",
     "Section",

@@ -37,6 +37,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     login: Mapped[str] = mapped_column(String(LOGIN_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(100), default="")
+    # Where reminders (催报) and comments are e-mailed when an SMTP server is configured; may be blank.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     role: Mapped[str] = mapped_column(String(16))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))

@@ -1,10 +1,11 @@
 """The public site's routes (``/public/...``): the only routes anyone may use without logging in.
 
 They are all here, under one prefix: every GET of the prefix serves the site's files (the
-same tree ``planwatch publish`` writes) or the opinion form, and :data:`ANONYMOUS_POSTS`
-lists the only anonymous write with its body limit, for whatever guards the app's boundary
-(:mod:`planwatch.web.public.boundary` does today). No handler reads or starts a session:
-the boundary strips cookies from these requests before the session middleware sees them.
+same tree ``planwatch publish`` writes) or the opinion form, whose POST is the only anonymous
+write. Each is listed in :data:`planwatch.web.boundary.ANONYMOUS` with its body limit (an
+opinion of 2,000 characters form-encoded as UTF-8 percent escapes takes about 18 KB). No
+handler reads or starts a session: :mod:`planwatch.web.public.boundary` strips cookies from
+these requests before the session middleware sees them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, Final, NamedTuple
 from urllib.parse import urlencode
 
@@ -26,13 +26,10 @@ from planwatch.web.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from planwatch.web.public.live import FormTokens, LiveSite, PageLimiter, PublicOptions
 from planwatch.web.public.site import PublicSite, SitePlan, page_language
 
-__all__ = ["ANONYMOUS_POSTS", "OPINION_POST", "PUBLIC_PREFIX", "install_public_site", "router"]
+__all__ = ["OPINION_POST", "PUBLIC_PREFIX", "install_public_site", "router"]
 
 PUBLIC_PREFIX: Final = "/public"
 OPINION_POST: Final = f"{PUBLIC_PREFIX}/opinions"
-# The anonymous POST routes and the most bytes each body may have. An opinion of 2,000
-# characters form-encoded as UTF-8 percent escapes takes about 18 KB.
-ANONYMOUS_POSTS: Final[Mapping[str, int]] = MappingProxyType({OPINION_POST: 32 * 1024})
 _NO_STORE: Final = {"Cache-Control": "no-store"}
 
 router = APIRouter(prefix=PUBLIC_PREFIX, include_in_schema=False)

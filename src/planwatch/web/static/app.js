@@ -13,6 +13,8 @@
 //  * .table-wrap, [data-scroll-region]: focusable (and named) while its content overflows, so
 //    that the keyboard can scroll it.
 //  * .menu-toggle: opens the phone menu, says so (aria-expanded), Esc closes it.
+//  * template[data-replace="#other"] in a fragment answer: its content replaces #other's too
+//    (a saved entry row brings the counts above the rows up to date).
 (function () {
   "use strict";
 
@@ -32,6 +34,11 @@
 
   function replace(target, html) {
     target.innerHTML = html;
+    target.querySelectorAll("template[data-replace]").forEach(function (template) {
+      var other = document.querySelector(template.dataset.replace);
+      if (other) { other.innerHTML = template.innerHTML; enhance(other); }
+      template.remove();
+    });
     enhance(target);
   }
 
@@ -87,7 +94,8 @@
       var used = describe(event.submitter || document.activeElement);
       var buttons = form.querySelectorAll("button");
       buttons.forEach(function (b) { b.disabled = true; });
-      var body = new FormData(form);
+      // A form without a file goes urlencoded: the server takes multipart only where it takes files.
+      var body = form.enctype === "multipart/form-data" ? new FormData(form) : new URLSearchParams(new FormData(form));
       if (event.submitter && event.submitter.name) { body.append(event.submitter.name, event.submitter.value); }
       // getAttribute: a control named "action" or "method" would shadow the form property
       fetchFragment(form.getAttribute("action"), { method: form.getAttribute("method") || "POST", body: body })
@@ -104,7 +112,7 @@
   function bindValidation(input) {
     input.addEventListener("change", function () {
       var target = document.getElementById(input.dataset.validateTarget);
-      var body = new FormData();
+      var body = new URLSearchParams();
       body.append(input.name, input.value);
       fetchFragment(input.dataset.validate, { method: "POST", body: body })
         .then(function (result) { target.innerHTML = result.html; });
