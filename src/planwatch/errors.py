@@ -35,3 +35,6 @@ class FieldError(InputError):
         super().__init__(field, problem)
         self.field = field
         self.args = (f"{field}：{problem}",)
+class NotFound(PlanWatchError):
+    """No such record, or none the user may see: the two are answered alike (HTTP 404), so a
+    user of one district learns nothing of another's plans by trying their numbers."""

@@ -16,7 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Page, ViewportSize
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -81,8 +81,8 @@ def wait_until_serving(base: str, process: subprocess.Popen[bytes], timeout: flo
         time.sleep(0.2)
 
 
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1366, "height": 768}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def photograph(page: Page, folder: Path, name: str) -> None:

@@ -21,6 +21,7 @@ from planwatch.cli.common import (
     open_database,
     out,
     plan_of,
+    plan_year,
     reported,
 )
 
@@ -55,8 +56,9 @@ def evaluate(
     from planwatch.services.evaluation import evaluate_stored_plan
 
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
-        the_plan = plan_of(session, plan)
-        evaluation = evaluate_stored_plan(session, acting_user(session, as_user), the_plan, year,
+        actor = acting_user(session, as_user)
+        the_plan = plan_of(session, plan, actor)
+        evaluation = evaluate_stored_plan(session, actor, the_plan, plan_year(the_plan, year),
                                           include_pending=include_pending)
     if as_json:
         records = [{**r.to_json(), "code": evaluation.codes.get(r.indicator_id)} for r in evaluation.results]

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from planwatch.store.models import Plan, User
 
 __all__ = ["AsUser", "DbOption", "PlanOption", "YearOption", "acting_user", "err", "fail", "open_database",
-           "out", "plan_of", "reported"]
+           "out", "plan_of", "plan_year", "reported"]
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -84,8 +84,16 @@ def acting_user(session: Session, login: str | None) -> User | None:
     return user
 
 
-def plan_of(session: Session, ref: str | None) -> Plan:
+def plan_of(session: Session, ref: str | None, actor: User | None = None) -> Plan:
+    """The plan ``--plan`` names, among those of ``actor``'s district (``--as``)."""
     from planwatch.services.plans import find_plan
 
     with reported():
-        return find_plan(session, ref)
+        return find_plan(session, ref, actor)
+
+
+def plan_year(plan: Plan, year: int) -> int:
+    """``--year`` for evaluating ``plan``: a year before the plan began is refused, not quietly moved."""
+    if plan.start_year is not None and year < plan.start_year:
+        raise fail(f"--year：规划期为{plan.start_year}—{plan.end_year or '?'}年，不能评估规划期开始之前的{year}年")
+    return year

@@ -123,6 +123,9 @@ def _password(given: str | None) -> str:
     return first
 
 
+RegionOption = Annotated[str | None, typer.Option(
+    "--region", help="District (org unit code or name) the user works in, or 'all'. Default: the district of "
+                     "--org-unit, else every district.")]
 ExpiresDays = Annotated[int | None, typer.Option(
     "--expires-days", min=1, help="The API token stops working after this many days (at most 3650).")]
 LoginArgument = Annotated[str, typer.Argument(help="Login name.")]
@@ -134,6 +137,7 @@ def users_add(
     role: Annotated[str, typer.Option("--role", help="admin, monitoring, evaluation, clerk or viewer.")],
     org_unit: Annotated[str | None, typer.Option("--org-unit", help="Org unit code or name (clerks only).")]
     = None,
+    region: RegionOption = None,
     name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
     email: Annotated[str, typer.Option("--email", help="E-mail address for reminders (催报).")] = "",
     password: Annotated[str | None, typer.Option("--password", help=f"Password (or ${PASSWORD_ENV}, or prompt).")]
@@ -147,23 +151,49 @@ def users_add(
 
     secret = _password(password)
     with open_database(db) as database, reported(), database.session() as session:
-        user = users.add_user(session, None, login, secret, role, name=name, org_unit=org_unit, email=email)
+        user = users.add_user(session, None, login, secret, role, name=name, org_unit=org_unit, region=region,
+                              email=email)
         issued = users.create_token(session, user, "cli", expires_days=expires_days) if token else None
-    out.print(f"用户 {login}（{role}）已创建", highlight=False)
+        where = _region_name(session, user.region_org_unit_id)
+    out.print(f"用户 {login}（{role}，{where}）已创建", highlight=False)
     if issued:
         out.print(f"API 令牌（只显示这一次）：{issued}", highlight=False)
 
 
+def _region_name(session: Session, region_id: int | None) -> str:
+    from planwatch.store.models import OrgUnit
+
+    unit = session.get(OrgUnit, region_id) if region_id is not None else None
+    return unit.name if unit is not None else "全部地区"
+
+
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
-    """List users with their roles and units."""
+    """List users with their roles, units and districts."""
     from planwatch.services import users
 
     with open_database(db) as database, database.session(readonly=True) as session:
-        table = Table("登录名", "姓名", "角色", "单位", "状态")
-        for u in users.all_users(session):
-            table.add_row(u.login, u.name, u.role, str(u.org_unit_id or ""), "启用" if u.active else "停用")
+        table = Table("登录名", "角色", "地区", "状态")
+        table.add_column("姓名", overflow="fold")
+        table.add_column("单位", overflow="fold")
+        for u in users.list_users(session, None):
+            table.add_row(u.login, u.role.value, u.region_name or "全部地区", "启用" if u.active else "停用", u.name,
+                          u.org_unit_name or "")
     out.print(table)
+
+
+@users_app.command("region")
+def users_region(login: LoginArgument,
+                 region: Annotated[str, typer.Argument(help="District code or name, or 'all' for every district.")],
+                 db: DbOption = None) -> None:
+    """Bind a user to a district (or to every district); audited, effective at once."""
+    from planwatch.services import users
+
+    with open_database(db) as database, reported(), database.session() as session:
+        user = users.find_user(session, login)
+        changed = users.set_region(session, None, user, region)
+        where = _region_name(session, user.region_org_unit_id)
+    out.print(f"用户 {login} 的所属地区{'已设为' if changed else '仍为'}{where}", highlight=False)
 
 
 @users_app.command("passwd")
@@ -320,11 +350,11 @@ def assign(
     db: DbOption = None,
 ) -> None:
     """Make an org unit responsible for an indicator; without arguments list the assignments."""
-    from planwatch.services import assignments, orgunits
+    from planwatch.services import assignments, orgunits, region_scope
 
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user)
+        the_plan = plan_of(session, plan, actor)
         if indicator is None or org_unit is None:
             table = Table("代码", "指标", "单位", "责任", "来源", title=the_plan.title)
             for a in assignments.list_assignments(session, the_plan):
@@ -332,7 +362,7 @@ def assign(
             out.print(table)
             return
         ind = assignments.find_indicator(session, the_plan, indicator)
-        unit = orgunits.find_org_unit(session, org_unit)
+        unit = orgunits.find_org_unit(session, org_unit, within=region_scope.assignable(session, the_plan).unit_ids)
         if remove:
             changed = assignments.unassign(session, actor, ind, unit)
         else:
@@ -369,8 +399,8 @@ def periods_open(
     start = _moment(opens, now.replace(hour=0, minute=0, second=0, microsecond=0), "--opens")
     end = _moment(closes, start + timedelta(days=30), "--closes")
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
+        the_plan = plan_of(session, plan, actor)
         existing = periods.find_period(session, the_plan.id, str(year))
         if existing is None:
             view = periods.create_period(session, actor, the_plan.id, year, opens_at=start, closes_at=end)
@@ -396,8 +426,8 @@ def periods_lock(year: YearOption, plan: PlanOption = None, reason: Annotated[st
     from planwatch.services import periods, users
 
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
+        the_plan = plan_of(session, plan, actor)
         view = periods.lock_period(session, actor, _period(session, the_plan.id, year).id, reason or None)
     out.print(f"{view.code} 已锁定", highlight=False)
 
@@ -409,8 +439,8 @@ def periods_reopen(year: YearOption, reason: Annotated[str, typer.Option("--reas
     from planwatch.services import periods, users
 
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
+        the_plan = plan_of(session, plan, actor)
         view = periods.reopen_period(session, actor, _period(session, the_plan.id, year).id, reason)
     out.print(f"{view.code} 已解锁", highlight=False)
 

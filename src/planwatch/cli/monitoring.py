@@ -38,12 +38,12 @@ def template(
     db: DbOption = None,
 ) -> None:
     """Write the Excel fill-in template of one org unit for one period."""
-    from planwatch.services import exchange, orgunits, periods, users
+    from planwatch.services import exchange, orgunits, periods, region_scope, users
 
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
-        unit = orgunits.find_org_unit(session, org_unit)
+        the_plan = plan_of(session, plan, actor)
+        unit = orgunits.find_org_unit(session, org_unit, within=region_scope.region_of(session, actor).unit_ids)
         the_period = periods.find_period(session, the_plan.id, period)
         if the_period is None:
             raise fail(f"--period：该规划没有报告期 {period}（先运行 planwatch periods open）")
@@ -80,10 +80,10 @@ def submit(
         actor = acting_user(session, as_user)
         assert actor is not None
         if suffix == ".xlsx":
-            chosen = plan_of(session, plan) if plan is not None else None
+            chosen = plan_of(session, plan, actor) if plan is not None else None
             summary = exchange.submit_template(session, actor, file, plan=chosen, submit=not draft)
         elif suffix in (".csv", ".json"):
-            the_plan = plan_of(session, plan)
+            the_plan = plan_of(session, plan, actor)
             rows = read_csv(file) if suffix == ".csv" else from_data_value_set(file)
             summary = exchange.import_rows(session, actor, the_plan, rows, file, submit=not draft)
         else:
@@ -115,21 +115,22 @@ def review_(
     db: DbOption = None,
 ) -> None:
     """Review submitted values: list the queue, approve or return them (in bulk too)."""
-    from planwatch.services import orgunits, periods, review, users
+    from planwatch.services import orgunits, periods, region_scope, review, users
 
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
+        the_plan = plan_of(session, plan, actor)
         the_period = periods.find_period(session, the_plan.id, period)
         if the_period is None:
             raise fail(f"--period：该规划没有报告期 {period}")
-        unit_id = orgunits.find_org_unit(session, org_unit).id if org_unit else None
+        unit_id = orgunits.find_org_unit(session, org_unit, within=region_scope.assignable(session, the_plan).unit_ids
+                                         ).id if org_unit else None
         queue = review.review_queue(session, actor, the_period.id, org_unit_id=unit_id)
         chosen = [v.id for v in queue] if not ids else list(ids)
         if decision is Decision.LIST:
             table = Table("编号", "指标", "单位", "数值", "标记", title=f"{period} 待审核 {len(queue)} 条")
             names = {i.id: f"{i.code} {i.name}" for i in the_plan.indicators}
-            units = {u.id: u.name for u in orgunits.list_org_units(session)}
+            units = {u.id: u.name for u in orgunits.list_org_units(session, actor)}
             for v in queue:
                 table.add_row(str(v.id), names.get(v.indicator_id, ""), units.get(v.org_unit_id, ""), v.value_text,
                               "、".join(v.flags))
@@ -161,8 +162,8 @@ def export(
 
     states = [ObservationState.APPROVED] if approved_only else None
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
+        the_plan = plan_of(session, plan, actor)
         rows = exchange.export_rows(session, actor, the_plan, period=period, states=states)
     if format is Format.CSV:
         count = write_csv(rows, output)

@@ -18,6 +18,7 @@ from planwatch.cli.common import (
     open_database,
     out,
     plan_of,
+    plan_year,
     reported,
 )
 from planwatch.report import FORMATS
@@ -40,8 +41,9 @@ def _report(kind: str, year: int, plan: str | None, outputs: list[Path] | None, 
 
     with open_database(db) as database, reported():
         with database.session(readonly=True) as session:
-            the_plan = plan_of(session, plan)
-            content = report_content(session, acting_user(session, as_user), the_plan, year, ReportKind(kind),
+            actor = acting_user(session, as_user)
+            the_plan = plan_of(session, plan, actor)
+            content = report_content(session, actor, the_plan, plan_year(the_plan, year), ReportKind(kind),
                                      include_pending=include_pending)
         if content.premature:
             err.print(f"[yellow]warning:[/yellow] {content.premature}", highlight=False)

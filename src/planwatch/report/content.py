@@ -24,7 +24,7 @@ from planwatch.evaluate import (
 )
 
 __all__ = ["TARGET_TYPE_ZH", "IndicatorEntry", "LedgerRow", "Participation", "RankingRow", "ReportContent",
-           "ReportKind"]
+           "ReportKind", "ReportTiming", "report_timing"]
 
 # How a report names each target type (extract.records.TargetType values).
 TARGET_TYPE_ZH = {"level": "水平值", "change": "变化量", "rate": "增长率", "cumulative": "累计量", "qualitative": "定性"}
@@ -39,6 +39,29 @@ class ReportKind(StrEnum):
     def title_zh(self) -> str:
         return {ReportKind.ANNUAL: "年度监测报告", ReportKind.MIDTERM: "中期评估报告",
                 ReportKind.FINAL: "总结评估报告"}[self]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTiming:
+    """A report asked for off its time in the plan's calendar: ``early`` or ``late``, and the
+    year it is due (the mid-term from the middle year, the final from the last year)."""
+
+    when: str  # early | late
+    due: int
+
+
+def report_timing(kind: ReportKind, start_year: int | None, end_year: int | None, year: int) -> ReportTiming | None:
+    """None when a ``kind`` report about ``year`` comes at its time: a mid-term evaluation from
+    the plan's middle year (2028 of 2026–2030) until its last, a final evaluation in or after
+    the last year; an annual report any year. A plan without a known period is never judged."""
+    if kind is ReportKind.ANNUAL or start_year is None or end_year is None or end_year < start_year:
+        return None
+    if kind is ReportKind.FINAL:
+        return ReportTiming("early", end_year) if year < end_year else None
+    middle = start_year + (end_year - start_year) // 2
+    if year < middle:
+        return ReportTiming("early", middle)
+    return ReportTiming("late", end_year) if year >= end_year else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,11 +199,18 @@ class ReportContent:
 
     @property
     def premature(self) -> str:
-        """Why a final evaluation is early (the plan period has years to run), else ""."""
-        if self.kind is ReportKind.FINAL and self.end_year is not None and self.year < self.end_year:
+        """Why the report comes off its time in the plan's calendar (see :func:`report_timing`), else ""."""
+        timing = report_timing(self.kind, self.start_year, self.end_year, self.year)
+        if timing is None:
+            return ""
+        if self.kind is ReportKind.FINAL:
             return (f"规划期至{self.end_year}年，{self.year}年尚在规划期中：本总结评估报告只反映截至{self.year}年的数据，"
                     f"不是规划期末的总结评估，正式总结评估请在{self.end_year}年数据审定后生成。")
-        return ""
+        if timing.when == "early":
+            return (f"规划期为{self.start_year}—{self.end_year}年，中期评估一般在规划实施过半（{timing.due}年）时开展："
+                    f"本中期评估报告只反映截至{self.year}年的数据，请在{timing.due}年数据审定后生成正式的中期评估报告。")
+        return (f"规划期至{self.end_year}年，{self.year}年已是规划期末：本报告按中期评估的体例生成，"
+                f"规划期末请以总结评估报告为准。")
 
     @property
     def schedule(self) -> float | None:

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from planwatch.evaluate.assessment import DEFAULT_SCHEME, Item, UnitScore, rank, score_unit, validate_scheme
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.services import region_scope
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.ledger_progress import STATUSES
 from planwatch.services.observations import OBSERVATION_ENTITY
 from planwatch.services.periods import utc
+from planwatch.services.plan_calendar import evaluation_year
 from planwatch.store.models import (
     AssessmentAdjustment,
     AssessmentScheme,
@@ -63,6 +65,7 @@ def scheme_for(session: Session, plan_id: int, year: int) -> dict[str, Any]:
 def save_scheme(session: Session, actor: User, plan: Plan, year: int, scheme: dict[str, Any]) -> dict[str, Any]:
     """Store the evaluation group's scheme for the plan and year (audited); returns it complete."""
     check(actor, Action.ASSESS)
+    region_scope.require_plan(session, actor, plan)
     complete = validate_scheme(scheme)
     row = session.scalar(select(AssessmentScheme).where(AssessmentScheme.plan_id == plan.id,
                                                         AssessmentScheme.year == year))
@@ -82,12 +85,14 @@ def add_adjustment(session: Session, actor: User, plan: Plan, year: int, org_uni
                    reason: str) -> AssessmentAdjustment:
     """A bonus or deduction with its reason; the reason is what the unit will read."""
     check(actor, Action.ASSESS)
+    region_scope.require_plan(session, actor, plan)
     if not reason.strip():
         raise ValueError("加减分须写明原因")
     if not -100 <= points <= 100 or points != points:
         raise ValueError("加减分应在 -100 到 100 之间")
-    if session.get(OrgUnit, org_unit_id) is None:
-        raise ValueError(f"没有单位 #{org_unit_id}")
+    if session.get(OrgUnit, org_unit_id) is None or not region_scope.assignable(session, plan).has_unit(org_unit_id) \
+            or not region_scope.region_of(session, actor).has_unit(org_unit_id):
+        raise ValueError(f"没有单位 #{org_unit_id}，或它不是规划所属地区（{plan.region_name}）的单位")
     row = AssessmentAdjustment(plan_id=plan.id, year=year, org_unit_id=org_unit_id, points=points,
                                reason=reason.strip(), created_by_id=actor.id)
     session.add(row)
@@ -104,6 +109,8 @@ def assess(session: Session, actor: User | None, plan: Plan, year: int) -> Asses
     only = visible_org_unit_id(actor) if actor is not None else None
     if actor is not None:
         check(actor, Action.VIEW, Scope(org_unit_id=only))
+    region_scope.require_plan(session, actor, plan)
+    year = evaluation_year(plan, year)
     scheme = scheme_for(session, plan.id, year)
     units: dict[int, UnitScore] = {}
 

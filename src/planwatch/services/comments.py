@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import FieldError, PlanWatchError
 from planwatch.monitor.permissions import Action, Role, Scope, check
+from planwatch.services import region_scope
 from planwatch.services.inbox import notify
 from planwatch.services.ledger_progress import REPORTS, STATUSES
 from planwatch.services.observations import OBSERVATION_ENTITY
@@ -32,6 +33,7 @@ from planwatch.store.models import (
     Observation,
     ObservationRevision,
     OrgUnit,
+    Plan,
     Project,
     ReportingPeriod,
     Task,
@@ -123,6 +125,7 @@ def subject_of(session: Session, entity: str, entity_id: int) -> Subject:
 def thread(session: Session, actor: User, entity: str, entity_id: int) -> Thread:
     """The subject and everything said and done about it, oldest first."""
     subject = subject_of(session, entity, entity_id)
+    region_scope.plan(session, actor, subject.plan_id)  # another district's: not found
     check(actor, Action.VIEW, Scope(org_unit_id=subject.org_unit_id, org_unit_name=subject.org_unit_name))
     comments = list(session.scalars(select(Comment).where(Comment.entity == entity, Comment.entity_id == entity_id)))
     events = [e for e in session.scalars(select(AuditEvent).where(
@@ -145,7 +148,9 @@ def _recipients(session: Session, actor: User, subject: Subject) -> set[int]:
         User.id.in_(participants | acted)) | ((User.role == Role.CLERK.value) & (User.org_unit_id == subject.org_unit_id))
         | (User.role == Role.MONITORING.value)))}
     clerks = {i for i, u in people.items() if u.role == Role.CLERK and u.org_unit_id == subject.org_unit_id}
-    reviewers = {i for i, u in people.items() if u.role == Role.MONITORING}
+    plan = session.get_one(Plan, subject.plan_id)
+    reviewers = {i for i, u in people.items()
+                 if u.role == Role.MONITORING and region_scope.region_of(session, u).has_plan(plan)}
     # a clerk writes to the reviewers who handled the figure (all of them when none has yet)
     other_side = ((reviewers & (participants | acted)) or reviewers) if actor.role == Role.CLERK else clerks
     return ({i for i in participants if i in people} | other_side) - {actor.id}
@@ -154,6 +159,7 @@ def _recipients(session: Session, actor: User, subject: Subject) -> set[int]:
 def add_comment(session: Session, actor: User, entity: str, entity_id: int, body: str) -> Comment:
     """Write in the thread (the unit's clerks and the monitoring group); tells the other side."""
     subject = subject_of(session, entity, entity_id)
+    region_scope.plan(session, actor, subject.plan_id)  # another district's: not found
     check(actor, Action.COMMENT, Scope(org_unit_id=subject.org_unit_id, org_unit_name=subject.org_unit_name))
     text = body.strip()
     if not text:

@@ -1,5 +1,8 @@
 """The same indicator across plans and districts, side by side.
 
+A user bound to a district compares its own district's plans (see :mod:`region_scope`);
+leaders of every district compare across districts.
+
 Districts write the same national indicator into their own plans (孕产妇死亡率 in each
 district's women's plan, 森林覆盖率 in each five-year plan); leaders ask how the targets
 and the latest figures compare. Indicators are matched by name without spaces; a query
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.evaluate import EvaluationResult
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.services import region_scope
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.indicator_keys import name_key
 from planwatch.store.models import Document, Indicator, Plan, Target, User
@@ -49,10 +53,11 @@ class SharedName:
 def shared_names(session: Session, actor: User, limit: int = 100) -> list[SharedName]:
     """Indicator names found in more than one current plan, most widely shared first."""
     check(actor, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(actor)))
+    region = region_scope.region_of(session, actor)
     plans_by_name: dict[str, set[int]] = defaultdict(set)
     shown: dict[str, str] = {}
     for name, plan_id in session.execute(select(Indicator.name, Indicator.plan_id).join(Plan)
-                                         .where(Plan.current.is_(True))):
+                                         .where(Plan.current.is_(True), region.plan_filter())):
         key = name_key(name)
         plans_by_name[key].add(plan_id)
         shown.setdefault(key, name)
@@ -69,7 +74,7 @@ def compare(session: Session, actor: User, query: str, year: int | None = None,
     if not wanted:
         return []
     rows = session.execute(select(Indicator.id, Indicator.name, Indicator.plan_id).join(Plan)
-                           .where(Plan.current.is_(True))).all()
+                           .where(Plan.current.is_(True), region_scope.region_of(session, actor).plan_filter())).all()
     exact = [r for r in rows if name_key(r.name) == wanted]
     matched = (exact or [r for r in rows if wanted in name_key(r.name)])[:limit]
     by_plan: dict[int, list[int]] = defaultdict(list)

@@ -24,6 +24,7 @@ from planwatch.extract import records as rec
 from planwatch.extract.target_types import typed_target
 from planwatch.extract.values import read_value
 from planwatch.monitor.permissions import Action, check
+from planwatch.services import region_scope
 from planwatch.services.indicator_keys import indicator_key, name_key
 from planwatch.store.models import AuditEvent, Correction, Indicator, Plan, SourceFile, Target, User
 
@@ -71,6 +72,7 @@ def correct_indicator(session: Session, actor: User, indicator_id: int, fix: Ind
     indicator = session.get(Indicator, indicator_id)
     if indicator is None:
         raise CorrectionError(f"指标 #{indicator_id} 不存在")
+    region_scope.require_plan(session, actor, indicator.plan)
     changes = fix.changes()
     if not changes:
         raise CorrectionError("没有要更正的内容：请至少修改一个字段")
@@ -93,6 +95,7 @@ def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: I
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise CorrectionError(f"规划 #{plan_id} 不存在")
+    region_scope.require_plan(session, actor, plan)
     if not (fix.name or "").strip():
         raise CorrectionError("新增指标需要填写指标名称")
     if fix.target is None:

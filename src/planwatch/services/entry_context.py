@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from planwatch.evaluate.targets import EntryKind
 from planwatch.extract.records import TargetType
 from planwatch.monitor.permissions import Action, Scope, check
+from planwatch.services import region_scope
 from planwatch.services.entry_guides import EntryGuide, entry_guides, guide_of
 from planwatch.services.periods import previous_period
 from planwatch.store.models import (
@@ -136,6 +137,7 @@ def indicator_contexts(session: Session, actor: User, period: ReportingPeriod, u
     """The unit's assigned indicators for ``period`` (only ``indicator_ids`` when given), each
     with its baseline, targets, last year's total and what to enter."""
     check(actor, Action.VIEW, Scope(org_unit_id=unit.id, org_unit_name=unit.name))
+    region_scope.require_unit(session, actor, unit.id)
     indicators = assigned_indicators(session, period.plan_id, unit.id, indicator_ids)
     previous = previous_values(session, period, [i.id for i in indicators], [unit.id])
     guides = entry_guides(session, unit.id, period, indicators)

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from planwatch.errors import FieldError
 from planwatch.monitor.permissions import Action, Scope, check
 from planwatch.monitor.workflow import ObservationState, WorkflowAction
-from planwatch.services import ledger_progress, observations
+from planwatch.services import ledger_progress, observations, region_scope
 from planwatch.services.entry_context import IndicatorContext, indicator_contexts
-from planwatch.services.periods import ensure_unlocked, get_period, window_is_open
+from planwatch.services.periods import ensure_unlocked, window_is_open
 from planwatch.store.models import (
     AuditEvent,
     Comment,
@@ -29,7 +29,6 @@ from planwatch.store.models import (
     LedgerReport,
     Observation,
     ObservationRevision,
-    OrgUnit,
     Project,
     ProjectUnit,
     Task,
@@ -107,8 +106,8 @@ def entry_sheet(session: Session, actor: User, period_id: int, org_unit_id: int,
                 indicator_ids: Sequence[int] | None = None) -> list[EntryLine]:
     """The unit's sheet for the period (only ``indicator_ids`` when given), in a fixed number
     of queries however many indicators the unit reports."""
-    period = get_period(session, period_id)
-    unit = session.get_one(OrgUnit, org_unit_id)
+    period = region_scope.period(session, actor, period_id)
+    unit = region_scope.org_unit(session, actor, org_unit_id)
     contexts = indicator_contexts(session, actor, period, unit, indicator_ids=indicator_ids)
     views = {v.indicator_id: v for v in observations.list_observations(
         session, actor, period.id, org_unit_id=unit.id, indicator_ids=[c.indicator_id for c in contexts])
@@ -171,8 +170,8 @@ def _ledger_reports(session: Session, period_id: int, unit_id: int) -> dict[tupl
 
 
 def submission_preview(session: Session, actor: User, period_id: int, org_unit_id: int) -> SubmissionPreview:
-    period = get_period(session, period_id)
-    unit = session.get_one(OrgUnit, org_unit_id)
+    period = region_scope.period(session, actor, period_id)
+    unit = region_scope.org_unit(session, actor, org_unit_id)
     check(actor, Action.VIEW, Scope(org_unit_id=unit.id, org_unit_name=unit.name))
     lines = entry_sheet(session, actor, period.id, unit.id)
     ready = [ln.context.name for ln in lines if ln.state is ObservationState.DRAFT
@@ -198,8 +197,8 @@ def submit_all(session: Session, actor: User, period_id: int, org_unit_id: int) 
     """Submit every saved draft (and corrected returned value) of the unit and its draft
     progress reports; any value that cannot be submitted stops all of them
     (:class:`SubmitRejected` lists each), nothing submitted."""
-    period = get_period(session, period_id)
-    unit = session.get_one(OrgUnit, org_unit_id)
+    period = region_scope.period(session, actor, period_id)
+    unit = region_scope.org_unit(session, actor, org_unit_id)
     check(actor, Action.SUBMIT, Scope(org_unit_id=unit.id, org_unit_name=unit.name,
                                       window_open=window_is_open(period)))
     ensure_unlocked(period)

@@ -14,7 +14,6 @@ import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Final
 
@@ -40,7 +39,9 @@ from planwatch.evaluate import (
 )
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
+from planwatch.services import region_scope
 from planwatch.services.corrections import record_target
+from planwatch.services.plan_calendar import default_year, evaluation_year
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
@@ -220,14 +221,6 @@ def _best_judgements(rows: Iterable[Any], states: Collection[str]) -> dict[int, 
     return out
 
 
-def default_year(session: Session, plan: Plan) -> int:
-    """The year a page or API call evaluates when none is asked for: the latest locked
-    (finally approved) reporting year, else the year before the current one."""
-    latest = session.scalar(select(func.max(ReportingPeriod.year)).where(
-        ReportingPeriod.plan_id == plan.id, ReportingPeriod.locked.is_(True)))
-    return int(latest) if latest else datetime.now(UTC).year - 1
-
-
 def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year: int | None, *,
                          include_pending: bool = False,
                          indicator_ids: Collection[int] | None = None) -> PlanEvaluation:
@@ -235,15 +228,17 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
     completeness per unit for a whole plan.
 
     A reporting clerk sees the evaluation of its own unit's figures only; ``year`` None means
-    :func:`default_year`. An indicator page or a comparison asks for a few indicators: each
+    :func:`plan_calendar.default_year`, and a year before the plan's first is its first (a
+    plan is never evaluated before it began). An indicator page or a comparison asks for a few indicators: each
     is evaluated exactly as in the whole plan, taken from the whole plan's evaluation when
     that is cached, else without the cost of the others.
     """
-    year = default_year(session, plan) if year is None else year
+    year = default_year(session, plan) if year is None else evaluation_year(plan, year)
     unit_only = None
     if actor is not None:
         unit_only = visible_org_unit_id(actor)
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
+        region_scope.require_plan(session, actor, plan)
     key = data_state(session, plan, year, include_pending, unit_only)
     cached = _cached(key)
     if indicator_ids is not None:

@@ -17,9 +17,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound
 from planwatch.monitor.permissions import Action, Role, is_allowed
 from planwatch.monitor.workflow import ObservationState
+from planwatch.services import region_scope
 from planwatch.services.periods import last_day, utc
 from planwatch.services.reporting_status import unit_reporting
 from planwatch.store.clock import utcnow
@@ -43,7 +44,7 @@ SOON_DAYS = 7  # a deadline this close is shown as urgent
 NOTIFICATIONS_SHOWN = 100
 
 
-class NotificationNotFound(PlanWatchError):
+class NotificationNotFound(NotFound):
     def __init__(self, notification_id: int) -> None:
         super().__init__(f"消息 #{notification_id} 不存在或不是发给您的")
 
@@ -147,11 +148,11 @@ def _notifications(session: Session, user: User) -> list[InboxNotification]:
                               utc(n.created_at), n.read_at is not None) for n, name, login in rows]
 
 
-def _open_periods(session: Session) -> list[tuple[ReportingPeriod, str]]:
-    """Unlocked periods of current plans that have opened: their units owe figures."""
+def _open_periods(session: Session, user: User) -> list[tuple[ReportingPeriod, str]]:
+    """Unlocked periods of the user's district's current plans that have opened: their units owe figures."""
     rows = session.execute(
         select(ReportingPeriod, Plan.title).join(Plan, Plan.id == ReportingPeriod.plan_id)
-        .where(Plan.current.is_(True), ReportingPeriod.locked.is_(False), ReportingPeriod.opens_at <= utcnow())
+        .where(Plan.current.is_(True), region_scope.region_of(session, user).plan_filter(), ReportingPeriod.locked.is_(False), ReportingPeriod.opens_at <= utcnow())
         .order_by(ReportingPeriod.closes_at))
     return [(period, title) for period, title in rows]
 
@@ -196,7 +197,7 @@ def _deadlines(session: Session, user: User) -> list[DeadlineItem]:
     now = utcnow()
     today = now.date()
     out = []
-    for period, plan_title in _open_periods(session):
+    for period, plan_title in _open_periods(session, user):
         if clerk and utc(period.closes_at) <= now:
             continue  # past the deadline a clerk can no longer enter: the monitoring group follows up
         owing = [u for u in unit_reporting(session, user, period.id) if not u.complete]
@@ -212,18 +213,19 @@ def _deadlines(session: Session, user: User) -> list[DeadlineItem]:
 def _reviews(session: Session, user: User) -> list[ReviewItem]:
     if not is_allowed(user, Action.APPROVE):
         return []
+    district = region_scope.region_of(session, user).plan_filter()
     values = session.execute(
         select(ReportingPeriod.id, func.count()).select_from(Observation)
         .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
         .join(Plan, Plan.id == ReportingPeriod.plan_id).join(Indicator, Indicator.id == Observation.indicator_id)
         .where(Observation.state == ObservationState.SUBMITTED.value, ReportingPeriod.locked.is_(False),
-               Plan.current.is_(True), Indicator.retired_at.is_(None)).group_by(ReportingPeriod.id))
+               Plan.current.is_(True), Indicator.retired_at.is_(None), district).group_by(ReportingPeriod.id))
     reports = session.execute(
         select(ReportingPeriod.id, func.count()).select_from(LedgerReport)
         .join(ReportingPeriod, ReportingPeriod.id == LedgerReport.period_id)
         .join(Plan, Plan.id == ReportingPeriod.plan_id)
-        .where(LedgerReport.state == "submitted", ReportingPeriod.locked.is_(False), Plan.current.is_(True))
-        .group_by(ReportingPeriod.id))
+        .where(LedgerReport.state == "submitted", ReportingPeriod.locked.is_(False), Plan.current.is_(True),
+               district).group_by(ReportingPeriod.id))
     counts: dict[int, list[int]] = {}
     for period_id, count in values:
         counts.setdefault(period_id, [0, 0])[0] = count

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
+from planwatch.services import region_scope
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
@@ -467,6 +468,7 @@ def _plan(session: Session, actor: User, plan_id: int) -> Plan:
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise LedgerEditError("plan_id", f"没有编号为 {plan_id} 的规划")
+    region_scope.require_plan(session, actor, plan)
     return plan
 
 
@@ -476,7 +478,20 @@ def _subject(session: Session, actor: User, entity: str, item_id: int) -> Task |
         session.get(Project, item_id) if entity == "project" else None)
     if subject is None:
         raise LedgerEditError("id", f"没有编号为 {item_id} 的{'任务' if entity == 'task' else '项目'}")
+    region_scope.require_plan(session, actor, session.get_one(Plan, subject.plan_id))
     return subject
+
+
+def _check_units(session: Session, actor: User, plan: Plan, changes: dict[str, Any]) -> None:
+    """The units a person names (for the task, or for each part of a split) must be units of
+    the plan's region that the person may see."""
+    region = region_scope.assignable(session, plan)
+    mine = region_scope.region_of(session, actor)
+    for part in [changes, *changes.get("parts", [])]:
+        for unit_id, _ in part.get("units") or []:
+            known = isinstance(unit_id, int) and session.get(OrgUnit, unit_id) is not None  # else: no such unit
+            if known and not (region.has_unit(unit_id) and mine.has_unit(unit_id)):
+                raise LedgerEditError("units", f"单位 #{unit_id} 不是规划所属地区（{plan.region_name}）的单位")
 
 
 def _change(session: Session, actor: User, subject: Task | Project, action: str, changes: dict[str, Any]) -> None:
@@ -492,6 +507,7 @@ def _change(session: Session, actor: User, subject: Task | Project, action: str,
 
 def _record(session: Session, actor: User, plan: Plan, entity: str, action: str, subject: Task | Project | None,
             changes: dict[str, Any]) -> LedgerEdit:
+    _check_units(session, actor, plan, changes)
     edit = LedgerEdit(plan_key=plan.plan_key, entity=entity, action=action,
                       subject_key=(subject.key or "") if subject is not None else "",
                       subject_line=subject.line if subject is not None else 0, changes=changes,

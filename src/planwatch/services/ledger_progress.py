@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, check_four_eyes
+from planwatch.services import region_scope
 from planwatch.services.periods import ensure_unlocked, get_period, window_is_open
 from planwatch.services.settings import four_eyes_required
 from planwatch.store.clock import utcnow
@@ -31,6 +32,7 @@ from planwatch.store.models import (
     LedgerEvidence,
     LedgerReport,
     OrgUnit,
+    Plan,
     Project,
     ProjectUnit,
     ReportingPeriod,
@@ -111,10 +113,11 @@ def _assigned_units(session: Session, *, task_id: int | None, project_id: int | 
     return set(session.scalars(select(ProjectUnit.org_unit_id).where(ProjectUnit.project_id == project_id)))
 
 
-def _subject(session: Session, task_id: int | None, project_id: int | None) -> Task | Project:
+def _subject(session: Session, actor: User, task_id: int | None, project_id: int | None) -> Task | Project:
     subject = session.get(Task, task_id) if task_id is not None else session.get(Project, project_id)
     if subject is None:
         raise ProgressRejected("task_id" if task_id is not None else "project_id", "没有这个任务或项目")
+    region_scope.require_plan(session, actor, session.get_one(Plan, subject.plan_id))
     if subject.retired:
         raise ProgressRejected("task_id" if task_id is not None else "project_id", "该任务或项目已撤销，不再报告进展")
     return subject
@@ -141,7 +144,7 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
     if (task_id is None) == (project_id is None):
         raise ProgressRejected("task_id", "请指定一个任务或一个项目")
     _check_input(values)
-    subject = _subject(session, task_id, project_id)
+    subject = _subject(session, actor, task_id, project_id)
     _check_subject_values(subject, values)
     period = get_period(session, period_id)
     if period.plan_id != subject.plan_id:
@@ -153,6 +156,7 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
     unit_id = actor.org_unit_id if actor.role == Role.CLERK else org_unit_id
     if unit_id is None:
         raise ProgressRejected("org_unit_id", "请指定报告进展的责任单位")
+    region_scope.require_unit(session, actor, unit_id)
     unit = session.get(OrgUnit, unit_id)
     action = Action.SUBMIT if submit else Action.ENTER
     check(actor, action, Scope(org_unit_id=unit_id, org_unit_name=unit.name if unit else None,
@@ -188,9 +192,7 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
 def review_report(session: Session, actor: User, report_id: int, *, approve: bool, note: str = "") -> LedgerReport:
     """Approve or return a submitted report; a return says why; nobody approves their own
     report while the four-eyes rule is on (as for figures)."""
-    report = session.get(LedgerReport, report_id)
-    if report is None:
-        raise ProgressRejected("report_id", f"没有进展报告 #{report_id}")
+    report = region_scope.ledger_report(session, actor, report_id)
     action = Action.APPROVE if approve else Action.RETURN
     check(actor, action, Scope(org_unit_id=report.org_unit_id))
     ensure_unlocked(get_period(session, report.period_id))
@@ -238,9 +240,7 @@ def submit_report(session: Session, actor: User, report_id: int) -> LedgerReport
 
 def add_evidence(session: Session, actor: User, report_id: int, name: str, content: bytes) -> LedgerEvidence:
     """Keep a file that backs a report, with its SHA-256; only while the report can still be edited."""
-    report = session.get(LedgerReport, report_id)
-    if report is None:
-        raise ProgressRejected("report_id", f"没有进展报告 #{report_id}")
+    report = region_scope.ledger_report(session, actor, report_id)
     period = get_period(session, report.period_id)
     check(actor, Action.ENTER, Scope(org_unit_id=report.org_unit_id, window_open=window_is_open(period)))
     ensure_unlocked(period)

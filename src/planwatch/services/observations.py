@@ -35,13 +35,14 @@ from planwatch.numerals import (
     split_scale,
     to_float,
 )
+from planwatch.services import region_scope
 from planwatch.services.entry_context import PreviousValue, Slot, context_of, previous_values
 from planwatch.services.periods import ensure_unlocked, get_period, utc, window_is_open
 from planwatch.services.plausibility import plausibility_flags
 from planwatch.store.models.base import Base, utcnow
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import Assignment, OrgUnit, User
-from planwatch.store.models.plans import Indicator
+from planwatch.store.models.plans import Indicator, Plan
 
 __all__ = [
     "OBSERVATION_ENTITY",
@@ -343,8 +344,18 @@ def _scope(session: Session, period: ReportingPeriod, org_unit_id: int) -> Scope
                  window_open=window_is_open(period))
 
 
+def _require_region(session: Session, actor: User, period: ReportingPeriod, org_unit_id: int | None) -> None:
+    """Figures of another district are answered as missing (see :mod:`region_scope`)."""
+    region = region_scope.region_of(session, actor)
+    if not region.has_plan(session.get_one(Plan, period.plan_id)):
+        raise region_scope.OutsideRegion("报告期", period.id, region)
+    if org_unit_id is not None and not region.has_unit(org_unit_id):
+        raise region_scope.OutsideRegion("单位", org_unit_id, region)
+
+
 def _authorize(session: Session, actor: User, action: Action, period: ReportingPeriod,
                org_unit_id: int, indicator_id: int) -> None:
+    _require_region(session, actor, period, org_unit_id)
     check(actor, action, _scope(session, period, org_unit_id))
     if actor.role == Role.CLERK and action is Action.ENTER:
         assigned = session.scalar(select(Assignment.id).where(
@@ -450,6 +461,7 @@ def change_state(session: Session, actor: User, observation_id: int, action: Wor
     """
     obs = _get(session, observation_id)
     period = get_period(session, obs.period_id)
+    _require_region(session, actor, period, obs.org_unit_id)
     check(actor, Action(action.value), _scope(session, period, obs.org_unit_id))
     ensure_unlocked(period)
     _expect(obs, expected_version)
@@ -522,6 +534,7 @@ def _views_query() -> Select[Observation, ObservationRevision]:
 
 def get_observation(session: Session, actor: User, observation_id: int) -> ObservationView:
     obs = _get(session, observation_id)
+    _require_region(session, actor, get_period(session, obs.period_id), obs.org_unit_id)
     check(actor, Action.VIEW, Scope(org_unit_id=obs.org_unit_id))
     return _view(obs, _current_revision(session, obs))
 
@@ -529,11 +542,14 @@ def get_observation(session: Session, actor: User, observation_id: int) -> Obser
 def list_observations(session: Session, actor: User, period_id: int, *, org_unit_id: int | None = None,
                       states: Iterable[ObservationState] | None = None,
                       indicator_ids: Iterable[int] | None = None) -> list[ObservationView]:
-    """Observations of a period; clerks see only their own unit's."""
+    """Observations of a period; clerks see only their own unit's, and everyone only the units
+    of their district."""
     only = visible_org_unit_id(actor)
     unit = org_unit_id if org_unit_id is not None else only
     check(actor, Action.VIEW, Scope(org_unit_id=unit))
-    query = _views_query().where(Observation.period_id == period_id)
+    _require_region(session, actor, get_period(session, period_id), unit)
+    query = _views_query().where(Observation.period_id == period_id,
+                                 region_scope.region_of(session, actor).unit_filter(Observation.org_unit_id))
     if unit is not None:
         query = query.where(Observation.org_unit_id == unit)
     if states is not None:
@@ -560,6 +576,7 @@ class HistoryEntry:
 def observation_history(session: Session, actor: User, observation_id: int) -> list[HistoryEntry]:
     """Everything that happened to an observation, oldest first; the unit sees why it was returned."""
     obs = _get(session, observation_id)
+    _require_region(session, actor, get_period(session, obs.period_id), obs.org_unit_id)
     check(actor, Action.VIEW, Scope(org_unit_id=obs.org_unit_id))
     events = session.scalars(select(AuditEvent).where(
         AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id == str(obs.id)).order_by(AuditEvent.id))
@@ -578,10 +595,12 @@ def indicator_history(session: Session, actor: User, indicator_id: int) -> list[
     unit's), newest first — two queries however many periods and units report it."""
     only = visible_org_unit_id(actor)
     check(actor, Action.VIEW, Scope(org_unit_id=only))
+    region = region_scope.region_of(session, actor)
+    region_scope.indicator(session, actor, indicator_id)
     query = (select(Observation.id, OrgUnit.name, ReportingPeriod.code)
              .join(OrgUnit, OrgUnit.id == Observation.org_unit_id)
              .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-             .where(Observation.indicator_id == indicator_id))
+             .where(Observation.indicator_id == indicator_id, region.unit_filter(Observation.org_unit_id)))
     if only is not None:
         query = query.where(Observation.org_unit_id == only)
     where = {str(i): (unit, period) for i, unit, period in session.execute(query)}
@@ -613,12 +632,13 @@ def approved_values(session: Session, actor: User, plan_id: int, *,
     only = visible_org_unit_id(actor)
     unit = org_unit_id if org_unit_id is not None else only
     check(actor, Action.VIEW, Scope(org_unit_id=unit))
+    region = region_scope.require_plan(session, actor, region_scope.plan(session, actor, plan_id))
     query = (select(Observation, ObservationRevision, ReportingPeriod)
              .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
                                              ObservationRevision.revision == Observation.current_revision))
              .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
              .where(ReportingPeriod.plan_id == plan_id, Observation.state == ObservationState.APPROVED,
-                    ObservationRevision.value.is_not(None))
+                    ObservationRevision.value.is_not(None), region.unit_filter(Observation.org_unit_id))
              .order_by(Observation.indicator_id, Observation.org_unit_id, ReportingPeriod.year,
                        ReportingPeriod.quarter, ReportingPeriod.month))
     if unit is not None:
@@ -641,6 +661,7 @@ def enter_values_bulk(session: Session, actor: User, period_id: int, items: Iter
     rejects the batch (:class:`BulkRejected` lists the rows) and nothing is stored.
     """
     period = get_period(session, period_id)
+    _require_region(session, actor, period, None)
     ensure_unlocked(period)
     rows = list(items)
     indicators = {i.id: i for i in session.scalars(
@@ -688,6 +709,7 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
     seen: set[Slot] = set()
     for number, row in enumerate(rows, start=1):
         if row.org_unit_id not in scopes:
+            _require_region(session, actor, period, row.org_unit_id)
             scopes[row.org_unit_id] = _scope(session, period, row.org_unit_id)
         check(actor, Action.ENTER, scopes[row.org_unit_id])
         if submit:

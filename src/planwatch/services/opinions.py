@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, check
 from planwatch.report.content import Participation
+from planwatch.services import region_scope
 from planwatch.services.periods import utc
 from planwatch.services.public_snapshot import BEIJING
 from planwatch.services.site_version import bump_site_version
@@ -72,7 +73,9 @@ class OpinionRejected(PlanWatchError):
         super().__init__(message)
 
 
-class OpinionNotFound(PlanWatchError):
+class OpinionNotFound(NotFound):
+    """No such opinion, or one about a plan of another district (answered alike: 404)."""
+
     def __init__(self, opinion_id: int) -> None:
         super().__init__(f"公众意见 #{opinion_id} 不存在")
 
@@ -213,9 +216,11 @@ def _view(o: PublicOpinion) -> OpinionView:
 
 def list_opinions(session: Session, actor: User, state: str | None = "pending",
                   plan_key: str | None = None) -> list[OpinionView]:
-    """The moderation queue (oldest first) or the opinions in ``state`` (None: all)."""
+    """The moderation queue (oldest first) or the opinions in ``state`` (None: all), about the
+    plans of ``actor``'s district."""
     check(actor, Action.MODERATE_OPINIONS)
-    query = select(PublicOpinion).order_by(PublicOpinion.received_at, PublicOpinion.id)
+    query = select(PublicOpinion).where(_of_region(session, actor)).order_by(PublicOpinion.received_at,
+                                                                             PublicOpinion.id)
     if state is not None:
         query = query.where(PublicOpinion.state == state)
     if plan_key is not None:
@@ -223,8 +228,16 @@ def list_opinions(session: Session, actor: User, state: str | None = "pending",
     return [_view(o) for o in session.scalars(query)]
 
 
-def _get(session: Session, opinion_id: int) -> PublicOpinion:
-    opinion = session.get(PublicOpinion, opinion_id)
+def _of_region(session: Session, actor: User | None) -> ColumnElement[bool]:
+    """A WHERE clause keeping the opinions about plans of ``actor``'s district."""
+    region = region_scope.region_of(session, actor)
+    return true() if region.everywhere else PublicOpinion.plan_key.in_(select(Plan.plan_key).where(region.plan_filter()))
+
+
+def _get(session: Session, actor: User, opinion_id: int) -> PublicOpinion:
+    """An opinion about a plan of ``actor``'s district; one of another district is answered
+    like a missing one."""
+    opinion = session.scalar(select(PublicOpinion).where(PublicOpinion.id == opinion_id, _of_region(session, actor)))
     if opinion is None:
         raise OpinionNotFound(opinion_id)
     return opinion
@@ -238,7 +251,7 @@ def _refuse_deleted(opinion: PublicOpinion) -> None:
 def moderate_opinion(session: Session, actor: User, opinion_id: int, *, show: bool, reason: str = "") -> OpinionView:
     """Show the opinion on the public site, or keep it off (rejected, with an internal reason)."""
     check(actor, Action.MODERATE_OPINIONS)
-    opinion = _get(session, opinion_id)
+    opinion = _get(session, actor, opinion_id)
     _refuse_deleted(opinion)
     if not show and not reason.strip():
         raise OpinionRejected("reason", "不予公开须说明原因（仅内部可见）")
@@ -254,7 +267,7 @@ def moderate_opinion(session: Session, actor: User, opinion_id: int, *, show: bo
 def answer_opinion(session: Session, actor: User, opinion_id: int, answer: str) -> OpinionView:
     """The office's public answer (shown with the opinion once the opinion is shown)."""
     check(actor, Action.MODERATE_OPINIONS)
-    opinion = _get(session, opinion_id)
+    opinion = _get(session, actor, opinion_id)
     _refuse_deleted(opinion)
     answer = _clean(answer)
     if not answer:
@@ -278,7 +291,7 @@ def _changed_site(session: Session, before: str, after: str) -> None:
 def erase_contact(session: Session, actor: User, opinion_id: int, reason: str = "") -> OpinionView:
     """Erase the writer's contact on request (the opinion stays)."""
     check(actor, Action.MODERATE_OPINIONS)
-    opinion = _get(session, opinion_id)
+    opinion = _get(session, actor, opinion_id)
     had = opinion.contact is not None
     opinion.contact, opinion.contact_expires_at = None, None
     session.add(_event(actor, "erase_contact", opinion.id, old={"contact": had}, new={"contact": False},
@@ -292,7 +305,7 @@ def delete_opinion(session: Session, actor: User, opinion_id: int, reason: str =
     leaves the public site; the row stays as 已删除 so that the counts of the annual report
     and the audit trail keep their meaning."""
     check(actor, Action.MODERATE_OPINIONS)
-    opinion = _get(session, opinion_id)
+    opinion = _get(session, actor, opinion_id)
     old = opinion.state
     opinion.text, opinion.contact, opinion.contact_expires_at, opinion.answer = "", None, None, ""
     opinion.state = "deleted"

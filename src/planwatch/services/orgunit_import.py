@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
 from planwatch.services.orgunits import OrgUnitRow, RowErrors
+from planwatch.services.region_scope import EVERYWHERE, Region, region_of
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
 
@@ -61,8 +62,10 @@ def _stored(session: Session) -> dict[str, _Stored]:
                                                 OrgUnit.short_name, OrgUnit.parent_id))}
 
 
-def plan_import(session: Session, rows: Sequence[OrgUnitRow]) -> ImportPlan:
-    """Check the table against the stored units; :class:`RowErrors` lists every problem."""
+def plan_import(session: Session, rows: Sequence[OrgUnitRow], region: Region = EVERYWHERE) -> ImportPlan:
+    """Check the table against the stored units; :class:`RowErrors` lists every problem. An
+    administrator bound to a district (``region``) imports that district's units only: no
+    code of another district's unit, and every row ends up under the district."""
     stored = _stored(session)
     code_of_id = {unit.id: code for code, unit in stored.items()}
     name_owner = {unit.name: code for code, unit in stored.items()}
@@ -91,6 +94,8 @@ def plan_import(session: Session, rows: Sequence[OrgUnitRow]) -> ImportPlan:
             parent_of[row.code] = parent
             links.append((row.code, parent))
     problems += _cycles(parent_of, table_codes)
+    if not problems and not region.everywhere:
+        problems += _outside(region, stored, parent_of, rows)
     if problems:
         raise RowErrors("org units", problems)
     create = tuple(row for row in rows if row.code not in stored)
@@ -98,6 +103,25 @@ def plan_import(session: Session, rows: Sequence[OrgUnitRow]) -> ImportPlan:
         stored[row.code].name, stored[row.code].kind, stored[row.code].short_name) != (row.name, row.kind,
                                                                                       row.short_name))
     return ImportPlan(create, change, tuple(links))
+
+
+def _outside(region: Region, stored: dict[str, _Stored], parent_of: dict[str, str | None],
+             rows: Sequence[OrgUnitRow]) -> list[str]:
+    """The rows a district's administrator may not import: another district's code, or a unit
+    that would not lie under the district (its parents walked up in the table's final tree)."""
+    root = next((code for code, unit in stored.items() if unit.id == region.unit_id), None)
+    problems = [f"代码 {row.code} 已被其他地区的单位使用，不能在本地区（{region.name}）导入"
+                for row in rows if row.code in stored and not region.has_unit(stored[row.code].id)]
+    outside = []
+    for row in rows:
+        code: str | None = row.code
+        while code is not None and code != root:
+            code = parent_of.get(code)
+        if code is None:
+            outside.append(row.name)
+    if outside:
+        problems.append(f"单位「{'、'.join(outside[:5])}」不在本地区（{region.name}）之下：上级代码应为本地区或其下级单位")
+    return problems
 
 
 def _cycles(parent_of: dict[str, str | None], codes: set[str]) -> list[str]:
@@ -147,9 +171,10 @@ def import_in_batches(database: Database, actor_id: int | None, rows: Sequence[O
     """Plan, then write the import ``BATCH`` rows per transaction; returns (created, updated).
     ``actor_id`` None is the command line's operator."""
     with database.session(readonly=True) as session:
-        if actor_id is not None:
-            check(session.get_one(User, actor_id), Action.MANAGE_ORG_UNITS)
-        plan = plan_import(session, rows)
+        actor = session.get_one(User, actor_id) if actor_id is not None else None
+        if actor is not None:
+            check(actor, Action.MANAGE_ORG_UNITS)
+        plan = plan_import(session, rows, region_of(session, actor))
     parts = [ImportPlan(plan.create[n:n + BATCH], (), ()) for n in range(0, len(plan.create), BATCH)]
     parts += [ImportPlan((), plan.change[n:n + BATCH], ()) for n in range(0, len(plan.change), BATCH)]
     parts += [ImportPlan((), (), plan.parents[n:n + BATCH]) for n in range(0, len(plan.parents), BATCH)]

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.ingest.containers import open_workbook
 from planwatch.monitor.permissions import Action, check
+from planwatch.services.region_scope import region_of, require_unit, subtree
 from planwatch.store.models import AuditEvent, OrgUnit, User
 from planwatch.text_cleaning import first_control, show_char
 
@@ -36,7 +37,6 @@ __all__ = [
     "read_org_unit_file",
     "read_table",
     "set_org_unit_active",
-    "subtree",
     "unit_name_key",
     "update_org_unit",
 ]
@@ -181,12 +181,16 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
 def import_org_units(session: Session, actor: User | None, rows: Sequence[OrgUnitRow]) -> tuple[int, int]:
     """Create or update units by code in the caller's transaction; parents may come later in
     the file; a table with a problem (a parent cycle too) stores nothing. Returns (created,
-    updated). Large tables go through :func:`~planwatch.services.orgunit_import.import_in_batches`."""
+    updated). Large tables go through :func:`~planwatch.services.orgunit_import.import_in_batches`.
+
+    An administrator bound to a district imports that district's units only: every row must
+    end up under the district, and no unit of another district is changed.
+    """
     from planwatch.services.orgunit_import import audit_import, plan_import, write_plan  # it uses this module
 
     if actor is not None:
         check(actor, Action.MANAGE_ORG_UNITS)
-    plan = plan_import(session, rows)
+    plan = plan_import(session, rows, region_of(session, actor))
     write_plan(session, plan)
     audit_import(session, actor, plan)
     return len(plan.create), len(plan.change)
@@ -233,10 +237,22 @@ def _checked_fields(session: Session, unit: OrgUnit | None, fields: dict[str, st
     return kind_code
 
 
+def _check_parent(session: Session, actor: User, unit: OrgUnit | None, parent_id: int | None) -> None:
+    """An administrator bound to a district places units under that district only (the
+    district itself stays where it is)."""
+    region = region_of(session, actor)
+    if region.everywhere:
+        return
+    keeps_root = unit is not None and unit.id == region.unit_id and parent_id == unit.parent_id
+    if not keeps_root and not region.has_unit(parent_id):
+        raise OrgUnitError("parent", f"上级单位应为本地区（{region.name}）或其下级单位")
+
+
 def create_org_unit(session: Session, actor: User, *, code: str, name: str, kind: str,
                     parent_id: int | None = None, short_name: str = "") -> OrgUnit:
     """A new active unit, e.g. a department the district has just set up."""
     check(actor, Action.MANAGE_ORG_UNITS)
+    _check_parent(session, actor, None, parent_id)
     fields = {"code": code.strip(), "name": name.strip(), "short_name": short_name.strip()}
     kind_code = _checked_fields(session, None, fields, kind, parent_id)
     unit = OrgUnit(code=fields["code"], name=fields["name"], short_name=fields["short_name"], kind=kind_code,
@@ -252,6 +268,8 @@ def update_org_unit(session: Session, actor: User, unit: OrgUnit, *, name: str, 
                     parent_id: int | None) -> bool:
     """Rename, re-kind or move a unit (its code stays: exchange files refer to it); False if unchanged."""
     check(actor, Action.MANAGE_ORG_UNITS)
+    require_unit(session, actor, unit.id)
+    _check_parent(session, actor, unit, parent_id)
     fields = {"code": unit.code, "name": name.strip(), "short_name": short_name.strip()}
     kind_code = _checked_fields(session, unit, fields, kind, parent_id)
     old = _unit_state(unit)
@@ -266,6 +284,7 @@ def update_org_unit(session: Session, actor: User, unit: OrgUnit, *, name: str, 
 def set_org_unit_active(session: Session, actor: User, unit: OrgUnit, active: bool) -> bool:
     """Deactivate a unit that was merged or dissolved (its history stays), or bring it back."""
     check(actor, Action.MANAGE_ORG_UNITS)
+    require_unit(session, actor, unit.id)
     if unit.active == active:
         return False
     old = _unit_state(unit)
@@ -285,9 +304,11 @@ class TreeEntry:
 _KIND_ORDER = {"district": 0, "department": 1, "town": 2, "subdistrict": 3, "other": 4}
 
 
-def org_unit_tree(session: Session) -> list[TreeEntry]:
-    """Every unit, active or not, depth-first under its parent; siblings by kind, then code."""
-    units = list(session.scalars(select(OrgUnit)))
+def org_unit_tree(session: Session, actor: User | None = None) -> list[TreeEntry]:
+    """Every unit of ``actor``'s region, active or not, depth-first under its parent; siblings
+    by kind, then code."""
+    region = region_of(session, actor)
+    units = [u for u in session.scalars(select(OrgUnit)) if region.has_unit(u.id)]
     children: dict[int | None, list[OrgUnit]] = {}
     known = {u.id for u in units}
     for unit in units:
@@ -306,38 +327,31 @@ def org_unit_tree(session: Session) -> list[TreeEntry]:
     return entries
 
 
-def subtree(units: Iterable[OrgUnit], root_id: int) -> set[int]:
-    """The ids of ``root_id`` and every unit below it."""
-    children: dict[int | None, list[int]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit.id)
-    found, todo = {root_id}, [root_id]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 class UnknownOrgUnit(PlanWatchError):
     """No org unit answers to the code or name given."""
 
 
-def find_org_unit(session: Session, ref: str) -> OrgUnit:
-    """A unit by code, name, short name, or the abbreviation a plan would print (区林业局)."""
+def find_org_unit(session: Session, ref: str, *, within: Collection[int] | None = None,
+                  field: str = "org_unit") -> OrgUnit:
+    """A unit by code, name, short name, or the abbreviation a plan would print (区林业局);
+    only among the units of ``within`` when given (a user's district: 区卫生健康委 is then
+    that district's, not another's). ``field`` names the option in the message."""
     text = ref.strip()
-    unit = session.scalar(select(OrgUnit).where((OrgUnit.code == text) | (OrgUnit.name == text)))
+    candidates = [u for u in session.scalars(select(OrgUnit)) if within is None or u.id in within]
+    unit = next((u for u in candidates if text in (u.code, u.name)), None) or UnitMatcher(candidates).match(text)
     if unit is None:
-        unit = UnitMatcher(session.scalars(select(OrgUnit))).match(text)
-    if unit is None:
-        raise UnknownOrgUnit(f"org_unit：没有代码或名称为「{ref}」的单位（先用 planwatch orgunits import 导入组织机构）")
+        where = "（先用 planwatch orgunits import 导入组织机构）" if within is None else "（只在所属地区的单位中查找）"
+        raise UnknownOrgUnit(f"{field}：没有代码或名称为「{ref}」的单位{where}")
     return unit
 
 
-def list_org_units(session: Session) -> list[OrgUnit]:
-    """Units in tree order: the district first, then departments, towns and 街道 by code."""
-    return sorted(session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True))),
+def list_org_units(session: Session, actor: User | None = None, *,
+                   within: Collection[int] | None = None) -> list[OrgUnit]:
+    """Active units of ``actor``'s region (only those of ``within`` when given: a plan's
+    region) in tree order: the district first, then departments, towns and 街道 by code."""
+    region = region_of(session, actor)
+    return sorted((u for u in session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)))
+                   if region.has_unit(u.id) and (within is None or u.id in within)),
                   key=lambda u: (_KIND_ORDER.get(u.kind, 9), u.code))
 
 

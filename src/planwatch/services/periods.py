@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
+from planwatch.services import region_scope
 from planwatch.store.clock import utcnow
 from planwatch.store.models.monitoring import AuditEvent, Observation, ReportingPeriod
 from planwatch.store.models.org import Assignment, OrgUnit, User
-from planwatch.store.models.plans import Indicator, Plan
+from planwatch.store.models.plans import Indicator
 
 __all__ = [
     "PERIOD_ENTITY",
@@ -212,8 +213,7 @@ def create_period(session: Session, actor: User, plan_id: int, year: int, *, ope
     check(actor, Action.MANAGE_PERIODS)
     code = period_code(year, quarter, month)
     _check_window(opens_at, closes_at)
-    if session.get(Plan, plan_id) is None:
-        raise PeriodInputError("plan_id", f"规划 #{plan_id} 不存在")
+    region_scope.plan(session, actor, plan_id)
     duplicate = session.scalar(select(ReportingPeriod.id).where(
         ReportingPeriod.plan_id == plan_id, ReportingPeriod.code == code))
     if duplicate is not None:
@@ -235,7 +235,7 @@ def set_window(session: Session, actor: User, period_id: int, *, opens_at: datet
     is the monitoring group's too; widening it (opening earlier, closing later) an administrator's."""
     check(actor, Action.MANAGE_PERIODS)
     _check_window(opens_at, closes_at)
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     if utc(opens_at) < utc(period.opens_at) or utc(closes_at) > utc(period.closes_at):
         check(actor, Action.WIDEN_PERIOD)
     old = _period_state(period)
@@ -248,7 +248,7 @@ def set_window(session: Session, actor: User, period_id: int, *, opens_at: datet
 
 def lock_period(session: Session, actor: User, period_id: int, reason: str | None = None) -> PeriodView:
     check(actor, Action.LOCK_PERIOD)
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     if period.locked:
         raise PeriodInputError("locked", f"报告期 {period.code} 已经锁定")
     old = _period_state(period)
@@ -264,7 +264,7 @@ def reopen_period(session: Session, actor: User, period_id: int, reason: str) ->
     check(actor, Action.REOPEN_PERIOD)
     if not reason.strip():
         raise PeriodInputError("reason", "解锁报告期必须说明原因")
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     if not period.locked:
         raise PeriodInputError("locked", f"报告期 {period.code} 未锁定")
     old = _period_state(period)
@@ -277,6 +277,7 @@ def reopen_period(session: Session, actor: User, period_id: int, reason: str) ->
 
 def list_periods(session: Session, actor: User, plan_id: int) -> list[PeriodView]:
     check(actor, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(actor)))
+    region_scope.plan(session, actor, plan_id)
     rows = session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
                            .order_by(ReportingPeriod.year, ReportingPeriod.quarter, ReportingPeriod.month))
     return [_view(p) for p in rows]
@@ -289,7 +290,7 @@ def completeness_report(session: Session, actor: User, period_id: int) -> list[U
     """
     only_unit = visible_org_unit_id(actor)
     check(actor, Action.VIEW, Scope(org_unit_id=only_unit))
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     expected_q = (select(Assignment.org_unit_id, func.count(func.distinct(Assignment.indicator_id)))
                   .join(Indicator, Indicator.id == Assignment.indicator_id)
                   .where(Indicator.plan_id == period.plan_id, Indicator.retired_at.is_(None))

@@ -24,8 +24,16 @@ from planwatch.errors import PlanWatchError
 from planwatch.extract import extract_source
 from planwatch.extract import records as rec
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
-from planwatch.monitor.permissions import Action, check
-from planwatch.services import carry_over, corrections, indicator_lifecycle, ledger_edits, regions, search
+from planwatch.monitor.permissions import Action, PermissionDenied, check
+from planwatch.services import (
+    carry_over,
+    corrections,
+    indicator_lifecycle,
+    ledger_edits,
+    region_scope,
+    regions,
+    search,
+)
 from planwatch.services.indicator_keys import indicator_key, name_key
 from planwatch.store.models import (
     Assignment,
@@ -49,11 +57,9 @@ __all__ = [
     "PlanImport",
     "PlanNotFound",
     "PreparedImport",
-    "current_plans",
     "find_plan",
     "import_file",
     "indicator_counts",
-    "monitored_plans",
     "numbered_text",
     "plan_key",
     "prepare_import",
@@ -177,7 +183,12 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
     source, extraction = prepared.source, prepared.extraction
     known = session.scalar(select(SourceFile).where(SourceFile.sha256 == source.sha256))
     if known is not None:
-        plans = session.scalars(select(Plan).where(Plan.source_file_id == known.id).order_by(Plan.id))
+        region = region_scope.region_of(session, actor)
+        plans = list(session.scalars(select(Plan).where(Plan.source_file_id == known.id).order_by(Plan.id)))
+        if plans and not any(region.has_plan(p) for p in plans):
+            assert actor is not None
+            raise PermissionDenied(actor.login, Action.IMPORT_PLAN, f"{source.name} 已导入过，其中的规划不属于您所在的地区"
+                                                                    f"（{region.name}），请联系管理员设置规划所属地区")
         return ImportResult(source.name, source.sha256, True, plans=tuple(
             PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0) for p in plans))
     unread = [{k: v for k, v in d.to_json().items() if k != "file"} for d in extraction.diagnostics]
@@ -266,7 +277,7 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
     version = (session.scalar(select(func.max(Plan.version)).where(Plan.plan_key == key)) or 0) + 1
     if previous is not None:
         previous.current = False
-    region = _region(session, plan, document, previous)
+    region = _region(session, actor, plan, document, previous)
     matcher = regions.plan_matcher(session, key, region)
     row = Plan(plan_key=key, version=version, current=True, title=plan.title, start_year=plan.start_year,
                end_year=plan.end_year, source_file_id=file_row.id, document_id=document.id if document else None,
@@ -309,13 +320,26 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
     return PlanImport(row.id, row.title, version, len(indicators), len(unchanged), assigned)
 
 
-def _region(session: Session, plan: rec.Plan, document: Document | None, previous: Plan | None) -> regions.RegionChoice:
+def _region(session: Session, actor: User | None, plan: rec.Plan, document: Document | None,
+            previous: Plan | None) -> regions.RegionChoice:
     """The district the plan's issuer or title names; a revision keeps the region its previous
-    version was given (perhaps by the administrator) when the tree has no better answer."""
+    version was given (perhaps by the administrator) when the tree has no better answer.
+
+    A user bound to a district imports into it: a plan naming no district, or the user's
+    district while the tree lacks it, is the user's district's; a plan of another district
+    is refused, not stored where the user could no longer see it."""
     detected = regions.detect_region(session, document.issuer if document else None, plan.title)
     if detected.unit_id is None and previous is not None and previous.region_org_unit_id is not None:
-        return regions.RegionChoice(previous.region_org_unit_id, previous.region_name)
-    return detected
+        detected = regions.RegionChoice(previous.region_org_unit_id, previous.region_name)
+    mine = region_scope.region_of(session, actor)
+    if mine.everywhere or (detected.unit_id is not None and mine.has_unit(detected.unit_id)):
+        return detected
+    own_name = regions.district_name(mine.name) or mine.name
+    if detected.unit_id is None and detected.name in (None, own_name):
+        return regions.RegionChoice(mine.unit_id, own_name)
+    assert actor is not None
+    raise PermissionDenied(actor.login, Action.IMPORT_PLAN, f"规划「{plan.title}」属于{detected.name or '其他地区'}，"
+                                                            f"不在您所在的地区（{mine.name}）内，未导入")
 
 
 def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[str],
@@ -359,17 +383,6 @@ def _store_projects(session: Session, plan: Plan, projects: Sequence[rec.Project
                         for n, unit_id in enumerate(units))
 
 
-def current_plans(session: Session) -> list[Plan]:
-    return list(session.scalars(select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)))
-
-
-def monitored_plans(session: Session) -> list[Plan]:
-    """Current plans with at least one indicator. An issuing notice or an 实施意见 without
-    targets is a document to read, not a plan to monitor, until someone adds an indicator."""
-    has_indicator = select(Indicator.id).where(Indicator.plan_id == Plan.id).exists()
-    return list(session.scalars(select(Plan).where(Plan.current.is_(True), has_indicator).order_by(Plan.id)))
-
-
 def indicator_counts(session: Session, plans: Sequence[Plan]) -> dict[int, int]:
     """plan id → number of indicators, in one query."""
     counts = session.execute(select(Indicator.plan_id, func.count()).where(Indicator.plan_id.in_([p.id for p in plans]))
@@ -377,13 +390,13 @@ def indicator_counts(session: Session, plans: Sequence[Plan]) -> dict[int, int]:
     return {p.id: 0 for p in plans} | {plan_id: count for plan_id, count in counts}
 
 
-def find_plan(session: Session, ref: str | int | None) -> Plan:
-    """A current plan by id, exact title, or a unique part of its title; the only monitored
-    plan (one with indicators) when ``ref`` is None. Raises PlanNotFound naming the choices
-    otherwise."""
-    plans = current_plans(session)
+def find_plan(session: Session, ref: str | int | None, actor: User | None = None) -> Plan:
+    """A current plan of ``actor``'s region by id, exact title, or a unique part of its title;
+    the only monitored plan (one with indicators) when ``ref`` is None. Raises PlanNotFound
+    naming the choices otherwise."""
+    plans = region_scope.plans(session, actor)
     if ref is None or str(ref).strip() == "":
-        monitored = monitored_plans(session)
+        monitored = region_scope.plans(session, actor, monitored=True)
         if len(monitored) == 1:
             return monitored[0]
         if not monitored and len(plans) == 1:
@@ -392,7 +405,7 @@ def find_plan(session: Session, ref: str | int | None) -> Plan:
     text = str(ref).strip()
     if text.isdigit():
         plan = session.get(Plan, int(text))
-        if plan is not None:
+        if plan is not None and region_scope.region_of(session, actor).has_plan(plan):
             return plan
     exact = [p for p in plans if p.title == text or p.plan_key == plan_key(text)]
     if len(exact) == 1:

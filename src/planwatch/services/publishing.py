@@ -22,15 +22,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, check, is_allowed
 from planwatch.report import IndicatorEntry, ReportContent, ReportKind
 from planwatch.report.content import LedgerRow
 from planwatch.report.render import libreoffice
-from planwatch.services import opinions
+from planwatch.services import opinions, region_scope
 from planwatch.services.evaluation import yearly_values
 from planwatch.services.ledger_progress import STATUSES
 from planwatch.services.periods import utc
@@ -77,7 +77,9 @@ class PublicationError(PlanWatchError):
     """A decision that cannot be taken as asked; the message says why."""
 
 
-class PublicationNotFound(PublicationError):
+class PublicationNotFound(PublicationError, NotFound):
+    """No such decision, or one about a plan of another district (answered alike: 404)."""
+
     def __init__(self, decision_id: int) -> None:
         super().__init__(f"公开决定 #{decision_id} 不存在")
 
@@ -149,6 +151,22 @@ class Eligibility:
     current: PublicationScope | None  # what is public now
 
 
+def _of_region(session: Session, actor: User | None) -> ColumnElement[bool]:
+    """A WHERE clause keeping the decisions about plans of ``actor``'s district."""
+    region = region_scope.region_of(session, actor)
+    return true() if region.everywhere else PublicationDecision.plan_id.in_(select(Plan.id).where(region.plan_filter()))
+
+
+def _decision_row(session: Session, actor: User | None, decision_id: int) -> PublicationDecision:
+    """A decision about a plan of ``actor``'s district; one of another district is answered
+    like a missing one, so trying numbers tells nothing of it."""
+    row = session.scalar(select(PublicationDecision).where(PublicationDecision.id == decision_id,
+                                                           _of_region(session, actor)))
+    if row is None:
+        raise PublicationNotFound(decision_id)
+    return row
+
+
 def _may_read(actor: User) -> None:
     """Those who propose or approve publications, or moderate opinions, see the publishing pages."""
     if not any(is_allowed(actor, a) for a in (Action.PUBLISH, Action.APPROVE_PUBLICATION, Action.MODERATE_OPINIONS)):
@@ -158,6 +176,7 @@ def _may_read(actor: User) -> None:
 def eligibility(session: Session, actor: User, plan: Plan) -> Eligibility:
     """What a proposal about ``plan`` may choose among."""
     _may_read(actor)
+    region_scope.require_plan(session, actor, plan)
     years = locked_years(session, plan)
     indicators = list(session.scalars(select(Indicator).where(
         Indicator.plan_id == plan.id, Indicator.retired_at.is_(None)).order_by(Indicator.code)))
@@ -191,6 +210,7 @@ def propose(session: Session, actor: User, plan: Plan, scope: PublicationScope, 
     """A proposal to publish ``scope`` of the plan's current version, with its snapshot and the
     report PDFs written from it, waiting for a second person's approval."""
     check(actor, Action.PUBLISH)
+    region_scope.require_plan(session, actor, plan)
     office = _text(office, "发布机关", MAX_OFFICE, required=True)
     note = _text(note, "发布说明", MAX_NOTE)
     if not plan.current:
@@ -262,10 +282,8 @@ def _ledger_rows(items: list[dict[str, Any]] | None, name: str) -> tuple[LedgerR
         for item in items)
 
 
-def _proposed(session: Session, decision_id: int) -> PublicationDecision:
-    decision = session.get(PublicationDecision, decision_id)
-    if decision is None:
-        raise PublicationNotFound(decision_id)
+def _proposed(session: Session, actor: User, decision_id: int) -> PublicationDecision:
+    decision = _decision_row(session, actor, decision_id)
     if decision.state != "proposed":
         raise PublicationError(f"公开申请 #{decision_id} 已经{'批准' if decision.state == 'published' else '退回'}")
     return decision
@@ -274,7 +292,7 @@ def _proposed(session: Session, decision_id: int) -> PublicationDecision:
 def approve(session: Session, actor: User, decision_id: int) -> PublicationDecision:
     """The second person's approval: the proposal's snapshot becomes the plan's public site."""
     check(actor, Action.APPROVE_PUBLICATION)
-    decision = _proposed(session, decision_id)
+    decision = _proposed(session, actor, decision_id)
     if decision.proposed_by_id == actor.id:
         raise SamePublisher(actor.login, Action.APPROVE_PUBLICATION, "本人提出的公开申请须由他人批准（四眼原则）")
     plan = _current_plan(session, decision.plan_key)
@@ -340,7 +358,7 @@ def reject(session: Session, actor: User, decision_id: int, reason: str) -> Publ
     """Send a proposal back (the approver), or withdraw it (its proposer); nothing goes public."""
     if not is_allowed(actor, Action.APPROVE_PUBLICATION):
         check(actor, Action.PUBLISH)
-    decision = _proposed(session, decision_id)
+    decision = _proposed(session, actor, decision_id)
     reason = _text(reason, "退回原因", MAX_NOTE, required=True)
     decision.state, decision.decided_by_id, decision.decided_at, decision.reason = "rejected", actor.id, utcnow(), reason
     session.add(AuditEvent.of(actor, "reject", PUBLICATION_ENTITY, decision.id, old={"state": "proposed"},
@@ -355,6 +373,7 @@ def retract(session: Session, actor: User, plan_key: str, what: str, item: str =
     warnings, or the whole plan) off the public site now; the site says it was withdrawn,
     when, and ``reason`` (which is public)."""
     check(actor, Action.PUBLISH)
+    region_scope.require_plan(session, actor, _current_plan(session, plan_key))
     if what not in RETRACTABLE:
         raise PublicationError(f"撤回对象应为 {'、'.join(RETRACTABLE)} 之一，实际为「{what}」")
     reason = _text(reason, "撤回说明", MAX_NOTE, required=True)
@@ -437,31 +456,26 @@ def decisions(session: Session, actor: User, plan_key: str) -> list[DecisionView
     """Every decision about the plan, newest first."""
     _may_read(actor)
     return _views(session, list(session.scalars(select(PublicationDecision).where(
-        PublicationDecision.plan_key == plan_key).order_by(PublicationDecision.id.desc()))))
+        PublicationDecision.plan_key == plan_key, _of_region(session, actor)).order_by(PublicationDecision.id.desc()))))
 
 
 def decision(session: Session, actor: User, decision_id: int) -> DecisionView:
     _may_read(actor)
-    row = session.get(PublicationDecision, decision_id)
-    if row is None:
-        raise PublicationNotFound(decision_id)
-    return _views(session, [row])[0]
+    return _views(session, [_decision_row(session, actor, decision_id)])[0]
 
 
 def pending_decisions(session: Session, actor: User) -> list[DecisionView]:
-    """Proposals waiting for approval, over all plans, oldest first."""
+    """Proposals waiting for approval, over the plans of ``actor``'s district, oldest first."""
     _may_read(actor)
     return _views(session, list(session.scalars(select(PublicationDecision).where(
-        PublicationDecision.state == "proposed").order_by(PublicationDecision.id))))
+        PublicationDecision.state == "proposed", _of_region(session, actor)).order_by(PublicationDecision.id))))
 
 
 def snapshot_of(session: Session, actor: User, decision_id: int) -> dict[str, Any]:
     """A decision's snapshot as its pages would show it, for the approver's preview: a
     proposal is dated today and numbered as the next decision."""
     _may_read(actor)
-    decision = session.get(PublicationDecision, decision_id)
-    if decision is None:
-        raise PublicationNotFound(decision_id)
+    decision = _decision_row(session, actor, decision_id)
     if decision.state != "proposed":
         return decision.snapshot
     return _effective(session, decision, utcnow())[0]

@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import FieldError
 from planwatch.monitor.permissions import Action, Role, check
+from planwatch.services import region_scope
 from planwatch.services.inbox import notify
 from planwatch.services.mailer import MailFailed, send_mail
-from planwatch.services.periods import ensure_unlocked, get_period, last_day, local_time, utc
+from planwatch.services.periods import ensure_unlocked, last_day, local_time, utc
 from planwatch.services.reporting_status import UnitReporting, unit_reporting
 from planwatch.services.settings import SmtpSettings, reminder_interval_hours, smtp_settings
 from planwatch.store.clock import utcnow
@@ -85,7 +86,7 @@ def _next_allowed(last: datetime | None, hours: int, now: datetime) -> datetime 
 def chase_list(session: Session, actor: User, period_id: int) -> list[ChaseRow]:
     """Units that have not sent everything for the period: silent ones first, then by name."""
     check(actor, Action.REMIND)
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     owing = [u for u in unit_reporting(session, actor, period.id) if not u.complete]
     clerks = _clerks(session, {u.org_unit_id for u in owing})
     last = _last_reminders(session, period.id)
@@ -136,7 +137,7 @@ def send_reminder(session: Session, actor: User, period_id: int, org_unit_id: in
     """Remind one unit; refused (:class:`ReminderRefused`) when it owes nothing, has no active
     clerk, or was reminded for this period within the interval."""
     check(actor, Action.REMIND)
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     ensure_unlocked(period)
     row = next((r for r in chase_list(session, actor, period.id) if r.unit.org_unit_id == org_unit_id), None)
     if row is None:
@@ -159,7 +160,7 @@ def remind_all(session: Session, actor: User, period_id: int) -> list[ReminderOu
     reminded within the interval or without clerks are left out (the list shows why). When
     the mail server cannot be reached, the remaining units get their inbox message only."""
     check(actor, Action.REMIND)
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     ensure_unlocked(period)
     rows = [r for r in chase_list(session, actor, period.id) if r.can_remind]
     clerks = _clerks(session, {r.unit.org_unit_id for r in rows})

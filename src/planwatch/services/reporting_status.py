@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, check
 from planwatch.monitor.workflow import ObservationState
-from planwatch.services.periods import UnitCompleteness, completeness_report, get_period, window_is_open
+from planwatch.services import region_scope
+from planwatch.services.periods import UnitCompleteness, completeness_report, window_is_open
 from planwatch.store.models import (
     Assignment,
     Indicator,
@@ -90,7 +91,7 @@ def _ledger_counts(session: Session, period: ReportingPeriod) -> tuple[dict[int,
 
 def unit_reporting(session: Session, actor: User, period_id: int) -> list[UnitReporting]:
     """Every unit that owes the period anything, by name (a clerk gets its own unit's line)."""
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     by_unit: dict[int, UnitCompleteness] = {c.org_unit_id: c for c in completeness_report(session, actor, period.id)}
     ledger_expected, ledger_states = _ledger_counts(session, period)
     if actor.role == "clerk":
@@ -130,7 +131,7 @@ class LockPreview:
 
 def lock_preview(session: Session, actor: User, period_id: int) -> LockPreview:
     check(actor, Action.LOCK_PERIOD)
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     units = unit_reporting(session, actor, period.id)
     sent = select(Observation.indicator_id).where(Observation.period_id == period.id,
                                                   Observation.state.in_(_SENT))

@@ -31,9 +31,10 @@ from planwatch.report import (
 )
 from planwatch.report.compose import compose
 from planwatch.report.content import LedgerRow, RankingRow
-from planwatch.services import assessment, ledger, ledger_progress, opinions
+from planwatch.services import assessment, ledger, ledger_progress, opinions, region_scope
 from planwatch.services.evaluation import data_state, evaluate_stored_plan
 from planwatch.services.ledger_progress import STATUSES
+from planwatch.services.plan_calendar import evaluation_year
 from planwatch.store.models import Indicator, Plan, ReportingPeriod, User
 
 __all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "report_file", "write_report"]
@@ -45,7 +46,9 @@ class ReportFormatError(PlanWatchError):
 
 def report_content(session: Session, actor: User | None, plan: Plan, year: int, kind: ReportKind, *,
                    include_pending: bool = False, today: date | None = None) -> ReportContent:
-    """Everything a report of ``kind`` about ``plan`` at ``year`` shows, as the actor may see it."""
+    """Everything a report of ``kind`` about ``plan`` at ``year`` shows, as the actor may see it
+    (a year before the plan's first is its first: a plan is not reported on before it began)."""
+    year = evaluation_year(plan, year)
     evaluation = evaluate_stored_plan(session, actor, plan, year, include_pending=include_pending)
     indicators = {str(i.id): i for i in session.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
     entries = []
@@ -112,6 +115,8 @@ def report_file(session: Session, actor: User | None, plan: Plan, year: int, kin
     unit_only = visible_org_unit_id(actor) if actor is not None else None
     if actor is not None:
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
+    region_scope.require_plan(session, actor, plan)
+    year = evaluation_year(plan, year)
     key = (*data_state(session, plan, year, False, unit_only), kind, suffix, date.today())
     with _cache_lock:
         computing = _computing.setdefault(key, threading.Lock())

@@ -21,11 +21,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from planwatch.monitor.permissions import Action, check
 from planwatch.monitor.workflow import ObservationState, WorkflowAction
+from planwatch.services import region_scope
 from planwatch.services.entry_context import IndicatorContext, context_of, previous_values
 from planwatch.services.entry_sheet import comment_counts, latest_reasons
 from planwatch.services.ledger_progress import REPORTS
 from planwatch.services.observations import OBSERVATION_ENTITY
 from planwatch.services.plausibility import Flag, plausibility_flags
+from planwatch.services.region_scope import Region
 from planwatch.services.settings import four_eyes_required
 from planwatch.store.models import (
     AuditEvent,
@@ -182,8 +184,11 @@ def _page_of(page: int, total: int, size: int) -> int:
     return max(1, min(page, max(1, -(-total // size))))
 
 
-def _narrow(query: Select[*Columns], filters: QueueFilter, period: Any, unit: Any, state: Any) -> Select[*Columns]:
-    """``query`` narrowed to the filter, given the columns of its rows' period, unit and state."""
+def _narrow(query: Select[*Columns], filters: QueueFilter, region: Region, period: Any, unit: Any,
+            state: Any) -> Select[*Columns]:
+    """``query`` narrowed to the reviewer's district and the filter, given the columns of its
+    rows' period, unit and state."""
+    query = query.where(region.plan_filter())
     if filters.plan_id is not None:
         query = query.where(ReportingPeriod.plan_id == filters.plan_id)
     if filters.period_id is not None:
@@ -195,8 +200,8 @@ def _narrow(query: Select[*Columns], filters: QueueFilter, period: Any, unit: An
     return query
 
 
-def _value_filters(query: Select[*Columns], filters: QueueFilter) -> Select[*Columns]:
-    query = _narrow(query.where(Indicator.retired_at.is_(None), Plan.current.is_(True)), filters,
+def _value_filters(query: Select[*Columns], filters: QueueFilter, region: Region) -> Select[*Columns]:
+    query = _narrow(query.where(Indicator.retired_at.is_(None), Plan.current.is_(True)), filters, region,
                     Observation.period_id, Observation.org_unit_id, Observation.state)
     if filters.flagged:
         query = query.where(func.coalesce(cast(Observation.flags, Text), "[]") != "[]")
@@ -223,12 +228,14 @@ def value_queue(session: Session, actor: User, filters: QueueFilter, *, page: in
                 page_size: int = PAGE_SIZE) -> QueuePage[ValueRow]:
     """One page of the figures matching ``filters``: by period (latest first), unit, indicator."""
     check(actor, Action.APPROVE)
-    total = session.scalar(_value_filters(_value_joins(select(func.count()).select_from(Observation)), filters)) or 0
+    region = region_scope.region_of(session, actor)
+    total = session.scalar(_value_filters(_value_joins(select(func.count()).select_from(Observation)), filters,
+                                          region)) or 0
     page = _page_of(page, total, page_size)
     # The page's ids first, in an order an index serves without sorting (the order periods,
     # units and indicators were registered), then only those rows with everything shown:
     # joining every skipped row cost a deep page a quarter of a second.
-    ids = list(session.scalars(_value_filters(_value_joins(select(Observation.id)), filters).order_by(
+    ids = list(session.scalars(_value_filters(_value_joins(select(Observation.id)), filters, region).order_by(
         Observation.period_id.desc(), Observation.org_unit_id, Observation.indicator_id, Observation.sex,
         Observation.area, Observation.age_group, Observation.id).limit(page_size).offset((page - 1) * page_size)))
     found = {obs.id: (obs, rev, unit_name, period, plan_title) for obs, rev, unit_name, period, plan_title in
@@ -277,13 +284,13 @@ def value_queue(session: Session, actor: User, filters: QueueFilter, *, page: in
     return QueuePage(out, total, page, page_size)
 
 
-def _report_filters(query: Select[*Columns], filters: QueueFilter) -> Select[*Columns]:
+def _report_filters(query: Select[*Columns], filters: QueueFilter, region: Region) -> Select[*Columns]:
     query = (query.outerjoin(Task, Task.id == LedgerReport.task_id)
              .outerjoin(Project, Project.id == LedgerReport.project_id)
              .join(ReportingPeriod, ReportingPeriod.id == LedgerReport.period_id)
              .join(Plan, Plan.id == ReportingPeriod.plan_id)
              .where(func.coalesce(Task.retired, Project.retired).is_(False), Plan.current.is_(True)))
-    return _narrow(query, filters, LedgerReport.period_id, LedgerReport.org_unit_id, LedgerReport.state)
+    return _narrow(query, filters, region, LedgerReport.period_id, LedgerReport.org_unit_id, LedgerReport.state)
 
 
 def report_queue(session: Session, actor: User, filters: QueueFilter, *, page: int = 1,
@@ -293,10 +300,11 @@ def report_queue(session: Session, actor: User, filters: QueueFilter, *, page: i
     check(actor, Action.APPROVE)
     if filters.flagged:
         return QueuePage([], 0, 1, page_size)
-    total = session.scalar(_report_filters(select(func.count()).select_from(LedgerReport), filters)) or 0
+    region = region_scope.region_of(session, actor)
+    total = session.scalar(_report_filters(select(func.count()).select_from(LedgerReport), filters, region)) or 0
     page = _page_of(page, total, page_size)
     query = _report_filters(select(LedgerReport, Task, Project, OrgUnit.name, ReportingPeriod, Plan.title)
-                            .select_from(LedgerReport), filters).join(OrgUnit, OrgUnit.id == LedgerReport.org_unit_id)
+                            .select_from(LedgerReport), filters, region).join(OrgUnit, OrgUnit.id == LedgerReport.org_unit_id)
     rows = session.execute(query.order_by(ReportingPeriod.year.desc(), ReportingPeriod.code.desc(), Plan.id,
                                           OrgUnit.code, func.coalesce(Task.line, Project.line), LedgerReport.id)
                            .limit(page_size).offset((page - 1) * page_size)).all()

@@ -9,7 +9,8 @@ from typing import Any, Final
 from sqlalchemy.orm import Session
 
 from planwatch.errors import FieldError
-from planwatch.monitor.permissions import Action, check
+from planwatch.monitor.permissions import Action, PermissionDenied, check
+from planwatch.services import region_scope
 from planwatch.store.models import AuditEvent, Setting, User, utcnow
 
 __all__ = ["FOUR_EYES", "REMINDER_INTERVAL", "SMTP", "SettingRejected", "SmtpSettings", "four_eyes_required",
@@ -54,6 +55,8 @@ def _store(session: Session, actor: User | None, key: str, value: Any, *, shown_
     the trail may show: never a password)."""
     if actor is not None:
         check(actor, Action.CONFIGURE)
+        if not region_scope.region_of(session, actor).everywhere:
+            raise PermissionDenied(actor.login, Action.CONFIGURE, "系统设置对所有地区生效，只能由不限地区的管理员更改")
     row = session.get(Setting, key)
     now = utcnow()
     actor_id = actor.id if actor else None

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import orgunits
+from planwatch.services import orgunits, region_scope
 from planwatch.services.orgunit_import import import_in_batches
-from planwatch.store.models import OrgUnit
+from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
@@ -39,22 +39,20 @@ def upload_problems(exc: InputError) -> list[str]:
     return exc.problems if isinstance(exc, orgunits.RowErrors) else [exc.problem]
 
 
-def _page(request: Request, db: Session, *, message: str | None = None, problems: list[str] | None = None,
-          form: dict[str, str] | None = None, editing: int | None = None) -> HTMLResponse:
+def _page(request: Request, db: Session, actor: User, *, message: str | None = None,
+          problems: list[str] | None = None, form: dict[str, str] | None = None,
+          editing: int | None = None) -> HTMLResponse:
     t = translator(request)
     failed = bool(problems)
     return render(request, "admin_orgunits.html", {
-        "tree": orgunits.org_unit_tree(db), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in KIND_CODES],
+        "tree": orgunits.org_unit_tree(db, actor), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in KIND_CODES],
         "kind_labels": {k: t(f"orgunit.kind.{k}") for k in KIND_CODES},
         "message": message, "problems": problems or [], "form": form or {}, "editing": editing},
         status_code=422 if failed else 200)
 
 
-def _unit(db: Session, unit_id: int) -> OrgUnit:
-    unit = db.get(OrgUnit, unit_id)
-    if unit is None:
-        raise HTTPException(status_code=404)
-    return unit
+def _unit(db: Session, actor: User, unit_id: int) -> OrgUnit:
+    return region_scope.org_unit(db, actor, unit_id)
 
 
 def _parent_id(value: str) -> int | None:
@@ -78,7 +76,7 @@ def orgunits_page(request: Request, actor: PageUser, db: DbSession, done: str = 
                   edit: RowId | None = None) -> HTMLResponse:
     check(actor, Action.MANAGE_ORG_UNITS)
     message = translator(request)(f"orgunit.done.{done}") if done in _DONE else None
-    return _page(request, db, message=message, editing=edit)
+    return _page(request, db, actor, message=message, editing=edit)
 
 
 @router.post("/orgunits", name="admin_orgunit_add")
@@ -92,7 +90,7 @@ def orgunit_add(request: Request, actor: PageUser, db: DbSession, code: Annotate
             orgunits.create_org_unit(db, actor, code=code, name=name, kind=kind, parent_id=_parent_id(parent),
                                      short_name=short_name)
     except InputError as exc:
-        return _page(request, db, problems=[field_problem(request, exc)],
+        return _page(request, db, actor, problems=[field_problem(request, exc)],
                      form={"code": code, "name": name, "kind": kind, "parent": parent, "short_name": short_name})
     return _done(request, "added")
 
@@ -115,7 +113,7 @@ def orgunit_import(request: Request, actor: PageUser, db: DbSession, file: Uploa
         with uploaded_table(file) as path:
             import_in_batches(app_database(request.app), actor.id, orgunits.read_org_unit_file(path))
     except InputError as exc:
-        return _page(request, db, problems=upload_problems(exc))
+        return _page(request, db, actor, problems=upload_problems(exc))
     return _done(request, "imported")
 
 
@@ -125,14 +123,14 @@ def orgunit_update(request: Request, actor: PageUser, db: DbSession, unit_id: Ro
                    parent: Annotated[str, Form(max_length=16)] = "",
                    short_name: Annotated[str, Form(max_length=200)] = "") -> Response:
     check(actor, Action.MANAGE_ORG_UNITS)
-    unit = _unit(db, unit_id)
+    unit = _unit(db, actor, unit_id)
     try:
         with db.begin_nested():
             orgunits.update_org_unit(db, actor, unit, name=name, short_name=short_name, kind=kind,
                                      parent_id=_parent_id(parent))
     except InputError as exc:
         db.expire(unit)
-        return _page(request, db, problems=[field_problem(request, exc)], editing=unit.id)
+        return _page(request, db, actor, problems=[field_problem(request, exc)], editing=unit.id)
     return _done(request, "updated")
 
 
@@ -140,6 +138,6 @@ def orgunit_update(request: Request, actor: PageUser, db: DbSession, unit_id: Ro
 def orgunit_active(request: Request, actor: PageUser, db: DbSession, unit_id: RowId,
                    active: Annotated[str, Form(pattern="^(on|off)$")]) -> Response:
     check(actor, Action.MANAGE_ORG_UNITS)
-    unit = _unit(db, unit_id)
+    unit = _unit(db, actor, unit_id)
     orgunits.set_org_unit_active(db, actor, unit, active == "on")
     return _done(request, "activated" if active == "on" else "deactivated")

@@ -9,16 +9,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from planwatch.evaluate.assessment import CATEGORIES, GROUP_ZH
 from planwatch.monitor.permissions import Action, is_allowed
 from planwatch.report.assessment_xlsx import write_assessment
-from planwatch.services import assessment
-from planwatch.services.evaluation import default_year
-from planwatch.store.models import Assignment, OrgUnit, Plan, User
+from planwatch.services import assessment, plan_calendar, region_scope, regions
+from planwatch.store.models import Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.params import RowId, Year
@@ -32,21 +30,14 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 _YEAR = Annotated[int, Form(ge=1949, le=2100)]
 
 
-def _plan(db: Session, plan_id: int) -> Plan:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise HTTPException(status_code=404)
-    return plan
-
-
 def _page(request: Request, db: Session, user: User, plan: Plan, year: int, error: str = "",
           status_code: int = 200) -> HTMLResponse:
     result = assessment.assess(db, user, plan, year)
     t = translator(request)
-    units = list(db.scalars(select(OrgUnit).join(Assignment, Assignment.org_unit_id == OrgUnit.id)
-                            .distinct().order_by(OrgUnit.code))) if is_allowed(user, Action.ASSESS) else []
+    units = regions.plan_units(db, user, plan) if is_allowed(user, Action.ASSESS) else []
     return render(request, "assessment.html", {
-        "plan": plan, "year": year, "result": result, "categories": CATEGORIES,
+        "plan": plan, "year": result.year, "years": plan_calendar.plan_years(db, plan), "result": result,
+        "categories": CATEGORIES,
         "category_names": {c: t(f"assessment.category.{c}") for c in CATEGORIES},
         "group_names": {g: t(f"assessment.group.{g}") for g in GROUP_ZH},
         "can_assess": is_allowed(user, Action.ASSESS), "units": units, "error": error,
@@ -56,10 +47,10 @@ def _page(request: Request, db: Session, user: User, plan: Plan, year: int, erro
 @router.get("/plans/{plan_id}/assessment", name="plan_assessment")
 def assessment_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                     year: Year | None = None) -> HTMLResponse:
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     if year is not None and not 1949 <= year <= 2100:
         raise HTTPException(status_code=422, detail="year")
-    return _page(request, db, user, plan, year if year is not None else default_year(db, plan))
+    return _page(request, db, user, plan, year if year is not None else plan_calendar.default_year(db, plan))
 
 
 @router.post("/plans/{plan_id}/assessment/adjustments", name="assessment_adjust")
@@ -67,7 +58,7 @@ def add_adjustment(request: Request, user: PageUser, db: DbSession, plan_id: Row
                    org_unit_id: Annotated[RowId, Form()],
                    points: Annotated[float, Form(ge=-100, le=100, allow_inf_nan=False)],
                    reason: Annotated[str, Form(max_length=500)] = "") -> Response:
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     try:
         assessment.add_adjustment(db, user, plan, year, org_unit_id, points, reason)
     except ValueError as exc:
@@ -84,7 +75,7 @@ def save_scheme(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                 weight_indicators: _WEIGHT = "", weight_binding_indicators: _WEIGHT = "", weight_tasks: _WEIGHT = "",
                 weight_projects: _WEIGHT = "", weight_timeliness: _WEIGHT = "", weight_completeness: _WEIGHT = "",
                 weight_quality: _WEIGHT = "") -> Response:
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     typed = dict(zip(CATEGORIES, (weight_indicators, weight_binding_indicators, weight_tasks, weight_projects,
                                   weight_timeliness, weight_completeness, weight_quality), strict=True))
     try:
@@ -97,11 +88,11 @@ def save_scheme(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
 
 @router.get("/plans/{plan_id}/assessment.xlsx", name="assessment_xlsx")
 def assessment_workbook(user: PageUser, db: DbSession, plan_id: RowId, year: Year | None = None) -> FileResponse:
-    plan = _plan(db, plan_id)
-    year = year if year is not None and 1949 <= year <= 2100 else default_year(db, plan)
+    plan = region_scope.plan(db, user, plan_id)
+    year = year if year is not None and 1949 <= year <= 2100 else plan_calendar.default_year(db, plan)
     result = assessment.assess(db, user, plan, year)
     scratch = tempfile.TemporaryDirectory()
-    path = write_assessment(Path(scratch.name) / "assessment.xlsx", plan.title, year, result.groups)
-    return FileResponse(path, filename=f"{year}年度综合评价.xlsx",
+    path = write_assessment(Path(scratch.name) / "assessment.xlsx", plan.title, result.year, result.groups)
+    return FileResponse(path, filename=f"{result.year}年度综合评价.xlsx",
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         background=BackgroundTask(scratch.cleanup))

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check, is_allowed
-from planwatch.services import assignments, orgunits, regions
+from planwatch.services import assignments, orgunits, region_scope, regions
 from planwatch.store.models import Indicator, OrgUnit, Plan, User
 from planwatch.web.admin_orgunits import field_problem, upload_problems
 from planwatch.web.app_state import DbSession
@@ -60,13 +60,6 @@ class _Filter:
         return {"q": self.q, "domain": self.domain, "unassigned": "1" if self.unassigned else ""}
 
 
-def _plan(db: Session, plan_id: int) -> Plan:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise HTTPException(status_code=404)
-    return plan
-
-
 def _indicators(db: Session, plan: Plan) -> list[Indicator]:
     return list(db.scalars(select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.code)))
 
@@ -90,12 +83,13 @@ def _page(request: Request, db: Session, actor: User, plan: Plan, the_filter: _F
           message: str | None = None, problems: Sequence[str] = ()) -> HTMLResponse:
     listing = _listing(db, plan, the_filter)
     region = db.get(OrgUnit, plan.region_org_unit_id) if plan.region_org_unit_id is not None else None
-    units = orgunits.list_org_units(db)
     t = translator(request)
     return render(request, "plan_assignments.html", {
-        "plan": plan, "indicators": listing.shown, "assigned": listing.assigned, "units": units,
+        "plan": plan, "indicators": listing.shown, "assigned": listing.assigned,
+        "units": regions.plan_units(db, actor, plan),
         "roles": assignments.ROLES, "domains": sorted({i.domain for i in listing.every if i.domain}), "filter": the_filter,
-        "region": region, "region_missing": not regions.region_known(db, plan), "districts": [u for u in units if u.kind == "district"],
+        "region": region, "region_missing": not regions.region_known(db, plan),
+        "districts": [u for u in orgunits.list_org_units(db, actor) if u.kind == "district"],
         "unmatched": regions.unmatched_names(db, plan), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in orgunits.KINDS],
         "role_labels": {role: t(key) for role, key in _ROLE_KEYS.items()},
         "can_manage_units": is_allowed(actor, Action.MANAGE_ORG_UNITS),
@@ -114,7 +108,7 @@ _DONE = frozenset({"assigned", "removed", "uploaded", "mapped", "region", "creat
 def assignments_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, q: str = "",
                      domain: str = "", unassigned: str = "", done: str = "", count: Annotated[int, Field(ge=0, le=MAX_ROW_ID)] = 0) -> HTMLResponse:
     check(user, Action.ASSIGN)
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     message = translator(request)(f"assign.done.{done}", count=count) if done in _DONE else None
     return _page(request, db, user, plan, _Filter(q, domain, bool(unassigned)), message=message)
 
@@ -128,13 +122,13 @@ def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: R
                      domain: Annotated[str, Form(max_length=200)] = "",
                      unassigned: Annotated[str, Form()] = "") -> Response:
     check(user, Action.ASSIGN)
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     the_filter = _Filter(q, domain, bool(unassigned))
     t = translator(request)
     listing = _listing(db, plan, the_filter)
     wanted = set(indicator or [])
     chosen = listing.shown if all_in_filter else [i for i in listing.every if i.id in wanted]
-    unit = db.get(OrgUnit, unit_id)
+    unit = next((u for u in regions.plan_units(db, user, plan) if u.id == unit_id), None)
     if unit is None:
         return _page(request, db, user, plan, the_filter, problems=[t("assign.no_unit")])
     if not chosen:
@@ -153,7 +147,7 @@ def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: R
 def assignments_upload(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                        file: UploadFile | None = None) -> Response:
     check(user, Action.ASSIGN)
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     try:
         with uploaded_table(file) as path, db.begin_nested():
             rows = assignments.read_assignment_file(db, plan, path)
@@ -165,10 +159,8 @@ def assignments_upload(request: Request, user: PageUser, db: DbSession, plan_id:
 
 @router.post("/plans/{plan_id}/region", name="plan_region")
 def plan_region(request: Request, user: PageUser, db: DbSession, plan_id: RowId, region_id: FormId) -> Response:
-    plan = _plan(db, plan_id)
-    region = db.get(OrgUnit, region_id)
-    if region is None:
-        raise HTTPException(status_code=404)
+    plan = region_scope.plan(db, user, plan_id)
+    region = region_scope.org_unit(db, user, region_id)
     try:
         with db.begin_nested():
             added = regions.set_plan_region(db, user, plan, region)
@@ -180,10 +172,8 @@ def plan_region(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
 @router.post("/plans/{plan_id}/unit-names/map", name="plan_unit_name_map")
 def unit_name_map(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                   printed_name: Annotated[str, Form(max_length=400)], unit_id: FormId) -> Response:
-    plan = _plan(db, plan_id)
-    unit = db.get(OrgUnit, unit_id)
-    if unit is None:
-        raise HTTPException(status_code=404)
+    plan = region_scope.plan(db, user, plan_id)
+    unit = region_scope.org_unit(db, user, unit_id)
     try:
         with db.begin_nested():
             added = regions.map_unit_name(db, user, plan, printed_name, unit)
@@ -200,7 +190,7 @@ def unit_name_create(request: Request, user: PageUser, db: DbSession, plan_id: R
     """A unit of the plan's region created from a name the plan prints, which is then mapped
     to it (and kept as its short name), so the plan's indicators are assigned at once."""
     check(user, Action.MANAGE_ORG_UNITS)
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     t = translator(request)
     if plan.region_org_unit_id is None:
         return _page(request, db, user, plan, _Filter(), problems=[t("assign.region_first")])

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.extract.records import UNREAD_REASONS, Comparator, TargetType
 from planwatch.ingest import DEFAULT_MAX_BYTES
 from planwatch.monitor.permissions import (
@@ -23,6 +23,7 @@ from planwatch.monitor.permissions import (
     is_allowed,
     visible_org_unit_id,
 )
+from planwatch.services import region_scope
 from planwatch.services.corrections import (
     CorrectionError,
     IndicatorFix,
@@ -59,12 +60,15 @@ def documents_page(request: Request, user: PageUser, db: DbSession) -> HTMLRespo
 
 
 def _documents_context(db: Session, user: User, message: str = "") -> dict[str, Any]:
+    """The files of the user's district (those its plans were read from), newest first."""
+    region = region_scope.region_of(db, user)
     counts = dict(db.execute(select(Plan.source_file_id, func.count(Indicator.id)).join(Indicator)
-                             .where(Plan.current.is_(True)).group_by(Plan.source_file_id)).all())
+                             .where(Plan.current.is_(True), region.plan_filter()).group_by(Plan.source_file_id)).all())
     files = db.execute(select(SourceFile.id, SourceFile.name, SourceFile.format, SourceFile.size,
-                              SourceFile.imported_at).order_by(SourceFile.id.desc())).all()
+                              SourceFile.imported_at).where(region_scope.file_filter(region))
+                       .order_by(SourceFile.id.desc())).all()
     plans = db.execute(select(Plan.id, Plan.title, Plan.version, Plan.source_file_id)
-                       .where(Plan.current.is_(True)).order_by(Plan.id)).all()
+                       .where(Plan.current.is_(True), region.plan_filter()).order_by(Plan.id)).all()
     return {"files": [{"id": f.id, "name": f.name, "format": f.format, "size": f.size,
                        "imported_at": f.imported_at.strftime("%Y-%m-%d %H:%M"), "indicators": counts.get(f.id, 0),
                        "plans": [p for p in plans if p.source_file_id == f.id]} for f in files],
@@ -97,6 +101,8 @@ async def document_upload(request: Request, user: PageUser, db: DbSession) -> Re
             upload = uploaded_file(form)
             job = await run_in_threadpool(jobs.start, app_database(request.app), user, upload.filename or "",
                                           upload.file)
+        except NotFound:  # another district's record: answered 404
+            raise
         except PlanWatchError as exc:
             message = str(exc)
             return await run_in_threadpool(
@@ -112,12 +118,14 @@ def upload_page(request: Request, user: PageUser, db: DbSession, job_id: str) ->
     if job is None:
         raise HTTPException(status_code=404, detail=translator(request)("upload.unknown"))
     imported = []
+    region = region_scope.region_of(db, user)
     if job.result is not None:
         for item in job.result.plans:
             plan = db.get(Plan, item.plan_id)
-            if plan is not None:
+            if plan is not None and region.has_plan(plan):
                 imported.append({"plan": plan, "summary": item, "indicators": plan.indicators})
-    source = db.scalar(select(SourceFile).where(SourceFile.sha256 == job.result.sha256)) \
+    source = db.scalar(select(SourceFile).where(SourceFile.sha256 == job.result.sha256,
+                                                region_scope.file_filter(region))) \
         if job.result is not None else None
     context = {"job": job, "imported": imported, "stage_label": translator(request)(f"upload.stage.{job.stage}"),
                "source": source, "unread": (source.diagnostics or []) if source is not None else [],
@@ -153,13 +161,15 @@ def document_page(request: Request, user: PageUser, db: DbSession, source_file_i
 
 
 def _document(request: Request, db: Session, user: User, source_file_id: int, *, saved: int | None = None,
-              add_line: int | None = None, error: str = "", status_code: int = 200) -> HTMLResponse:
+              add_line: int | None = None, error: str = "", status_code: int = 200,
+              typed: dict[str, Any] | None = None) -> HTMLResponse:
+    """The viewer; after a refused correction or addition, ``typed`` is what was sent (``id``:
+    the corrected indicator, None for an addition), shown again in its form with the error."""
     _check_view(user)
-    source = db.get(SourceFile, source_file_id)
-    if source is None:
-        raise HTTPException(status_code=404)
-    file_plans = list(db.scalars(select(Plan).where(Plan.source_file_id == source.id, Plan.current.is_(True))
-                                 .order_by(Plan.start_line)))
+    source = region_scope.source_file(db, user, source_file_id)
+    region = region_scope.region_of(db, user)
+    file_plans = [p for p in db.scalars(select(Plan).where(Plan.source_file_id == source.id, Plan.current.is_(True))
+                                        .order_by(Plan.start_line)) if region.has_plan(p)]
     indicators = [i for p in file_plans for i in p.indicators]
     fixed = set().union(*(corrected_ids(db, p) for p in file_plans)) if file_plans else set()
     marks = {i.id: Mark(i.line, i.name, f"ind-{i.id}", f"{i.code} {i.name}") for i in indicators}
@@ -178,7 +188,7 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
         "type_names": dict(target_type_choices(translator(request))),
         "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
         "unread_labels": _unread_labels(request),
-        "add_line": add_line, "ocr": _ocr_view(source),
+        "add_line": add_line, "ocr": _ocr_view(source), "typed": typed,
     }, status_code=status_code)
 
 
@@ -222,10 +232,10 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
                "target_type": (final.target_type or "") if final else ""}
         changed = {k: v for k, v in sent.items() if v != old[k] and (v or k in _CLEARABLE)}
     values: dict[str, Any] = dict(changed)
-    for field in ("baseline_year", "target_year"):
+    for field, label in (("baseline_year", "基期年份"), ("target_year", "目标年份")):
         if field in values:
             if not values[field].isdigit():
-                raise CorrectionError(f"{field}：年份应为四位数字，而不是「{values[field]}」")
+                raise CorrectionError(f"{label}应为四位年份（如 2025），而不是「{values[field]}」")
             values[field] = int(values[field])
     return IndicatorFix(**values)
 
@@ -233,16 +243,17 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
 @router.post("/indicators/{indicator_id}/correction", name="indicator_correct")
 def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                       form: Annotated[CorrectionForm, Form()]) -> Response:
-    indicator = db.get(Indicator, indicator_id)
-    if indicator is None:
-        raise HTTPException(status_code=404)
+    indicator = region_scope.indicator(db, user, indicator_id)
     source_file_id = indicator.plan.source_file_id
     try:
         with db.begin_nested():
             correct_indicator(db, user, indicator_id, _fix(form, indicator))
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         db.expire_all()
-        return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc))
+        return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc),
+                         typed={"id": indicator_id, **form.model_dump()})
     return _back_to(request, source_file_id, indicator_id)
 
 
@@ -250,15 +261,18 @@ def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator
 def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
                   plan_id: Annotated[RowId, Form()], line: Annotated[LineNumber, Form()],
                   form: Annotated[CorrectionForm, Form()]) -> Response:
-    plan = db.get(Plan, plan_id)
-    if plan is None or plan.source_file_id != source_file_id:
+    plan = region_scope.plan(db, user, plan_id)
+    if plan.source_file_id != source_file_id:
         raise HTTPException(status_code=404, detail=f"plan_id：本文件中没有编号为 {plan_id} 的规划")
     try:
         with db.begin_nested():
             added = add_indicator(db, user, plan_id, line, _fix(form, None))
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         db.expire_all()
-        return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc))
+        return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc),
+                         typed={"id": None, "plan_id": plan_id, "line": line, **form.model_dump()})
     return _back_to(request, source_file_id, added.id)
 
 

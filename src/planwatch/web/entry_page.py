@@ -16,18 +16,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.evaluate import Verdict
 from planwatch.monitor.permissions import Action, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
-from planwatch.services import entry_sheet, observations, periods
-from planwatch.services import plans as plan_service
+from planwatch.services import entry_sheet, observations, periods, region_scope, regions
 from planwatch.services.entry_sheet import EntryLine
 from planwatch.store.clock import utcnow
-from planwatch.store.models import Indicator, OrgUnit, Plan, User
+from planwatch.store.models import OrgUnit, Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
@@ -77,12 +75,15 @@ def readable_problem(problems: str) -> str:
     return "；".join(_FIELD_PREFIX.sub("", problem.strip()) for problem in problems.split("；"))
 
 
-def _entry_units(db: Session, user: User) -> list[OrgUnit]:
+def _entry_units(db: Session, user: User, plan_id: int | None) -> list[OrgUnit]:
+    """A clerk's own unit; for the others, the units of the chosen period's plan's district."""
     if user.role == Role.CLERK:
         return [db.get_one(OrgUnit, user.org_unit_id)] if user.org_unit_id else []
     if not is_allowed(user, Action.ENTER, Scope(org_unit_id=None)):
         check(user, Action.MANAGE_PERIODS)  # an administrator: any unit's template, no entry
-    return list(db.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code)))
+    if plan_id is None:
+        return []
+    return sorted(regions.plan_units(db, user, region_scope.plan(db, user, plan_id)), key=lambda u: u.code)
 
 
 def _choice(plan_title: str, view: periods.PeriodView) -> dict[str, Any]:
@@ -91,7 +92,9 @@ def _choice(plan_title: str, view: periods.PeriodView) -> dict[str, Any]:
 
 
 def _open_periods(db: Session, user: User) -> list[dict[str, Any]]:
-    return [_choice(plan.title, view) for plan in plan_service.monitored_plans(db)
+    """The unlocked periods of the user's district's plans; a clerk's only of the plans that
+    give its unit something to report."""
+    return [_choice(plan.title, view) for plan in region_scope.reporting_plans(db, user)
             for view in periods.list_periods(db, user, plan.id) if not view.locked]
 
 
@@ -120,13 +123,13 @@ def _page_context(db: Session, user: User, period: int | None, unit: int | None,
                   answered: _Row | None = None) -> dict[str, Any]:
     """What the form shows: the periods and units to choose from, the chosen ones, the rows
     (``answered`` in place of its own) and the counts above them."""
-    units = _entry_units(db, user)
     open_periods = _open_periods(db, user)
     chosen = next((p for p in open_periods if p["id"] == period), None)
     if chosen is None and period is not None and answered is not None:  # a row answered for a locked period
         view = next(v for v in periods.list_periods(db, user, periods.get_period(db, period).plan_id) if v.id == period)
         chosen = _choice(db.get_one(Plan, view.plan_id).title, view)
     chosen = chosen or (open_periods[0] if open_periods else None)
+    units = _entry_units(db, user, periods.get_period(db, chosen["id"]).plan_id if chosen else None)
     the_unit = next((u for u in units if u.id == unit), units[0] if units else None)
     rows: list[_Row] = []
     can_enter = user.role == Role.CLERK or is_allowed(user, Action.ENTER, Scope(org_unit_id=None))
@@ -165,8 +168,7 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
                step: Annotated[str, Form()] = "enter") -> Response:
     """Save a row as a draft (``step`` submit: and submit it, for scripts of the old form)."""
     t = translator(request)
-    if db.get(Indicator, indicator_id) is None:
-        raise HTTPException(status_code=404)
+    region_scope.indicator(db, user, indicator_id)  # another district's: answered 404
     typed: Typed | None = Typed(value, source, note)
     try:
         with db.begin_nested():
@@ -177,6 +179,8 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
         message, error, typed = t("entry.submitted" if step == "submit" else "entry.saved"), False, None
     except observations.ValueRejected as exc:
         message, error = t("entry.not_saved", reason=readable_problem(exc.problem)), True
+    except NotFound:  # another district's unit or period: answered 404
+        raise
     except PlanWatchError as exc:  # another unit's row: re-reading it below answers 403
         message, error = str(exc), True
     row = _one_row(db, user, period_id, org_unit_id, indicator_id, typed=typed, message=message, error=error)
@@ -192,9 +196,7 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
 @router.post("/entry/validate/{indicator_id}", name="entry_validate")
 def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                    value: Annotated[str, Form()] = "") -> HTMLResponse:
-    indicator = db.get(Indicator, indicator_id)
-    if indicator is None:
-        raise HTTPException(status_code=404)
+    indicator = region_scope.indicator(db, user, indicator_id)
     problem = observations.check_value(indicator, value)
     return render(request, "fragments/check.html", {"problem": readable_problem(problem) if problem else None})
 

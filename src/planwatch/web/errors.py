@@ -1,6 +1,7 @@
 """Service errors become HTTP answers: the service decides, the web only translates.
 
-PermissionDenied → 403, ConcurrentUpdate → 409 (已被他人修改), InputError → 422, any other PlanWatchError → 400, each with the
+PermissionDenied → 403, NotFound (also a record outside the user's district) → 404,
+ConcurrentUpdate → 409 (已被他人修改), InputError → 422, any other PlanWatchError → 400, each with the
 service's own one-line message (already in Chinese). /api/ callers get JSON
 ``{"detail": …}``; browsers get the error page, or a bare fragment for fetch requests so
 the message appears where the user acted.
@@ -23,7 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from planwatch.errors import InputError, PlanWatchError
+from planwatch.errors import InputError, NotFound, PlanWatchError
 from planwatch.monitor.permissions import PermissionDenied
 from planwatch.services.observations import ConcurrentUpdate
 from planwatch.web.templating import local_url, render, translator
@@ -64,6 +65,8 @@ def error_response(request: Request, status_code: int, message: str,
 def _status_of(exc: PlanWatchError) -> int:
     if isinstance(exc, PermissionDenied):
         return 403
+    if isinstance(exc, NotFound):
+        return 404
     if isinstance(exc, ConcurrentUpdate):
         return 409
     if isinstance(exc, InputError):

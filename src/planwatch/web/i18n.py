@@ -893,6 +893,19 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plan.running_total_mark": "（累计）",
         "indicator.judgements": "各期定性评估（经审核）",
         "indicator.no_judgement": "尚无经审核的评估",
+        # districts kept apart, periods (issue 21)
+        "admin.region": "所属地区",
+        "admin.all_regions": "全部地区",
+        "admin.region_default": "按填报单位所在地区（或本地区）",
+        "admin.region_now": "当前所属地区",
+        "admin.region_bind": "设置所属地区",
+        "admin.region_hint": "用户只能查看、填报、审核本地区的规划、单位和数据；“全部地区”可查看所有地区。更改立即生效并记入审计记录。",
+        "admin.settings_all_regions": "系统设置对所有地区生效，只能由不限地区的管理员更改。",
+        "admin.done.region": "所属地区已更改",
+        "nav.region": "地区",
+        "entry.no_unit": "该规划所属地区中还没有可填报的单位：请管理员在“指标分工”页面设置规划所属地区或新建单位。",
+        "report.midterm_early": "规划期为{start}—{end}年，中期评估一般在规划实施过半（{due}年）时开展：此时生成的中期评估报告只反映截至{year}年的数据，报告首页会注明。",
+        "report.midterm_late": "{year}年已是规划期末，宜生成总结评估报告；此时生成的中期评估报告首页会注明。",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -1810,6 +1823,24 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "plan.running_total_mark": " (total)",
         "indicator.judgements": "Judgements by period (approved)",
         "indicator.no_judgement": "No approved judgement yet",
+        # districts kept apart, periods (issue 21)
+        "admin.region": "District",
+        "admin.all_regions": "All districts",
+        "admin.region_default": "The unit's district (or yours)",
+        "admin.region_now": "Current district",
+        "admin.region_bind": "Set district",
+        "admin.region_hint": "Users see, enter and review only their district's plans, units and data; "
+                             "“All districts” sees every district. The change applies at once and is audited.",
+        "admin.settings_all_regions": "System settings apply to every district; only an administrator of all "
+                                      "districts may change them.",
+        "admin.done.region": "District changed",
+        "nav.region": "District",
+        "entry.no_unit": "The plan's district has no units to report yet: an administrator sets the plan's district "
+                         "or creates units on the assignments page.",
+        "report.midterm_early": "The plan runs {start}–{end}; a mid-term evaluation is due once half of it has run "
+                                "({due}). Generated now, it covers the data up to {year} and says so on its first page.",
+        "report.midterm_late": "{year} is the plan's last year: a final evaluation is due. A mid-term report generated "
+                               "now says so on its first page.",
     },
 }
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
-from planwatch.services import corrections, indicator_lifecycle
+from planwatch.errors import NotFound, PlanWatchError
+from planwatch.services import corrections, indicator_lifecycle, region_scope
 from planwatch.services.indicator_lifecycle import Choice, MergeConflicts
 from planwatch.store.models import Indicator, User
 from planwatch.web.app_state import DbSession
@@ -29,11 +29,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 Reason = Annotated[str, Form()]
 
 
-def _indicator(db: Session, indicator_id: int) -> Indicator:
-    indicator = db.get(Indicator, indicator_id)
-    if indicator is None:
-        raise HTTPException(status_code=404)
-    return indicator
+def _indicator(db: Session, user: User, indicator_id: int) -> Indicator:
+    return region_scope.indicator(db, user, indicator_id)
 
 
 def _done(request: Request, indicator_id: int) -> RedirectResponse:
@@ -43,7 +40,7 @@ def _done(request: Request, indicator_id: int) -> RedirectResponse:
 def _refused(request: Request, db: Session, user: User, indicator_id: int, error: str,
              **extra: object) -> Response:
     db.rollback()
-    return render_indicator_page(request, db, user, _indicator(db, indicator_id), None,
+    return render_indicator_page(request, db, user, _indicator(db, user, indicator_id), None,
                                  manage={"error": error, **extra}, status_code=422)
 
 
@@ -60,7 +57,9 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
             raise corrections.CorrectionError(f"target_year：应为四位年份，而不是「{year}」")
         if not reason.strip():
             raise corrections.CorrectionError("reason：请填写修改目标的原因")
-        corrections.correct_indicator(db, user, _indicator(db, indicator_id).id, fix, reason=reason.strip())
+        corrections.correct_indicator(db, user, _indicator(db, user, indicator_id).id, fix, reason=reason.strip())
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, indicator_id)
@@ -69,7 +68,9 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
 @router.post("/indicators/{indicator_id}/retire", name="indicator_retire")
 def indicator_retire(request: Request, user: PageUser, db: DbSession, indicator_id: RowId, reason: Reason) -> Response:
     try:
-        indicator_lifecycle.retire(db, user, _indicator(db, indicator_id).id, reason)
+        indicator_lifecycle.retire(db, user, _indicator(db, user, indicator_id).id, reason)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, indicator_id)
@@ -79,7 +80,9 @@ def indicator_retire(request: Request, user: PageUser, db: DbSession, indicator_
 def indicator_restore(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                       reason: Reason) -> Response:
     try:
-        indicator_lifecycle.restore(db, user, _indicator(db, indicator_id).id, reason)
+        indicator_lifecycle.restore(db, user, _indicator(db, user, indicator_id).id, reason)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, indicator_id)
@@ -108,6 +111,8 @@ def _merge(request: Request, db: Session, user: User, indicator_id: int, other_i
     except MergeConflicts as exc:
         return _refused(request, db, user, indicator_id, str(exc), conflicts=exc.conflicts, other_id=other_id,
                         keep=keep, reason=reason)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, kept)

@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
-from planwatch.services import ledger, ledger_progress
+from planwatch.services import ledger, ledger_progress, plan_calendar, region_scope
 from planwatch.services.ledger_progress import MAX_EVIDENCE_BYTES, STATUSES, LedgerInput, ProgressRejected
 from planwatch.services.periods import ensure_unlocked, window_is_open
-from planwatch.store.models import LedgerEvidence, LedgerReport, Plan, Project, ReportingPeriod, Task, User
+from planwatch.store.models import LedgerReport, Plan, Project, ReportingPeriod, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
@@ -44,14 +44,20 @@ def _periods(db: Session, plan_id: int) -> list[ReportingPeriod]:
                            .order_by(ReportingPeriod.year.desc(), ReportingPeriod.code.desc())))
 
 
+def _default_period(db: Session, plan: Plan, periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """The period of the year the plan's pages open on (its open round, else its latest year
+    with data), else the newest."""
+    year = plan_calendar.default_year(db, plan)
+    return next((p for p in periods if p.year == year and p.quarter is None and p.month is None),
+                periods[0] if periods else None)
+
+
 @router.get("/plans/{plan_id}/ledger", name="plan_ledger")
 def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                      period_id: RowId | None = None, reviewed: str = "") -> HTMLResponse:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise HTTPException(status_code=404)
+    plan = region_scope.plan(db, user, plan_id)
     periods = _periods(db, plan.id)
-    period = next((p for p in periods if p.id == period_id), periods[0] if periods else None)
+    period = next((p for p in periods if p.id == period_id), None) or _default_period(db, plan, periods)
     book = ledger.plan_ledger(db, user, plan, period_id=period.id if period else None)
     warnings = ledger_progress.ledger_warnings(db, period) if period is not None else []
     return render(request, "ledger.html", {
@@ -81,18 +87,18 @@ def _may_report(user: User, unit_ids: set[int], period: ReportingPeriod) -> bool
     return is_allowed(user, Action.ENTER) and bool(unit_ids)
 
 
-def _subject(db: Session, kind: str, item_id: int) -> Task | Project:
-    subject: Task | Project | None = db.get(Task, item_id) if kind == "tasks" else (
-        db.get(Project, item_id) if kind == "projects" else None)
-    if subject is None:
-        raise HTTPException(status_code=404)
-    return subject
+def _subject(db: Session, user: User, kind: str, item_id: int) -> Task | Project:
+    if kind == "tasks":
+        return region_scope.task(db, user, item_id)
+    if kind == "projects":
+        return region_scope.project(db, user, item_id)
+    raise HTTPException(status_code=404)
 
 
 @router.get("/ledger/{kind}/{item_id}/progress", name="ledger_progress")
 def progress_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
                   period_id: RowId) -> HTMLResponse:
-    return _form(request, db, user, _subject(db, kind, item_id), kind, period_id)
+    return _form(request, db, user, _subject(db, user, kind, item_id), kind, period_id)
 
 
 def _form(request: Request, db: Session, user: User, subject: Task | Project, kind: str, period_id: int,
@@ -142,7 +148,7 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
                         milestone: Annotated[list[RowId] | None, Form()] = None,
                         target_id: Annotated[list[RowId] | None, Form()] = None,
                         target_value: Annotated[list[str] | None, Form()] = None) -> Response:
-    subject = _subject(db, kind, item_id)
+    subject = _subject(db, user, kind, item_id)
     typed_targets = dict(zip(target_id or [], target_value or [], strict=False))
     values = {"status": status, "progress": progress, "percent": percent, "investment_period": investment_period,
               "investment_cumulative": investment_cumulative, "org_unit_id": org_unit_id,
@@ -164,6 +170,8 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
                                             project_id=project_id, org_unit_id=org_unit_id, submit=True)
     except PermissionDenied:
         raise
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         db.rollback()
         message = exc.problem if isinstance(exc, ProgressRejected) else str(exc)
@@ -176,9 +184,7 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
 def review(request: Request, user: PageUser, db: DbSession, report_id: RowId,
            decision: Annotated[str, Form(pattern="^(approve|return)$")],
            note: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    report = db.get(LedgerReport, report_id)
-    if report is None:
-        raise HTTPException(status_code=404)
+    report = region_scope.ledger_report(db, user, report_id)
     subject = db.get(Task, report.task_id) if report.task_id is not None else db.get(Project, report.project_id)
     assert subject is not None
     anchor = f"task-{subject.id}" if report.task_id is not None else f"project-{subject.id}"
@@ -197,9 +203,7 @@ def review(request: Request, user: PageUser, db: DbSession, report_id: RowId,
 
 @router.get("/ledger/evidence/{evidence_id}", name="ledger_evidence")
 def evidence_file(user: PageUser, db: DbSession, evidence_id: RowId) -> Response:
-    evidence = db.get(LedgerEvidence, evidence_id)
-    if evidence is None:
-        raise HTTPException(status_code=404)
+    evidence = region_scope.evidence(db, user, evidence_id)
     report = db.get(LedgerReport, evidence.report_id)
     assert report is not None
     check(user, Action.VIEW, Scope(org_unit_id=report.org_unit_id))

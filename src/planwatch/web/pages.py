@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from planwatch.evaluate import EvaluationResult, Status
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, is_allowed
 from planwatch.report import ReportKind
-from planwatch.services import observations
+from planwatch.services import observations, plan_calendar, region_scope
 from planwatch.services import plans as plan_service
-from planwatch.services.evaluation import default_year, evaluate_stored_plan
+from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.reports import FORMATS, report_file
 from planwatch.store.models import (
     Indicator,
@@ -45,19 +45,17 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 DASHBOARD_WARNINGS = 50  # the most severe; the plan page lists them all by status
 
 
-def _plans(db: Session) -> list[Plan]:
-    """The plans the selectors offer: those with indicators to monitor."""
-    return plan_service.monitored_plans(db)
+def _plans(db: Session, user: User) -> list[Plan]:
+    """The plans the selectors offer: those of the user's district with indicators to monitor."""
+    return region_scope.plans(db, user, monitored=True)
 
 
-def _plan(db: Session, plan_id: int | None) -> Plan | None:
-    """The plan asked for, or the first monitored one; 404 for an unknown id."""
-    if plan_id is None:
-        return next(iter(_plans(db)), None)
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise HTTPException(status_code=404)
-    return plan
+def _plan(db: Session, user: User, plan_id: int | None) -> Plan | None:
+    """The plan asked for (404 for an unknown id or one of another district), or the user's
+    landing plan: a clerk's first plan with indicators assigned to its unit, else the first."""
+    if plan_id is not None:
+        return region_scope.plan(db, user, plan_id)
+    return next(iter(region_scope.reporting_plans(db, user) or _plans(db, user)), None)
 
 
 @router.get("/", name="home")
@@ -68,7 +66,7 @@ def home(request: Request, user: PageUser) -> RedirectResponse:
 @router.get("/dashboard", name="dashboard")
 def dashboard(request: Request, user: PageUser, db: DbSession, plan: RowId | None = None,
               year: Year | None = None) -> HTMLResponse:
-    the_plan = _plan(db, plan)
+    the_plan = _plan(db, user, plan)
     t = translator(request)
     if the_plan is None:
         return render(request, "error.html", {"message": t("dashboard.no_plan"), "status_code": 200})
@@ -77,18 +75,31 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: RowId | Non
     done = sum(summary.binding_counts.get(s, 0) for s in (Status.COMPLETED, Status.AHEAD, Status.ON_TRACK))
     pie = status_pie([(s.value, localized_label(s, t.language), summary.counts.get(s, 0)) for s in Status])
     return render(request, "dashboard.html", {
-        "plans": _plans(db), "plan": the_plan, "year": evaluation.year, "overall": summary,
+        "plans": _plans(db, user), "plan": the_plan, "year": evaluation.year, "overall": summary,
+        "years": plan_calendar.plan_years(db, the_plan),
         "binding_done": done, "binding_share": done / summary.binding_total if summary.binding_total else 0.0,
         "warnings": evaluation.warnings, "warnings_shown": DASHBOARD_WARNINGS, "pie_option": pie, "statuses": list(Status),
         "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
-        "report_formats": FORMATS, "report_kinds": [(k.value, t(f"report.{k.value}")) for k in ReportKind],
+        "report_formats": FORMATS, "reports": _report_offers(the_plan, evaluation.year, t),
     })
+
+
+def _report_offers(plan: Plan, year: int, t: Translator) -> list[tuple[str, str, str]]:
+    """Each report kind with its label and, when the plan's calendar does not call for it at
+    ``year`` (a mid-term before the middle year, a final before the last), the caveat."""
+    offers = []
+    for kind, timing in plan_calendar.report_timings(plan, year).items():
+        caveat = "" if timing is None else t(f"report.{kind.value}_{timing.when}", year=year, due=timing.due,
+                                              start=plan.start_year, end=plan.end_year)
+        offers.append((kind.value, t(f"report.{kind.value}"), caveat))
+    return offers
 
 
 @router.get("/plans", name="plans")
 def plans(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
-    """Every current plan: those with indicators to monitor, then the documents without any."""
-    current = plan_service.current_plans(db)
+    """Every current plan of the user's district: those with indicators to monitor, then the
+    documents without any."""
+    current = region_scope.plans(db, user)
     counts = plan_service.indicator_counts(db, current)
     return render(request, "plans.html", {"monitored": [p for p in current if counts[p.id]], "counts": counts,
                                           "documents": [p for p in current if not counts[p.id]]})
@@ -112,7 +123,7 @@ class _Row:
 @router.get("/plans/{plan_id}", name="plan_page")
 def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, domain: str = "", unit: str = "",
               status: str = "", year: Year | None = None) -> HTMLResponse:
-    the_plan = _plan(db, plan_id)
+    the_plan = _plan(db, user, plan_id)
     assert the_plan is not None
     t = translator(request)
     evaluation = evaluate_stored_plan(db, user, the_plan, year)
@@ -136,6 +147,7 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
         "domains": sorted({r.domain for r in rows if r.domain}),
         "units": sorted({u for r in rows for u in r.responsible}), "statuses": list(Status),
         "filters": {"domain": domain, "unit": unit, "status": status},
+        "year": evaluation.year, "years": plan_calendar.plan_years(db, the_plan),
         "can_assign": is_allowed(user, Action.ASSIGN), "can_manage_periods": is_allowed(user, Action.MANAGE_PERIODS),
         "can_publish": any(is_allowed(user, a) for a in (Action.PUBLISH, Action.APPROVE_PUBLICATION)),
     })
@@ -158,9 +170,7 @@ def _level(rank: float) -> int:
 @router.get("/indicators/{indicator_id}", name="indicator_page")
 def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                    year: Year | None = None) -> Response:
-    indicator = db.get(Indicator, indicator_id)
-    if indicator is None:
-        raise HTTPException(status_code=404)
+    indicator = region_scope.indicator(db, user, indicator_id)
     if indicator.merged_into_id is not None:  # merged: its figures and history are the kept one's now
         return RedirectResponse(local_url(request, "indicator_page", indicator_id=indicator.merged_into_id),
                                 status_code=303)
@@ -174,8 +184,10 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
     t = translator(request)
     result, chart_data, responsible = None, None, tuple(n for n in indicator.responsible_text.split("、") if n)
     judgements: list[dict[str, Any]] = []
+    evaluated_year = None
     if indicator.retired_at is None:
         evaluation = evaluate_stored_plan(db, user, indicator.plan, year, indicator_ids=[indicator.id])
+        evaluated_year = evaluation.year
         position = next((n for n, s in enumerate(evaluation.specs) if s.id == str(indicator.id)), None)
         if position is None:  # only a clerk's evaluation leaves indicators out: those of other units
             raise PermissionDenied(user.login, Action.VIEW, "该指标不由本单位填报")
@@ -191,6 +203,7 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
         raise PermissionDenied(user.login, Action.VIEW, "该指标已停用")
     return render(request, "indicator.html", {
         "indicator": indicator, "plan_title": indicator.plan.title, "result": result,
+        "year": evaluated_year, "years": plan_calendar.plan_years(db, indicator.plan),
         "targets": indicator.targets, "responsible": responsible, "chart_data": chart_data,
         "judgements": judgements,
         "source_text": indicator.source_text,
@@ -217,11 +230,11 @@ def _audit_trail(db: Session, user: User, indicator: Indicator, t: Translator) -
 @router.get("/plans/{plan_id}/reports/{kind}", name="report_download")
 def report_download(user: PageUser, db: DbSession, plan_id: RowId, kind: ReportKind, year: Year | None = None,
                     format: str = "docx") -> Response:
-    the_plan = _plan(db, plan_id)
+    the_plan = _plan(db, user, plan_id)
     assert the_plan is not None
     suffix = f".{format.lower().lstrip('.')}"
     if suffix not in FORMATS:
         raise HTTPException(status_code=400, detail=f"format 应为 {'、'.join(f[1:] for f in FORMATS)} 之一")
-    data, filename = report_file(db, user, the_plan, year or default_year(db, the_plan), kind, suffix)
+    data, filename = report_file(db, user, the_plan, year or plan_calendar.default_year(db, the_plan), kind, suffix)
     return Response(data, media_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})

@@ -18,11 +18,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, is_allowed
 from planwatch.report import ReportKind
-from planwatch.services import opinions, publishing
-from planwatch.services import plans as plan_service
+from planwatch.services import opinions, publishing, region_scope
 from planwatch.services.public_snapshot import PublicationScope, build_snapshot, figure_parts, plan_slug
 from planwatch.store.models import Plan, User
 from planwatch.web.app_state import DbSession
@@ -43,11 +42,6 @@ _DONE: Final = frozenset({"proposed", "approved", "rejected", "retracted", "show
 _STATE_FILTERS: Final = ("pending", "shown", "rejected", "deleted", "all")
 
 
-def _plan(db: Session, plan_id: int) -> Plan:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise HTTPException(status_code=404)
-    return plan
 
 
 def _done(request: Request, done: str) -> str | None:
@@ -58,7 +52,7 @@ def _done(request: Request, done: str) -> str | None:
 def overview(request: Request, user: PageUser, db: DbSession, done: str = "") -> HTMLResponse:
     pending = publishing.pending_decisions(db, user)
     rows = []
-    for plan in plan_service.monitored_plans(db):
+    for plan in region_scope.plans(db, user, monitored=True):
         current = publishing.current_decision(db, plan.plan_key)
         rows.append({"plan": plan, "current": current, "slug": plan_slug(plan.plan_key),
                      "pending": sum(1 for d in pending if d.plan_key == plan.plan_key)})
@@ -102,7 +96,7 @@ def _plan_page(request: Request, db: Session, user: User, plan: Plan, *, message
 
 @router.get("/plans/{plan_id}/publishing", name="plan_publishing")
 def plan_publishing(request: Request, user: PageUser, db: DbSession, plan_id: RowId, done: str = "") -> HTMLResponse:
-    return _plan_page(request, db, user, _plan(db, plan_id), message=_done(request, done))
+    return _plan_page(request, db, user, region_scope.plan(db, user, plan_id), message=_done(request, done))
 
 
 def _change(request: Request, db: Session, user: User, plan: Plan, done: str, change: Callable[[], object],
@@ -125,7 +119,7 @@ def propose(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
             reports: Annotated[list[str] | None, Form()] = None,
             tasks: Annotated[str, Form()] = "", projects: Annotated[str, Form()] = "",
             warnings: Annotated[str, Form()] = "") -> Response:
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     chosen_reports = []
     for value in reports or []:
         kind, _, year = value.partition(":")
@@ -140,10 +134,8 @@ def propose(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
 
 
 def _decision_plan(db: Session, user: User, decision_id: int) -> Plan:
-    try:
-        return _plan(db, publishing.decision(db, user, decision_id).plan_id)
-    except publishing.PublicationNotFound:
-        raise HTTPException(status_code=404) from None
+    """The plan of a decision of ``user``'s district (another district's: 404, by the service)."""
+    return region_scope.plan(db, user, publishing.decision(db, user, decision_id).plan_id)
 
 
 @router.post("/publishing/{decision_id}/approve", name="publishing_approve")
@@ -161,7 +153,7 @@ def reject(request: Request, user: PageUser, db: DbSession, decision_id: RowId, 
 @router.post("/plans/{plan_id}/publishing/retract", name="publishing_retract")
 def retract(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
             item: Annotated[str, Form(max_length=300)] = "", reason: TextField = "") -> Response:
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     what, _, name = item.partition(":")
     return _change(request, db, user, plan, "retracted",
                    lambda: publishing.retract(db, user, plan.plan_key, what, name, reason=reason))
@@ -170,10 +162,7 @@ def retract(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
 @router.get("/publishing/{decision_id}/preview/{path:path}", name="publishing_preview")
 def preview(user: PageUser, db: DbSession, decision_id: RowId, path: str) -> Response:
     """The pages a decision puts (or put) on the public site, exactly as they would be served."""
-    try:
-        snapshot = publishing.snapshot_of(db, user, decision_id)
-    except publishing.PublicationNotFound:
-        raise HTTPException(status_code=404) from None
+    snapshot = publishing.snapshot_of(db, user, decision_id)
     site = PublicSite([snapshot], {snapshot["plan"]["key"]: opinions.shown_opinions(db).get(snapshot["plan"]["key"], [])},
                       lambda sha: publishing.file_content(db, sha), feedback=None)
     name = path + "index.html" if path == "" or path.endswith("/") else path
@@ -190,7 +179,7 @@ def opinions_page(request: Request, user: PageUser, db: DbSession, state: str = 
                   done: str = "") -> HTMLResponse:
     shown = state if state in _STATE_FILTERS else "pending"
     items = opinions.list_opinions(db, user, None if shown == "all" else shown)
-    titles = {p.plan_key: p.title for p in plan_service.current_plans(db)}
+    titles = {p.plan_key: p.title for p in region_scope.plans(db, user)}
     return render(request, "opinions.html", {"items": items, "state": shown, "states": _STATE_FILTERS,
                                              "titles": titles, "message": _done(request, done),
                                              "slug": plan_slug})
@@ -200,6 +189,8 @@ def _opinion_change(request: Request, db: Session, done: str, state: str, change
     try:
         with db.begin_nested():
             change()
+    except NotFound:
+        raise  # an opinion of another district is answered like a missing one: 404
     except PlanWatchError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     return RedirectResponse(local_url(request, "opinions_page").include_query_params(state=state, done=done),

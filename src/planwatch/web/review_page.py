@@ -18,10 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import URL
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import ledger_progress, periods, review
-from planwatch.services import plans as plan_service
+from planwatch.services import ledger_progress, periods, region_scope, review
 from planwatch.services.review_queue import QUEUE_STATES, QueueFilter, report_queue, value_queue
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
@@ -54,11 +53,12 @@ def _filters(plan: int | None, period: int | None, unit: int | None, state: str,
 
 
 def _choices(db: Session, user: User, filters: QueueFilter) -> dict[str, Any]:
-    plans = plan_service.monitored_plans(db)
+    plans = region_scope.plans(db, user, monitored=True)
     shown = [p for p in plans if filters.plan_id in (None, p.id)]
     period_choices = [{"id": v.id, "label": f"{p.title} · {v.code}" if len(shown) > 1 else v.code,
                        "locked": v.locked} for p in shown for v in periods.list_periods(db, user, p.id)]
-    units = db.execute(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code)).all()
+    units = db.execute(select(OrgUnit.id, OrgUnit.name).where(
+        OrgUnit.active.is_(True), region_scope.region_of(db, user).unit_filter(OrgUnit.id)).order_by(OrgUnit.code)).all()
     return {"plans": plans, "period_choices": period_choices, "unit_choices": units, "states": QUEUE_STATES}
 
 
@@ -143,6 +143,8 @@ def _decide(request: Request, db: Session, user: User, form: _Decision, chosen: 
     try:
         with db.begin_nested():
             act()
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         problem = (t("review.return_needs_reason", count=len(chosen)) if form.returning and not form.comment.strip()
                    else str(exc))

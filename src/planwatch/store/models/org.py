@@ -30,7 +30,12 @@ class OrgUnit(Base):
 
 
 class User(Base):
-    """A person who logs in; a reporting clerk is bound to one org unit."""
+    """A person who logs in; a reporting clerk is bound to one org unit.
+
+    ``region_org_unit_id`` binds the user to a district (an org unit and its subtree): the
+    user sees and works on that district's plans, units and data only. None is every
+    district, as for the accounts made before districts were kept apart.
+    """
 
     __tablename__ = "users"
 
@@ -42,6 +47,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     role: Mapped[str] = mapped_column(String(16))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    region_org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
