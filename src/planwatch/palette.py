@@ -39,7 +39,7 @@ BADGES: Final[Mapping[str, str]] = MappingProxyType({
 # The lines of an indicator's chart (planwatch.evaluate.paths keys) → colour.
 CHART_LINES: Final[Mapping[str, str]] = MappingProxyType({
     "actual": TONES["ahead"], "baseline": "#455a64", "required": TONES["grey"],
-    "target": TONES["bad"], "projection": TONES["warn"],
+    "target": TONES["bad"], "target_rate": TONES["bad"], "projection": TONES["warn"],
 })
 
 

@@ -254,7 +254,7 @@ def test_validation_errors_are_one_line_naming_the_field_in_the_users_language(a
     assert api.json()["errors"][0]["loc"] == ["body", "period_id"] and "input" not in api.json()["errors"][0]
     assert english.json()["detail"] == "period_id: required"
     assert page.status_code == 422 and "text/html" in page.headers["content-type"]
-    assert "observation_id：应为整数" in page.text
+    assert "数据：应为整数" in page.text  # a page names the field by its label
 
 
 def _csrf(page: httpx.Response) -> str:

@@ -108,4 +108,5 @@ def test_the_issues_example_is_a_422(database_url: str) -> None:
     with TestClient(create_app(database_url, secret_key="huge-ids")) as client:
         login(client, "admin")
         response = client.get(f"/admin/users/{HUGE}")
-    assert response.status_code == 422 and "user_id：应不大于 2147483647" in response.text
+    # a page names the field as its reader knows it: the number in the address
+    assert response.status_code == 422 and "网址中的编号：应不大于 2147483647" in response.text

@@ -94,7 +94,7 @@ def _values(url: str) -> dict[str, str]:
             "year": period.year if period else 2024, "q": "森林", "code": "zh", "job_id": "x" * 16,
             "evidence_id": evidence.id if evidence else 1, "token_id": 1, "report_id": 1,
             "edit": unit.id if unit else 1, "project": project.id if project else 1,
-            "entity": "observations", "entity_id": session.scalars(select(Observation.id)).first() or 1,
+            "format": "csv", "entity": "observations", "entity_id": session.scalars(select(Observation.id)).first() or 1,
             "decision_id": published.decision_id, "path": f"plans/{published.slug}/indicators/i001.html",
         }
     database.dispose()

@@ -15,6 +15,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from planwatch.demo.seed import DEMO_PASSWORD
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page, ViewportSize
 
@@ -58,6 +60,15 @@ def live_server(app: FastAPI) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+def log_in(page: Any, base: str, login: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the form as a person does, and wait for the dashboard."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base}/dashboard")
 
 
 def free_port() -> int:

@@ -107,6 +107,10 @@ PAGES: dict[str, Callable[[Ids], str]] = {
     "entry_submit_confirm": lambda i: f"/entry/submit-all?period={i.period}&unit={i.unit}",
     "period_lock_confirm": lambda i: f"/periods/{i.period}/lock",
     "period_reminders": lambda i: f"/periods/{i.period}/reminders",
+    "import_history": lambda i: "/records/imports",
+    "audit_page": lambda i: "/records/audit",
+    "exports_page": lambda i: f"/exports?plan={i.plan}",
+    "admin_system": lambda i: "/admin/system",
     "error": lambda i: "/plans/2147483647",
 }
 # Pages for visitors who are not logged in: the log-in form and the public site.
@@ -115,7 +119,8 @@ STATUS = {"error": 404, "public_site#withdrawn": 410}
 # Pages checked for one role: an upload is its uploader's, and the API docs are the same for all.
 ONE_ROLE = {"upload_page": ("monitoring",), "api_docs": ("admin",)}
 # Page routes that answer with a redirect or a file, not a page of their own.
-NOT_PAGES = {"home", "set_language", "theme_css", "entry_template", "assessment_xlsx", "report_download", "ledger_evidence"}
+NOT_PAGES = {"home", "set_language", "theme_css", "entry_template", "assessment_xlsx", "report_download", "ledger_evidence",
+             "export_data_download"}
 
 
 def _page_routes() -> set[str]:

@@ -250,7 +250,7 @@ def test_threads_inbox_and_its_count(app_client: TestClient, database_url: str) 
     assert opened.status_code == 303 and opened.headers["location"] == f"/threads/observations/{returned.id}#latest"
     after = re.search(r'aria-label="(\d+) 项待办"', app_client.get("/dashboard").text)
     assert after is not None and int(after.group(1)) == int(count.group(1)) - 1
-    assert app_client.post(f"/inbox/{note.id + 1000}/open", data={"csrf_token": token}).status_code == 400
+    assert app_client.post(f"/inbox/{note.id + 1000}/open", data={"csrf_token": token}).status_code == 404
     assert app_client.get(f"/threads/observations/{returned.id}").status_code == 200
     assert app_client.get("/periods/1/reminders").status_code == 403  # 催报 is the monitoring group's
 

@@ -135,6 +135,8 @@ def _query(route: APIRoute, ids: Ids) -> dict[str, object]:
     """Query parameters naming ``ids``' records; a search for words both districts' texts
     hold (each its own copy), a comparison of an indicator both plans have."""
     values = {q.name: QUERY[q.name](ids) for q in route.dependant.query_params if q.name in QUERY}
+    if route.name == "export_data_download":  # a data format, not a report's
+        values["format"] = "csv"
     if any(q.name == "q" for q in route.dependant.query_params):
         values["q"] = "森林覆盖率" if "compare" in route.path else "森林防火工作"
     return values
@@ -273,9 +275,10 @@ def _writes(url: str) -> dict[str, Write]:
         "entry_validate": Write("bs_fgw", _data(value="12.5"), writes_home=False),
         "review_decide": Write("bs_jc", _data(observation_id=lambda i: i.observation_id, decision="approve")),
         "entry_upload": Write("bs_jc", _file("填报表.xlsx", _template(url)), frozenset({422}), own_file=True),
-        "indicator_correct": Write("bs_pg", _data(name="改名的指标")),
+        "indicator_correct": Write("bs_pg", _data(name="改名的指标", reason="原文表格第 3 行")),
         "indicator_add": Write("bs_pg", _data(plan_id=lambda i: i.plan_id, line=lambda i: i.plan_line,
-                                              name="新增的指标", target="≥10", target_year="2025")),
+                                              name="新增的指标", target="≥10", target_year="2025",
+                                              reason="原文第 26 行漏提")),
         "ledger_progress_save": Write("bs_jc", lambda ids, folder: {
             "path": f"/ledger/tasks/{ids.report_task_id}/progress",
             "data": {"period_id": ids.period_id, "status": "in_progress", "org_unit_id": ids.report_unit_id,
@@ -285,7 +288,7 @@ def _writes(url: str) -> dict[str, Write]:
         "ledger_add": Write("bs_pg", lambda ids, folder: {"path": f"/plans/{ids.plan_id}/ledger/tasks/new",
                                                           "data": {"title": "新增的任务", "task_kind": "task"}}),
         "ledger_save": Write("bs_pg", task_form),
-        "ledger_retire": Write("bs_pg", _data()),
+        "ledger_retire": Write("bs_pg", _data(reason="已并入其他任务")),
         "ledger_restore": Write("bs_pg", _data(), writes_home=False),
         "ledger_merge": Write("bs_pg", _data(other=lambda i: [i.other_task_id])),
         "ledger_split_save": Write("bs_pg", _data(part_title=["第一部分", "第二部分"])),

@@ -34,17 +34,16 @@ out = Console(soft_wrap=True)
 
 DbOption = Annotated[str | None, typer.Option(
     "--db", envvar="PLANWATCH_DATABASE_URL", show_envvar=True,
-    help="Database URL (sqlite:///path or postgresql://user@host:port/db). Default: SQLite in ./.planwatch/.")]
+    help="数据库地址（sqlite:///路径 或 postgresql://用户@主机:端口/库名），默认为当前目录 ./.planwatch/ 下的 SQLite。")]
 PlanOption = Annotated[str | None, typer.Option(
-    "--plan", help="Plan id, title or a unique part of it (optional when there is only one plan).")]
-YearOption = Annotated[int, typer.Option("--year", help="Reporting / evaluation year, e.g. 2024.")]
+    "--plan", help="规划编号、标题或标题中唯一的一部分（只有一个规划时可省略）。")]
+YearOption = Annotated[int, typer.Option("--year", help="报告期或评估年度，如 2024。")]
 AsUser = Annotated[str | None, typer.Option(
-    "--as", help="Act as this user (login); permissions are those of the user's role. "
-                 "Without it the command runs as the operator with full rights.")]
+    "--as", help="以该用户（登录名）的身份和权限执行；不指定时以拥有全部权限的操作员身份执行。")]
 
 
 def fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]错误：[/red]{message}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 

@@ -14,10 +14,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planwatch.extract.front_matter import front_matter
 from planwatch.extract.layout import Line
 from planwatch.extract.text import fold, squeeze
 from planwatch.extract.work_reports import WorkReportFrame, work_report_frame
+from planwatch.ingest.front_matter import front_matter
 from planwatch.numerals import parse_chinese_integer, to_halfwidth
 
 _DOC_TYPES = ("通知", "通告", "公告", "批复", "意见", "决定", "决议", "办法", "规定", "报告", "复函", "函",
@@ -167,8 +167,8 @@ def _news_items(lines: Sequence[Line]) -> list[int]:
 def split_documents(lines: Sequence[Line], last_line: int) -> list[DocumentSpan]:
     """The documents in a file, in order; a file without GB/T 9704 titles is one document.
     A scraper's wrapper (front matter, its quoted notice) belongs to no document."""
-    wrapper = front_matter(lines)
-    lines = [line for line in lines if line.line > wrapper.end_line]
+    wrapper = front_matter([line.text for line in lines])
+    lines = list(lines[wrapper.end:])
     report = work_report_frame(lines)
     if report is not None:  # a work report is one document from its title to the end
         title_line = lines[report.title_index].line

@@ -43,8 +43,8 @@ def refuse_unsafe_package(path: Path, archive: zipfile.ZipFile, packed: int, suf
     whose XML declares a DTD."""
     inflated = sum(m.file_size for m in archive.infolist())
     if inflated > MAX_UNCOMPRESSED_BYTES or inflated > MAX_COMPRESSION_RATIO * max(packed, 1):
-        raise InputError(path, f"the {suffix} package inflates to {inflated:,} bytes from {packed:,} "
-                         "(zip bomb?); refusing to read it")
+        raise InputError(path, f"{suffix} 文件解压后有 {inflated:,} 字节（压缩前 {packed:,} 字节），"
+                         "疑为“压缩炸弹”，拒绝读取")
     for member in archive.infolist():
         if member.filename.lower().endswith(_XML_PARTS):
             with archive.open(member) as part:
@@ -87,20 +87,20 @@ def _declares_dtd(part: IO[bytes]) -> bool:
 def check_zip_container(path: Path, data: bytes, *, suffix: str, main_part: str) -> None:
     """Refuse an empty, truncated, damaged or bomb-like package, or one without ``main_part``."""
     if not data:
-        raise InputError(path, f"the file is empty; expected a {suffix} document")
+        raise InputError(path, f"文件是空的；应为 {suffix} 文档")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if main_part not in {m.filename for m in members}:
-                raise InputError(path, f"not a {suffix} document (no {main_part} in the package)")
+                raise InputError(path, f"不是 {suffix} 文档（包中没有 {main_part}）")
             refuse_unsafe_package(path, archive, len(data), suffix)
             broken = archive.testzip()
             if broken is not None:
-                raise InputError(path, f"the {suffix} package is damaged (bad CRC in {broken})")
-    except zipfile.BadZipFile as exc:
-        raise InputError(path, f"not a {suffix} document or truncated ({exc})") from None
-    except (EOFError, OSError, zipfile.LargeZipFile) as exc:
-        raise InputError(path, f"the {suffix} package is truncated or damaged ({exc})") from None
+                raise InputError(path, f"{suffix} 文件已损坏（{broken} 校验失败）")
+    except zipfile.BadZipFile:
+        raise InputError(path, f"不是 {suffix} 文档，或文件不完整（无法作为压缩包打开）") from None
+    except (EOFError, OSError, zipfile.LargeZipFile):
+        raise InputError(path, f"{suffix} 文件不完整或已损坏") from None
 
 
 def max_sheet_rows() -> int:

@@ -55,9 +55,9 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None,
     called after each page. ``ocr`` gives the engine for scanned pages, asked at the first one (default:
     the one installed, see :func:`planwatch.ingest.pdf.ocr.engine`; None: no scan is read)."""
     if not data.strip():
-        raise InputError(path, "the file is empty; expected a PDF document")
+        raise InputError(path, "文件是空的；应为 PDF 文档")
     if b"%PDF-" not in data[:1024]:
-        raise InputError(path, "not a PDF document (no %PDF- header)")
+        raise InputError(path, "不是 PDF 文档（文件开头没有 %PDF- 标记）")
     engine = _Engine(ocr)
     with _PDFIUM:
         try:
@@ -77,8 +77,8 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None,
                 pages.append(page)
                 if progress is not None:
                     progress(index + 1, total)
-        except pdfium.PdfiumError as exc:
-            raise InputError(path, f"the PDF is damaged and cannot be read ({exc})") from None
+        except pdfium.PdfiumError:
+            raise InputError(path, "PDF 文件已损坏，无法读取") from None
         finally:
             document.close()
     _drop_furniture(pages)
@@ -86,9 +86,9 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None,
     unread = tuple(n for n in scanned if n not in read_by_ocr)
     if not any(p.items for p in pages):
         if unread:
-            raise InputError(path, f"the PDF is a scan ({len(unread)} pages without a text layer) and no OCR engine "
-                                   f"is installed to read it: {OCR_INSTALL}")
-        raise InputError(path, "the PDF has no text layer, and no scanned text OCR could read, on any page")
+            raise InputError(path, f"PDF 是扫描件（{len(unread)} 页没有文字层），服务器未安装 OCR 引擎，无法读取："
+                                   f"{OCR_INSTALL}")
+        raise InputError(path, "PDF 没有文字层，扫描页也未能用 OCR 识别出文字")
     blocks = tuple(_blocks(pages))
     return SourceText(
         name=path.name,
@@ -133,8 +133,8 @@ def scanned_pages(data: bytes) -> int:
 
 def _open_error(path: Path, error: pdfium.PdfiumError) -> InputError:
     if getattr(error, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-        return InputError(path, "the PDF is encrypted (password protected); save an unprotected copy first")
-    return InputError(path, f"not a readable PDF document ({error})")
+        return InputError(path, "PDF 已加密（有密码保护），请另存一份不加密的副本再导入")
+    return InputError(path, "不是可读取的 PDF 文档（文件可能已损坏）")
 
 
 @dataclass

@@ -255,35 +255,62 @@ class _Writer:
 
 _WIDE = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")  # CJK and fullwidth: one em each
 _CELL_PADDING = 2  # half-ems: the cell's left and right margins
+# A cell this short (6 Chinese characters, 12 Latin) is one word to the reader: 预期性, 无数据,
+# 完成进度, 50（2030年） wrapped one character a line read as 预/期/性 down the page.
+_WORD = 12
+# A Latin run longer than this (a file name, a URL) breaks anywhere in Word and WPS: it may
+# not claim a column's width for itself.
+_LONGEST_RUN = 14
 
 
 def _half_ems(text: str) -> int:
     return len(text) + len(_WIDE.findall(text))
 
 
-def _unbreakable(text: str) -> int:
-    """Half-ems of the longest part a line cannot break in: a number with its sign, decimals
-    and unit (−12.35%, 2024); Chinese text breaks between any two characters."""
+def _token(text: str) -> int:
+    """Half-ems of the longest part no line may break in: a number with its sign, decimals
+    and unit (−12.35%, 2024) or a Latin word, up to :data:`_LONGEST_RUN`; Chinese text
+    breaks between any two characters."""
     runs = [run for run in re.split(r"\s+|(?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])", text) if run]
-    return max((_half_ems(run) for run in runs), default=0)
+    return max((min(_half_ems(run), _LONGEST_RUN) for run in runs), default=0)
+
+
+def _word(text: str) -> int:
+    """Half-ems a short cell needs on one line (预期性, 无数据, 50（2030年）); a longer one, its token."""
+    width = _half_ems(text.strip())
+    return width if width <= _WORD else _token(text)
+
+
+def _header(text: str) -> int:
+    """A header may take two lines (完成/进度), never one character a line."""
+    width = _half_ems(text.strip())
+    return max(_token(text), min(width, max(4, -(-width // 4) * 2)))
 
 
 def column_widths(element: Table, usable: int, font_size: int = _TABLE_SIZE) -> list[int]:
-    """Column widths (EMU) that fit ``usable`` and never split a number over two lines.
+    """Column widths (EMU) sized by their content, fitting ``usable``.
 
-    Each column first gets its longest unbreakable part; what is left of the page goes to the
-    columns that would otherwise wrap, in proportion to how much they wrap (weighted by the
-    table's relative widths), so a long indicator name wraps while 457.12 stays on one line.
+    Each column first gets what should stay on one line — its short cells whole (属性
+    预期性 is never 预/期/性), a number with its unit, a Latin word up to a length, its header
+    in at most two lines — and a column of long text (an indicator's name, a note) at least
+    :data:`_WORD` half-ems. What is left of the page goes to the columns whose text would
+    otherwise wrap, in proportion to how much text they hold (weighted by the table's
+    relative widths). On a page too narrow for that, long-text columns give up their
+    minimum first, then short cells may wrap; numbers are never split.
     """
     half_em = font_size // 2
-    rows = [element.header, *element.rows]
+    columns = range(len(element.header))
+    body = element.rows or [element.header]
     shares = element.widths or tuple(1.0 for _ in element.header)
-    least = [max(_unbreakable(row[c]) for row in rows) + _CELL_PADDING for c in range(len(element.header))]
-    ideal = [max(max(_half_ems(row[c]) for row in element.rows or [element.header]), least[c])
-             + _CELL_PADDING for c in range(len(element.header))]
+    hard = [max([_token(row[c]) for row in [element.header, *element.rows]]) + _CELL_PADDING for c in columns]
+    soft = [max(hard[c], _header(element.header[c]), *(_word(row[c]) for row in element.rows)) + _CELL_PADDING
+            for c in columns]
+    ideal = [max(max(_half_ems(row[c]) for row in body), soft[c]) + _CELL_PADDING for c in columns]
+    roomy = [max(soft[c], min(ideal[c], _WORD + _CELL_PADDING)) for c in columns]
     room = usable // half_em
-    if sum(least) >= room:  # cannot fit: shrink in proportion (a very wide table)
-        return [int(usable * w / sum(least)) for w in least]
+    least = next((option for option in (roomy, soft, hard) if sum(option) < room), None)
+    if least is None:  # cannot fit: shrink in proportion (a very wide table)
+        return [int(usable * w / sum(hard)) for w in hard]
     extra = room - sum(least)
     wraps = [i - w for i, w in zip(ideal, least, strict=True)]
     if extra >= sum(wraps):  # nothing needs to wrap: the rest of the page by the relative widths

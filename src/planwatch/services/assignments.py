@@ -60,7 +60,7 @@ def find_indicator(session: Session, plan: Plan, ref: str) -> Indicator:
         named = list(session.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.name == text)))
         found = named[0] if len(named) == 1 else None
     if found is None:
-        raise AssignmentError(f"indicator：规划「{plan.title}」中没有代码、编号或名称为「{ref}」的指标")
+        raise AssignmentError(f"规划「{plan.title}」中没有代码、编号或名称为「{ref}」的指标")
     return found
 
 
@@ -72,7 +72,7 @@ def assign(session: Session, actor: User | None, indicator: Indicator, unit: Org
     if not region_scope.assignable(session, indicator.plan).has_unit(unit.id):
         raise AssignmentError(f"unit：「{unit.name}」不是规划所属地区（{indicator.plan.region_name}）的单位")
     if role not in ROLES:
-        raise AssignmentError(f"role：责任类型应为 {'、'.join(ROLES)} 之一，实际为「{role}」")
+        raise AssignmentError(f"责任类型应为 {'、'.join(ROLES)} 之一，实际为「{role}」")
     row = session.scalar(select(Assignment).where(Assignment.indicator_id == indicator.id,
                                                   Assignment.org_unit_id == unit.id))
     old: dict[str, object] | None = None

@@ -89,7 +89,8 @@ def correct_indicator(session: Session, actor: User, indicator_id: int, fix: Ind
     return indicator
 
 
-def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: IndicatorFix) -> Indicator:
+def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: IndicatorFix, *,
+                  reason: str | None = None) -> Indicator:
     """Add an indicator extraction missed, read from ``line`` of the plan's source text."""
     check(actor, Action.CORRECT_EXTRACTION)
     plan = session.get(Plan, plan_id)
@@ -118,7 +119,7 @@ def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: I
     session.add(Correction(plan_key=plan.plan_key, source_line=line, extracted_name="",
                            changes=json.dumps(changes, ensure_ascii=False), created_by_id=actor.id))
     session.flush()
-    session.add(AuditEvent.of(actor, "add", "indicators", indicator.id, new=_definition(record)))
+    session.add(AuditEvent.of(actor, "add", "indicators", indicator.id, new=_definition(record), reason=reason))
     session.flush()
     return indicator
 
@@ -128,9 +129,11 @@ def apply_to_extraction(session: Session, plan_key: str, plan: rec.Plan, lines: 
     """The indicators of an import with the plan's stored corrections applied, each with the
     name it is first known by (as extracted, or as added by hand).
 
-    An added indicator comes back unless extraction now finds one of that name itself; a fix
-    finds its indicator by the extracted name, on the same line or else the nearest one (a
-    revised text moves lines).
+    A fix follows its indicator, not the place it was read from: it finds the indicator by the
+    name extraction read (spaces and line breaks aside, as a PDF wraps a table cell), the one
+    nearest the old line when a name occurs twice (a revised text, another format, moves
+    lines). An added indicator comes back unless extraction now finds one of that name itself,
+    at the line holding its sentence, or else a line naming it.
     """
     stored = list(session.scalars(select(Correction).where(Correction.plan_key == plan_key).order_by(Correction.id)))
     out = [(i.name, i) for i in indicators]
@@ -138,12 +141,14 @@ def apply_to_extraction(session: Session, plan_key: str, plan: rec.Plan, lines: 
     for correction in stored:
         changes = json.loads(correction.changes)
         if correction.extracted_name:
-            matches = [n for n, (name, _) in enumerate(out) if name == correction.extracted_name]
+            wanted = name_key(correction.extracted_name)
+            matches = [n for n, (name, _) in enumerate(out) if name_key(name) == wanted]
             if matches:
                 n = min(matches, key=lambda m: abs(out[m][1].line - correction.source_line))
                 out[n] = (out[n][0], _apply(out[n][1], changes))
         elif name_key(changes.get("name", "")) not in known:
-            line = _locate(lines, str(changes.get("source_text", "")), correction.source_line)
+            line = _locate(lines, str(changes.get("source_text", "")), correction.source_line,
+                           str(changes.get("name", "")))
             if line is not None:
                 record = _added(changes, plan.file, plan.title, line, lines[line - 1])
                 out.append((record.name, record))
@@ -151,12 +156,18 @@ def apply_to_extraction(session: Session, plan_key: str, plan: rec.Plan, lines: 
     return sorted(out, key=lambda pair: pair[1].line)
 
 
-def _locate(lines: Sequence[str], sentence: str, line: int) -> int | None:
-    """The line holding ``sentence`` nearest to where it was; None when the text dropped it."""
-    found = [n for n, text in enumerate(lines, start=1) if sentence and text.strip() == sentence]
-    if found:
-        return min(found, key=lambda n: abs(n - line))
-    return line if not sentence and 1 <= line <= len(lines) else None
+def _locate(lines: Sequence[str], sentence: str, line: int, name: str = "") -> int | None:
+    """The line holding ``sentence`` (spaces aside) nearest to where it was, else the nearest
+    line naming the indicator; None when the text dropped both."""
+    if not sentence:
+        return line if 1 <= line <= len(lines) else None
+    for wanted, holds in ((name_key(sentence), lambda text, w: name_key(text) == w),
+                          (name_key(sentence), lambda text, w: w in name_key(text)),
+                          (name_key(name), lambda text, w: bool(w) and w in name_key(text))):
+        found = [n for n, text in enumerate(lines, start=1) if holds(text, wanted)]
+        if found:
+            return min(found, key=lambda n: abs(n - line))
+    return None
 
 
 def stored_record(indicator: Indicator) -> rec.Indicator:
@@ -312,7 +323,8 @@ def _definition(indicator: rec.Indicator) -> dict[str, Any]:
 
 def corrected_ids(session: Session, plan: Plan) -> set[int]:
     """Ids of the plan's indicators a person changed or added, to mark them in the viewer."""
-    fixed = set(session.scalars(select(Correction.extracted_name).where(Correction.plan_key == plan.plan_key)))
+    fixed = {name_key(name) for name in session.scalars(select(Correction.extracted_name)
+                                                       .where(Correction.plan_key == plan.plan_key))}
     rows = session.execute(select(Indicator.id, Indicator.kind, Indicator.extracted_name)
                            .where(Indicator.plan_id == plan.id))
-    return {id_ for id_, kind, name in rows if kind == "manual" or name in fixed}
+    return {id_ for id_, kind, name in rows if kind == "manual" or (name and name_key(name) in fixed)}

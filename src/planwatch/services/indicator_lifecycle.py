@@ -88,7 +88,7 @@ def _indicator(session: Session, actor: User, indicator_id: int) -> Indicator:
 def _reason(reason: str) -> str:
     text = reason.strip()
     if not text:
-        raise IndicatorStateError("reason：请填写原因")
+        raise IndicatorStateError("请填写原因")
     return text
 
 

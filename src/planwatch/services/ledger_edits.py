@@ -184,19 +184,23 @@ def set_milestones(session: Session, actor: User, entity: str, item_id: int,
     return subject
 
 
-def retire(session: Session, actor: User, entity: str, item_id: int) -> Task | Project:
+def retire(session: Session, actor: User, entity: str, item_id: int, reason: str) -> Task | Project:
+    """Take a task or project out of warnings, the assessment and reporting; why is required
+    (the audit trail keeps it): a retired 专栏 work is a decision someone answers for."""
     subject = _subject(session, actor, entity, item_id)
+    if not reason.strip():
+        raise LedgerEditError("reason", "请填写撤销的原因")
     if subject.retired:
         raise LedgerEditError("retired", "已撤销，无需再撤销")
-    _change(session, actor, subject, "retire", {})
+    _change(session, actor, subject, "retire", {}, reason=reason.strip())
     return subject
 
 
-def restore(session: Session, actor: User, entity: str, item_id: int) -> Task | Project:
+def restore(session: Session, actor: User, entity: str, item_id: int, reason: str = "") -> Task | Project:
     subject = _subject(session, actor, entity, item_id)
     if not subject.retired:
         raise LedgerEditError("retired", "未撤销，无需恢复")
-    _change(session, actor, subject, "restore", {})
+    _change(session, actor, subject, "restore", {}, reason=reason.strip() or None)
     return subject
 
 
@@ -494,14 +498,16 @@ def _check_units(session: Session, actor: User, plan: Plan, changes: dict[str, A
                 raise LedgerEditError("units", f"单位 #{unit_id} 不是规划所属地区（{plan.region_name}）的单位")
 
 
-def _change(session: Session, actor: User, subject: Task | Project, action: str, changes: dict[str, Any]) -> None:
+def _change(session: Session, actor: User, subject: Task | Project, action: str, changes: dict[str, Any], *,
+            reason: str | None = None) -> None:
     plan = session.get_one(Plan, subject.plan_id)
     entity = "task" if isinstance(subject, Task) else "project"
     before = snapshot(session, subject)
     with session.begin_nested():
         edit = _record(session, actor, plan, entity, action, subject, changes)
         _apply(session, plan, edit, subject, [])
-    session.add(AuditEvent.of(actor, action, f"{entity}s", subject.id, old=before, new=snapshot(session, subject)))
+    session.add(AuditEvent.of(actor, action, f"{entity}s", subject.id, old=before, new=snapshot(session, subject),
+                              reason=reason))
     session.flush()
 
 

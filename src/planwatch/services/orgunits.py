@@ -340,7 +340,8 @@ def find_org_unit(session: Session, ref: str, *, within: Collection[int] | None 
     candidates = [u for u in session.scalars(select(OrgUnit)) if within is None or u.id in within]
     unit = next((u for u in candidates if text in (u.code, u.name)), None) or UnitMatcher(candidates).match(text)
     if unit is None:
-        where = "（先用 planwatch orgunits import 导入组织机构）" if within is None else "（只在所属地区的单位中查找）"
+        where = ("（先在「组织机构」页面或用 planwatch orgunits import 导入组织机构）" if within is None
+                 else "（只在所属地区的单位中查找）")
         raise UnknownOrgUnit(f"{field}：没有代码或名称为「{ref}」的单位{where}")
     return unit
 

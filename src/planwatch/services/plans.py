@@ -1,8 +1,10 @@
 """Importing plan files into the monitoring database, and reading plans back.
 
-Import is idempotent by content: the same bytes (SHA-256) are never imported twice. A file
-whose plan is already stored under the same key (its title without revision marks) makes a
-new version of that plan; indicators that did not change keep their code, their
+Import is idempotent by content: the same bytes (SHA-256) are never imported twice, and a
+plan whose current version has the same indicator system (names, units and targets — the
+same gazette as .docx and then as PDF) is recognised as that version, not stored again. A
+file whose plan is otherwise already stored under the same key (its title without revision
+marks) makes a new version of that plan; indicators that did not change keep their code, their
 responsibilities and their reported data, so a revised plan does not restart monitoring.
 """
 
@@ -34,7 +36,7 @@ from planwatch.services import (
     regions,
     search,
 )
-from planwatch.services.indicator_keys import indicator_key, name_key
+from planwatch.services.indicator_keys import indicator_key, indicator_system, name_key
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
@@ -90,6 +92,7 @@ class PlanImport:
     indicators: int
     carried_over: int  # unchanged indicators whose assignments and data came from the previous version
     assigned: int  # indicators with at least one responsible unit
+    unchanged: bool = False  # the current version has the same indicator system: no new version was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,7 @@ class ImportResult:
     already_imported: bool
     documents: int = 0
     plans: tuple[PlanImport, ...] = field(default=())
+    same_as: str = ""  # every plan is already current, read from this file (another format of the same plans)
 
 
 def plan_key(title: str) -> str:
@@ -191,6 +195,19 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
                                                                     f"（{region.name}），请联系管理员设置规划所属地区")
         return ImportResult(source.name, source.sha256, True, plans=tuple(
             PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0) for p in plans))
+    lines = prepared.text.split("\n")
+    named = {plan.title: corrections.apply_to_extraction(
+        session, plan_key(plan.title), plan, lines,
+        _merged_indicators([i for i in extraction.indicators if i.plan == plan.title])) for plan in extraction.plans}
+    same = _same_as_current(session, named)
+    if extraction.plans and len(same) == len(extraction.plans):
+        # The same plans in another format (a gazette as .docx, then as PDF) or a re-typed text:
+        # nothing to store, the current versions stay, with their data and corrections.
+        current = [same[plan.title] for plan in extraction.plans]
+        files = sorted({session.get_one(SourceFile, p.source_file_id).name for p in current})
+        return ImportResult(source.name, source.sha256, False, len(extraction.documents), tuple(
+            PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0, unchanged=True) for p in current),
+            same_as="、".join(files))
     unread = [{k: v for k, v in d.to_json().items() if k != "file"} for d in extraction.diagnostics]
     file_row = SourceFile(sha256=source.sha256, name=source.name, format=source.format, size=prepared.size,
                           text=prepared.text, imported_by_id=actor.id if actor else None, diagnostics=unread,
@@ -209,8 +226,12 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
     session.flush()
     imported = []
     for plan in extraction.plans:
+        if plan.title in same:
+            kept = same[plan.title]
+            imported.append(PlanImport(kept.id, kept.title, kept.version, len(kept.indicators), 0, 0, unchanged=True))
+            continue
         document = next((row for (start, end), row in documents.items() if start <= plan.start_line <= end), None)
-        imported.append(_import_plan(session, actor, extraction, plan, file_row, document))
+        imported.append(_import_plan(session, actor, extraction, plan, file_row, document, named[plan.title]))
     session.add(AuditEvent(at=utcnow(), actor_id=actor.id if actor else None,
                            actor_login=actor.login if actor else "cli", action="import", entity="source_files",
                            entity_id=str(file_row.id),
@@ -263,12 +284,21 @@ def _stored_definition(ind: Indicator) -> dict[str, object]:
                          t.target_type.value if t.target_type else None] for t in targets]}
 
 
+def _same_as_current(session: Session, named: dict[str, list[tuple[str, rec.Indicator]]]) -> dict[str, Plan]:
+    """The plans of an import whose current version has the same indicator system (names,
+    units and targets, as corrected; not the bytes, lines or wording of the file), by title."""
+    same = {}
+    for title, indicators in named.items():
+        current = session.scalar(select(Plan).where(Plan.plan_key == plan_key(title), Plan.current.is_(True)))
+        if current is not None and indicator_system(corrections.stored_record(i) for i in current.indicators) \
+                == indicator_system(ind for _, ind in indicators):
+            same[title] = current
+    return same
+
+
 def _import_plan(session: Session, actor: User | None, extraction: rec.Extraction, plan: rec.Plan,
-                 file_row: SourceFile, document: Document | None) -> PlanImport:
+                 file_row: SourceFile, document: Document | None, named: list[tuple[str, rec.Indicator]]) -> PlanImport:
     key = plan_key(plan.title)
-    named = corrections.apply_to_extraction(
-        session, key, plan, file_row.text.split("\n"),
-        _merged_indicators([i for i in extraction.indicators if i.plan == plan.title]))
     indicators = [ind for _, ind in named]
     fingerprint = hashlib.sha256(json.dumps(sorted(
         (indicator_key(i.name, i.unit), _definition(i)) for i in indicators), ensure_ascii=False,

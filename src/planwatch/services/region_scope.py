@@ -108,6 +108,15 @@ class Region:
         """A WHERE clause keeping rows whose org-unit ``column`` lies in this region."""
         return true() if self.unit_ids is None else column.in_(sorted(self.unit_ids))
 
+    def people_filter(self, column: Any) -> ColumnElement[bool]:
+        """A WHERE clause keeping rows done by users bound inside this region (the audit trail
+        and the import history of a district: its own people's actions)."""
+        if self.unit_ids is None:
+            return true()
+        inside: ColumnElement[bool] = column.in_(
+            select(User.id).where(User.region_org_unit_id.in_(sorted(self.unit_ids))))
+        return inside
+
 
 EVERYWHERE: Final = Region(None, None, None)
 

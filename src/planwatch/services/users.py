@@ -116,7 +116,7 @@ def _by_login(session: Session, login: str) -> User | None:
 def find_user(session: Session, login: str) -> User:
     user = _by_login(session, login)
     if user is None:
-        raise UserError(f"login：没有用户 {login}")
+        raise UserError(f"没有用户 {login}")
     return user
 
 
@@ -137,9 +137,9 @@ def _check_password(password: str, login: str) -> None:
     """A minimum strength: long enough, two kinds of characters (letters, digits, others), not
     built on the login, and not one of the passwords every guesser tries first."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"password：密码至少 {MIN_PASSWORD_LENGTH} 位")
+        raise UserError(f"密码至少 {MIN_PASSWORD_LENGTH} 位")
     if sum(1 for kind in _PASSWORD_CLASSES if kind.search(password)) < 2:
-        raise UserError("password：密码须包含字母、数字、符号中的至少两类")
+        raise UserError("密码须包含字母、数字、符号中的至少两类")
     key = login_key(login)
     # a short login ("li") may well occur in a password by chance; then the whole password may not be it
     if (len(key) >= _LOGIN_IN_PASSWORD and key in password.casefold()) or password.casefold() == key:
@@ -228,23 +228,25 @@ def add_user(session: Session, actor: User | None, login: str, password: str, ro
     """
     _may_manage(session, actor)
     if not _LOGIN.match(login):
-        raise UserError(f"login：登录名应为 2–64 位字母、数字或 _.@-，实际为「{login}」")
+        raise UserError(f"登录名应为 2–64 位字母、数字或 _.@-，实际为「{login}」")
+    if not role.strip():
+        raise UserError("请选择角色")
     try:
         parsed_role = Role(role)
     except ValueError:
-        roles = "、".join(r.value for r in Role)
-        raise UserError(f"role：角色应为 {roles} 之一，实际为「{role}」") from None
+        roles = "、".join(f"{r.label_zh}（{r.value}）" for r in Role)
+        raise UserError(f"角色应为 {roles} 之一，实际为「{role}」") from None
     _check_password(password, login)
     email = _checked_email(email)
     if _by_login(session, login) is not None:
-        raise UserError(f"login：用户 {login} 已存在")
+        raise UserError(f"用户 {login} 已存在")
     unit_id = None
     if parsed_role is Role.CLERK:
         if not org_unit:
-            raise UserError("org_unit：填报员必须绑定一个填报单位（--org-unit 单位代码或名称）")
+            raise UserError("org_unit：填报员必须绑定一个填报单位（请选择单位；命令行用 --org-unit 单位代码或名称）")
         unit_id = find_org_unit(session, org_unit, within=region_scope.region_of(session, actor).unit_ids).id
     elif org_unit:
-        raise UserError(f"org_unit：只有填报员绑定单位，角色「{parsed_role.label_zh}」不绑定")
+        raise UserError(f"org_unit：只有填报员绑定单位，角色「{parsed_role.label_zh}」不选单位")
     region_id = _region_id(session, actor, region, unit_id)
     _check_unit_in_region(session, unit_id, region_id)
     user = User(login=login, name=name, password_hash=_hasher.hash(password), role=parsed_role.value,
@@ -302,7 +304,7 @@ def set_active(session: Session, actor: User | None, user: User, active: bool) -
     must not bring back a token that a departed colleague's script still holds."""
     _may_manage(session, actor, user)
     if actor is not None and actor.id == user.id and not active:
-        raise UserError("login：不能停用自己的账号")
+        raise UserError("不能停用自己的账号")
     if user.active == active:
         return
     user.active = active
@@ -379,7 +381,7 @@ def create_token(session: Session, user: User, label: str = "", *, actor: User |
     if actor is None or actor.id != user.id:
         _may_manage(session, actor, user)
     if expires_days is not None and not 1 <= expires_days <= MAX_TOKEN_DAYS:
-        raise UserError(f"expires_days：有效天数应为 1–{MAX_TOKEN_DAYS}，实际为 {expires_days}")
+        raise UserError(f"令牌有效天数应为 1–{MAX_TOKEN_DAYS}，实际为 {expires_days}")
     expires_at = utcnow() + timedelta(days=expires_days) if expires_days is not None else None
     token = "pw_" + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=_digest(token), label=label[:100], expires_at=expires_at)
@@ -414,7 +416,7 @@ def list_tokens(session: Session, actor: User | None, user: User) -> list[TokenV
 def revoke_token(session: Session, actor: User | None, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise UserError(f"token：没有编号为 {token_id} 的 API 令牌")
+        raise UserError(f"没有编号为 {token_id} 的 API 令牌")
     if actor is None or actor.id != token.user_id:
         _may_manage(session, actor, session.get_one(User, token.user_id))
     if not token.revoked:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, Role, check
 from planwatch.services import orgunits, region_scope, settings, users
+from planwatch.services.installation import check_installation
 from planwatch.store.models import OrgUnit, User, WebSession
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -78,7 +79,7 @@ def users_page(request: Request, actor: PageUser, db: DbSession, done: str = "")
 
 @router.post("/users", name="admin_user_add")
 def user_add(request: Request, actor: PageUser, db: DbSession, login: Annotated[str, Form()],
-             password: Annotated[str, Form()], role: Annotated[str, Form()], name: Annotated[str, Form()] = "",
+             password: Annotated[str, Form()], role: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
              org_unit: Annotated[str, Form()] = "", region: Annotated[str, Form()] = "",
              email: Annotated[str, Form(max_length=300)] = "") -> Response:
     try:
@@ -193,7 +194,7 @@ def token_add(request: Request, actor: PageUser, db: DbSession, user_id: RowId, 
         days = int(expires_days) if expires_days.strip() else None
     except ValueError:
         return _user_page(request, db, actor, person, error=True,
-                          message=f"expires_days：有效天数应为整数，实际为「{expires_days}」")
+                          message=f"令牌有效天数应为整数，实际为「{expires_days}」")
     try:
         with db.begin_nested():
             token = users.create_token(db, person, label, actor=actor, expires_days=days)
@@ -208,6 +209,16 @@ def token_add(request: Request, actor: PageUser, db: DbSession, user_id: RowId, 
 def token_revoke(request: Request, actor: PageUser, db: DbSession, token_id: RowId) -> Response:
     token = users.revoke_token(db, actor, token_id)
     return _back_to(request, _user(db, actor, token.user_id), "revoked")
+
+
+@router.get("/system", name="admin_system")
+def system_page(request: Request, actor: PageUser) -> HTMLResponse:
+    """What the installation has and lacks (the fonts of the reports, LibreOffice, the chart
+    assets, the database): the same checks as ``planwatch doctor``."""
+    check(actor, Action.CONFIGURE)
+    checks = check_installation(request.app.state.database_url)
+    return render(request, "admin_system.html", {
+        "checks": checks, "advice": list(dict.fromkeys(c.advice for c in checks if not c.ok and c.advice))})
 
 
 _DONE = frozenset({"added", "settings", "password", "activated", "deactivated", "logged_out", "revoked", "contact",

@@ -8,6 +8,7 @@ savepoint, so a bad file stores nothing and its rows' problems are listed togeth
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import orgunits, region_scope
+from planwatch.services import import_history, orgunits, region_scope
+from planwatch.services.import_history import Channel, Outcome, problems_of
 from planwatch.services.orgunit_import import import_in_batches
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession, app_database
@@ -44,8 +46,10 @@ def _page(request: Request, db: Session, actor: User, *, message: str | None = N
           editing: int | None = None) -> HTMLResponse:
     t = translator(request)
     failed = bool(problems)
+    tree = orgunits.org_unit_tree(db, actor)
     return render(request, "admin_orgunits.html", {
-        "tree": orgunits.org_unit_tree(db, actor), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in KIND_CODES],
+        "tree": tree, "children": Counter(e.unit.parent_id for e in tree if e.unit.parent_id is not None),
+        "kinds": [(k, t(f"orgunit.kind.{k}")) for k in KIND_CODES],
         "kind_labels": {k: t(f"orgunit.kind.{k}") for k in KIND_CODES},
         "message": message, "problems": problems or [], "form": form or {}, "editing": editing},
         status_code=422 if failed else 200)
@@ -109,11 +113,17 @@ def orgunit_import(request: Request, actor: PageUser, db: DbSession, file: Uploa
     # The log-in check's transaction ends here: the import is checked whole, then written in
     # short batches of its own, so other people's saves do not wait for a large table.
     db.commit()
+    name = (file.filename or "") if file else ""
     try:
         with uploaded_table(file) as path:
-            import_in_batches(app_database(request.app), actor.id, orgunits.read_org_unit_file(path))
-    except InputError as exc:
+            size = path.stat().st_size
+            created, updated = import_in_batches(app_database(request.app), actor.id,
+                                                 orgunits.read_org_unit_file(path))
+    except InputError as exc:  # the history is written after the batches, never holding their lock
+        import_history.record(db, actor, Channel.ORG_UNITS, name, Outcome.REFUSED, problems=problems_of(exc))
         return _page(request, db, actor, problems=upload_problems(exc))
+    import_history.record(db, actor, Channel.ORG_UNITS, name, Outcome.IMPORTED, size=size,
+                          summary=f"新增 {created} 个单位，修改 {updated} 个")
     return _done(request, "imported")
 
 

@@ -29,6 +29,7 @@ from planwatch.services import (
     search,
 )
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
+from planwatch.services.import_history import Channel
 from planwatch.store.models import Indicator, Plan, User
 from planwatch.web.api_models import (
     ERROR_RESPONSES,
@@ -62,7 +63,6 @@ from planwatch.web.uploads import (
     UPLOAD_REQUEST_BODY,
     UploadJobs,
     receive_upload,
-    save_upload,
     uploaded_file,
 )
 
@@ -192,15 +192,16 @@ def _indicator(db: Session, user: User, indicator_id: int) -> Indicator:
 async def upload_document(request: Request, user: ApiUser, db: DbSession) -> ImportOut:
     check(user, Action.IMPORT_PLAN)  # the token and the right are checked before the body is read
     form = await receive_upload(request)
-    try:
-        upload = uploaded_file(form)
-        path = await run_in_threadpool(save_upload, upload.filename or "", upload.file)
-    finally:
-        await form.close()
     # The token check's transaction ends here: on SQLite it would hold the write lock for the
     # whole import, and the import stores in a short transaction of its own after extraction.
     await run_in_threadpool(db.commit)
     jobs: UploadJobs = request.app.state.uploads
+    try:
+        upload = uploaded_file(form)
+        path = await run_in_threadpool(jobs.save, app_database(request.app), user, upload.filename or "", upload.file,
+                                       Channel.API_UPLOAD)
+    finally:
+        await form.close()
     result = await run_in_threadpool(jobs.import_now, app_database(request.app), user.id, path)
     return ImportOut.of(result)
 

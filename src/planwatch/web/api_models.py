@@ -365,6 +365,7 @@ class ImportedPlanOut(StrictModel):
     indicators: int
     carried_over: int
     assigned: int
+    unchanged: bool = Field(False, description="现行版本的指标体系与此文件相同，未生成新版本")
 
 
 class ImportOut(StrictModel):
@@ -373,13 +374,16 @@ class ImportOut(StrictModel):
     already_imported: bool
     documents: int
     plans: list[ImportedPlanOut]
+    same_as: str = Field("", description="文件中的规划均已按此前导入的文件（如同一公报的 Word 版）存在，未作改动")
 
     @classmethod
     def of(cls, result: ImportResult) -> ImportOut:
         return cls(file=result.file, sha256=result.sha256, already_imported=result.already_imported,
                    documents=result.documents,
+                   same_as=result.same_as,
                    plans=[ImportedPlanOut(plan_id=p.plan_id, title=p.title, version=p.version, indicators=p.indicators,
-                                          carried_over=p.carried_over, assigned=p.assigned) for p in result.plans])
+                                          carried_over=p.carried_over, assigned=p.assigned, unchanged=p.unchanged)
+                          for p in result.plans])
 
 
 class LedgerReportIn(StrictModel):

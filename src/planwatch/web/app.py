@@ -36,6 +36,7 @@ from planwatch.web.entry_files import router as entry_files_router
 from planwatch.web.entry_page import router as entry_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
+from planwatch.web.exports import router as exports_router
 from planwatch.web.headers import SecurityHeaders
 from planwatch.web.inbox_page import router as inbox_router
 from planwatch.web.indicator_admin import router as indicator_admin_router
@@ -48,6 +49,7 @@ from planwatch.web.public.live import PublicOptions
 from planwatch.web.public.routes import install_public_site
 from planwatch.web.public.routes import router as public_router
 from planwatch.web.publishing_page import router as publishing_router
+from planwatch.web.records import router as records_router
 from planwatch.web.review_page import router as review_router
 from planwatch.web.session import router as session_router
 from planwatch.web.templating import STATIC_DIR, environment, named_routes
@@ -109,8 +111,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     routers = (session_router, pages_router, entry_files_router, upload_router, documents_router, ledger_router,
                ledger_edit_router, assessment_router, explore_router, indicator_admin_router, admin_router,
                api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router,
-               theme_router, entry_router, review_router, threads_router, inbox_router, publishing_router,
-               public_router)
+               theme_router, entry_router, review_router, threads_router, inbox_router, records_router, exports_router,
+               publishing_router, public_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check, is_allowed
-from planwatch.services import assignments, orgunits, region_scope, regions
+from planwatch.services import assignments, import_history, orgunits, region_scope, regions
+from planwatch.services.import_history import Channel
 from planwatch.store.models import Indicator, OrgUnit, Plan, User
 from planwatch.web.admin_orgunits import field_problem, upload_problems
 from planwatch.web.app_state import DbSession
@@ -149,9 +150,12 @@ def assignments_upload(request: Request, user: PageUser, db: DbSession, plan_id:
     check(user, Action.ASSIGN)
     plan = region_scope.plan(db, user, plan_id)
     try:
-        with uploaded_table(file) as path, db.begin_nested():
+        with import_history.recorded(db, user, Channel.ASSIGNMENTS, (file.filename or "") if file else "") as note, \
+                uploaded_table(file) as path:
+            note.plan_id = plan.id
             rows = assignments.read_assignment_file(db, plan, path)
             changed = sum(assignments.assign(db, user, row.indicator, row.unit, row.role) for row in rows)
+            note.size, note.summary = path.stat().st_size, f"{len(rows)} 行，新增或改变 {changed} 项分工"
     except InputError as exc:
         return _page(request, db, user, plan, _Filter(), problems=upload_problems(exc))
     return _back(request, plan, _Filter(), "uploaded", changed)

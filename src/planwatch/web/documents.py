@@ -3,6 +3,7 @@ analyst checks extraction against the original text and corrects it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -31,12 +32,13 @@ from planwatch.services.corrections import (
     correct_indicator,
     corrected_ids,
 )
+from planwatch.services.document_view import ViewBlock, ViewCell, ViewFrontMatter, ViewLine, document_view
 from planwatch.store.models import Indicator, Plan, SourceFile, User
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
 from planwatch.web.errors import is_fragment_request
-from planwatch.web.highlight import Mark, highlight_lines
+from planwatch.web.highlight import Mark, Segment, highlight_text
 from planwatch.web.i18n import Translator
 from planwatch.web.params import LineNumber, RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
@@ -173,12 +175,11 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
     indicators = [i for p in file_plans for i in p.indicators]
     fixed = set().union(*(corrected_ids(db, p) for p in file_plans)) if file_plans else set()
     marks = {i.id: Mark(i.line, i.name, f"ind-{i.id}", f"{i.code} {i.name}") for i in indicators}
-    lines = source.text.split("\n")
-    segments = highlight_lines(lines, marks.values())
-    shown = {s.mark.anchor for line in segments for s in line if s.mark}
+    blocks = _view_blocks(document_view(source.text), marks.values(), {d["line"] for d in source.diagnostics or []})
+    shown = {s.mark.anchor for s in _segments_of(blocks) if s.mark}
     message = translator(request)("correction.saved") if saved is not None else ""
     return render(request, "document.html", {
-        "document": {"id": source.id, "title": source.name}, "lines": segments,
+        "document": {"id": source.id, "title": source.name}, "blocks": blocks,
         "indicators": [{"row": i, "mark": marks[i.id], "corrected": i.id in fixed,
                         "final": i.targets[-1] if i.targets else None}
                        for i in sorted(indicators, key=lambda i: i.line) if marks[i.id].anchor in shown],
@@ -186,7 +187,7 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
         "comparators": comparator_choices(translator(request)), "message": message, "error": error,
         "target_types": target_type_choices(translator(request)),
         "type_names": dict(target_type_choices(translator(request))),
-        "unread": source.diagnostics or [], "unread_lines": {d["line"] for d in source.diagnostics or []},
+        "unread": source.diagnostics or [],
         "unread_labels": _unread_labels(request),
         "add_line": add_line, "ocr": _ocr_view(source), "typed": typed,
     }, status_code=status_code)
@@ -198,6 +199,61 @@ def _ocr_view(source: SourceFile) -> dict[str, Any]:
     return {"engine": record.get("engine") or "", "pages": "、".join(map(str, record.get("pages", []))),
             "lines": {line: page for line, page in record.get("lines", [])},
             "unread": "、".join(map(str, record.get("unread_pages", [])))}
+
+
+def _view_blocks(blocks: Sequence[ViewBlock], marks: Iterable[Mark], unread: set[int]) -> list[dict[str, Any]]:
+    """The viewer's blocks ready to render: each line anchored once (``line-N``), each
+    indicator marked once, in its line or in the cell of its row that names it."""
+    by_line: dict[int, list[Mark]] = {}
+    for mark in marks:
+        by_line.setdefault(mark.line, []).append(mark)
+    anchored: set[int] = set()
+
+    def anchor(line: int) -> int | None:
+        if line in anchored:
+            return None
+        anchored.add(line)
+        return line
+
+    shown: list[dict[str, Any]] = []
+    for block in blocks:
+        if isinstance(block, ViewFrontMatter):
+            shown.append({"kind": "front", "fields": block.header.fields, "notes": block.notes,
+                          "anchors": [n for n in block.lines if anchor(n)]})
+        elif isinstance(block, ViewLine):
+            shown.append({"kind": "line", "number": block.number, "anchor": anchor(block.number),
+                          "level": block.level, "gap": block.gap_before, "unread": block.number in unread,
+                          "segments": highlight_text(block.text, by_line.pop(block.number, []))})
+        else:
+            shown.append({"kind": "table", "name_column": block.name_column, "rows": [
+                _view_row(row, by_line, anchor, unread, block.name_column) for row in block.rows]})
+    return shown
+
+
+def _view_row(row: Sequence[ViewCell], by_line: dict[int, list[Mark]], anchor: Callable[[int], int | None],
+              unread: set[int], name_column: int | None) -> dict[str, Any]:
+    """One table row; a mark goes to the cell holding its name, else the name column's cell."""
+    placed: dict[int, list[Mark]] = {}
+    for line in dict.fromkeys(cell.line for cell in row):
+        for mark in by_line.pop(line, []):
+            holder = next((k for k, cell in enumerate(row) if mark.text and mark.text in cell.text), None)
+            if holder is None:
+                holder = name_column if name_column is not None and name_column < len(row) else 0
+            placed.setdefault(holder, []).append(mark)
+    lines = [cell.line for cell in row]
+    return {"line": lines[0], "anchor": anchor(lines[0]), "unread": any(line in unread for line in lines),
+            "cells": [{"line": cell.line, "anchor": anchor(cell.line) if k else None,
+                       "segments": highlight_text(cell.text, placed.get(k, []))} for k, cell in enumerate(row)]}
+
+
+def _segments_of(blocks: Sequence[dict[str, Any]]) -> Iterator[Segment]:
+    for block in blocks:
+        if block["kind"] == "line":
+            yield from block["segments"]
+        elif block["kind"] == "table":
+            for row in block["rows"]:
+                for cell in row["cells"]:
+                    yield from cell["segments"]
 
 
 class CorrectionForm(BaseModel):
@@ -212,6 +268,7 @@ class CorrectionForm(BaseModel):
     target: str = ""
     comparator: str = ""
     target_type: str = ""  # "" leaves the type to the classifier
+    reason: str = ""  # why, for the audit trail; not a field of the indicator
 
 
 _CLEARABLE = frozenset({"unit", "attribute", "baseline"})  # a blank name, year or target is not a change
@@ -220,7 +277,7 @@ _CLEARABLE = frozenset({"unit", "attribute", "baseline"})  # a blank name, year 
 def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
     """Only what the form changed (for a new indicator: what it filled in), so an untouched
     field never overwrites extraction's reading."""
-    sent = {k: v.strip() for k, v in form.model_dump().items()}
+    sent = {k: v.strip() for k, v in form.model_dump(exclude={"reason"}).items()}
     if before is None:
         changed = {k: v for k, v in sent.items() if v}
     else:
@@ -243,11 +300,12 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
 @router.post("/indicators/{indicator_id}/correction", name="indicator_correct")
 def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                       form: Annotated[CorrectionForm, Form()]) -> Response:
+    check(user, Action.CORRECT_EXTRACTION)  # who may not correct hears that, not what the form lacks
     indicator = region_scope.indicator(db, user, indicator_id)
     source_file_id = indicator.plan.source_file_id
     try:
         with db.begin_nested():
-            correct_indicator(db, user, indicator_id, _fix(form, indicator))
+            correct_indicator(db, user, indicator_id, _fix(form, indicator), reason=_reason(form))
     except NotFound:  # another district's record: answered 404
         raise
     except PlanWatchError as exc:
@@ -261,12 +319,13 @@ def indicator_correct(request: Request, user: PageUser, db: DbSession, indicator
 def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_id: RowId,
                   plan_id: Annotated[RowId, Form()], line: Annotated[LineNumber, Form()],
                   form: Annotated[CorrectionForm, Form()]) -> Response:
+    check(user, Action.CORRECT_EXTRACTION)
     plan = region_scope.plan(db, user, plan_id)
     if plan.source_file_id != source_file_id:
         raise HTTPException(status_code=404, detail=f"plan_id：本文件中没有编号为 {plan_id} 的规划")
     try:
         with db.begin_nested():
-            added = add_indicator(db, user, plan_id, line, _fix(form, None))
+            added = add_indicator(db, user, plan_id, line, _fix(form, None), reason=_reason(form))
     except NotFound:  # another district's record: answered 404
         raise
     except PlanWatchError as exc:
@@ -274,6 +333,13 @@ def indicator_add(request: Request, user: PageUser, db: DbSession, source_file_i
         return _document(request, db, user, source_file_id, error=str(exc), status_code=_status(exc),
                          typed={"id": None, "plan_id": plan_id, "line": line, **form.model_dump()})
     return _back_to(request, source_file_id, added.id)
+
+
+def _reason(form: CorrectionForm) -> str:
+    """Why the analyst changes what extraction read: the form asks, the audit trail keeps it."""
+    if not form.reason.strip():
+        raise CorrectionError("请填写更正的原因（如：原文表格第 3 行，单位应为万人）")
+    return form.reason.strip()
 
 
 def _back_to(request: Request, source_file_id: int, indicator_id: int) -> RedirectResponse:

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.exchange import CellProblem, ExchangeError
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
-from planwatch.services import exchange, region_scope
+from planwatch.services import exchange, import_history, region_scope
+from planwatch.services.import_history import Channel
 from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -47,7 +48,7 @@ def entry_template(user: PageUser, db: DbSession, period: RowId, unit: RowId | N
     """The unit's template for the period: a clerk's own unit, any unit of the district for the others."""
     the_period = region_scope.period(db, user, period)
     if the_period.locked:
-        raise HTTPException(status_code=409, detail=f"period：报告期 {the_period.code} 已锁定")
+        raise HTTPException(status_code=409, detail=f"报告期 {the_period.code} 已锁定")
     own = visible_org_unit_id(user)
     chosen = own if own is not None else unit
     if chosen is None:
@@ -85,16 +86,15 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any, s
             shown: tuple[int | None, int | None]) -> Response:
     t = translator(request)
     period, unit = shown
+    path = None
     try:
-        path = save_upload(name, stream, TEMPLATE_MAX_BYTES, suffixes=(".xlsx",))
-    except NotFound:  # another district's record: answered 404
-        raise
-    except PlanWatchError as exc:
-        return render_entry_page(request, db, user, period, unit, status_code=422,
-                                 upload=_outcome(error=str(exc)))
-    try:
-        with db.begin_nested():  # one bad cell: nothing of the file stays
+        # one bad cell: nothing of the file stays; either way the upload is in the import history
+        with import_history.recorded(db, user, Channel.TEMPLATE_UPLOAD, name, org_unit_id=unit) as note:
+            path = save_upload(name, stream, TEMPLATE_MAX_BYTES, suffixes=(".xlsx",))
+            note.size = path.stat().st_size
             summary = exchange.submit_template(db, user, path, submit=submit)
+            note.org_unit_id = summary.org_unit_ids[0] if summary.org_unit_ids else unit
+            note.summary = import_history.values_summary(summary.rows, summary.submitted, summary.ledger_reports)
     except ExchangeError as exc:
         return render_entry_page(request, db, user, period, unit, status_code=422,
                                  upload=_outcome(error=t("entry.excel.refused", file=name), problems=exc.problems))
@@ -104,7 +104,8 @@ def _import(request: Request, db: Session, user: User, name: str, stream: Any, s
         return render_entry_page(request, db, user, period, unit, status_code=422,
                                  upload=_outcome(error=str(exc)))
     finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
+        if path is not None:
+            shutil.rmtree(path.parent, ignore_errors=True)
     key = "entry.excel.imported" if submit else "entry.excel.imported_drafts"
     return render_entry_page(request, db, user, summary.period_ids[0] if summary.period_ids else period,
                              summary.org_unit_ids[0] if summary.org_unit_ids else unit, upload=_outcome(summary=t(

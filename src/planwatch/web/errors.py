@@ -2,7 +2,9 @@
 
 PermissionDenied → 403, NotFound (also a record outside the user's district) → 404,
 ConcurrentUpdate → 409 (已被他人修改), InputError → 422, any other PlanWatchError → 400, each with the
-service's own one-line message (already in Chinese). /api/ callers get JSON
+service's own one-line message (already in Chinese; a page shows a field code such as
+``org_unit：`` as the field's label). A page form posted with a field missing or malformed
+is answered with a page naming the fields, never FastAPI's English JSON. /api/ callers get JSON
 ``{"detail": …}``; browsers get the error page, or a bare fragment for fetch requests so
 the message appears where the user acted.
 
@@ -27,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from planwatch.errors import InputError, NotFound, PlanWatchError
 from planwatch.monitor.permissions import PermissionDenied
 from planwatch.services.observations import ConcurrentUpdate
+from planwatch.web.messages import form_message, problem_text
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["LoginRequired", "api_login_required", "error_response", "install_error_handlers", "is_api",
@@ -109,49 +112,21 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, message, exc.headers)
 
 
-# Pydantic's error types → the catalogue's problem key; the error's ``ctx`` fills the limits in.
-_PROBLEMS: Mapping[str, str] = {
-    "missing": "missing", "int_parsing": "int", "int_type": "int", "int_from_float": "int",
-    "float_parsing": "number", "float_type": "number", "finite_number": "finite",
-    "greater_than_equal": "min", "greater_than": "min", "less_than_equal": "max", "less_than": "max",
-    "string_too_long": "too_long", "string_too_short": "too_short", "too_short": "too_short",
-    "too_long": "too_many", "bool_parsing": "bool", "bool_type": "bool", "string_type": "string",
-    "literal_error": "choice", "enum": "choice", "string_pattern_mismatch": "pattern", "json_invalid": "json",
-    "model_type": "object", "model_attributes_type": "object", "dict_type": "object", "list_type": "list",
-    "extra_forbidden": "extra", "control_character": "control", "value_error": "other",
-}
 _LOCATIONS = frozenset({"body", "query", "path", "header", "cookie", "form"})
 
 
 def validation_message(request: Request, errors: Sequence[Mapping[str, Any]]) -> str:
-    """One line for the first error: ``field：problem`` in the user's language."""
+    """One line for the first error, for programs: ``field：problem`` in the user's language."""
     t = translator(request)
     try:
         first = errors[0]
         # a form's repeated field is one field to its user; a JSON list's index says which item
         loc = [str(part) for part in first.get("loc", ())
                if (str(part) not in _LOCATIONS or len(first["loc"]) == 1) and (is_api(request) or isinstance(part, str))]
-        field = ".".join(loc) or "body"
-        kind = _PROBLEMS.get(str(first.get("type")), "other")
-        context = {k: str(v) for k, v in (first.get("ctx") or {}).items() if isinstance(v, str | int | float)}
-        if kind == "choice" and "expected" not in context:
-            kind = "other"
-        if kind == "too_short" and context.get("min_length") == "1":
-            kind = "empty"
-        problem = t(f"input.problem.{kind}", **context) if _fills(t(f"input.problem.{kind}"), context) \
-            else t("input.problem.other")
-        return t("input.invalid", field=field, problem=problem)
+        return t("input.invalid", field=".".join(loc) or "body", problem=problem_text(first, t))
     except Exception:  # a message must come out, whatever the error holds
         log.exception("validation message")
         return t("input.problem.request")
-
-
-def _fills(template: str, context: Mapping[str, str]) -> bool:
-    try:
-        template.format(**context)
-    except (KeyError, IndexError, ValueError):
-        return False
-    return True
 
 
 def _safe_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -162,14 +137,21 @@ def _safe_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
+    """A request with a field missing or malformed: programs get JSON naming the field's code,
+    people a page in their language naming each field by its label."""
     assert isinstance(exc, RequestValidationError)
     try:
         errors = list(exc.errors())
     except Exception:
         errors = []
-    message = validation_message(request, errors)
     if is_api(request):
-        return JSONResponse({"detail": message, "errors": _safe_errors(errors)}, status_code=422)
+        return JSONResponse({"detail": validation_message(request, errors), "errors": _safe_errors(errors)},
+                            status_code=422)
+    try:
+        message = form_message(errors, translator(request))
+    except Exception:  # a message must come out, whatever the error holds
+        log.exception("validation message")
+        message = translator(request)("input.problem.request")
     return error_response(request, 422, message)
 
 

@@ -54,7 +54,7 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
                                    comparator=comparator or None, target_type=target_type.strip() or None)
     try:
         if year and not year.isdigit():
-            raise corrections.CorrectionError(f"target_year：应为四位年份，而不是「{year}」")
+            raise corrections.CorrectionError(f"目标年份应为四位数字，而不是「{year}」")
         if not reason.strip():
             raise corrections.CorrectionError("reason：请填写修改目标的原因")
         corrections.correct_indicator(db, user, _indicator(db, user, indicator_id).id, fix, reason=reason.strip())

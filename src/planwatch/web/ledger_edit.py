@@ -272,16 +272,19 @@ def _project_args(changed: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/ledger/{kind}/{item_id}/retire", name="ledger_retire")
-def retire(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId) -> Response:
+def retire(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
+           reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Confirmed on the ledger page with the reason, which the audit trail keeps."""
     subject = _subject(db, user, kind, item_id)
-    ledger_edits.retire(db, user, _entity(kind), subject.id)
+    ledger_edits.retire(db, user, _entity(kind), subject.id, reason)
     return _back(request, subject)
 
 
 @router.post("/ledger/{kind}/{item_id}/restore", name="ledger_restore")
-def restore(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId) -> Response:
+def restore(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
+            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
     subject = _subject(db, user, kind, item_id)
-    ledger_edits.restore(db, user, _entity(kind), subject.id)
+    ledger_edits.restore(db, user, _entity(kind), subject.id, reason)
     return _back(request, subject)
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from planwatch.evaluate import EvaluationResult, Status
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, is_allowed
 from planwatch.report import ReportKind
+from planwatch.report.render import libreoffice
 from planwatch.services import observations, plan_calendar, region_scope
 from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import evaluate_stored_plan
@@ -35,6 +36,7 @@ from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.i18n import Translator
 from planwatch.web.indicator_forms import indicator_management
 from planwatch.web.params import RowId, Year
+from planwatch.web.plain_words import plain_reason
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, localized_label, render, translator
 
@@ -79,8 +81,10 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: RowId | Non
         "years": plan_calendar.plan_years(db, the_plan),
         "binding_done": done, "binding_share": done / summary.binding_total if summary.binding_total else 0.0,
         "warnings": evaluation.warnings, "warnings_shown": DASHBOARD_WARNINGS, "pie_option": pie, "statuses": list(Status),
+        "plain": {r.indicator_id: plain_reason(r, t) for r in evaluation.results if r.severity > 0},
         "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
         "report_formats": FORMATS, "reports": _report_offers(the_plan, evaluation.year, t),
+        "pdf_available": libreoffice() is not None,
     })
 
 
@@ -204,6 +208,7 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
     return render(request, "indicator.html", {
         "indicator": indicator, "plan_title": indicator.plan.title, "result": result,
         "year": evaluated_year, "years": plan_calendar.plan_years(db, indicator.plan),
+        "plain": plain_reason(result, t) if result is not None else "",
         "targets": indicator.targets, "responsible": responsible, "chart_data": chart_data,
         "judgements": judgements,
         "source_text": indicator.source_text,
@@ -234,7 +239,7 @@ def report_download(user: PageUser, db: DbSession, plan_id: RowId, kind: ReportK
     assert the_plan is not None
     suffix = f".{format.lower().lstrip('.')}"
     if suffix not in FORMATS:
-        raise HTTPException(status_code=400, detail=f"format 应为 {'、'.join(f[1:] for f in FORMATS)} 之一")
+        raise HTTPException(status_code=400, detail=f"报告格式应为 {'、'.join(f[1:] for f in FORMATS)} 之一")
     data, filename = report_file(db, user, the_plan, year or plan_calendar.default_year(db, the_plan), kind, suffix)
     return Response(data, media_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})

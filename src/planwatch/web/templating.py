@@ -17,6 +17,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from planwatch.monitor.permissions import ROLE_ACTIONS, Action, Actor, Role
 from planwatch.services.periods import local_time
 from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
+from planwatch.web.messages import readable
+from planwatch.web.plain_words import help_term
 from planwatch.web.security import csrf_token
 from planwatch.web.theme import theme_url
 
@@ -63,6 +65,8 @@ _NAV: Final = (
     NavItem("nav.review", "/review", "/review"),
     NavItem("nav.users", "/admin/users", "/admin/users"),
     NavItem("nav.orgunits", "/admin/orgunits", "/admin/orgunits"),
+    NavItem("nav.exports", "/exports", "/exports"),
+    NavItem("nav.records", "/records/imports", "/records/"),
     NavItem("nav.publishing", "/publishing", "/publishing"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
@@ -72,6 +76,7 @@ _NAV_ACTION: Final = {"nav.inbox": frozenset({Action.COMMENT, Action.REMIND}),
                       "nav.entry": frozenset({Action.ENTER, Action.MANAGE_PERIODS}),
                       "nav.review": frozenset({Action.APPROVE}), "nav.users": frozenset({Action.MANAGE_USERS}),
                       "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS}),
+                      "nav.records": frozenset({Action.VIEW_AUDIT}),
                       "nav.publishing": frozenset({Action.PUBLISH, Action.APPROVE_PUBLICATION,
                                                    Action.MODERATE_OPINIONS})}
 
@@ -168,6 +173,22 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
         "echarts": echarts_available(),
         # the menu's to-do count: asked of the request's session while it is open (see auth.page_user)
         "inbox_count": getattr(request.state, "inbox_count", lambda: 0),
+        "help_term": lambda key: help_term(key, t),
     }
     values.update(context or {})
+    _readable_messages(values, t)
     return HTMLResponse(env.get_template(template).render(values), status_code=status_code)
+
+
+# Context keys that carry a service's message to the page (a refusal, a row's problems).
+_MESSAGE_KEYS: Final = ("message", "error", "problem")
+
+
+def _readable_messages(values: dict[str, Any], t: Translator) -> None:
+    """Every page shows service messages with the field's label, never its code (``org_unit：``
+    → ``单位：``): done here, where every page passes, rather than in each handler."""
+    for key in _MESSAGE_KEYS:
+        if isinstance(values.get(key), str):
+            values[key] = readable(values[key], t)
+    if isinstance(values.get("problems"), list):
+        values["problems"] = [readable(p, t) if isinstance(p, str) else p for p in values["problems"]]

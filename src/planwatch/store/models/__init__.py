@@ -2,6 +2,7 @@
 
 from planwatch.store.models.assessment import AssessmentAdjustment, AssessmentScheme
 from planwatch.store.models.base import Base, utcnow
+from planwatch.store.models.imports import ImportRecord
 from planwatch.store.models.indicator_status import IndicatorDisposition
 from planwatch.store.models.jobs import ImportJob
 from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
@@ -58,6 +59,7 @@ __all__ = [
     "Correction",
     "Document",
     "ImportJob",
+    "ImportRecord",
     "Indicator",
     "IndicatorDisposition",
     "LedgerEdit",

@@ -9,7 +9,8 @@
 //  * [data-poll="url"]: fetched again every second into data-poll-target until the answer
 //    has no data-poll any more (upload progress).
 //  * [data-select-line="#form-box"]: selecting text in the document fills the box's line and
-//    name fields and opens it (adding an indicator extraction missed).
+//    name fields and opens it (adding an indicator extraction missed); a selection across a
+//    table row fills the name with the row's name cell.
 //  * .table-wrap, [data-scroll-region]: focusable (and named) while its content overflows, so
 //    that the keyboard can scroll it.
 //  * .menu-toggle: opens the phone menu, says so (aria-expanded), Esc closes it.
@@ -202,6 +203,17 @@
     }, 1000);
   }
 
+  // A selection across a table row (or the whole row) names the row's indicator: the cell of
+  // the name column the server marked (data-name-column), else the row's longest text cell.
+  function nameCell(row) {
+    var cells = Array.prototype.slice.call(row.querySelectorAll("td"));
+    var index = row.closest("table").dataset.nameColumn;
+    if (index !== undefined && cells[+index] && cells[+index].textContent.trim()) { return cells[+index]; }
+    var texts = cells.filter(function (c) { return !/^[\s\d.,%‰≥≤<>~—-]*$/.test(c.textContent); });
+    texts.sort(function (a, b) { return b.textContent.trim().length - a.textContent.trim().length; });
+    return texts[0] || cells[0];
+  }
+
   function bindLineSelection(text) {
     var box = document.querySelector(text.dataset.selectLine);
     if (!box) { return; }
@@ -209,13 +221,28 @@
       var selection = window.getSelection();
       if (!selection || selection.isCollapsed) { return; }
       var node = selection.anchorNode;
-      var line = node && (node.nodeType === 1 ? node : node.parentElement).closest("[data-line]");
+      var element = node && (node.nodeType === 1 ? node : node.parentElement);
+      var line = element && element.closest("[data-line]");
       if (!line) { return; }
       var chosen = selection.toString().trim();
+      var row = element.closest("tr[data-line]");
+      var shown = line.textContent.trim();
+      if (row) {
+        var cell = element.closest("td");
+        var focus = selection.focusNode && (selection.focusNode.nodeType === 1 ? selection.focusNode
+          : selection.focusNode.parentElement);
+        if (!cell || !focus || focus.closest("td") !== cell || /[\t\n]/.test(chosen)) {
+          cell = nameCell(row);
+          chosen = cell.textContent.trim();
+        }
+        line = cell;
+        shown = Array.prototype.map.call(row.querySelectorAll("td"), function (c) { return c.textContent.trim(); })
+          .filter(Boolean).join(" | ");
+      }
       box.querySelector('input[name="line"]').value = line.dataset.line;
       if (chosen.length <= 40) { box.querySelector('input[name="name"]').value = chosen; }
       var note = box.querySelector("[data-selection-note]");
-      if (note) { note.textContent = line.dataset.line + "：" + line.textContent.trim().slice(0, 160); }
+      if (note) { note.textContent = line.dataset.line + "：" + shown.slice(0, 160); }
       box.open = true;
     });
   }

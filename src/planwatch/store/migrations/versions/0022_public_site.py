@@ -2,7 +2,7 @@
 and the counters that limit opinions per client address.
 
 Revision ID: 0022
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-07
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0022'
-down_revision: str | None = '0016'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
