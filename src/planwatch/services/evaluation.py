@@ -12,7 +12,7 @@ import dataclasses
 import json
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
@@ -55,7 +55,7 @@ from planwatch.store.models import (
 )
 from planwatch.store.models import Observation as ObservationRow
 
-__all__ = ["PlanEvaluation", "SettingsError", "default_year", "evaluate_stored_plan", "plan_config",
+__all__ = ["PlanEvaluation", "SettingsError", "default_year", "evaluate_figures", "evaluate_stored_plan", "plan_config",
            "yearly_values"]
 
 _ROLE_RANK = {"牵头": 0, "责任": 2, "配合": 3}
@@ -291,11 +291,15 @@ def _cached(key: tuple[object, ...]) -> PlanEvaluation | None:
         return found
 
 
-def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
-              indicator_ids: Collection[int] | None) -> PlanEvaluation:
+def _chosen(plan: Plan, indicator_ids: Collection[int] | None) -> ColumnElement[bool]:
     chosen = and_(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))  # retired: out of evaluation
-    if indicator_ids is not None:
-        chosen = and_(chosen, Indicator.id.in_(indicator_ids))
+    return chosen if indicator_ids is None else and_(chosen, Indicator.id.in_(indicator_ids))
+
+
+def _assigned_specs(session: Session, plan: Plan, chosen: ColumnElement[bool],
+                    ) -> tuple[Sequence[Any], list[tuple[Any, IndicatorSpec]]]:
+    """The chosen indicators' assignments (indicator id, role, unit name) and specs, the
+    responsible units of each spec ordered lead first."""
     assignments = session.execute(select(Assignment.indicator_id, Assignment.role, OrgUnit.name)
                                   .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
                                   .join(Indicator, Indicator.id == Assignment.indicator_id)
@@ -305,7 +309,27 @@ def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, un
         if indicator_id is None:
             continue
         responsible[indicator_id].append((_ROLE_RANK.get(role, 4), unit_name))
-    indicators = _specs(session, plan, chosen, responsible)
+    return assignments, _specs(session, plan, chosen, responsible)
+
+
+def evaluate_figures(session: Session, plan: Plan, indicator_ids: Collection[int],
+                     values: Mapping[int, Mapping[int, float]], year: int,
+                     ) -> list[tuple[IndicatorSpec, EvaluationResult]]:
+    """The chosen indicators evaluated at ``year`` on the figures given and no others (in
+    indicator code order): a publication shows what its own figures say, so an approved
+    figure of a year it leaves out must not move a published status."""
+    _, indicators = _assigned_specs(session, plan, _chosen(plan, indicator_ids))
+    specs = [spec for _, spec in indicators]
+    ids = {spec.id for spec in specs}
+    observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()
+                    if str(i) in ids]
+    assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
+    return list(zip(specs, evaluate_plan(specs, observations, year, plan_config(plan), assessments), strict=True))
+
+
+def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
+              indicator_ids: Collection[int] | None) -> PlanEvaluation:
+    assignments, indicators = _assigned_specs(session, plan, _chosen(plan, indicator_ids))
     if unit_only is not None:
         mine = {i for i, in session.execute(select(Assignment.indicator_id).where(
             Assignment.org_unit_id == unit_only))}

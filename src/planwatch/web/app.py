@@ -44,6 +44,11 @@ from planwatch.web.ledger import router as ledger_router
 from planwatch.web.ledger_edit import router as ledger_edit_router
 from planwatch.web.pages import router as pages_router
 from planwatch.web.periods_page import router as periods_router
+from planwatch.web.public.boundary import PublicBoundary
+from planwatch.web.public.live import PublicOptions
+from planwatch.web.public.routes import install_public_site
+from planwatch.web.public.routes import router as public_router
+from planwatch.web.publishing_page import router as publishing_router
 from planwatch.web.records import router as records_router
 from planwatch.web.review_page import router as review_router
 from planwatch.web.session import router as session_router
@@ -62,7 +67,7 @@ SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
 def create_app(database_url: str | None = None, *, secret_key: str | None = None,
                https: bool = False, throttle: LoginThrottle | None = None,
                session_policy: SessionPolicy | None = None,
-               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+               allowed_hosts: Sequence[str] | None = None, public: PublicOptions | None = None) -> FastAPI:
     """Build the app for one database.
 
     ``secret_key`` signs session cookies; without it ``PLANWATCH_SECRET_KEY`` is used, and
@@ -70,7 +75,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     cookies Secure: set it when the app is served over https (directly or behind a proxy);
     requests that arrive as https get Secure cookies in any case. ``allowed_hosts`` (e.g.
     ``["jc.example.gov.cn"]``) refuses requests for other Host names; without it any Host is
-    answered, and redirects never name it (see :mod:`planwatch.web.headers`).
+    answered, and redirects never name it (see :mod:`planwatch.web.headers`). ``public`` sets how
+    the public site under /public/ is cached and limited (:class:`PublicOptions`).
     """
     uploads = UploadJobs()
 
@@ -93,6 +99,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.add_middleware(Boundary)  # inside the session: it reads the session before any body
     app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
+    app.add_middleware(PublicBoundary)  # outside the sessions: the public site never sees a cookie
+    install_public_site(app, public or PublicOptions(), key)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders, https=https)  # outermost: every answer gets the headers
@@ -103,7 +111,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     routers = (session_router, pages_router, entry_files_router, upload_router, documents_router, ledger_router,
                ledger_edit_router, assessment_router, explore_router, indicator_admin_router, admin_router,
                api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router,
-               theme_router, entry_router, review_router, threads_router, inbox_router, records_router, exports_router)
+               theme_router, entry_router, review_router, threads_router, inbox_router, records_router, exports_router,
+               publishing_router, public_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))
