@@ -17,6 +17,8 @@ ALLOWED_WORDS = frozenset({
     "fgw", "wjw", "lyj", "rsj", "stj", "http", "https", "token", "bearer", "kg", "km", "gdp", "pm", "cpi", "mb",
     # the keys of the extraction's JSON contract, named in the CLI's help
     "documents", "indicators", "diagnostics", "tasks", "projects",
+    # the report kinds typed as values (planwatch publication propose --report annual:2024)
+    "annual", "midterm", "final",
 })
 _FIELD_CODE = re.compile(r"(?<![A-Za-z0-9])(--)?[a-z]+(?:[_-][a-z]+)*\s*[：:](?!//)")
 _ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*){2,}")

@@ -22,32 +22,28 @@ from planwatch.cli.common import (
     reported,
 )
 
-publication_app = typer.Typer(help="Publishing decisions: propose, approve (a second person), reject, withdraw.",
+publication_app = typer.Typer(help="公开发布的决定：提议、审批（须另一人）、退回、撤回。",
                               no_args_is_help=True)
 app.add_typer(publication_app, name="publication")
-opinions_app = typer.Typer(help="Public opinions: erase expired contacts, declare how long contacts are kept.",
+opinions_app = typer.Typer(help="公众意见：删除到期的联系方式，声明联系方式的保存期限。",
                            no_args_is_help=True)
 app.add_typer(opinions_app, name="opinions")
 
-Person = Annotated[str, typer.Option("--as", help="The person deciding (login): publishing needs two people.")]
-Reason = Annotated[str, typer.Option("--reason", help="Why (a withdrawal's reason is shown on the public site).")]
+Person = Annotated[str, typer.Option("--as", help="作出决定的人（登录名）：发布须经两人。")]
+Reason = Annotated[str, typer.Option("--reason", help="原因（撤回的原因在公开网站上显示）。")]
 
 
 @app.command()
 def publish(
-    plan: Annotated[str | None, typer.Argument(help="Plan id, title or a unique part of it; all published plans "
-                                                    "when left out.")] = None,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the site to (created; a folder "
-                                                                "written before is updated in place).")] = Path("public"),
+    plan: Annotated[str | None, typer.Argument(help="规划编号、标题或标题中唯一的一段；不写时为全部已发布的规划。")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help="写入网站的文件夹（不存在时新建；已写过的就地更新）。")] = Path("public"),
     live_url: Annotated[str | None, typer.Option(
-        "--live-url", help="Address of the running app (https://…): pages link to its opinion form. Without it "
-                           "the static site has no form.")] = None,
+        "--live-url", help="运行中网站的地址（https://…）：页面链接到其意见表单；不写时静态网站不含意见表单。")] = None,
     db: DbOption = None,
 ) -> None:
-    """Write the public site of the published plans as static files (HTML, CSV, JSON, PDF).
+    """把已发布规划的公开网站写成静态文件（HTML、CSV、JSON、PDF）。
 
-    The same pages as /public/ of the app, for any web server; publishing again without a
-    new decision changes no byte.
+    与网站 /public/ 下的页面相同，可放在任何网页服务器上；没有新的发布决定时重新发布，文件一字节也不变。
     """
     from planwatch.services import opinions, publishing
     from planwatch.web.public.site import PublicSite
@@ -73,7 +69,7 @@ def publish(
 
 @publication_app.command("list")
 def list_decisions(plan: PlanOption = None, db: DbOption = None) -> None:
-    """Every publishing decision of the plan, newest first."""
+    """列出规划的全部发布决定，最新的在前。"""
     from planwatch.services import publishing, users
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -91,29 +87,25 @@ def list_decisions(plan: PlanOption = None, db: DbOption = None) -> None:
 def propose(
     as_user: Person,
     plan: PlanOption = None,
-    year: Annotated[list[int] | None, typer.Option("--year", help="A locked year to publish (repeat); "
-                                                                  "default: every locked year.")] = None,
-    indicator: Annotated[list[str] | None, typer.Option("--indicator", help="Indicator code to publish (repeat); "
-                                                        "default: every indicator with approved figures.")] = None,
-    tasks: Annotated[bool, typer.Option("--tasks", help="Publish the key tasks' approved progress.")] = False,
-    projects: Annotated[bool, typer.Option("--projects", help="Publish the major projects' approved progress.")] = False,
-    warnings: Annotated[bool, typer.Option("--warnings", help="Publish the list of indicators behind schedule.")] = False,
-    report: Annotated[list[str] | None, typer.Option("--report", help="A report as PDF, KIND:YEAR (annual:2024, "
-                                                                      "midterm:2024, final:2025); repeat.")] = None,
-    office: Annotated[str | None, typer.Option("--office", help="Publishing office printed on every page; "
-                                                                "default: the last publication's, else the issuer.")] = None,
-    note: Annotated[str, typer.Option("--note", help="A public note on this publication.")] = "",
+    year: Annotated[list[int] | None, typer.Option("--year", help="要公开的已锁定年份（可重复）；默认为全部已锁定年份。")] = None,
+    indicator: Annotated[list[str] | None, typer.Option("--indicator", help="要公开的指标代码（可重复）；默认为全部有审定数据的指标。")] = None,
+    tasks: Annotated[bool, typer.Option("--tasks", help="公开重点任务经审核的进展。")] = False,
+    projects: Annotated[bool, typer.Option("--projects", help="公开重大项目经审核的进展。")] = False,
+    warnings: Annotated[bool, typer.Option("--warnings", help="公开进度滞后的指标清单。")] = False,
+    report: Annotated[list[str] | None, typer.Option("--report", help="以 PDF 公开的报告，写作“类型:年份”，如 annual:2024（年度）、midterm:2024（中期）、final:2025（总结），可重复。")] = None,
+    office: Annotated[str | None, typer.Option("--office", help="每页印出的发布机关；默认沿用上次发布的，没有时为发文机关。")] = None,
+    note: Annotated[str, typer.Option("--note", help="本次发布的公开说明。")] = "",
     db: DbOption = None,
 ) -> None:
-    """Propose a publication; a second person approves it (planwatch publication approve)."""
+    """提议一次发布；由另一人审批（planwatch publication approve）。"""
     from planwatch.services import publishing
     from planwatch.services.public_snapshot import PublicationScope
 
     reports = []
     for value in report or []:
-        kind, _, number = value.partition(":")
+        kind, _, number = value.replace("：", ":").partition(":")
         if not number.isdigit():
-            raise fail(f"--report：应为 KIND:YEAR（如 annual:2024），实际为「{value}」")
+            raise fail(f"--report：应为“类型:年份”（如 annual:2024），实际为「{value}」")
         reports.append((kind, int(number)))
     with open_database(db) as database, reported(), database.session() as session:
         actor = acting_user(session, as_user)
@@ -134,9 +126,9 @@ def propose(
 
 
 @publication_app.command()
-def approve(decision_id: Annotated[int, typer.Argument(help="The proposal's id.")], as_user: Person,
+def approve(decision_id: Annotated[int, typer.Argument(help="提议的编号。")], as_user: Person,
             db: DbOption = None) -> None:
-    """Approve a proposal made by someone else: it goes on the public site."""
+    """审批他人提出的发布提议：审批后内容出现在公开网站上。"""
     from planwatch.services import publishing
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -147,9 +139,9 @@ def approve(decision_id: Annotated[int, typer.Argument(help="The proposal's id."
 
 
 @publication_app.command()
-def reject(decision_id: Annotated[int, typer.Argument(help="The proposal's id.")], as_user: Person,
+def reject(decision_id: Annotated[int, typer.Argument(help="提议的编号。")], as_user: Person,
            reason: Reason, db: DbOption = None) -> None:
-    """Send a proposal back (or withdraw one's own); nothing goes public."""
+    """退回发布提议（或撤回自己的提议）；不公开任何内容。"""
     from planwatch.services import publishing
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -164,13 +156,13 @@ def retract(
     as_user: Person,
     reason: Reason,
     plan: PlanOption = None,
-    indicator: Annotated[str | None, typer.Option("--indicator", help="Withdraw this indicator (code).")] = None,
-    report: Annotated[str | None, typer.Option("--report", help="Withdraw this report (file, e.g. annual-2024.pdf).")] = None,
-    part: Annotated[str | None, typer.Option("--part", help="Withdraw tasks, projects or warnings.")] = None,
-    whole_plan: Annotated[bool, typer.Option("--whole-plan", help="Withdraw everything of the plan.")] = False,
+    indicator: Annotated[str | None, typer.Option("--indicator", help="撤回这个指标（代码）。")] = None,
+    report: Annotated[str | None, typer.Option("--report", help="撤回这份报告（文件名，如 annual-2024.pdf）。")] = None,
+    part: Annotated[str | None, typer.Option("--part", help="撤回 tasks（重点任务）、projects（重大项目）或 warnings（预警）。")] = None,
+    whole_plan: Annotated[bool, typer.Option("--whole-plan", help="撤回该规划公开的全部内容。")] = False,
     db: DbOption = None,
 ) -> None:
-    """Withdraw an item from the public site at once; the site says what and when."""
+    """立即从公开网站撤回一项内容；网站注明撤回了什么、何时撤回。"""
     from planwatch.services import publishing
 
     chosen = [("indicator", indicator)] if indicator else [("report", report)] if report else \
@@ -188,7 +180,7 @@ def retract(
 
 @opinions_app.command()
 def expire(db: DbOption = None) -> None:
-    """Erase the contacts whose declared retention period has ended (run daily, e.g. from cron)."""
+    """删除超过声明保存期限的联系方式（每天运行一次，如由 cron 调用）。"""
     from planwatch.services import opinions
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -197,10 +189,10 @@ def expire(db: DbOption = None) -> None:
 
 
 @opinions_app.command()
-def retention(days: Annotated[int, typer.Argument(help="Days a consenting writer's contact is kept.")],
-              as_user: Annotated[str | None, typer.Option("--as", help="An administrator (login).")] = None,
+def retention(days: Annotated[int, typer.Argument(help="同意留下联系方式的意见人的联系方式保存天数。")],
+              as_user: Annotated[str | None, typer.Option("--as", help="管理员（登录名）。")] = None,
               db: DbOption = None) -> None:
-    """Declare how long contacts are kept; the opinion form tells the public this period."""
+    """声明联系方式的保存期限；意见表单向公众说明这一期限。"""
     from planwatch.services import opinions
 
     with open_database(db) as database, reported(), database.session() as session:
