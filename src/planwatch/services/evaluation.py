@@ -9,7 +9,6 @@ database for the per-unit views but do not enter the district evaluation.
 from __future__ import annotations
 
 import dataclasses
-import json
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable, Mapping
@@ -42,7 +41,8 @@ from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit
 from planwatch.monitor.workflow import ObservationState
 from planwatch.store.models import (
     Assignment,
-    AuditEvent,
+    EvaluationChange,
+    EvaluationVersion,
     Indicator,
     ObservationRevision,
     OrgUnit,
@@ -52,11 +52,17 @@ from planwatch.store.models import (
     User,
 )
 from planwatch.store.models import Observation as ObservationRow
+from planwatch.store.models.evaluation import ALL
 
-__all__ = ["PlanEvaluation", "SettingsError", "default_year", "evaluate_stored_plan", "plan_config",
-           "yearly_values"]
+__all__ = ["PlanEvaluation", "SettingsError", "changed_since", "data_version", "default_year", "evaluate_stored_plan",
+           "plan_config", "printed_units", "role_rank", "yearly_values"]
 
 _ROLE_RANK = {"牵头": 0, "责任": 2, "配合": 3}
+
+
+def role_rank(role: str) -> int:
+    """Responsible units are listed lead unit first (牵头, 责任, 配合, then the others)."""
+    return _ROLE_RANK.get(role, 4)
 
 
 class SettingsError(PlanWatchError):
@@ -73,6 +79,7 @@ class PlanEvaluation:
     codes: dict[str, str]  # indicator id (as the engine knows it) → indicator code
     specs: list[IndicatorSpec]  # in the order of ``results``
     values: dict[str, dict[int, float]]  # indicator id → year → the figure evaluated
+    version: int = 0  # the data version evaluated (see :func:`data_version`)
 
     # Computed once per evaluation: a cached evaluation serves many dashboard requests.
     @cached_property
@@ -83,18 +90,24 @@ class PlanEvaluation:
     def warnings(self) -> list[IndicatorWarning]:
         return warning_list(self.results)
 
-    @cached_property
-    def _positions(self) -> dict[str, int]:
-        return {spec.id: n for n, spec in enumerate(self.specs)}
+    def replaced(self, changed: Collection[int], fresh: PlanEvaluation, units: list[Completeness],
+                 version: int) -> PlanEvaluation:
+        """This evaluation with the ``changed`` indicators as ``fresh`` has them (those it lacks
+        are retired or gone) and completeness anew, as of ``version``."""
+        asked = {str(i) for i in changed}
+        entries = [(spec, result) for spec, result in zip(self.specs, self.results, strict=True)
+                   if spec.id not in asked]
+        entries += list(zip(fresh.specs, fresh.results, strict=True))
+        codes = {i: c for i, c in self.codes.items() if i not in asked} | fresh.codes
+        entries.sort(key=lambda entry: _order(codes[entry[0].id], entry[0].id))
+        values = {i: v for i, v in self.values.items() if i not in asked} | fresh.values
+        return PlanEvaluation(self.plan_id, self.plan_title, self.year, [r for _, r in entries], units, codes,
+                              [s for s, _ in entries], values, version)
 
-    def restricted_to(self, indicator_ids: Collection[int]) -> PlanEvaluation:
-        """The chosen indicators' part of a whole-plan evaluation (completeness is a
-        whole-plan figure and is left out, as when a subset is evaluated directly)."""
-        kept = sorted(n for n in (self._positions.get(str(i)) for i in set(indicator_ids)) if n is not None)
-        ids = [self.specs[n].id for n in kept]
-        return PlanEvaluation(self.plan_id, self.plan_title, self.year, [self.results[n] for n in kept], [],
-                              {i: self.codes[i] for i in ids if i in self.codes}, [self.specs[n] for n in kept],
-                              {i: self.values[i] for i in ids if i in self.values})
+
+def _order(code: str, indicator_id: str) -> tuple[str, int]:
+    """Indicators in the order of their codes, the same on every database (collations differ)."""
+    return code, int(indicator_id)
 
 
 def plan_config(plan: Plan) -> PlanConfig:
@@ -116,7 +129,7 @@ _INDICATOR_COLUMNS = (Indicator.id, Indicator.code, Indicator.name, Indicator.un
 
 
 def _specs(session: Session, plan: Plan, chosen: ColumnElement[bool],
-           responsible: Mapping[int, list[tuple[int, str]]]) -> list[tuple[Any, IndicatorSpec]]:
+           responsible: Mapping[int | None, list[tuple[int, str]]]) -> list[tuple[Any, IndicatorSpec]]:
     """The chosen indicators as the engine sees them, read as plain rows: a plan of ten
     thousand indicators would spend seconds building ORM objects nobody changes."""
     targets: dict[int, list[TargetRecord]] = defaultdict(list)
@@ -128,8 +141,9 @@ def _specs(session: Session, plan: Plan, chosen: ColumnElement[bool],
             year=t.year, text=t.text, value=t.value, comparator=Comparator(t.comparator), value_high=t.value_high,
             annual_average=t.annual_average, cumulative=t.cumulative))
     out: list[tuple[Any, IndicatorSpec]] = []
-    for row in session.execute(select(*_INDICATOR_COLUMNS).where(chosen).order_by(Indicator.code)):
-        units = tuple(name for _, name in sorted(responsible.get(row.id, ()))) or _printed(row.responsible_text)
+    rows = sorted(session.execute(select(*_INDICATOR_COLUMNS).where(chosen)), key=lambda r: _order(r.code, r.id))
+    for row in rows:
+        units = tuple(name for _, name in sorted(responsible.get(row.id, ()))) or printed_units(row.responsible_text)
         out.append((row, IndicatorSpec(
             id=str(row.id), name=row.name, targets=tuple(targets.get(row.id, ())), unit=row.unit, domain=row.domain,
             attribute=row.attribute if row.attribute in ("预期性", "约束性") else None,
@@ -156,9 +170,10 @@ def _evaluated_states(include_pending: bool) -> list[str]:
 
 
 def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indicator_ids: Collection[int] | None,
-                   states: Collection[str] | None) -> list[Any]:
+                   states: Collection[str] | None, *, up_to: int | None = None, year: int | None = None) -> list[Any]:
     """Yearly total figures of the plan in ``states`` (None: every state but draft), each with
-    its unit's role for the indicator, the unit's kind and name."""
+    its unit's role for the indicator, the unit's kind and name; of the years up to ``up_to``
+    or of ``year`` alone."""
     query = (select(ObservationRow.indicator_id, ObservationRow.org_unit_id, ObservationRow.state,
                     ReportingPeriod.year, ObservationRevision.value, Assignment.role, OrgUnit.kind, OrgUnit.name)
              .join(ReportingPeriod, ReportingPeriod.id == ObservationRow.period_id)
@@ -177,6 +192,10 @@ def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indica
         query = query.where(ObservationRow.org_unit_id == org_unit_id)
     if indicator_ids is not None:
         query = query.where(ObservationRow.indicator_id.in_(indicator_ids))
+    if up_to is not None:
+        query = query.where(ReportingPeriod.year <= up_to)
+    if year is not None:
+        query = query.where(ReportingPeriod.year == year)
     return list(session.execute(query))
 
 
@@ -212,32 +231,36 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
     completeness per unit for a whole plan.
 
     A reporting clerk sees the evaluation of its own unit's figures only; ``year`` None means
-    :func:`default_year`. An indicator page or a comparison asks for a few indicators: each
-    is evaluated exactly as in the whole plan, taken from the whole plan's evaluation when
-    that is cached, else without the cost of the others.
+    :func:`default_year`. An indicator page or a comparison asks for a few indicators: they
+    are evaluated exactly as in the whole plan, without the cost of the others. A whole plan
+    is kept per process while its data version (:func:`data_version`) stays; when the
+    version moves on, only the indicators changed since are evaluated again.
     """
     year = default_year(session, plan) if year is None else year
     unit_only = None
     if actor is not None:
         unit_only = visible_org_unit_id(actor)
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
-    key = data_state(session, plan, year, include_pending, unit_only)
-    cached = _cached(key)
     if indicator_ids is not None:
-        if cached is not None:
-            return cached.restricted_to(indicator_ids)
         return _evaluate(session, plan, year, include_pending, unit_only, indicator_ids)
-    if cached is not None:
+    version = data_version(session, plan.id, year)
+    key = (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only)
+    cached = _cached(key)
+    if cached is not None and cached.version == version:
         return cached
-    # After a write, every open dashboard asks at once: one request evaluates, the others
-    # wait for its result instead of each spending the same seconds of CPU.
+    # After a write every open dashboard asks at once: one request evaluates, the others
+    # wait for its result instead of each spending the same CPU.
     with _cache_lock:
         computing = _computing.setdefault(key, threading.Lock())
     with computing:
         try:
-            evaluation = _cached(key) or _evaluate(session, plan, year, include_pending, unit_only, None)
+            cached = _cached(key)
+            if cached is not None and cached.version == version:
+                return cached
+            evaluation = _updated(session, plan, year, include_pending, unit_only, cached, version)
             with _cache_lock:
                 _cache[key] = evaluation
+                _cache.move_to_end(key)
                 while len(_cache) > _CACHE_SIZE:
                     _cache.popitem(last=False)
         finally:
@@ -246,17 +269,36 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
     return evaluation
 
 
-def data_state(session: Session, plan: Plan, year: int, include_pending: bool,
-               unit_only: int | None) -> tuple[object, ...]:
-    """What an evaluation of ``plan`` depends on, as a cache key.
+def data_version(session: Session, plan_id: int, year: int) -> int:
+    """The plan's data version as an evaluation of ``year`` sees it: it moves on when anything
+    evaluated changes in that year or an earlier one (see :mod:`planwatch.store.models.evaluation`).
+    0 while nothing changed since versions are kept."""
+    return session.scalar(select(func.coalesce(func.max(EvaluationVersion.version), 0)).where(
+        EvaluationVersion.plan_id == plan_id, EvaluationVersion.year <= year)) or 0
 
-    A whole plan is what dashboards and reports ask for, again and again, while the data
-    change only when someone writes — and every write is audited. The newest audit event
-    therefore marks the data's state: the same plan, year and view of an unchanged
-    database gives the same evaluation (and the same report).
-    """
-    return (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only,
-            session.scalar(select(func.max(AuditEvent.id))), json.dumps(plan.settings, sort_keys=True, default=str))
+
+def changed_since(session: Session, plan_id: int, year: int, version: int) -> set[int] | None:
+    """The indicators whose evaluation at ``year`` may differ from that at ``version``; None
+    when every indicator may (the plan's settings changed)."""
+    changed = set(session.scalars(select(EvaluationChange.indicator_id).where(
+        EvaluationChange.plan_id == plan_id, EvaluationChange.version > version, EvaluationChange.year <= year)))
+    return None if ALL in changed else changed
+
+
+# Past this share of a plan changed, one evaluation of the whole plan is cheaper than the
+# bookkeeping of replacing results one by one.
+_INCREMENTAL_SHARE: Final = 0.3
+
+
+def _updated(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
+             previous: PlanEvaluation | None, version: int) -> PlanEvaluation:
+    """The evaluation at ``version``: ``previous`` with the changed indicators evaluated
+    again, or the whole plan when there is no previous one or too much changed."""
+    changed = changed_since(session, plan.id, year, previous.version) if previous is not None else None
+    if previous is None or changed is None or len(changed) > _INCREMENTAL_SHARE * max(len(previous.specs), 1):
+        return _evaluate(session, plan, year, include_pending, unit_only, None, version)
+    fresh = _evaluate(session, plan, year, include_pending, unit_only, changed, version)
+    return previous.replaced(changed, fresh, _completeness(session, plan, year, unit_only), version)
 
 
 _CACHE_SIZE: Final = 32
@@ -267,49 +309,60 @@ _cache_lock = threading.Lock()
 
 def _cached(key: tuple[object, ...]) -> PlanEvaluation | None:
     with _cache_lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-        return found
+        return _cache.get(key)
+
+
+def _chosen(plan: Plan, unit_only: int | None, indicator_ids: Collection[int] | None) -> ColumnElement[bool]:
+    """The indicators evaluated: the plan's in use (retired ones are out of evaluation), a
+    clerk's those of its unit only, a page's those it shows."""
+    chosen = and_(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))
+    if unit_only is not None:
+        chosen = and_(chosen, Indicator.id.in_(select(Assignment.indicator_id).where(
+            Assignment.org_unit_id == unit_only)))
+    if indicator_ids is not None:
+        chosen = and_(chosen, Indicator.id.in_(indicator_ids))
+    return chosen
 
 
 def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
-              indicator_ids: Collection[int] | None) -> PlanEvaluation:
-    chosen = and_(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))  # retired: out of evaluation
-    if indicator_ids is not None:
-        chosen = and_(chosen, Indicator.id.in_(indicator_ids))
-    assignments = session.execute(select(Assignment.indicator_id, Assignment.role, OrgUnit.name)
-                                  .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
-                                  .join(Indicator, Indicator.id == Assignment.indicator_id)
-                                  .where(chosen)).all()
-    responsible: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for indicator_id, role, unit_name in assignments:
-        if indicator_id is None:
-            continue
+              indicator_ids: Collection[int] | None, version: int = 0) -> PlanEvaluation:
+    chosen = _chosen(plan, unit_only, indicator_ids)
+    responsible: dict[int | None, list[tuple[int, str]]] = defaultdict(list)  # None: a task's (never here)
+    for indicator_id, role, unit_name in session.execute(
+            select(Assignment.indicator_id, Assignment.role, OrgUnit.name)
+            .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
+            .join(Indicator, Indicator.id == Assignment.indicator_id).where(chosen)):
         responsible[indicator_id].append((_ROLE_RANK.get(role, 4), unit_name))
     indicators = _specs(session, plan, chosen, responsible)
-    if unit_only is not None:
-        mine = {i for i, in session.execute(select(Assignment.indicator_id).where(
-            Assignment.org_unit_id == unit_only))}
-        indicators = [(row, spec) for row, spec in indicators if row.id in mine]
     specs = [spec for _, spec in indicators]
-    # one read of the figures serves both the evaluation (approved) and completeness (reported)
-    totals = _yearly_totals(session, plan, unit_only, indicator_ids, None)
-    kept = {row.id for row, _ in indicators}  # a retired indicator's figures stay out too
-    values = {i: v for i, v in _best_values(totals, _evaluated_states(include_pending)).items() if i in kept}
+    kept = {row.id for row, _ in indicators}
+    states = _evaluated_states(include_pending)
+    # A whole plan reads the years it evaluates (its version says nothing of later ones); a
+    # page of a few indicators, evaluated afresh each time, shows their later years too.
+    totals = _yearly_totals(session, plan, unit_only, indicator_ids, states,
+                            up_to=year if indicator_ids is None else None)
+    values = {i: v for i, v in _best_values(totals, states).items() if i in kept}  # a retired indicator's too
     observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()]
     assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
     results = evaluate_plan(specs, observations, year, plan_config(plan), assessments)
-    units: list[Completeness] = []
-    if indicator_ids is None:
-        expected = [(str(i), name) for i, _, name in assignments if i in kept]
-        reported = [Observation(str(i), y, v, name) for i, _, _, y, v, _, _, name in totals if i in kept]
-        units = completeness(expected, reported, [year])
+    units = _completeness(session, plan, year, unit_only) if indicator_ids is None else []
     return PlanEvaluation(plan.id, plan.title, year, results, units,
                           {str(row.id): row.code for row, _ in indicators}, specs,
-                          {str(i): by_year for i, by_year in values.items()})
+                          {str(i): by_year for i, by_year in values.items()}, version)
 
 
-def _printed(responsible_text: str) -> tuple[str, ...]:
+def _completeness(session: Session, plan: Plan, year: int, unit_only: int | None) -> list[Completeness]:
+    """Reported share of each unit's assigned indicators in use, for ``year``: every value
+    given counts, whatever its review state but draft."""
+    chosen = _chosen(plan, unit_only, None)
+    expected = [(str(i), name) for i, name in session.execute(
+        select(Assignment.indicator_id, OrgUnit.name).join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
+        .join(Indicator, Indicator.id == Assignment.indicator_id).where(chosen))]
+    reported = [Observation(str(row.indicator_id), row.year, row.value, row.name)
+                for row in _yearly_totals(session, plan, unit_only, None, None, year=year)]
+    return completeness(expected, reported, [year])
+
+
+def printed_units(responsible_text: str) -> tuple[str, ...]:
     """Units as the plan printed them, while no org unit is assigned yet."""
     return tuple(n for n in responsible_text.split("、") if n)

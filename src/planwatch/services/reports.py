@@ -6,6 +6,7 @@ into the report, so a number in the Word file, the Excel annex and the web page 
 
 from __future__ import annotations
 
+import json
 import tempfile
 import threading
 from collections import OrderedDict
@@ -13,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
@@ -32,9 +33,9 @@ from planwatch.report import (
 from planwatch.report.compose import compose
 from planwatch.report.content import LedgerRow, RankingRow
 from planwatch.services import assessment, ledger, ledger_progress
-from planwatch.services.evaluation import data_state, evaluate_stored_plan
+from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.ledger_progress import STATUSES
-from planwatch.store.models import Indicator, Plan, ReportingPeriod, User
+from planwatch.store.models import AuditEvent, Indicator, Plan, ReportingPeriod, User
 
 __all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "report_file", "write_report"]
 
@@ -101,15 +102,14 @@ def report_file(session: Session, actor: User | None, plan: Plan, year: int, kin
     """A report as downloaded: its bytes and file name.
 
     Writing a report costs seconds of CPU (a PDF more); downloads of the same plan state,
-    year, kind, format and view on the same day are the same file, written once (the
-    state is the evaluation cache's: a new audit event means new data).
+    year, kind, format and view on the same day are the same file, written once.
     """
     if suffix not in FORMATS:
         raise ReportFormatError(f"{suffix}: 报告格式应为 {'、'.join(FORMATS)} 之一")
     unit_only = visible_org_unit_id(actor) if actor is not None else None
     if actor is not None:
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
-    key = (*data_state(session, plan, year, False, unit_only), kind, suffix, date.today())
+    key = (*_state(session, plan), year, unit_only, kind, suffix, date.today())
     with _cache_lock:
         computing = _computing.setdefault(key, threading.Lock())
     with computing:  # one request writes; the others asking at the same time wait for its file
@@ -130,6 +130,14 @@ def report_file(session: Session, actor: User | None, plan: Plan, year: int, kin
             with _cache_lock:
                 _computing.pop(key, None)
     return found
+
+
+def _state(session: Session, plan: Plan) -> tuple[object, ...]:
+    """What a report shows besides the evaluation (the ledger's progress reports, the
+    assessment's adjustments) has no data version of its own, but every change to it is
+    audited: the newest audit event and the plan's settings stand for the state of the data."""
+    return (str(session.get_bind().engine.url), plan.id, session.scalar(select(func.max(AuditEvent.id))),
+            json.dumps(plan.settings, sort_keys=True, default=str))
 
 
 def default_filename(content: ReportContent, suffix: str = ".docx") -> str:

@@ -40,6 +40,7 @@ from planwatch.web.ledger import router as ledger_router
 from planwatch.web.ledger_edit import router as ledger_edit_router
 from planwatch.web.pages import router as pages_router
 from planwatch.web.periods_page import router as periods_router
+from planwatch.web.pickers import router as pickers_router
 from planwatch.web.session import router as session_router
 from planwatch.web.templating import STATIC_DIR, environment, named_routes
 from planwatch.web.uploads import UploadJobs
@@ -93,7 +94,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
 
     routers = (session_router, pages_router, entry_files_router, upload_router, documents_router, ledger_router,
                ledger_edit_router, assessment_router, explore_router, indicator_admin_router, admin_router,
-               api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router)
+               api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router, pickers_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

@@ -456,6 +456,16 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.event.retire": "停用",
         "indicator.event.restore": "恢复",
         "indicator.event.merge": "并入其他指标",
+        # issue 23: pages that cost what they show, the session key, extraction workers
+        "paging.label": "分页",
+        "paging.first": "首页",
+        "paging.previous": "上一页",
+        "paging.next": "下一页",
+        "paging.last": "末页",
+        "paging.position": "第 {page} / {pages} 页，共 {total} 条",
+        "picker.unit_hint": "输入单位名称或代码",
+        "picker.indicator_hint": "输入指标名称或代码",
+        "indicator.merge_unknown": "other：本规划中没有代码或名称为「{name}」的其他在用指标，请从提示中选择",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -920,6 +930,16 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "indicator.event.retire": "retired",
         "indicator.event.restore": "restored",
         "indicator.event.merge": "merged into another",
+        # issue 23: pages that cost what they show, the session key, extraction workers
+        "paging.label": "Pages",
+        "paging.first": "First",
+        "paging.previous": "Previous",
+        "paging.next": "Next",
+        "paging.last": "Last",
+        "paging.position": "Page {page} of {pages}, {total} in all",
+        "picker.unit_hint": "Type a unit's name or code",
+        "picker.indicator_hint": "Type an indicator's name or code",
+        "indicator.merge_unknown": "other: this plan has no other indicator in use with the code or name “{name}”; choose one of the suggestions",
     },
 }
 

@@ -1,5 +1,6 @@
 """What the indicator page shows for managing the indicator: its state, the target form,
-retire/restore and merge with the plan's other indicators in use."""
+retire/restore and merge with another of the plan's indicators in use (chosen in a picker
+that suggests as one types: a plan may hold ten thousand)."""
 
 from __future__ import annotations
 
@@ -20,15 +21,10 @@ def indicator_management(db: Session, user: User, indicator: Indicator, t: Trans
     """The context of the page's management section (empty lists for those who may not manage)."""
     can_manage = is_allowed(user, Action.CORRECT_EXTRACTION)
     final = indicator.targets[-1] if indicator.targets else None
-    others = [] if not can_manage else [
-        {"id": i.id, "label": f"{i.code} {i.name}" + (f"（{i.unit}）" if i.unit else "")}
-        for i in db.scalars(select(Indicator).where(Indicator.plan_id == indicator.plan_id,
-                                                    Indicator.id != indicator.id, Indicator.retired_at.is_(None))
-                            .order_by(Indicator.code))]
     merged = list(db.scalars(select(Indicator).where(Indicator.merged_into_id == indicator.id)
                              .order_by(Indicator.code)))
     merged_from = [{"id": i.id, "name": i.name} for i in merged]
-    return {"can_manage": can_manage, "merge_candidates": others, "comparators": comparator_choices(t),
+    return {"can_manage": can_manage, "comparators": comparator_choices(t),
             "final_target": final, "merged_from": merged_from,
             "definition_events": _definition_events(db, [indicator.id, *(i.id for i in merged)], t)}
 

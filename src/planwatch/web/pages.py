@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
-from planwatch.evaluate import EvaluationResult, Status
+from planwatch.evaluate import Status
 from planwatch.evaluate.targets import EntryKind, entry_kind
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
-from planwatch.services import observations, periods, review
+from planwatch.services import evaluation_snapshot, observations, periods, review
 from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
 from planwatch.services.reports import FORMATS, report_file
@@ -41,6 +41,7 @@ from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.errors import is_fragment_request
 from planwatch.web.i18n import Translator
 from planwatch.web.indicator_forms import indicator_management
+from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import RowId, Year
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, localized_label, render, translator
@@ -48,9 +49,6 @@ from planwatch.web.templating import local_url, localized_label, render, transla
 __all__ = ["render_entry_page", "render_indicator_page", "router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
-
-DASHBOARD_WARNINGS = 50  # the most severe; the plan page lists them all by status
-
 
 def _plans(db: Session) -> list[Plan]:
     """The plans the selectors offer: those with indicators to monitor."""
@@ -79,15 +77,15 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: int | None 
     t = translator(request)
     if the_plan is None:
         return render(request, "error.html", {"message": t("dashboard.no_plan"), "status_code": 200})
-    evaluation = evaluate_stored_plan(db, user, the_plan, year)
-    summary = evaluation.summary
+    figures = evaluation_snapshot.headline(db, user, the_plan, year)
+    summary = figures.summary
     done = sum(summary.binding_counts.get(s, 0) for s in (Status.COMPLETED, Status.AHEAD, Status.ON_TRACK))
     pie = status_pie([(s.value, localized_label(s, t.language), summary.counts.get(s, 0)) for s in Status])
     return render(request, "dashboard.html", {
-        "plans": _plans(db), "plan": the_plan, "year": evaluation.year, "overall": summary,
+        "plans": _plans(db), "plan": the_plan, "year": figures.year, "overall": summary,
         "binding_done": done, "binding_share": done / summary.binding_total if summary.binding_total else 0.0,
-        "warnings": evaluation.warnings, "warnings_shown": DASHBOARD_WARNINGS, "pie_option": pie, "statuses": list(Status),
-        "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
+        "warnings": figures.warnings, "warning_count": figures.warning_count, "pie_option": pie,
+        "statuses": list(Status), "completeness": sorted(figures.completeness, key=lambda c: c.share),
         "report_formats": FORMATS, "report_kinds": [(k.value, t(f"report.{k.value}")) for k in ReportKind],
     })
 
@@ -101,45 +99,23 @@ def plans(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
                                           "documents": [p for p in current if not counts[p.id]]})
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    id: int
-    name: str
-    unit: str | None
-    attribute: str | None
-    domain: str | None
-    responsible: tuple[str, ...]
-    result: EvaluationResult | None
-    target_text: str
-    latest: float | None  # as entered: a growth indicator's 6.5, not the average rate derived from it
-
-
 @router.get("/plans/{plan_id}", name="plan_page")
 def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, domain: str = "", unit: str = "",
-              status: str = "", year: Year | None = None) -> HTMLResponse:
+              status: str = "", year: Year | None = None, page: PageNumber = 1) -> HTMLResponse:
+    """The plan's outline and its indicators a page at a time, filtered by domain, unit and status."""
     the_plan = _plan(db, plan_id)
     assert the_plan is not None
-    evaluation = evaluate_stored_plan(db, user, the_plan, year)
-    results = {r.indicator_id: r for r in evaluation.results}
-    indicators = {str(i.id): i for i in db.scalars(select(Indicator).where(Indicator.plan_id == the_plan.id))}
-    rows = []
-    for spec in evaluation.specs:
-        indicator = indicators[spec.id]
-        last = indicator.targets[-1] if indicator.targets else None
-        result = results.get(spec.id)
-        entered = evaluation.values.get(spec.id, {})
-        rows.append(_Row(indicator.id, indicator.name, indicator.unit, indicator.attribute, indicator.domain,
-                         spec.responsible, result, f"{last.text}（{last.year}）" if last else "",
-                         entered.get(result.data_year) if result and result.data_year else None))
-    shown = [r for r in rows if (not domain or r.domain == domain) and (not unit or unit in r.responsible)
-             and (not status or (r.result is not None and r.result.status.value == status))]
+    url = local_url(request, "plan_page", plan_id=the_plan.id).include_query_params(
+        **{k: v for k, v in {"domain": domain, "unit": unit, "status": status, "year": year}.items() if v})
+    listed = evaluation_snapshot.indicator_page(db, user, the_plan, year, domain=domain, unit=unit, status=status,
+                                                offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
                for s in db.scalars(select(Section).where(Section.plan_id == the_plan.id).order_by(Section.line))]
-    retired = [i for i in indicators.values() if i.retired_at is not None and i.merged_into_id is None]
+    retired = db.scalars(select(Indicator).where(Indicator.plan_id == the_plan.id, Indicator.retired_at.is_not(None),
+                                                 Indicator.merged_into_id.is_(None)).order_by(Indicator.code))
     return render(request, "plan.html", {
-        "plan": the_plan, "rows": shown, "outline": outline, "retired": sorted(retired, key=lambda i: i.code),
-        "domains": sorted({r.domain for r in rows if r.domain}),
-        "units": sorted({u for r in rows for u in r.responsible}), "statuses": list(Status),
+        "plan": the_plan, "rows": listed.lines, "paging": Paging(page, listed.total, url), "outline": outline,
+        "retired": list(retired), "domains": plan_service.domains(db, the_plan), "statuses": list(Status),
         "filters": {"domain": domain, "unit": unit, "status": status},
         "can_assign": is_allowed(user, Action.ASSIGN), "can_manage_periods": is_allowed(user, Action.MANAGE_PERIODS),
     })
@@ -185,7 +161,7 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
         + f"#ind-{indicator.id}",
         "history": _audit_trail(db, user, indicator, t),
         **indicator_management(db, user, indicator, t),
-        "manage": {"error": "", "conflicts": [], "other_id": None, "keep": "this", "reason": ""} | (manage or {}),
+        "manage": {"error": "", "conflicts": [], "other": "", "keep": "this", "reason": ""} | (manage or {}),
     }, status_code=status_code)
 
 

@@ -2,8 +2,15 @@
 
 from planwatch.store.models.assessment import AssessmentAdjustment, AssessmentScheme
 from planwatch.store.models.base import Base, utcnow
+from planwatch.store.models.evaluation import (
+    EvaluationChange,
+    EvaluationPending,
+    EvaluationResultRow,
+    EvaluationSnapshot,
+    EvaluationVersion,
+)
 from planwatch.store.models.indicator_status import IndicatorDisposition
-from planwatch.store.models.jobs import ImportJob
+from planwatch.store.models.jobs import ImportJob, ImportJobFile
 from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
 from planwatch.store.models.monitoring import (
     AppendOnlyViolation,
@@ -17,6 +24,7 @@ from planwatch.store.models.org import (
     Assignment,
     LoginCounter,
     OrgUnit,
+    SessionKey,
     UnitNameMapping,
     User,
     WebSession,
@@ -49,7 +57,13 @@ __all__ = [
     "Base",
     "Correction",
     "Document",
+    "EvaluationChange",
+    "EvaluationPending",
+    "EvaluationResultRow",
+    "EvaluationSnapshot",
+    "EvaluationVersion",
     "ImportJob",
+    "ImportJobFile",
     "Indicator",
     "IndicatorDisposition",
     "LedgerEdit",
@@ -66,6 +80,7 @@ __all__ = [
     "ReportingPeriod",
     "SearchEntry",
     "Section",
+    "SessionKey",
     "Setting",
     "SourceFile",
     "Target",

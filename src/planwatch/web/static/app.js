@@ -8,6 +8,8 @@
 //    has no data-poll any more (upload progress).
 //  * [data-select-line="#form-box"]: selecting text in the document fills the box's line and
 //    name fields and opens it (adding an indicator extraction missed).
+//  * input[data-suggest="url"]: as someone types, the first matches (url?q=…) fill the box's
+//    datalist; without this file the box takes a name or code typed in full.
 (function () {
   "use strict";
 
@@ -104,6 +106,28 @@
     });
   }
 
+  function bindSuggestions(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) { return; }
+    var timer = null;
+    var asked = null;
+    function ask() {
+      var typed = input.value;
+      if (typed === asked) { return; }
+      asked = typed;
+      var url = input.dataset.suggest + (input.dataset.suggest.indexOf("?") < 0 ? "?" : "&") +
+        "q=" + encodeURIComponent(typed);
+      fetchFragment(url, { method: "GET" }).then(function (result) {
+        if (result.ok && input.value === typed) { list.innerHTML = result.html; }
+      });
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, 150);
+    });
+    input.addEventListener("focus", ask);
+  }
+
   function enhance(root) {
     root.querySelectorAll("form[data-fragment]").forEach(bindFragmentForm);
     root.querySelectorAll("input[data-validate]").forEach(bindValidation);
@@ -111,6 +135,7 @@
     root.querySelectorAll("[data-chart]").forEach(drawChart);
     root.querySelectorAll("[data-poll]").forEach(poll);
     root.querySelectorAll("[data-select-line]").forEach(bindLineSelection);
+    root.querySelectorAll("input[data-suggest]").forEach(bindSuggestions);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
