@@ -270,6 +270,19 @@ def settings_four_eyes(
     out.print(f"四眼原则已{'开启' if state is Switch.ON else '关闭'}", highlight=False)
 
 
+@settings_app.command("rotate-session-key")
+def settings_rotate_session_key(
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")] = "",
+    db: DbOption = None,
+) -> None:
+    """Replace the key that signs session cookies (every host takes it); everyone logs in again."""
+    from planwatch.services import session_keys, users
+
+    with open_database(db) as database, reported(), database.session() as session:
+        ended = session_keys.rotate_session_key(session, users.operator(session), reason)
+    out.print(f"会话密钥已更换，{ended} 个登录会话已结束，所有用户需重新登录", highlight=False)
+
+
 @app.command()
 def assign(
     indicator: Annotated[str | None, typer.Argument(help="Indicator code (I001), id or exact name.")] = None,

@@ -8,7 +8,6 @@ turns requests into service calls and results into HTML or JSON.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Final
@@ -42,6 +41,7 @@ from planwatch.web.pages import router as pages_router
 from planwatch.web.periods_page import router as periods_router
 from planwatch.web.pickers import router as pickers_router
 from planwatch.web.session import router as session_router
+from planwatch.web.session_key import StoredKeySessions
 from planwatch.web.templating import STATIC_DIR, environment, named_routes
 from planwatch.web.uploads import UploadJobs
 
@@ -59,7 +59,8 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     """Build the app for one database.
 
     ``secret_key`` signs session cookies; without it ``PLANWATCH_SECRET_KEY`` is used, and
-    without that a random key (sessions then end when the process restarts). ``https`` marks
+    without that (the usual case) the key kept in the database, which every process and host
+    on it shares and a restart keeps (:mod:`planwatch.services.session_keys`). ``https`` marks
     cookies Secure: set it when the app is served over https (directly or behind a proxy);
     requests that arrive as https get Secure cookies in any case. ``allowed_hosts`` (e.g.
     ``["jc.example.gov.cn"]``) refuses requests for other Host names; without it any Host is
@@ -82,9 +83,13 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.state.throttle = throttle or LoginThrottle()
     app.state.session_policy = session_policy or SessionPolicy()
     app.state.https = https
-    key = secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
-    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
-                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
+    key = secret_key or os.environ.get(SECRET_ENV)
+    if key:
+        app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
+                           max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
+    else:
+        app.add_middleware(StoredKeySessions, database=lambda: app_database(app), session_cookie=SESSION_COOKIE,
+                           max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders, https=https)  # outermost: every answer gets the headers

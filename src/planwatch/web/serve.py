@@ -3,15 +3,14 @@
 One process serves a district office well; its request threads share Python's interpreter
 lock, though, so once a few dozen people click at the same moment pages start waiting for
 each other. ``workers`` > 1 runs that many processes behind the same port (uvicorn's
-supervisor restarts one that dies). They share the database, the session key, and what the
-database keeps for all of them (the log-in throttle, sessions, upload jobs); each keeps its
-own cache of plan evaluations.
+supervisor restarts one that dies). They share the database and what it keeps for all of
+them: the session key, the log-in throttle, sessions, upload jobs and the evaluation
+snapshot (each process keeps recent evaluations in memory while their data version stands).
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -66,8 +65,9 @@ def serve(database_url: str | None = None, host: str = "127.0.0.1", port: int = 
     url = database.url
     database.dispose()
     os.environ.update({DATABASE_ENV: url, HTTPS_ENV: "1" if exposure.secure else "",
-                       ALLOWED_HOSTS_ENV: ",".join(exposure.allowed_hosts),
-                       SECRET_ENV: secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)})
+                       ALLOWED_HOSTS_ENV: ",".join(exposure.allowed_hosts)})
+    if secret_key:  # else every worker takes the key kept in the database
+        os.environ[SECRET_ENV] = secret_key
     uvicorn.run("planwatch.web.serve:app_from_environment", factory=True, workers=workers, host=host, port=port,
                 log_level="info", timeout_worker_healthcheck=WORKER_START_S, **exposure.uvicorn_options())
 
