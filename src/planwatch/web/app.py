@@ -55,7 +55,7 @@ SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
 def create_app(database_url: str | None = None, *, secret_key: str | None = None,
                https: bool = False, throttle: LoginThrottle | None = None,
                session_policy: SessionPolicy | None = None,
-               allowed_hosts: Sequence[str] | None = None) -> FastAPI:
+               allowed_hosts: Sequence[str] | None = None, extract_workers: int = 2) -> FastAPI:
     """Build the app for one database.
 
     ``secret_key`` signs session cookies; without it ``PLANWATCH_SECRET_KEY`` is used, and
@@ -65,13 +65,16 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     requests that arrive as https get Secure cookies in any case. ``allowed_hosts`` (e.g.
     ``["jc.example.gov.cn"]``) refuses requests for other Host names; without it any Host is
     answered, and redirects never name it (see :mod:`planwatch.web.headers`).
+    ``extract_workers`` imports of uploads run at a time in this process, taken from the
+    database's queue; 0 leaves them to ``planwatch worker`` processes.
     """
-    uploads = UploadJobs()
+    uploads = UploadJobs(workers=extract_workers)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         size_request_threads()
-        await run_in_threadpool(lambda: uploads.recover(app_database(_app)))  # files left by a killed import
+        await run_in_threadpool(lambda: uploads.recover(app_database(_app)))  # jobs of a killed worker
+        uploads.serve(app_database(_app))
         yield
         uploads.shutdown()  # let running imports finish: their sessions commit or roll back
 
