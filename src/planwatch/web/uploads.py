@@ -59,7 +59,7 @@ _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
 EXTRACTION_CPU_SECONDS: Final = 120
 _POLL_SECONDS = 0.5  # how often a waiting import passes on the pages read
 # How often an idle worker looks for a queued job (one indexed read), and for jobs of workers
-# that went away; see bench/bench_reporting_week.py --jobs for what was measured.
+# that went away; bench/bench_job_queue.py measures what that costs and how soon a job is taken.
 POLL_SECONDS: Final = 1.0
 RECOVER_SECONDS: Final = 30.0
 # File systems allow 255 bytes a name (85 Chinese characters) and source_files.name holds 255.
