@@ -466,6 +466,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "picker.unit_hint": "输入单位名称或代码",
         "picker.indicator_hint": "输入指标名称或代码",
         "indicator.merge_unknown": "other：本规划中没有代码或名称为「{name}」的其他在用指标，请从提示中选择",
+        "orgunit.search": "查找单位（代码、名称或简称）",
+        "orgunit.path": "所在位置",
+        "orgunit.top": "全部顶级单位",
+        "orgunit.found": "查找「{text}」的结果",
+        "orgunit.below": "下级单位",
+        "orgunit.open_branch": "展开 {count} 个",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -940,6 +946,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "picker.unit_hint": "Type a unit's name or code",
         "picker.indicator_hint": "Type an indicator's name or code",
         "indicator.merge_unknown": "other: this plan has no other indicator in use with the code or name “{name}”; choose one of the suggestions",
+        "orgunit.search": "Find a unit (code, name or short name)",
+        "orgunit.path": "Where in the tree",
+        "orgunit.top": "All top-level units",
+        "orgunit.found": "Units matching “{text}”",
+        "orgunit.below": "Units below",
+        "orgunit.open_branch": "Open {count}",
     },
 }
 
