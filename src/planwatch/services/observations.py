@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, insert, select
+from sqlalchemy import Select, Table, and_, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -61,11 +61,13 @@ __all__ = [
     "enter_values_bulk",
     "get_observation",
     "indicator_history",
+    "indicator_history_size",
     "is_share",
     "list_observations",
     "normalize_unit",
     "observation_history",
     "submit",
+    "view_of",
 ]
 
 OBSERVATION_ENTITY = Observation.__tablename__
@@ -299,6 +301,12 @@ def _view(obs: Observation, rev: ObservationRevision) -> ObservationView:
         rev.entered_by_id, utc(rev.entered_at))
 
 
+def view_of(obs: Observation, rev: ObservationRevision) -> ObservationView:
+    """An observation at its current revision as the services show it, for a caller that
+    read both in one query (the review queue's page)."""
+    return _view(obs, rev)
+
+
 def _current_revision(session: Session, obs: Observation) -> ObservationRevision:
     rev = session.scalar(select(ObservationRevision).where(
         ObservationRevision.observation_id == obs.id, ObservationRevision.revision == obs.current_revision))
@@ -526,9 +534,30 @@ class IndicatorHistoryEntry:
     period_code: str
 
 
-def indicator_history(session: Session, actor: User, indicator_id: int) -> list[IndicatorHistoryEntry]:
+def indicator_history(session: Session, actor: User, indicator_id: int, *, offset: int = 0,
+                      limit: int | None = None) -> list[IndicatorHistoryEntry]:
     """Everything that happened to an indicator's figures the actor may see (a clerk: its own
-    unit's), newest first — two queries however many periods and units report it."""
+    unit's), newest first (``limit`` of them from ``offset``: ten years of a unit's entries,
+    submissions and reviews make a long list) — two queries however many periods and units
+    report it."""
+    where, events = _indicator_events(session, actor, indicator_id)
+    if not where:
+        return []
+    page = events.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
+    return [IndicatorHistoryEntry(HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason),
+                                  *where[e.entity_id]) for e in session.scalars(page)]
+
+
+def indicator_history_size(session: Session, actor: User, indicator_id: int) -> int:
+    """How many lines :func:`indicator_history` has in all."""
+    where, events = _indicator_events(session, actor, indicator_id)
+    if not where:
+        return 0
+    return session.scalar(select(func.count()).select_from(events.subquery())) or 0
+
+
+def _indicator_events(session: Session, actor: User,
+                      indicator_id: int) -> tuple[dict[str, tuple[str, str]], Select[AuditEvent]]:
     only = visible_org_unit_id(actor)
     check(actor, Action.VIEW, Scope(org_unit_id=only))
     query = (select(Observation.id, OrgUnit.name, ReportingPeriod.code)
@@ -538,12 +567,8 @@ def indicator_history(session: Session, actor: User, indicator_id: int) -> list[
     if only is not None:
         query = query.where(Observation.org_unit_id == only)
     where = {str(i): (unit, period) for i, unit, period in session.execute(query)}
-    if not where:
-        return []
-    events = session.scalars(select(AuditEvent).where(
-        AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id.in_(list(where))).order_by(AuditEvent.id.desc()))
-    return [IndicatorHistoryEntry(HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason),
-                                  *where[e.entity_id]) for e in events]
+    return where, select(AuditEvent).where(AuditEvent.entity == OBSERVATION_ENTITY,
+                                           AuditEvent.entity_id.in_(list(where)))
 
 
 @dataclass(frozen=True, slots=True)

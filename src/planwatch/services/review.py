@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import String, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, check, check_four_eyes
@@ -22,15 +22,27 @@ from planwatch.services.observations import (
     ObservationView,
     change_state,
     list_observations,
+    view_of,
 )
 from planwatch.services.settings import four_eyes_required
-from planwatch.store.models import AuditEvent, Indicator, Observation, ObservationRevision, ReportingPeriod
+from planwatch.store.models import (
+    AuditEvent,
+    Indicator,
+    Observation,
+    ObservationRevision,
+    OrgUnit,
+    Plan,
+    ReportingPeriod,
+)
 from planwatch.store.models.org import User
 
 __all__ = [
     "QueueContext",
+    "QueuePage",
+    "Waiting",
     "approve",
     "approve_many",
+    "queue_page",
     "reopen_observation",
     "return_many",
     "return_observation",
@@ -89,6 +101,46 @@ def review_queue(session: Session, actor: User, period_id: int, *,
                                             states=[ObservationState.SUBMITTED])
                if v.indicator_id not in retired]
     return sorted(waiting, key=lambda v: "outlier" not in v.flags)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A submitted value in the review queue, with what names it on the page."""
+
+    view: ObservationView
+    indicator_name: str
+    indicator_unit: str | None
+    org_unit_name: str
+    period_code: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    items: list[Waiting]
+    total: int  # values waiting in all
+
+
+def queue_page(session: Session, actor: User, *, offset: int = 0, limit: int = 50) -> QueuePage:
+    """A page of the values waiting for review in every open (unlocked) period of the current
+    plans: flagged outliers first, then by period, unit and indicator. In reporting week the
+    queue runs to thousands; a page costs what it shows."""
+    check(actor, Action.APPROVE)
+    waiting = (select(Observation, ObservationRevision, Indicator.name, Indicator.unit, OrgUnit.name,
+                      ReportingPeriod.code)
+               .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
+                                               ObservationRevision.revision == Observation.current_revision))
+               .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
+               .join(Plan, Plan.id == ReportingPeriod.plan_id)
+               .join(Indicator, Indicator.id == Observation.indicator_id)
+               .join(OrgUnit, OrgUnit.id == Observation.org_unit_id)
+               .where(Observation.state == ObservationState.SUBMITTED.value, ReportingPeriod.locked.is_(False),
+                      Plan.current.is_(True), Indicator.retired_at.is_(None)))
+    total = session.scalar(select(func.count()).select_from(waiting.with_only_columns(Observation.id).subquery())) or 0
+    flagged = case((cast(Observation.flags, String).contains('"outlier"'), 0), else_=1)
+    rows = session.execute(waiting.order_by(flagged, ReportingPeriod.plan_id, ReportingPeriod.year, Observation.org_unit_id,
+                                            Observation.indicator_id, Observation.id).offset(offset).limit(limit))
+    return QueuePage([Waiting(view_of(obs, rev), name, unit, unit_name, code)
+                      for obs, rev, name, unit, unit_name, code in rows], total)
 
 
 @dataclass(frozen=True, slots=True)

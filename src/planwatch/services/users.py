@@ -39,6 +39,7 @@ __all__ = [
     "LoginCheck",
     "TokenView",
     "UserError",
+    "UserList",
     "UserView",
     "add_user",
     "all_users",
@@ -332,8 +333,22 @@ def all_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.login)))
 
 
-def list_users(session: Session, actor: User) -> list[UserView]:
+@dataclass(frozen=True, slots=True)
+class UserList:
+    people: list[UserView]
+    total: int  # users that match
+
+
+def list_users(session: Session, actor: User, text: str = "", *, offset: int = 0, limit: int = 50) -> UserList:
+    """A page of the users, by login, whose login, name or unit contains ``text`` (a province
+    has thousands of clerks: the list is read a page at a time)."""
     check(actor, Action.MANAGE_USERS)
-    rows = session.execute(select(User, OrgUnit.name).outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
-                           .order_by(User.login))
-    return [UserView(u.id, u.login, u.name, Role(u.role), u.org_unit_id, unit, u.active) for u, unit in rows]
+    query = select(User, OrgUnit.name).outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
+    wanted = text.strip()
+    if wanted:
+        query = query.where(or_(User.login.contains(wanted, autoescape=True), User.name.contains(wanted, autoescape=True),
+                                OrgUnit.name.contains(wanted, autoescape=True)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(User.login).offset(offset).limit(limit))
+    return UserList([UserView(u.id, u.login, u.name, Role(u.role), u.org_unit_id, unit, u.active) for u, unit in rows],
+                    total)

@@ -472,6 +472,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "orgunit.found": "查找「{text}」的结果",
         "orgunit.below": "下级单位",
         "orgunit.open_branch": "展开 {count} 个",
+        "admin.find_user": "查找用户（登录名、姓名或单位）",
+        "admin.unit_hint": "填报员的单位：输入名称或代码",
+        "review.waiting": "共 {count} 项数据待审核",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -952,6 +955,9 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "orgunit.found": "Units matching “{text}”",
         "orgunit.below": "Units below",
         "orgunit.open_branch": "Open {count}",
+        "admin.find_user": "Find a user (login, name or unit)",
+        "admin.unit_hint": "A clerk's unit: type its name or code",
+        "review.waiting": "{count} values waiting for review",
     },
 }
 

@@ -50,6 +50,8 @@ __all__ = ["render_entry_page", "render_indicator_page", "router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
+HISTORY_PAGE = 20  # lines of an indicator's figure history a page shows
+
 def _plans(db: Session) -> list[Plan]:
     """The plans the selectors offer: those with indicators to monitor."""
     return plan_service.monitored_plans(db)
@@ -127,18 +129,19 @@ def _level(rank: float) -> int:
 
 @router.get("/indicators/{indicator_id}", name="indicator_page")
 def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
-                   year: Year | None = None) -> Response:
+                   year: Year | None = None, history: PageNumber = 1) -> Response:
     indicator = db.get(Indicator, indicator_id)
     if indicator is None:
         raise HTTPException(status_code=404)
     if indicator.merged_into_id is not None:  # merged: its figures and history are the kept one's now
         return RedirectResponse(local_url(request, "indicator_page", indicator_id=indicator.merged_into_id),
                                 status_code=303)
-    return render_indicator_page(request, db, user, indicator, year)
+    return render_indicator_page(request, db, user, indicator, year, history_page=history)
 
 
 def render_indicator_page(request: Request, db: Session, user: User, indicator: Indicator, year: int | None, *,
-                          manage: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+                          manage: dict[str, Any] | None = None, status_code: int = 200,
+                          history_page: int = 1) -> HTMLResponse:
     """The indicator's page; ``manage`` the outcome of a management form (its error, the
     conflicts of a merge to resolve)."""
     t = translator(request)
@@ -159,20 +162,26 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
         "source_text": indicator.source_text,
         "document_url": str(local_url(request, "document_page", source_file_id=indicator.plan.source_file_id))
         + f"#ind-{indicator.id}",
-        "history": _audit_trail(db, user, indicator, t),
+        **_audit_trail(request, db, user, indicator, t, history_page),
         **indicator_management(db, user, indicator, t),
         "manage": {"error": "", "conflicts": [], "other": "", "keep": "this", "reason": ""} | (manage or {}),
     }, status_code=status_code)
 
 
-def _audit_trail(db: Session, user: User, indicator: Indicator, t: Translator) -> list[dict[str, Any]]:
-    """Every change to the indicator's figures the user may see (a clerk: its own unit's), the
-    actions (stored as codes: submit, approve) in the page's language."""
-    return [{"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login,
-             "action": t(f"audit.{h.entry.action}"),
-             "unit": h.org_unit_name, "period": h.period_code, "old": (h.entry.old or {}).get("value_text", ""),
-             "new": (h.entry.new or {}).get("value_text", ""), "comment": h.entry.reason or ""}
-            for h in observations.indicator_history(db, user, indicator.id)]
+def _audit_trail(request: Request, db: Session, user: User, indicator: Indicator, t: Translator,
+                 page: int) -> dict[str, Any]:
+    """A page of the changes to the indicator's figures the user may see (a clerk: its own
+    unit's), newest first, the actions (stored as codes: submit, approve) in the page's language."""
+    lines = observations.indicator_history(db, user, indicator.id, offset=(page - 1) * HISTORY_PAGE,
+                                           limit=HISTORY_PAGE)
+    url = local_url(request, "indicator_page", indicator_id=indicator.id)
+    paging = Paging(page, observations.indicator_history_size(db, user, indicator.id), url, HISTORY_PAGE,
+                    parameter="history", anchor="history")
+    return {"history_paging": paging, "history": [
+        {"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login,
+         "action": t(f"audit.{h.entry.action}"), "unit": h.org_unit_name, "period": h.period_code,
+         "old": (h.entry.old or {}).get("value_text", ""), "new": (h.entry.new or {}).get("value_text", ""),
+         "comment": h.entry.reason or ""} for h in lines]}
 
 
 # ---- data entry -----------------------------------------------------------------------------
@@ -316,34 +325,34 @@ def _readable(problems: str) -> str:
 
 # ---- review ---------------------------------------------------------------------------------
 
-def _queue(db: Session, user: User) -> list[dict[str, Any]]:
-    items = []
-    for plan in _plans(db):
-        for period in periods.list_periods(db, user, plan.id):
-            if period.locked:
-                continue
-            queue = review.review_queue(db, user, period.id)
-            context = review.review_queue_context(db, period.id, queue)
-            for view in queue:
-                indicator = db.get_one(Indicator, view.indicator_id)
-                items.append({"id": view.id, "indicator_id": view.indicator_id, "indicator_name": indicator.name,
-                              "org_unit_name": db.get_one(OrgUnit, view.org_unit_id).name,
-                              "period_label": period.code, "value": view.value, "unit": view.unit or indicator.unit,
-                              "previous": context[view.id].previous, "submitted_by": context[view.id].submitted_by,
-                              "note": view.note, "flags": view.flags})
-    return items
+def _queue(request: Request, db: Session, user: User, page: int) -> dict[str, Any]:
+    """A page of the review queue: its items with the year-earlier value and the submitter."""
+    waiting = review.queue_page(db, user, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    by_period: dict[int, list[Any]] = {}
+    for item in waiting.items:
+        by_period.setdefault(item.view.period_id, []).append(item.view)
+    context = {k: v for period_id, views in by_period.items()
+               for k, v in review.review_queue_context(db, period_id, views).items()}
+    items = [{"id": w.view.id, "indicator_id": w.view.indicator_id, "indicator_name": w.indicator_name,
+              "org_unit_name": w.org_unit_name, "period_label": w.period_code, "value": w.view.value,
+              "unit": w.view.unit or w.indicator_unit, "previous": context[w.view.id].previous,
+              "submitted_by": context[w.view.id].submitted_by, "note": w.view.note, "flags": w.view.flags}
+             for w in waiting.items]
+    pages = max(1, -(-waiting.total // PAGE_SIZE))
+    return {"items": items, "paging": Paging(min(page, pages), waiting.total, local_url(request, "review_page"))}
 
 
 @router.get("/review", name="review_page")
-def review_page(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
+def review_page(request: Request, user: PageUser, db: DbSession, page: PageNumber = 1) -> HTMLResponse:
     check(user, Action.APPROVE)
-    return render(request, "review.html", {"items": _queue(db, user), "message": None, "error": False})
+    return render(request, "review.html", {**_queue(request, db, user, page), "message": None, "error": False})
 
 
 @router.post("/review", name="review_decide")
 def review_decide(request: Request, user: PageUser, db: DbSession,
                   observation_id: Annotated[list[RowId] | None, Form()] = None,
-                  decision: Annotated[str, Form()] = "approve", comment: Annotated[str, Form()] = "") -> Response:
+                  decision: Annotated[str, Form()] = "approve", comment: Annotated[str, Form()] = "",
+                  page: Annotated[PageNumber, Form()] = 1) -> Response:
     t = translator(request)
     chosen = observation_id or []
     message, error = "", False
@@ -360,7 +369,7 @@ def review_decide(request: Request, user: PageUser, db: DbSession,
                     message = t("review.approved", count=len(chosen))
         except PlanWatchError as exc:
             message, error = str(exc), True
-    context = {"items": _queue(db, user), "message": message, "error": error}
+    context = {**_queue(request, db, user, page), "message": message, "error": error}
     if is_fragment_request(request):
         return render(request, "fragments/review_queue.html", context, status_code=422 if error else 200)
     return render(request, "review.html", context, status_code=422 if error else 200)

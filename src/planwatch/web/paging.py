@@ -27,6 +27,8 @@ class Paging:
     total: int  # rows that pass the filters
     url: URL  # the list's URL with its filters
     size: int = PAGE_SIZE
+    parameter: str = "page"  # a page with two lists pages them by two names
+    anchor: str = ""  # where the list is on its page
 
     @property
     def offset(self) -> int:
@@ -37,4 +39,4 @@ class Paging:
         return max(1, -(-self.total // self.size))
 
     def link(self, page: int) -> str:
-        return str(self.url.include_query_params(page=page))
+        return str(self.url.include_query_params(**{self.parameter: page})) + (f"#{self.anchor}" if self.anchor else "")
