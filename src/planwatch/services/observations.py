@@ -66,6 +66,7 @@ __all__ = [
     "list_observations",
     "normalize_unit",
     "observation_history",
+    "return_comments",
     "submit",
     "view_of",
 ]
@@ -525,6 +526,19 @@ def observation_history(session: Session, actor: User, observation_id: int) -> l
     events = session.scalars(select(AuditEvent).where(
         AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id == str(obs.id)).order_by(AuditEvent.id))
     return [HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason) for e in events]
+
+
+def return_comments(session: Session, actor: User, observation_ids: Sequence[int]) -> dict[int, str]:
+    """Why each observation the actor may see was last returned to its unit, in one query."""
+    only = visible_org_unit_id(actor)
+    ids = list(observation_ids) if only is None else list(session.scalars(select(Observation.id).where(
+        Observation.id.in_(observation_ids), Observation.org_unit_id == only)))
+    found: dict[int, str] = {}
+    for entity_id, reason in session.execute(select(AuditEvent.entity_id, AuditEvent.reason).where(
+            AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.action == WorkflowAction.RETURN.value,
+            AuditEvent.entity_id.in_([str(i) for i in ids])).order_by(AuditEvent.id)):
+        found[int(entity_id)] = reason or ""  # the latest return wins
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,15 @@ renders a template; fetch requests from static/app.js get fragments instead of w
 
 from __future__ import annotations
 
+import dataclasses
 import mimetypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +25,7 @@ from planwatch.evaluate.targets import EntryKind, entry_kind
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
 from planwatch.report import ReportKind
-from planwatch.services import evaluation_snapshot, observations, periods, review
+from planwatch.services import evaluation_snapshot, observations, periods, pickers, review
 from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import default_year, evaluate_stored_plan
 from planwatch.services.reports import FORMATS, report_file
@@ -205,12 +207,17 @@ class _EntryRow:
 _EDITABLE = {None, ObservationState.DRAFT, ObservationState.RETURNED}
 
 
-def _entry_units(db: Session, user: User) -> list[OrgUnit]:
+def _entry_unit(db: Session, user: User, unit: int | None, unit_name: str) -> OrgUnit | None:
+    """The unit whose figures the page shows: a clerk's own; for the monitoring group (and an
+    administrator, who downloads any unit's template there without entering) the unit asked
+    for by id or picked by name or code, else the first active unit — a province's 20,000
+    units are picked in a search box, not listed."""
     if user.role == "clerk":
-        return [db.get_one(OrgUnit, user.org_unit_id)] if user.org_unit_id else []
+        return db.get_one(OrgUnit, user.org_unit_id) if user.org_unit_id else None
     if not is_allowed(user, Action.ENTER, Scope(org_unit_id=None)):
-        check(user, Action.MANAGE_PERIODS)  # an administrator: any unit's template, no entry
-    return list(db.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code)))
+        check(user, Action.MANAGE_PERIODS)
+    chosen = pickers.unit_named(db, unit_name) if unit_name.strip() else db.get(OrgUnit, unit) if unit else None
+    return chosen or db.scalar(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.code).limit(1))
 
 
 def _open_periods(db: Session, user: User) -> list[Any]:
@@ -224,19 +231,31 @@ def _open_periods(db: Session, user: User) -> list[Any]:
 
 def _entry_row(db: Session, user: User, period_id: int, indicator: Indicator, unit_id: int, *,
                message: str = "", error: bool = False, typed: str | None = None) -> _EntryRow:
+    row = _entry_rows(db, user, period_id, [indicator], unit_id)[0]
+    return dataclasses.replace(row, message=message, error=error,
+                               value_text=typed if typed is not None else row.value_text)
+
+
+def _entry_rows(db: Session, user: User, period_id: int, indicators: Sequence[Indicator],
+                unit_id: int) -> list[_EntryRow]:
+    """The unit's form rows of ``indicators``, in three queries whatever their number."""
     period = periods.get_period(db, period_id)
-    views = observations.list_observations(db, user, period_id, org_unit_id=unit_id, indicator_ids=[indicator.id])
-    view = next((v for v in views if v.disaggregation == observations.TOTAL), None)
-    state = view.state if view else None
-    comment = ""
-    if view and state is ObservationState.RETURNED:
-        comment = next((e.reason or "" for e in reversed(observations.observation_history(db, user, view.id))
-                        if e.action == "return"), "")
-    editable = state in _EDITABLE and not period.locked and (user.role != "clerk" or periods.window_is_open(period))
-    return _EntryRow(indicator.id, indicator.name, indicator.unit, state,
-                     typed if typed is not None else (view.value_text if view else ""),
-                     view.source if view else "", view.note if view else "", editable, comment, message, error,
-                     _hint_key(entry_kind(indicator.name, indicator.unit)))
+    views = {v.indicator_id: v for v in observations.list_observations(
+        db, user, period_id, org_unit_id=unit_id, indicator_ids=[i.id for i in indicators])
+        if v.disaggregation == observations.TOTAL}
+    returned = [v.id for v in views.values() if v.state is ObservationState.RETURNED]
+    comments = observations.return_comments(db, user, returned) if returned else {}
+    window = user.role != "clerk" or periods.window_is_open(period)
+    rows = []
+    for indicator in indicators:
+        view = views.get(indicator.id)
+        state = view.state if view else None
+        rows.append(_EntryRow(indicator.id, indicator.name, indicator.unit, state, view.value_text if view else "",
+                              view.source if view else "", view.note if view else "",
+                              state in _EDITABLE and not period.locked and window,
+                              comments.get(view.id, "") if view else "", hint_key=_hint_key(
+                                  entry_kind(indicator.name, indicator.unit))))
+    return rows
 
 
 def _hint_key(kind: EntryKind) -> str:
@@ -245,19 +264,18 @@ def _hint_key(kind: EntryKind) -> str:
 
 @router.get("/entry", name="entry_page")
 def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | None = None,
-               unit: RowId | None = None) -> HTMLResponse:
-    return render_entry_page(request, db, user, period, unit)
+               unit: RowId | None = None, unit_name: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
+    return render_entry_page(request, db, user, period, unit, unit_name=unit_name)
 
 
 def render_entry_page(request: Request, db: Session, user: User, period: int | None, unit: int | None, *,
                       answered: _EntryRow | None = None, status_code: int = 200,
-                      upload: dict[str, Any] | None = None) -> HTMLResponse:
+                      upload: dict[str, Any] | None = None, unit_name: str = "") -> HTMLResponse:
     """The entry form; ``answered`` is the row just posted, shown with its message in place;
     ``upload`` the outcome of an uploaded template (its summary or every bad cell)."""
-    units = _entry_units(db, user)
+    the_unit = _entry_unit(db, user, unit, unit_name)
     open_periods = _open_periods(db, user)
     chosen = next((p for p in open_periods if p["id"] == period), open_periods[0] if open_periods else None)
-    the_unit = next((u for u in units if u.id == unit), units[0] if units else None)
     rows: list[_EntryRow] = []
     can_enter = user.role == Role.CLERK or is_allowed(user, Action.ENTER, Scope(org_unit_id=None))
     if chosen is not None and the_unit is not None and can_enter:
@@ -266,9 +284,9 @@ def render_entry_page(request: Request, db: Session, user: User, period: int | N
                               .where(Assignment.org_unit_id == the_unit.id, Indicator.plan_id == plan_id,
                                      Indicator.retired_at.is_(None))
                               .order_by(Indicator.code).distinct())
-        rows = [answered if answered is not None and answered.indicator_id == i.id
-                else _entry_row(db, user, chosen["id"], i, the_unit.id) for i in assigned]
-    return render(request, "entry.html", {"periods": open_periods, "period": chosen, "units": units,
+        rows = [answered if answered is not None and answered.indicator_id == row.indicator_id else row
+                for row in _entry_rows(db, user, chosen["id"], list(assigned), the_unit.id)]
+    return render(request, "entry.html", {"periods": open_periods, "period": chosen, "pick_unit": user.role != "clerk",
                                           "unit": the_unit, "rows": rows, "upload": upload, "can_enter": can_enter},
                   status_code=status_code)
 
