@@ -19,6 +19,7 @@ from sqlalchemy import delete, event, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 from planwatch.evaluate import Status
+from planwatch.monitor.permissions import PermissionDenied
 from planwatch.services import corrections, evaluation, evaluation_snapshot, observations, periods, review
 from planwatch.services.evaluation import changed_since, data_version, evaluate_stored_plan
 from planwatch.services.evaluation_snapshot import headline
@@ -379,3 +380,23 @@ def test_bulk_inserts_count_too(district: tuple[Database, District]) -> None:
     with database.session(readonly=True) as session:
         assert data_version(session, d.plan_id, 2024) > v2024
         assert changed_since(session, d.plan_id, 2024, v2024) == {d.growth}
+
+
+def test_period_totals_follow_submissions_and_approvals(district: tuple[Database, District]) -> None:
+    database, d = district
+
+    def totals() -> tuple[int, int, int]:
+        with database.session(readonly=True) as session:
+            found = periods.period_totals(session, user(session, d, "li_jc"), d.plan_id)[d.open_period]
+        return found.expected, found.reported, found.approved
+
+    assert totals() == (5, 0, 0)  # five assignments of four indicators
+    observation = _enter(database, d, "zhang_jy", d.enrolment, d.education, "90")
+    assert totals() == (5, 0, 0)  # a draft is not reported
+    with database.session() as session:
+        observations.submit(session, user(session, d, "zhang_jy"), observation)
+    assert totals() == (5, 1, 0)
+    _approve(database, d, observation)
+    assert totals() == (5, 1, 1)
+    with database.session(readonly=True) as session, pytest.raises(PermissionDenied):
+        periods.period_totals(session, user(session, d, "zhang_jy"), d.plan_id)

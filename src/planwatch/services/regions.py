@@ -132,12 +132,15 @@ class UnmatchedName:
 
 def unmatched_names(session: Session, plan: Plan) -> list[UnmatchedName]:
     """Responsible-unit names of the plan's indicators that no unit answers to, most used first."""
-    matcher = plan_matcher(session, plan.plan_key, _plan_region(plan))
-    counts: dict[str, int] = {}
-    for text in session.scalars(select(Indicator.responsible_text).where(Indicator.plan_id == plan.id)):
+    printed: dict[str, int] = {}
+    for text in session.scalars(select(Indicator.responsible_text).where(
+            Indicator.plan_id == plan.id, Indicator.responsible_text != "")):
         for name in dict.fromkeys(printed_names(text or "")):
-            if matcher.match(name) is None:
-                counts[name] = counts.get(name, 0) + 1
+            printed[name] = printed.get(name, 0) + 1
+    if not printed:  # nothing to match: the matcher reads every unit of the region
+        return []
+    matcher = plan_matcher(session, plan.plan_key, _plan_region(plan))
+    counts = {name: count for name, count in printed.items() if matcher.match(name) is None}
     return [UnmatchedName(name, count) for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
