@@ -475,6 +475,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "admin.find_user": "查找用户（登录名、姓名或单位）",
         "admin.unit_hint": "填报员的单位：输入名称或代码",
         "review.waiting": "共 {count} 项数据待审核",
+        "assessment.breakdown": "各项得分",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -958,6 +959,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "admin.find_user": "Find a user (login, name or unit)",
         "admin.unit_hint": "A clerk's unit: type its name or code",
         "review.waiting": "{count} values waiting for review",
+        "assessment.breakdown": "Scored items",
     },
 }
 
