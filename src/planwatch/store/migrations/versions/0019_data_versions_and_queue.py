@@ -1,6 +1,6 @@
 """Evaluation by data version with a stored snapshot, the session key in the database, the
-upload job table as a queue that extraction workers on any host take jobs from, and an
-index for a page of a plan's indicators in code order.
+upload job table as a queue that extraction workers on any host take jobs from, and the
+indexes a page of a plan's indicators (in code order) and the review queue read.
 
 Revision ID: 0019
 Revises: 0014
@@ -98,6 +98,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('attempts', sa.Integer(), server_default='0', nullable=False))
         batch_op.create_index(batch_op.f('ix_import_jobs_stage'), ['stage'], unique=False)
     op.create_index('ix_indicators_plan_code', 'indicators', ['plan_id', 'code'])
+    op.create_index('ix_observations_state_period', 'observations', ['state', 'period_id'])
     for statement in ddl(op.get_bind().dialect.name):
         op.execute(statement)
 
@@ -109,6 +110,7 @@ def downgrade() -> None:
     for table, name in trigger_names(bind.dialect.name):
         op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if bind.dialect.name == "postgresql" else ""))
     op.drop_index('ix_indicators_plan_code', table_name='indicators')
+    op.drop_index('ix_observations_state_period', table_name='observations')
     with op.batch_alter_table('import_jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_import_jobs_stage'))
         batch_op.drop_column('attempts')
