@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -96,17 +97,27 @@ def orgunits_import(
     out.print(f"{file.name}: 新增 {created} 个单位，更新 {updated} 个", highlight=False)
 
 
+# Past this many units a table would take its width from every row (seconds for a province's
+# 20,000): the list comes as tab-separated lines instead, ready for a spreadsheet or grep.
+_TABLE_ROWS = 200
+
+
 @orgunits_app.command("list")
 def orgunits_list(db: DbOption = None) -> None:
-    """List org units in tree order."""
+    """List the active org units in tree order (more than 200: tab-separated lines)."""
     from planwatch.services import orgunits
 
     with open_database(db) as database, database.session(readonly=True) as session:
         units = orgunits.list_org_units(session)
-        names = {u.id: u.name for u in units}
-        table = Table("代码", "名称", "类型", "上级", "简称")
-        for u in units:
-            table.add_row(u.code, u.name, u.kind, names.get(u.parent_id or 0, ""), u.short_name)
+    names = {u.id: u.name for u in units}
+    rows = [(u.code, u.name, u.kind, names.get(u.parent_id or 0, ""), u.short_name) for u in units]
+    header = ("代码", "名称", "类型", "上级", "简称")
+    if len(rows) > _TABLE_ROWS:
+        sys.stdout.write("".join("\t".join(row) + "\n" for row in (header, *rows)))
+        return
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
 
 
