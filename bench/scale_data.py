@@ -50,6 +50,7 @@ class District:
     unit_ids: list[int]
     clerks: list[str]  # login of each unit's clerk, in the order of unit_ids
     open_period_id: int
+    to_report: dict[int, list[int]]  # unit id → its indicators with no figure of the open year yet
     readers: dict[str, str] = field(default_factory=lambda: dict(READERS))  # login → role
 
     @property
@@ -109,10 +110,12 @@ def build(url: str, *, indicators: int = 10_000, units: int = 100, years: range 
             session.flush()
             periods[year] = period.id
         observation_id = 1 + (session.scalar(select(func.max(Observation.id))) or 0)
+        to_report: dict[int, list[int]] = {u: [] for u in unit_ids}
         for year in years:
             rows, revisions = [], []
             for i in range(indicators):
                 if year == years[-1] and rng.random() >= submitted:
+                    to_report[unit_ids[i % units]].append(first + i)
                     continue
                 value = round(50 + (year - years[0] + 1) * rng.uniform(0.5, 4.0), 2)
                 rows.append({"id": observation_id, "indicator_id": first + i, "org_unit_id": unit_ids[i % units],
@@ -125,7 +128,8 @@ def build(url: str, *, indicators: int = 10_000, units: int = 100, years: range 
                 observation_id += 1
             session.execute(insert(Observation), rows)
             session.execute(insert(ObservationRevision), revisions)
-        built = District(plan.id, years, indicators, unit_ids, [c.login for c in clerks], periods[years[-1]])
+        built = District(plan.id, years, indicators, unit_ids, [c.login for c in clerks], periods[years[-1]],
+                         to_report)
     database.dispose()
     return built
 

@@ -49,6 +49,7 @@ __all__ = [
     "ConcurrentUpdate",
     "Disaggregation",
     "HistoryEntry",
+    "HistoryPage",
     "IndicatorHistoryEntry",
     "ObservationInput",
     "ObservationNotFound",
@@ -61,7 +62,7 @@ __all__ = [
     "enter_values_bulk",
     "get_observation",
     "indicator_history",
-    "indicator_history_size",
+    "indicator_history_page",
     "is_share",
     "list_observations",
     "normalize_unit",
@@ -548,26 +549,29 @@ class IndicatorHistoryEntry:
     period_code: str
 
 
-def indicator_history(session: Session, actor: User, indicator_id: int, *, offset: int = 0,
-                      limit: int | None = None) -> list[IndicatorHistoryEntry]:
+def indicator_history(session: Session, actor: User, indicator_id: int) -> list[IndicatorHistoryEntry]:
     """Everything that happened to an indicator's figures the actor may see (a clerk: its own
-    unit's), newest first (``limit`` of them from ``offset``: ten years of a unit's entries,
-    submissions and reviews make a long list) — two queries however many periods and units
-    report it."""
+    unit's), newest first — two queries however many periods and units report it."""
+    return indicator_history_page(session, actor, indicator_id).lines
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    lines: list[IndicatorHistoryEntry]
+    total: int
+
+
+def indicator_history_page(session: Session, actor: User, indicator_id: int, *, offset: int = 0,
+                           limit: int | None = None) -> HistoryPage:
+    """:func:`indicator_history`, ``limit`` lines from ``offset`` and how many there are in all:
+    ten years of a unit's entries, submissions and reviews make a long list."""
     where, events = _indicator_events(session, actor, indicator_id)
     if not where:
-        return []
+        return HistoryPage([], 0)
+    total = session.scalar(select(func.count()).select_from(events.subquery())) or 0
     page = events.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
-    return [IndicatorHistoryEntry(HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason),
-                                  *where[e.entity_id]) for e in session.scalars(page)]
-
-
-def indicator_history_size(session: Session, actor: User, indicator_id: int) -> int:
-    """How many lines :func:`indicator_history` has in all."""
-    where, events = _indicator_events(session, actor, indicator_id)
-    if not where:
-        return 0
-    return session.scalar(select(func.count()).select_from(events.subquery())) or 0
+    return HistoryPage([IndicatorHistoryEntry(HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason),
+                                              *where[e.entity_id]) for e in session.scalars(page)], total)
 
 
 def _indicator_events(session: Session, actor: User,

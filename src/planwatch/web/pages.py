@@ -174,16 +174,15 @@ def _audit_trail(request: Request, db: Session, user: User, indicator: Indicator
                  page: int) -> dict[str, Any]:
     """A page of the changes to the indicator's figures the user may see (a clerk: its own
     unit's), newest first, the actions (stored as codes: submit, approve) in the page's language."""
-    lines = observations.indicator_history(db, user, indicator.id, offset=(page - 1) * HISTORY_PAGE,
-                                           limit=HISTORY_PAGE)
+    found = observations.indicator_history_page(db, user, indicator.id, offset=(page - 1) * HISTORY_PAGE,
+                                                limit=HISTORY_PAGE)
     url = local_url(request, "indicator_page", indicator_id=indicator.id)
-    paging = Paging(page, observations.indicator_history_size(db, user, indicator.id), url, HISTORY_PAGE,
-                    parameter="history", anchor="history")
+    paging = Paging(page, found.total, url, HISTORY_PAGE, parameter="history", anchor="history")
     return {"history_paging": paging, "history": [
         {"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login,
          "action": t(f"audit.{h.entry.action}"), "unit": h.org_unit_name, "period": h.period_code,
          "old": (h.entry.old or {}).get("value_text", ""), "new": (h.entry.new or {}).get("value_text", ""),
-         "comment": h.entry.reason or ""} for h in lines]}
+         "comment": h.entry.reason or ""} for h in found.lines]}
 
 
 # ---- data entry -----------------------------------------------------------------------------
