@@ -75,6 +75,10 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
         size_request_threads()
         await run_in_threadpool(lambda: uploads.recover(app_database(_app)))  # jobs of a killed worker
         uploads.serve(app_database(_app))
+        # Compiled now rather than by the first request for each page (a first dashboard after
+        # a restart paid a tenth of a second for it).
+        await run_in_threadpool(lambda: [app.state.templates.get_template(name)
+                                         for name in app.state.templates.list_templates(extensions=["html"])])
         yield
         uploads.shutdown()  # let running imports finish: their sessions commit or roll back
 
