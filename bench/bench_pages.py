@@ -25,7 +25,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from planwatch.web import create_app
-from scale_data import PASSWORD, build
+from scale_data import PASSWORD, District, build
 
 GOAL_KIB, GOAL_MS = 100.0, 20.0
 
@@ -90,7 +90,37 @@ def main() -> None:
                 if mark:
                     over.append((login, path))
                 print(f"{login:<12} {path[:52]:<52} {kib:>7.1f} {ms:>7.1f} {first_ms:>8.0f}{mark}", flush=True)
+        writes(client, district)
     print(f"pages over {GOAL_KIB:.0f} KiB or {GOAL_MS:.0f} ms CPU: {len(over)} {over}")
+
+
+def writes(client: TestClient, district: District) -> None:
+    """What a clerk's save and submission and a reviewer's approval of a page of 50 cost."""
+    unit = district.unit_ids[5]
+    logged_in(client, district.clerks[5])
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/entry").text)
+    assert token
+    saves, submits = [], []
+    for n, indicator in enumerate(district.to_report[unit][:12]):
+        form = {"csrf_token": token.group(1), "indicator_id": indicator, "period_id": district.open_period_id,
+                "org_unit_id": unit, "value": f"{60 + n}.5"}
+        for step, times in (("enter", saves), ("submit", submits)):
+            began = time.process_time()
+            answer = client.post("/entry", data={**form, "step": step}, headers={"X-Requested-With": "fetch"})
+            times.append((time.process_time() - began) * 1000)
+            assert answer.status_code == 200, answer.text[:300]
+    logged_in(client, "bench_sh")
+    page = client.get("/review").text
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    ids = re.findall(r'name="observation_id" value="(\d+)"', page)
+    assert token and len(ids) == 50
+    began = time.process_time()
+    answer = client.post("/review", data={"csrf_token": token.group(1), "observation_id": ids, "decision": "approve"},
+                         headers={"X-Requested-With": "fetch"})
+    approve = (time.process_time() - began) * 1000
+    assert answer.status_code == 200, answer.text[:300]
+    print(f"writes: a draft saved {statistics.median(saves):.1f} ms CPU, submitted {statistics.median(submits):.1f} ms "
+          f"(median of {len(saves)}); 50 values approved at once {approve:.0f} ms ({approve / 50:.1f} ms a value)")
 
 
 if __name__ == "__main__":

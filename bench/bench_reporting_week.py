@@ -66,18 +66,37 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU so far of the processes and their children (Linux /proc)."""
-    total = 0.0
+def cpu_seconds(pids: list[int], *, children: bool = True) -> dict[int, float]:
+    """User + system CPU so far of each of the processes (and their children): Linux /proc."""
+    found: dict[int, float] = {}
     tick = os.sysconf("SC_CLK_TCK")
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        if int(stat.parent.name) in pids or int(fields[1]) in pids:
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        pid = int(stat.parent.name)
+        if pid in pids or (children and int(fields[1]) in pids):
+            found[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def backends(url: str) -> list[int]:
+    """The PostgreSQL server processes serving this database (a server on this machine)."""
+    if not url.startswith("postgresql"):
+        return []
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return list(connection.scalars(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")))
+    finally:
+        engine.dispose()
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU spent between two readings by the processes in both (a backend may come or go)."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 @contextmanager
@@ -338,18 +357,22 @@ def measure(dialect: str, url: str, district: District, count: int, args: argpar
     with hosts(url, count, args.workers) as (bases, pids):
         people = asyncio.run(log_in_all(bases[0], [*READER_LOGINS, *district.clerks[:args.clerks], "bench_sh"]))
         first = warm(bases, district, people["bench_ld"])
-        before = cpu_seconds(pids)
+        database_pids = backends(url)  # the pools' connections, open since the warm-up
+        before, database_before = cpu_seconds(pids), cpu_seconds(database_pids, children=False)
         began = time.perf_counter()
         run = asyncio.run(week(bases, people, district, args.readers, args.clerks, args.seconds))
         took = time.perf_counter() - began
-        cpu = cpu_seconds(pids) - before
+        cpu = spent(before, cpu_seconds(pids))
+        database_cpu = spent(database_before, cpu_seconds(database_pids, children=False))
         stale = stale_dashboards(url, bases, district, people["bench_ld"])
     lost = lost_writes(url, run, district)
     requests = sum(len(v) for v in run.timings.values())
     figures = {k: p95(run.timings[k]) for k in ("dashboard", "indicator", "write", "review", "approve")}
     print(f"{dialect}, {count} host(s) × {args.workers} worker(s): first dashboards {first:.0f} ms; "
           f"{requests} requests in {took:.0f} s ({requests / took:.1f}/s), server CPU {cpu / took:.0%} of a core, "
-          f"{cpu * 1000 / max(requests, 1):.1f} ms CPU a request; {run.approved} values approved")
+          f"{cpu * 1000 / max(requests, 1):.1f} ms CPU a request" + (
+              f" + {database_cpu * 1000 / max(requests, 1):.1f} ms in PostgreSQL ({len(database_pids)} backends)"
+              if database_pids else "") + f"; {run.approved} values approved")
     for kind in ("dashboard", "indicator", "write", "review", "approve"):
         values = run.timings[kind]
         if values:
@@ -359,7 +382,7 @@ def measure(dialect: str, url: str, district: District, count: int, args: argpar
     print(f"  errors {len(run.errors)} {run.errors[:3]}; lost writes {lost} of {len(run.acknowledged)}; "
           f"stale dashboards {stale} of {count}", flush=True)
     return {**figures, "errors": len(run.errors), "lost": lost, "stale": stale, "rate": requests / took,
-            "cpu_ms": cpu * 1000 / max(requests, 1)}
+            "cpu_ms": cpu * 1000 / max(requests, 1), "database_cpu_ms": database_cpu * 1000 / max(requests, 1)}
 
 
 def main() -> None:

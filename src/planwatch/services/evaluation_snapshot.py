@@ -94,7 +94,7 @@ def headline(session: Session, actor: User | None, plan: Plan, year: int | None,
         if found is None or found.version != version:
             found = _stored_headline(session, plan.id, year, include_pending)
         if found is None or found.version != version:
-            found = _refresh(session, plan, year, include_pending, found.version if found else None, version)
+            found = _refresh(session, plan, year, include_pending, found, version)
         _remember(key, found)
     return found
 
@@ -249,9 +249,10 @@ def _stored_headline(session: Session, plan_id: int, year: int, pending: bool) -
         [Completeness(c["org_unit"], year, c["expected"], c["reported"]) for c in row.completeness])
 
 
-def _refresh(session: Session, plan: Plan, year: int, pending: bool, stored: int | None, version: int) -> Headline:
-    """Bring the stored snapshot from version ``stored`` to ``version`` and return its headline."""
-    changed = changed_since(session, plan.id, year, stored) if stored is not None else None
+def _refresh(session: Session, plan: Plan, year: int, pending: bool, stored: Headline | None,
+             version: int) -> Headline:
+    """Bring the stored snapshot from its headline ``stored`` to ``version`` and return the new headline."""
+    changed = changed_since(session, plan.id, year, stored.version) if stored is not None else None
     with _writer(session) as writer:
         if changed is None:
             whole = evaluation.evaluate_stored_plan(session, None, plan, year, include_pending=pending)
@@ -259,11 +260,16 @@ def _refresh(session: Session, plan: Plan, year: int, pending: bool, stored: int
             found = Headline(plan.id, year, version, whole.summary, whole.warnings[:WARNINGS_KEPT],
                              len(whole.warnings), _counts_only(whole.completeness))
         else:
+            assert stored is not None
+            # Why each warning is one: the sentences of the changed indicators are new, the others'
+            # are the stored headline's (the rows keep none: a sentence a row was half the table).
+            reasons = {w.indicator_id: w.reason for w in stored.warnings}
             if changed:
                 fresh = evaluation.evaluate_stored_plan(session, None, plan, year, include_pending=pending,
                                                         indicator_ids=changed)
                 _store_rows(writer, plan.id, year, pending, version, fresh, replace=False, changed=changed)
-            found = _counted(writer, plan, year, pending, version)
+                reasons |= {w.indicator_id: w.reason for w in warning_list(fresh.results)}
+            found = _counted(writer, plan, year, pending, version, reasons)
         _store_headline(writer, found, pending)
     return found
 
@@ -293,7 +299,7 @@ def _store_rows(writer: Session, plan_id: int, year: int, pending: bool, version
     rows = [{"plan_id": plan_id, "year": year, "pending": pending, "indicator_id": int(r.indicator_id),
              "version": version, "status": r.status.value, "severity": r.severity, "binding": r.binding,
              "shortfall": r.shortfall, "latest": _latest(evaluated, r),
-             "warning": warnings[r.indicator_id].to_json() if r.indicator_id in warnings else None}
+             "warning": _without_reason(warnings[r.indicator_id]) if r.indicator_id in warnings else None}
             for r in evaluated.results]
     if rows:
         statement = _insert(writer, EvaluationResultRow)
@@ -313,8 +319,16 @@ def _store_rows(writer: Session, plan_id: int, year: int, pending: bool, version
     writer.flush()
 
 
-def _counted(session: Session, plan: Plan, year: int, pending: bool, version: int) -> Headline:
-    """The headline counted from the stored rows (and the year's reported values)."""
+def _without_reason(warning: IndicatorWarning) -> dict[str, Any]:
+    line = warning.to_json()
+    del line["reason"]
+    return line
+
+
+def _counted(session: Session, plan: Plan, year: int, pending: bool, version: int,
+             reasons: dict[str, str]) -> Headline:
+    """The headline counted from the stored rows (and the year's reported values); the
+    sentences of warnings new to the list are evaluated (a few indicators)."""
     key = and_(EvaluationResultRow.plan_id == plan.id, EvaluationResultRow.year == year,
                EvaluationResultRow.pending.is_(pending))
     counts: dict[Status, int] = {}
@@ -327,11 +341,17 @@ def _counted(session: Session, plan: Plan, year: int, pending: bool, version: in
             binding[Status(status)] = binding.get(Status(status), 0) + number
     summary = StatusSummary(None, sum(counts.values()), counts, sum(binding.values()), binding)
     warned = and_(key, EvaluationResultRow.severity > 0)
-    warnings = [_warning(w) for w in session.scalars(
+    lines = list(session.scalars(
         select(EvaluationResultRow.warning).where(warned)
         .order_by(EvaluationResultRow.severity.desc(), EvaluationResultRow.binding.desc(),
                   EvaluationResultRow.shortfall.desc(), cast(EvaluationResultRow.indicator_id, String))
-        .limit(WARNINGS_KEPT))]
+        .limit(WARNINGS_KEPT)))
+    unknown = [int(line["indicator_id"]) for line in lines if line["indicator_id"] not in reasons]
+    if unknown:
+        evaluated = evaluation.evaluate_stored_plan(session, None, plan, year, include_pending=pending,
+                                                    indicator_ids=unknown)
+        reasons = reasons | {w.indicator_id: w.reason for w in warning_list(evaluated.results)}
+    warnings = [_warning({**line, "reason": reasons.get(line["indicator_id"], "")}) for line in lines]
     count = session.scalar(select(func.count()).select_from(EvaluationResultRow).where(warned)) or 0
     return Headline(plan.id, year, version, summary, warnings, count, completeness_counts(session, plan, year))
 
