@@ -162,7 +162,7 @@ def test_a_whole_annual_cycle_in_the_browser(database_url: str, tmp_path: Path) 
 
             page.click("nav >> text=用户管理")
             page.wait_for_url(f"{base}/admin/users")
-            add = page.locator("form[action='/admin/users']")
+            add = page.locator("#user-add")
             add.locator("input[name=login]").fill(CLERK)
             add.locator("input[name=name]").fill("区应急管理局填报员")
             add.locator("select[name=role]").select_option("clerk")
