@@ -95,8 +95,8 @@ def backends(url: str) -> list[int]:
 
 
 def spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU spent between two readings by the processes in both (a backend may come or go)."""
-    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
+    """CPU spent between two readings (a process started in between counts whole)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 @contextmanager
@@ -363,6 +363,7 @@ def measure(dialect: str, url: str, district: District, count: int, args: argpar
         run = asyncio.run(week(bases, people, district, args.readers, args.clerks, args.seconds))
         took = time.perf_counter() - began
         cpu = spent(before, cpu_seconds(pids))
+        database_pids = backends(url)  # the pools opened more connections as the load came
         database_cpu = spent(database_before, cpu_seconds(database_pids, children=False))
         stale = stale_dashboards(url, bases, district, people["bench_ld"])
     lost = lost_writes(url, run, district)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from planwatch.store import Database
 from planwatch.store.models import (
@@ -128,6 +128,10 @@ def build(url: str, *, indicators: int = 10_000, units: int = 100, years: range 
                 observation_id += 1
             session.execute(insert(Observation), rows)
             session.execute(insert(ObservationRevision), revisions)
+        if database.dialect == "postgresql":  # rows given their ids: the sequences go on after them
+            for table in ("indicators", "observations"):
+                session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                     f"(SELECT max(id) FROM {table}))"))
         built = District(plan.id, years, indicators, unit_ids, [c.login for c in clerks], periods[years[-1]],
                          to_report)
     database.dispose()
