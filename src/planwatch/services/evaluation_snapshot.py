@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, String, and_, case, cast, delete, func, or_, select
+from sqlalchemy import ColumnElement, String, and_, case, cast, delete, func, or_, select, true
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,7 @@ from planwatch.services import evaluation
 from planwatch.services.evaluation import PlanEvaluation, changed_since, data_version, default_year
 from planwatch.store.models import (
     Assignment,
+    EvaluationChange,
     EvaluationResultRow,
     EvaluationSnapshot,
     Indicator,
@@ -53,6 +54,7 @@ from planwatch.store.models import (
     Target,
     User,
 )
+from planwatch.store.models.evaluation import ALL
 
 __all__ = ["WARNINGS_KEPT", "Headline", "IndicatorLine", "IndicatorPage", "headline", "indicator_page"]
 
@@ -253,6 +255,12 @@ def _refresh(session: Session, plan: Plan, year: int, pending: bool, stored: Hea
              version: int) -> Headline:
     """Bring the stored snapshot from its headline ``stored`` to ``version`` and return the new headline."""
     changed = changed_since(session, plan.id, year, stored.version) if stored is not None else None
+    # Completeness is of ``year`` alone: changes of earlier years leave it, a change of the
+    # year's figures moves the counts of the units of the indicators changed, and only a
+    # change of definitions (assignments, a retired indicator) may move any unit's.
+    years = set(session.scalars(select(EvaluationChange.year).where(
+        EvaluationChange.plan_id == plan.id, EvaluationChange.version > stored.version,
+        EvaluationChange.year <= year).distinct())) if stored is not None else {ALL}
     with _writer(session) as writer:
         if changed is None:
             whole = evaluation.evaluate_stored_plan(session, None, plan, year, include_pending=pending)
@@ -269,7 +277,15 @@ def _refresh(session: Session, plan: Plan, year: int, pending: bool, stored: Hea
                                                         indicator_ids=changed)
                 _store_rows(writer, plan.id, year, pending, version, fresh, replace=False, changed=changed)
                 reasons |= {w.indicator_id: w.reason for w in warning_list(fresh.results)}
-            found = _counted(writer, plan, year, pending, version, reasons)
+            if ALL in years:
+                units = completeness_counts(writer, plan, year)
+            elif year in years and changed:
+                recounted = completeness_counts(writer, plan, year, _units_of(writer, changed))
+                kept = {c.org_unit: c for c in stored.completeness} | {c.org_unit: c for c in recounted}
+                units = _counts_only(list(kept.values()))
+            else:
+                units = stored.completeness
+            found = _counted(writer, plan, year, pending, version, reasons, units)
         _store_headline(writer, found, pending)
     return found
 
@@ -325,8 +341,8 @@ def _without_reason(warning: IndicatorWarning) -> dict[str, Any]:
     return line
 
 
-def _counted(session: Session, plan: Plan, year: int, pending: bool, version: int,
-             reasons: dict[str, str]) -> Headline:
+def _counted(session: Session, plan: Plan, year: int, pending: bool, version: int, reasons: dict[str, str],
+             units: list[Completeness]) -> Headline:
     """The headline counted from the stored rows (and the year's reported values); the
     sentences of warnings new to the list are evaluated (a few indicators)."""
     key = and_(EvaluationResultRow.plan_id == plan.id, EvaluationResultRow.year == year,
@@ -353,13 +369,18 @@ def _counted(session: Session, plan: Plan, year: int, pending: bool, version: in
         reasons = reasons | {w.indicator_id: w.reason for w in warning_list(evaluated.results)}
     warnings = [_warning({**line, "reason": reasons.get(line["indicator_id"], "")}) for line in lines]
     count = session.scalar(select(func.count()).select_from(EvaluationResultRow).where(warned)) or 0
-    return Headline(plan.id, year, version, summary, warnings, count, completeness_counts(session, plan, year))
+    return Headline(plan.id, year, version, summary, warnings, count, units)
 
 
-def completeness_counts(session: Session, plan: Plan, year: int) -> list[Completeness]:
-    """Per unit, how many of its assigned indicators in use have a value for ``year`` (in any
-    state but draft): :func:`planwatch.evaluate.completeness` counted in the database, one
-    index lookup per assignment."""
+def _units_of(session: Session, indicator_ids: set[int]) -> set[int]:
+    return set(session.scalars(select(Assignment.org_unit_id).where(Assignment.indicator_id.in_(indicator_ids))))
+
+
+def completeness_counts(session: Session, plan: Plan, year: int,
+                        units: set[int] | None = None) -> list[Completeness]:
+    """Per unit (of ``units``, or every one), how many of its assigned indicators in use have a
+    value for ``year`` (in any state but draft): :func:`planwatch.evaluate.completeness`
+    counted in the database, one index lookup per assignment."""
     period = (select(ReportingPeriod.id).where(
         ReportingPeriod.plan_id == plan.id, ReportingPeriod.year == year, ReportingPeriod.quarter.is_(None),
         ReportingPeriod.month.is_(None)).scalar_subquery())
@@ -375,7 +396,8 @@ def completeness_counts(session: Session, plan: Plan, year: int) -> list[Complet
         select(OrgUnit.name, func.count(Assignment.indicator_id), func.sum(case((reported, 1), else_=0)))
         .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
         .join(Indicator, Indicator.id == Assignment.indicator_id)
-        .where(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))
+        .where(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None),
+               true() if units is None else Assignment.org_unit_id.in_(units))
         .group_by(OrgUnit.name))
     return _counts_only([Completeness(name, year, expected, int(done or 0)) for name, expected, done in rows])
 
