@@ -61,7 +61,6 @@ __all__ = [
     "enter_value",
     "enter_values_bulk",
     "get_observation",
-    "indicator_history",
     "indicator_history_page",
     "is_share",
     "list_observations",
@@ -549,12 +548,6 @@ class IndicatorHistoryEntry:
     period_code: str
 
 
-def indicator_history(session: Session, actor: User, indicator_id: int) -> list[IndicatorHistoryEntry]:
-    """Everything that happened to an indicator's figures the actor may see (a clerk: its own
-    unit's), newest first — two queries however many periods and units report it."""
-    return indicator_history_page(session, actor, indicator_id).lines
-
-
 @dataclass(frozen=True, slots=True)
 class HistoryPage:
     lines: list[IndicatorHistoryEntry]
@@ -563,8 +556,9 @@ class HistoryPage:
 
 def indicator_history_page(session: Session, actor: User, indicator_id: int, *, offset: int = 0,
                            limit: int | None = None) -> HistoryPage:
-    """:func:`indicator_history`, ``limit`` lines from ``offset`` and how many there are in all:
-    ten years of a unit's entries, submissions and reviews make a long list."""
+    """Everything that happened to an indicator's figures the actor may see (a clerk: its own
+    unit's), newest first: ``limit`` lines from ``offset`` (ten years of a unit's entries,
+    submissions and reviews make a long list) and how many there are in all."""
     where, events = _indicator_events(session, actor, indicator_id)
     if not where:
         return HistoryPage([], 0)
