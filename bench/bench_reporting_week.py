@@ -50,7 +50,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import and_, create_engine, select, text
 
-from planwatch.services import evaluation
+from planwatch.services import evaluation, kept
 from planwatch.store import Database
 from planwatch.store.models import Observation, ObservationRevision, Plan
 from scale_data import PASSWORD, District, build
@@ -297,7 +297,7 @@ def stale_dashboards(url: str, bases: list[str], district: District, person: Ses
     database = Database(url)
     try:
         with database.session(readonly=True) as session:
-            evaluation._cache.clear()
+            kept.forget_all()
             fresh = evaluation.evaluate_stored_plan(session, None, session.get_one(Plan, district.plan_id),
                                                     district.open_year)
             expected = len(fresh.warnings)

@@ -20,7 +20,15 @@ from sqlalchemy.engine import Connection
 
 from planwatch.evaluate import Status
 from planwatch.monitor.permissions import PermissionDenied
-from planwatch.services import corrections, evaluation, evaluation_snapshot, observations, periods, review
+from planwatch.services import (
+    corrections,
+    evaluation,
+    evaluation_snapshot,
+    kept,
+    observations,
+    periods,
+    review,
+)
 from planwatch.services.evaluation import changed_since, data_version, evaluate_stored_plan
 from planwatch.services.evaluation_snapshot import headline
 from planwatch.store import Database
@@ -42,8 +50,7 @@ from tests.db.test_workflow_support import DIALECTS, District, seeded_database, 
 
 def _forget_in_memory() -> None:
     """What another process (or a restarted one) knows: only the database."""
-    evaluation_snapshot._headlines.clear()
-    evaluation._cache.clear()
+    kept.forget_all()
 
 
 @pytest.fixture(params=DIALECTS)

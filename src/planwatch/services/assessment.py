@@ -11,8 +11,6 @@ bonus/deduction items are the evaluation group's, and every change to them is au
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session
 from planwatch.evaluate.assessment import DEFAULT_SCHEME, Item, UnitScore, rank, score_unit, validate_scheme
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services.evaluation import data_version, evaluate_stored_plan
+from planwatch.services.kept import Kept
 from planwatch.services.ledger_progress import STATUSES
 from planwatch.services.observations import OBSERVATION_ENTITY
 from planwatch.services.periods import utc
@@ -111,22 +110,14 @@ def assess(session: Session, actor: User | None, plan: Plan, year: int) -> Asses
         check(actor, Action.VIEW, Scope(org_unit_id=only))
     key = (str(session.get_bind().engine.url), plan.id, year, session.scalar(select(func.max(AuditEvent.id))),
            data_version(session, plan.id, year))
-    with _kept_lock:
-        found = _kept.get(key)
-    if found is None:
-        found = _assess(session, plan, year)
-        with _kept_lock:
-            _kept[key] = found
-            while len(_kept) > 16:
-                _kept.popitem(last=False)
+    found = _assessments.computed(key, lambda: _assess(session, plan, year), lock_key=key[:3])
     if only is None:
         return found
     groups = {g: [u for u in members if u.org_unit_id == only] for g, members in found.groups.items()}
     return dataclasses.replace(found, groups={g: members for g, members in groups.items() if members})
 
 
-_kept: OrderedDict[tuple[object, ...], Assessment] = OrderedDict()
-_kept_lock = threading.Lock()
+_assessments: Kept[Assessment] = Kept(16)
 
 
 def _assess(session: Session, plan: Plan, year: int) -> Assessment:

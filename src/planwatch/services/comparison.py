@@ -8,7 +8,6 @@ that is part of a name (死亡率) lists every indicator containing it.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from planwatch.evaluate import EvaluationResult
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.indicator_keys import name_key
+from planwatch.services.kept import Kept
 from planwatch.store.models import Document, EvaluationVersion, Indicator, Plan, Target, User
 
 __all__ = ["ComparedIndicator", "SharedName", "compare", "shared_names"]
@@ -56,8 +56,7 @@ class _Names:
     shared: list[SharedName]
 
 
-_names: dict[str, tuple[tuple[object, ...], _Names]] = {}
-_names_lock = threading.Lock()
+_names: Kept[_Names] = Kept(4)
 
 
 def _current_names(session: Session) -> _Names:
@@ -65,10 +64,10 @@ def _current_names(session: Session) -> _Names:
     per_plan = select(func.max(EvaluationVersion.version).label("v")).group_by(EvaluationVersion.plan_id).subquery()
     state = (session.scalar(select(func.coalesce(func.sum(per_plan.c.v), 0))),
              tuple(session.scalars(select(Plan.id).where(Plan.current.is_(True)).order_by(Plan.id))))
-    with _names_lock:
-        kept = _names.get(url)
-    if kept is not None and kept[0] == state:
-        return kept[1]
+    return _names.computed((url, state), lambda: _read_names(session), lock_key=url)
+
+
+def _read_names(session: Session) -> _Names:
     by_key: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
     for indicator_id, name, plan_id in session.execute(
             select(Indicator.id, Indicator.name, Indicator.plan_id).join(Plan).where(Plan.current.is_(True))
@@ -76,10 +75,7 @@ def _current_names(session: Session) -> _Names:
         by_key[name_key(name)].append((indicator_id, name, plan_id))
     shared = [SharedName(found[0][1], plans) for found in by_key.values()
               if (plans := len({plan_id for _, _, plan_id in found})) > 1]
-    names = _Names(dict(by_key), sorted(shared, key=lambda s: (-s.plans, s.name)))
-    with _names_lock:
-        _names[url] = (state, names)
-    return names
+    return _Names(dict(by_key), sorted(shared, key=lambda s: (-s.plans, s.name)))
 
 
 def shared_names(session: Session, actor: User, limit: int = 100) -> list[SharedName]:

@@ -9,8 +9,7 @@ database for the per-unit views but do not enter the district evaluation.
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,6 +38,7 @@ from planwatch.extract.records import Comparator
 from planwatch.extract.records import Target as TargetRecord
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
+from planwatch.services.kept import Kept
 from planwatch.store.models import (
     Assignment,
     EvaluationChange,
@@ -245,28 +245,15 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
         return _evaluate(session, plan, year, include_pending, unit_only, indicator_ids)
     version = data_version(session, plan.id, year)
     key = (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only)
-    cached = _cached(key)
+    cached = _evaluations.get(key)
     if cached is not None and cached.version == version:
         return cached
-    # After a write every open dashboard asks at once: one request evaluates, the others
-    # wait for its result instead of each spending the same CPU.
-    with _cache_lock:
-        computing = _computing.setdefault(key, threading.Lock())
-    with computing:
-        try:
-            cached = _cached(key)
-            if cached is not None and cached.version == version:
-                return cached
-            evaluation = _updated(session, plan, year, include_pending, unit_only, cached, version)
-            with _cache_lock:
-                _cache[key] = evaluation
-                _cache.move_to_end(key)
-                while len(_cache) > _CACHE_SIZE:
-                    _cache.popitem(last=False)
-        finally:
-            with _cache_lock:
-                _computing.pop(key, None)
-    return evaluation
+    with _evaluations.computing(key):  # after a write every open page asks at once: one evaluates
+        cached = _evaluations.get(key)
+        if cached is None or cached.version != version:
+            cached = _updated(session, plan, year, include_pending, unit_only, cached, version)
+            _evaluations.put(key, cached)
+    return cached
 
 
 def data_version(session: Session, plan_id: int, year: int) -> int:
@@ -301,15 +288,7 @@ def _updated(session: Session, plan: Plan, year: int, include_pending: bool, uni
     return previous.replaced(changed, fresh, _completeness(session, plan, year, unit_only), version)
 
 
-_CACHE_SIZE: Final = 32
-_cache: OrderedDict[tuple[object, ...], PlanEvaluation] = OrderedDict()
-_computing: dict[tuple[object, ...], threading.Lock] = {}
-_cache_lock = threading.Lock()
-
-
-def _cached(key: tuple[object, ...]) -> PlanEvaluation | None:
-    with _cache_lock:
-        return _cache.get(key)
+_evaluations: Kept[PlanEvaluation] = Kept(32)  # by database, plan, year and view, at their latest version
 
 
 def _chosen(plan: Plan, unit_only: int | None, indicator_ids: Collection[int] | None) -> ColumnElement[bool]:

@@ -17,8 +17,6 @@ A clerk sees its own unit's figures only: those are few and evaluated directly.
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +38,7 @@ from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import evaluation
 from planwatch.services.evaluation import PlanEvaluation, changed_since, data_version, default_year
+from planwatch.services.kept import Kept
 from planwatch.store.models import (
     Assignment,
     EvaluationChange,
@@ -88,16 +87,16 @@ def headline(session: Session, actor: User | None, plan: Plan, year: int | None,
             return _of(evaluation.evaluate_stored_plan(session, actor, plan, year, include_pending=include_pending))
     version = data_version(session, plan.id, year)
     key = (str(session.get_bind().engine.url), plan.id, year, include_pending)
-    found = _remembered(key)
+    found = _headlines.get(key)
     if found is not None and found.version == version:
         return found
-    with _lock_of(key):
-        found = _remembered(key)
+    with _headlines.computing(key):  # after a write every open dashboard asks at once: one refreshes
+        found = _headlines.get(key)
         if found is None or found.version != version:
             found = _stored_headline(session, plan.id, year, include_pending)
         if found is None or found.version != version:
             found = _refresh(session, plan, year, include_pending, found, version)
-        _remember(key, found)
+        _headlines.put(key, found)
     return found
 
 
@@ -203,32 +202,7 @@ def _latest(evaluated: PlanEvaluation, result: EvaluationResult) -> float | None
     return evaluated.values.get(result.indicator_id, {}).get(result.data_year) if result.data_year else None
 
 
-# ---- the headline, kept per process while its version stands ------------------------------
-
-_KEPT: Final = 64
-_headlines: OrderedDict[tuple[object, ...], Headline] = OrderedDict()
-_locks: dict[tuple[object, ...], threading.Lock] = {}
-_guard = threading.Lock()
-
-
-def _remembered(key: tuple[object, ...]) -> Headline | None:
-    with _guard:
-        return _headlines.get(key)
-
-
-def _remember(key: tuple[object, ...], found: Headline) -> None:
-    with _guard:
-        _headlines[key] = found
-        _headlines.move_to_end(key)
-        while len(_headlines) > _KEPT:
-            _headlines.popitem(last=False)
-
-
-def _lock_of(key: tuple[object, ...]) -> threading.Lock:
-    """One refresh per plan, year and view at a time in a process: after a write, every open
-    dashboard asks at once, and the others wait for the one that evaluates."""
-    with _guard:
-        return _locks.setdefault(key, threading.Lock())
+_headlines: Kept[Headline] = Kept(64)  # by database, plan, year and view, at their latest version
 
 
 def _of(evaluated: PlanEvaluation) -> Headline:

@@ -8,8 +8,6 @@ monitoring group reopens it with a reason.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -20,6 +18,7 @@ from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services.evaluation import data_version
+from planwatch.services.kept import Kept
 from planwatch.store.clock import utcnow
 from planwatch.store.models.monitoring import AuditEvent, Observation, ReportingPeriod
 from planwatch.store.models.org import Assignment, OrgUnit, User
@@ -303,8 +302,7 @@ class PeriodTotals:
     approved: int
 
 
-_totals: OrderedDict[tuple[object, ...], PeriodTotals] = OrderedDict()
-_totals_lock = threading.Lock()
+_totals: Kept[PeriodTotals] = Kept(512)
 
 
 def period_totals(session: Session, actor: User, plan_id: int) -> dict[int, PeriodTotals]:
@@ -317,8 +315,8 @@ def period_totals(session: Session, actor: User, plan_id: int) -> dict[int, Peri
     url = str(session.get_bind().engine.url)
     keys = {p.id: (url, p.id, p.locked, data_version(session, plan_id, p.year) if p.quarter is None and p.month is None
                    else None) for p in session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id))}
-    with _totals_lock:
-        found = {period_id: _totals[key] for period_id, key in keys.items() if key[3] is not None and key in _totals}
+    found = {period_id: kept for period_id, key in keys.items()
+             if key[3] is not None and (kept := _totals.get(key)) is not None}
     missing = [period_id for period_id in keys if period_id not in found]
     if missing:
         expected = session.scalar(select(func.count()).select_from(Assignment).join(
@@ -334,12 +332,9 @@ def period_totals(session: Session, actor: User, plan_id: int) -> dict[int, Peri
                                                    Assignment.org_unit_id == Observation.org_unit_id).exists())
                 .group_by(Observation.period_id, Observation.state)):
             counted.setdefault(period_id, {})[state] = count
-        with _totals_lock:
-            for period_id in missing:
-                states = counted.get(period_id, {})
-                approved = states.get(ObservationState.APPROVED, 0)
-                found[period_id] = _totals[keys[period_id]] = PeriodTotals(
-                    expected, states.get(ObservationState.SUBMITTED, 0) + approved, approved)
-                while len(_totals) > 512:
-                    _totals.popitem(last=False)
+        for period_id in missing:
+            states = counted.get(period_id, {})
+            approved = states.get(ObservationState.APPROVED, 0)
+            found[period_id] = PeriodTotals(expected, states.get(ObservationState.SUBMITTED, 0) + approved, approved)
+            _totals.put(keys[period_id], found[period_id])
     return found

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
-from collections import OrderedDict
 from datetime import date
 from pathlib import Path
-from typing import Final
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,6 +31,7 @@ from planwatch.report.compose import compose
 from planwatch.report.content import LedgerRow, RankingRow
 from planwatch.services import assessment, ledger, ledger_progress
 from planwatch.services.evaluation import evaluate_stored_plan
+from planwatch.services.kept import Kept
 from planwatch.services.ledger_progress import STATUSES
 from planwatch.store.models import AuditEvent, Indicator, Plan, ReportingPeriod, User
 
@@ -91,10 +89,7 @@ def _ranking_rows(session: Session, actor: User | None, plan: Plan, year: int) -
                  for group, members in result.groups.items() for u in members)
 
 
-_CACHE_SIZE: Final = 16
-_cache: OrderedDict[tuple[object, ...], tuple[bytes, str]] = OrderedDict()
-_computing: dict[tuple[object, ...], threading.Lock] = {}
-_cache_lock = threading.Lock()
+_reports: Kept[tuple[bytes, str]] = Kept(16)  # a report's bytes and file name, by data state and day
 
 
 def report_file(session: Session, actor: User | None, plan: Plan, year: int, kind: ReportKind,
@@ -110,26 +105,15 @@ def report_file(session: Session, actor: User | None, plan: Plan, year: int, kin
     if actor is not None:
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
     key = (*_state(session, plan), year, unit_only, kind, suffix, date.today())
-    with _cache_lock:
-        computing = _computing.setdefault(key, threading.Lock())
-    with computing:  # one request writes; the others asking at the same time wait for its file
-        try:
-            with _cache_lock:
-                found = _cache.get(key)
-            if found is None:
-                content = report_content(session, actor, plan, year, kind)
-                with tempfile.TemporaryDirectory(prefix="planwatch-download-") as scratch:
-                    path = write_report(content, Path(scratch) / f"report{suffix}")
-                    found = (path.read_bytes(), default_filename(content, suffix))
-            with _cache_lock:
-                _cache[key] = found
-                _cache.move_to_end(key)
-                while len(_cache) > _CACHE_SIZE:
-                    _cache.popitem(last=False)
-        finally:
-            with _cache_lock:
-                _computing.pop(key, None)
-    return found
+    return _reports.computed(key, lambda: _written(session, actor, plan, year, kind, suffix))
+
+
+def _written(session: Session, actor: User | None, plan: Plan, year: int, kind: ReportKind,
+             suffix: str) -> tuple[bytes, str]:
+    content = report_content(session, actor, plan, year, kind)
+    with tempfile.TemporaryDirectory(prefix="planwatch-download-") as scratch:
+        path = write_report(content, Path(scratch) / f"report{suffix}")
+        return path.read_bytes(), default_filename(content, suffix)
 
 
 def _state(session: Session, plan: Plan) -> tuple[object, ...]:
