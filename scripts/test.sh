@@ -16,13 +16,14 @@ apt_install() {
   fi
 }
 # PostgreSQL for the database tests, LibreOffice + poppler + CJK fonts to render the Word reports,
-# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
-apt_install postgresql libreoffice-writer-nogui poppler-utils fonts-noto-cjk chromium
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download); both also print
+# the PDF development set. Tesseract is the OCR engine used where RapidOCR is not installed.
+apt_install postgresql libreoffice-writer-nogui poppler-utils fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-chi-sim
 
 python3 -m venv .venv
 .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
-# ECharts for the browser chart tests (they skip, with a reason, when the npm registry is out of reach).
-sh scripts/fetch_web_assets.sh || echo "ECharts not fetched: the browser chart tests will be skipped" >&2
+# ECharts for the browser chart tests and axe-core for the accessibility tests, from the npm registry.
+sh scripts/fetch_web_assets.sh || echo "ECharts/axe-core not fetched: chart tests skip; the accessibility tests skip here and fail in CI" >&2
 
 # A real PostgreSQL server on loopback for the database tests (initdb refuses to run as root).
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)

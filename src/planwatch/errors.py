@@ -25,3 +25,16 @@ class InputError(PlanWatchError):
     def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
         # Extraction of uploads runs in worker processes; the error crosses back pickled.
         return InputError, (self.path, self.problem)
+
+
+class FieldError(InputError):
+    """A value someone typed in a form that cannot be used: "字段：问题", the field named as the
+    page labels it (发件人地址, 意见), so the sentence reads as the user's language."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(field, problem)
+        self.field = field
+        self.args = (f"{field}：{problem}",)
+class NotFound(PlanWatchError):
+    """No such record, or none the user may see: the two are answered alike (HTTP 404), so a
+    user of one district learns nothing of another's plans by trying their numbers."""

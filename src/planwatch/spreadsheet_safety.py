@@ -6,6 +6,10 @@ files; Excel, WPS and LibreOffice run a cell that starts with ``=`` (and, in CSV
 name would become a live link in the report annex. In .xlsx every text cell is stored as
 a string cell; in CSV such a field gets OWASP's leading single quote. Plain numbers
 (``-3.5``, ``+2``, ``95%``) are left alone: they cannot be formulas and must stay numbers.
+
+An .xlsx is XML, which cannot hold most control characters (openpyxl refuses them, and one
+indicator name stored before they were cleaned broke every template): text cells drop them,
+keeping line breaks and tabs (:func:`~planwatch.text_cleaning.normalise_text`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from typing import Any
 from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
+
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["csv_field", "csv_row", "read_csv_field", "text_row"]
 
@@ -43,15 +49,16 @@ def read_csv_field(text: str) -> str:
 
 
 def text_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
-    """``sheet.append`` with every text value stored as a string cell: openpyxl turns any
-    str starting with "=" into a formula.
+    """``sheet.append`` with every text value stored as a string cell (openpyxl turns any
+    str starting with "=" into a formula) and without characters XML cannot hold.
 
     Only the text openpyxl would not store as text (a leading "=", or an error code such as
     #N/A) gets a cell of its own, made before the row is appended: finding the row afterwards
     (``sheet.max_row``) scans every cell written so far, which made a 10,000-row annex
     quadratic (131 s), and a cell object for every text costs a streamed sheet its speed."""
+    cleaned = [normalise_text(v) if isinstance(v, str) else v for v in values]
     sheet.append([_text_cell(sheet, v) if isinstance(v, str) and (v.startswith("=") or v in ERROR_CODES) else v
-                  for v in values])
+                  for v in cleaned])
 
 
 def _text_cell(sheet: Worksheet | WriteOnlyWorksheet, value: str) -> Cell:

@@ -101,7 +101,7 @@ def test_corrections_are_audited_and_survive_a_revised_import(database: Database
 
 @pytest.mark.parametrize(("fix", "message"), [
     (IndicatorFix(name="  "), "名称不能为空"),
-    (IndicatorFix(target="逐步提高"), "没有数值"),
+    (IndicatorFix(target="逐步提高", target_type="level"), "没有数值的目标只能是定性目标"),
     (IndicatorFix(comparator="about"), "比较方式「about」无效"),
     (IndicatorFix(target_year=3025, target="90"), "不在 1949–2100 之间"),
     (IndicatorFix(attribute="指导性"), "预期性"),

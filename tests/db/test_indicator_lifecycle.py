@@ -52,8 +52,12 @@ def _same_unit_pair(session: Session, plan: Plan) -> tuple[int, int]:
 
 
 def _revised(tmp_path: Path) -> Path:
+    """A revision of the demo plan: one other target changed (the same indicator system would
+    be the same version, not a new one)."""
     path = tmp_path / "qingchuan_plan_revised.txt"
-    path.write_text("（修订稿）\n\n" + DEMO_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    text = DEMO_PLAN.read_text(encoding="utf-8").replace("\t88.4\t≥90\t", "\t88.4\t≥91\t")
+    assert "≥91" in text
+    path.write_text("（修订稿）\n\n" + text, encoding="utf-8")
     return path
 
 
@@ -71,7 +75,7 @@ def test_merge_moves_figures_with_their_history_and_refuses_unresolved_conflicts
         with pytest.raises(MergeConflicts) as refused:
             indicator_lifecycle.merge(session, analyst, kept_id, merged_id, "同一指标重复列出")
         assert len(refused.value.conflicts) == len(conflicts) and conflicts[0].period in str(refused.value)
-        with pytest.raises(IndicatorStateError, match="reason"):
+        with pytest.raises(IndicatorStateError, match="请填写原因"):
             indicator_lifecycle.merge(session, analyst, kept_id, merged_id, " ", {})
     with database.session(readonly=True) as session:  # refused: nothing moved, nothing retired
         assert _observations(session, kept_id) == before_kept and _observations(session, merged_id) == before_merged

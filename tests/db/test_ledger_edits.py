@@ -73,7 +73,7 @@ def test_edits_are_audited_and_survive_the_import_of_a_revised_plan(database: Da
             investment=15000.0, end_year=2027, annual_investment={2025: 5000.0, 2026: 6000.0, 2027: 4000.0}))
         ledger_edits.set_milestones(session, monitor, "project", platform.id,
                                     [("完成招标", "2025-09"), ("系统上线", "2026-12")])
-        ledger_edits.retire(session, monitor, "task", _task(session, plan, "排水防涝工程"))
+        ledger_edits.retire(session, monitor, "task", _task(session, plan, "排水防涝工程"), "并入其他工程")
         audit = session.execute(select(AuditEvent.action, AuditEvent.entity, AuditEvent.old, AuditEvent.new)
                                 .where(AuditEvent.entity.in_(["tasks", "projects"])).order_by(AuditEvent.id)).all()
         assert [(a, e) for a, e, _, _ in audit] == [("edit", "tasks"), ("add", "tasks"), ("edit", "projects"),
@@ -178,7 +178,7 @@ def test_merge_refuses_clashing_reports_until_one_is_discarded(database: Databas
         assert "排水防涝工程" not in tasks  # merged again into the gas works
         assert tasks["燃气管网改造工程"].units == {"牵头": ["云溪区住房和城乡建设委员会"]}
         assert [t.name for t in tasks["燃气管网改造工程"].targets] == [
-            "改造燃气老化管道里程", "雨水管网里程", "改造易涝点"]
+            "改造燃气老化管道里程", "新建雨水管网", "改造易涝点"]
 
 
 def test_retire_leaves_warnings_and_assessment_and_restore_brings_it_back(database: Database) -> None:
@@ -202,14 +202,14 @@ def test_retire_leaves_warnings_and_assessment_and_restore_brings_it_back(databa
             return any("补齐消防救援短板" in row.name for row in content.tasks)
 
         assert "补齐消防救援短板" in overdue() and "补齐消防救援短板" in scored() and in_report()
-        ledger_edits.retire(session, monitor, "task", fire)
+        ledger_edits.retire(session, monitor, "task", fire, "规划调整，不再实施")
         assert "补齐消防救援短板" not in overdue() and "补齐消防救援短板" not in scored() and not in_report()
         with pytest.raises(ProgressRejected, match="已撤销"):
             ledger_progress.report_progress(session, monitor, period_id=period_id, task_id=fire,
                                             org_unit_id=_units(session)["云溪区消防救援大队"],
                                             values=LedgerInput("in_progress"))
         with pytest.raises(LedgerEditError, match="已撤销"):
-            ledger_edits.retire(session, monitor, "task", fire)
+            ledger_edits.retire(session, monitor, "task", fire, "规划调整，不再实施")
         ledger_edits.restore(session, monitor, "task", fire)
         assert "补齐消防救援短板" in overdue()
         assert session.scalars(select(AuditEvent.action).where(AuditEvent.entity == "tasks")).all() == [

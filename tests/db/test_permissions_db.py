@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import ROLE_ACTIONS, Action, PermissionDenied, Role
 from planwatch.monitor.workflow import ObservationState
+from planwatch.services import comments, periods, reminders, review
 from planwatch.services import observations as obs
-from planwatch.services import periods, review
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import User
 from tests.db.test_workflow_support import DIALECTS, District, count, seeded, user
@@ -57,6 +57,12 @@ CALLS: dict[Action, tuple[Callable[[Session, District], object] | None, Call]] =
     Action.REOPEN_PERIOD: (_lock, lambda s, u, d: periods.reopen_period(s, u, d.open_period, "补报")),
     Action.MANAGE_PERIODS: (None, lambda s, u, d: periods.create_period(
         s, u, d.plan_id, 2026, quarter=1, opens_at=datetime.now(UTC), closes_at=datetime.now(UTC) + timedelta(days=5))),
+    Action.WIDEN_PERIOD: (None, lambda s, u, d: periods.set_window(
+        s, u, d.open_period, opens_at=s.get_one(ReportingPeriod, d.open_period).opens_at,
+        closes_at=datetime.now(UTC) + timedelta(days=90), reason="部门申请延期")),
+    Action.COMMENT: (lambda s, d: _prepare(s, d, ObservationState.SUBMITTED),
+                     lambda s, u, d: comments.add_comment(s, u, obs.OBSERVATION_ENTITY, _only(s), "请注明数据来源")),
+    Action.REMIND: (None, lambda s, u, d: reminders.send_reminder(s, u, d.open_period, d.civil)),
 }
 
 

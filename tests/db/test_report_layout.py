@@ -114,3 +114,48 @@ def test_fonts_installed_after_the_cache_was_built_are_found(tmp_path: Path) -> 
     done = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, check=True)
     families = json.loads(done.stdout)
     assert families[0] in ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+
+
+def test_short_cells_keep_their_words_and_long_text_takes_the_room() -> None:
+    """属性 预期性 is never 预/期/性 down the page while a long column takes the width."""
+    from docx.shared import Mm
+
+    from planwatch.report.docx_writer import _CELL_PADDING, _WORD, _half_ems, column_widths
+    from planwatch.report.elements import Table
+
+    header = ("代码", "领域", "指标", "单位", "属性", "基期值", "目标值", "状态", "出处")
+    rows = [(f"I{n:03d}", "促发展", "机关、企事业等单位附属空间开放数量" * (n % 2 + 1), "万平方米", "预期性", "",
+             f"{n}（2030年）", "无数据", f"sh_huangpu_chengshigengxin_15.txt 第 {n * 10} 行") for n in range(1, 9)]
+    table = Table(header=header, rows=tuple(rows))
+    widths = column_widths(table, int(Mm(297 - 37 - 35)))  # a landscape annex page
+    half_em = _TABLE_SIZE // 2
+    for column, word in ((1, "促发展"), (3, "万平方米"), (4, "预期性"), (6, "8（2030年）"), (7, "无数据")):
+        assert widths[column] >= (_half_ems(word) + _CELL_PADDING) * half_em, header[column]
+    assert widths[2] == max(widths)  # the names wrap least badly: they get the room
+    assert widths[2] >= (_WORD + _CELL_PADDING) * half_em
+    portrait = column_widths(Table(header=header[2:8], rows=tuple(r[2:8] for r in rows)), int(Mm(210 - 28 - 26)))
+    assert portrait[0] >= (_WORD + _CELL_PADDING) * half_em and portrait[2] >= 8 * half_em
+
+
+def test_the_annex_rendered_by_libreoffice_keeps_attribute_words_whole(tmp_path: Path) -> None:
+    """The same table as Word lays it out: LibreOffice renders the annex, the text read back has
+    预期性 on one line in every row."""
+    import pypdfium2 as pdfium
+
+    from planwatch.report import docx_to_pdf
+    from planwatch.report.docx_writer import write_docx
+    from planwatch.report.elements import Annex, Table
+    from planwatch.report.render import libreoffice
+
+    if libreoffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    rows = tuple((f"I{n:03d}", "提品质", f"机关、企事业等单位附属空间开放数量{n}", "处", "预期性", "", "5（2030年）", "无数据",
+                  f"sh_huangpu_chengshigengxin_15.txt 第 {n} 行") for n in range(1, 11))
+    docx = tmp_path / "annex.docx"
+    write_docx([Annex("附件", "指标监测数据表"), Table(header=("代码", "领域", "指标", "单位", "属性", "基期值",
+                                                           "目标值", "状态", "出处"), rows=rows)], docx)
+    pdf = docx_to_pdf(docx, tmp_path / "annex.pdf")
+    document = pdfium.PdfDocument(str(pdf))
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    document.close()
+    assert text.count("预期性") == 10 and text.count("无数据") == 10 and text.count("提品质") == 10

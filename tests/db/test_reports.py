@@ -113,7 +113,12 @@ def test_report_figures_agree_with_the_evaluation(demo: Database) -> None:
         assert all(year <= YEAR for year, _ in entry.history)
         if entry.result.current is not None:
             assert entry.history[-1][0] == entry.result.data_year
-            assert entry.latest_text == f"{entry.history[-1][1]:g}（{entry.result.data_year}年）"
+            if entry.cumulative:  # an amount over the period: the years' figures added up
+                assert content.start_year is not None
+                total = sum(value for year, value in entry.history if year >= content.start_year)
+                assert entry.latest_text == f"累计{total:g}（截至{entry.result.data_year}年）"
+            else:
+                assert entry.latest_text == f"{entry.history[-1][1]:g}（{entry.result.data_year}年）"
 
 
 def test_midterm_and_final_reports_differ_where_they_should(demo: Database, tmp_path: Path) -> None:

@@ -30,7 +30,8 @@ def test_submit_reads_the_plan_from_the_template(database: Database, tmp_path: P
     _run(db, "orgunits", "import", str(DEMO_ORG_UNITS))
     _run(db, "import", str(DEMO_PLAN))
     _run(db, "import", str(write_txt(tmp_path / "yunxi.txt")))  # a second plan: --plan is no longer implied
-    _run(db, "users", "add", "lyj", "--role", "clerk", "--org-unit", "QC-LYJ")
+    # a clerk of every district, who may name the other plan (one bound to 青川区 could not see it)
+    _run(db, "users", "add", "lyj", "--role", "clerk", "--org-unit", "QC-LYJ", "--region", "all")
     _run(db, "periods", "open", "--year", "2025", "--plan", QINGCHUAN)
     template = tmp_path / "lyj.xlsx"
     _run(db, "template", "--org-unit", "QC-LYJ", "--period", "2025", "--plan", QINGCHUAN, "-o", str(template))

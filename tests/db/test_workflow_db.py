@@ -135,7 +135,7 @@ def test_reporting_window_binds_clerks_not_the_monitoring_group(db: tuple[Sessio
     assert late.state is S.DRAFT
     monitor = user(session, d, "li_jc")
     now = datetime.now(UTC)
-    periods.set_window(session, monitor, d.closed_period, opens_at=now - timedelta(days=60),
+    periods.set_window(session, user(session, d, "admin"), d.closed_period, opens_at=now - timedelta(days=60),
                        closes_at=now + timedelta(days=2), reason="教育局申请延期")
     obs.submit(session, user(session, d, "zhang_jy"), late.id)
     session.commit()
@@ -167,9 +167,13 @@ def test_locked_period_refuses_every_change(db: tuple[Session, District]) -> Non
     with pytest.raises(PermissionDenied):
         periods.reopen_period(session, clerk, d.open_period, "想改数据")
     session.rollback()
+    with pytest.raises(PermissionDenied):  # the monitoring group locks; an administrator reopens
+        periods.reopen_period(session, monitor, d.open_period, "卫健委补报")
+    session.rollback()
+    admin = user(session, d, "admin")
     with pytest.raises(periods.PeriodInputError, match="原因"):
-        periods.reopen_period(session, monitor, d.open_period, "")
-    periods.reopen_period(session, monitor, d.open_period, "卫健委补报")
+        periods.reopen_period(session, admin, d.open_period, "")
+    periods.reopen_period(session, admin, d.open_period, "卫健委补报")
     assert review.approve(session, monitor, view.id).state is S.APPROVED
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.entity == periods.PERIOD_ENTITY,
                                                               AuditEvent.entity_id == str(d.open_period))

@@ -68,10 +68,15 @@ def test_the_administrator_manages_users_and_tokens(site: Site) -> None:
     assert wjw.get("/dashboard", follow_redirects=False).status_code == 303
     assert wjw.get("/api/v1/plans", headers=api).status_code == 401
     admin.post(f"/admin/users/{wjw_id}/active", data={"active": "on", "csrf_token": token})
+    assert wjw.get("/api/v1/plans", headers=api).status_code == 401  # deactivation revoked it (issue 24)
+    created = admin.post(f"/admin/users/{wjw_id}/tokens", data={"label": "新脚本", "csrf_token": token})
+    match = re.search(r'<code id="new-token">(pw_[^<]+)</code>', created.text)
+    assert match
+    api = {"Authorization": f"Bearer {match.group(1)}"}
     assert wjw.get("/api/v1/plans", headers=api).status_code == 200
 
     with site.database.session(readonly=True) as session:
-        token_id = session.scalars(select(ApiToken.id)).one()
+        token_id = session.scalars(select(ApiToken.id).where(ApiToken.revoked.is_(False))).one()
     revoked = admin.post(f"/admin/tokens/{token_id}/revoke", data={"csrf_token": token})
     assert revoked.status_code == 200 and "已吊销" in revoked.text
     assert wjw.get("/api/v1/plans", headers=api).status_code == 401
@@ -85,7 +90,8 @@ def test_the_administrator_manages_users_and_tokens(site: Site) -> None:
     assert trail == [("guanli", "create", "users"), ("guanli", "create", "api_tokens"),
                      ("guanli", "set_password", "users"), ("guanli", "end_sessions", "users"),
                      ("guanli", "deactivate", "users"), ("guanli", "activate", "users"),
-                     ("guanli", "revoke", "api_tokens"), ("guanli", "configure", "settings")]
+                     ("guanli", "create", "api_tokens"), ("guanli", "revoke", "api_tokens"),
+                     ("guanli", "configure", "settings")]
 
 
 def test_an_administrator_cannot_deactivate_themself(site: Site) -> None:

@@ -94,7 +94,7 @@ def test_deeply_nested_html_is_refused_with_the_depth_limit() -> None:
     nested = 200_000
     page = ("<html><body>" + "<div>" * nested + "正文" + "</div>" * nested + "</body></html>").encode()
     assert len(page) > 2_000_000
-    with pytest.raises(InputError, match=f"nested more than {MAX_NESTING} deep"):
+    with pytest.raises(InputError, match=f"嵌套超过 {MAX_NESTING} 层"):
         read_html(Path("nested.html"), page)
     shallow = ("<html><body>" + "<div>" * 40 + "<p>到2025年，森林覆盖率达到55%。</p>" + "</div>" * 40
                + "</body></html>").encode()

@@ -113,7 +113,8 @@ def test_an_unauthenticated_120mb_page_upload_is_refused_unread(app: FastAPI, sc
 def test_a_user_without_the_right_to_import_is_refused_unread(app: FastAPI, database_url: str,
                                                               scratch_tmp: Path) -> None:
     headers = {"authorization": f"Bearer {_token(database_url, 'wjw')}"}
-    response, read = asyncio.run(_post(app, "/api/v1/documents", headers, declare_length=True))
+    # streamed without a length: the boundary's size check cannot answer first
+    response, read = asyncio.run(_post(app, "/api/v1/documents", headers, declare_length=False))
     assert response.status_code == 403
     assert read <= CHUNK and _files(scratch_tmp) == []
 

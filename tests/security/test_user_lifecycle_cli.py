@@ -54,18 +54,21 @@ def test_password_deactivation_and_tokens(database: Database) -> None:
         assert browser.get("/dashboard", follow_redirects=False).status_code == 303
         assert browser.get("/api/v1/plans", headers=api).status_code == 401
         assert "已启用" in _run(database, "users", "reactivate", "wjw")
+        assert browser.get("/api/v1/plans", headers=api).status_code == 401  # deactivation revoked it (issue 24)
+        token = _token(_run(database, "users", "token", "wjw", "--label", "报表脚本", "--expires-days", "30"))
+        api = {"Authorization": f"Bearer {token}"}
         assert browser.get("/api/v1/plans", headers=api).status_code == 200
 
         listing = _run(database, "users", "tokens", "wjw")
         assert "报表脚本" in listing and "有效" in listing and token not in listing
         with database.session(readonly=True) as session:
-            token_id = session.scalars(select(ApiToken.id)).one()
+            token_id = session.scalars(select(ApiToken.id).where(ApiToken.revoked.is_(False))).one()
         assert "已吊销" in _run(database, "users", "revoke-token", str(token_id))
         assert browser.get("/api/v1/plans", headers=api).status_code == 401
         assert "已吊销" in _run(database, "users", "tokens", "wjw")
     assert [a for a in _audited(database) if a[0] != "create" or a[1] != "users"] == [
         ("create", "api_tokens"), ("set_password", "users"), ("deactivate", "users"), ("activate", "users"),
-        ("revoke", "api_tokens")]
+        ("create", "api_tokens"), ("revoke", "api_tokens")]
 
 
 def test_a_token_stops_at_its_expiry(database: Database) -> None:

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-import tempfile
 import warnings
-from functools import cache
 from pathlib import Path
 
 import pytest
+
+from tests.shared import scoring
 
 RATCHET = json.loads((Path(__file__).parent / "ratchet.json").read_text(encoding="utf-8"))
 GOAL = RATCHET["_goal"]
@@ -26,24 +24,14 @@ FILES = sorted(k for k in RATCHET if not k.startswith("_"))
 GOLD_FOLDERS = ("seeds", "plans", "renderings")
 
 
-@cache
 def extraction(shared: Path, relative: str) -> tuple[dict[str, object], str]:
     """The command's JSON for one shared file and the scorer's verbose report on it."""
-    out = subprocess.run([sys.executable, "-m", "planwatch", "extract", str(shared / relative), "--json"],
-                         capture_output=True, text=True, check=True)
-    by_name = ["--by-name"] if relative.startswith("renderings/") else []
-    with tempfile.TemporaryDirectory() as folder:
-        pred = Path(folder) / f"{Path(relative).name}.json"
-        pred.write_text(out.stdout, encoding="utf-8")
-        scored = subprocess.run([sys.executable, str(shared / "tools" / "score_extraction.py"), str(pred),
-                                 str(shared / "gold"), "--file", Path(relative).name, *by_name, "--verbose"],
-                                capture_output=True, text=True, check=True)
-    return json.loads(out.stdout), scored.stdout
+    return scoring.extraction(shared / relative, shared / "gold", shared / "tools" / "score_extraction.py",
+                              relative.startswith("renderings/"))
 
 
 def scores(shared: Path, relative: str) -> dict[str, float]:
-    last = extraction(shared, relative)[1].strip().splitlines()[-1]
-    return {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)", last)}
+    return scoring.scores(extraction(shared, relative)[1])
 
 
 def present(shared: Path, relative: str) -> None:

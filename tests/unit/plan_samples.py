@@ -39,7 +39,18 @@ AFTER_TABLE: list[tuple[int | None, str]] = [
 # What every container must yield, read from the table and the goal sentences.
 EXPECTED_NAMES = {"森林覆盖率", "城市生活污水集中收集率", "细颗粒物（PM2.5）年均浓度", "空气质量优良天数比例",
                   "地表水国控断面水质优良比例", "单位地区生产总值能耗降低", "新能源公交车占比"}
-CATEGORY_ROWS = (1, 2)  # rows whose 类别 cell is one merged cell in Word, PDF and HTML
+CATEGORY_ROWS = (1, 2)
+# What a scraper puts above a government page's text: a YAML header and a quoted note.
+SCRAPED_HEADER = """---
+标题: 云溪区人民政府关于印发生态环境保护规划的通知
+文号: 云府发〔2021〕8号
+发布单位: 云溪区人民政府
+官方链接: https://www.example.gov.cn/zhengce/detail?id=8
+---
+
+> 本文正文由脚本自官方公开页面提取，仅供检索查阅；以[官方链接](https://www.example.gov.cn/zhengce/detail?id=8)发布版本为准。
+
+"""  # rows whose 类别 cell is one merged cell in Word, PDF and HTML
 
 
 def notice_lines() -> list[str]:

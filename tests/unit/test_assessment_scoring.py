@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from planwatch.evaluate import Status
 from planwatch.evaluate.assessment import DEFAULT_SCHEME, Item, UnitScore, rank, score_unit, validate_scheme
 
 
@@ -47,3 +48,12 @@ def test_ranking_per_group_with_ties() -> None:
 def test_bad_schemes_are_refused_with_the_entry_named(scheme: dict[str, dict[str, object]], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         validate_scheme(scheme)
+
+
+def test_every_evaluation_status_earns_its_documented_share() -> None:
+    """The README's rule: on schedule all, 滞后 half, 严重滞后 and 无数据 nothing, and the
+    statuses in which the figures cannot tell (缺基期值, 无法判断, 不可量化) half."""
+    points = validate_scheme({})["indicator_points"]
+    assert set(points) == {status.value for status in Status}
+    assert points == {"completed": 1.0, "ahead": 1.0, "on_track": 1.0, "behind": 0.5, "seriously_behind": 0.0,
+                      "no_data": 0.0, "missing_baseline": 0.5, "undetermined": 0.5, "not_quantifiable": 0.5}

@@ -40,4 +40,4 @@ def test_version_and_help_do_not_import_the_heavy_modules(args: tuple[str, ...])
 def test_a_command_still_finds_what_it_imports_lazily(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "planwatch", "report", "annual", "--year", "2024", "--db",
                            f"sqlite:///{tmp_path / 'empty.db'}"], capture_output=True, text=True)
-    assert done.returncode == 2 and "error:" in done.stderr  # no plan stored: a one-line error, not an ImportError
+    assert done.returncode == 2 and "错误：" in done.stderr  # no plan stored: a one-line error, not an ImportError

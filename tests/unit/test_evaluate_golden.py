@@ -30,10 +30,10 @@ from planwatch.evaluate import (
     evaluate_plan,
 )
 from planwatch.evaluate.from_extraction import spec_from_indicator
-from planwatch.evaluate.models import Observation
+from planwatch.evaluate.models import Judgement, Observation, Verdict
 from planwatch.evaluate.targets import Mode, resolve
 from planwatch.extract.records import Comparator as C
-from planwatch.extract.records import Indicator
+from planwatch.extract.records import Indicator, TargetType
 
 CONFIG = PlanConfig(base_year=2020)
 
@@ -48,6 +48,8 @@ class Case:
     in_text: tuple[str, ...] = ()  # numbers the explanation must show
     assessment: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    judgements: tuple[Judgement, ...] = ()
+    not_in_text: tuple[str, ...] = ()  # words the explanation must not use (缺基期值 where none is needed)
 
 
 def spec(
@@ -618,12 +620,174 @@ CASES = [
         dict(status=Status.ON_TRACK, current=8.4, completion=0.622222, required_progress=0.617312),
         in_text=("2023年填报的累计降低率C=8.4%",),
     ),
+    # ---- target types as plans state them (青川区 2021–2025, base year 2020, evaluated 2023) ----
+    # A level with a mid-period target: 2022年60 is a milestone on the way to 2025年80 from
+    # B(2020)=40. Required path in 2023: 60 + (80−60)·(2023−2022)/(2025−2022) = 66.6667 →
+    # p = (66.6667−40)/(80−40) = 0.666667; V=66: c = (66−40)/40 = 0.65; c−p = −0.0167 → 正常.
+    Case(
+        "type_level_mid_period_milestone",
+        spec("完整社区覆盖率", Target(2022, "2022年60%", 60.0, C.EQ, target_type=TargetType.LEVEL),
+             Target(2025, "80%", 80.0, C.EQ, target_type=TargetType.LEVEL), baseline=40.0, unit="%"),
+        {2021: 50, 2022: 61, 2023: 66},
+        dict(status=Status.ON_TRACK, completion=0.65, required_progress=0.666667, schedule=0.6, target=80.0,
+             target_type="level"),
+        in_text=("里程碑",),
+    ),
+    # The plan's only target is mid-period (2022年60%): tT = 2022; evaluated 2021:
+    # s = (2021−2020)/(2022−2020) = 0.5; V=46: c = (46−40)/(60−40) = 0.3; c−s = −0.2 → 滞后.
+    Case(
+        "type_level_mid_period_only",
+        spec("完整社区覆盖率", Target(2022, "2022年60%", 60.0, C.EQ, target_type=TargetType.LEVEL),
+             baseline=40.0, unit="%"),
+        {2021: 46},
+        dict(status=Status.BEHIND, completion=0.3, schedule=0.5, target_year=2022),
+        year=2021,
+    ),
+    # 提高3个百分点 from B=92: T = 92+3 = 95; V=93.2: c = 1.2/3 = 0.4; s = 0.6; c−s = −0.2 → 滞后.
+    Case(
+        "type_change_points",
+        spec("高中阶段毛入学率", Target(2025, "提高3个百分点", 3.0, C.INCREASE_BY_POINTS,
+                                     target_type=TargetType.CHANGE), baseline=92.0, unit="%"),
+        {2023: 93.2},
+        dict(status=Status.BEHIND, completion=0.4, target=95.0, target_type="change"),
+        in_text=("T=B+X",),
+    ),
+    # X增长Y% of a level (亿元): a growth rate of 6 % a year. B=100, V(2023)=119.1016 = 100·1.06³:
+    # F = 1.191016; target factor 1.06⁵ = 1.3382256; c = 0.191016/0.3382256 = 0.564759;
+    # required on the compound path ((1.06)³−1)/((1.06)⁵−1) = 0.564759 → gap 0 → 正常;
+    # achieved rate F^(1/3)−1 = 6.0 % = r → CAGR ratio 1.
+    Case(
+        "type_rate_of_a_level",
+        spec("一般公共预算收入", Target(2025, "增长6%", 6.0, C.INCREASE_BY_PCT, target_type=TargetType.RATE),
+             baseline=100.0, unit="亿元"),
+        {2023: 119.1016},
+        dict(status=Status.ON_TRACK, completion=0.564759, required_progress=0.564759, current=6.0,
+             target=6.0, cagr_ratio=1.0, target_type="rate"),
+    ),
+    # An amount over the period, no baseline printed: S = 1+2+1 = 4 of T = 10 (2021–2025);
+    # c = 4/10 = 0.4; s = 0.6; c−s = −0.2 → 滞后; gap 10−4 = 6. No baseline is asked for.
+    Case(
+        "type_cumulative_increments",
+        spec("新建或改建口袋公园数量", Target(2025, "10", 10.0, C.EQ, target_type=TargetType.CUMULATIVE),
+             unit="座"),
+        {2021: 1, 2022: 2, 2023: 1},
+        dict(status=Status.BEHIND, current=4.0, target=10.0, completion=0.4, schedule=0.6, gap=6.0,
+             target_type="cumulative"),
+        in_text=("累计值S=4", "S/T=4/10=40.0%", "不需基期值"),
+        not_in_text=("基期值（", "缺少基期值", "缺基期值"),
+    ),
+    # 新建X means X over the period whatever baseline is printed (2 = the previous period's):
+    # S = 1 ≥ T = 1 → 已完成, completion 1/1 = 1.
+    Case(
+        "type_cumulative_new_ignores_printed_baseline",
+        spec("新建消防救援站", Target(2025, "1", 1.0, C.EQ, target_type=TargetType.CUMULATIVE),
+             baseline=2.0, unit="座"),
+        {2023: 1},
+        dict(status=Status.COMPLETED, current=1.0, completion=1.0),
+    ),
+    # A running total 累计 from the printed baseline B(2020)=20: Σ = 15+15+18 = 48, S = 20+48 = 68;
+    # c = (68−20)/(100−20) = 0.6; s = 0.6 → 正常.
+    Case(
+        "type_cumulative_running_total_from_baseline",
+        spec("老旧住房综合修缮改造累计面积", Target(2025, "100", 100.0, C.EQ, target_type=TargetType.CUMULATIVE),
+             baseline=20.0, unit="万平方米"),
+        {2021: 15, 2022: 15, 2023: 18},
+        dict(status=Status.ON_TRACK, current=68.0, completion=0.6, schedule=0.6),
+        in_text=("S=20+48=68", "(68−20)/(100−20)=60.0%"),
+    ),
+    # Milestone 2022: 5 on the way to 50 (running total from 0). Path in 2023:
+    # 5 + (50−5)·(2023−2022)/(2025−2022) = 20 → p = 20/50 = 0.4; S = 2+3+12 = 17 → c = 0.34;
+    # c−p = −0.06 → 正常 (without the milestone p would be 0.6 and the status 滞后).
+    Case(
+        "type_cumulative_with_milestone",
+        spec("累计数据调用量", Target(2022, "5", 5.0, C.EQ, target_type=TargetType.CUMULATIVE),
+             Target(2025, "50", 50.0, C.EQ, target_type=TargetType.CUMULATIVE), unit="亿条"),
+        {2021: 2, 2022: 3, 2023: 12},
+        dict(status=Status.ON_TRACK, current=17.0, completion=0.34, required_progress=0.4),
+        in_text=("里程碑",),
+    ),
+    # 约束性 amount: S = 0.5+0.8+0.9 = 2.2 of 5 → c = 0.44; s = 0.6; c−s = −0.16 < −0.15 → 严重滞后.
+    Case(
+        "type_cumulative_binding_seriously_behind",
+        spec("新增各类绿化面积", Target(2025, "5", 5.0, C.EQ, target_type=TargetType.CUMULATIVE),
+             unit="万平方米", attribute="约束性"),
+        {2021: 0.5, 2022: 0.8, 2023: 0.9},
+        dict(status=Status.SERIOUSLY_BEHIND, current=2.2, completion=0.44),
+    ),
+    # A qualitative target nobody has judged yet → 无数据 (a missing report, warned about).
+    Case(
+        "type_qualitative_not_judged",
+        spec("细颗粒物浓度", Target(2025, "完成市下达目标", None, C.EQ, target_type=TargetType.QUALITATIVE,
+                                  qualitative=True), attribute="约束性"),
+        {},
+        dict(status=Status.NO_DATA, judgement=None, data_year=None, target_type="qualitative"),
+        in_text=("尚无经审核的评估",),
+    ),
+    # 达到 in 2023, before the target year 2025 → 正常; the evidence is carried to the text.
+    Case(
+        "type_qualitative_met_before_target_year",
+        spec("地区生产总值年均增速", Target(2025, "与全市经济增速保持同步", None, C.EQ,
+                                          target_type=TargetType.QUALITATIVE, qualitative=True)),
+        {},
+        dict(status=Status.ON_TRACK, data_year=2023, current=None, completion=None),
+        judgements=(Judgement(2023, Verdict.MET, "全区增长5.6%，全市增长5.5%", "区统计局2023年统计公报"),),
+        in_text=("2023年评估为“达到”", "全区增长5.6%", "区统计局2023年统计公报", "判定为正常"),
+    ),
+    # 达到 judged for the target year itself → 已完成.
+    Case(
+        "type_qualitative_met_in_target_year",
+        spec("地区生产总值年均增速", Target(2025, "与全市经济增速保持同步", None, C.EQ,
+                                          target_type=TargetType.QUALITATIVE, qualitative=True)),
+        {},
+        dict(status=Status.COMPLETED, data_year=2025),
+        judgements=(Judgement(2025, Verdict.MET, "全区增长5.2%，全市增长5.0%"),),
+        year=2025,
+    ),
+    # 未达到 of a 约束性 target → 严重滞后, like a breached binding limit.
+    Case(
+        "type_qualitative_not_met_binding",
+        spec("单位生产总值二氧化碳排放降低", Target(2025, "完成市下达目标", None, C.EQ,
+                                                  target_type=TargetType.QUALITATIVE, qualitative=True),
+             unit="%", attribute="约束性"),
+        {},
+        dict(status=Status.SERIOUSLY_BEHIND, data_year=2023),
+        judgements=(Judgement(2023, Verdict.NOT_MET, "下降2.1%，市下达年度目标下降3%"),),
+        in_text=("约束性指标未达到要求",),
+    ),
+    # 无法判断 (the city's figure is not published yet) → 无法判断, warned like missing data.
+    Case(
+        "type_qualitative_undetermined",
+        spec("社会消费品零售总额年均增速", Target(2025, "高于全市平均水平", None, C.EQ,
+                                                target_type=TargetType.QUALITATIVE, qualitative=True)),
+        {},
+        dict(status=Status.UNDETERMINED, data_year=2023),
+        judgements=(Judgement(2023, Verdict.UNDETERMINED, "全市数据尚未公布"),),
+    ),
+    # The latest judged period up to the evaluation year counts: 2022 未达到, 2023 达到 → 正常 in
+    # 2023; the 2024 judgement is after the evaluation year and ignored.
+    Case(
+        "type_qualitative_latest_period",
+        spec("区级一般公共预算收入年均增速", Target(2025, "与全市保持同步", None, C.EQ,
+                                                  target_type=TargetType.QUALITATIVE, qualitative=True)),
+        {},
+        dict(status=Status.ON_TRACK, data_year=2023),
+        judgements=(Judgement(2022, Verdict.NOT_MET, "低于全市"), Judgement(2023, Verdict.MET, "高于全市"),
+                    Judgement(2024, Verdict.NOT_MET, "低于全市")),
+    ),
+    # A ratio target judged by the reviewers: the verdict decides as for a qualitative one.
+    Case(
+        "type_ratio_judged",
+        spec("三次产业结构", Target(2025, "6.5:2.5:1", None, C.EQ)),
+        {},
+        dict(status=Status.BEHIND, target_type="level"),
+        judgements=(Judgement(2023, Verdict.NOT_MET, "第三产业比重为58%，低于要求"),),
+    ),
 ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_golden(case: Case) -> None:
-    result = evaluate_indicator(case.spec, case.values, case.year, CONFIG, case.assessment)
+    result = evaluate_indicator(case.spec, case.values, case.year, CONFIG, case.assessment, case.judgements)
     for name, expected in case.expected.items():
         actual = getattr(result, name)
         if isinstance(expected, float) and not isinstance(expected, bool):
@@ -632,6 +796,8 @@ def test_golden(case: Case) -> None:
             assert actual == expected, name
     for fragment in case.in_text:
         assert fragment in result.explanation.text_zh
+    for fragment in case.not_in_text:
+        assert fragment not in result.explanation.text_zh
     assert result.explanation.formula
 
 
@@ -647,9 +813,10 @@ def test_batch_gives_the_same_results_as_single_indicators() -> None:
         Observation(s.id, y, v) for s, c in zip(specs, CASES, strict=True) for y, v in c.values.items()
     ]
     assessments = {s.id: c.assessment for s, c in zip(specs, CASES, strict=True) if c.assessment}
-    batch = {r.indicator_id: r for r in evaluate_plan(specs, observations, 2023, CONFIG, assessments)}
+    judgements = {s.id: c.judgements for s, c in zip(specs, CASES, strict=True)}
+    batch = {r.indicator_id: r for r in evaluate_plan(specs, observations, 2023, CONFIG, assessments, judgements)}
     for s, c in zip(specs, CASES, strict=True):
-        single = evaluate_indicator(s, c.values, 2023, CONFIG, c.assessment)
+        single = evaluate_indicator(s, c.values, 2023, CONFIG, c.assessment, c.judgements)
         assert batch[s.id] == single
 
 

@@ -22,6 +22,7 @@ GENRE = Path(__file__).parent / "genre"
     ("6月底前完成储备库建设", 2026, "2026-06"),
     ("6月底前完成储备库建设", None, None),
     ("到2027年完成全部改造", 2025, None),  # a target year, not a deadline
+    ("2026年底前完成试点，2030年底前全面推广", None, "2030-12"),  # due at its last stage
 ])
 def test_deadlines_as_printed(text: str, year: int | None, expected: str | None) -> None:
     assert deadline_of(text, year) == expected

@@ -45,6 +45,14 @@ def _summary(indicators: list[Indicator]) -> list[tuple[str, float | None, str, 
          [("中心城区公交站点500米覆盖率", 100.0, "=", 2025, "%")]),
         ("到2025年，常住人口达到90万人左右；到2035年，常住人口达到98万人左右。",
          [("常住人口", 98.0, "~", 2035, "万人")]),
+        # a score, and 分 that begins a word
+        ("群众安全感测评综合得分达92分以上，分阶段推进示范创建。",
+         [("群众安全感测评综合得分", 92.0, ">=", 2025, "分")]),
+        ("规模以上工业总产值迈上1.2万亿元台阶。", [("规模以上工业总产值", 1.2, ">=", 2025, "万亿元")]),
+        ("基本养老保险参保率达到95%以上，基本实现城乡公交全覆盖。",
+         [("基本养老保险参保率", 95.0, ">=", 2025, "%")]),
+        ("新建2座综合客运枢纽、1个物流园区。",
+         [("新建综合客运枢纽", 2.0, "=", 2025, "座"), ("新建物流园区", 1.0, "=", 2025, "个")]),
     ],
 )
 def test_goal_sentences(tmp_path: Path, sentence: str, expected: list[tuple[str, float | None, str, int, str | None]]
@@ -129,3 +137,24 @@ def test_baseline_stated_in_the_sentence(tmp_path: Path) -> None:
 def test_full_width_digits_and_thousands_separators(tmp_path: Path) -> None:
     got = _goals(tmp_path, "港口货物吞吐能力达到1,200万吨，城市绿道总长度达到１５０公里。")
     assert _summary(got) == [("港口货物吞吐能力", 1200.0, "=", 2025, "万吨"), ("城市绿道总长度", 150.0, "=", 2025, "公里")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("居民人均可支配收入增长与经济增长同步。", [("居民人均可支配收入增长", "与经济增长同步")]),
+        ("单位地区生产总值能耗降低完成市下达目标。", [("单位地区生产总值能耗降低", "完成市下达目标")]),
+        ("社会消费品零售总额增速高于全市平均水平，一般公共预算收入实现正增长。",
+         [("社会消费品零售总额增速", "高于全市平均水平"), ("一般公共预算收入", "实现正增长")]),
+        ("营商环境评价保持全省前列，生态环境质量持续改善。", [("营商环境评价", "保持全省前列")]),
+    ],
+)
+def test_targets_in_words_are_kept_without_a_number(tmp_path: Path, sentence: str,
+                                                    expected: list[tuple[str, str]]) -> None:
+    found = _goals(tmp_path, sentence)
+    assert [(i.name, i.targets[0].text) for i in found] == expected
+    assert all(t.qualitative and t.value is None and t.year == 2025 for i in found for t in i.targets)
+
+
+def test_a_built_up_area_is_a_noun(tmp_path: Path) -> None:
+    assert _summary(_goals(tmp_path, "建成区绿化覆盖率达到43%。")) == [("建成区绿化覆盖率", 43.0, "=", 2025, "%")]

@@ -99,8 +99,11 @@ def test_three_encodings_give_the_same_indicators(tmp_path: Path, body: str) -> 
     result = extract_text(tmp_path, plan_text(TITLE, body))
     table = [i for i in result.indicators if i.kind == "table"]
     names = [i.name for i in table]
-    assert names == ["人均预期寿命", "孕产妇死亡率", "农村孕产妇死亡率", "每千人口执业（助理）医师数", "儿童健康管理率"]
-    life, mmr, rural, doctors, child = table
+    assert names == ["人均预期寿命", "孕产妇死亡率", "农村孕产妇死亡率", "每千人口执业（助理）医师数", "儿童健康管理率",
+                     "居民健康素养水平"]
+    life, mmr, rural, doctors, child, literacy = table
+    # 逐年提高: a target without a number, kept for monitoring by judgement
+    assert [(t.qualitative, t.value, t.text) for t in literacy.targets] == [(True, None, "逐年提高")]
     assert (life.unit, life.domain, life.attribute, life.baseline_year, life.baseline) == (
         "岁", "健康水平", "预期性", 2020, "78.2")
     assert [(t.year, t.value, t.comparator) for t in life.targets] == [(2025, 79.5, Comparator.EQ)]

@@ -391,7 +391,7 @@ def test_damaged_xml_names_the_part(tmp_path: Path) -> None:
     with pytest.raises(InputError) as error:
         read_source(path)
     message = str(error.value)
-    assert message.startswith(str(path)) and "damaged XML in word/document.xml" in message and "\n" not in message
+    assert message.startswith(str(path)) and "word/document.xml 的 XML 已损坏" in message and "\n" not in message
 
 
 def test_bad_crc_names_the_damaged_part(tmp_path: Path) -> None:
@@ -409,7 +409,7 @@ def test_bad_crc_names_the_damaged_part(tmp_path: Path) -> None:
 def test_zip_bomb_is_refused_from_the_directory(tmp_path: Path) -> None:
     path = tmp_path / "bomb.docx"
     path.write_bytes(_minimal_docx(f'<w:document {W}><w:body>' + "<w:p/>" * 2_000_000 + "</w:body></w:document>"))
-    with pytest.raises(InputError, match=r"inflates to [\d,]+ bytes .*zip bomb"):
+    with pytest.raises(InputError, match=r"解压后有 [\d,]+ 字节.*压缩炸弹"):
         read_source(path)
 
 

@@ -321,7 +321,7 @@ def test_pdf_without_text_layer_suggests_ocr(tmp_path: Path) -> None:
     page.save()
     with pytest.raises(InputError) as error:
         read_source(path)
-    assert "scan.pdf" in str(error.value) and "no text layer" in str(error.value) and "OCR" in str(error.value)
+    assert "scan.pdf" in str(error.value) and "没有文字层" in str(error.value) and "OCR" in str(error.value)
 
 
 def test_truncated_pdf_is_explained_in_one_line(gazette: Path, tmp_path: Path) -> None:

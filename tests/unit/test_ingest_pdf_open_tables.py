@@ -207,8 +207,9 @@ def test_tables_without_vertical_rules_read_like_the_ruled_one(tmp_path: Path, r
     rows = _rows(path)
     assert rows[0] == ["类别", "序号", "指标名称", "单位", "2025年基期值", "2030年目标值", "属性"]
     assert [row[1:] for row in rows[1:]] == [[n, "".join(name), *rest] for _, n, name, *rest in ROWS]
-    # Printed once, midway down its group: on its middle row.
-    assert [(r, row[0]) for r, row in enumerate(rows) if r and row[0]] == [(2, "经济发展"), (5, "生态环境"), (8, "民生福祉")]
+    # Printed once, midway down its group: it belongs to every row of the group, as in the ruled table.
+    assert [row[0] for row in rows[1:]] == ["经济发展"] * 3 + ["生态环境"] * 3 + ["民生福祉"] * 2
+    assert rows == _rows(ruled)
     found = _indicators(path)
     assert [name for name, _, _ in found] == [name.removeprefix("其中：") for name in NAMES]
     assert found == _indicators(ruled)

@@ -177,12 +177,12 @@ def _fake_pdf(path: Path) -> Path:
 
 
 BAD = {
-    "encrypted pdf": (_encrypted_pdf, "plan.pdf", "encrypted"),
-    "scanned pdf": (_scanned_pdf, "plan.pdf", "no text layer"),
-    "not a pdf": (_fake_pdf, "plan.pdf", "not a pdf"),
+    "encrypted pdf": (_encrypted_pdf, "plan.pdf", "已加密"),
+    "scanned pdf": (_scanned_pdf, "plan.pdf", "没有文字层"),
+    "not a pdf": (_fake_pdf, "plan.pdf", "不是 pdf 文档"),
     "zip without word document": (_zip_without_document, "plan.docx", "word/document.xml"),
-    "truncated docx": (_truncated_docx, "plan.docx", "truncated"),
-    "html without text": (_html_without_text, "plan.html", "no text"),
+    "truncated docx": (_truncated_docx, "plan.docx", "不完整"),
+    "html without text": (_html_without_text, "plan.html", "没有正文"),
 }
 
 
@@ -202,5 +202,5 @@ def test_docx_zip_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
         z.writestr("word/document.xml", "<w:document>" + " " * (30 * 1024 * 1024) + "</w:document>")
     path = tmp_path / "bomb.docx"
     path.write_bytes(buffer.getvalue())
-    with pytest.raises(InputError, match="zip bomb"):
+    with pytest.raises(InputError, match="压缩炸弹"):
         read_source(path)

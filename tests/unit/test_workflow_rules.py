@@ -95,8 +95,8 @@ class FakeUser:
 
 
 # Each row: the actions a role may take, as stated in the issue (统计局监测组 validates,
-# approves, locks/reopens; 妇儿工委办/发改委 read all and assess; clerks enter and submit for
-# their unit; viewers read).
+# approves, locks; only the administrator reopens a period or widens its window (issue 24);
+# 妇儿工委办/发改委 read all and assess; clerks enter and submit for their unit; viewers read).
 MATRIX = """
                 admin monitoring evaluation clerk viewer
 view              x       x          x        x     x
@@ -106,8 +106,9 @@ approve           .       x          .        .     .
 return            .       x          .        .     .
 reopen            .       x          .        .     .
 lock_period       .       x          .        .     .
-reopen_period     .       x          .        .     .
+reopen_period     x       .          .        .     .
 manage_periods    x       x          .        .     .
+widen_period      x       .          .        .     .
 assess            .       .          x        .     .
 manage_users      x       .          .        .     .
 manage_org_units  x       .          .        .     .
@@ -117,6 +118,8 @@ assign            x       x          .        .     .
 export            x       x          x        x     x
 view_audit        x       x          x        .     .
 configure         x       .          .        .     .
+comment           .       x          .        x     .
+remind            .       x          .        .     .
 """
 
 

@@ -9,14 +9,34 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from planwatch.demo.seed import DEMO_PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page, ViewportSize
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright, for a whole test module: starting one
+    costs about a second of both CI cores, so a module opens pages and contexts in one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @contextmanager
@@ -42,6 +62,15 @@ def live_server(app: FastAPI) -> Iterator[str]:
         sock.close()
 
 
+def log_in(page: Any, base: str, login: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the form as a person does, and wait for the dashboard."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{base}/dashboard")
+
+
 def free_port() -> int:
     """A loopback port nothing listens on, for a ``planwatch serve`` process a test starts."""
     with socket.socket() as sock:
@@ -61,3 +90,18 @@ def wait_until_serving(base: str, process: subprocess.Popen[bytes], timeout: flo
             pass
         assert time.monotonic() < deadline and process.poll() is None, f"planwatch serve did not start at {base}"
         time.sleep(0.2)
+
+
+DESKTOP: ViewportSize = {"width": 1366, "height": 768}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def photograph(page: Page, folder: Path, name: str) -> None:
+    """Screenshots of the page at desktop (1366×768) and phone (390×844) size, full length; at
+    phone size nothing may scroll sideways."""
+    page.screenshot(path=str(folder / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size(PHONE)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"{name}: the page is {overflow}px wider than a 390px phone"
+    page.screenshot(path=str(folder / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)

@@ -106,7 +106,7 @@ def _app_raising(exc: Exception) -> FastAPI:
     ("exc", "status", "text"),
     [
         (PermissionDenied("lisi", Action.APPROVE, "角色「填报员」不具备此权限"), 403, "用户 lisi 无权审核通过"),
-        (InputError("value", "应为数字"), 422, "value: 应为数字"),
+        (InputError("value", "应为数字"), 422, "数值：应为数字"),
         (PlanWatchError("报告期已锁定"), 400, "报告期已锁定"),
     ],
 )

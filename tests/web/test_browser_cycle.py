@@ -35,7 +35,7 @@ from planwatch.store.models import (
     User,
 )
 from planwatch.web import create_app
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, live_server, photograph
 from tests.web.excel_helpers import fill, rows_by_code
 
 if TYPE_CHECKING:
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 390, "height": 844}
 UNIT_CODE, UNIT_NAME = "QC-YJJ", "青川区应急管理局"
 CLERK, CLERK_PASSWORD = "yjj", "Yingji-2026!"
 TASK_TITLE = "建成区级应急物资储备库"
@@ -77,16 +75,6 @@ def _demo(url: str) -> Demo:
         database.dispose()
 
 
-def _both_sizes(page: Page, folder: Path, name: str) -> None:
-    """Screenshots at desktop and phone size; at phone size nothing scrolls sideways."""
-    page.screenshot(path=str(folder / f"{name}-desktop.png"), full_page=True)
-    page.set_viewport_size(PHONE)
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{name}: the page is {overflow}px wider than a 390px phone"
-    page.screenshot(path=str(folder / f"{name}-phone.png"), full_page=True)
-    page.set_viewport_size(DESKTOP)
-
-
 def _log_in(page: Page, base: str, login: str, password: str = DEMO_PASSWORD) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=login]", login)
@@ -116,13 +104,13 @@ def _download(page: Page, selector: str, path: Path) -> bytes:
 def _dashboard(page: Page, base: str, demo: Demo, folder: Path, name: str) -> tuple[str, str]:
     """The dashboard of the cycle's year: the unit's completeness row and the Word annual report."""
     page.goto(f"{base}/dashboard")
-    page.fill("input[name=year]", str(demo.year))
+    page.select_option("select[name=year]", str(demo.year))
     page.click("form.form-row button[type=submit]")
     page.wait_for_url(f"**/dashboard?*year={demo.year}*")
     row = page.locator("tr", has_text=UNIT_NAME)
     completeness = row.inner_text()
     report = _download(page, "#reports a[href*='/reports/annual'][href*='format=docx']", folder / f"{name}.docx")
-    _both_sizes(page, folder, name)
+    photograph(page, folder, name)
     return completeness, _docx_text(report)
 
 
@@ -158,7 +146,7 @@ def test_a_whole_annual_cycle_in_the_browser(database_url: str, tmp_path: Path) 
             form.locator("input[name=parent]").fill("青川区")
             form.locator("button[type=submit]").click()
             expect(page.locator("p.flash")).to_have_text("单位已添加")
-            _both_sizes(page, tmp_path, "orgunits")
+            photograph(page, tmp_path, "orgunits")
 
             page.click("nav >> text=用户管理")
             page.wait_for_url(f"{base}/admin/users")
@@ -171,7 +159,7 @@ def test_a_whole_annual_cycle_in_the_browser(database_url: str, tmp_path: Path) 
             add.locator("button[type=submit]").click()
             expect(page.locator("p.flash")).to_have_text("用户已添加")
             expect(page.locator("#user-list")).to_contain_text("区应急管理局填报员")
-            _both_sizes(page, tmp_path, "users")
+            photograph(page, tmp_path, "users")
 
             page.goto(f"{base}/plans/{demo.plan_id}/assignments")
             page.get_by_role("checkbox", name=demo.indicator_name, exact=True).check()
@@ -180,7 +168,7 @@ def test_a_whole_annual_cycle_in_the_browser(database_url: str, tmp_path: Path) 
             bulk.locator("select[name=role]").select_option("牵头")
             bulk.locator("button[value=assign]").click()
             expect(page.locator("p.flash")).to_have_text("已分配 1 项分工")
-            _both_sizes(page, tmp_path, "assignments")
+            photograph(page, tmp_path, "assignments")
 
             page.goto(f"{base}/plans/{demo.plan_id}/ledger/tasks/new")
             edit = page.locator("#ledger-edit-form")
@@ -197,7 +185,7 @@ def test_a_whole_annual_cycle_in_the_browser(database_url: str, tmp_path: Path) 
             opening.locator("button[type=submit]").click()
             expect(page.locator("p.flash")).to_have_text("报告期已开放")
             expect(page.locator("#period-list")).to_contain_text(str(demo.year))
-            _both_sizes(page, tmp_path, "periods")
+            photograph(page, tmp_path, "periods")
 
             page.click("nav >> text=数据填报")  # the administrator's way to any unit's template
             page.wait_for_url(f"{base}/entry")
@@ -229,12 +217,13 @@ def test_a_whole_annual_cycle_in_the_browser(database_url: str, tmp_path: Path) 
             book.save(filled)
 
             page.set_input_files("#excel input[type=file]", str(filled))
+            page.check("#upload-submit")  # 直接报送: the template's values go to the monitoring group at once
             page.click("#template-upload")
             summary = page.locator("#upload-summary")
             expect(summary).to_contain_text("已导入 1 个数值，其中 1 个已报送")
             expect(summary).to_contain_text("另有 1 条重点任务/重大项目进展报告")
             expect(page.locator(f"#row-{demo.indicator_id} input[name=value]")).to_have_value(VALUE)
-            _both_sizes(page, tmp_path, "entry")
+            photograph(page, tmp_path, "entry")
 
             page.set_viewport_size(PHONE)  # on a phone: the menu opens and the entry form can be read
             page.goto(f"{base}/entry?period={period_id}")
@@ -255,13 +244,13 @@ def test_a_whole_annual_cycle_in_the_browser(database_url: str, tmp_path: Path) 
             _log_in(page, base, "tongji")
             page.click("nav >> text=审核")
             page.wait_for_url(f"{base}/review")
-            row = page.locator("#review-queue tr", has_text=UNIT_NAME)
+            row = page.locator("#review-values tr", has_text=UNIT_NAME)
             expect(row).to_have_count(1)
             row.get_by_role("checkbox").check()
-            _both_sizes(page, tmp_path, "review")
-            page.click("#review-queue button[value=approve]")
-            expect(page.locator("#review-queue p.flash")).to_have_text("已审核通过 1 条")
-            expect(page.locator("#review-queue tr", has_text=UNIT_NAME)).to_have_count(0)
+            photograph(page, tmp_path, "review")
+            page.click("#review-values button[value=approve]")
+            expect(page.locator("#review-values p.flash")).to_have_text("已审核通过 1 条")
+            expect(page.locator("#review-values tr", has_text=UNIT_NAME)).to_have_count(0)
 
             page.goto(f"{base}/plans/{demo.plan_id}/ledger")
             page.locator("select[name=period_id]").select_option(label=period_label.rsplit(" · ", 1)[-1])
@@ -269,7 +258,7 @@ def test_a_whole_annual_cycle_in_the_browser(database_url: str, tmp_path: Path) 
             task_row = page.locator("#ledger-tasks tr", has_text=TASK_TITLE)
             expect(task_row).to_contain_text("已报送")
             expect(task_row).to_contain_text("储备库选址完成，主体开工")
-            _both_sizes(page, tmp_path, "ledger")
+            photograph(page, tmp_path, "ledger")
 
             completeness_after, report_after = _dashboard(page, base, demo, tmp_path, "dashboard-after")
         finally:

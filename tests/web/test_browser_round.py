@@ -79,8 +79,11 @@ def test_clerk_reports_monitoring_approves_dashboard_changes(database_url: str, 
             row.locator("input[name=value]").dispatch_event("change")
             expect(row.locator(".field-error")).to_be_visible()
             row.locator("input[name=value]").fill(f"{value:g}")
-            row.locator("button[value=submit]").click()
-            expect(row.locator(".flash")).to_contain_text("已报送")
+            row.locator("button[value=enter]").click()  # a draft first, then 全部报送 after its confirmation
+            expect(row.locator(".flash")).to_contain_text("已保存")
+            page.click("#submit-all")
+            page.click("#confirm-submit-all")
+            expect(page.locator("#entry-message")).to_contain_text("已报送")
             page.screenshot(path=str(tmp_path / "entry-submitted.png"), full_page=True)
             log_out()
 
@@ -88,8 +91,8 @@ def test_clerk_reports_monitoring_approves_dashboard_changes(database_url: str, 
             page.goto(f"{base}/review")
             line = page.locator("tr", has_text=indicator.name)
             line.locator("input[type=checkbox]").check()
-            page.click("button[value=approve]")
-            expect(page.locator("#review-queue .flash")).to_contain_text("已审核通过 1 条")
+            page.click("#review-values button[value=approve]")
+            expect(page.locator("#review-values .flash")).to_contain_text("已审核通过 1 条")
             page.screenshot(path=str(tmp_path / "review-approved.png"), full_page=True)
 
             after = completed_on_dashboard()

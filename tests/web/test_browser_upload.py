@@ -60,6 +60,7 @@ def test_upload_docx_see_indicators_and_add_a_missed_one(database_url: str, tmp_
             form.locator("input[name=name]").fill("生态优先示范项目数")
             form.locator("input[name=unit]").fill("个")
             form.locator("input[name=target]").fill("≥10")
+            form.locator("input[name=reason]").fill("原文目标句漏提")
             form.locator("button[type=submit]").click()
             expect(page.locator(".flash")).to_contain_text("已保存更正")
             expect(page.locator(".indicator-list")).to_contain_text("生态优先示范项目数")

@@ -80,3 +80,28 @@ def test_status_pie_skips_empty_slices() -> None:
     data = option["series"][0]["data"]
     assert [d["name"] for d in data] == ["已完成", "无数据"]
     assert [d["value"] for d in data] == [3, 2]
+
+
+def test_a_lone_point_stands_inside_the_axis_not_on_it() -> None:
+    spec = IndicatorSpec(id="x", name="新建公园数量", unit="个", attribute="预期性", baseline_year=None, baseline=None,
+                         targets=())
+    chart = indicator_chart(spec, [(2024, 3.0)], None, Translator("zh"))
+    option = chart.echarts_option()
+    assert option["xAxis"]["data"] == ["2024"] and option["xAxis"]["boundaryGap"] is True
+    assert indicator_chart(FOREST, [(2021, 48.6)], None, Translator("zh")).echarts_option()["xAxis"]["boundaryGap"] \
+        is False  # a plan period of years: the line runs from edge to edge
+
+
+def test_a_growth_rate_indicator_has_its_target_rate_as_a_line() -> None:
+    spec = IndicatorSpec(id="qc-income", name="居民人均可支配收入增长", unit="%", attribute="预期性",
+                         baseline_year=2020, baseline=6.1,
+                         targets=(Target(2025, "6.5*", 6.5, Comparator.GE, annual_average=True),))
+    history = {2021: 6.8, 2022: 5.9, 2023: 6.2}
+    result = evaluate_indicator(spec, history, 2023)
+    chart = indicator_chart(spec, history.items(), result, Translator("zh"))
+    by_key = {line.key: line for line in chart.lines}
+    assert by_key["target_rate"].points == tuple((year, 6.5) for year in range(2021, 2026))
+    assert by_key["actual"].points == ((2021, 6.8), (2022, 5.9), (2023, 6.2))
+    assert "target" not in by_key and "required" not in by_key
+    series = {s["name"]: s for s in chart.echarts_option()["series"]}
+    assert series["目标增速"]["type"] == "line" and series["目标增速"]["lineStyle"] == {"type": "dashed"}

@@ -40,9 +40,9 @@ def _snapshot(url: str) -> list[tuple[int, int, str, int]]:
     return found  # type: ignore[return-value]
 
 
-def _upload(client: TestClient, token: str, path: Path) -> str:
-    response = client.post("/entry/upload", data={"csrf_token": token},
-                           files={"file": (path.name, path.read_bytes(), XLSX)})
+def _upload(client: TestClient, token: str, path: Path, *, submit: bool = False) -> str:
+    form = {"csrf_token": token, **({"submit": "1"} if submit else {})}
+    response = client.post("/entry/upload", data=form, files={"file": (path.name, path.read_bytes(), XLSX)})
     return f"{response.status_code}\n{response.text}"
 
 
@@ -96,9 +96,14 @@ def test_upload_of_a_filled_template_stores_the_values_and_shows_them(app_client
     template = app_client.get(f"/entry/template?period={period_id}")
     assert template.status_code == 200
     before = set(_snapshot(database_url))
-    answer = _upload(app_client, token, fill(template.content, {indicator.code: "51.2"}, tmp_path / "lyj.xlsx"))
+    drafts = _upload(app_client, token, fill(template.content, {indicator.code: "51.2"}, tmp_path / "lyj.xlsx"))
+    assert drafts.startswith("200") and "已导入 1 个数值，均保存为草稿" in drafts  # unticked: drafts to check
+    assert 'value="51.2"' in drafts[drafts.index(indicator.name):]  # the entry form shows it, editable
+    (changed,) = set(_snapshot(database_url)) - before
+    assert changed[1:3] == (indicator.id, "draft")
+    again = fill(template.content, {indicator.code: "51.3"}, tmp_path / "lyj2.xlsx")
+    answer = _upload(app_client, token, again, submit=True)  # 直接报送 ticked
     assert answer.startswith("200") and "已导入 1 个数值，其中 1 个已报送" in answer
-    assert 'value="51.2"' in answer[answer.index(indicator.name):]  # the entry form shows it, submitted
     (changed,) = set(_snapshot(database_url)) - before
     assert changed[1:3] == (indicator.id, "submitted")
 

@@ -140,7 +140,8 @@ def test_a_revised_plans_indicator_page_shows_the_carried_figures(app_client: Te
     from planwatch.services import plans
 
     revised = tmp_path / "revised.txt"
-    revised.write_text("（修订稿）\n\n" + DEMO_PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    revised.write_text("（修订稿）\n\n" + DEMO_PLAN.read_text(encoding="utf-8").replace("\t88.4\t≥90\t", "\t88.4\t≥91\t"),
+                       encoding="utf-8")  # one target changed: a new version (the same system would not be)
     database = Database(database_url)
     with database.session() as session:
         plan_id = plans.import_file(session, revised).plans[0].plan_id

@@ -102,7 +102,13 @@ def test_add_split_merge_retire_and_restore_through_the_pages(district: District
     assert merged.status_code == 303
     assert new_id not in {t.id for t in _rows(district.url, Task)}
 
-    retired = client.post(f"/ledger/tasks/{pipes}/retire", data={"csrf_token": token}, follow_redirects=True)
+    ledger = client.get(f"/plans/{district.plan_id}/ledger").text
+    confirm = re.search(rf'<details class="retire" id="retire-tasks-{pipes}">.*?</details>', ledger, re.S)
+    assert confirm is not None and 'name="reason" required' in confirm.group(0) and "确认撤销" in confirm.group(0)
+    unexplained = client.post(f"/ledger/tasks/{pipes}/retire", data={"csrf_token": token})
+    assert unexplained.status_code == 422 and "请填写撤销的原因" in unexplained.text
+    retired = client.post(f"/ledger/tasks/{pipes}/retire", data={"csrf_token": token, "reason": "已并入燃气管网改造"},
+                          follow_redirects=True)
     page = html.unescape(retired.text)
     row = re.search(rf'<tr id="task-{pipes}" class="retired".*?</tr>', page, re.S)
     assert row is not None and "已撤销" in row.group(0) and "恢复" in row.group(0)

@@ -79,7 +79,7 @@ def test_the_administrator_opens_a_period_and_moves_its_window(app_client: TestC
     assert backwards.status_code == 422 and "截止时间 2027-01-01 00:00 应晚于开放时间" in backwards.text
     malformed = app_client.post(f"/plans/{plan}/periods", data={
         "year": 2026, "opens": "2027-13-01", "closes": "2027-02-01", "csrf_token": token})
-    assert malformed.status_code == 422 and "报告期 opens: 日期应为 YYYY-MM-DD，实际为「2027-13-01」" in malformed.text
+    assert malformed.status_code == 422 and "报告期 开始日期：日期应为 YYYY-MM-DD，实际为「2027-13-01」" in malformed.text
     assert "2026" not in _periods(database_url)
 
     opened = app_client.post(f"/plans/{plan}/periods", data={
@@ -95,22 +95,35 @@ def test_the_administrator_opens_a_period_and_moves_its_window(app_client: TestC
         "opens": "2027-01-01", "closes": "2027-03-01", "reason": "部门申请延期", "csrf_token": token})
     assert moved.status_code == 200 and "填报窗口已修改" in moved.text
     assert _periods(database_url)["2026"].closes_at.date().isoformat() == "2027-03-01"
-    assert 'action="/periods/' + str(period.id) + '/lock"' not in moved.text  # locking is the monitoring group's
-    assert app_client.post(f"/periods/{period.id}/lock", data={"csrf_token": token}).status_code == 403
+    assert f'href="/periods/{period.id}/lock"' not in moved.text  # locking is the monitoring group's
+    assert app_client.get(f"/periods/{period.id}/lock").status_code == 403
+    assert app_client.post(f"/periods/{period.id}/lock", data={"csrf_token": token, "confirmed": "1"}).status_code == 403
     assert _audit(database_url) == [("create", "admin", None), ("set_window", "admin", "部门申请延期")]
 
 
-def test_the_monitoring_group_locks_and_reopens_with_a_reason(app_client: TestClient, database_url: str) -> None:
+def test_the_monitoring_group_locks_and_an_administrator_reopens_with_a_reason(app_client: TestClient,
+                                                                                database_url: str) -> None:
     plan = _plan_id(database_url)
     token = login(app_client, "tongji")
     period = next(p for p in _periods(database_url).values() if not p.locked and p.plan_id == plan)
-    locked = app_client.post(f"/periods/{period.id}/lock", data={"reason": "数据已审定", "csrf_token": token})
+    listed = app_client.get(f"/plans/{plan}/periods").text
+    assert f'href="/periods/{period.id}/lock"' in listed  # in the row itself, not under 调整
+    confirm = app_client.get(f"/periods/{period.id}/lock").text
+    assert "填报窗口尚未关闭" in confirm and "个单位本期没有报送任何数据" in confirm and "仍然锁定" in confirm
+    unconfirmed = app_client.post(f"/periods/{period.id}/lock", data={"reason": "数据已审定", "csrf_token": token})
+    assert unconfirmed.status_code == 200 and 'name="confirmed" value="1"' in unconfirmed.text
+    assert 'value="数据已审定"' in unconfirmed.text and not _periods(database_url)[period.code].locked
+    locked = app_client.post(f"/periods/{period.id}/lock",
+                             data={"reason": "数据已审定", "csrf_token": token, "confirmed": "1"})
     assert locked.status_code == 200 and "报告期已锁定" in locked.text
     assert _periods(database_url)[period.code].locked
+    refused = app_client.post(f"/periods/{period.id}/reopen", data={"reason": "更正统计口径", "csrf_token": token})
+    assert refused.status_code == 403 and _periods(database_url)[period.code].locked
+    token = login(app_client, "admin")
     silent = app_client.post(f"/periods/{period.id}/reopen", data={"reason": " ", "csrf_token": token})
     assert silent.status_code == 422 and "解锁报告期必须说明原因" in silent.text
     assert _periods(database_url)[period.code].locked
     reopened = app_client.post(f"/periods/{period.id}/reopen", data={"reason": "更正统计口径", "csrf_token": token})
     assert reopened.status_code == 200 and "报告期已解锁" in reopened.text
     assert not _periods(database_url)[period.code].locked
-    assert _audit(database_url) == [("lock_period", "tongji", "数据已审定"), ("reopen_period", "tongji", "更正统计口径")]
+    assert _audit(database_url) == [("lock_period", "tongji", "数据已审定"), ("reopen_period", "admin", "更正统计口径")]

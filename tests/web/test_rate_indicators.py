@@ -62,7 +62,10 @@ def test_template_says_what_to_enter_for_a_growth_rate(database_url: str, tmp_pa
     row = next(r for r in sheet.iter_rows(min_row=4) if r[2].value == "居民人均可支配收入增长")
     assert row[value].comment is not None and "填本年比上年增长的百分比" in row[value].comment.text
     assert "填本年比上年增长的百分比" in str(row[HEADER.index("填报要求")].value)  # the entry form's words
-    levels = [r for r in sheet.iter_rows(min_row=4) if r[2].value and "增长" not in str(r[2].value)]
+    levels = [r for r in sheet.iter_rows(min_row=4) if r[HEADER.index("填报要求")].value == "填本期实际值。"]
     assert levels and all(r[value].comment is None for r in levels)  # a level needs no note
+    amount = next(r for r in sheet.iter_rows(min_row=4) if r[2].value == "新增城镇就业")  # 5万人以上 in five years
+    assert "填本年度新完成（新增）的数量，不填累计数" in str(amount[HEADER.index("填报要求")].value)
+    assert amount[HEADER.index("规划期已累计")].value  # what the years before added up to, approved
     instructions = [str(r[0].value) for r in book["填报说明"].iter_rows()]
     assert any("居民人均可支配收入增长" in line and "不填总量" in line for line in instructions)

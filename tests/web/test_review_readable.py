@@ -24,15 +24,16 @@ def test_review_queue_shows_previous_value_and_submitter(app_client: TestClient,
     database.dispose()
     login(app_client, "tongji")
     page = app_client.get("/review").text
-    rows = re.findall(r'<tr><td><input type="checkbox" name="observation_id".*?</tr>', page, re.S)
+    rows = re.findall(r'<tr id="value-\d+".*?</tr>', page, re.S)
     assert rows
     for row in rows:
         name = re.search(r'/indicators/\d+">([^<]+)</a>', row)
         assert name is not None
-        cells = re.findall(r'<td class="num hide-phone">([^<]*)</td><td class="hide-phone">([^<]*)</td>', row)
-        previous, submitter = cells[0]
-        assert previous == f"{last_year[names[name.group(1)]]:,.4f}".rstrip("0").rstrip(".")  # the 2024 figure
-        assert submitter not in ("", "—")  # a clerk of the demo or the command-line operator
+        previous = re.search(r'<td class="num hide-phone">([^<]*)</td>', row)
+        assert previous is not None
+        assert previous.group(1) == f"{last_year[names[name.group(1)]]:,.4f}".rstrip("0").rstrip(".")  # the 2024 figure
+        submitter = re.search(r"(?:<br>报送人|填报并报送) ([^<]+)</td>", row)
+        assert submitter is not None and submitter.group(1).strip() not in ("", "—")  # a clerk or the operator
 
 
 def test_audit_trail_actions_are_translated(app_client: TestClient, database_url: str) -> None:

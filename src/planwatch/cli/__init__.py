@@ -9,12 +9,27 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from typer import rich_utils
 
 from planwatch import __version__
 
+# The help is in Chinese, as the product (decided for issue 22: one language, no --lang option;
+# the README describes every command in English). Typer's own panel titles and notes are
+# module settings it reads when printing; Click's "Usage:" line stays as Click prints it.
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.ERRORS_PANEL_TITLE = "错误"
+rich_utils.DEFAULT_STRING = "[默认：{}]"
+rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
+rich_utils.DEPRECATED_STRING = "（已弃用）"
+rich_utils.ABORTED_TEXT = "已中止。"
+rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+
 app = typer.Typer(
     name="planwatch",
-    help="规划实施监测评估平台 PlanWatch: extract, monitor and evaluate plan indicators.",
+    help="规划实施监测评估平台 PlanWatch：读取规划文件、建立指标体系、监测填报、评估和出具报告。",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -29,11 +44,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+                                          help="显示版本号后退出。")] = False,
 ) -> None:
-    """PlanWatch command line."""
+    """PlanWatch 命令行。"""
 
 
-from planwatch.cli import analysis, data, extract, monitoring, reports  # noqa: E402  (the modules register their commands on app)
+from planwatch.cli import analysis, data, doctor, extract, monitoring, reports  # noqa: E402  (the modules register their commands on app)
 
-__all__ = ["analysis", "app", "data", "extract", "monitoring", "reports"]
+__all__ = ["analysis", "app", "data", "doctor", "extract", "monitoring", "reports"]

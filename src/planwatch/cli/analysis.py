@@ -21,10 +21,12 @@ from planwatch.cli.common import (
     open_database,
     out,
     plan_of,
+    plan_year,
     reported,
 )
 
 if TYPE_CHECKING:
+    from planwatch.evaluate import EvaluationResult
     from planwatch.services.evaluation import PlanEvaluation
 
 if TYPE_CHECKING:
@@ -44,24 +46,38 @@ def _number(value: float | None) -> str:
 def evaluate(
     year: YearOption,
     plan: PlanOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON record per indicator.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="每个指标输出一条 JSON 记录。")] = False,
     include_pending: Annotated[bool, typer.Option(
-        "--include-pending", help="Count submitted values that are not approved yet.")] = False,
+        "--include-pending", help="把已报送但尚未审核通过的数值也计入。")] = False,
     as_user: AsUser = None,
     db: DbOption = None,
 ) -> None:
-    """Evaluate a plan at a year: completion vs time schedule, status, projection, with explanations."""
+    """评估规划某一年度：完成进度、时间进度、状态和趋势预测。
+
+    每个指标附计算说明。
+    """
     from planwatch.services.evaluation import evaluate_stored_plan
 
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
-        the_plan = plan_of(session, plan)
-        evaluation = evaluate_stored_plan(session, acting_user(session, as_user), the_plan, year,
+        actor = acting_user(session, as_user)
+        the_plan = plan_of(session, plan, actor)
+        evaluation = evaluate_stored_plan(session, actor, the_plan, plan_year(the_plan, year),
                                           include_pending=include_pending)
     if as_json:
         records = [{**r.to_json(), "code": evaluation.codes.get(r.indicator_id)} for r in evaluation.results]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         return
     out.print(_table(evaluation, out.width))
+
+
+def _latest(evaluation: PlanEvaluation, result: EvaluationResult) -> str:
+    """The figure last entered; an amount over the period's running total (累计); a verdict."""
+    if result.judgement is not None:
+        return f"{result.judgement.verdict.label_zh}（{result.judgement.year}）"
+    if result.target_type == "cumulative" and result.current is not None:
+        return f"累计{_number(result.current)}"  # up to the year evaluated; narrow, for an 80-column terminal
+    entered = evaluation.values.get(result.indicator_id, {}).get(result.data_year) if result.data_year else None
+    return f"{_number(entered)}（{result.data_year}）" if entered is not None else ""
 
 
 # Terminal widths from which the formula columns (completion, schedule) and then the
@@ -87,12 +103,10 @@ def _table(evaluation: PlanEvaluation, width: int) -> Table:
     if everything:
         table.add_column("预测", overflow="fold")
     for r in evaluation.results:
-        entered = evaluation.values.get(r.indicator_id, {}).get(r.data_year) if r.data_year else None
         row = [evaluation.codes.get(r.indicator_id, ""), r.name]
         if everything:
             row.append(r.attribute or "")
-        row += [f"{_number(entered)}（{r.data_year}）" if entered is not None else "",
-                f"{_number(r.target)}（{r.target_year}）" if r.target is not None else ""]
+        row += [_latest(evaluation, r), f"{_number(r.target)}（{r.target_year}）" if r.target is not None else ""]
         if progress:
             row += [_percent(r.completion), _percent(r.schedule)]
         row.append(r.status.label_zh)
@@ -114,19 +128,22 @@ def _warning_lines(evaluation: PlanEvaluation) -> list[str]:
     return lines
 
 
-HostOption = Annotated[str, typer.Option("--host", help="Address to listen on.")]
-PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+HostOption = Annotated[str, typer.Option("--host", help="监听地址。")]
+PortOption = Annotated[int, typer.Option("--port", help="监听端口。")]
 
 
 @app.command()
 def demo(
-    year: Annotated[int, typer.Option("--year", help="Evaluation year.")] = 2024,
-    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web app afterwards.")] = True,
+    year: Annotated[int, typer.Option("--year", help="评估年度。")] = 2024,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="完成后启动网站。")] = True,
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     db: DbOption = None,
 ) -> None:
-    """Set up the demo (青川区 plan, org units, users, four years of data), evaluate it, start the app."""
+    """建立演示数据、打印评估结果并启动网站。
+
+    演示数据为虚构的青川区规划、组织机构、各角色账号和历年数据。
+    """
     from sqlalchemy import make_url
 
     from planwatch.demo.seed import DEMO_PASSWORD, DEMO_USERS, seed_demo
@@ -164,28 +181,28 @@ def _serve(url: str, host: str, port: int, workers: int = 1, exposure: Exposure 
 @app.command()
 def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption = None,
           workers: Annotated[int, typer.Option("--workers", min=1, help=(
-              "Processes serving requests; for dozens of concurrent users, one per CPU core."))] = 1,
+              "处理请求的进程数；同时在线的人多时每个 CPU 核一个。"))] = 1,
           https: Annotated[bool, typer.Option(
               "--https", envvar="PLANWATCH_HTTPS", show_envvar=True,
-              help="Served over https (here with --ssl-certfile, or by a proxy in front): cookies Secure, HSTS.")]
+              help="经 https 提供服务（用 --ssl-certfile 直接提供，或由前置代理提供）：Cookie 带 Secure，发送 HSTS。")]
           = False,
           proxy_headers: Annotated[bool, typer.Option(
-              "--proxy-headers", help="Believe X-Forwarded-For/-Proto from the proxies of --forwarded-allow-ips.")]
+              "--proxy-headers", help="信任 --forwarded-allow-ips 所列代理发来的 X-Forwarded-For/-Proto。")]
           = False,
           forwarded_allow_ips: Annotated[str, typer.Option(
-              "--forwarded-allow-ips", help="Comma-separated addresses of trusted proxies.")] = "127.0.0.1",
+              "--forwarded-allow-ips", help="受信任代理的地址，逗号分隔。")] = "127.0.0.1",
           allowed_hosts: Annotated[str, typer.Option(
               "--allowed-hosts", envvar="PLANWATCH_ALLOWED_HOSTS", show_envvar=True,
-              help="Comma-separated Host names to answer (e.g. jc.example.gov.cn); others get 400.")] = "",
+              help="只应答这些 Host 名称（逗号分隔，如 jc.example.gov.cn），其余返回 400。")] = "",
           ssl_certfile: Annotated[Path | None, typer.Option("--ssl-certfile", exists=True, dir_okay=False,
-                                                            help="Certificate (PEM) to serve https directly.")] = None,
+                                                            help="直接提供 https 的证书（PEM）。")] = None,
           ssl_keyfile: Annotated[Path | None, typer.Option("--ssl-keyfile", exists=True, dir_okay=False,
-                                                           help="Private key (PEM) of --ssl-certfile.")] = None,
+                                                           help="--ssl-certfile 的私钥（PEM）。")] = None,
           extract_workers: Annotated[int, typer.Option(
               "--extract-workers", min=0, envvar="PLANWATCH_EXTRACT_WORKERS", show_envvar=True,
-              help="Uploads each process imports at a time; 0 leaves them to `planwatch worker`.")] = 2,
+              help="每个进程同时导入的上传文件数；0 表示交给 `planwatch worker` 进程。")] = 2,
           ) -> None:
-    """Start the web app (dashboard, data entry, review, reports, /api/v1)."""
+    """启动网站（总览、数据填报、审核、报告和 /api/v1 接口）。"""
     from planwatch.web.serve import Exposure
 
     if (ssl_certfile is None) != (ssl_keyfile is None):

@@ -27,24 +27,23 @@ if TYPE_CHECKING:
     from planwatch.store.models import Plan, User
 
 __all__ = ["AsUser", "DbOption", "PlanOption", "YearOption", "acting_user", "err", "fail", "open_database",
-           "out", "plan_of", "reported"]
+           "out", "plan_of", "plan_year", "reported"]
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 DbOption = Annotated[str | None, typer.Option(
     "--db", envvar="PLANWATCH_DATABASE_URL", show_envvar=True,
-    help="Database URL (sqlite:///path or postgresql://user@host:port/db). Default: SQLite in ./.planwatch/.")]
+    help="数据库地址（sqlite:///路径 或 postgresql://用户@主机:端口/库名），默认为当前目录 ./.planwatch/ 下的 SQLite。")]
 PlanOption = Annotated[str | None, typer.Option(
-    "--plan", help="Plan id, title or a unique part of it (optional when there is only one plan).")]
-YearOption = Annotated[int, typer.Option("--year", help="Reporting / evaluation year, e.g. 2024.")]
+    "--plan", help="规划编号、标题或标题中唯一的一部分（只有一个规划时可省略）。")]
+YearOption = Annotated[int, typer.Option("--year", help="报告期或评估年度，如 2024。")]
 AsUser = Annotated[str | None, typer.Option(
-    "--as", help="Act as this user (login); permissions are those of the user's role. "
-                 "Without it the command runs as the operator with full rights.")]
+    "--as", help="以该用户（登录名）的身份和权限执行；不指定时以拥有全部权限的操作员身份执行。")]
 
 
 def fail(message: str) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]错误：[/red]{message}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -84,8 +83,16 @@ def acting_user(session: Session, login: str | None) -> User | None:
     return user
 
 
-def plan_of(session: Session, ref: str | None) -> Plan:
+def plan_of(session: Session, ref: str | None, actor: User | None = None) -> Plan:
+    """The plan ``--plan`` names, among those of ``actor``'s district (``--as``)."""
     from planwatch.services.plans import find_plan
 
     with reported():
-        return find_plan(session, ref)
+        return find_plan(session, ref, actor)
+
+
+def plan_year(plan: Plan, year: int) -> int:
+    """``--year`` for evaluating ``plan``: a year before the plan began is refused, not quietly moved."""
+    if plan.start_year is not None and year < plan.start_year:
+        raise fail(f"--year：规划期为{plan.start_year}—{plan.end_year or '?'}年，不能评估规划期开始之前的{year}年")
+    return year

@@ -37,10 +37,10 @@ if TYPE_CHECKING:
 
     from planwatch.store.models import ReportingPeriod
 
-orgunits_app = typer.Typer(help="Org units: the district, its departments, towns and 街道.", no_args_is_help=True)
-users_app = typer.Typer(help="Users and their roles.", no_args_is_help=True)
-periods_app = typer.Typer(help="Reporting periods: windows, locks.", no_args_is_help=True)
-settings_app = typer.Typer(help="Settings an administrator switches (audited).", no_args_is_help=True)
+orgunits_app = typer.Typer(help="组织机构：区县及其部门、镇和街道。", no_args_is_help=True)
+users_app = typer.Typer(help="用户及其角色、API 令牌。", no_args_is_help=True)
+periods_app = typer.Typer(help="报告期：填报窗口、锁定和解锁。", no_args_is_help=True)
+settings_app = typer.Typer(help="管理员开关的系统设置（记入审计记录）。", no_args_is_help=True)
 app.add_typer(orgunits_app, name="orgunits")
 app.add_typer(users_app, name="users")
 app.add_typer(periods_app, name="periods")
@@ -51,13 +51,17 @@ PASSWORD_ENV = "PLANWATCH_PASSWORD"
 
 @app.command("import")
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="Gazettes or plans (.txt/.md/.docx/.pdf/.html).")],
+    files: Annotated[list[Path], typer.Argument(help="公报或规划文件（.txt/.md/.docx/.pdf/.html）。")],
     db: DbOption = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Refuse files larger than this.")]
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="拒绝超过这个字节数的文件。")]
     = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Store documents, plans, outline, indicators and targets (re-importing a file changes nothing)."""
-    from planwatch.services import plans
+    """把公文、规划、提纲、指标和目标存入数据库。
+
+    同一文件重复导入不产生变化；同一规划的其他格式（指标体系相同）不生成新版本。
+    """
+    from planwatch.services import import_history, plans
+    from planwatch.services.import_history import Channel, Outcome
 
     failed = 0
     with open_database(db) as database, Progress(
@@ -69,13 +73,22 @@ def import_(
             try:
                 with database.session() as session:
                     result = plans.import_file(session, path, max_bytes=max_bytes)
+                    outcome, summary, plan_id = import_history.plan_import_summary(result)
+                    import_history.record(session, None, Channel.CLI_IMPORT, path.name, outcome, summary=summary,
+                                          plan_id=plan_id, size=path.stat().st_size, sha256=result.sha256)
             except PlanWatchError as exc:
                 failed += 1
-                err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+                err.print(f"[red]错误：[/red]{exc}", highlight=False, soft_wrap=True)
+                with database.session() as session:
+                    import_history.record(session, None, Channel.CLI_IMPORT, path.name, Outcome.REFUSED,
+                                          problems=import_history.problems_of(exc))
             else:
                 if result.already_imported:
                     out.print(f"{result.file}: 已导入过（内容相同），未作改动", highlight=False)
-                for p in result.plans if not result.already_imported else ():
+                elif result.same_as:
+                    out.print(f"{result.file}: 与已导入的「{result.same_as}」中的规划相同（指标体系一致），"
+                              "未生成新版本", highlight=False)
+                for p in result.plans if not (result.already_imported or result.same_as) else ():
                     carried = f"，{p.carried_over} 个未变化指标沿用上一版" if p.version > 1 else ""
                     out.print(f"{result.file}: 规划 #{p.plan_id}「{p.title}」第 {p.version} 版，{p.indicators} 个指标"
                               f"（{p.assigned} 个已落实责任单位{carried}）", highlight=False)
@@ -86,14 +99,15 @@ def import_(
 
 @orgunits_app.command("import")
 def orgunits_import(
-    file: Annotated[Path, typer.Argument(help="CSV (UTF-8/GB18030) or XLSX: 代码, 名称, 类型, 上级代码, 简称.")],
+    file: Annotated[Path, typer.Argument(help="CSV（UTF-8 或 GB18030）或 XLSX：代码、名称、类型、上级代码、简称。")],
     db: DbOption = None,
 ) -> None:
-    """Create or update org units from a file (matched by code)."""
+    """从文件新建或更新单位（按代码对应）。"""
     from planwatch.services import orgunits
+    from planwatch.services.orgunit_import import import_in_batches
 
-    with open_database(db) as database, reported(), database.session() as session:
-        created, updated = orgunits.import_org_units(session, None, orgunits.read_org_unit_file(file))
+    with open_database(db) as database, reported():
+        created, updated = import_in_batches(database, None, orgunits.read_org_unit_file(file))
     out.print(f"{file.name}: 新增 {created} 个单位，更新 {updated} 个", highlight=False)
 
 
@@ -104,7 +118,7 @@ _TABLE_ROWS = 200
 
 @orgunits_app.command("list")
 def orgunits_list(db: DbOption = None) -> None:
-    """List the active org units in tree order (more than 200: tab-separated lines)."""
+    """按上下级顺序列出在用的单位（多于 200 个时输出制表符分隔的行）。"""
     from planwatch.services import orgunits
 
     with open_database(db) as database, database.session(readonly=True) as session:
@@ -133,56 +147,87 @@ def _password(given: str | None) -> str:
     return first
 
 
+RegionOption = Annotated[str | None, typer.Option(
+    "--region", help="District (org unit code or name) the user works in, or 'all'. Default: the district of "
+                     "--org-unit, else every district.")]
 ExpiresDays = Annotated[int | None, typer.Option(
-    "--expires-days", min=1, help="The API token stops working after this many days (at most 3650).")]
-LoginArgument = Annotated[str, typer.Argument(help="Login name.")]
+    "--expires-days", min=1, help="API 令牌在这么多天后失效（最多 3650 天）。")]
+LoginArgument = Annotated[str, typer.Argument(help="登录名。")]
 
 
 @users_app.command("add")
 def users_add(
     login: LoginArgument,
-    role: Annotated[str, typer.Option("--role", help="admin, monitoring, evaluation, clerk or viewer.")],
-    org_unit: Annotated[str | None, typer.Option("--org-unit", help="Org unit code or name (clerks only).")]
+    role: Annotated[str, typer.Option("--role", help="角色：admin（管理员）、monitoring（监测组）、evaluation（评估组）、clerk（填报员）或 viewer（只读）。")],
+    org_unit: Annotated[str | None, typer.Option("--org-unit", help="单位代码或名称（仅填报员）。")]
     = None,
-    name: Annotated[str, typer.Option("--name", help="Full name.")] = "",
-    password: Annotated[str | None, typer.Option("--password", help=f"Password (or ${PASSWORD_ENV}, or prompt).")]
+    region: RegionOption = None,
+    name: Annotated[str, typer.Option("--name", help="姓名。")] = "",
+    email: Annotated[str, typer.Option("--email", help="电子邮箱（催报邮件发往此地址）。")] = "",
+    password: Annotated[str | None, typer.Option("--password", help=f"密码（或环境变量 ${PASSWORD_ENV}，或在终端中输入）。")]
     = None,
-    token: Annotated[bool, typer.Option("--token", help="Also create an API token and print it once.")] = False,
+    token: Annotated[bool, typer.Option("--token", help="同时生成 API 令牌并显示一次。")] = False,
     expires_days: ExpiresDays = None,
     db: DbOption = None,
 ) -> None:
-    """Add a user; passwords are stored as argon2 hashes."""
+    """新增用户（密码以 argon2 哈希保存）。"""
     from planwatch.services import users
 
     secret = _password(password)
     with open_database(db) as database, reported(), database.session() as session:
-        user = users.add_user(session, None, login, secret, role, name=name, org_unit=org_unit)
+        user = users.add_user(session, None, login, secret, role, name=name, org_unit=org_unit, region=region,
+                              email=email)
         issued = users.create_token(session, user, "cli", expires_days=expires_days) if token else None
-    out.print(f"用户 {login}（{role}）已创建", highlight=False)
+        where = _region_name(session, user.region_org_unit_id)
+    out.print(f"用户 {login}（{role}，{where}）已创建", highlight=False)
     if issued:
         out.print(f"API 令牌（只显示这一次）：{issued}", highlight=False)
 
 
+def _region_name(session: Session, region_id: int | None) -> str:
+    from planwatch.store.models import OrgUnit
+
+    unit = session.get(OrgUnit, region_id) if region_id is not None else None
+    return unit.name if unit is not None else "全部地区"
+
+
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
-    """List users with their roles and units."""
+    """列出用户及其角色、单位和所属地区。"""
     from planwatch.services import users
 
     with open_database(db) as database, database.session(readonly=True) as session:
-        table = Table("登录名", "姓名", "角色", "单位", "状态")
-        for u in users.all_users(session):
-            table.add_row(u.login, u.name, u.role, str(u.org_unit_id or ""), "启用" if u.active else "停用")
+        table = Table("登录名", "角色", "地区", "状态")
+        table.add_column("姓名", overflow="fold")
+        table.add_column("单位", overflow="fold")
+        for u in users.list_users(session, None, limit=None).people:
+            table.add_row(u.login, u.role.value, u.region_name or "全部地区", "启用" if u.active else "停用", u.name,
+                          u.org_unit_name or "")
     out.print(table)
+
+
+@users_app.command("region")
+def users_region(login: LoginArgument,
+                 region: Annotated[str, typer.Argument(help="District code or name, or 'all' for every district.")],
+                 db: DbOption = None) -> None:
+    """Bind a user to a district (or to every district); audited, effective at once."""
+    from planwatch.services import users
+
+    with open_database(db) as database, reported(), database.session() as session:
+        user = users.find_user(session, login)
+        changed = users.set_region(session, None, user, region)
+        where = _region_name(session, user.region_org_unit_id)
+    out.print(f"用户 {login} 的所属地区{'已设为' if changed else '仍为'}{where}", highlight=False)
 
 
 @users_app.command("passwd")
 def users_passwd(
     login: LoginArgument,
-    password: Annotated[str | None, typer.Option("--password", help=f"New password (or ${PASSWORD_ENV}, or prompt).")]
+    password: Annotated[str | None, typer.Option("--password", help=f"新密码（或环境变量 ${PASSWORD_ENV}，或在终端中输入）。")]
     = None,
     db: DbOption = None,
 ) -> None:
-    """Set a new password (at least 8 characters of two kinds); the user's browser sessions end."""
+    """设置新密码（至少 8 位、两类字符）；该用户的网页登录随即失效。"""
     from planwatch.services import users
 
     secret = _password(password)
@@ -193,7 +238,7 @@ def users_passwd(
 
 @users_app.command("deactivate")
 def users_deactivate(login: LoginArgument, db: DbOption = None) -> None:
-    """Stop a user at once: no log-in, sessions end, API tokens refused (until reactivated)."""
+    """立即停用用户：不能登录，会话结束，API 令牌被拒绝（直到重新启用）。"""
     from planwatch.services import users
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -203,7 +248,7 @@ def users_deactivate(login: LoginArgument, db: DbOption = None) -> None:
 
 @users_app.command("reactivate")
 def users_reactivate(login: LoginArgument, db: DbOption = None) -> None:
-    """Let a deactivated user log in again (tokens not revoked work again)."""
+    """重新启用已停用的用户（未吊销的令牌恢复可用）。"""
     from planwatch.services import users
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -213,7 +258,7 @@ def users_reactivate(login: LoginArgument, db: DbOption = None) -> None:
 
 @users_app.command("logout")
 def users_logout(login: LoginArgument, db: DbOption = None) -> None:
-    """Log the user out everywhere (every browser session ends)."""
+    """让用户在所有设备上退出登录。"""
     from planwatch.services import users
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -224,11 +269,11 @@ def users_logout(login: LoginArgument, db: DbOption = None) -> None:
 @users_app.command("token")
 def users_token(
     login: LoginArgument,
-    label: Annotated[str, typer.Option("--label", help="What the token is for.")] = "cli",
+    label: Annotated[str, typer.Option("--label", help="令牌的用途说明。")] = "cli",
     expires_days: ExpiresDays = None,
     db: DbOption = None,
 ) -> None:
-    """Create an API token for the user and print it once."""
+    """为用户生成 API 令牌并显示一次。"""
     from planwatch.services import users
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -238,7 +283,7 @@ def users_token(
 
 @users_app.command("tokens")
 def users_tokens(login: LoginArgument, db: DbOption = None) -> None:
-    """List the user's API tokens (never the tokens themselves)."""
+    """列出用户的 API 令牌（不显示令牌本身）。"""
     from planwatch.services import users
 
     with open_database(db) as database, reported(), database.session(readonly=True) as session:
@@ -252,9 +297,9 @@ def users_tokens(login: LoginArgument, db: DbOption = None) -> None:
 
 
 @users_app.command("revoke-token")
-def users_revoke_token(token_id: Annotated[int, typer.Argument(help="Token number (see `users tokens`).")],
+def users_revoke_token(token_id: Annotated[int, typer.Argument(help="令牌编号（见 users tokens）。")],
                        db: DbOption = None) -> None:
-    """Revoke an API token: it stops working at once."""
+    """吊销 API 令牌，立即失效。"""
     from planwatch.services import users
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -269,11 +314,11 @@ class Switch(StrEnum):
 
 @settings_app.command("four-eyes")
 def settings_four_eyes(
-    state: Annotated[Switch, typer.Argument(help="on: whoever entered or submitted a value cannot approve it.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")] = "",
+    state: Annotated[Switch, typer.Argument(help="on 为开启（填报或报送数据的人不能审核通过同一数据），off 为关闭。")],
+    reason: Annotated[str, typer.Option("--reason", help="原因（记入审计记录）。")] = "",
     db: DbOption = None,
 ) -> None:
-    """Switch the four-eyes rule of review (on by default)."""
+    """开关审核的四眼原则（默认开启）。"""
     from planwatch.services import settings
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -294,22 +339,59 @@ def settings_rotate_session_key(
     out.print(f"会话密钥已更换，{ended} 个登录会话已结束，所有用户需重新登录", highlight=False)
 
 
+@settings_app.command("smtp")
+def settings_smtp(
+    host: Annotated[str, typer.Option("--host", help="Mail server; empty: send no e-mail.")] = "",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 25,
+    security: Annotated[str, typer.Option("--security", help="starttls, ssl or none.")] = "starttls",
+    sender: Annotated[str, typer.Option("--sender", help="From address.")] = "",
+    username: Annotated[str, typer.Option("--username")] = "",
+    password: Annotated[str | None, typer.Option("--password", help=f"Or ${PASSWORD_ENV}; empty keeps the stored one.")]
+    = None,
+    site_url: Annotated[str, typer.Option("--site-url", help="The site's address, for links in e-mails.")] = "",
+    db: DbOption = None,
+) -> None:
+    """The mail server reminders (催报) are e-mailed through."""
+    import os
+
+    from planwatch.services import settings
+
+    secret = password if password is not None else os.environ.get(PASSWORD_ENV, "")
+    with open_database(db) as database, reported(), database.session() as session:
+        settings.set_smtp(session, None, settings.SmtpSettings(host, port, security, sender, username, secret,
+                                                               site_url))
+    out.print(f"邮件服务器已设为 {host}:{port}" if host else "已停用催报邮件", highlight=False)
+
+
+@settings_app.command("reminder-interval")
+def settings_reminder_interval(
+    hours: Annotated[int, typer.Argument(help="Hours between two reminders of the same unit for a period.")],
+    db: DbOption = None,
+) -> None:
+    """How soon the same unit may be reminded (催报) again for the same period."""
+    from planwatch.services import settings
+
+    with open_database(db) as database, reported(), database.session() as session:
+        settings.set_reminder_interval(session, None, hours)
+    out.print(f"同一单位 {hours} 小时内不重复催报", highlight=False)
+
+
 @app.command()
 def assign(
-    indicator: Annotated[str | None, typer.Argument(help="Indicator code (I001), id or exact name.")] = None,
-    org_unit: Annotated[str | None, typer.Argument(help="Org unit code or name.")] = None,
-    role: Annotated[str, typer.Option("--role", help="牵头, 责任 or 配合.")] = "责任",
-    remove: Annotated[bool, typer.Option("--remove", help="Remove the unit's responsibility.")] = False,
+    indicator: Annotated[str | None, typer.Argument(help="指标代码（I001）、编号或完整名称。")] = None,
+    org_unit: Annotated[str | None, typer.Argument(help="单位代码或名称。")] = None,
+    role: Annotated[str, typer.Option("--role", help="责任类型：牵头、责任或配合。")] = "责任",
+    remove: Annotated[bool, typer.Option("--remove", help="取消该单位的责任。")] = False,
     plan: PlanOption = None,
     as_user: AsUser = None,
     db: DbOption = None,
 ) -> None:
-    """Make an org unit responsible for an indicator; without arguments list the assignments."""
-    from planwatch.services import assignments, orgunits
+    """把指标分配给责任单位；不带参数时列出全部分工。"""
+    from planwatch.services import assignments, orgunits, region_scope
 
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user)
+        the_plan = plan_of(session, plan, actor)
         if indicator is None or org_unit is None:
             table = Table("代码", "指标", "单位", "责任", "来源", title=the_plan.title)
             for a in assignments.list_assignments(session, the_plan):
@@ -317,7 +399,7 @@ def assign(
             out.print(table)
             return
         ind = assignments.find_indicator(session, the_plan, indicator)
-        unit = orgunits.find_org_unit(session, org_unit)
+        unit = orgunits.find_org_unit(session, org_unit, within=region_scope.assignable(session, the_plan).unit_ids)
         if remove:
             changed = assignments.unassign(session, actor, ind, unit)
         else:
@@ -340,22 +422,22 @@ def _moment(day: str | None, default: datetime, field: str) -> datetime:
 @periods_app.command("open")
 def periods_open(
     year: YearOption,
-    opens: Annotated[str | None, typer.Option("--opens", help="First day of the window (default: today).")] = None,
-    closes: Annotated[str | None, typer.Option("--closes", help="Deadline, exclusive (default: in 30 days).")]
+    opens: Annotated[str | None, typer.Option("--opens", help="填报窗口的第一天（默认今天）。")] = None,
+    closes: Annotated[str | None, typer.Option("--closes", help="截止日期，当天 0 点起停止填报（默认 30 天后）。")]
     = None,
     plan: PlanOption = None,
     as_user: AsUser = None,
     db: DbOption = None,
 ) -> None:
-    """Create the reporting period of a year (or move its window when it exists)."""
+    """开放某年度的报告期（已存在时调整填报窗口）。"""
     from planwatch.services import periods, users
 
     now = datetime.now(UTC)
     start = _moment(opens, now.replace(hour=0, minute=0, second=0, microsecond=0), "--opens")
     end = _moment(closes, start + timedelta(days=30), "--closes")
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
+        the_plan = plan_of(session, plan, actor)
         existing = periods.find_period(session, the_plan.id, str(year))
         if existing is None:
             view = periods.create_period(session, actor, the_plan.id, year, opens_at=start, closes_at=end)
@@ -377,33 +459,33 @@ def _period(session: Session, plan_id: int, year: int) -> ReportingPeriod:
 @periods_app.command("lock")
 def periods_lock(year: YearOption, plan: PlanOption = None, reason: Annotated[str, typer.Option("--reason")] = "",
                  as_user: AsUser = None, db: DbOption = None) -> None:
-    """Lock a period: its data can no longer change."""
+    """锁定报告期：其数据不能再修改。"""
     from planwatch.services import periods, users
 
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
+        the_plan = plan_of(session, plan, actor)
         view = periods.lock_period(session, actor, _period(session, the_plan.id, year).id, reason or None)
     out.print(f"{view.code} 已锁定", highlight=False)
 
 
 @periods_app.command("reopen")
-def periods_reopen(year: YearOption, reason: Annotated[str, typer.Option("--reason", help="Why (audited).")],
+def periods_reopen(year: YearOption, reason: Annotated[str, typer.Option("--reason", help="原因（记入审计记录）。")],
                    plan: PlanOption = None, as_user: AsUser = None, db: DbOption = None) -> None:
-    """Unlock a locked period for corrections."""
+    """解锁已锁定的报告期以便更正。"""
     from planwatch.services import periods, users
 
     with open_database(db) as database, reported(), database.session() as session:
-        the_plan = plan_of(session, plan)
         actor = acting_user(session, as_user) or users.operator(session)
+        the_plan = plan_of(session, plan, actor)
         view = periods.reopen_period(session, actor, _period(session, the_plan.id, year).id, reason)
     out.print(f"{view.code} 已解锁", highlight=False)
 
 
 @app.command("backup")
-def backup_(file: Annotated[Path, typer.Argument(help="Snapshot file to write (.jsonl.gz).")],
+def backup_(file: Annotated[Path, typer.Argument(help="要写入的快照文件（.jsonl.gz）。")],
             db: DbOption = None) -> None:
-    """Write a consistent snapshot of the database while the app keeps running."""
+    """写出数据库的一致性快照（网站运行时也可以）。"""
     from planwatch.services import backup
 
     with open_database(db) as database, reported():
@@ -416,11 +498,16 @@ def backup_(file: Annotated[Path, typer.Argument(help="Snapshot file to write (.
 
 
 @app.command()
-def restore(file: Annotated[Path, typer.Argument(help="Snapshot written by planwatch backup.")],
+def restore(file: Annotated[Path, typer.Argument(help="planwatch backup 写出的快照。")],
             db: DbOption = None) -> None:
-    """Load a snapshot into an empty database (SQLite or PostgreSQL)."""
+    """把快照恢复到空数据库（SQLite 或 PostgreSQL）。"""
     from planwatch.services import backup
 
     with open_database(db) as database, reported():
         summary = backup.restore(database, file)
     out.print(f"{file}: 已恢复 {summary.total} 行", highlight=False)
+    if summary.cleaned:
+        err.print(f"注意：{len(summary.cleaned)} 处文字含控制字符（旧版本写入），已删除控制字符后恢复（换行、制表符保留）：",
+                  highlight=False)
+        for place in summary.cleaned:
+            err.print(f"  {place}", highlight=False)

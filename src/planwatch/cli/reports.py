@@ -18,19 +18,19 @@ from planwatch.cli.common import (
     open_database,
     out,
     plan_of,
+    plan_year,
     reported,
 )
 from planwatch.report import FORMATS
 
-report_app = typer.Typer(help="Reports: annual monitoring, mid-term and final evaluation (.docx .xlsx .html .pdf).",
+report_app = typer.Typer(help="报告：年度监测报告、中期评估报告和总结评估报告（.docx .xlsx .html .pdf）。",
                          no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
 OutputOption = Annotated[list[Path] | None, typer.Option(
-    "-o", "--output", help=f"Output file(s); the suffix chooses the format ({' '.join(FORMATS)}). "
-                           "Repeat for several formats. Default: <plan title><report name>.docx")]
+    "-o", "--output", help=f"输出文件，扩展名决定格式（{' '.join(FORMATS)}）；可重复指定以输出多种格式。默认：<规划名称><报告名称>.docx")]
 PendingOption = Annotated[bool, typer.Option(
-    "--include-pending", help="Count submitted values that are not approved yet.")]
+    "--include-pending", help="把已报送但尚未审核通过的数值也计入。")]
 
 
 def _report(kind: str, year: int, plan: str | None, outputs: list[Path] | None, include_pending: bool,
@@ -40,8 +40,9 @@ def _report(kind: str, year: int, plan: str | None, outputs: list[Path] | None, 
 
     with open_database(db) as database, reported():
         with database.session(readonly=True) as session:
-            the_plan = plan_of(session, plan)
-            content = report_content(session, acting_user(session, as_user), the_plan, year, ReportKind(kind),
+            actor = acting_user(session, as_user)
+            the_plan = plan_of(session, plan, actor)
+            content = report_content(session, actor, the_plan, plan_year(the_plan, year), ReportKind(kind),
                                      include_pending=include_pending)
         if content.premature:
             err.print(f"[yellow]warning:[/yellow] {content.premature}", highlight=False)
@@ -53,19 +54,19 @@ def _report(kind: str, year: int, plan: str | None, outputs: list[Path] | None, 
 @report_app.command()
 def annual(year: YearOption, plan: PlanOption = None, output: OutputOption = None,
            include_pending: PendingOption = False, as_user: AsUser = None, db: DbOption = None) -> None:
-    """Annual monitoring report (年度监测报告) for one year."""
+    """某一年度的年度监测报告。"""
     _report("annual", year, plan, output, include_pending, as_user, db)
 
 
 @report_app.command()
 def midterm(year: YearOption, plan: PlanOption = None, output: OutputOption = None,
             include_pending: PendingOption = False, as_user: AsUser = None, db: DbOption = None) -> None:
-    """Mid-term evaluation report (中期评估报告), with projections to the target year."""
+    """中期评估报告，含到目标年份的趋势预测。"""
     _report("midterm", year, plan, output, include_pending, as_user, db)
 
 
 @report_app.command()
 def final(year: YearOption, plan: PlanOption = None, output: OutputOption = None,
           include_pending: PendingOption = False, as_user: AsUser = None, db: DbOption = None) -> None:
-    """Final evaluation report (总结评估报告) at the end of the plan period."""
+    """规划期末的总结评估报告。"""
     _report("final", year, plan, output, include_pending, as_user, db)

@@ -22,7 +22,17 @@ from sqlalchemy.orm import Session
 
 from planwatch.demo import DEMO_DIR, DEMO_PLAN, ledger
 from planwatch.evaluate.targets import EntryKind, entry_kind
-from planwatch.services import ledger_progress, observations, orgunits, periods, plans, review, users
+from planwatch.services import (
+    import_history,
+    ledger_progress,
+    observations,
+    orgunits,
+    periods,
+    plans,
+    review,
+    users,
+)
+from planwatch.services.import_history import Channel, Outcome
 from planwatch.store import Database
 from planwatch.store.clock import recorded_at
 from planwatch.store.models import (
@@ -79,8 +89,14 @@ def seed_demo(database: Database, now: datetime | None = None) -> bool:
         sha = hashlib.sha256(DEMO_PLAN.read_bytes()).hexdigest()
         if session.scalar(select(SourceFile.id).where(SourceFile.sha256 == sha)) is not None:
             return False
-        orgunits.import_org_units(session, None, orgunits.read_org_unit_file(DEMO_ORG_UNITS))
-        plan_id = plans.import_file(session, DEMO_PLAN).plans[0].plan_id
+        created, _ = orgunits.import_org_units(session, None, orgunits.read_org_unit_file(DEMO_ORG_UNITS))
+        import_history.record(session, None, Channel.ORG_UNITS, DEMO_ORG_UNITS.name, Outcome.IMPORTED,
+                              summary=f"新增 {created} 个单位", size=DEMO_ORG_UNITS.stat().st_size)
+        imported = plans.import_file(session, DEMO_PLAN)
+        plan_id = imported.plans[0].plan_id
+        outcome, summary, _ = import_history.plan_import_summary(imported)
+        import_history.record(session, None, Channel.CLI_IMPORT, DEMO_PLAN.name, outcome, summary=summary,
+                              plan_id=plan_id, size=DEMO_PLAN.stat().st_size, sha256=imported.sha256)
         for person in DEMO_USERS:
             users.add_user(session, None, person.login, DEMO_PASSWORD, person.role, name=person.name,
                            org_unit=person.org_unit)
@@ -207,7 +223,7 @@ def _value(indicator: Indicator, n: int, year: int) -> str | None:
     start = indicator.baseline if indicator.baseline is not None else goal * (0.8 if goal > 20 else 1.2)
     span = (target.year - 2020) or 1
     pace = _PACES[n % len(_PACES)]
-    if target.cumulative:  # 【累计】: each year adds its share of the plan-period total
+    if target.target_type == "cumulative":  # 【累计】, 新增X: each year adds its share of the plan-period total
         return f"{goal / span * (0.6 + abs(pace) / 2):.2f}"
     if entry_kind(indicator.name, indicator.unit) == EntryKind.YEARLY_REDUCTION:
         # The year's reduction, at the pace of the even yearly cut that compounds to the target.

@@ -27,6 +27,7 @@ from planwatch.evaluate.models import (
     EvaluationResult,
     Explanation,
     IndicatorSpec,
+    Judgement,
     Observation,
     ObservationTable,
     PlanConfig,
@@ -34,6 +35,8 @@ from planwatch.evaluate.models import (
     Status,
     Target,
     Thresholds,
+    Verdict,
+    read_verdict,
 )
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "GroupBy",
     "IndicatorSpec",
     "IndicatorWarning",
+    "Judgement",
     "Observation",
     "ObservationTable",
     "PlanConfig",
@@ -54,10 +58,12 @@ __all__ = [
     "StatusSummary",
     "Target",
     "Thresholds",
+    "Verdict",
     "completeness",
     "evaluate_indicator",
     "evaluate_plan",
     "overall",
+    "read_verdict",
     "spec_from_indicator",
     "summarize",
     "warning_list",

@@ -10,6 +10,15 @@ A unit is only scored on what it carries: a category with no item for the unit h
 weight shared out over the unit's other categories, so that a town without projects is not
 marked down for it. Every point is an :class:`Item` naming its rule, so the breakdown
 explains the score to the unit.
+
+Every evaluation status earns a share of an indicator item's points (``indicator_points``),
+whatever the target's type: on schedule (已完成, 超前, 正常 — a qualitative target judged
+达到) earns all; 滞后 (未达到) half; 严重滞后 (a binding target 未达到) and 无数据 (nothing
+reported or judged) nothing; and the three statuses in which the figures cannot tell whether
+the unit delivered — 缺基期值 (the plan printed no baseline a level needs), 无法判断 (the
+reviewers accepted that the outcome cannot be judged yet, e.g. the city's figure is not out)
+and 不可量化 (a target the system cannot compare that nobody has judged) — half, neither
+full marks nor a zero for what the unit could not supply.
 """
 
 from __future__ import annotations
@@ -29,9 +38,9 @@ GROUP_ZH = {"departments": "部门", "towns": "镇街"}
 DEFAULT_SCHEME: dict[str, Any] = {
     "weights": {"indicators": 30, "binding_indicators": 20, "tasks": 20, "projects": 10, "timeliness": 7,
                 "completeness": 8, "quality": 5},
-    # share of an item's points that each evaluation status earns
+    # share of an item's points that each evaluation status earns (every status; see the module docstring)
     "indicator_points": {"completed": 1.0, "ahead": 1.0, "on_track": 1.0, "behind": 0.5, "seriously_behind": 0.0,
-                         "no_data": 0.0, "missing_baseline": 0.5},
+                         "no_data": 0.0, "missing_baseline": 0.5, "undetermined": 0.5, "not_quantifiable": 0.5},
     # share that each reported task status earns; a task not reported earns nothing
     "task_points": {"completed": 1.0, "in_progress": 0.8, "suspended": 0.5, "behind": 0.3, "not_started": 0.0},
 }

@@ -10,12 +10,14 @@ Every mode is reduced to comparing one quantity with one target:
 - LEVEL: V with T (relative targets: T derived from B);
 - GROWTH: the growth factor since t0 (V/B for levels, Π(1 + g/100) for yearly rates)
   with (1 + r)^N, r the printed average annual rate, baseline 1;
-- CUMULATIVE: the sum of the yearly values after t0 with the printed total, baseline 0;
+- CUMULATIVE: the sum of the yearly increments after t0 with the printed total, baseline 0
+  (a running total, 累计 from a printed baseline: B + the sum, baseline B);
 - MEAN: the mean of the yearly values after t0 with the printed level;
 - RATE: the latest yearly growth rate with the rate asked for every year (a limit, as a
   rate is not a level that accumulates progress);
 - REDUCTION: the reduction since t0 in % (1 − Π(1 − d/100) of the yearly reductions d, or
-  the cumulative reduction as entered) with the printed reduction, baseline 0.
+  the cumulative reduction as entered) with the printed reduction, baseline 0;
+- NONE: no number to compare: the reviewers' verdict of the latest judged period decides.
 
 A target is a *goal* when it asks for change in the indicator's good direction (completion
 progress is then meaningful) and a *limit* otherwise (a ceiling already respected, a band,
@@ -34,7 +36,7 @@ import numpy.typing as npt
 from planwatch.errors import InputError
 from planwatch.evaluate.models import IndicatorSpec, ObservationTable, PlanConfig
 from planwatch.evaluate.projection import fit_trends
-from planwatch.evaluate.status import COMPARATOR_CODES, EPS, Kind, met_target, status_codes
+from planwatch.evaluate.status import COMPARATOR_CODES, EPS, Kind, judged_status, met_target, status_codes
 from planwatch.evaluate.targets import (
     FROM_BASELINE,
     RELATIVE_CODES,
@@ -43,7 +45,7 @@ from planwatch.evaluate.targets import (
     ResolvedTarget,
     relative_targets,
 )
-from planwatch.extract.records import Comparator
+from planwatch.extract.records import Comparator, TargetType
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -72,6 +74,8 @@ class Inputs:
     direction: Ints
     name_direction: Ints
     rates: Bools
+    from_baseline: Bools  # CUMULATIVE counted on from the printed baseline (a running total)
+    qualitative: Bools  # NONE because the target has no number (not a ratio the engine cannot compare)
     base_year: Ints  # −1: unknown
     baseline: Floats
     binding: Bools
@@ -95,6 +99,8 @@ def inputs_of(
         direction=np.array([r.direction for r in resolved], dtype=np.int64),
         name_direction=np.array([r.name_direction for r in resolved], dtype=np.int64),
         rates=np.array([r.rates for r in resolved], dtype=np.bool_),
+        from_baseline=np.array([r.from_baseline for r in resolved], dtype=np.bool_),
+        qualitative=np.array([r.target_type is TargetType.QUALITATIVE for r in resolved], dtype=np.bool_),
         base_year=np.array(
             [base if s.baseline_year is None else s.baseline_year for s in specs], dtype=np.int64
         ),
@@ -104,6 +110,19 @@ def inputs_of(
         tolerance=np.array([t.tolerance for t in thresholds], dtype=np.float64),
         serious=np.array([t.serious for t in thresholds], dtype=np.float64),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Verdicts:
+    """Per indicator, the reviewers' verdict of the latest judged period up to the evaluation
+    year (code −1 none, 0 达到, 1 未达到, 2 无法判断) and that period's year (−1 none)."""
+
+    code: Ints
+    year: Ints
+
+    @classmethod
+    def none(cls, n: int) -> Verdicts:
+        return cls(np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +174,10 @@ def compute(
     table: ObservationTable,
     year: int,
     config: PlanConfig,
+    verdicts: Verdicts | None = None,
 ) -> Numbers:
     n = len(inp.mode)
+    verdicts = verdicts or Verdicts.none(n)
     idx, yr, val = _latest_revisions(table, year, n)
     mode, rates = inp.mode, inp.rates
     is_level, is_growth = mode == Mode.LEVEL, mode == Mode.GROWTH
@@ -164,7 +185,11 @@ def compute(
     # Baseline, then the observations after it, then everything per the notation above.
     t0, baseline, source = _baselines(inp, idx, yr, val, n)
     window = _window(idx, yr, val, t0, n, is_reduction)
-    data_year, count, total = window.data_year, window.count, window.total
+    count, total = window.count, window.total
+    data_year = np.where(mode == Mode.NONE, verdicts.year, window.data_year)
+    is_total = mode == Mode.CUMULATIVE
+    # a running total (累计 from a printed baseline) starts from it; an amount over the period from 0
+    total_base = np.where(is_total & inp.from_baseline & np.isfinite(baseline), baseline, 0.0)
     with np.errstate(all="ignore"):
         k = data_year - t0
         plan_length = inp.target_year - t0
@@ -174,16 +199,17 @@ def compute(
         k_f = np.minimum(k, plan_length).astype(np.float64)
 
         base = np.select(
-            [is_level, is_growth, (mode == Mode.CUMULATIVE) | is_reduction, is_rate],
-            [baseline, np.where(rates | np.isfinite(baseline), 1.0, np.nan), np.zeros(n), np.full(n, np.nan)],
+            [is_level, is_growth, is_total, is_reduction, is_rate],
+            [baseline, np.where(rates | np.isfinite(baseline), 1.0, np.nan), total_base, np.zeros(n),
+             np.full(n, np.nan)],
             baseline,
         )
         current = np.select(
-            [is_level | is_rate, is_growth, mode == Mode.CUMULATIVE, is_reduction],
+            [is_level | is_rate, is_growth, is_total, is_reduction],
             [
                 window.latest,
                 np.where(rates, window.rate_factor, window.latest / baseline),
-                total,
+                total_base + total,
                 np.where(rates, (1 - window.rate_factor) * 100, window.latest),
             ],
             total / count,
@@ -217,10 +243,13 @@ def compute(
         q = np.where(is_reduction & (r < 1), (1 - r) ** (1.0 / n_f), np.nan)
         reduction_path = np.where((r > 0) & (r < 1), (1 - q**k_f) / r, schedule)
         progress = np.select([is_growth, is_reduction], [growth_path, reduction_path], schedule)
-        _milestone_progress(progress, resolved, goal & valid, t0, data_year, baseline, goal_target, inp)
+        _milestone_progress(progress, resolved, goal & valid, t0, data_year, base, goal_target, inp)
         completion = np.where(goal, (current - base) / (goal_target - base), np.nan)
 
-        status = status_codes(inp, valid, target, current, met, kind, completion, progress, ~np.isfinite(baseline))
+        # Only where the target needs one is a missing baseline a reason to ask for it.
+        no_baseline = ~np.isfinite(baseline) & ~is_total
+        status = status_codes(inp, valid, target, current, met, kind, completion, progress, no_baseline,
+                              judged_status(inp, verdicts.code, verdicts.year))
 
         level_like = is_level | is_growth
         remaining = inp.target_year - data_year
@@ -252,6 +281,8 @@ def compute(
         linear, compound, compound_chosen = _projections(
             inp, window, t0, baseline, base, (level_like | is_reduction) & np.isfinite(base), valid, plan_length
         )
+        # a running total's projection counts on from its baseline like the total itself
+        linear, compound = linear + np.where(is_total, total_base, 0.0), compound + np.where(is_total, total_base, 0.0)
         projected = np.where(compound_chosen, compound, linear)
         projected_ratio = np.where(goal, (projected - base) / (goal_target - base), np.nan)
         achievable = met_target(
@@ -522,13 +553,14 @@ def _milestone_progress(
     goal: Bools,
     t0: Ints,
     data_year: Ints,
-    baseline: Floats,
+    base: Floats,
     goal_target: Floats,
     inp: Inputs,
 ) -> None:
     """Progress required by now on the path interpolated between the milestones.
 
-    The path runs through (t0, B), each milestone after t0 and (tT, T); the knots of all
+    The path runs through (t0, B), each milestone after t0 and (tT, T) — for an amount over
+    the period, through (t0, 0) and the totals the milestones set; the knots of all
     indicators sit in one sorted key array, so the segment containing year t is found for
     every indicator with a single search.
     """
@@ -544,13 +576,13 @@ def _milestone_progress(
     m_owner = np.array(owner, dtype=np.int64)
     m_year = np.array(years, dtype=np.int64)
     m_value = relative_targets(
-        np.array(codes, dtype=np.int64), baseline[m_owner], np.array(amounts, dtype=np.float64)
+        np.array(codes, dtype=np.int64), base[m_owner], np.array(amounts, dtype=np.float64)
     )
     keep = goal[m_owner] & (m_year > t0[m_owner]) & (m_year < inp.target_year[m_owner])
     chosen = np.unique(m_owner[keep])
     knot_owner = np.r_[chosen, m_owner[keep], chosen]
     knot_year = np.r_[t0[chosen], m_year[keep], inp.target_year[chosen]]
-    knot_value = np.r_[baseline[chosen], m_value[keep], goal_target[chosen]]
+    knot_value = np.r_[base[chosen], m_value[keep], goal_target[chosen]]
     order = np.lexsort((knot_year, knot_owner))
     keys = knot_owner[order] * _YEAR_KEY + knot_year[order]
     knot_year, knot_value = knot_year[order], knot_value[order]
@@ -559,4 +591,4 @@ def _milestone_progress(
     low = high - 1
     share = (now - knot_year[low]) / (knot_year[high] - knot_year[low])
     path = knot_value[low] + (knot_value[high] - knot_value[low]) * share
-    progress[chosen] = (path - baseline[chosen]) / (goal_target[chosen] - baseline[chosen])
+    progress[chosen] = (path - base[chosen]) / (goal_target[chosen] - base[chosen])

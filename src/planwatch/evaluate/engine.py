@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from planwatch.errors import InputError
-from planwatch.evaluate.compute import Numbers, compute, inputs_of
+from planwatch.evaluate.compute import Numbers, Verdicts, compute, inputs_of
 from planwatch.evaluate.explain import Row, explain
 from planwatch.evaluate.models import (
     CagrCategory,
@@ -28,18 +28,21 @@ from planwatch.evaluate.models import (
     Explanation,
     ExplanationParts,
     IndicatorSpec,
+    Judgement,
     Observation,
     ObservationTable,
     PlanConfig,
     ProjectionVerdict,
     Status,
     Thresholds,
+    Verdict,
 )
 from planwatch.evaluate.status import StatusCode
 from planwatch.evaluate.targets import Mode, ResolvedTarget, resolve
 
 _STATUSES = [Status[code.name] for code in StatusCode]  # array code → status
 _CATEGORIES = list(CagrCategory)
+_VERDICT_CODES = {Verdict.MET: 0, Verdict.NOT_MET: 1, Verdict.UNDETERMINED: 2}
 _RATE_MODES = (Mode.GROWTH, Mode.RATE, Mode.REDUCTION)  # compared as rates in %: gaps in 百分点
 _VERDICTS = {-1: ProjectionVerdict.UNKNOWN, 0: ProjectionVerdict.UNLIKELY, 1: ProjectionVerdict.ACHIEVABLE}
 # Results are built positionally (keyword arguments cost a dict per result); the column
@@ -59,12 +62,14 @@ def evaluate_plan(
     year: int,
     config: PlanConfig | None = None,
     assessments: Mapping[str, str] | None = None,
+    judgements: Mapping[str, Sequence[Judgement]] | None = None,
 ) -> list[EvaluationResult]:
     """Evaluate every indicator at evaluation year ``year``, in the order of ``specs``.
 
-    Observations after ``year`` are ignored, so evaluating a past year gives what was
-    known then. ``assessments`` maps indicator ids to the manual assessment of
-    不可量化 targets.
+    Observations and judgements after ``year`` are ignored, so evaluating a past year gives
+    what was known then. ``assessments`` maps indicator ids to a standing manual assessment
+    of 不可量化 targets; ``judgements`` to the reviewed verdicts of targets without a number,
+    one per judged period.
     """
     config = config or PlanConfig()
     _check_unique_ids(specs)
@@ -73,10 +78,26 @@ def evaluate_plan(
         if isinstance(observations, ObservationTable)
         else ObservationTable.from_observations(specs, observations)
     )
+    latest = _latest_judgements(specs, judgements or {}, year)
     with _collection_paused():
         resolved = [resolve(spec) for spec in specs]
-        numbers = compute(inputs_of(specs, resolved, config), resolved, table, year, config)
-        return _results(specs, resolved, numbers, year, config, assessments or {})
+        verdicts = Verdicts(
+            np.array([_VERDICT_CODES[j.verdict] if j else -1 for j in latest], dtype=np.int64),
+            np.array([j.year if j else -1 for j in latest], dtype=np.int64),
+        )
+        numbers = compute(inputs_of(specs, resolved, config), resolved, table, year, config, verdicts)
+        return _results(specs, resolved, numbers, year, config, assessments or {}, latest)
+
+
+def _latest_judgements(specs: Sequence[IndicatorSpec], judgements: Mapping[str, Sequence[Judgement]],
+                       year: int) -> list[Judgement | None]:
+    """Per spec, the judgement of the latest period up to ``year`` (None: none yet)."""
+    return [max((j for j in judgements.get(spec.id, ()) if j.year <= year), key=_judged_year, default=None)
+            for spec in specs]
+
+
+def _judged_year(judgement: Judgement) -> int:
+    return judgement.year
 
 
 def _check_unique_ids(specs: Sequence[IndicatorSpec]) -> None:
@@ -94,13 +115,14 @@ def evaluate_indicator(
     year: int,
     config: PlanConfig | None = None,
     assessment: str | None = None,
+    judgements: Sequence[Judgement] = (),
 ) -> EvaluationResult:
     """Evaluate one indicator from its yearly totals (year → value) or observation rows."""
     observations = (
         [Observation(spec.id, y, v) for y, v in values.items()] if isinstance(values, Mapping) else values
     )
     assessments = {spec.id: assessment} if assessment else None
-    return evaluate_plan([spec], observations, year, config, assessments)[0]
+    return evaluate_plan([spec], observations, year, config, assessments, {spec.id: judgements})[0]
 
 
 def _results(
@@ -110,10 +132,12 @@ def _results(
     year: int,
     config: PlanConfig,
     assessments: Mapping[str, str],
+    judgements: Sequence[Judgement | None],
 ) -> list[EvaluationResult]:
     """Results built column by column; each row's numbers stay behind its explanation."""
     statuses = [_STATUSES[code] for code in numbers.status.tolist()]
-    quantified = [s not in (Status.NO_DATA, Status.NOT_QUANTIFIABLE, Status.MISSING_BASELINE) for s in statuses]
+    quantified = [s not in (Status.NO_DATA, Status.NOT_QUANTIFIABLE, Status.MISSING_BASELINE, Status.UNDETERMINED)
+                  for s in statuses]
     columns: dict[str, list[Any]] = {
         "data_year": [y if y >= 0 else None for y in numbers.data_year.tolist()],
         "current": _optional(numbers.current_display),
@@ -159,6 +183,8 @@ def _results(
             status,
             *fields,
             assessments.get(spec.id),
+            item.target_type.value,
+            judgement if item.mode == Mode.NONE else None,
             Explanation(
                 partial(
                     _explain,
@@ -171,11 +197,12 @@ def _results(
                     category,
                     verdict,
                     assessments.get(spec.id),
+                    judgement if item.mode == Mode.NONE else None,
                 )
             ),
         )
-        for spec, item, status, values, fields, category, verdict in zip(
-            specs, resolved, statuses, rows, per_result, categories, verdicts, strict=True
+        for spec, item, status, values, fields, category, verdict, judgement in zip(
+            specs, resolved, statuses, rows, per_result, categories, verdicts, judgements, strict=True
         )
     ]
 
@@ -206,8 +233,9 @@ def _explain(
     category: CagrCategory | None,
     verdict: ProjectionVerdict,
     manual: str | None,
+    judgement: Judgement | None,
 ) -> ExplanationParts:
-    return explain(spec, item, Row(year, *values), status, thresholds, category, verdict, manual)
+    return explain(spec, item, Row(year, *values), status, thresholds, category, verdict, manual, judgement)
 
 
 def _optional(column: npt.NDArray[np.float64]) -> list[float | None]:

@@ -15,6 +15,7 @@ from planwatch.evaluate.models import (
     CagrCategory,
     ExplanationParts,
     IndicatorSpec,
+    Judgement,
     ProjectionVerdict,
     Status,
     Thresholds,
@@ -28,9 +29,11 @@ FORMULAS = {
     Mode.GROWTH: "增长倍数F=V/B（或各年Π(1+g/100)）；实现年均增速=F^(1/(t−t0))−1；目标倍数=(1+r)^(tT−t0)；"
     "完成进度=(F−1)/((1+r)^(tT−t0)−1)；应达进度=((1+r)^(t−t0)−1)/((1+r)^(tT−t0)−1)；"
     "还需年均增速=((1+r)^(tT−t0)/F)^(1/(tT−t))−1；CAGR比=实现年均增速/r",
-    Mode.CUMULATIVE: "累计值S=Σ各年数值(t0<年份≤t)；完成进度=S/T；时间进度=(t−t0)/(tT−t0)；预计值=S+趋势外推的剩余各年之和",
+    Mode.CUMULATIVE: "累计值S=Σ各年新增(t0<年份≤t)（累计目标自规划的基期值B起算时S=B+Σ各年新增）；"
+    "完成进度=(S−B)/(T−B)，B未列时为0即S/T；时间进度=(t−t0)/(tT−t0)；预计值=S+趋势外推的剩余各年之和",
     Mode.MEAN: "年均值M=各年数值的平均(t0<年份≤t)；完成进度=(M−B)/(T−B)；时间进度=(t−t0)/(tT−t0)",
-    Mode.NONE: "目标不是单一数值：不可量化，人工评估",
+    Mode.NONE: "目标没有可比较的数值：每期由填报单位评估为达到、未达到或无法判断并写明依据，经监测组审核；"
+    "达到→正常（目标年及以后→已完成），未达到→滞后（约束性→严重滞后），无法判断→无法判断，未评估→无数据",
     Mode.RATE: "各年增速g与目标增速r逐年比较：达到要求为达标（已完成），否则滞后",
     Mode.REDUCTION: "累计降低率C=1−Π(1−d/100)（各年比上年降低率d复合；或填报的累计降低率）；完成进度=C/X；"
     "应达进度=(1−q^(t−t0))/(X/100)，q=(1−X/100)^(1/(tT−t0))；时间进度=(t−t0)/(tT−t0)",
@@ -126,6 +129,7 @@ def explain(
     cagr_category: CagrCategory | None,
     verdict: ProjectionVerdict,
     manual: str | None,
+    judgement: Judgement | None = None,
 ) -> ExplanationParts:
     mode = item.mode
     formula = FORMULAS[mode]
@@ -133,6 +137,7 @@ def explain(
         formula = f"{_RELATIVE_FORMULA[item.relative]}；{formula}"
     inputs: dict[str, Any] = {
         "mode": _MODE_NAME[mode],
+        "target_type": item.target_type.value,
         "evaluation_year": row.year,
         "target_year": item.year,
         "target_text": item.printed,
@@ -154,6 +159,12 @@ def explain(
     }
     if item.milestones:
         inputs["milestones"] = [{"year": m.year, "value": m.value} for m in item.milestones]
+    if judgement is not None:
+        inputs["judgement"] = judgement.to_json()
+    if mode == Mode.CUMULATIVE:
+        inputs["total_base"] = _json_number(row.base)  # where the running total starts: 0, or 累计's baseline
+    if mode == Mode.NONE:
+        return inputs, formula, _judged_sentence(spec, item, row, status, manual, judgement)
     return inputs, formula, _sentence(spec, item, row, status, thresholds, cagr_category, verdict, manual)
 
 
@@ -171,10 +182,8 @@ def _sentence(
     verdict: ProjectionVerdict,
     manual: str | None,
 ) -> str:
-    if status == Status.NOT_QUANTIFIABLE:
-        text = f"{spec.name}的目标“{item.printed}”不是单一数值，判定为不可量化，需人工评估"
-        return text + (f"；人工评估：{manual}。" if manual else "。")
-    parts = [f"{spec.name}：目标{item.year}年{item.printed}", _baseline_clause(item, row)]
+    dated = item.printed if item.printed.lstrip().startswith(f"{item.year}年") else f"{item.year}年{item.printed}"
+    parts = [f"{spec.name}：目标{dated}", _baseline_clause(item, row)]
     if status in (Status.NO_DATA, Status.MISSING_BASELINE):
         parts.append(_no_data_reason(item, row))
         return "；".join(p for p in parts if p) + f"，判定为{status.label_zh}。"
@@ -195,12 +204,41 @@ def _sentence(
     return "；".join(p for p in parts if p) + "。"
 
 
+def _judged_sentence(spec: IndicatorSpec, item: ResolvedTarget, row: Row, status: Status, manual: str | None,
+                     judgement: Judgement | None) -> str:
+    """A target without a number: the reviewed verdict and what it rests on, or why there is none."""
+    what = "是定性目标" if item.target_type.value == "qualitative" else "不是单一数值"
+    text = f"{spec.name}的目标“{item.printed}”{what}，按期评估达到、未达到或无法判断"
+    if judgement is None:
+        if status == Status.NOT_QUANTIFIABLE:
+            return text + (f"；人工评估：{manual}" if manual else "") + "；尚无经审核的评估，判定为不可量化。"
+        return text + f"；截至{row.year}年尚无经审核的评估，判定为{status.label_zh}。"
+    said = f"；{judgement.year}年评估为“{judgement.verdict.label_zh}”"
+    if judgement.evidence:
+        said += f"，依据：{judgement.evidence}"
+    if judgement.source:
+        said += f"（佐证材料：{judgement.source}）"
+    if status == Status.COMPLETED:
+        rule = f"，已到目标年份{item.year}年"
+    elif status == Status.ON_TRACK:
+        rule = f"，目标年份{item.year}年前达到要求"
+    elif status in (Status.BEHIND, Status.SERIOUSLY_BEHIND):
+        rule = "，约束性指标未达到要求" if spec.binding else "，未达到要求"
+    else:
+        rule = ""
+    return f"{text}{said}{rule}，判定为{status.label_zh}。"
+
+
 def _baseline_clause(item: ResolvedTarget, row: Row) -> str:
     source = BaselineSource(row.baseline_source)
     if item.mode == Mode.GROWTH and item.rates:
         return f"以{row.t0}年为基期，各年增速连乘" if row.t0 >= 0 else ""
     if item.mode == Mode.CUMULATIVE:
-        return f"累计自{row.t0 + 1}年起算" if row.t0 >= 0 else ""
+        if row.t0 < 0:
+            return ""
+        if item.from_baseline and math.isfinite(row.baseline):
+            return f"累计目标，在基期{row.t0}年的{num(row.baseline)}基础上自{row.t0 + 1}年起逐年累计"
+        return f"规划期内的新增（完成）量，自{row.t0 + 1}年起逐年累计，不需基期值"
     if item.mode == Mode.RATE:
         return ""
     if item.mode == Mode.REDUCTION:
@@ -231,7 +269,15 @@ def _no_data_reason(item: ResolvedTarget, row: Row) -> str:
 def _measured_clause(item: ResolvedTarget, row: Row) -> str:
     first = row.t0 + 1
     if item.mode == Mode.CUMULATIVE:
-        return f"{years(first, row.data_year)}各年数值之和（{row.observations}个年度）为累计值S={num(row.current)}"
+        added = row.current - row.base
+        if row.observations == 1:
+            said = (f"{row.data_year}年完成{num(added)}" if first == row.data_year
+                    else f"{years(first, row.data_year)}仅{row.data_year}年报告完成{num(added)}")
+        else:
+            said = f"{years(first, row.data_year)}各年数值之和（{row.observations}个年度）为{num(added)}"
+        if row.base:
+            return f"{said}，累计值S={num(row.base)}+{num(added)}={num(row.current)}"
+        return f"{said}，累计值S={num(row.current)}"
     if item.mode == Mode.MEAN:
         return (
             f"{years(first, row.data_year)}各年数值（{row.observations}个年度）的平均值M={num(row.current)}"
@@ -268,7 +314,10 @@ def _status_clause(
     if row.kind == Kind.UNKNOWN:
         return f"无法计算完成进度；按目标比较未达标（要求{_compared(item, row, symbol)}），判定为{status.label_zh}"
     k, n = row.data_year - row.t0, item.year - row.t0
-    if item.mode == Mode.CUMULATIVE:
+    if item.mode == Mode.CUMULATIVE and row.base:
+        completion = (f"完成进度=(S−B)/(T−B)=({num(row.current)}−{num(row.base)})/({num(row.goal_target)}"
+                      f"−{num(row.base)})={pct(row.completion)}")
+    elif item.mode == Mode.CUMULATIVE:
         completion = f"完成进度=S/T={num(row.current)}/{num(row.goal_target)}={pct(row.completion)}"
     elif item.mode == Mode.REDUCTION:
         completion = f"完成进度=C/X={num(row.current)}/{num(row.goal_target)}={pct(row.completion)}"

@@ -27,6 +27,7 @@ __all__ = [
     "EvaluationResult",
     "Explanation",
     "IndicatorSpec",
+    "Judgement",
     "Observation",
     "ObservationTable",
     "PlanConfig",
@@ -34,6 +35,8 @@ __all__ = [
     "Status",
     "Target",
     "Thresholds",
+    "Verdict",
+    "read_verdict",
 ]
 
 
@@ -71,6 +74,9 @@ class Status(StrEnum):
     # Values are reported but the target or the progress needs the baseline, which neither the
     # plan nor the baseline year's data gives: someone has to enter it, unlike 无数据.
     MISSING_BASELINE = "missing_baseline"
+    # A qualitative target the reviewers judged 无法判断 for the period (the municipal target or
+    # figure it depends on is not known yet): to follow up, like missing data.
+    UNDETERMINED = "undetermined"
 
     @property
     def label_zh(self) -> str:
@@ -95,6 +101,7 @@ _STATUS_ZH = {
     Status.NO_DATA: "无数据",
     Status.NOT_QUANTIFIABLE: "不可量化",
     Status.MISSING_BASELINE: "缺基期值",
+    Status.UNDETERMINED: "无法判断",
 }
 _STATUS_EN = {
     Status.COMPLETED: "completed",
@@ -105,8 +112,51 @@ _STATUS_EN = {
     Status.NO_DATA: "no data",
     Status.NOT_QUANTIFIABLE: "not quantifiable",
     Status.MISSING_BASELINE: "baseline missing",
+    Status.UNDETERMINED: "cannot be judged",
 }
-_STATUS_SEVERITY = {Status.SERIOUSLY_BEHIND: 3, Status.BEHIND: 2, Status.NO_DATA: 1, Status.MISSING_BASELINE: 1}
+_STATUS_SEVERITY = {Status.SERIOUSLY_BEHIND: 3, Status.BEHIND: 2, Status.NO_DATA: 1, Status.MISSING_BASELINE: 1,
+                    Status.UNDETERMINED: 1}
+
+
+class Verdict(StrEnum):
+    """A reviewer-approved judgement of a qualitative target for one period."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    UNDETERMINED = "undetermined"
+
+    @property
+    def label_zh(self) -> str:
+        return _VERDICT_LABEL_ZH[self]
+
+
+_VERDICT_LABEL_ZH = {Verdict.MET: "达到", Verdict.NOT_MET: "未达到", Verdict.UNDETERMINED: "无法判断"}
+# What a clerk may write for each verdict (the template offers the first; words as people type them).
+_VERDICT_WORDS = {
+    Verdict.MET: ("达到", "已达到", "达标", "已达标", "完成", "已完成", "met"),
+    Verdict.NOT_MET: ("未达到", "没有达到", "未达标", "未完成", "not met", "not_met"),
+    Verdict.UNDETERMINED: ("无法判断", "不能判断", "暂无法判断", "待定", "cannot be judged", "undetermined"),
+}
+_VERDICT_OF = {word: verdict for verdict, words in _VERDICT_WORDS.items() for word in words}
+
+
+def read_verdict(text: str) -> Verdict | None:
+    """The verdict a clerk wrote (达到, 未达到, 无法判断, or their usual variants); None otherwise."""
+    return _VERDICT_OF.get(text.strip().strip("。.").lower())
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """A qualitative target's verdict for the period of ``year``, with what it rests on."""
+
+    year: int
+    verdict: Verdict
+    evidence: str = ""  # the reasoning and facts, as the unit wrote them
+    source: str = ""  # where to check them: a document, a file name or a link
+
+    def to_json(self) -> dict[str, object]:
+        return {"year": self.year, "verdict": self.verdict.value, "verdict_zh": self.verdict.label_zh,
+                "evidence": self.evidence, "source": self.source}
 
 
 class CagrCategory(StrEnum):
@@ -345,6 +395,8 @@ class EvaluationResult:
     gap: float | None = None
     gap_unit: str | None = None
     manual_assessment: str | None = None
+    target_type: str | None = None  # extract.records.TargetType value of the target compared
+    judgement: Judgement | None = None  # a qualitative target's verdict of the latest judged period
     explanation: Explanation = field(default_factory=lambda: Explanation.of({}, "", ""))
 
     @property
@@ -394,5 +446,7 @@ class EvaluationResult:
             "gap_unit": self.gap_unit,
             "severity": self.severity,
             "manual_assessment": self.manual_assessment,
+            "target_type": self.target_type,
+            "judgement": self.judgement.to_json() if self.judgement else None,
             "explanation": self.explanation.to_json(),
         }

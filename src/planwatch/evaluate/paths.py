@@ -5,7 +5,10 @@ final target (the progress the plan requires), and the trend projected by the ev
 Only level targets are drawn (relative ones as the level the evaluation resolved); an
 annual-average growth target (``5.5*``) is a rate, not a point on the value axis, and is
 stated in the evaluation text instead; so is the period's reduction of an indicator
-entered as yearly reductions (13.5 % over five years against 2.8 % a year).
+entered as yearly reductions (13.5 % over five years against 2.8 % a year). An amount over the
+period is drawn as its running total (the increments added up year by year) against the
+straight path from nothing at the base year to the target; a target without a number has no
+line to draw.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 
 from planwatch.evaluate.models import EvaluationResult, IndicatorSpec
 from planwatch.evaluate.targets import EntryKind, entry_kind
+from planwatch.extract.records import TargetType
 
 __all__ = ["PATH_KEYS", "PathLine", "indicator_paths"]
 
@@ -39,6 +43,8 @@ def _level_targets(spec: IndicatorSpec) -> list[tuple[int, float]]:
 def indicator_paths(spec: IndicatorSpec, history: Iterable[tuple[int, float]],
                     result: EvaluationResult | None) -> tuple[PathLine, ...]:
     """``history`` is the reported series (year, value) of the indicator's total."""
+    if result is not None and result.target_type == TargetType.CUMULATIVE.value:
+        return _running_total_paths(history, result)
     lines: list[PathLine] = []
     actual = tuple(sorted(dict(history).items()))
     if actual:
@@ -64,6 +70,28 @@ def indicator_paths(spec: IndicatorSpec, history: Iterable[tuple[int, float]],
     projection = _projection(actual, result) if targets else None
     if projection:
         lines.append(PathLine("projection", projection))
+    return tuple(lines)
+
+
+def _running_total_paths(history: Iterable[tuple[int, float]], result: EvaluationResult) -> tuple[PathLine, ...]:
+    """The running total of the increments, the target, the straight path to it and the trend."""
+    lines: list[PathLine] = []
+    inputs = result.explanation.inputs
+    start, base = inputs.get("baseline_year"), float(inputs.get("total_base") or 0.0)
+    total, running = base, []
+    for year, value in sorted(dict(history).items()):
+        if start is None or year > start:
+            total += value
+            running.append((year, total))
+    if running:
+        lines.append(PathLine("actual", tuple(running)))
+    if result.target is not None and result.target_year is not None:
+        lines.append(PathLine("target", ((result.target_year, result.target),)))
+        if start is not None:
+            lines.append(PathLine("required", ((int(start), base), (result.target_year, result.target))))
+        projection = _projection(running, result)
+        if projection:
+            lines.append(PathLine("projection", projection))
     return tuple(lines)
 
 

@@ -4,6 +4,11 @@
 gap ≥ ahead → 超前; gap ≥ −tolerance → 正常; gap ≥ −serious → 滞后; otherwise 严重滞后.
 A target already met is 已完成; a breached limit is 滞后 (严重滞后 when 约束性); moving
 away from the target is 严重滞后 whatever the schedule.
+
+A target without a number takes the reviewers' verdict of the latest judged period: 达到 is
+正常 (已完成 from the target year on), 未达到 滞后 (严重滞后 when 约束性, like a breached
+limit), 无法判断 无法判断; with no verdict yet, a qualitative target has 无数据 and a target the
+engine cannot compare (a ratio) stays 不可量化.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class StatusCode(IntEnum):
     NO_DATA = 5
     NOT_QUANTIFIABLE = 6
     MISSING_BASELINE = 7
+    UNDETERMINED = 8
 
 
 class Kind(IntEnum):
@@ -90,6 +96,10 @@ class SpecColumns(Protocol):
     @property
     def mode(self) -> Ints: ...
     @property
+    def target_year(self) -> Ints: ...
+    @property
+    def qualitative(self) -> Bools: ...
+    @property
     def comparator(self) -> Ints: ...
     @property
     def binding(self) -> Bools: ...
@@ -111,8 +121,10 @@ def status_codes(
     completion: Floats,
     progress: Floats,
     no_baseline: Bools,
+    judged: Ints,
 ) -> Ints:
-    """``no_baseline``: neither the plan nor the baseline year's data gives the baseline."""
+    """``no_baseline``: the target needs a baseline and neither the plan nor the baseline
+    year's data gives it; ``judged``: the status of targets without a number (:func:`judged_status`)."""
     gap = completion - progress
     threshold = np.isin(inp.comparator, _THRESHOLD_CODES)
     unmeasurable = ~np.isfinite(target) | ~np.isfinite(current)
@@ -131,7 +143,7 @@ def status_codes(
             gap >= -inp.serious - EPS,
         ],
         [
-            StatusCode.NOT_QUANTIFIABLE,
+            judged,
             StatusCode.NO_DATA,
             StatusCode.MISSING_BASELINE,
             StatusCode.NO_DATA,
@@ -146,3 +158,19 @@ def status_codes(
         StatusCode.SERIOUSLY_BEHIND,
     ).astype(np.int64)
     return status
+
+
+def judged_status(inp: SpecColumns, verdict: Ints, verdict_year: Ints) -> Ints:
+    """Status codes of targets without a number from the latest verdict (−1 none, 0 达到,
+    1 未达到, 2 无法判断) and its year; see the module docstring."""
+    judged: Ints = np.select(
+        [verdict == 0, verdict == 1, verdict == 2, inp.qualitative],
+        [
+            np.where(verdict_year >= inp.target_year, StatusCode.COMPLETED, StatusCode.ON_TRACK),
+            np.where(inp.binding, StatusCode.SERIOUSLY_BEHIND, StatusCode.BEHIND),
+            StatusCode.UNDETERMINED,
+            StatusCode.NO_DATA,
+        ],
+        StatusCode.NOT_QUANTIFIABLE,
+    ).astype(np.int64)
+    return judged

@@ -1,11 +1,13 @@
 """What kind of target an indicator has, and which way it should move.
 
 Plans state targets as levels (≥, ≤, 左右, ranges), as changes from the baseline
-(下降15%, 提高2个百分点), as average annual rates (``7.5*``), as five-year totals (【累计】)
-and as milestone rows (2022 / 2024 / 2026). The engine compares one quantity with one
-target, so each spec is reduced here to a :class:`ResolvedTarget`: the evaluation mode,
-an absolute comparator, the printed number, and the milestones that shape the required
-path.
+(下降15%, 提高2个百分点), as average annual rates (``7.5*``), as amounts over the period
+(新增5万平方米, 片区更新2个, 【累计】), without a number (完成市级下达目标) and as milestone rows
+(2022 / 2024 / 2026; 2027年60%). Each target says which (its ``target_type``, set by extraction
+or a correction; a target stored before types were kept is classified here, by the same
+rules). The engine compares one quantity with one target, so each spec is reduced here to a
+:class:`ResolvedTarget`: the evaluation mode, an absolute comparator, the printed number, and
+the milestones that shape the required path.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ import numpy.typing as npt
 
 from planwatch.errors import InputError
 from planwatch.evaluate.models import AverageBasis, Direction, IndicatorSpec
-from planwatch.extract.records import Comparator, Target
+from planwatch.extract.records import Comparator, Target, TargetType
+from planwatch.extract.target_types import (
+    classify_target,
+    cumulative_counts_baseline,
+    is_growth_rate_name,
+    is_reduction_name,
+    reduction_entered_cumulative,
+)
 
 
 class Mode(IntEnum):
@@ -40,13 +49,18 @@ class EntryKind(IntEnum):
     A 增长/增速 indicator in % is entered as the year's growth rate, never as a level; a
     降低/下降 indicator in % as the year's reduction on the previous year (the figure the
     statistics bureau publishes), compounded into the reduction since the baseline year,
-    unless its name says 累计, when the clerk enters that cumulative reduction directly.
+    unless its name says 累计, when the clerk enters that cumulative reduction directly. An
+    amount over the period (cumulative target) is entered as the year's increment, summed
+    into the running total; a target without a number as the period's verdict (达到/未达到/
+    无法判断) with its evidence.
     """
 
     LEVEL = 0
     YEARLY_GROWTH = 1
     YEARLY_REDUCTION = 2
     CUMULATIVE_REDUCTION = 3
+    INCREMENT = 4
+    JUDGEMENT = 5
 
 
 # What the entry form and the Excel template tell the clerk, for the kinds that are not levels.
@@ -55,6 +69,10 @@ ENTRY_HINTS_ZH = {
     EntryKind.YEARLY_REDUCTION: "填本年比上年降低的百分比（如 2.8，降低记正数），不填累计数；"
     "系统按 1−Π(1−d/100) 复合为基期以来的累计降低率，与规划目标比较。",
     EntryKind.CUMULATIVE_REDUCTION: "填自基期年以来的累计降低百分比（如 8.4），不填当年降低率。",
+    EntryKind.INCREMENT: "填本年度新完成（新增）的数量，不填累计数；系统把规划期内各年的数量相加，"
+    "与规划期目标比较。本年没有新完成的填 0。",
+    EntryKind.JUDGEMENT: "定性目标：选择“达到”“未达到”或“无法判断”，在备注中写明评估依据，"
+    "在数据来源中注明佐证材料（文件名、文号或链接）。",
 }
 
 
@@ -91,11 +109,6 @@ _DIRECTION_OF = {
 _DIRECTION_CODE = {Direction.HIGHER: 1, Direction.LOWER: -1, Direction.BAND: 0}
 # Words that make a plain or 左右 target lower-is-better when no baseline shows the way.
 _LOWER_WORDS = re.compile("下降|降低|减少|压减|削减|控制|能耗|排放|死亡率|失业率|发生率|感染率")
-# Names whose observations are the yearly growth rates themselves (地区生产总值年均增速), and
-# names that are rates only when the unit is % (居民人均可支配收入增长 %, 能源消耗降低 %).
-_RATE_WORDS = ("增速", "增长率", "增长速度", "增幅")
-_GROWTH_ENDING = re.compile("增长$")
-_REDUCTION_ENDING = re.compile("(降低|下降|减少|削减|压减)(率|幅度)?$")
 _PERCENT = ("%", "％")
 
 
@@ -111,17 +124,39 @@ class ResolvedTarget(NamedTuple):
     rates: bool  # GROWTH from yearly growth rates rather than levels; REDUCTION from yearly reductions
     milestones: tuple[Target, ...]  # earlier numeric targets, in year order
     printed: str
+    target_type: TargetType = TargetType.LEVEL  # of the final target, as given or classified
+    from_baseline: bool = False  # CUMULATIVE: a running total counted on from the printed baseline
+
+
+def target_type_of(target: Target, name: str, unit: str | None) -> TargetType:
+    """The target's type as stored or extracted, else as the extraction rules classify it
+    (targets stored before types were kept get theirs when they are evaluated)."""
+    return target.target_type or classify_target(target, name, unit)
+
+
+def final_target_type(name: str, unit: str | None, targets: tuple[Target, ...] | list[Target]) -> TargetType:
+    """The type that decides what is entered and evaluated: the last numeric target's, or
+    qualitative when no target has a number (a level while there is no target at all)."""
+    numeric = sorted((t for t in targets if t.value is not None and t.target_type is not TargetType.QUALITATIVE),
+                     key=_year_of)
+    if not numeric:
+        return TargetType.QUALITATIVE if targets else TargetType.LEVEL
+    return target_type_of(numeric[-1], name, unit)
 
 
 def resolve(spec: IndicatorSpec) -> ResolvedTarget:
     """Reduce the spec's targets to the one compared at the end of the plan, plus milestones."""
-    numeric = [t for t in spec.targets if t.value is not None]
+    numeric = [t for t in spec.targets if t.value is not None and t.target_type is not TargetType.QUALITATIVE]
     if len(numeric) > 1:
         numeric.sort(key=_year_of)
     name_direction = -1 if _LOWER_WORDS.search(spec.name) else 1
     if not numeric:
         printed = "；".join(f"{t.year}年{t.text}" for t in spec.targets)
         last_year = max((t.year for t in spec.targets), default=0)
+        # A ratio (6.5:2.5:1) or a list of values is a level the engine cannot compare; only a
+        # target without any number is qualitative, judged each period.
+        qualitative = bool(spec.targets) and all(target_type_of(t, spec.name, spec.unit) is TargetType.QUALITATIVE
+                                                 for t in spec.targets)
         return ResolvedTarget(
             Mode.NONE,
             Comparator.EQ,
@@ -134,6 +169,7 @@ def resolve(spec: IndicatorSpec) -> ResolvedTarget:
             False,
             (),
             printed,
+            TargetType.QUALITATIVE if qualitative else TargetType.LEVEL,
         )
     final = numeric[-1]
     assert final.value is not None
@@ -141,9 +177,16 @@ def resolve(spec: IndicatorSpec) -> ResolvedTarget:
         raise InputError(
             f"indicator {spec.id}", f"range target {final.text!r} has no upper bound (value_high)"
         )
+    kind = target_type_of(final, spec.name, spec.unit)
     relative, comparator = _RELATIVE.get(final.comparator, (Relative.NONE, final.comparator))
-    mode, rates = _mode_of(spec, final)
+    mode, rates = _mode_of(spec, final, kind)
     value = final.value
+    if kind is TargetType.CHANGE and relative == Relative.NONE and mode == Mode.LEVEL:
+        # a change printed without 提高/下降 (corrected to a change): X in the indicator's good direction
+        relative = Relative.INCREASE_POINTS if name_direction > 0 else Relative.DECREASE_POINTS
+        comparator = Comparator.GE if name_direction > 0 else Comparator.LE
+    if mode == Mode.CUMULATIVE and relative != Relative.NONE:
+        relative = Relative.NONE  # 增加20% of an amount: the amount to add is what is compared
     if entry_kind(spec.name, spec.unit) in (EntryKind.YEARLY_REDUCTION, EntryKind.CUMULATIVE_REDUCTION):
         # The values are reductions: a larger one is better, and 降低13.5%, 【13.5】 and
         # [-13.5%] all ask for a reduction of at least 13.5.
@@ -178,8 +221,10 @@ def resolve(spec: IndicatorSpec) -> ResolvedTarget:
         direction=direction,
         name_direction=name_direction,
         rates=rates,
-        milestones=tuple(numeric[:-1]) if mode == Mode.LEVEL else (),
+        milestones=tuple(numeric[:-1]) if mode in (Mode.LEVEL, Mode.CUMULATIVE) else (),
         printed=final.text,
+        target_type=kind,
+        from_baseline=mode == Mode.CUMULATIVE and cumulative_counts_baseline(final, spec.name),
     )
 
 
@@ -187,30 +232,35 @@ def _year_of(target: Target) -> int:
     return target.year
 
 
-def entry_kind(name: str, unit: str | None) -> EntryKind:
-    """What the clerk enters for an indicator of this name and unit (see :class:`EntryKind`)."""
-    name = name.strip()
-    if unit is not None and unit.strip() in _PERCENT:
-        if _REDUCTION_ENDING.search(name):
-            return EntryKind.CUMULATIVE_REDUCTION if "累计" in name else EntryKind.YEARLY_REDUCTION
-        if _GROWTH_ENDING.search(name):
-            return EntryKind.YEARLY_GROWTH
-    if any(w in name for w in _RATE_WORDS):
+def entry_kind(name: str, unit: str | None, target_type: TargetType | None = None) -> EntryKind:
+    """What the clerk enters for an indicator of this name, unit and (final) target type
+    (see :class:`EntryKind`); without a type, what the name and unit say."""
+    if target_type is TargetType.QUALITATIVE:
+        return EntryKind.JUDGEMENT
+    if is_reduction_name(name, unit):
+        return EntryKind.CUMULATIVE_REDUCTION if reduction_entered_cumulative(name) else EntryKind.YEARLY_REDUCTION
+    if is_growth_rate_name(name, unit) or (target_type is TargetType.RATE and unit is not None
+                                           and unit.strip() in _PERCENT):
         return EntryKind.YEARLY_GROWTH
+    if target_type is TargetType.CUMULATIVE:
+        return EntryKind.INCREMENT
     return EntryKind.LEVEL
 
 
-def entry_hint(name: str, unit: str | None) -> str:
+def entry_hint(name: str, unit: str | None, target_type: TargetType | None = None) -> str:
     """The sentence telling the clerk what to enter; empty for a plain level."""
-    return ENTRY_HINTS_ZH.get(entry_kind(name, unit), "")
+    return ENTRY_HINTS_ZH.get(entry_kind(name, unit, target_type), "")
 
 
-def _mode_of(spec: IndicatorSpec, target: Target) -> tuple[Mode, bool]:
-    entered = entry_kind(spec.name, spec.unit)
+def _mode_of(spec: IndicatorSpec, target: Target, kind: TargetType) -> tuple[Mode, bool]:
+    entered = entry_kind(spec.name, spec.unit, kind)
     if entered in (EntryKind.YEARLY_REDUCTION, EntryKind.CUMULATIVE_REDUCTION) and not target.annual_average:
         return Mode.REDUCTION, entered == EntryKind.YEARLY_REDUCTION
-    if target.cumulative:
+    if kind is TargetType.CUMULATIVE:
         return Mode.CUMULATIVE, False
+    if kind is TargetType.RATE and entered == EntryKind.LEVEL and not target.annual_average:
+        # X增长Y% of a level (亿元, 元): Y is the level's growth rate a year
+        return Mode.GROWTH, False
     if not target.annual_average:
         return (Mode.RATE, True) if entered == EntryKind.YEARLY_GROWTH else (Mode.LEVEL, False)
     basis = spec.average_basis or default_average_basis(spec.name, spec.unit)

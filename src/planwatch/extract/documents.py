@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from planwatch.extract.layout import Line
 from planwatch.extract.text import fold, squeeze
 from planwatch.extract.work_reports import WorkReportFrame, work_report_frame
+from planwatch.ingest.front_matter import front_matter
 from planwatch.numerals import parse_chinese_integer, to_halfwidth
 
 _DOC_TYPES = ("通知", "通告", "公告", "批复", "意见", "决定", "决议", "办法", "规定", "报告", "复函", "函",
@@ -164,7 +165,10 @@ def _news_items(lines: Sequence[Line]) -> list[int]:
 
 
 def split_documents(lines: Sequence[Line], last_line: int) -> list[DocumentSpan]:
-    """The documents in a file, in order; a file without GB/T 9704 titles is one document."""
+    """The documents in a file, in order; a file without GB/T 9704 titles is one document.
+    A scraper's wrapper (front matter, its quoted notice) belongs to no document."""
+    wrapper = front_matter([line.text for line in lines])
+    lines = list(lines[wrapper.end:])
     report = work_report_frame(lines)
     if report is not None:  # a work report is one document from its title to the end
         title_line = lines[report.title_index].line
@@ -192,9 +196,11 @@ def split_documents(lines: Sequence[Line], last_line: int) -> list[DocumentSpan]
 
 
 def _whole_file(lines: Sequence[Line], last_line: int) -> DocumentSpan:
-    """A plan without a covering notice: its title is the first line naming a plan (after any cover line)."""
+    """A plan without a covering notice: its title is its first top-level heading, else the first
+    line naming a plan (after any cover line)."""
     head = lines[:5]
-    title_line = next((x for x in head if _PLAN_TITLE.search(squeeze(x.text)) and len(x.text) <= 80), lines[0])
+    title_line = next((x for x in head if x.level == 1 and len(x.text) <= 80), None) or next(
+        (x for x in head if _PLAN_TITLE.search(squeeze(x.text).strip("《》")) and len(x.text) <= 80), lines[0])
     title = squeeze(title_line.text)
     nxt = lines.index(title_line) + 1
     if nxt < len(lines) and re.fullmatch(r"[（(]\s*(?:19|20)\d{2}.{0,12}[）)]", squeeze(lines[nxt].text)):

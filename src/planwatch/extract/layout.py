@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from planwatch.extract.stacked import MAX_CELL as _MAX_STACKED_CELL
-from planwatch.extract.stacked import StackedCell, is_header_cell, stacked_table
+from planwatch.extract.stacked import StackedCell, is_header_cell, opens_header, stacked_table
 from planwatch.extract.text import clean_line
 from planwatch.ingest.blocks import Block, BlockKind
 
@@ -69,7 +69,12 @@ def layout(blocks: Sequence[Block]) -> list[Item]:
     items: list[Item] = []
     pending: list[_Raw] = []
     for block in blocks:
-        if block.kind is BlockKind.TABLE:
+        if block.kind is BlockKind.TABLE and _is_box(block):
+            # a one-column table frames text (a 专栏 box, a bordered note): its paragraphs are lines
+            pending.extend(_Raw(part, row[0].source.line) for row in block.rows
+                           for text in dict.fromkeys(c.text for c in row if c.text.strip())
+                           for part in text.split("\n") if part.strip())
+        elif block.kind is BlockKind.TABLE:
             items.extend(_text_items(pending))
             pending = []
             items.append(_native_grid(block))
@@ -78,6 +83,11 @@ def layout(blocks: Sequence[Block]) -> list[Item]:
     items.extend(_text_items(pending))
     _attach_captions(items)
     return items
+
+
+def _is_box(block: Block) -> bool:
+    """Every row holds one text at most (a cell merged across the row repeats the same text)."""
+    return all(len({cell.text for cell in row if cell.text.strip()}) <= 1 for row in block.rows)
 
 
 def _native_grid(block: Block) -> Grid:
@@ -133,8 +143,11 @@ def _text_items(raws: Sequence[_Raw]) -> Iterable[Item]:
 
 def _stacked_grid(raws: Sequence[_Raw], i: int) -> tuple[Grid, int] | None:
     """A table printed one cell per line without tabs, whose header starts at ``i``."""
-    if not is_header_cell(clean_line(raws[i].text)):
-        return None
+    first = clean_line(raws[i].text)
+    if not is_header_cell(first):
+        second = _next_nonblank(raws, i + 1)
+        if second is None or not opens_header(first, clean_line(raws[second].text)):
+            return None
     positions: list[int] = []  # raw index of each cell line
     cells: list[StackedCell] = []
     for j in range(i, len(raws)):

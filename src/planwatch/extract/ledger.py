@@ -22,9 +22,9 @@ from planwatch.extract.prose import GoalContext, prose_indicators
 from planwatch.extract.records import LedgerTarget, Project, Task
 from planwatch.extract.tables import split_name_unit
 from planwatch.extract.tasks import LEAD, RESPONSIBLE, SUPPORT, units_by_role
-from planwatch.extract.text import fold, squeeze
+from planwatch.extract.text import cjk_count, fold, squeeze
 from planwatch.extract.values import read_value
-from planwatch.numerals import to_halfwidth
+from planwatch.numerals import parse_chinese_integer, to_halfwidth
 
 _TASK_CHAPTER = re.compile(r"重点任务|主要任务|重点工作|工作任务|主要举措|重点举措|任务措施|重点工程|重大工程|重点行动|"
                            r"主要措施|工作措施|具体措施|行动任务")
@@ -50,16 +50,17 @@ class LedgerContext:
 
 
 def deadline_of(text: str, year: int | None) -> str | None:
-    """2025年底前 → 2025-12; 6月底前 in a note of 2026 → 2026-06; None when no deadline is printed."""
+    """2025年底前 → 2025-12; 6月底前 in a note of 2026 → 2026-06; None when no deadline is printed.
+    A task with stages (2026年底前完成试点，2030年底前全面推广) is due at its last stage."""
     if "前" not in text:
         return None
-    s = to_halfwidth(text)
-    m = _DEADLINE.search(s)
-    if not m:
-        return None
-    if m.group(1):
-        return f"{int(m.group(1)):04d}-{int(m.group(2) or 12):02d}"
-    return f"{year:04d}-{int(m.group(3)):02d}" if year is not None else None
+    found = []
+    for m in _DEADLINE.finditer(to_halfwidth(text)):
+        if m.group(1):
+            found.append(f"{int(m.group(1)):04d}-{int(m.group(2) or 12):02d}")
+        elif year is not None:
+            found.append(f"{year:04d}-{int(m.group(3)):02d}")
+    return max(found, default=None)
 
 
 def _targets(text: str, line: int, ctx: LedgerContext) -> tuple[LedgerTarget, ...]:
@@ -123,28 +124,118 @@ def _is_heading(line: Line, chains: dict[int, tuple[Heading, ...]]) -> bool:
 
 def _column_items(lines: Sequence[Line], k: int, chains: dict[int, tuple[Heading, ...]], ctx: LedgerContext,
                   out: list[Task]) -> int:
-    """专栏3 重点消防工程: the lines after it, each a named work (消防站建设工程：新建消防救援站2座…).
-
-    An item cut in two by a page break (its line stops mid-sentence) goes on in the next
-    line; other running text ends the box.
+    """专栏3 重点消防工程: the works the box lists, in the forms plans print them —
+    named lines (消防站建设工程：新建消防救援站2座…), numbered lines (1.智能装备提升工程：…,
+    1.云溪算力中心项目), groups of them under labels ((一)重点方向 / (二)重点项目), and
+    labelled lists (重点平台：云溪商务区、滨江文旅街区). The box's own numbering starts again at
+    one; a heading that goes on with the text's numbering, another 专栏 or running text ends it.
+    An item cut in two by a page break (its line stops mid-sentence) goes on in the next line.
     """
     caption = _COLUMN.match(squeeze(lines[k].text))
     title = caption.group(1) if caption else ""
     items: list[tuple[str, str, int]] = []  # name, text, line
+    expected: dict[float, int] = {}  # the next number of each of the box's own numbering ranks
+    # the numbers that would go on with the text the box sits in
+    text_goes_on = {h.rank: n + 1 for h in chains.get(lines[k].line, ()) if (n := _number_of(h.number)) is not None}
     k += 1
-    while k < len(lines) and not _is_heading(lines[k], chains) and not _COLUMN.match(squeeze(lines[k].text)):
-        text = squeeze(lines[k].text)
-        item = _COLUMN_ITEM.match(text)
-        if item:
-            items.append((item.group(1), lines[k].text, lines[k].line))
+    while k < len(lines) and not _COLUMN.match(squeeze(lines[k].text)):
+        line, text = lines[k], squeeze(lines[k].text)
+        heading = _heading_at(line, chains)
+        if heading is not None and not heading.number and len(text) <= 14:
+            pass  # 信息系统: a label of the lines after it, inside the box
+        elif heading is not None:
+            number = _number_of(heading.number)
+            if number is None or expected.get(heading.rank, 1) != number or (
+                    text_goes_on.get(heading.rank) == number and not _resumes_later(lines, k, chains, heading, number)):
+                break  # the text's own headings again
+            expected = {rank: n for rank, n in expected.items() if rank < heading.rank}
+            expected[heading.rank] = number + 1
+            if not _is_group_label(lines, k, chains, heading):
+                items.append((_item_name(heading.title), line.text, line.line))
+        elif (listed := _LISTED.match(text)) is not None and _KIND_LABEL.match(listed.group(1)) \
+                and len(parts := _list_parts(listed.group(2))) >= 2:
+            items.extend((part, line.text, line.line) for part in parts)  # 重点平台：云溪商务区、滨江文旅街区
+        elif (item := _COLUMN_ITEM.match(text)) is not None:
+            items.append((item.group(1), line.text, line.line))
         elif items and not _SENTENCE_END.search(squeeze(items[-1][1])):
-            name, begun, line = items[-1]
-            items[-1] = (name, begun + lines[k].text, line)
+            name, begun, at = items[-1]
+            items[-1] = (name, begun + line.text, at)
         elif len(text) > 60:
             break  # running text again: the box has ended
         k += 1
     out.extend(_task("column", "", name, title, text, line, ctx) for name, text, line in items)
     return k
+
+
+def column_table_items(rows: list[list[tuple[str, int]]], caption: str, ctx: LedgerContext) -> list[Task]:
+    """A 专栏 printed as a table that lists no projects (类别 | 重点工程 | 建设内容): each row is a work,
+    named by its name cell (the header's 名称/工程/项目/内容 column, else the first text cell)."""
+    box = _COLUMN.match(squeeze(caption))
+    if box is None or len(rows) < 2:
+        return []
+    header = [squeeze(t) for t, _ in rows[0]]
+    named = next((c for c, h in enumerate(header) if re.search(r"名称|工程|项目|任务|行动|内容", h)), None)
+    out = []
+    for cells in rows[1:]:
+        texts = [squeeze(t) for t, _ in cells]
+        at = named if named is not None and named < len(texts) and texts[named] else next(
+            (c for c, t in enumerate(texts) if cjk_count(t) >= 2), None)
+        if at is None:
+            continue
+        out.append(_task("column", "", _item_name(texts[at]), box.group(1), "；".join(t for t in texts if t),
+                         cells[at][1], ctx))
+    return out
+
+
+_LISTED = re.compile(r"^([^：:，。]{2,12})[：:](.+)$")
+# A label naming a kind of work, not a work: 重点平台：A、B、C lists the works themselves.
+_KIND_LABEL = re.compile(r"^(?:重点|主要|重大|核心|标志性)?(?:平台|方向|项目|工程|载体|园区|基地|产业|领域|任务|行动|片区)$")
+_LIST_PART = re.compile(r"[、；;]")
+
+
+def _list_parts(text: str) -> list[str]:
+    """The works a labelled list names (云溪商务区、滨江文旅街区): short names, no clause among them."""
+    if re.search(r"[，,：:]", text):
+        return []  # a sentence about one work, not a list of works
+    parts = [p.strip("。．.　 ") for p in _LIST_PART.split(text) if p.strip("。．.　 ")]
+    return parts if all(2 <= len(p) <= 16 for p in parts) else []
+
+
+def _resumes_later(lines: Sequence[Line], k: int, chains: dict[int, tuple[Heading, ...]], heading: Heading,
+                   number: int) -> bool:
+    """Whether the text's numbering resumes with ``number`` further on (1.…2.…3.…4. in the box, then 2.
+    in the text): then this heading, with the same number, is still the box's."""
+    for line in lines[k + 1:]:
+        later = _heading_at(line, chains)
+        if later is None:
+            continue
+        if later.rank < heading.rank:
+            return False
+        if later.rank == heading.rank and _number_of(later.number) == number:
+            return True
+    return False
+
+
+def _heading_at(line: Line, chains: dict[int, tuple[Heading, ...]]) -> Heading | None:
+    chain = chains.get(line.line, ())
+    return chain[-1] if chain and chain[-1].line == line.line else None
+
+
+def _number_of(printed: str) -> int | None:
+    digits = re.sub(r"[（()）、.．\s]", "", to_halfwidth(printed))
+    return int(digits) if digits.isdigit() else parse_chinese_integer(digits)
+
+
+def _is_group_label(lines: Sequence[Line], k: int, chains: dict[int, tuple[Heading, ...]], heading: Heading) -> bool:
+    """(一)重点方向 above 1.… 2.…: a label of the items under it, not an item."""
+    following = _heading_at(lines[k + 1], chains) if k + 1 < len(lines) else None
+    return following is not None and following.rank > heading.rank and len(heading.title) <= 12
+
+
+def _item_name(title: str) -> str:
+    """A numbered work's name: what comes before its colon or full stop, else its first clause."""
+    name = re.split(r"[：:。]", title, maxsplit=1)[0].strip()
+    return re.split(r"[，,；;]", name, maxsplit=1)[0].strip() if len(name) > 30 else name
 
 
 def assigned_tasks(lines: Sequence[Line], ctx: LedgerContext) -> list[Task]:

@@ -1,4 +1,4 @@
-"""The outline of a plan: 第X篇 / 第X章 / 第X节 / 一、 / （一） / 1. / （1） and markdown headings.
+"""The outline of a plan: 第X篇 (第X部分) / 第X章 / 第X节 / 一、 / （一） / 1. / （1） and markdown headings.
 
 Chinese plans number their headings with a fixed hierarchy of numbering styles, so a
 heading's rank follows from its numbering alone; no font or style information is needed.
@@ -19,7 +19,7 @@ from planwatch.extract.text import squeeze
 
 _CN = "一二三四五六七八九十百零〇两"
 _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"^第[{_CN}\d]+篇\s*")),
+    (1, re.compile(rf"^第[{_CN}\d]+(?:篇|部分)\s*[：:]?\s*")),
     (2, re.compile(rf"^第[{_CN}\d]+章\s*")),
     (3, re.compile(rf"^第[{_CN}\d]+节\s*")),
     (4, re.compile(rf"^[{_CN}]+\s*[、．.]\s*")),
@@ -76,7 +76,8 @@ def _is_unnumbered_heading(text: str) -> bool:
     if len(text) > 14 or text.startswith(("—", "“", "《", "（", "(")):
         return False
     body = text.rstrip("。．：:")
-    return bool(body) and not re.search(r"[，,；;、。！？\d半]", body) and not _TARGET_WORDS.search(body)
+    return bool(body) and not re.search(r"[，,；;、。！？\d半]", body) and not _TARGET_WORDS.search(body) \
+        and body not in ("预期性", "约束性")  # a table's attribute cell left on its own line
 
 
 def headings(lines: Sequence[Line]) -> list[Heading]:

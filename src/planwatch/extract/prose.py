@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from planwatch.extract.records import Comparator, Diagnostic, Indicator, Target
-from planwatch.extract.text import cjk_count, squeeze
-from planwatch.extract.values import NUMBER, UNIT_RE, number
+from planwatch.extract.records import Comparator, Indicator, Target
+from planwatch.extract.text import cjk_count, mask_quoted, squeeze
+from planwatch.extract.values import NUMBER, UNIT_RE, comparator_of, number
 from planwatch.numerals import to_halfwidth
 
 _VERBS_BEFORE = ("提高到", "提高至", "提升到", "提升至", "增加到", "增加至", "增长到", "增长至", "降低到", "降低至",
@@ -28,8 +28,11 @@ _MENTION = re.compile(
     + r")?\s*(?P<post>及以上|以上|以下|以内|左右|新台阶|台阶)?")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底前|底|末|前|以前)?")
 _LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|建设|新建|完成|推进|开展|"
-                      r"打造|建成|培育|引进|创建|争创|力争|确保|努力|基本|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
+                      r"打造|建成(?!区)|培育|引进|创建|争创|力争|确保|努力|基本(?=实现|建成|形成|完成|达到|消除|普及|覆盖|满足|具备)|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
                       r"至)+")
+# Verbs that make a quantity an amount added over the period (新建绿地, 新增就业): part of its name.
+_INCREMENT = re.compile(r"(?:累计)?新(?:建|增|种|改建|开工|培育|引进|认定|创建|设|开通|铺设|装)$")
+_ADDED = re.compile(r"^(?:累计)?新(?:建|增|种|改建|开工|培育|引进|认定|创建|设|开通|铺设|装)")
 _TRAILING = re.compile(r"(?:分别|均|总体|累计|实现|建成|新建|完成|达到|达|要|将|力争|基本|稳定|保持|提高到|为|在|的)+$")
 _METRIC_END = re.compile(r"(率|比例|比重|占比|人数|数量|总量|总额|总值|产值|规模|面积|里程|时间|指数|能力|年限|寿命|"
                          r"涨幅|幅度|强度|水平|含量|浓度|长度|份额|"
@@ -39,7 +42,7 @@ _NUMBERING = re.compile(r"^(?:\d{1,2}\s*[．.、](?!\d)|[（(]\s*\d{1,2}\s*[）)
 # digits groups thousands and a colon between digits is a ratio (6.5：2.5：1).
 _CLAUSE = re.compile(r"(?:[^，,：:]|(?<=\d),(?=\d{3})|(?<=\d)[：:](?=\d))+")
 _COMPARED_TO = re.compile(r"(?:比|较|相比)\s*(?:19|20)\d{2}\s*年[底末]?")
-_CHANGE = re.compile(r"(年均)?(下降|降低|减少|压减|提高|提升|增长|增加|上升)了?$")
+_CHANGE = re.compile(r"(年均)?(?:分别|均)?(下降|降低|减少|压减|提高|提升|增长|增加|上升)了?$")
 _FROM_BASELINE = re.compile(r"(?:由|从)\s*((?:19|20)\d{2})\s*年[底末]?的?\s*(" + NUMBER + r"\s*(?:%|‰)?)")
 _TIME_UNITS = ("小时", "分钟", "天", "年")
 _MAX_NAME = 40  # longer “names” are lists of projects, not a measured quantity
@@ -78,29 +81,7 @@ class _Mention:
     baseline_year: int | None = None
     baseline: str | None = None
     extra_years: list[Target] = field(default_factory=list)
-
-
-_OPEN = {"（": "）", "(": ")", "“": "”", "《": "》"}
-
-
-def _masked(text: str) -> str:
-    """Hide quoted and bracketed spans (“2233”铁路网络, （2条高铁、3条市域（郊）铁路）) from the
-    number search, keeping offsets; brackets nest."""
-    out = []
-    stack: list[str] = []
-    for ch in text:
-        if stack and ch == stack[-1]:
-            stack.pop()
-            out.append(ch)
-        elif ch in _OPEN:
-            if stack:
-                out.append("＿")
-            else:
-                out.append(ch)
-            stack.append(_OPEN[ch])
-        else:
-            out.append("＿" if stack else ch)
-    return "".join(out)
+    end: int = -1  # where the value ends in the paragraph, for lists that share a verb
 
 
 # “十五五”时期地区生产总值年均增长: the period is the target's, not part of the quantity's name.
@@ -120,9 +101,37 @@ def _clean_name(text: str) -> str:
         rest = _TRAILING.sub("", _LEADING.sub("", name[dated.end():]))
         name = name[dated.end():] if cjk_count(rest) >= 2 else dated.group(1)
     name = _COMPARED_TO.sub("", name)
-    name = _LEADING.sub("", name)
-    name = _TRAILING.sub("", name)
-    return name.strip("，,、：: ")
+    lead = _LEADING.match(name)
+    name = name[lead.end():] if lead else name
+    name = _TRAILING.sub("", name).strip("，,、：: ")
+    verb = _INCREMENT.search(lead.group()) if lead else None
+    if verb and cjk_count(name) >= 2:
+        return verb.group() + name  # 新建绿地35万平方米: the quantity added over the period
+    if lead and lead.group().endswith("建设") and cjk_count(name) >= 2 and not _METRIC_END.search(name):
+        return name + "建设"  # 建设“美丽街区”15条（段）: the building of the thing counted
+    return name
+
+
+_MODIFIER = 3  # 城镇, 农村, 一产, 男性: the short modifiers a list puts before one shared noun
+
+
+def _shared_head(parts: list[str]) -> str:
+    """The noun the modifiers of a list share, printed once after the last (城镇和农村|常住居民…收入)."""
+    size = len(parts[0])
+    if not all(cjk_count(p) == len(p) <= _MODIFIER and len(p) == size for p in parts[:-1]):
+        return ""
+    head = parts[-1][size:]
+    return head if cjk_count(head) >= 2 else ""
+
+
+_SECTORS = re.compile(r"([一二三])([一二三])([一二三])?(产业?)")
+_GROWTH_SUFFIX = re.compile(r"(?:年均)?(?:增长|增速)率?$")
+
+
+def _spelled_out(name: str) -> str:
+    """Abbreviated lists in full: 一二三产增加值 → 一产、二产、三产增加值; 年均分别增长 → 分别年均增长."""
+    name = name.replace("年均分别", "分别年均")
+    return _SECTORS.sub(lambda m: "、".join(g + m.group(4) for g in m.groups()[:3] if g), name)
 
 
 def _split_subjects(name: str, distribute: bool, respective: bool = False) -> list[str]:
@@ -134,6 +143,9 @@ def _split_subjects(name: str, distribute: bool, respective: bool = False) -> li
     if distribute:
         if _SHARE_OF.search(parts[-1]):
             return [name]  # 制造业、数字经济增加值占GDP比重: one combined share
+        head = _shared_head(parts)
+        if head:  # 城镇和农村常住居民人均可支配收入: each modifier takes the head noun of the last
+            return [p + head for p in parts[:-1]] + [parts[-1]]
         metric = _SHARED_METRIC.search(parts[-1])
         suffix = metric.group(1) if metric else ""
         return [p if not suffix or _OWN_METRIC.search(p) else p + suffix for p in parts]
@@ -189,7 +201,7 @@ def _year_before(text: str, pos: int, default: int | None) -> tuple[int | None, 
 
 def mentions_in(text: str, ctx: GoalContext) -> list[_Mention]:
     """Every target stated in a paragraph, clause by clause."""
-    masked = _masked(to_halfwidth(text))  # one character for one: offsets stay valid
+    masked = mask_quoted(to_halfwidth(text))  # one character for one: offsets stay valid
     out: list[_Mention] = []
     for sentence in re.finditer(r"[^。；;！!？?]+", masked):
         s_start = sentence.start()
@@ -242,7 +254,7 @@ def _clause_mentions(text: str, clause: str, clause_masked: str, c_start: int, c
     if terminal:
         return _quantity_first(text, clause, c_start, terminal, ctx, previous)
     if len(found) == 1:
-        return _value_first(text, clause, clause_masked, c_start, found[0], ctx)
+        return _value_first(text, clause, clause_masked, c_start, found[0], ctx, previous)
     return []
 
 
@@ -272,6 +284,8 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
                 name = pending.pop(0)
             elif out or previous:
                 name = (out or previous)[-1].name
+                if m.group("unit") not in ("%", "‰", None):  # 年均增长5%左右、迈上3万亿元台阶: the level itself
+                    name = _GROWTH_SUFFIX.sub("", name) or name
             if not (m.group("pre") or m.group("post")):
                 comparator = shared
         elif _GROWTH_ONLY.match(name) and (out or previous):
@@ -279,6 +293,7 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
             subject = (out or previous)[-1].name
             name = _MEASURE_SUFFIX.sub("", subject) + name
         else:
+            name = _spelled_out(name)
             # 分别/均 pair each subject with a value; a growth (A、B年均增长6%) is each subject's own
             distribute = "分别" in raw_name or bool(re.search("(?<!年)均", raw_name)) \
                 or bool(_GROWTH_END.search(name))
@@ -302,7 +317,7 @@ def _quantity_first(text: str, clause: str, c_start: int, terminal: list[re.Matc
 
 
 def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re.Match[str],
-                 ctx: GoalContext) -> list[_Mention]:
+                 ctx: GoalContext, previous: list[_Mention]) -> list[_Mention]:
     """实施39条客运班线公交化改造; 100%实现铁路联通; 至各镇实现1小时可达."""
     if not m.group("unit"):
         return []
@@ -321,9 +336,22 @@ def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re
             post = post[post.rindex("的") + 1:]  # 1—2户…的第三方物流龙头企业: the head noun
         post = _clean_name(post)
         name = pre + post if pre and len(post) <= 12 else (post or pre)
+        lead = _lead_words(clause[: m.start()])
+        added = _INCREMENT.search(lead)
+        if added is None and not lead and previous and text[previous[-1].end: c_start].strip() == "、":
+            added = _ADDED.match(previous[-1].name)  # 新建1座消防救援站、1个…基地: the list shares its verb
+        if added and not _ADDED.match(name):
+            name = added.group() + name  # 新建1座消防救援站: the stations added over the period
     if cjk_count(name) < 2 or len(name) > _MAX_NAME:
         return []
-    return [_make(name, m, clause, year, comparator)]
+    mention = _make(name, m, clause, year, comparator)
+    mention.end = c_start + len(clause)
+    return [mention]
+
+
+def _lead_words(text: str) -> str:
+    """The words before a number, without the spaces and marks around them."""
+    return squeeze(text).strip("，,、：: ")
 
 
 def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Comparator,
@@ -342,7 +370,7 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
     high = number(m.group("high")) if m.group("high") else None
     if high is not None:
         comparator = Comparator.RANGE
-    unit = m.group("unit")
+    unit = clause[m.start("unit"): m.end("unit")] if m.group("unit") else None  # as printed, not masked
     if unit and unit.startswith("/"):
         unit = "1" + unit.replace(" ", "")  # 8/10万 → per 100,000
     annual = bool(re.search(r"年均(?:增长|增速|递增)?(?:率)?$", name))
@@ -352,6 +380,8 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
         printed = (change.group(1) or "") + verb + printed
         if change.group(1):
             annual = True  # 年均增长6.5%: an average annual rate
+        if verb == "增长" and unit == "%" and not _GROWTH_END.search(name):
+            name += (change.group(1) or "") + verb  # A和B分别增长4%和6%: each one's growth rate
         elif not (verb == "增长" and unit == "%"):
             # 比2020年下降13.5%, 提高2个百分点: a change of a level relative to its baseline. (X增长5%
             # is a growth rate, an indicator of its own: 地区生产总值增长 5.5.)
@@ -362,7 +392,7 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
                           (False, True): Comparator.INCREASE_BY_POINTS}[(down, points)]
             name = re.sub(verb + "$", "", name) or name
             unit = unit if points else None  # the level's own unit is not printed
-    if comparator not in _RELATIVE:
+    if comparator not in _RELATIVE and not _ADDED.match(name):
         name = named_measure(name, unit)
     return _Mention(name, printed, value, comparator, unit, year, high, annual)
 
@@ -402,32 +432,36 @@ def prose_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indica
     return out
 
 
+# Targets in words that a goals section sets without a number, by the phrases plans use for them.
+_QUALITATIVE = re.compile(
+    r"^(?P<name>[^，,；;。]{2,30}?)(?P<text>"
+    r"(?:增速|增长|增幅)?(?:与|同|和)[^，,；;。\d]{1,14}?(?:基本)?(?:保持)?同步"
+    r"|(?:全面|确保|如期)?完成(?:国家|省|市|区|县|上级)[^，,；;。\d]{0,12}?(?:目标|任务)"
+    r"|(?:增速|增长)?(?:高于|快于|优于|不低于)(?:全国|全省|全市|全区|同期)[^，,；;。\d]{0,8}?(?:平均)?水平"
+    r"|(?:实现|保持)正增长"
+    r"|(?:稳居|保持|位居)(?:全国|全省|全市)(?:前列|前[一二三四五六七八九十]+位?))$")
+
+
+def qualitative_indicators(paragraph: str, line: int, ctx: GoalContext) -> list[Indicator]:
+    """Targets a goals section sets in words (居民收入增长与经济增长同步, 完成市下达的减排目标):
+    kept for monitoring by judgement, with their text, never with a number."""
+    out = []
+    for clause in re.split(r"[，,；;。！!？?]", paragraph):
+        m = _QUALITATIVE.match(squeeze(clause))
+        if m is None or re.search(r"\d", clause):
+            continue
+        name = _clean_name(m.group("name"))
+        if cjk_count(name) < 2 or len(name) > _MAX_NAME:
+            continue
+        text = m.group("text")
+        if text.startswith(("增速", "增长", "增幅")):
+            name, text = name + text[:2], text[2:]
+        target = Target(ctx.default_year or 0, text, None, comparator_of(text), qualitative=True)
+        out.append(Indicator(file=ctx.file, line=line, plan=ctx.plan, name=name, unit=None, domain=ctx.domain,
+                             attribute=None, baseline_year=None, baseline=None, targets=(target,), kind="prose",
+                             source_text=paragraph))
+    return out
+
+
 def _target(m: _Mention) -> Target:
     return Target(m.year, m.printed, m.value, m.comparator, m.value_high, m.annual_average)
-
-
-_TARGET_WORD = re.compile(r"达到|达|控制在|不低于|不少于|不高于|不超过|以上|以下|以内|左右|提高|提升|下降|降低|减少|增长|"
-                          r"突破|超过|力争|确保|实现|保持")
-_FIGURE = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?(?![\d.A-Za-z]|\s*(?:年|月|日|号|届|次))")
-_COUNTED = re.compile(r"(?<![\d.A-Za-z])\d+(?:\.\d+)?\s*(?!年|月|日|号|届|次)[%％‰\u4e00-\u9fff]")
-_CAPTION_LINE = re.compile(r"^(?:表|图|附表|专栏)\s*[\d一二三四五六七八九十]")
-_SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
-
-
-def unread_goal_sentences(paragraph: str, line: int, found: list[Indicator], ctx: GoalContext) -> list[Diagnostic]:
-    """Sentences of a goals section with a figure and a target word that gave no indicator."""
-    printed = [squeeze(to_halfwidth(t.text)) for ind in found for t in ind.targets]
-    out = []
-    for match in _SENTENCE.finditer(paragraph):
-        sentence = squeeze(to_halfwidth(match.group()))
-        if _CAPTION_LINE.match(sentence):
-            continue  # 表1 …主要指标表: the table itself is read (and diagnosed) as a table
-        figures = _NUMBERING.sub("", _masked(sentence))  # not list numbers, quoted names or brackets
-        if not _FIGURE.search(figures) or not (_TARGET_WORD.search(figures) or _COUNTED.search(figures)):
-            continue
-        if False or not (_TARGET_WORD.search(sentence) or _COUNTED.search(sentence)):
-            continue
-        if any(p and p in sentence for p in printed):
-            continue
-        out.append(Diagnostic(ctx.file, line, "goal_sentence", match.group().strip(), "goal_sentence"))
-    return out

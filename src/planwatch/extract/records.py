@@ -28,6 +28,17 @@ class Comparator(StrEnum):
     RANGE = "range"
 
 
+class TargetType(StrEnum):
+    """How a plan states a target, which decides what is entered and how it is evaluated
+    (``target_type`` of SPEC.md; :mod:`planwatch.extract.target_types` tells them apart)."""
+
+    LEVEL = "level"  # 达到X: the value the indicator is to have
+    CHANGE = "change"  # 提高/下降X%, X个百分点: a change against the baseline
+    RATE = "rate"  # X增长Y%, 年均增长Y%: a growth rate
+    CUMULATIVE = "cumulative"  # 新增/新建/累计/完成X: an amount achieved over the period, summed
+    QUALITATIVE = "qualitative"  # no number (完成市级下达目标, 保持同步): judged 达到/未达到/无法判断
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     year: int
@@ -37,6 +48,10 @@ class Target:
     value_high: float | None = None  # upper bound of a range
     annual_average: bool = False  # 年均: the value is an average annual rate over the plan period
     cumulative: bool = False  # 【累计】: the value is a total over the plan period
+    # Set on every extracted target by target_types.with_target_types; None where nobody has
+    # classified it yet (a record built by hand, a target stored before types were kept).
+    target_type: TargetType | None = None
+    qualitative: bool = False  # no number to compare (value None): judged by a reviewer each period
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -51,6 +66,10 @@ class Target:
             out["annual_average"] = True
         if self.cumulative:
             out["cumulative"] = True
+        if self.target_type is not None:
+            out["target_type"] = self.target_type.value
+        if self.qualitative:
+            out["qualitative"] = True
         return out
 
 
@@ -211,6 +230,7 @@ UNREAD_REASONS = {
     "no_target_column": "表头中没有标明目标年份的列（如“2025年”“目标值”“规划目标”），未能读取",
     "row_without_target": "该行的目标列中没有数字，或该行的单元格与表头对不齐",
     "goal_sentence": "目标章节中的这句话有数字和目标用语，但未能识别出指标名称和目标值",
+    "unread_table": "表格中有像目标值的数字，但未能识别出指标表的表头和各列含义，表中的目标未读取",
 }
 
 

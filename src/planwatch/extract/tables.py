@@ -12,13 +12,14 @@ the kind of each cell instead of its position.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 
 from planwatch.extract.periods import years_in
 from planwatch.extract.records import Diagnostic, Indicator, Target
 from planwatch.extract.text import cjk_count, fold, squeeze
-from planwatch.extract.values import UNITS, dated_parts, has_number, read_value
+from planwatch.extract.values import UNITS, comparator_of, dated_parts, has_number, is_unit, read_value
 from planwatch.numerals import parse_chinese_integer, to_halfwidth
 
 
@@ -50,7 +51,9 @@ _HEADER_WORDS = ("序号", "编号", "类别", "领域", "类型", "分类", "�
                  "主要", "内容", "年")
 _PURE_VALUE = re.compile(r"^[<>≥≤＜＞≧≦]?\s*[-+]?\d+(\.\d+)?\s*%?$")
 _TRAILING_UNIT = re.compile(r"[（(]([^（）()]{1,12})[）)]\s*$")
-_MEASURE_IN_VALUE = re.compile(r"^(?:力争|确保|实现)?([\u4e00-\u9fff]{2,8}?)(?:达到|达|突破|超过)\s*\d")
+_MEASURE_IN_VALUE = re.compile(r"^(?:力争|确保|实现)?([\u4e00-\u9fff]{2,8}?)(?:达到|达|突破|超过|[≥≧≤≦><])\s*\d")
+_SUB_ROW = re.compile(r"^(?:其中|[#＃※])")
+_GROUP_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十]{1,3}[）)])\s*")
 _NAME_PREFIX = re.compile(r"^(其中[：:]?|[#＃*※]+|\d+[.、．]|[（(]\d+[）)])\s*")
 
 
@@ -59,6 +62,7 @@ class Column:
     role: Role
     year: int | None = None
     header: str = ""
+    unit: str | None = None  # printed in the header: 目标值（万元）, 2030年（%）
 
 
 @dataclass(slots=True)
@@ -76,6 +80,7 @@ class TableContext:
 class _RowState:
     category: str | None = None
     attribute: str | None = None
+    unit: str | None = None  # of the last main row, for its 其中 sub-rows
     columns: list[Column] = field(default_factory=list)
 
 
@@ -106,26 +111,41 @@ def _column(header: str, ctx: TableContext) -> Column:
         return Column(Role.ATTRIBUTE, header=h)
     if any(w in h for w in ("责任", "牵头", "部门", "配合")):
         return Column(Role.RESPONSIBLE, header=h)
-    if h in ("单位", "计量单位") or (h.endswith("单位") and len(h) <= 4):
+    if h in ("单位", "计量单位") or (h.endswith("单位") and len(h) <= 4) or re.match(r"(?:计量)?单位[（(]", h):
         return Column(Role.UNIT, header=h)
+    column = _value_column(h, ctx)
+    if column is not None:
+        unit = _TRAILING_UNIT.search(h)
+        return Column(column.role, column.year, h, unit.group(1) if unit and is_unit(unit.group(1)) else None)
     if any(w in h for w in ("年均增", "增速", "增幅", "年均增长")) and "指标" not in h:
         return Column(Role.GROWTH, header=h)
-    if any(w in h for w in ("类别", "领域", "分类", "类型", "方面", "维度")) and "名称" not in h:
+    if any(w in h for w in ("类别", "领域", "分类", "类型", "方面", "维度", "板块", "类目")) and "名称" not in h:
         return Column(Role.CATEGORY, header=h)
-    years = years_in(h)
-    if years:
-        year = max(years)
-        past = any(w in h for w in _PAST) and not any(w in h for w in ("目标", "预期目标"))
-        if past or (ctx.start_year is not None and year < ctx.start_year):
-            return Column(Role.BASELINE, year, h)
-        return Column(Role.TARGET, year, h)
-    if any(w in h for w in _FUTURE) or "期末" in h:
-        return Column(Role.TARGET, ctx.end_year, h)
-    if any(w in h for w in _PAST):
-        return Column(Role.BASELINE, header=h)  # 基期值, 现状值: the plan's base year
     if any(w in h for w in ("指标", "名称", "项目", "内容")):
         return Column(Role.NAME, header=h)
     return Column(Role.OTHER, header=h)
+
+
+def _value_column(h: str, ctx: TableContext) -> Column | None:
+    """A column of figures by its header: a year, a target word (目标值, 指标值, 期末) or a past one (现状)."""
+    bracket = _TRAILING_UNIT.search(h)
+    bare = h[: bracket.start()] if bracket and is_unit(bracket.group(1)) else h
+    if any(w in bare for w in ("年均增", "增速", "增幅", "年均增长")) and "指标" not in bare:
+        return Column(Role.GROWTH, header=h)
+    if any(w in bare for w in ("类别", "领域", "分类", "类型", "名称")):
+        return None
+    years = years_in(bare)
+    if years:
+        year = max(years)
+        past = any(w in bare for w in _PAST) and not any(w in bare for w in ("目标", "预期目标"))
+        if past or (ctx.start_year is not None and year < ctx.start_year):
+            return Column(Role.BASELINE, year, h)
+        return Column(Role.TARGET, year, h)
+    if any(w in bare for w in _FUTURE) or "期末" in bare or bare.endswith(("指标值", "目标数")):
+        return Column(Role.TARGET, ctx.end_year, h)
+    if any(w in bare for w in _PAST):
+        return Column(Role.BASELINE, header=h)  # 基期值, 现状值: the plan's base year
+    return None
 
 
 def column_role(header: str) -> Role:
@@ -133,11 +153,27 @@ def column_role(header: str) -> Role:
     return _column(header, TableContext("", None, None, None)).role
 
 
+def header_roles(headers: list[str]) -> list[Role]:
+    """The roles of a header's cells, whatever the plan's period."""
+    ctx = TableContext("", None, None, None)
+    return [col.role for col in _columns(headers, ctx)]
+
+
+def _columns(headers: list[str], ctx: TableContext) -> list[Column]:
+    """Each header cell's column; a column printed before the 序号 is a group of rows (板块, 类目 …)
+    whatever its label says."""
+    columns = [_column(h, ctx) for h in headers]
+    first_index = next((c for c, col in enumerate(columns) if col.role is Role.INDEX), 0)
+    return [Column(Role.CATEGORY, header=col.header or fold(headers[c]))
+            if c < first_index and col.role is Role.OTHER and headers[c].strip() else col
+            for c, col in enumerate(columns)]
+
+
 def read_header(rows: list[list[str]], ctx: TableContext) -> list[Column]:
     """Combine stacked header rows column by column and give each column its role."""
     width = max(len(r) for r in rows)
     texts = ["".join(r[c] if c < len(r) else "" for r in rows) for c in range(width)]
-    columns = [_column(t, ctx) for t in texts]
+    columns = _columns(texts, ctx)
     # A header cell spanning two columns (指标名称 over a category and a name) leaves the
     # second one blank: it belongs to the name.
     for c in range(1, width):
@@ -291,16 +327,20 @@ def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: T
         return reading
     state = _RowState()
     header_rows: list[list[str]] = []
-    for cells in rows:
+    for k, cells in enumerate(rows):
         texts = [t for t, _ in cells]
-        if len(_nonempty(texts)) <= 1 and not state.columns and not header_rows:
-            continue  # a caption row inside the grid
-        if is_header_row(texts) and (not state.columns or header_rows or _same_header(texts, state)):
+        if len(set(_nonempty(texts))) <= 1 and not state.columns and not header_rows:
+            if not caption and _nonempty(texts):
+                caption = squeeze(texts[0])  # the caption printed as the grid's first row
+            continue  # a caption row inside the grid (one cell, or one cell spanning all columns)
+        if (is_header_row(texts) or (not state.columns and not header_rows and _header_by_content(rows, k))) \
+                and (not state.columns or header_rows or _same_header(texts, state)):
             header_rows.append(texts)
             continue
         if header_rows:
-            state.columns = read_header(header_rows, ctx)
             header = " | ".join(squeeze(" ".join(h)) for h in zip(*header_rows, strict=False))
+            data = [[t for t, _ in r] for r in rows[k:]]
+            state.columns = _by_content(read_header(header_rows, ctx), data, caption + header, ctx)
             header_rows = []
             if not _is_indicator_table(state.columns):
                 _diagnose_table(reading, state.columns, caption, header, first_line, ctx)
@@ -314,6 +354,63 @@ def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: T
             reading.unread.append(Diagnostic(ctx.file, cells[0][1], "table_row", " | ".join(_nonempty(texts)),
                                              "row_without_target"))
     return reading
+
+
+def _header_by_content(rows: list[list[tuple[str, int]]], k: int) -> bool:
+    """A first row of short labels above rows of figures is a header, whatever its words."""
+    texts = _nonempty([t for t, _ in rows[k]])
+    below = [[t for t, _ in r] for r in rows[k + 1: k + 4]]
+    return len(texts) >= 3 and len(below) >= 2 and all(
+        len(t) <= 12 and not re.search(r"\d", re.sub(r"(?:19|20)\d{2}\s*年?", "", t)) for t in texts) \
+        and all(sum(1 for t in r if has_number(t) and not _is_index(t)) >= 1 for r in below)
+
+
+_CONTENT_SHARE = 0.6  # of a column's filled cells, to give it a role by what it holds
+_NAMES_HEADER = re.compile(r"指标|名称|项目|内容")
+
+
+def _by_content(columns: list[Column], data: list[list[str]], context: str, ctx: TableContext) -> list[Column]:
+    """Columns by what they hold where the header's words say nothing or say it otherwise: a column
+    of 预期性/约束性 is the attribute, of units the unit, of figures a value; the last column of
+    figures under an unnamed header is the target (in the plan's end year) when the table is about
+    targets, and the figures before it are the baseline."""
+    out = list(columns)
+    filled = [[row[c].strip() for row in data if c < len(row) and row[c].strip()] for c in range(len(out))]
+
+    def share(c: int, test: Callable[[str], bool]) -> float:
+        cells = filled[c]
+        return sum(1 for t in cells if test(t)) / len(cells) if cells else 0.0
+
+    for c, col in enumerate(out):
+        if col.role is Role.NAME and not _NAMES_HEADER.search(col.header) \
+                and share(c, has_number) >= _CONTENT_SHARE:
+            out[c] = Column(Role.OTHER, header=col.header)  # taken for names by its place, but holds figures
+    for c, col in enumerate(out):
+        if col.role in (Role.OTHER, Role.CATEGORY) and share(c, lambda t: t in ATTRIBUTES) >= _CONTENT_SHARE:
+            out[c] = Column(Role.ATTRIBUTE, header=col.header)
+        elif col.role is Role.OTHER and share(c, is_unit) >= _CONTENT_SHARE:
+            out[c] = Column(Role.UNIT, header=col.header)
+    figures = [c for c, col in enumerate(out) if col.role is Role.OTHER and filled[c]
+               and share(c, lambda t: has_number(t) or t in _NO_TARGET) >= _CONTENT_SHARE]
+    has_target = any(col.role is Role.TARGET and col.year is not None for col in out)
+    goalish = any(w in context for w in ("目标", "指标", "规划", "预期")) and not any(
+        w in context for w in _PAST_CAPTIONS)
+    if figures and not has_target and goalish and ctx.end_year is not None:
+        *before, last = figures
+        out[last] = Column(Role.TARGET, ctx.end_year, out[last].header)
+        for c in before:
+            out[c] = Column(Role.BASELINE, header=out[c].header)
+    elif figures and has_target:  # figures before the first target are where the plan starts from
+        first = next(c for c, col in enumerate(out) if col.role is Role.TARGET)
+        for c in (c for c in figures if c < first):
+            out[c] = Column(Role.BASELINE, header=out[c].header)
+    if not any(col.role is Role.NAME for col in out):
+        texts = [c for c, col in enumerate(out) if col.role in (Role.OTHER, Role.CATEGORY) and filled[c]
+                 and share(c, lambda t: cjk_count(t) >= 2 and not has_number(t)) >= _CONTENT_SHARE]
+        if texts:  # the names are the longest texts
+            name = max(texts, key=lambda c: sum(len(t) for t in filled[c]) / len(filled[c]))
+            out[name] = Column(Role.NAME, header=out[name].header)
+    return out
 
 
 def _diagnose_table(reading: TableReading, columns: list[Column], caption: str, header: str, line: int,
@@ -373,14 +470,14 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
         c.strip() for c in row.categories) else None
     has_values = any(has_number(v) for v in row.values.values())
     if category:
-        state.category = category
+        state.category = _GROUP_NUMBER.sub("", category)
     if row.attribute.strip():
         state.attribute = squeeze(row.attribute)
     if not row.name:
         return None
     if not has_values and not row.unit and not row.attribute and not any(v.strip() for v in row.values.values()):
         # A group row (一、综合发展质效) names the category of the rows below it.
-        state.category = squeeze(row.name)
+        state.category = _GROUP_NUMBER.sub("", squeeze(row.name))
         return None
     name, bracket_unit = split_name_unit(row.name)
     targets: list[Target] = []
@@ -400,12 +497,20 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
                 value_unit = value_unit or reading.unit
                 targets.append(Target(year or col.year, part, reading.value, reading.comparator,
                                       reading.value_high, reading.annual_average, reading.cumulative))
+    if not targets or (len(targets) == 1 and _relative_to_another(targets[0].text)):
+        targets = _qualitative_targets(row, columns)
     if not targets:
         return None
     measure = _MEASURE_IN_VALUE.match(squeeze(targets[-1].text))
     if measure and not name.endswith(measure.group(1)):
         name += measure.group(1)  # 南溪组团 | 力争产值规模达300亿: the row's quantity is 南溪组团产值规模
-    unit = _unit_cell(row.unit) or bracket_unit or _plain_unit(value_unit)
+    header_unit = next((columns[c].unit for c in sorted(row.values) if columns[c].role is Role.TARGET
+                        and columns[c].unit), None)
+    unit = _unit_cell(row.unit) or bracket_unit or header_unit or _plain_unit(value_unit)
+    if _SUB_ROW.match(squeeze(row.name)):
+        unit = unit or state.unit  # 其中 公园绿地: a part of the row above, in its unit
+    else:
+        state.unit = unit
     return Indicator(
         file=ctx.file,
         line=row.name_line or cells[0][1],
@@ -421,6 +526,31 @@ def _indicator(cells: list[tuple[str, int]], state: _RowState, ctx: TableContext
         source_text="\t".join(t for t, _ in cells),
         responsible=tuple(_split_units(row.responsible)),
     )
+
+
+# 高于全区税收年均增速3个百分点以上: a margin over another quantity that the plan does not quantify.
+_OVER_ANOTHER = re.compile(r"^(?:高于|低于|快于|慢于|超过|不低于|不高于)[\u4e00-\u9fff“”（）()]{3,}\s*\d")
+_NO_TARGET = ("—", "-", "--", "/", "－", "——", "…", "无", "不适用")
+# What a target in words says: a direction, a level kept, a reference met (not a list of things).
+_DIRECTION_WORDS = re.compile(r"提高|提升|降低|下降|减少|增加|增长|保持|稳定|达到|完成|同步|高于|低于|不低于|不高于|控制|"
+                              r"趋于|巩固|消除|实现|扩大|缩小|改善|优化|适应|平衡|覆盖|逐年|逐步|持续")
+
+
+def _relative_to_another(printed: str) -> bool:
+    return bool(_OVER_ANOTHER.match(squeeze(to_halfwidth(printed))))
+
+
+def _qualitative_targets(row: _Row, columns: list[Column]) -> list[Target]:
+    """A target cell in words (完成市下达目标, 与全市经济增速保持同步, 高于全市平均水平): a target
+    monitored by judgement, kept with its text so that nobody has to add it by hand."""
+    out = []
+    for c, text in sorted(row.values.items()):
+        col, printed = columns[c], squeeze(text)
+        if col.role is Role.TARGET and col.year is not None and cjk_count(printed) >= 2 \
+                and printed not in _NO_TARGET and _DIRECTION_WORDS.search(printed) and printed.count("、") < 2 \
+                and (not has_number(printed) or _relative_to_another(printed)):
+            out.append(Target(col.year, printed, None, comparator_of(printed), qualitative=True))
+    return out
 
 
 def _plain_unit(unit: str | None) -> str | None:

@@ -39,3 +39,23 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def cjk_count(text: str) -> int:
     return len(CJK.findall(text))
+
+
+_OPEN = {"（": "）", "(": ")", "“": "”", "《": "》"}
+
+
+def mask_quoted(text: str) -> str:
+    """Hide quoted and bracketed spans (“2233”铁路网络, （2条高铁、3条市域（郊）铁路）) from number
+    searches, keeping offsets (one character for one); brackets nest, the outer ones stay."""
+    out = []
+    stack: list[str] = []
+    for ch in text:
+        if stack and ch == stack[-1]:
+            stack.pop()
+            out.append(ch)
+        elif ch in _OPEN:
+            out.append("＿" if stack else ch)
+            stack.append(_OPEN[ch])
+        else:
+            out.append("＿" if stack else ch)
+    return "".join(out)

@@ -28,17 +28,17 @@ def read_source(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES,
     """
     path = Path(path)
     if path.is_dir():
-        raise InputError(path, "is a directory; expected a .txt, .md, .docx, .pdf or .html file")
+        raise InputError(path, "是一个文件夹；应为 .txt、.md、.docx、.pdf 或 .html 文件")
     if not path.exists():
-        raise InputError(path, "no such file")
+        raise InputError(path, "文件不存在")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(path, f"unsupported file type {suffix or '(none)'}; expected one of "
-                         + ", ".join(SUPPORTED_SUFFIXES))
+        raise InputError(path, f"不支持的文件类型「{suffix or '无扩展名'}」，应为 "
+                         + "、".join(SUPPORTED_SUFFIXES) + " 之一")
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputError(path, f"file is {size:,} bytes, over the size limit of {max_bytes:,} bytes "
-                         "(raise it with --max-bytes)")
+        raise InputError(path, f"文件有 {size:,} 字节，超过大小上限 {max_bytes:,} 字节"
+                         "（命令行可用 --max-bytes 调高）")
     data = path.read_bytes()
     if suffix in (".txt", ".md"):
         from planwatch.ingest.text import read_text

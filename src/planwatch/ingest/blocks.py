@@ -33,6 +33,10 @@ class Provenance:
     paragraph: int | None = None
     table: int | None = None
     row: int | None = None
+    # Where on its page a PDF's text was printed (x0, top, x1, bottom in points from the top-left corner),
+    # and whether it was read by OCR from a scanned page rather than from a text layer.
+    box: tuple[float, float, float, float] | None = None
+    ocr: bool = False
 
     def describe(self) -> str:
         parts = [f"line {self.line}"]
@@ -79,3 +83,7 @@ class SourceText:
     sha256: str
     blocks: tuple[Block, ...]
     line_count: int  # number of reportable lines (last line number in use)
+    pages: int = 0  # a paged container's pages (PDF); 0 for formats without pages
+    ocr_pages: tuple[int, ...] = ()  # the pages whose text was read by OCR (scans without a text layer)
+    ocr_engine: str | None = None  # the engine that read them, as named to users
+    unread_pages: tuple[int, ...] = ()  # scanned pages left unread: no OCR engine is installed

@@ -19,7 +19,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
 from planwatch.errors import InputError
-from planwatch.ingest.containers import refuse_zip_bomb
+from planwatch.ingest.containers import refuse_unsafe_package
 
 # lxml elements; lxml has no type stubs, so they are typed loosely.
 Element = Any
@@ -48,10 +48,10 @@ class DocxParts:
 def open_docx(path: Path, data: bytes) -> DocxParts:
     """The parsed parts a reader needs, or an InputError naming what is wrong with the package."""
     if not data:
-        raise InputError(path, "the file is empty; expected a .docx document")
+        raise InputError(path, "文件是空的；应为 .docx 文档")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            refuse_zip_bomb(path, archive, len(data), ".docx")
+            refuse_unsafe_package(path, archive, len(data), ".docx")
             main = _main_part_name(path, archive)
             related = _related_parts(path, archive, main)
             return DocxParts(
@@ -59,10 +59,10 @@ def open_docx(path: Path, data: bytes) -> DocxParts:
                 styles=_parse_optional(path, archive, related.get("styles")),
                 numbering=_parse_optional(path, archive, related.get("numbering")),
             )
-    except zipfile.BadZipFile as exc:
-        raise InputError(path, f"not a .docx document or truncated ({exc})") from None
-    except (EOFError, OSError, zipfile.LargeZipFile) as exc:
-        raise InputError(path, f"the .docx package is truncated or damaged ({exc})") from None
+    except zipfile.BadZipFile:
+        raise InputError(path, "不是 .docx 文档，或文件不完整（无法作为压缩包打开）") from None
+    except (EOFError, OSError, zipfile.LargeZipFile):
+        raise InputError(path, ".docx 文件不完整或已损坏") from None
 
 
 def _main_part_name(path: Path, archive: zipfile.ZipFile) -> str:
@@ -75,7 +75,7 @@ def _main_part_name(path: Path, archive: zipfile.ZipFile) -> str:
                 main = target.lstrip("/")
                 break
     if main not in names:
-        raise InputError(path, f"not a .docx document (no {main} in the package)")
+        raise InputError(path, f"不是 .docx 文档（包中没有 {main}）")
     return main
 
 
@@ -107,10 +107,9 @@ def _parse_optional(path: Path, archive: zipfile.ZipFile, name: str | None) -> E
 def _parse(path: Path, archive: zipfile.ZipFile, name: str) -> Element:
     try:
         data = archive.read(name)
-    except zipfile.BadZipFile as exc:
-        raise InputError(path, f"the .docx package is damaged ({name}: {exc})") from None
+    except zipfile.BadZipFile:
+        raise InputError(path, f".docx 文件已损坏（{name} 无法读取）") from None
     try:
         return etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        detail = " ".join(str(exc).split())  # one line, whatever the parser says
-        raise InputError(path, f"not a readable .docx document (damaged XML in {name}: {detail})") from None
+    except etree.XMLSyntaxError:
+        raise InputError(path, f"不是可读取的 .docx 文档（{name} 的 XML 已损坏）") from None

@@ -48,7 +48,7 @@ def read_docx(path: Path, data: bytes) -> SourceText:
     reader = _BodyReader(ParagraphStyles(parts.styles), Numbering(parts.numbering, parts.styles), texts, text_boxes)
     blocks = tuple(reader.blocks(body)) if body is not None else ()
     if not any(b.text.strip() or b.rows for b in blocks):
-        raise InputError(path, "the .docx document contains no text")
+        raise InputError(path, ".docx 文档中没有文字")
     return SourceText(
         name=path.name,
         format="docx",

@@ -42,9 +42,9 @@ _NOISE_CLASS = re.compile(r"(^|[-_\s])(nav|navbar|menu|breadcrumb|footer|share|s
 
 def read_html(path: Path, data: bytes) -> SourceText:
     if not data.strip():
-        raise InputError(path, "the file is empty; expected an HTML page")
+        raise InputError(path, "文件是空的；应为 HTML 网页")
     if b"\x00" in data[:4096]:
-        raise InputError(path, "binary file (NUL bytes); expected an HTML page")
+        raise InputError(path, "这是二进制文件（含 NUL 字节），应为 HTML 网页")
     _check_nesting(path, data)
     soup = BeautifulSoup(data, "lxml", from_encoding=_declared_encoding(data))
     for tag in soup.find_all(_NOISE):
@@ -54,7 +54,7 @@ def read_html(path: Path, data: bytes) -> SourceText:
             tag.decompose()
     root = _main_content(soup)
     if root is None or not root.get_text(strip=True):
-        raise InputError(path, "the HTML page contains no text")
+        raise InputError(path, "HTML 网页中没有正文")
     blocks = tuple(_Walker().blocks(root))
     return SourceText(
         name=path.name,
@@ -81,8 +81,8 @@ def _check_nesting(path: Path, data: bytes) -> None:
                                     huge_tree=True):
         depth += 1 if event == "start" else -1
         if depth > MAX_NESTING:
-            raise InputError(path, f"HTML elements are nested more than {MAX_NESTING} deep; "
-                             "not a plan page (or a damaged one)")
+            raise InputError(path, f"HTML 元素嵌套超过 {MAX_NESTING} 层，"
+                             "不是规划网页（或网页已损坏）")
 
 
 def _main_content(soup: BeautifulSoup) -> Tag | None:

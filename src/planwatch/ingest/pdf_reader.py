@@ -19,7 +19,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -27,9 +27,12 @@ import pypdfium2.raw as pdfium_c
 
 from planwatch.errors import InputError
 from planwatch.ingest.blocks import Block, BlockKind, Cell, Provenance, SourceText
+from planwatch.ingest.pdf import OCR_INSTALL
 from planwatch.ingest.pdf.lines import TextLine, glyph_rows, text_line
-from planwatch.ingest.pdf.open_tables import Layout, find_open_tables
-from planwatch.ingest.pdf.page import Glyph, PageContent, is_page_number, read_page
+from planwatch.ingest.pdf.ocr import Engine
+from planwatch.ingest.pdf.ocr import engine as ocr_engine
+from planwatch.ingest.pdf.open_tables import ROW_WORD, Layout, find_open_tables
+from planwatch.ingest.pdf.page import Glyph, PageContent, is_page_number, is_scan, read_page
 from planwatch.ingest.pdf.paragraphs import Margins, continues, join
 from planwatch.ingest.pdf.tables import RuledTable, find_tables
 
@@ -43,14 +46,19 @@ _PDFIUM = threading.Lock()
 
 Progress = Callable[[int, int], None]
 Row = list[tuple[str, bool]]  # (cell text, repeated from a merged cell)
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom on the page
 
 
-def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> SourceText:
-    """Read a PDF's text layer; ``progress(pages done, pages total)`` is called after each page."""
+def read_pdf(path: Path, data: bytes, progress: Progress | None = None,
+             ocr: Callable[[], Engine | None] = ocr_engine) -> SourceText:
+    """Read a PDF's text layer, and its scanned pages by OCR; ``progress(pages done, pages total)`` is
+    called after each page. ``ocr`` gives the engine for scanned pages, asked at the first one (default:
+    the one installed, see :func:`planwatch.ingest.pdf.ocr.engine`; None: no scan is read)."""
     if not data.strip():
-        raise InputError(path, "the file is empty; expected a PDF document")
+        raise InputError(path, "文件是空的；应为 PDF 文档")
     if b"%PDF-" not in data[:1024]:
-        raise InputError(path, "not a PDF document (no %PDF- header)")
+        raise InputError(path, "不是 PDF 文档（文件开头没有 %PDF- 标记）")
+    engine = _Engine(ocr)
     with _PDFIUM:
         try:
             document = pdfium.PdfDocument(data)
@@ -58,20 +66,29 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> Sourc
             raise _open_error(path, exc) from None
         try:
             pages = []
+            scanned: list[int] = []
             total = len(document)
             running_on: Layout | None = None  # a borderless table that ran down to the foot of the page before
             for index in range(total):
-                page, running_on = _items(read_page(document, index), running_on)
+                content = read_page(document, index, engine.get)
+                if content.scanned:
+                    scanned.append(content.number)
+                page, running_on = _items(content, running_on)
                 pages.append(page)
                 if progress is not None:
                     progress(index + 1, total)
-        except pdfium.PdfiumError as exc:
-            raise InputError(path, f"the PDF is damaged and cannot be read ({exc})") from None
+        except pdfium.PdfiumError:
+            raise InputError(path, "PDF 文件已损坏，无法读取") from None
         finally:
             document.close()
     _drop_furniture(pages)
+    read_by_ocr = tuple(page.number for page in pages if page.ocr)
+    unread = tuple(n for n in scanned if n not in read_by_ocr)
     if not any(p.items for p in pages):
-        raise InputError(path, "the PDF has no text layer (a scanned image?); run OCR on it first")
+        if unread:
+            raise InputError(path, f"PDF 是扫描件（{len(unread)} 页没有文字层），服务器未安装 OCR 引擎，无法读取："
+                                   f"{OCR_INSTALL}")
+        raise InputError(path, "PDF 没有文字层，扫描页也未能用 OCR 识别出文字")
     blocks = tuple(_blocks(pages))
     return SourceText(
         name=path.name,
@@ -79,18 +96,51 @@ def read_pdf(path: Path, data: bytes, progress: Progress | None = None) -> Sourc
         sha256=hashlib.sha256(data).hexdigest(),
         blocks=blocks,
         line_count=max((_last_line(b) for b in blocks), default=0),
+        pages=len(pages),
+        ocr_pages=read_by_ocr,
+        ocr_engine=engine.name if read_by_ocr else None,
+        unread_pages=unread,
     )
+
+
+class _Engine:
+    """The OCR engine, found (and its model loaded) only when a scanned page needs it."""
+
+    def __init__(self, find: Callable[[], Engine | None]) -> None:
+        self._find: Callable[[], Engine | None] | None = find
+        self._engine: Engine | None = None
+        self.name: str | None = None
+
+    def get(self) -> Engine | None:
+        if self._find is not None:
+            self._engine, self._find = self._find(), None
+            self.name = self._engine.name if self._engine is not None else None
+        return self._engine
+
+
+def scanned_pages(data: bytes) -> int:
+    """How many pages are pictures without a text layer (for the time budget of an import), without OCR."""
+    with _PDFIUM:
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError:
+            return 0
+        try:
+            return sum(1 for index in range(len(document)) if is_scan(document, index))
+        finally:
+            document.close()
 
 
 def _open_error(path: Path, error: pdfium.PdfiumError) -> InputError:
     if getattr(error, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-        return InputError(path, "the PDF is encrypted (password protected); save an unprotected copy first")
-    return InputError(path, f"not a readable PDF document ({error})")
+        return InputError(path, "PDF 已加密（有密码保护），请另存一份不加密的副本再导入")
+    return InputError(path, "不是可读取的 PDF 文档（文件可能已损坏）")
 
 
 @dataclass
 class _Table:
     rows: list[Row]
+    boxes: list[list[Box]]  # each cell's box on the page
 
     @property
     def width(self) -> int:
@@ -102,6 +152,18 @@ class _Page:
     number: int
     lines: list[TextLine]  # the text lines outside tables, for finding page furniture
     items: list[TextLine | _Table] = field(default_factory=list)
+    ocr: bool = False  # read by OCR from a scan
+
+
+@dataclass
+class _PendingRow:
+    """A row of a table that may go on over the next page."""
+
+    cells: Row
+    line: int
+    page: int
+    boxes: list[Box]
+    ocr: bool
 
 
 def _items(page: PageContent, running_on: Layout | None) -> tuple[_Page, Layout | None]:
@@ -117,9 +179,10 @@ def _items(page: PageContent, running_on: Layout | None) -> tuple[_Page, Layout 
     placed: list[tuple[float, TextLine | _Table]] = []
     lines = [line for line in map(text_line, rows) if line.text]
     placed.extend((line.top, line) for line in lines)
-    placed.extend((table.top, _Table(table.rows(glyphs))) for table, glyphs in zip(tables, cells, strict=True))
+    placed.extend((table.top, _Table(table.rows(glyphs), table.boxes()))
+                  for table, glyphs in zip(tables, cells, strict=True))
     placed.sort(key=lambda p: p[0])
-    return _Page(page.number, lines, [item for _, item in placed]), running_on
+    return _Page(page.number, lines, [item for _, item in placed], page.ocr), running_on
 
 
 def _by_table(glyphs: list[Glyph], tables: list[RuledTable]) -> tuple[list[Glyph], list[list[Glyph]]]:
@@ -160,9 +223,8 @@ def _drop_furniture(pages: list[_Page]) -> None:
 def _blocks(pages: list[_Page]) -> Iterator[Block]:
     margins = Margins.of(page.lines for page in pages)
     number = 0
-    # Rows of a table that may continue on the next page: (cells, line, page).
-    pending: list[tuple[Row, int, int]] = []
-    # The paragraph being read: its text, where it starts, and its last printed line so far.
+    pending: list[_PendingRow] = []  # rows of a table that may continue on the next page
+    # The paragraph being read: its text, where it starts (its box on its first page), and its last line.
     paragraph: tuple[str, Provenance, TextLine] | None = None
 
     def flush() -> Iterator[Block]:
@@ -171,57 +233,138 @@ def _blocks(pages: list[_Page]) -> Iterator[Block]:
             yield Block(BlockKind.PARAGRAPH, paragraph[1], text=paragraph[0])
             paragraph = None
         if pending:
+            first, last = _inside_title_rows([row.cells for row in pending])
+            for row in pending[:first]:
+                yield Block(BlockKind.PARAGRAPH, _where(row, row.line), text=row.cells[0][0])
             rows = tuple(
-                tuple(Cell(text, Provenance(line=at, page=page, row=i), merged=repeat) for text, repeat in row)
-                for i, (row, at, page) in enumerate(pending, start=1)
+                tuple(Cell(text, replace(_where(row, row.line, column), row=i), merged=repeat)
+                      for column, (text, repeat) in enumerate(row.cells))
+                for i, row in enumerate(pending[first:last], start=1)
             )
-            yield Block(BlockKind.TABLE, rows[0][0].source, rows=rows)
+            if rows:
+                yield Block(BlockKind.TABLE, rows[0][0].source, rows=rows)
+            for row in pending[last:]:
+                yield Block(BlockKind.PARAGRAPH, _where(row, row.line), text=row.cells[0][0])
             pending.clear()
 
     previous_page = 0
     for page in pages:
         for index, item in enumerate(page.items):
             if isinstance(item, _Table):
-                continues_table = bool(pending) and index == 0 and len(pending[0][0]) == item.width
+                continues_table = bool(pending) and index == 0 and len(pending[0].cells) == item.width
                 if not continues_table:
                     yield from flush()
-                rows = item.rows
+                rows, boxes = item.rows, item.boxes
                 if continues_table:
-                    rows = _without_repeated_header(rows, [row for row, _, _ in pending])
-                if continues_table and rows and _is_split_row(rows[0], pending[-1][0]):
-                    previous = pending[-1][0]
-                    previous[:] = [(join(a, b) if b else a, rep) for (a, rep), (b, _) in zip(previous, rows[0], strict=False)]
-                    rows = rows[1:]
-                for row in rows:
+                    table = [row.cells for row in pending]
+                    repeated = _repeated_header(rows, table)
+                    rows, boxes = rows[repeated:], boxes[repeated:]
+                    if rows and _is_split_row(rows[0], table[-1], rows[1:2]):
+                        _rejoin(table, rows)
+                        rows, boxes = rows[1:], boxes[1:]
+                    if rows:
+                        _carry_groups(rows, table)
+                for row, row_boxes in zip(rows, boxes, strict=True):
                     number += 1
-                    pending.append((row, number, page.number))
+                    pending.append(_PendingRow(row, number, page.number, row_boxes, page.ocr))
                 continue
+            box = (item.x0, item.top, item.x1, item.bottom)
             if paragraph is not None and continues(paragraph[2], item, margins, page.number == previous_page):
-                paragraph = (join(paragraph[0], item.text), paragraph[1], item)
+                text, where, _ = paragraph
+                if where.page == page.number and where.box is not None:
+                    where = replace(where, box=_union(where.box, box))
+                paragraph = (join(text, item.text), where, item)
             else:
                 yield from flush()
                 number += 1
-                paragraph = (item.text, Provenance(line=number, page=page.number), item)
+                paragraph = (item.text, Provenance(line=number, page=page.number, box=box, ocr=page.ocr), item)
             previous_page = page.number
     yield from flush()
 
 
-def _without_repeated_header(rows: list[Row], table: list[Row]) -> list[Row]:
-    """A continued table's rows without the header rows Word repeats at the top of every page."""
+def _where(row: _PendingRow, line: int, column: int = 0) -> Provenance:
+    box = row.boxes[column] if column < len(row.boxes) else None
+    return Provenance(line=line, page=row.page, box=box, ocr=row.ocr)
+
+
+def _union(a: Box, b: Box) -> Box:
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def _repeated_header(rows: list[Row], table: list[Row]) -> int:
+    """How many rows atop a continued table's page are the header rows Word repeats on every page."""
     repeated = 0
     while repeated < min(len(rows), len(table) - 1) and rows[repeated] == table[repeated]:
         repeated += 1
-    return rows[repeated:]
+    return repeated
 
 
-def _is_split_row(row: Row, previous: Row) -> bool:
+def _is_split_row(row: Row, previous: Row, below: list[Row]) -> bool:
     """The rest of a row that a page break cut: its text only goes on under cells of the row above that
     had text, and some of those cells, complete on the first page (a number, a year), have nothing more.
-    A new row under merged cells printed once (empty category and number, a name of its own) is not."""
+    A new row under merged cells printed once (empty category and number, a name of its own) is not, nor
+    one printing a figure of its own under a figure of the row above (its number, its value): figures and
+    attributes are never wrapped. Its first cell is empty, unless it is the rest of a category merged over
+    a group that the break cut too (妇女与社会保 / 障, the cell going on down the next rows)."""
     pairs = list(zip((text for text, _ in row), (text for text, _ in previous), strict=False))
     goes_on = [bool(before) for text, before in pairs if text]
-    return (not row[0][0] and bool(goes_on) and all(goes_on)
-            and any(before and not text for text, before in pairs))
+    first_goes_on = not row[0][0] or (bool(below) and below[0][0] == (row[0][0], True))
+    return (first_goes_on and bool(goes_on) and all(goes_on)
+            and any(before and not text for text, before in pairs)
+            and not any(ROW_WORD.match(text) and ROW_WORD.match(before) for text, before in pairs if text))
+
+
+def _rejoin(table: list[Row], rows: list[Row]) -> None:
+    """Join the rest of a split row (``rows[0]``) to the table's last row; a merged cell whose text the break
+    cut gets its whole text in every row it covers, above and below the break."""
+    previous, rest = table[-1], rows[0]
+    for column, ((before, repeat), (more, _)) in enumerate(zip(previous, rest, strict=False)):
+        if not more:
+            continue
+        whole = join(before, more)
+        previous[column] = (whole, repeat)
+        for row in reversed(table[:-1] if repeat else []):  # the merged cell's rows above, up to its first
+            if column >= len(row) or row[column][0] != before:
+                break
+            first = not row[column][1]
+            row[column] = (whole, row[column][1])
+            if first:
+                break
+        for row in rows[1:]:  # and below, on the next page
+            if column >= len(row) or row[column] != (more, True):
+                break
+            row[column] = (whole, True)
+
+
+def _carry_groups(rows: list[Row], table: list[Row]) -> None:
+    """A category cell merged over a group that a page break cut prints its text once, on the first page:
+    the rows of the group atop the next page (an empty cell, merged down as far as the group goes) get it.
+    Only in a column that holds merged groups: a cell simply left empty stays empty."""
+    for column, (text, _) in enumerate(table[-1]):
+        grouped = any(repeat and cell and column < len(row)
+                      for row in table[2:] for cell, repeat in row[column:column + 1])
+        if not text or not grouped or column >= len(rows[0]) or rows[0][column][0]:
+            continue
+        for k, row in enumerate(rows):
+            if row[column][0] or (k and not row[column][1]):
+                break
+            row[column] = (text, True)
+
+
+def _inside_title_rows(rows: list[Row]) -> tuple[int, int]:
+    """Where a ruled table's grid starts and ends without the rows of one cell spanning every column above
+    its header and below its last row: Word prints a table's caption (表1 …主要指标) and its notes (注：…)
+    inside the grid, as rows of their own. They are the paragraphs they say, not rows of the table."""
+    def title(row: Row) -> bool:
+        return len(row) >= 2 and all(repeat for _, repeat in row[1:]) and all(text == row[0][0] for text, _ in row)
+
+    first = 0
+    while first < len(rows) and title(rows[first]):
+        first += 1
+    last = len(rows)
+    while last > first + 1 and title(rows[last - 1]):
+        last -= 1
+    return first, last
 
 
 def _last_line(block: Block) -> int:

@@ -21,9 +21,9 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 def decode_text(data: bytes, path: str | Path) -> str:
     """Decode bytes as UTF-8 (with or without BOM) or GB18030, or explain why not."""
     if not data.strip():
-        raise InputError(path, "the file is empty; expected the text of a plan or gazette")
+        raise InputError(path, "文件是空的；应为规划或公报的文本")
     if b"\x00" in data[:8192]:
-        raise InputError(path, "binary file (NUL bytes); expected UTF-8 or GB18030 text")
+        raise InputError(path, "这是二进制文件（含 NUL 字节），应为 UTF-8 或 GB18030 编码的文本")
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM):]
     try:
@@ -34,10 +34,10 @@ def decode_text(data: bytes, path: str | Path) -> str:
         except UnicodeDecodeError as exc:
             raise InputError(
                 path,
-                f"cannot decode the text at byte {exc.start}: expected UTF-8 or GB18030/GBK encoding",
+                f"第 {exc.start} 字节处无法解码：应为 UTF-8 或 GB18030/GBK 编码",
             ) from None
     if _looks_binary(text):
-        raise InputError(path, "binary file (control characters); expected UTF-8 or GB18030 text")
+        raise InputError(path, "这是二进制文件（含控制字符），应为 UTF-8 或 GB18030 编码的文本")
     return text
 
 

@@ -10,6 +10,7 @@ the database, so the web app, the CLI and scripts cannot bypass it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -36,7 +37,7 @@ class Role(StrEnum):
     """A user's role; the value is the code stored on the user."""
 
     ADMIN = "admin"  # 系统管理员: users, org units, plans, assignments
-    MONITORING = "monitoring"  # 统计局监测组: validates, approves, locks and reopens periods
+    MONITORING = "monitoring"  # 统计局监测组: validates, approves, locks periods
     EVALUATION = "evaluation"  # 妇儿工委办 / 发改委: reads everything, writes assessments
     CLERK = "clerk"  # 填报员 of one org unit
     VIEWER = "viewer"  # 只读
@@ -65,8 +66,9 @@ class Action(StrEnum):
     RETURN = "return"
     REOPEN = "reopen"  # an approved observation
     LOCK_PERIOD = "lock_period"
-    REOPEN_PERIOD = "reopen_period"
+    REOPEN_PERIOD = "reopen_period"  # an administrator's: see ROLE_ACTIONS
     MANAGE_PERIODS = "manage_periods"  # create periods, set reporting windows
+    WIDEN_PERIOD = "widen_period"  # open a window earlier or close it later than it was
     ASSESS = "assess"  # evaluations and manual assessments
     MANAGE_USERS = "manage_users"
     MANAGE_ORG_UNITS = "manage_org_units"
@@ -76,6 +78,8 @@ class Action(StrEnum):
     EXPORT = "export"
     VIEW_AUDIT = "view_audit"
     CONFIGURE = "configure"  # system settings, such as the four-eyes rule of review
+    COMMENT = "comment"  # write in the thread of a figure or a progress report (clerk ↔ reviewer)
+    REMIND = "remind"  # remind units that have not reported (催报)
 
     @property
     def label_zh(self) -> str:
@@ -92,6 +96,7 @@ _ACTION_ZH = {
     Action.LOCK_PERIOD: "锁定报告期",
     Action.REOPEN_PERIOD: "解锁报告期",
     Action.MANAGE_PERIODS: "管理报告期",
+    Action.WIDEN_PERIOD: "延长填报窗口",
     Action.ASSESS: "评估",
     Action.MANAGE_USERS: "管理用户",
     Action.MANAGE_ORG_UNITS: "管理组织机构",
@@ -101,26 +106,32 @@ _ACTION_ZH = {
     Action.EXPORT: "导出",
     Action.VIEW_AUDIT: "查看审计记录",
     Action.CONFIGURE: "更改系统设置",
+    Action.COMMENT: "发表意见",
+    Action.REMIND: "催报",
 }
 
+# Period powers are split: the monitoring group, who also enter and approve, lock a period
+# and may narrow a window; only an administrator, who neither enters nor approves, reopens a
+# locked period or widens a window (both audited with the reason). Otherwise one member of
+# the monitoring group could reopen a period, let a clerk's account enter, and approve it.
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset({
         Action.VIEW, Action.MANAGE_USERS, Action.MANAGE_ORG_UNITS, Action.IMPORT_PLAN,
-        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.MANAGE_PERIODS, Action.EXPORT, Action.VIEW_AUDIT,
-        Action.CONFIGURE,
+        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.MANAGE_PERIODS, Action.REOPEN_PERIOD, Action.WIDEN_PERIOD,
+        Action.EXPORT, Action.VIEW_AUDIT, Action.CONFIGURE,
     }),
     Role.MONITORING: frozenset({
         Action.VIEW, Action.ENTER, Action.SUBMIT, Action.APPROVE, Action.RETURN, Action.REOPEN,
-        Action.LOCK_PERIOD, Action.REOPEN_PERIOD, Action.MANAGE_PERIODS, Action.IMPORT_PLAN,
-        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.EXPORT, Action.VIEW_AUDIT,
+        Action.LOCK_PERIOD, Action.MANAGE_PERIODS, Action.IMPORT_PLAN,
+        Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.EXPORT, Action.VIEW_AUDIT, Action.COMMENT, Action.REMIND,
     }),
     Role.EVALUATION: frozenset({Action.VIEW, Action.ASSESS, Action.CORRECT_EXTRACTION, Action.EXPORT,
                                 Action.VIEW_AUDIT}),
-    Role.CLERK: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT}),
+    Role.CLERK: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT, Action.COMMENT}),
     Role.VIEWER: frozenset({Action.VIEW, Action.EXPORT}),
 }
 
-_CLERK_UNIT_BOUND = frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT})
+_CLERK_UNIT_BOUND = frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT, Action.COMMENT})
 _CLERK_WINDOW_BOUND = frozenset({Action.ENTER, Action.SUBMIT})
 
 
@@ -191,14 +202,16 @@ def check(actor: Actor, action: Action, scope: Scope | None = None) -> None:
 
 
 class SameReviewer(PermissionDenied):
-    """Approving a value one entered or submitted oneself (the four-eyes rule)."""
+    """Approving a value one entered, changed or submitted oneself (the four-eyes rule)."""
 
 
-def check_four_eyes(actor_id: int, login: str, entered_by_id: int, submitted_by_id: int | None) -> None:
-    """Whoever entered or submitted a value may not approve it: a second person must look at
-    every figure before it counts (the monitoring group can also enter and submit)."""
-    if actor_id in (entered_by_id, submitted_by_id):
-        raise SameReviewer(login, Action.APPROVE, "本人填报或报送的数据须由他人审核（四眼原则）")
+def check_four_eyes(actor_id: int, login: str, involved: Collection[int | None]) -> None:
+    """Whoever entered, changed or submitted any version of a value or report may not approve
+    it: a second person must look at every figure before it counts. ``involved`` is everyone
+    in its history — not only the last to touch it: A enters, reviewer B overwrites, A
+    submits, and B would otherwise approve what B typed."""
+    if actor_id in involved:
+        raise SameReviewer(login, Action.APPROVE, "本人填报、修改或报送过的数据（任一版本）须由他人审核（四眼原则）")
 
 
 def is_allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:

@@ -21,6 +21,8 @@ _EXPORTS = {
     "IndicatorEntry": "planwatch.report.content",
     "ReportContent": "planwatch.report.content",
     "ReportKind": "planwatch.report.content",
+    "ReportTiming": "planwatch.report.content",
+    "report_timing": "planwatch.report.content",
     "write_docx": "planwatch.report.docx_writer",
     "render_html": "planwatch.report.html_writer",
     "write_html": "planwatch.report.html_writer",
@@ -30,7 +32,13 @@ _EXPORTS = {
 }
 
 if TYPE_CHECKING:
-    from planwatch.report.content import IndicatorEntry, ReportContent, ReportKind
+    from planwatch.report.content import (
+        IndicatorEntry,
+        ReportContent,
+        ReportKind,
+        ReportTiming,
+        report_timing,
+    )
     from planwatch.report.docx_writer import write_docx
     from planwatch.report.html_writer import render_html, write_html
     from planwatch.report.render import RenderError, docx_to_pdf
@@ -42,8 +50,10 @@ __all__ = [
     "RenderError",
     "ReportContent",
     "ReportKind",
+    "ReportTiming",
     "docx_to_pdf",
     "render_html",
+    "report_timing",
     "write_docx",
     "write_html",
     "write_xlsx",

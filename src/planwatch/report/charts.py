@@ -21,19 +21,18 @@ from matplotlib.ticker import FixedLocator, FormatStrFormatter
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import Status
 from planwatch.evaluate.paths import PathLine
+from planwatch.palette import CHART_LINES, badge_colour
 
 __all__ = ["STATUS_COLOURS", "ReportFontError", "indicator_png", "status_png"]
 
 _CJK_FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
-STATUS_COLOURS = {Status.COMPLETED: "#2e7d32", Status.AHEAD: "#1565c0", Status.ON_TRACK: "#43a047",
-                  Status.BEHIND: "#ef6c00", Status.SERIOUSLY_BEHIND: "#c62828", Status.NO_DATA: "#9e9e9e",
-                  Status.NOT_QUANTIFIABLE: "#78909c", Status.MISSING_BASELINE: "#8d6e63"}
+STATUS_COLOURS = {status: badge_colour(status.value) for status in Status}
 _LINE_STYLE: dict[str, dict[str, Any]] = {
-    "actual": {"color": "#1565c0", "marker": "o", "linestyle": "-", "label": "实际值"},
-    "required": {"color": "#757575", "marker": "", "linestyle": "--", "label": "要求进度"},
-    "projection": {"color": "#ef6c00", "marker": "", "linestyle": ":", "label": "趋势预测"},
-    "baseline": {"color": "#455a64", "marker": "s", "linestyle": "", "label": "基期值"},
-    "target": {"color": "#c62828", "marker": "*", "linestyle": "", "label": "目标值", "markersize": 11},
+    "actual": {"color": CHART_LINES["actual"], "marker": "o", "linestyle": "-", "label": "实际值"},
+    "required": {"color": CHART_LINES["required"], "marker": "", "linestyle": "--", "label": "要求进度"},
+    "projection": {"color": CHART_LINES["projection"], "marker": "", "linestyle": ":", "label": "趋势预测"},
+    "baseline": {"color": CHART_LINES["baseline"], "marker": "s", "linestyle": "", "label": "基期值"},
+    "target": {"color": CHART_LINES["target"], "marker": "*", "linestyle": "", "label": "目标值", "markersize": 11},
 }
 _DRAW_ORDER = ("required", "projection", "actual", "baseline", "target")
 

@@ -35,6 +35,10 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
+def _cell(value: float | str | None) -> str:
+    return value if isinstance(value, str) else _number(value)
+
+
 class _Numbering:
     """GB/T 9704 heading numbers: 一、 at level 1, （一） at level 2, 1. at level 3."""
 
@@ -92,6 +96,7 @@ def _overview(content: ReportContent, numbering: _Numbering) -> Iterator[Element
         text += f"截至{content.year}年，{_count_sentence(summary.counts, summary.total)}。"
     if schedule is not None:
         text += f"按{content.start_year}—{content.end_year}年规划期计算，时间进度为{percent(schedule)}。"
+    text += _types_sentence(content)
     yield Paragraph(text)
     if binding:
         ok = sum(summary.binding_counts.get(s, 0) for s in _OK)
@@ -112,6 +117,18 @@ def _overview(content: ReportContent, numbering: _Numbering) -> Iterator[Element
     rows.append(("合计", str(summary.total), percent(1.0 if summary.total else None), str(binding)))
     yield Table(("监测状态", "指标数（项）", "占比", "其中约束性（项）"), tuple(rows), (3, 2, 2, 2), "表1　指标监测状态汇总")
     yield Paragraph("【请在此补充规划实施的总体评价和主要成效。】", placeholder=True)
+
+
+def _types_sentence(content: ReportContent) -> str:
+    """How the amounts over the period and the qualitative targets were assessed, when there are any."""
+    amounts = sum(1 for entry in content.entries if entry.cumulative)
+    judged = sum(1 for r in content.results if r.target_type == "qualitative")
+    parts = []
+    if amounts:
+        parts.append(f"规划期累计类指标{amounts}项，按规划期内各年完成量之和（累计值）与规划目标比较，不需基期值")
+    if judged:
+        parts.append(f"定性指标{judged}项，由责任单位逐年评估达到、未达到或无法判断并写明依据，经监测组审核")
+    return "其中" + "；".join(parts) + "。" if parts else ""
 
 
 def _domains(content: ReportContent, numbering: _Numbering) -> Iterator[Element]:
@@ -224,9 +241,8 @@ def _annex(content: ReportContent) -> Iterator[Element]:
     header = ("代码", "领域", "指标", "单位", "属性", "基期值", *(f"{y}年" for y in years), "目标值", "状态", "出处")
     rows = []
     for entry in content.entries:
-        values = dict(entry.history)
         rows.append((entry.code, entry.spec.domain or "", entry.spec.name, entry.spec.unit or "",
                      entry.spec.attribute or "", entry.baseline_text,
-                     *(_number(values.get(y)) for y in years), entry.target_text, entry.result.status.label_zh,
+                     *(_cell(entry.year_cell(y)) for y in years), entry.target_text, entry.result.status.label_zh,
                      entry.source))
     yield Table(header, tuple(rows), (1.2, 2, 4.5, 1.3, 1.3, 2, *(1.5 for _ in years), 2.5, 1.6, 3))

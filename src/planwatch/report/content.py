@@ -15,6 +15,7 @@ from planwatch.evaluate import (
     EvaluationResult,
     IndicatorSpec,
     IndicatorWarning,
+    Judgement,
     ProjectionVerdict,
     Status,
     StatusSummary,
@@ -22,7 +23,11 @@ from planwatch.evaluate import (
     warning_list,
 )
 
-__all__ = ["IndicatorEntry", "LedgerRow", "RankingRow", "ReportContent", "ReportKind"]
+__all__ = ["TARGET_TYPE_ZH", "IndicatorEntry", "LedgerRow", "RankingRow", "ReportContent", "ReportKind", "ReportTiming",
+           "report_timing"]
+
+# How a report names each target type (extract.records.TargetType values).
+TARGET_TYPE_ZH = {"level": "水平值", "change": "变化量", "rate": "增长率", "cumulative": "累计量", "qualitative": "定性"}
 
 
 class ReportKind(StrEnum):
@@ -37,6 +42,29 @@ class ReportKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class ReportTiming:
+    """A report asked for off its time in the plan's calendar: ``early`` or ``late``, and the
+    year it is due (the mid-term from the middle year, the final from the last year)."""
+
+    when: str  # early | late
+    due: int
+
+
+def report_timing(kind: ReportKind, start_year: int | None, end_year: int | None, year: int) -> ReportTiming | None:
+    """None when a ``kind`` report about ``year`` comes at its time: a mid-term evaluation from
+    the plan's middle year (2028 of 2026–2030) until its last, a final evaluation in or after
+    the last year; an annual report any year. A plan without a known period is never judged."""
+    if kind is ReportKind.ANNUAL or start_year is None or end_year is None or end_year < start_year:
+        return None
+    if kind is ReportKind.FINAL:
+        return ReportTiming("early", end_year) if year < end_year else None
+    middle = start_year + (end_year - start_year) // 2
+    if year < middle:
+        return ReportTiming("early", middle)
+    return ReportTiming("late", end_year) if year >= end_year else None
+
+
+@dataclass(frozen=True, slots=True)
 class IndicatorEntry:
     """One indicator with everything a report prints about it."""
 
@@ -46,14 +74,26 @@ class IndicatorEntry:
     history: tuple[tuple[int, float], ...]  # the evaluated figure per year, oldest first
     source: str  # "file 第 N 行"
     source_text: str
+    judgements: tuple[Judgement, ...] = ()  # a target without a number: the verdict of each judged year
+
+    @property
+    def cumulative(self) -> bool:
+        return self.result.target_type == "cumulative"
 
     @property
     def target_text(self) -> str:
-        """The final target as printed, with its year ("≥55（2025年）")."""
+        """The final target as printed, with its year ("≥55（2025年）"; an amount "10（至2030年累计）")."""
         if not self.spec.targets:
             return ""
         last = max(self.spec.targets, key=lambda t: t.year)
-        return f"{last.text}（{last.year}年）"
+        if self.cumulative:
+            return f"{last.text}（至{last.year}年累计）"
+        return last.text if last.text.lstrip().startswith(f"{last.year}年") else f"{last.text}（{last.year}年）"
+
+    def year_cell(self, year: int) -> float | str | None:
+        """What the year's column shows: the figure entered (an amount's increment), or the verdict."""
+        verdict = next((j.verdict.label_zh for j in self.judgements if j.year == year), None)
+        return verdict if verdict is not None else dict(self.history).get(year)
 
     @property
     def baseline_text(self) -> str:
@@ -64,7 +104,13 @@ class IndicatorEntry:
 
     @property
     def latest_text(self) -> str:
-        """The latest figure reported (for an average target, not the average compared)."""
+        """The latest figure reported (for an average target, not the average compared); for an
+        amount over the period the running total; for a target without a number the verdict."""
+        judged = self.result.judgement
+        if judged is not None:
+            return f"{judged.verdict.label_zh}（{judged.year}年）"
+        if self.cumulative and self.result.current is not None and self.result.data_year is not None:
+            return f"累计{self.result.current:g}（截至{self.result.data_year}年）"
         if not self.history:
             return ""
         year, value = self.history[-1]
@@ -135,11 +181,18 @@ class ReportContent:
 
     @property
     def premature(self) -> str:
-        """Why a final evaluation is early (the plan period has years to run), else ""."""
-        if self.kind is ReportKind.FINAL and self.end_year is not None and self.year < self.end_year:
+        """Why the report comes off its time in the plan's calendar (see :func:`report_timing`), else ""."""
+        timing = report_timing(self.kind, self.start_year, self.end_year, self.year)
+        if timing is None:
+            return ""
+        if self.kind is ReportKind.FINAL:
             return (f"规划期至{self.end_year}年，{self.year}年尚在规划期中：本总结评估报告只反映截至{self.year}年的数据，"
                     f"不是规划期末的总结评估，正式总结评估请在{self.end_year}年数据审定后生成。")
-        return ""
+        if timing.when == "early":
+            return (f"规划期为{self.start_year}—{self.end_year}年，中期评估一般在规划实施过半（{timing.due}年）时开展："
+                    f"本中期评估报告只反映截至{self.year}年的数据，请在{timing.due}年数据审定后生成正式的中期评估报告。")
+        return (f"规划期至{self.end_year}年，{self.year}年已是规划期末：本报告按中期评估的体例生成，"
+                f"规划期末请以总结评估报告为准。")
 
     @property
     def schedule(self) -> float | None:
@@ -151,8 +204,9 @@ class ReportContent:
 
     @property
     def years(self) -> list[int]:
-        """Every year with a figure, for the annex columns."""
-        return sorted({year for entry in self.entries for year, _ in entry.history})
+        """Every year with a figure or a verdict, for the annex columns."""
+        return sorted({year for entry in self.entries for year, _ in entry.history}
+                      | {j.year for entry in self.entries for j in entry.judgements})
 
     def projection_counts(self) -> dict[ProjectionVerdict, int]:
         counts = dict.fromkeys(ProjectionVerdict, 0)

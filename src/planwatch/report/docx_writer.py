@@ -8,11 +8,13 @@ government PC; elsewhere the open CJK fonts stand in (see ``render.py``).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from docx import Document as new_document
@@ -27,6 +29,7 @@ from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
 from planwatch.report.elements import Annex, Element, Figure, Heading, Paragraph, Signature, Table, Title
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["FONTS", "write_docx"]
 
@@ -70,6 +73,20 @@ def _style(document: Document, name: str, east_asia: str, size: Pt, *, bold: boo
     layout.line_spacing = _LINE
     layout.first_line_indent = Pt(32)
     layout.keep_with_next = name.startswith("Heading")
+
+
+def _writable(element: Element) -> Element:
+    """The element with every text as Word's XML can hold it: a control character stored in
+    a name before they were cleaned must not stop the report (python-docx refuses them)."""
+    changes: dict[str, Any] = {}
+    for item in dataclasses.fields(element):
+        value = getattr(element, item.name)
+        if isinstance(value, str):
+            changes[item.name] = normalise_text(value)
+        elif isinstance(value, tuple) and value and all(isinstance(v, str | tuple) for v in value):
+            changes[item.name] = tuple(tuple(normalise_text(c) for c in v) if isinstance(v, tuple)
+                                       else normalise_text(v) for v in value)
+    return dataclasses.replace(element, **changes)
 
 
 def _page(section: object, *, landscape: bool = False) -> None:
@@ -157,7 +174,8 @@ class _Writer:
             _page_number(paragraph, odd=odd)
 
     def write(self, elements: Iterable[Element]) -> None:
-        for element in elements:
+        for stored in elements:
+            element = _writable(stored)
             match element:
                 case Title():
                     self.document.add_paragraph(element.text, style="Title")
@@ -289,39 +307,63 @@ def _run_xml(text: str) -> str:
 
 _CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"  # CJK and fullwidth: one em each
 _WIDE = re.compile(f"[{_CJK}]")
-# What a line cannot break in: a number with its sign, decimals and unit (−12.35%, 2024),
-# or one Chinese character with what follows it up to the next (text breaks before any CJK).
-_UNBROKEN = re.compile(f"([{_CJK}]?)([^\\s{_CJK}]*)")
 _CELL_PADDING = 2  # half-ems: the cell's left and right margins
+# A cell this short (6 Chinese characters, 12 Latin) is one word to the reader: 预期性, 无数据,
+# 完成进度, 50（2030年） wrapped one character a line read as 预/期/性 down the page.
+_WORD = 12
+# A Latin run longer than this (a file name, a URL) breaks anywhere in Word and WPS: it may
+# not claim a column's width for itself.
+_LONGEST_RUN = 14
 
 
 def _half_ems(text: str) -> int:
     return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
-def _unbreakable(text: str) -> int:
-    """Half-ems of the longest part a line cannot break in."""
-    if text.isascii():
-        return max(map(len, text.split()), default=0)
-    return max((2 * len(wide) + _half_ems(rest) for wide, rest in _UNBROKEN.findall(text)), default=0)
+def _token(text: str) -> int:
+    """Half-ems of the longest part no line may break in: a number with its sign, decimals
+    and unit (−12.35%, 2024) or a Latin word, up to :data:`_LONGEST_RUN`; Chinese text
+    breaks between any two characters."""
+    runs = [run for run in re.split(f"\\s+|(?=[{_CJK}])", text) if run]
+    return max((min(_half_ems(run), _LONGEST_RUN) for run in runs), default=0)
+
+
+def _word(text: str) -> int:
+    """Half-ems a short cell needs on one line (预期性, 无数据, 50（2030年）); a longer one, its token."""
+    width = _half_ems(text.strip())
+    return width if width <= _WORD else _token(text)
+
+
+def _header(text: str) -> int:
+    """A header may take two lines (完成/进度), never one character a line."""
+    width = _half_ems(text.strip())
+    return max(_token(text), min(width, max(4, -(-width // 4) * 2)))
 
 
 def column_widths(element: Table, usable: int, font_size: int = _TABLE_SIZE) -> list[int]:
-    """Column widths (EMU) that fit ``usable`` and never split a number over two lines.
+    """Column widths (EMU) sized by their content, fitting ``usable``.
 
-    Each column first gets its longest unbreakable part; what is left of the page goes to the
-    columns that would otherwise wrap, in proportion to how much they wrap (weighted by the
-    table's relative widths), so a long indicator name wraps while 457.12 stays on one line.
+    Each column first gets what should stay on one line — its short cells whole (属性
+    预期性 is never 预/期/性), a number with its unit, a Latin word up to a length, its header
+    in at most two lines — and a column of long text (an indicator's name, a note) at least
+    :data:`_WORD` half-ems. What is left of the page goes to the columns whose text would
+    otherwise wrap, in proportion to how much text they hold (weighted by the table's
+    relative widths). On a page too narrow for that, long-text columns give up their
+    minimum first, then short cells may wrap; numbers are never split.
     """
     half_em = font_size // 2
-    rows = [element.header, *element.rows]
+    columns = range(len(element.header))
+    body = element.rows or [element.header]
     shares = element.widths or tuple(1.0 for _ in element.header)
-    least = [max(_unbreakable(row[c]) for row in rows) + _CELL_PADDING for c in range(len(element.header))]
-    ideal = [max(max(_half_ems(row[c]) for row in element.rows or [element.header]), least[c])
-             + _CELL_PADDING for c in range(len(element.header))]
+    hard = [max([_token(row[c]) for row in [element.header, *element.rows]]) + _CELL_PADDING for c in columns]
+    soft = [max(hard[c], _header(element.header[c]), *(_word(row[c]) for row in element.rows)) + _CELL_PADDING
+            for c in columns]
+    ideal = [max(max(_half_ems(row[c]) for row in body), soft[c]) + _CELL_PADDING for c in columns]
+    roomy = [max(soft[c], min(ideal[c], _WORD + _CELL_PADDING)) for c in columns]
     room = usable // half_em
-    if sum(least) >= room:  # cannot fit: shrink in proportion (a very wide table)
-        return [int(usable * w / sum(least)) for w in least]
+    least = next((option for option in (roomy, soft, hard) if sum(option) < room), None)
+    if least is None:  # cannot fit: shrink in proportion (a very wide table)
+        return [int(usable * w / sum(hard)) for w in hard]
     extra = room - sum(least)
     wraps = [i - w for i, w in zip(ideal, least, strict=True)]
     if extra >= sum(wraps):  # nothing needs to wrap: the rest of the page by the relative widths

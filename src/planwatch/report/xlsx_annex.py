@@ -17,8 +17,9 @@ from openpyxl.utils import get_column_letter
 
 from planwatch.evaluate import Status
 from planwatch.report.charts import STATUS_COLOURS
-from planwatch.report.content import ReportContent
+from planwatch.report.content import TARGET_TYPE_ZH, ReportContent
 from planwatch.spreadsheet_safety import text_row
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["write_xlsx"]
 
@@ -67,25 +68,29 @@ def _styled(sheet: Any, value: Any, **style: Any) -> Cell:
 def write_xlsx(content: ReportContent, path: Path) -> None:
     workbook = Workbook(write_only=True)
     years = content.years
+    # Year columns hold what was entered (an amount's yearly increment, a verdict); 最新值 the
+    # quantity compared (an amount's running total, a verdict).
     header = ["代码", "领域", "指标", "单位", "属性", "基期年", "基期值", *(f"{y}年" for y in years),
               "目标年", "目标值（原文）", "目标值", "最新值", "完成进度", "时间进度", "状态", "趋势预测值",
-              "趋势研判", "还需年均增速", "责任单位", "出处", "原文", "评估说明"]
+              "趋势研判", "还需年均增速", "责任单位", "出处", "原文", "评估说明", "目标类型"]
 
     def rows() -> Iterator[list[Any]]:
         for entry in content.entries:
-            r, spec, values = entry.result, entry.spec, dict(entry.history)
+            r, spec = entry.result, entry.spec
+            latest: Any = r.judgement.verdict.label_zh if r.judgement is not None else r.current
             yield [entry.code, spec.domain, spec.name, spec.unit, spec.attribute, spec.baseline_year, spec.baseline,
-                   *(values.get(y) for y in years), r.target_year, entry.target_text, r.target, r.current,
+                   *(entry.year_cell(y) for y in years), r.target_year, entry.target_text, r.target, latest,
                    r.completion, r.schedule, r.status.label_zh, r.projected,
                    r.projection_verdict.label_zh if r.projected is not None else None, r.required_rate,
-                   "、".join(r.responsible), entry.source, entry.source_text, r.explanation.text_zh]
+                   "、".join(r.responsible), entry.source, entry.source_text, r.explanation.text_zh,
+                   TARGET_TYPE_ZH.get(r.target_type or "", "")]
 
     first_year = 8
     after = first_year + len(years)
     formats = {7: _NUMBER, **{first_year + i: _NUMBER for i in range(len(years))},
                after + 2: _NUMBER, after + 3: _NUMBER, after + 4: _PERCENT, after + 5: _PERCENT,
                after + 7: _NUMBER, after + 9: _PERCENT}
-    widths = [7, 14, 30, 9, 8, 8, 11, *(11 for _ in years), 8, 18, 11, 11, 10, 10, 10, 11, 14, 12, 24, 30, 50, 60]
+    widths = [7, 14, 30, 9, 8, 8, 11, *(11 for _ in years), 8, 18, 11, 11, 10, 10, 10, 11, 14, 12, 24, 30, 50, 60, 10]
     _sheet(workbook, "指标监测数据", header, rows(), len(content.entries), widths, formats,
            {after + 6: _STATUS_FONTS})
 
@@ -101,5 +106,5 @@ def write_xlsx(content: ReportContent, path: Path) -> None:
     _sheet(workbook, "报送完整性", ["报送单位", "年度", "应报", "已报", "报送率", "未报指标"],
            ([c.org_unit, c.year, c.expected, c.reported, c.share, "、".join(entries[i].spec.name for i in c.missing)]
             for c in content.completeness), len(content.completeness), [28, 8, 8, 8, 10, 60], {5: _PERCENT})
-    workbook.properties.title = content.title
+    workbook.properties.title = normalise_text(content.title)
     workbook.save(path)

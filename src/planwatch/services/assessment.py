@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 
 from planwatch.evaluate.assessment import DEFAULT_SCHEME, Item, UnitScore, rank, score_unit, validate_scheme
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.services import region_scope
 from planwatch.services.evaluation import data_version, evaluate_stored_plan
 from planwatch.services.kept import Kept
 from planwatch.services.ledger_progress import STATUSES
 from planwatch.services.observations import OBSERVATION_ENTITY
 from planwatch.services.periods import utc
+from planwatch.services.plan_calendar import evaluation_year
 from planwatch.store.models import (
     AssessmentAdjustment,
     AssessmentScheme,
@@ -65,6 +67,7 @@ def scheme_for(session: Session, plan_id: int, year: int) -> dict[str, Any]:
 def save_scheme(session: Session, actor: User, plan: Plan, year: int, scheme: dict[str, Any]) -> dict[str, Any]:
     """Store the evaluation group's scheme for the plan and year (audited); returns it complete."""
     check(actor, Action.ASSESS)
+    region_scope.require_plan(session, actor, plan)
     complete = validate_scheme(scheme)
     row = session.scalar(select(AssessmentScheme).where(AssessmentScheme.plan_id == plan.id,
                                                         AssessmentScheme.year == year))
@@ -84,12 +87,14 @@ def add_adjustment(session: Session, actor: User, plan: Plan, year: int, org_uni
                    reason: str) -> AssessmentAdjustment:
     """A bonus or deduction with its reason; the reason is what the unit will read."""
     check(actor, Action.ASSESS)
+    region_scope.require_plan(session, actor, plan)
     if not reason.strip():
         raise ValueError("加减分须写明原因")
     if not -100 <= points <= 100 or points != points:
         raise ValueError("加减分应在 -100 到 100 之间")
-    if session.get(OrgUnit, org_unit_id) is None:
-        raise ValueError(f"没有单位 #{org_unit_id}")
+    if session.get(OrgUnit, org_unit_id) is None or not region_scope.assignable(session, plan).has_unit(org_unit_id) \
+            or not region_scope.region_of(session, actor).has_unit(org_unit_id):
+        raise ValueError(f"没有单位 #{org_unit_id}，或它不是规划所属地区（{plan.region_name}）的单位")
     row = AssessmentAdjustment(plan_id=plan.id, year=year, org_unit_id=org_unit_id, points=points,
                                reason=reason.strip(), created_by_id=actor.id)
     session.add(row)
@@ -108,6 +113,8 @@ def assess(session: Session, actor: User | None, plan: Plan, year: int) -> Asses
     only = visible_org_unit_id(actor) if actor is not None else None
     if actor is not None:
         check(actor, Action.VIEW, Scope(org_unit_id=only))
+    region_scope.require_plan(session, actor, plan)
+    year = evaluation_year(plan, year)
     key = (str(session.get_bind().engine.url), plan.id, year, session.scalar(select(func.max(AuditEvent.id))),
            data_version(session, plan.id, year))
     found = _assessments.computed(key, lambda: _assess(session, plan, year), lock_key=key[:3])
@@ -156,7 +163,7 @@ def _indicator_items(session: Session, plan: Plan, year: int, scheme: dict[str, 
             select(Assignment.indicator_id, Assignment.org_unit_id).join(Indicator, Indicator.id == Assignment.indicator_id)
             .where(Indicator.plan_id == plan.id, Assignment.role.in_(_SCORED_ROLES)).order_by(Assignment.id)):
         result = results.get(str(indicator_id))
-        if result is None or result.status.value == "not_quantifiable":
+        if result is None:  # retired: out of the evaluation and the assessment
             continue
         category = "binding_indicators" if result.attribute == "约束性" else "indicators"
         share = float(points.get(result.status.value, 0.0))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, check
+from planwatch.services import region_scope
 from planwatch.services.orgunits import RowErrors, UnknownOrgUnit, find_org_unit, read_table
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan, User, utcnow
 
@@ -63,16 +64,19 @@ def find_indicator(session: Session, plan: Plan, ref: str) -> Indicator:
         named = list(session.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.name == text)))
         found = named[0] if len(named) == 1 else None
     if found is None:
-        raise AssignmentError(f"indicator：规划「{plan.title}」中没有代码、编号或名称为「{ref}」的指标")
+        raise AssignmentError(f"规划「{plan.title}」中没有代码、编号或名称为「{ref}」的指标")
     return found
 
 
 def assign(session: Session, actor: User | None, indicator: Indicator, unit: OrgUnit, role: str = "责任") -> bool:
-    """Make ``unit`` responsible for ``indicator`` (or change its role); False when nothing changed."""
-    if actor is not None:
-        check(actor, Action.ASSIGN)
+    """Make ``unit`` responsible for ``indicator`` (or change its role); False when nothing changed.
+
+    The unit must belong to the plan's region: a 黄浦区 plan is not given to 青川区's departments."""
+    _authorize(session, actor, indicator, unit)
+    if not region_scope.assignable(session, indicator.plan).has_unit(unit.id):
+        raise AssignmentError(f"unit：「{unit.name}」不是规划所属地区（{indicator.plan.region_name}）的单位")
     if role not in ROLES:
-        raise AssignmentError(f"role：责任类型应为 {'、'.join(ROLES)} 之一，实际为「{role}」")
+        raise AssignmentError(f"责任类型应为 {'、'.join(ROLES)} 之一，实际为「{role}」")
     row = session.scalar(select(Assignment).where(Assignment.indicator_id == indicator.id,
                                                   Assignment.org_unit_id == unit.id))
     old: dict[str, object] | None = None
@@ -89,8 +93,7 @@ def assign(session: Session, actor: User | None, indicator: Indicator, unit: Org
 
 
 def unassign(session: Session, actor: User | None, indicator: Indicator, unit: OrgUnit) -> bool:
-    if actor is not None:
-        check(actor, Action.ASSIGN)
+    _authorize(session, actor, indicator, unit)
     row = session.scalar(select(Assignment).where(Assignment.indicator_id == indicator.id,
                                                   Assignment.org_unit_id == unit.id))
     if row is None:
@@ -99,6 +102,14 @@ def unassign(session: Session, actor: User | None, indicator: Indicator, unit: O
     session.delete(row)
     session.flush()
     return True
+
+
+def _authorize(session: Session, actor: User | None, indicator: Indicator, unit: OrgUnit) -> None:
+    """``actor`` None is the operator at the command line; a user assigns inside its region."""
+    if actor is not None:
+        check(actor, Action.ASSIGN)
+        region_scope.require_plan(session, actor, indicator.plan)
+        region_scope.require_unit(session, actor, unit.id)
 
 
 def _audit(session: Session, actor: User | None, action: str, indicator: Indicator, unit: OrgUnit,
@@ -182,6 +193,7 @@ def read_assignment_file(session: Session, plan: Plan, path: Path) -> list[Assig
     every bad row is reported at once (:class:`RowErrors`) and nothing is resolved then.
     An empty role cell means 责任."""
     table = read_table(path)
+    units = region_scope.assignable(session, plan).unit_ids
     header = [h.strip().lower() for h in table[0]] if table else []
     index = {field: next((k for k, h in enumerate(header) if h in aliases), -1)
              for field, aliases in _ASSIGNMENT_COLUMNS.items()}
@@ -203,11 +215,12 @@ def read_assignment_file(session: Session, plan: Plan, path: Path) -> list[Assig
         if indicator is None:
             found.append(f"「指标」没有代码或名称为「{cell['indicator']}」的指标")
         try:
-            unit = find_org_unit(session, cell["unit"]) if cell["unit"] else None
+            unit = find_org_unit(session, cell["unit"], within=units) if cell["unit"] else None
         except UnknownOrgUnit:
             unit = None
         if unit is None:
-            found.append(f"「责任单位」没有代码或名称为「{cell['unit']}」的单位")
+            found.append(f"「责任单位」没有代码或名称为「{cell['unit']}」的单位"
+                         + (f"（规划所属地区：{plan.region_name}）" if plan.region_name else ""))
         if role not in ROLES:
             found.append(f"「责任类型」应为 {'、'.join(ROLES)} 之一，实际为「{role}」")
         if found:

@@ -5,7 +5,9 @@ foreign-key order) rather than a copy of the database file, for two reasons: it 
 inside one read transaction (SQLite WAL and PostgreSQL REPEATABLE READ both give a
 consistent view without stopping writers), and it restores into either database, so a
 district can start on SQLite and move to PostgreSQL. Restore only fills an empty
-database: it never overwrites what is stored.
+database: it never overwrites what is stored. Text written by a version before control
+characters were cleaned (a NUL, which PostgreSQL cannot store; a vertical tab, which no
+report can write) is normalised on the way in and each place is reported; no row is dropped.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from planwatch.services import search
 from planwatch.store import Database
 from planwatch.store.migrate import current_revision, head_revision
 from planwatch.store.models import Base
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["FORMAT", "BackupSummary", "RestoreRefused", "backup", "restore"]
 
@@ -47,6 +50,8 @@ class BackupSummary:
     # Not-a-number and infinite values (stored by versions before finite checks) written as
     # null, so that the backup restores anywhere: "table#id column" each.
     not_finite: tuple[str, ...] = ()
+    # Text normalised by a restore (control characters of older versions): "table#id column" each.
+    cleaned: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
@@ -75,6 +80,21 @@ def _finite(value: Any) -> tuple[Any, bool]:
         return {k: v for k, (v, _) in pairs.items()}, any(bad for _, bad in pairs.values())
     if isinstance(value, list):
         items = [_finite(v) for v in value]
+        return [v for v, _ in items], any(bad for _, bad in items)
+    return value, False
+
+
+def _clean_text(value: Any) -> tuple[Any, bool]:
+    """``value`` with its strings normalised (also inside JSON columns), and whether one changed."""
+    if isinstance(value, str):
+        cleaned = normalise_text(value)
+        return cleaned, cleaned != value
+    if isinstance(value, dict):
+        pairs = {normalise_text(k): _clean_text(v) for k, v in value.items()}
+        changed = any(bad for _, bad in pairs.values()) or list(pairs) != list(value)
+        return {k: v for k, (v, _) in pairs.items()}, changed
+    if isinstance(value, list):
+        items = [_clean_text(v) for v in value]
         return [v for v, _ in items], any(bad for _, bad in items)
     return value, False
 
@@ -155,6 +175,7 @@ def restore(database: Database, path: Path) -> BackupSummary:
     database.upgrade()
     tables = {t.name: t for t in _tables()}
     counts: dict[str, int] = {}
+    cleaned: list[str] = []
     with database.engine.begin() as connection:
         for table in tables.values():
             if connection.scalar(select(func.count()).select_from(table)):
@@ -174,7 +195,7 @@ def restore(database: Database, path: Path) -> BackupSummary:
                 continue
             if current is None:
                 raise InputError(path, "数据行出现在表头之前：备份文件已损坏")
-            batch.append(_decode(current, columns, item))
+            batch.append(_decode(current, columns, item, cleaned))
             counts[current.name] += 1
             if len(batch) >= _BATCH:
                 _flush(connection, current, batch)
@@ -184,11 +205,16 @@ def restore(database: Database, path: Path) -> BackupSummary:
             _reset_sequences(connection, tables.values())
     with database.session() as session:
         search.index_pending(session)  # the derived index is left out of backups
-    return BackupSummary(path, header.get("schema_revision"), counts)
+    return BackupSummary(path, header.get("schema_revision"), counts, cleaned=tuple(cleaned))
 
 
-def _decode(table: Table, columns: list[str], values: list[Any]) -> dict[str, Any]:
+def _decode(table: Table, columns: list[str], values: list[Any], cleaned: list[str]) -> dict[str, Any]:
+    """A stored row from its backup line; each text normalised is added to ``cleaned``."""
     row = dict(zip(columns, values, strict=True))
+    for name, value in row.items():
+        row[name], changed = _clean_text(value)
+        if changed:
+            cleaned.append(f"{table.name}#{row.get('id', '?')} {name}")
     for column in table.columns:
         if isinstance(column.type, DateTime) and isinstance(row.get(column.name), str):
             row[column.name] = datetime.fromisoformat(row[column.name])

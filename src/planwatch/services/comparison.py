@@ -1,5 +1,8 @@
 """The same indicator across plans and districts, side by side.
 
+A user bound to a district compares its own district's plans (see :mod:`region_scope`);
+leaders of every district compare across districts.
+
 Districts write the same national indicator into their own plans (孕产妇死亡率 in each
 district's women's plan, 森林覆盖率 in each five-year plan); leaders ask how the targets
 and the latest figures compare. Indicators are matched by name without spaces; a query
@@ -16,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.evaluate import EvaluationResult
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.services import region_scope
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.indicator_keys import name_key
 from planwatch.services.kept import Kept
@@ -56,22 +60,24 @@ class _Names:
     shared: list[SharedName]
 
 
-_names: Kept[_Names] = Kept(4)
+_names: Kept[_Names] = Kept(128)  # by database and district (a province has a hundred)
 
 
-def _current_names(session: Session) -> _Names:
+def _current_names(session: Session, region: region_scope.Region) -> _Names:
     url = str(session.get_bind().engine.url)
     per_plan = select(func.max(EvaluationVersion.version).label("v")).group_by(EvaluationVersion.plan_id).subquery()
     state = (session.scalar(select(func.coalesce(func.sum(per_plan.c.v), 0))),
              tuple(session.scalars(select(Plan.id).where(Plan.current.is_(True)).order_by(Plan.id))))
-    return _names.computed((url, state), lambda: _read_names(session), lock_key=url)
+    return _names.computed((url, region.unit_id, state), lambda: _read_names(session, region),
+                           lock_key=(url, region.unit_id))
 
 
-def _read_names(session: Session) -> _Names:
+def _read_names(session: Session, region: region_scope.Region) -> _Names:
+    """The current plans of ``region`` only: a district compares with its own plans."""
     by_key: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
     for indicator_id, name, plan_id in session.execute(
-            select(Indicator.id, Indicator.name, Indicator.plan_id).join(Plan).where(Plan.current.is_(True))
-            .order_by(Indicator.id)):
+            select(Indicator.id, Indicator.name, Indicator.plan_id).join(Plan)
+            .where(Plan.current.is_(True), region.plan_filter()).order_by(Indicator.id)):
         by_key[name_key(name)].append((indicator_id, name, plan_id))
     shared = [SharedName(found[0][1], plans) for found in by_key.values()
               if (plans := len({plan_id for _, _, plan_id in found})) > 1]
@@ -81,7 +87,7 @@ def _read_names(session: Session) -> _Names:
 def shared_names(session: Session, actor: User, limit: int = 100) -> list[SharedName]:
     """Indicator names found in more than one current plan, most widely shared first."""
     check(actor, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(actor)))
-    return _current_names(session).shared[:limit]
+    return _current_names(session, region_scope.region_of(session, actor)).shared[:limit]
 
 
 def compare(session: Session, actor: User, query: str, year: int | None = None,
@@ -92,7 +98,7 @@ def compare(session: Session, actor: User, query: str, year: int | None = None,
     wanted = name_key(query)
     if not wanted:
         return []
-    names = _current_names(session)
+    names = _current_names(session, region_scope.region_of(session, actor))
     matched = names.indicators.get(wanted) or sorted(
         (found for key, rows in names.indicators.items() if wanted in key for found in rows))
     matched = matched[:limit]
@@ -110,10 +116,14 @@ def compare(session: Session, actor: User, query: str, year: int | None = None,
             indicator = session.get_one(Indicator, indicator_id)
             values = evaluation.values.get(str(indicator_id), {})
             latest = max(values) if values else None
+            result = results.get(str(indicator_id))
+            # an amount over the period compares by what the years added up to, not the last year's share
+            figure = result.current if result is not None and result.target_type == "cumulative" else (
+                values.get(latest) if latest is not None else None)
             out.append(ComparedIndicator(
                 indicator_id, indicator.name, indicator.unit, indicator.attribute, plan.id, plan.title, issuer,
                 indicator.baseline_year, indicator.baseline_text,
                 tuple((t.year, t.text) for t in session.scalars(
                     select(Target).where(Target.indicator_id == indicator_id).order_by(Target.year))),
-                latest, values.get(latest) if latest is not None else None, results.get(str(indicator_id))))
+                latest, figure, result))
     return sorted(out, key=lambda c: (c.name, c.issuer or "", c.plan_title))

@@ -21,13 +21,17 @@ from sqlalchemy.orm import Session
 from planwatch.errors import PlanWatchError
 from planwatch.evaluate import spec_from_indicator
 from planwatch.extract import records as rec
+from planwatch.extract.target_types import typed_target
 from planwatch.extract.values import read_value
 from planwatch.monitor.permissions import Action, check
+from planwatch.services import region_scope
 from planwatch.services.indicator_keys import indicator_key, name_key
 from planwatch.store.models import AuditEvent, Correction, Indicator, Plan, SourceFile, Target, User
 
-__all__ = ["CorrectionError", "IndicatorFix", "add_indicator", "apply_to_extraction", "correct_indicator",
-           "corrected_ids", "stored_record", "write_definition"]
+__all__ = ["TARGET_TYPES", "CorrectionError", "IndicatorFix", "add_indicator", "apply_to_extraction",
+           "correct_indicator", "corrected_ids", "record_target", "stored_record", "write_definition"]
+
+TARGET_TYPES = tuple(t.value for t in rec.TargetType)
 
 _YEARS = range(1949, 2101)
 
@@ -40,8 +44,10 @@ class CorrectionError(PlanWatchError):
 class IndicatorFix:
     """What a person sets; None leaves the field as it is, "" clears unit or baseline.
 
-    ``target`` is printed text (``≥95``, ``下降15%``, ``8.5左右``) read like a plan's own;
-    ``comparator`` overrides what the text says; ``target_year`` picks the milestone (the
+    ``target`` is printed text (``≥95``, ``下降15%``, ``8.5左右``, or words without a number
+    such as ``完成市级下达目标``, a qualitative target) read like a plan's own; ``comparator``
+    overrides what the text says; ``target_type`` (level, change, rate, cumulative,
+    qualitative) what the classifier made of it; ``target_year`` picks the milestone (the
     final target when None).
     """
 
@@ -53,6 +59,7 @@ class IndicatorFix:
     target_year: int | None = None
     target: str | None = None
     comparator: str | None = None
+    target_type: str | None = None
 
     def changes(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -65,6 +72,7 @@ def correct_indicator(session: Session, actor: User, indicator_id: int, fix: Ind
     indicator = session.get(Indicator, indicator_id)
     if indicator is None:
         raise CorrectionError(f"指标 #{indicator_id} 不存在")
+    region_scope.require_plan(session, actor, indicator.plan)
     changes = fix.changes()
     if not changes:
         raise CorrectionError("没有要更正的内容：请至少修改一个字段")
@@ -81,16 +89,18 @@ def correct_indicator(session: Session, actor: User, indicator_id: int, fix: Ind
     return indicator
 
 
-def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: IndicatorFix) -> Indicator:
+def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: IndicatorFix, *,
+                  reason: str | None = None) -> Indicator:
     """Add an indicator extraction missed, read from ``line`` of the plan's source text."""
     check(actor, Action.CORRECT_EXTRACTION)
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise CorrectionError(f"规划 #{plan_id} 不存在")
+    region_scope.require_plan(session, actor, plan)
     if not (fix.name or "").strip():
         raise CorrectionError("新增指标需要填写指标名称")
     if fix.target is None:
-        raise CorrectionError("新增指标需要填写目标值（如 ≥95、下降15%）")
+        raise CorrectionError("新增指标需要填写目标值（如 ≥95、下降15%，或“完成市级下达目标”这样的定性目标）")
     source = session.get_one(SourceFile, plan.source_file_id)
     lines = source.text.split("\n")
     if not plan.start_line <= line <= min(plan.end_line, len(lines)):
@@ -109,7 +119,7 @@ def add_indicator(session: Session, actor: User, plan_id: int, line: int, fix: I
     session.add(Correction(plan_key=plan.plan_key, source_line=line, extracted_name="",
                            changes=json.dumps(changes, ensure_ascii=False), created_by_id=actor.id))
     session.flush()
-    session.add(AuditEvent.of(actor, "add", "indicators", indicator.id, new=_definition(record)))
+    session.add(AuditEvent.of(actor, "add", "indicators", indicator.id, new=_definition(record), reason=reason))
     session.flush()
     return indicator
 
@@ -119,9 +129,11 @@ def apply_to_extraction(session: Session, plan_key: str, plan: rec.Plan, lines: 
     """The indicators of an import with the plan's stored corrections applied, each with the
     name it is first known by (as extracted, or as added by hand).
 
-    An added indicator comes back unless extraction now finds one of that name itself; a fix
-    finds its indicator by the extracted name, on the same line or else the nearest one (a
-    revised text moves lines).
+    A fix follows its indicator, not the place it was read from: it finds the indicator by the
+    name extraction read (spaces and line breaks aside, as a PDF wraps a table cell), the one
+    nearest the old line when a name occurs twice (a revised text, another format, moves
+    lines). An added indicator comes back unless extraction now finds one of that name itself,
+    at the line holding its sentence, or else a line naming it.
     """
     stored = list(session.scalars(select(Correction).where(Correction.plan_key == plan_key).order_by(Correction.id)))
     out = [(i.name, i) for i in indicators]
@@ -129,12 +141,14 @@ def apply_to_extraction(session: Session, plan_key: str, plan: rec.Plan, lines: 
     for correction in stored:
         changes = json.loads(correction.changes)
         if correction.extracted_name:
-            matches = [n for n, (name, _) in enumerate(out) if name == correction.extracted_name]
+            wanted = name_key(correction.extracted_name)
+            matches = [n for n, (name, _) in enumerate(out) if name_key(name) == wanted]
             if matches:
                 n = min(matches, key=lambda m: abs(out[m][1].line - correction.source_line))
                 out[n] = (out[n][0], _apply(out[n][1], changes))
         elif name_key(changes.get("name", "")) not in known:
-            line = _locate(lines, str(changes.get("source_text", "")), correction.source_line)
+            line = _locate(lines, str(changes.get("source_text", "")), correction.source_line,
+                           str(changes.get("name", "")))
             if line is not None:
                 record = _added(changes, plan.file, plan.title, line, lines[line - 1])
                 out.append((record.name, record))
@@ -142,12 +156,18 @@ def apply_to_extraction(session: Session, plan_key: str, plan: rec.Plan, lines: 
     return sorted(out, key=lambda pair: pair[1].line)
 
 
-def _locate(lines: Sequence[str], sentence: str, line: int) -> int | None:
-    """The line holding ``sentence`` nearest to where it was; None when the text dropped it."""
-    found = [n for n, text in enumerate(lines, start=1) if sentence and text.strip() == sentence]
-    if found:
-        return min(found, key=lambda n: abs(n - line))
-    return line if not sentence and 1 <= line <= len(lines) else None
+def _locate(lines: Sequence[str], sentence: str, line: int, name: str = "") -> int | None:
+    """The line holding ``sentence`` (spaces aside) nearest to where it was, else the nearest
+    line naming the indicator; None when the text dropped both."""
+    if not sentence:
+        return line if 1 <= line <= len(lines) else None
+    for wanted, holds in ((name_key(sentence), lambda text, w: name_key(text) == w),
+                          (name_key(sentence), lambda text, w: w in name_key(text)),
+                          (name_key(name), lambda text, w: bool(w) and w in name_key(text))):
+        found = [n for n, text in enumerate(lines, start=1) if holds(text, wanted)]
+        if found:
+            return min(found, key=lambda n: abs(n - line))
+    return None
 
 
 def stored_record(indicator: Indicator) -> rec.Indicator:
@@ -156,10 +176,20 @@ def stored_record(indicator: Indicator) -> rec.Indicator:
         file=indicator.file, line=indicator.line, plan=indicator.plan.title, name=indicator.name, unit=indicator.unit,
         domain=indicator.domain, attribute=indicator.attribute, baseline_year=indicator.baseline_year,
         baseline=indicator.baseline_text, kind=indicator.kind, source_text=indicator.source_text,
-        targets=tuple(rec.Target(year=t.year, text=t.text, value=t.value, comparator=rec.Comparator(t.comparator),
-                                 value_high=t.value_high, annual_average=t.annual_average, cumulative=t.cumulative)
+        targets=tuple(record_target(t, indicator.name, indicator.unit, indicator.baseline_text,
+                                    indicator.source_text if indicator.kind == "prose" else "")
                       for t in indicator.targets),
         responsible=tuple(n for n in indicator.responsible_text.split("、") if n))
+
+
+def record_target(row: Any, name: str, unit: str | None, baseline: str | None, sentence: str = "") -> rec.Target:
+    """A stored target row (the ORM object or a plain row of its columns) as an extraction
+    record, with its type: as stored, or — stored before types were kept — as extraction
+    classifies it from the same name, unit, baseline and sentence."""
+    target = rec.Target(year=row.year, text=row.text, value=row.value, comparator=rec.Comparator(row.comparator),
+                        value_high=row.value_high, annual_average=row.annual_average, cumulative=row.cumulative)
+    stored = rec.TargetType(row.target_type) if row.target_type else None
+    return typed_target(target, name, unit, baseline, stored, sentence)
 
 
 def write_definition(indicator: Indicator, record: rec.Indicator) -> None:
@@ -173,7 +203,8 @@ def write_definition(indicator: Indicator, record: rec.Indicator) -> None:
     indicator.baseline = spec_from_indicator(record, "0").baseline
     indicator.targets = [Target(year=t.year, text=t.text, value=t.value, value_high=t.value_high,
                                 comparator=t.comparator.value, annual_average=t.annual_average,
-                                cumulative=t.cumulative) for t in record.targets]
+                                cumulative=t.cumulative, target_type=t.target_type.value if t.target_type else None)
+                         for t in record.targets]
 
 
 def _apply(indicator: rec.Indicator, changes: dict[str, Any]) -> rec.Indicator:
@@ -194,36 +225,69 @@ def _apply(indicator: rec.Indicator, changes: dict[str, Any]) -> rec.Indicator:
         out = replace(out, baseline=str(changes["baseline"]).strip() or None)
     if "baseline_year" in changes:
         out = replace(out, baseline_year=_year(changes["baseline_year"], "基期年份"))
-    if "target" in changes or "comparator" in changes:
-        out = replace(out, targets=_targets(out.targets, changes))
+    if "target" in changes or "comparator" in changes or "target_type" in changes:
+        out = replace(out, targets=_targets(out, changes))
     return out
 
 
-def _targets(targets: tuple[rec.Target, ...], changes: dict[str, Any]) -> tuple[rec.Target, ...]:
+def _targets(indicator: rec.Indicator, changes: dict[str, Any]) -> tuple[rec.Target, ...]:
+    """The targets with the changed one (of ``target_year``, else the final one) read again.
+
+    A target without a number is qualitative (comparator ``=``: only the verdict counts); a
+    type asked for is kept (a correction of the classifier), but a numeric type needs a
+    number and a qualitative one gives the number up.
+    """
+    targets = indicator.targets
     year = _year(changes["target_year"], "目标年份") if "target_year" in changes else (
         targets[-1].year if targets else None)
     if year is None:
         raise CorrectionError("请填写目标年份")
     old = next((t for t in targets if t.year == year), None)
+    kind = _target_type(changes.get("target_type"))
     if "target" in changes:
-        text = str(changes["target"]).strip()
-        reading = read_value(text)
-        if reading is None:
-            raise CorrectionError(f"目标值「{text}」中没有数值（应如 ≥95、下降15%、8.5左右）")
-        target = rec.Target(year=year, text=text, value=reading.value, comparator=reading.comparator,
-                            value_high=reading.value_high, annual_average=reading.annual_average,
-                            cumulative=reading.cumulative)
+        target = _read_target(year, str(changes["target"]).strip())
     elif old is not None:
-        target = old
+        # a type changed alone: read the printed text again (a qualitative target kept no number)
+        target = _read_target(year, old.text) if kind is not None else old
     else:
-        raise CorrectionError(f"{year} 年没有目标值，更改比较方式前请先填写目标值")
+        raise CorrectionError(f"{year} 年没有目标值，更改比较方式或目标类型前请先填写目标值")
     if "comparator" in changes:
         try:
             target = replace(target, comparator=rec.Comparator(changes["comparator"]))
         except ValueError:
             allowed = "、".join(c.value for c in rec.Comparator)
             raise CorrectionError(f"比较方式「{changes['comparator']}」无效，应为 {allowed} 之一") from None
+    if kind is not None and kind is not rec.TargetType.QUALITATIVE and target.value is None:
+        raise CorrectionError(f"目标「{target.text}」中没有数值，不能作为{_TYPE_ZH[kind]}目标；"
+                              "没有数值的目标只能是定性目标")
+    target = typed_target(target, indicator.name, indicator.unit, indicator.baseline, kind,
+                          indicator.source_text if indicator.kind == "prose" else "")
     return tuple(sorted([t for t in targets if t.year != year] + [target], key=lambda t: t.year))
+
+
+_TYPE_ZH = {rec.TargetType.LEVEL: "水平值", rec.TargetType.CHANGE: "变化量", rec.TargetType.RATE: "增长率",
+            rec.TargetType.CUMULATIVE: "累计", rec.TargetType.QUALITATIVE: "定性"}
+
+
+def _read_target(year: int, text: str) -> rec.Target:
+    if not text:
+        raise CorrectionError("目标值不能为空（如 ≥95、下降15%，或“完成市级下达目标”这样的定性目标）")
+    reading = read_value(text)
+    if reading is None:
+        return rec.Target(year=year, text=text, value=None, comparator=rec.Comparator.EQ, qualitative=True)
+    return rec.Target(year=year, text=text, value=reading.value, comparator=reading.comparator,
+                      value_high=reading.value_high, annual_average=reading.annual_average,
+                      cumulative=reading.cumulative)
+
+
+def _target_type(value: Any) -> rec.TargetType | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return rec.TargetType(str(value).strip())
+    except ValueError:
+        raise CorrectionError(f"目标类型「{value}」无效，应为 {'、'.join(TARGET_TYPES)} 之一"
+                              "（水平值、变化量、增长率、累计、定性）") from None
 
 
 def _year(value: Any, field: str) -> int:
@@ -253,12 +317,14 @@ def _refuse_clash(session: Session, plan_id: int, record: rec.Indicator, own_id:
 def _definition(indicator: rec.Indicator) -> dict[str, Any]:
     return {"name": indicator.name, "unit": indicator.unit, "attribute": indicator.attribute,
             "baseline_year": indicator.baseline_year, "baseline": indicator.baseline,
-            "targets": [[t.year, t.text, t.comparator.value] for t in indicator.targets]}
+            "targets": [[t.year, t.text, t.comparator.value, t.target_type.value if t.target_type else None]
+                        for t in indicator.targets]}
 
 
 def corrected_ids(session: Session, plan: Plan) -> set[int]:
     """Ids of the plan's indicators a person changed or added, to mark them in the viewer."""
-    fixed = set(session.scalars(select(Correction.extracted_name).where(Correction.plan_key == plan.plan_key)))
+    fixed = {name_key(name) for name in session.scalars(select(Correction.extracted_name)
+                                                       .where(Correction.plan_key == plan.plan_key))}
     rows = session.execute(select(Indicator.id, Indicator.kind, Indicator.extracted_name)
                            .where(Indicator.plan_id == plan.id))
-    return {id_ for id_, kind, name in rows if kind == "manual" or name in fixed}
+    return {id_ for id_, kind, name in rows if kind == "manual" or (name and name_key(name) in fixed)}

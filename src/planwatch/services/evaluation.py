@@ -12,7 +12,6 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, Final
 
@@ -25,6 +24,7 @@ from planwatch.evaluate import (
     EvaluationResult,
     IndicatorSpec,
     IndicatorWarning,
+    Judgement,
     Observation,
     PlanConfig,
     StatusSummary,
@@ -32,13 +32,15 @@ from planwatch.evaluate import (
     completeness,
     evaluate_plan,
     overall,
+    read_verdict,
     warning_list,
 )
-from planwatch.extract.records import Comparator
-from planwatch.extract.records import Target as TargetRecord
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
+from planwatch.services import region_scope
+from planwatch.services.corrections import record_target
 from planwatch.services.kept import Kept
+from planwatch.services.plan_calendar import default_year, evaluation_year
 from planwatch.store.models import (
     Assignment,
     EvaluationChange,
@@ -79,6 +81,7 @@ class PlanEvaluation:
     codes: dict[str, str]  # indicator id (as the engine knows it) → indicator code
     specs: list[IndicatorSpec]  # in the order of ``results``
     values: dict[str, dict[int, float]]  # indicator id → year → the figure evaluated
+    judgements: dict[str, list[Judgement]] = dataclasses.field(default_factory=dict)  # of targets without a number
     version: int = 0  # the data version evaluated (see :func:`data_version`)
 
     # Computed once per evaluation: a cached evaluation serves many dashboard requests.
@@ -101,8 +104,9 @@ class PlanEvaluation:
         codes = {i: c for i, c in self.codes.items() if i not in asked} | fresh.codes
         entries.sort(key=lambda entry: _order(codes[entry[0].id], entry[0].id))
         values = {i: v for i, v in self.values.items() if i not in asked} | fresh.values
+        judgements = {i: j for i, j in self.judgements.items() if i not in asked} | fresh.judgements
         return PlanEvaluation(self.plan_id, self.plan_title, self.year, [r for _, r in entries], units, codes,
-                              [s for s, _ in entries], values, version)
+                              [s for s, _ in entries], values, judgements, version)
 
 
 def _order(code: str, indicator_id: str) -> tuple[str, int]:
@@ -125,27 +129,28 @@ def plan_config(plan: Plan) -> PlanConfig:
 
 _INDICATOR_COLUMNS = (Indicator.id, Indicator.code, Indicator.name, Indicator.unit, Indicator.domain,
                       Indicator.attribute, Indicator.baseline_year, Indicator.baseline, Indicator.responsible_text,
-                      Indicator.manual_assessment)
+                      Indicator.manual_assessment, Indicator.baseline_text, Indicator.kind, Indicator.source_text)
 
 
 def _specs(session: Session, plan: Plan, chosen: ColumnElement[bool],
            responsible: Mapping[int | None, list[tuple[int, str]]]) -> list[tuple[Any, IndicatorSpec]]:
     """The chosen indicators as the engine sees them, read as plain rows: a plan of ten
     thousand indicators would spend seconds building ORM objects nobody changes."""
-    targets: dict[int, list[TargetRecord]] = defaultdict(list)
+    stored: dict[int, list[Any]] = defaultdict(list)
     for t in session.execute(select(Target.indicator_id, Target.year, Target.text, Target.value, Target.comparator,
-                                    Target.value_high, Target.annual_average, Target.cumulative)
+                                    Target.value_high, Target.annual_average, Target.cumulative, Target.target_type)
                              .join(Indicator, Indicator.id == Target.indicator_id).where(chosen)
                              .order_by(Target.indicator_id, Target.year)):
-        targets[t.indicator_id].append(TargetRecord(
-            year=t.year, text=t.text, value=t.value, comparator=Comparator(t.comparator), value_high=t.value_high,
-            annual_average=t.annual_average, cumulative=t.cumulative))
+        stored[t.indicator_id].append(t)
     out: list[tuple[Any, IndicatorSpec]] = []
     rows = sorted(session.execute(select(*_INDICATOR_COLUMNS).where(chosen)), key=lambda r: _order(r.code, r.id))
     for row in rows:
         units = tuple(name for _, name in sorted(responsible.get(row.id, ()))) or printed_units(row.responsible_text)
+        sentence = row.source_text if row.kind == "prose" else ""
+        targets = tuple(record_target(t, row.name, row.unit, row.baseline_text, sentence)
+                        for t in stored.get(row.id, ()))
         out.append((row, IndicatorSpec(
-            id=str(row.id), name=row.name, targets=tuple(targets.get(row.id, ())), unit=row.unit, domain=row.domain,
+            id=str(row.id), name=row.name, targets=targets, unit=row.unit, domain=row.domain,
             attribute=row.attribute if row.attribute in ("预期性", "约束性") else None,
             baseline_year=row.baseline_year, baseline=row.baseline, responsible=units, plan=plan.title)))
     return out
@@ -170,12 +175,16 @@ def _evaluated_states(include_pending: bool) -> list[str]:
 
 
 def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indicator_ids: Collection[int] | None,
-                   states: Collection[str] | None, *, up_to: int | None = None, year: int | None = None) -> list[Any]:
+                   states: Collection[str] | None, *, judged: bool = False, up_to: int | None = None,
+                   year: int | None = None) -> list[Any]:
     """Yearly total figures of the plan in ``states`` (None: every state but draft), each with
     its unit's role for the indicator, the unit's kind and name; of the years up to ``up_to``
-    or of ``year`` alone."""
+    or of ``year`` alone; ``judged``: the verdicts of targets without a number instead (no
+    value; the verdict, evidence and source as text)."""
+    figure = ((ObservationRevision.value_text, ObservationRevision.note, ObservationRevision.source) if judged
+              else (ObservationRevision.value,))
     query = (select(ObservationRow.indicator_id, ObservationRow.org_unit_id, ObservationRow.state,
-                    ReportingPeriod.year, ObservationRevision.value, Assignment.role, OrgUnit.kind, OrgUnit.name)
+                    ReportingPeriod.year, *figure, Assignment.role, OrgUnit.kind, OrgUnit.name)
              .join(ReportingPeriod, ReportingPeriod.id == ObservationRow.period_id)
              .join(ObservationRevision, and_(ObservationRevision.observation_id == ObservationRow.id,
                                              ObservationRevision.revision == ObservationRow.current_revision))
@@ -187,7 +196,7 @@ def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indica
                     ObservationRow.state.in_(states) if states is not None
                     else ObservationRow.state != ObservationState.DRAFT.value,
                     ObservationRow.sex == "", ObservationRow.area == "", ObservationRow.age_group == "",
-                    ObservationRevision.value.is_not(None)))
+                    ObservationRevision.value.is_(None) if judged else ObservationRevision.value.is_not(None)))
     if org_unit_id is not None:
         query = query.where(ObservationRow.org_unit_id == org_unit_id)
     if indicator_ids is not None:
@@ -199,29 +208,37 @@ def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indica
     return list(session.execute(query))
 
 
-def _best_values(rows: Iterable[Any], states: Collection[str]) -> dict[int, dict[int, float]]:
-    """One figure per indicator and year: the lead unit's, else the district's, else by role."""
-    best: dict[tuple[int, int], tuple[tuple[int, int], float]] = {}
-    for indicator_id, unit_id, state, year, value, role, kind, _ in rows:
-        if value is None or state not in states:
+def _best_rows(rows: Iterable[Any], states: Collection[str]) -> dict[tuple[int, int], Any]:
+    """One row per indicator and year: the lead unit's, else the district's, else by role."""
+    best: dict[tuple[int, int], tuple[tuple[int, int], Any]] = {}
+    for row in rows:
+        if row.state not in states:
             continue
-        rank = 0 if role == "牵头" else 1 if kind == "district" else _ROLE_RANK.get(role, 4)
-        key = (indicator_id, year)
-        candidate = ((rank, unit_id), value)
+        rank = 0 if row.role == "牵头" else 1 if row.kind == "district" else _ROLE_RANK.get(row.role, 4)
+        key = (row.indicator_id, row.year)
+        candidate = ((rank, row.org_unit_id), row)
         if key not in best or candidate[0] < best[key][0]:
             best[key] = candidate
+    return {key: row for key, (_, row) in best.items()}
+
+
+def _best_values(rows: Iterable[Any], states: Collection[str]) -> dict[int, dict[int, float]]:
+    """indicator id → year → the figure evaluated."""
     out: dict[int, dict[int, float]] = defaultdict(dict)
-    for (indicator_id, year), (_, value) in best.items():
-        out[indicator_id][year] = value
+    for (indicator_id, year), row in _best_rows(rows, states).items():
+        if row.value is not None:
+            out[indicator_id][year] = row.value
     return out
 
 
-def default_year(session: Session, plan: Plan) -> int:
-    """The year a page or API call evaluates when none is asked for: the latest locked
-    (finally approved) reporting year, else the year before the current one."""
-    latest = session.scalar(select(func.max(ReportingPeriod.year)).where(
-        ReportingPeriod.plan_id == plan.id, ReportingPeriod.locked.is_(True)))
-    return int(latest) if latest else datetime.now(UTC).year - 1
+def _best_judgements(rows: Iterable[Any], states: Collection[str]) -> dict[int, list[Judgement]]:
+    """indicator id → the verdict of each judged year, with its evidence and source."""
+    out: dict[int, list[Judgement]] = defaultdict(list)
+    for (indicator_id, year), row in sorted(_best_rows(rows, states).items()):
+        verdict = read_verdict(row.value_text)
+        if verdict is not None:
+            out[indicator_id].append(Judgement(year, verdict, row.note, row.source))
+    return out
 
 
 def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year: int | None, *,
@@ -231,16 +248,18 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
     completeness per unit for a whole plan.
 
     A reporting clerk sees the evaluation of its own unit's figures only; ``year`` None means
-    :func:`default_year`. An indicator page or a comparison asks for a few indicators: they
-    are evaluated exactly as in the whole plan, without the cost of the others. A whole plan
-    is kept per process while its data version (:func:`data_version`) stays; when the
-    version moves on, only the indicators changed since are evaluated again.
+    :func:`plan_calendar.default_year`, and a year before the plan's first is its first (a
+    plan is never evaluated before it began). An indicator page or a comparison asks for a
+    few indicators: they are evaluated exactly as in the whole plan, without the cost of the
+    others (and with their later years). A whole plan is kept per process while its data
+    version (:func:`data_version`) stays; when the version moves on, only the indicators changed since are evaluated again.
     """
-    year = default_year(session, plan) if year is None else year
+    year = default_year(session, plan) if year is None else evaluation_year(plan, year)
     unit_only = None
     if actor is not None:
         unit_only = visible_org_unit_id(actor)
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
+        region_scope.require_plan(session, actor, plan)
     if indicator_ids is not None:
         return _evaluate(session, plan, year, include_pending, unit_only, indicator_ids)
     version = data_version(session, plan.id, year)
@@ -318,27 +337,37 @@ def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, un
     states = _evaluated_states(include_pending)
     # A whole plan reads the years it evaluates (its version says nothing of later ones); a
     # page of a few indicators, evaluated afresh each time, shows their later years too.
-    totals = _yearly_totals(session, plan, unit_only, indicator_ids, states,
-                            up_to=year if indicator_ids is None else None)
+    up_to = year if indicator_ids is None else None
+    totals = _yearly_totals(session, plan, unit_only, indicator_ids, states, up_to=up_to)
     values = {i: v for i, v in _best_values(totals, states).items() if i in kept}  # a retired indicator's too
     observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()]
     assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
-    results = evaluate_plan(specs, observations, year, plan_config(plan), assessments)
+    # targets without a number are judged: their verdicts are read only where there are such targets
+    judged_ids = {row.id for row, spec in indicators if not any(t.value is not None for t in spec.targets)}
+    verdicts = (_yearly_totals(session, plan, unit_only, judged_ids, states, judged=True, up_to=up_to)
+                if judged_ids else [])
+    judgements = {str(i): j for i, j in _best_judgements(verdicts, states).items() if i in judged_ids}
+    results = evaluate_plan(specs, observations, year, plan_config(plan), assessments, judgements)
     units = _completeness(session, plan, year, unit_only) if indicator_ids is None else []
     return PlanEvaluation(plan.id, plan.title, year, results, units,
                           {str(row.id): row.code for row, _ in indicators}, specs,
-                          {str(i): by_year for i, by_year in values.items()}, version)
+                          {str(i): by_year for i, by_year in values.items()}, judgements, version)
 
 
 def _completeness(session: Session, plan: Plan, year: int, unit_only: int | None) -> list[Completeness]:
-    """Reported share of each unit's assigned indicators in use, for ``year``: every value
-    given counts, whatever its review state but draft."""
+    """Reported share of each unit's assigned indicators in use, for ``year``: every value or
+    verdict given counts, whatever its review state but draft."""
     chosen = _chosen(plan, unit_only, None)
     expected = [(str(i), name) for i, name in session.execute(
         select(Assignment.indicator_id, OrgUnit.name).join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
         .join(Indicator, Indicator.id == Assignment.indicator_id).where(chosen))]
     reported = [Observation(str(row.indicator_id), row.year, row.value, row.name)
                 for row in _yearly_totals(session, plan, unit_only, None, None, year=year)]
+    # a verdict (of a target without a number) is a report as much as a figure; its value,
+    # irrelevant here, stands at 0
+    reported += [Observation(str(row.indicator_id), row.year, 0.0, row.name)
+                 for row in _yearly_totals(session, plan, unit_only, None, None, judged=True, year=year)
+                 if read_verdict(row.value_text) is not None]
     return completeness(expected, reported, [year])
 
 

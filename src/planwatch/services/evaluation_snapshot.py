@@ -36,9 +36,10 @@ from planwatch.evaluate import (
 )
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
-from planwatch.services import evaluation
-from planwatch.services.evaluation import PlanEvaluation, changed_since, data_version, default_year
+from planwatch.services import evaluation, region_scope
+from planwatch.services.evaluation import PlanEvaluation, changed_since, data_version
 from planwatch.services.kept import Kept
+from planwatch.services.plan_calendar import default_year, evaluation_year
 from planwatch.store.models import (
     Assignment,
     EvaluationChange,
@@ -55,7 +56,8 @@ from planwatch.store.models import (
 )
 from planwatch.store.models.evaluation import ALL
 
-__all__ = ["WARNINGS_KEPT", "Headline", "IndicatorLine", "IndicatorPage", "headline", "indicator_page"]
+__all__ = ["WARNINGS_KEPT", "Headline", "IndicatorLine", "IndicatorPage", "headline", "indicator_page",
+           "warning_results"]
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +80,13 @@ class Headline:
 def headline(session: Session, actor: User | None, plan: Plan, year: int | None, *,
              include_pending: bool = False) -> Headline:
     """The dashboard figures of ``plan`` at ``year`` (None: :func:`default_year`) as ``actor``
-    may see them, from the stored snapshot while the data version stands."""
-    year = default_year(session, plan) if year is None else year
+    may see them, from the stored snapshot while the data version stands (a plan's snapshot is
+    its district's: another district's user is answered as for a missing plan)."""
+    year = default_year(session, plan) if year is None else evaluation_year(plan, year)
     if actor is not None:
         unit_only = visible_org_unit_id(actor)
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
+        region_scope.require_plan(session, actor, plan)
         if unit_only is not None:
             return _of(evaluation.evaluate_stored_plan(session, actor, plan, year, include_pending=include_pending))
     version = data_version(session, plan.id, year)
@@ -112,13 +116,18 @@ class IndicatorLine:
     responsible: tuple[str, ...]
     status: Status | None
     target_text: str
-    latest: float | None  # as entered: a growth indicator's 6.5, not the average rate derived from it
+    # as entered (a growth indicator's 6.5, not the average rate derived from it); an amount
+    # over the period's running total
+    latest: float | None
+    target_type: str | None = None  # of the target compared (extract.records.TargetType value)
+    verdict: str | None = None  # a target without a number: the latest verdict (Verdict value)
 
 
 @dataclass(frozen=True, slots=True)
 class IndicatorPage:
     lines: list[IndicatorLine]
     total: int  # indicators that pass the filters
+    year: int  # the year evaluated
 
 
 def indicator_page(session: Session, actor: User, plan: Plan, year: int | None, *, domain: str = "",
@@ -126,9 +135,10 @@ def indicator_page(session: Session, actor: User, plan: Plan, year: int | None, 
     """A page of the plan's indicators in use with their status, filtered by domain, unit
     (its name, or a part of the units the plan printed) and status: a page costs what it
     shows, whatever the size of the plan."""
-    year = default_year(session, plan) if year is None else year
+    year = default_year(session, plan) if year is None else evaluation_year(plan, year)
     unit_only = visible_org_unit_id(actor)
     check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
+    region_scope.require_plan(session, actor, plan)
     if unit_only is not None:
         return _page_of(evaluation.evaluate_stored_plan(session, actor, plan, year), session, domain, unit,
                         status, offset, limit)
@@ -155,9 +165,13 @@ def indicator_page(session: Session, actor: User, plan: Plan, year: int | None, 
     ids = [r.id for r in rows]
     targets = _final_targets(session, ids)
     units = _responsible(session, ids)
+    judged = [i for i in ids if i in targets and not targets[i].numeric]
+    verdicts = {int(r.indicator_id): r.judgement.verdict.value for r in evaluation.evaluate_stored_plan(
+        session, actor, plan, year, indicator_ids=judged).results if r.judgement is not None} if judged else {}
     return IndicatorPage([IndicatorLine(r.id, r.name, r.unit, r.attribute, r.domain,
                                         units.get(r.id) or evaluation.printed_units(r.responsible_text),
-                                        Status(r.status), targets.get(r.id, ""), r.latest) for r in rows], total)
+                                        Status(r.status), _text(targets, r.id), r.latest,
+                                        _type(targets, r.id), verdicts.get(r.id)) for r in rows], total, year)
 
 
 def _page_of(evaluated: PlanEvaluation, session: Session, domain: str, unit: str, status: str, offset: int,
@@ -173,19 +187,36 @@ def _page_of(evaluated: PlanEvaluation, session: Session, domain: str, unit: str
     for spec, result in shown[offset:offset + limit]:
         indicator = names[int(spec.id)]
         lines.append(IndicatorLine(indicator.id, indicator.name, indicator.unit, indicator.attribute, indicator.domain,
-                                   spec.responsible, result.status, targets.get(indicator.id, ""),
-                                   _latest(evaluated, result)))
-    return IndicatorPage(lines, len(shown))
+                                   spec.responsible, result.status, _text(targets, indicator.id),
+                                   _latest(evaluated, result), result.target_type,
+                                   result.judgement.verdict.value if result.judgement else None))
+    return IndicatorPage(lines, len(shown), evaluated.year)
 
 
-def _final_targets(session: Session, ids: Sequence[int]) -> dict[int, str]:
-    """Each indicator's last target as printed, with its year."""
-    found: dict[int, str] = {}
-    for indicator_id, year, text in session.execute(
-            select(Target.indicator_id, Target.year, Target.text).where(Target.indicator_id.in_(ids))
-            .order_by(Target.indicator_id, Target.year, Target.id)):
-        found[indicator_id] = f"{text}（{year}）"
+@dataclass(frozen=True, slots=True)
+class _FinalTarget:
+    text: str  # as printed, with its year
+    target_type: str | None
+    numeric: bool  # some target of the indicator has a number (else it is judged by verdicts)
+
+
+def _final_targets(session: Session, ids: Sequence[int]) -> dict[int, _FinalTarget]:
+    """Each indicator's last target."""
+    found: dict[int, _FinalTarget] = {}
+    for indicator_id, year, text, target_type, value in session.execute(
+            select(Target.indicator_id, Target.year, Target.text, Target.target_type, Target.value)
+            .where(Target.indicator_id.in_(ids)).order_by(Target.indicator_id, Target.year, Target.id)):
+        numeric = value is not None or (indicator_id in found and found[indicator_id].numeric)
+        found[indicator_id] = _FinalTarget(f"{text}（{year}）", target_type, numeric)
     return found
+
+
+def _text(targets: dict[int, _FinalTarget], indicator_id: int) -> str:
+    return targets[indicator_id].text if indicator_id in targets else ""
+
+
+def _type(targets: dict[int, _FinalTarget], indicator_id: int) -> str | None:
+    return targets[indicator_id].target_type if indicator_id in targets else None
 
 
 def _responsible(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
@@ -199,7 +230,26 @@ def _responsible(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, .
 
 
 def _latest(evaluated: PlanEvaluation, result: EvaluationResult) -> float | None:
+    """The figure a plan page shows: an amount over the period (cumulative) its running total,
+    any other the value entered for the year evaluated."""
+    if result.target_type == "cumulative":
+        return result.current
     return evaluated.values.get(result.indicator_id, {}).get(result.data_year) if result.data_year else None
+
+
+def warning_results(session: Session, actor: User | None, plan: Plan, figures: Headline) -> dict[str, EvaluationResult]:
+    """The evaluation results of the warnings a dashboard lists (at most :data:`WARNINGS_KEPT`),
+    by indicator id, for the sentences in plain words: evaluated once per data version."""
+    if not figures.warnings:
+        return {}
+    unit_only = visible_org_unit_id(actor) if actor is not None else None
+    key = (str(session.get_bind().engine.url), plan.id, figures.year, figures.version, unit_only,
+           tuple(w.indicator_id for w in figures.warnings))
+    return _warning_results.computed(key, lambda: {r.indicator_id: r for r in evaluation.evaluate_stored_plan(
+        session, actor, plan, figures.year, indicator_ids=[int(w.indicator_id) for w in figures.warnings]).results})
+
+
+_warning_results: Kept[dict[str, EvaluationResult]] = Kept(64)  # by database, plan, year, version and view
 
 
 _headlines: Kept[Headline] = Kept(64)  # by database, plan, year and view, at their latest version
@@ -353,7 +403,7 @@ def _units_of(session: Session, indicator_ids: set[int]) -> set[int]:
 def completeness_counts(session: Session, plan: Plan, year: int,
                         units: set[int] | None = None) -> list[Completeness]:
     """Per unit (of ``units``, or every one), how many of its assigned indicators in use have a
-    value for ``year`` (in any state but draft): :func:`planwatch.evaluate.completeness`
+    value or verdict for ``year`` (in any state but draft): :func:`planwatch.evaluate.completeness`
     counted in the database, one index lookup per assignment."""
     period = (select(ReportingPeriod.id).where(
         ReportingPeriod.plan_id == plan.id, ReportingPeriod.year == year, ReportingPeriod.quarter.is_(None),
@@ -364,7 +414,9 @@ def completeness_counts(session: Session, plan: Plan, year: int,
                 .where(Observation.indicator_id == Assignment.indicator_id,
                        Observation.org_unit_id == Assignment.org_unit_id, Observation.period_id == period,
                        Observation.sex == "", Observation.area == "", Observation.age_group == "",
-                       Observation.state != ObservationState.DRAFT.value, ObservationRevision.value.is_not(None))
+                       Observation.state != ObservationState.DRAFT.value,
+                       # a figure, or a verdict (of a target without a number: no figure, its words)
+                       or_(ObservationRevision.value.is_not(None), ObservationRevision.value_text != ""))
                 .exists())
     rows = session.execute(
         select(OrgUnit.name, func.count(Assignment.indicator_id), func.sum(case((reported, 1), else_=0)))

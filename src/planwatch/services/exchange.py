@@ -15,7 +15,6 @@ from typing import BinaryIO, cast
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from planwatch.evaluate.targets import entry_hint
 from planwatch.monitor.exchange import (
     CellProblem,
     ExchangeError,
@@ -29,10 +28,10 @@ from planwatch.monitor.exchange import (
 from planwatch.monitor.exchange.ledger_sheets import LedgerSheetRow
 from planwatch.monitor.permissions import Action, Role, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
-from planwatch.services import observations, periods
+from planwatch.services import observations, periods, region_scope
+from planwatch.services.entry_context import indicator_contexts
 from planwatch.services.ledger_exchange import LedgerTemplateSheets, ledger_sheets_for, store_ledger_rows
 from planwatch.store.models import (
-    Assignment,
     Indicator,
     Observation,
     ObservationRevision,
@@ -58,13 +57,15 @@ class ImportSummary:
     # service to store in the same transaction.
     extras: Mapping[str, object] = field(default_factory=dict)
     ledger_reports: int = 0  # task and project reports made from the same file's ledger sheets
+    ignored: tuple[str, ...] = ()  # formula cells of the file, not imported ("填报表!L5（=B5*2）")
 
 
 def import_rows(session: Session, actor: User, plan: Plan, rows: Sequence[ExchangeRow], path: Path, *,
                 submit: bool = True) -> ImportSummary:
-    """Enter (and by default submit) the rows' values as ``actor``."""
+    """Enter (and by default submit) the rows' values as ``actor`` (units of its district only)."""
+    region = region_scope.require_plan(session, actor, plan)
     indicators = {i.code: i for i in session.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
-    units = {u.code: u for u in session.scalars(select(OrgUnit))}
+    units = {u.code: u for u in session.scalars(select(OrgUnit).where(region.unit_filter(OrgUnit.id)))}
     periods = {p.code: p for p in session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id))}
     problems: list[CellProblem] = []
     by_period: dict[int, list[tuple[ExchangeRow, observations.ObservationInput]]] = {}
@@ -117,21 +118,25 @@ def submit_template(session: Session, actor: User, path: Path, *, plan: Plan | N
     unit = session.get(OrgUnit, actor.org_unit_id) if actor.role == Role.CLERK and actor.org_unit_id else None
     filled = read_template(path, expected_org_unit=unit.code if unit else None,
                            sheets=[*sheets, LedgerTemplateSheets()])
-    named = _template_plan(session, filled.identity, path)
+    named = _template_plan(session, actor, filled.identity, path)
     if plan is not None and named.plan_key != plan.plan_key:
         raise ExchangeError(path, [CellProblem(0, "plan", f"模板属于规划「{named.title}」，"
                                                           f"而指定的是规划「{plan.title}」")])
     summary = import_rows(session, actor, named, filled.rows, path, submit=submit)
     ledger_rows = cast("list[LedgerSheetRow]", filled.extras.get(LedgerTemplateSheets.name, []))
     reports = store_ledger_rows(session, actor, named, filled.identity, ledger_rows, path, submit=submit)
-    return replace(summary, extras=filled.extras, ledger_reports=reports)
+    return replace(summary, extras=filled.extras, ledger_reports=reports, ignored=filled.ignored)
 
 
-def _template_plan(session: Session, identity: TemplateIdentity, path: Path) -> Plan:
+def _template_plan(session: Session, actor: User, identity: TemplateIdentity, path: Path) -> Plan:
     """The current version of the plan the template names (by key: a re-imported plan still matches)."""
     found = session.scalar(select(Plan).where(Plan.plan_key == identity.plan_key, Plan.current.is_(True)))
     if found is None:
         raise ExchangeError(path, [CellProblem(0, "plan", f"模板所属规划「{identity.plan_title}」不在本系统中")])
+    region = region_scope.region_of(session, actor)
+    if not region.has_plan(found):
+        raise ExchangeError(path, [CellProblem(0, "plan", f"模板所属规划「{identity.plan_title}」不属于您所在的地区"
+                                                          f"（{region.name}）")])
     return found
 
 
@@ -140,13 +145,14 @@ def export_rows(session: Session, actor: User, plan: Plan, *, period: str | None
     """Current values of the plan (a clerk gets only its unit's), by indicator, unit, period."""
     only = visible_org_unit_id(actor)
     check(actor, Action.EXPORT, Scope(org_unit_id=only))
+    region = region_scope.require_plan(session, actor, plan)
     query = (select(Observation, ObservationRevision, Indicator, OrgUnit, ReportingPeriod)
              .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
                                              ObservationRevision.revision == Observation.current_revision))
              .join(Indicator, Indicator.id == Observation.indicator_id)
              .join(OrgUnit, OrgUnit.id == Observation.org_unit_id)
              .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-             .where(Indicator.plan_id == plan.id)
+             .where(Indicator.plan_id == plan.id, region.unit_filter(Observation.org_unit_id))
              .order_by(Indicator.code, OrgUnit.code, ReportingPeriod.year, ReportingPeriod.code,
                        Observation.sex, Observation.area, Observation.age_group))
     if only is not None:
@@ -163,25 +169,16 @@ def export_rows(session: Session, actor: User, plan: Plan, *, period: str | None
 
 def template_indicators(session: Session, actor: User, plan: Plan, unit: OrgUnit,
                         period: ReportingPeriod) -> list[TemplateIndicator]:
-    """The unit's assigned indicators in use, with baseline, final target and the value it
-    reported for the previous year."""
-    check(actor, Action.VIEW, Scope(org_unit_id=unit.id, org_unit_name=unit.name))
-    indicators = list(session.scalars(
-        select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
-        .where(Indicator.plan_id == plan.id, Assignment.org_unit_id == unit.id, Indicator.retired_at.is_(None))
-        .order_by(Indicator.code)))
-    last: dict[int, str] = {indicator_id: text for indicator_id, text in session.execute(
-        select(Observation.indicator_id, ObservationRevision.value_text)
-        .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
-                                        ObservationRevision.revision == Observation.current_revision))
-        .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-        .where(ReportingPeriod.plan_id == plan.id, ReportingPeriod.code == str(period.year - 1),
-               Observation.org_unit_id == unit.id, Observation.sex == "", Observation.area == "",
-               Observation.age_group == ""))}
-    return [TemplateIndicator(i.code, i.name, i.unit or "", i.domain or "", i.attribute or "", last.get(i.id, ""),
-                              entry_hint(i.name, i.unit), i.baseline_year, i.baseline_text or "",
-                              i.targets[-1].year if i.targets else None, i.targets[-1].text if i.targets else "")
-            for i in indicators]
+    """The unit's assigned indicators in use, with baseline, final target, the value it
+    reported for the previous year and what to enter by the target's type (an amount's
+    running total, a verdict's choices): what the entry form shows beside each value."""
+    assert period.plan_id == plan.id, "the period belongs to another plan"
+    region_scope.require_plan(session, actor, plan)
+    return [TemplateIndicator(c.code, c.name, c.unit, c.domain, c.attribute, c.previous.text if c.previous else "",
+                              c.hint, c.baseline_year, c.baseline_text,
+                              c.final_target.year if c.final_target else None,
+                              c.final_target.text if c.final_target else "", c.running_total, c.judged)
+            for c in indicator_contexts(session, actor, period, unit)]
 
 
 def write_unit_template(session: Session, actor: User, unit: OrgUnit, period: ReportingPeriod,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from planwatch.errors import PlanWatchError
 from planwatch.monitor.permissions import Action, check
+from planwatch.services import region_scope
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
@@ -76,17 +77,18 @@ class MergeResult:
     moved_assignments: int
 
 
-def _indicator(session: Session, indicator_id: int) -> Indicator:
+def _indicator(session: Session, actor: User, indicator_id: int) -> Indicator:
     indicator = session.get(Indicator, indicator_id)
     if indicator is None:
         raise IndicatorStateError(f"指标 #{indicator_id} 不存在")
+    region_scope.require_plan(session, actor, indicator.plan)
     return indicator
 
 
 def _reason(reason: str) -> str:
     text = reason.strip()
     if not text:
-        raise IndicatorStateError("reason：请填写原因")
+        raise IndicatorStateError("请填写原因")
     return text
 
 
@@ -103,7 +105,7 @@ def _remember(session: Session, actor: User, indicator: Indicator, reason: str, 
 def retire(session: Session, actor: User, indicator_id: int, reason: str) -> Indicator:
     """Take the indicator out of evaluation, entry, templates, reports and assessment."""
     check(actor, Action.CORRECT_EXTRACTION)
-    indicator, why = _indicator(session, indicator_id), _reason(reason)
+    indicator, why = _indicator(session, actor, indicator_id), _reason(reason)
     if indicator.retired_at is not None:
         raise IndicatorStateError(f"指标「{indicator.name}」已停用")
     indicator.retired_at, indicator.retired_reason = utcnow(), why
@@ -117,7 +119,7 @@ def retire(session: Session, actor: User, indicator_id: int, reason: str) -> Ind
 def restore(session: Session, actor: User, indicator_id: int, reason: str) -> Indicator:
     """Put a retired indicator back in use (a merged one stays merged)."""
     check(actor, Action.CORRECT_EXTRACTION)
-    indicator, why = _indicator(session, indicator_id), _reason(reason)
+    indicator, why = _indicator(session, actor, indicator_id), _reason(reason)
     if indicator.retired_at is None:
         raise IndicatorStateError(f"指标「{indicator.name}」未停用")
     if indicator.merged_into_id is not None:
@@ -163,7 +165,7 @@ def merge(session: Session, actor: User, kept_id: int, merged_id: int, reason: s
     refuse the whole merge."""
     check(actor, Action.CORRECT_EXTRACTION)
     why = _reason(reason)
-    kept, merged = _indicator(session, kept_id), _indicator(session, merged_id)
+    kept, merged = _indicator(session, actor, kept_id), _indicator(session, actor, merged_id)
     if kept.id == merged.id:
         raise IndicatorStateError("不能把指标并入它自己")
     if kept.plan_id != merged.plan_id:

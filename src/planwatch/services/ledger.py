@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.services import region_scope
 from planwatch.store.models import (
     Assignment,
     LedgerReport,
@@ -126,6 +127,9 @@ def plan_ledger(session: Session, actor: User | None, plan: Plan, today: date | 
     only = visible_org_unit_id(actor) if actor is not None else None
     if actor is not None:
         check(actor, Action.VIEW, Scope(org_unit_id=only))
+    region_scope.require_plan(session, actor, plan)
+    if period_id is not None and session.get_one(ReportingPeriod, period_id).plan_id != plan.id:
+        raise region_scope.OutsideRegion("报告期", period_id, region_scope.region_of(session, actor))
     month = (today or date.today()).strftime("%Y-%m")
     task_units: dict[int, dict[str, list[str]]] = {}
     task_unit_ids: dict[int, set[int]] = {}
@@ -179,6 +183,7 @@ def latest_reports(session: Session, actor: User, plan: Plan) -> dict[tuple[str,
     own unit's only. What a script polling the ledger wants to know first."""
     only = visible_org_unit_id(actor)
     check(actor, Action.VIEW, Scope(org_unit_id=only))
+    region_scope.require_plan(session, actor, plan)
     query = (select(LedgerReport).join(ReportingPeriod, ReportingPeriod.id == LedgerReport.period_id)
              .where(ReportingPeriod.plan_id == plan.id)
              .order_by(ReportingPeriod.year, ReportingPeriod.code, LedgerReport.id))

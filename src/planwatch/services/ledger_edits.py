@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
+from planwatch.services import region_scope
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
@@ -183,19 +184,23 @@ def set_milestones(session: Session, actor: User, entity: str, item_id: int,
     return subject
 
 
-def retire(session: Session, actor: User, entity: str, item_id: int) -> Task | Project:
+def retire(session: Session, actor: User, entity: str, item_id: int, reason: str) -> Task | Project:
+    """Take a task or project out of warnings, the assessment and reporting; why is required
+    (the audit trail keeps it): a retired 专栏 work is a decision someone answers for."""
     subject = _subject(session, actor, entity, item_id)
+    if not reason.strip():
+        raise LedgerEditError("reason", "请填写撤销的原因")
     if subject.retired:
         raise LedgerEditError("retired", "已撤销，无需再撤销")
-    _change(session, actor, subject, "retire", {})
+    _change(session, actor, subject, "retire", {}, reason=reason.strip())
     return subject
 
 
-def restore(session: Session, actor: User, entity: str, item_id: int) -> Task | Project:
+def restore(session: Session, actor: User, entity: str, item_id: int, reason: str = "") -> Task | Project:
     subject = _subject(session, actor, entity, item_id)
     if not subject.retired:
         raise LedgerEditError("retired", "未撤销，无需恢复")
-    _change(session, actor, subject, "restore", {})
+    _change(session, actor, subject, "restore", {}, reason=reason.strip() or None)
     return subject
 
 
@@ -467,6 +472,7 @@ def _plan(session: Session, actor: User, plan_id: int) -> Plan:
     plan = session.get(Plan, plan_id)
     if plan is None:
         raise LedgerEditError("plan_id", f"没有编号为 {plan_id} 的规划")
+    region_scope.require_plan(session, actor, plan)
     return plan
 
 
@@ -476,22 +482,38 @@ def _subject(session: Session, actor: User, entity: str, item_id: int) -> Task |
         session.get(Project, item_id) if entity == "project" else None)
     if subject is None:
         raise LedgerEditError("id", f"没有编号为 {item_id} 的{'任务' if entity == 'task' else '项目'}")
+    region_scope.require_plan(session, actor, session.get_one(Plan, subject.plan_id))
     return subject
 
 
-def _change(session: Session, actor: User, subject: Task | Project, action: str, changes: dict[str, Any]) -> None:
+def _check_units(session: Session, actor: User, plan: Plan, changes: dict[str, Any]) -> None:
+    """The units a person names (for the task, or for each part of a split) must be units of
+    the plan's region that the person may see."""
+    region = region_scope.assignable(session, plan)
+    mine = region_scope.region_of(session, actor)
+    for part in [changes, *changes.get("parts", [])]:
+        for unit_id, _ in part.get("units") or []:
+            known = isinstance(unit_id, int) and session.get(OrgUnit, unit_id) is not None  # else: no such unit
+            if known and not (region.has_unit(unit_id) and mine.has_unit(unit_id)):
+                raise LedgerEditError("units", f"单位 #{unit_id} 不是规划所属地区（{plan.region_name}）的单位")
+
+
+def _change(session: Session, actor: User, subject: Task | Project, action: str, changes: dict[str, Any], *,
+            reason: str | None = None) -> None:
     plan = session.get_one(Plan, subject.plan_id)
     entity = "task" if isinstance(subject, Task) else "project"
     before = snapshot(session, subject)
     with session.begin_nested():
         edit = _record(session, actor, plan, entity, action, subject, changes)
         _apply(session, plan, edit, subject, [])
-    session.add(AuditEvent.of(actor, action, f"{entity}s", subject.id, old=before, new=snapshot(session, subject)))
+    session.add(AuditEvent.of(actor, action, f"{entity}s", subject.id, old=before, new=snapshot(session, subject),
+                              reason=reason))
     session.flush()
 
 
 def _record(session: Session, actor: User, plan: Plan, entity: str, action: str, subject: Task | Project | None,
             changes: dict[str, Any]) -> LedgerEdit:
+    _check_units(session, actor, plan, changes)
     edit = LedgerEdit(plan_key=plan.plan_key, entity=entity, action=action,
                       subject_key=(subject.key or "") if subject is not None else "",
                       subject_line=subject.line if subject is not None else 0, changes=changes,

@@ -21,8 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
-from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check
-from planwatch.services.periods import get_period, window_is_open
+from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, check_four_eyes
+from planwatch.services import region_scope
+from planwatch.services.periods import ensure_unlocked, get_period, window_is_open
+from planwatch.services.settings import four_eyes_required
 from planwatch.store.clock import utcnow
 from planwatch.store.models import (
     Assignment,
@@ -30,6 +32,7 @@ from planwatch.store.models import (
     LedgerEvidence,
     LedgerReport,
     OrgUnit,
+    Plan,
     Project,
     ProjectUnit,
     ReportingPeriod,
@@ -37,8 +40,11 @@ from planwatch.store.models import (
     User,
 )
 
-__all__ = ["EVIDENCE_SUFFIXES", "MAX_EVIDENCE_BYTES", "STATUSES", "LedgerInput", "LedgerWarning", "ProgressRejected",
-           "add_evidence", "ledger_warnings", "report_progress", "review_report"]
+__all__ = ["EVIDENCE_SUFFIXES", "MAX_EVIDENCE_BYTES", "REPORTS", "STATUSES", "LedgerInput", "LedgerWarning",
+           "ProgressRejected", "ReportStateError", "add_evidence", "ledger_warnings", "report_progress", "review_report",
+           "submit_report"]
+
+REPORTS = LedgerReport.__tablename__  # the audit trail's and the comment threads' entity name
 
 STATUSES = {"not_started": "未启动", "in_progress": "推进中", "completed": "已完成", "behind": "滞后",
             "suspended": "暂缓"}
@@ -107,10 +113,11 @@ def _assigned_units(session: Session, *, task_id: int | None, project_id: int | 
     return set(session.scalars(select(ProjectUnit.org_unit_id).where(ProjectUnit.project_id == project_id)))
 
 
-def _subject(session: Session, task_id: int | None, project_id: int | None) -> Task | Project:
+def _subject(session: Session, actor: User, task_id: int | None, project_id: int | None) -> Task | Project:
     subject = session.get(Task, task_id) if task_id is not None else session.get(Project, project_id)
     if subject is None:
         raise ProgressRejected("task_id" if task_id is not None else "project_id", "没有这个任务或项目")
+    region_scope.require_plan(session, actor, session.get_one(Plan, subject.plan_id))
     if subject.retired:
         raise ProgressRejected("task_id" if task_id is not None else "project_id", "该任务或项目已撤销，不再报告进展")
     return subject
@@ -137,18 +144,24 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
     if (task_id is None) == (project_id is None):
         raise ProgressRejected("task_id", "请指定一个任务或一个项目")
     _check_input(values)
-    subject = _subject(session, task_id, project_id)
+    subject = _subject(session, actor, task_id, project_id)
     _check_subject_values(subject, values)
     period = get_period(session, period_id)
     if period.plan_id != subject.plan_id:
         raise ProgressRejected("period_id", f"报告期 {period.code} 不属于该任务所在的规划")
+    if actor.role == Role.CLERK and org_unit_id is not None and org_unit_id != actor.org_unit_id:
+        # refused, not quietly replaced by the clerk's own unit: the script meant another unit
+        raise PermissionDenied(actor.login, Action.SUBMIT if submit else Action.ENTER,
+                               f"填报员只能报告本单位的进展，不能报告单位 #{org_unit_id} 的进展")
     unit_id = actor.org_unit_id if actor.role == Role.CLERK else org_unit_id
     if unit_id is None:
         raise ProgressRejected("org_unit_id", "请指定报告进展的责任单位")
+    region_scope.require_unit(session, actor, unit_id)
     unit = session.get(OrgUnit, unit_id)
     action = Action.SUBMIT if submit else Action.ENTER
     check(actor, action, Scope(org_unit_id=unit_id, org_unit_name=unit.name if unit else None,
                                window_open=window_is_open(period)))
+    ensure_unlocked(period)
     if unit_id not in _assigned_units(session, task_id=task_id, project_id=project_id):
         raise PermissionDenied(actor.login, action, f"「{unit.name if unit else unit_id}」不是该任务或项目的责任单位")
     report = session.scalar(select(LedgerReport).where(
@@ -170,41 +183,67 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
     if submit:
         report.state, report.submitted_by_id, report.submitted_at = "submitted", actor.id, utcnow()
     session.flush()
-    session.add(AuditEvent.of(actor, "submit" if submit else "enter", "ledger_reports", report.id, old=old,
+    session.add(AuditEvent.of(actor, "submit" if submit else "enter", REPORTS, report.id, old=old,
                               new=_snapshot(report)))
     session.flush()
     return report
 
 
 def review_report(session: Session, actor: User, report_id: int, *, approve: bool, note: str = "") -> LedgerReport:
-    """Approve or return a submitted report; a return says why; nobody approves their own report."""
-    report = session.get(LedgerReport, report_id)
-    if report is None:
-        raise ProgressRejected("report_id", f"没有进展报告 #{report_id}")
+    """Approve or return a submitted report; a return says why; nobody approves their own
+    report while the four-eyes rule is on (as for figures)."""
+    report = region_scope.ledger_report(session, actor, report_id)
     action = Action.APPROVE if approve else Action.RETURN
     check(actor, action, Scope(org_unit_id=report.org_unit_id))
+    ensure_unlocked(get_period(session, report.period_id))
     if report.state != "submitted":
         raise ReportStateError("只能审核已报送的进展报告")
-    if approve and actor.id in (report.entered_by_id, report.submitted_by_id):
-        raise PermissionDenied(actor.login, action, "填报或报送人不能审核通过自己的数据（四眼原则）")
+    if approve and four_eyes_required(session):
+        check_four_eyes(actor.id, actor.name or actor.login, _people_involved(session, report))
     if not approve and not note.strip():
         raise ProgressRejected("review_note", "退回时请写明原因")
     old = _snapshot(report)
     report.state = "approved" if approve else "returned"
     report.reviewed_by_id, report.reviewed_at, report.review_note = actor.id, utcnow(), note.strip()
-    session.add(AuditEvent.of(actor, "approve" if approve else "return", "ledger_reports", report.id, old=old,
+    session.add(AuditEvent.of(actor, "approve" if approve else "return", REPORTS, report.id, old=old,
                               new=_snapshot(report), reason=note.strip() or None))
+    session.flush()
+    return report
+
+
+def _people_involved(session: Session, report: LedgerReport) -> set[int | None]:
+    """Everyone who entered, changed, submitted or added evidence to any version of the report."""
+    acted = set(session.scalars(select(AuditEvent.actor_id).where(
+        AuditEvent.entity == "ledger_reports", AuditEvent.entity_id == str(report.id),
+        AuditEvent.action.in_(["enter", "submit", "evidence"]))))
+    return acted | {report.entered_by_id, report.submitted_by_id}
+
+
+def submit_report(session: Session, actor: User, report_id: int) -> LedgerReport:
+    """Submit a saved (draft) report as it stands, e.g. with the unit's other drafts (全部报送)."""
+    report = session.get(LedgerReport, report_id)
+    if report is None:
+        raise ProgressRejected("report_id", f"没有进展报告 #{report_id}")
+    period = get_period(session, report.period_id)
+    unit = session.get(OrgUnit, report.org_unit_id)
+    check(actor, Action.SUBMIT, Scope(org_unit_id=report.org_unit_id, org_unit_name=unit.name if unit else None,
+                                      window_open=window_is_open(period)))
+    ensure_unlocked(period)
+    if report.state != "draft":
+        raise ReportStateError("只能报送保存为草稿的进展报告")
+    old = _snapshot(report)
+    report.state, report.submitted_by_id, report.submitted_at = "submitted", actor.id, utcnow()
+    session.add(AuditEvent.of(actor, "submit", REPORTS, report.id, old=old, new=_snapshot(report)))
     session.flush()
     return report
 
 
 def add_evidence(session: Session, actor: User, report_id: int, name: str, content: bytes) -> LedgerEvidence:
     """Keep a file that backs a report, with its SHA-256; only while the report can still be edited."""
-    report = session.get(LedgerReport, report_id)
-    if report is None:
-        raise ProgressRejected("report_id", f"没有进展报告 #{report_id}")
-    check(actor, Action.ENTER, Scope(org_unit_id=report.org_unit_id,
-                                     window_open=window_is_open(get_period(session, report.period_id))))
+    report = region_scope.ledger_report(session, actor, report_id)
+    period = get_period(session, report.period_id)
+    check(actor, Action.ENTER, Scope(org_unit_id=report.org_unit_id, window_open=window_is_open(period)))
+    ensure_unlocked(period)
     clean = PurePath(name.replace("\\", "/")).name.strip()[-120:] or "evidence"
     if not clean.lower().endswith(EVIDENCE_SUFFIXES):
         raise ProgressRejected("evidence", f"证明材料「{clean}」的类型不支持；支持 {'、'.join(EVIDENCE_SUFFIXES)}")
@@ -219,7 +258,7 @@ def add_evidence(session: Session, actor: User, report_id: int, name: str, conte
                               uploaded_by_id=actor.id)
     session.add(evidence)
     session.flush()
-    session.add(AuditEvent.of(actor, "evidence", "ledger_reports", report.id,
+    session.add(AuditEvent.of(actor, "evidence", REPORTS, report.id,
                               new={"evidence": clean, "sha256": digest, "size": len(content)}))
     session.flush()
     return evidence

@@ -20,10 +20,11 @@ from typing import Any
 
 from sqlalchemy import Select, Table, and_, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planwatch.errors import InputError, PlanWatchError
+from planwatch.evaluate.models import Verdict, read_verdict
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState, WorkflowAction, apply_transition
 from planwatch.numerals import (
@@ -34,11 +35,14 @@ from planwatch.numerals import (
     split_scale,
     to_float,
 )
+from planwatch.services import region_scope
+from planwatch.services.entry_context import PreviousValue, Slot, context_of, previous_values
 from planwatch.services.periods import ensure_unlocked, get_period, utc, window_is_open
+from planwatch.services.plausibility import plausibility_flags
 from planwatch.store.models.base import Base, utcnow
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import Assignment, OrgUnit, User
-from planwatch.store.models.plans import Indicator
+from planwatch.store.models.plans import Indicator, Plan
 
 __all__ = [
     "OBSERVATION_ENTITY",
@@ -62,6 +66,7 @@ __all__ = [
     "enter_values_bulk",
     "get_observation",
     "indicator_history_page",
+    "is_judged",
     "is_share",
     "list_observations",
     "normalize_unit",
@@ -205,6 +210,12 @@ class _Parsed:
     value: float | None
     unit: str
     refused: str | None = None  # why a number that was written cannot be stored
+    verdict: Verdict | None = None  # what a target without a number was judged (达到/未达到/无法判断)
+    judged: bool = False  # the indicator's target has no number: a verdict is entered, not a figure
+
+    def stored_text(self, typed: str) -> str:
+        """The text kept with the revision: a verdict in its one spelling, a figure as typed."""
+        return self.verdict.label_zh if self.verdict is not None else typed
 
 
 _RATE_OF_CHANGE_WORDS = ("增长", "增速", "增幅", "变化", "变动", "下降", "降低")
@@ -225,8 +236,16 @@ def normalize_unit(unit: str) -> str:
     return unicodedata.normalize("NFKC", unit).replace(" ", "").strip()
 
 
+def is_judged(indicator: Indicator) -> bool:
+    """The indicator's targets have no number (完成市级下达目标, a ratio): each period it is
+    judged 达到/未达到/无法判断 with evidence instead of given a figure. An indicator without
+    any target yet takes figures."""
+    return bool(indicator.targets) and not any(t.value is not None for t in indicator.targets)
+
+
 def _parse(indicator: Indicator, text: str, unit: str) -> _Parsed:
-    """The number and unit a unit's text means; value None when the text is not a number.
+    """The number and unit a unit's text means; value None when the text is not a number; the
+    verdict for a judged indicator (:func:`is_judged`).
 
     A unit written after the number wins over the ``unit`` field, which wins over the
     indicator's unit. 万/亿 are magnitudes: for an indicator counted in 万人 or 亿元,
@@ -234,6 +253,8 @@ def _parse(indicator: Indicator, text: str, unit: str) -> _Parsed:
     other units 1.2万 = 12000; a magnitude on a percentage is refused.
     """
     indicator_unit = normalize_unit(indicator.unit or "")
+    if is_judged(indicator):
+        return _Parsed(None, "", verdict=read_verdict(text), judged=True)
     try:
         refuse_foreign_digits(text)
     except NumberRefused as refused:
@@ -261,9 +282,15 @@ def _parse(indicator: Indicator, text: str, unit: str) -> _Parsed:
         return _Parsed(None, final_unit, str(refused))
 
 
+_VERDICT_EXPECTED = "应为“达到”“未达到”或“无法判断”"
+
+
 def _value_problems(indicator: Indicator, parsed: _Parsed) -> list[str]:
-    """Why a value cannot even be saved as a draft: a number that must not be stored, or a
-    share outside 0–100 (49,9 read as 499 %)."""
+    """Why a value cannot even be saved as a draft: a number that must not be stored, a
+    share outside 0–100 (49,9 read as 499 %), a judged indicator given something else than a
+    verdict."""
+    if parsed.judged:
+        return [] if parsed.verdict is not None else [f"value：该指标为定性目标，{_VERDICT_EXPECTED}"]
     if parsed.refused is not None:
         return [f"value：{parsed.refused}"]
     expected_unit = normalize_unit(indicator.unit or "")
@@ -273,10 +300,15 @@ def _value_problems(indicator: Indicator, parsed: _Parsed) -> list[str]:
     return []
 
 
-def _submission_problems(indicator: Indicator, text: str, parsed: _Parsed) -> list[str]:
-    """Why a value cannot be submitted: not a number, wrong unit, impossible percentage."""
+def _submission_problems(indicator: Indicator, text: str, parsed: _Parsed, note: str | None = "") -> list[str]:
+    """Why a value cannot be submitted: not a number, wrong unit, impossible percentage; a
+    verdict without its evidence (``note``; None: not known yet, as while typing)."""
     if problems := _value_problems(indicator, parsed):
         return problems
+    if parsed.judged:
+        if note is not None and not note.strip():
+            return ["note：定性目标的评估须在备注中写明依据（如对照的数据、文件），再报送"]
+        return []
     if parsed.value is None:
         return [f"value：「{text}」不是数值（可填写如 95、95%、1.2万、3‰）"]
     expected_unit = normalize_unit(indicator.unit or "")
@@ -288,7 +320,7 @@ def _submission_problems(indicator: Indicator, text: str, parsed: _Parsed) -> li
 def check_value(indicator: Indicator, text: str, unit: str = "") -> str | None:
     """Why ``text`` could not be submitted for ``indicator`` (None: it could), for inline
     validation while a clerk types; submitting checks the same rules again."""
-    problems = _submission_problems(indicator, text, _parse(indicator, text, unit))
+    problems = _submission_problems(indicator, text, _parse(indicator, text, unit), None)
     return "；".join(problems) or None
 
 
@@ -321,8 +353,18 @@ def _scope(session: Session, period: ReportingPeriod, org_unit_id: int) -> Scope
                  window_open=window_is_open(period))
 
 
+def _require_region(session: Session, actor: User, period: ReportingPeriod, org_unit_id: int | None) -> None:
+    """Figures of another district are answered as missing (see :mod:`region_scope`)."""
+    region = region_scope.region_of(session, actor)
+    if not region.has_plan(session.get_one(Plan, period.plan_id)):
+        raise region_scope.OutsideRegion("报告期", period.id, region)
+    if org_unit_id is not None and not region.has_unit(org_unit_id):
+        raise region_scope.OutsideRegion("单位", org_unit_id, region)
+
+
 def _authorize(session: Session, actor: User, action: Action, period: ReportingPeriod,
                org_unit_id: int, indicator_id: int) -> None:
+    _require_region(session, actor, period, org_unit_id)
     check(actor, action, _scope(session, period, org_unit_id))
     if actor.role == Role.CLERK and action is Action.ENTER:
         assigned = session.scalar(select(Assignment.id).where(
@@ -407,9 +449,9 @@ def enter_value(session: Session, actor: User, period_id: int, item: Observation
                "value": previous.value, "unit": previous.unit}
         obs.state, obs.current_revision, obs.flags, obs.updated_at = state, obs.current_revision + 1, [], now
     _flush(session, where)
-    rev = ObservationRevision(observation_id=obs.id, revision=obs.current_revision, value_text=item.value_text,
-                              value=parsed.value, unit=parsed.unit, source=item.source, note=item.note,
-                              entered_by_id=actor.id, entered_at=now)
+    rev = ObservationRevision(observation_id=obs.id, revision=obs.current_revision,
+                              value_text=parsed.stored_text(item.value_text), value=parsed.value, unit=parsed.unit,
+                              source=item.source, note=item.note, entered_by_id=actor.id, entered_at=now)
     session.add(rev)
     session.add(AuditEvent.of(actor, WorkflowAction.ENTER.value, OBSERVATION_ENTITY, obs.id, old=old, at=now,
                               new={"state": state.value, "revision": rev.revision,
@@ -428,6 +470,7 @@ def change_state(session: Session, actor: User, observation_id: int, action: Wor
     """
     obs = _get(session, observation_id)
     period = get_period(session, obs.period_id)
+    _require_region(session, actor, period, obs.org_unit_id)
     check(actor, Action(action.value), _scope(session, period, obs.org_unit_id))
     ensure_unlocked(period)
     _expect(obs, expected_version)
@@ -437,10 +480,14 @@ def change_state(session: Session, actor: User, observation_id: int, action: Wor
     if action is WorkflowAction.SUBMIT:
         indicator = session.get_one(Indicator, obs.indicator_id)
         disaggregation = Disaggregation(obs.sex, obs.area, obs.age_group)
-        if problems := _submission_problems(indicator, rev.value_text, _Parsed(rev.value, rev.unit)):
+        if problems := _submission_problems(indicator, rev.value_text,
+                                            _parse(indicator, rev.value_text, rev.unit) if is_judged(indicator)
+                                            else _Parsed(rev.value, rev.unit), rev.note):
             raise ValueRejected(_where(indicator, obs.org_unit_id, disaggregation), "", "；".join(problems))
         bounds = (outliers or OutlierRule()).bounds(_history(session, obs))
-        flags = ["outlier"] if bounds and rev.value is not None and not bounds[0] <= rev.value <= bounds[1] else []
+        slot = (obs.indicator_id, obs.org_unit_id, obs.sex, obs.area, obs.age_group)
+        flags = _submission_flags(indicator, period, slot, rev.value, bounds,
+                                  previous_values(session, period, [obs.indicator_id], [obs.org_unit_id]))
         obs.flags = flags
         new["flags"] = flags
         if bounds:
@@ -452,6 +499,18 @@ def change_state(session: Session, actor: User, observation_id: int, action: Wor
                               reason=comment, at=now))
     _flush(session, f"监测数据 #{obs.id}")
     return _view(obs, rev)
+
+
+def _submission_flags(indicator: Indicator, period: ReportingPeriod, slot: Slot, value: float | None,
+                      bounds: tuple[float, float] | None, previous: dict[Slot, PreviousValue]) -> list[str]:
+    """The codes of the flags a submitted value carries to the review queue: outside the
+    slot's usual range (DHIS2's min-max), and the plausibility checks."""
+    flags = ["outlier"] if bounds and value is not None and not bounds[0] <= value <= bounds[1] else []
+    total = (slot[0], slot[1], "", "", "")
+    context = context_of(indicator, period.year, previous.get(total))
+    flags += [f.code for f in plausibility_flags(context, period.year, value, breakdown=previous.get(slot),
+                                                 is_breakdown=slot != total)]
+    return flags
 
 
 def submit(session: Session, actor: User, observation_id: int, *, expected_version: int | None = None,
@@ -484,6 +543,7 @@ def _views_query() -> Select[Observation, ObservationRevision]:
 
 def get_observation(session: Session, actor: User, observation_id: int) -> ObservationView:
     obs = _get(session, observation_id)
+    _require_region(session, actor, get_period(session, obs.period_id), obs.org_unit_id)
     check(actor, Action.VIEW, Scope(org_unit_id=obs.org_unit_id))
     return _view(obs, _current_revision(session, obs))
 
@@ -491,11 +551,14 @@ def get_observation(session: Session, actor: User, observation_id: int) -> Obser
 def list_observations(session: Session, actor: User, period_id: int, *, org_unit_id: int | None = None,
                       states: Iterable[ObservationState] | None = None,
                       indicator_ids: Iterable[int] | None = None) -> list[ObservationView]:
-    """Observations of a period; clerks see only their own unit's."""
+    """Observations of a period; clerks see only their own unit's, and everyone only the units
+    of their district."""
     only = visible_org_unit_id(actor)
     unit = org_unit_id if org_unit_id is not None else only
     check(actor, Action.VIEW, Scope(org_unit_id=unit))
-    query = _views_query().where(Observation.period_id == period_id)
+    _require_region(session, actor, get_period(session, period_id), unit)
+    query = _views_query().where(Observation.period_id == period_id,
+                                 region_scope.region_of(session, actor).unit_filter(Observation.org_unit_id))
     if unit is not None:
         query = query.where(Observation.org_unit_id == unit)
     if states is not None:
@@ -522,6 +585,7 @@ class HistoryEntry:
 def observation_history(session: Session, actor: User, observation_id: int) -> list[HistoryEntry]:
     """Everything that happened to an observation, oldest first; the unit sees why it was returned."""
     obs = _get(session, observation_id)
+    _require_region(session, actor, get_period(session, obs.period_id), obs.org_unit_id)
     check(actor, Action.VIEW, Scope(org_unit_id=obs.org_unit_id))
     events = session.scalars(select(AuditEvent).where(
         AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id == str(obs.id)).order_by(AuditEvent.id))
@@ -572,10 +636,12 @@ def _indicator_events(session: Session, actor: User,
                       indicator_id: int) -> tuple[dict[str, tuple[str, str]], Select[AuditEvent]]:
     only = visible_org_unit_id(actor)
     check(actor, Action.VIEW, Scope(org_unit_id=only))
+    region = region_scope.region_of(session, actor)
+    region_scope.indicator(session, actor, indicator_id)
     query = (select(Observation.id, OrgUnit.name, ReportingPeriod.code)
              .join(OrgUnit, OrgUnit.id == Observation.org_unit_id)
              .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-             .where(Observation.indicator_id == indicator_id))
+             .where(Observation.indicator_id == indicator_id, region.unit_filter(Observation.org_unit_id)))
     if only is not None:
         query = query.where(Observation.org_unit_id == only)
     where = {str(i): (unit, period) for i, unit, period in session.execute(query)}
@@ -603,12 +669,13 @@ def approved_values(session: Session, actor: User, plan_id: int, *,
     only = visible_org_unit_id(actor)
     unit = org_unit_id if org_unit_id is not None else only
     check(actor, Action.VIEW, Scope(org_unit_id=unit))
+    region = region_scope.require_plan(session, actor, region_scope.plan(session, actor, plan_id))
     query = (select(Observation, ObservationRevision, ReportingPeriod)
              .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
                                              ObservationRevision.revision == Observation.current_revision))
              .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
              .where(ReportingPeriod.plan_id == plan_id, Observation.state == ObservationState.APPROVED,
-                    ObservationRevision.value.is_not(None))
+                    ObservationRevision.value.is_not(None), region.unit_filter(Observation.org_unit_id))
              .order_by(Observation.indicator_id, Observation.org_unit_id, ReportingPeriod.year,
                        ReportingPeriod.quarter, ReportingPeriod.month))
     if unit is not None:
@@ -631,36 +698,37 @@ def enter_values_bulk(session: Session, actor: User, period_id: int, items: Iter
     rejects the batch (:class:`BulkRejected` lists the rows) and nothing is stored.
     """
     period = get_period(session, period_id)
+    _require_region(session, actor, period, None)
     ensure_unlocked(period)
     rows = list(items)
     indicators = {i.id: i for i in session.scalars(
-        select(Indicator).where(Indicator.id.in_({r.indicator_id for r in rows})))}
+        select(Indicator).where(Indicator.id.in_({r.indicator_id for r in rows}))
+        .options(selectinload(Indicator.targets)))}
     problems, parsed = _check_bulk(session, actor, period, rows, indicators, submit)
     if problems:
         raise BulkRejected([text for _, _, text in problems], [(number, reason) for number, reason, _ in problems])
     existing = _existing_slots(session, period_id, rows)
     fresh = [(row, p) for row, p in zip(rows, parsed, strict=True) if _slot(row) not in existing]
-    history = _bulk_history(session, [row for row, _ in fresh]) if submit else {}
-    rule = outliers or OutlierRule()
+    checks = _BulkChecks(period, indicators, _bulk_history(session, [row for row, _ in fresh]),
+                         previous_values(session, period, indicators), outliers or OutlierRule()) if submit else None
     ids: list[int] = []
     for start in range(0, len(fresh), chunk_size):
-        ids.extend(_insert_chunk(session, actor, period_id, fresh[start:start + chunk_size], submit, history, rule))
+        ids.extend(_insert_chunk(session, actor, period_id, fresh[start:start + chunk_size], checks))
     updated = 0
     for row in rows:
         if _slot(row) in existing:
             view = enter_value(session, actor, period_id, row)
             if submit:
-                view = change_state(session, actor, view.id, WorkflowAction.SUBMIT, outliers=rule)
+                view = change_state(session, actor, view.id, WorkflowAction.SUBMIT, outliers=outliers)
             ids.append(view.id)
             updated += 1
     return BulkResult(created=len(fresh), updated=updated, submitted=len(rows) if submit else 0,
                       observation_ids=tuple(ids))
 
 
-_Slot = tuple[int, int, str, str, str]
 
 
-def _slot(row: ObservationInput) -> _Slot:
+def _slot(row: ObservationInput) -> Slot:
     d = row.disaggregation
     return (row.indicator_id, row.org_unit_id, d.sex, d.area, d.age_group)
 
@@ -675,9 +743,10 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
     if actor.role == Role.CLERK and actor.org_unit_id is not None:
         assigned = set(session.execute(select(Assignment.indicator_id, Assignment.org_unit_id)
                                        .where(Assignment.org_unit_id == actor.org_unit_id)))
-    seen: set[_Slot] = set()
+    seen: set[Slot] = set()
     for number, row in enumerate(rows, start=1):
         if row.org_unit_id not in scopes:
+            _require_region(session, actor, period, row.org_unit_id)
             scopes[row.org_unit_id] = _scope(session, period, row.org_unit_id)
         check(actor, Action.ENTER, scopes[row.org_unit_id])
         if submit:
@@ -704,7 +773,7 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
             row_problems.append("value：不能为空")
         p = _parse(indicator, row.value_text, row.unit)
         if not row_problems:
-            row_problems += (_submission_problems(indicator, row.value_text, p) if submit
+            row_problems += (_submission_problems(indicator, row.value_text, p, row.note) if submit
                              else _value_problems(indicator, p))
         problems += [(number, x, f"第 {number} 行 {_where(indicator, row.org_unit_id, row.disaggregation)} {x}")
                      for x in row_problems]
@@ -712,7 +781,7 @@ def _check_bulk(session: Session, actor: User, period: ReportingPeriod, rows: li
     return problems, parsed
 
 
-def _existing_slots(session: Session, period_id: int, rows: list[ObservationInput]) -> set[_Slot]:
+def _existing_slots(session: Session, period_id: int, rows: list[ObservationInput]) -> set[Slot]:
     query = (select(Observation.indicator_id, Observation.org_unit_id, Observation.sex, Observation.area,
                     Observation.age_group)
              .where(Observation.period_id == period_id,
@@ -720,14 +789,14 @@ def _existing_slots(session: Session, period_id: int, rows: list[ObservationInpu
     return set(session.execute(query))
 
 
-def _bulk_history(session: Session, rows: list[ObservationInput]) -> dict[_Slot, list[float]]:
+def _bulk_history(session: Session, rows: list[ObservationInput]) -> dict[Slot, list[float]]:
     query = (select(Observation.indicator_id, Observation.org_unit_id, Observation.sex, Observation.area,
                     Observation.age_group, ObservationRevision.value)
              .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
                                              ObservationRevision.revision == Observation.current_revision))
              .where(Observation.indicator_id.in_({r.indicator_id for r in rows}),
                     Observation.state == ObservationState.APPROVED, ObservationRevision.value.is_not(None)))
-    out: dict[_Slot, list[float]] = {}
+    out: dict[Slot, list[float]] = {}
     for ind, unit, sex, area, age, value in session.execute(query):
         if value is not None:
             out.setdefault((ind, unit, sex, area, age), []).append(value)
@@ -738,19 +807,33 @@ def _table(model: type[Base]) -> Table:
     return model.metadata.tables[model.__tablename__]
 
 
+@dataclass(frozen=True, slots=True)
+class _BulkChecks:
+    """What flagging a batch of submitted values needs, read once for the batch."""
+
+    period: ReportingPeriod
+    indicators: dict[int, Indicator]
+    history: dict[Slot, list[float]]
+    previous: dict[Slot, PreviousValue]
+    rule: OutlierRule
+
+    def flags(self, row: ObservationInput, value: float | None) -> list[str]:
+        slot = _slot(row)
+        return _submission_flags(self.indicators[row.indicator_id], self.period, slot, value,
+                                 self.rule.bounds(self.history.get(slot, [])), self.previous)
+
+
 def _insert_chunk(session: Session, actor: User, period_id: int, chunk: list[tuple[ObservationInput, _Parsed]],
-                  submit: bool, history: dict[_Slot, list[float]], rule: OutlierRule) -> list[int]:
+                  checks: _BulkChecks | None) -> list[int]:
+    """Insert new slots' values; ``checks`` given: submit them too, flagged for review."""
+    submit = checks is not None
     now = utcnow()
     state = apply_transition(None, WorkflowAction.ENTER)
     final = apply_transition(state, WorkflowAction.SUBMIT) if submit else state
     obs_rows = []
     flags_of: list[list[str]] = []
     for row, p in chunk:
-        flags: list[str] = []
-        if submit:
-            bounds = rule.bounds(history.get(_slot(row), []))
-            if bounds and p.value is not None and not bounds[0] <= p.value <= bounds[1]:
-                flags = ["outlier"]
+        flags = checks.flags(row, p.value) if checks is not None else []
         flags_of.append(flags)
         d = row.disaggregation
         obs_rows.append({"indicator_id": row.indicator_id, "org_unit_id": row.org_unit_id, "period_id": period_id,
@@ -764,11 +847,12 @@ def _insert_chunk(session: Session, actor: User, period_id: int, chunk: list[tup
     revisions = []
     events = []
     for obs_id, (row, p), flags in zip(ids, chunk, flags_of, strict=True):
-        revisions.append({"observation_id": obs_id, "revision": 1, "value_text": row.value_text, "value": p.value,
+        revisions.append({"observation_id": obs_id, "revision": 1, "value_text": p.stored_text(row.value_text),
+                          "value": p.value,
                           "unit": p.unit, "source": row.source, "note": row.note, "entered_by_id": actor.id,
                           "entered_at": now})
         events.append(_event_row(actor, WorkflowAction.ENTER, obs_id, now, None,
-                                 {"state": state.value, "revision": 1, "value_text": row.value_text,
+                                 {"state": state.value, "revision": 1, "value_text": p.stored_text(row.value_text),
                                   "value": p.value, "unit": p.unit}))
         if submit:
             events.append(_event_row(actor, WorkflowAction.SUBMIT, obs_id, now, {"state": state.value, "revision": 1},

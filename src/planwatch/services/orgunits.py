@@ -6,18 +6,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
-from planwatch.ingest.containers import check_zip_container
+from planwatch.ingest.containers import open_workbook
 from planwatch.monitor.permissions import Action, check
-from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
+from planwatch.services.region_scope import region_of, require_unit, subtree
+from planwatch.store.models import AuditEvent, OrgUnit, User
+from planwatch.text_cleaning import first_control, show_char
 
 __all__ = [
     "KINDS",
@@ -38,7 +41,6 @@ __all__ = [
     "read_org_unit_file",
     "read_table",
     "set_org_unit_active",
-    "subtree",
     "unit_name_key",
     "update_org_unit",
 ]
@@ -107,23 +109,39 @@ def read_org_unit_file(path: Path) -> list[OrgUnitRow]:
             problems.append(f"第 {number} 行「类型」应为 区、部门、镇、街道 或 其他，实际为「{cell['kind']}」")
             continue
         rows.append(OrgUnitRow(cell["code"], cell["name"], kind, cell.get("parent", ""), cell.get("short_name", "")))
-    codes = [r.code for r in rows]
-    problems += [f"代码「{c}」重复" for c in sorted({c for c in codes if codes.count(c) > 1})]
+    codes = Counter(r.code for r in rows)
+    problems += [f"代码「{c}」重复" for c in sorted(c for c, n in codes.items() if n > 1)]
     if problems:
         raise RowErrors(path, problems)
     return rows
 
 
 def read_table(path: Path) -> list[list[str]]:
-    """The cells of a CSV (UTF-8 or GB18030) or the first sheet of an XLSX file, as text."""
+    """The cells of a CSV (UTF-8 or GB18030) or the first sheet of an XLSX file, as text.
+
+    Every cell of these tables (units, assignments) is a code or a name, so a control
+    character in one is refused, each named by its row and column."""
     if not path.is_file():
         raise InputError(path, "no such file")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _csv_rows(path)
-    if suffix == ".xlsx":
-        return _xlsx_rows(path)
+    if suffix in (".csv", ".xlsx"):
+        table = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
+        _refuse_controls(path, table)
+        return table
     raise InputError(path, f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx")
+
+
+def _refuse_controls(path: Path, table: list[list[str]]) -> None:
+    header = table[0] if table else []
+    problems = []
+    for number, row in enumerate(table, start=1):
+        for column, cell in enumerate(row):
+            char = first_control(cell.strip())
+            if char is not None:
+                name = header[column].strip() if column < len(header) and number > 1 else f"第 {column + 1} 列"
+                problems.append(f"第 {number} 行「{name}」含有控制字符 {show_char(char)}")
+    if problems:
+        raise RowErrors(path, problems)
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
@@ -144,57 +162,42 @@ def _csv_rows(path: Path) -> list[list[str]]:
 
 
 def _xlsx_rows(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    data = path.read_bytes()
-    check_zip_container(path, data, suffix=".xlsx", main_part="xl/workbook.xml")
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise InputError(path, f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）") from None
+    """The first sheet's cells as text; a formula cell is refused by row and column (its
+    cached result could say anything, and a table is imported whole or not at all)."""
+    workbook = open_workbook(path, read_only=True).book
     sheet = workbook.worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    rows: list[list[str]] = []
+    formulas: list[str] = []
+    for cells in sheet.iter_rows():
+        row = []
+        for cell in cells:
+            if cell.data_type == "f":
+                formulas.append(f"{getattr(cell, 'coordinate', '?')}（{cell.value}）")
+            row.append("" if cell.value is None else str(cell.value))
+        rows.append(row)
     workbook.close()
+    if formulas:
+        raise RowErrors(path, [f"单元格 {'、'.join(formulas[:20])} 是公式：公式不导入，请改为直接填写文字"
+                               "（在 Excel 中复制后“选择性粘贴 → 数值”）"])
     return rows
 
 
 def import_org_units(session: Session, actor: User | None, rows: Sequence[OrgUnitRow]) -> tuple[int, int]:
-    """Create or update units by code; parents may come later in the file. Returns (created, updated)."""
+    """Create or update units by code in the caller's transaction; parents may come later in
+    the file; a table with a problem (a parent cycle too) stores nothing. Returns (created,
+    updated). Large tables go through :func:`~planwatch.services.orgunit_import.import_in_batches`.
+
+    An administrator bound to a district imports that district's units only: every row must
+    end up under the district, and no unit of another district is changed.
+    """
+    from planwatch.services.orgunit_import import audit_import, plan_import, write_plan  # it uses this module
+
     if actor is not None:
         check(actor, Action.MANAGE_ORG_UNITS)
-    existing = {u.code: u for u in session.scalars(select(OrgUnit))}
-    by_name = {u.name: u for u in existing.values()}
-    created = updated = 0
-    for row in rows:
-        unit = existing.get(row.code)
-        clash = by_name.get(row.name)
-        if clash is not None and clash.code != row.code:
-            raise InputError("org units", f"名称「{row.name}」已被代码 {clash.code} 使用")
-        if unit is None:
-            unit = OrgUnit(code=row.code, name=row.name, kind=row.kind, short_name=row.short_name, active=True)
-            session.add(unit)
-            existing[row.code] = unit
-            created += 1
-        elif (unit.name, unit.kind, unit.short_name) != (row.name, row.kind, row.short_name):
-            unit.name, unit.kind, unit.short_name = row.name, row.kind, row.short_name
-            updated += 1
-        by_name[row.name] = unit
-    session.flush()
-    for row in rows:
-        if not row.parent:
-            continue
-        parent = existing.get(row.parent) or by_name.get(row.parent)
-        if parent is None:
-            raise InputError("org units", f"单位「{row.name}」的上级「{row.parent}」不存在")
-        if parent.code == row.code:
-            raise InputError("org units", f"单位「{row.name}」不能是自己的上级")
-        existing[row.code].parent_id = parent.id
-    session.add(AuditEvent(at=utcnow(), actor_id=actor.id if actor else None,
-                           actor_login=actor.login if actor else "cli", action="import", entity="org_units",
-                           entity_id="*", new={"created": created, "updated": updated}))
-    session.flush()
-    return created, updated
+    plan = plan_import(session, rows, region_of(session, actor))
+    write_plan(session, plan)
+    audit_import(session, actor, plan)
+    return len(plan.create), len(plan.change)
 
 
 class OrgUnitError(InputError):
@@ -238,10 +241,22 @@ def _checked_fields(session: Session, unit: OrgUnit | None, fields: dict[str, st
     return kind_code
 
 
+def _check_parent(session: Session, actor: User, unit: OrgUnit | None, parent_id: int | None) -> None:
+    """An administrator bound to a district places units under that district only (the
+    district itself stays where it is)."""
+    region = region_of(session, actor)
+    if region.everywhere:
+        return
+    keeps_root = unit is not None and unit.id == region.unit_id and parent_id == unit.parent_id
+    if not keeps_root and not region.has_unit(parent_id):
+        raise OrgUnitError("parent", f"上级单位应为本地区（{region.name}）或其下级单位")
+
+
 def create_org_unit(session: Session, actor: User, *, code: str, name: str, kind: str,
                     parent_id: int | None = None, short_name: str = "") -> OrgUnit:
     """A new active unit, e.g. a department the district has just set up."""
     check(actor, Action.MANAGE_ORG_UNITS)
+    _check_parent(session, actor, None, parent_id)
     fields = {"code": code.strip(), "name": name.strip(), "short_name": short_name.strip()}
     kind_code = _checked_fields(session, None, fields, kind, parent_id)
     unit = OrgUnit(code=fields["code"], name=fields["name"], short_name=fields["short_name"], kind=kind_code,
@@ -257,6 +272,8 @@ def update_org_unit(session: Session, actor: User, unit: OrgUnit, *, name: str, 
                     parent_id: int | None) -> bool:
     """Rename, re-kind or move a unit (its code stays: exchange files refer to it); False if unchanged."""
     check(actor, Action.MANAGE_ORG_UNITS)
+    require_unit(session, actor, unit.id)
+    _check_parent(session, actor, unit, parent_id)
     fields = {"code": unit.code, "name": name.strip(), "short_name": short_name.strip()}
     kind_code = _checked_fields(session, unit, fields, kind, parent_id)
     old = _unit_state(unit)
@@ -271,6 +288,7 @@ def update_org_unit(session: Session, actor: User, unit: OrgUnit, *, name: str, 
 def set_org_unit_active(session: Session, actor: User, unit: OrgUnit, active: bool) -> bool:
     """Deactivate a unit that was merged or dissolved (its history stays), or bring it back."""
     check(actor, Action.MANAGE_ORG_UNITS)
+    require_unit(session, actor, unit.id)
     if unit.active == active:
         return False
     old = _unit_state(unit)
@@ -303,21 +321,30 @@ def _sibling_order() -> tuple[Any, ...]:
     return (case(_KIND_ORDER, value=OrgUnit.kind, else_=9), OrgUnit.code)
 
 
-def branch(session: Session, parent_id: int | None, *, offset: int = 0, limit: int = 50) -> UnitList:
-    """A page of the units directly under ``parent_id`` (None: the top level), in tree order:
-    the tree of a province's 20,000 units is read a branch at a time."""
-    under = OrgUnit.parent_id.is_(None) if parent_id is None else OrgUnit.parent_id == parent_id
+def branch(session: Session, actor: User | None, parent_id: int | None, *, offset: int = 0,
+           limit: int = 50) -> UnitList:
+    """A page of the units of ``actor``'s region directly under ``parent_id`` (None: the top
+    level, for a user of one district its district), in tree order: the tree of a province's
+    20,000 units is read a branch at a time."""
+    region = region_of(session, actor)
+    if parent_id is None:
+        under = OrgUnit.parent_id.is_(None) if region.everywhere else OrgUnit.id == region.unit_id
+    else:
+        under = OrgUnit.parent_id == parent_id
+    under = and_(under, region.unit_filter(OrgUnit.id))
     total = session.scalar(select(func.count()).select_from(OrgUnit).where(under)) or 0
     units = list(session.scalars(select(OrgUnit).where(under).order_by(*_sibling_order()).offset(offset).limit(limit)))
     return UnitList(_lines(session, units), total)
 
 
-def find_units(session: Session, text: str, *, offset: int = 0, limit: int = 50) -> UnitList:
-    """A page of the units, active or not, whose code begins with, or whose name or short
-    name contains, ``text``; each with its parent's name, since the tree is not shown."""
+def find_units(session: Session, actor: User | None, text: str, *, offset: int = 0, limit: int = 50) -> UnitList:
+    """A page of the units of ``actor``'s region, active or not, whose code begins with, or
+    whose name or short name contains, ``text``; each with its parent's name, since the tree
+    is not shown."""
     wanted = text.strip()
-    matches = or_(OrgUnit.code.startswith(wanted, autoescape=True), OrgUnit.name.contains(wanted, autoescape=True),
-                  OrgUnit.short_name.contains(wanted, autoescape=True))
+    matches = and_(or_(OrgUnit.code.startswith(wanted, autoescape=True), OrgUnit.name.contains(wanted, autoescape=True),
+                       OrgUnit.short_name.contains(wanted, autoescape=True)),
+                   region_of(session, actor).unit_filter(OrgUnit.id))
     total = session.scalar(select(func.count()).select_from(OrgUnit).where(matches)) or 0
     units = list(session.scalars(select(OrgUnit).where(matches).order_by(OrgUnit.code).offset(offset).limit(limit)))
     parents = {unit_id: name for unit_id, name in session.execute(select(OrgUnit.id, OrgUnit.name).where(
@@ -347,38 +374,32 @@ def ancestors(session: Session, unit: OrgUnit) -> list[OrgUnit]:
     return path[::-1]
 
 
-def subtree(units: Iterable[OrgUnit], root_id: int) -> set[int]:
-    """The ids of ``root_id`` and every unit below it."""
-    children: dict[int | None, list[int]] = {}
-    for unit in units:
-        children.setdefault(unit.parent_id, []).append(unit.id)
-    found, todo = {root_id}, [root_id]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 class UnknownOrgUnit(PlanWatchError):
     """No org unit answers to the code or name given."""
 
 
-def find_org_unit(session: Session, ref: str) -> OrgUnit:
-    """A unit by code, name, short name, or the abbreviation a plan would print (区林业局)."""
+def find_org_unit(session: Session, ref: str, *, within: Collection[int] | None = None,
+                  field: str = "org_unit") -> OrgUnit:
+    """A unit by code, name, short name, or the abbreviation a plan would print (区林业局);
+    only among the units of ``within`` when given (a user's district: 区卫生健康委 is then
+    that district's, not another's). ``field`` names the option in the message."""
     text = ref.strip()
-    unit = session.scalar(select(OrgUnit).where((OrgUnit.code == text) | (OrgUnit.name == text)))
+    candidates = [u for u in session.scalars(select(OrgUnit)) if within is None or u.id in within]
+    unit = next((u for u in candidates if text in (u.code, u.name)), None) or UnitMatcher(candidates).match(text)
     if unit is None:
-        unit = UnitMatcher(session.scalars(select(OrgUnit))).match(text)
-    if unit is None:
-        raise UnknownOrgUnit(f"org_unit：没有代码或名称为「{ref}」的单位（先用 planwatch orgunits import 导入组织机构）")
+        where = ("（先在「组织机构」页面或用 planwatch orgunits import 导入组织机构）" if within is None
+                 else "（只在所属地区的单位中查找）")
+        raise UnknownOrgUnit(f"{field}：没有代码或名称为「{ref}」的单位{where}")
     return unit
 
 
-def list_org_units(session: Session) -> list[OrgUnit]:
-    """Units in tree order: the district first, then departments, towns and 街道 by code."""
-    return sorted(session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True))),
+def list_org_units(session: Session, actor: User | None = None, *,
+                   within: Collection[int] | None = None) -> list[OrgUnit]:
+    """Active units of ``actor``'s region (only those of ``within`` when given: a plan's
+    region) in tree order: the district first, then departments, towns and 街道 by code."""
+    region = region_of(session, actor)
+    return sorted((u for u in session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)))
+                   if region.has_unit(u.id) and (within is None or u.id in within)),
                   key=lambda u: (_KIND_ORDER.get(u.kind, 9), u.code))
 
 

@@ -2,14 +2,15 @@
 
 A period's window (opens → closes, the deadline) binds the reporting clerks; the
 monitoring group can still correct data after the deadline, until it locks the period.
-A locked period refuses every change to its observations, from anyone, until the
-monitoring group reopens it with a reason.
+A locked period refuses every change to its observations, from anyone, until an
+administrator reopens it with a reason (the monitoring group locks; see
+:data:`~planwatch.monitor.permissions.ROLE_ACTIONS` for why the powers are split).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,12 +18,13 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
+from planwatch.services import region_scope
 from planwatch.services.evaluation import data_version
 from planwatch.services.kept import Kept
 from planwatch.store.clock import utcnow
 from planwatch.store.models.monitoring import AuditEvent, Observation, ReportingPeriod
 from planwatch.store.models.org import Assignment, OrgUnit, User
-from planwatch.store.models.plans import Indicator, Plan
+from planwatch.store.models.plans import Indicator
 
 __all__ = [
     "PERIOD_ENTITY",
@@ -38,10 +40,13 @@ __all__ = [
     "ensure_unlocked",
     "find_period",
     "get_period",
+    "last_day",
     "list_periods",
+    "local_time",
     "lock_period",
     "period_code",
     "period_totals",
+    "previous_period",
     "reopen_period",
     "set_window",
     "utc",
@@ -118,6 +123,14 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+BEIJING = timezone(timedelta(hours=8), "北京时间")
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored (UTC) moment as the district reads clocks: Beijing time."""
+    return utc(moment).astimezone(BEIJING)
+
+
 def period_code(year: int, quarter: int | None = None, month: int | None = None) -> str:
     """The DHIS2 period code: ``2025``, ``2025Q1`` or ``202503``."""
     if not 1900 <= year <= 2200:
@@ -161,6 +174,21 @@ def find_period(session: Session, plan_id: int, code: str) -> ReportingPeriod | 
                                                         ReportingPeriod.code == code))
 
 
+def previous_period(session: Session, period: ReportingPeriod) -> ReportingPeriod | None:
+    """The same period of the plan a year earlier (2025Q2 → 2024Q2), whose figures a clerk and
+    a reviewer compare this period's with."""
+    return session.scalar(select(ReportingPeriod).where(
+        ReportingPeriod.plan_id == period.plan_id, ReportingPeriod.year == period.year - 1,
+        ReportingPeriod.quarter.is_(None) if period.quarter is None else ReportingPeriod.quarter == period.quarter,
+        ReportingPeriod.month.is_(None) if period.month is None else ReportingPeriod.month == period.month))
+
+
+def last_day(closes_at: datetime) -> date:
+    """The last day on which figures can be entered: the window closes at the start of
+    ``closes_at``'s day (a deadline given as 2026-03-01 means entries until 28 February)."""
+    return (utc(closes_at) - timedelta(microseconds=1)).date()
+
+
 def ensure_unlocked(period: ReportingPeriod) -> None:
     if period.locked:
         raise PeriodLocked(period)
@@ -189,8 +217,7 @@ def create_period(session: Session, actor: User, plan_id: int, year: int, *, ope
     check(actor, Action.MANAGE_PERIODS)
     code = period_code(year, quarter, month)
     _check_window(opens_at, closes_at)
-    if session.get(Plan, plan_id) is None:
-        raise PeriodInputError("plan_id", f"规划 #{plan_id} 不存在")
+    region_scope.plan(session, actor, plan_id)
     duplicate = session.scalar(select(ReportingPeriod.id).where(
         ReportingPeriod.plan_id == plan_id, ReportingPeriod.code == code))
     if duplicate is not None:
@@ -208,10 +235,13 @@ def create_period(session: Session, actor: User, plan_id: int, year: int, *, ope
 
 def set_window(session: Session, actor: User, period_id: int, *, opens_at: datetime,
                closes_at: datetime, reason: str | None = None) -> PeriodView:
-    """Move a period's reporting window, e.g. extend the deadline for late units."""
+    """Move a period's reporting window, e.g. extend the deadline for late units. Narrowing it
+    is the monitoring group's too; widening it (opening earlier, closing later) an administrator's."""
     check(actor, Action.MANAGE_PERIODS)
     _check_window(opens_at, closes_at)
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
+    if utc(opens_at) < utc(period.opens_at) or utc(closes_at) > utc(period.closes_at):
+        check(actor, Action.WIDEN_PERIOD)
     old = _period_state(period)
     period.opens_at, period.closes_at = utc(opens_at), utc(closes_at)
     session.add(AuditEvent.of(actor, "set_window", PERIOD_ENTITY, period.id, old=old, new=_period_state(period),
@@ -222,7 +252,7 @@ def set_window(session: Session, actor: User, period_id: int, *, opens_at: datet
 
 def lock_period(session: Session, actor: User, period_id: int, reason: str | None = None) -> PeriodView:
     check(actor, Action.LOCK_PERIOD)
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     if period.locked:
         raise PeriodInputError("locked", f"报告期 {period.code} 已经锁定")
     old = _period_state(period)
@@ -238,7 +268,7 @@ def reopen_period(session: Session, actor: User, period_id: int, reason: str) ->
     check(actor, Action.REOPEN_PERIOD)
     if not reason.strip():
         raise PeriodInputError("reason", "解锁报告期必须说明原因")
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     if not period.locked:
         raise PeriodInputError("locked", f"报告期 {period.code} 未锁定")
     old = _period_state(period)
@@ -251,6 +281,7 @@ def reopen_period(session: Session, actor: User, period_id: int, reason: str) ->
 
 def list_periods(session: Session, actor: User, plan_id: int) -> list[PeriodView]:
     check(actor, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(actor)))
+    region_scope.plan(session, actor, plan_id)
     rows = session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
                            .order_by(ReportingPeriod.year, ReportingPeriod.quarter, ReportingPeriod.month))
     return [_view(p) for p in rows]
@@ -263,7 +294,7 @@ def completeness_report(session: Session, actor: User, period_id: int) -> list[U
     """
     only_unit = visible_org_unit_id(actor)
     check(actor, Action.VIEW, Scope(org_unit_id=only_unit))
-    period = get_period(session, period_id)
+    period = region_scope.period(session, actor, period_id)
     expected_q = (select(Assignment.org_unit_id, func.count(func.distinct(Assignment.indicator_id)))
                   .join(Indicator, Indicator.id == Assignment.indicator_id)
                   .where(Indicator.plan_id == period.plan_id, Indicator.retired_at.is_(None))
@@ -312,6 +343,7 @@ def period_totals(session: Session, actor: User, plan_id: int) -> dict[int, Peri
     check(actor, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(actor)))
     if visible_org_unit_id(actor) is not None:
         raise PermissionDenied(actor.login, Action.VIEW, "各报告期汇总只对监测组和管理员开放")
+    region_scope.plan(session, actor, plan_id)
     url = str(session.get_bind().engine.url)
     keys = {p.id: (url, p.id, p.locked, data_version(session, plan_id, p.year) if p.quarter is None and p.month is None
                    else None) for p in session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id))}

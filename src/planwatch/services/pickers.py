@@ -13,6 +13,7 @@ from typing import Final
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from planwatch.services.region_scope import Region
 from planwatch.store.models import Indicator, OrgUnit
 
 __all__ = ["SUGGESTIONS", "indicator_named", "suggest_indicators", "suggest_units", "unit_named"]
@@ -20,12 +21,13 @@ __all__ = ["SUGGESTIONS", "indicator_named", "suggest_indicators", "suggest_unit
 SUGGESTIONS: Final = 20
 
 
-def suggest_units(session: Session, typed: str, *, limit: int = SUGGESTIONS,
+def suggest_units(session: Session, region: Region, typed: str, *, limit: int = SUGGESTIONS,
                   active_only: bool = True) -> list[OrgUnit]:
-    """Units whose code begins with, or whose name or short name contains, ``typed``: exact
-    codes first, then the shorter names (区教育局 before 区教育局附属…)."""
+    """Units of ``region`` (a user's district) whose code begins with, or whose name or short
+    name contains, ``typed``: exact codes first, then the shorter names (区教育局 before
+    区教育局附属…)."""
     text = typed.strip()
-    query = select(OrgUnit)
+    query = select(OrgUnit).where(region.unit_filter(OrgUnit.id))
     if active_only:
         query = query.where(OrgUnit.active.is_(True))
     if text:
@@ -36,10 +38,12 @@ def suggest_units(session: Session, typed: str, *, limit: int = SUGGESTIONS,
                                                OrgUnit.code).limit(limit)))
 
 
-def unit_named(session: Session, typed: str) -> OrgUnit | None:
-    """The unit of that exact name or code, as a picker sends it."""
+def unit_named(session: Session, region: Region, typed: str) -> OrgUnit | None:
+    """The unit of ``region`` of that exact name or code, as a picker sends it (区卫生健康委
+    of a user's own district, not another's)."""
     text = typed.strip()
-    return session.scalar(select(OrgUnit).where(or_(OrgUnit.name == text, OrgUnit.code == text))
+    return session.scalar(select(OrgUnit).where(or_(OrgUnit.name == text, OrgUnit.code == text),
+                                                region.unit_filter(OrgUnit.id))
                           .order_by(case((OrgUnit.name == text, 0), else_=1)).limit(1)) if text else None
 
 

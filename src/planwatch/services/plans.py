@@ -1,8 +1,10 @@
 """Importing plan files into the monitoring database, and reading plans back.
 
-Import is idempotent by content: the same bytes (SHA-256) are never imported twice. A file
-whose plan is already stored under the same key (its title without revision marks) makes a
-new version of that plan; indicators that did not change keep their code, their
+Import is idempotent by content: the same bytes (SHA-256) are never imported twice, and a
+plan whose current version has the same indicator system (names, units and targets — the
+same gazette as .docx and then as PDF) is recognised as that version, not stored again. A
+file whose plan is otherwise already stored under the same key (its title without revision
+marks) makes a new version of that plan; indicators that did not change keep their code, their
 responsibilities and their reported data, so a revised plan does not restart monitoring.
 """
 
@@ -15,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -23,9 +26,17 @@ from planwatch.errors import PlanWatchError
 from planwatch.extract import extract_source
 from planwatch.extract import records as rec
 from planwatch.ingest import DEFAULT_MAX_BYTES, SourceText, read_source
-from planwatch.monitor.permissions import Action, check
-from planwatch.services import carry_over, corrections, indicator_lifecycle, ledger_edits, regions, search
-from planwatch.services.indicator_keys import indicator_key, name_key
+from planwatch.monitor.permissions import Action, PermissionDenied, check
+from planwatch.services import (
+    carry_over,
+    corrections,
+    indicator_lifecycle,
+    ledger_edits,
+    region_scope,
+    regions,
+    search,
+)
+from planwatch.services.indicator_keys import indicator_key, indicator_system, name_key
 from planwatch.store.models import (
     Assignment,
     AuditEvent,
@@ -48,12 +59,10 @@ __all__ = [
     "PlanImport",
     "PlanNotFound",
     "PreparedImport",
-    "current_plans",
     "domains",
     "find_plan",
     "import_file",
     "indicator_counts",
-    "monitored_plans",
     "numbered_text",
     "plan_key",
     "prepare_import",
@@ -84,6 +93,7 @@ class PlanImport:
     indicators: int
     carried_over: int  # unchanged indicators whose assignments and data came from the previous version
     assigned: int  # indicators with at least one responsible unit
+    unchanged: bool = False  # the current version has the same indicator system: no new version was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +103,7 @@ class ImportResult:
     already_imported: bool
     documents: int = 0
     plans: tuple[PlanImport, ...] = field(default=())
+    same_as: str = ""  # every plan is already current, read from this file (another format of the same plans)
 
 
 def plan_key(title: str) -> str:
@@ -114,6 +125,17 @@ def numbered_text(source: SourceText) -> str:
                 lines.setdefault(block.source.line + offset, []).append(text)
     last = max(lines, default=0)
     return "\n".join("\t".join(lines.get(n, [])) for n in range(1, last + 1))
+
+
+def ocr_record(source: SourceText) -> dict[str, Any] | None:
+    """What of the file was read by OCR, line by line, for the viewer to say so; None if nothing was."""
+    if not source.ocr_pages and not source.unread_pages:
+        return None
+    read = [cell.source for block in source.blocks for row in block.rows for cell in row if cell.source.ocr]
+    read += [block.source for block in source.blocks if not block.is_table and block.source.ocr]
+    lines = sorted({(where.line, where.page) for where in read})
+    return {"engine": source.ocr_engine, "pages": list(source.ocr_pages), "lines": [list(pair) for pair in lines],
+            "unread_pages": list(source.unread_pages)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,12 +188,31 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
     source, extraction = prepared.source, prepared.extraction
     known = session.scalar(select(SourceFile).where(SourceFile.sha256 == source.sha256))
     if known is not None:
-        plans = session.scalars(select(Plan).where(Plan.source_file_id == known.id).order_by(Plan.id))
+        region = region_scope.region_of(session, actor)
+        plans = list(session.scalars(select(Plan).where(Plan.source_file_id == known.id).order_by(Plan.id)))
+        if plans and not any(region.has_plan(p) for p in plans):
+            assert actor is not None
+            raise PermissionDenied(actor.login, Action.IMPORT_PLAN, f"{source.name} 已导入过，其中的规划不属于您所在的地区"
+                                                                    f"（{region.name}），请联系管理员设置规划所属地区")
         return ImportResult(source.name, source.sha256, True, plans=tuple(
             PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0) for p in plans))
+    lines = prepared.text.split("\n")
+    named = {plan.title: corrections.apply_to_extraction(
+        session, plan_key(plan.title), plan, lines,
+        _merged_indicators([i for i in extraction.indicators if i.plan == plan.title])) for plan in extraction.plans}
+    same = _same_as_current(session, named)
+    if extraction.plans and len(same) == len(extraction.plans):
+        # The same plans in another format (a gazette as .docx, then as PDF) or a re-typed text:
+        # nothing to store, the current versions stay, with their data and corrections.
+        current = [same[plan.title] for plan in extraction.plans]
+        files = sorted({session.get_one(SourceFile, p.source_file_id).name for p in current})
+        return ImportResult(source.name, source.sha256, False, len(extraction.documents), tuple(
+            PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0, unchanged=True) for p in current),
+            same_as="、".join(files))
     unread = [{k: v for k, v in d.to_json().items() if k != "file"} for d in extraction.diagnostics]
     file_row = SourceFile(sha256=source.sha256, name=source.name, format=source.format, size=prepared.size,
-                          text=prepared.text, imported_by_id=actor.id if actor else None, diagnostics=unread)
+                          text=prepared.text, imported_by_id=actor.id if actor else None, diagnostics=unread,
+                          ocr=ocr_record(source))
     session.add(file_row)
     session.flush()
     report(ImportStage.INDEX)
@@ -186,8 +227,12 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
     session.flush()
     imported = []
     for plan in extraction.plans:
+        if plan.title in same:
+            kept = same[plan.title]
+            imported.append(PlanImport(kept.id, kept.title, kept.version, len(kept.indicators), 0, 0, unchanged=True))
+            continue
         document = next((row for (start, end), row in documents.items() if start <= plan.start_line <= end), None)
-        imported.append(_import_plan(session, actor, extraction, plan, file_row, document))
+        imported.append(_import_plan(session, actor, extraction, plan, file_row, document, named[plan.title]))
     session.add(AuditEvent(at=utcnow(), actor_id=actor.id if actor else None,
                            actor_login=actor.login if actor else "cli", action="import", entity="source_files",
                            entity_id=str(file_row.id),
@@ -222,23 +267,39 @@ def _merged_indicators(indicators: Sequence[rec.Indicator]) -> list[rec.Indicato
 
 
 def _definition(ind: rec.Indicator) -> dict[str, object]:
+    """What makes an indicator the same across versions; its targets' types included, since a
+    level and an amount over the period are entered and added up differently."""
     return {"name": ind.name, "unit": ind.unit, "attribute": ind.attribute, "baseline_year": ind.baseline_year,
             "baseline": ind.baseline,
-            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high] for t in ind.targets]}
+            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high,
+                         t.target_type.value if t.target_type else None] for t in ind.targets]}
 
 
 def _stored_definition(ind: Indicator) -> dict[str, object]:
+    """The same for a stored indicator (a target stored before types were kept: as classified)."""
+    sentence = ind.source_text if ind.kind == "prose" else ""
+    targets = [corrections.record_target(t, ind.name, ind.unit, ind.baseline_text, sentence) for t in ind.targets]
     return {"name": ind.name, "unit": ind.unit, "attribute": ind.attribute, "baseline_year": ind.baseline_year,
             "baseline": ind.baseline_text,
-            "targets": [[t.year, t.text, t.comparator, t.value, t.value_high] for t in ind.targets]}
+            "targets": [[t.year, t.text, t.comparator.value, t.value, t.value_high,
+                         t.target_type.value if t.target_type else None] for t in targets]}
+
+
+def _same_as_current(session: Session, named: dict[str, list[tuple[str, rec.Indicator]]]) -> dict[str, Plan]:
+    """The plans of an import whose current version has the same indicator system (names,
+    units and targets, as corrected; not the bytes, lines or wording of the file), by title."""
+    same = {}
+    for title, indicators in named.items():
+        current = session.scalar(select(Plan).where(Plan.plan_key == plan_key(title), Plan.current.is_(True)))
+        if current is not None and indicator_system(corrections.stored_record(i) for i in current.indicators) \
+                == indicator_system(ind for _, ind in indicators):
+            same[title] = current
+    return same
 
 
 def _import_plan(session: Session, actor: User | None, extraction: rec.Extraction, plan: rec.Plan,
-                 file_row: SourceFile, document: Document | None) -> PlanImport:
+                 file_row: SourceFile, document: Document | None, named: list[tuple[str, rec.Indicator]]) -> PlanImport:
     key = plan_key(plan.title)
-    named = corrections.apply_to_extraction(
-        session, key, plan, file_row.text.split("\n"),
-        _merged_indicators([i for i in extraction.indicators if i.plan == plan.title]))
     indicators = [ind for _, ind in named]
     fingerprint = hashlib.sha256(json.dumps(sorted(
         (indicator_key(i.name, i.unit), _definition(i)) for i in indicators), ensure_ascii=False,
@@ -247,7 +308,7 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
     version = (session.scalar(select(func.max(Plan.version)).where(Plan.plan_key == key)) or 0) + 1
     if previous is not None:
         previous.current = False
-    region = _region(session, plan, document, previous)
+    region = _region(session, actor, plan, document, previous)
     matcher = regions.plan_matcher(session, key, region)
     row = Plan(plan_key=key, version=version, current=True, title=plan.title, start_year=plan.start_year,
                end_year=plan.end_year, source_file_id=file_row.id, document_id=document.id if document else None,
@@ -290,13 +351,26 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
     return PlanImport(row.id, row.title, version, len(indicators), len(unchanged), assigned)
 
 
-def _region(session: Session, plan: rec.Plan, document: Document | None, previous: Plan | None) -> regions.RegionChoice:
+def _region(session: Session, actor: User | None, plan: rec.Plan, document: Document | None,
+            previous: Plan | None) -> regions.RegionChoice:
     """The district the plan's issuer or title names; a revision keeps the region its previous
-    version was given (perhaps by the administrator) when the tree has no better answer."""
+    version was given (perhaps by the administrator) when the tree has no better answer.
+
+    A user bound to a district imports into it: a plan naming no district, or the user's
+    district while the tree lacks it, is the user's district's; a plan of another district
+    is refused, not stored where the user could no longer see it."""
     detected = regions.detect_region(session, document.issuer if document else None, plan.title)
     if detected.unit_id is None and previous is not None and previous.region_org_unit_id is not None:
-        return regions.RegionChoice(previous.region_org_unit_id, previous.region_name)
-    return detected
+        detected = regions.RegionChoice(previous.region_org_unit_id, previous.region_name)
+    mine = region_scope.region_of(session, actor)
+    if mine.everywhere or (detected.unit_id is not None and mine.has_unit(detected.unit_id)):
+        return detected
+    own_name = regions.district_name(mine.name) or mine.name
+    if detected.unit_id is None and detected.name in (None, own_name):
+        return regions.RegionChoice(mine.unit_id, own_name)
+    assert actor is not None
+    raise PermissionDenied(actor.login, Action.IMPORT_PLAN, f"规划「{plan.title}」属于{detected.name or '其他地区'}，"
+                                                            f"不在您所在的地区（{mine.name}）内，未导入")
 
 
 def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[str],
@@ -340,17 +414,6 @@ def _store_projects(session: Session, plan: Plan, projects: Sequence[rec.Project
                         for n, unit_id in enumerate(units))
 
 
-def current_plans(session: Session) -> list[Plan]:
-    return list(session.scalars(select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)))
-
-
-def monitored_plans(session: Session) -> list[Plan]:
-    """Current plans with at least one indicator. An issuing notice or an 实施意见 without
-    targets is a document to read, not a plan to monitor, until someone adds an indicator."""
-    has_indicator = select(Indicator.id).where(Indicator.plan_id == Plan.id).exists()
-    return list(session.scalars(select(Plan).where(Plan.current.is_(True), has_indicator).order_by(Plan.id)))
-
-
 def indicator_counts(session: Session, plans: Sequence[Plan]) -> dict[int, int]:
     """plan id → number of indicators, in one query."""
     counts = session.execute(select(Indicator.plan_id, func.count()).where(Indicator.plan_id.in_([p.id for p in plans]))
@@ -365,13 +428,13 @@ def domains(session: Session, plan: Plan) -> list[str]:
         Indicator.domain != "").distinct().order_by(Indicator.domain)))
 
 
-def find_plan(session: Session, ref: str | int | None) -> Plan:
-    """A current plan by id, exact title, or a unique part of its title; the only monitored
-    plan (one with indicators) when ``ref`` is None. Raises PlanNotFound naming the choices
-    otherwise."""
-    plans = current_plans(session)
+def find_plan(session: Session, ref: str | int | None, actor: User | None = None) -> Plan:
+    """A current plan of ``actor``'s region by id, exact title, or a unique part of its title;
+    the only monitored plan (one with indicators) when ``ref`` is None. Raises PlanNotFound
+    naming the choices otherwise."""
+    plans = region_scope.plans(session, actor)
     if ref is None or str(ref).strip() == "":
-        monitored = monitored_plans(session)
+        monitored = region_scope.plans(session, actor, monitored=True)
         if len(monitored) == 1:
             return monitored[0]
         if not monitored and len(plans) == 1:
@@ -380,7 +443,7 @@ def find_plan(session: Session, ref: str | int | None) -> Plan:
     text = str(ref).strip()
     if text.isdigit():
         plan = session.get(Plan, int(text))
-        if plan is not None:
+        if plan is not None and region_scope.region_of(session, actor).has_plan(plan):
             return plan
     exact = [p for p in plans if p.title == text or p.plan_key == plan_key(text)]
     if len(exact) == 1:

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import assignments
-from planwatch.services.orgunits import UnitMatcher, subtree, unit_name_key
+from planwatch.services import assignments, region_scope
+from planwatch.services.orgunits import UnitMatcher, list_org_units, unit_name_key
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan, UnitNameMapping, User
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "district_name",
     "map_unit_name",
     "plan_matcher",
+    "plan_units",
     "printed_names",
     "region_known",
     "set_plan_region",
@@ -64,11 +65,15 @@ class RegionChoice:
 
 def detect_region(session: Session, issuer: str | None, title: str) -> RegionChoice:
     """The district-level org unit the issuer or title names; ``unit_id`` None when the named
-    district is not in the tree (or when no district is named: then the whole tree applies)."""
+    district is not in the tree. A plan naming no district is the installation's own: the
+    district when the tree has one, else undecided (the whole tree applies to its names, and
+    an administrator sets its district)."""
     name = district_name(issuer, title)
+    districts = list(session.scalars(select(OrgUnit).where(OrgUnit.kind == "district").order_by(OrgUnit.id)))
     if name is None:
-        return RegionChoice(None, None)
-    for unit in session.scalars(select(OrgUnit).where(OrgUnit.kind == "district").order_by(OrgUnit.id)):
+        only = districts[0] if len(districts) == 1 else None
+        return RegionChoice(only.id, district_name(only.name) or only.name) if only else RegionChoice(None, None)
+    for unit in districts:
         if name in (unit_name_key(unit.name), unit.short_name, district_name(unit.name)):
             return RegionChoice(unit.id, name)
     return RegionChoice(None, name)
@@ -88,17 +93,16 @@ class PlanUnitMatcher:
         return self._region.match(printed)
 
 
-def _region_units(units: list[OrgUnit], region: RegionChoice) -> list[OrgUnit]:
-    """The units a plan's names may mean: its region's subtree; every unit when the plan
-    names no district (a plan of the installation's own district, as before regions); when
-    the tree has no unit for the district it names, the units whose names begin with the
-    district's (a tree of departments without their district), which may be none at all."""
-    if region.unit_id is not None:
-        inside = subtree(units, region.unit_id)
-        return [u for u in units if u.id in inside]
-    if region.name is None:
-        return units
-    return [u for u in units if u.name.startswith(region.name)]
+def _region_units(session: Session, region: RegionChoice) -> list[OrgUnit]:
+    """The units a plan's names may mean (see :func:`region_scope.region_named`)."""
+    inside = region_scope.region_named(session, region.unit_id, region.name)
+    return [u for u in session.scalars(select(OrgUnit)) if inside.has_unit(u.id)]
+
+
+def plan_units(session: Session, actor: User | None, plan: Plan) -> list[OrgUnit]:
+    """The units a picker offers for ``plan`` (assignments, ledger units, assessment): the
+    active units of the plan's region that ``actor`` may see, in tree order."""
+    return list_org_units(session, actor, within=region_scope.assignable(session, plan).unit_ids)
 
 
 def region_known(session: Session, plan: Plan) -> bool:
@@ -115,7 +119,7 @@ def region_known(session: Session, plan: Plan) -> bool:
 
 def plan_matcher(session: Session, plan_key: str, region: RegionChoice) -> PlanUnitMatcher:
     """The matcher for one plan: an administrator's mappings, then its region's units."""
-    scope = UnitMatcher(_region_units(list(session.scalars(select(OrgUnit))), region))
+    scope = UnitMatcher(_region_units(session, region))
     mapped = {unit_name_key(m.printed_name): unit for m, unit in session.execute(
         select(UnitNameMapping, OrgUnit).join(OrgUnit, OrgUnit.id == UnitNameMapping.org_unit_id)
         .where(UnitNameMapping.plan_key == plan_key))}
@@ -181,6 +185,8 @@ def map_unit_name(session: Session, actor: User, plan: Plan, printed: str, unit:
     """Remember that ``plan`` means ``unit`` by ``printed`` and assign at once; returns the
     number of assignments made."""
     check(actor, Action.ASSIGN)
+    region_scope.require_plan(session, actor, plan)
+    _require_plan_unit(session, actor, plan, unit)
     name = unit_name_key(printed)
     if not name or len(name) > 200:
         raise InputError("printed_name", "应为规划中写的责任单位名称（1–200 个字符）")
@@ -204,6 +210,8 @@ def set_plan_region(session: Session, actor: User, plan: Plan, unit: OrgUnit) ->
     """Make ``unit``'s subtree the plan's region and assign what now matches; returns the
     number of assignments made."""
     check(actor, Action.MANAGE_ORG_UNITS)
+    region_scope.require_plan(session, actor, plan)
+    region_scope.require_unit(session, actor, unit.id)
     if unit.kind != "district":
         raise InputError("region", f"规划所属地区应为区县级单位，「{unit.name}」不是")
     old = {"region_org_unit_id": plan.region_org_unit_id, "region_name": plan.region_name}
@@ -212,3 +220,10 @@ def set_plan_region(session: Session, actor: User, plan: Plan, unit: OrgUnit) ->
                               new={"region_org_unit_id": unit.id, "region_name": plan.region_name}))
     session.flush()
     return apply_printed_assignments(session, actor, plan)
+
+
+def _require_plan_unit(session: Session, actor: User | None, plan: Plan, unit: OrgUnit) -> None:
+    """A unit named for a plan must be one of its region's (and one ``actor`` may see)."""
+    region_scope.require_unit(session, actor, unit.id)
+    if not region_scope.assignable(session, plan).has_unit(unit.id):
+        raise InputError("unit_id", f"「{unit.name}」不是规划所属地区（{plan.region_name or '未设置'}）的单位")

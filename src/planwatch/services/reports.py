@@ -29,10 +29,11 @@ from planwatch.report import (
 )
 from planwatch.report.compose import compose
 from planwatch.report.content import LedgerRow, RankingRow
-from planwatch.services import assessment, ledger, ledger_progress
+from planwatch.services import assessment, ledger, ledger_progress, region_scope
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.kept import Kept
 from planwatch.services.ledger_progress import STATUSES
+from planwatch.services.plan_calendar import evaluation_year
 from planwatch.store.models import AuditEvent, Indicator, Plan, ReportingPeriod, User
 
 __all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "report_file", "write_report"]
@@ -44,16 +45,19 @@ class ReportFormatError(PlanWatchError):
 
 def report_content(session: Session, actor: User | None, plan: Plan, year: int, kind: ReportKind, *,
                    include_pending: bool = False, today: date | None = None) -> ReportContent:
-    """Everything a report of ``kind`` about ``plan`` at ``year`` shows, as the actor may see it."""
+    """Everything a report of ``kind`` about ``plan`` at ``year`` shows, as the actor may see it
+    (a year before the plan's first is its first: a plan is not reported on before it began)."""
+    year = evaluation_year(plan, year)
     evaluation = evaluate_stored_plan(session, actor, plan, year, include_pending=include_pending)
     indicators = {str(i.id): i for i in session.scalars(select(Indicator).where(Indicator.plan_id == plan.id))}
     entries = []
     for spec, result in zip(evaluation.specs, evaluation.results, strict=True):
         indicator = indicators[spec.id]
         history = tuple(sorted((y, v) for y, v in evaluation.values.get(spec.id, {}).items() if y <= year))
+        judged = tuple(j for j in evaluation.judgements.get(spec.id, ()) if j.year <= year)
         entries.append(IndicatorEntry(code=indicator.code, spec=spec, result=result, history=history,
                                       source=f"{indicator.file} 第{indicator.line}行",
-                                      source_text=indicator.source_text))
+                                      source_text=indicator.source_text, judgements=judged))
     tasks, projects, warnings = _ledger_rows(session, actor, plan, year, today)
     return ReportContent(kind=kind, plan_title=plan.title, start_year=plan.start_year, end_year=plan.end_year,
                          year=year, generated_on=today or date.today(), entries=tuple(entries),
@@ -104,6 +108,8 @@ def report_file(session: Session, actor: User | None, plan: Plan, year: int, kin
     unit_only = visible_org_unit_id(actor) if actor is not None else None
     if actor is not None:
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
+    region_scope.require_plan(session, actor, plan)
+    year = evaluation_year(plan, year)
     key = (*_state(session, plan), year, unit_only, kind, suffix, date.today())
     return _reports.computed(key, lambda: _written(session, actor, plan, year, kind, suffix))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import String, and_, case, cast, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, check, check_four_eyes
@@ -22,27 +22,16 @@ from planwatch.services.observations import (
     ObservationView,
     change_state,
     list_observations,
-    view_of,
 )
 from planwatch.services.settings import four_eyes_required
-from planwatch.store.models import (
-    AuditEvent,
-    Indicator,
-    Observation,
-    ObservationRevision,
-    OrgUnit,
-    Plan,
-    ReportingPeriod,
-)
+from planwatch.store.models import AuditEvent, Indicator, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import User
 
 __all__ = [
     "QueueContext",
-    "QueuePage",
-    "Waiting",
     "approve",
     "approve_many",
-    "queue_page",
+    "people_involved",
     "reopen_observation",
     "return_many",
     "return_observation",
@@ -53,19 +42,20 @@ __all__ = [
 
 def approve(session: Session, actor: User, observation_id: int, *, comment: str | None = None,
             expected_version: int | None = None) -> ObservationView:
-    if four_eyes_required(session):
-        entered_by = session.scalar(select(ObservationRevision.entered_by_id).join(Observation, and_(
-            Observation.id == ObservationRevision.observation_id,
-            Observation.current_revision == ObservationRevision.revision)).where(Observation.id == observation_id))
-        if entered_by is not None:  # an unknown id is refused by change_state
-            submitted_by = session.scalar(
-                select(AuditEvent.actor_id).where(AuditEvent.entity == OBSERVATION_ENTITY,
-                                                  AuditEvent.entity_id == str(observation_id),
-                                                  AuditEvent.action == WorkflowAction.SUBMIT.value)
-                .order_by(AuditEvent.id.desc()).limit(1))
-            check_four_eyes(actor.id, actor.login, entered_by, submitted_by)
+    if four_eyes_required(session):  # an unknown id is refused by change_state
+        check_four_eyes(actor.id, actor.name or actor.login, people_involved(session, observation_id))
     return change_state(session, actor, observation_id, WorkflowAction.APPROVE, comment=comment,
                         expected_version=expected_version)
+
+
+def people_involved(session: Session, observation_id: int) -> set[int | None]:
+    """Everyone who entered a revision of the value or submitted it, ever."""
+    entered = set(session.scalars(select(ObservationRevision.entered_by_id)
+                                  .where(ObservationRevision.observation_id == observation_id)))
+    acted = set(session.scalars(select(AuditEvent.actor_id).where(
+        AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id == str(observation_id),
+        AuditEvent.action.in_([WorkflowAction.ENTER.value, WorkflowAction.SUBMIT.value]))))
+    return entered | acted
 
 
 def return_observation(session: Session, actor: User, observation_id: int, comment: str, *,
@@ -101,46 +91,6 @@ def review_queue(session: Session, actor: User, period_id: int, *,
                                             states=[ObservationState.SUBMITTED])
                if v.indicator_id not in retired]
     return sorted(waiting, key=lambda v: "outlier" not in v.flags)
-
-
-@dataclass(frozen=True, slots=True)
-class Waiting:
-    """A submitted value in the review queue, with what names it on the page."""
-
-    view: ObservationView
-    indicator_name: str
-    indicator_unit: str | None
-    org_unit_name: str
-    period_code: str
-
-
-@dataclass(frozen=True, slots=True)
-class QueuePage:
-    items: list[Waiting]
-    total: int  # values waiting in all
-
-
-def queue_page(session: Session, actor: User, *, offset: int = 0, limit: int = 50) -> QueuePage:
-    """A page of the values waiting for review in every open (unlocked) period of the current
-    plans: flagged outliers first, then by period, unit and indicator. In reporting week the
-    queue runs to thousands; a page costs what it shows."""
-    check(actor, Action.APPROVE)
-    waiting = (select(Observation, ObservationRevision, Indicator.name, Indicator.unit, OrgUnit.name,
-                      ReportingPeriod.code)
-               .join(ObservationRevision, and_(ObservationRevision.observation_id == Observation.id,
-                                               ObservationRevision.revision == Observation.current_revision))
-               .join(ReportingPeriod, ReportingPeriod.id == Observation.period_id)
-               .join(Plan, Plan.id == ReportingPeriod.plan_id)
-               .join(Indicator, Indicator.id == Observation.indicator_id)
-               .join(OrgUnit, OrgUnit.id == Observation.org_unit_id)
-               .where(Observation.state == ObservationState.SUBMITTED.value, ReportingPeriod.locked.is_(False),
-                      Plan.current.is_(True), Indicator.retired_at.is_(None)))
-    total = session.scalar(select(func.count()).select_from(waiting.with_only_columns(Observation.id).subquery())) or 0
-    flagged = case((cast(Observation.flags, String).contains('"outlier"'), 0), else_=1)
-    rows = session.execute(waiting.order_by(flagged, ReportingPeriod.plan_id, ReportingPeriod.year, Observation.org_unit_id,
-                                            Observation.indicator_id, Observation.id).offset(offset).limit(limit))
-    return QueuePage([Waiting(view_of(obs, rev), name, unit, unit_name, code)
-                      for obs, rev, name, unit, unit_name, code in rows], total)
 
 
 @dataclass(frozen=True, slots=True)

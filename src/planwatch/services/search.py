@@ -16,13 +16,14 @@ import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import jieba
-from sqlalchemy import exists, func, insert, select, text
+from sqlalchemy import ColumnElement, bindparam, exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
+from planwatch.services import region_scope
 from planwatch.store.models import Document, SearchEntry, SourceFile, User
 
 __all__ = ["Hit", "IndexedLine", "SearchResults", "index_file", "index_pending", "search", "segmented_lines", "snippet",
@@ -111,16 +112,20 @@ class SearchResults:
 
 
 def search(session: Session, actor: User, query: str, *, limit: int = 20, offset: int = 0) -> SearchResults:
-    """Lines of all documents containing every word of ``query``, best match first."""
+    """Lines of the documents ``actor`` may read (those of its district's plans) containing
+    every word of ``query``, best match first."""
     check(actor, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(actor)))
     query = query.strip()
     terms = _query_words(query)
     if not query:
         return SearchResults(query, (), 0, (), False)
-    total, rows = _full_text(session, terms, limit, offset) if terms else (0, [])
+    region = region_scope.region_of(session, actor)
+    files = None if region.everywhere else list(session.scalars(
+        select(SourceFile.id).where(region_scope.file_filter(region))))
+    total, rows = _full_text(session, terms, limit, offset, files) if terms else (0, [])
     substring = total == 0
     if substring:
-        total, rows = _substring(session, query, limit, offset)
+        total, rows = _substring(session, query, limit, offset, files)
     marks = [query, *terms] if substring else [*terms, query]
     return SearchResults(query, tuple(terms), total, tuple(_hits(session, rows, marks)), substring)
 
@@ -128,30 +133,42 @@ def search(session: Session, actor: User, query: str, *, limit: int = 20, offset
 _Row = tuple[int, int, str]  # source_file_id, line, text
 
 
-def _full_text(session: Session, terms: Sequence[str], limit: int, offset: int) -> tuple[int, list[_Row]]:
+def _full_text(session: Session, terms: Sequence[str], limit: int, offset: int,
+               files: Sequence[int] | None) -> tuple[int, list[_Row]]:
+    """``files`` None searches every file; else only those (a district's)."""
     page = {"limit": limit, "offset": offset}
+    only = "" if files is None else " AND source_file_id IN :files"
+    scope = {} if files is None else {"files": list(files)}
+
+    def run(sql: str, values: dict[str, object]) -> Any:
+        statement = text(sql)
+        if files is not None:
+            statement = statement.bindparams(bindparam("files", expanding=True))
+        return session.execute(statement, values | scope)
+
     if session.get_bind().dialect.name == "sqlite":
         match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        total = session.execute(text("SELECT count(*) FROM search_fts WHERE search_fts MATCH :q"), {"q": match}).scalar()
-        rows = session.execute(text(
-            "SELECT e.source_file_id, e.line, e.text FROM search_fts JOIN search_entries e ON e.id = search_fts.rowid "
-            "WHERE search_fts MATCH :q ORDER BY bm25(search_fts), e.id LIMIT :limit OFFSET :offset"),
-            {"q": match, **page}).all()
+        fts = "FROM search_fts JOIN search_entries ON search_entries.id = search_fts.rowid WHERE search_fts MATCH :q"
+        total = run(f"SELECT count(*) {fts}{only}", {"q": match}).scalar()
+        rows = run(f"SELECT source_file_id, line, text {fts}{only} "
+                   "ORDER BY bm25(search_fts), search_entries.id LIMIT :limit OFFSET :offset",
+                   {"q": match, **page}).all()
     else:
-        condition = "to_tsvector('simple', tokens) @@ plainto_tsquery('simple', :q)"
+        condition = "to_tsvector('simple', tokens) @@ plainto_tsquery('simple', :q)" + only
         words_text = " ".join(terms)
-        total = session.execute(text(f"SELECT count(*) FROM search_entries WHERE {condition}"),
-                                {"q": words_text}).scalar()
-        rows = session.execute(text(
-            f"SELECT source_file_id, line, text FROM search_entries WHERE {condition} "
-            "ORDER BY ts_rank(to_tsvector('simple', tokens), plainto_tsquery('simple', :q)) DESC, id "
-            "LIMIT :limit OFFSET :offset"), {"q": words_text, **page}).all()
+        total = run(f"SELECT count(*) FROM search_entries WHERE {condition}", {"q": words_text}).scalar()
+        rows = run(f"SELECT source_file_id, line, text FROM search_entries WHERE {condition} "
+                   "ORDER BY ts_rank(to_tsvector('simple', tokens), plainto_tsquery('simple', :q)) DESC, id "
+                   "LIMIT :limit OFFSET :offset", {"q": words_text, **page}).all()
     return int(total or 0), [(r[0], r[1], r[2]) for r in rows]
 
 
-def _substring(session: Session, query: str, limit: int, offset: int) -> tuple[int, list[_Row]]:
+def _substring(session: Session, query: str, limit: int, offset: int,
+               files: Sequence[int] | None) -> tuple[int, list[_Row]]:
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    condition = SearchEntry.text.like(pattern, escape="\\")
+    condition: ColumnElement[bool] = SearchEntry.text.like(pattern, escape="\\")
+    if files is not None:
+        condition = condition & SearchEntry.source_file_id.in_(files)
     total = session.scalar(select(func.count()).select_from(SearchEntry).where(condition))
     rows = session.execute(select(SearchEntry.source_file_id, SearchEntry.line, SearchEntry.text)
                            .where(condition).order_by(SearchEntry.id).limit(limit).offset(offset)).all()

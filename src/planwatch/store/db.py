@@ -6,6 +6,12 @@ reporters queue instead of failing. Multi-user deployments point ``--db`` or
 ``PLANWATCH_DATABASE_URL`` at PostgreSQL (psycopg 3). The schema is created and upgraded
 by the Alembic migrations shipped inside the package, never by ``create_all``, so that a
 database made by one version can be upgraded by the next.
+
+Every string bound to a statement, whatever sends it (a form, an import, an extracted plan,
+the command line, a restore), passes :func:`~planwatch.text_cleaning.normalise_text` on
+its way to the database: PostgreSQL cannot store a NUL, and no report or template can
+write a control character, so none is stored (the boundary has refused them in names
+before, with a message; here free text is normalised).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from planwatch.errors import PlanWatchError
+from planwatch.text_cleaning import normalise_text
 
 __all__ = ["DATABASE_ENV", "DEFAULT_DATA_DIR", "POOL_CONNECTIONS", "Database", "DatabaseError", "resolve_url"]
 
@@ -68,6 +75,27 @@ def _normalise(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _clean(values: Any) -> Any:
+    """``values`` (one row's or many rows' parameters) with every string normalised; the same
+    object when nothing changes, which is almost always."""
+    if isinstance(values, str):
+        return normalise_text(values)
+    if isinstance(values, dict):
+        cleaned = {key: _clean(value) for key, value in values.items()}
+        return values if all(cleaned[k] is values[k] for k in values) else cleaned
+    if isinstance(values, list | tuple):
+        items = [_clean(value) for value in values]
+        if all(new is old for new, old in zip(items, values, strict=True)):
+            return values
+        return type(values)(items) if isinstance(values, tuple) else items
+    return values
+
+
+def _clean_parameters(_connection: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                      _executemany: bool) -> tuple[str, Any]:
+    return statement, _clean(parameters)
+
+
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -102,6 +130,9 @@ class Database:
         else:
             engine = create_engine(self.url, echo=echo, pool_pre_ping=True, json_serializer=_STRICT_JSON, **_POOL)
             reader = engine.execution_options(postgresql_readonly=True)
+        # PostgreSQL's reader is the engine with options, and shares its events
+        for bound in (engine, reader) if self.dialect == "sqlite" else (engine,):
+            event.listen(bound, "before_cursor_execute", _clean_parameters, retval=True)
         self.engine: Engine = engine
         self.read_engine: Engine = reader
         # A session knows its database, so that a service reached from a read-only session

@@ -1,5 +1,6 @@
-"""Administrator pages: users (add, reset password, deactivate, log out everywhere), their
-API tokens (create with an expiry, revoke) and the four-eyes setting.
+"""Administrator pages: users (add, name and e-mail, reset password, deactivate, log out
+everywhere), their API tokens (create with an expiry, revoke) and the settings: the four-eyes
+rule, the mail server reminders go out through and the interval between two reminders.
 
 Every change goes through :mod:`planwatch.services.users` or ``settings``, which check the
 acting administrator and write the audit event; this module only turns forms into calls.
@@ -10,18 +11,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, Role, check
-from planwatch.services import settings, users
-from planwatch.store.models import User, WebSession
+from planwatch.services import orgunits, region_scope, settings, users
+from planwatch.services.installation import check_installation
+from planwatch.store.models import OrgUnit, User, WebSession
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
+from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
@@ -30,11 +33,15 @@ __all__ = ["router"]
 router = APIRouter(prefix="/admin", include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 
-def _user(db: Session, user_id: int) -> User:
-    user = users.get_user(db, user_id)
-    if user is None:
-        raise HTTPException(status_code=404)
-    return user
+def _user(db: Session, actor: User, user_id: int) -> User:
+    """A user of the administrator's region (404 for another district's)."""
+    return users.get_user(db, actor, user_id)
+
+
+def _regions(db: Session, actor: User) -> dict[str, Any]:
+    """The districts a user can be bound to by ``actor``, and whether "every district" is one."""
+    return {"districts": [u for u in orgunits.list_org_units(db, actor) if u.kind == "district"],
+            "all_regions": region_scope.region_of(db, actor).everywhere, "all_value": users.ALL_REGIONS}
 
 
 def _users_page(request: Request, db: Session, actor: User, *, message: str | None = None, error: bool = False,
@@ -48,14 +55,18 @@ def _users_page(request: Request, db: Session, actor: User, *, message: str | No
     return render(request, "admin_users.html", {
         "people": listed.people, "paging": Paging(page, listed.total, url), "q": q, "sessions": sessions,
         "roles": list(Role), "four_eyes": settings.four_eyes_required(db),
+        "smtp": settings.smtp_settings(db), "reminder_hours": settings.reminder_interval_hours(db),
+        **_regions(db, actor),
         "message": message, "error": error, "form": form or {}}, status_code=422 if error else 200)
 
 
 def _user_page(request: Request, db: Session, actor: User, person: User, *, message: str | None = None,
                error: bool = False, new_token: str | None = None) -> HTMLResponse:
     live = db.scalar(select(func.count()).select_from(WebSession).where(WebSession.user_id == person.id)) or 0
+    region = db.get(OrgUnit, person.region_org_unit_id) if person.region_org_unit_id is not None else None
     return render(request, "admin_user.html", {
         "person": person, "person_role": Role(person.role), "tokens": users.list_tokens(db, actor, person),
+        "region": region, **_regions(db, actor),
         "live_sessions": live, "message": message, "error": error, "new_token": new_token,
         "max_days": users.MAX_TOKEN_DAYS}, status_code=422 if error else 200)
 
@@ -74,14 +85,19 @@ def users_page(request: Request, actor: PageUser, db: DbSession, done: str = "",
 
 @router.post("/users", name="admin_user_add")
 def user_add(request: Request, actor: PageUser, db: DbSession, login: Annotated[str, Form()],
-             password: Annotated[str, Form()], role: Annotated[str, Form()], name: Annotated[str, Form()] = "",
-             org_unit: Annotated[str, Form()] = "") -> Response:
+             password: Annotated[str, Form()], role: Annotated[str, Form()] = "", name: Annotated[str, Form()] = "",
+             org_unit: Annotated[str, Form()] = "", region: Annotated[str, Form()] = "",
+             email: Annotated[str, Form(max_length=300)] = "") -> Response:
     try:
         with db.begin_nested():
-            users.add_user(db, actor, login, password, role, name=name, org_unit=org_unit or None)
+            users.add_user(db, actor, login, password, role, name=name, org_unit=org_unit or None,
+                           region=region or None, email=email)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _users_page(request, db, actor, message=str(exc), error=True,
-                           form={"login": login, "name": name, "role": role, "org_unit": org_unit})
+                           form={"login": login, "name": name, "role": role, "org_unit": org_unit, "region": region,
+                                 "email": email})
     return RedirectResponse(local_url(request, "admin_users").include_query_params(done="added"), status_code=303)
 
 
@@ -92,10 +108,46 @@ def four_eyes(request: Request, actor: PageUser, db: DbSession, required: Annota
     return RedirectResponse(local_url(request, "admin_users").include_query_params(done="settings"), status_code=303)
 
 
+@router.post("/settings/smtp", name="admin_smtp")
+def smtp(request: Request, actor: PageUser, db: DbSession, host: Annotated[str, Form(max_length=255)] = "",
+         port: Annotated[int, Form(ge=1, le=65535)] = 25, security: Annotated[str, Form(max_length=16)] = "starttls",
+         sender: Annotated[str, Form(max_length=254)] = "", username: Annotated[str, Form(max_length=254)] = "",
+         password: Annotated[str, Form(max_length=500)] = "",
+         site_url: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """The mail server for reminders; an empty password field keeps the stored password."""
+    try:
+        with db.begin_nested():
+            settings.set_smtp(db, actor, settings.SmtpSettings(host.strip(), port, security, sender.strip(),
+                                                               username.strip(), password, site_url.strip()))
+    except PlanWatchError as exc:
+        return _users_page(request, db, actor, message=str(exc), error=True)
+    return RedirectResponse(local_url(request, "admin_users").include_query_params(done="settings"), status_code=303)
+
+
+@router.post("/settings/reminders", name="admin_reminders")
+def reminder_interval(request: Request, actor: PageUser, db: DbSession,
+                      hours: Annotated[int, Form(ge=0, le=100_000)]) -> Response:
+    try:
+        with db.begin_nested():
+            settings.set_reminder_interval(db, actor, hours)
+    except PlanWatchError as exc:
+        return _users_page(request, db, actor, message=str(exc), error=True)
+    return RedirectResponse(local_url(request, "admin_users").include_query_params(done="settings"), status_code=303)
+
+
+@router.post("/users/{user_id}/contact", name="admin_user_contact")
+def user_contact(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
+                 name: Annotated[str, Form(max_length=300)] = "",
+                 email: Annotated[str, Form(max_length=300)] = "") -> Response:
+    person = _user(db, actor, user_id)
+    return _change(request, actor, db, person, "contact",
+                   lambda: users.set_contact(db, actor, person, name=name, email=email))
+
+
 @router.get("/users/{user_id}", name="admin_user")
-def user_page(request: Request, actor: PageUser, db: DbSession, user_id: int, done: str = "") -> HTMLResponse:
+def user_page(request: Request, actor: PageUser, db: DbSession, user_id: RowId, done: str = "") -> HTMLResponse:
     check(actor, Action.MANAGE_USERS)
-    return _user_page(request, db, actor, _user(db, user_id), message=_done(request, done))
+    return _user_page(request, db, actor, _user(db, actor, user_id), message=_done(request, done))
 
 
 def _change(request: Request, actor: User, db: Session, person: User, done: str, change: Any) -> Response:
@@ -103,57 +155,80 @@ def _change(request: Request, actor: User, db: Session, person: User, done: str,
     try:
         with db.begin_nested():
             change()
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _user_page(request, db, actor, person, message=str(exc), error=True)
     return _back_to(request, person, done)
 
 
 @router.post("/users/{user_id}/password", name="admin_user_password")
-def user_password(request: Request, actor: PageUser, db: DbSession, user_id: int,
+def user_password(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
                   password: Annotated[str, Form()]) -> Response:
-    person = _user(db, user_id)
+    person = _user(db, actor, user_id)
     return _change(request, actor, db, person, "password", lambda: users.set_password(db, actor, person, password))
 
 
+@router.post("/users/{user_id}/region", name="admin_user_region")
+def user_region(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
+                region: Annotated[str, Form()]) -> Response:
+    """Bind the user to a district, or to every district (audited; effective at once)."""
+    person = _user(db, actor, user_id)
+    return _change(request, actor, db, person, "region", lambda: users.set_region(db, actor, person, region))
+
+
 @router.post("/users/{user_id}/active", name="admin_user_active")
-def user_active(request: Request, actor: PageUser, db: DbSession, user_id: int,
+def user_active(request: Request, actor: PageUser, db: DbSession, user_id: RowId,
                 active: Annotated[str, Form()]) -> Response:
-    person = _user(db, user_id)
+    person = _user(db, actor, user_id)
     on = active == "on"
     return _change(request, actor, db, person, "activated" if on else "deactivated",
                    lambda: users.set_active(db, actor, person, on))
 
 
 @router.post("/users/{user_id}/logout", name="admin_user_logout")
-def user_logout(request: Request, actor: PageUser, db: DbSession, user_id: int) -> Response:
-    person = _user(db, user_id)
+def user_logout(request: Request, actor: PageUser, db: DbSession, user_id: RowId) -> Response:
+    person = _user(db, actor, user_id)
     return _change(request, actor, db, person, "logged_out", lambda: users.log_out_everywhere(db, actor, person))
 
 
 @router.post("/users/{user_id}/tokens", name="admin_token_add")
-def token_add(request: Request, actor: PageUser, db: DbSession, user_id: int, label: Annotated[str, Form()] = "",
+def token_add(request: Request, actor: PageUser, db: DbSession, user_id: RowId, label: Annotated[str, Form()] = "",
               expires_days: Annotated[str, Form()] = "") -> HTMLResponse:
-    person = _user(db, user_id)
+    person = _user(db, actor, user_id)
     try:
         days = int(expires_days) if expires_days.strip() else None
     except ValueError:
         return _user_page(request, db, actor, person, error=True,
-                          message=f"expires_days：有效天数应为整数，实际为「{expires_days}」")
+                          message=f"令牌有效天数应为整数，实际为「{expires_days}」")
     try:
         with db.begin_nested():
             token = users.create_token(db, person, label, actor=actor, expires_days=days)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _user_page(request, db, actor, person, message=str(exc), error=True)
     return _user_page(request, db, actor, person, new_token=token)
 
 
 @router.post("/tokens/{token_id}/revoke", name="admin_token_revoke")
-def token_revoke(request: Request, actor: PageUser, db: DbSession, token_id: int) -> Response:
+def token_revoke(request: Request, actor: PageUser, db: DbSession, token_id: RowId) -> Response:
     token = users.revoke_token(db, actor, token_id)
-    return _back_to(request, _user(db, token.user_id), "revoked")
+    return _back_to(request, _user(db, actor, token.user_id), "revoked")
 
 
-_DONE = frozenset({"added", "settings", "password", "activated", "deactivated", "logged_out", "revoked"})
+@router.get("/system", name="admin_system")
+def system_page(request: Request, actor: PageUser) -> HTMLResponse:
+    """What the installation has and lacks (the fonts of the reports, LibreOffice, the chart
+    assets, the database): the same checks as ``planwatch doctor``."""
+    check(actor, Action.CONFIGURE)
+    checks = check_installation(request.app.state.database_url)
+    return render(request, "admin_system.html", {
+        "checks": checks, "advice": list(dict.fromkeys(c.advice for c in checks if not c.ok and c.advice))})
+
+
+_DONE = frozenset({"added", "settings", "password", "activated", "deactivated", "logged_out", "revoked", "contact",
+                   "region"})
 
 
 def _done(request: Request, done: str) -> str | None:

@@ -12,20 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import orgunits, pickers
-from planwatch.store.models import OrgUnit
-from planwatch.web.app_state import DbSession
+from planwatch.services import import_history, orgunits, pickers, region_scope
+from planwatch.services.import_history import Channel, Outcome, problems_of
+from planwatch.services.orgunit_import import import_in_batches
+from planwatch.store.models import OrgUnit, User
+from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
-from planwatch.web.table_upload import uploaded_table
+from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["field_problem", "router", "upload_problems"]
@@ -50,23 +53,23 @@ class _View:
     page: int = 1
 
 
-def _page(request: Request, db: Session, view: _View = _View(), *, message: str | None = None,
+def _page(request: Request, db: Session, actor: User, view: _View = _View(), *, message: str | None = None,
           problems: list[str] | None = None, form: dict[str, str] | None = None,
           editing: int | None = None) -> HTMLResponse:
     t = translator(request)
     failed = bool(problems)
-    shown: OrgUnit | None = db.get(OrgUnit, view.branch) if view.branch is not None else None
+    shown = region_scope.org_unit(db, actor, view.branch) if view.branch is not None else None
     offset = (view.page - 1) * PAGE_SIZE
     if view.q.strip():
-        listed = orgunits.find_units(db, view.q, offset=offset, limit=PAGE_SIZE)
+        listed = orgunits.find_units(db, actor, view.q, offset=offset, limit=PAGE_SIZE)
     else:
-        listed = orgunits.branch(db, shown.id if shown else None, offset=offset, limit=PAGE_SIZE)
+        listed = orgunits.branch(db, actor, shown.id if shown else None, offset=offset, limit=PAGE_SIZE)
         if shown is None and listed.total == 1 and view.page == 1:  # one district: open it
             shown = listed.lines[0].unit
-            listed = orgunits.branch(db, shown.id, offset=offset, limit=PAGE_SIZE)
+            listed = orgunits.branch(db, actor, shown.id, offset=offset, limit=PAGE_SIZE)
     url = local_url(request, "admin_orgunits").include_query_params(
         **{k: v for k, v in {"branch": view.branch, "q": view.q}.items() if v})
-    edited = db.get(OrgUnit, editing) if editing is not None else None
+    edited = region_scope.org_unit(db, actor, editing) if editing is not None else None
     parent_of = db.get(OrgUnit, edited.parent_id) if edited is not None and edited.parent_id is not None else None
     return render(request, "admin_orgunits.html", {
         "lines": listed.lines, "paging": Paging(view.page, listed.total, url), "branch": shown,
@@ -78,18 +81,16 @@ def _page(request: Request, db: Session, view: _View = _View(), *, message: str 
         status_code=422 if failed else 200)
 
 
-def _unit(db: Session, unit_id: int) -> OrgUnit:
-    unit = db.get(OrgUnit, unit_id)
-    if unit is None:
-        raise HTTPException(status_code=404)
-    return unit
+def _unit(db: Session, actor: User, unit_id: int) -> OrgUnit:
+    return region_scope.org_unit(db, actor, unit_id)
 
 
-def _parent_id(db: Session, value: str) -> int | None:
-    """The parent picker's value: empty for a top-level unit, else a unit's name or code."""
+def _parent_id(db: Session, actor: User, value: str) -> int | None:
+    """The parent picker's value: empty for a top-level unit, else a unit's name or code (of
+    the administrator's district)."""
     if not value.strip():
         return None
-    parent = pickers.unit_named(db, value)
+    parent = pickers.unit_named(db, region_scope.region_of(db, actor), value)
     if parent is None:
         raise orgunits.OrgUnitError("parent", f"没有名称或代码为「{value.strip()}」的单位")
     return parent.id
@@ -110,7 +111,7 @@ def orgunits_page(request: Request, actor: PageUser, db: DbSession, done: str = 
                   page: PageNumber = 1) -> HTMLResponse:
     check(actor, Action.MANAGE_ORG_UNITS)
     message = translator(request)(f"orgunit.done.{done}") if done in _DONE else None
-    return _page(request, db, _View(branch, q, page), message=message, editing=edit)
+    return _page(request, db, actor, _View(branch, q, page), message=message, editing=edit)
 
 
 @router.post("/orgunits", name="admin_orgunit_add")
@@ -122,9 +123,9 @@ def orgunit_add(request: Request, actor: PageUser, db: DbSession, code: Annotate
     try:
         with db.begin_nested():
             unit = orgunits.create_org_unit(db, actor, code=code, name=name, kind=kind,
-                                            parent_id=_parent_id(db, parent), short_name=short_name)
+                                            parent_id=_parent_id(db, actor, parent), short_name=short_name)
     except InputError as exc:
-        return _page(request, db, problems=[field_problem(request, exc)],
+        return _page(request, db, actor, problems=[field_problem(request, exc)],
                      form={"code": code, "name": name, "kind": kind, "parent": parent, "short_name": short_name})
     return _done(request, "added", unit.parent_id)
 
@@ -136,15 +137,24 @@ def field_problem(request: Request, exc: InputError) -> str:
     return str(exc)
 
 
-@router.post("/orgunits/import", name="admin_orgunit_import")
+@router.post("/orgunits/import", name="admin_orgunit_import", openapi_extra=body(MAX_TABLE_BYTES, files=True))
 def orgunit_import(request: Request, actor: PageUser, db: DbSession, file: UploadFile | None = None) -> Response:
     """Declared before ``/orgunits/{unit_id}``, whose pattern would take the word import."""
     check(actor, Action.MANAGE_ORG_UNITS)
+    # The log-in check's transaction ends here: the import is checked whole, then written in
+    # short batches of its own, so other people's saves do not wait for a large table.
+    db.commit()
+    name = (file.filename or "") if file else ""
     try:
-        with uploaded_table(file) as path, db.begin_nested():
-            orgunits.import_org_units(db, actor, orgunits.read_org_unit_file(path))
-    except InputError as exc:
-        return _page(request, db, problems=upload_problems(exc))
+        with uploaded_table(file) as path:
+            size = path.stat().st_size
+            created, updated = import_in_batches(app_database(request.app), actor.id,
+                                                 orgunits.read_org_unit_file(path))
+    except InputError as exc:  # the history is written after the batches, never holding their lock
+        import_history.record(db, actor, Channel.ORG_UNITS, name, Outcome.REFUSED, problems=problems_of(exc))
+        return _page(request, db, actor, problems=upload_problems(exc))
+    import_history.record(db, actor, Channel.ORG_UNITS, name, Outcome.IMPORTED, size=size,
+                          summary=f"新增 {created} 个单位，修改 {updated} 个")
     return _done(request, "imported")
 
 
@@ -154,14 +164,15 @@ def orgunit_update(request: Request, actor: PageUser, db: DbSession, unit_id: Ro
                    parent: Annotated[str, Form(max_length=400)] = "",
                    short_name: Annotated[str, Form(max_length=200)] = "") -> Response:
     check(actor, Action.MANAGE_ORG_UNITS)
-    unit = _unit(db, unit_id)
+    unit = _unit(db, actor, unit_id)
     try:
         with db.begin_nested():
             orgunits.update_org_unit(db, actor, unit, name=name, short_name=short_name, kind=kind,
-                                     parent_id=_parent_id(db, parent))
+                                     parent_id=_parent_id(db, actor, parent))
     except InputError as exc:
         db.expire(unit)
-        return _page(request, db, _View(unit.parent_id), problems=[field_problem(request, exc)], editing=unit.id)
+        return _page(request, db, actor, _View(unit.parent_id), problems=[field_problem(request, exc)],
+                     editing=unit.id)
     return _done(request, "updated", unit.parent_id)
 
 
@@ -169,6 +180,6 @@ def orgunit_update(request: Request, actor: PageUser, db: DbSession, unit_id: Ro
 def orgunit_active(request: Request, actor: PageUser, db: DbSession, unit_id: RowId,
                    active: Annotated[str, Form(pattern="^(on|off)$")]) -> Response:
     check(actor, Action.MANAGE_ORG_UNITS)
-    unit = _unit(db, unit_id)
+    unit = _unit(db, actor, unit_id)
     orgunits.set_org_unit_active(db, actor, unit, active == "on")
     return _done(request, "activated" if active == "on" else "deactivated", unit.parent_id)

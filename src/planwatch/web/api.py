@@ -13,9 +13,9 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from planwatch.ingest import DEFAULT_MAX_BYTES
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services import (
     comparison,
@@ -24,10 +24,12 @@ from planwatch.services import (
     ledger,
     ledger_progress,
     observations,
+    region_scope,
     review,
     search,
 )
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
+from planwatch.services.import_history import Channel
 from planwatch.store.models import Indicator, Plan, User
 from planwatch.web.api_models import (
     ERROR_RESPONSES,
@@ -55,12 +57,12 @@ from planwatch.web.api_models import (
 )
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import ApiUser
+from planwatch.web.boundary import body
 from planwatch.web.params import Offset, RowId, Year
 from planwatch.web.uploads import (
     UPLOAD_REQUEST_BODY,
     UploadJobs,
     receive_upload,
-    save_upload,
     uploaded_file,
 )
 
@@ -69,21 +71,19 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api/v1", tags=["v1"], responses=ERROR_RESPONSES)
 
 
-def _plan(db: Session, plan_id: int) -> Plan:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise HTTPException(status_code=404, detail=f"plan_id：没有编号为 {plan_id} 的规划")
-    return plan
+def _plan(db: Session, user: User, plan_id: int) -> Plan:
+    """A plan of the token owner's district; 404 for any other (see region_scope)."""
+    return region_scope.plan(db, user, plan_id)
 
 
 def _evaluate(db: Session, user: User, plan_id: int, year: int | None) -> PlanEvaluation:
-    return evaluate_stored_plan(db, user, _plan(db, plan_id), year)
+    return evaluate_stored_plan(db, user, _plan(db, user, plan_id), year)
 
 
-@router.get("/plans", response_model=list[PlanOut], summary="规划列表（当前版本）")
+@router.get("/plans", response_model=list[PlanOut], summary="规划列表（当前版本，本地区）")
 def list_plans(user: ApiUser, db: DbSession) -> list[PlanOut]:
     return [PlanOut(id=p.id, title=p.title, start_year=p.start_year, end_year=p.end_year, version=p.version)
-            for p in db.scalars(select(Plan).where(Plan.current.is_(True)).order_by(Plan.id))]
+            for p in region_scope.plans(db, user)]
 
 
 @router.get("/plans/{plan_id}/evaluation", response_model=list[EvaluationOut], summary="指标评估结果")
@@ -135,76 +135,73 @@ def return_observation(observation_id: RowId, body: ReturnIn, user: ApiUser, db:
 @router.get("/plans/{plan_id}/indicators", response_model=list[IndicatorOut], summary="规划的指标体系（含目标和原文出处）")
 def plan_indicators(plan_id: RowId, user: ApiUser, db: DbSession) -> list[IndicatorOut]:
     check(user, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(user)))
-    return [IndicatorOut.of(i) for i in _plan(db, plan_id).indicators]
+    return [IndicatorOut.of(i) for i in _plan(db, user, plan_id).indicators]
 
 
 @router.post("/plans/{plan_id}/indicators", response_model=IndicatorOut, status_code=201,
              summary="新增漏提的指标（按原文行号；重新导入时保留）")
 def add_indicator(plan_id: RowId, body: NewIndicatorIn, user: ApiUser, db: DbSession) -> IndicatorOut:
-    return IndicatorOut.of(corrections.add_indicator(db, user, _plan(db, plan_id).id, body.line, body.fix()))
+    return IndicatorOut.of(corrections.add_indicator(db, user, _plan(db, user, plan_id).id, body.line, body.fix()))
 
 
 @router.post("/indicators/{indicator_id}/corrections", response_model=IndicatorOut,
              summary="更正提取结果（名称、单位、基期值、目标值、比较方式；留痕，重新导入时保留）")
 def correct_indicator(indicator_id: RowId, body: CorrectionIn, user: ApiUser, db: DbSession) -> IndicatorOut:
-    if db.get(Indicator, indicator_id) is None:
-        raise HTTPException(status_code=404, detail=f"indicator_id：没有编号为 {indicator_id} 的指标")
-    return IndicatorOut.of(corrections.correct_indicator(db, user, indicator_id, body.fix()))
+    return IndicatorOut.of(corrections.correct_indicator(db, user, _indicator(db, user, indicator_id).id, body.fix()))
 
 
 @router.post("/indicators/{indicator_id}/target", response_model=IndicatorOut,
              summary="修改目标值（年份、比较方式；留痕，重新导入时保留）")
 def set_target(indicator_id: RowId, body: TargetIn, user: ApiUser, db: DbSession) -> IndicatorOut:
-    indicator = _indicator(db, indicator_id)
+    indicator = _indicator(db, user, indicator_id)
     return IndicatorOut.of(corrections.correct_indicator(db, user, indicator.id, body.fix(), reason=body.reason))
 
 
 @router.post("/indicators/{indicator_id}/retire", response_model=IndicatorOut,
              summary="停用指标（退出评估、填报、模板、报告和考核；重新导入时保持停用）")
 def retire_indicator(indicator_id: RowId, body: ReasonIn, user: ApiUser, db: DbSession) -> IndicatorOut:
-    return IndicatorOut.of(indicator_lifecycle.retire(db, user, _indicator(db, indicator_id).id, body.reason))
+    return IndicatorOut.of(indicator_lifecycle.retire(db, user, _indicator(db, user, indicator_id).id, body.reason))
 
 
 @router.post("/indicators/{indicator_id}/restore", response_model=IndicatorOut, summary="恢复已停用的指标")
 def restore_indicator(indicator_id: RowId, body: ReasonIn, user: ApiUser, db: DbSession) -> IndicatorOut:
-    return IndicatorOut.of(indicator_lifecycle.restore(db, user, _indicator(db, indicator_id).id, body.reason))
+    return IndicatorOut.of(indicator_lifecycle.restore(db, user, _indicator(db, user, indicator_id).id, body.reason))
 
 
 @router.post("/indicators/{indicator_id}/merge", response_model=IndicatorOut,
              responses={409: {"description": "两个指标在同一单位、同一报告期都有数值：conflicts 列出，须在 choices 中逐项选择"}},
              summary="把另一个指标并入本指标（数据、审计记录和责任单位随之转移）")
 def merge_indicator(indicator_id: RowId, body: MergeIn, user: ApiUser, db: DbSession) -> IndicatorOut | JSONResponse:
-    kept = _indicator(db, indicator_id)
+    kept = _indicator(db, user, indicator_id)
     try:
-        indicator_lifecycle.merge(db, user, kept.id, _indicator(db, body.merge_id).id, body.reason, body.chosen())
+        indicator_lifecycle.merge(db, user, kept.id, _indicator(db, user, body.merge_id).id, body.reason, body.chosen())
     except indicator_lifecycle.MergeConflicts as exc:
         return JSONResponse({"detail": str(exc), "conflicts": [
             MergeConflictOut(**dataclasses.asdict(c)).model_dump() for c in exc.conflicts]}, status_code=409)
     return IndicatorOut.of(kept)
 
 
-def _indicator(db: Session, indicator_id: int) -> Indicator:
-    indicator = db.get(Indicator, indicator_id)
-    if indicator is None:
-        raise HTTPException(status_code=404, detail=f"indicator_id：没有编号为 {indicator_id} 的指标")
-    return indicator
+def _indicator(db: Session, user: User, indicator_id: int) -> Indicator:
+    return region_scope.indicator(db, user, indicator_id)
 
 
-@router.post("/documents", response_model=ImportOut, status_code=201, openapi_extra=UPLOAD_REQUEST_BODY,
+@router.post("/documents", response_model=ImportOut, status_code=201,
+             openapi_extra={**UPLOAD_REQUEST_BODY, **body(DEFAULT_MAX_BYTES, files=True)},
              responses={413: {"description": "文件超过大小上限"}, 415: {"description": "不是 multipart/form-data"}},
              summary="上传并导入规划文件（.txt/.md/.docx/.pdf/.html），同一文件不重复导入")
 async def upload_document(request: Request, user: ApiUser, db: DbSession) -> ImportOut:
     check(user, Action.IMPORT_PLAN)  # the token and the right are checked before the body is read
     form = await receive_upload(request)
-    try:
-        upload = uploaded_file(form)
-        path = await run_in_threadpool(save_upload, upload.filename or "", upload.file)
-    finally:
-        await form.close()
     # The token check's transaction ends here: on SQLite it would hold the write lock for the
     # whole import, and the import stores in a short transaction of its own after extraction.
     await run_in_threadpool(db.commit)
     jobs: UploadJobs = request.app.state.uploads
+    try:
+        upload = uploaded_file(form)
+        path = await run_in_threadpool(jobs.save, app_database(request.app), user, upload.filename or "", upload.file,
+                                       Channel.API_UPLOAD)
+    finally:
+        await form.close()
     result = await run_in_threadpool(jobs.import_now, app_database(request.app), user.id, path)
     return ImportOut.of(result)
 
@@ -223,7 +220,7 @@ def compare_indicator(q: str, user: ApiUser, db: DbSession, year: Year | None = 
 @router.get("/plans/{plan_id}/ledger", response_model=LedgerOut,
             summary="任务台账：重点任务和重大项目，含责任单位、量化目标、里程碑和各单位最近一期进展")
 def ledger_of_plan(plan_id: RowId, user: ApiUser, db: DbSession) -> LedgerOut:
-    plan = _plan(db, plan_id)
+    plan = _plan(db, user, plan_id)
     return LedgerOut.of(ledger.plan_ledger(db, user, plan), ledger.latest_reports(db, user, plan))
 
 

@@ -64,6 +64,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+class JudgementOut(StrictModel):
+    year: int
+    verdict: str = Field(description="met | not_met | undetermined")
+    verdict_label: str = Field(description="达到 | 未达到 | 无法判断")
+    evidence: str = Field(description="评估依据")
+    source: str = Field(description="佐证材料（文件名、文号或链接）")
+
+
 class EvaluationOut(StrictModel):
     indicator_id: str
     name: str
@@ -80,16 +88,23 @@ class EvaluationOut(StrictModel):
     completion: float | None
     schedule: float | None
     projected: float | None
+    target_type: str | None = Field(default=None, description="level | change | rate | cumulative | qualitative；"
+                                    "cumulative 的 current 是规划期内各年数量之和（累计值）")
+    judgement: JudgementOut | None = Field(default=None, description="定性目标最近一期经审核的评估")
     explanation: str
 
     @classmethod
     def of(cls, result: EvaluationResult) -> EvaluationOut:
+        judged = result.judgement
         return cls(
             indicator_id=result.indicator_id, name=result.name, status=result.status,
             status_label=result.status.label_zh, attribute=result.attribute, domain=result.domain,
             responsible=list(result.responsible), year=result.year, data_year=result.data_year,
             current=result.current, target=result.target, target_year=result.target_year,
             completion=result.completion, schedule=result.schedule, projected=result.projected,
+            target_type=result.target_type,
+            judgement=JudgementOut(year=judged.year, verdict=judged.verdict.value, verdict_label=judged.verdict.label_zh,
+                                   evidence=judged.evidence, source=judged.source) if judged else None,
             explanation=result.explanation.text_zh,
         )
 
@@ -150,7 +165,8 @@ class ObservationIn(StrictModel):
     period_id: RowId
     indicator_id: RowId
     org_unit_id: RowId
-    value: str = Field(description="数值原文：95、95%、1.2万、3‰、全角数字均可")
+    value: str = Field(description="数值原文：95、95%、1.2万、3‰、全角数字均可；累计类目标填本年新增量；"
+                       "定性目标填 达到、未达到 或 无法判断（报送时 note 须写明评估依据）")
     source: str = ""
     note: str = ""
     submit: bool = Field(default=False, description="保存后立即报送审核")
@@ -187,6 +203,8 @@ class TargetOut(StrictModel):
     value: float | None
     value_high: float | None
     comparator: str
+    target_type: str | None = Field(default=None, description="level | change | rate | cumulative | qualitative；"
+                                    "null：导入于类型记录之前，评估时按目标文字判断")
 
 
 class IndicatorOut(StrictModel):
@@ -216,7 +234,7 @@ class IndicatorOut(StrictModel):
                    baseline_text=row.baseline_text, baseline=row.baseline, kind=row.kind, line=row.line,
                    source_text=row.source_text,
                    targets=[TargetOut(year=t.year, text=t.text, value=t.value, value_high=t.value_high,
-                                      comparator=t.comparator) for t in row.targets],
+                                      comparator=t.comparator, target_type=t.target_type) for t in row.targets],
                    retired=row.retired_at is not None, retired_reason=row.retired_reason,
                    merged_into_id=row.merged_into_id)
 
@@ -230,9 +248,12 @@ class CorrectionIn(StrictModel):
     baseline_year: Year | None = None
     baseline: str | None = Field(default=None, description="基期值原文，如 9.8")
     target_year: Year | None = Field(default=None, description="要更正的目标年份；缺省为最后一个目标")
-    target: str | None = Field(default=None, description="目标值原文，如 ≥95、下降15%、8.5左右")
+    target: str | None = Field(default=None, description="目标值原文，如 ≥95、下降15%、8.5左右，或没有数值的"
+                               "定性目标，如 完成市级下达目标")
     comparator: str | None = Field(default=None, description=">=, <=, >, <, =, ~, decrease_by_pct, increase_by_pct, "
                                    "increase_by_points, decrease_by_points, range；缺省按目标值文字判断")
+    target_type: str | None = Field(default=None, description="level | change | rate | cumulative | qualitative；"
+                                    "缺省按目标值文字判断")
 
     def fix(self) -> IndicatorFix:
         return IndicatorFix(**self.model_dump(exclude={"line"}))
@@ -250,10 +271,13 @@ class TargetIn(StrictModel):
     target: str = Field(min_length=1, description="目标值原文，如 ≥95、下降15%")
     target_year: Year | None = Field(default=None, description="缺省为最后一个目标年份")
     comparator: str | None = Field(default=None, description="缺省按目标值文字判断")
+    target_type: str | None = Field(default=None, description="level | change | rate | cumulative | qualitative；"
+                                    "缺省按目标值文字判断")
     reason: str = Field(min_length=1, description="修改原因（记入审计记录）")
 
     def fix(self) -> IndicatorFix:
-        return IndicatorFix(target=self.target, target_year=self.target_year, comparator=self.comparator)
+        return IndicatorFix(target=self.target, target_year=self.target_year, comparator=self.comparator,
+                            target_type=self.target_type)
 
 
 class ReasonIn(StrictModel):
@@ -341,6 +365,7 @@ class ImportedPlanOut(StrictModel):
     indicators: int
     carried_over: int
     assigned: int
+    unchanged: bool = Field(False, description="现行版本的指标体系与此文件相同，未生成新版本")
 
 
 class ImportOut(StrictModel):
@@ -349,13 +374,16 @@ class ImportOut(StrictModel):
     already_imported: bool
     documents: int
     plans: list[ImportedPlanOut]
+    same_as: str = Field("", description="文件中的规划均已按此前导入的文件（如同一公报的 Word 版）存在，未作改动")
 
     @classmethod
     def of(cls, result: ImportResult) -> ImportOut:
         return cls(file=result.file, sha256=result.sha256, already_imported=result.already_imported,
                    documents=result.documents,
+                   same_as=result.same_as,
                    plans=[ImportedPlanOut(plan_id=p.plan_id, title=p.title, version=p.version, indicators=p.indicators,
-                                          carried_over=p.carried_over, assigned=p.assigned) for p in result.plans])
+                                          carried_over=p.carried_over, assigned=p.assigned, unchanged=p.unchanged)
+                          for p in result.plans])
 
 
 class LedgerReportIn(StrictModel):

@@ -28,21 +28,29 @@ from planwatch.web.api_docs import router as api_docs_router
 from planwatch.web.app_state import app_database, size_request_threads
 from planwatch.web.assessment import router as assessment_router
 from planwatch.web.assignments_page import router as assignments_router
+from planwatch.web.boundary import Boundary
 from planwatch.web.documents import router as documents_router
 from planwatch.web.documents import upload_router
 from planwatch.web.entry_files import router as entry_files_router
+from planwatch.web.entry_page import router as entry_router
 from planwatch.web.errors import install_error_handlers
 from planwatch.web.explore import router as explore_router
+from planwatch.web.exports import router as exports_router
 from planwatch.web.headers import SecurityHeaders
+from planwatch.web.inbox_page import router as inbox_router
 from planwatch.web.indicator_admin import router as indicator_admin_router
 from planwatch.web.ledger import router as ledger_router
 from planwatch.web.ledger_edit import router as ledger_edit_router
 from planwatch.web.pages import router as pages_router
 from planwatch.web.periods_page import router as periods_router
 from planwatch.web.pickers import router as pickers_router
+from planwatch.web.records import router as records_router
+from planwatch.web.review_page import router as review_router
 from planwatch.web.session import router as session_router
 from planwatch.web.session_key import StoredKeySessions
 from planwatch.web.templating import STATIC_DIR, environment, named_routes
+from planwatch.web.theme import router as theme_router
+from planwatch.web.threads import router as threads_router
 from planwatch.web.uploads import UploadJobs
 
 __all__ = ["SESSION_COOKIE", "create_app"]
@@ -91,6 +99,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.state.session_policy = session_policy or SessionPolicy()
     app.state.https = https
     key = secret_key or os.environ.get(SECRET_ENV)
+    app.add_middleware(Boundary)  # inside the session: it reads the session before any body
     if key:
         app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
                            max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
@@ -106,7 +115,9 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
 
     routers = (session_router, pages_router, entry_files_router, upload_router, documents_router, ledger_router,
                ledger_edit_router, assessment_router, explore_router, indicator_admin_router, admin_router,
-               api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router, pickers_router)
+               api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router,
+               theme_router, entry_router, review_router, threads_router, inbox_router, records_router, exports_router,
+               pickers_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

@@ -58,7 +58,7 @@ READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Uploads end their request transaction after the log-in check and store the import in a
 # session of its own after extraction: holding the write turn through the upload and the
 # extraction (up to the CPU limit) would stop every other write of the process.
-_STORES_IN_OWN_SESSION = frozenset({"/api/v1/documents", "/documents"})
+_STORES_IN_OWN_SESSION = frozenset({"/api/v1/documents", "/documents", "/admin/orgunits/import"})
 
 
 async def database_turn(request: Request) -> AsyncIterator[None]:

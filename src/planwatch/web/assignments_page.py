@@ -14,22 +14,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check, is_allowed
-from planwatch.services import assignments, orgunits, pickers, regions
+from planwatch.services import assignments, import_history, orgunits, pickers, region_scope, regions
+from planwatch.services.import_history import Channel
 from planwatch.store.models import Indicator, OrgUnit, Plan, User
 from planwatch.web.admin_orgunits import field_problem, upload_problems
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
 from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import MAX_ROW_ID, RowId
 from planwatch.web.session import require_csrf
-from planwatch.web.table_upload import uploaded_table
+from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["router"]
@@ -43,13 +46,6 @@ _ROLE_KEYS = {"牵头": "assign.role.lead", "责任": "assign.role.responsible",
 def _query(the_filter: assignments.IndicatorFilter) -> dict[str, str]:
     """The filter as the list's URL (and the bulk form's hidden fields) carry it."""
     return {"q": the_filter.text, "domain": the_filter.domain, "unassigned": "1" if the_filter.unassigned else ""}
-
-
-def _plan(db: Session, plan_id: int) -> Plan:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise HTTPException(status_code=404)
-    return plan
 
 
 def _page(request: Request, db: Session, actor: User, plan: Plan, the_filter: assignments.IndicatorFilter, *,
@@ -69,8 +65,9 @@ def _page(request: Request, db: Session, actor: User, plan: Plan, the_filter: as
                                                                   Indicator.domain.is_not(None)).distinct()
                                    .order_by(Indicator.domain))),
         "filter": the_filter, "region": region, "region_missing": not regions.region_known(db, plan),
-        "districts": list(db.scalars(select(OrgUnit).where(OrgUnit.kind == "district", OrgUnit.active.is_(True))
-                                     .order_by(OrgUnit.code))),
+        "districts": list(db.scalars(select(OrgUnit).where(
+            OrgUnit.kind == "district", OrgUnit.active.is_(True),
+            region_scope.region_of(db, actor).unit_filter(OrgUnit.id)).order_by(OrgUnit.code))),
         "unmatched": regions.unmatched_names(db, plan), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in orgunits.KINDS],
         "role_labels": {role: t(key) for role, key in _ROLE_KEYS.items()},
         "can_manage_units": is_allowed(actor, Action.MANAGE_ORG_UNITS),
@@ -83,9 +80,9 @@ def _back(request: Request, plan: Plan, the_filter: assignments.IndicatorFilter,
     return RedirectResponse(url.include_query_params(done=done, count=count, **_query(the_filter)), status_code=303)
 
 
-def _unit(db: Session, typed: str) -> OrgUnit | None:
-    """The unit a picker names (its name or code)."""
-    return pickers.unit_named(db, typed)
+def _unit(db: Session, plan: Plan, typed: str) -> OrgUnit | None:
+    """The unit a picker names (its name or code), of the plan's district."""
+    return pickers.unit_named(db, region_scope.assignable(db, plan), typed)
 
 
 _DONE = frozenset({"assigned", "removed", "uploaded", "mapped", "region", "created"})
@@ -93,10 +90,10 @@ _DONE = frozenset({"assigned", "removed", "uploaded", "mapped", "region", "creat
 
 @router.get("/plans/{plan_id}/assignments", name="plan_assignments")
 def assignments_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, q: str = "",
-                     domain: str = "", unassigned: str = "", done: str = "", count: int = 0,
-                     page: PageNumber = 1) -> HTMLResponse:
+                     domain: str = "", unassigned: str = "", done: str = "",
+                     count: Annotated[int, Field(ge=0, le=MAX_ROW_ID)] = 0, page: PageNumber = 1) -> HTMLResponse:
     check(user, Action.ASSIGN)
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     message = translator(request)(f"assign.done.{done}", count=count) if done in _DONE else None
     return _page(request, db, user, plan, assignments.IndicatorFilter(q, domain, bool(unassigned)), page=page,
                  message=message)
@@ -107,17 +104,17 @@ def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: R
                      unit: Annotated[str, Form(max_length=400)] = "",
                      role: Annotated[str, Form(max_length=8)] = "责任",
                      operation: Annotated[str, Form(pattern="^(assign|remove)$")] = "assign",
-                     indicator: Annotated[list[int] | None, Form()] = None,
+                     indicator: Annotated[list[RowId] | None, Form()] = None,
                      all_in_filter: Annotated[str, Form()] = "", q: Annotated[str, Form(max_length=200)] = "",
                      domain: Annotated[str, Form(max_length=200)] = "",
                      unassigned: Annotated[str, Form()] = "") -> Response:
     check(user, Action.ASSIGN)
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     the_filter = assignments.IndicatorFilter(q, domain, bool(unassigned))
     t = translator(request)
     chosen = (assignments.filtered_indicators(db, plan, the_filter).indicators if all_in_filter else list(
         db.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.id.in_(indicator or [])))))
-    the_unit = _unit(db, unit)
+    the_unit = _unit(db, plan, unit)
     if the_unit is None:
         return _page(request, db, user, plan, the_filter, problems=[t("assign.no_unit")])
     if not chosen:
@@ -131,15 +128,19 @@ def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: R
     return _back(request, plan, the_filter, "assigned" if operation == "assign" else "removed", changed)
 
 
-@router.post("/plans/{plan_id}/assignments/upload", name="plan_assignments_upload")
+@router.post("/plans/{plan_id}/assignments/upload", name="plan_assignments_upload",
+             openapi_extra=body(MAX_TABLE_BYTES, files=True))
 def assignments_upload(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                        file: UploadFile | None = None) -> Response:
     check(user, Action.ASSIGN)
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     try:
-        with uploaded_table(file) as path, db.begin_nested():
+        with import_history.recorded(db, user, Channel.ASSIGNMENTS, (file.filename or "") if file else "") as note, \
+                uploaded_table(file) as path:
+            note.plan_id = plan.id
             rows = assignments.read_assignment_file(db, plan, path)
             changed = sum(assignments.assign(db, user, row.indicator, row.unit, row.role) for row in rows)
+            note.size, note.summary = path.stat().st_size, f"{len(rows)} 行，新增或改变 {changed} 项分工"
     except InputError as exc:
         return _page(request, db, user, plan, assignments.IndicatorFilter(), problems=upload_problems(exc))
     return _back(request, plan, assignments.IndicatorFilter(), "uploaded", changed)
@@ -147,10 +148,8 @@ def assignments_upload(request: Request, user: PageUser, db: DbSession, plan_id:
 
 @router.post("/plans/{plan_id}/region", name="plan_region")
 def plan_region(request: Request, user: PageUser, db: DbSession, plan_id: RowId, region_id: FormId) -> Response:
-    plan = _plan(db, plan_id)
-    region = db.get(OrgUnit, region_id)
-    if region is None:
-        raise HTTPException(status_code=404)
+    plan = region_scope.plan(db, user, plan_id)
+    region = region_scope.org_unit(db, user, region_id)
     try:
         with db.begin_nested():
             added = regions.set_plan_region(db, user, plan, region)
@@ -163,8 +162,8 @@ def plan_region(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
 def unit_name_map(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                   printed_name: Annotated[str, Form(max_length=400)],
                   unit: Annotated[str, Form(max_length=400)] = "") -> Response:
-    plan = _plan(db, plan_id)
-    the_unit = _unit(db, unit)
+    plan = region_scope.plan(db, user, plan_id)
+    the_unit = _unit(db, plan, unit)
     if the_unit is None:
         return _page(request, db, user, plan, assignments.IndicatorFilter(),
                      problems=[translator(request)("assign.no_unit")])
@@ -184,7 +183,7 @@ def unit_name_create(request: Request, user: PageUser, db: DbSession, plan_id: R
     """A unit of the plan's region created from a name the plan prints, which is then mapped
     to it (and kept as its short name), so the plan's indicators are assigned at once."""
     check(user, Action.MANAGE_ORG_UNITS)
-    plan = _plan(db, plan_id)
+    plan = region_scope.plan(db, user, plan_id)
     t = translator(request)
     if plan.region_org_unit_id is None:
         return _page(request, db, user, plan, assignments.IndicatorFilter(), problems=[t("assign.region_first")])

@@ -1,7 +1,8 @@
 """The Excel round trip on the data-entry page: download the unit's template, upload it filled.
 
 The upload goes through the same service as ``planwatch submit`` (one transaction, every
-bad cell listed, nothing stored when one is wrong). Its router has no CSRF dependency: that
+bad cell listed, nothing stored when one is wrong). Its values land as drafts, to be checked
+on the page and sent with 全部报送, unless the clerk ticks 直接报送. Its router has no CSRF dependency: that
 would read the body before the log-in is checked; the handler checks the user, then reads
 at most :data:`TEMPLATE_MAX_BYTES`, then the token.
 """
@@ -19,14 +20,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.exchange import CellProblem, ExchangeError
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
-from planwatch.services import exchange, periods
-from planwatch.store.models import OrgUnit, User
+from planwatch.services import exchange, import_history, region_scope
+from planwatch.services.import_history import Channel
+from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
-from planwatch.web.pages import render_entry_page
+from planwatch.web.boundary import body
+from planwatch.web.entry_page import render_entry_page
 from planwatch.web.params import RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 from planwatch.web.templating import translator
@@ -42,14 +45,15 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/entry/template", name="entry_template")
 def entry_template(user: PageUser, db: DbSession, period: RowId, unit: RowId | None = None) -> Response:
-    """The unit's template for the period: a clerk's own unit, any unit for the others."""
-    the_period = periods.get_period(db, period)
+    """The unit's template for the period: a clerk's own unit, any unit of the district for the others."""
+    the_period = region_scope.period(db, user, period)
     if the_period.locked:
-        raise HTTPException(status_code=409, detail=f"period：报告期 {the_period.code} 已锁定")
+        raise HTTPException(status_code=409, detail=f"报告期 {the_period.code} 已锁定")
     own = visible_org_unit_id(user)
-    the_unit = db.get(OrgUnit, own if own is not None else unit or 0)
-    if the_unit is None:
+    chosen = own if own is not None else unit
+    if chosen is None:
         raise HTTPException(status_code=422, detail="unit：请选择填报单位")
+    the_unit = region_scope.org_unit(db, user, chosen)
     data = io.BytesIO()
     exchange.write_unit_template(db, user, the_unit, the_period, data)
     filename = f"{the_unit.name}_{the_period.code}_填报表.xlsx"
@@ -57,7 +61,7 @@ def entry_template(user: PageUser, db: DbSession, period: RowId, unit: RowId | N
                     headers={"Content-Disposition": f"attachment; filename*=utf-8''{quote(filename)}"})
 
 
-@router.post("/entry/upload", name="entry_upload")
+@router.post("/entry/upload", name="entry_upload", openapi_extra=body(TEMPLATE_MAX_BYTES, files=True))
 async def entry_upload(request: Request, user: PageUser, db: DbSession) -> Response:
     check(user, Action.ENTER, Scope(org_unit_id=visible_org_unit_id(user), window_open=True))
     form = await receive_upload(request, TEMPLATE_MAX_BYTES)
@@ -66,36 +70,50 @@ async def entry_upload(request: Request, user: PageUser, db: DbSession) -> Respo
         if not csrf_valid(request.session, sent if isinstance(sent, str) else None):
             raise HTTPException(status_code=403, detail=translator(request)("error.csrf"))
         upload = uploaded_file(form)
-        return await run_in_threadpool(_import, request, db, user, upload.filename or "", upload.file)
+        submit = form.get("submit") == "1"  # unticked: the values land as drafts, checked before 全部报送
+        # the period and unit the page showed: a refused file brings the user back to them
+        shown = (_form_id(form.get("period")), visible_org_unit_id(user) or _form_id(form.get("unit")))
+        return await run_in_threadpool(_import, request, db, user, upload.filename or "", upload.file, submit, shown)
     finally:
         await form.close()
 
 
-def _import(request: Request, db: Session, user: User, name: str, stream: Any) -> Response:
+def _form_id(value: object) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
+
+
+def _import(request: Request, db: Session, user: User, name: str, stream: Any, submit: bool,
+            shown: tuple[int | None, int | None]) -> Response:
     t = translator(request)
-    unit = visible_org_unit_id(user)
+    period, unit = shown
+    path = None
     try:
-        path = save_upload(name, stream, TEMPLATE_MAX_BYTES, suffixes=(".xlsx",))
-    except PlanWatchError as exc:
-        return render_entry_page(request, db, user, None, unit, status_code=422,
-                                 upload=_outcome(error=str(exc)))
-    try:
-        with db.begin_nested():  # one bad cell: nothing of the file stays
-            summary = exchange.submit_template(db, user, path)
+        # one bad cell: nothing of the file stays; either way the upload is in the import history
+        with import_history.recorded(db, user, Channel.TEMPLATE_UPLOAD, name, org_unit_id=unit) as note:
+            path = save_upload(name, stream, TEMPLATE_MAX_BYTES, suffixes=(".xlsx",))
+            note.size = path.stat().st_size
+            summary = exchange.submit_template(db, user, path, submit=submit)
+            note.org_unit_id = summary.org_unit_ids[0] if summary.org_unit_ids else unit
+            note.summary = import_history.values_summary(summary.rows, summary.submitted, summary.ledger_reports)
     except ExchangeError as exc:
-        return render_entry_page(request, db, user, None, unit, status_code=422,
+        return render_entry_page(request, db, user, period, unit, status_code=422,
                                  upload=_outcome(error=t("entry.excel.refused", file=name), problems=exc.problems))
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
-        return render_entry_page(request, db, user, None, unit, status_code=422,
+        return render_entry_page(request, db, user, period, unit, status_code=422,
                                  upload=_outcome(error=str(exc)))
     finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-    period = summary.period_ids[0] if summary.period_ids else None
-    shown = summary.org_unit_ids[0] if summary.org_unit_ids else unit
-    return render_entry_page(request, db, user, period, shown, upload=_outcome(summary=t(
-        "entry.excel.imported", file=name, rows=summary.rows, submitted=summary.submitted,
-        ledger=summary.ledger_reports)))
+        if path is not None:
+            shutil.rmtree(path.parent, ignore_errors=True)
+    key = "entry.excel.imported" if submit else "entry.excel.imported_drafts"
+    return render_entry_page(request, db, user, summary.period_ids[0] if summary.period_ids else period,
+                             summary.org_unit_ids[0] if summary.org_unit_ids else unit, upload=_outcome(summary=t(
+        key, file=name, rows=summary.rows, submitted=summary.submitted,
+        ledger=summary.ledger_reports), ignored=t("entry.excel.formulas", count=len(summary.ignored),
+                                                   cells="、".join(summary.ignored)) if summary.ignored else ""))
 
 
-def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = ()) -> dict[str, Any]:
-    return {"summary": summary, "error": error, "problems": list(problems)}
+def _outcome(*, summary: str = "", error: str = "", problems: Sequence[CellProblem] = (),
+             ignored: str = "") -> dict[str, Any]:
+    return {"summary": summary, "error": error, "problems": list(problems), "ignored": ignored}

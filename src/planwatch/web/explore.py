@@ -24,7 +24,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/search", name="search_page")
 def search_page(request: Request, user: PageUser, db: DbSession, q: str = "",
-                page: Annotated[int, Field(le=MAX_ROW_ID // PAGE_SIZE)] = 1) -> HTMLResponse:
+                page: Annotated[int, Field(ge=1, le=MAX_ROW_ID // PAGE_SIZE)] = 1) -> HTMLResponse:
     page = max(page, 1)
     results = search.search(db, user, q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE) if q.strip() else None
     pages = (results.total + PAGE_SIZE - 1) // PAGE_SIZE if results else 0

@@ -7,11 +7,10 @@ table cell), so a reviewer sees at a glance what was read and what was missed.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Mark", "Segment", "highlight_lines"]
+__all__ = ["Mark", "Segment", "highlight_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +29,8 @@ class Segment:
     mark: Mark | None = None
 
 
-def highlight_lines(lines: Sequence[str], marks: Iterable[Mark]) -> list[list[Segment]]:
-    """Each line as segments; marked text carries its mark. Overlapping marks keep the first found."""
-    by_line: dict[int, list[Mark]] = defaultdict(list)
-    for mark in marks:
-        if 1 <= mark.line <= len(lines):
-            by_line[mark.line].append(mark)
-    return [_segments(line, by_line.get(number, [])) for number, line in enumerate(lines, start=1)]
-
-
-def _segments(line: str, marks: list[Mark]) -> list[Segment]:
+def highlight_text(line: str, marks: Sequence[Mark]) -> list[Segment]:
+    """One text (a line, a table cell) as segments, ``marks`` highlighted in it."""
     if not marks:
         return [Segment(line)]
     located: list[tuple[bool, int, int, Mark]] = []

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
-from planwatch.services import corrections, indicator_lifecycle, pickers
+from planwatch.errors import NotFound, PlanWatchError
+from planwatch.services import corrections, indicator_lifecycle, pickers, region_scope
 from planwatch.services.indicator_lifecycle import Choice, MergeConflicts
 from planwatch.store.models import Indicator, User
 from planwatch.web.app_state import DbSession
@@ -29,11 +29,8 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 Reason = Annotated[str, Form()]
 
 
-def _indicator(db: Session, indicator_id: int) -> Indicator:
-    indicator = db.get(Indicator, indicator_id)
-    if indicator is None:
-        raise HTTPException(status_code=404)
-    return indicator
+def _indicator(db: Session, user: User, indicator_id: int) -> Indicator:
+    return region_scope.indicator(db, user, indicator_id)
 
 
 def _done(request: Request, indicator_id: int) -> RedirectResponse:
@@ -43,24 +40,26 @@ def _done(request: Request, indicator_id: int) -> RedirectResponse:
 def _refused(request: Request, db: Session, user: User, indicator_id: int, error: str,
              **extra: object) -> Response:
     db.rollback()
-    return render_indicator_page(request, db, user, _indicator(db, indicator_id), None,
+    return render_indicator_page(request, db, user, _indicator(db, user, indicator_id), None,
                                  manage={"error": error, **extra}, status_code=422)
 
 
 @router.post("/indicators/{indicator_id}/target", name="indicator_target")
 def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                      target: Annotated[str, Form()], reason: Reason, target_year: Annotated[str, Form()] = "",
-                     comparator: Annotated[str, Form()] = "") -> Response:
-    """A new target through the correction service, so a re-import keeps it."""
+                     comparator: Annotated[str, Form()] = "", target_type: Annotated[str, Form()] = "") -> Response:
+    """A new target (and its type) through the correction service, so a re-import keeps it."""
     year = target_year.strip()
     fix = corrections.IndicatorFix(target=target, target_year=int(year) if year.isdigit() else None,
-                                   comparator=comparator or None)
+                                   comparator=comparator or None, target_type=target_type.strip() or None)
     try:
         if year and not year.isdigit():
-            raise corrections.CorrectionError(f"target_year：应为四位年份，而不是「{year}」")
+            raise corrections.CorrectionError(f"目标年份应为四位数字，而不是「{year}」")
         if not reason.strip():
             raise corrections.CorrectionError("reason：请填写修改目标的原因")
-        corrections.correct_indicator(db, user, _indicator(db, indicator_id).id, fix, reason=reason.strip())
+        corrections.correct_indicator(db, user, _indicator(db, user, indicator_id).id, fix, reason=reason.strip())
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, indicator_id)
@@ -69,7 +68,9 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
 @router.post("/indicators/{indicator_id}/retire", name="indicator_retire")
 def indicator_retire(request: Request, user: PageUser, db: DbSession, indicator_id: RowId, reason: Reason) -> Response:
     try:
-        indicator_lifecycle.retire(db, user, _indicator(db, indicator_id).id, reason)
+        indicator_lifecycle.retire(db, user, _indicator(db, user, indicator_id).id, reason)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, indicator_id)
@@ -79,7 +80,9 @@ def indicator_retire(request: Request, user: PageUser, db: DbSession, indicator_
 def indicator_restore(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                       reason: Reason) -> Response:
     try:
-        indicator_lifecycle.restore(db, user, _indicator(db, indicator_id).id, reason)
+        indicator_lifecycle.restore(db, user, _indicator(db, user, indicator_id).id, reason)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, indicator_id)
@@ -103,7 +106,7 @@ async def indicator_merge(request: Request, user: PageUser, db: DbSession, indic
 
 def _merge(request: Request, db: Session, user: User, indicator_id: int, other: str, keep: str, reason: str,
            choices: dict[int, Choice]) -> Response:
-    this = _indicator(db, indicator_id)
+    this = _indicator(db, user, indicator_id)
     chosen = pickers.indicator_named(db, this.plan_id, other)
     if chosen is None or chosen.id == this.id:
         return _refused(request, db, user, indicator_id, translator(request)("indicator.merge_unknown", name=other),
@@ -114,6 +117,8 @@ def _merge(request: Request, db: Session, user: User, indicator_id: int, other: 
     except MergeConflicts as exc:
         return _refused(request, db, user, indicator_id, str(exc), conflicts=exc.conflicts, other=other,
                         keep=keep, reason=reason)
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, str(exc))
     return _done(request, kept)

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from planwatch.evaluate import Verdict
 from planwatch.monitor.permissions import Action, is_allowed
+from planwatch.services.duplicates import near_duplicates
 from planwatch.store.models import AuditEvent, Indicator, User
-from planwatch.web.documents import comparator_choices
+from planwatch.web.documents import comparator_choices, target_type_choices
 from planwatch.web.i18n import MESSAGES, Translator
 
 __all__ = ["indicator_management"]
@@ -21,10 +23,16 @@ def indicator_management(db: Session, user: User, indicator: Indicator, t: Trans
     """The context of the page's management section (empty lists for those who may not manage)."""
     can_manage = is_allowed(user, Action.CORRECT_EXTRACTION)
     final = indicator.targets[-1] if indicator.targets else None
+    suggested = [{"id": d.indicator.id, "code": d.indicator.code, "name": d.indicator.name,
+                  "unit": d.indicator.unit or "", "same": d.similarity >= 1.0}
+                 for d in near_duplicates(db, indicator)] if can_manage and indicator.retired_at is None else []
     merged = list(db.scalars(select(Indicator).where(Indicator.merged_into_id == indicator.id)
                              .order_by(Indicator.code)))
     merged_from = [{"id": i.id, "name": i.name} for i in merged]
-    return {"can_manage": can_manage, "comparators": comparator_choices(t),
+    return {"can_manage": can_manage, "merge_suggested": suggested,
+            "comparators": comparator_choices(t),
+            "target_types": target_type_choices(t), "type_names": dict(target_type_choices(t)),
+            "verdict_names": {v.value: t(f"verdict.{v.value}") for v in Verdict},
             "final_target": final, "merged_from": merged_from,
             "definition_events": _definition_events(db, [indicator.id, *(i.id for i in merged)], t)}
 

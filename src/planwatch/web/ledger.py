@@ -12,19 +12,21 @@ import math
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
-from planwatch.services import ledger, ledger_progress
+from planwatch.services import ledger, ledger_progress, plan_calendar, region_scope
 from planwatch.services.ledger_progress import MAX_EVIDENCE_BYTES, STATUSES, LedgerInput, ProgressRejected
-from planwatch.services.periods import window_is_open
-from planwatch.store.models import LedgerEvidence, LedgerReport, Plan, Project, ReportingPeriod, Task, User
+from planwatch.services.periods import ensure_unlocked, window_is_open
+from planwatch.store.models import LedgerReport, Plan, Project, ReportingPeriod, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.boundary import body
+from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
@@ -32,9 +34,9 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
-_ID = Annotated[int, Query(ge=1, le=2**31 - 1)]
 _STATES = ("draft", "submitted", "approved", "returned")
 _KINDS = ("task", "column", "assignment")
+_REVIEWED = ("approved", "returned")
 
 
 def _periods(db: Session, plan_id: int) -> list[ReportingPeriod]:
@@ -42,21 +44,30 @@ def _periods(db: Session, plan_id: int) -> list[ReportingPeriod]:
                            .order_by(ReportingPeriod.year.desc(), ReportingPeriod.code.desc())))
 
 
+def _default_period(db: Session, plan: Plan, periods: list[ReportingPeriod]) -> ReportingPeriod | None:
+    """The period of the year the plan's pages open on (its open round, else its latest year
+    with data), else the newest."""
+    year = plan_calendar.default_year(db, plan)
+    return next((p for p in periods if p.year == year and p.quarter is None and p.month is None),
+                periods[0] if periods else None)
+
+
 @router.get("/plans/{plan_id}/ledger", name="plan_ledger")
-def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: int,
-                     period_id: _ID | None = None) -> HTMLResponse:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise HTTPException(status_code=404)
+def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
+                     period_id: RowId | None = None, reviewed: str = "") -> HTMLResponse:
+    plan = region_scope.plan(db, user, plan_id)
     periods = _periods(db, plan.id)
-    period = next((p for p in periods if p.id == period_id), periods[0] if periods else None)
+    period = next((p for p in periods if p.id == period_id), None) or _default_period(db, plan, periods)
     book = ledger.plan_ledger(db, user, plan, period_id=period.id if period else None)
     warnings = ledger_progress.ledger_warnings(db, period) if period is not None else []
     return render(request, "ledger.html", {
         "plan": plan, "ledger": book, "periods": periods, "period": period, "warnings": warnings,
-        "statuses": STATUSES, "can_review": is_allowed(user, Action.APPROVE), **_labels(request),
+        "statuses": STATUSES, **_labels(request),
+        # after a lock nothing is offered that would be refused: no review, no report
+        "can_review": is_allowed(user, Action.APPROVE) and period is not None and not period.locked,
         "can_edit": is_allowed(user, Action.CORRECT_EXTRACTION),
-        "may_report": lambda unit_ids: _may_report(user, unit_ids),
+        "may_report": lambda unit_ids: period is not None and _may_report(user, unit_ids, period),
+        "reviewed": translator(request)(f"ledger.reviewed.{reviewed}") if reviewed in _REVIEWED else "",
     })
 
 
@@ -66,24 +77,28 @@ def _labels(request: Request) -> dict[str, dict[str, str]]:
             "kind_labels": {k: t(f"ledger.kind.{k}") for k in _KINDS}}
 
 
-def _may_report(user: User, unit_ids: set[int]) -> bool:
+def _may_report(user: User, unit_ids: set[int], period: ReportingPeriod) -> bool:
+    """Whether the ledger offers 报告进展: what the service would accept (own unit, an
+    unlocked period, a clerk only inside the window)."""
+    if period.locked:
+        return False
     if user.role == Role.CLERK:
-        return user.org_unit_id in unit_ids
+        return user.org_unit_id in unit_ids and window_is_open(period)
     return is_allowed(user, Action.ENTER) and bool(unit_ids)
 
 
-def _subject(db: Session, kind: str, item_id: int) -> Task | Project:
-    subject: Task | Project | None = db.get(Task, item_id) if kind == "tasks" else (
-        db.get(Project, item_id) if kind == "projects" else None)
-    if subject is None:
-        raise HTTPException(status_code=404)
-    return subject
+def _subject(db: Session, user: User, kind: str, item_id: int) -> Task | Project:
+    if kind == "tasks":
+        return region_scope.task(db, user, item_id)
+    if kind == "projects":
+        return region_scope.project(db, user, item_id)
+    raise HTTPException(status_code=404)
 
 
 @router.get("/ledger/{kind}/{item_id}/progress", name="ledger_progress")
-def progress_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int,
-                  period_id: _ID) -> HTMLResponse:
-    return _form(request, db, user, _subject(db, kind, item_id), kind, period_id)
+def progress_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
+                  period_id: RowId) -> HTMLResponse:
+    return _form(request, db, user, _subject(db, user, kind, item_id), kind, period_id)
 
 
 def _form(request: Request, db: Session, user: User, subject: Task | Project, kind: str, period_id: int,
@@ -95,6 +110,7 @@ def _form(request: Request, db: Session, user: User, subject: Task | Project, ki
     if user.role == Role.CLERK:
         units = [u for u in units if u.id == user.org_unit_id]
     check(user, Action.ENTER, Scope(org_unit_id=units[0].id if units else None, window_open=window_is_open(period)))
+    ensure_unlocked(period)
     column = LedgerReport.task_id if isinstance(subject, Task) else LedgerReport.project_id
     existing = {r.org_unit_id: r for r in db.scalars(select(LedgerReport).where(
         column == subject.id, LedgerReport.period_id == period.id))}
@@ -119,19 +135,20 @@ def _number(text: str, field: str) -> float | None:
     return value
 
 
-@router.post("/ledger/{kind}/{item_id}/progress", name="ledger_progress_save")
-def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int,
-                        period_id: Annotated[int, Form(ge=1, le=2**31 - 1)], status: Annotated[str, Form()],
-                        org_unit_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+@router.post("/ledger/{kind}/{item_id}/progress", name="ledger_progress_save",
+             openapi_extra=body(MAX_EVIDENCE_BYTES, files=True))
+def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
+                        period_id: Annotated[RowId, Form()], status: Annotated[str, Form()],
+                        org_unit_id: Annotated[RowId, Form()],
                         progress: Annotated[str, Form(max_length=4000)] = "",
                         percent: Annotated[str, Form(max_length=32)] = "",
                         investment_period: Annotated[str, Form(max_length=32)] = "",
                         investment_cumulative: Annotated[str, Form(max_length=32)] = "",
                         action: Annotated[str, Form()] = "save", evidence: UploadFile | None = None,
-                        milestone: Annotated[list[int] | None, Form()] = None,
-                        target_id: Annotated[list[int] | None, Form()] = None,
+                        milestone: Annotated[list[RowId] | None, Form()] = None,
+                        target_id: Annotated[list[RowId] | None, Form()] = None,
                         target_value: Annotated[list[str] | None, Form()] = None) -> Response:
-    subject = _subject(db, kind, item_id)
+    subject = _subject(db, user, kind, item_id)
     typed_targets = dict(zip(target_id or [], target_value or [], strict=False))
     values = {"status": status, "progress": progress, "percent": percent, "investment_period": investment_period,
               "investment_cumulative": investment_cumulative, "org_unit_id": org_unit_id,
@@ -153,6 +170,8 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
                                             project_id=project_id, org_unit_id=org_unit_id, submit=True)
     except PermissionDenied:
         raise
+    except NotFound:  # another district's record: answered 404
+        raise
     except PlanWatchError as exc:
         db.rollback()
         message = exc.problem if isinstance(exc, ProgressRejected) else str(exc)
@@ -162,12 +181,10 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
 
 
 @router.post("/ledger/reports/{report_id}/review", name="ledger_review")
-def review(request: Request, user: PageUser, db: DbSession, report_id: int,
+def review(request: Request, user: PageUser, db: DbSession, report_id: RowId,
            decision: Annotated[str, Form(pattern="^(approve|return)$")],
            note: Annotated[str, Form(max_length=2000)] = "") -> Response:
-    report = db.get(LedgerReport, report_id)
-    if report is None:
-        raise HTTPException(status_code=404)
+    report = region_scope.ledger_report(db, user, report_id)
     subject = db.get(Task, report.task_id) if report.task_id is not None else db.get(Project, report.project_id)
     assert subject is not None
     anchor = f"task-{subject.id}" if report.task_id is not None else f"project-{subject.id}"
@@ -180,14 +197,13 @@ def review(request: Request, user: PageUser, db: DbSession, report_id: int,
         return render(request, "error.html", {"message": message, "status_code": 422,
                                               "back": f"{url}?period_id={report.period_id}#{anchor}"},
                       status_code=422)
-    return RedirectResponse(f"{url}?period_id={report.period_id}#{anchor}", status_code=303)
+    done = "approved" if decision == "approve" else "returned"
+    return RedirectResponse(f"{url}?period_id={report.period_id}&reviewed={done}#{anchor}", status_code=303)
 
 
 @router.get("/ledger/evidence/{evidence_id}", name="ledger_evidence")
-def evidence_file(user: PageUser, db: DbSession, evidence_id: int) -> Response:
-    evidence = db.get(LedgerEvidence, evidence_id)
-    if evidence is None:
-        raise HTTPException(status_code=404)
+def evidence_file(user: PageUser, db: DbSession, evidence_id: RowId) -> Response:
+    evidence = region_scope.evidence(db, user, evidence_id)
     report = db.get(LedgerReport, evidence.report_id)
     assert report is not None
     check(user, Action.VIEW, Scope(org_unit_id=report.org_unit_id))

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import ledger_edits
+from planwatch.services import ledger_edits, region_scope, regions
 from planwatch.services.ledger_edits import (
     ROLES,
     LedgerEditError,
@@ -50,18 +50,10 @@ def _entity(kind: str) -> str:
     return kind[:-1]
 
 
-def _subject(db: Session, kind: str, item_id: int) -> Task | Project:
-    subject = db.get(Task, item_id) if _entity(kind) == "task" else db.get(Project, item_id)
-    if subject is None:
-        raise HTTPException(status_code=404)
-    return subject
-
-
-def _plan(db: Session, plan_id: int) -> Plan:
-    plan = db.get(Plan, plan_id)
-    if plan is None:
-        raise HTTPException(status_code=404)
-    return plan
+def _subject(db: Session, user: User, kind: str, item_id: RowId) -> Task | Project:
+    if _entity(kind) == "task":
+        return region_scope.task(db, user, item_id)
+    return region_scope.project(db, user, item_id)
 
 
 def _back(request: Request, subject: Task | Project) -> RedirectResponse:
@@ -88,21 +80,21 @@ def _form(request: Request, db: Session, user: User, plan: Plan, kind: str, subj
     return render(request, "ledger_edit.html", {
         "plan": plan, "kind": kind, "subject": subject, "error": error, "conflicts": conflicts or [],
         "values": values if values is not None else (_values(db, subject) if subject is not None else {"units": {}}),
-        "units": list(db.scalars(select(OrgUnit).order_by(OrgUnit.code))), "role_fields": {f: (role, t(f"ledger.role.{f}")) for f, role in _ROLE_FIELDS.items()},
+        "units": regions.plan_units(db, user, plan), "role_fields": {f: (role, t(f"ledger.role.{f}")) for f, role in _ROLE_FIELDS.items()},
         "kinds": {k: t(f"ledger.kind.{k}") for k in _KINDS}, "others": others,
     }, status_code=status_code)
 
 
 @router.get("/plans/{plan_id}/ledger/{kind}/new", name="ledger_new")
-def new_form(request: Request, user: PageUser, db: DbSession, plan_id: int, kind: str) -> HTMLResponse:
+def new_form(request: Request, user: PageUser, db: DbSession, plan_id: RowId, kind: str) -> HTMLResponse:
     _entity(kind)
-    return _form(request, db, user, _plan(db, plan_id), kind, None)
+    return _form(request, db, user, region_scope.plan(db, user, plan_id), kind, None)
 
 
 @router.get("/ledger/{kind}/{item_id}/edit", name="ledger_edit")
-def edit_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int) -> HTMLResponse:
-    subject = _subject(db, kind, item_id)
-    return _form(request, db, user, _plan(db, subject.plan_id), kind, subject)
+def edit_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId) -> HTMLResponse:
+    subject = _subject(db, user, kind, item_id)
+    return _form(request, db, user, region_scope.plan(db, user, subject.plan_id), kind, subject)
 
 
 def _number(text: str, field: str) -> float | None:
@@ -178,14 +170,14 @@ class SplitForm(BaseModel):
 
 
 @router.post("/plans/{plan_id}/ledger/{kind}/new", name="ledger_add")
-def add(request: Request, user: PageUser, db: DbSession, plan_id: int, kind: str, form: _EditForm) -> Response:
-    return _save(request, db, user, _plan(db, plan_id), kind, None, form)
+def add(request: Request, user: PageUser, db: DbSession, plan_id: RowId, kind: str, form: _EditForm) -> Response:
+    return _save(request, db, user, region_scope.plan(db, user, plan_id), kind, None, form)
 
 
 @router.post("/ledger/{kind}/{item_id}/edit", name="ledger_save")
-def save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int, form: _EditForm) -> Response:
-    subject = _subject(db, kind, item_id)
-    return _save(request, db, user, _plan(db, subject.plan_id), kind, subject, form)
+def save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId, form: _EditForm) -> Response:
+    subject = _subject(db, user, kind, item_id)
+    return _save(request, db, user, region_scope.plan(db, user, subject.plan_id), kind, subject, form)
 
 
 def _save(request: Request, db: Session, user: User, plan: Plan, kind: str, subject: Task | Project | None,
@@ -280,37 +272,40 @@ def _project_args(changed: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/ledger/{kind}/{item_id}/retire", name="ledger_retire")
-def retire(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int) -> Response:
-    subject = _subject(db, kind, item_id)
-    ledger_edits.retire(db, user, _entity(kind), subject.id)
+def retire(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
+           reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Confirmed on the ledger page with the reason, which the audit trail keeps."""
+    subject = _subject(db, user, kind, item_id)
+    ledger_edits.retire(db, user, _entity(kind), subject.id, reason)
     return _back(request, subject)
 
 
 @router.post("/ledger/{kind}/{item_id}/restore", name="ledger_restore")
-def restore(request: Request, user: PageUser, db: DbSession, kind: str, item_id: int) -> Response:
-    subject = _subject(db, kind, item_id)
-    ledger_edits.restore(db, user, _entity(kind), subject.id)
+def restore(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
+            reason: Annotated[str, Form(max_length=500)] = "") -> Response:
+    subject = _subject(db, user, kind, item_id)
+    ledger_edits.restore(db, user, _entity(kind), subject.id, reason)
     return _back(request, subject)
 
 
 @router.post("/ledger/tasks/{item_id}/merge", name="ledger_merge")
-def merge(request: Request, user: PageUser, db: DbSession, item_id: int, form: Annotated[MergeForm, Form()]) -> Response:
-    task = _subject(db, "tasks", item_id)
+def merge(request: Request, user: PageUser, db: DbSession, item_id: RowId, form: Annotated[MergeForm, Form()]) -> Response:
+    task = _subject(db, user, "tasks", item_id)
     try:
         ledger_edits.merge_tasks(db, user, task.id, form.other, form.discard)
     except MergeConflict as exc:
         db.rollback()
-        return _form(request, db, user, _plan(db, task.plan_id), "tasks", task, error=exc.problem,
+        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=exc.problem,
                      conflicts=exc.pairs, status_code=409)
     except LedgerEditError as exc:
         db.rollback()
-        return _form(request, db, user, _plan(db, task.plan_id), "tasks", task, error=exc.problem, status_code=422)
+        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=exc.problem, status_code=422)
     return _back(request, task)
 
 
 @router.get("/ledger/tasks/{item_id}/split", name="ledger_split")
-def split_form(request: Request, user: PageUser, db: DbSession, item_id: int) -> HTMLResponse:
-    task = _subject(db, "tasks", item_id)
+def split_form(request: Request, user: PageUser, db: DbSession, item_id: RowId) -> HTMLResponse:
+    task = _subject(db, user, "tasks", item_id)
     return _split_page(request, db, user, task)
 
 
@@ -326,8 +321,8 @@ def _split_page(request: Request, db: Session, user: User, task: Task | Project,
 
 
 @router.post("/ledger/tasks/{item_id}/split", name="ledger_split_save")
-def split(request: Request, user: PageUser, db: DbSession, item_id: int, form: Annotated[SplitForm, Form()]) -> Response:
-    task = _subject(db, "tasks", item_id)
+def split(request: Request, user: PageUser, db: DbSession, item_id: RowId, form: Annotated[SplitForm, Form()]) -> Response:
+    task = _subject(db, user, "tasks", item_id)
     assert isinstance(task, Task)
     roles = {u: r for u, r in ledger_edits.snapshot(db, task)["units"]}
     targets = {str(t.id): TargetIn(t.name, t.year, t.value, t.unit) for t in task.targets}

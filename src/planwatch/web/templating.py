@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -14,8 +15,12 @@ from starlette.datastructures import URL
 from starlette.routing import BaseRoute, Mount, Route
 
 from planwatch.monitor.permissions import ROLE_ACTIONS, Action, Actor, Role
+from planwatch.services.periods import local_time
 from planwatch.web.i18n import LANGUAGE_COOKIE, Translator, negotiate_language
+from planwatch.web.messages import readable
+from planwatch.web.plain_words import help_term
 from planwatch.web.security import csrf_token
+from planwatch.web.theme import theme_url
 
 __all__ = ["STATIC_DIR", "TEMPLATE_DIR", "NavItem", "echarts_available", "environment", "local_url", "named_routes", "nav_items", "render",
            "translator", "url_builder"]
@@ -36,7 +41,9 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["number"] = format_number
+    env.filters["localtime"] = format_local_time
     env.globals["nav_items"] = nav_items
+    env.globals["theme_url"] = theme_url
     return env
 
 
@@ -53,17 +60,22 @@ _NAV: Final = (
     NavItem("nav.documents", "/documents", "/documents"),
     NavItem("nav.search", "/search", "/search"),
     NavItem("nav.compare", "/compare", "/compare"),
+    NavItem("nav.inbox", "/inbox", "/inbox"),
     NavItem("nav.entry", "/entry", "/entry"),
     NavItem("nav.review", "/review", "/review"),
     NavItem("nav.users", "/admin/users", "/admin/users"),
     NavItem("nav.orgunits", "/admin/orgunits", "/admin/orgunits"),
+    NavItem("nav.exports", "/exports", "/exports"),
+    NavItem("nav.records", "/records/imports", "/records/"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
 # A menu entry shows when the role has any of its actions: the entry page also serves an
 # administrator (MANAGE_PERIODS), who downloads any unit's template there without entering.
-_NAV_ACTION: Final = {"nav.entry": frozenset({Action.ENTER, Action.MANAGE_PERIODS}),
+_NAV_ACTION: Final = {"nav.inbox": frozenset({Action.COMMENT, Action.REMIND}),
+                      "nav.entry": frozenset({Action.ENTER, Action.MANAGE_PERIODS}),
                       "nav.review": frozenset({Action.APPROVE}), "nav.users": frozenset({Action.MANAGE_USERS}),
-                      "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS})}
+                      "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS}),
+                      "nav.records": frozenset({Action.VIEW_AUDIT})}
 
 
 def nav_items(user: Actor) -> list[NavItem]:
@@ -78,6 +90,11 @@ def format_number(value: float | int | None, digits: int = 2) -> str:
         return "—"
     text = f"{value:,.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_local_time(moment: datetime) -> str:
+    """A stored moment in Beijing time, to the minute."""
+    return local_time(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def localized_label(item: Any, language: str) -> str:
@@ -151,6 +168,24 @@ def render(request: Request, template: str, context: Mapping[str, Any] | None = 
         "user": user,
         "user_role": Role(user.role) if user is not None else None,
         "echarts": echarts_available(),
+        # the menu's to-do count: asked of the request's session while it is open (see auth.page_user)
+        "inbox_count": getattr(request.state, "inbox_count", lambda: 0),
+        "help_term": lambda key: help_term(key, t),
     }
     values.update(context or {})
+    _readable_messages(values, t)
     return HTMLResponse(env.get_template(template).render(values), status_code=status_code)
+
+
+# Context keys that carry a service's message to the page (a refusal, a row's problems).
+_MESSAGE_KEYS: Final = ("message", "error", "problem")
+
+
+def _readable_messages(values: dict[str, Any], t: Translator) -> None:
+    """Every page shows service messages with the field's label, never its code (``org_unit：``
+    → ``单位：``): done here, where every page passes, rather than in each handler."""
+    for key in _MESSAGE_KEYS:
+        if isinstance(values.get(key), str):
+            values[key] = readable(values[key], t)
+    if isinstance(values.get("problems"), list):
+        values["problems"] = [readable(p, t) if isinstance(p, str) else p for p in values["problems"]]

@@ -35,14 +35,15 @@ from types import FrameType
 from typing import BinaryIO, Final
 
 from fastapi import HTTPException, Request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES
-from planwatch.services import import_jobs, plans
+from planwatch.services import import_history, import_jobs, plans
+from planwatch.services.import_history import Channel, Outcome
 from planwatch.services.import_jobs import JobState
 from planwatch.services.plans import ImportResult, ImportStage, PreparedImport
 from planwatch.store import Database
@@ -55,8 +56,10 @@ log = logging.getLogger(__name__)
 _CHUNK = 1 << 20
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
-# A plan extracts in seconds; a file built to make extraction slow fails after this much CPU.
+# A plan extracts in seconds; a file built to make extraction slow fails after this much CPU, and this
+# much more for each scanned page that OCR reads (RapidOCR takes about 7 s of CPU a page).
 EXTRACTION_CPU_SECONDS: Final = 120
+OCR_CPU_SECONDS: Final = 30
 _POLL_SECONDS = 0.5  # how often a waiting import passes on the pages read
 # How often an idle worker looks for a queued job (one indexed read), and for jobs of workers
 # that went away; bench/bench_job_queue.py measures what that costs and how soon a job is taken.
@@ -94,7 +97,7 @@ class UploadJobs:
     def start(self, database: Database, user: User, file_name: str, stream: BinaryIO) -> JobState:
         """Queue the import of an upload; bad names and sizes are refused here, before
         anything is stored."""
-        path = save_upload(file_name, stream, self.max_bytes)
+        path = self.save(database, user, file_name, stream, Channel.WEB_UPLOAD)
         try:
             job = import_jobs.create_job(database, secrets.token_urlsafe(12), user.id, path.name, path.read_bytes())
         finally:
@@ -112,6 +115,14 @@ class UploadJobs:
                                               name=f"planwatch-extract-{n}") for n in range(self._workers)]
             for thread in self._threads:
                 thread.start()
+
+    def save(self, database: Database, user: User, file_name: str, stream: BinaryIO, channel: Channel) -> Path:
+        """The upload saved for import; a refused name, type or size goes into the import history."""
+        try:
+            return save_upload(file_name, stream, self.max_bytes)
+        except PlanWatchError as exc:
+            _record_refusal(database, user.id, channel, file_name, exc)
+            raise
 
     @staticmethod
     def get(session: Session, job_id: str, user: User) -> JobState | None:
@@ -160,17 +171,20 @@ class UploadJobs:
 
     def import_now(self, database: Database, owner_id: int, path: Path,
                    progress: Callable[[ImportStage], None] | None = None,
-                   waiting: Callable[[tuple[int, int] | None], None] | None = None) -> ImportResult:
+                   waiting: Callable[[tuple[int, int] | None], None] | None = None,
+                   channel: Channel = Channel.API_UPLOAD) -> ImportResult:
         """Import a saved upload and remove it; errors name the file as the user uploaded it.
 
         Reading and extraction run in a worker process under a CPU-time limit, with no
-        database transaction open; storing is a short transaction of its own. While the
-        extraction runs, ``waiting`` is called twice a second with the pages of a PDF read
-        so far (``(done, total)``, None before the first or for other formats).
+        database transaction open; storing is a short transaction of its own, with the
+        import's record in the history (a refusal is recorded in a transaction of its own).
+        While the extraction runs, ``waiting`` is called twice a second with the pages of a
+        PDF read so far (``(done, total)``, None before the first or for other formats).
         """
         report = progress or (lambda stage: None)
         if self._extractors is None:
             self._extractors = self._new_extractors()
+        size = path.stat().st_size if path.exists() else None
         try:
             report(ImportStage.READ)
             pages_file = path.parent / "pages.progress"
@@ -184,9 +198,19 @@ class UploadJobs:
                 raise InputError(path, "提取进程异常退出（文件可能过大或已损坏），未导入任何数据") from None
             report(ImportStage.STORE)
             with database.session() as session:
-                return plans.store_import(session, prepared, session.get_one(User, owner_id))
+                owner = session.get_one(User, owner_id)
+                result = plans.store_import(session, prepared, owner)
+                outcome, summary, plan_id = import_history.plan_import_summary(result)
+                import_history.record(session, owner, channel, path.name, outcome, summary=summary, plan_id=plan_id,
+                                      size=size, sha256=result.sha256)
+                return result
         except InputError as exc:
-            raise InputError(path.name, exc.problem) from None  # not the private folder's path
+            refused = InputError(path.name, exc.problem)  # not the private folder's path
+            _record_refusal(database, owner_id, channel, path.name, refused, size)
+            raise refused from None
+        except PlanWatchError as exc:
+            _record_refusal(database, owner_id, channel, path.name, exc, size)
+            raise
         finally:
             shutil.rmtree(path.parent, ignore_errors=True)
 
@@ -213,7 +237,8 @@ class UploadJobs:
         try:
             path.write_bytes(claimed.content)
             import_jobs.set_upload_dir(database, job.id, folder)
-            job.result = self.import_now(database, job.owner_id, path, advance, waiting)
+            job.result = self.import_now(database, job.owner_id, path, advance, waiting, Channel.WEB_UPLOAD)
+            job.pages_done = job.pages_total  # the last pages were read after the last poll
             job.stage = "done"
         except PlanWatchError as exc:
             job.error = str(exc)
@@ -222,9 +247,21 @@ class UploadJobs:
             log.exception("import of upload %s failed", job.file_name)
             job.error = f"{job.file_name}: 导入时发生内部错误（{type(exc).__name__}），已导入的数据未受影响"
             job.stage = "failed"
+            _record_refusal(database, job.owner_id, Channel.WEB_UPLOAD, job.file_name, PlanWatchError(job.error))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         import_jobs.finish_job(database, job)
+
+
+def _record_refusal(database: Database, owner_id: int, channel: Channel, file_name: str, exc: PlanWatchError,
+                    size: int | None = None) -> None:
+    """A refused plan file in the import history, in a transaction of its own (the import's rolled back)."""
+    try:
+        with database.session() as session:
+            import_history.record(session, session.get_one(User, owner_id), channel, file_name,
+                                  Outcome.REFUSED, problems=import_history.problems_of(exc), size=size)
+    except SQLAlchemyError:  # the history must not hide the refusal itself from the uploader
+        log.exception("could not record the refused import of %s", file_name)
 
 
 def _wait(future: Future[PreparedImport], pages_file: Path,
@@ -246,12 +283,16 @@ def _read_pages(path: Path) -> tuple[int, int] | None:
 
 
 def _page_reporter(path: Path | None) -> Callable[[int, int], None] | None:
-    """Write ``done total`` for the progress page, whole and renamed, at most every few pages."""
+    """Write ``done total`` for the progress page, whole and renamed, at most as often as it is polled
+    (pages with a text layer go by the hundred a second; a scanned page read by OCR takes seconds)."""
     if path is None:
         return None
+    last = 0.0
 
     def report(done: int, total: int) -> None:
-        if done == total or done % 5 == 0:
+        nonlocal last
+        if done == total or time.monotonic() - last >= _POLL_SECONDS:
+            last = time.monotonic()
             scratch = path.with_suffix(f".{os.getpid()}.tmp")
             scratch.write_text(f"{done} {total}", encoding="ascii")
             os.replace(scratch, path)
@@ -270,6 +311,7 @@ def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int,
     usage = resource.getrusage(resource.RUSAGE_SELF)
     spent = int(usage.ru_utime + usage.ru_stime) + 1
     soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    cpu_seconds += OCR_CPU_SECONDS * _scanned_pages(path)  # reading a scan by OCR takes seconds a page
 
     def out_of_time(_signum: int, _frame: FrameType | None) -> None:
         raise InputError(path, f"提取超过 {cpu_seconds} 秒 CPU 时间上限（文件结构异常？），未导入任何数据")
@@ -281,6 +323,19 @@ def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int,
     finally:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
         signal.signal(signal.SIGXCPU, previous)
+
+
+def _scanned_pages(path: Path) -> int:
+    """How many pages of an uploaded PDF are scans that OCR will read (0 for other files, or unreadable ones:
+    the reader says what is wrong with those)."""
+    if path.suffix.lower() != ".pdf":
+        return 0
+    from planwatch.ingest.pdf_reader import scanned_pages
+
+    try:
+        return scanned_pages(path.read_bytes())
+    except (OSError, InputError):
+        return 0
 
 
 def save_upload(file_name: str, stream: BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -314,7 +369,7 @@ async def receive_upload(request: Request, max_bytes: int = DEFAULT_MAX_BYTES) -
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise too_large
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise HTTPException(status_code=415, detail="file：应以 multipart/form-data 上传文件")
+        raise HTTPException(status_code=415, detail="请用网页上的上传表单选择文件（multipart/form-data）")
 
     async def capped() -> AsyncGenerator[bytes]:
         received = 0
@@ -326,8 +381,8 @@ async def receive_upload(request: Request, max_bytes: int = DEFAULT_MAX_BYTES) -
 
     try:
         return await MultiPartParser(request.headers, capped(), max_files=1, max_fields=8).parse()
-    except MultiPartException as exc:
-        raise HTTPException(status_code=400, detail=f"file：{exc.message}") from None
+    except MultiPartException:
+        raise HTTPException(status_code=400, detail="上传的表单不完整或格式有误，请重新选择文件上传") from None
 
 
 def uploaded_file(form: FormData) -> UploadFile:

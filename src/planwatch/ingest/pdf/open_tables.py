@@ -23,17 +23,18 @@ tables over page breaks and extraction work unchanged.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
 
 from planwatch.ingest.pdf.lines import text_line
 from planwatch.ingest.pdf.page import Glyph, Rule, is_page_number
-from planwatch.ingest.pdf.tables import RuledTable
+from planwatch.ingest.pdf.tables import RuledTable, Segment, merge_segments
 
 # Words are set apart by a gap wider than this share of the font size (justified text spreads less).
-_WORD_GAP = 0.9
+_WORD_GAP = 0.6
 # A column's words keep at least this share of the font size away from the next column's.
 _COLUMN_GAP = 0.3
 # Lines of one table are at most this many font sizes apart; a header's stacked lines, and the rules
@@ -42,21 +43,36 @@ _ROW_GAP = 2.5
 _HEADER_GAP = 4.0
 # A cell's text wrapped over lines leaves at most this share of the font size between them.
 _WRAPPED_GAP = 0.6
+# Lines overlapping by more than this share of the font size are set half a line apart, in one row.
+_OVERLAP = 0.25
+# A category text is at the middle of its group when this share of the font size from it at most.
+_CENTRED = 0.75
 # Gaps between lines that differ by less than this (points) are as wide as each other.
 _TIE = 1.0
 # Lines atop a page passed over before the rest of a table (a running head, a continued-table label).
 _HEAD_LINES = 2
+# A header cell's name wraps over this many lines at most.
+_HEADER_LINES = 4
 # A column name spread over its cell has at most this many characters (指　标　名　称).
 _SPREAD_NAME = 4
 # What a table prints on every row, never wrapped: a value (≥90, <0.019, 7.5*, 【120】, 100%, 50左右) or
 # an indicator's attribute.
-_ROW_WORD = re.compile(r"^(?:[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?(?:左右|以上|以下)?|约束性|预期性)$")
+_FIGURE = r"[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?"
+# ... or several, a list, a ratio or a range (0.2%、17.2%; 6.5:2.5:1; 60%—85%).
+ROW_WORD = re.compile(rf"^(?:{_FIGURE}(?:[、/:：～~—\-]{_FIGURE})*(?:左右|以上|以下)?|约束性|预期性)$")
 _NUMBER_COLUMN = re.compile(r"^(序号|编号)$")
+# Columns whose cell is merged over a group of rows, its text printed once (at the group's middle).
+_GROUP_COLUMN = re.compile(r"^(?:指标)?(?:类别|类型|领域|分类|板块|方面|维度)$|^一级指标$")
+_INDEX = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[、.．]?$")
 _HEADER_WORD = re.compile(
     r"^(?:序号|编号|类别|类型|领域|分类|一级指标|二级指标|指标|指标名称|具体指标|主要指标|指标内容|名称|"
     r"单位|计量单位|属性|指标属性|性质|目标值?|预期值?|规划值?|基期值?|基准值?|现状值?|备注|"
     r"责任单位|牵头单位|责任部门|年均增长|年均增速|[（(](?:19|20)\d{2}年[）)]|"
-    r"(?:19|20)\d{2}年(?:目标值?|预期值?|规划值?|基期值?|现状值?|基准值?)?)$")
+    r"(?:19|20)\d{2}年(?:目标值?|预期值?|规划值?|基期值?|现状值?|基准值?|预计值?|完成值?|实际值?)?|"
+    r"[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期末)?(?:规划|预期)?(?:目标值?|预期值?|完成值?|现状值?|规划值?))$")
+
+
+Named = list[tuple[tuple[float, float], str]]  # a header's words (x0, x1) and their texts
 
 
 class _Line:
@@ -102,6 +118,7 @@ class Layout:
     extents: list[tuple[float, float]]
     size: float
     number_column: tuple[float, float] | None
+    group_columns: tuple[tuple[float, float], ...] = ()  # columns a category is printed once a group in
 
 
 def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
@@ -114,7 +131,9 @@ def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
     ran down to its foot; the lines atop this page that keep to its columns are its rest.
     """
     lines = [_Line(row) for row in rows]
-    horizontal = [r for r in rules if r.horizontal]
+    # A row's border is often drawn cell by cell: collinear pieces that touch are one rule.
+    horizontal = [Rule(s.start, s.at, s.end, s.at) for s in merge_segments([Segment(r.top, r.x0, r.x1)
+                                                                           for r in rules if r.horizontal])]
     tables: list[RuledTable] = []
     layout: Layout | None = None
     after = 0  # the first line after the last table
@@ -124,16 +143,20 @@ def find_open_tables(rows: Sequence[list[Glyph]], rules: Sequence[Rule],
         tables.append(grid)
     k = after
     while k < len(lines):
-        named = _header_columns(lines[k]) if len(lines[k].words) >= 3 else None
-        table = _table(lines, k, named, horizontal) if named is not None else None
+        header = _header_at(lines, k, horizontal)
+        table = _table(lines, k, *header, horizontal) if header is not None else None
         if table is None:
             k += 1
             continue
         grid, after, layout = table
         tables.append(grid)
         k = after
-    at_foot = all(len(line.words) == 1 and is_page_number(_word_texts(line)[0]) for line in lines[after:])
-    return tables, layout if at_foot else None
+    return tables, layout if _at_foot(lines, after) else None
+
+
+def _at_foot(lines: list[_Line], after: int) -> bool:
+    """Whether nothing but the page number follows line ``after``."""
+    return all(len(line.words) == 1 and is_page_number(_word_texts(line)[0]) for line in lines[after:])
 
 
 def _word_texts(line: _Line) -> list[str]:
@@ -161,10 +184,95 @@ def _named_words(line: _Line) -> list[tuple[tuple[float, float], str]]:
     return joined
 
 
+def _header_at(lines: list[_Line], k: int, rules: list[Rule]) -> tuple[int, Named] | None:
+    """The header row starting at line ``k``: the index of its last line and its column names, if at least
+    three columns and two of them name columns (序号, 指标名称, 2025年 …).
+
+    A header cell's name may wrap (指标属/性, “十四五”预期目/标), each cell set at the middle of the row,
+    and a header may have two rows, a cell over two columns (指标值 over 2020年 and 2025年), so that a
+    header prints as two or three lines stacked closer than a paragraph's, none of which need hold every
+    column: see :func:`_stacked_header`.
+    """
+    first = lines[k]
+    last = k
+    while last + 1 < len(lines) and last - k < _HEADER_LINES - 1 \
+            and abs(lines[last + 1].size - first.size) <= 0.2 * first.size \
+            and lines[last + 1].top - lines[last].bottom <= _WRAPPED_GAP * first.size:
+        last += 1
+    band = lines[k:last + 1]
+    if sum(len(line.words) for line in band) < 3 or all(len(line.words) < 2 for line in band):
+        return None
+    if len(first.words) >= 3 and (named := _named_words(first)) and _names_columns(named):
+        return k, named  # one line
+    if last == k:
+        return None
+    stacked = _stacked_header(band, rules)
+    return (last, stacked) if len(stacked) >= 3 and _names_columns(stacked) else None
+
+
+def _stacked_header(band: list[_Line], rules: list[Rule]) -> Named:
+    """The columns of a header printed over several lines, left to right: the words of the lines joined
+    column by column, top to bottom; a word over two columns or more (a cell spanning them, set at its
+    middle, often with a rule under it) names each of them, before its own name."""
+    placed = [(k, word, text) for k, line in enumerate(band) for word, text in _named_words(line)]
+    labels: dict[int, list[int]] = {}
+    for i, (k, word, _) in enumerate(placed):
+        spanned = _spanned(placed, k, word, band, rules)
+        if len(spanned) >= 2:
+            labels[i] = spanned
+    stacked: list[tuple[tuple[float, float], str]] = []
+    for i, (_, (x0, x1), text) in enumerate(placed):
+        if i in labels:
+            continue
+        at = next((n for n, ((a, b), _) in enumerate(stacked) if x0 < b and a < x1), None)
+        if at is None:
+            stacked.append(((x0, x1), text))
+        else:
+            (a, b), above = stacked[at]
+            stacked[at] = ((min(a, x0), max(b, x1)), above + text)
+    for i, spanned in sorted(labels.items()):
+        for j in spanned:
+            (a, b) = placed[j][1]
+            at = next(n for n, ((c, d), _) in enumerate(stacked) if a < d and c < b)
+            stacked[at] = (stacked[at][0], placed[i][2] + stacked[at][1])
+    return sorted(stacked)
+
+
+def _spanned(placed: list[tuple[int, tuple[float, float], str]], k: int, word: tuple[float, float],
+             band: list[_Line], rules: list[Rule]) -> list[int]:
+    """The words of lower header lines that a word of line ``k`` spans: those over which a rule under it
+    runs, or, with no such rule, the two it is set between, if it is on the header's top line."""
+    centre = (word[0] + word[1]) / 2
+    lower = [j for j, (m, _, _) in enumerate(placed) if m > k and band[m].top >= band[k].bottom - _OVERLAP * band[k].size]
+    if not lower:
+        return []
+    width = max(b for _, (_, b), _ in placed) - min(a for _, (a, _), _ in placed)
+    for rule in rules:
+        if band[k].bottom - 1.0 <= rule.top and rule.x0 - 1.0 <= centre <= rule.x1 + 1.0 \
+                and rule.x1 - rule.x0 < 0.9 * width:
+            under = [j for j in lower if band[placed[j][0]].top >= rule.top - 1.0
+                     and rule.x0 - 1.0 <= sum(placed[j][1]) / 2 <= rule.x1 + 1.0]
+            if under:
+                return under
+    margin = _COLUMN_GAP * band[k].size
+    if k or any(a - margin <= centre <= b + margin for _, (a, b), _ in (placed[j] for j in lower)):
+        return []
+    line = min(placed[j][0] for j in lower)
+    left = [j for j in lower if placed[j][0] == line and placed[j][1][1] < centre]
+    right = [j for j in lower if placed[j][0] == line and placed[j][1][0] > centre]
+    if not left or not right:
+        return []
+    return [max(left, key=lambda j: placed[j][1][1]), min(right, key=lambda j: placed[j][1][0])]
+
+
+def _names_columns(words: list[tuple[tuple[float, float], str]]) -> bool:
+    return sum(1 for _, text in words if _HEADER_WORD.match(text)) >= 2
+
+
 def _header_columns(line: _Line) -> list[tuple[tuple[float, float], str]] | None:
     """The line's words, if it is a table's header row: two of them at least name columns."""
     words = _named_words(line)
-    return words if sum(1 for _, text in words if _HEADER_WORD.match(text)) >= 2 else None
+    return words if _names_columns(words) else None
 
 
 def _all_header_words(line: _Line) -> bool:
@@ -214,25 +322,28 @@ def _covering(rules: list[Rule], left: float, right: float, size: float) -> list
     return sorted(r.top for r in rules if r.x0 <= left + size and r.x1 >= right - size)
 
 
-def _table(lines: list[_Line], k: int, named: list[tuple[tuple[float, float], str]], rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
-    """The table whose header row is line ``k``, the index of the first line after it, and its layout."""
+def _table(lines: list[_Line], k: int, end: int, named: list[tuple[tuple[float, float], str]],
+           rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
+    """The table whose header row is printed on lines ``k`` to ``end``, the index of the first line after
+    it, and its layout."""
     header = lines[k]
     size = header.size
-    heights = _covering(rules, header.words[0][0], header.words[-1][1], size)
+    heights = _covering(rules, named[0][0][0], named[-1][0][1], size)
     top_rule = max((y for y in heights if header.top - _HEADER_GAP * size <= y <= header.top), default=None)
     first = k
     while first > 0 and (lines[first - 1].top > top_rule if top_rule is not None
                          else header.top - lines[first - 1].bottom <= _WORD_GAP * size
                          and _all_header_words(lines[first - 1])):
         first -= 1
+    header = lines[end]
     below = [y for y in heights if y >= header.bottom]
     header_rule = next((y for y in below if y - header.bottom <= _HEADER_GAP * size), None)
-    last = k
+    last = end
     while last + 1 < len(lines) and (lines[last + 1].bottom < header_rule if header_rule is not None
                                      else lines[last + 1].top - lines[last].bottom <= _WORD_GAP * size
                                      and _all_header_words(lines[last + 1])):
         last += 1
-    columns = _Columns([w for line in lines[first:last + 1] for w, _ in _named_words(line)], size)
+    columns = _Columns([w for w, _ in _stacked_header(lines[first:last + 1], rules)], size)
     if len({columns.index(word) for word, _ in named}) < 3:
         return None
     number_column = next((word for word, text in named if _NUMBER_COLUMN.match(text)), None)
@@ -240,9 +351,13 @@ def _table(lines: list[_Line], k: int, named: list[tuple[tuple[float, float], st
     body = _body(lines, last + 1, lines[last], columns, row_rules)
     if not any(len(line.words) >= 2 for line in body):
         return None
-    layout = Layout(columns.extents, size, number_column)
+    number_column = number_column or _index_column(body, columns)
+    groups = tuple(word for word, text in named if _GROUP_COLUMN.match(text))
+    layout = Layout(columns.extents, size, number_column, groups)
     top = lines[first].top - 0.5
-    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout), last + 1 + len(body), layout
+    after = last + 1 + len(body)
+    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout, _at_foot(lines, after)), \
+        after, layout
 
 
 def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
@@ -250,7 +365,7 @@ def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[Ruled
     holding words in two columns and the lines close above it that keep to them too (a running head over
     the text is passed over)."""
     start = next((k for k, line in enumerate(lines[:_HEAD_LINES + 1]) if len(line.words) >= 2), None)
-    if start is None or _header_columns(lines[start]) is not None:
+    if start is None or _header_at(lines, start, rules) is not None:
         return None  # the header printed again: the table is found by it
     columns = _Columns(carried.extents, carried.size)
     if not columns.fit(lines[start].words):
@@ -261,8 +376,9 @@ def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[Ruled
     left, right = carried.extents[0][0], carried.extents[-1][1]
     row_rules = _covering(rules, left, right, carried.size)
     body = [lines[start], *_body(lines, start + 1, lines[start], columns, row_rules)]
-    layout = Layout(columns.extents, carried.size, carried.number_column)
-    return _grid(body[0].top - 0.5, [], body, row_rules, layout), start + len(body), layout
+    layout = Layout(columns.extents, carried.size, carried.number_column, carried.group_columns)
+    after = start + len(body)
+    return _grid(body[0].top - 0.5, [], body, row_rules, layout, _at_foot(lines, after)), after, layout
 
 
 def _body(lines: list[_Line], start: int, above: _Line, columns: _Columns, rules: list[float]) -> list[_Line]:
@@ -286,13 +402,100 @@ def _body(lines: list[_Line], start: int, above: _Line, columns: _Columns, rules
     return body
 
 
-def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float], layout: Layout) -> RuledTable:
-    """The table as a ruled table's grid: column borders midway between columns, row borders as read."""
+def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float], layout: Layout,
+          open_end: bool) -> RuledTable:
+    """The table as a ruled table's grid: column borders midway between columns, row borders as read, a
+    category printed once for its group merged over the group's rows. ``open_end``: the table runs down
+    to the page's foot (and may go on atop the next)."""
     columns = _Columns(layout.extents, layout.size)
     anchor = columns.index(layout.number_column) if layout.number_column is not None else None
     ys = [top, *borders, *_row_borders(body, rules, columns, anchor), body[-1].bottom + 0.5]
     xs = columns.borders()
-    return RuledTable(xs, ys, {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)})
+    region = {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)}
+    for extent in layout.group_columns:
+        column = columns.index(extent)
+        for first, last in _groups(_blocks_in(body, columns, column), ys[len(borders):], columns.size, open_end):
+            for r in range(first, last + 1):
+                region[len(borders) + r, column] = (len(borders) + first, column)
+    return RuledTable(xs, ys, region)
+
+
+def _blocks_in(body: list[_Line], columns: _Columns, column: int) -> list[tuple[float, float]]:
+    """The extents (top, bottom) of the texts of one column, the lines a text wraps over joined."""
+    blocks: list[tuple[float, float]] = []
+    for line in body:
+        if any(columns.index(word) == column for word in line.words):
+            if blocks and line.top - blocks[-1][1] <= _WRAPPED_GAP * columns.size:
+                blocks[-1] = (blocks[-1][0], line.bottom)
+            else:
+                blocks.append((line.top, line.bottom))
+    return blocks
+
+
+def _groups(blocks: list[tuple[float, float]], ys: list[float], size: float, open_end: bool) -> list[tuple[int, int]]:
+    """The rows (first, last) each category text of a group column is printed for, counted from the first
+    row under ``ys[0]``.
+
+    A merged cell sets its text at the middle of its group (Word's and WPS's 居中); the groups are read
+    from the top so that each text is at the middle of its own, the rows above the first group (a group
+    that began on the page before, its text printed there) being a group of their own, without text.
+    The last group of a table running on to the next page may have its text anywhere (a printer sets the
+    text of a cell cut by the page break in the part it can). Where the texts fit no such groups, they
+    are at their groups' tops, each group running down to the next text.
+    """
+    rows = len(ys) - 1
+    if not blocks or rows < 2:
+        return []
+
+    def row_of(y: float) -> int:
+        return min(max(bisect_right(ys, y) - 1, 0), rows - 1)
+
+    groups = next((found for start in range(row_of(blocks[0][0]) + 1)
+                   if (found := _centred(blocks, ys, row_of, size, start, open_end)) is not None), None)
+    if groups is None:
+        starts = sorted({row_of(top) for top, _ in blocks})
+        groups = [(s, e - 1) for s, e in pairwise([*starts, rows])]
+    if groups[0][0] > 0:
+        groups.insert(0, (0, groups[0][0] - 1))
+    return groups
+
+
+def _centred(blocks: list[tuple[float, float]], ys: list[float], row_of: Callable[[float], int], size: float,
+             start: int, open_end: bool) -> list[tuple[int, int]] | None:
+    """Groups from row ``start`` down, each as far as puts its text at its middle; None if a text is not
+    at the middle of any group its neighbours leave room for."""
+    rows = len(ys) - 1
+    groups: list[tuple[int, int]] = []
+    for j, (top, bottom) in enumerate(blocks):
+        middle = (top + bottom) / 2
+        final = j + 1 == len(blocks)
+        if row_of(top) < start:
+            return None
+        last = rows - 1 if final else row_of(blocks[j + 1][0]) - 1
+        ends = [last] if final else range(max(row_of(bottom), start), last + 1)
+        if not ends:
+            return None
+        end = min(ends, key=lambda e: abs((ys[start] + ys[e + 1]) / 2 - middle))
+        if abs((ys[start] + ys[end + 1]) / 2 - middle) > _CENTRED * size and not (final and open_end):
+            return None
+        groups.append((start, end))
+        start = end + 1
+    return groups
+
+
+def _index_column(body: list[_Line], columns: _Columns) -> tuple[float, float] | None:
+    """The column of row numbers (1, 2 …; 一, 二 … on group rows) when its header does not name it: the
+    name cell spanning the number and name columns (指标名称 over both) leaves it without a header. It is
+    one of the first two columns, and most of what it holds is numbers."""
+    held: dict[int, list[str]] = {}
+    for line in body:
+        for word, text in zip(line.words, _word_texts(line), strict=True):
+            held.setdefault(columns.index(word), []).append(text)
+    for column in range(min(2, len(columns.extents))):
+        texts = held.get(column, [])
+        if len(texts) >= 2 and sum(1 for t in texts if _INDEX.match(t)) >= 0.8 * len(texts):
+            return columns.extents[column]
+    return None
 
 
 def _band_has_row(lines: list[_Line], start: int, rules: list[float]) -> bool:
@@ -318,16 +521,19 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
             band = []
         band.append(line)
     bands.append(band)
-    for b, lines in enumerate(bands):
+    for b, band_lines in enumerate(bands):
         if b:
-            borders.append((bands[b - 1][-1].bottom + lines[0].top) / 2)
+            borders.append((bands[b - 1][-1].bottom + band_lines[0].top) / 2)
+        lines = _overlapping_joined(band_lines, columns.size)
         opening = [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, True)] \
             or [i for i, line in enumerate(lines) if _opens_row(line, columns, anchor, False)]
         first = opening[0] if opening else 0
-        if first and lines[first].top - lines[first - 1].bottom > _WRAPPED_GAP * columns.size:
+        if first:
             # Lines set apart above the first row: the rest of a row cut by the page break (the first
-            # line of a name set at the middle of its row runs close into the row's other cells).
-            borders.append((lines[first - 1].bottom + lines[first].top) / 2)
+            # lines of a name set at the middle of its row run close into the row's other cells).
+            gap = max(range(first), key=lambda n: lines[n + 1].top - lines[n].bottom)
+            if lines[gap + 1].top - lines[gap].bottom > _WRAPPED_GAP * columns.size:
+                borders.append((lines[gap].bottom + lines[gap + 1].top) / 2)
         for i, j in pairwise(opening):
             gaps = {n: lines[n + 1].top - lines[n].bottom for n in range(i, j)}
             # The last of the widest: a category printed once midway between its group's first two rows
@@ -337,6 +543,19 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
     return borders
 
 
+def _overlapping_joined(lines: list[_Line], size: float) -> list[_Line]:
+    """Lines that overlap one another as one: a cell of one line set at the middle of a row beside a cell of
+    two (小学生近视率 / （％） beside <30) sits half a line lower than the first and overlaps both, where
+    the lines of one cell, and of two rows, keep apart."""
+    runs: list[list[_Line]] = []
+    for line in lines:
+        if runs and line.top < max(other.bottom for other in runs[-1]) - _OVERLAP * size:
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    return [run[0] if len(run) == 1 else _Line([g for line in run for g in line.glyphs]) for run in runs]
+
+
 def _opens_row(line: _Line, columns: _Columns, anchor: int | None, valued: bool) -> bool:
     """Text in the number column; or, where there is none or it is empty (the sub-indicators under an
     indicator, 其中 rows), in two columns or more, one of which is a value or an attribute if ``valued``
@@ -344,4 +563,4 @@ def _opens_row(line: _Line, columns: _Columns, anchor: int | None, valued: bool)
     used = {columns.index(word) for word in line.words}
     if anchor in used:
         return True
-    return len(used) >= 2 and (not valued or any(_ROW_WORD.match(text) for text in _word_texts(line)[1:]))
+    return len(used) >= 2 and (not valued or any(ROW_WORD.match(text) for text in _word_texts(line)[1:]))

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+if TYPE_CHECKING:
+    from planwatch.ingest.pdf.ocr import Engine
 
 # A drawn stroke thinner than this is a rule (table border), not a shape.
 _RULE_THICKNESS = 3.0
@@ -71,6 +76,8 @@ class PageContent:
     number: int  # 1-based
     glyphs: list[Glyph]
     rules: list[Rule]
+    scanned: bool = False  # a picture and no text layer
+    ocr: bool = False  # its characters and rules were read from the picture by OCR
 
 
 def is_page_number(text: str) -> bool:
@@ -78,7 +85,9 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text))
 
 
-def read_page(document: pdfium.PdfDocument, index: int) -> PageContent:
+def read_page(document: pdfium.PdfDocument, index: int, ocr: Callable[[], Engine | None] | None = None) -> PageContent:
+    """A page's characters and rules; a scanned page's read from its picture by the engine ``ocr`` gives
+    (asked only for a scanned page: loading a model takes time), if any."""
     page = document[index]
     try:
         height = page.get_height()
@@ -88,15 +97,43 @@ def read_page(document: pdfium.PdfDocument, index: int) -> PageContent:
         finally:
             textpage.close()
         rules = _rules(page, height)
+        scanned = not glyphs and _has_picture(page)
+        engine = ocr() if scanned and ocr is not None else None
+        if engine is not None:
+            from planwatch.ingest.pdf.ocr import DPI, page_content  # numpy, only for scans
+
+            scale = DPI / 72
+            glyphs, rules = page_content(page.render(scale=scale, grayscale=True).to_numpy(), scale, engine)
     finally:
         page.close()
-    return PageContent(index + 1, glyphs, rules)
+    return PageContent(index + 1, glyphs, rules, scanned, engine is not None)
+
+
+def is_scan(document: pdfium.PdfDocument, index: int) -> bool:
+    """Whether a page is a picture without a text layer, found without reading its characters."""
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            empty = pdfium_c.FPDFText_CountChars(textpage.raw) <= 0
+        finally:
+            textpage.close()
+        return empty and _has_picture(page)
+    finally:
+        page.close()
+
+
+def _has_picture(page: pdfium.PdfPage) -> bool:
+    handle = page.raw
+    return any(pdfium_c.FPDFPageObj_GetType(pdfium_c.FPDFPage_GetObject(handle, k)) == pdfium_c.FPDF_PAGEOBJ_IMAGE
+               for k in range(pdfium_c.FPDFPage_CountObjects(handle)))
 
 
 def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
     """Visible characters; the spaces and line breaks PDFium makes up are left out (layout decides spacing)."""
     handle = textpage.raw  # the raw handle: the wrapper object costs a conversion on every call
     box = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
     glyphs: list[Glyph] = []
     for i in range(pdfium_c.FPDFText_CountChars(handle)):
@@ -105,7 +142,11 @@ def _glyphs(textpage: pdfium.PdfTextPage, height: float) -> list[Glyph]:
             continue
         if not pdfium_c.FPDFText_GetLooseCharBox(handle, i, box) or not pdfium_c.FPDFText_GetCharOrigin(handle, i, x, y):
             continue
+        # The font size is in text space: a printer that draws in its own units (Chromium's CSS pixels under
+        # a 0.75 matrix) sets 16 for 12 points. The matrix gives the size on the page.
         size = pdfium_c.FPDFText_GetFontSize(handle, i)
+        if pdfium_c.FPDFText_GetMatrix(handle, i, matrix):
+            size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
         glyphs.append(Glyph(chr(code), box.left, box.right, height - y.value, size if size > 0 else box.top - box.bottom))
     return glyphs
 

@@ -31,6 +31,7 @@ _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［]\d{4}[〕\]］]\d{1,4
 # A table of contents entry ends with dot leaders and its page number at the right margin.
 _CONTENTS_ENTRY = re.compile(r"(?:[.…·．]\s*){3,}\d{1,4}$")
 _WIDE = re.compile(r"[^\x00-\u02ff]")
+_SPLIT_NUMBER = re.compile(r"[\d.][\d.%‰]")
 # A Latin word or number, or one Chinese character, with what a slash binds to it, the punctuation
 # that may not open a line after it, and an opening bracket or quote with the character it opens
 # (neither may end a line).
@@ -113,7 +114,8 @@ def _first_word_width(text: str) -> float:
 
 
 def join(text: str, more: str) -> str:
-    """Two printed lines of one paragraph: Chinese runs on without a space, Latin words get one."""
-    if _WIDE.match(text[-1:]) or _WIDE.match(more[:1]):
+    """Two printed lines of one paragraph: Chinese runs on without a space, Latin words get one; a number
+    broken by the line's end (≥500 / 0 in a narrow table cell) runs on too."""
+    if _WIDE.match(text[-1:]) or _WIDE.match(more[:1]) or _SPLIT_NUMBER.match(text[-1:] + more[:1]):
         return text + more
     return f"{text} {more}"

@@ -58,18 +58,24 @@ class RuledTable:
                 for r in range(len(self.ys) - 1)]
 
 
+    def boxes(self) -> list[list[tuple[float, float, float, float]]]:
+        """Each grid position's box (x0, top, x1, bottom), row by row, as :meth:`rows` gives their texts."""
+        return [[(self.xs[c], self.ys[r], self.xs[c + 1], self.ys[r + 1]) for c in range(len(self.xs) - 1)]
+                for r in range(len(self.ys) - 1)]
+
+
 def find_tables(rules: Sequence[Rule]) -> list[RuledTable]:
     """Tables of at least two columns formed by crossing rules, top to bottom.
 
     One row is enough: the rest of a row that a page break cut is boxed on its own at the top of the next page.
     """
-    horizontal = _merge([Segment(r.top, r.x0, r.x1) for r in rules if r.horizontal])
-    vertical = _merge([Segment(r.x0, r.top, r.bottom) for r in rules if not r.horizontal])
+    horizontal = merge_segments([Segment(r.top, r.x0, r.x1) for r in rules if r.horizontal])
+    vertical = merge_segments([Segment(r.x0, r.top, r.bottom) for r in rules if not r.horizontal])
     tables = [t for group in _crossing_groups(horizontal, vertical) if (t := _table(*group)) is not None]
     return sorted(tables, key=lambda t: t.top)
 
 
-def _merge(segments: list[Segment]) -> list[Segment]:
+def merge_segments(segments: list[Segment]) -> list[Segment]:
     """Collinear rules that touch or overlap as one: Word draws a row's border cell by cell."""
     merged: list[Segment] = []
     for segment in sorted(segments, key=lambda s: (round(s.at / _SNAP), s.start)):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planwatch.errors import InputError
+from planwatch.text_cleaning import first_control, show_char
 
 __all__ = ["AREAS", "SEXES", "STATES", "CellProblem", "ExchangeError", "ExchangeRow", "check_row", "period_kind"]
 
@@ -82,6 +83,10 @@ def check_row(row: ExchangeRow, number: int) -> list[CellProblem]:
     for column in ("indicator", "org_unit", "value"):
         if not getattr(row, column).strip():
             problems.append(CellProblem(number, column, "不能为空"))
+    for column in ("indicator", "org_unit", "period", "value"):  # codes: a control character is a paste accident
+        char = first_control(getattr(row, column).strip())
+        if char is not None:
+            problems.append(CellProblem(number, column, f"含有控制字符 {show_char(char)}，请删除后重试"))
     if period_kind(row.period) is None:
         problems.append(CellProblem(number, "period", f"应为 2025、2025Q1 或 202503 这样的期间代码，实际为「{row.period}」"))
     if row.sex not in SEXES:

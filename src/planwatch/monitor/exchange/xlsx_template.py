@@ -15,38 +15,41 @@ refuses the whole file.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from planwatch.errors import InputError
-from planwatch.ingest.containers import check_zip_container
+from planwatch.evaluate.models import Verdict, read_verdict
+from planwatch.ingest.containers import OpenedWorkbook, open_workbook
 from planwatch.monitor.exchange.rows import CellProblem, ExchangeError, ExchangeRow
 from planwatch.numerals import parse_number
 from planwatch.spreadsheet_safety import text_row
+from planwatch.text_cleaning import normalise_text
 
-__all__ = ["DATA_SHEET", "HEADER", "META_SHEET", "TEMPLATE_VERSION", "FilledTemplate", "TemplateIdentity",
+__all__ = ["DATA_SHEET", "HEADER", "META_SHEET", "TEMPLATE_VERSION", "VERDICTS", "FilledTemplate", "TemplateIdentity",
            "TemplateIndicator", "TemplateSheet", "column_of", "read_template", "write_template"]
 
 DATA_SHEET = "填报"
 HELP_SHEET = "填报说明"
 META_SHEET = "_planwatch"
 TEMPLATE_VERSION = "2"
+# The running total of an amount over the period comes last, so that templates filled before it
+# was added (no column O) still read: the input columns keep their letters.
 HEADER = ("指标代码", "领域", "指标名称", "计量单位", "属性", "基期年份", "基期值", "目标年份", "目标值",
-          "上年数值", "填报要求", "本期数值", "数据来源", "备注")
+          "上年数值", "填报要求", "本期数值", "数据来源", "备注", "规划期已累计")
 LEVEL_HINT = "填本期实际值。"
+VERDICTS = tuple(v.label_zh for v in Verdict)  # what a target without a number is judged: 达到, 未达到, 无法判断
 _VALUE, _SOURCE, _NOTE = "本期数值", "数据来源", "备注"
 _FIRST_ROW = 4  # title, period line, header, then data
-_WIDTHS = (10, 14, 32, 10, 8, 9, 12, 9, 14, 12, 36, 12, 18, 20)
+_WIDTHS = (10, 14, 32, 10, 8, 9, 12, 9, 14, 12, 36, 12, 18, 20, 16)
 _SUFFIXES = ("%", "％", "‰", "万", "亿")
 
 
@@ -75,11 +78,13 @@ class TemplateIndicator:
     domain: str = ""
     attribute: str = ""
     last_value: str = ""
-    entry_hint: str = ""  # what to enter when it is not a plain level (a growth rate, a reduction)
+    entry_hint: str = ""  # what to enter when it is not a plain level (a growth rate, an increment, a verdict)
     baseline_year: int | None = None
     baseline: str = ""
     target_year: int | None = None
     target: str = ""
+    running_total: str = ""  # an amount over the period: what earlier periods added up to (3（2026—2027年）)
+    judged: bool = False  # a target without a number: the value is a verdict (达到/未达到/无法判断)
 
 
 class TemplateSheet(Protocol):
@@ -101,6 +106,8 @@ class FilledTemplate:
     identity: TemplateIdentity
     rows: list[ExchangeRow]
     extras: dict[str, object] = field(default_factory=dict)
+    # Formula cells read as empty: "填报表!L5（=B5*2）" each, for the clerk to be told.
+    ignored: tuple[str, ...] = ()
 
 
 def write_template(path: Path | BinaryIO, identity: TemplateIdentity, indicators: Sequence[TemplateIndicator],
@@ -121,7 +128,8 @@ def write_template(path: Path | BinaryIO, identity: TemplateIdentity, indicators
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for ind in indicators:
         text_row(sheet, [ind.code, ind.domain, ind.name, ind.unit, ind.attribute, ind.baseline_year, ind.baseline,
-                         ind.target_year, ind.target, ind.last_value, ind.entry_hint or LEVEL_HINT, None, None, None])
+                         ind.target_year, ind.target, ind.last_value, ind.entry_hint or LEVEL_HINT, None, None, None,
+                         ind.running_total])
     last = _FIRST_ROW + len(indicators) - 1
     value_column = column_of(_VALUE)
     inputs = (value_column, column_of(_SOURCE), column_of(_NOTE))
@@ -133,15 +141,9 @@ def write_template(path: Path | BinaryIO, identity: TemplateIdentity, indicators
         sheet[f"{column_of('填报要求')}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
     for row, ind in enumerate(indicators, start=_FIRST_ROW):
         if ind.entry_hint:
-            sheet[f"{value_column}{row}"].comment = Comment(ind.entry_hint, "PlanWatch", width=320, height=90)
-    first = f"{value_column}{_FIRST_ROW}"
-    check = DataValidation(type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
-                           formula1=f'OR(ISNUMBER({first}),ISNUMBER(--SUBSTITUTE(SUBSTITUTE({first},"%",""),"‰","")))')
-    check.promptTitle, check.prompt = _VALUE, "填写数字，可带 %、‰ 或 万，如 95、95%、1.2万"
-    check.errorTitle, check.error = "数值格式不对", "请填写数字，如 95、95%、1.2万、3‰"
-    sheet.add_data_validation(check)
-    if indicators:
-        check.add(f"{first}:{value_column}{last}")
+            sheet[f"{value_column}{row}"].comment = Comment(normalise_text(ind.entry_hint), "PlanWatch", width=320,
+                                                            height=90)
+    _value_checks(sheet, indicators)
     for number, width in enumerate(_WIDTHS):
         sheet.column_dimensions[chr(ord("A") + number)].width = width
     sheet.freeze_panes = f"A{_FIRST_ROW}"
@@ -161,6 +163,32 @@ def write_template(path: Path | BinaryIO, identity: TemplateIdentity, indicators
     book.save(path)
 
 
+def _value_checks(sheet: Worksheet, indicators: Sequence[TemplateIndicator]) -> None:
+    """A number in each figure's cell; a choice of 达到/未达到/无法判断 in each verdict's."""
+    value_column = column_of(_VALUE)
+    rows = list(enumerate(indicators, start=_FIRST_ROW))
+    figures = [f"{value_column}{row}" for row, ind in rows if not ind.judged]
+    verdicts = [f"{value_column}{row}" for row, ind in rows if ind.judged]
+    if figures:
+        # the formula is written for the first cell of the list; Excel shifts it for the others
+        first = figures[0]
+        numeric = DataValidation(type="custom", allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                                 formula1=f'OR(ISNUMBER({first}),ISNUMBER(--SUBSTITUTE(SUBSTITUTE({first},"%",""),"‰","")))')
+        numeric.promptTitle, numeric.prompt = _VALUE, "填写数字，可带 %、‰ 或 万，如 95、95%、1.2万"
+        numeric.errorTitle, numeric.error = "数值格式不对", "请填写数字，如 95、95%、1.2万、3‰"
+        sheet.add_data_validation(numeric)
+        for cell in figures:
+            numeric.add(cell)
+    if verdicts:
+        choice = DataValidation(type="list", formula1='"' + ",".join(VERDICTS) + '"', allow_blank=True,
+                                showErrorMessage=True, showInputMessage=True)
+        choice.promptTitle, choice.prompt = "定性评估", "选择达到、未达到或无法判断，并在备注中写明评估依据"
+        choice.errorTitle, choice.error = "请从列表中选择", "定性目标只能填“达到”“未达到”或“无法判断”"
+        sheet.add_data_validation(choice)
+        for cell in verdicts:
+            choice.add(cell)
+
+
 def _help_sheet(book: Workbook, identity: TemplateIdentity, indicators: Sequence[TemplateIndicator]) -> None:
     sheet = book.create_sheet(HELP_SHEET)
     deadline = identity.deadline or "见通知"
@@ -176,10 +204,21 @@ def _help_sheet(book: Workbook, identity: TemplateIdentity, indicators: Sequence
         "或由管理员运行命令 planwatch submit 文件名.xlsx --as 登录名。"
         "任何单元格有误时整表不保存，页面列出每个出错的单元格。",
     ]
-    rates = [ind for ind in indicators if ind.entry_hint]
-    if rates:
-        lines.append("7. 以下指标填比率，不填总量（“填报要求”列和本期数值单元格的批注也有说明）：")
-        lines.extend(f"    {ind.code} {ind.name}：{ind.entry_hint}" for ind in rates)
+    rates = [ind for ind in indicators if ind.entry_hint and not ind.running_total and not ind.judged]
+    amounts = [ind for ind in indicators if ind.running_total]
+    judged = [ind for ind in indicators if ind.judged]
+    for heading, listed in (
+            ("以下指标填比率，不填总量（“填报要求”列和本期数值单元格的批注也有说明）：",
+             [f"    {ind.code} {ind.name}：{ind.entry_hint}" for ind in rates]),
+            ("以下指标的目标是规划期内累计完成的数量：本期数值填本年度新完成（新增）的数量，不填累计数；"
+             "“规划期已累计”列是此前各年经审核的数量之和，系统把本年数量加上去与目标比较：",
+             [f"    {ind.code} {ind.name}：已累计 {ind.running_total}，目标 {ind.target}" for ind in amounts]),
+            ("以下指标是定性目标（没有数值）：本期数值从下拉列表选择“达到”“未达到”或“无法判断”，备注写明评估依据"
+             "（对照的数据或情况），数据来源写明佐证材料（文件名、文号或链接）；没有依据的评估不能报送：",
+             [f"    {ind.code} {ind.name}：{ind.target}" for ind in judged])):
+        if listed:
+            lines.append(f"{sum(1 for line in lines if line[:1].isdigit()) + 1}. {heading}")
+            lines.extend(listed)
     for line in lines:
         text_row(sheet, [line])
     sheet["A1"].font = Font(bold=True, size=14)
@@ -189,7 +228,8 @@ def _help_sheet(book: Workbook, identity: TemplateIdentity, indicators: Sequence
 def read_template(path: Path, *, expected_org_unit: str | None = None, expected_period: str | None = None,
                   sheets: Sequence[TemplateSheet] = ()) -> FilledTemplate:
     """The filled values of a template and its identity; every problem is reported with its cell."""
-    book = _open(path)
+    opened = _open(path)
+    book = opened.book
     if META_SHEET not in book.sheetnames or DATA_SHEET not in book.sheetnames:
         raise ExchangeError(path, [CellProblem(0, "", "不是 PlanWatch 填报模板（请用数据填报页面或 planwatch template "
                                                       "生成的表）")])
@@ -213,19 +253,14 @@ def read_template(path: Path, *, expected_org_unit: str | None = None, expected_
         problems += found
     if problems:
         raise ExchangeError(path, problems)
-    return FilledTemplate(identity, rows, extras)
+    return FilledTemplate(identity, rows, extras, tuple(f"{f.sheet}!{f.cell}（{f.formula}）" for f in opened.formulas))
 
 
-def _open(path: Path) -> Workbook:
-    data = path.read_bytes() if path.is_file() else b""
+def _open(path: Path) -> OpenedWorkbook:
     try:
-        check_zip_container(path, data, suffix=".xlsx", main_part="xl/workbook.xml")
+        return open_workbook(path)
     except InputError as exc:
         raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.problem}）")]) from None
-    try:
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise ExchangeError(path, [CellProblem(0, "", f"不是有效的 .xlsx 文件（{exc.__class__.__name__}）")]) from None
 
 
 def _indicator_rows(book: Workbook, identity: TemplateIdentity) -> tuple[list[ExchangeRow], list[CellProblem]]:
@@ -244,7 +279,8 @@ def _indicator_rows(book: Workbook, identity: TemplateIdentity) -> tuple[list[Ex
                                         cell=f"A{number}", indicator=name))
             continue
         cell = f"{value_column}{number}"
-        if parse_number(_strip_suffix(text)) is None:
+        # a verdict goes to the service, which refuses it for an indicator that takes a figure
+        if parse_number(_strip_suffix(text)) is None and read_verdict(text) is None:
             problems.append(CellProblem(number, _VALUE, f"「{text}」不是数值（可填写 95、95%、1.2万、3‰）",
                                         sheet=DATA_SHEET, cell=cell, indicator=name))
             continue

@@ -9,9 +9,11 @@ from planwatch.store.models.evaluation import (
     EvaluationSnapshot,
     EvaluationVersion,
 )
+from planwatch.store.models.imports import ImportRecord
 from planwatch.store.models.indicator_status import IndicatorDisposition
 from planwatch.store.models.jobs import ImportJob, ImportJobFile
 from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
+from planwatch.store.models.messages import Comment, Notification, Reminder
 from planwatch.store.models.monitoring import (
     AppendOnlyViolation,
     AuditEvent,
@@ -55,6 +57,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Base",
+    "Comment",
     "Correction",
     "Document",
     "EvaluationChange",
@@ -64,6 +67,7 @@ __all__ = [
     "EvaluationVersion",
     "ImportJob",
     "ImportJobFile",
+    "ImportRecord",
     "Indicator",
     "IndicatorDisposition",
     "LedgerEdit",
@@ -71,12 +75,14 @@ __all__ = [
     "LedgerReport",
     "LoginCounter",
     "Milestone",
+    "Notification",
     "Observation",
     "ObservationRevision",
     "OrgUnit",
     "Plan",
     "Project",
     "ProjectUnit",
+    "Reminder",
     "ReportingPeriod",
     "SearchEntry",
     "Section",

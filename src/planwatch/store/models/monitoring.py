@@ -82,8 +82,8 @@ class Observation(Base):
         UniqueConstraint("indicator_id", "org_unit_id", "period_id", "sex", "area", "age_group",
                          name="uq_observations_slot"),
         Index("ix_observations_period_org_unit", "period_id", "org_unit_id"),
-        # the review queue: the values submitted in the open periods, not every figure of ten years
-        Index("ix_observations_state_period", "state", "period_id"),
+        # the review queue pages through a state's figures of a period in this order, unsorted
+        Index("ix_observations_state_period", "state", "period_id", "org_unit_id", "indicator_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -31,16 +31,24 @@ class OrgUnit(Base):
 
 
 class User(Base):
-    """A person who logs in; a reporting clerk is bound to one org unit."""
+    """A person who logs in; a reporting clerk is bound to one org unit.
+
+    ``region_org_unit_id`` binds the user to a district (an org unit and its subtree): the
+    user sees and works on that district's plans, units and data only. None is every
+    district, as for the accounts made before districts were kept apart.
+    """
 
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     login: Mapped[str] = mapped_column(String(LOGIN_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(100), default="")
+    # Where reminders (催报) and comments are e-mailed when an SMTP server is configured; may be blank.
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     role: Mapped[str] = mapped_column(String(16))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    region_org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -50,6 +50,9 @@ class SourceFile(Base):
     # Passages that looked like targets but gave no indicator ({line, kind, seen, code, reason}),
     # so the viewer can point the analyst at them; None for files imported before this was kept.
     diagnostics: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # A PDF's scanned pages: {engine, pages read by OCR, the lines read from them, pages left unread
+    # for want of an engine}; None when every page had a text layer (or for files of other formats).
+    ocr: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Document(Base):
@@ -166,6 +169,9 @@ class Target(Base):
     comparator: Mapped[str] = mapped_column(String(24))
     annual_average: Mapped[bool] = mapped_column(Boolean, default=False)
     cumulative: Mapped[bool] = mapped_column(Boolean, default=False)
+    # level | change | rate | cumulative | qualitative (extract.records.TargetType), as extracted
+    # or corrected; None for targets stored before types were kept: evaluation classifies them.
+    target_type: Mapped[str | None] = mapped_column(String(16))
 
 
 class Task(Base):

@@ -1,9 +1,9 @@
 """Evaluation by data version with a stored snapshot, the session key in the database, the
 upload job table as a queue that extraction workers on any host take jobs from, and the
-indexes a page of a plan's indicators (in code order) and the review queue read.
+index a page of a plan's indicators (in code order) reads (the review queue's is 0017's).
 
 Revision ID: 0019
-Revises: 0014
+Revises: 0018
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from planwatch.store.evaluation_triggers import ddl
 
 revision: str = '0019'
-down_revision: str | None = '0014'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -98,7 +98,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('attempts', sa.Integer(), server_default='0', nullable=False))
         batch_op.create_index(batch_op.f('ix_import_jobs_stage'), ['stage'], unique=False)
     op.create_index('ix_indicators_plan_code', 'indicators', ['plan_id', 'code'])
-    op.create_index('ix_observations_state_period', 'observations', ['state', 'period_id'])
     for statement in ddl(op.get_bind().dialect.name):
         op.execute(statement)
 
@@ -110,7 +109,6 @@ def downgrade() -> None:
     for table, name in trigger_names(bind.dialect.name):
         op.execute(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if bind.dialect.name == "postgresql" else ""))
     op.drop_index('ix_indicators_plan_code', table_name='indicators')
-    op.drop_index('ix_observations_state_period', table_name='observations')
     with op.batch_alter_table('import_jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_import_jobs_stage'))
         batch_op.drop_column('attempts')

@@ -1,0 +1,47 @@
+"""Near-duplicate indicators suggested for merging on the indicator page."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from planwatch.services.duplicates import near_duplicates
+from planwatch.store import Database
+from planwatch.store.models import Indicator
+from tests.web.client import login
+
+
+def _indicators(url: str) -> dict[str, Indicator]:
+    database = Database(url)
+    with database.session(readonly=True) as session:
+        found = {i.name: i for i in session.scalars(select(Indicator))}
+        pairs = {(i.name, d.indicator.name) for i in found.values() for d in near_duplicates(session, i)}
+        session.expunge_all()
+    database.dispose()
+    found["__pairs__"] = pairs  # type: ignore[assignment]
+    return found
+
+
+def test_the_demo_plans_repeated_goals_are_the_only_suggestions(database_url: str) -> None:
+    pairs = _indicators(database_url)["__pairs__"]
+    assert pairs == {("新增城镇就业", "新增城镇就业人数"), ("新增城镇就业人数", "新增城镇就业"),
+                     ("居民人均可支配收入年均增长", "居民人均可支配收入增长"),
+                     ("居民人均可支配收入增长", "居民人均可支配收入年均增长")}
+
+
+def test_the_indicator_page_suggests_the_duplicate_and_preselects_it(app_client: TestClient,
+                                                                     database_url: str) -> None:
+    indicators = _indicators(database_url)
+    jobs, jobs_count = indicators["新增城镇就业"], indicators["新增城镇就业人数"]
+    login(app_client, "pinggu")
+    page = BeautifulSoup(app_client.get(f"/indicators/{jobs.id}").text, "html.parser")
+    box = page.select_one("#merge-suggested")
+    assert box is not None and "新增城镇就业人数" in box.get_text() and "一个名称包含另一个" in box.get_text()
+    chosen = page.select_one("input[name=other]")  # the merge picker, the suggestion typed in
+    assert chosen is not None and chosen["value"] == jobs_count.code
+    forest = BeautifulSoup(app_client.get(f"/indicators/{indicators['森林覆盖率'].id}").text, "html.parser")
+    assert forest.select_one("#merge-suggested") is None
+    app_client.cookies.clear()
+    login(app_client, "lingdao")  # a leader reads, does not manage: no suggestion either
+    assert "merge-suggested" not in app_client.get(f"/indicators/{jobs.id}").text
