@@ -156,10 +156,9 @@ def test_an_administrator_downloads_any_units_template_but_enters_nothing(app_cl
     login(app_client, "admin")
     page = app_client.get("/entry")
     assert page.status_code == 200 and 'id="template-download"' in page.text
-    assert 'name="unit_name"' in page.text and "/entry/upload" not in page.text and "entry-row" not in page.text
+    assert 'name="unit"' in page.text and "/entry/upload" not in page.text and "entry-row" not in page.text
     period_id, _ = open_period(database_url)
-    picked = app_client.get("/entry", params={"unit_name": "青川区林业局"}).text  # any unit, picked by name
-    unit = picked.split('<input type="hidden" name="unit" value="', 1)[1].split('"', 1)[0]
+    unit = page.text.split('<option value="', 2)[2].split('"', 1)[0]  # the second select: the units
     template = app_client.get(f"/entry/template?period={period_id}&unit={unit}")
     assert template.status_code == 200 and template.headers["content-type"] == XLSX
     login(app_client, "lingdao")
