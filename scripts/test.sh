@@ -39,6 +39,7 @@ fi
 
 .venv/bin/ruff check src tests bench
 .venv/bin/mypy
+.venv/bin/lint-imports
 set +e
 .venv/bin/pytest "$@"
 status=$?

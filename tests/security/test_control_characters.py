@@ -26,9 +26,13 @@ from planwatch.store.models import AuditEvent, OrgUnit
 from planwatch.text_cleaning import ControlCharacters, normalise_text, refuse_controls
 from planwatch.web import create_app
 from planwatch.web.boundary import FREE_TEXT, Access, route_rules
+from planwatch.web.i18n import Translator
+from planwatch.web.messages import field_label
 from tests.db.test_workflow_support import DIALECTS, database_url
 from tests.security.conftest import Site
 from tests.security.helpers import csrf_of, log_in, try_log_in
+
+ZH = Translator("zh")
 
 
 def test_free_text_keeps_its_lines_and_tabs_and_drops_the_rest() -> None:
@@ -43,7 +47,7 @@ def test_free_text_keeps_its_lines_and_tabs_and_drops_the_rest() -> None:
 def test_a_nul_in_the_log_in_form_is_a_422_not_a_500(site: Site) -> None:
     response = try_log_in(site.client, "wjw\x00", "right-pass-1")
     assert response.status_code == 422
-    assert "login：含有控制字符 U+0000" in response.text
+    assert "登录名：含有控制字符 U+0000" in response.text  # a page names the field by its label
     log_in(site.new_client(), "wjw")
 
 
@@ -69,7 +73,7 @@ def test_names_with_control_characters_are_refused_and_nothing_is_stored(site: S
     token = csrf_of(site.client)
     response = site.client.post("/admin/orgunits", data={"code": "QC-X", "name": "地区生产总值\x01", "kind": "department",
                                                          "csrf_token": token})
-    assert response.status_code == 422 and "name：含有控制字符 U+0001" in response.text
+    assert response.status_code == 422 and "名称：含有控制字符 U+0001" in response.text
     with site.database.session(readonly=True) as session:
         assert session.scalars(select(OrgUnit).where(OrgUnit.code == "QC-X")).all() == []
 
@@ -134,7 +138,9 @@ def test_every_form_and_json_field_refuses_control_characters_unless_free_text(t
                         answer = await client.post(route_url, data={field: value}, headers={
                             "x-csrf-token": csrf.group(1), "x-requested-with": "fetch"})
                         detail = answer.text
-                    refused = answer.status_code == 422 and f"{field}：含有控制字符 U+0001" in detail
+                    # programs read the field's code, people its label on the page
+                    shown = field if entry.rule.access is Access.TOKEN else (field_label(field, ZH) or field)
+                    refused = answer.status_code == 422 and f"{shown}：含有控制字符 U+0001" in detail
                     if field in FREE_TEXT and (answer.status_code >= 500 or refused):
                         failures.append(f"{entry.path} {field}: free text refused or 5xx ({answer.status_code})")
                     if field not in FREE_TEXT and not refused:
@@ -143,13 +149,13 @@ def test_every_form_and_json_field_refuses_control_characters_unless_free_text(t
     asyncio.run(run())
     app.state.uploads.shutdown()
     assert checked > 100
-    assert failures == []
+    assert failures == [], "\n".join(failures)
 
 
 def test_query_parameters_with_control_characters_are_refused_by_name(site: Site) -> None:
     log_in(site.client, "jiance")
     response = site.client.get("/plans/1", params={"domain": "经济\x00"})
-    assert response.status_code == 422 and "domain：含有控制字符 U+0000" in response.text
+    assert response.status_code == 422 and "领域：含有控制字符 U+0000" in response.text
 
 
 @pytest.mark.parametrize("target_dialect", DIALECTS)

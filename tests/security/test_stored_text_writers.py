@@ -38,6 +38,7 @@ from planwatch.web import create_app
 from planwatch.web.boundary import route_rules
 from tests.web.client import login
 from tests.web.conftest import database_url, seeded
+from tests.web.public_support import publish_demo
 
 __all__ = ["database_url", "seeded"]  # fixtures of the web tests
 
@@ -71,7 +72,9 @@ def poisoned(database_url: str) -> str:
 
 
 def _values(url: str) -> dict[str, str]:
-    """A real id or value for each parameter name the app's GET routes use."""
+    """A real id or value for each parameter name the app's GET routes use; the poisoned
+    plan is published, so the public site and its preview show the poisoned text too."""
+    published = publish_demo(url)
     database = Database(url)
     with database.session(readonly=True) as session:
         plan = session.scalars(select(Plan).where(Plan.current.is_(True)).order_by(Plan.id)).first()
@@ -92,6 +95,7 @@ def _values(url: str) -> dict[str, str]:
             "evidence_id": evidence.id if evidence else 1, "token_id": 1, "report_id": 1,
             "edit": unit.id if unit else 1, "project": project.id if project else 1,
             "format": "csv", "entity": "observations", "entity_id": session.scalars(select(Observation.id)).first() or 1,
+            "decision_id": published.decision_id, "path": f"plans/{published.slug}/indicators/i001.html",
         }
     database.dispose()
     return {k: str(v) for k, v in values.items()}

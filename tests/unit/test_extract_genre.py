@@ -364,3 +364,17 @@ def test_a_work_report_announcing_its_year_at_the_end_of_a_paragraph() -> None:
     assert set(five) == {"地区生产总值年均增长", "常住人口城镇化率", "全社会研发经费投入强度"}
     assert five["地区生产总值年均增长"].targets[-1].annual_average
     assert not any(i.line == 16 for i in result.indicators)  # 实施重点项目800个: a task
+
+
+def test_an_unnamed_index_column_and_a_table_of_units_give_no_figures() -> None:
+    """A 序号 column left without a header word is the rows' count, neither baseline nor target
+    (in the indicator table nor in the annex assigning indicators to departments, which sets
+    no target); a table of departments and towns with figures (资源规模, 资金安排) is an
+    allocation among units, not indicators."""
+    result = _extract("unnamed_index_and_allocation_tables.txt")
+    table = _by_name(result, "table")
+    assert sorted(table) == ["九年义务教育巩固率", "婴儿死亡率", "学前教育毛入园率", "新生儿死亡率"]
+    newborn = table["新生儿死亡率"]
+    assert (newborn.unit, newborn.attribute, newborn.baseline, _final(newborn)) == ("‰", "约束性", None,
+                                                                                    (2030, 2.0, "<"))
+    assert [i.line for i in result.indicators] == [9, 10, 11, 12]  # not the annex, not the units

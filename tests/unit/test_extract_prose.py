@@ -53,6 +53,9 @@ def _summary(indicators: list[Indicator]) -> list[tuple[str, float | None, str, 
          [("基本养老保险参保率", 95.0, ">=", 2025, "%")]),
         ("新建2座综合客运枢纽、1个物流园区。",
          [("新建综合客运枢纽", 2.0, "=", 2025, "座"), ("新建物流园区", 1.0, "=", 2025, "个")]),
+        # 每年 says how often, not what; 亿吨标准煤 is one unit
+        ("粮食综合生产能力每年稳定在320万吨以上，能源综合生产能力达1.1亿吨标准煤左右。",
+         [("粮食综合生产能力", 320.0, ">=", 2025, "万吨"), ("能源综合生产能力", 1.1, "~", 2025, "亿吨标准煤")]),
     ],
 )
 def test_goal_sentences(tmp_path: Path, sentence: str, expected: list[tuple[str, float | None, str, int, str | None]]

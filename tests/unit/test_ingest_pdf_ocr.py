@@ -133,7 +133,7 @@ def test_scanned_pages_without_an_engine_are_named_and_the_rest_is_read(notice: 
     assert source.unread_pages == (2,) and source.ocr_pages == () and source.pages == 2
     assert "云溪区林业发展规划" in source.blocks[0].text
     scan = _scan(notice, tmp_path / "scan.pdf", {1})
-    with pytest.raises(InputError, match="no OCR engine"):
+    with pytest.raises(InputError, match="未安装 OCR 引擎"):
         read_pdf(scan, scan.read_bytes(), ocr=lambda: None)
 
 
@@ -147,7 +147,7 @@ def test_extract_says_what_it_did_not_read_in_one_line(notice: Path, tmp_path: P
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 2
     assert "notice.pdf" in lines[0] and "第 2 页是扫描件" in lines[0] and "OCR" in lines[0]
-    assert "all-scanned.pdf" in lines[1] and "no OCR engine" in lines[1]
+    assert "all-scanned.pdf" in lines[1] and "未安装 OCR 引擎" in lines[1]
     import json
 
     sources = {s["file"]: s for s in json.loads(run.stdout)["sources"]}

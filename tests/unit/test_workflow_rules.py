@@ -120,6 +120,9 @@ view_audit        x       x          x        .     .
 configure         x       .          .        .     .
 comment           .       x          .        x     .
 remind            .       x          .        .     .
+publish           .       .          x        .     .
+approve_publication .     x          x        .     .
+moderate_opinions x       .          x        .     .
 """
 
 

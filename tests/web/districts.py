@@ -2,7 +2,8 @@
 
 白石区 is the demo under another district's names (its plan, units and towns renamed), with
 its own users bound to it, an open 2025 round (figures submitted, approved, returned), a
-task report with evidence and an upload of its own. The demo's 青川区 gets what its seed
+task report with evidence, an upload of its own and a locked 2024 period. Each district has a
+proposal to publish its tasks' progress and a public opinion waiting for moderation. The demo's 青川区 gets what its seed
 lacks for a walk over every route: a draft task report with evidence and an upload job.
 Every test here reads 白石区's users against 青川区's data, whose names all contain
 :data:`FOREIGN_MARKS`.
@@ -25,13 +26,16 @@ from planwatch.services import (
     inbox,
     ledger_progress,
     observations,
+    opinions,
     orgunits,
     periods,
     plans,
+    publishing,
     review,
     users,
 )
 from planwatch.services.ledger_progress import LedgerInput
+from planwatch.services.public_snapshot import PublicationScope
 from planwatch.store import Database
 from planwatch.store.models import (
     ApiToken,
@@ -44,6 +48,8 @@ from planwatch.store.models import (
     OrgUnit,
     Plan,
     Project,
+    PublicationDecision,
+    PublicOpinion,
     ReportingPeriod,
     Task,
     User,
@@ -90,6 +96,9 @@ def seed_two_districts(database: Database, folder: Path, now: datetime | None = 
         admin_id, home_admin_id = users.find_user(session, "admin").id, users.find_user(session, "bs_admin").id
         for login in ("lingdao", "bs_ld"):  # API tokens to revoke
             users.create_token(session, users.find_user(session, login), f"{login} 的脚本")
+    with database.session() as session:
+        for district, proposer in (("青川区", "pinggu"), ("白石区", "bs_pg")):
+            _publishing(session, district, users.find_user(session, proposer))
     for district, owner in (("青川区", admin_id), ("白石区", home_admin_id)):  # finished: no worker takes them
         job = import_jobs.create_job(database, JOBS[district], owner, f"{district}材料.txt", f"{district}材料".encode())
         import_jobs.finish_job(database, dataclasses.replace(job, stage="failed", error=f"{district}材料.txt：不是规划文件"))
@@ -121,6 +130,24 @@ def _home_round(session: Session, plan: Plan, now: datetime) -> None:
     observations.submit(session, operator, view.id)
     review.approve(session, reviewer, view.id)
     _task_report(session, clerk, plan, session.get_one(ReportingPeriod, period.id), unit)
+
+
+def _publishing(session: Session, district: str, proposer: User) -> None:
+    """A proposal to publish the district's tasks with its 2024 figures (白石区's 2024 is
+    locked here, with nothing entered), and an opinion from the public on its plan."""
+    plan = session.scalars(select(Plan).where(Plan.current.is_(True), Plan.title.startswith(district))).one()
+    locked = session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id,
+                                                           ReportingPeriod.year == 2024)).first()
+    if locked is None:
+        operator = users.operator(session)
+        now = datetime.now(UTC)
+        created = periods.create_period(session, operator, plan.id, 2024, opens_at=now - timedelta(days=400),
+                                        closes_at=now - timedelta(days=300))
+        locked = session.get_one(ReportingPeriod, created.id)
+        periods.lock_period(session, users.find_user(session, "bs_jc2"), locked.id)
+    publishing.propose(session, proposer, plan, PublicationScope((), (2024,), tasks=True), office=f"{district}发展和改革委员会")
+    opinions.post_opinion(session, plan_key=plan.plan_key, indicator_code=None, subject=plan.title,
+                          text=f"建议{district}按季度公开重点任务进展。", contact="13800000000", consent=True)
 
 
 def _plausible(indicator: Indicator) -> str:
@@ -181,6 +208,8 @@ class Ids:
     other_indicator_id: int  # the plan's last indicator
     notification_id: int  # one in its clerk's inbox
     entry_indicator_id: int  # one its department may still enter in the open period
+    decision_id: int  # a proposal to publish, waiting for approval
+    opinion_id: int  # a public opinion waiting for moderation
     other_indicator_code: str  # the code of other_indicator_id, as the merge picker sends it
 
 
@@ -217,6 +246,8 @@ def district_ids(database: Database, district: str) -> Ids:
                    session.scalars(select(Notification.id).where(
                        Notification.user_id == users.find_user(session, clerk_login).id)).first() or 0,
                    _enterable(session, period.id, f"{code}-FGW"),
+                   session.scalars(select(PublicationDecision.id).where(PublicationDecision.plan_id == plan.id)).one(),
+                   session.scalars(select(PublicOpinion.id).where(PublicOpinion.plan_key == plan.plan_key)).one(),
                    session.get_one(Indicator, last[Indicator]).code if last[Indicator] else "")
 
 

@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from planwatch.demo.seed import DEMO_PASSWORD
+from planwatch.services import opinions, publishing, users
 from planwatch.store import Database
 from planwatch.store.models import (
     Indicator,
@@ -34,6 +35,7 @@ from planwatch.web.headers import CONTENT_SECURITY_POLICY
 from tests.unit import plan_samples
 from tests.web.axe import Finding, axe_script, findings
 from tests.web.browser import CHROMIUM, chromium, live_server
+from tests.web.public_support import Published, publish_demo
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
@@ -56,6 +58,8 @@ class Ids:
     unit: int
     observation: int
     upload: str = ""
+    public_plan: str = ""  # the demo plan's address on the public site, published by the fixture
+    decision: int = 0
 
 
 # Every page route by name, with the address the check opens. A new page route fails
@@ -85,6 +89,19 @@ PAGES: dict[str, Callable[[Ids], str]] = {
     "plan_periods": lambda i: f"/plans/{i.plan}/periods",
     "plan_assignments": lambda i: f"/plans/{i.plan}/assignments",
     "api_docs": lambda i: "/api/v1/docs",
+    "publishing_overview": lambda i: "/publishing",
+    "plan_publishing": lambda i: f"/plans/{i.plan}/publishing",
+    "publishing_preview": lambda i: f"/publishing/{i.decision}/preview/plans/{i.public_plan}/index.html",
+    "opinions_page": lambda i: "/opinions?state=all",
+    # the public site: one route serves every page type (a name#type per type)
+    "public_site": lambda i: "/public/",
+    "public_site#plan": lambda i: f"/public/plans/{i.public_plan}/index.html",
+    "public_site#indicator": lambda i: f"/public/plans/{i.public_plan}/indicators/i001.html",
+    "public_site#progress": lambda i: f"/public/plans/{i.public_plan}/progress.html",
+    "public_site#withdrawn": lambda i: f"/public/plans/{i.public_plan}/indicators/i002.html",
+    "public_site#english": lambda i: f"/public/en/plans/{i.public_plan}/indicators/i001.html",
+    "public_opinion_form": lambda i: f"/public/opinions/new?plan={i.public_plan}&indicator=I001",
+    "public_opinion_received": lambda i: f"/public/opinions/received?plan={i.public_plan}",
     "inbox_page": lambda i: "/inbox",
     "thread_page": lambda i: f"/threads/observations/{i.observation}",
     "entry_submit_confirm": lambda i: f"/entry/submit-all?period={i.period}&unit={i.unit}",
@@ -96,6 +113,9 @@ PAGES: dict[str, Callable[[Ids], str]] = {
     "admin_system": lambda i: "/admin/system",
     "error": lambda i: "/plans/2147483647",
 }
+# Pages for visitors who are not logged in: the log-in form and the public site.
+ANONYMOUS = {"login_form"} | {name for name in PAGES if name.startswith("public_")}
+STATUS = {"error": 404, "public_site#withdrawn": 410}
 # Pages checked for one role: an upload is its uploader's, and the API docs are the same for all.
 ONE_ROLE = {"upload_page": ("monitoring",), "api_docs": ("admin",)}
 # Page routes that answer with a redirect, a file or a picker's options, not a page of their own.
@@ -111,7 +131,7 @@ def _page_routes() -> set[str]:
 
 
 def test_every_page_route_is_checked() -> None:
-    assert _page_routes() - NOT_PAGES == set(PAGES) - {"error"}
+    assert _page_routes() - NOT_PAGES == {name.partition("#")[0] for name in PAGES} - {"error"}
 
 
 @pytest.fixture(scope="module")
@@ -141,8 +161,27 @@ def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory, browser: Any) -
                   period=session.scalars(select(ReportingPeriod.id).where(ReportingPeriod.plan_id == plan)
                                          .order_by(ReportingPeriod.year.desc())).first() or 0)
     database.dispose()
+    published = _publish(url)
     with live_server(create_app(url, secret_key="browser-a11y")) as base:
-        yield base, Ids(**{**{f: getattr(ids, f) for f in ids.__slots__}, "upload": _upload(browser, base, folder)})
+        yield base, Ids(**{**{f: getattr(ids, f) for f in ids.__slots__}, "upload": _upload(browser, base, folder),
+                           "public_plan": published.slug, "decision": published.decision_id})
+
+
+def _publish(url: str) -> Published:
+    """The demo plan on the public site, one indicator withdrawn, one opinion shown with its answer."""
+    published = publish_demo(url)
+    database = Database(url)
+    try:
+        with database.session() as session:
+            office = users.find_user(session, "pinggu")
+            publishing.retract(session, office, published.plan_key, "indicator", "I002", reason="口径核实中")
+            opinion = opinions.post_opinion(session, plan_key=published.plan_key, indicator_code="I001",
+                                            subject="居民人均可支配收入年均增长", text="建议按城乡分别公布。")
+            opinions.moderate_opinion(session, office, opinion.id, show=True)
+            opinions.answer_opinion(session, office, opinion.id, "感谢建议，将在年度报告中分城乡公布。")
+    finally:
+        database.dispose()
+    return published
 
 
 def _log_in(page: Any, base: str, login: str) -> None:
@@ -185,14 +224,14 @@ def test_no_wcag_aa_violation(site: tuple[str, Ids], browser: Any, role: str, la
         if role != "anonymous":
             _log_in(page, base, ROLES[role])
         for name, address in PAGES.items():
-            if (role == "anonymous") != (name == "login_form") or role not in ONE_ROLE.get(name, (role,)):
+            if (role == "anonymous") != (name in ANONYMOUS) or role not in ONE_ROLE.get(name, (role,)):
                 continue
             page.set_viewport_size(VIEWPORTS["1366"])
             response = page.goto(base + address(ids))
             assert response is not None
             if response.status == 403:  # refused to this role: the same error page as "error"
                 continue
-            assert response.status == (404 if name == "error" else 200), f"{role} {name}: {response.status}"
+            assert response.status == STATUS.get(name, 200), f"{role} {name}: {response.status}"
             assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
             if name == "api_docs":  # Swagger UI draws after fetching the OpenAPI document
                 page.wait_for_selector(".opblock")

@@ -15,11 +15,14 @@ def test_every_language_has_every_key() -> None:
 
 
 def test_templates_only_use_known_keys() -> None:
-    used = set()
+    used, prefixes = set(), set()
     for template in TEMPLATES.rglob("*.html"):
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", template.read_text(encoding="utf-8")))
+        text = template.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["'](?!\s*~)""", text))
+        prefixes |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']\s*~""", text))  # t("state_" ~ code)
     assert used, "templates should be translated"
     assert used - set(MESSAGES["zh"]) == set()
+    assert {p for p in prefixes if not any(key.startswith(p) for key in MESSAGES["zh"])} == set()
 
 
 @pytest.mark.parametrize(

@@ -89,6 +89,7 @@ PATH_IDS: dict[str, str] = {
     "plan_id": "plan_id", "indicator_id": "indicator_id", "source_file_id": "source_file_id",
     "period_id": "period_id", "report_id": "report_id", "evidence_id": "evidence_id", "unit_id": "org_unit_id",
     "user_id": "user_id", "token_id": "token_id", "job_id": "job_id", "observation_id": "observation_id",
+    "decision_id": "decision_id", "opinion_id": "opinion_id",
 }
 QUERY: dict[str, Callable[[Ids], object]] = {
     "plan": lambda ids: ids.plan_id, "period": lambda ids: ids.period_id, "period_id": lambda ids: ids.period_id,
@@ -97,9 +98,11 @@ QUERY: dict[str, Callable[[Ids], object]] = {
 }
 # Not walked: no data of a district behind them (the log-in, static files, API docs), or walked
 # by their own test below (the language switch, the landing redirect, the background upload,
-# the system-wide four-eyes setting).
+# the system-wide four-eyes setting); the public site and its opinion form are for everyone,
+# by a published decision (tests/web/test_public_site.py walks them).
 NOT_WALKED = frozenset({"openapi", "static", "api_docs_assets", "api_docs", "login_form", "login", "logout",
-                        "set_language", "home", "document_upload", "admin_four_eyes"})
+                        "set_language", "home", "document_upload", "admin_four_eyes", "public_site",
+                        "public_opinion_form", "public_opinion_received", "public_opinion_post"})
 
 
 def _routes(method: str) -> list[APIRoute]:
@@ -111,11 +114,13 @@ def _routes(method: str) -> list[APIRoute]:
 def _paths(route: APIRoute, ids: Ids) -> list[str]:
     """The route's path with ``ids`` filled in; one path per kind where it takes a kind."""
     names = set(route.param_convertors)
-    unknown = names - set(PATH_IDS) - {"kind", "item_id", "entity"}
+    unknown = names - set(PATH_IDS) - {"kind", "item_id", "entity", "path"}
     assert not unknown, f"{route.name}: teach PATH_IDS which record {sorted(unknown)} names"
     values: dict[str, object] = {name: getattr(ids, PATH_IDS[name]) for name in names & set(PATH_IDS)}
     if "entity" in names:  # /threads/{entity}/{entity_id}: the thread of the figure waiting for review
         values["entity"] = "observations"
+    if "path" in names:  # /publishing/{decision_id}/preview/{path}: the preview's home page
+        values["path"] = "index.html"
     if "kind" not in names:
         if "item_id" in names:  # /ledger/tasks/{item_id}/…
             values["item_id"] = ids.task_id
@@ -346,6 +351,14 @@ def _writes(url: str) -> dict[str, Write]:
         "upload_document": Write("bs_jc", _file("plan.txt", _plan_text), frozenset({403}), own_file=True),
         "report_ledger_progress": Write("bs_jc", _json(period_id=lambda i: i.period_id, task_id=lambda i: i.report_task_id,
                                                        org_unit_id=lambda i: i.report_unit_id, status="in_progress")),
+        "plan_publishing_propose": Write("bs_pg", _data(office="区发展和改革委员会", years="2024", tasks="yes")),
+        "publishing_approve": Write("bs_jc", _data()),
+        "publishing_reject": Write("bs_jc", _data(reason="范围再议")),
+        "publishing_retract": Write("bs_pg", _data(item="tasks", reason="核实中"), writes_home=False),
+        "opinion_moderate": Write("bs_pg", _data(decision="show")),
+        "opinion_answer": Write("bs_pg", _data(answer="感谢建议，将按季度公开。")),
+        "opinion_erase_contact": Write("bs_pg", _data(reason="本人要求")),
+        "opinion_delete": Write("bs_pg", _data(reason="本人要求")),
         "approve_ledger_report": Write("bs_jc", lambda ids, folder: {
             "path": f"/api/v1/ledger/reports/{ids.submitted_report_id}/approve", "json": {}}),
         "return_ledger_report": Write("bs_jc", lambda ids, folder: {

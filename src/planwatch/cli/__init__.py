@@ -49,6 +49,14 @@ def main(
     """PlanWatch 命令行。"""
 
 
-from planwatch.cli import analysis, data, doctor, extract, monitoring, reports  # noqa: E402  (the modules register their commands on app)
+from planwatch.cli import (  # noqa: E402  (the modules register their commands on app)
+    analysis,
+    data,
+    doctor,
+    extract,
+    monitoring,
+    publishing,
+    reports,
+)
 
-__all__ = ["analysis", "app", "data", "doctor", "extract", "monitoring", "reports"]
+__all__ = ["analysis", "app", "data", "doctor", "extract", "monitoring", "publishing", "reports"]

@@ -173,8 +173,8 @@ def _serve(url: str, host: str, port: int, workers: int = 1, exposure: Exposure 
 
     chosen = exposure or Exposure()
     scheme = "https" if chosen.ssl_certfile else "http"
-    out.print(f"PlanWatch 已启动：{scheme}://{host}:{port}/ （接口文档 /api/v1/docs，OpenAPI /openapi.json；Ctrl+C 停止）",
-              highlight=False)
+    out.print(f"PlanWatch 已启动：{scheme}://{host}:{port}/ （接口文档 /api/v1/docs，OpenAPI /openapi.json；"
+              f"公开网站 /public/；Ctrl+C 停止）", highlight=False)
     run_app(url, host, port, workers=workers, exposure=chosen, extract_workers=extract_workers)
 
 

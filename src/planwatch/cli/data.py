@@ -148,8 +148,8 @@ def _password(given: str | None) -> str:
 
 
 RegionOption = Annotated[str | None, typer.Option(
-    "--region", help="District (org unit code or name) the user works in, or 'all'. Default: the district of "
-                     "--org-unit, else every district.")]
+    "--region", help="所属地区（区县级单位的代码或名称），或 all（全部地区）。不写时：填报员属于其单位所在的区县，"
+                     "其他角色属于全部地区。")]
 ExpiresDays = Annotated[int | None, typer.Option(
     "--expires-days", min=1, help="API 令牌在这么多天后失效（最多 3650 天）。")]
 LoginArgument = Annotated[str, typer.Argument(help="登录名。")]
@@ -208,9 +208,9 @@ def users_list(db: DbOption = None) -> None:
 
 @users_app.command("region")
 def users_region(login: LoginArgument,
-                 region: Annotated[str, typer.Argument(help="District code or name, or 'all' for every district.")],
+                 region: Annotated[str, typer.Argument(help="区县级单位的代码或名称，或 all（全部地区）。")],
                  db: DbOption = None) -> None:
-    """Bind a user to a district (or to every district); audited, effective at once."""
+    """设置用户的所属地区（或全部地区）；立即生效，记入审计记录。"""
     from planwatch.services import users
 
     with open_database(db) as database, reported(), database.session() as session:
@@ -341,17 +341,17 @@ def settings_rotate_session_key(
 
 @settings_app.command("smtp")
 def settings_smtp(
-    host: Annotated[str, typer.Option("--host", help="Mail server; empty: send no e-mail.")] = "",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 25,
-    security: Annotated[str, typer.Option("--security", help="starttls, ssl or none.")] = "starttls",
-    sender: Annotated[str, typer.Option("--sender", help="From address.")] = "",
-    username: Annotated[str, typer.Option("--username")] = "",
-    password: Annotated[str | None, typer.Option("--password", help=f"Or ${PASSWORD_ENV}; empty keeps the stored one.")]
+    host: Annotated[str, typer.Option("--host", help="邮件服务器地址；留空则不发邮件。")] = "",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口。")] = 25,
+    security: Annotated[str, typer.Option("--security", help="加密方式：starttls、ssl 或 none。")] = "starttls",
+    sender: Annotated[str, typer.Option("--sender", help="发件人地址。")] = "",
+    username: Annotated[str, typer.Option("--username", help="用户名。")] = "",
+    password: Annotated[str | None, typer.Option("--password", help=f"密码（或环境变量 ${PASSWORD_ENV}）；留空则保留已保存的密码。")]
     = None,
-    site_url: Annotated[str, typer.Option("--site-url", help="The site's address, for links in e-mails.")] = "",
+    site_url: Annotated[str, typer.Option("--site-url", help="网站地址（邮件中的链接）。")] = "",
     db: DbOption = None,
 ) -> None:
-    """The mail server reminders (催报) are e-mailed through."""
+    """设置发送催报邮件的邮件服务器（记入审计记录）。"""
     import os
 
     from planwatch.services import settings
@@ -365,10 +365,10 @@ def settings_smtp(
 
 @settings_app.command("reminder-interval")
 def settings_reminder_interval(
-    hours: Annotated[int, typer.Argument(help="Hours between two reminders of the same unit for a period.")],
+    hours: Annotated[int, typer.Argument(help="同一单位同一报告期两次催报至少间隔的小时数。")],
     db: DbOption = None,
 ) -> None:
-    """How soon the same unit may be reminded (催报) again for the same period."""
+    """设置同一单位同一报告期再次催报的最短间隔。"""
     from planwatch.services import settings
 
     with open_database(db) as database, reported(), database.session() as session:

@@ -15,10 +15,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import pairwise
 
 from planwatch.extract.periods import years_in
 from planwatch.extract.records import Diagnostic, Indicator, Target
-from planwatch.extract.text import cjk_count, fold, squeeze
+from planwatch.extract.text import cjk_count, fold, is_org_unit_name, squeeze
 from planwatch.extract.values import UNITS, comparator_of, dated_parts, has_number, is_unit, read_value
 from planwatch.numerals import parse_chinese_integer, to_halfwidth
 
@@ -353,7 +354,19 @@ def indicators_from_grid(rows: list[list[tuple[str, int]]], caption: str, ctx: T
         elif _looks_like_target_row(texts):
             reading.unread.append(Diagnostic(ctx.file, cells[0][1], "table_row", " | ".join(_nonempty(texts)),
                                              "row_without_target"))
+    if _allocation_table(reading.indicators):
+        return TableReading()
     return reading
+
+
+_TOTALS = ("合计", "小计", "总计")
+
+
+def _allocation_table(indicators: list[Indicator]) -> bool:
+    """Rows named by departments and towns (区林业局 16.43, 草街街道办事处 14.49, 合计): an
+    allocation of money or data among units, not indicators with targets."""
+    named = [i.name for i in indicators if i.name not in _TOTALS]
+    return len(named) >= 3 and sum(map(is_org_unit_name, named)) >= _CONTENT_SHARE * len(named)
 
 
 def _header_by_content(rows: list[list[tuple[str, int]]], k: int) -> bool:
@@ -390,7 +403,7 @@ def _by_content(columns: list[Column], data: list[list[str]], context: str, ctx:
             out[c] = Column(Role.ATTRIBUTE, header=col.header)
         elif col.role is Role.OTHER and share(c, is_unit) >= _CONTENT_SHARE:
             out[c] = Column(Role.UNIT, header=col.header)
-    figures = [c for c, col in enumerate(out) if col.role is Role.OTHER and filled[c]
+    figures = [c for c, col in enumerate(out) if col.role is Role.OTHER and filled[c] and not _numbering(filled[c])
                and share(c, lambda t: has_number(t) or t in _NO_TARGET) >= _CONTENT_SHARE]
     has_target = any(col.role is Role.TARGET and col.year is not None for col in out)
     goalish = any(w in context for w in ("目标", "指标", "规划", "预期")) and not any(
@@ -411,6 +424,15 @@ def _by_content(columns: list[Column], data: list[list[str]], context: str, ctx:
             name = max(texts, key=lambda c: sum(len(t) for t in filled[c]) / len(filled[c]))
             out[name] = Column(Role.NAME, header=out[name].header)
     return out
+
+
+def _numbering(cells: list[str]) -> bool:
+    """A column counting its rows (1, 2, 3 …, restarting at 1 in each group): the 序号 an unnamed
+    header leaves, never a column of figures. A page break may spill a few names into it."""
+    numbers = [int(t) for t in cells if t.isdigit() and len(t) <= 3]
+    if len(numbers) < 2 or len(numbers) < _CONTENT_SHARE * len(cells):
+        return False
+    return numbers[0] == 1 and all(b in (a + 1, 1) for a, b in pairwise(numbers))
 
 
 def _diagnose_table(reading: TableReading, columns: list[Column], caption: str, header: str, line: int,

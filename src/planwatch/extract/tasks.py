@@ -15,14 +15,13 @@ from collections.abc import Iterable, Sequence
 from planwatch.extract.layout import Line
 from planwatch.extract.outline import Heading
 from planwatch.extract.records import Task
-from planwatch.extract.text import squeeze
+from planwatch.extract.text import is_org_unit_name, squeeze
 
 LEAD, RESPONSIBLE, SUPPORT = "牵头", "责任", "配合"
 _PAREN = re.compile(r"[（(]([^（）()]{2,200})[）)]")
 _LABELLED = re.compile(r"(牵头单位|牵头部门|责任单位|责任部门|主责单位|配合单位|配合部门|协办单位)\s*[：:]\s*([^；;]+)")
 _SUFFIXED = re.compile(r"([^，,；;]+?)\s*(牵头|负责|配合|参与)")
 _UNIT_SPLIT = re.compile(r"[、，,/\s]+|及(?=区|市|县|各)")
-_ORG_END = re.compile(r"(委|局|办|院|会|府|队|部|处|所|站|中心|公司|政府|街道|镇|办事处|法院|检察院|集团|支队|大队|联|协)$")
 _ROLE_OF_LABEL = {"牵头": LEAD, "主责": LEAD, "责任": RESPONSIBLE, "配合": SUPPORT, "协办": SUPPORT}
 _ROLE_OF_SUFFIX = {"牵头": LEAD, "负责": RESPONSIBLE, "配合": SUPPORT, "参与": SUPPORT}
 
@@ -45,7 +44,7 @@ def units_by_role(note: str) -> dict[str, list[str]]:
 
 def unit_names(names: str) -> list[str]:
     """``区教委、区财政局，区人力社保局`` → the names that end like an organisation's."""
-    return [u for u in (squeeze(p) for p in _UNIT_SPLIT.split(names)) if u and _ORG_END.search(u)]
+    return [u for u in (squeeze(p) for p in _UNIT_SPLIT.split(names)) if u and is_org_unit_name(u)]
 
 
 def _lead(text: str) -> str:

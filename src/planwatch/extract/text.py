@@ -59,3 +59,11 @@ def mask_quoted(text: str) -> str:
         else:
             out.append("＿" if stack else ch)
     return "".join(out)
+
+
+_ORG_END = re.compile(r"(委|局|办|院|会|府|队|部|处|所|站|中心|公司|政府|街道|镇|办事处|法院|检察院|集团|支队|大队|联|协)$")
+
+
+def is_org_unit_name(name: str) -> bool:
+    """Whether ``name`` reads as a department, town or company (区林业局, 草街街道办事处)."""
+    return bool(_ORG_END.search(squeeze(name)))

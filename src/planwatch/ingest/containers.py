@@ -97,8 +97,8 @@ def check_zip_container(path: Path, data: bytes, *, suffix: str, main_part: str)
             broken = archive.testzip()
             if broken is not None:
                 raise InputError(path, f"{suffix} 文件已损坏（{broken} 校验失败）")
-    except zipfile.BadZipFile:
-        raise InputError(path, f"不是 {suffix} 文档，或文件不完整（无法作为压缩包打开）") from None
+    except zipfile.BadZipFile as exc:  # its text names the damaged part (Bad CRC-32 for file 'word/document.xml')
+        raise InputError(path, f"不是 {suffix} 文档，或文件不完整（无法作为压缩包打开：{exc}）") from None
     except (EOFError, OSError, zipfile.LargeZipFile):
         raise InputError(path, f"{suffix} 文件不完整或已损坏") from None
 

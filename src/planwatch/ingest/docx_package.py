@@ -59,8 +59,8 @@ def open_docx(path: Path, data: bytes) -> DocxParts:
                 styles=_parse_optional(path, archive, related.get("styles")),
                 numbering=_parse_optional(path, archive, related.get("numbering")),
             )
-    except zipfile.BadZipFile:
-        raise InputError(path, "不是 .docx 文档，或文件不完整（无法作为压缩包打开）") from None
+    except zipfile.BadZipFile as exc:  # its text names the damaged part (Bad CRC-32 for file 'word/document.xml')
+        raise InputError(path, f"不是 .docx 文档，或文件不完整（无法作为压缩包打开：{exc}）") from None
     except (EOFError, OSError, zipfile.LargeZipFile):
         raise InputError(path, ".docx 文件不完整或已损坏") from None
 

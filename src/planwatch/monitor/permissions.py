@@ -80,6 +80,9 @@ class Action(StrEnum):
     CONFIGURE = "configure"  # system settings, such as the four-eyes rule of review
     COMMENT = "comment"  # write in the thread of a figure or a progress report (clerk ↔ reviewer)
     REMIND = "remind"  # remind units that have not reported (催报)
+    PUBLISH = "publish"  # propose what goes on the public site, retract it
+    APPROVE_PUBLICATION = "approve_publication"  # the second person who lets a proposal go public
+    MODERATE_OPINIONS = "moderate_opinions"  # public opinions: show, answer, delete on request
 
     @property
     def label_zh(self) -> str:
@@ -108,6 +111,9 @@ _ACTION_ZH = {
     Action.CONFIGURE: "更改系统设置",
     Action.COMMENT: "发表意见",
     Action.REMIND: "催报",
+    Action.PUBLISH: "提出或撤回信息公开",
+    Action.APPROVE_PUBLICATION: "批准信息公开",
+    Action.MODERATE_OPINIONS: "处理公众意见",
 }
 
 # Period powers are split: the monitoring group, who also enter and approve, lock a period
@@ -118,15 +124,17 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset({
         Action.VIEW, Action.MANAGE_USERS, Action.MANAGE_ORG_UNITS, Action.IMPORT_PLAN,
         Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.MANAGE_PERIODS, Action.REOPEN_PERIOD, Action.WIDEN_PERIOD,
-        Action.EXPORT, Action.VIEW_AUDIT, Action.CONFIGURE,
+        Action.EXPORT, Action.VIEW_AUDIT, Action.CONFIGURE, Action.MODERATE_OPINIONS,
     }),
     Role.MONITORING: frozenset({
         Action.VIEW, Action.ENTER, Action.SUBMIT, Action.APPROVE, Action.RETURN, Action.REOPEN,
         Action.LOCK_PERIOD, Action.MANAGE_PERIODS, Action.IMPORT_PLAN,
         Action.CORRECT_EXTRACTION, Action.ASSIGN, Action.EXPORT, Action.VIEW_AUDIT, Action.COMMENT, Action.REMIND,
+        Action.APPROVE_PUBLICATION,
     }),
     Role.EVALUATION: frozenset({Action.VIEW, Action.ASSESS, Action.CORRECT_EXTRACTION, Action.EXPORT,
-                                Action.VIEW_AUDIT}),
+                                Action.VIEW_AUDIT, Action.PUBLISH, Action.APPROVE_PUBLICATION,
+                                Action.MODERATE_OPINIONS}),
     Role.CLERK: frozenset({Action.VIEW, Action.ENTER, Action.SUBMIT, Action.EXPORT, Action.COMMENT}),
     Role.VIEWER: frozenset({Action.VIEW, Action.EXPORT}),
 }

@@ -62,13 +62,20 @@ def compose(content: ReportContent, *, max_indicator_charts: int = 10) -> list[E
         elements.append(Paragraph(f"注意：{content.premature}", placeholder=True))
     elements += _overview(content, numbering)
     elements += _domains(content, numbering)
-    elements += _warnings(content, numbering, max_indicator_charts)
-    elements += _completeness(content, numbering)
+    if content.show_warnings:
+        elements += _warnings(content, numbering, max_indicator_charts)
+    if not content.public:
+        elements += _completeness(content, numbering)
     elements += _ledger(content, numbering)
+    elements += _participation(content, numbering)
+    day = f"{content.generated_on.year}年{content.generated_on.month}月{content.generated_on.day}日"
+    if content.public:  # what the office publishes: its own words only, signed by it
+        elements = [e for e in elements if not (isinstance(e, Paragraph) and e.placeholder)]
+        elements.append(Signature((content.office, day)))
+        return [*elements, *_annex(content)]
     for heading, placeholder in _CLOSING_SECTIONS[content.kind]:
         elements += [numbering.heading(1, heading), Paragraph(placeholder, placeholder=True)]
-    elements.append(Signature(("【报告单位】", f"{content.generated_on.year}年{content.generated_on.month}月"
-                                             f"{content.generated_on.day}日")))
+    elements.append(Signature(("【报告单位】", day)))
     elements += _annex(content)
     elements += _ranking(content)
     return elements
@@ -225,6 +232,22 @@ def _ledger(content: ReportContent, numbering: _Numbering) -> Iterator[Element]:
         for warning in content.ledger_warnings:
             yield Paragraph(warning)
     yield Paragraph("【请在此分析任务和项目推进中的问题，提出督办措施。】", placeholder=True)
+
+
+def _participation(content: ReportContent, numbering: _Numbering) -> Iterator[Element]:
+    """公众参与: what the public said on the plan's public site, counted for the report's years."""
+    counts = content.participation
+    if counts is None:
+        return
+    yield numbering.heading(1, "公众参与情况")
+    years = f"{counts.first_year}年" if counts.first_year == counts.last_year \
+        else f"{counts.first_year}—{counts.last_year}年"
+    if not counts.received:
+        yield Paragraph(f"{years}，规划实施情况公开网站未收到公众意见。")
+        return
+    yield Paragraph(f"{years}，规划实施情况公开网站共收到公众意见{counts.received}条，经审核公开{counts.shown}条，"
+                    f"其中已公开答复{counts.answered}条；不予公开{counts.not_shown}条。")
+    yield Paragraph("【请在此概述公众意见反映的主要问题和采纳情况。】", placeholder=True)
 
 
 def _ranking(content: ReportContent) -> Iterator[Element]:

@@ -23,8 +23,8 @@ from planwatch.evaluate import (
     warning_list,
 )
 
-__all__ = ["TARGET_TYPE_ZH", "IndicatorEntry", "LedgerRow", "RankingRow", "ReportContent", "ReportKind", "ReportTiming",
-           "report_timing"]
+__all__ = ["TARGET_TYPE_ZH", "IndicatorEntry", "LedgerRow", "Participation", "RankingRow", "ReportContent",
+           "ReportKind", "ReportTiming", "report_timing"]
 
 # How a report names each target type (extract.records.TargetType values).
 TARGET_TYPE_ZH = {"level": "水平值", "change": "变化量", "rate": "增长率", "cumulative": "累计量", "qualitative": "定性"}
@@ -136,6 +136,18 @@ class RankingRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Participation:
+    """Public opinions (公众意见) on the plan's public site over the report's years."""
+
+    first_year: int
+    last_year: int
+    received: int
+    shown: int  # shown on the site after moderation
+    answered: int  # answered publicly
+    not_shown: int  # refused by the moderators
+
+
+@dataclass(frozen=True, slots=True)
 class ReportContent:
     kind: ReportKind
     plan_title: str
@@ -150,6 +162,12 @@ class ReportContent:
     projects: tuple[LedgerRow, ...] = ()
     ledger_warnings: tuple[str, ...] = ()
     ranking: tuple[RankingRow, ...] = ()
+    participation: Participation | None = None  # None: the plan has no public site
+    # The public edition (published on the plan's public site): no drafting placeholders, no
+    # reporting completeness or ranking of units, the warnings only when chosen for publication.
+    public: bool = False
+    office: str = ""  # signs the public edition
+    show_warnings: bool = True
 
     @property
     def title(self) -> str:

@@ -56,8 +56,8 @@ from planwatch.store.models import (
 from planwatch.store.models import Observation as ObservationRow
 from planwatch.store.models.evaluation import ALL
 
-__all__ = ["PlanEvaluation", "SettingsError", "changed_since", "data_version", "default_year", "evaluate_stored_plan",
-           "plan_config", "printed_units", "role_rank", "yearly_values"]
+__all__ = ["PlanEvaluation", "SettingsError", "changed_since", "data_version", "default_year", "evaluate_figures",
+           "evaluate_stored_plan", "plan_config", "printed_units", "role_rank", "yearly_values"]
 
 _ROLE_RANK = {"牵头": 0, "责任": 2, "配合": 3}
 
@@ -322,16 +322,36 @@ def _chosen(plan: Plan, unit_only: int | None, indicator_ids: Collection[int] | 
     return chosen
 
 
-def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
-              indicator_ids: Collection[int] | None, version: int = 0) -> PlanEvaluation:
-    chosen = _chosen(plan, unit_only, indicator_ids)
+def _assigned_specs(session: Session, plan: Plan, chosen: ColumnElement[bool]) -> list[tuple[Any, IndicatorSpec]]:
+    """The chosen indicators' specs, the responsible units of each ordered lead first."""
     responsible: dict[int | None, list[tuple[int, str]]] = defaultdict(list)  # None: a task's (never here)
     for indicator_id, role, unit_name in session.execute(
             select(Assignment.indicator_id, Assignment.role, OrgUnit.name)
             .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
             .join(Indicator, Indicator.id == Assignment.indicator_id).where(chosen)):
         responsible[indicator_id].append((_ROLE_RANK.get(role, 4), unit_name))
-    indicators = _specs(session, plan, chosen, responsible)
+    return _specs(session, plan, chosen, responsible)
+
+
+def evaluate_figures(session: Session, plan: Plan, indicator_ids: Collection[int],
+                     values: Mapping[int, Mapping[int, float]], year: int,
+                     ) -> list[tuple[IndicatorSpec, EvaluationResult]]:
+    """The chosen indicators evaluated at ``year`` on the figures given and no others (in
+    indicator code order): a publication shows what its own figures say, so an approved
+    figure of a year it leaves out must not move a published status."""
+    indicators = _assigned_specs(session, plan, _chosen(plan, None, indicator_ids))
+    specs = [spec for _, spec in indicators]
+    ids = {spec.id for spec in specs}
+    observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()
+                    if str(i) in ids]
+    assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
+    return list(zip(specs, evaluate_plan(specs, observations, year, plan_config(plan), assessments), strict=True))
+
+
+def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
+              indicator_ids: Collection[int] | None, version: int = 0) -> PlanEvaluation:
+    chosen = _chosen(plan, unit_only, indicator_ids)
+    indicators = _assigned_specs(session, plan, chosen)
     specs = [spec for _, spec in indicators]
     kept = {row.id for row, _ in indicators}
     states = _evaluated_states(include_pending)

@@ -29,7 +29,7 @@ from planwatch.report import (
 )
 from planwatch.report.compose import compose
 from planwatch.report.content import LedgerRow, RankingRow
-from planwatch.services import assessment, ledger, ledger_progress, region_scope
+from planwatch.services import assessment, ledger, ledger_progress, opinions, region_scope
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.kept import Kept
 from planwatch.services.ledger_progress import STATUSES
@@ -63,7 +63,9 @@ def report_content(session: Session, actor: User | None, plan: Plan, year: int, 
                          year=year, generated_on=today or date.today(), entries=tuple(entries),
                          completeness=tuple(evaluation.completeness), include_pending=include_pending,
                          tasks=tasks, projects=projects, ledger_warnings=warnings,
-                         ranking=_ranking_rows(session, actor, plan, year))
+                         ranking=_ranking_rows(session, actor, plan, year),
+                         participation=opinions.report_participation(session, plan, year,
+                                                                     kind is not ReportKind.ANNUAL))
 
 
 def _ledger_rows(session: Session, actor: User | None, plan: Plan, year: int, today: date | None,

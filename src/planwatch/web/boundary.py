@@ -8,7 +8,7 @@ request is for:
 * **who may send a body**: a route that depends on :func:`~planwatch.web.auth.page_user`
   needs a live browser session, one that depends on :func:`~planwatch.web.auth.api_user`
   a valid API token — checked here, before the body is read. A route with neither must be
-  in :data:`ANONYMOUS` (the log-in form; the public site's feedback form goes there too),
+  in :data:`ANONYMOUS` (the log-in form, the public site and its opinion form),
   each with its own small limit; the route-enumerating tests fail for any other.
 * **how much**: ``Content-Length`` over the route's limit is refused before reading, and
   a body streamed without one is cut off at the limit (413 either way). The limit is
@@ -82,7 +82,7 @@ class RouteRule:
 
 
 # The routes anyone may call, each with the body it may send. The one place to add an
-# anonymous route (issue 26's /public/... feedback form goes here, with a small limit).
+# anonymous route.
 ANONYMOUS: Final[Mapping[tuple[str, str], int]] = {
     ("GET", "/login"): 0,
     ("POST", "/login"): 4 * KIB,  # login, password, next, the CSRF token
@@ -93,13 +93,20 @@ ANONYMOUS: Final[Mapping[tuple[str, str], int]] = {
     ("GET", "/static"): 0,  # mounted files
     ("GET", "/api/v1/docs/assets"): 0,
     ("GET", "/theme.css"): 0,  # the palette's stylesheet, needed by the log-in page
+    # The public site (issue 26): its pages and files, and the citizens' opinion form, whose
+    # one POST carries up to 2,000 characters of opinion and a contact (percent-encoded).
+    ("GET", "/public/{path:path}"): 0,
+    ("GET", "/public/opinions/new"): 0,
+    ("GET", "/public/opinions/received"): 0,
+    ("POST", "/public/opinions"): 32 * KIB,
 }
 
 
 # Fields of free text, by name, wherever they occur: control characters in them are
 # normalised when stored; in every other field (names, codes, numbers, choices) refused.
 FREE_TEXT: Final = frozenset({"note", "comment", "reason", "progress", "source", "content", "review_note",
-                              "description", "remark", "message", "feedback", "q"})
+                              "description", "remark", "message", "feedback", "q",
+                              "text", "answer"})  # a public opinion and the office's public answer
 # A percent-encoded C0 control, DEL or C1 control (UTF-8 C2 80–9F) in a query string.
 _ENCODED_CONTROL: Final = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF]|[cC]2%[89][0-9a-fA-F])")
 

@@ -135,6 +135,7 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
         "filters": {"domain": domain, "unit": unit, "status": status},
         "year": listed.year, "years": plan_calendar.plan_years(db, the_plan),
         "can_assign": is_allowed(user, Action.ASSIGN), "can_manage_periods": is_allowed(user, Action.MANAGE_PERIODS),
+        "can_publish": any(is_allowed(user, a) for a in (Action.PUBLISH, Action.APPROVE_PUBLICATION)),
     })
 
 

@@ -67,6 +67,7 @@ _NAV: Final = (
     NavItem("nav.orgunits", "/admin/orgunits", "/admin/orgunits"),
     NavItem("nav.exports", "/exports", "/exports"),
     NavItem("nav.records", "/records/imports", "/records/"),
+    NavItem("nav.publishing", "/publishing", "/publishing"),
     NavItem("nav.api", "/api/v1/docs", "/api/"),
 )
 # A menu entry shows when the role has any of its actions: the entry page also serves an
@@ -75,7 +76,9 @@ _NAV_ACTION: Final = {"nav.inbox": frozenset({Action.COMMENT, Action.REMIND}),
                       "nav.entry": frozenset({Action.ENTER, Action.MANAGE_PERIODS}),
                       "nav.review": frozenset({Action.APPROVE}), "nav.users": frozenset({Action.MANAGE_USERS}),
                       "nav.orgunits": frozenset({Action.MANAGE_ORG_UNITS}),
-                      "nav.records": frozenset({Action.VIEW_AUDIT})}
+                      "nav.records": frozenset({Action.VIEW_AUDIT}),
+                      "nav.publishing": frozenset({Action.PUBLISH, Action.APPROVE_PUBLICATION,
+                                                   Action.MODERATE_OPINIONS})}
 
 
 def nav_items(user: Actor) -> list[NavItem]:

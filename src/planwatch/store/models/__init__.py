@@ -47,6 +47,12 @@ from planwatch.store.models.plans import (
     Task,
     TaskTarget,
 )
+from planwatch.store.models.publishing import (
+    PublicationDecision,
+    PublicationFile,
+    PublicOpinion,
+    PublicPostCounter,
+)
 from planwatch.store.models.settings import Setting
 
 __all__ = [
@@ -82,6 +88,10 @@ __all__ = [
     "Plan",
     "Project",
     "ProjectUnit",
+    "PublicOpinion",
+    "PublicPostCounter",
+    "PublicationDecision",
+    "PublicationFile",
     "Reminder",
     "ReportingPeriod",
     "SearchEntry",

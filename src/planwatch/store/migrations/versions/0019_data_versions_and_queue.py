@@ -3,7 +3,7 @@ upload job table as a queue that extraction workers on any host take jobs from, 
 index a page of a plan's indicators (in code order) reads (the review queue's is 0017's).
 
 Revision ID: 0019
-Revises: 0018
+Revises: 0022
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from planwatch.store.evaluation_triggers import ddl
 
 revision: str = '0019'
-down_revision: str | None = '0018'
+down_revision: str | None = '0022'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
