@@ -101,9 +101,11 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
         if not key:
             install_public_site(_app, _app.state.public_options, await run_in_threadpool(_stored_key, app_database(_app)))
         # Compiled now rather than by the first request for each page (a first dashboard after
-        # a restart paid a tenth of a second for it).
+        # a restart paid a tenth of a second for it); public/ is the public site's, with an
+        # environment of its own.
         await run_in_threadpool(lambda: [app.state.templates.get_template(name)
-                                         for name in app.state.templates.list_templates(extensions=["html"])])
+                                         for name in app.state.templates.list_templates(extensions=["html"])
+                                         if not name.startswith("public/")])
         yield
         uploads.shutdown()  # let running imports finish: their sessions commit or roll back
 
