@@ -115,10 +115,11 @@ def test_setting_the_region_assigns_what_now_matches(database: Database, tmp_pat
         orgunits.create_org_unit(session, admin, code="YL-JW", name="云岭县教育委员会", kind="department",
                                  short_name="县教委", parent_id=district.id)
         plan = _plan(session, "云岭县")
+        assert plan.region_org_unit_id == district.id  # the plan imported first is bound when its district arrives
         assert regions.set_plan_region(session, admin, plan, district) == 1
         assert _assigned(session, plan) == {"学生体质健康达标率": {"YL-JW"}}
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "set_region")).one()
-        assert event.old == {"region_org_unit_id": None, "region_name": "云岭县"}
+        assert event.old == {"region_org_unit_id": district.id, "region_name": "云岭县"}
         assert event.new == {"region_org_unit_id": district.id, "region_name": "云岭县"}
 
 

@@ -96,12 +96,21 @@ DESKTOP: ViewportSize = {"width": 1366, "height": 768}
 PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
+# The element reaching furthest right, for the message when a page scrolls sideways.
+_WIDEST = """() => { let far = null, right = 0;
+  for (const e of document.querySelectorAll("body *")) { const r = e.getBoundingClientRect().right;
+    if (r > right) { right = r; far = e; } }
+  return far ? `${far.tagName.toLowerCase()}#${far.id}.${far.className} ${far.outerHTML.slice(0, 160)}` : ""; }"""
+
+
 def photograph(page: Page, folder: Path, name: str) -> None:
     """Screenshots of the page at desktop (1366×768) and phone (390×844) size, full length; at
     phone size nothing may scroll sideways."""
     page.screenshot(path=str(folder / f"{name}-desktop.png"), full_page=True)
     page.set_viewport_size(PHONE)
+    # let the page lay itself out again (charts resize from a ResizeObserver, before the next frame)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{name}: the page is {overflow}px wider than a 390px phone"
+    assert overflow <= 1, f"{name}: the page is {overflow}px wider than a 390px phone: {page.evaluate(_WIDEST)}"
     page.screenshot(path=str(folder / f"{name}-phone.png"), full_page=True)
     page.set_viewport_size(DESKTOP)

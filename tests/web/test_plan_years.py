@@ -91,12 +91,12 @@ def test_a_refused_addition_keeps_the_form_and_names_the_field(app_client: TestC
     assert refused.status_code == 422
     form = re.search(r'<details id="add-indicator" open>(.*?)</details>', refused.text, re.S)
     assert form, "the addition form is shown open again"
-    assert "目标值「完成市级下达目标」" in form.group(1)  # the message, in the form, names the field
+    assert "请填写更正的原因" in form.group(1)  # the message, in the form, says what is missing
     for field in ("name", "unit", "baseline_year", "baseline", "target_year", "target"):
         assert f'name="{field}" value="{typed[field]}"' in form.group(1), field
     assert f'name="line" inputmode="numeric" size="6" required value="{line}"' in form.group(1)
     assert "<option selected>预期性</option>" in form.group(1)
-    bad_year = app_client.post(f"/documents/{source_file_id}/indicators", data={**typed, "target": "≥5",
-                                                                               "baseline_year": "二〇二五"})
+    bad_year = app_client.post(f"/documents/{source_file_id}/indicators", data={
+        **typed, "target": "≥5", "baseline_year": "二〇二五", "reason": "原文第 3 行漏提"})
     assert bad_year.status_code == 422 and "基期年份应为四位年份（如 2025），而不是「二〇二五」" in bad_year.text
     assert 'name="baseline_year" value="二〇二五"' in bad_year.text

@@ -149,7 +149,7 @@ def test_the_add_form_takes_a_qualitative_target_and_the_type_can_be_corrected(
     line = next(n for n, text in enumerate(lines, start=1) if "有序推进重点街区更新" in text)
     added = client.post(f"/documents/{ids['source']}/indicators", data={
         "csrf_token": token, "plan_id": ids["plan"], "line": line, "name": "重点街区功能品质",
-        "target": "完成市级下达目标"}, follow_redirects=False)
+        "target": "完成市级下达目标", "reason": "原文漏提的定性目标"}, follow_redirects=False)
     assert added.status_code == 303, added.text
     corrected = client.post(f"/indicators/{ids['街区更新数量']}/target", data={
         "csrf_token": token, "target_year": "2030", "target": "4", "comparator": "", "target_type": "level",

@@ -161,6 +161,10 @@ def write_plan(session: Session, plan: ImportPlan) -> None:
 
 
 def audit_import(session: Session, actor: User | None, plan: ImportPlan) -> None:
+    """Audit the import, and bind plans waiting for the districts it brought."""
+    from planwatch.services.regions import claim_plans  # regions reads the tree through orgunits
+
+    claim_plans(session)
     session.add(AuditEvent(at=utcnow(), actor_id=actor.id if actor else None,
                            actor_login=actor.login if actor else "cli", action="import", entity="org_units",
                            entity_id="*", new={"created": len(plan.create), "updated": len(plan.change)}))

@@ -264,6 +264,10 @@ def create_org_unit(session: Session, actor: User, *, code: str, name: str, kind
     session.add(unit)
     session.flush()
     session.add(AuditEvent.of(actor, "create", OrgUnit.__tablename__, unit.id, new=_unit_state(unit)))
+    if unit.kind == "district":
+        from planwatch.services.regions import claim_plans  # regions reads the tree through this module
+
+        claim_plans(session)
     session.flush()
     return unit
 

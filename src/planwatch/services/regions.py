@@ -79,6 +79,21 @@ def detect_region(session: Session, issuer: str | None, title: str) -> RegionCho
     return RegionChoice(None, name)
 
 
+def claim_plans(session: Session) -> int:
+    """Bind the plans imported before their district's org units to the district now in the
+    tree (an office often uploads its plan first and builds its units after); returns how
+    many. Plans an administrator already bound are left alone."""
+    bound = 0
+    for plan in session.scalars(select(Plan).where(Plan.current.is_(True), Plan.region_org_unit_id.is_(None))):
+        found = detect_region(session, plan.region_name, plan.title)
+        if found.unit_id is not None:
+            plan.region_org_unit_id, plan.region_name = found.unit_id, found.name
+            bound += 1
+    if bound:
+        session.flush()
+    return bound
+
+
 class PlanUnitMatcher:
     """Finds the unit a plan means: an administrator's mapping first, then the region's units."""
 
