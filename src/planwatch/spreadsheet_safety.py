@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, Cell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from planwatch.text_cleaning import normalise_text
@@ -47,10 +48,20 @@ def read_csv_field(text: str) -> str:
     return text
 
 
-def text_row(sheet: Worksheet, values: Iterable[Any]) -> None:
+def text_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
     """``sheet.append`` with every text value stored as a string cell (openpyxl turns any
-    str starting with "=" into a formula) and without characters XML cannot hold."""
-    sheet.append([normalise_text(v) if isinstance(v, str) else v for v in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell, Cell) and isinstance(cell.value, str):
-            cell.data_type = "s"
+    str starting with "=" into a formula) and without characters XML cannot hold.
+
+    Only the text openpyxl would not store as text (a leading "=", or an error code such as
+    #N/A) gets a cell of its own, made before the row is appended: finding the row afterwards
+    (``sheet.max_row``) scans every cell written so far, which made a 10,000-row annex
+    quadratic (131 s), and a cell object for every text costs a streamed sheet its speed."""
+    cleaned = [normalise_text(v) if isinstance(v, str) else v for v in values]
+    sheet.append([_text_cell(sheet, v) if isinstance(v, str) and (v.startswith("=") or v in ERROR_CODES) else v
+                  for v in cleaned])
+
+
+def _text_cell(sheet: Worksheet | WriteOnlyWorksheet, value: str) -> Cell:
+    cell = Cell(sheet, row=1, column=1, value=value)  # append() gives it its place
+    cell.data_type = "s"
+    return cell

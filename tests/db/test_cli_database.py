@@ -61,3 +61,17 @@ def test_bad_input_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
     assert "empty.txt" in _run(db, "import", str(empty), str(DEMO_PLAN), code=2)
+
+
+def test_a_long_org_unit_list_comes_as_tab_separated_lines(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'pw.db'}"
+    _run(db, "orgunits", "import", str(DEMO_ORG_UNITS))
+    short = _run(db, "orgunits", "list")
+    assert "┃ 代码" in short and "\t" not in short  # a table while it is short
+    table = tmp_path / "units.csv"
+    table.write_text("代码,名称,类型,上级代码\n" + "".join(f"V{n:03d},青川区基层站{n:03d},其他,QC\n" for n in range(250)),
+                     encoding="utf-8")
+    _run(db, "orgunits", "import", str(table))
+    lines = _run(db, "orgunits", "list").splitlines()
+    assert lines[0] == "代码\t名称\t类型\t上级\t简称" and len(lines) == 1 + 18 + 250
+    assert "V007\t青川区基层站007\tother\t青川区\t" in lines

@@ -147,8 +147,8 @@ def test_a_district_administrator_manages_its_own_users_and_units_only(database:
     _seed(database, tmp_path)
     with database.session() as session:
         admin = _user(session, "bs_admin")
-        assert {u.login for u in users.list_users(session, admin)} == {"bs_admin", "bs_jc", "bs_jc2", "bs_wjw"}
-        assert {u.region_name for u in users.list_users(session, admin)} == {"白石区"}
+        assert {u.login for u in users.list_users(session, admin).people} == {"bs_admin", "bs_jc", "bs_jc2", "bs_wjw"}
+        assert {u.region_name for u in users.list_users(session, admin).people} == {"白石区"}
         before = _audit_count(session)
         with pytest.raises(region_scope.OutsideRegion):
             users.set_password(session, admin, _user(session, "qc_jc"), "Another-pass-9")
@@ -169,7 +169,7 @@ def test_a_district_administrator_manages_its_own_users_and_units_only(database:
             orgunits.set_org_unit_active(session, admin, session.scalars(select(OrgUnit).where(OrgUnit.code == "QC-WJW")).one(),
                                          False)
         assert _audit_count(session) == before
-        assert {e.unit.code for e in orgunits.org_unit_tree(session, admin)} == {"BS", "BS-WJW", "BS-JYW"}
+        assert {line.unit.code for line in orgunits.find_units(session, admin, "").lines} == {"BS", "BS-WJW", "BS-JYW"}
         made = users.add_user(session, admin, "bs_new", PASSWORD, "viewer")
         assert made.region_org_unit_id == admin.region_org_unit_id  # the administrator's district by default
         district = session.scalars(select(OrgUnit.id).where(OrgUnit.code == "BS")).one()

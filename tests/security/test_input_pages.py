@@ -7,7 +7,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from planwatch.services import reports
+from planwatch.services import kept, reports
 from tests.web.client import login
 from tests.web.conftest import app_client, database_url, seeded
 from tests.web.test_pages_api import _open_item
@@ -32,11 +32,11 @@ def test_report_downloads_are_written_once_per_plan_state(app_client: TestClient
     plan_id = re.search(r"/plans/(\d+)", app_client.get("/plans").text)  # the list links each plan
     assert plan_id
     url = f"/plans/{plan_id.group(1)}/reports/annual"
-    reports._cache.clear()
+    kept.forget_all()
     first = app_client.get(url, params={"format": "xlsx"})
     again = app_client.get(url, params={"format": "xlsx"})
     assert first.status_code == again.status_code == 200 and first.content == again.content
-    assert len(reports._cache) == 1
+    assert len(reports._reports) == 1
     clerk, indicator_id, period_id, unit_id = _open_item(database_url)
     app_client.cookies.clear()
     token = login(app_client, clerk)
@@ -47,4 +47,4 @@ def test_report_downloads_are_written_once_per_plan_state(app_client: TestClient
     app_client.cookies.clear()
     login(app_client, "admin")
     assert app_client.get(url, params={"format": "xlsx"}).status_code == 200
-    assert len(reports._cache) == 2  # new data, a new report
+    assert len(reports._reports) == 2  # new data, a new report

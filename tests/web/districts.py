@@ -11,6 +11,7 @@ Every test here reads 白石区's users against 青川区's data, whose names al
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -98,8 +99,9 @@ def seed_two_districts(database: Database, folder: Path, now: datetime | None = 
     with database.session() as session:
         for district, proposer in (("青川区", "pinggu"), ("白石区", "bs_pg")):
             _publishing(session, district, users.find_user(session, proposer))
-    import_jobs.create_job(database, JOBS["青川区"], admin_id, "青川区材料.txt", folder / "jobs")
-    import_jobs.create_job(database, JOBS["白石区"], home_admin_id, "白石区材料.txt", folder / "jobs")
+    for district, owner in (("青川区", admin_id), ("白石区", home_admin_id)):  # finished: no worker takes them
+        job = import_jobs.create_job(database, JOBS[district], owner, f"{district}材料.txt", f"{district}材料".encode())
+        import_jobs.finish_job(database, dataclasses.replace(job, stage="failed", error=f"{district}材料.txt：不是规划文件"))
 
 
 def _home_round(session: Session, plan: Plan, now: datetime) -> None:
@@ -208,6 +210,7 @@ class Ids:
     entry_indicator_id: int  # one its department may still enter in the open period
     decision_id: int  # a proposal to publish, waiting for approval
     opinion_id: int  # a public opinion waiting for moderation
+    other_indicator_code: str  # the code of other_indicator_id, as the merge picker sends it
 
 
 _DISTRICTS = {"青川区": ("QC", "wjw", "lingdao"), "白石区": ("BS", "bs_fgw", "bs_ld")}
@@ -244,7 +247,8 @@ def district_ids(database: Database, district: str) -> Ids:
                        Notification.user_id == users.find_user(session, clerk_login).id)).first() or 0,
                    _enterable(session, period.id, f"{code}-FGW"),
                    session.scalars(select(PublicationDecision.id).where(PublicationDecision.plan_id == plan.id)).one(),
-                   session.scalars(select(PublicOpinion.id).where(PublicOpinion.plan_key == plan.plan_key)).one())
+                   session.scalars(select(PublicOpinion.id).where(PublicOpinion.plan_key == plan.plan_key)).one(),
+                   session.get_one(Indicator, last[Indicator]).code if last[Indicator] else "")
 
 
 def _enterable(session: Session, period_id: int, unit_code: str) -> int:

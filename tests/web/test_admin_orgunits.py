@@ -74,8 +74,8 @@ def test_the_administrator_adds_edits_and_deactivates_a_unit(app_client: TestCli
 
     added = app_client.post("/admin/orgunits", data={
         "code": "QC-YJJ", "name": "青川区应急管理局", "short_name": "区应急局", "kind": "department",
-        "parent": str(district.id), "csrf_token": token}, follow_redirects=False)
-    assert added.status_code == 303
+        "parent": "青川区", "csrf_token": token}, follow_redirects=False)
+    assert added.status_code == 303 and added.headers["location"].endswith(f"branch={district.id}")
     unit = _units(database_url)["QC-YJJ"]
     assert (unit.name, unit.short_name, unit.kind, unit.parent_id, unit.active) == (
         "青川区应急管理局", "区应急局", "department", district.id, True)
@@ -88,12 +88,15 @@ def test_the_administrator_adds_edits_and_deactivates_a_unit(app_client: TestCli
     assert blank.status_code == 422 and "代码：不能为空" in blank.text
 
     edited = app_client.post(f"/admin/orgunits/{unit.id}", data={
-        "name": "青川区应急管理委员会", "short_name": "区应急委", "kind": "department", "parent": str(district.id),
+        "name": "青川区应急管理委员会", "short_name": "区应急委", "kind": "department", "parent": district.code,
         "csrf_token": token})
     assert edited.status_code == 200 and "单位已修改" in edited.text
     cycle = app_client.post(f"/admin/orgunits/{district.id}", data={
-        "name": "青川区", "kind": "district", "parent": str(unit.id), "csrf_token": token})
+        "name": "青川区", "kind": "district", "parent": "青川区应急管理委员会", "csrf_token": token})
     assert cycle.status_code == 422 and "上级单位不能是本单位或其下级单位" in cycle.text
+    unknown = app_client.post(f"/admin/orgunits/{unit.id}", data={
+        "name": "青川区应急管理委员会", "kind": "department", "parent": "没有这个单位", "csrf_token": token})
+    assert unknown.status_code == 422 and "没有名称或代码为「没有这个单位」的单位" in unknown.text
 
     off = app_client.post(f"/admin/orgunits/{unit.id}/active", data={"active": "off", "csrf_token": token})
     assert off.status_code == 200 and "单位已停用" in off.text
@@ -148,3 +151,30 @@ def test_an_xlsx_table_is_imported(app_client: TestClient, database_url: str) ->
     units = _units(database_url)
     assert units["QC-HSZ"].kind == "town" and units["QC-GXJ"].parent_id == units["QC"].id
     assert ("import", "admin", {"created": 2, "updated": 0}) in _audit(database_url, "org_units")
+
+
+def test_a_large_tree_is_shown_a_branch_and_a_page_at_a_time(app_client: TestClient, database_url: str) -> None:
+    """130 units under one department: the page shows one branch, fifty rows at a time, and
+    finds a unit by name with its parent; its size follows what it shows."""
+    token = login(app_client, "admin")
+    department = _units(database_url)["QC-WJW"]
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            session.add_all(OrgUnit(code=f"QC-V{n:03d}", name=f"青川区基层卫生站{n:03d}", kind="other",
+                                    parent_id=department.id) for n in range(130))
+    finally:
+        database.dispose()
+    top = app_client.get("/admin/orgunits").text  # one district: its own units are shown
+    assert f'data-code="{department.code}"' in top and "展开 130 个" in top and "青川区基层卫生站" not in top
+    branch = app_client.get(f"/admin/orgunits?branch={department.id}")
+    assert branch.text.count('data-code="QC-V') == 50 and "第 1 / 3 页，共 130 条" in branch.text
+    assert 'value="青川区卫生健康委员会"' in branch.text  # a unit added here goes under this branch
+    last = app_client.get(f"/admin/orgunits?branch={department.id}&page=3").text
+    assert last.count('data-code="QC-V') == 30 and 'data-code="QC-V129"' in last
+    found = app_client.get("/admin/orgunits", params={"q": "卫生站012"}).text
+    assert 'data-code="QC-V012"' in found and found.count('data-code="QC-V') == 1 and "青川区卫生健康委员会" in found
+    assert len(branch.content) < 60_000
+    suggested = app_client.get("/suggest/units", params={"q": "卫生站00"})
+    assert suggested.text.count("<option") == 10 and 'value="青川区基层卫生站009"' in suggested.text
+    assert token

@@ -118,9 +118,9 @@ ANONYMOUS = {"login_form"} | {name for name in PAGES if name.startswith("public_
 STATUS = {"error": 404, "public_site#withdrawn": 410}
 # Pages checked for one role: an upload is its uploader's, and the API docs are the same for all.
 ONE_ROLE = {"upload_page": ("monitoring",), "api_docs": ("admin",)}
-# Page routes that answer with a redirect or a file, not a page of their own.
+# Page routes that answer with a redirect, a file or a picker's options, not a page of their own.
 NOT_PAGES = {"home", "set_language", "theme_css", "entry_template", "assessment_xlsx", "report_download", "ledger_evidence",
-             "export_data_download"}
+             "export_data_download", "suggest_units", "suggest_indicators"}
 
 
 def _page_routes() -> set[str]:

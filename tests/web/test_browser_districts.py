@@ -119,7 +119,9 @@ def test_a_district_never_sees_the_other(tmp_path: Path) -> None:
             expect(page.locator("h1")).to_contain_text("白石区")
             page.click("text=中文")
             page.goto(f"{base}/plans/{home.plan_id}/assignments")
-            units = page.locator("select[name=unit_id] option").all_inner_texts()
+            page.locator("input[name=unit][data-suggest]").last.focus()  # the unit picker suggests at once
+            expect(page.locator("#unit-choices option").first).to_be_attached()
+            units = [o.get_attribute("value") or "" for o in page.locator("#unit-choices option").all()]
             assert units and all("白石区" in u or u.endswith(("镇", "街道")) for u in units), units
             _both_sizes(page, shots, "officer-assignments")
             page.goto(f"{base}/search?q=森林防火工作")

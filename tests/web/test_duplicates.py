@@ -38,8 +38,8 @@ def test_the_indicator_page_suggests_the_duplicate_and_preselects_it(app_client:
     page = BeautifulSoup(app_client.get(f"/indicators/{jobs.id}").text, "html.parser")
     box = page.select_one("#merge-suggested")
     assert box is not None and "新增城镇就业人数" in box.get_text() and "一个名称包含另一个" in box.get_text()
-    chosen = page.select_one("select[name=other_id] option[selected]")
-    assert chosen is not None and chosen["value"] == str(jobs_count.id)
+    chosen = page.select_one("input[name=other]")  # the merge picker, the suggestion typed in
+    assert chosen is not None and chosen["value"] == jobs_count.code
     forest = BeautifulSoup(app_client.get(f"/indicators/{indicators['森林覆盖率'].id}").text, "html.parser")
     assert forest.select_one("#merge-suggested") is None
     app_client.cookies.clear()

@@ -76,10 +76,28 @@ def test_page_edits_the_target_retires_and_restores(app_client: TestClient, data
     assert denied.status_code == 403 and "无权" in denied.text
 
 
+def _code(database_url: str, indicator_id: int) -> tuple[str, str, int]:
+    database = Database(database_url)
+    with database.session(readonly=True) as session:
+        indicator = session.get_one(Indicator, indicator_id)
+        found = indicator.code, indicator.name, indicator.plan_id
+    database.dispose()
+    return found
+
+
 def test_page_merge_lists_conflicts_then_merges_and_redirects(app_client: TestClient, database_url: str) -> None:
     kept, merged, _ = _pair(database_url)
     token = login(app_client, "tongji")
-    form = {"csrf_token": token, "other_id": str(merged), "keep": "this", "reason": "重复指标"}
+    code, name, plan_id = _code(database_url, merged)
+    page = app_client.get(f"/indicators/{kept}").text
+    assert 'name="other"' in page and "<option" not in page.split('id="merge-choices"', 1)[1].split("</datalist>")[0]
+    suggested = app_client.get("/suggest/indicators", params={"plan": plan_id, "q": name[:2], "leave_out": kept})
+    assert suggested.status_code == 200 and f'<option value="{code}">{name}' in suggested.text
+    assert f'value="{_code(database_url, kept)[0]}"' not in suggested.text  # not merged with itself
+    unknown = app_client.post(f"/indicators/{kept}/merge", data={"csrf_token": token, "other": "没有这个指标",
+                                                                "keep": "this", "reason": "重复指标"})
+    assert unknown.status_code == 422 and "没有这个指标" in unknown.text and 'id="manage-error"' in unknown.text
+    form = {"csrf_token": token, "other": code, "keep": "this", "reason": "重复指标"}
     refused = app_client.post(f"/indicators/{kept}/merge", data=form)
     assert refused.status_code == 422 and 'id="merge-conflicts"' in refused.text
     choices = {name: "kept" for name in set(re.findall(r'name="(choice-\d+)"', refused.text))}

@@ -35,9 +35,6 @@ class Demo:
     def plan_id(self, title_start: str = "青川区国民经济") -> int:
         return int(self._read(select(Plan.id).where(Plan.title.startswith(title_start), Plan.current.is_(True)))[0][0])
 
-    def unit_id(self, code: str) -> int:
-        return int(self._read(select(OrgUnit.id).where(OrgUnit.code == code))[0][0])
-
     def indicators(self, plan_id: int) -> dict[str, int]:
         return {str(code): int(i) for code, i in self._read(select(Indicator.code, Indicator.id)
                                                               .where(Indicator.plan_id == plan_id))}
@@ -64,7 +61,7 @@ def test_only_the_administrator_and_the_monitoring_group_assign(app_client: Test
         assert app_client.get(f"/plans/{plan}/assignments").status_code == 403
         assert f'href="/plans/{plan}/assignments"' not in app_client.get(f"/plans/{plan}").text
         refused = app_client.post(f"/plans/{plan}/assignments", data={
-            "unit_id": demo.unit_id("QC-DSJ"), "indicator": [first], "csrf_token": token})
+            "unit": "QC-DSJ", "indicator": [first], "csrf_token": token})
         assert refused.status_code == 403
     login(app_client, "tongji")
     assert app_client.get(f"/plans/{plan}/assignments").status_code == 200
@@ -76,37 +73,40 @@ def test_bulk_assignment_of_ticked_indicators_and_of_a_whole_filter(app_client: 
     demo = Demo(database_url)
     plan = demo.plan_id()
     codes = demo.indicators(plan)
-    unit = demo.unit_id("QC-DSJ")  # 区大数据局: no indicator of the demo plan yet
+    unit = "QC-DSJ"  # 区大数据局 (its code, as the picker takes it): no indicator of the demo plan yet
     token = login(app_client, "admin")
     page = app_client.get(f"/plans/{plan}/assignments")
     assert page.status_code == 200 and "区发展改革委" not in page.text and "青川区发展和改革委员会（牵头）" in page.text
 
-    no_token = app_client.post(f"/plans/{plan}/assignments", data={"unit_id": unit, "indicator": [codes["I001"]]})
+    no_token = app_client.post(f"/plans/{plan}/assignments", data={"unit": unit, "indicator": [codes["I001"]]})
     assert no_token.status_code == 403 and demo.assigned(plan, "QC-DSJ") == {}
-    nothing = app_client.post(f"/plans/{plan}/assignments", data={"unit_id": unit, "csrf_token": token})
+    nothing = app_client.post(f"/plans/{plan}/assignments", data={"unit": unit, "csrf_token": token})
     assert nothing.status_code == 422 and "请先勾选指标" in nothing.text
+    nobody = app_client.post(f"/plans/{plan}/assignments", data={"unit": "没有这个单位", "csrf_token": token,
+                                                                 "indicator": [codes["I001"]]})
+    assert nobody.status_code == 422 and "请选择责任单位" in nobody.text
 
     ticked = app_client.post(f"/plans/{plan}/assignments", data={
-        "unit_id": unit, "role": "配合", "operation": "assign", "csrf_token": token,
+        "unit": unit, "role": "配合", "operation": "assign", "csrf_token": token,
         "indicator": [codes["I001"], codes["I002"], codes["I003"]]})
     assert ticked.status_code == 200 and "已分配 3 项分工" in ticked.text
     assert demo.assigned(plan, "QC-DSJ") == {"I001": "配合", "I002": "配合", "I003": "配合"}
     assert [who for who, _ in demo.audit("assign")] == ["admin"] * 3
 
     bad_role = app_client.post(f"/plans/{plan}/assignments", data={
-        "unit_id": unit, "role": "主管", "csrf_token": token, "indicator": [codes["I004"], codes["I005"]]})
+        "unit": unit, "role": "主管", "csrf_token": token, "indicator": [codes["I004"], codes["I005"]]})
     assert bad_role.status_code == 422 and "责任类型应为 牵头、责任、配合 之一" in bad_role.text
     assert len(demo.assigned(plan, "QC-DSJ")) == 3
 
     removed = app_client.post(f"/plans/{plan}/assignments", data={
-        "unit_id": unit, "operation": "remove", "csrf_token": token, "indicator": [codes["I002"]]})
+        "unit": unit, "operation": "remove", "csrf_token": token, "indicator": [codes["I002"]]})
     assert "已取消 1 项分工" in removed.text and set(demo.assigned(plan, "QC-DSJ")) == {"I001", "I003"}
 
     filtered = app_client.get(f"/plans/{plan}/assignments", params={"q": "率"})
     shown = filtered.text.count('name="indicator"')
     assert 0 < shown < len(codes)
     whole = app_client.post(f"/plans/{plan}/assignments", data={
-        "unit_id": unit, "role": "责任", "all_in_filter": "1", "q": "率", "csrf_token": token})
+        "unit": unit, "role": "责任", "all_in_filter": "1", "q": "率", "csrf_token": token})
     assert whole.status_code == 200
     rates = {code for code, role in demo.assigned(plan, "QC-DSJ").items() if role == "责任"}
     assert len(rates) == shown
@@ -162,7 +162,7 @@ def test_another_districts_plan_lists_its_unmatched_units_until_mapped(app_clien
     assert page.text.count("未分工") >= 4  # no indicator went to 青川区's departments
 
     mapped = app_client.post(f"/plans/{plan}/unit-names/map", data={
-        "printed_name": "县卫生健康委", "unit_id": demo.unit_id("QC-WJW"), "csrf_token": token})
+        "printed_name": "县卫生健康委", "unit": "青川区卫生健康委员会", "csrf_token": token})
     assert mapped.status_code == 200 and "名称已对应，新增 3 项分工" in mapped.text
     assert "未匹配的责任单位（2）" in mapped.text
     assert demo.assigned(plan, "QC-WJW") == {"I001": "牵头", "I002": "牵头", "I003": "牵头"}

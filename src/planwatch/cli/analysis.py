@@ -166,7 +166,8 @@ def demo(
         _serve(where, host, port)
 
 
-def _serve(url: str, host: str, port: int, workers: int = 1, exposure: Exposure | None = None) -> None:
+def _serve(url: str, host: str, port: int, workers: int = 1, exposure: Exposure | None = None,
+           extract_workers: int = 2) -> None:
     from planwatch.web import serve as run_app
     from planwatch.web.serve import Exposure
 
@@ -174,7 +175,7 @@ def _serve(url: str, host: str, port: int, workers: int = 1, exposure: Exposure 
     scheme = "https" if chosen.ssl_certfile else "http"
     out.print(f"PlanWatch 已启动：{scheme}://{host}:{port}/ （接口文档 /api/v1/docs，OpenAPI /openapi.json；"
               f"公开网站 /public/；Ctrl+C 停止）", highlight=False)
-    run_app(url, host, port, workers=workers, exposure=chosen)
+    run_app(url, host, port, workers=workers, exposure=chosen, extract_workers=extract_workers)
 
 
 @app.command()
@@ -197,6 +198,9 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption 
                                                             help="直接提供 https 的证书（PEM）。")] = None,
           ssl_keyfile: Annotated[Path | None, typer.Option("--ssl-keyfile", exists=True, dir_okay=False,
                                                            help="--ssl-certfile 的私钥（PEM）。")] = None,
+          extract_workers: Annotated[int, typer.Option(
+              "--extract-workers", min=0, envvar="PLANWATCH_EXTRACT_WORKERS", show_envvar=True,
+              help="每个进程同时导入的上传文件数；0 表示交给 `planwatch worker` 进程。")] = 2,
           ) -> None:
     """启动网站（总览、数据填报、审核、报告和 /api/v1 接口）。"""
     from planwatch.web.serve import Exposure
@@ -209,4 +213,31 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption 
                         ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None)
     with open_database(db) as database:
         url = database.url
-    _serve(url, host, port, workers, exposure)
+    _serve(url, host, port, workers, exposure, extract_workers)
+
+
+@app.command()
+def worker(db: DbOption = None,
+           jobs: Annotated[int, typer.Option("--jobs", min=1, help="Imports at a time (about one CPU core each).")]
+           = 2) -> None:
+    """Import uploaded plans taken from the database's queue, without serving pages: run it on
+    any host of the database to add extraction capacity (Ctrl+C lets running imports finish)."""
+    import signal
+    import threading
+
+    from sqlalchemy import make_url
+
+    from planwatch.web.uploads import UploadJobs
+
+    with open_database(db) as database:
+        stop = threading.Event()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_: stop.set())
+        uploads = UploadJobs(workers=jobs)
+        uploads.recover(database)
+        uploads.serve(database)
+        where = make_url(database.url).render_as_string(hide_password=True)
+        out.print(f"PlanWatch 提取进程已启动：同时导入 {jobs} 个文件，数据库 {where}（Ctrl+C 停止）", highlight=False)
+        stop.wait()
+        out.print("正在等待进行中的导入完成……", highlight=False)
+        uploads.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -110,17 +111,27 @@ def orgunits_import(
     out.print(f"{file.name}: 新增 {created} 个单位，更新 {updated} 个", highlight=False)
 
 
+# Past this many units a table would take its width from every row (seconds for a province's
+# 20,000): the list comes as tab-separated lines instead, ready for a spreadsheet or grep.
+_TABLE_ROWS = 200
+
+
 @orgunits_app.command("list")
 def orgunits_list(db: DbOption = None) -> None:
-    """按上下级顺序列出单位。"""
+    """按上下级顺序列出在用的单位（多于 200 个时输出制表符分隔的行）。"""
     from planwatch.services import orgunits
 
     with open_database(db) as database, database.session(readonly=True) as session:
         units = orgunits.list_org_units(session)
-        names = {u.id: u.name for u in units}
-        table = Table("代码", "名称", "类型", "上级", "简称")
-        for u in units:
-            table.add_row(u.code, u.name, u.kind, names.get(u.parent_id or 0, ""), u.short_name)
+    names = {u.id: u.name for u in units}
+    rows = [(u.code, u.name, u.kind, names.get(u.parent_id or 0, ""), u.short_name) for u in units]
+    header = ("代码", "名称", "类型", "上级", "简称")
+    if len(rows) > _TABLE_ROWS:
+        sys.stdout.write("".join("\t".join(row) + "\n" for row in (header, *rows)))
+        return
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
     out.print(table)
 
 
@@ -189,7 +200,7 @@ def users_list(db: DbOption = None) -> None:
         table = Table("登录名", "角色", "地区", "状态")
         table.add_column("姓名", overflow="fold")
         table.add_column("单位", overflow="fold")
-        for u in users.list_users(session, None):
+        for u in users.list_users(session, None, limit=None).people:
             table.add_row(u.login, u.role.value, u.region_name or "全部地区", "启用" if u.active else "停用", u.name,
                           u.org_unit_name or "")
     out.print(table)
@@ -313,6 +324,19 @@ def settings_four_eyes(
     with open_database(db) as database, reported(), database.session() as session:
         settings.set_four_eyes(session, None, state is Switch.ON, reason)
     out.print(f"四眼原则已{'开启' if state is Switch.ON else '关闭'}", highlight=False)
+
+
+@settings_app.command("rotate-session-key")
+def settings_rotate_session_key(
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")] = "",
+    db: DbOption = None,
+) -> None:
+    """Replace the key that signs session cookies (every host takes it); everyone logs in again."""
+    from planwatch.services import session_keys, users
+
+    with open_database(db) as database, reported(), database.session() as session:
+        ended = session_keys.rotate_session_key(session, users.operator(session), reason)
+    out.print(f"会话密钥已更换，{ended} 个登录会话已结束，所有用户需重新登录", highlight=False)
 
 
 @settings_app.command("smtp")

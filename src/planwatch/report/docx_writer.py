@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document as new_document
 from docx.document import Document
@@ -23,7 +25,8 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Emu, Mm, Pt, RGBColor
+from lxml import etree  # type: ignore[import-untyped]  # lxml ships no type information
 
 from planwatch.report.elements import Annex, Element, Figure, Heading, Paragraph, Signature, Table, Title
 from planwatch.text_cleaning import normalise_text
@@ -145,6 +148,7 @@ class _Writer:
             border.remove(border.find(qn("w:pBdr")))  # the default template underlines titles
         for style_id, east_asia in ((_TABLE_TEXT, FONTS["body"]), (_TABLE_HEADER, FONTS["heading1"])):
             self._table_style(style_id, east_asia)
+        self._rows: list[tuple[Table, list[int]]] = []  # each table's rows, written at save
         self._section(self.document.sections[0])
 
     def _table_style(self, style_id: str, east_asia: str) -> None:
@@ -160,6 +164,8 @@ class _Writer:
 
     def _section(self, section: object, *, landscape: bool = False) -> None:
         _page(section, landscape=landscape)
+        # The width tables take, kept here: asking the document for its last section walks the body.
+        self._usable = int(section.page_width - section.left_margin - section.right_margin)  # type: ignore[attr-defined]
         for footer, odd in ((section.footer, True), (section.even_page_footer, False)):  # type: ignore[attr-defined]
             footer.is_linked_to_previous = False
             paragraph = footer.paragraphs[0]
@@ -227,33 +233,80 @@ class _Writer:
         _fonts(run._r, FONTS["heading1"])
 
     def _table(self, element: Table) -> None:
-        """Rows are built on the XML elements directly: python-docx's row.cells re-walks the
-        whole table on every call, which made a 200-row table take seconds."""
+        """The table's properties and grid are made here; its rows are written straight into
+        the file when it is saved (see :meth:`save`): python-docx builds each cell element by
+        element (an annex of 10,000 indicators took 50 s and 500 MB)."""
         if element.caption:
             self._caption(element.caption)
         table = self.document.add_table(rows=0, cols=len(element.header))
         table.style = self.document.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        section = self.document.sections[-1]
-        usable = section.page_width - section.left_margin - section.right_margin  # type: ignore[operator]
-        widths = column_widths(element, int(usable))
+        widths = column_widths(element, self._usable)
         table.autofit = False
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width  # the grid column: what LibreOffice and WPS lay out by
-        for values, style in ((element.header, _TABLE_HEADER), *((row, _TABLE_TEXT) for row in element.rows)):
-            tr = table.add_row()._tr
-            if style == _TABLE_HEADER:
-                repeat = OxmlElement("w:tblHeader")
-                repeat.set(qn("w:val"), "true")
-                tr.get_or_add_trPr().append(repeat)
-            for tc, value in zip(tr.tc_lst, values, strict=True):  # add_row sized each cell from its grid column
-                paragraph = tc.p_lst[0]
-                paragraph.style = style
-                paragraph.add_r().text = value
+        table._tbl.append(etree.Comment(f"{_ROWS}{len(self._rows)}"))
+        self._rows.append((element, [Emu(w).twips for w in widths]))
         self.document.add_paragraph()
 
+    def save(self, path: Path) -> None:
+        """The package as python-docx writes it, with each table's rows streamed into the
+        document part in place of its marker: memory stays that of one row."""
+        package = io.BytesIO()
+        self.document.save(package)
+        with zipfile.ZipFile(package) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for item in source.infolist():
+                if item.filename != _DOCUMENT_PART:
+                    target.writestr(item, source.read(item))
+                    continue
+                part = zipfile.ZipInfo(item.filename, item.date_time)
+                part.compress_type = zipfile.ZIP_DEFLATED
+                with target.open(part, "w") as out:
+                    for n, piece in enumerate(re.split(_ROW_MARKER, source.read(item))):
+                        if n % 2 == 0:
+                            out.write(piece)
+                            continue
+                        element, twips = self._rows[int(piece)]
+                        out.write(_row_xml(element.header, twips, _TABLE_HEADER, header=True).encode())
+                        for row in element.rows:
+                            out.write(_row_xml(row, twips, _TABLE_TEXT).encode())
 
-_WIDE = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")  # CJK and fullwidth: one em each
+
+_DOCUMENT_PART = "word/document.xml"
+_ROWS = "planwatch-rows-"
+_ROW_MARKER = re.compile(f"<!--{_ROWS}(\\d+)-->".encode())
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML 1.0 cannot carry
+
+
+def _row_xml(values: Sequence[str], twips: Sequence[int], style: str, *, header: bool = False) -> str:
+    """One table row as WordprocessingML: each cell as wide as its grid column, its text in
+    the table paragraph style; a header row repeats on every page."""
+    cells = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                    f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{_run_xml(value)}</w:p></w:tc>'
+                    for value, width in zip(values, twips, strict=True))
+    properties = '<w:trPr><w:tblHeader w:val="true"/></w:trPr>' if header else ""
+    return f"<w:tr>{properties}{cells}</w:tr>"
+
+
+def _run_xml(text: str) -> str:
+    """A run of ``text``; line breaks and tabs as Word's own elements (as python-docx writes them)."""
+    if not text:
+        return "<w:r/>"
+    parts = []
+    for n, line in enumerate(_NOT_XML.sub("", text).split("\n")):
+        if n:
+            parts.append("<w:br/>")
+        for m, piece in enumerate(line.split("\t")):
+            if m:
+                parts.append("<w:tab/>")
+            if piece:
+                space = ' xml:space="preserve"' if piece != piece.strip() else ""
+                parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f"<w:r>{''.join(parts)}</w:r>"
+
+
+_CJK = "\u2e80-\u9fff\u3000-\u303f\uff00-\uffef"  # CJK and fullwidth: one em each
+_WIDE = re.compile(f"[{_CJK}]")
 _CELL_PADDING = 2  # half-ems: the cell's left and right margins
 # A cell this short (6 Chinese characters, 12 Latin) is one word to the reader: 预期性, 无数据,
 # 完成进度, 50（2030年） wrapped one character a line read as 预/期/性 down the page.
@@ -264,14 +317,14 @@ _LONGEST_RUN = 14
 
 
 def _half_ems(text: str) -> int:
-    return len(text) + len(_WIDE.findall(text))
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def _token(text: str) -> int:
     """Half-ems of the longest part no line may break in: a number with its sign, decimals
     and unit (−12.35%, 2024) or a Latin word, up to :data:`_LONGEST_RUN`; Chinese text
     breaks between any two characters."""
-    runs = [run for run in re.split(r"\s+|(?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])", text) if run]
+    runs = [run for run in re.split(f"\\s+|(?=[{_CJK}])", text) if run]
     return max((min(_half_ems(run), _LONGEST_RUN) for run in runs), default=0)
 
 
@@ -324,4 +377,4 @@ def column_widths(element: Table, usable: int, font_size: int = _TABLE_SIZE) -> 
 def write_docx(elements: Iterable[Element], path: Path) -> None:
     writer = _Writer()
     writer.write(elements)
-    writer.document.save(str(path))
+    writer.save(path)

@@ -10,6 +10,7 @@ bonus/deduction items are the evaluation group's, and every change to them is au
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,8 @@ from sqlalchemy.orm import Session
 from planwatch.evaluate.assessment import DEFAULT_SCHEME, Item, UnitScore, rank, score_unit, validate_scheme
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services import region_scope
-from planwatch.services.evaluation import evaluate_stored_plan
+from planwatch.services.evaluation import data_version, evaluate_stored_plan
+from planwatch.services.kept import Kept
 from planwatch.services.ledger_progress import STATUSES
 from planwatch.services.observations import OBSERVATION_ENTITY
 from planwatch.services.periods import utc
@@ -105,18 +107,36 @@ def add_adjustment(session: Session, actor: User, plan: Plan, year: int, org_uni
 
 def assess(session: Session, actor: User | None, plan: Plan, year: int) -> Assessment:
     """Every responsible unit's score for the plan and year, ranked per group; a clerk gets its own only
-    (``actor`` None is the operator at the command line)."""
+    (``actor`` None is the operator at the command line). The ranking reads the whole plan's
+    evaluation, reports and review trail: it is kept per process until something is audited
+    (every change to what it reads is) or the evaluation's data version moves on."""
     only = visible_org_unit_id(actor) if actor is not None else None
     if actor is not None:
         check(actor, Action.VIEW, Scope(org_unit_id=only))
     region_scope.require_plan(session, actor, plan)
     year = evaluation_year(plan, year)
+    key = (str(session.get_bind().engine.url), plan.id, year, session.scalar(select(func.max(AuditEvent.id))),
+           data_version(session, plan.id, year))
+    found = _assessments.computed(key, lambda: _assess(session, plan, year), lock_key=key[:3])
+    if only is None:
+        return found
+    groups = {g: [u for u in members if u.org_unit_id == only] for g, members in found.groups.items()}
+    return dataclasses.replace(found, groups={g: members for g, members in groups.items() if members})
+
+
+_assessments: Kept[Assessment] = Kept(16)
+
+
+def _assess(session: Session, plan: Plan, year: int) -> Assessment:
     scheme = scheme_for(session, plan.id, year)
     units: dict[int, UnitScore] = {}
+    names = {u.id: u for u in session.scalars(select(OrgUnit).where(OrgUnit.id.in_(
+        select(Assignment.org_unit_id).join(Indicator, Indicator.id == Assignment.indicator_id)
+        .where(Indicator.plan_id == plan.id))))}
 
     def unit(unit_id: int) -> UnitScore:
         if unit_id not in units:
-            row = session.get_one(OrgUnit, unit_id)
+            row = names.get(unit_id) or session.get_one(OrgUnit, unit_id)
             units[unit_id] = UnitScore(unit_id, row.name, "towns" if row.kind in _TOWNS else "departments")
         return units[unit_id]
 
@@ -132,11 +152,7 @@ def assess(session: Session, actor: User | None, plan: Plan, year: int) -> Asses
             .order_by(AssessmentAdjustment.id)):
         unit(adjustment.org_unit_id).adjustments.append((adjustment.points, adjustment.reason))
     scored = [score_unit(u, scheme) for u in units.values()]
-    groups = rank(scored)
-    if only is not None:
-        groups = {g: [u for u in members if u.org_unit_id == only] for g, members in groups.items()}
-        groups = {g: members for g, members in groups.items() if members}
-    return Assessment(plan.id, plan.title, year, scheme, groups)
+    return Assessment(plan.id, plan.title, year, scheme, rank(scored))
 
 
 def _indicator_items(session: Session, plan: Plan, year: int, scheme: dict[str, Any], unit: Any) -> None:
@@ -208,8 +224,11 @@ def _reporting_items(session: Session, plan: Plan, period: ReportingPeriod, unit
                 AuditEvent.entity_id.in_(ids)).group_by(AuditEvent.entity_id)):
             returned[entity_id] = count
     closes = utc(period.closes_at)
+    by_unit: dict[int, list[Any]] = {}
+    for o in observations:
+        by_unit.setdefault(o.org_unit_id, []).append(o)
     for unit_id, indicator_ids in assigned.items():
-        mine = [o for o in observations if o.org_unit_id == unit_id and o.indicator_id in indicator_ids]
+        mine = [o for o in by_unit.get(unit_id, ()) if o.indicator_id in indicator_ids]
         reported = {o.indicator_id for o in mine if o.state != "draft"}
         share = len(reported) / len(indicator_ids)
         unit(unit_id).items.append(Item("completeness", f"{period.code} 年度数据",

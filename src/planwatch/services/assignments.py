@@ -6,10 +6,11 @@ goes to the audit trail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
@@ -23,7 +24,10 @@ __all__ = [
     "AssignmentError",
     "AssignmentRow",
     "AssignmentView",
+    "IndicatorFilter",
+    "IndicatorList",
     "assign",
+    "filtered_indicators",
     "find_indicator",
     "list_assignments",
     "read_assignment_file",
@@ -115,7 +119,46 @@ def _audit(session: Session, actor: User | None, action: str, indicator: Indicat
                            entity_id=f"{indicator.id}:{unit.id}", old=old, new=new))
 
 
-def list_assignments(session: Session, plan: Plan, org_unit_id: int | None = None) -> list[AssignmentView]:
+@dataclass(frozen=True, slots=True)
+class IndicatorFilter:
+    """Which of a plan's indicators a list shows: a text in the name or the exact code, a
+    domain, only those no unit is assigned yet."""
+
+    text: str = ""
+    domain: str = ""
+    unassigned: bool = False
+
+    def where(self, plan: Plan) -> list[ColumnElement[bool]]:
+        chosen: list[ColumnElement[bool]] = [Indicator.plan_id == plan.id]
+        wanted = self.text.strip()
+        if wanted:
+            chosen.append(or_(Indicator.name.contains(wanted, autoescape=True), Indicator.code == wanted))
+        if self.domain:
+            chosen.append(Indicator.domain == self.domain)
+        if self.unassigned:
+            chosen.append(~select(Assignment.id).where(Assignment.indicator_id == Indicator.id).exists())
+        return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorList:
+    indicators: list[Indicator]
+    total: int  # those the filter keeps
+
+
+def filtered_indicators(session: Session, plan: Plan, chosen: IndicatorFilter, *, offset: int = 0,
+                        limit: int | None = None) -> IndicatorList:
+    """A page (or, without ``limit``, all) of the plan's indicators the filter keeps, by code."""
+    where = chosen.where(plan)
+    total = session.scalar(select(func.count()).select_from(Indicator).where(*where)) or 0
+    found = session.scalars(select(Indicator).where(*where).order_by(Indicator.code, Indicator.id)
+                            .offset(offset).limit(limit))
+    return IndicatorList(list(found), total)
+
+
+def list_assignments(session: Session, plan: Plan, org_unit_id: int | None = None,
+                     indicator_ids: Sequence[int] | None = None) -> list[AssignmentView]:
+    """The plan's assignments (of one unit, or of the indicators a page shows)."""
     query = (select(Assignment, Indicator, OrgUnit)
              .join(Indicator, Indicator.id == Assignment.indicator_id)
              .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
@@ -123,6 +166,8 @@ def list_assignments(session: Session, plan: Plan, org_unit_id: int | None = Non
              .order_by(Indicator.code, OrgUnit.code))
     if org_unit_id is not None:
         query = query.where(Assignment.org_unit_id == org_unit_id)
+    if indicator_ids is not None:
+        query = query.where(Assignment.indicator_id.in_(indicator_ids))
     return [AssignmentView(i.id, i.code, i.name, u.id, u.code, u.name, a.role, a.origin)
             for a, i, u in session.execute(query)]
 

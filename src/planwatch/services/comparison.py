@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.evaluate import EvaluationResult
@@ -22,7 +22,8 @@ from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit
 from planwatch.services import region_scope
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.indicator_keys import name_key
-from planwatch.store.models import Document, Indicator, Plan, Target, User
+from planwatch.services.kept import Kept
+from planwatch.store.models import Document, EvaluationVersion, Indicator, Plan, Target, User
 
 __all__ = ["ComparedIndicator", "SharedName", "compare", "shared_names"]
 
@@ -50,19 +51,43 @@ class SharedName:
     plans: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The current plans' indicators by name key: what comparing reads, kept while no
+    indicator of any plan changed (a province holds hundreds of thousands)."""
+
+    indicators: dict[str, list[tuple[int, str, int]]]  # name key → (id, name, plan id), in id order
+    shared: list[SharedName]
+
+
+_names: Kept[_Names] = Kept(128)  # by database and district (a province has a hundred)
+
+
+def _current_names(session: Session, region: region_scope.Region) -> _Names:
+    url = str(session.get_bind().engine.url)
+    per_plan = select(func.max(EvaluationVersion.version).label("v")).group_by(EvaluationVersion.plan_id).subquery()
+    state = (session.scalar(select(func.coalesce(func.sum(per_plan.c.v), 0))),
+             tuple(session.scalars(select(Plan.id).where(Plan.current.is_(True)).order_by(Plan.id))))
+    return _names.computed((url, region.unit_id, state), lambda: _read_names(session, region),
+                           lock_key=(url, region.unit_id))
+
+
+def _read_names(session: Session, region: region_scope.Region) -> _Names:
+    """The current plans of ``region`` only: a district compares with its own plans."""
+    by_key: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
+    for indicator_id, name, plan_id in session.execute(
+            select(Indicator.id, Indicator.name, Indicator.plan_id).join(Plan)
+            .where(Plan.current.is_(True), region.plan_filter()).order_by(Indicator.id)):
+        by_key[name_key(name)].append((indicator_id, name, plan_id))
+    shared = [SharedName(found[0][1], plans) for found in by_key.values()
+              if (plans := len({plan_id for _, _, plan_id in found})) > 1]
+    return _Names(dict(by_key), sorted(shared, key=lambda s: (-s.plans, s.name)))
+
+
 def shared_names(session: Session, actor: User, limit: int = 100) -> list[SharedName]:
     """Indicator names found in more than one current plan, most widely shared first."""
     check(actor, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(actor)))
-    region = region_scope.region_of(session, actor)
-    plans_by_name: dict[str, set[int]] = defaultdict(set)
-    shown: dict[str, str] = {}
-    for name, plan_id in session.execute(select(Indicator.name, Indicator.plan_id).join(Plan)
-                                         .where(Plan.current.is_(True), region.plan_filter())):
-        key = name_key(name)
-        plans_by_name[key].add(plan_id)
-        shown.setdefault(key, name)
-    shared = [SharedName(shown[k], len(v)) for k, v in plans_by_name.items() if len(v) > 1]
-    return sorted(shared, key=lambda s: (-s.plans, s.name))[:limit]
+    return _current_names(session, region_scope.region_of(session, actor)).shared[:limit]
 
 
 def compare(session: Session, actor: User, query: str, year: int | None = None,
@@ -73,13 +98,13 @@ def compare(session: Session, actor: User, query: str, year: int | None = None,
     wanted = name_key(query)
     if not wanted:
         return []
-    rows = session.execute(select(Indicator.id, Indicator.name, Indicator.plan_id).join(Plan)
-                           .where(Plan.current.is_(True), region_scope.region_of(session, actor).plan_filter())).all()
-    exact = [r for r in rows if name_key(r.name) == wanted]
-    matched = (exact or [r for r in rows if wanted in name_key(r.name)])[:limit]
+    names = _current_names(session, region_scope.region_of(session, actor))
+    matched = names.indicators.get(wanted) or sorted(
+        (found for key, rows in names.indicators.items() if wanted in key for found in rows))
+    matched = matched[:limit]
     by_plan: dict[int, list[int]] = defaultdict(list)
-    for row in matched:
-        by_plan[row.plan_id].append(row.id)
+    for indicator_id, _, plan_id in matched:
+        by_plan[plan_id].append(indicator_id)
     out: list[ComparedIndicator] = []
     for plan_id, ids in by_plan.items():
         plan = session.get_one(Plan, plan_id)

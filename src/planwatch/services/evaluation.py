@@ -9,10 +9,8 @@ database for the per-unit views but do not enter the district evaluation.
 from __future__ import annotations
 
 import dataclasses
-import json
-import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Final
@@ -41,10 +39,12 @@ from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import region_scope
 from planwatch.services.corrections import record_target
+from planwatch.services.kept import Kept
 from planwatch.services.plan_calendar import default_year, evaluation_year
 from planwatch.store.models import (
     Assignment,
-    AuditEvent,
+    EvaluationChange,
+    EvaluationVersion,
     Indicator,
     ObservationRevision,
     OrgUnit,
@@ -54,11 +54,17 @@ from planwatch.store.models import (
     User,
 )
 from planwatch.store.models import Observation as ObservationRow
+from planwatch.store.models.evaluation import ALL
 
-__all__ = ["PlanEvaluation", "SettingsError", "default_year", "evaluate_figures", "evaluate_stored_plan", "plan_config",
-           "yearly_values"]
+__all__ = ["PlanEvaluation", "SettingsError", "changed_since", "data_version", "default_year", "evaluate_figures",
+           "evaluate_stored_plan", "plan_config", "printed_units", "role_rank", "yearly_values"]
 
 _ROLE_RANK = {"牵头": 0, "责任": 2, "配合": 3}
+
+
+def role_rank(role: str) -> int:
+    """Responsible units are listed lead unit first (牵头, 责任, 配合, then the others)."""
+    return _ROLE_RANK.get(role, 4)
 
 
 class SettingsError(PlanWatchError):
@@ -76,6 +82,7 @@ class PlanEvaluation:
     specs: list[IndicatorSpec]  # in the order of ``results``
     values: dict[str, dict[int, float]]  # indicator id → year → the figure evaluated
     judgements: dict[str, list[Judgement]] = dataclasses.field(default_factory=dict)  # of targets without a number
+    version: int = 0  # the data version evaluated (see :func:`data_version`)
 
     # Computed once per evaluation: a cached evaluation serves many dashboard requests.
     @cached_property
@@ -86,19 +93,25 @@ class PlanEvaluation:
     def warnings(self) -> list[IndicatorWarning]:
         return warning_list(self.results)
 
-    @cached_property
-    def _positions(self) -> dict[str, int]:
-        return {spec.id: n for n, spec in enumerate(self.specs)}
+    def replaced(self, changed: Collection[int], fresh: PlanEvaluation, units: list[Completeness],
+                 version: int) -> PlanEvaluation:
+        """This evaluation with the ``changed`` indicators as ``fresh`` has them (those it lacks
+        are retired or gone) and completeness anew, as of ``version``."""
+        asked = {str(i) for i in changed}
+        entries = [(spec, result) for spec, result in zip(self.specs, self.results, strict=True)
+                   if spec.id not in asked]
+        entries += list(zip(fresh.specs, fresh.results, strict=True))
+        codes = {i: c for i, c in self.codes.items() if i not in asked} | fresh.codes
+        entries.sort(key=lambda entry: _order(codes[entry[0].id], entry[0].id))
+        values = {i: v for i, v in self.values.items() if i not in asked} | fresh.values
+        judgements = {i: j for i, j in self.judgements.items() if i not in asked} | fresh.judgements
+        return PlanEvaluation(self.plan_id, self.plan_title, self.year, [r for _, r in entries], units, codes,
+                              [s for s, _ in entries], values, judgements, version)
 
-    def restricted_to(self, indicator_ids: Collection[int]) -> PlanEvaluation:
-        """The chosen indicators' part of a whole-plan evaluation (completeness is a
-        whole-plan figure and is left out, as when a subset is evaluated directly)."""
-        kept = sorted(n for n in (self._positions.get(str(i)) for i in set(indicator_ids)) if n is not None)
-        ids = [self.specs[n].id for n in kept]
-        return PlanEvaluation(self.plan_id, self.plan_title, self.year, [self.results[n] for n in kept], [],
-                              {i: self.codes[i] for i in ids if i in self.codes}, [self.specs[n] for n in kept],
-                              {i: self.values[i] for i in ids if i in self.values},
-                              {i: self.judgements[i] for i in ids if i in self.judgements})
+
+def _order(code: str, indicator_id: str) -> tuple[str, int]:
+    """Indicators in the order of their codes, the same on every database (collations differ)."""
+    return code, int(indicator_id)
 
 
 def plan_config(plan: Plan) -> PlanConfig:
@@ -120,7 +133,7 @@ _INDICATOR_COLUMNS = (Indicator.id, Indicator.code, Indicator.name, Indicator.un
 
 
 def _specs(session: Session, plan: Plan, chosen: ColumnElement[bool],
-           responsible: Mapping[int, list[tuple[int, str]]]) -> list[tuple[Any, IndicatorSpec]]:
+           responsible: Mapping[int | None, list[tuple[int, str]]]) -> list[tuple[Any, IndicatorSpec]]:
     """The chosen indicators as the engine sees them, read as plain rows: a plan of ten
     thousand indicators would spend seconds building ORM objects nobody changes."""
     stored: dict[int, list[Any]] = defaultdict(list)
@@ -130,8 +143,9 @@ def _specs(session: Session, plan: Plan, chosen: ColumnElement[bool],
                              .order_by(Target.indicator_id, Target.year)):
         stored[t.indicator_id].append(t)
     out: list[tuple[Any, IndicatorSpec]] = []
-    for row in session.execute(select(*_INDICATOR_COLUMNS).where(chosen).order_by(Indicator.code)):
-        units = tuple(name for _, name in sorted(responsible.get(row.id, ()))) or _printed(row.responsible_text)
+    rows = sorted(session.execute(select(*_INDICATOR_COLUMNS).where(chosen)), key=lambda r: _order(r.code, r.id))
+    for row in rows:
+        units = tuple(name for _, name in sorted(responsible.get(row.id, ()))) or printed_units(row.responsible_text)
         sentence = row.source_text if row.kind == "prose" else ""
         targets = tuple(record_target(t, row.name, row.unit, row.baseline_text, sentence)
                         for t in stored.get(row.id, ()))
@@ -161,10 +175,12 @@ def _evaluated_states(include_pending: bool) -> list[str]:
 
 
 def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indicator_ids: Collection[int] | None,
-                   states: Collection[str] | None, *, judged: bool = False) -> list[Any]:
+                   states: Collection[str] | None, *, judged: bool = False, up_to: int | None = None,
+                   year: int | None = None) -> list[Any]:
     """Yearly total figures of the plan in ``states`` (None: every state but draft), each with
-    its unit's role for the indicator, the unit's kind and name; ``judged``: the verdicts of
-    targets without a number instead (no value; the verdict, evidence and source as text)."""
+    its unit's role for the indicator, the unit's kind and name; of the years up to ``up_to``
+    or of ``year`` alone; ``judged``: the verdicts of targets without a number instead (no
+    value; the verdict, evidence and source as text)."""
     figure = ((ObservationRevision.value_text, ObservationRevision.note, ObservationRevision.source) if judged
               else (ObservationRevision.value,))
     query = (select(ObservationRow.indicator_id, ObservationRow.org_unit_id, ObservationRow.state,
@@ -185,6 +201,10 @@ def _yearly_totals(session: Session, plan: Plan, org_unit_id: int | None, indica
         query = query.where(ObservationRow.org_unit_id == org_unit_id)
     if indicator_ids is not None:
         query = query.where(ObservationRow.indicator_id.in_(indicator_ids))
+    if up_to is not None:
+        query = query.where(ReportingPeriod.year <= up_to)
+    if year is not None:
+        query = query.where(ReportingPeriod.year == year)
     return list(session.execute(query))
 
 
@@ -229,9 +249,10 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
 
     A reporting clerk sees the evaluation of its own unit's figures only; ``year`` None means
     :func:`plan_calendar.default_year`, and a year before the plan's first is its first (a
-    plan is never evaluated before it began). An indicator page or a comparison asks for a few indicators: each
-    is evaluated exactly as in the whole plan, taken from the whole plan's evaluation when
-    that is cached, else without the cost of the others.
+    plan is never evaluated before it began). An indicator page or a comparison asks for a
+    few indicators: they are evaluated exactly as in the whole plan, without the cost of the
+    others (and with their later years). A whole plan is kept per process while its data
+    version (:func:`data_version`) stays; when the version moves on, only the indicators changed since are evaluated again.
     """
     year = default_year(session, plan) if year is None else evaluation_year(plan, year)
     unit_only = None
@@ -239,77 +260,77 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
         unit_only = visible_org_unit_id(actor)
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
         region_scope.require_plan(session, actor, plan)
-    key = data_state(session, plan, year, include_pending, unit_only)
-    cached = _cached(key)
     if indicator_ids is not None:
-        if cached is not None:
-            return cached.restricted_to(indicator_ids)
         return _evaluate(session, plan, year, include_pending, unit_only, indicator_ids)
-    if cached is not None:
+    version = data_version(session, plan.id, year)
+    key = (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only)
+    cached = _evaluations.get(key)
+    if cached is not None and cached.version == version:
         return cached
-    # After a write, every open dashboard asks at once: one request evaluates, the others
-    # wait for its result instead of each spending the same seconds of CPU.
-    with _cache_lock:
-        computing = _computing.setdefault(key, threading.Lock())
-    with computing:
-        try:
-            evaluation = _cached(key) or _evaluate(session, plan, year, include_pending, unit_only, None)
-            with _cache_lock:
-                _cache[key] = evaluation
-                while len(_cache) > _CACHE_SIZE:
-                    _cache.popitem(last=False)
-        finally:
-            with _cache_lock:
-                _computing.pop(key, None)
-    return evaluation
+    with _evaluations.computing(key):  # after a write every open page asks at once: one evaluates
+        cached = _evaluations.get(key)
+        if cached is None or cached.version != version:
+            cached = _updated(session, plan, year, include_pending, unit_only, cached, version)
+            _evaluations.put(key, cached)
+    return cached
 
 
-def data_state(session: Session, plan: Plan, year: int, include_pending: bool,
-               unit_only: int | None) -> tuple[object, ...]:
-    """What an evaluation of ``plan`` depends on, as a cache key.
-
-    A whole plan is what dashboards and reports ask for, again and again, while the data
-    change only when someone writes — and every write is audited. The newest audit event
-    therefore marks the data's state: the same plan, year and view of an unchanged
-    database gives the same evaluation (and the same report).
-    """
-    return (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only,
-            session.scalar(select(func.max(AuditEvent.id))), json.dumps(plan.settings, sort_keys=True, default=str))
+def data_version(session: Session, plan_id: int, year: int) -> int:
+    """The plan's data version as an evaluation of ``year`` sees it: it moves on when anything
+    evaluated changes in that year or an earlier one (see :mod:`planwatch.store.models.evaluation`).
+    0 while nothing changed since versions are kept."""
+    return session.scalar(select(func.coalesce(func.max(EvaluationVersion.version), 0)).where(
+        EvaluationVersion.plan_id == plan_id, EvaluationVersion.year <= year)) or 0
 
 
-_CACHE_SIZE: Final = 32
-_cache: OrderedDict[tuple[object, ...], PlanEvaluation] = OrderedDict()
-_computing: dict[tuple[object, ...], threading.Lock] = {}
-_cache_lock = threading.Lock()
+def changed_since(session: Session, plan_id: int, year: int, version: int) -> set[int] | None:
+    """The indicators whose evaluation at ``year`` may differ from that at ``version``; None
+    when every indicator may (the plan's settings changed)."""
+    changed = set(session.scalars(select(EvaluationChange.indicator_id).where(
+        EvaluationChange.plan_id == plan_id, EvaluationChange.version > version, EvaluationChange.year <= year)))
+    return None if ALL in changed else changed
 
 
-def _cached(key: tuple[object, ...]) -> PlanEvaluation | None:
-    with _cache_lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-        return found
+# Past this share of a plan changed, one evaluation of the whole plan is cheaper than the
+# bookkeeping of replacing results one by one.
+_INCREMENTAL_SHARE: Final = 0.3
 
 
-def _chosen(plan: Plan, indicator_ids: Collection[int] | None) -> ColumnElement[bool]:
-    chosen = and_(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))  # retired: out of evaluation
-    return chosen if indicator_ids is None else and_(chosen, Indicator.id.in_(indicator_ids))
+def _updated(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
+             previous: PlanEvaluation | None, version: int) -> PlanEvaluation:
+    """The evaluation at ``version``: ``previous`` with the changed indicators evaluated
+    again, or the whole plan when there is no previous one or too much changed."""
+    changed = changed_since(session, plan.id, year, previous.version) if previous is not None else None
+    if previous is None or changed is None or len(changed) > _INCREMENTAL_SHARE * max(len(previous.specs), 1):
+        return _evaluate(session, plan, year, include_pending, unit_only, None, version)
+    fresh = _evaluate(session, plan, year, include_pending, unit_only, changed, version)
+    return previous.replaced(changed, fresh, _completeness(session, plan, year, unit_only), version)
 
 
-def _assigned_specs(session: Session, plan: Plan, chosen: ColumnElement[bool],
-                    ) -> tuple[Sequence[Any], list[tuple[Any, IndicatorSpec]]]:
-    """The chosen indicators' assignments (indicator id, role, unit name) and specs, the
-    responsible units of each spec ordered lead first."""
-    assignments = session.execute(select(Assignment.indicator_id, Assignment.role, OrgUnit.name)
-                                  .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
-                                  .join(Indicator, Indicator.id == Assignment.indicator_id)
-                                  .where(chosen)).all()
-    responsible: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for indicator_id, role, unit_name in assignments:
-        if indicator_id is None:
-            continue
+_evaluations: Kept[PlanEvaluation] = Kept(32)  # by database, plan, year and view, at their latest version
+
+
+def _chosen(plan: Plan, unit_only: int | None, indicator_ids: Collection[int] | None) -> ColumnElement[bool]:
+    """The indicators evaluated: the plan's in use (retired ones are out of evaluation), a
+    clerk's those of its unit only, a page's those it shows."""
+    chosen = and_(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None))
+    if unit_only is not None:
+        chosen = and_(chosen, Indicator.id.in_(select(Assignment.indicator_id).where(
+            Assignment.org_unit_id == unit_only)))
+    if indicator_ids is not None:
+        chosen = and_(chosen, Indicator.id.in_(indicator_ids))
+    return chosen
+
+
+def _assigned_specs(session: Session, plan: Plan, chosen: ColumnElement[bool]) -> list[tuple[Any, IndicatorSpec]]:
+    """The chosen indicators' specs, the responsible units of each ordered lead first."""
+    responsible: dict[int | None, list[tuple[int, str]]] = defaultdict(list)  # None: a task's (never here)
+    for indicator_id, role, unit_name in session.execute(
+            select(Assignment.indicator_id, Assignment.role, OrgUnit.name)
+            .join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
+            .join(Indicator, Indicator.id == Assignment.indicator_id).where(chosen)):
         responsible[indicator_id].append((_ROLE_RANK.get(role, 4), unit_name))
-    return assignments, _specs(session, plan, chosen, responsible)
+    return _specs(session, plan, chosen, responsible)
 
 
 def evaluate_figures(session: Session, plan: Plan, indicator_ids: Collection[int],
@@ -318,7 +339,7 @@ def evaluate_figures(session: Session, plan: Plan, indicator_ids: Collection[int
     """The chosen indicators evaluated at ``year`` on the figures given and no others (in
     indicator code order): a publication shows what its own figures say, so an approved
     figure of a year it leaves out must not move a published status."""
-    _, indicators = _assigned_specs(session, plan, _chosen(plan, indicator_ids))
+    indicators = _assigned_specs(session, plan, _chosen(plan, None, indicator_ids))
     specs = [spec for _, spec in indicators]
     ids = {spec.id for spec in specs}
     observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()
@@ -328,38 +349,48 @@ def evaluate_figures(session: Session, plan: Plan, indicator_ids: Collection[int
 
 
 def _evaluate(session: Session, plan: Plan, year: int, include_pending: bool, unit_only: int | None,
-              indicator_ids: Collection[int] | None) -> PlanEvaluation:
-    assignments, indicators = _assigned_specs(session, plan, _chosen(plan, indicator_ids))
-    if unit_only is not None:
-        mine = {i for i, in session.execute(select(Assignment.indicator_id).where(
-            Assignment.org_unit_id == unit_only))}
-        indicators = [(row, spec) for row, spec in indicators if row.id in mine]
+              indicator_ids: Collection[int] | None, version: int = 0) -> PlanEvaluation:
+    chosen = _chosen(plan, unit_only, indicator_ids)
+    indicators = _assigned_specs(session, plan, chosen)
     specs = [spec for _, spec in indicators]
-    # one read of the figures serves both the evaluation (approved) and completeness (reported)
-    totals = _yearly_totals(session, plan, unit_only, indicator_ids, None)
+    kept = {row.id for row, _ in indicators}
     states = _evaluated_states(include_pending)
-    kept = {row.id for row, _ in indicators}  # a retired indicator's figures stay out too
-    values = {i: v for i, v in _best_values(totals, states).items() if i in kept}
+    # A whole plan reads the years it evaluates (its version says nothing of later ones); a
+    # page of a few indicators, evaluated afresh each time, shows their later years too.
+    up_to = year if indicator_ids is None else None
+    totals = _yearly_totals(session, plan, unit_only, indicator_ids, states, up_to=up_to)
+    values = {i: v for i, v in _best_values(totals, states).items() if i in kept}  # a retired indicator's too
     observations = [Observation(str(i), y, v) for i, by_year in values.items() for y, v in by_year.items()]
+    assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
     # targets without a number are judged: their verdicts are read only where there are such targets
     judged_ids = {row.id for row, spec in indicators if not any(t.value is not None for t in spec.targets)}
-    verdicts = _yearly_totals(session, plan, unit_only, judged_ids, None, judged=True) if judged_ids else []
+    verdicts = (_yearly_totals(session, plan, unit_only, judged_ids, states, judged=True, up_to=up_to)
+                if judged_ids else [])
     judgements = {str(i): j for i, j in _best_judgements(verdicts, states).items() if i in judged_ids}
-    assessments = {str(row.id): row.manual_assessment for row, _ in indicators if row.manual_assessment}
     results = evaluate_plan(specs, observations, year, plan_config(plan), assessments, judgements)
-    units: list[Completeness] = []
-    if indicator_ids is None:
-        expected = [(str(i), name) for i, _, name in assignments if i in kept]
-        # a verdict is a report as much as a figure (its value, irrelevant here, stands at 0)
-        reported = [Observation(str(r.indicator_id), r.year, r.value, r.name) for r in totals if r.indicator_id in kept]
-        reported += [Observation(str(r.indicator_id), r.year, 0.0, r.name) for r in verdicts
-                     if read_verdict(r.value_text) is not None]
-        units = completeness(expected, reported, [year])
+    units = _completeness(session, plan, year, unit_only) if indicator_ids is None else []
     return PlanEvaluation(plan.id, plan.title, year, results, units,
                           {str(row.id): row.code for row, _ in indicators}, specs,
-                          {str(i): by_year for i, by_year in values.items()}, judgements)
+                          {str(i): by_year for i, by_year in values.items()}, judgements, version)
 
 
-def _printed(responsible_text: str) -> tuple[str, ...]:
+def _completeness(session: Session, plan: Plan, year: int, unit_only: int | None) -> list[Completeness]:
+    """Reported share of each unit's assigned indicators in use, for ``year``: every value or
+    verdict given counts, whatever its review state but draft."""
+    chosen = _chosen(plan, unit_only, None)
+    expected = [(str(i), name) for i, name in session.execute(
+        select(Assignment.indicator_id, OrgUnit.name).join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
+        .join(Indicator, Indicator.id == Assignment.indicator_id).where(chosen))]
+    reported = [Observation(str(row.indicator_id), row.year, row.value, row.name)
+                for row in _yearly_totals(session, plan, unit_only, None, None, year=year)]
+    # a verdict (of a target without a number) is a report as much as a figure; its value,
+    # irrelevant here, stands at 0
+    reported += [Observation(str(row.indicator_id), row.year, 0.0, row.name)
+                 for row in _yearly_totals(session, plan, unit_only, None, None, judged=True, year=year)
+                 if read_verdict(row.value_text) is not None]
+    return completeness(expected, reported, [year])
+
+
+def printed_units(responsible_text: str) -> tuple[str, ...]:
     """Units as the plan printed them, while no org unit is assigned yet."""
     return tuple(n for n in responsible_text.split("、") if n)

@@ -1,11 +1,18 @@
-"""The state of background imports, kept in the database.
+"""Background imports kept in the database: the job table is the queue.
 
-Every process of a server (``planwatch serve --workers N``), and every host on one
-PostgreSQL, answers any job's progress page from here; the process that took an upload is
-the only one that writes its job. A process that dies (kill -9, a crash, a restart) cannot
-say so itself: its jobs are seen as interrupted because their process is gone (same host)
-or their heartbeat stopped (another host), and the next start on that host marks them
-failed and removes the uploaded files they left behind.
+An upload is stored as a ``queued`` job with its file; an extraction worker takes it — one
+of the threads of any ``planwatch serve`` process, or a ``planwatch worker`` on any host of
+the same database — and reports its stage, so every process and host answers the job's
+progress page. The table serves as the queue on SQLite (one host) and PostgreSQL (many)
+alike: a worker that finds a job queued claims it in a short transaction (PostgreSQL's
+``FOR UPDATE SKIP LOCKED`` lets several claim at once without waiting for each other).
+
+A worker that dies (kill -9, a crash, a host gone) cannot say so itself: its jobs are seen
+as interrupted because their process is gone (same host) or their heartbeat stopped
+(another host). The next start on that host, and every worker now and then, queue such a
+job again for another worker (its file is still stored) until it has had
+:data:`MAX_ATTEMPTS` workers, then fail it; the upload folders a dead worker left on its
+host are removed.
 """
 
 from __future__ import annotations
@@ -20,16 +27,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from planwatch.services.plans import ImportResult, ImportStage, PlanImport
 from planwatch.store import Database
-from planwatch.store.models import ImportJob
+from planwatch.store.models import ImportJob, ImportJobFile
 
-__all__ = ["HEARTBEAT", "INTERRUPTED", "STAGES", "JobState", "create_job", "find_job", "heartbeat", "recover_jobs",
-           "update_job"]
+__all__ = ["HEARTBEAT", "INTERRUPTED", "MAX_ATTEMPTS", "STAGES", "ClaimedJob", "JobState", "claim_job", "create_job",
+           "find_job", "finish_job", "heartbeat", "is_queued", "recover_jobs", "set_upload_dir", "update_job"]
 
 # What share of the work is done when each stage begins (extraction is the long one).
 STAGES: Final = {"queued": 0.0, ImportStage.READ.value: 0.05, ImportStage.EXTRACT.value: 0.2,
@@ -37,8 +44,10 @@ STAGES: Final = {"queued": 0.0, ImportStage.READ.value: 0.05, ImportStage.EXTRAC
 HEARTBEAT: Final = timedelta(seconds=5)  # how often a running process renews its jobs' heartbeat
 _STALE: Final = timedelta(minutes=2)  # no heartbeat for this long: the job's host went away
 _KEEP: Final = timedelta(days=1)  # finished jobs' pages stay available for a day
+MAX_ATTEMPTS: Final = 2  # workers a job may take down (a file that kills its worker) before it fails
 INTERRUPTED: Final = "导入进程已中止（服务曾重启），这次导入没有写入任何数据，请重新上传"
 _HOST: Final = socket.gethostname()[:255]
+_FINISHED: Final = ("done", "failed")
 
 
 @dataclass
@@ -66,12 +75,52 @@ class JobState:
         return STAGES.get(self.stage, 0.0)
 
 
-def create_job(database: Database, job_id: str, owner_id: int, file_name: str, upload_dir: Path) -> JobState:
-    """Record a new job of this process, queued."""
+def create_job(database: Database, job_id: str, owner_id: int, file_name: str, content: bytes) -> JobState:
+    """Queue the import of an uploaded file for the next free worker of any process or host."""
     with database.session() as session:
         session.add(ImportJob(id=job_id, owner_id=owner_id, file_name=file_name, stage="queued", error="",
-                              pages_done=0, pages_total=0, host=_HOST, pid=os.getpid(), upload_dir=str(upload_dir)))
+                              pages_done=0, pages_total=0, host="", pid=0, upload_dir="", attempts=0))
+        session.flush()
+        session.add(ImportJobFile(job_id=job_id, content=content))
     return JobState(job_id, owner_id, file_name)
+
+
+def is_queued(database: Database) -> bool:
+    """Whether a job waits: what idle workers ask, in a read-only transaction (on SQLite a
+    claim takes the write lock, which waiting workers must not take every second)."""
+    with database.session(readonly=True) as session:
+        return session.scalar(select(ImportJob.id).where(ImportJob.stage == "queued").limit(1)) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    job: JobState
+    content: bytes
+
+
+def claim_job(database: Database) -> ClaimedJob | None:
+    """Take the oldest queued job for this process; None when there is none (or another
+    worker took it first)."""
+    with database.session() as session:
+        query = select(ImportJob).where(ImportJob.stage == "queued").order_by(ImportJob.started_at).limit(1)
+        if database.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        row = session.scalar(query)
+        if row is None:
+            return None
+        content = session.scalar(select(ImportJobFile.content).where(ImportJobFile.job_id == row.id))
+        if content is None:  # queued by a version that kept files in a local folder
+            row.stage, row.error = "failed", f"{row.file_name}: {INTERRUPTED}"
+            return None
+        row.stage, row.host, row.pid = ImportStage.READ.value, _HOST, os.getpid()
+        row.attempts, row.heartbeat_at = row.attempts + 1, datetime.now(UTC)
+        return ClaimedJob(JobState(row.id, row.owner_id, row.file_name, row.stage), content)
+
+
+def set_upload_dir(database: Database, job_id: str, folder: Path) -> None:
+    """Note the worker's private folder of the job, for the cleanup after a crash."""
+    with database.session() as session:
+        session.execute(update(ImportJob).where(ImportJob.id == job_id).values(upload_dir=str(folder)))
 
 
 def update_job(database: Database, job: JobState) -> None:
@@ -83,13 +132,20 @@ def update_job(database: Database, job: JobState) -> None:
             pages_total=job.pages_total, heartbeat_at=datetime.now(UTC)))
 
 
+def finish_job(database: Database, job: JobState) -> None:
+    """The job's outcome stored, its file no longer kept."""
+    update_job(database, job)
+    with database.session() as session:
+        session.execute(delete(ImportJobFile).where(ImportJobFile.job_id == job.id))
+
+
 def heartbeat(database: Database) -> bool:
-    """Renew the heartbeat of this process's unfinished jobs (queued ones too); False when the
-    database was too busy this time (the next beat will do: the margin is minutes)."""
+    """Renew the heartbeat of this process's unfinished jobs; False when the database was too
+    busy this time (the next beat will do: the margin is minutes)."""
     try:
         with database.session() as session:
             session.execute(update(ImportJob).where(
-                ImportJob.host == _HOST, ImportJob.pid == os.getpid(), ImportJob.stage.not_in(("done", "failed")))
+                ImportJob.host == _HOST, ImportJob.pid == os.getpid(), ImportJob.stage.not_in(_FINISHED))
                 .values(heartbeat_at=datetime.now(UTC)))
     except OperationalError:
         return False
@@ -97,33 +153,54 @@ def heartbeat(database: Database) -> bool:
 
 
 def find_job(session: Session, job_id: str, owner_id: int) -> JobState | None:
-    """A job of ``owner_id``'s own (others' uploads are not shown to them); one whose process
-    is gone is reported failed, without writing (progress pages only read)."""
+    """A job of ``owner_id``'s own (others' uploads are not shown to them). One whose worker
+    is gone is shown as it will be: queued again for another worker, or failed after its
+    last attempt — without writing (progress pages only read)."""
     row = session.get(ImportJob, job_id)
     if row is None or row.owner_id != owner_id:
         return None
     job = JobState(row.id, row.owner_id, row.file_name, row.stage, row.error, _result(row.result),
                    row.pages_done, row.pages_total)
-    if not job.finished and _interrupted(row):
-        job.stage, job.error = "failed", f"{row.file_name}: {INTERRUPTED}"
+    if job.stage != "queued" and not job.finished and _interrupted(row):
+        if _may_retry(session, row):
+            job.stage, job.pages_done, job.pages_total = "queued", 0, 0
+        else:
+            job.stage, job.error = "failed", f"{row.file_name}: {INTERRUPTED}"
     return job
 
 
 def recover_jobs(database: Database) -> int:
-    """At a process's start: mark failed the unfinished jobs of processes of this host that are
-    gone, remove the upload folders they left, and forget jobs finished more than a day ago.
-    Returns how many jobs were found interrupted."""
+    """Queue again (or fail, after their last attempt) the jobs whose worker is gone — a
+    process of this host that ended, or any host whose heartbeat stopped — remove the upload
+    folders dead workers of this host left, and forget jobs finished more than a day ago.
+    Run at a process's start and by every worker now and then; returns how many jobs were
+    found interrupted."""
     now = datetime.now(UTC)
     with database.session() as session:
         gone = [row for row in session.scalars(select(ImportJob).where(
-            ImportJob.host == _HOST, ImportJob.stage.not_in(("done", "failed")))) if not _alive(row.pid)]
+            ImportJob.stage.not_in((*_FINISHED, "queued")), or_(ImportJob.host == _HOST, _stale(now))))
+            if _interrupted(row)]
+        folders = [Path(row.upload_dir) for row in gone if row.host == _HOST and row.upload_dir]
         for row in gone:
-            row.stage, row.error = "failed", f"{row.file_name}: {INTERRUPTED}"
-        session.execute(delete(ImportJob).where(ImportJob.stage.in_(("done", "failed")),
-                                                ImportJob.heartbeat_at < now - _KEEP)
+            if _may_retry(session, row):
+                row.stage, row.host, row.pid, row.upload_dir, row.pages_done, row.pages_total = "queued", "", 0, "", 0, 0
+            else:
+                row.stage, row.error = "failed", f"{row.file_name}: {INTERRUPTED}"
+                session.execute(delete(ImportJobFile).where(ImportJobFile.job_id == row.id))
+        session.execute(delete(ImportJob).where(ImportJob.stage.in_(_FINISHED), ImportJob.heartbeat_at < now - _KEEP)
                         .execution_options(synchronize_session=False))
-    _remove_folders([Path(row.upload_dir) for row in gone])
+    _remove_folders(folders)
     return len(gone)
+
+
+def _stale(now: datetime) -> ColumnElement[bool]:
+    return and_(ImportJob.host != _HOST, ImportJob.heartbeat_at < now - _STALE)
+
+
+def _may_retry(session: Session, row: ImportJob) -> bool:
+    """Another worker may take the job: it has its file and attempts left."""
+    return row.attempts < MAX_ATTEMPTS and session.scalar(
+        select(ImportJobFile.job_id).where(ImportJobFile.job_id == row.id)) is not None
 
 
 def _remove_folders(folders: Sequence[Path]) -> None:

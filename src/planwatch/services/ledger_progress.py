@@ -288,15 +288,15 @@ def ledger_warnings(session: Session, period: ReportingPeriod, today: date | Non
         if task.id in behind_before and any(r.status == "behind" for r in by_task.get(task.id, [])):
             out.append(LedgerWarning("behind_twice", "task", task.id, task.title, "连续两期报告为“滞后”"))
     reported = {(r.task_id, r.org_unit_id) for r in reports}
-    names: dict[int, str] = {unit_id: name for unit_id, name in session.execute(select(OrgUnit.id, OrgUnit.name))}
     if not window_is_open(period):
-        for task_id, unit_id in session.execute(select(Assignment.task_id, Assignment.org_unit_id)
-                                                .join(Task, Task.id == Assignment.task_id)
-                                                .where(Task.plan_id == period.plan_id, Task.retired.is_(False))):
+        for task_id, unit_id, unit_name in session.execute(
+                select(Assignment.task_id, Assignment.org_unit_id, OrgUnit.name)
+                .join(Task, Task.id == Assignment.task_id).join(OrgUnit, OrgUnit.id == Assignment.org_unit_id)
+                .where(Task.plan_id == period.plan_id, Task.retired.is_(False))):
             if (task_id, unit_id) not in reported:
                 silent = session.get(Task, task_id)
                 out.append(LedgerWarning("not_reported", "task", task_id or 0, silent.title if silent else "",
-                                         f"「{names.get(unit_id, unit_id)}」未报告本期进展"))
+                                         f"「{unit_name}」未报告本期进展"))
     cumulative = {r.project_id: r.investment_cumulative for r in reports
                   if r.project_id is not None and r.investment_cumulative is not None}
     for project in session.scalars(select(Project).where(Project.plan_id == period.plan_id,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, insert, select
+from sqlalchemy import Select, Table, and_, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -53,6 +53,7 @@ __all__ = [
     "ConcurrentUpdate",
     "Disaggregation",
     "HistoryEntry",
+    "HistoryPage",
     "IndicatorHistoryEntry",
     "ObservationInput",
     "ObservationNotFound",
@@ -64,13 +65,15 @@ __all__ = [
     "enter_value",
     "enter_values_bulk",
     "get_observation",
-    "indicator_history",
+    "indicator_history_page",
     "is_judged",
     "is_share",
     "list_observations",
     "normalize_unit",
     "observation_history",
+    "return_comments",
     "submit",
+    "view_of",
 ]
 
 OBSERVATION_ENTITY = Observation.__tablename__
@@ -331,6 +334,12 @@ def _view(obs: Observation, rev: ObservationRevision) -> ObservationView:
         rev.entered_by_id, utc(rev.entered_at))
 
 
+def view_of(obs: Observation, rev: ObservationRevision) -> ObservationView:
+    """An observation at its current revision as the services show it, for a caller that
+    read both in one query (the review queue's page)."""
+    return _view(obs, rev)
+
+
 def _current_revision(session: Session, obs: Observation) -> ObservationRevision:
     rev = session.scalar(select(ObservationRevision).where(
         ObservationRevision.observation_id == obs.id, ObservationRevision.revision == obs.current_revision))
@@ -583,6 +592,19 @@ def observation_history(session: Session, actor: User, observation_id: int) -> l
     return [HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason) for e in events]
 
 
+def return_comments(session: Session, actor: User, observation_ids: Sequence[int]) -> dict[int, str]:
+    """Why each observation the actor may see was last returned to its unit, in one query."""
+    only = visible_org_unit_id(actor)
+    ids = list(observation_ids) if only is None else list(session.scalars(select(Observation.id).where(
+        Observation.id.in_(observation_ids), Observation.org_unit_id == only)))
+    found: dict[int, str] = {}
+    for entity_id, reason in session.execute(select(AuditEvent.entity_id, AuditEvent.reason).where(
+            AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.action == WorkflowAction.RETURN.value,
+            AuditEvent.entity_id.in_([str(i) for i in ids])).order_by(AuditEvent.id)):
+        found[int(entity_id)] = reason or ""  # the latest return wins
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class IndicatorHistoryEntry:
     entry: HistoryEntry
@@ -590,9 +612,28 @@ class IndicatorHistoryEntry:
     period_code: str
 
 
-def indicator_history(session: Session, actor: User, indicator_id: int) -> list[IndicatorHistoryEntry]:
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    lines: list[IndicatorHistoryEntry]
+    total: int
+
+
+def indicator_history_page(session: Session, actor: User, indicator_id: int, *, offset: int = 0,
+                           limit: int | None = None) -> HistoryPage:
     """Everything that happened to an indicator's figures the actor may see (a clerk: its own
-    unit's), newest first — two queries however many periods and units report it."""
+    unit's), newest first: ``limit`` lines from ``offset`` (ten years of a unit's entries,
+    submissions and reviews make a long list) and how many there are in all."""
+    where, events = _indicator_events(session, actor, indicator_id)
+    if not where:
+        return HistoryPage([], 0)
+    total = session.scalar(select(func.count()).select_from(events.subquery())) or 0
+    page = events.order_by(AuditEvent.id.desc()).offset(offset).limit(limit)
+    return HistoryPage([IndicatorHistoryEntry(HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason),
+                                              *where[e.entity_id]) for e in session.scalars(page)], total)
+
+
+def _indicator_events(session: Session, actor: User,
+                      indicator_id: int) -> tuple[dict[str, tuple[str, str]], Select[AuditEvent]]:
     only = visible_org_unit_id(actor)
     check(actor, Action.VIEW, Scope(org_unit_id=only))
     region = region_scope.region_of(session, actor)
@@ -604,12 +645,8 @@ def indicator_history(session: Session, actor: User, indicator_id: int) -> list[
     if only is not None:
         query = query.where(Observation.org_unit_id == only)
     where = {str(i): (unit, period) for i, unit, period in session.execute(query)}
-    if not where:
-        return []
-    events = session.scalars(select(AuditEvent).where(
-        AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id.in_(list(where))).order_by(AuditEvent.id.desc()))
-    return [IndicatorHistoryEntry(HistoryEntry(utc(e.at), e.actor_login, e.action, e.old, e.new, e.reason),
-                                  *where[e.entity_id]) for e in events]
+    return where, select(AuditEvent).where(AuditEvent.entity == OBSERVATION_ENTITY,
+                                           AuditEvent.entity_id.in_(list(where)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
@@ -26,14 +27,17 @@ __all__ = [
     "OrgUnitError",
     "OrgUnitRow",
     "RowErrors",
-    "TreeEntry",
+    "UnitLine",
+    "UnitList",
     "UnitMatcher",
     "UnknownOrgUnit",
+    "ancestors",
+    "branch",
     "create_org_unit",
     "find_org_unit",
+    "find_units",
     "import_org_units",
     "list_org_units",
-    "org_unit_tree",
     "read_org_unit_file",
     "read_table",
     "set_org_unit_active",
@@ -299,36 +303,79 @@ def set_org_unit_active(session: Session, actor: User, unit: OrgUnit, active: bo
     return True
 
 
-@dataclass(frozen=True, slots=True)
-class TreeEntry:
-    unit: OrgUnit
-    depth: int  # 0 for a root (the district)
-
-
 _KIND_ORDER = {"district": 0, "department": 1, "town": 2, "subdistrict": 3, "other": 4}
 
 
-def org_unit_tree(session: Session, actor: User | None = None) -> list[TreeEntry]:
-    """Every unit of ``actor``'s region, active or not, depth-first under its parent; siblings
-    by kind, then code."""
+@dataclass(frozen=True, slots=True)
+class UnitLine:
+    """A unit as a list of units shows it: with how many units it has below it."""
+
+    unit: OrgUnit
+    children: int
+    parent_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitList:
+    lines: list[UnitLine]
+    total: int
+
+
+def _sibling_order() -> tuple[Any, ...]:
+    return (case(_KIND_ORDER, value=OrgUnit.kind, else_=9), OrgUnit.code)
+
+
+def branch(session: Session, actor: User | None, parent_id: int | None, *, offset: int = 0,
+           limit: int = 50) -> UnitList:
+    """A page of the units of ``actor``'s region directly under ``parent_id`` (None: the top
+    level, for a user of one district its district), in tree order: the tree of a province's
+    20,000 units is read a branch at a time."""
     region = region_of(session, actor)
-    units = [u for u in session.scalars(select(OrgUnit)) if region.has_unit(u.id)]
-    children: dict[int | None, list[OrgUnit]] = {}
-    known = {u.id for u in units}
-    for unit in units:
-        children.setdefault(unit.parent_id if unit.parent_id in known else None, []).append(unit)
-    entries: list[TreeEntry] = []
-    seen: set[int] = set()
+    if parent_id is None:
+        under = OrgUnit.parent_id.is_(None) if region.everywhere else OrgUnit.id == region.unit_id
+    else:
+        under = OrgUnit.parent_id == parent_id
+    under = and_(under, region.unit_filter(OrgUnit.id))
+    total = session.scalar(select(func.count()).select_from(OrgUnit).where(under)) or 0
+    units = list(session.scalars(select(OrgUnit).where(under).order_by(*_sibling_order()).offset(offset).limit(limit)))
+    return UnitList(_lines(session, units), total)
 
-    def walk(parent: int | None, depth: int) -> None:
-        for unit in sorted(children.get(parent, []), key=lambda u: (_KIND_ORDER.get(u.kind, 9), u.code)):
-            if unit.id not in seen:
-                seen.add(unit.id)
-                entries.append(TreeEntry(unit, depth))
-                walk(unit.id, depth + 1)
 
-    walk(None, 0)
-    return entries
+def find_units(session: Session, actor: User | None, text: str, *, offset: int = 0, limit: int = 50) -> UnitList:
+    """A page of the units of ``actor``'s region, active or not, whose code begins with, or
+    whose name or short name contains, ``text``; each with its parent's name, since the tree
+    is not shown."""
+    wanted = text.strip()
+    matches = and_(or_(OrgUnit.code.startswith(wanted, autoescape=True), OrgUnit.name.contains(wanted, autoescape=True),
+                       OrgUnit.short_name.contains(wanted, autoescape=True)),
+                   region_of(session, actor).unit_filter(OrgUnit.id))
+    total = session.scalar(select(func.count()).select_from(OrgUnit).where(matches)) or 0
+    units = list(session.scalars(select(OrgUnit).where(matches).order_by(OrgUnit.code).offset(offset).limit(limit)))
+    parents = {unit_id: name for unit_id, name in session.execute(select(OrgUnit.id, OrgUnit.name).where(
+        OrgUnit.id.in_({u.parent_id for u in units if u.parent_id is not None})))}
+    return UnitList([UnitLine(line.unit, line.children, parents.get(line.unit.parent_id or 0))
+                     for line in _lines(session, units)], total)
+
+
+def _lines(session: Session, units: Sequence[OrgUnit]) -> list[UnitLine]:
+    counts = {parent: count for parent, count in session.execute(select(OrgUnit.parent_id, func.count()).where(
+        OrgUnit.parent_id.in_([u.id for u in units])).group_by(OrgUnit.parent_id))}
+    return [UnitLine(u, counts.get(u.id, 0)) for u in units]
+
+
+def ancestors(session: Session, unit: OrgUnit) -> list[OrgUnit]:
+    """The units above ``unit``, the top one first (a cycle left by old data ends the walk)."""
+    path: list[OrgUnit] = []
+    seen = {unit.id}
+    parent_id = unit.parent_id
+    while parent_id is not None and parent_id not in seen:
+        parent = session.get(OrgUnit, parent_id)
+        if parent is None:
+            break
+        seen.add(parent.id)
+        path.append(parent)
+        parent_id = parent.parent_id
+    return path[::-1]
 
 
 class UnknownOrgUnit(PlanWatchError):

@@ -59,6 +59,7 @@ __all__ = [
     "PlanImport",
     "PlanNotFound",
     "PreparedImport",
+    "domains",
     "find_plan",
     "import_file",
     "indicator_counts",
@@ -418,6 +419,13 @@ def indicator_counts(session: Session, plans: Sequence[Plan]) -> dict[int, int]:
     counts = session.execute(select(Indicator.plan_id, func.count()).where(Indicator.plan_id.in_([p.id for p in plans]))
                              .group_by(Indicator.plan_id))
     return {p.id: 0 for p in plans} | {plan_id: count for plan_id, count in counts}
+
+
+def domains(session: Session, plan: Plan) -> list[str]:
+    """The domains of the plan's indicators in use, for a filter."""
+    return list(session.scalars(select(Indicator.domain).where(
+        Indicator.plan_id == plan.id, Indicator.retired_at.is_(None), Indicator.domain.is_not(None),
+        Indicator.domain != "").distinct().order_by(Indicator.domain)))
 
 
 def find_plan(session: Session, ref: str | int | None, actor: User | None = None) -> Plan:

@@ -121,8 +121,15 @@ def plan_units(session: Session, actor: User | None, plan: Plan) -> list[OrgUnit
 
 
 def region_known(session: Session, plan: Plan) -> bool:
-    """Whether the org-unit tree has any unit of the district the plan belongs to."""
-    return bool(_region_units(session, _plan_region(plan)))
+    """Whether the org-unit tree has any unit of the district the plan belongs to (as
+    :func:`_region_units` chooses them), asked of the database: a province has 20,000 units."""
+    region = _plan_region(plan)
+    if region.unit_id is not None:
+        return session.get(OrgUnit, region.unit_id) is not None  # the region's subtree holds its root
+    query = select(OrgUnit.id)
+    if region.name is not None:
+        query = query.where(OrgUnit.name.startswith(region.name, autoescape=True))
+    return session.scalar(query.limit(1)) is not None
 
 
 def plan_matcher(session: Session, plan_key: str, region: RegionChoice) -> PlanUnitMatcher:
@@ -151,12 +158,15 @@ class UnmatchedName:
 
 def unmatched_names(session: Session, plan: Plan) -> list[UnmatchedName]:
     """Responsible-unit names of the plan's indicators that no unit answers to, most used first."""
-    matcher = plan_matcher(session, plan.plan_key, _plan_region(plan))
-    counts: dict[str, int] = {}
-    for text in session.scalars(select(Indicator.responsible_text).where(Indicator.plan_id == plan.id)):
+    printed: dict[str, int] = {}
+    for text in session.scalars(select(Indicator.responsible_text).where(
+            Indicator.plan_id == plan.id, Indicator.responsible_text != "")):
         for name in dict.fromkeys(printed_names(text or "")):
-            if matcher.match(name) is None:
-                counts[name] = counts.get(name, 0) + 1
+            printed[name] = printed.get(name, 0) + 1
+    if not printed:  # nothing to match: the matcher reads every unit of the region
+        return []
+    matcher = plan_matcher(session, plan.plan_key, _plan_region(plan))
+    counts = {name: count for name, count in printed.items() if matcher.match(name) is None}
     return [UnmatchedName(name, count) for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 

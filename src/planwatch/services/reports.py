@@ -6,14 +6,12 @@ into the report, so a number in the Word file, the Excel annex and the web page 
 
 from __future__ import annotations
 
+import json
 import tempfile
-import threading
-from collections import OrderedDict
 from datetime import date
 from pathlib import Path
-from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import PlanWatchError
@@ -32,10 +30,11 @@ from planwatch.report import (
 from planwatch.report.compose import compose
 from planwatch.report.content import LedgerRow, RankingRow
 from planwatch.services import assessment, ledger, ledger_progress, opinions, region_scope
-from planwatch.services.evaluation import data_state, evaluate_stored_plan
+from planwatch.services.evaluation import evaluate_stored_plan
+from planwatch.services.kept import Kept
 from planwatch.services.ledger_progress import STATUSES
 from planwatch.services.plan_calendar import evaluation_year
-from planwatch.store.models import Indicator, Plan, ReportingPeriod, User
+from planwatch.store.models import AuditEvent, Indicator, Plan, ReportingPeriod, User
 
 __all__ = ["FORMATS", "ReportFormatError", "default_filename", "report_content", "report_file", "write_report"]
 
@@ -96,10 +95,7 @@ def _ranking_rows(session: Session, actor: User | None, plan: Plan, year: int) -
                  for group, members in result.groups.items() for u in members)
 
 
-_CACHE_SIZE: Final = 16
-_cache: OrderedDict[tuple[object, ...], tuple[bytes, str]] = OrderedDict()
-_computing: dict[tuple[object, ...], threading.Lock] = {}
-_cache_lock = threading.Lock()
+_reports: Kept[tuple[bytes, str]] = Kept(16)  # a report's bytes and file name, by data state and day
 
 
 def report_file(session: Session, actor: User | None, plan: Plan, year: int, kind: ReportKind,
@@ -107,8 +103,7 @@ def report_file(session: Session, actor: User | None, plan: Plan, year: int, kin
     """A report as downloaded: its bytes and file name.
 
     Writing a report costs seconds of CPU (a PDF more); downloads of the same plan state,
-    year, kind, format and view on the same day are the same file, written once (the
-    state is the evaluation cache's: a new audit event means new data).
+    year, kind, format and view on the same day are the same file, written once.
     """
     if suffix not in FORMATS:
         raise ReportFormatError(f"{suffix}: 报告格式应为 {'、'.join(FORMATS)} 之一")
@@ -117,27 +112,24 @@ def report_file(session: Session, actor: User | None, plan: Plan, year: int, kin
         check(actor, Action.VIEW, Scope(org_unit_id=unit_only))
     region_scope.require_plan(session, actor, plan)
     year = evaluation_year(plan, year)
-    key = (*data_state(session, plan, year, False, unit_only), kind, suffix, date.today())
-    with _cache_lock:
-        computing = _computing.setdefault(key, threading.Lock())
-    with computing:  # one request writes; the others asking at the same time wait for its file
-        try:
-            with _cache_lock:
-                found = _cache.get(key)
-            if found is None:
-                content = report_content(session, actor, plan, year, kind)
-                with tempfile.TemporaryDirectory(prefix="planwatch-download-") as scratch:
-                    path = write_report(content, Path(scratch) / f"report{suffix}")
-                    found = (path.read_bytes(), default_filename(content, suffix))
-            with _cache_lock:
-                _cache[key] = found
-                _cache.move_to_end(key)
-                while len(_cache) > _CACHE_SIZE:
-                    _cache.popitem(last=False)
-        finally:
-            with _cache_lock:
-                _computing.pop(key, None)
-    return found
+    key = (*_state(session, plan), year, unit_only, kind, suffix, date.today())
+    return _reports.computed(key, lambda: _written(session, actor, plan, year, kind, suffix))
+
+
+def _written(session: Session, actor: User | None, plan: Plan, year: int, kind: ReportKind,
+             suffix: str) -> tuple[bytes, str]:
+    content = report_content(session, actor, plan, year, kind)
+    with tempfile.TemporaryDirectory(prefix="planwatch-download-") as scratch:
+        path = write_report(content, Path(scratch) / f"report{suffix}")
+        return path.read_bytes(), default_filename(content, suffix)
+
+
+def _state(session: Session, plan: Plan) -> tuple[object, ...]:
+    """What a report shows besides the evaluation (the ledger's progress reports, the
+    assessment's adjustments) has no data version of its own, but every change to it is
+    audited: the newest audit event and the plan's settings stand for the state of the data."""
+    return (str(session.get_bind().engine.url), plan.id, session.scalar(select(func.max(AuditEvent.id))),
+            json.dumps(plan.settings, sort_keys=True, default=str))
 
 
 def default_filename(content: ReportContent, suffix: str = ".docx") -> str:

@@ -44,6 +44,7 @@ __all__ = [
     "LoginCheck",
     "TokenView",
     "UserError",
+    "UserList",
     "UserView",
     "add_user",
     "authenticate",
@@ -447,13 +448,29 @@ def operator(session: Session) -> User:
     return user
 
 
-def list_users(session: Session, actor: User | None) -> list[UserView]:
-    """The users ``actor`` manages: those bound inside its region (everyone, for an
-    administrator of every district), each with its unit and district."""
+@dataclass(frozen=True, slots=True)
+class UserList:
+    people: list[UserView]
+    total: int  # users that match
+
+
+def list_users(session: Session, actor: User | None, text: str = "", *, offset: int = 0,
+               limit: int | None = 50) -> UserList:
+    """A page of the users ``actor`` manages (those bound inside its region; everyone, for an
+    administrator of every district), by login, whose login, name or unit contains ``text``,
+    each with its unit and district: a province has thousands of clerks, the list is read a
+    page at a time (``limit`` None: all of them, for the CLI)."""
     _may_manage(session, actor)
     mine = region_scope.region_of(session, actor)
-    names = {unit_id: name for unit_id, name in session.execute(select(OrgUnit.id, OrgUnit.name))}
-    rows = session.scalars(select(User).where(mine.unit_filter(User.region_org_unit_id))
-                           .order_by(User.login))
-    return [UserView(u.id, u.login, u.name, Role(u.role), u.org_unit_id, names.get(u.org_unit_id or 0), u.active,
-                     u.region_org_unit_id, names.get(u.region_org_unit_id or 0)) for u in rows]
+    query = (select(User, OrgUnit.name).outerjoin(OrgUnit, OrgUnit.id == User.org_unit_id)
+             .where(mine.unit_filter(User.region_org_unit_id)))
+    wanted = text.strip()
+    if wanted:
+        query = query.where(or_(User.login.contains(wanted, autoescape=True), User.name.contains(wanted, autoescape=True),
+                                OrgUnit.name.contains(wanted, autoescape=True)))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(User.login).offset(offset).limit(limit)).all()
+    regions = {unit_id: name for unit_id, name in session.execute(select(OrgUnit.id, OrgUnit.name).where(
+        OrgUnit.id.in_({u.region_org_unit_id for u, _ in rows if u.region_org_unit_id is not None})))}
+    return UserList([UserView(u.id, u.login, u.name, Role(u.role), u.org_unit_id, unit, u.active,
+                              u.region_org_unit_id, regions.get(u.region_org_unit_id or 0)) for u, unit in rows], total)

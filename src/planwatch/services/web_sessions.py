@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from planwatch.services.periods import utc
 from planwatch.store.models import User, WebSession, utcnow
 
-__all__ = ["SessionPolicy", "end_all_sessions", "end_session", "find_session", "start_session", "touch_session"]
+__all__ = ["SessionPolicy", "end_all_sessions", "end_every_session", "end_session", "find_session", "start_session",
+           "touch_session"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,12 @@ def touch_session(session: Session, token: str) -> None:
 
 def end_session(session: Session, token: str) -> None:
     session.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
+
+
+def end_every_session(session: Session) -> int:
+    """End the sessions of every user (the session key was replaced); returns how many were live."""
+    ended = session.execute(delete(WebSession))
+    return cast(CursorResult[Any], ended).rowcount
 
 
 def end_all_sessions(session: Session, user_id: int) -> int:

@@ -135,11 +135,13 @@ class Database:
             event.listen(bound, "before_cursor_execute", _clean_parameters, retval=True)
         self.engine: Engine = engine
         self.read_engine: Engine = reader
-        self.sessions = sessionmaker(engine, expire_on_commit=False)
+        # A session knows its database, so that a service reached from a read-only session
+        # can write something aside (the evaluation snapshot) in a short session of its own.
+        self.sessions = sessionmaker(engine, expire_on_commit=False, info={"database": self, "readonly": False})
         # Read-only sessions (pages, exports) never take SQLite's write lock, so in WAL mode
         # they never wait for a writer or for each other; a write in one is refused by the
         # database instead of silently serialising every reader behind the lock.
-        self.read_sessions = sessionmaker(reader, expire_on_commit=False)
+        self.read_sessions = sessionmaker(reader, expire_on_commit=False, info={"database": self, "readonly": True})
 
     def _sqlite_engine(self, echo: bool, *, immediate: bool) -> Engine:
         engine = create_engine(self.url, echo=echo, json_serializer=_STRICT_JSON, **_POOL,

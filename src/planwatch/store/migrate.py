@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from planwatch.store.evaluation_triggers import ensure_triggers
+
 __all__ = ["MIGRATIONS_DIR", "alembic_config", "current_revision", "head_revision", "include_name", "upgrade"]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -34,6 +36,9 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
+    if revision == "head":
+        with engine.begin() as connection:
+            ensure_triggers(connection)  # a migration that rebuilt a table on SQLite dropped its triggers
 
 
 def head_revision() -> str | None:

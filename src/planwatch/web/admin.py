@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from planwatch.services.installation import check_installation
 from planwatch.store.models import OrgUnit, User, WebSession
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
@@ -44,12 +45,16 @@ def _regions(db: Session, actor: User) -> dict[str, Any]:
 
 
 def _users_page(request: Request, db: Session, actor: User, *, message: str | None = None, error: bool = False,
-                form: dict[str, str] | None = None) -> HTMLResponse:
-    sessions = {user_id: count for user_id, count in
-                db.execute(select(WebSession.user_id, func.count()).group_by(WebSession.user_id))}
+                form: dict[str, str] | None = None, q: str = "", page: int = 1) -> HTMLResponse:
+    """A page of the users (thousands of clerks in a province), found by login, name or unit."""
+    listed = users.list_users(db, actor, q, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    sessions = {user_id: count for user_id, count in db.execute(
+        select(WebSession.user_id, func.count()).where(WebSession.user_id.in_([p.id for p in listed.people]))
+        .group_by(WebSession.user_id))}
+    url = local_url(request, "admin_users").include_query_params(**({"q": q} if q else {}))
     return render(request, "admin_users.html", {
-        "people": users.list_users(db, actor), "sessions": sessions, "roles": list(Role),
-        "units": orgunits.list_org_units(db, actor), "four_eyes": settings.four_eyes_required(db),
+        "people": listed.people, "paging": Paging(page, listed.total, url), "q": q, "sessions": sessions,
+        "roles": list(Role), "four_eyes": settings.four_eyes_required(db),
         "smtp": settings.smtp_settings(db), "reminder_hours": settings.reminder_interval_hours(db),
         **_regions(db, actor),
         "message": message, "error": error, "form": form or {}}, status_code=422 if error else 200)
@@ -72,9 +77,10 @@ def _back_to(request: Request, person: User, done: str) -> RedirectResponse:
 
 
 @router.get("/users", name="admin_users")
-def users_page(request: Request, actor: PageUser, db: DbSession, done: str = "") -> HTMLResponse:
+def users_page(request: Request, actor: PageUser, db: DbSession, done: str = "",
+               q: Annotated[str, Query(max_length=200)] = "", page: PageNumber = 1) -> HTMLResponse:
     check(actor, Action.MANAGE_USERS)
-    return _users_page(request, db, actor, message=_done(request, done))
+    return _users_page(request, db, actor, message=_done(request, done), q=q, page=page)
 
 
 @router.post("/users", name="admin_user_add")

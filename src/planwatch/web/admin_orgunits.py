@@ -1,5 +1,6 @@
-"""The administrator's org-unit page: the tree, adding and editing a unit, deactivating and
-reactivating it, and importing the tree from a CSV/XLSX table.
+"""The administrator's org-unit page: the tree a branch at a time (a province has 20,000
+units), a search, adding and editing a unit (its parent chosen in a picker that suggests as
+one types), deactivating and reactivating it, and importing the tree from a CSV/XLSX table.
 
 Every change is a call to :mod:`planwatch.services.orgunits`, which checks the role and
 writes the audit event; an import is read with the CLI's reader and stored in one
@@ -8,22 +9,23 @@ savepoint, so a bad file stores nothing and its rows' problems are listed togeth
 
 from __future__ import annotations
 
-from collections import Counter
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import import_history, orgunits, region_scope
+from planwatch.services import import_history, orgunits, pickers, region_scope
 from planwatch.services.import_history import Channel, Outcome, problems_of
 from planwatch.services.orgunit_import import import_in_batches
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
+from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
@@ -41,17 +43,41 @@ def upload_problems(exc: InputError) -> list[str]:
     return exc.problems if isinstance(exc, orgunits.RowErrors) else [exc.problem]
 
 
-def _page(request: Request, db: Session, actor: User, *, message: str | None = None,
+@dataclass(frozen=True, slots=True)
+class _View:
+    """Which part of the tree the page shows: a branch (None: the top, or the one top unit's
+    children), or what a search finds; and its page."""
+
+    branch: int | None = None
+    q: str = ""
+    page: int = 1
+
+
+def _page(request: Request, db: Session, actor: User, view: _View = _View(), *, message: str | None = None,
           problems: list[str] | None = None, form: dict[str, str] | None = None,
           editing: int | None = None) -> HTMLResponse:
     t = translator(request)
     failed = bool(problems)
-    tree = orgunits.org_unit_tree(db, actor)
+    shown = region_scope.org_unit(db, actor, view.branch) if view.branch is not None else None
+    offset = (view.page - 1) * PAGE_SIZE
+    if view.q.strip():
+        listed = orgunits.find_units(db, actor, view.q, offset=offset, limit=PAGE_SIZE)
+    else:
+        listed = orgunits.branch(db, actor, shown.id if shown else None, offset=offset, limit=PAGE_SIZE)
+        if shown is None and listed.total == 1 and view.page == 1:  # one district: open it
+            shown = listed.lines[0].unit
+            listed = orgunits.branch(db, actor, shown.id, offset=offset, limit=PAGE_SIZE)
+    url = local_url(request, "admin_orgunits").include_query_params(
+        **{k: v for k, v in {"branch": view.branch, "q": view.q}.items() if v})
+    edited = region_scope.org_unit(db, actor, editing) if editing is not None else None
+    parent_of = db.get(OrgUnit, edited.parent_id) if edited is not None and edited.parent_id is not None else None
     return render(request, "admin_orgunits.html", {
-        "tree": tree, "children": Counter(e.unit.parent_id for e in tree if e.unit.parent_id is not None),
+        "lines": listed.lines, "paging": Paging(view.page, listed.total, url), "branch": shown,
+        "path": orgunits.ancestors(db, shown) if shown else [], "q": view.q, "searching": bool(view.q.strip()),
         "kinds": [(k, t(f"orgunit.kind.{k}")) for k in KIND_CODES],
-        "kind_labels": {k: t(f"orgunit.kind.{k}") for k in KIND_CODES},
-        "message": message, "problems": problems or [], "form": form or {}, "editing": editing},
+        "kind_labels": {k: t(f"orgunit.kind.{k}") for k in KIND_CODES}, "edited": edited,
+        "edited_parent": parent_of.name if parent_of else "",
+        "message": message, "problems": problems or [], "form": form or {}},
         status_code=422 if failed else 200)
 
 
@@ -59,44 +85,49 @@ def _unit(db: Session, actor: User, unit_id: int) -> OrgUnit:
     return region_scope.org_unit(db, actor, unit_id)
 
 
-def _parent_id(value: str) -> int | None:
-    """The parent select's value: empty for a root, else a unit id."""
+def _parent_id(db: Session, actor: User, value: str) -> int | None:
+    """The parent picker's value: empty for a top-level unit, else a unit's name or code (of
+    the administrator's district)."""
     if not value.strip():
         return None
-    if not value.isdigit() or not 1 <= int(value) <= 2**31 - 1:
-        raise orgunits.OrgUnitError("parent", f"上级单位应为单位编号，实际为「{value}」")
-    return int(value)
+    parent = pickers.unit_named(db, region_scope.region_of(db, actor), value)
+    if parent is None:
+        raise orgunits.OrgUnitError("parent", f"没有名称或代码为「{value.strip()}」的单位")
+    return parent.id
 
 
-def _done(request: Request, done: str) -> RedirectResponse:
-    return RedirectResponse(local_url(request, "admin_orgunits").include_query_params(done=done), status_code=303)
+def _done(request: Request, done: str, branch: int | None = None) -> RedirectResponse:
+    """Back to the branch of the unit changed, where it shows."""
+    url = local_url(request, "admin_orgunits").include_query_params(done=done)
+    return RedirectResponse(url.include_query_params(branch=branch) if branch is not None else url, status_code=303)
 
 
 _DONE = frozenset({"added", "updated", "deactivated", "activated", "imported"})
 
 
 @router.get("/orgunits", name="admin_orgunits")
-def orgunits_page(request: Request, actor: PageUser, db: DbSession, done: str = "",
-                  edit: RowId | None = None) -> HTMLResponse:
+def orgunits_page(request: Request, actor: PageUser, db: DbSession, done: str = "", edit: RowId | None = None,
+                  branch: RowId | None = None, q: Annotated[str, Query(max_length=200)] = "",
+                  page: PageNumber = 1) -> HTMLResponse:
     check(actor, Action.MANAGE_ORG_UNITS)
     message = translator(request)(f"orgunit.done.{done}") if done in _DONE else None
-    return _page(request, db, actor, message=message, editing=edit)
+    return _page(request, db, actor, _View(branch, q, page), message=message, editing=edit)
 
 
 @router.post("/orgunits", name="admin_orgunit_add")
 def orgunit_add(request: Request, actor: PageUser, db: DbSession, code: Annotated[str, Form(max_length=200)],
                 name: Annotated[str, Form(max_length=400)], kind: Annotated[str, Form(max_length=32)],
-                parent: Annotated[str, Form(max_length=16)] = "",
+                parent: Annotated[str, Form(max_length=400)] = "",
                 short_name: Annotated[str, Form(max_length=200)] = "") -> Response:
     check(actor, Action.MANAGE_ORG_UNITS)
     try:
         with db.begin_nested():
-            orgunits.create_org_unit(db, actor, code=code, name=name, kind=kind, parent_id=_parent_id(parent),
-                                     short_name=short_name)
+            unit = orgunits.create_org_unit(db, actor, code=code, name=name, kind=kind,
+                                            parent_id=_parent_id(db, actor, parent), short_name=short_name)
     except InputError as exc:
         return _page(request, db, actor, problems=[field_problem(request, exc)],
                      form={"code": code, "name": name, "kind": kind, "parent": parent, "short_name": short_name})
-    return _done(request, "added")
+    return _done(request, "added", unit.parent_id)
 
 
 def field_problem(request: Request, exc: InputError) -> str:
@@ -130,18 +161,19 @@ def orgunit_import(request: Request, actor: PageUser, db: DbSession, file: Uploa
 @router.post("/orgunits/{unit_id}", name="admin_orgunit_update")
 def orgunit_update(request: Request, actor: PageUser, db: DbSession, unit_id: RowId,
                    name: Annotated[str, Form(max_length=400)], kind: Annotated[str, Form(max_length=32)],
-                   parent: Annotated[str, Form(max_length=16)] = "",
+                   parent: Annotated[str, Form(max_length=400)] = "",
                    short_name: Annotated[str, Form(max_length=200)] = "") -> Response:
     check(actor, Action.MANAGE_ORG_UNITS)
     unit = _unit(db, actor, unit_id)
     try:
         with db.begin_nested():
             orgunits.update_org_unit(db, actor, unit, name=name, short_name=short_name, kind=kind,
-                                     parent_id=_parent_id(parent))
+                                     parent_id=_parent_id(db, actor, parent))
     except InputError as exc:
         db.expire(unit)
-        return _page(request, db, actor, problems=[field_problem(request, exc)], editing=unit.id)
-    return _done(request, "updated")
+        return _page(request, db, actor, _View(unit.parent_id), problems=[field_problem(request, exc)],
+                     editing=unit.id)
+    return _done(request, "updated", unit.parent_id)
 
 
 @router.post("/orgunits/{unit_id}/active", name="admin_orgunit_active")
@@ -150,4 +182,4 @@ def orgunit_active(request: Request, actor: PageUser, db: DbSession, unit_id: Ro
     check(actor, Action.MANAGE_ORG_UNITS)
     unit = _unit(db, actor, unit_id)
     orgunits.set_org_unit_active(db, actor, unit, active == "on")
-    return _done(request, "activated" if active == "on" else "deactivated")
+    return _done(request, "activated" if active == "on" else "deactivated", unit.parent_id)

@@ -20,7 +20,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from planwatch.services.login_throttle import LoginThrottle
+from planwatch.services.session_keys import session_key
 from planwatch.services.web_sessions import SessionPolicy
+from planwatch.store import Database
 from planwatch.web.admin import router as admin_router
 from planwatch.web.admin_orgunits import router as admin_orgunits_router
 from planwatch.web.api import router as api_router
@@ -44,6 +46,7 @@ from planwatch.web.ledger import router as ledger_router
 from planwatch.web.ledger_edit import router as ledger_edit_router
 from planwatch.web.pages import router as pages_router
 from planwatch.web.periods_page import router as periods_router
+from planwatch.web.pickers import router as pickers_router
 from planwatch.web.public.boundary import PublicBoundary
 from planwatch.web.public.live import PublicOptions
 from planwatch.web.public.routes import install_public_site
@@ -52,6 +55,7 @@ from planwatch.web.publishing_page import router as publishing_router
 from planwatch.web.records import router as records_router
 from planwatch.web.review_page import router as review_router
 from planwatch.web.session import router as session_router
+from planwatch.web.session_key import StoredKeySessions
 from planwatch.web.templating import STATIC_DIR, environment, named_routes
 from planwatch.web.theme import router as theme_router
 from planwatch.web.threads import router as threads_router
@@ -64,26 +68,44 @@ SESSION_MAX_AGE: Final = int(SessionPolicy().absolute.total_seconds())
 SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
 
 
+def _stored_key(database: Database) -> str:
+    with database.session() as session:
+        return session_key(session)
+
+
 def create_app(database_url: str | None = None, *, secret_key: str | None = None,
                https: bool = False, throttle: LoginThrottle | None = None,
                session_policy: SessionPolicy | None = None,
-               allowed_hosts: Sequence[str] | None = None, public: PublicOptions | None = None) -> FastAPI:
+               allowed_hosts: Sequence[str] | None = None, extract_workers: int = 2,
+               public: PublicOptions | None = None) -> FastAPI:
     """Build the app for one database.
 
     ``secret_key`` signs session cookies; without it ``PLANWATCH_SECRET_KEY`` is used, and
-    without that a random key (sessions then end when the process restarts). ``https`` marks
+    without that (the usual case) the key kept in the database, which every process and host
+    on it shares and a restart keeps (:mod:`planwatch.services.session_keys`). ``https`` marks
     cookies Secure: set it when the app is served over https (directly or behind a proxy);
     requests that arrive as https get Secure cookies in any case. ``allowed_hosts`` (e.g.
     ``["jc.example.gov.cn"]``) refuses requests for other Host names; without it any Host is
-    answered, and redirects never name it (see :mod:`planwatch.web.headers`). ``public`` sets how
+    answered, and redirects never name it (see :mod:`planwatch.web.headers`).
+    ``extract_workers`` imports of uploads run at a time in this process, taken from the
+    database's queue; 0 leaves them to ``planwatch worker`` processes. ``public`` sets how
     the public site under /public/ is cached and limited (:class:`PublicOptions`).
     """
-    uploads = UploadJobs()
+    uploads = UploadJobs(workers=extract_workers)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         size_request_threads()
-        await run_in_threadpool(lambda: uploads.recover(app_database(_app)))  # files left by a killed import
+        await run_in_threadpool(lambda: uploads.recover(app_database(_app)))  # jobs of a killed worker
+        uploads.serve(app_database(_app))
+        if not key:
+            install_public_site(_app, _app.state.public_options, await run_in_threadpool(_stored_key, app_database(_app)))
+        # Compiled now rather than by the first request for each page (a first dashboard after
+        # a restart paid a tenth of a second for it); public/ is the public site's, with an
+        # environment of its own.
+        await run_in_threadpool(lambda: [app.state.templates.get_template(name)
+                                         for name in app.state.templates.list_templates(extensions=["html"])
+                                         if not name.startswith("public/")])
         yield
         uploads.shutdown()  # let running imports finish: their sessions commit or roll back
 
@@ -95,12 +117,18 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.state.throttle = throttle or LoginThrottle()
     app.state.session_policy = session_policy or SessionPolicy()
     app.state.https = https
-    key = secret_key or os.environ.get(SECRET_ENV) or secrets.token_urlsafe(32)
+    key = secret_key or os.environ.get(SECRET_ENV)
     app.add_middleware(Boundary)  # inside the session: it reads the session before any body
-    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
-                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
+    if key:
+        app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
+                           max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
+    else:
+        app.add_middleware(StoredKeySessions, database=lambda: app_database(app), session_cookie=SESSION_COOKIE,
+                           max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
     app.add_middleware(PublicBoundary)  # outside the sessions: the public site never sees a cookie
-    install_public_site(app, public or PublicOptions(), key)
+    # The public opinion form's key comes from the session key: without one given, the stored
+    # key (read at start-up, so that every host accepts every host's forms) replaces this one.
+    install_public_site(app, public or PublicOptions(), key or secrets.token_urlsafe(32))
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders, https=https)  # outermost: every answer gets the headers
@@ -112,7 +140,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
                ledger_edit_router, assessment_router, explore_router, indicator_admin_router, admin_router,
                api_docs_router, api_router, admin_orgunits_router, assignments_router, periods_router,
                theme_router, entry_router, review_router, threads_router, inbox_router, records_router, exports_router,
-               publishing_router, public_router)
+               pickers_router, publishing_router, public_router)
     for router in routers:
         app.include_router(router)
     app.state.named_routes = named_routes(app.router.routes, *(r.routes for r in routers))

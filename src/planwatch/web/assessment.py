@@ -15,7 +15,7 @@ from starlette.background import BackgroundTask
 from planwatch.evaluate.assessment import CATEGORIES, GROUP_ZH
 from planwatch.monitor.permissions import Action, is_allowed
 from planwatch.report.assessment_xlsx import write_assessment
-from planwatch.services import assessment, plan_calendar, region_scope, regions
+from planwatch.services import assessment, plan_calendar, region_scope
 from planwatch.store.models import Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -31,26 +31,29 @@ _YEAR = Annotated[int, Form(ge=1949, le=2100)]
 
 
 def _page(request: Request, db: Session, user: User, plan: Plan, year: int, error: str = "",
-          status_code: int = 200) -> HTMLResponse:
+          status_code: int = 200, shown: int | None = None) -> HTMLResponse:
+    """The ranking; the scored items of one unit (``shown``) below it: a hundred units' items
+    on one page made a megabyte of HTML."""
     result = assessment.assess(db, user, plan, year)
     t = translator(request)
-    units = regions.plan_units(db, user, plan) if is_allowed(user, Action.ASSESS) else []
+    breakdown = next((u for members in result.groups.values() for u in members if u.org_unit_id == shown), None)
     return render(request, "assessment.html", {
         "plan": plan, "year": result.year, "years": plan_calendar.plan_years(db, plan), "result": result,
-        "categories": CATEGORIES,
+        "categories": CATEGORIES, "breakdown": breakdown,
         "category_names": {c: t(f"assessment.category.{c}") for c in CATEGORIES},
         "group_names": {g: t(f"assessment.group.{g}") for g in GROUP_ZH},
-        "can_assess": is_allowed(user, Action.ASSESS), "units": units, "error": error,
+        "can_assess": is_allowed(user, Action.ASSESS), "error": error,
     }, status_code=status_code)
 
 
 @router.get("/plans/{plan_id}/assessment", name="plan_assessment")
 def assessment_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
-                    year: Year | None = None) -> HTMLResponse:
+                    year: Year | None = None, unit: RowId | None = None) -> HTMLResponse:
     plan = region_scope.plan(db, user, plan_id)
     if year is not None and not 1949 <= year <= 2100:
         raise HTTPException(status_code=422, detail="year")
-    return _page(request, db, user, plan, year if year is not None else plan_calendar.default_year(db, plan))
+    return _page(request, db, user, plan, year if year is not None else plan_calendar.default_year(db, plan),
+                 shown=unit)
 
 
 @router.post("/plans/{plan_id}/assessment/adjustments", name="assessment_adjust")
@@ -64,7 +67,8 @@ def add_adjustment(request: Request, user: PageUser, db: DbSession, plan_id: Row
     except ValueError as exc:
         db.rollback()
         return _page(request, db, user, plan, year, error=str(exc), status_code=422)
-    return RedirectResponse(f"{local_url(request, 'plan_assessment', plan_id=plan.id)}?year={year}", status_code=303)
+    page = local_url(request, "plan_assessment", plan_id=plan.id).include_query_params(year=year, unit=org_unit_id)
+    return RedirectResponse(f"{page}#breakdown", status_code=303)
 
 
 _WEIGHT = Annotated[str, Form(max_length=16)]

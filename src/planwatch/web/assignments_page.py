@@ -12,7 +12,6 @@ a bulk change or an upload is one savepoint: all of it or, on any error, nothing
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -23,13 +22,14 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check, is_allowed
-from planwatch.services import assignments, import_history, orgunits, region_scope, regions
+from planwatch.services import assignments, import_history, orgunits, pickers, region_scope, regions
 from planwatch.services.import_history import Channel
 from planwatch.store.models import Indicator, OrgUnit, Plan, User
 from planwatch.web.admin_orgunits import field_problem, upload_problems
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
+from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import MAX_ROW_ID, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
@@ -43,63 +43,46 @@ FormId = Annotated[int, Form(ge=1, le=MAX_ROW_ID)]
 _ROLE_KEYS = {"牵头": "assign.role.lead", "责任": "assign.role.responsible", "配合": "assign.role.support"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Filter:
-    """What the indicator list shows: a text in the code or name, a domain, only the unassigned."""
-
-    q: str = ""
-    domain: str = ""
-    unassigned: bool = False
-
-    def keeps(self, indicator: Indicator, assigned: bool) -> bool:
-        text = self.q.strip()
-        return ((not text or text in indicator.name or text == indicator.code)
-                and (not self.domain or indicator.domain == self.domain)
-                and not (self.unassigned and assigned))
-
-    def query(self) -> dict[str, str]:
-        return {"q": self.q, "domain": self.domain, "unassigned": "1" if self.unassigned else ""}
+def _query(the_filter: assignments.IndicatorFilter) -> dict[str, str]:
+    """The filter as the list's URL (and the bulk form's hidden fields) carry it."""
+    return {"q": the_filter.text, "domain": the_filter.domain, "unassigned": "1" if the_filter.unassigned else ""}
 
 
-def _indicators(db: Session, plan: Plan) -> list[Indicator]:
-    return list(db.scalars(select(Indicator).where(Indicator.plan_id == plan.id).order_by(Indicator.code)))
-
-
-@dataclass(frozen=True, slots=True)
-class _Listing:
-    every: list[Indicator]
-    shown: list[Indicator]  # those the filter keeps
-    assigned: dict[int, list[assignments.AssignmentView]]  # indicator id → its units
-
-
-def _listing(db: Session, plan: Plan, the_filter: _Filter) -> _Listing:
+def _page(request: Request, db: Session, actor: User, plan: Plan, the_filter: assignments.IndicatorFilter, *,
+          page: int = 1, message: str | None = None, problems: Sequence[str] = ()) -> HTMLResponse:
+    listed = assignments.filtered_indicators(db, plan, the_filter, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     assigned: dict[int, list[assignments.AssignmentView]] = {}
-    for view in assignments.list_assignments(db, plan):
+    for view in assignments.list_assignments(db, plan, indicator_ids=[i.id for i in listed.indicators]):
         assigned.setdefault(view.indicator_id, []).append(view)
-    every = _indicators(db, plan)
-    return _Listing(every, [i for i in every if the_filter.keeps(i, i.id in assigned)], assigned)
-
-
-def _page(request: Request, db: Session, actor: User, plan: Plan, the_filter: _Filter, *,
-          message: str | None = None, problems: Sequence[str] = ()) -> HTMLResponse:
-    listing = _listing(db, plan, the_filter)
     region = db.get(OrgUnit, plan.region_org_unit_id) if plan.region_org_unit_id is not None else None
     t = translator(request)
+    url = local_url(request, "plan_assignments", plan_id=plan.id).include_query_params(
+        **{k: v for k, v in _query(the_filter).items() if v})
     return render(request, "plan_assignments.html", {
-        "plan": plan, "indicators": listing.shown, "assigned": listing.assigned,
-        "units": regions.plan_units(db, actor, plan),
-        "roles": assignments.ROLES, "domains": sorted({i.domain for i in listing.every if i.domain}), "filter": the_filter,
-        "region": region, "region_missing": not regions.region_known(db, plan),
-        "districts": [u for u in orgunits.list_org_units(db, actor) if u.kind == "district"],
+        "plan": plan, "indicators": listed.indicators, "paging": Paging(page, listed.total, url),
+        "assigned": assigned, "roles": assignments.ROLES,
+        "domains": list(db.scalars(select(Indicator.domain).where(Indicator.plan_id == plan.id,
+                                                                  Indicator.domain.is_not(None)).distinct()
+                                   .order_by(Indicator.domain))),
+        "filter": the_filter, "region": region, "region_missing": not regions.region_known(db, plan),
+        "districts": list(db.scalars(select(OrgUnit).where(
+            OrgUnit.kind == "district", OrgUnit.active.is_(True),
+            region_scope.region_of(db, actor).unit_filter(OrgUnit.id)).order_by(OrgUnit.code))),
         "unmatched": regions.unmatched_names(db, plan), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in orgunits.KINDS],
         "role_labels": {role: t(key) for role, key in _ROLE_KEYS.items()},
         "can_manage_units": is_allowed(actor, Action.MANAGE_ORG_UNITS),
         "message": message, "problems": list(problems)}, status_code=422 if problems else 200)
 
 
-def _back(request: Request, plan: Plan, the_filter: _Filter, done: str, count: int) -> RedirectResponse:
+def _back(request: Request, plan: Plan, the_filter: assignments.IndicatorFilter, done: str,
+          count: int) -> RedirectResponse:
     url = local_url(request, "plan_assignments", plan_id=plan.id)
-    return RedirectResponse(url.include_query_params(done=done, count=count, **the_filter.query()), status_code=303)
+    return RedirectResponse(url.include_query_params(done=done, count=count, **_query(the_filter)), status_code=303)
+
+
+def _unit(db: Session, plan: Plan, typed: str) -> OrgUnit | None:
+    """The unit a picker names (its name or code), of the plan's district."""
+    return pickers.unit_named(db, region_scope.assignable(db, plan), typed)
 
 
 _DONE = frozenset({"assigned", "removed", "uploaded", "mapped", "region", "created"})
@@ -107,15 +90,18 @@ _DONE = frozenset({"assigned", "removed", "uploaded", "mapped", "region", "creat
 
 @router.get("/plans/{plan_id}/assignments", name="plan_assignments")
 def assignments_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, q: str = "",
-                     domain: str = "", unassigned: str = "", done: str = "", count: Annotated[int, Field(ge=0, le=MAX_ROW_ID)] = 0) -> HTMLResponse:
+                     domain: str = "", unassigned: str = "", done: str = "",
+                     count: Annotated[int, Field(ge=0, le=MAX_ROW_ID)] = 0, page: PageNumber = 1) -> HTMLResponse:
     check(user, Action.ASSIGN)
     plan = region_scope.plan(db, user, plan_id)
     message = translator(request)(f"assign.done.{done}", count=count) if done in _DONE else None
-    return _page(request, db, user, plan, _Filter(q, domain, bool(unassigned)), message=message)
+    return _page(request, db, user, plan, assignments.IndicatorFilter(q, domain, bool(unassigned)), page=page,
+                 message=message)
 
 
 @router.post("/plans/{plan_id}/assignments", name="plan_assignments_bulk")
-def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: RowId, unit_id: FormId,
+def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
+                     unit: Annotated[str, Form(max_length=400)] = "",
                      role: Annotated[str, Form(max_length=8)] = "责任",
                      operation: Annotated[str, Form(pattern="^(assign|remove)$")] = "assign",
                      indicator: Annotated[list[RowId] | None, Form()] = None,
@@ -124,20 +110,19 @@ def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: R
                      unassigned: Annotated[str, Form()] = "") -> Response:
     check(user, Action.ASSIGN)
     plan = region_scope.plan(db, user, plan_id)
-    the_filter = _Filter(q, domain, bool(unassigned))
+    the_filter = assignments.IndicatorFilter(q, domain, bool(unassigned))
     t = translator(request)
-    listing = _listing(db, plan, the_filter)
-    wanted = set(indicator or [])
-    chosen = listing.shown if all_in_filter else [i for i in listing.every if i.id in wanted]
-    unit = next((u for u in regions.plan_units(db, user, plan) if u.id == unit_id), None)
-    if unit is None:
+    chosen = (assignments.filtered_indicators(db, plan, the_filter).indicators if all_in_filter else list(
+        db.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.id.in_(indicator or [])))))
+    the_unit = _unit(db, plan, unit)
+    if the_unit is None:
         return _page(request, db, user, plan, the_filter, problems=[t("assign.no_unit")])
     if not chosen:
         return _page(request, db, user, plan, the_filter, problems=[t("assign.nothing_selected")])
     try:
         with db.begin_nested():
-            changed = sum(assignments.assign(db, user, i, unit, role) if operation == "assign"
-                          else assignments.unassign(db, user, i, unit) for i in chosen)
+            changed = sum(assignments.assign(db, user, i, the_unit, role) if operation == "assign"
+                          else assignments.unassign(db, user, i, the_unit) for i in chosen)
     except assignments.AssignmentError as exc:
         return _page(request, db, user, plan, the_filter, problems=[str(exc)])
     return _back(request, plan, the_filter, "assigned" if operation == "assign" else "removed", changed)
@@ -157,8 +142,8 @@ def assignments_upload(request: Request, user: PageUser, db: DbSession, plan_id:
             changed = sum(assignments.assign(db, user, row.indicator, row.unit, row.role) for row in rows)
             note.size, note.summary = path.stat().st_size, f"{len(rows)} 行，新增或改变 {changed} 项分工"
     except InputError as exc:
-        return _page(request, db, user, plan, _Filter(), problems=upload_problems(exc))
-    return _back(request, plan, _Filter(), "uploaded", changed)
+        return _page(request, db, user, plan, assignments.IndicatorFilter(), problems=upload_problems(exc))
+    return _back(request, plan, assignments.IndicatorFilter(), "uploaded", changed)
 
 
 @router.post("/plans/{plan_id}/region", name="plan_region")
@@ -169,21 +154,25 @@ def plan_region(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
         with db.begin_nested():
             added = regions.set_plan_region(db, user, plan, region)
     except InputError as exc:
-        return _page(request, db, user, plan, _Filter(), problems=[field_problem(request, exc)])
-    return _back(request, plan, _Filter(), "region", added)
+        return _page(request, db, user, plan, assignments.IndicatorFilter(), problems=[field_problem(request, exc)])
+    return _back(request, plan, assignments.IndicatorFilter(), "region", added)
 
 
 @router.post("/plans/{plan_id}/unit-names/map", name="plan_unit_name_map")
 def unit_name_map(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
-                  printed_name: Annotated[str, Form(max_length=400)], unit_id: FormId) -> Response:
+                  printed_name: Annotated[str, Form(max_length=400)],
+                  unit: Annotated[str, Form(max_length=400)] = "") -> Response:
     plan = region_scope.plan(db, user, plan_id)
-    unit = region_scope.org_unit(db, user, unit_id)
+    the_unit = _unit(db, plan, unit)
+    if the_unit is None:
+        return _page(request, db, user, plan, assignments.IndicatorFilter(),
+                     problems=[translator(request)("assign.no_unit")])
     try:
         with db.begin_nested():
-            added = regions.map_unit_name(db, user, plan, printed_name, unit)
+            added = regions.map_unit_name(db, user, plan, printed_name, the_unit)
     except InputError as exc:
-        return _page(request, db, user, plan, _Filter(), problems=[field_problem(request, exc)])
-    return _back(request, plan, _Filter(), "mapped", added)
+        return _page(request, db, user, plan, assignments.IndicatorFilter(), problems=[field_problem(request, exc)])
+    return _back(request, plan, assignments.IndicatorFilter(), "mapped", added)
 
 
 @router.post("/plans/{plan_id}/unit-names/create", name="plan_unit_name_create")
@@ -197,12 +186,12 @@ def unit_name_create(request: Request, user: PageUser, db: DbSession, plan_id: R
     plan = region_scope.plan(db, user, plan_id)
     t = translator(request)
     if plan.region_org_unit_id is None:
-        return _page(request, db, user, plan, _Filter(), problems=[t("assign.region_first")])
+        return _page(request, db, user, plan, assignments.IndicatorFilter(), problems=[t("assign.region_first")])
     try:
         with db.begin_nested():
             unit = orgunits.create_org_unit(db, user, code=code, name=name, kind=kind,
                                             parent_id=plan.region_org_unit_id, short_name=printed_name)
             added = regions.map_unit_name(db, user, plan, printed_name, unit)
     except InputError as exc:
-        return _page(request, db, user, plan, _Filter(), problems=[field_problem(request, exc)])
-    return _back(request, plan, _Filter(), "created", added)
+        return _page(request, db, user, plan, assignments.IndicatorFilter(), problems=[field_problem(request, exc)])
+    return _back(request, plan, assignments.IndicatorFilter(), "created", added)

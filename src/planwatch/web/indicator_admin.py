@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
-from planwatch.services import corrections, indicator_lifecycle, region_scope
+from planwatch.services import corrections, indicator_lifecycle, pickers, region_scope
 from planwatch.services.indicator_lifecycle import Choice, MergeConflicts
 from planwatch.store.models import Indicator, User
 from planwatch.web.app_state import DbSession
@@ -20,7 +20,7 @@ from planwatch.web.auth import PageUser
 from planwatch.web.pages import render_indicator_page
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
-from planwatch.web.templating import local_url
+from planwatch.web.templating import local_url, translator
 
 __all__ = ["router"]
 
@@ -90,26 +90,32 @@ def indicator_restore(request: Request, user: PageUser, db: DbSession, indicator
 
 @router.post("/indicators/{indicator_id}/merge", name="indicator_merge")
 async def indicator_merge(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
-                          other_id: Annotated[RowId, Form()], reason: Reason,
+                          other: Annotated[str, Form(max_length=400)], reason: Reason,
                           keep: Annotated[str, Form()] = "this") -> Response:
-    """Merge this indicator and ``other_id``; ``keep`` says which stays ("this" or "other").
-    Conflicts come back as the form's ``choice-<id>`` fields (kept or merged)."""
+    """Merge this indicator and ``other`` (the code or name the picker sent); ``keep`` says
+    which stays ("this" or "other"). Conflicts come back as the form's ``choice-<id>``
+    fields (kept or merged)."""
     form = await request.form()
     choices: dict[int, Choice] = {}
     for name, value in form.multi_items():
         number = name.removeprefix("choice-")
         if number != name and number.isdigit() and value in ("kept", "merged"):
             choices[int(number)] = "kept" if value == "kept" else "merged"
-    return await run_in_threadpool(_merge, request, db, user, indicator_id, other_id, keep, reason, choices)
+    return await run_in_threadpool(_merge, request, db, user, indicator_id, other, keep, reason, choices)
 
 
-def _merge(request: Request, db: Session, user: User, indicator_id: int, other_id: int, keep: str, reason: str,
+def _merge(request: Request, db: Session, user: User, indicator_id: int, other: str, keep: str, reason: str,
            choices: dict[int, Choice]) -> Response:
-    kept, merged = (indicator_id, other_id) if keep == "this" else (other_id, indicator_id)
+    this = _indicator(db, user, indicator_id)
+    chosen = pickers.indicator_named(db, this.plan_id, other)
+    if chosen is None or chosen.id == this.id:
+        return _refused(request, db, user, indicator_id, translator(request)("indicator.merge_unknown", name=other),
+                        other=other, keep=keep, reason=reason)
+    kept, merged = (indicator_id, chosen.id) if keep == "this" else (chosen.id, indicator_id)
     try:
         indicator_lifecycle.merge(db, user, kept, merged, reason, choices)
     except MergeConflicts as exc:
-        return _refused(request, db, user, indicator_id, str(exc), conflicts=exc.conflicts, other_id=other_id,
+        return _refused(request, db, user, indicator_id, str(exc), conflicts=exc.conflicts, other=other,
                         keep=keep, reason=reason)
     except NotFound:  # another district's record: answered 404
         raise

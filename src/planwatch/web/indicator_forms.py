@@ -1,5 +1,6 @@
 """What the indicator page shows for managing the indicator: its state, the target form,
-retire/restore and merge with the plan's other indicators in use."""
+retire/restore and merge with another of the plan's indicators in use (chosen in a picker
+that suggests as one types: a plan may hold ten thousand)."""
 
 from __future__ import annotations
 
@@ -22,18 +23,13 @@ def indicator_management(db: Session, user: User, indicator: Indicator, t: Trans
     """The context of the page's management section (empty lists for those who may not manage)."""
     can_manage = is_allowed(user, Action.CORRECT_EXTRACTION)
     final = indicator.targets[-1] if indicator.targets else None
-    others = [] if not can_manage else [
-        {"id": i.id, "label": f"{i.code} {i.name}" + (f"（{i.unit}）" if i.unit else "")}
-        for i in db.scalars(select(Indicator).where(Indicator.plan_id == indicator.plan_id,
-                                                    Indicator.id != indicator.id, Indicator.retired_at.is_(None))
-                            .order_by(Indicator.code))]
     suggested = [{"id": d.indicator.id, "code": d.indicator.code, "name": d.indicator.name,
                   "unit": d.indicator.unit or "", "same": d.similarity >= 1.0}
                  for d in near_duplicates(db, indicator)] if can_manage and indicator.retired_at is None else []
     merged = list(db.scalars(select(Indicator).where(Indicator.merged_into_id == indicator.id)
                              .order_by(Indicator.code)))
     merged_from = [{"id": i.id, "name": i.name} for i in merged]
-    return {"can_manage": can_manage, "merge_candidates": others, "merge_suggested": suggested,
+    return {"can_manage": can_manage, "merge_suggested": suggested,
             "comparators": comparator_choices(t),
             "target_types": target_type_choices(t), "type_names": dict(target_type_choices(t)),
             "verdict_names": {v.value: t(f"verdict.{v.value}") for v in Verdict},

@@ -6,8 +6,8 @@ renders a template; fetch requests from static/app.js get fragments instead of w
 
 from __future__ import annotations
 
+import dataclasses
 import mimetypes
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.evaluate import EvaluationResult, Status
+from planwatch.evaluate import Status
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, is_allowed
 from planwatch.report import ReportKind
 from planwatch.report.render import libreoffice
-from planwatch.services import observations, plan_calendar, region_scope
+from planwatch.services import evaluation_snapshot, observations, plan_calendar, region_scope
 from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.reports import FORMATS, report_file
@@ -35,6 +35,7 @@ from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.i18n import Translator
 from planwatch.web.indicator_forms import indicator_management
+from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import RowId, Year
 from planwatch.web.plain_words import plain_reason
 from planwatch.web.session import require_csrf
@@ -44,7 +45,7 @@ __all__ = ["render_indicator_page", "router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
-DASHBOARD_WARNINGS = 50  # the most severe; the plan page lists them all by status
+HISTORY_PAGE = 20  # lines of an indicator's figure history a page shows
 
 
 def _plans(db: Session, user: User) -> list[Plan]:
@@ -72,18 +73,20 @@ def dashboard(request: Request, user: PageUser, db: DbSession, plan: RowId | Non
     t = translator(request)
     if the_plan is None:
         return render(request, "error.html", {"message": t("dashboard.no_plan"), "status_code": 200})
-    evaluation = evaluate_stored_plan(db, user, the_plan, year)
-    summary = evaluation.summary
+    figures = evaluation_snapshot.headline(db, user, the_plan, year)
+    summary = figures.summary
     done = sum(summary.binding_counts.get(s, 0) for s in (Status.COMPLETED, Status.AHEAD, Status.ON_TRACK))
     pie = status_pie([(s.value, localized_label(s, t.language), summary.counts.get(s, 0)) for s in Status])
     return render(request, "dashboard.html", {
-        "plans": _plans(db, user), "plan": the_plan, "year": evaluation.year, "overall": summary,
+        "plans": _plans(db, user), "plan": the_plan, "year": figures.year, "overall": summary,
         "years": plan_calendar.plan_years(db, the_plan),
         "binding_done": done, "binding_share": done / summary.binding_total if summary.binding_total else 0.0,
-        "warnings": evaluation.warnings, "warnings_shown": DASHBOARD_WARNINGS, "pie_option": pie, "statuses": list(Status),
-        "plain": {r.indicator_id: plain_reason(r, t) for r in evaluation.results if r.severity > 0},
-        "completeness": sorted(evaluation.completeness, key=lambda c: c.share),
-        "report_formats": FORMATS, "reports": _report_offers(the_plan, evaluation.year, t),
+        "warnings": figures.warnings, "warning_count": figures.warning_count, "pie_option": pie,
+        "statuses": list(Status),
+        "plain": {i: plain_reason(r, t) for i, r in evaluation_snapshot.warning_results(db, user, the_plan,
+                                                                                        figures).items()},
+        "completeness": sorted(figures.completeness, key=lambda c: c.share),
+        "report_formats": FORMATS, "reports": _report_offers(the_plan, figures.year, t),
         "pdf_available": libreoffice() is not None,
     })
 
@@ -109,62 +112,31 @@ def plans(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
                                           "documents": [p for p in current if not counts[p.id]]})
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
-    id: int
-    name: str
-    unit: str | None
-    attribute: str | None
-    domain: str | None
-    responsible: tuple[str, ...]
-    result: EvaluationResult | None
-    target_text: str
-    # as entered (a growth indicator's 6.5, not the average rate derived from it); an amount
-    # over the period's running total; a qualitative target's verdict
-    latest: float | str | None
-
-
 @router.get("/plans/{plan_id}", name="plan_page")
 def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, domain: str = "", unit: str = "",
-              status: str = "", year: Year | None = None) -> HTMLResponse:
+              status: str = "", year: Year | None = None, page: PageNumber = 1) -> HTMLResponse:
+    """The plan's outline and its indicators a page at a time, filtered by domain, unit and status."""
     the_plan = _plan(db, user, plan_id)
     assert the_plan is not None
     t = translator(request)
-    evaluation = evaluate_stored_plan(db, user, the_plan, year)
-    results = {r.indicator_id: r for r in evaluation.results}
-    indicators = {str(i.id): i for i in db.scalars(select(Indicator).where(Indicator.plan_id == the_plan.id))}
-    rows = []
-    for spec in evaluation.specs:
-        indicator = indicators[spec.id]
-        last = indicator.targets[-1] if indicator.targets else None
-        result = results.get(spec.id)
-        rows.append(_Row(indicator.id, indicator.name, indicator.unit, indicator.attribute, indicator.domain,
-                         spec.responsible, result, f"{last.text}（{last.year}）" if last else "",
-                         _latest(evaluation.values.get(spec.id, {}), result, t)))
-    shown = [r for r in rows if (not domain or r.domain == domain) and (not unit or unit in r.responsible)
-             and (not status or (r.result is not None and r.result.status.value == status))]
+    url = local_url(request, "plan_page", plan_id=the_plan.id).include_query_params(
+        **{k: v for k, v in {"domain": domain, "unit": unit, "status": status, "year": year}.items() if v})
+    listed = evaluation_snapshot.indicator_page(db, user, the_plan, year, domain=domain, unit=unit, status=status,
+                                                offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
                for s in db.scalars(select(Section).where(Section.plan_id == the_plan.id).order_by(Section.line))]
-    retired = [i for i in indicators.values() if i.retired_at is not None and i.merged_into_id is None]
+    retired = db.scalars(select(Indicator).where(Indicator.plan_id == the_plan.id, Indicator.retired_at.is_not(None),
+                                                 Indicator.merged_into_id.is_(None)).order_by(Indicator.code))
+    rows = [dataclasses.replace(line, verdict=t(f"verdict.{line.verdict}")) if line.verdict else line
+            for line in listed.lines]
     return render(request, "plan.html", {
-        "plan": the_plan, "rows": shown, "outline": outline, "retired": sorted(retired, key=lambda i: i.code),
-        "domains": sorted({r.domain for r in rows if r.domain}),
-        "units": sorted({u for r in rows for u in r.responsible}), "statuses": list(Status),
+        "plan": the_plan, "rows": rows, "paging": Paging(page, listed.total, url), "outline": outline,
+        "retired": list(retired), "domains": plan_service.domains(db, the_plan), "statuses": list(Status),
         "filters": {"domain": domain, "unit": unit, "status": status},
-        "year": evaluation.year, "years": plan_calendar.plan_years(db, the_plan),
+        "year": listed.year, "years": plan_calendar.plan_years(db, the_plan),
         "can_assign": is_allowed(user, Action.ASSIGN), "can_manage_periods": is_allowed(user, Action.MANAGE_PERIODS),
         "can_publish": any(is_allowed(user, a) for a in (Action.PUBLISH, Action.APPROVE_PUBLICATION)),
     })
-
-
-def _latest(entered: dict[int, float], result: EvaluationResult | None, t: Translator) -> float | str | None:
-    if result is None:
-        return None
-    if result.judgement is not None:
-        return t(f"verdict.{result.judgement.verdict.value}")
-    if result.target_type == "cumulative":
-        return result.current
-    return entered.get(result.data_year) if result.data_year else None
 
 
 def _level(rank: float) -> int:
@@ -173,16 +145,17 @@ def _level(rank: float) -> int:
 
 @router.get("/indicators/{indicator_id}", name="indicator_page")
 def indicator_page(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
-                   year: Year | None = None) -> Response:
+                   year: Year | None = None, history: PageNumber = 1) -> Response:
     indicator = region_scope.indicator(db, user, indicator_id)
     if indicator.merged_into_id is not None:  # merged: its figures and history are the kept one's now
         return RedirectResponse(local_url(request, "indicator_page", indicator_id=indicator.merged_into_id),
                                 status_code=303)
-    return render_indicator_page(request, db, user, indicator, year)
+    return render_indicator_page(request, db, user, indicator, year, history_page=history)
 
 
 def render_indicator_page(request: Request, db: Session, user: User, indicator: Indicator, year: int | None, *,
-                          manage: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+                          manage: dict[str, Any] | None = None, status_code: int = 200,
+                          history_page: int = 1) -> HTMLResponse:
     """The indicator's page; ``manage`` the outcome of a management form (its error, the
     conflicts of a merge to resolve)."""
     t = translator(request)
@@ -214,20 +187,25 @@ def render_indicator_page(request: Request, db: Session, user: User, indicator: 
         "source_text": indicator.source_text,
         "document_url": str(local_url(request, "document_page", source_file_id=indicator.plan.source_file_id))
         + f"#ind-{indicator.id}",
-        "history": _audit_trail(db, user, indicator, t),
+        **_audit_trail(request, db, user, indicator, t, history_page),
         **indicator_management(db, user, indicator, t),
-        "manage": {"error": "", "conflicts": [], "other_id": None, "keep": "this", "reason": ""} | (manage or {}),
+        "manage": {"error": "", "conflicts": [], "other": "", "keep": "this", "reason": ""} | (manage or {}),
     }, status_code=status_code)
 
 
-def _audit_trail(db: Session, user: User, indicator: Indicator, t: Translator) -> list[dict[str, Any]]:
-    """Every change to the indicator's figures the user may see (a clerk: its own unit's), the
-    actions (stored as codes: submit, approve) in the page's language."""
-    return [{"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login,
-             "action": t(f"audit.{h.entry.action}"),
-             "unit": h.org_unit_name, "period": h.period_code, "old": (h.entry.old or {}).get("value_text", ""),
-             "new": (h.entry.new or {}).get("value_text", ""), "comment": h.entry.reason or ""}
-            for h in observations.indicator_history(db, user, indicator.id)]
+def _audit_trail(request: Request, db: Session, user: User, indicator: Indicator, t: Translator,
+                 page: int) -> dict[str, Any]:
+    """A page of the changes to the indicator's figures the user may see (a clerk: its own
+    unit's), newest first, the actions (stored as codes: submit, approve) in the page's language."""
+    found = observations.indicator_history_page(db, user, indicator.id, offset=(page - 1) * HISTORY_PAGE,
+                                                limit=HISTORY_PAGE)
+    url = local_url(request, "indicator_page", indicator_id=indicator.id)
+    paging = Paging(page, found.total, url, HISTORY_PAGE, parameter="history", anchor="history")
+    return {"history_paging": paging, "history": [
+        {"when": h.entry.at.strftime("%Y-%m-%d %H:%M"), "who": h.entry.actor_login,
+         "action": t(f"audit.{h.entry.action}"), "unit": h.org_unit_name, "period": h.period_code,
+         "old": (h.entry.old or {}).get("value_text", ""), "new": (h.entry.new or {}).get("value_text", ""),
+         "comment": h.entry.reason or ""} for h in found.lines]}
 
 
 # ---- reports --------------------------------------------------------------------------------

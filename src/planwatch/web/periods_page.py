@@ -59,12 +59,9 @@ def _state_key(view: periods.PeriodView) -> str:
 
 
 def _rows(db: Session, actor: User, plan: Plan, t: Translator) -> list[_Row]:
-    rows = []
-    for view in periods.list_periods(db, actor, plan.id):
-        units = periods.completeness_report(db, actor, view.id)
-        rows.append(_Row(view, t(_state_key(view)), sum(u.expected for u in units),
-                         sum(u.submitted + u.approved for u in units), sum(u.approved for u in units)))
-    return rows
+    totals = periods.period_totals(db, actor, plan.id)
+    return [_Row(view, t(_state_key(view)), totals[view.id].expected, totals[view.id].reported,
+                 totals[view.id].approved) for view in periods.list_periods(db, actor, plan.id)]
 
 
 def _page(request: Request, db: Session, actor: User, plan: Plan, *, message: str | None = None,

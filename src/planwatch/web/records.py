@@ -45,8 +45,8 @@ def _label(t: Translator, code: str, *prefixes: str) -> str:
 
 
 def _units(db: Session, user: User) -> list[tuple[int, str]]:
-    """The units of the user's district, as a tree, for the filter."""
-    return [(e.unit.id, "　" * e.depth + e.unit.name) for e in orgunits.org_unit_tree(db, user)]
+    """The active units of the user's district, district first, for the filter."""
+    return [(u.id, u.name) for u in orgunits.list_org_units(db, user)]
 
 
 @router.get("/imports", name="import_history")

@@ -20,12 +20,13 @@ from starlette.datastructures import URL
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import ledger_progress, periods, region_scope, review
+from planwatch.services import ledger_progress, periods, region_scope, review, review_queue
 from planwatch.services.review_queue import QUEUE_STATES, QueueFilter, report_queue, value_queue
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
+from planwatch.web.paging import Paging
 from planwatch.web.params import MAX_ROW_ID, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
@@ -67,14 +68,17 @@ def _page(request: Request, db: Session, user: User, filters: QueueFilter, page:
           comment: str = "", status_code: int = 200) -> HTMLResponse:
     """The queue; ``about`` names the section a decision was made in ("values", "reports"):
     its message, ticks and comment are shown there, and a fetch gets that section alone."""
-    values = value_queue(db, user, filters, page=page)
-    reports = report_queue(db, user, filters, page=rpage)
+    values = value_queue(db, user, filters, page=page, page_size=review_queue.PAGE_SIZE)
+    reports = report_queue(db, user, filters, page=rpage, page_size=review_queue.PAGE_SIZE)
 
-    def page_url(page: int = values.page, rpage: int = reports.page) -> str:
-        return str(_url(request, filters, page, rpage))
-
+    # each list's pager keeps the other list's page and the filters
+    values_paging = Paging(values.page, values.total, _url(request, filters, values.page, reports.page),
+                           values.page_size, parameter="page", anchor="review-values")
+    reports_paging = Paging(reports.page, reports.total, _url(request, filters, values.page, reports.page),
+                            reports.page_size, parameter="rpage", anchor="review-reports")
     kept = {about: (ticked or set(), comment)} if about else {}
-    context = {"values": values, "reports": reports, "filters": filters, "page_url": page_url,
+    context = {"values": values, "reports": reports, "filters": filters, "values_paging": values_paging,
+               "reports_paging": reports_paging,
                "message": message, "error": error, "about": about,
                "ticked": kept.get("values", (set(), ""))[0], "comment": kept.get("values", (set(), ""))[1],
                "ticked_reports": kept.get("reports", (set(), ""))[0],

@@ -1,16 +1,16 @@
 """Uploaded plan files imported in the background, with progress a page can poll.
 
 Extracting a gazette of several hundred pages takes seconds; the upload request returns at
-once with a job, and a worker thread runs the same import as ``planwatch import``, reporting
-each stage: reading and extraction in a worker process under a CPU-time limit (a file built
-to make extraction slow fails instead of occupying the server), with no database
-transaction open, then storing in a short transaction of its own, so data entry never
-waits for an extraction behind SQLite's write lock. A job's state is a row of the database
-(:mod:`planwatch.services.import_jobs`): the process that received the upload runs the
-import, any process or host answers the progress page. The import itself is one
-transaction, so everything imported is in the database (and its audit trail) or nothing
-is; a job whose process ended mid-way is reported as interrupted, and the next start of a
-server on that host removes the files it left.
+once with a job queued in the database (:mod:`planwatch.services.import_jobs`), and an
+extraction worker runs the same import as ``planwatch import``, reporting each stage:
+reading and extraction in a worker process under a CPU-time limit (a file built to make
+extraction slow fails instead of occupying the server), with no database transaction open,
+then storing in a short transaction of its own, so data entry never waits for an extraction
+behind SQLite's write lock. The workers are threads of every ``planwatch serve`` process
+(``--extract-workers``) and of ``planwatch worker`` processes on any host of the database:
+whichever is free takes the job, any process or host answers the progress page. The import
+itself is one transaction, so everything imported is in the database (and its audit trail)
+or nothing is; a job whose worker ended mid-way is queued again for another.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ import secrets
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -34,7 +35,7 @@ from types import FrameType
 from typing import BinaryIO, Final
 
 from fastapi import HTTPException, Request
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
@@ -48,7 +49,7 @@ from planwatch.services.plans import ImportResult, ImportStage, PreparedImport
 from planwatch.store import Database
 from planwatch.store.models import User
 
-__all__ = ["UPLOAD_REQUEST_BODY", "UploadJobs", "receive_upload", "save_upload", "uploaded_file"]
+__all__ = ["POLL_SECONDS", "UPLOAD_REQUEST_BODY", "UploadJobs", "receive_upload", "save_upload", "uploaded_file"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,10 @@ _JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16}$")
 EXTRACTION_CPU_SECONDS: Final = 120
 OCR_CPU_SECONDS: Final = 30
 _POLL_SECONDS = 0.5  # how often a waiting import passes on the pages read
+# How often an idle worker looks for a queued job (one indexed read), and for jobs of workers
+# that went away; bench/bench_job_queue.py measures what that costs and how soon a job is taken.
+POLL_SECONDS: Final = 1.0
+RECOVER_SECONDS: Final = 30.0
 # File systems allow 255 bytes a name (85 Chinese characters) and source_files.name holds 255.
 _MAX_NAME_BYTES = 200
 # Room for the multipart envelope (boundaries, part headers, the CSRF field) around the file.
@@ -70,31 +75,46 @@ UPLOAD_REQUEST_BODY: Final = {"requestBody": {"required": True, "content": {"mul
 
 
 class UploadJobs:
-    """This process's upload jobs; at most ``workers`` imports run at a time, the rest queue."""
+    """Extraction workers of this process taking jobs from the database's queue, at most
+    ``workers`` imports at a time (0: this process only queues jobs, for other processes'
+    or hosts' workers)."""
 
     def __init__(self, workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES,
                  cpu_seconds: int = EXTRACTION_CPU_SECONDS) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="planwatch-import")
         self._workers = workers
-        self._extractors = self._new_extractors()
+        self._extractors = self._new_extractors() if workers else None
+        self._threads: list[threading.Thread] = []
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._starting = threading.Lock()
         self.max_bytes = max_bytes
         self.cpu_seconds = cpu_seconds
 
     def _new_extractors(self) -> ProcessPoolExecutor:
         # spawn, not fork: the server process has threads (and their locks) a fork would copy
-        return ProcessPoolExecutor(max_workers=self._workers, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=max(self._workers, 1), mp_context=multiprocessing.get_context("spawn"))
 
     def start(self, database: Database, user: User, file_name: str, stream: BinaryIO) -> JobState:
         """Queue the import of an upload; bad names and sizes are refused here, before
         anything is stored."""
         path = self.save(database, user, file_name, stream, Channel.WEB_UPLOAD)
         try:
-            job = import_jobs.create_job(database, secrets.token_urlsafe(12), user.id, path.name, path.parent)
-        except BaseException:
+            job = import_jobs.create_job(database, secrets.token_urlsafe(12), user.id, path.name, path.read_bytes())
+        finally:
             shutil.rmtree(path.parent, ignore_errors=True)
-            raise
-        self._executor.submit(self._run, database, job, path)
+        self.serve(database)
+        self._wake.set()  # this process's free worker starts at once; the others find it within a poll
         return job
+
+    def serve(self, database: Database) -> None:
+        """Start this process's workers (once) on ``database``'s queue."""
+        with self._starting:
+            if self._threads or not self._workers:
+                return
+            self._threads = [threading.Thread(target=self._work, args=(database,), daemon=True,
+                                              name=f"planwatch-extract-{n}") for n in range(self._workers)]
+            for thread in self._threads:
+                thread.start()
 
     def save(self, database: Database, user: User, file_name: str, stream: BinaryIO, channel: Channel) -> Path:
         """The upload saved for import; a refused name, type or size goes into the import history."""
@@ -113,14 +133,41 @@ class UploadJobs:
 
     @staticmethod
     def recover(database: Database) -> None:
-        """Clean up after this host's processes that ended mid-import (see :func:`import_jobs.recover_jobs`)."""
+        """Queue again the jobs of workers that went away (see :func:`import_jobs.recover_jobs`)."""
         interrupted = import_jobs.recover_jobs(database)
         if interrupted:
-            log.warning("%d upload import(s) were interrupted by a restart; their files are removed", interrupted)
+            log.warning("%d upload import(s) were interrupted (a worker stopped); queued again or failed", interrupted)
 
     def shutdown(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        self._extractors.shutdown(wait=True, cancel_futures=True)
+        """Let running imports finish (their sessions commit or roll back); queued jobs stay
+        queued for the next worker."""
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join()
+        if self._extractors is not None:
+            self._extractors.shutdown(wait=True, cancel_futures=True)
+
+    def _work(self, database: Database) -> None:
+        """One worker: take the oldest queued job, import it, again; look for jobs every
+        POLL_SECONDS when idle (at once when this process queued one), and for jobs of
+        workers that went away every RECOVER_SECONDS."""
+        recovered = time.monotonic()
+        while not self._stop.is_set():
+            claimed = None
+            try:
+                if time.monotonic() - recovered > RECOVER_SECONDS:
+                    recovered = time.monotonic()
+                    self.recover(database)
+                if import_jobs.is_queued(database):
+                    claimed = import_jobs.claim_job(database)
+            except OperationalError:  # the database is busy or away for a moment: try again later
+                log.warning("extraction worker could not reach the job queue", exc_info=True)
+            if claimed is None:
+                self._wake.wait(POLL_SECONDS)
+                self._wake.clear()
+                continue
+            self._run(database, claimed)
 
     def import_now(self, database: Database, owner_id: int, path: Path,
                    progress: Callable[[ImportStage], None] | None = None,
@@ -135,6 +182,8 @@ class UploadJobs:
         PDF read so far (``(done, total)``, None before the first or for other formats).
         """
         report = progress or (lambda stage: None)
+        if self._extractors is None:
+            self._extractors = self._new_extractors()
         size = path.stat().st_size if path.exists() else None
         try:
             report(ImportStage.READ)
@@ -165,7 +214,11 @@ class UploadJobs:
         finally:
             shutil.rmtree(path.parent, ignore_errors=True)
 
-    def _run(self, database: Database, job: JobState, path: Path) -> None:
+    def _run(self, database: Database, claimed: import_jobs.ClaimedJob) -> None:
+        job = claimed.job
+        folder = Path(tempfile.mkdtemp(prefix="planwatch-upload-"))
+        path = folder / job.file_name
+
         def advance(stage: ImportStage) -> None:
             job.stage = stage.value
             import_jobs.update_job(database, job)
@@ -179,9 +232,11 @@ class UploadJobs:
                 import_jobs.update_job(database, job)
             if time.monotonic() - last_beat >= import_jobs.HEARTBEAT.total_seconds():
                 last_beat = time.monotonic()
-                import_jobs.heartbeat(database)  # this process's queued jobs stay alive too
+                import_jobs.heartbeat(database)
 
         try:
+            path.write_bytes(claimed.content)
+            import_jobs.set_upload_dir(database, job.id, folder)
             job.result = self.import_now(database, job.owner_id, path, advance, waiting, Channel.WEB_UPLOAD)
             job.pages_done = job.pages_total  # the last pages were read after the last poll
             job.stage = "done"
@@ -193,7 +248,9 @@ class UploadJobs:
             job.error = f"{job.file_name}: 导入时发生内部错误（{type(exc).__name__}），已导入的数据未受影响"
             job.stage = "failed"
             _record_refusal(database, job.owner_id, Channel.WEB_UPLOAD, job.file_name, PlanWatchError(job.error))
-        import_jobs.update_job(database, job)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        import_jobs.finish_job(database, job)
 
 
 def _record_refusal(database: Database, owner_id: int, channel: Channel, file_name: str, exc: PlanWatchError,

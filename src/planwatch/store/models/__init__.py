@@ -2,9 +2,16 @@
 
 from planwatch.store.models.assessment import AssessmentAdjustment, AssessmentScheme
 from planwatch.store.models.base import Base, utcnow
+from planwatch.store.models.evaluation import (
+    EvaluationChange,
+    EvaluationPending,
+    EvaluationResultRow,
+    EvaluationSnapshot,
+    EvaluationVersion,
+)
 from planwatch.store.models.imports import ImportRecord
 from planwatch.store.models.indicator_status import IndicatorDisposition
-from planwatch.store.models.jobs import ImportJob
+from planwatch.store.models.jobs import ImportJob, ImportJobFile
 from planwatch.store.models.ledger import LedgerEvidence, LedgerReport
 from planwatch.store.models.messages import Comment, Notification, Reminder
 from planwatch.store.models.monitoring import (
@@ -19,6 +26,7 @@ from planwatch.store.models.org import (
     Assignment,
     LoginCounter,
     OrgUnit,
+    SessionKey,
     UnitNameMapping,
     User,
     WebSession,
@@ -58,7 +66,13 @@ __all__ = [
     "Comment",
     "Correction",
     "Document",
+    "EvaluationChange",
+    "EvaluationPending",
+    "EvaluationResultRow",
+    "EvaluationSnapshot",
+    "EvaluationVersion",
     "ImportJob",
+    "ImportJobFile",
     "ImportRecord",
     "Indicator",
     "IndicatorDisposition",
@@ -82,6 +96,7 @@ __all__ = [
     "ReportingPeriod",
     "SearchEntry",
     "Section",
+    "SessionKey",
     "Setting",
     "SourceFile",
     "Target",

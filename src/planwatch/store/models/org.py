@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from planwatch.store.models.base import Base, utcnow
 
-__all__ = ["LOGIN_LENGTH", "ApiToken", "Assignment", "LoginCounter", "OrgUnit", "UnitNameMapping", "User", "WebSession"]
+__all__ = ["LOGIN_LENGTH", "ApiToken", "Assignment", "LoginCounter", "OrgUnit", "SessionKey", "UnitNameMapping", "User",
+           "WebSession"]
 
 LOGIN_LENGTH: Final = 64
 
@@ -99,6 +100,20 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SessionKey(Base):
+    """The key that signs session cookies, kept where every app process and host finds it:
+    made by the first process that needs one, replaced only by ``planwatch settings
+    rotate-session-key`` (audited). The newest row is the key; older rows are removed on
+    rotation. Backups leave it out, as they leave out the sessions it signs."""
+
+    __tablename__ = "session_keys"
+    __table_args__ = ({"info": {"transient": True}},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Assignment(Base):

@@ -16,6 +16,8 @@
 //  * .menu-toggle: opens the phone menu, says so (aria-expanded), Esc closes it.
 //  * template[data-replace="#other"] in a fragment answer: its content replaces #other's too
 //    (a saved entry row brings the counts above the rows up to date).
+//  * input[data-suggest="url"]: as someone types, the first matches (url?q=…) fill the box's
+//    datalist; without this file the box takes a name or code typed in full.
 (function () {
   "use strict";
 
@@ -247,6 +249,28 @@
     });
   }
 
+  function bindSuggestions(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) { return; }
+    var timer = null;
+    var asked = null;
+    function ask() {
+      var typed = input.value;
+      if (typed === asked) { return; }
+      asked = typed;
+      var url = input.dataset.suggest + (input.dataset.suggest.indexOf("?") < 0 ? "?" : "&") +
+        "q=" + encodeURIComponent(typed);
+      fetchFragment(url, { method: "GET" }).then(function (result) {
+        if (result.ok && input.value === typed) { list.innerHTML = result.html; }
+      });
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(ask, 150);
+    });
+    input.addEventListener("focus", ask);
+  }
+
   function enhance(root) {
     root.querySelectorAll("form[data-fragment]").forEach(bindFragmentForm);
     root.querySelectorAll("input[data-validate]").forEach(bindValidation);
@@ -254,6 +278,7 @@
     root.querySelectorAll("[data-chart]").forEach(drawChart);
     root.querySelectorAll("[data-poll]").forEach(poll);
     root.querySelectorAll("[data-select-line]").forEach(bindLineSelection);
+    root.querySelectorAll("input[data-suggest]").forEach(bindSuggestions);
     watchScrollRegions(root);
   }
 

@@ -1,0 +1,76 @@
+"""Long lists a page at a time: users, the review queue and an indicator's figure history show
+a page, say how many there are and link to the others; what a page shows and what its pager
+counts agree with the database."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from planwatch.services import review_queue, users
+from planwatch.store import Database
+from planwatch.store.models import AuditEvent, Observation, User
+from planwatch.web import pages
+from tests.web.client import login
+
+
+def test_users_are_listed_a_page_at_a_time_and_found_by_name(app_client: TestClient, database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        with database.session() as session:
+            for n in range(60):
+                session.add(User(login=f"zz-clerk-{n:02d}", name=f"基层填报员{n:02d}", role="viewer"))
+            total = session.scalar(select(func.count()).select_from(User)) or 0
+    finally:
+        database.dispose()
+    login(app_client, "admin")
+    first = app_client.get("/admin/users").text
+    assert first.count("/admin/users/") - first.count('href="/admin/users"') <= 50
+    assert f"共 {total} 条" in first and 'rel="next"' in first
+    last = app_client.get("/admin/users", params={"page": -(-total // 50)}).text
+    assert "zz-clerk-59" in last and 'rel="next"' not in last
+    found = app_client.get("/admin/users", params={"q": "基层填报员0"}).text
+    assert found.count("zz-clerk-0") == 10 and 'id="pager"' not in found  # one page: no pager
+    assert 'name="org_unit"' in found and 'list="unit-choices"' in found  # the unit is picked, not listed
+    assert users.MIN_PASSWORD_LENGTH  # the add form stays below the list
+
+
+def test_the_review_queue_pages_and_keeps_its_page_after_a_decision(app_client: TestClient,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(review_queue, "PAGE_SIZE", 2)
+    login(app_client, "tongji")
+    first = app_client.get("/review").text
+    pager = first.split('id="values-pager"', 1)[1].split("</nav>", 1)[0]
+    total = int(re.search(r"共 (\d+) 条", pager).group(1))  # type: ignore[union-attr]
+    assert total > 4, "the demo has values waiting for review"
+    assert 'rel="next"' in pager and "#review-values" in pager
+    second = app_client.get("/review", params={"page": 2}).text
+    ids = lambda page: re.findall(r'name="observation_id" value="(\d+)"', page)  # noqa: E731
+    assert 0 < len(ids(first)) <= 2 and 0 < len(ids(second)) <= 2 and not set(ids(first)) & set(ids(second))
+    assert 'name="page" value="2"' in second  # a decision on page 2 shows page 2 again
+
+
+def test_an_indicators_figure_history_pages(app_client: TestClient, database_url: str,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages, "HISTORY_PAGE", 3)
+    database = Database(database_url)
+    try:
+        with database.session(readonly=True) as session:
+            indicator_id, lines = session.execute(
+                select(Observation.indicator_id, func.count(AuditEvent.id))
+                .join(AuditEvent, AuditEvent.entity_id == func.cast(Observation.id, AuditEvent.entity_id.type))
+                .where(AuditEvent.entity == "observations").group_by(Observation.indicator_id)
+                .order_by(func.count(AuditEvent.id).desc())).first()  # type: ignore[misc]
+    finally:
+        database.dispose()
+    assert lines > 6
+    login(app_client, "tongji")
+    page = app_client.get(f"/indicators/{indicator_id}").text
+    history = page.split('id="history"', 1)[1]
+    assert history.count("<tr><td>") == 3 and f"共 {lines} 条" in history
+    assert f'href="/indicators/{indicator_id}?history=2#history"' in history
+    last = app_client.get(f"/indicators/{indicator_id}", params={"history": -(-lines // 3)}).text
+    assert last.split('id="history"', 1)[1].count("<tr><td>") == lines - 3 * (-(-lines // 3) - 1)
