@@ -218,10 +218,10 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption 
 
 @app.command()
 def worker(db: DbOption = None,
-           jobs: Annotated[int, typer.Option("--jobs", min=1, help="Imports at a time (about one CPU core each).")]
+           jobs: Annotated[int, typer.Option("--jobs", min=1, help="同时进行的导入数（每个约占一个 CPU 核）。")]
            = 2) -> None:
-    """Import uploaded plans taken from the database's queue, without serving pages: run it on
-    any host of the database to add extraction capacity (Ctrl+C lets running imports finish)."""
+    """从数据库的队列中取出上传的规划并导入，不提供网页：在连接同一数据库的任一主机上运行即可增加
+    抽取能力（Ctrl+C 后等进行中的导入完成再退出）。"""
     import signal
     import threading
 

@@ -328,10 +328,10 @@ def settings_four_eyes(
 
 @settings_app.command("rotate-session-key")
 def settings_rotate_session_key(
-    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the audit trail).")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="原因（记入审计记录）。")] = "",
     db: DbOption = None,
 ) -> None:
-    """Replace the key that signs session cookies (every host takes it); everyone logs in again."""
+    """更换签署会话 Cookie 的密钥（所有主机随即使用新密钥）；所有人须重新登录。"""
     from planwatch.services import session_keys, users
 
     with open_database(db) as database, reported(), database.session() as session:
