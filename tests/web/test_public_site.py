@@ -168,6 +168,20 @@ def test_bad_input_on_the_opinion_form_is_refused_in_the_visitors_language(
     assert _count(database_url, PublicOpinion) == 0
 
 
+def test_a_control_character_pasted_into_the_contact_is_dropped_not_refused(
+        client: TestClient, published: Published, database_url: str) -> None:
+    form = _form(client, published) | {"text": "建议公开各镇街的入园率数据", "contact": "138\x0b0000 0000",
+                                       "consent": "yes"}
+    assert client.post("/public/opinions", data=form, follow_redirects=False).status_code == 303
+    database = Database(database_url)
+    try:
+        with database.session(readonly=True) as session:
+            stored = session.scalars(select(PublicOpinion.contact)).one()
+    finally:
+        database.dispose()
+    assert stored == "1380000 0000"
+
+
 def test_the_form_limits_what_a_program_can_do(database_url: str, published: Published) -> None:
     options = PublicOptions(refresh_seconds=0, min_fill_seconds=30,
                             opinion_throttle=opinions.OpinionThrottle(max_posts=2))

@@ -106,7 +106,8 @@ ANONYMOUS: Final[Mapping[tuple[str, str], int]] = {
 # normalised when stored; in every other field (names, codes, numbers, choices) refused.
 FREE_TEXT: Final = frozenset({"note", "comment", "reason", "progress", "source", "content", "review_note",
                               "description", "remark", "message", "feedback", "q",
-                              "text", "answer"})  # a public opinion and the office's public answer
+                              "text", "answer",  # a public opinion and the office's public answer
+                              "contact"})  # a visitor's pasted phone or e-mail: refusing it would lose the opinion
 # A percent-encoded C0 control, DEL or C1 control (UTF-8 C2 80–9F) in a query string.
 _ENCODED_CONTROL: Final = re.compile(rb"%(?:[01][0-9a-fA-F]|7[fF]|[cC]2%[89][0-9a-fA-F])")
 
