@@ -20,12 +20,15 @@ from sqlalchemy import func, select
 
 from planwatch.services import opinions
 from planwatch.services.public_snapshot import plan_slug
+from planwatch.services.session_keys import rotate_session_key
 from planwatch.store import Database
 from planwatch.store.models import (
     AuditEvent,
     PublicOpinion,
+    User,
 )
 from planwatch.web import create_app
+from planwatch.web.app import SECRET_ENV
 from planwatch.web.boundary import ANONYMOUS
 from planwatch.web.public.live import PublicOptions
 from planwatch.web.public.routes import OPINION_POST, PUBLIC_PREFIX
@@ -180,6 +183,32 @@ def test_a_control_character_pasted_into_the_contact_is_dropped_not_refused(
     finally:
         database.dispose()
     assert stored == "1380000 0000"
+
+
+def test_every_host_accepts_every_hosts_form_before_and_after_a_key_rotation(
+        database_url: str, published: Published, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SECRET_ENV, raising=False)  # the key kept in the database, as served
+    with TestClient(create_app(database_url, public=FAST)) as first, \
+            TestClient(create_app(database_url, public=FAST)) as second:
+        issued_before = _form(first, published) | {"text": "建议公开各镇街的入园率数据"}
+        assert second.post("/public/opinions", data=_form(first, published) | {"text": "第一台主机发出的表单"},
+                           follow_redirects=False).status_code == 303
+        database = Database(database_url)
+        try:
+            with database.session() as session:
+                rotate_session_key(session, session.scalars(select(User).where(User.login == "admin")).one())
+                session.commit()
+        finally:
+            database.dispose()
+        stale = second.post("/public/opinions", data=issued_before)
+        assert stale.status_code == 422 and "表单无效" in _alert(stale.text)
+        assert ">建议公开各镇街的入园率数据</textarea>" in stale.text  # what was typed is kept
+        assert first.post("/public/opinions", data=_form(second, published) | {"text": "轮换后发出的表单"},
+                          follow_redirects=False).status_code == 303
+        with TestClient(create_app(database_url, public=FAST)) as restarted:  # a host started after the rotation
+            assert first.post("/public/opinions", data=_form(restarted, published) | {"text": "重启后的主机发出的表单"},
+                              follow_redirects=False).status_code == 303
+    assert _count(database_url, PublicOpinion) == 3
 
 
 def test_the_form_limits_what_a_program_can_do(database_url: str, published: Published) -> None:

@@ -8,7 +8,6 @@ turns requests into service calls and results into HTML or JSON.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Final
@@ -20,9 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from planwatch.services.login_throttle import LoginThrottle
-from planwatch.services.session_keys import session_key
 from planwatch.services.web_sessions import SessionPolicy
-from planwatch.store import Database
 from planwatch.web.admin import router as admin_router
 from planwatch.web.admin_orgunits import router as admin_orgunits_router
 from planwatch.web.api import router as api_router
@@ -68,11 +65,6 @@ SESSION_MAX_AGE: Final = int(SessionPolicy().absolute.total_seconds())
 SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
 
 
-def _stored_key(database: Database) -> str:
-    with database.session() as session:
-        return session_key(session)
-
-
 def create_app(database_url: str | None = None, *, secret_key: str | None = None,
                https: bool = False, throttle: LoginThrottle | None = None,
                session_policy: SessionPolicy | None = None,
@@ -98,8 +90,6 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
         size_request_threads()
         await run_in_threadpool(lambda: uploads.recover(app_database(_app)))  # jobs of a killed worker
         uploads.serve(app_database(_app))
-        if not key:
-            install_public_site(_app, _app.state.public_options, await run_in_threadpool(_stored_key, app_database(_app)))
         # Compiled now rather than by the first request for each page (a first dashboard after
         # a restart paid a tenth of a second for it); public/ is the public site's, with an
         # environment of its own.
@@ -126,9 +116,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
         app.add_middleware(StoredKeySessions, database=lambda: app_database(app), session_cookie=SESSION_COOKIE,
                            max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
     app.add_middleware(PublicBoundary)  # outside the sessions: the public site never sees a cookie
-    # The public opinion form's key comes from the session key: without one given, the stored
-    # key (read at start-up, so that every host accepts every host's forms) replaces this one.
-    install_public_site(app, public or PublicOptions(), key or secrets.token_urlsafe(32))
+    install_public_site(app, public or PublicOptions(), key)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     app.add_middleware(SecurityHeaders, https=https)  # outermost: every answer gets the headers

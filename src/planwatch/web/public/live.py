@@ -25,8 +25,10 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from planwatch.services import opinions, publishing
+from planwatch.services.session_keys import session_key
 from planwatch.services.site_version import site_version
 from planwatch.store import Database
 from planwatch.web.public.site import PublicSite, SiteFile
@@ -145,31 +147,43 @@ class PageLimiter:
 
 
 class FormTokens:
-    """The opinion form's hidden token: when it was handed out and for which subject, signed."""
+    """The opinion form's hidden token: when it was handed out and for which subject, signed.
 
-    def __init__(self, key: bytes, min_seconds: float, max_seconds: float,
+    The key is derived from the session key (:func:`planwatch.services.session_keys.session_key`),
+    read from the database each time a form is handed out or posted (both are rare and
+    throttled), so that every host accepts every host's forms, before and after a restart and
+    a rotation; a form handed out before a rotation is refused as invalid, with what the
+    visitor typed kept. ``secret`` (a key given to the app) replaces the stored one.
+    """
+
+    def __init__(self, min_seconds: float, max_seconds: float, secret: str | None = None,
                  clock: Callable[[], float] = time.time) -> None:
-        self._key = key
         self.min_seconds = min_seconds
         self.max_seconds = max_seconds
+        self._secret = secret
         self._clock = clock
 
-    def _signature(self, issued: str, subject: str) -> str:
-        return hmac.new(self._key, f"{issued}|{subject}".encode(), hashlib.sha256).hexdigest()[:32]
+    def key(self, session: Session) -> bytes:
+        secret = self._secret or session_key(session)
+        return hmac.new(secret.encode(), b"planwatch public opinion form", hashlib.sha256).digest()
 
-    def issue(self, subject: str) -> str:
+    @staticmethod
+    def _signature(key: bytes, issued: str, subject: str) -> str:
+        return hmac.new(key, f"{issued}|{subject}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    def issue(self, key: bytes, subject: str) -> str:
         issued = f"{self._clock():.3f}"
-        return f"{issued}.{self._signature(issued, subject)}"
+        return f"{issued}.{self._signature(key, issued, subject)}"
 
-    def problem(self, token: str, subject: str) -> str | None:
-        """None for a token this app issued for ``subject`` long enough ago and not too long;
+    def problem(self, key: bytes, token: str, subject: str) -> str | None:
+        """None for a token issued with ``key`` for ``subject`` long enough ago and not too long;
         else ``invalid``, ``too_fast`` or ``expired``."""
         issued, _, signature = token.rpartition(".")
         try:
             moment = float(issued)
         except ValueError:
             return "invalid"
-        if not hmac.compare_digest(signature.encode(), self._signature(issued, subject).encode()):
+        if not hmac.compare_digest(signature.encode(), self._signature(key, issued, subject).encode()):
             return "invalid"
         age = self._clock() - moment
         if age < self.min_seconds:

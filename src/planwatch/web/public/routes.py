@@ -10,9 +10,8 @@ these requests before the session middleware sees them.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 from urllib.parse import urlencode
 
@@ -35,13 +34,13 @@ _NO_STORE: Final = {"Cache-Control": "no-store"}
 router = APIRouter(prefix=PUBLIC_PREFIX, include_in_schema=False)
 
 
-def install_public_site(app: FastAPI, options: PublicOptions, secret_key: str) -> None:
-    """The per-process state the public routes use: the rendered site, the limits, the form key."""
+def install_public_site(app: FastAPI, options: PublicOptions, secret_key: str | None) -> None:
+    """The per-process state the public routes use: the rendered site, the limits, the form
+    tokens (signed with ``secret_key``, or without one with the key kept in the database)."""
     app.state.public_options = options
     app.state.public_site = LiveSite(options.refresh_seconds)
     app.state.public_limiter = PageLimiter(options.pages_per_second, options.page_burst)
-    key = hmac.new(secret_key.encode(), b"planwatch public opinion form", hashlib.sha256).digest()
-    app.state.public_forms = FormTokens(key, options.min_fill_seconds, options.max_form_age_seconds)
+    app.state.public_forms = FormTokens(options.min_fill_seconds, options.max_form_age_seconds, secret_key)
 
 
 def _address(request: Request) -> str:
@@ -115,7 +114,7 @@ def _back(path: str, plan: SitePlan, indicator: Mapping[str, Any] | None, langua
 
 def _form(request: Request, site: PublicSite, subject: Subject, language: str,
           *, path: str = _FORM, values: Mapping[str, Any] | None = None, error: str = "", error_field: str = "",
-          status_code: int = 200, retention_days: int, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+          status_code: int = 200, state: _FormState, headers: Mapping[str, str] | None = None) -> HTMLResponse:
     plan, indicator, name = subject
     code = indicator["code"] if indicator else ""
     query = urlencode({"plan": plan.slug, **({"indicator": code} if code else {}),
@@ -123,16 +122,25 @@ def _form(request: Request, site: PublicSite, subject: Subject, language: str,
     return _page(site, path, language, "opinion_form.html", {
         "other_language": f"{_root(path)}{_FORM}?{query}",
         "subject": name, "plan_slug": plan.slug, "indicator_code": code,
-        "token": request.app.state.public_forms.issue(f"{plan.slug}/{code}"),
+        "token": request.app.state.public_forms.issue(state.key, f"{plan.slug}/{code}"),
         "form": {"text": "", "contact": "", "consent": False, **(values or {})},
-        "error": error, "error_field": error_field, "retention_days": retention_days,
+        "error": error, "error_field": error_field, "retention_days": state.retention_days,
         "min_text": opinions.MIN_TEXT, "max_text": opinions.MAX_TEXT, "max_contact": opinions.MAX_CONTACT,
         "back": _back(path, plan, indicator, language)}, status_code, headers)
 
 
-def _retention(request: Request) -> int:
-    with app_database(request.app).session(readonly=True) as session:
-        return opinions.contact_retention_days(session)
+@dataclass(frozen=True, slots=True)
+class _FormState:
+    """What the form needs from the database, read in one session: the declared period
+    contacts are kept, and the key its tokens are signed with."""
+
+    retention_days: int
+    key: bytes
+
+
+def _form_state(request: Request) -> _FormState:
+    with app_database(request.app).session() as session:  # the first form of a new database makes the key
+        return _FormState(opinions.contact_retention_days(session), request.app.state.public_forms.key(session))
 
 
 @router.get("/opinions/new", name="public_opinion_form")
@@ -146,7 +154,7 @@ async def opinion_form(request: Request, plan: str = "", indicator: str = "", la
     if subject is None:
         return _message(site, _FORM, language, 404, "public.not_found_title",
                         Translator(language)("public.not_public"))
-    return _form(request, site, subject, language, retention_days=await run_in_threadpool(_retention, request))
+    return _form(request, site, subject, language, state=await run_in_threadpool(_form_state, request))
 
 
 class _Throttled(Exception):
@@ -177,12 +185,12 @@ async def opinion_post(request: Request) -> Response:
         return RedirectResponse(received, status_code=303)
     text, contact, consent = field.get("text", ""), field.get("contact", ""), field.get("consent") == "yes"
     values = {"text": text, "contact": contact, "consent": consent}
-    retention = await run_in_threadpool(_retention, request)
+    state = await run_in_threadpool(_form_state, request)
     code = indicator["code"] if indicator else ""
-    problem = request.app.state.public_forms.problem(field.get("token", ""), f"{plan.slug}/{code}")
+    problem = request.app.state.public_forms.problem(state.key, field.get("token", ""), f"{plan.slug}/{code}")
     if problem is not None:
         return _form(request, site, subject, language, path=_POSTED, values=values, status_code=422,
-                     error=t(f"public.form.error.{problem}"), retention_days=retention)
+                     error=t(f"public.form.error.{problem}"), state=state)
     options: PublicOptions = request.app.state.public_options
 
     def store() -> None:
@@ -200,11 +208,11 @@ async def opinion_post(request: Request) -> Response:
     except _Throttled as exc:
         minutes = max(1, (exc.seconds + 59) // 60)
         return _form(request, site, subject, language, path=_POSTED, values=values, status_code=429,
-                     retention_days=retention,
+                     state=state,
                      error=t("public.form.error.throttled", minutes=minutes), headers={"Retry-After": str(exc.seconds)})
     except opinions.OpinionRejected as exc:
         return _form(request, site, subject, language, path=_POSTED, values=values, status_code=422,
-                     retention_days=retention, error=t(f"public.form.error.{exc.code}", **exc.values),
+                     state=state, error=t(f"public.form.error.{exc.code}", **exc.values),
                      error_field="contact" if exc.code.startswith(("contact", "consent")) else "text")
     return RedirectResponse(received, status_code=303)
 
