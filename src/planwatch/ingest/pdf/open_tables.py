@@ -409,7 +409,8 @@ def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float
     to the page's foot (and may go on atop the next)."""
     columns = _Columns(layout.extents, layout.size)
     anchor = columns.index(layout.number_column) if layout.number_column is not None else None
-    ys = [top, *borders, *_row_borders(body, rules, columns, anchor), body[-1].bottom + 0.5]
+    groups = frozenset(columns.index(extent) for extent in layout.group_columns)
+    ys = [top, *borders, *_row_borders(body, rules, columns, anchor, groups), body[-1].bottom + 0.5]
     xs = columns.borders()
     region = {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)}
     for extent in layout.group_columns:
@@ -509,9 +510,11 @@ def _band_has_row(lines: list[_Line], start: int, rules: list[float]) -> bool:
     return False
 
 
-def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, anchor: int | None) -> list[float]:
+def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, anchor: int | None,
+                 groups: frozenset[int] = frozenset()) -> list[float]:
     """Heights between rows: the rules between rows, and the widest gap between two lines that open a
-    row (text in the number column, or in two columns at least)."""
+    row (text in the number column, or in two columns at least), measured between the texts of the
+    columns other than the ``groups`` (see :func:`_parting_gap`)."""
     borders: list[float] = []
     band: list[_Line] = []
     bands: list[list[_Line]] = []
@@ -534,13 +537,39 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
             gap = max(range(first), key=lambda n: lines[n + 1].top - lines[n].bottom)
             if lines[gap + 1].top - lines[gap].bottom > _WRAPPED_GAP * columns.size:
                 borders.append((lines[gap].bottom + lines[gap + 1].top) / 2)
+        spans = [_span(line, columns, groups) for line in lines]
         for i, j in pairwise(opening):
-            gaps = {n: lines[n + 1].top - lines[n].bottom for n in range(i, j)}
-            # The last of the widest: a category printed once midway between its group's first two rows
-            # goes with the first.
-            gap = max(n for n, g in gaps.items() if g >= max(gaps.values()) - _TIE)
+            gap = _parting_gap(lines, spans, i, j)
             borders.append((lines[gap].bottom + lines[gap + 1].top) / 2)
     return borders
+
+
+def _span(line: _Line, columns: _Columns, groups: frozenset[int]) -> tuple[float, float] | None:
+    """The top and bottom of the line's text outside the group columns; None if it holds only a category."""
+    if not groups:
+        return line.top, line.bottom
+    kept = [g for word in line.words if columns.index(word) not in groups
+            for g in line.glyphs if word[0] <= g.x0 and g.x1 <= word[1]]
+    return (min(g.top for g in kept), max(g.bottom for g in kept)) if kept else None
+
+
+def _parting_gap(lines: list[_Line], spans: list[tuple[float, float] | None], i: int, j: int) -> int:
+    """The line after which the row opened by line ``i`` ends and the one opened by line ``j`` begins:
+    the widest gap between the texts of the other columns than the groups' — a category printed once at
+    the middle of its group, wrapped over lines, sits anywhere between the rows it spans (its second line
+    beside a name's first leaves the gap above that name as narrow as a wrapped cell's); where such gaps
+    tie (a line holding a category only), the widest gap between the lines themselves, the last of those:
+    a category printed once midway between its group's first two rows goes with the first."""
+    def parting(n: int) -> float:
+        above = next((s for s in reversed(spans[i:n + 1]) if s is not None), (0.0, lines[n].bottom))
+        below = next((s for s in spans[n + 1:j + 1] if s is not None), (lines[n + 1].top, 0.0))
+        return below[0] - above[1]
+
+    ranked = {n: parting(n) for n in range(i, j)}
+    widest = max(ranked.values())
+    tied = [n for n, g in ranked.items() if g >= widest - _TIE]
+    gaps = {n: lines[n + 1].top - lines[n].bottom for n in tied}
+    return max(n for n, g in gaps.items() if g >= max(gaps.values()) - _TIE)
 
 
 def _overlapping_joined(lines: list[_Line], size: float) -> list[_Line]:

@@ -1,0 +1,91 @@
+"""Plan tables printed from a web page by Chromium, read back from the PDF.
+
+Plans published on a government site reach users as the browser's print of the page: a three-line
+table, every cell set at the middle of its row, the category of a group printed once at the middle
+of the rows it spans (a ``rowspan``), names wrapped in a narrow column. The fictional plan below is
+printed by Debian's Chromium (Playwright, as the PDF development set does) and read back.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+
+import pytest
+
+from planwatch.ingest import read_source
+from planwatch.report.render import FONTCONFIG_FILE
+
+CHROMIUM = Path("/usr/bin/chromium")
+CSS = """
+@page { size: A4; margin: 37mm 26mm 35mm 28mm; }
+body { font-family: "仿宋_GB2312", serif; font-size: 16pt; line-height: 1.75; margin: 0; }
+p { margin: 0; text-indent: 2em; }
+table { border-collapse: collapse; table-layout: fixed; width: 100%; font-size: 12pt; line-height: 1.4;
+        border-top: 1.5pt solid #000; border-bottom: 1.5pt solid #000; }
+thead tr:last-child th { border-bottom: 0.75pt solid #000; }
+th { font-family: "黑体", sans-serif; font-weight: normal; padding: 3pt 4pt; }
+td { padding: 3pt 4pt; text-align: center; vertical-align: middle; }
+"""
+
+
+def print_html(markup: str, out: Path) -> Path:
+    """The page printed to PDF by Chromium, or the test skipped where it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    environment = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG_FILE)}
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), env=environment,
+                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            page = browser.new_page()
+            page.set_content(markup, wait_until="load")
+            page.pdf(path=str(out), format="A4", prefer_css_page_size=True)
+        finally:
+            browser.close()
+    return out
+
+
+def html_table(header: list[str], widths: list[int], groups: list[tuple[str, list[list[str]]]]) -> str:
+    """A three-line table whose first column is a category spanning its group's rows."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    cols = "".join(f"<col style='width:{w}%'>" for w in widths)
+    body = []
+    for category, rows in groups:
+        for r, row in enumerate(rows):
+            span = f"<td rowspan='{len(rows)}'>{html.escape(category)}</td>" if r == 0 else ""
+            body.append("<tr>" + span + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
+    return (f"<table><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def document(*parts: str) -> str:
+    return f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><style>{CSS}</style></head><body>" \
+        + "".join(parts) + "</body></html>"
+
+
+def test_category_wrapped_beside_a_wrapped_name_leaves_the_name_in_its_row(tmp_path: Path) -> None:
+    """A category wrapped over two lines at the middle of its group can print its second line beside the
+    first line of the next row's name, itself wrapped over four lines in a narrow column: the gap above
+    that name then looks as narrow as a wrapped cell's. Rows part by the gaps of the other columns."""
+    groups = [
+        ("城市环境建设", [
+            ["6", "“美丽河道”建设", "预期性", "条", "12", "20"],
+            ["7", "夜景照明建设", "预期性", "处", "4", "6"],
+            ["8", "主要道路两侧、重点公共建筑的夜景照明集中控制覆盖率", "预期性", "%", "90.5", "96以上"],
+        ]),
+        ("市容管理", [["9", "《门前责任书》签订率", "约束性", "%", "100", "100"]]),
+    ]
+    markup = document(
+        "<p>第一章 发展目标</p><p>到2030年，全区城市环境品质持续提升。</p>",
+        "<p>表1 青川区“十五五”城市环境主要指标表</p>",
+        html_table(["板块", "序号", "指标名称", "属性", "单位", "“十四五”现状", "“十五五”目标"],
+                   [14, 7, 23, 11, 13, 16, 16], groups))
+    source = read_source(print_html(markup, tmp_path / "plan.pdf"))
+    [table] = [b for b in source.blocks if b.is_table]
+    names = [row[2].text for row in table.rows[1:]]
+    assert names == ["“美丽河道”建设", "夜景照明建设", "主要道路两侧、重点公共建筑的夜景照明集中控制覆盖率",
+                     "《门前责任书》签订率"]
+    assert [row[0].text for row in table.rows[1:]] == ["城市环境建设"] * 3 + ["市容管理"]
