@@ -27,7 +27,7 @@ _MENTION = re.compile(
     + r")*|半)\s*(?:(?:%|‰)?\s*[—–\-~～]\s*(?P<high>" + NUMBER + r")\s*)?(?P<more>余)?(?P<unit>/\s*10\s*万|/\s*万|" + UNIT_RE
     + r")?\s*(?P<post>及以上|以上|以下|以内|左右|新台阶|台阶)?")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底前|底|末|前|以前)?")
-_LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|建设|新建|完成|推进|开展|"
+_LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|启动|建设|新建|完成|推进|开展|"
                       r"打造|建成(?!区)|培育|引进|创建|争创|力争|确保|努力|基本(?=实现|建成|形成|完成|达到|消除|普及|覆盖|满足|具备)|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
                       r"至)+")
 # Verbs that make a quantity an amount added over the period (新建绿地, 新增就业): part of its name.
@@ -404,10 +404,19 @@ _MEASURE_OF_UNIT = {"%": "比例", "％": "比例", "公里": "里程", "千米"
                     "亩": "面积", "万亩": "面积", "公顷": "面积", "平方公里": "面积"}
 
 
+# A land of some use (公园绿地, 林地, 建设用地) is its area already: 公园绿地17.5万平方米 needs no 面积.
+_LAND = re.compile(r"(?:绿|林|耕|湿|用|草|园|土)地$")
+# A transit service counted by 条 is counted by its lines (省际城际公交达到6条: 公交线路).
+_SERVICE_LINES = re.compile(r"(?:公交|地铁|轨道交通|班车|专线车)$")
+
+
 def named_measure(name: str, unit: str | None) -> str:
     """The shortest noun phrase naming the measured quantity: a bare subject gets the measure its unit implies."""
+    if unit == "条" and _SERVICE_LINES.search(name):
+        return name + "线路"
     measure = _MEASURE_OF_UNIT.get(unit or "")
-    if measure is None or _METRIC_END.search(name) or _GROWTH_END.search(name):
+    if measure is None or _METRIC_END.search(name) or _GROWTH_END.search(name) \
+            or (measure == "面积" and _LAND.search(name)):
         return name
     return name + measure
 
