@@ -388,3 +388,38 @@ def test_page_heads_and_feet_stay_furniture(tmp_path: Path) -> None:
         page.showPage()  # type: ignore[attr-defined]
     page.save()  # type: ignore[attr-defined]
     assert _no_tables(path) == BODIES
+
+
+def test_header_printed_again_with_its_spanning_label_cut_otherwise_is_dropped(tmp_path: Path) -> None:
+    """A label over two value columns (指标值 over 2020年 and 2025年) is set at the middle of its cell, over
+    the border between them; the border is read midway between the columns' texts, which differ from page to
+    page, so the label's characters fall on either side otherwise on the next page. The header printed
+    again there is still the header, and the row the page break cut goes on under it."""
+    path = tmp_path / "label.pdf"
+    page = _canvas(path)
+    centres = [100.0, 230.0, 345.0, 405.0, 465.0]
+    row = functools.partial(_centred_row, page, centres)
+
+    def header(top: float, label_at: float) -> None:
+        page.line(LEFT, top, 500, top)  # type: ignore[attr-defined]
+        row(top - 20, ["类别", "主要指标", "", "", "指标属性"])
+        page.drawCentredString(label_at, top - 13, "指标值")  # type: ignore[attr-defined]
+        page.line(320, top - 16, 430, top - 16)  # type: ignore[attr-defined]
+        row(top - 28, ["", "", "2020年", "2025年", ""])
+        page.line(LEFT, top - 34, 500, top - 34)  # type: ignore[attr-defined]
+
+    page.drawCentredString(297, 760, TITLE)  # type: ignore[attr-defined]
+    page.drawString(LEFT, 720, BEFORE[1])  # type: ignore[attr-defined]
+    header(232, 375.0)
+    row(180, ["保障程度", "城乡居民医疗费用报销比例", "65左右", "70", "预期性"])
+    row(158, ["精细管理", "按病种付费的住院", "—", "70", "预期性"])
+    _new_page(page, 1)
+    header(800, 364.0)
+    row(752, ["", "费用占比", "", "", ""])
+    row(730, ["", "药品集中带量采购品种", "127", ">500", "预期性"])
+    page.line(LEFT, 720, 500, 720)  # type: ignore[attr-defined]
+    page.drawString(LEFT, 690, AFTER)  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    assert [row[1] for row in _rows(path)] == ["主要指标", "城乡居民医疗费用报销比例", "按病种付费的住院费用占比",
+                                               "药品集中带量采购品种"]
