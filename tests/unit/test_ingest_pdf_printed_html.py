@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from planwatch.extract import extract_file
 from planwatch.ingest import read_source
 from planwatch.report.render import FONTCONFIG_FILE
 
@@ -89,3 +90,24 @@ def test_category_wrapped_beside_a_wrapped_name_leaves_the_name_in_its_row(tmp_p
     assert names == ["“美丽河道”建设", "夜景照明建设", "主要道路两侧、重点公共建筑的夜景照明集中控制覆盖率",
                      "《门前责任书》签订率"]
     assert [row[0].text for row in table.rows[1:]] == ["城市环境建设"] * 3 + ["市容管理"]
+
+
+def test_header_cell_over_two_columns_of_the_body_names_both(tmp_path: Path) -> None:
+    """Columns are where the body prints its texts; a header cell may span several: the caption printed in
+    the header's first cell over a parent's and its parts' columns (新增资源量 | 石墨), a name cell over
+    the number and name columns. The parts are read as names of their own, the parent as their group."""
+    head = ("<thead><tr><th colspan='2'>专栏2 矿产资源主要指标 指标名称</th><th>单位</th><th>2025年</th>"
+            "<th>指标属性</th></tr></thead>")
+    rows = [["新发现矿产地", "", "处", "3", "预期性"], ["新增资源量", "石墨", "万吨", "120", ""],
+            ["", "萤石", "万吨", "30", ""], ["年开采总量", "建筑用花岗岩", "万立方米", "260", "约束性"],
+            ["", "饰面用大理岩", "万立方米", "45", ""], ["矿山数量", "", "个", "21", "约束性"]]
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    table = (f"<table><colgroup><col style='width:26%'><col style='width:16%'><col style='width:20%'>"
+             f"<col style='width:18%'><col style='width:20%'></colgroup>{head}<tbody>{body}</tbody></table>")
+    markup = document("<p>第三章 规划目标</p><p>到2025年，全区矿产资源保障能力明显增强。</p>", table)
+    path = print_html(markup, tmp_path / "plan.pdf")
+    [block] = [b for b in read_source(path).blocks if b.is_table]
+    assert [c.text for c in block.rows[0]][:2] == ["专栏2矿产资源主要指标指标名称"] * 2
+    assert [[c.text for c in row[:2]] for row in block.rows[2:4]] == [["新增资源量", "石墨"], ["", "萤石"]]
+    found = {(i.name, i.targets[-1].text) for i in extract_file(path).indicators}
+    assert {("石墨", "120"), ("萤石", "30"), ("建筑用花岗岩", "260"), ("矿山数量", "21")} <= found

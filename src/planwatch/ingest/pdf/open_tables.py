@@ -280,9 +280,15 @@ def _all_header_words(line: _Line) -> bool:
 
 
 class _Columns:
-    """Column x-extents, widened by every word that falls in one; a word bridging two does not fit."""
+    """Column x-extents, widened by every word that falls in one; a word bridging two does not fit.
 
-    def __init__(self, words: list[tuple[float, float]], size: float) -> None:
+    A header's words only start the columns off: the first word of the body that falls in a column sets
+    where its text is printed, as a header cell may span columns the body keeps apart — a name cell over
+    the number and name columns (指标名称 over 序号 too), a caption printed in the header's first cell, a
+    name over a parent's and its parts' columns (新增资源量 | 煤层气).
+    """
+
+    def __init__(self, words: list[tuple[float, float]], size: float, printed: bool = False) -> None:
         self.size = size
         self.margin = _COLUMN_GAP * size
         self.extents: list[tuple[float, float]] = []
@@ -291,26 +297,32 @@ class _Columns:
                 self.extents[-1] = (self.extents[-1][0], max(self.extents[-1][1], x1))
             else:
                 self.extents.append((x0, x1))
+        # the columns whose extent is still their header's (``printed``: extents read from a body already)
+        self._headed = [not printed] * len(self.extents)
 
     def fit(self, words: list[tuple[float, float]]) -> bool:
-        extents = list(self.extents)
+        columns = list(zip(self.extents, self._headed, strict=True))
         for x0, x1 in words:
-            hit = [i for i, (a, b) in enumerate(extents) if x0 < b + self.margin and a - self.margin < x1]
+            hit = [i for i, ((a, b), _) in enumerate(columns) if x0 < b + self.margin and a - self.margin < x1]
             if len(hit) > 1:
                 return False
             if hit:
-                a, b = extents[hit[0]]
-                extents[hit[0]] = (min(a, x0), max(b, x1))
+                (a, b), headed = columns[hit[0]]
+                columns[hit[0]] = ((x0, x1) if headed else (min(a, x0), max(b, x1)), False)
             else:
-                extents.append((x0, x1))
-            extents.sort()
-            if any(b + self.margin > c for (_, b), (c, _) in pairwise(extents)):
+                columns.append(((x0, x1), False))
+            columns.sort()
+            if any(b + self.margin > c for ((_, b), _), ((c, _), _) in pairwise(columns)):
                 return False
-        self.extents = extents
+        self.extents = [extent for extent, _ in columns]
+        self._headed = [headed for _, headed in columns]
         return True
 
     def index(self, word: tuple[float, float]) -> int:
-        return next(i for i, (a, b) in enumerate(self.extents) if word[0] < b + self.margin and a - self.margin < word[1])
+        """The column a word is in; a header's word (a column's name) in the column nearest to it, which
+        the body may have printed narrower than its name or apart from it."""
+        return next((i for i, (a, b) in enumerate(self.extents) if word[0] < b + self.margin and a - self.margin < word[1]),
+                    min(range(len(self.extents)), key=lambda i: abs(sum(self.extents[i]) - sum(word))))
 
     def borders(self) -> list[float]:
         inner = [(b + c) / 2 for (_, b), (c, _) in pairwise(self.extents)]
@@ -343,7 +355,8 @@ def _table(lines: list[_Line], k: int, end: int, named: list[tuple[tuple[float, 
                                      else lines[last + 1].top - lines[last].bottom <= _WORD_GAP * size
                                      and _all_header_words(lines[last + 1])):
         last += 1
-    columns = _Columns([w for w, _ in _stacked_header(lines[first:last + 1], rules)], size)
+    heads = [w for w, _ in _stacked_header(lines[first:last + 1], rules)]
+    columns = _Columns(heads, size)
     if len({columns.index(word) for word, _ in named}) < 3:
         return None
     number_column = next((word for word, text in named if _NUMBER_COLUMN.match(text)), None)
@@ -356,8 +369,8 @@ def _table(lines: list[_Line], k: int, end: int, named: list[tuple[tuple[float, 
     layout = Layout(columns.extents, size, number_column, groups)
     top = lines[first].top - 0.5
     after = last + 1 + len(body)
-    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout, _at_foot(lines, after)), \
-        after, layout
+    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout, _at_foot(lines, after),
+                 heads), after, layout
 
 
 def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
@@ -367,7 +380,7 @@ def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[Ruled
     start = next((k for k, line in enumerate(lines[:_HEAD_LINES + 1]) if len(line.words) >= 2), None)
     if start is None or _header_at(lines, start, rules) is not None:
         return None  # the header printed again: the table is found by it
-    columns = _Columns(carried.extents, carried.size)
+    columns = _Columns(carried.extents, carried.size, printed=True)
     if not columns.fit(lines[start].words):
         return None
     while start > 0 and lines[start].top - lines[start - 1].bottom <= _ROW_GAP * carried.size \
@@ -403,22 +416,45 @@ def _body(lines: list[_Line], start: int, above: _Line, columns: _Columns, rules
 
 
 def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float], layout: Layout,
-          open_end: bool) -> RuledTable:
+          open_end: bool, heads: Sequence[tuple[float, float]] = ()) -> RuledTable:
     """The table as a ruled table's grid: column borders midway between columns, row borders as read, a
-    category printed once for its group merged over the group's rows. ``open_end``: the table runs down
+    category printed once for its group merged over the group's rows, a header cell (``heads``: the words
+    of the header row, the first row) over the columns its name spans. ``open_end``: the table runs down
     to the page's foot (and may go on atop the next)."""
-    columns = _Columns(layout.extents, layout.size)
+    columns = _Columns(layout.extents, layout.size, printed=True)
     anchor = columns.index(layout.number_column) if layout.number_column is not None else None
     groups = frozenset(columns.index(extent) for extent in layout.group_columns)
     ys = [top, *borders, *_row_borders(body, rules, columns, anchor, groups), body[-1].bottom + 0.5]
-    xs = columns.borders()
+    extents, spans = _headed(columns, heads)
+    xs = _Columns(extents, layout.size, printed=True).borders()
     region = {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)}
+    for spanned in spans:
+        for c in spanned[1:]:
+            region[0, c] = (0, spanned[0])
     for extent in layout.group_columns:
         column = columns.index(extent)
         for first, last in _groups(_blocks_in(body, columns, column), ys[len(borders):], columns.size, open_end):
             for r in range(first, last + 1):
                 region[len(borders) + r, column] = (len(borders) + first, column)
     return RuledTable(xs, ys, region)
+
+
+def _headed(columns: _Columns, heads: Sequence[tuple[float, float]]) -> tuple[list[tuple[float, float]], list[list[int]]]:
+    """The columns widened by the header's words over them, so that a name wider than its column's texts
+    (指标属性 over 预期性) stays whole in its cell; and the columns each header word spans that the body
+    prints apart (指标名称 over the number and name columns), whose header cells are one."""
+    extents = list(columns.extents)
+    spans = []
+    for x0, x1 in heads:
+        over = [i for i, (a, b) in enumerate(extents) if x0 < b - columns.margin and a + columns.margin < x1]
+        if len(over) > 1:
+            spans.append(over)
+        first, last = (over[0], over[-1]) if over else (columns.index((x0, x1)),) * 2
+        if first == 0 or extents[first - 1][1] + columns.margin < x0:
+            extents[first] = (min(extents[first][0], x0), extents[first][1])
+        if last + 1 == len(extents) or x1 + columns.margin < extents[last + 1][0]:
+            extents[last] = (extents[last][0], max(extents[last][1], x1))
+    return extents, spans
 
 
 def _blocks_in(body: list[_Line], columns: _Columns, column: int) -> list[tuple[float, float]]:
