@@ -423,3 +423,35 @@ def test_header_printed_again_with_its_spanning_label_cut_otherwise_is_dropped(t
     page.save()  # type: ignore[attr-defined]
     assert [row[1] for row in _rows(path)] == ["主要指标", "城乡居民医疗费用报销比例", "按病种付费的住院费用占比",
                                                "药品集中带量采购品种"]
+
+
+def test_header_printed_again_over_the_number_column_too_is_dropped(tmp_path: Path) -> None:
+    """A name cell over the number and name columns (指标名称 set at the middle of both) is read as one
+    header cell over both on the page that prints it so, and over the name column alone on a page that
+    prints it there: the header printed again is still the header, its merged cell's text counted once."""
+    path = tmp_path / "spanned.pdf"
+    page = _canvas(path)
+    centres = [90.0, 150.0, 260.0, 380.0, 450.0]
+    row = functools.partial(_centred_row, page, centres)
+
+    def header(top: float, name_at: float) -> None:
+        page.line(LEFT, top, 490, top)  # type: ignore[attr-defined]
+        row(top - 16, ["类别", "", "", "2030年", "属性"])
+        page.drawCentredString(name_at, top - 16, "指标名称（单位）")  # type: ignore[attr-defined]
+        page.line(LEFT, top - 24, 490, top - 24)  # type: ignore[attr-defined]
+
+    page.drawCentredString(297, 760, TITLE)  # type: ignore[attr-defined]
+    page.drawString(LEFT, 720, BEFORE[1])  # type: ignore[attr-defined]
+    header(222, 260.0)
+    row(180, ["经济发展", "1", "城镇调查失业率（%）", "＜5.5", "预期性"])
+    row(158, ["", "2", "常住人口城镇化率（%）", "66", "预期性"])
+    _new_page(page, 1)
+    header(800, 190.0)
+    row(758, ["", "3", "森林覆盖率（%）", "56", "约束性"])
+    row(736, ["", "4", "地表水优良水体比例（%）", "90", "约束性"])
+    page.line(LEFT, 726, 490, 726)  # type: ignore[attr-defined]
+    page.drawString(LEFT, 696, AFTER)  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    assert [row[2] for row in _rows(path)] == ["指标名称（单位）", "城镇调查失业率（%）", "常住人口城镇化率（%）",
+                                               "森林覆盖率（%）", "地表水优良水体比例（%）"]

@@ -111,3 +111,21 @@ def test_header_cell_over_two_columns_of_the_body_names_both(tmp_path: Path) -> 
     assert [[c.text for c in row[:2]] for row in block.rows[2:4]] == [["新增资源量", "石墨"], ["", "萤石"]]
     found = {(i.name, i.targets[-1].text) for i in extract_file(path).indicators}
     assert {("石墨", "120"), ("萤石", "30"), ("建筑用花岗岩", "260"), ("矿山数量", "21")} <= found
+
+
+def test_row_printed_a_column_off_keeps_its_wrapped_name_in_one_row(tmp_path: Path) -> None:
+    """A row that lacks a cell (its number) is printed a column off: its name, wrapped in the narrow number
+    column, is no row number, so its lines make one row with the value beside them."""
+    rows = "".join([
+        "<tr><td rowspan='3'>社会参与</td><td>7</td><td>社区议事会成员中青年比例(%)</td><td>≥30</td><td>预期性</td></tr>",
+        "<tr><td>8</td><td>志愿服务组织中青年骨干比例(%)</td><td>≥45</td><td>预期性</td></tr>",
+        "<tr><td>楼组长队伍中青年比例(%)</td><td>35左右</td><td>预期性</td></tr>",
+        "<tr><td>公共服务</td><td>9</td><td>青年驿站覆盖率(%)</td><td>100</td><td>约束性</td></tr>"])
+    table = ("<table><colgroup><col style='width:16%'><col style='width:15%'><col style='width:37%'>"
+             "<col style='width:16%'><col style='width:16%'></colgroup><thead><tr><th>类别</th><th>序号</th>"
+             f"<th>指标名称（单位）</th><th>2030年目标值</th><th>指标属性</th></tr></thead><tbody>{rows}</tbody></table>")
+    markup = document("<p>第二章 发展目标</p><p>到2030年，青年发展环境持续优化。</p>", table)
+    [block] = [b for b in read_source(print_html(markup, tmp_path / "plan.pdf")).blocks if b.is_table]
+    assert [[c.text for c in row[1:4]] for row in block.rows[1:]] == [
+        ["7", "社区议事会成员中青年比例(%)", "≥30"], ["8", "志愿服务组织中青年骨干比例(%)", "≥45"],
+        ["楼组长队伍中青年比例(%)", "35左右", "预期性"], ["9", "青年驿站覆盖率(%)", "100"]]

@@ -622,10 +622,13 @@ def _overlapping_joined(lines: list[_Line], size: float) -> list[_Line]:
 
 
 def _opens_row(line: _Line, columns: _Columns, anchor: int | None, valued: bool) -> bool:
-    """Text in the number column; or, where there is none or it is empty (the sub-indicators under an
-    indicator, 其中 rows), in two columns or more, one of which is a value or an attribute if ``valued``
-    (the rest of cells wrapped together is words; a table without values is read without this)."""
+    """A row number in the number column; or, where there is none or it is empty (the sub-indicators under an
+    indicator, 其中 rows), text in two columns or more, one of which is a value or an attribute if ``valued``
+    (the rest of cells wrapped together is words; a table without values is read without this). Words
+    wrapped in the number column (a row printed a column off, its name there) are no row number."""
+    texts = _word_texts(line)
     used = {columns.index(word) for word in line.words}
-    if anchor in used:
+    if any(columns.index(word) == anchor and (_INDEX.match(text) or ROW_WORD.match(text))
+           for word, text in zip(line.words, texts, strict=True)):
         return True
-    return len(used) >= 2 and (not valued or any(ROW_WORD.match(text) for text in _word_texts(line)[1:]))
+    return len(used) >= 2 and (not valued or any(ROW_WORD.match(text) for text in texts[1:]))
