@@ -139,7 +139,7 @@ def test_a_plan_without_period_takes_its_horizon_not_the_publication_year(tmp_pa
 
 def test_what_could_not_be_read_is_said(tmp_path: Path) -> None:
     body = ("一、主要目标\n"
-            "到2027年，全区农村公路新改建里程达到120公里。各镇街均设置2各便民服务点。\n"
+            "到2027年，全区农村公路新改建里程达到120公里。便民服务点实现2级覆盖。\n"
             "表1 云溪区农村公路主要指标\n"
             "指标名称\t单位\t现状值\t备注\n"
             "农村公路总里程\t公里\t860\t含村道\n"
@@ -154,7 +154,7 @@ def test_what_could_not_be_read_is_said(tmp_path: Path) -> None:
     assert [t.qualitative for i in result.indicators for t in i.targets if i.name == "乡镇通客车率"] == [True]
     unread = {(d.kind, d.code): d for d in result.diagnostics}
     sentence = unread[("goal_sentence", "goal_sentence")]
-    assert sentence.seen == "各镇街均设置2各便民服务点。" and "未能识别" in sentence.reason
+    assert sentence.seen == "便民服务点实现2级覆盖。" and "未能识别" in sentence.reason
     table = unread[("table", "no_target_column")]
     assert table.seen == "表1 云溪区农村公路主要指标"
     row = unread[("table_row", "row_without_target")]
@@ -261,7 +261,7 @@ def test_goal_lists_with_counted_things_and_added_amounts() -> None:
     prose = {(i.name, i.unit, i.targets[-1].text) for i in _extract("group_column_and_sub_rows.txt").indicators
              if i.kind == "prose"}
     assert prose == {
-        ("新建绿地", "万平方米", "20万平方米"), ("公园绿地面积", "万平方米", "8万平方米"), ("公园数量", "座", "达到41座"),
+        ("新建绿地", "万平方米", "20万平方米"), ("公园绿地", "万平方米", "8万平方米"), ("公园数量", "座", "达到41座"),
         ("新建绿道", "公里", "6公里"), ("“美丽街区”建设", "条（段）", "12条（段）"), ("景观照明", "块（条）", "2块（条）"),
         ("店招店牌整治", "块", "900块"), ("户外广告整治", "块", "120块"),
         # a list shares its verb: 新建2座…、1个…

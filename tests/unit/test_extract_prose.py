@@ -56,6 +56,15 @@ def _summary(indicators: list[Indicator]) -> list[tuple[str, float | None, str, 
         # 每年 says how often, not what; 亿吨标准煤 is one unit
         ("粮食综合生产能力每年稳定在320万吨以上，能源综合生产能力达1.1亿吨标准煤左右。",
          [("粮食综合生产能力", 320.0, ">=", 2025, "万吨"), ("能源综合生产能力", 1.1, "~", 2025, "亿吨标准煤")]),
+        # 启动 opens the action as 实施 does; a land of some use is its area already
+        ("启动12万平方米老旧厂房改造，其中防护绿地3.5万平方米。",
+         [("老旧厂房改造面积", 12.0, "=", 2025, "万平方米"), ("防护绿地", 3.5, "=", 2025, "万平方米")]),
+        # 各 shares the target among the subjects the clause before lists; 2各 is the measure word 个 mistyped
+        ("加快推进南湖、北湖的生态修复，各建设1个湿地公园。", [("南湖、北湖湿地公园", 1.0, "=", 2025, "个")]),
+        ("积极开展石墨、萤石的勘查工作，各设置2各勘查区块。", [("石墨、萤石勘查区块", 2.0, "=", 2025, "个")]),
+        # a transit service counted by 条 is counted by its lines
+        ("跨市通勤公交达到4条，国省道改造45公里。",
+         [("跨市通勤公交线路", 4.0, "=", 2025, "条"), ("国省道改造里程", 45.0, "=", 2025, "公里")]),
     ],
 )
 def test_goal_sentences(tmp_path: Path, sentence: str, expected: list[tuple[str, float | None, str, int, str | None]]

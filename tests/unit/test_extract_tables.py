@@ -167,3 +167,15 @@ def test_shifted_rows_are_read_by_cell_kind(tmp_path: Path) -> None:
     got = [(i.name, i.targets[0].value, i.targets[0].year, i.attribute) for i in result.indicators]
     assert got == [("孕产妇系统管理率", 94.0, 2030, "预期性"), ("妇女宫颈癌筛查率", 70.0, 2030, "约束性"),
                    ("高中女生体质达标率", 80.0, 2030, "约束性")]
+
+
+def test_row_numbers_counting_on_after_a_page_break_are_not_targets(tmp_path: Path) -> None:
+    """The rest of a numbered table on the page a break leaves it on counts on (6, 7, 8 …) under an unnamed
+    header: the 序号 column, never the figures of a target column."""
+    body = ("二、主要目标\n\n表2 云溪区儿童发展主要指标分工（续）\n类别\t\t主要指标\t备注\n"
+            "\t6\t5岁以下儿童贫血率（%）\t区卫生健康委\n\t7\t适龄儿童免疫规划疫苗接种率（%）\t区卫生健康委\n"
+            "\t8\t3岁以下儿童系统管理率（%）\t区卫生健康委\n\t9\t7岁以下儿童健康管理率（%）\t区卫生健康委\n"
+            "\t10\t中小学生体质健康标准达标优良率（%）\t区教委\n\n三、重点任务\n\n（一）完善服务。\n")
+    result = extract_text(tmp_path, plan_text("儿童发展规划（2021—2030年）", body))
+    assert result.indicators == ()
+    assert [(d.kind, d.seen) for d in result.diagnostics] == [("table", "表2 云溪区儿童发展主要指标分工（续）")]

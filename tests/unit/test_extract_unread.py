@@ -38,10 +38,10 @@ def test_target_figures_are_quantities_with_a_target_mark() -> None:
 
 
 def test_a_figure_left_in_a_goal_sentence_is_diagnosed(tmp_path: Path) -> None:
-    """One target of the sentence read, another not (a typo, 1各 for 1个, as printed in a real gazette):
-    the sentence is shown."""
+    """One target of the sentence read, another not (a figure no rule reads a quantity in): the sentence
+    is shown."""
     body = ("一、发展目标\n"
-            "到2030年，养老机构护理型床位占比达到70%以上，每个街镇各设置1各综合为老服务中心。\n"
+            "到2030年，养老机构护理型床位占比达到70%以上，为老服务网络实现2级覆盖。\n"
             "二、主要任务\n"
             "（一）完善设施。到2030年新建社区食堂20家以上。\n")
     result = _run(tmp_path, body)

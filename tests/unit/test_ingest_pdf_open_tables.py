@@ -11,6 +11,7 @@ two-column text, contents with dot leaders and page heads and feet must stay tex
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -388,3 +389,68 @@ def test_page_heads_and_feet_stay_furniture(tmp_path: Path) -> None:
         page.showPage()  # type: ignore[attr-defined]
     page.save()  # type: ignore[attr-defined]
     assert _no_tables(path) == BODIES
+
+
+Row = Callable[[float, list[str]], None]
+
+
+def _table_over_a_break(path: Path, centres: list[float], header: Callable[[object, Row, float, int], None],
+                        first: list[list[str]], second: list[list[str]]) -> Path:
+    """A three-line table over a page break, its header printed again atop the second page:
+    ``header(page, row, top, page number)`` draws it; ``first`` and ``second`` are the rows of each page."""
+    page = _canvas(path)
+    row = functools.partial(_centred_row, page, centres)
+    page.drawCentredString(297, 760, TITLE)  # type: ignore[attr-defined]
+    page.drawString(LEFT, 720, BEFORE[1])  # type: ignore[attr-defined]
+    header(page, row, 232, 1)
+    for k, cells in enumerate(first):
+        row(180 - 22 * k, cells)
+    _new_page(page, 1)
+    header(page, row, 800, 2)
+    for k, cells in enumerate(second):
+        row(752 - 22 * k, cells)
+    bottom = 742 - 22 * (len(second) - 1)
+    page.line(LEFT, bottom, 500, bottom)  # type: ignore[attr-defined]
+    page.drawString(LEFT, bottom - 30, AFTER)  # type: ignore[attr-defined]
+    page.showPage()  # type: ignore[attr-defined]
+    page.save()  # type: ignore[attr-defined]
+    return path
+
+
+def test_header_printed_again_with_its_spanning_label_cut_otherwise_is_dropped(tmp_path: Path) -> None:
+    """A label over two value columns (指标值 over 2020年 and 2025年) is set at the middle of its cell, over
+    the border between them; the border is read midway between the columns' texts, which differ from page to
+    page, so the label's characters fall on either side otherwise on the next page. The header printed
+    again there is still the header, and the row the page break cut goes on under it."""
+    def header(page: object, row: Row, top: float, number: int) -> None:
+        page.line(LEFT, top, 500, top)  # type: ignore[attr-defined]
+        row(top - 20, ["类别", "主要指标", "", "", "指标属性"])
+        page.drawCentredString(375.0 if number == 1 else 364.0, top - 13, "指标值")  # type: ignore[attr-defined]
+        page.line(320, top - 16, 430, top - 16)  # type: ignore[attr-defined]
+        row(top - 28, ["", "", "2020年", "2025年", ""])
+        page.line(LEFT, top - 34, 500, top - 34)  # type: ignore[attr-defined]
+
+    path = _table_over_a_break(
+        tmp_path / "label.pdf", [100.0, 230.0, 345.0, 405.0, 465.0], header,
+        [["保障程度", "城乡居民医疗费用报销比例", "65左右", "70", "预期性"], ["精细管理", "按病种付费的住院", "—", "70", "预期性"]],
+        [["", "费用占比", "", "", ""], ["", "药品集中带量采购品种", "127", ">500", "预期性"]])
+    assert [row[1] for row in _rows(path)] == ["主要指标", "城乡居民医疗费用报销比例", "按病种付费的住院费用占比",
+                                               "药品集中带量采购品种"]
+
+
+def test_header_printed_again_over_the_number_column_too_is_dropped(tmp_path: Path) -> None:
+    """A name cell over the number and name columns (指标名称 set at the middle of both) is read as one
+    header cell over both on the page that prints it so, and over the name column alone on a page that
+    prints it there: the header printed again is still the header, its merged cell's text counted once."""
+    def header(page: object, row: Row, top: float, number: int) -> None:
+        page.line(LEFT, top, 500, top)  # type: ignore[attr-defined]
+        row(top - 16, ["类别", "", "", "2030年", "属性"])
+        page.drawCentredString(260.0 if number == 1 else 190.0, top - 16, "指标名称（单位）")  # type: ignore[attr-defined]
+        page.line(LEFT, top - 24, 500, top - 24)  # type: ignore[attr-defined]
+
+    path = _table_over_a_break(
+        tmp_path / "spanned.pdf", [90.0, 150.0, 260.0, 380.0, 450.0], header,
+        [["经济发展", "1", "城镇调查失业率（%）", "＜5.5", "预期性"], ["", "2", "常住人口城镇化率（%）", "66", "预期性"]],
+        [["", "3", "森林覆盖率（%）", "56", "约束性"], ["", "4", "地表水优良水体比例（%）", "90", "约束性"]])
+    assert [row[2] for row in _rows(path)] == ["指标名称（单位）", "城镇调查失业率（%）", "常住人口城镇化率（%）",
+                                               "森林覆盖率（%）", "地表水优良水体比例（%）"]

@@ -367,7 +367,7 @@ def test_what_extraction_could_not_read_is_shown_with_the_way_to_add_it(app_clie
     token = login(app_client, "tongji")
     text = plan_samples.NOTICE.format(title="农村公路提质行动方案（2025—2027年）") + (
         "一、主要目标\n"
-        "到2027年，全区农村公路新改建里程达到120公里。各镇街均设置2各便民服务点。\n")
+        "到2027年，全区农村公路新改建里程达到120公里。便民服务点实现2级覆盖。\n")
     status, page = _upload(app_client, token, "农村公路.txt", text.encode("utf-8"), "text/plain")
     assert status == 200 and 'data-stage="done"' in page
     assert "另有 1 处看似目标但未提取" in html.unescape(page)
@@ -375,7 +375,7 @@ def test_what_extraction_could_not_read_is_shown_with_the_way_to_add_it(app_clie
     assert link is not None
     line = int(link.group(3))
     viewer = html.unescape(app_client.get(link.group(1)).text)
-    assert "看似目标但未提取的内容（1 处）" in viewer and "各镇街均设置2各便民服务点。" in viewer
+    assert "看似目标但未提取的内容（1 处）" in viewer and "便民服务点实现2级覆盖。" in viewer
     assert f'class="line unread" id="line-{line}"' in viewer
     assert re.search(rf'<input name="line"[^>]*value="{line}"', viewer)  # the add form is filled in
     assert '<details id="add-indicator" open>' in viewer

@@ -27,7 +27,12 @@ _MENTION = re.compile(
     + r")*|半)\s*(?:(?:%|‰)?\s*[—–\-~～]\s*(?P<high>" + NUMBER + r")\s*)?(?P<more>余)?(?P<unit>/\s*10\s*万|/\s*万|" + UNIT_RE
     + r")?\s*(?P<post>及以上|以上|以下|以内|左右|新台阶|台阶)?")
 _YEAR_PHRASE = re.compile(r"(?:到|至|在)?\s*((?:19|20)\d{2})\s*年\s*(?:底前|底|末|前|以前)?")
-_LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|建设|新建|完成|推进|开展|"
+_MISTYPED_MEASURE = re.compile(r"(?<=\d)各(?=[\u4e00-\u9fff])")
+# 各 (each) opening a clause shares its target among the subjects listed before it: 各设置1个勘查区块.
+_EACH = re.compile(r"^各(?:设置|设立|建设|建成|新建|新增|布局|打造|培育|创建|建立|配备)$")
+_LISTED = re.compile(r"([\u4e00-\u9fff]{1,6}(?:、[\u4e00-\u9fff]{1,6})+)(?:的|等|$)")
+_LIST_LEAD = re.compile(r"^[\u4e00-\u9fff]*(?:开展|加强|推进|实施|推动|做好|加快|强化|完善|支持|围绕|聚焦)")
+_LEADING = re.compile(r"^(?:[、，,：:]|规划|到期末|期末|届时|全区|全县|全市|全镇|全省|全国|我区|我市|我省|实现|实施|启动|建设|新建|完成|推进|开展|"
                       r"打造|建成(?!区)|培育|引进|创建|争创|力争|确保|努力|基本(?=实现|建成|形成|完成|达到|消除|普及|覆盖|满足|具备)|全面|其中|同时|并且|并|且|以及|和|与其|使|让|均|分别|累计|做大做强|"
                       r"至)+")
 # Verbs that make a quantity an amount added over the period (新建绿地, 新增就业): part of its name.
@@ -201,7 +206,8 @@ def _year_before(text: str, pos: int, default: int | None) -> tuple[int | None, 
 
 def mentions_in(text: str, ctx: GoalContext) -> list[_Mention]:
     """Every target stated in a paragraph, clause by clause."""
-    masked = mask_quoted(to_halfwidth(text))  # one character for one: offsets stay valid
+    # one character for one: offsets stay valid; 1各勘查区块 is the measure word 个 mistyped (both read ge)
+    masked = _MISTYPED_MEASURE.sub("个", mask_quoted(to_halfwidth(text)))
     out: list[_Mention] = []
     for sentence in re.finditer(r"[^。；;！!？?]+", masked):
         s_start = sentence.start()
@@ -336,6 +342,9 @@ def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re
             post = post[post.rindex("的") + 1:]  # 1—2户…的第三方物流龙头企业: the head noun
         post = _clean_name(post)
         name = pre + post if pre and len(post) <= 12 else (post or pre)
+        subjects = _each_of(text, c_start) if _EACH.match(pre) and post else None
+        if subjects:
+            name = subjects + post  # 甲、乙…，各设置1个勘查区块: 甲、乙勘查区块
         lead = _lead_words(clause[: m.start()])
         added = _INCREMENT.search(lead)
         if added is None and not lead and previous and text[previous[-1].end: c_start].strip() == "、":
@@ -347,6 +356,15 @@ def _value_first(text: str, clause: str, clause_masked: str, c_start: int, m: re
     mention = _make(name, m, clause, year, comparator)
     mention.end = c_start + len(clause)
     return [mention]
+
+
+def _each_of(text: str, c_start: int) -> str | None:
+    """The subjects a clause opened by 各 (each) shares its target among: the list of the clause before it in
+    the sentence (开展甲、乙的勘查工作，各设置1个勘查区块 → 甲、乙), without the verbs before the list."""
+    sentence_start = max(text.rfind(mark, 0, c_start) for mark in "。；;！!？?\n") + 1
+    before = re.split(r"[，,]", text[sentence_start:c_start].rstrip("，, "))[-1]
+    listed = _LISTED.search(before)
+    return _LIST_LEAD.sub("", listed.group(1)) if listed else None
 
 
 def _lead_words(text: str) -> str:
@@ -371,6 +389,8 @@ def _make(name: str, m: re.Match[str], clause: str, year: int, comparator: Compa
     if high is not None:
         comparator = Comparator.RANGE
     unit = clause[m.start("unit"): m.end("unit")] if m.group("unit") else None  # as printed, not masked
+    if unit == "各":
+        unit = m.group("unit")  # the measure word 个 mistyped
     if unit and unit.startswith("/"):
         unit = "1" + unit.replace(" ", "")  # 8/10万 → per 100,000
     annual = bool(re.search(r"年均(?:增长|增速|递增)?(?:率)?$", name))
@@ -404,10 +424,19 @@ _MEASURE_OF_UNIT = {"%": "比例", "％": "比例", "公里": "里程", "千米"
                     "亩": "面积", "万亩": "面积", "公顷": "面积", "平方公里": "面积"}
 
 
+# A land of some use (公园绿地, 林地, 建设用地) is its area already: 公园绿地17.5万平方米 needs no 面积.
+_LAND = re.compile(r"(?:绿|林|耕|湿|用|草|园|土)地$")
+# A transit service counted by 条 is counted by its lines (省际城际公交达到6条: 公交线路).
+_SERVICE_LINES = re.compile(r"(?:公交|地铁|轨道交通|班车|专线车)$")
+
+
 def named_measure(name: str, unit: str | None) -> str:
     """The shortest noun phrase naming the measured quantity: a bare subject gets the measure its unit implies."""
+    if unit == "条" and _SERVICE_LINES.search(name):
+        return name + "线路"
     measure = _MEASURE_OF_UNIT.get(unit or "")
-    if measure is None or _METRIC_END.search(name) or _GROWTH_END.search(name):
+    if measure is None or _METRIC_END.search(name) or _GROWTH_END.search(name) \
+            or (measure == "面积" and _LAND.search(name)):
         return name
     return name + measure
 

@@ -428,11 +428,17 @@ def _by_content(columns: list[Column], data: list[list[str]], context: str, ctx:
 
 def _numbering(cells: list[str]) -> bool:
     """A column counting its rows (1, 2, 3 …, restarting at 1 in each group): the 序号 an unnamed
-    header leaves, never a column of figures. A page break may spill a few names into it."""
+    header leaves, never a column of figures. A page break may spill a few names into it, and a table
+    read from the page a break leaves it on counts on from where the page before stopped (6, 7, 8 …)."""
     numbers = [int(t) for t in cells if t.isdigit() and len(t) <= 3]
     if len(numbers) < 2 or len(numbers) < _CONTENT_SHARE * len(cells):
         return False
-    return numbers[0] == 1 and all(b in (a + 1, 1) for a, b in pairwise(numbers))
+    if numbers[0] != 1:
+        return len(numbers) >= _COUNTED_ON and all(b == a + 1 for a, b in pairwise(numbers))
+    return all(b in (a + 1, 1) for a, b in pairwise(numbers))
+
+
+_COUNTED_ON = 4  # rows counting on, one by one, from a number other than 1
 
 
 def _diagnose_table(reading: TableReading, columns: list[Column], caption: str, header: str, line: int,

@@ -292,9 +292,17 @@ def _union(a: Box, b: Box) -> Box:
 
 
 def _repeated_header(rows: list[Row], table: list[Row]) -> int:
-    """How many rows atop a continued table's page are the header rows Word repeats on every page."""
+    """How many rows atop a continued table's page are the header rows Word repeats on every page: the same
+    cells, or the same characters cut otherwise into cells (a label over two columns, 指标值 over 2020年
+    and 2025年, set at the middle of its cell, falls on either side of a column border as a page's widths
+    go: 2020年 | 指标值2025年 on one page, 指2020年 | 标值2025年 on the next; a name cell read as spanning the
+    number column on one page and not on the next), a merged cell's text counted once."""
+    def characters(row: Row) -> list[str]:
+        return sorted("".join(text for text, repeat in row if not repeat).replace(" ", ""))
+
     repeated = 0
-    while repeated < min(len(rows), len(table) - 1) and rows[repeated] == table[repeated]:
+    while repeated < min(len(rows), len(table) - 1) and (
+            rows[repeated] == table[repeated] or characters(rows[repeated]) == characters(table[repeated])):
         repeated += 1
     return repeated
 

@@ -280,9 +280,15 @@ def _all_header_words(line: _Line) -> bool:
 
 
 class _Columns:
-    """Column x-extents, widened by every word that falls in one; a word bridging two does not fit."""
+    """Column x-extents, widened by every word that falls in one; a word bridging two does not fit.
 
-    def __init__(self, words: list[tuple[float, float]], size: float) -> None:
+    A header's words only start the columns off: the first word of the body that falls in a column sets
+    where its text is printed, as a header cell may span columns the body keeps apart — a name cell over
+    the number and name columns (指标名称 over 序号 too), a caption printed in the header's first cell, a
+    name over a parent's and its parts' columns (新增资源量 | 煤层气).
+    """
+
+    def __init__(self, words: list[tuple[float, float]], size: float, printed: bool = False) -> None:
         self.size = size
         self.margin = _COLUMN_GAP * size
         self.extents: list[tuple[float, float]] = []
@@ -291,26 +297,32 @@ class _Columns:
                 self.extents[-1] = (self.extents[-1][0], max(self.extents[-1][1], x1))
             else:
                 self.extents.append((x0, x1))
+        # the columns whose extent is still their header's (``printed``: extents read from a body already)
+        self._headed = [not printed] * len(self.extents)
 
     def fit(self, words: list[tuple[float, float]]) -> bool:
-        extents = list(self.extents)
+        columns = list(zip(self.extents, self._headed, strict=True))
         for x0, x1 in words:
-            hit = [i for i, (a, b) in enumerate(extents) if x0 < b + self.margin and a - self.margin < x1]
+            hit = [i for i, ((a, b), _) in enumerate(columns) if x0 < b + self.margin and a - self.margin < x1]
             if len(hit) > 1:
                 return False
             if hit:
-                a, b = extents[hit[0]]
-                extents[hit[0]] = (min(a, x0), max(b, x1))
+                (a, b), headed = columns[hit[0]]
+                columns[hit[0]] = ((x0, x1) if headed else (min(a, x0), max(b, x1)), False)
             else:
-                extents.append((x0, x1))
-            extents.sort()
-            if any(b + self.margin > c for (_, b), (c, _) in pairwise(extents)):
+                columns.append(((x0, x1), False))
+            columns.sort()
+            if any(b + self.margin > c for ((_, b), _), ((c, _), _) in pairwise(columns)):
                 return False
-        self.extents = extents
+        self.extents = [extent for extent, _ in columns]
+        self._headed = [headed for _, headed in columns]
         return True
 
     def index(self, word: tuple[float, float]) -> int:
-        return next(i for i, (a, b) in enumerate(self.extents) if word[0] < b + self.margin and a - self.margin < word[1])
+        """The column a word is in; a header's word (a column's name) in the column nearest to it, which
+        the body may have printed narrower than its name or apart from it."""
+        return next((i for i, (a, b) in enumerate(self.extents) if word[0] < b + self.margin and a - self.margin < word[1]),
+                    min(range(len(self.extents)), key=lambda i: abs(sum(self.extents[i]) - sum(word))))
 
     def borders(self) -> list[float]:
         inner = [(b + c) / 2 for (_, b), (c, _) in pairwise(self.extents)]
@@ -343,7 +355,8 @@ def _table(lines: list[_Line], k: int, end: int, named: list[tuple[tuple[float, 
                                      else lines[last + 1].top - lines[last].bottom <= _WORD_GAP * size
                                      and _all_header_words(lines[last + 1])):
         last += 1
-    columns = _Columns([w for w, _ in _stacked_header(lines[first:last + 1], rules)], size)
+    heads = [w for w, _ in _stacked_header(lines[first:last + 1], rules)]
+    columns = _Columns(heads, size)
     if len({columns.index(word) for word, _ in named}) < 3:
         return None
     number_column = next((word for word, text in named if _NUMBER_COLUMN.match(text)), None)
@@ -356,8 +369,8 @@ def _table(lines: list[_Line], k: int, end: int, named: list[tuple[tuple[float, 
     layout = Layout(columns.extents, size, number_column, groups)
     top = lines[first].top - 0.5
     after = last + 1 + len(body)
-    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout, _at_foot(lines, after)), \
-        after, layout
+    return _grid(top, [(lines[last].bottom + body[0].top) / 2], body, row_rules, layout, _at_foot(lines, after),
+                 heads), after, layout
 
 
 def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[RuledTable, int, Layout] | None:
@@ -367,7 +380,7 @@ def _rest(lines: list[_Line], carried: Layout, rules: list[Rule]) -> tuple[Ruled
     start = next((k for k, line in enumerate(lines[:_HEAD_LINES + 1]) if len(line.words) >= 2), None)
     if start is None or _header_at(lines, start, rules) is not None:
         return None  # the header printed again: the table is found by it
-    columns = _Columns(carried.extents, carried.size)
+    columns = _Columns(carried.extents, carried.size, printed=True)
     if not columns.fit(lines[start].words):
         return None
     while start > 0 and lines[start].top - lines[start - 1].bottom <= _ROW_GAP * carried.size \
@@ -403,21 +416,45 @@ def _body(lines: list[_Line], start: int, above: _Line, columns: _Columns, rules
 
 
 def _grid(top: float, borders: list[float], body: list[_Line], rules: list[float], layout: Layout,
-          open_end: bool) -> RuledTable:
+          open_end: bool, heads: Sequence[tuple[float, float]] = ()) -> RuledTable:
     """The table as a ruled table's grid: column borders midway between columns, row borders as read, a
-    category printed once for its group merged over the group's rows. ``open_end``: the table runs down
+    category printed once for its group merged over the group's rows, a header cell (``heads``: the words
+    of the header row, the first row) over the columns its name spans. ``open_end``: the table runs down
     to the page's foot (and may go on atop the next)."""
-    columns = _Columns(layout.extents, layout.size)
+    columns = _Columns(layout.extents, layout.size, printed=True)
     anchor = columns.index(layout.number_column) if layout.number_column is not None else None
-    ys = [top, *borders, *_row_borders(body, rules, columns, anchor), body[-1].bottom + 0.5]
-    xs = columns.borders()
+    groups = frozenset(columns.index(extent) for extent in layout.group_columns)
+    ys = [top, *borders, *_row_borders(body, rules, columns, anchor, groups), body[-1].bottom + 0.5]
+    extents, spans = _headed(columns, heads)
+    xs = _Columns(extents, layout.size, printed=True).borders()
     region = {(r, c): (r, c) for r in range(len(ys) - 1) for c in range(len(xs) - 1)}
+    for spanned in spans:
+        for c in spanned[1:]:
+            region[0, c] = (0, spanned[0])
     for extent in layout.group_columns:
         column = columns.index(extent)
         for first, last in _groups(_blocks_in(body, columns, column), ys[len(borders):], columns.size, open_end):
             for r in range(first, last + 1):
                 region[len(borders) + r, column] = (len(borders) + first, column)
     return RuledTable(xs, ys, region)
+
+
+def _headed(columns: _Columns, heads: Sequence[tuple[float, float]]) -> tuple[list[tuple[float, float]], list[list[int]]]:
+    """The columns widened by the header's words over them, so that a name wider than its column's texts
+    (指标属性 over 预期性) stays whole in its cell; and the columns each header word spans that the body
+    prints apart (指标名称 over the number and name columns), whose header cells are one."""
+    extents = list(columns.extents)
+    spans = []
+    for x0, x1 in heads:
+        over = [i for i, (a, b) in enumerate(extents) if x0 < b - columns.margin and a + columns.margin < x1]
+        if len(over) > 1:
+            spans.append(over)
+        first, last = (over[0], over[-1]) if over else (columns.index((x0, x1)),) * 2
+        if first == 0 or extents[first - 1][1] + columns.margin < x0:
+            extents[first] = (min(extents[first][0], x0), extents[first][1])
+        if last + 1 == len(extents) or x1 + columns.margin < extents[last + 1][0]:
+            extents[last] = (extents[last][0], max(extents[last][1], x1))
+    return extents, spans
 
 
 def _blocks_in(body: list[_Line], columns: _Columns, column: int) -> list[tuple[float, float]]:
@@ -509,9 +546,11 @@ def _band_has_row(lines: list[_Line], start: int, rules: list[float]) -> bool:
     return False
 
 
-def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, anchor: int | None) -> list[float]:
+def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, anchor: int | None,
+                 groups: frozenset[int] = frozenset()) -> list[float]:
     """Heights between rows: the rules between rows, and the widest gap between two lines that open a
-    row (text in the number column, or in two columns at least)."""
+    row (text in the number column, or in two columns at least), measured between the texts of the
+    columns other than the ``groups`` (see :func:`_parting_gap`)."""
     borders: list[float] = []
     band: list[_Line] = []
     bands: list[list[_Line]] = []
@@ -534,13 +573,39 @@ def _row_borders(body: list[_Line], rules: list[float], columns: _Columns, ancho
             gap = max(range(first), key=lambda n: lines[n + 1].top - lines[n].bottom)
             if lines[gap + 1].top - lines[gap].bottom > _WRAPPED_GAP * columns.size:
                 borders.append((lines[gap].bottom + lines[gap + 1].top) / 2)
+        spans = [_span(line, columns, groups) for line in lines]
         for i, j in pairwise(opening):
-            gaps = {n: lines[n + 1].top - lines[n].bottom for n in range(i, j)}
-            # The last of the widest: a category printed once midway between its group's first two rows
-            # goes with the first.
-            gap = max(n for n, g in gaps.items() if g >= max(gaps.values()) - _TIE)
+            gap = _parting_gap(lines, spans, i, j)
             borders.append((lines[gap].bottom + lines[gap + 1].top) / 2)
     return borders
+
+
+def _span(line: _Line, columns: _Columns, groups: frozenset[int]) -> tuple[float, float] | None:
+    """The top and bottom of the line's text outside the group columns; None if it holds only a category."""
+    if not groups:
+        return line.top, line.bottom
+    kept = [g for word in line.words if columns.index(word) not in groups
+            for g in line.glyphs if word[0] <= g.x0 and g.x1 <= word[1]]
+    return (min(g.top for g in kept), max(g.bottom for g in kept)) if kept else None
+
+
+def _parting_gap(lines: list[_Line], spans: list[tuple[float, float] | None], i: int, j: int) -> int:
+    """The line after which the row opened by line ``i`` ends and the one opened by line ``j`` begins:
+    the widest gap between the texts of the other columns than the groups' — a category printed once at
+    the middle of its group, wrapped over lines, sits anywhere between the rows it spans (its second line
+    beside a name's first leaves the gap above that name as narrow as a wrapped cell's); where such gaps
+    tie (a line holding a category only), the widest gap between the lines themselves, the last of those:
+    a category printed once midway between its group's first two rows goes with the first."""
+    def parting(n: int) -> float:
+        above = next((s for s in reversed(spans[i:n + 1]) if s is not None), (0.0, lines[n].bottom))
+        below = next((s for s in spans[n + 1:j + 1] if s is not None), (lines[n + 1].top, 0.0))
+        return below[0] - above[1]
+
+    ranked = {n: parting(n) for n in range(i, j)}
+    widest = max(ranked.values())
+    tied = [n for n, g in ranked.items() if g >= widest - _TIE]
+    gaps = {n: lines[n + 1].top - lines[n].bottom for n in tied}
+    return max(n for n, g in gaps.items() if g >= max(gaps.values()) - _TIE)
 
 
 def _overlapping_joined(lines: list[_Line], size: float) -> list[_Line]:
@@ -557,10 +622,13 @@ def _overlapping_joined(lines: list[_Line], size: float) -> list[_Line]:
 
 
 def _opens_row(line: _Line, columns: _Columns, anchor: int | None, valued: bool) -> bool:
-    """Text in the number column; or, where there is none or it is empty (the sub-indicators under an
-    indicator, 其中 rows), in two columns or more, one of which is a value or an attribute if ``valued``
-    (the rest of cells wrapped together is words; a table without values is read without this)."""
+    """A row number in the number column; or, where there is none or it is empty (the sub-indicators under an
+    indicator, 其中 rows), text in two columns or more, one of which is a value or an attribute if ``valued``
+    (the rest of cells wrapped together is words; a table without values is read without this). Words
+    wrapped in the number column (a row printed a column off, its name there) are no row number."""
+    texts = _word_texts(line)
     used = {columns.index(word) for word in line.words}
-    if anchor in used:
+    if any(columns.index(word) == anchor and (_INDEX.match(text) or ROW_WORD.match(text))
+           for word, text in zip(line.words, texts, strict=True)):
         return True
-    return len(used) >= 2 and (not valued or any(ROW_WORD.match(text) for text in _word_texts(line)[1:]))
+    return len(used) >= 2 and (not valued or any(ROW_WORD.match(text) for text in texts[1:]))
