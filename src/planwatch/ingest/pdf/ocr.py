@@ -26,15 +26,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from planwatch import configuration
 from planwatch.ingest.pdf.page import Glyph, Rule
+from planwatch.ingest.pdf_tolerances import TOLERANCES
 
 if TYPE_CHECKING:  # numpy is imported where a scan is read: the command line starts without it
     import numpy as np
 
 # Pages are rendered at a common scanning resolution: enough for characters of 10.5 points.
 DPI = 200
-# A dark run this long (points) is a rule, not a stroke of a character (three characters of 12 points).
-_RULE_LENGTH = 36.0
-_DARK = 128
+_RULE_LENGTH = TOLERANCES.rule_length
+_DARK = TOLERANCES.dark
 _TESSERACT_SECONDS = 120  # one page at most; a page past it is left unread
 
 
