@@ -99,3 +99,15 @@ def test_the_log_format_option_offers_the_formats_of_the_settings() -> None:
     from planwatch.cli.analysis import LogFormat
 
     assert tuple(choice.value for choice in LogFormat) == configuration.LOG_FORMATS
+
+
+def test_serve_with_a_malformed_variable_stops_in_one_line_naming_it(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from planwatch.cli import app
+
+    done = CliRunner().invoke(app, ["serve", "--db", f"sqlite:///{tmp_path / 'x.db'}"],
+                              env={"PLANWATCH_EXTRACT_WORKERS": "两个"})
+    assert done.exit_code == 2
+    assert "环境变量 PLANWATCH_EXTRACT_WORKERS=两个：应为不小于 0 的整数" in done.output
+    assert not (tmp_path / "x.db").exists()  # stopped before anything was opened

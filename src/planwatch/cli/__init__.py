@@ -12,7 +12,6 @@ import typer
 from typer import rich_utils
 
 from planwatch import __version__
-from planwatch.cli.common import fail
 
 # The help is in Chinese, as the product (decided for issue 22: one language, no --lang option;
 # the README describes every command in English). Typer's own panel titles and notes are
@@ -48,12 +47,6 @@ def main(
                                           help="显示版本号后退出。")] = False,
 ) -> None:
     """PlanWatch 命令行。"""
-    from planwatch.configuration import Settings, SettingsError
-
-    try:  # a mistyped PLANWATCH_* variable is named at once, not when some command first needs it
-        Settings.from_env()
-    except SettingsError as exc:
-        raise fail(str(exc)) from None
 
 
 from planwatch.cli import (  # noqa: E402  (the modules register their commands on app)
