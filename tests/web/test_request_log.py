@@ -16,6 +16,7 @@ from sqlalchemy import select
 from planwatch.configuration import Settings
 from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.logs import JsonFormatter, KeyValueFormatter
+from planwatch.services import users
 from planwatch.services.import_history import Channel
 from planwatch.store import Database
 from planwatch.store.models import User
@@ -79,6 +80,18 @@ def test_an_api_call_with_a_wrong_token_is_logged_as_a_refusal_without_the_token
     assert {key: record[key] for key in ("msg", "method", "route", "status", "user", "level")} == {
         "msg": "request", "method": "GET", "route": "/api/v1/plans", "status": 401, "user": None, "level": "warning"}
     assert "not-a-real-token-5x9" not in log_text.getvalue()
+
+
+def test_an_api_call_is_logged_with_the_token_owner_id_and_not_the_token(
+        app_client: TestClient, database_url: str, log_text: io.StringIO) -> None:
+    with Database(database_url).session() as session:
+        user = session.scalars(select(User).where(User.login == "tongji")).one()
+        token, user_id = users.create_token(session, user, "log test", actor=user), user.id
+    assert app_client.get("/api/v1/plans", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    (record,) = _requests(log_text)
+    assert (record["route"], record["status"], record["user"], record["level"]) == (
+        "/api/v1/plans", 200, user_id, "info")
+    assert token not in log_text.getvalue() and token[3:] not in log_text.getvalue()
 
 
 def test_a_path_no_route_matches_is_logged_without_the_path(app_client: TestClient, log_text: io.StringIO) -> None:
