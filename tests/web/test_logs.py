@@ -1,13 +1,16 @@
 """Issue 25, structured logging: every request and every refusal leaves one record with the method,
-the route template, the status, the time taken and the user's id — and no password, token, query
-string, login or name."""
+the route template, the status, the time taken and the user's id; an upload job logs its start, its
+import and its end, a refused upload its refusal — and nothing logs a password, token, query
+string, login, name or file name."""
 
 from __future__ import annotations
 
 import io
 import json
 import logging
+import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,7 +24,10 @@ from planwatch.services.import_history import Channel
 from planwatch.store import Database
 from planwatch.store.models import User
 from planwatch.web.uploads import UploadJobs
+from tests.unit import plan_samples
 from tests.web.client import login
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 Records = Callable[[], list[dict[str, object]]]
 SECRETS = (DEMO_PASSWORD, "lyj", "区林业局填报员", "q-token-8h3k2", "not-a-real-token-5x9")
@@ -114,6 +120,33 @@ def test_a_refused_upload_is_logged_with_the_channel_and_user_but_not_the_file_n
         "msg": "import refused", "channel": "web_upload", "user": clerk.id, "problems": 1, "level": "warning"}
     assert "张三" not in log_text.getvalue()
     database.dispose()
+
+
+def test_an_upload_job_logs_its_start_the_import_and_its_end_without_the_file_name(
+        app_client: TestClient, database_url: str, log_text: io.StringIO, tmp_path: Path) -> None:
+    token = login(app_client, "tongji")
+    content = plan_samples.write_docx(tmp_path / "生态环境保护规划.docx").read_bytes()
+    sent = app_client.post("/documents", data={"csrf_token": token},
+                           files={"file": ("生态环境保护规划.docx", content, DOCX)}, follow_redirects=False)
+    assert sent.status_code == 303
+    deadline = time.monotonic() + 60
+    while 'data-stage="done"' not in app_client.get(sent.headers["location"], headers={"X-Requested-With": "fetch"}).text:
+        assert time.monotonic() < deadline, "the upload did not finish"
+        time.sleep(0.1)
+    officer = _user_id(database_url, "tongji")
+    deadline = time.monotonic() + 10  # the worker logs the end just after the page shows it
+    while '"job finished"' not in log_text.getvalue():
+        assert time.monotonic() < deadline, log_text.getvalue()
+        time.sleep(0.05)
+    events = {record["msg"]: record for line in log_text.getvalue().splitlines()
+              if (record := json.loads(line))["logger"] == "planwatch.web.uploads"}
+    started, imported, finished = events["job started"], events["import"], events["job finished"]
+    assert (started["user"], started["bytes"]) == (officer, len(content))
+    assert (imported["channel"], imported["outcome"], imported["user"]) == ("web_upload", "imported", officer)
+    assert isinstance(imported["plan"], int)
+    assert (finished["job"], finished["stage"], finished["user"]) == (started["job"], "done", officer)
+    assert isinstance(finished["ms"], int) and finished["ms"] >= 0
+    assert "生态环境保护规划" not in log_text.getvalue()
 
 
 def test_key_value_lines_quote_what_has_spaces_and_keep_chinese() -> None:
