@@ -26,8 +26,10 @@ from planwatch.configuration import Settings
 
 __all__ = ["JsonFormatter", "KeyValueFormatter", "configure", "dict_config", "record_fields"]
 
-# Attributes every LogRecord has; whatever else a record carries came in through ``extra``.
-_STANDARD: Final = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+# Attributes every LogRecord has; whatever else a record carries came in through ``extra`` (but
+# uvicorn's copy of its message with terminal colours).
+_STANDARD: Final = (frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__)
+                    | {"message", "asctime", "color_message"})
 
 
 def record_fields(record: logging.LogRecord) -> dict[str, Any]:

@@ -149,6 +149,13 @@ def test_an_upload_job_logs_its_start_the_import_and_its_end_without_the_file_na
     assert "生态环境保护规划" not in log_text.getvalue()
 
 
+def test_uvicorns_coloured_copy_of_a_message_is_left_out() -> None:
+    record = logging.LogRecord("uvicorn.error", logging.INFO, __file__, 1, "Started server process [%d]", (7,), None)
+    record.__dict__["color_message"] = "Started server process [\x1b[36m%d\x1b[0m]"
+    assert json.loads(JsonFormatter().format(record))["msg"] == "Started server process [7]"
+    assert "color_message" not in JsonFormatter().format(record)
+
+
 def test_key_value_lines_quote_what_has_spaces_and_keep_chinese() -> None:
     record = logging.LogRecord("planwatch.requests", logging.INFO, __file__, 1, "request", None, None)
     record.__dict__.update({"route": "/plans/{plan_id}", "status": 200, "note": "两个 词", "ok": True, "user": None})
