@@ -21,8 +21,7 @@ from typing import Any, Final, Literal
 
 from planwatch.errors import PlanWatchError
 
-__all__ = ["LOG_FORMATS", "OCR_CHOICES", "Settings", "SettingsError", "child_environment", "current", "install",
-           "variables"]
+__all__ = ["LOG_FORMATS", "OCR_CHOICES", "Settings", "SettingsError", "child_environment", "current", "install"]
 
 LogFormat = Literal["kv", "json"]  # key=value lines, or JSON lines (planwatch.logs)
 LOG_FORMATS: Final[tuple[LogFormat, ...]] = ("kv", "json")
@@ -94,7 +93,7 @@ class Settings:
     max_sheet_rows: int = field(default=DEFAULT_MAX_SHEET_ROWS, metadata=_var("PLANWATCH_MAX_SHEET_ROWS", _count(1), "50"))
     ocr: str | None = field(default=None, metadata=_var("PLANWATCH_OCR", _one_of(OCR_CHOICES), "off"))
     password: str | None = field(default=None, repr=False, metadata=_var(
-        "PLANWATCH_PASSWORD", _text, "example-pass", "users add/passwd --password", secret=True))
+        "PLANWATCH_PASSWORD", _text, "example-pass", "users add/passwd --password、settings smtp --password", secret=True))
     log_format: LogFormat = field(default="kv", metadata=_var(
         "PLANWATCH_LOG_FORMAT", _one_of(LOG_FORMATS), "json", "serve/worker --log-format"))
     log_level: str = field(default="info", metadata=_var("PLANWATCH_LOG_LEVEL", _one_of(_LOG_LEVELS), "debug"))
@@ -111,11 +110,6 @@ class Settings:
                 values[spec.name] = spec.metadata["parse"](spec.metadata["env"], raw)
         values.update({name: value for name, value in given.items() if value is not None})
         return cls(**values)
-
-
-def variables() -> dict[str, str]:
-    """Each environment variable and the field it sets, in the order of the README's table."""
-    return {spec.metadata["env"]: spec.name for spec in dataclasses.fields(Settings)}
 
 
 def child_environment(**extra: str) -> dict[str, str]:

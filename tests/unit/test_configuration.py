@@ -12,21 +12,24 @@ from pathlib import Path
 import pytest
 
 from planwatch import configuration
-from planwatch.configuration import Settings, SettingsError, variables
+from planwatch.configuration import Settings, SettingsError
 
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src" / "planwatch"
 
 
-def _readme_variables() -> list[str]:
+def _readme_rows() -> list[tuple[str, str]]:
+    """(variable, command-line option) of each row of the README's configuration table."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
     section = text[text.index("## 配置 · Configuration"):]
     section = section[:section.index("\n## ", 1)]
-    return re.findall(r"^\| `(PLANWATCH_[A-Z_]+)` \|", section, flags=re.MULTILINE)
+    return [(name, option.replace("`", "")) for name, option in
+            re.findall(r"^\| `(PLANWATCH_[A-Z_]+)` \| ([^|]+) \|", section, flags=re.MULTILINE)]
 
 
-def test_the_readme_table_lists_every_variable_of_the_settings_in_order() -> None:
-    assert _readme_variables() == list(variables())
+def test_the_readme_table_lists_every_variable_of_the_settings_in_order_with_its_option() -> None:
+    expected = [(spec.metadata["env"], spec.metadata["option"] or "—") for spec in dataclasses.fields(Settings)]
+    assert _readme_rows() == expected
 
 
 @pytest.mark.parametrize("spec", dataclasses.fields(Settings), ids=lambda spec: spec.metadata["env"])
