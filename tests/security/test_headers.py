@@ -8,6 +8,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from planwatch.configuration import Settings
 from planwatch.web import create_app
 from planwatch.web.headers import CONTENT_SECURITY_POLICY
 from tests.security.conftest import Site
@@ -49,7 +50,7 @@ def test_a_forged_host_never_appears_in_a_redirect(site: Site) -> None:
 
 
 def test_allowed_hosts_refuse_other_host_names() -> None:
-    with TestClient(create_app(secret_key="hosts", allowed_hosts=["jc.example.gov.cn"]),
+    with TestClient(create_app(Settings(allowed_hosts=("jc.example.gov.cn",)), secret_key="hosts"),
                     base_url="http://jc.example.gov.cn") as client:
         assert client.get("/login").status_code == 200
         refused = client.get("/login", headers={"Host": "evil.example"})
@@ -68,7 +69,7 @@ def test_cookies_are_secure_whenever_the_request_came_over_https() -> None:
         assert response.headers["strict-transport-security"].startswith("max-age=")
         language = client.get("/lang/en", follow_redirects=False)
         assert _secure_cookies(language.headers.get_list("set-cookie"))
-    with TestClient(create_app(secret_key="tls", https=True)) as client:  # --https behind a proxy
+    with TestClient(create_app(Settings(https=True), secret_key="tls")) as client:  # --https behind a proxy
         assert _secure_cookies(client.get("/login").headers.get_list("set-cookie"))
     with TestClient(create_app(secret_key="plain")) as client:
         assert not _secure_cookies(client.get("/login").headers.get_list("set-cookie"))

@@ -4,6 +4,7 @@ worker (Secure cookies), and no worker is killed as "died" while it is still sta
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -53,3 +54,7 @@ def test_https_with_two_workers_sends_secure_cookies(tmp_path: Path, how: str) -
             server.kill()
             _, log = server.communicate()
     assert "died" not in log, log
+    # issue 25: the workers log as the settings say (key=value lines), one record per request, no access log
+    assert re.search(r'^ts=\S+ level=info logger=planwatch.requests msg=request method=GET route=/login status=200 '
+                     r'ms=[\d.]+ user=""$', log, flags=re.MULTILINE), log
+    assert "GET /login HTTP/1.1" not in log, log

@@ -22,7 +22,6 @@ from typer.testing import CliRunner
 
 from planwatch.cli import app as cli
 from planwatch.errors import InputError
-from planwatch.ingest.containers import ROWS_ENV
 from planwatch.ingest.docx_reader import read_docx
 from planwatch.monitor.exchange import read_template
 from planwatch.monitor.exchange.xlsx_template import DATA_SHEET, HEADER
@@ -118,13 +117,13 @@ def test_submit_of_a_sheet_over_the_row_limit_is_one_line(db: str, tmp_path: Pat
     """#10 with a limit of 50 rows standing in for two million."""
     path = tmp_path / "long.xlsx"
     path.write_bytes(_units_xlsx(rows=60))
-    result = CliRunner().invoke(cli, ["submit", str(path), "--as", "lyj", "--db", db], env={ROWS_ENV: "50"})
+    result = CliRunner().invoke(cli, ["submit", str(path), "--as", "lyj", "--db", db], env={"PLANWATCH_MAX_SHEET_ROWS": "50"})
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "超过 50 行" in result.output
     units = tmp_path / "units.xlsx"
     units.write_bytes(_units_xlsx(rows=60))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(ROWS_ENV, "50")
+        patch.setenv("PLANWATCH_MAX_SHEET_ROWS", "50")
         with pytest.raises(InputError, match="超过 50 行"):
             read_org_unit_file(units)
     assert len(read_org_unit_file(units)) == 60  # the default limit takes it

@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from planwatch.configuration import Settings
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, PermissionDenied
 from planwatch.web import templating
@@ -50,7 +51,7 @@ def test_session_cookie_flags() -> None:
     cookie = plain.headers["set-cookie"].lower()
     assert cookie.startswith(SESSION_COOKIE)
     assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
-    secure = TestClient(create_app(secret_key="k", https=True), base_url="https://testserver").get("/login")
+    secure = TestClient(create_app(Settings(https=True), secret_key="k"), base_url="https://testserver").get("/login")
     assert "; secure" in secure.headers["set-cookie"].lower()
 
 

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, SessionKey
-from planwatch.web.app import SECRET_ENV
 from tests.web.browser import free_port, wait_until_serving
 
 _PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
@@ -29,7 +28,7 @@ _PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
 def _host(database_url: str) -> Iterator[str]:
     """One app host: its own process, its own port, no session key in its environment."""
     port = free_port()
-    environment = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+    environment = {k: v for k, v in os.environ.items() if k != "PLANWATCH_SECRET_KEY"}
     server = subprocess.Popen([_PLANWATCH, "serve", "--db", database_url, "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
     base = f"http://127.0.0.1:{port}"

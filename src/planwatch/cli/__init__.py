@@ -55,8 +55,9 @@ from planwatch.cli import (  # noqa: E402  (the modules register their commands 
     doctor,
     extract,
     monitoring,
+    pdf_debug,
     publishing,
     reports,
 )
 
-__all__ = ["analysis", "app", "data", "doctor", "extract", "monitoring", "publishing", "reports"]
+__all__ = ["analysis", "app", "data", "doctor", "extract", "monitoring", "pdf_debug", "publishing", "reports"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,6 +26,7 @@ from planwatch.cli.common import (
     plan_year,
     reported,
 )
+from planwatch.configuration import Settings
 
 if TYPE_CHECKING:
     from planwatch.evaluate import EvaluationResult
@@ -163,11 +166,10 @@ def demo(
     out.print(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "，".join(f"{u.login}（{u.name}）" for u in DEMO_USERS),
               highlight=False)
     if serve:
-        _serve(where, host, port)
+        _serve(Settings.from_env(database_url=where), host, port)
 
 
-def _serve(url: str, host: str, port: int, workers: int = 1, exposure: Exposure | None = None,
-           extract_workers: int = 2) -> None:
+def _serve(settings: Settings, host: str, port: int, workers: int = 1, exposure: Exposure | None = None) -> None:
     from planwatch.web import serve as run_app
     from planwatch.web.serve import Exposure
 
@@ -175,7 +177,19 @@ def _serve(url: str, host: str, port: int, workers: int = 1, exposure: Exposure 
     scheme = "https" if chosen.ssl_certfile else "http"
     out.print(f"PlanWatch 已启动：{scheme}://{host}:{port}/ （接口文档 /api/v1/docs，OpenAPI /openapi.json；"
               f"公开网站 /public/；Ctrl+C 停止）", highlight=False)
-    run_app(url, host, port, workers=workers, exposure=chosen, extract_workers=extract_workers)
+    run_app(settings, host, port, workers=workers, exposure=chosen)
+
+
+class LogFormat(StrEnum):
+    """The formats of :mod:`planwatch.logs` (``configuration.LOG_FORMATS``) as Typer's choices."""
+
+    KV = "kv"
+    JSON = "json"
+
+
+LogFormatOption = Annotated[LogFormat | None, typer.Option(
+    "--log-format", case_sensitive=False,
+    help="日志格式：kv 为每行 key=value，json 为每行一个 JSON 对象（默认取环境变量 PLANWATCH_LOG_FORMAT，再默认 kv）。")]
 
 
 @app.command()
@@ -183,43 +197,50 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000, db: DbOption 
           workers: Annotated[int, typer.Option("--workers", min=1, help=(
               "处理请求的进程数；同时在线的人多时每个 CPU 核一个。"))] = 1,
           https: Annotated[bool, typer.Option(
-              "--https", envvar="PLANWATCH_HTTPS", show_envvar=True,
-              help="经 https 提供服务（用 --ssl-certfile 直接提供，或由前置代理提供）：Cookie 带 Secure，发送 HSTS。")]
+              "--https", help="经 https 提供服务（用 --ssl-certfile 直接提供，或由前置代理提供）：Cookie 带 Secure，"
+                              "发送 HSTS（或环境变量 PLANWATCH_HTTPS=1）。")]
           = False,
           proxy_headers: Annotated[bool, typer.Option(
               "--proxy-headers", help="信任 --forwarded-allow-ips 所列代理发来的 X-Forwarded-For/-Proto。")]
           = False,
           forwarded_allow_ips: Annotated[str, typer.Option(
               "--forwarded-allow-ips", help="受信任代理的地址，逗号分隔。")] = "127.0.0.1",
-          allowed_hosts: Annotated[str, typer.Option(
-              "--allowed-hosts", envvar="PLANWATCH_ALLOWED_HOSTS", show_envvar=True,
-              help="只应答这些 Host 名称（逗号分隔，如 jc.example.gov.cn），其余返回 400。")] = "",
+          allowed_hosts: Annotated[str | None, typer.Option(
+              "--allowed-hosts",
+              help="只应答这些 Host 名称（逗号分隔，如 jc.example.gov.cn），其余返回 400（默认取环境变量 "
+                   "PLANWATCH_ALLOWED_HOSTS）。")] = None,
           ssl_certfile: Annotated[Path | None, typer.Option("--ssl-certfile", exists=True, dir_okay=False,
                                                             help="直接提供 https 的证书（PEM）。")] = None,
           ssl_keyfile: Annotated[Path | None, typer.Option("--ssl-keyfile", exists=True, dir_okay=False,
                                                            help="--ssl-certfile 的私钥（PEM）。")] = None,
-          extract_workers: Annotated[int, typer.Option(
-              "--extract-workers", min=0, envvar="PLANWATCH_EXTRACT_WORKERS", show_envvar=True,
-              help="每个进程同时导入的上传文件数；0 表示交给 `planwatch worker` 进程。")] = 2,
+          extract_workers: Annotated[int | None, typer.Option(
+              "--extract-workers", min=0,
+              help="每个进程同时导入的上传文件数；0 表示交给 `planwatch worker` 进程（默认取环境变量 "
+                   "PLANWATCH_EXTRACT_WORKERS，再默认 2）。")] = None,
+          log_format: LogFormatOption = None,
           ) -> None:
     """启动网站（总览、数据填报、审核、报告和 /api/v1 接口）。"""
     from planwatch.web.serve import Exposure
 
     if (ssl_certfile is None) != (ssl_keyfile is None):
         raise fail("--ssl-certfile 和 --ssl-keyfile 须同时给出")
-    exposure = Exposure(https=https, proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips,
-                        allowed_hosts=tuple(h.strip() for h in allowed_hosts.split(",") if h.strip()),
+    hosts = None if allowed_hosts is None else tuple(h.strip() for h in allowed_hosts.split(",") if h.strip())
+    with reported():
+        settings = Settings.from_env(database_url=db, https=https or None, allowed_hosts=hosts,
+                                     extract_workers=extract_workers, log_format=log_format.value if log_format else None)
+    exposure = Exposure(proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips,
                         ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
                         ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None)
-    with open_database(db) as database:
-        url = database.url
-    _serve(url, host, port, workers, exposure, extract_workers)
+    with open_database(settings.database_url) as database:
+        settings = dataclasses.replace(settings, database_url=database.url)
+    _serve(settings, host, port, workers, exposure)
 
 
 @app.command()
 def worker(db: DbOption = None,
            jobs: Annotated[int, typer.Option("--jobs", min=1, help="同时进行的导入数（每个约占一个 CPU 核）。")]
-           = 2) -> None:
+           = 2,
+           log_format: LogFormatOption = None) -> None:
     """从数据库的队列中取出上传的规划并导入，不提供网页：在连接同一数据库的任一主机上运行即可增加
     抽取能力（Ctrl+C 后等进行中的导入完成再退出）。"""
     import signal
@@ -227,13 +248,18 @@ def worker(db: DbOption = None,
 
     from sqlalchemy import make_url
 
+    from planwatch import configuration, logs
     from planwatch.web.uploads import UploadJobs
 
-    with open_database(db) as database:
+    with reported():
+        settings = Settings.from_env(database_url=db, log_format=log_format.value if log_format else None)
+    configuration.install(settings)
+    logs.configure(settings)
+    with open_database(settings.database_url) as database:
         stop = threading.Event()
         for number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(number, lambda *_: stop.set())
-        uploads = UploadJobs(workers=jobs)
+        uploads = UploadJobs(settings, workers=jobs)
         uploads.recover(database)
         uploads.serve(database)
         where = make_url(database.url).render_as_string(hide_password=True)

@@ -33,8 +33,8 @@ err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 DbOption = Annotated[str | None, typer.Option(
-    "--db", envvar="PLANWATCH_DATABASE_URL", show_envvar=True,
-    help="数据库地址（sqlite:///路径 或 postgresql://用户@主机:端口/库名），默认为当前目录 ./.planwatch/ 下的 SQLite。")]
+    "--db", help="数据库地址（sqlite:///路径 或 postgresql://用户@主机:端口/库名），默认取环境变量 "
+                 "PLANWATCH_DATABASE_URL，再默认为当前目录 ./.planwatch/ 下的 SQLite。")]
 PlanOption = Annotated[str | None, typer.Option(
     "--plan", help="规划编号、标题或标题中唯一的一部分（只有一个规划时可省略）。")]
 YearOption = Annotated[int, typer.Option("--year", help="报告期或评估年度，如 2024。")]

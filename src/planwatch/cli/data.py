@@ -15,6 +15,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from planwatch import configuration
 from planwatch.cli import app
 from planwatch.cli.common import (
     AsUser,
@@ -136,7 +137,7 @@ def orgunits_list(db: DbOption = None) -> None:
 
 
 def _password(given: str | None) -> str:
-    password = given or os.environ.get(PASSWORD_ENV)
+    password = given or configuration.current().password
     if password:
         return password
     if not os.isatty(0):
@@ -352,11 +353,9 @@ def settings_smtp(
     db: DbOption = None,
 ) -> None:
     """设置发送催报邮件的邮件服务器（记入审计记录）。"""
-    import os
-
     from planwatch.services import settings
 
-    secret = password if password is not None else os.environ.get(PASSWORD_ENV, "")
+    secret = password if password is not None else configuration.current().password or ""
     with open_database(db) as database, reported(), database.session() as session:
         settings.set_smtp(session, None, settings.SmtpSettings(host, port, security, sender, username, secret,
                                                                site_url))

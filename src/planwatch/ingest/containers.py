@@ -14,7 +14,6 @@ reports formula cells instead of trusting their cached values.
 from __future__ import annotations
 
 import io
-import os
 import re
 import xml.parsers.expat
 import zipfile
@@ -22,17 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from planwatch import configuration
 from planwatch.errors import InputError
 
-__all__ = ["MAX_COMPRESSION_RATIO", "MAX_SHEET_ROWS", "MAX_UNCOMPRESSED_BYTES", "ROWS_ENV", "Formula", "OpenedWorkbook",
+__all__ = ["MAX_COMPRESSION_RATIO", "MAX_SHEET_ROWS", "MAX_UNCOMPRESSED_BYTES", "Formula", "OpenedWorkbook",
            "check_zip_container", "max_sheet_rows", "open_workbook", "refuse_unsafe_package"]
 
 # A plan or a filled template is a few MB of XML at most; far larger inflated sizes or ratios mean a zip bomb.
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
-# Rows per sheet: a district's org units or a plan's assignments are thousands; 100 000 units import in batches.
-MAX_SHEET_ROWS = 200_000
-ROWS_ENV = "PLANWATCH_MAX_SHEET_ROWS"
+MAX_SHEET_ROWS = configuration.DEFAULT_MAX_SHEET_ROWS
 _XML_PARTS = (".xml", ".rels", ".vml")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 _CHUNK = 1 << 16
@@ -104,9 +102,8 @@ def check_zip_container(path: Path, data: bytes, *, suffix: str, main_part: str)
 
 
 def max_sheet_rows() -> int:
-    """Rows a sheet may have; ``PLANWATCH_MAX_SHEET_ROWS`` sets another limit."""
-    configured = os.environ.get(ROWS_ENV, "")
-    return int(configured) if configured.isdigit() and int(configured) > 0 else MAX_SHEET_ROWS
+    """Rows a sheet may have (:data:`MAX_SHEET_ROWS` unless ``PLANWATCH_MAX_SHEET_ROWS`` sets another limit)."""
+    return configuration.current().max_sheet_rows
 
 
 def _refuse_long_sheets(path: Path, archive: zipfile.ZipFile) -> None:

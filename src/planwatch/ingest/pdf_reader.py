@@ -35,12 +35,11 @@ from planwatch.ingest.pdf.open_tables import ROW_WORD, Layout, find_open_tables
 from planwatch.ingest.pdf.page import Glyph, PageContent, is_page_number, is_scan, read_page
 from planwatch.ingest.pdf.paragraphs import Margins, continues, join
 from planwatch.ingest.pdf.tables import RuledTable, find_tables
+from planwatch.ingest.pdf_tolerances import TOLERANCES
 
 _BARE_NUMBER = re.compile(r"^\s*\d{1,4}\s*$")
-# A running head or foot is repeated at the same height on this many pages at least, and on this share of
-# them (odd and even pages may carry different heads); a label such as 附件1 atop a few pages is not one.
-_RUNNING_PAGES = 3
-_RUNNING_SHARE = 0.4
+_RUNNING_PAGES = TOLERANCES.running_pages
+_RUNNING_SHARE = TOLERANCES.running_share
 # PDFium is not thread-safe; uploads may be read by several threads of one server.
 _PDFIUM = threading.Lock()
 
@@ -166,21 +165,41 @@ class _PendingRow:
     ocr: bool
 
 
-def _items(page: PageContent, running_on: Layout | None) -> tuple[_Page, Layout | None]:
-    """The page's text lines and tables top to bottom; and the layout of a borderless table running on."""
+@dataclass(frozen=True, slots=True)
+class PageLayout:
+    """What the reader makes of one page's characters and rules (``planwatch debug-pdf`` draws it)."""
+
+    ruled: list[RuledTable]  # tables rebuilt from crossing rules
+    open: list[RuledTable]  # tables found by their header row, with horizontal rules only or none
+    cells: list[list[Glyph]]  # the characters inside each table, ruled ones first
+    rows: list[list[Glyph]]  # the characters of each printed line outside the tables
+
+    @property
+    def tables(self) -> list[RuledTable]:
+        return self.ruled + self.open
+
+
+def page_layout(page: PageContent, running_on: Layout | None) -> tuple[PageLayout, Layout | None]:
+    """The page's tables and the lines outside them; and the layout of a borderless table running on."""
     tables = find_tables(page.rules)
     outside, cells = _by_table(page.glyphs, tables)
     rows = glyph_rows(outside)
     open_tables, running_on = find_open_tables(rows, page.rules, running_on)
     if open_tables:
         outside, more = _by_table(outside, open_tables)
-        tables, cells = tables + open_tables, cells + more
+        cells = cells + more
         rows = glyph_rows(outside)
+    return PageLayout(tables, open_tables, cells, rows), running_on
+
+
+def _items(page: PageContent, running_on: Layout | None) -> tuple[_Page, Layout | None]:
+    """The page's text lines and tables top to bottom; and the layout of a borderless table running on."""
+    layout, running_on = page_layout(page, running_on)
     placed: list[tuple[float, TextLine | _Table]] = []
-    lines = [line for line in map(text_line, rows) if line.text]
+    lines = [line for line in map(text_line, layout.rows) if line.text]
     placed.extend((line.top, line) for line in lines)
     placed.extend((table.top, _Table(table.rows(glyphs), table.boxes()))
-                  for table, glyphs in zip(tables, cells, strict=True))
+                  for table, glyphs in zip(layout.tables, layout.cells, strict=True))
     placed.sort(key=lambda p: p[0])
     return _Page(page.number, lines, [item for _, item in placed], page.ocr), running_on
 

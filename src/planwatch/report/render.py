@@ -6,12 +6,12 @@ Each conversion gets its own LibreOffice profile so parallel conversions do not 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from planwatch.configuration import child_environment
 from planwatch.errors import PlanWatchError
 
 __all__ = ["FONTCONFIG_FILE", "RenderError", "docx_to_pdf", "libreoffice"]
@@ -34,7 +34,7 @@ def docx_to_pdf(docx: Path, pdf: Path, *, timeout: float = 300) -> Path:
     with tempfile.TemporaryDirectory(prefix="planwatch-lo-") as scratch:
         profile = Path(scratch, "profile").as_uri()
         out_dir = Path(scratch, "out")
-        environment = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG_FILE)}
+        environment = child_environment(FONTCONFIG_FILE=str(FONTCONFIG_FILE))
         try:
             done = subprocess.run([program, "--headless", "--norestore", f"-env:UserInstallation={profile}",
                                    "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)],

@@ -12,7 +12,6 @@ reachable and migrated.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Final
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from planwatch.configuration import child_environment
 from planwatch.errors import PlanWatchError
 from planwatch.report.docx_writer import FONTS
 from planwatch.report.render import FONTCONFIG_FILE, libreoffice
@@ -54,18 +54,19 @@ def font_checks() -> list[FontCheck]:
     machine has no fontconfig to ask."""
     if shutil.which("fc-match") is None or shutil.which("fc-list") is None:
         return []
-    mapped = {**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG_FILE)}
+    mapped = child_environment(FONTCONFIG_FILE=str(FONTCONFIG_FILE))
     found = []
     for key, family in FONTS.items():
-        listed = _run(["fc-list", f":family={family}", "family"], os.environ)
+        listed = _run(["fc-list", f":family={family}", "family"], None)
         used = _run(["fc-match", "-f", "%{family[0]}", family], mapped)
         found.append(FontCheck(family, _FONT_ROLES.get(key, key), bool(listed.strip()), used.strip() or "（无）"))
     return found
 
 
-def _run(command: list[str], environment: os._Environ[str] | dict[str, str]) -> str:
+def _run(command: list[str], environment: dict[str, str] | None) -> str:
+    """``command``'s output; ``environment`` None: this process's."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT, env=dict(environment),
+        done = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT, env=environment,
                               check=False)
     except (OSError, subprocess.TimeoutExpired):
         return ""

@@ -3,6 +3,6 @@
 Only this package and :mod:`planwatch.services` know SQL.
 """
 
-from planwatch.store.db import DATABASE_ENV, Database, DatabaseError, resolve_url
+from planwatch.store.db import Database, DatabaseError, resolve_url
 
-__all__ = ["DATABASE_ENV", "Database", "DatabaseError", "resolve_url"]
+__all__ = ["Database", "DatabaseError", "resolve_url"]

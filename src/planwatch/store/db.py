@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,12 +29,12 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from planwatch import configuration
 from planwatch.errors import PlanWatchError
 from planwatch.text_cleaning import normalise_text
 
-__all__ = ["DATABASE_ENV", "DEFAULT_DATA_DIR", "POOL_CONNECTIONS", "Database", "DatabaseError", "resolve_url"]
+__all__ = ["DEFAULT_DATA_DIR", "POOL_CONNECTIONS", "Database", "DatabaseError", "resolve_url"]
 
-DATABASE_ENV: Final = "PLANWATCH_DATABASE_URL"
 DEFAULT_DATA_DIR: Final = Path(".planwatch")
 SQLITE_BUSY_TIMEOUT_S: Final = 60
 # Connections per engine: one for every request thread of the web app (REQUEST_THREADS in
@@ -55,8 +54,8 @@ class DatabaseError(PlanWatchError):
 
 
 def resolve_url(url: str | None = None) -> str:
-    """``url`` if given, else ``PLANWATCH_DATABASE_URL``, else SQLite in ``./.planwatch/``."""
-    chosen = url or os.environ.get(DATABASE_ENV)
+    """``url`` if given, else the configured one (``PLANWATCH_DATABASE_URL``), else SQLite in ``./.planwatch/``."""
+    chosen = url or configuration.current().database_url
     if chosen:
         return _normalise(chosen)
     return f"sqlite:///{DEFAULT_DATA_DIR / 'planwatch.db'}"

@@ -222,7 +222,7 @@ def system_page(request: Request, actor: PageUser) -> HTMLResponse:
     """What the installation has and lacks (the fonts of the reports, LibreOffice, the chart
     assets, the database): the same checks as ``planwatch doctor``."""
     check(actor, Action.CONFIGURE)
-    checks = check_installation(request.app.state.database_url)
+    checks = check_installation(request.app.state.settings.database_url)
     return render(request, "admin_system.html", {
         "checks": checks, "advice": list(dict.fromkeys(c.advice for c in checks if not c.ok and c.advice))})
 

@@ -7,8 +7,8 @@ turns requests into service calls and results into HTML or JSON.
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator, Sequence
+import dataclasses
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Final
 
@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from planwatch.configuration import Settings
 from planwatch.services.login_throttle import LoginThrottle
 from planwatch.services.web_sessions import SessionPolicy
 from planwatch.web.admin import router as admin_router
@@ -50,6 +51,7 @@ from planwatch.web.public.routes import install_public_site
 from planwatch.web.public.routes import router as public_router
 from planwatch.web.publishing_page import router as publishing_router
 from planwatch.web.records import router as records_router
+from planwatch.web.request_log import RequestLog
 from planwatch.web.review_page import router as review_router
 from planwatch.web.session import router as session_router
 from planwatch.web.session_key import StoredKeySessions
@@ -62,28 +64,31 @@ __all__ = ["SESSION_COOKIE", "create_app"]
 
 SESSION_COOKIE: Final = "planwatch_session"
 SESSION_MAX_AGE: Final = int(SessionPolicy().absolute.total_seconds())
-SECRET_ENV: Final = "PLANWATCH_SECRET_KEY"
 
 
-def create_app(database_url: str | None = None, *, secret_key: str | None = None,
-               https: bool = False, throttle: LoginThrottle | None = None,
-               session_policy: SessionPolicy | None = None,
-               allowed_hosts: Sequence[str] | None = None, extract_workers: int = 2,
+def create_app(settings: Settings | str | None = None, *, secret_key: str | None = None,
+               throttle: LoginThrottle | None = None, session_policy: SessionPolicy | None = None,
                public: PublicOptions | None = None) -> FastAPI:
-    """Build the app for one database.
+    """Build the app of one installation's :class:`Settings` (a database URL alone: the defaults
+    for everything else), kept as ``app.state.settings``; ``secret_key`` replaces the settings' one.
 
-    ``secret_key`` signs session cookies; without it ``PLANWATCH_SECRET_KEY`` is used, and
-    without that (the usual case) the key kept in the database, which every process and host
-    on it shares and a restart keeps (:mod:`planwatch.services.session_keys`). ``https`` marks
-    cookies Secure: set it when the app is served over https (directly or behind a proxy);
-    requests that arrive as https get Secure cookies in any case. ``allowed_hosts`` (e.g.
-    ``["jc.example.gov.cn"]``) refuses requests for other Host names; without it any Host is
+    ``settings.secret_key`` signs session cookies; without it (the usual case) the key kept in
+    the database signs them, which every process and host on it shares and a restart keeps
+    (:mod:`planwatch.services.session_keys`). ``settings.https`` marks cookies Secure: set it
+    when the app is served over https (directly or behind a proxy); requests that arrive as
+    https get Secure cookies in any case. ``settings.allowed_hosts`` (e.g.
+    ``("jc.example.gov.cn",)``) refuses requests for other Host names; without it any Host is
     answered, and redirects never name it (see :mod:`planwatch.web.headers`).
-    ``extract_workers`` imports of uploads run at a time in this process, taken from the
-    database's queue; 0 leaves them to ``planwatch worker`` processes. ``public`` sets how
+    ``settings.extract_workers`` imports of uploads run at a time in this process, taken from
+    the database's queue; 0 leaves them to ``planwatch worker`` processes. ``public`` sets how
     the public site under /public/ is cached and limited (:class:`PublicOptions`).
     """
-    uploads = UploadJobs(workers=extract_workers)
+    if not isinstance(settings, Settings):
+        settings = Settings(database_url=settings)
+    if secret_key is not None:
+        settings = dataclasses.replace(settings, secret_key=secret_key)
+    https = settings.https
+    uploads = UploadJobs(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -101,13 +106,12 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
 
     app = FastAPI(title="PlanWatch 规划实施监测评估平台 API", version="1", docs_url=None,
                   redoc_url=None, openapi_url="/openapi.json", lifespan=lifespan)
+    app.state.settings = settings
     app.state.uploads = uploads
-    app.state.database_url = database_url
     app.state.templates = environment()
     app.state.throttle = throttle or LoginThrottle()
     app.state.session_policy = session_policy or SessionPolicy()
-    app.state.https = https
-    key = secret_key or os.environ.get(SECRET_ENV)
+    key = settings.secret_key
     app.add_middleware(Boundary)  # inside the session: it reads the session before any body
     if key:
         app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=SESSION_COOKIE,
@@ -117,9 +121,10 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
                            max_age=SESSION_MAX_AGE, same_site="lax", https_only=https)
     app.add_middleware(PublicBoundary)  # outside the sessions: the public site never sees a cookie
     install_public_site(app, public or PublicOptions(), key)
-    if allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
-    app.add_middleware(SecurityHeaders, https=https)  # outermost: every answer gets the headers
+    if settings.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
+    app.add_middleware(SecurityHeaders, https=https)  # every answer gets the headers
+    app.add_middleware(RequestLog)  # outermost: every answer is logged
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(ASSETS_PATH, assets(), name="api_docs_assets")
     install_error_handlers(app)

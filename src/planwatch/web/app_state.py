@@ -49,7 +49,7 @@ def app_database(app: FastAPI) -> Database:
         with _opening:
             database = getattr(app.state, "database", None)
             if database is None:
-                database = open_database(app.state.database_url)
+                database = open_database(app.state.settings.database_url)
                 app.state.database = database
     return database
 

@@ -55,19 +55,21 @@ def page_user(request: Request, db: DbSession) -> User:
             touch_session(db, token)  # this request already holds the write transaction
     user = found.user
     region = db.get(OrgUnit, user.region_org_unit_id) if user.region_org_unit_id is not None else None
+    request.state.user_id = user.id  # for the request log (planwatch.web.request_log)
     request.state.user = PageIdentity(user.id, user.login, user.name, user.role, user.org_unit_id,
                                       region.name if region is not None else None)
     request.state.inbox_count = functools.cache(lambda: inbox.inbox_count(db, user))
     return user
 
 
-def api_user(db: DbSession, authorization: Annotated[str | None, Header()] = None) -> User:
+def api_user(request: Request, db: DbSession, authorization: Annotated[str | None, Header()] = None) -> User:
     """The user an API token belongs to (``Authorization: Bearer <token>``)."""
     scheme, _, token = (authorization or "").partition(" ")
     user = users.user_for_token(db, token.strip()) if scheme.lower() == "bearer" and token.strip() else None
     if user is None or not user.active:
         raise HTTPException(status_code=401, detail="缺少或无效的 API 令牌（Authorization: Bearer …）",
                             headers={"WWW-Authenticate": "Bearer"})
+    request.state.user_id = user.id  # for the request log (planwatch.web.request_log)
     return user
 
 

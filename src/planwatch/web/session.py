@@ -100,5 +100,5 @@ def set_language(request: Request, code: str, next: str = Query("/")) -> Redirec
     response = RedirectResponse(safe_next(next), status_code=303)
     if code in LANGUAGES:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, httponly=True,
-                            samesite="lax", secure=request.app.state.https)
+                            samesite="lax", secure=request.app.state.settings.https)
     return response

@@ -40,6 +40,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from planwatch import configuration
+from planwatch.configuration import Settings
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES
 from planwatch.services import import_history, import_jobs, plans
@@ -76,12 +78,14 @@ UPLOAD_REQUEST_BODY: Final = {"requestBody": {"required": True, "content": {"mul
 
 class UploadJobs:
     """Extraction workers of this process taking jobs from the database's queue, at most
-    ``workers`` imports at a time (0: this process only queues jobs, for other processes'
-    or hosts' workers)."""
+    ``workers`` imports at a time (the settings' ``extract_workers`` unless given; 0: this
+    process only queues jobs, for other processes' or hosts' workers). The extraction
+    processes get ``settings`` as an argument (the sheet-row limit, the OCR engine)."""
 
-    def __init__(self, workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES,
-                 cpu_seconds: int = EXTRACTION_CPU_SECONDS) -> None:
-        self._workers = workers
+    def __init__(self, settings: Settings | None = None, *, workers: int | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES, cpu_seconds: int = EXTRACTION_CPU_SECONDS) -> None:
+        self._settings = settings or configuration.current()
+        self._workers = self._settings.extract_workers if workers is None else workers
         self._extractors = self._new_extractors() if workers else None
         self._threads: list[threading.Thread] = []
         self._wake = threading.Event()
@@ -92,7 +96,8 @@ class UploadJobs:
 
     def _new_extractors(self) -> ProcessPoolExecutor:
         # spawn, not fork: the server process has threads (and their locks) a fork would copy
-        return ProcessPoolExecutor(max_workers=max(self._workers, 1), mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=max(self._workers, 1), mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=configuration.install, initargs=(self._settings,))
 
     def start(self, database: Database, user: User, file_name: str, stream: BinaryIO) -> JobState:
         """Queue the import of an upload; bad names and sizes are refused here, before
@@ -203,7 +208,9 @@ class UploadJobs:
                 outcome, summary, plan_id = import_history.plan_import_summary(result)
                 import_history.record(session, owner, channel, path.name, outcome, summary=summary, plan_id=plan_id,
                                       size=size, sha256=result.sha256)
-                return result
+            log.info("import", extra={"channel": channel.value, "outcome": outcome.value, "plan": plan_id,
+                                      "user": owner_id, "bytes": size})
+            return result
         except InputError as exc:
             refused = InputError(path.name, exc.problem)  # not the private folder's path
             _record_refusal(database, owner_id, channel, path.name, refused, size)
@@ -234,6 +241,8 @@ class UploadJobs:
                 last_beat = time.monotonic()
                 import_jobs.heartbeat(database)
 
+        started = time.monotonic()
+        log.info("job started", extra={"job": job.id, "user": job.owner_id, "bytes": len(claimed.content)})
         try:
             path.write_bytes(claimed.content)
             import_jobs.set_upload_dir(database, job.id, folder)
@@ -251,15 +260,21 @@ class UploadJobs:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         import_jobs.finish_job(database, job)
+        log.log(logging.INFO if job.stage == "done" else logging.WARNING, "job finished", extra={
+            "job": job.id, "user": job.owner_id, "stage": job.stage, "pages": job.pages_total,
+            "ms": round((time.monotonic() - started) * 1000)})
 
 
 def _record_refusal(database: Database, owner_id: int, channel: Channel, file_name: str, exc: PlanWatchError,
                     size: int | None = None) -> None:
     """A refused plan file in the import history, in a transaction of its own (the import's rolled back)."""
+    problems = import_history.problems_of(exc)
+    log.warning("import refused", extra={"channel": channel.value, "user": owner_id, "bytes": size,
+                                         "problems": len(problems)})
     try:
         with database.session() as session:
             import_history.record(session, session.get_one(User, owner_id), channel, file_name,
-                                  Outcome.REFUSED, problems=import_history.problems_of(exc), size=size)
+                                  Outcome.REFUSED, problems=problems, size=size)
     except SQLAlchemyError:  # the history must not hide the refusal itself from the uploader
         log.exception("could not record the refused import of %s", file_name)
 

@@ -15,15 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from planwatch.ingest.pdf.page import Glyph
+from planwatch.ingest.pdf_tolerances import TOLERANCES
 
-# Two characters belong to one line when their baselines are closer than this share of their size.
-_SAME_LINE = 0.3
-# Characters smaller than this share of a line's size, raised or lowered from its middle by less than
-# _RAISED of its size, belong to it.
-_SMALL = 0.85
-_RAISED = 0.75
-# A gap wider than this share of the font size between Latin characters is a word space.
-_WORD_SPACE = 0.15
+_SAME_LINE = TOLERANCES.same_line
+_SMALL = TOLERANCES.small
+_RAISED = TOLERANCES.raised
+_WORD_SPACE = TOLERANCES.word_space
 _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’（）《》〔〕【】、，。：；！？…—·]")
 
 

@@ -16,7 +16,6 @@ rules, and its tables are read as open tables or text lines), page rotation, and
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import threading
@@ -25,18 +24,18 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
+from planwatch import configuration
 from planwatch.ingest.pdf.page import Glyph, Rule
+from planwatch.ingest.pdf_tolerances import TOLERANCES
 
 if TYPE_CHECKING:  # numpy is imported where a scan is read: the command line starts without it
     import numpy as np
 
 # Pages are rendered at a common scanning resolution: enough for characters of 10.5 points.
 DPI = 200
-# A dark run this long (points) is a rule, not a stroke of a character (three characters of 12 points).
-_RULE_LENGTH = 36.0
-_DARK = 128
+_RULE_LENGTH = TOLERANCES.rule_length
+_DARK = TOLERANCES.dark
 _TESSERACT_SECONDS = 120  # one page at most; a page past it is left unread
-ENGINE_VARIABLE = "PLANWATCH_OCR"  # rapidocr | tesseract | off; unset: the first installed, in that order
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,15 +178,19 @@ def _rapidocr() -> Engine | None:
 ENGINES: dict[str, Callable[[], Engine | None]] = {"rapidocr": _rapidocr, "tesseract": _tesseract}
 
 
-@cache
 def engine(choice: str | None = None) -> Engine | None:
-    """The OCR engine to read scans with: ``choice`` or the environment's PLANWATCH_OCR, else the first
-    installed; None when none is installed (or OCR is turned off)."""
-    wanted = (choice or os.environ.get(ENGINE_VARIABLE) or "").strip().lower()
+    """The OCR engine to read scans with: ``choice`` or the configured one (``PLANWATCH_OCR``:
+    rapidocr | tesseract | off), else the first installed, in that order; None when none is installed
+    (or OCR is turned off)."""
+    return _engine((choice or configuration.current().ocr or "").strip().lower())
+
+
+@cache
+def _engine(wanted: str) -> Engine | None:
     if wanted == "off":
         return None
     if wanted:
         if wanted not in ENGINES:
-            raise ValueError(f"{ENGINE_VARIABLE}={wanted}: expected one of {', '.join(ENGINES)} or off")
+            raise ValueError(f"PLANWATCH_OCR={wanted}: expected one of {', '.join(ENGINES)} or off")
         return ENGINES[wanted]()
     return next((found for make in ENGINES.values() if (found := make()) is not None), None)

@@ -32,29 +32,19 @@ from itertools import pairwise
 from planwatch.ingest.pdf.lines import text_line
 from planwatch.ingest.pdf.page import Glyph, Rule, is_page_number
 from planwatch.ingest.pdf.tables import RuledTable, Segment, merge_segments
+from planwatch.ingest.pdf_tolerances import TOLERANCES
 
-# Words are set apart by a gap wider than this share of the font size (justified text spreads less).
-_WORD_GAP = 0.6
-# A column's words keep at least this share of the font size away from the next column's.
-_COLUMN_GAP = 0.3
-# Lines of one table are at most this many font sizes apart; a header's stacked lines, and the rules
-# around a header, closer than the second.
-_ROW_GAP = 2.5
-_HEADER_GAP = 4.0
-# A cell's text wrapped over lines leaves at most this share of the font size between them.
-_WRAPPED_GAP = 0.6
-# Lines overlapping by more than this share of the font size are set half a line apart, in one row.
-_OVERLAP = 0.25
-# A category text is at the middle of its group when this share of the font size from it at most.
-_CENTRED = 0.75
-# Gaps between lines that differ by less than this (points) are as wide as each other.
-_TIE = 1.0
-# Lines atop a page passed over before the rest of a table (a running head, a continued-table label).
-_HEAD_LINES = 2
-# A header cell's name wraps over this many lines at most.
-_HEADER_LINES = 4
-# A column name spread over its cell has at most this many characters (指　标　名　称).
-_SPREAD_NAME = 4
+_WORD_GAP = TOLERANCES.word_gap
+_COLUMN_GAP = TOLERANCES.column_gap
+_ROW_GAP = TOLERANCES.row_gap
+_HEADER_GAP = TOLERANCES.header_gap
+_WRAPPED_GAP = TOLERANCES.wrapped_gap
+_OVERLAP = TOLERANCES.overlap
+_CENTRED = TOLERANCES.centred
+_TIE = TOLERANCES.tie
+_HEAD_LINES = TOLERANCES.head_lines
+_HEADER_LINES = TOLERANCES.header_lines
+_SPREAD_NAME = TOLERANCES.spread_name
 # What a table prints on every row, never wrapped: a value (≥90, <0.019, 7.5*, 【120】, 100%, 50左右) or
 # an indicator's attribute.
 _FIGURE = r"[<>≥≤＜＞≧≦]?[【\[]?[-+]?\d[\d.,]*[】\]]?[%％‰*]?"

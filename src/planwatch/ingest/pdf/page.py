@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from planwatch.ingest.pdf_tolerances import TOLERANCES
+
 if TYPE_CHECKING:
     from planwatch.ingest.pdf.ocr import Engine
 
-# A drawn stroke thinner than this is a rule (table border), not a shape.
-_RULE_THICKNESS = 3.0
+_RULE_THICKNESS = TOLERANCES.rule_thickness
 # Spaces, byte-order marks and soft hyphens: spacing comes from the geometry (and PDFium's own
 # made-up characters are all spaces and line breaks).
 _INVISIBLE = frozenset((0x3000, 0xA0, 0xFFFE, 0xFEFF, 0xAD))

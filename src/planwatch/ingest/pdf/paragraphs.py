@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from planwatch.ingest.pdf.lines import TextLine
+from planwatch.ingest.pdf_tolerances import TOLERANCES
 
-# Lines further apart than the usual line gap and this share of the font size have a blank line between them.
-_BLANK_LINE = 1.5
-# A line that stops this share of the text width before the right margin ends its paragraph.
-_SHORT_LINE = 0.25
+_BLANK_LINE = TOLERANCES.blank_line
+_SHORT_LINE = TOLERANCES.short_line
 _SENTENCE_END = ("。", "！", "？", "；", "：", ":", "!", "?", ";")
 _ITEM_OPENING = re.compile(r"^(第[一二三四五六七八九十百\d]+[篇章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|"
                            r"\d{1,2}[．.、](?!\d)|——|表\s*\d|专栏|附件)")

@@ -18,9 +18,9 @@ from functools import reduce
 from planwatch.ingest.pdf.lines import text_lines
 from planwatch.ingest.pdf.page import Glyph, Rule
 from planwatch.ingest.pdf.paragraphs import join
+from planwatch.ingest.pdf_tolerances import TOLERANCES
 
-# Rules closer than this (points) are one rule: double borders, rounding, line width.
-_SNAP = 2.5
+_SNAP = TOLERANCES.snap
 
 
 @dataclass(frozen=True, slots=True)
