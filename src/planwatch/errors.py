@@ -25,7 +25,7 @@ PROBLEMS: Final[dict[str, str]] = {
     # one reader per kind of field (planwatch.fields)
     "field.not_number": "「{text}」不是数字",
     "field.not_integer": "「{text}」不是整数",
-    "field.not_year": "应为四位年份，而不是「{text}」",
+    "field.not_year": "应为四位年份（如 2025），而不是「{text}」",
     "field.year_range": "年份 {year} 不在 {low}–{high} 之间",
     "field.not_month": "应为年月 YYYY-MM（如 2026-12），而不是「{text}」",
     "field.not_date": "应为日期 YYYY-MM-DD（如 2026-03-31），而不是「{text}」",
@@ -39,10 +39,10 @@ PROBLEMS: Final[dict[str, str]] = {
     "number.ambiguous_comma": "「{text}」中的逗号有歧义：小数请用小数点（49.9），千位分隔须每三位一组（1,234）",
     "number.too_large": "{value} 超出可存储的数值范围（绝对值应小于 1.7e308）",
     "number.too_small": "{value} 太接近 0，无法存储（绝对值应大于 1e-308）",
+    "number.scale_on_percent": "「{text}」：数量级「{scale}」不能用于单位 {unit}",
     "number.underscore": "「{text}」中有下划线：数字请不要用下划线分隔",
     # ledger edits (planwatch.services.ledger_edits)
     "ledger.empty": "{label}不能为空",
-    "ledger.month": "{label}应为年月 YYYY-MM（如 2026-12），而不是「{text}」",
     "ledger.target_year_missing": "第 {n} 个量化目标需要填写年份",
     "ledger.nothing_changed": "没有要修改的内容：请至少修改一项",
 }
@@ -82,7 +82,7 @@ class PlanWatchError(Exception):
     """
 
     code: str | None = None
-    params: Mapping[str, Any] = {}  # noqa: RUF012 - read-only default, instances set their own
+    params: Mapping[str, Any] = {}  # read only: instances with a code set their own
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Subclasses take other arguments than they pass to Exception (a list of problems, a
@@ -117,9 +117,9 @@ class FieldRefused(InputError):
     ``field`` is the field's code in the form, the API or the sheet (``start_year``,
     ``targets[2].year``), which pages show by its label."""
 
-    def __init__(self, field: str, problem: Problem) -> None:
-        self.field = field
-        super().__init__(field, problem)
+    def __init__(self, field: str, why: Problem) -> None:
+        self.field, self.why = field, why
+        super().__init__(field, why)
 
 
 class NotFound(PlanWatchError):

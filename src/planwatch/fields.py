@@ -1,4 +1,4 @@
-"""One reader per kind of field: number, percentage, amount, year, month, date.
+"""One reader per kind of field: number, percentage, amount, integer, year, month, date.
 
 A value reaches PlanWatch typed in a form, sent in a JSON body, or read from a spreadsheet
 cell (a str, an int or float, a datetime). Each kind of field is read here and nowhere else,
@@ -22,12 +22,15 @@ from typing import Final
 from planwatch.errors import FieldRefused, problem
 from planwatch.numerals import NumberRefused, read_decimal, split_scale, to_float, to_halfwidth
 
-__all__ = ["YEARS", "read_amount", "read_date", "read_month", "read_number", "read_percentage", "read_year"]
+__all__ = ["YEARS", "read_amount", "read_date", "read_integer", "read_month", "read_number", "read_percentage", "read_year"]
 
 YEARS: Final = range(1949, 2101)  # a plan's, a target's or a project's year
 _PERCENT_SIGNS: Final = ("%", "％")
-_MONTH: Final = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*月?")
-_DATE: Final = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
+# Years, months and days are written one way (the way the forms, sheets and API show them),
+# in ASCII or full-width digits: 2026, 2026-12, 2026-03-31.
+_YEAR: Final = re.compile(r"[0-9]{4}")
+_MONTH: Final = re.compile(r"([0-9]{4})-([0-9]{2})")
+_DATE: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def _blank(value: object) -> bool:
@@ -98,31 +101,46 @@ def read_amount(value: object, field: str) -> float | None:
     return number
 
 
-def read_year(value: object, field: str, *, years: range = YEARS) -> int | None:
-    """A calendar year (2026, ２０２６, 2026年, 二〇二六, a sheet's 2026.0) inside ``years``."""
+def read_integer(value: object, field: str, *, low: int, high: int) -> int | None:
+    """A whole count (days, a rank) inside [low, high]: 30, ３０, 三十; not 30.5 or 1e3."""
     if _blank(value):
         return None
-    text = value.strip().removesuffix("年") if isinstance(value, str) else value
-    try:
-        exact = _exact(text, field)
-    except FieldRefused:
-        raise FieldRefused(field, problem("field.not_year", text=_shown(value))) from None
+    exact = _exact(value, field)
     if exact != exact.to_integral_value():
-        raise FieldRefused(field, problem("field.not_year", text=_shown(value)))
-    year = int(exact)
+        raise FieldRefused(field, problem("field.not_integer", text=_shown(value)))
+    if not low <= exact <= high:
+        raise FieldRefused(field, problem("field.out_of_range", low=low, high=high, value=_shown(value)))
+    return int(exact)
+
+
+def read_year(value: object, field: str, *, years: range = YEARS) -> int | None:
+    """A calendar year inside ``years``: 2026, ２０２６, 2026年, a sheet's 2026.0. Not 二〇二六
+    (a form or a sheet asks for four digits, as it shows them), not 2026.5 or 2_026."""
+    if _blank(value):
+        return None
+    if isinstance(value, str):
+        text = to_halfwidth(value.strip()).removesuffix("年").strip()
+        if not _YEAR.fullmatch(text):
+            raise FieldRefused(field, problem("field.not_year", text=_shown(value)))
+        year = int(text)
+    else:
+        exact = _exact(value, field)
+        if exact != exact.to_integral_value():
+            raise FieldRefused(field, problem("field.not_year", text=_shown(value)))
+        year = int(exact)
     if year not in years:
         raise FieldRefused(field, problem("field.year_range", year=year, low=years.start, high=years.stop - 1))
     return year
 
 
 def read_month(value: object, field: str, *, years: range = YEARS) -> str | None:
-    """A month as ``YYYY-MM`` (2026-12, 2026/12, 2026.12, 2026年12月, a date cell)."""
+    """A month as ``YYYY-MM`` (2026-12, ２０２６-１２, a date cell)."""
     if _blank(value):
         return None
     if isinstance(value, date):
         year, month = value.year, value.month
     else:
-        match = _MONTH.fullmatch(to_halfwidth(str(value).strip())) if isinstance(value, str) else None
+        match = _MONTH.fullmatch(to_halfwidth(value.strip())) if isinstance(value, str) else None
         if match is None or not 1 <= int(match.group(2)) <= 12:
             raise FieldRefused(field, problem("field.not_month", text=_shown(value)))
         year, month = int(match.group(1)), int(match.group(2))
@@ -132,8 +150,8 @@ def read_month(value: object, field: str, *, years: range = YEARS) -> str | None
 
 
 def read_date(value: object, field: str, *, years: range = YEARS) -> date | None:
-    """A day (2026-03-31, 2026/3/31, 2026年3月31日, a date cell). Not ISO week dates or
-    20260331, which Python's ``date.fromisoformat`` also takes and no clerk means."""
+    """A day as ``YYYY-MM-DD`` (2026-03-31, a date cell). Not ISO week dates or 20260331,
+    which Python's ``date.fromisoformat`` also takes and no clerk means."""
     if _blank(value):
         return None
     if isinstance(value, datetime):
@@ -141,7 +159,7 @@ def read_date(value: object, field: str, *, years: range = YEARS) -> date | None
     elif isinstance(value, date):
         day = value
     else:
-        match = _DATE.fullmatch(to_halfwidth(str(value).strip())) if isinstance(value, str) else None
+        match = _DATE.fullmatch(to_halfwidth(value.strip())) if isinstance(value, str) else None
         try:
             if match is None:
                 raise ValueError(value)

@@ -20,8 +20,6 @@ the ledger, marked, out of warnings and the assessment, until it is restored.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +27,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError
+from planwatch.errors import InputError, Problem, problem
+from planwatch.fields import read_amount, read_month, read_number, read_year
 from planwatch.monitor.permissions import Action, check
 from planwatch.services import region_scope
 from planwatch.store.models import (
@@ -53,17 +52,15 @@ __all__ = ["ROLES", "LedgerEditError", "MergeConflict", "ProjectFields", "Target
            "set_milestones", "snapshot", "split_task"]
 
 ROLES = ("牵头", "责任", "配合")
-_MONTH = re.compile(r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$")
-_YEARS = range(1949, 2101)
 _KINDS = ("task", "column", "assignment")
 
 
 class LedgerEditError(InputError):
     """An edit that cannot be made as given; names the field and what was expected."""
 
-    def __init__(self, field: str, problem: str) -> None:
+    def __init__(self, field: str, why: str | Problem) -> None:
         self.field = field
-        super().__init__(field, problem)
+        super().__init__(field, why)
 
 
 class MergeConflict(LedgerEditError):
@@ -284,7 +281,7 @@ def reapply(session: Session, plan: Plan) -> int:
         try:
             with session.begin_nested():
                 _apply(session, plan, edit, subject, others)
-        except LedgerEditError:
+        except InputError:  # LedgerEditError, or a field the reader refuses (FieldRefused)
             continue
         applied += 1
     return applied
@@ -403,7 +400,7 @@ def _set_fields(session: Session, subject: Task | Project, changes: dict[str, An
                 raise LedgerEditError("kind", f"任务类型应为 {'、'.join(_KINDS)} 之一")
             subject.kind = changes["kind"]
         if "deadline" in changes:
-            subject.deadline = _month(changes["deadline"], "deadline", "完成时限") or None
+            subject.deadline = read_month(changes["deadline"], "deadline")
         if "targets" in changes:
             subject.targets = [_target(n, *row) for n, row in enumerate(changes["targets"], start=1)]
     else:
@@ -413,14 +410,14 @@ def _set_fields(session: Session, subject: Task | Project, changes: dict[str, An
             if field in changes:
                 setattr(subject, field, str(changes[field]).strip() or None)
         if "investment" in changes:
-            subject.investment = _amount(changes["investment"], "investment")
+            subject.investment = read_amount(changes["investment"], "investment")
         for field in ("start_year", "end_year"):
             if field in changes:
-                setattr(subject, field, _year(changes[field], field))
+                setattr(subject, field, read_year(changes[field], field))
         if subject.start_year and subject.end_year and subject.start_year > subject.end_year:
             raise LedgerEditError("end_year", "建设年限的结束年份不能早于开始年份")
         if "annual_investment" in changes:
-            plan = {str(_year(y, "annual_investment")): _amount(v, f"annual_investment[{y}]")
+            plan = {str(read_year(y, "annual_investment")): read_amount(v, f"annual_investment[{y}]")
                     for y, v in changes["annual_investment"].items()}
             subject.annual_investment = {y: v for y, v in plan.items() if v is not None} or None
     if "units" in changes:
@@ -461,7 +458,7 @@ def _set_milestones(subject: Task | Project, milestones: list[list[str]]) -> Non
     rows = []
     for n, (title, due) in enumerate(milestones, start=1):
         name = _text(title, f"milestones[{n}].title", f"第 {n} 个里程碑的名称")
-        rows.append(Milestone(title=name, due=_month(due, f"milestones[{n}].due", f"第 {n} 个里程碑的日期")))
+        rows.append(Milestone(title=name, due=read_month(due, f"milestones[{n}].due") or ""))
     subject.milestones = rows
 
 
@@ -561,46 +558,16 @@ def _nonempty(changes: dict[str, Any]) -> dict[str, Any]:
 def _text(value: Any, field: str, label: str) -> str:
     text = str(value or "").strip()
     if not text:
-        raise LedgerEditError(field, f"{label}不能为空")
+        raise LedgerEditError(field, problem("ledger.empty", label=label))
     return text
-
-
-def _month(value: Any, field: str, label: str) -> str:
-    text = str(value or "").strip()
-    if text and not _MONTH.match(text):
-        raise LedgerEditError(field, f"{label}应为年月 YYYY-MM（如 2026-12），而不是「{text}」")
-    return text
-
-
-def _year(value: Any, field: str) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise LedgerEditError(field, f"应为四位年份，而不是「{value}」") from None
-    if year not in _YEARS:
-        raise LedgerEditError(field, f"年份 {year} 不在 {_YEARS.start}–{_YEARS.stop - 1} 之间")
-    return year
-
-
-def _amount(value: Any, field: str) -> float | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-        raise LedgerEditError(field, f"投资额应为不小于 0 的数（万元），而不是「{value}」")
-    return float(value)
 
 
 def _target(n: int, name: Any, year: Any, value: Any, unit: Any) -> TaskTarget:
     label = _text(name, f"targets[{n}].name", f"第 {n} 个量化目标的名称")
-    checked = _year(year, f"targets[{n}].year")
+    checked = read_year(year, f"targets[{n}].year")
     if checked is None:
-        raise LedgerEditError(f"targets[{n}].year", f"第 {n} 个量化目标需要填写年份")
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
-                              or not math.isfinite(value)):
-        raise LedgerEditError(f"targets[{n}].value", f"第 {n} 个量化目标的目标值应为数字")
-    number = None if value is None else float(value)
+        raise LedgerEditError(f"targets[{n}].year", problem("ledger.target_year_missing", n=n))
+    number = read_number(value, f"targets[{n}].value")
     text = f"{number:g}{unit or ''}" if number is not None else ""
     return TaskTarget(name=label, year=checked, text=text, value=number, unit=str(unit).strip() or None if unit else None,
                       comparator="=")

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from planwatch.errors import InputError, PlanWatchError
+from planwatch.errors import InputError, PlanWatchError, problem
 from planwatch.evaluate.models import Verdict, read_verdict
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState, WorkflowAction, apply_transition
@@ -270,7 +270,7 @@ def _parse(indicator: Indicator, text: str, unit: str) -> _Parsed:
     unit_magnitude = SCALES.get(indicator_unit[:1], 1)
     try:
         if magnitude > 1 and final_unit in _PER_HUNDRED:
-            raise NumberRefused(f"「{text}」：数量级「{s[-1]}」不能用于单位 {final_unit}")
+            raise NumberRefused(problem("number.scale_on_percent", text=text, scale=s[-1], unit=final_unit))
         if magnitude > 1 and unit_magnitude > 1 and not written:
             exact = read_decimal(number)
             if exact is None:

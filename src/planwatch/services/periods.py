@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError, PlanWatchError
+from planwatch.errors import FieldRefused, InputError, PlanWatchError, Problem, problem
+from planwatch.fields import read_date
 from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import region_scope
@@ -73,9 +74,9 @@ class PeriodLocked(PlanWatchError):
 class PeriodInputError(InputError):
     """A period definition or lock request that cannot be applied; names the field."""
 
-    def __init__(self, field: str, problem: str) -> None:
+    def __init__(self, field: str, why: str | Problem) -> None:
         self.field = field
-        super().__init__(f"报告期 {field}", problem)
+        super().__init__(f"报告期 {field}", why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,9 +152,12 @@ def period_code(year: int, quarter: int | None = None, month: int | None = None)
 def day_start(day: str, field: str) -> datetime:
     """Midnight UTC of a YYYY-MM-DD day, as windows are given (a deadline is exclusive)."""
     try:
-        return datetime.combine(date.fromisoformat(day.strip()), time(0), tzinfo=UTC)
-    except ValueError:
-        raise PeriodInputError(field, f"日期应为 YYYY-MM-DD，实际为「{day}」") from None
+        read = read_date(day, field)
+    except FieldRefused as refused:
+        raise PeriodInputError(field, refused.why) from None
+    if read is None:
+        raise PeriodInputError(field, problem("field.not_date", text=day))
+    return datetime.combine(read, time(0), tzinfo=UTC)
 
 
 def window_is_open(period: ReportingPeriod, now: datetime | None = None) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from planwatch.errors import PROBLEMS
 from planwatch.evaluate.assessment import CATEGORY_ZH, GROUP_ZH
 from planwatch.evaluate.targets import ENTRY_HINTS_ZH
 from planwatch.extract.records import UNREAD_REASONS
@@ -1073,6 +1074,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "admin.find_user": "查找用户（登录名、姓名或单位）",
         "admin.unit_hint": "填报员的单位：输入名称或代码",
         "assessment.breakdown": "各项得分",
+        # coded problems of the services (planwatch.errors.PROBLEMS) and the fields they name
+        **{f"problem.{code}": sentence for code, sentence in PROBLEMS.items()},
+        "field.targets_year": "量化目标年份", "field.targets_value": "量化目标值", "field.milestones_due": "里程碑日期",
+        "field.annual_investment": "年度投资计划",
     },
     "en": {
         "app.title": "Plan Implementation Monitoring and Evaluation",
@@ -2180,6 +2185,31 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "admin.find_user": "Find a user (login, name or unit)",
         "admin.unit_hint": "A clerk's unit: type its name or code",
         "assessment.breakdown": "Scored items",
+        "problem.field.not_number": "“{text}” is not a number",
+        "problem.field.not_integer": "“{text}” is not a whole number",
+        "problem.field.not_year": "expected a four-digit year (such as 2025), not “{text}”",
+        "problem.field.year_range": "the year {year} is not between {low} and {high}",
+        "problem.field.not_month": "expected a month as YYYY-MM (such as 2026-12), not “{text}”",
+        "problem.field.not_date": "expected a date as YYYY-MM-DD (such as 2026-03-31), not “{text}”",
+        "problem.field.negative": "expected a number not below 0, not “{text}”",
+        "problem.field.amount_scale": "amounts are in 10,000 yuan: type the figure alone (such as 1200), "
+                                      "without “{scale}”, not “{text}”",
+        "problem.field.percent_range": "a percentage between {low} and {high} was expected, not {value}",
+        "problem.field.out_of_range": "expected a value between {low} and {high}, not {value}",
+        "problem.number.foreign_digit": "“{char}” is not a digit PlanWatch reads (0–9, full-width digits or "
+                                        "Chinese numerals)",
+        "problem.number.not_finite": "“{text}” is not a finite number",
+        "problem.number.ambiguous_comma": "the comma in “{text}” is ambiguous: write decimals with a point "
+                                          "(49.9) and thousands in groups of three (1,234)",
+        "problem.number.too_large": "{value} is too large to store (its size must stay below 1.7e308)",
+        "problem.number.too_small": "{value} is too close to 0 to store (its size must be above 1e-308)",
+        "problem.number.scale_on_percent": "“{text}”: the magnitude “{scale}” cannot be used with the unit {unit}",
+        "problem.number.underscore": "“{text}” has an underscore in it: write numbers without underscores",
+        "problem.ledger.empty": "this field cannot be empty",
+        "problem.ledger.target_year_missing": "target {n} needs a year",
+        "problem.ledger.nothing_changed": "nothing to save: change at least one field",
+        "field.targets_year": "Target year", "field.targets_value": "Target value", "field.milestones_due": "Milestone date",
+        "field.annual_investment": "Annual investment plan",
     },
 }
 

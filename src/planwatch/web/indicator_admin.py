@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
+from planwatch.fields import read_year
 from planwatch.services import corrections, indicator_lifecycle, pickers, region_scope
 from planwatch.services.indicator_lifecycle import Choice, MergeConflicts
 from planwatch.store.models import Indicator, User
@@ -49,12 +50,9 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
                      target: Annotated[str, Form()], reason: Reason, target_year: Annotated[str, Form()] = "",
                      comparator: Annotated[str, Form()] = "", target_type: Annotated[str, Form()] = "") -> Response:
     """A new target (and its type) through the correction service, so a re-import keeps it."""
-    year = target_year.strip()
-    fix = corrections.IndicatorFix(target=target, target_year=int(year) if year.isdigit() else None,
-                                   comparator=comparator or None, target_type=target_type.strip() or None)
     try:
-        if year and not year.isdigit():
-            raise corrections.CorrectionError(f"目标年份应为四位数字，而不是「{year}」")
+        fix = corrections.IndicatorFix(target=target, target_year=read_year(target_year, "target_year"),
+                                       comparator=comparator or None, target_type=target_type.strip() or None)
         if not reason.strip():
             raise corrections.CorrectionError("reason：请填写修改目标的原因")
         corrections.correct_indicator(db, user, _indicator(db, user, indicator_id).id, fix, reason=reason.strip())

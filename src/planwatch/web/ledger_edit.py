@@ -9,7 +9,6 @@ comes through for what the person did not touch.
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -18,7 +17,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError
+from planwatch.errors import InputError, problem
+from planwatch.fields import read_amount, read_number, read_year
 from planwatch.monitor.permissions import Action, check
 from planwatch.services import ledger_edits, region_scope, regions
 from planwatch.services.ledger_edits import (
@@ -32,6 +32,7 @@ from planwatch.services.ledger_edits import (
 from planwatch.store.models import OrgUnit, Plan, Project, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.messages import refusal_text
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
@@ -95,26 +96,6 @@ def new_form(request: Request, user: PageUser, db: DbSession, plan_id: RowId, ki
 def edit_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId) -> HTMLResponse:
     subject = _subject(db, user, kind, item_id)
     return _form(request, db, user, region_scope.plan(db, user, subject.plan_id), kind, subject)
-
-
-def _number(text: str, field: str) -> float | None:
-    cleaned = text.strip().replace(",", "").replace("，", "")
-    if not cleaned:
-        return None
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise LedgerEditError(field, f"「{text.strip()}」不是数字") from None
-    if not math.isfinite(value):
-        raise LedgerEditError(field, f"「{text.strip()}」不是有效的数字")
-    return value
-
-
-def _year(text: str, field: str) -> int | None:
-    value = _number(text, field)
-    if value is not None and not value.is_integer():
-        raise LedgerEditError(field, f"「{text.strip()}」不是年份")
-    return None if value is None else int(value)
 
 
 def _rows(*columns: list[str]) -> list[list[str]]:
@@ -194,15 +175,15 @@ def _save(request: Request, db: Session, user: User, plan: Plan, kind: str, subj
         if entity == "task":
             fields = TaskFields(title=form.title, section=form.section, deadline=form.deadline, kind=form.task_kind,
                                 units=units,
-                                targets=[TargetIn(n, _year(y, f"targets[{i}].year") or 0,
-                                                  _number(v, f"targets[{i}].value"), u or None)
+                                targets=[TargetIn(n, read_year(y, f"targets[{i}].year") or 0,
+                                                  read_number(v, f"targets[{i}].value"), u or None)
                                          for i, (n, y, v, u) in enumerate(typed["targets"], start=1)])
         else:
             fields = ProjectFields(
                 name=form.name, category=form.category, content=form.content,
-                investment=_number(form.investment, "investment"), start_year=_year(form.start_year, "start_year"),
-                end_year=_year(form.end_year, "end_year"), units=units,
-                annual_investment={_year(y, "annual_investment") or 0: _number(a, "annual_investment") or 0.0
+                investment=read_amount(form.investment, "investment"), start_year=read_year(form.start_year, "start_year"),
+                end_year=read_year(form.end_year, "end_year"), units=units,
+                annual_investment={read_year(y, "annual_investment") or 0: read_amount(a, "annual_investment") or 0.0
                                    for y, a in typed["annual"]})
         if subject is None:
             added = ledger_edits.add_task(db, user, plan.id, fields) if isinstance(fields, TaskFields) \
@@ -213,7 +194,7 @@ def _save(request: Request, db: Session, user: User, plan: Plan, kind: str, subj
         _save_changes(db, user, subject, fields, milestones)
     except InputError as exc:
         db.rollback()
-        return _form(request, db, user, plan, kind, subject, values=typed, error=exc.problem, status_code=422)
+        return _form(request, db, user, plan, kind, subject, values=typed, error=refusal_text(exc, translator(request)), status_code=422)
     return _back(request, subject)
 
 
@@ -230,7 +211,7 @@ def _save_changes(db: Session, user: User, subject: Task | Project, fields: Task
         changed["annual_investment"] = wanted.get("annual_investment", {})
     milestones_changed = [list(m) for m in milestones] != stored["milestones"]
     if not changed and not milestones_changed:
-        raise LedgerEditError("fields", "没有要修改的内容：请至少修改一项")
+        raise LedgerEditError("fields", problem("ledger.nothing_changed"))
     if changed:
         if isinstance(subject, Task):
             ledger_edits.edit_task(db, user, subject.id, TaskFields(**_task_args(changed)))
@@ -295,11 +276,11 @@ def merge(request: Request, user: PageUser, db: DbSession, item_id: RowId, form:
         ledger_edits.merge_tasks(db, user, task.id, form.other, form.discard)
     except MergeConflict as exc:
         db.rollback()
-        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=exc.problem,
+        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=refusal_text(exc, translator(request)),
                      conflicts=exc.pairs, status_code=409)
-    except LedgerEditError as exc:
+    except InputError as exc:  # LedgerEditError, or a field the reader refused
         db.rollback()
-        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=exc.problem, status_code=422)
+        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=refusal_text(exc, translator(request)), status_code=422)
     return _back(request, task)
 
 
@@ -343,7 +324,7 @@ def split(request: Request, user: PageUser, db: DbSession, item_id: RowId, form:
              for n, text in enumerate(form.part_title, start=1) if text.strip()]
     try:
         ledger_edits.split_task(db, user, task.id, parts)
-    except LedgerEditError as exc:
+    except InputError as exc:  # LedgerEditError, or a field the reader refused
         db.rollback()
-        return _split_page(request, db, user, task, error=exc.problem, status_code=422)
+        return _split_page(request, db, user, task, error=refusal_text(exc, translator(request)), status_code=422)
     return _back(request, task)
