@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import FieldRefused, PlanWatchError, problem
+from planwatch.errors import FieldRefused, PlanWatchError, Problem, problem
 from planwatch.evaluate import spec_from_indicator
 from planwatch.extract import records as rec
 from planwatch.extract.target_types import typed_target
@@ -36,7 +36,14 @@ TARGET_TYPES = tuple(t.value for t in rec.TargetType)
 
 
 class CorrectionError(PlanWatchError):
-    """A correction names a field wrongly or would clash with another indicator."""
+    """A correction names a field wrongly or would clash with another indicator; a field the
+    readers refuse (:mod:`planwatch.fields`) keeps its code for the UI."""
+
+    def __init__(self, why: str | Problem, field: str = "") -> None:
+        if isinstance(why, Problem):
+            self.code, self.params = why.code, dict(why.params)
+        self.field = field
+        super().__init__(f"{field}: {why}" if field else str(why))
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,9 +297,12 @@ def _target_type(value: Any) -> rec.TargetType | None:
 
 
 def _year(value: Any, field: str) -> int:
-    year = read_year(value, field)
+    try:
+        year = read_year(value, field)
+    except FieldRefused as refused:
+        raise CorrectionError(refused.why, field) from None
     if year is None:
-        raise FieldRefused(field, problem("field.not_year", text=""))
+        raise CorrectionError(problem("field.not_year", text=""), field)
     return year
 
 

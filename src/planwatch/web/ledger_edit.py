@@ -20,15 +20,9 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError, problem
 from planwatch.fields import read_amount, read_number, read_year
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import ledger_edits, region_scope, regions
-from planwatch.services.ledger_edits import (
-    ROLES,
-    LedgerEditError,
-    MergeConflict,
-    ProjectFields,
-    TargetIn,
-    TaskFields,
-)
+from planwatch.services import ledger_edits, ledger_replay, region_scope, regions
+from planwatch.services.ledger_edits import ProjectFields, TargetIn, TaskFields
+from planwatch.services.ledger_replay import ROLES, LedgerEditError, MergeConflict
 from planwatch.store.models import OrgUnit, Plan, Project, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -65,7 +59,7 @@ def _back(request: Request, subject: Task | Project) -> RedirectResponse:
 
 def _values(db: Session, subject: Task | Project) -> dict[str, Any]:
     """The stored definition in the form's terms."""
-    stored = ledger_edits.snapshot(db, subject)
+    stored = ledger_replay.snapshot(db, subject)
     return {**stored, "units": {unit_id: role for unit_id, role in stored["units"]},
             "annual": sorted((subject.annual_investment or {}).items()) if isinstance(subject, Project) else []}
 
@@ -201,7 +195,7 @@ def _save(request: Request, db: Session, user: User, plan: Plan, kind: str, subj
 def _save_changes(db: Session, user: User, subject: Task | Project, fields: TaskFields | ProjectFields,
                   milestones: list[tuple[str, str]]) -> None:
     """Record only what differs from the stored definition."""
-    stored = ledger_edits.snapshot(db, subject)
+    stored = ledger_replay.snapshot(db, subject)
     wanted = fields.changes()
     changed = {k: v for k, v in wanted.items() if _differs(k, stored.get(k), v)}
     if "deadline" in wanted and (stored.get("deadline") or "") == wanted["deadline"]:
@@ -294,7 +288,7 @@ def _split_page(request: Request, db: Session, user: User, task: Task | Project,
                 status_code: int = 200) -> HTMLResponse:
     check(user, Action.CORRECT_EXTRACTION)
     assert isinstance(task, Task)
-    stored = ledger_edits.snapshot(db, task)
+    stored = ledger_replay.snapshot(db, task)
     names = {u.id: u.name for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_([u for u, _ in stored["units"]])))}
     return render(request, "ledger_split.html", {
         "task": task, "error": error, "parts": range(1, 4), "roles": ROLES,
@@ -305,7 +299,7 @@ def _split_page(request: Request, db: Session, user: User, task: Task | Project,
 def split(request: Request, user: PageUser, db: DbSession, item_id: RowId, form: Annotated[SplitForm, Form()]) -> Response:
     task = _subject(db, user, "tasks", item_id)
     assert isinstance(task, Task)
-    roles = {u: r for u, r in ledger_edits.snapshot(db, task)["units"]}
+    roles = {u: r for u, r in ledger_replay.snapshot(db, task)["units"]}
     targets = {str(t.id): TargetIn(t.name, t.year, t.value, t.unit) for t in task.targets}
     chosen_units: dict[int, list[tuple[int, str]]] = {}
     chosen_targets: dict[int, list[TargetIn]] = {}
