@@ -47,7 +47,7 @@ _INDEX: Final = re.compile(r"\[([^\]]*)\]")
 def error_text(error: PlanWatchError, t: Translator) -> str:
     """A service's refusal in the page's language. A coded problem (:class:`planwatch.errors.Problem`)
     comes from the catalogue (``problem.<code>``) after its field's label (``targets[2].year`` →
-    目标年份（2）); one without a code is the service's Chinese sentence, its field code labelled."""
+    量化目标年份（2）); one without a code is the service's Chinese sentence, its field code labelled."""
     return _coded(error, t) or readable(str(error), t)
 
 
@@ -66,8 +66,10 @@ def _coded(error: PlanWatchError, t: Translator) -> str | None:
         return text
     label = field_label(_INDEX.sub("", field).replace(".", "_"), t) or field
     where = ", ".join(_INDEX.findall(field))
-    colon = "：" if t.language == "zh" else ": "
-    return f"{label}（{where}）{colon}{text}" if where and label != field else f"{label}{colon}{text}"
+    colon, left, right = ("：", "（", "）") if t.language == "zh" else (": ", " (", ")")
+    if where and label != field:
+        label = f"{label}{left}{where}{right}"
+    return f"{label}{colon}{text}"
 
 
 # Pydantic's error types → the catalogue's problem key; the error's ``ctx`` fills the limits in.
