@@ -45,6 +45,53 @@ PROBLEMS: Final[dict[str, str]] = {
     "ledger.empty": "{label}不能为空",
     "ledger.target_year_missing": "第 {n} 个量化目标需要填写年份",
     "ledger.nothing_changed": "没有要修改的内容：请至少修改一项",
+    "ledger.task_title_missing": "新增任务需要填写任务名称",
+    "ledger.project_name_missing": "新增项目需要填写项目名称",
+    "ledger.retire_reason": "请填写撤销的原因",
+    "ledger.already_retired": "已撤销，无需再撤销",
+    "ledger.not_retired": "未撤销，无需恢复",
+    "ledger.split_parts": "拆分至少需要两项任务",
+    "ledger.part_title_missing": "第 {n} 项任务需要填写名称",
+    "ledger.merge_other": "任务 #{task} 不能并入：应是同一规划中的另一项任务",
+    "ledger.merge_none": "请选择要并入的任务",
+    "ledger.discard_stray": "进展报告 #{report} 没有与之重复的报告，不能舍弃",
+    "ledger.no_plan": "没有编号为 {plan} 的规划",
+    "ledger.unit_outside": "单位 #{unit} 不是规划所属地区（{region}）的单位",
+    "ledger.no_subject": "任务或项目不存在",
+    "ledger.report_clash": "进展报告 #{report} 与保留任务的报告重复",
+    "ledger.kind": "任务类型应为 {choices} 之一",
+    "ledger.years_reversed": "建设年限的结束年份不能早于开始年份",
+    "ledger.role": "责任分工应为 {choices} 之一，而不是「{role}」",
+    "ledger.no_unit": "没有编号为 {unit} 的单位",
+    "progress.status": "进展状态应为 {choices} 之一",
+    "progress.percent": "完成百分比应为 0 到 100 之间的数",
+    "progress.investment": "投资额应为不小于 0 的数（万元）",
+    "progress.investment_order": "本期完成投资不能大于累计完成投资",
+    "progress.completed_percent": "状态为“已完成”时完成百分比应为 100",
+    "progress.no_subject": "没有这个任务或项目",
+    "progress.retired": "该任务或项目已撤销，不再报告进展",
+    "progress.milestone": "里程碑 #{milestone} 不属于该任务或项目",
+    "progress.target": "量化目标 #{target} 不属于该任务",
+    "progress.target_value": "量化目标的完成值应为数字",
+    "progress.subject": "请指定一个任务或一个项目",
+    "progress.period": "报告期 {period} 不属于该任务所在的规划",
+    "progress.unit": "请指定报告进展的责任单位",
+    "progress.return_reason": "退回时请写明原因",
+    "progress.no_report": "没有进展报告 #{report}",
+    "progress.evidence_type": "证明材料「{name}」的类型不支持；支持 {types}",
+    "progress.evidence_empty": "证明材料「{name}」是空文件",
+    "progress.evidence_size": "证明材料「{name}」超过 {mb} MB",
+    "period.year": "年份应在 1900–2200 之间，实际为 {year}",
+    "period.quarter_and_month": "季度和月份只能填写一个",
+    "period.quarter": "季度应为 1–4，实际为 {quarter}",
+    "period.month": "月份应为 1–12，实际为 {month}",
+    "period.window": "截止时间 {closes} 应晚于开放时间 {opens}",
+    "period.exists": "规划 #{plan} 已有报告期 {code}",
+    "period.locked_already": "报告期 {period} 已经锁定",
+    "period.unlock_reason": "解锁报告期必须说明原因",
+    "period.not_locked": "报告期 {period} 未锁定",
+    "ledger.no_task": "没有编号为 {id} 的任务",
+    "ledger.no_project": "没有编号为 {id} 的项目",
 }
 
 
@@ -60,7 +107,7 @@ class Problem:
         return PROBLEMS[self.code].format(**self.params)
 
 
-def problem(code: str, **params: Any) -> Problem:
+def problem(code: str, /, **params: Any) -> Problem:
     """A coded problem; the code must be in :data:`PROBLEMS` (checked now, not when shown)."""
     if code not in PROBLEMS:
         raise KeyError(code)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from planwatch.errors import problem
 from planwatch.monitor.permissions import Action, check
 from planwatch.services import region_scope
 from planwatch.services.ledger_replay import LedgerEditError, MergeConflict, apply_edit, snapshot
@@ -95,7 +96,7 @@ class ProjectFields:
 def add_task(session: Session, actor: User, plan_id: int, fields: TaskFields) -> Task:
     plan = _plan(session, actor, plan_id)
     if not (fields.title or "").strip():
-        raise LedgerEditError("title", "新增任务需要填写任务名称")
+        raise LedgerEditError("title", problem("ledger.task_title_missing"))
     with session.begin_nested():
         edit = _record(session, actor, plan, "task", "add", None, fields.changes())
         task = apply_edit(session, plan, edit, None, [])
@@ -107,7 +108,7 @@ def add_task(session: Session, actor: User, plan_id: int, fields: TaskFields) ->
 def add_project(session: Session, actor: User, plan_id: int, fields: ProjectFields) -> Project:
     plan = _plan(session, actor, plan_id)
     if not (fields.name or "").strip():
-        raise LedgerEditError("name", "新增项目需要填写项目名称")
+        raise LedgerEditError("name", problem("ledger.project_name_missing"))
     with session.begin_nested():
         edit = _record(session, actor, plan, "project", "add", None, fields.changes())
         project = apply_edit(session, plan, edit, None, [])
@@ -140,16 +141,16 @@ def retire(session: Session, actor: User, entity: str, item_id: int, reason: str
     (the audit trail keeps it): a retired 专栏 work is a decision someone answers for."""
     subject = _subject(session, actor, entity, item_id)
     if not reason.strip():
-        raise LedgerEditError("reason", "请填写撤销的原因")
+        raise LedgerEditError("reason", problem("ledger.retire_reason"))
     if subject.retired:
-        raise LedgerEditError("retired", "已撤销，无需再撤销")
+        raise LedgerEditError("retired", problem("ledger.already_retired"))
     _change(session, actor, subject, "retire", {}, reason=reason.strip())
     return subject
 
 def restore(session: Session, actor: User, entity: str, item_id: int, reason: str = "") -> Task | Project:
     subject = _subject(session, actor, entity, item_id)
     if not subject.retired:
-        raise LedgerEditError("retired", "未撤销，无需恢复")
+        raise LedgerEditError("retired", problem("ledger.not_retired"))
     _change(session, actor, subject, "restore", {}, reason=reason.strip() or None)
     return subject
 
@@ -158,10 +159,10 @@ def split_task(session: Session, actor: User, task_id: int, parts: Sequence[Task
     task = _subject(session, actor, "task", task_id)
     assert isinstance(task, Task)
     if len(parts) < 2:
-        raise LedgerEditError("parts", "拆分至少需要两项任务")
+        raise LedgerEditError("parts", problem("ledger.split_parts"))
     for n, part in enumerate(parts, start=1):
         if not (part.title or "").strip():
-            raise LedgerEditError(f"parts[{n}].title", f"第 {n} 项任务需要填写名称")
+            raise LedgerEditError(f"parts[{n}].title", problem("ledger.part_title_missing", n=n))
     plan = session.get_one(Plan, task.plan_id)
     before = snapshot(session, task)
     with session.begin_nested():
@@ -183,10 +184,10 @@ def merge_tasks(session: Session, actor: User, keep_id: int, other_ids: Sequence
     for other_id in dict.fromkeys(other_ids):
         other = _subject(session, actor, "task", other_id)
         if other.id == keep.id or other.plan_id != keep.plan_id:
-            raise LedgerEditError("merge", f"任务 #{other_id} 不能并入：应是同一规划中的另一项任务")
+            raise LedgerEditError("merge", problem("ledger.merge_other", task=other_id))
         others.append(other)
     if not others:
-        raise LedgerEditError("merge", "请选择要并入的任务")
+        raise LedgerEditError("merge", problem("ledger.merge_none"))
     plan = session.get_one(Plan, keep.plan_id)
     discard = _discarded(session, [keep, *others], set(discard_report_ids))
     before = {"kept": snapshot(session, keep), "merged": [{"id": o.id, **snapshot(session, o)} for o in others]}
@@ -229,7 +230,7 @@ def _discarded(session: Session, tasks: Sequence[Task | Project], chosen: set[in
     clashing = {r.id for pair in pairs for r in pair}
     stray = chosen - clashing
     if stray:
-        raise LedgerEditError("discard", f"进展报告 #{min(stray)} 没有与之重复的报告，不能舍弃")
+        raise LedgerEditError("discard", problem("ledger.discard_stray", report=min(stray)))
     open_pairs = [(a, b) for a, b in pairs if a.id not in chosen and b.id not in chosen]
     if open_pairs:
         periods = {p.id: p.code for p in session.scalars(select(ReportingPeriod))}
@@ -242,7 +243,7 @@ def _plan(session: Session, actor: User, plan_id: int) -> Plan:
     check(actor, Action.CORRECT_EXTRACTION)
     plan = session.get(Plan, plan_id)
     if plan is None:
-        raise LedgerEditError("plan_id", f"没有编号为 {plan_id} 的规划")
+        raise LedgerEditError("plan_id", problem("ledger.no_plan", plan=plan_id))
     region_scope.require_plan(session, actor, plan)
     return plan
 
@@ -251,7 +252,7 @@ def _subject(session: Session, actor: User, entity: str, item_id: int) -> Task |
     subject = session.get(Task, item_id) if entity == "task" else (
         session.get(Project, item_id) if entity == "project" else None)
     if subject is None:
-        raise LedgerEditError("id", f"没有编号为 {item_id} 的{'任务' if entity == 'task' else '项目'}")
+        raise LedgerEditError("id", problem("ledger.no_task" if entity == "task" else "ledger.no_project", id=item_id))
     region_scope.require_plan(session, actor, session.get_one(Plan, subject.plan_id))
     return subject
 
@@ -264,7 +265,7 @@ def _check_units(session: Session, actor: User, plan: Plan, changes: dict[str, A
         for unit_id, _ in part.get("units") or []:
             known = isinstance(unit_id, int) and session.get(OrgUnit, unit_id) is not None  # else: no such unit
             if known and not (region.has_unit(unit_id) and mine.has_unit(unit_id)):
-                raise LedgerEditError("units", f"单位 #{unit_id} 不是规划所属地区（{plan.region_name}）的单位")
+                raise LedgerEditError("units", problem("ledger.unit_outside", unit=unit_id, region=plan.region_name))
 
 def _change(session: Session, actor: User, subject: Task | Project, action: str, changes: dict[str, Any], *,
             reason: str | None = None) -> None:
@@ -291,5 +292,5 @@ def _record(session: Session, actor: User, plan: Plan, entity: str, action: str,
 
 def _nonempty(changes: dict[str, Any]) -> dict[str, Any]:
     if not changes:
-        raise LedgerEditError("fields", "没有要修改的内容：请至少修改一项")
+        raise LedgerEditError("fields", problem("ledger.nothing_changed"))
     return changes

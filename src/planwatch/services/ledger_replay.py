@@ -104,7 +104,7 @@ def apply_edit(session: Session, plan: Plan, edit: LedgerEdit, subject: Task | P
         session.flush()
         _set_fields(session, subject, changes)
     elif subject is None:
-        raise LedgerEditError("id", "任务或项目不存在")
+        raise LedgerEditError("id", problem("ledger.no_subject"))
     elif edit.action == "edit":
         _set_fields(session, subject, changes)
     elif edit.action == "milestones":
@@ -159,7 +159,7 @@ def _merge(session: Session, keep: Task, other: Task) -> None:
         select(LedgerReport).where(LedgerReport.task_id == keep.id))}
     for report in session.scalars(select(LedgerReport).where(LedgerReport.task_id == other.id)):
         if (report.period_id, report.org_unit_id) in taken:
-            raise LedgerEditError("discard", f"进展报告 #{report.id} 与保留任务的报告重复")
+            raise LedgerEditError("discard", problem("ledger.report_clash", report=report.id))
         report.task_id = keep.id
         report.target_values = {target_ids.get(k, k): v for k, v in (report.target_values or {}).items()} or None
         report.milestones_reached = [milestone_ids.get(m, m) for m in report.milestones_reached or []] or None
@@ -176,7 +176,7 @@ def _set_fields(session: Session, subject: Task | Project, changes: dict[str, An
             subject.section = str(changes["section"]).strip()
         if "kind" in changes:
             if changes["kind"] not in _KINDS:
-                raise LedgerEditError("kind", f"任务类型应为 {'、'.join(_KINDS)} 之一")
+                raise LedgerEditError("kind", problem("ledger.kind", choices="、".join(_KINDS)))
             subject.kind = changes["kind"]
         if "deadline" in changes:
             subject.deadline = _read(read_month, changes["deadline"], "deadline")
@@ -194,7 +194,7 @@ def _set_fields(session: Session, subject: Task | Project, changes: dict[str, An
             if field in changes:
                 setattr(subject, field, _read(read_year, changes[field], field))
         if subject.start_year and subject.end_year and subject.start_year > subject.end_year:
-            raise LedgerEditError("end_year", "建设年限的结束年份不能早于开始年份")
+            raise LedgerEditError("end_year", problem("ledger.years_reversed"))
         if "annual_investment" in changes:
             plan = {str(_read(read_year, y, "annual_investment")): _read(read_amount, v, f"annual_investment[{y}]")
                     for y, v in changes["annual_investment"].items()}
@@ -208,9 +208,9 @@ def _set_units(session: Session, subject: Task | Project, units: list[list[Any]]
     wanted: list[tuple[int, str]] = []
     for unit_id, role in units:
         if role not in ROLES:
-            raise LedgerEditError("units", f"责任分工应为 {'、'.join(ROLES)} 之一，而不是「{role}」")
+            raise LedgerEditError("units", problem("ledger.role", choices="、".join(ROLES), role=role))
         if not isinstance(unit_id, int) or session.get(OrgUnit, unit_id) is None:
-            raise LedgerEditError("units", f"没有编号为 {unit_id} 的单位")
+            raise LedgerEditError("units", problem("ledger.no_unit", unit=unit_id))
         if unit_id not in seen:
             seen.add(unit_id)
             wanted.append((unit_id, role))

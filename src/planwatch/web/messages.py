@@ -57,12 +57,17 @@ def refusal_text(error: InputError, t: Translator) -> str:
     return _coded(error, t) or error.problem
 
 
+# A field reader's problem is about the value typed (「x」不是数字) and is said after the field's
+# label; a service's problem is a sentence of its own (完成百分比应为 0 到 100 之间的数).
+_VALUE_PROBLEMS: Final = ("field.", "number.")
+
+
 def _coded(error: PlanWatchError, t: Translator) -> str | None:
     if error.code is None or f"problem.{error.code}" not in MESSAGES["zh"]:
         return None
     text = t(f"problem.{error.code}", **error.params)
     field = getattr(error, "field", None) or (error.path if isinstance(error, InputError) else "")
-    if not field:
+    if not field or not error.code.startswith(_VALUE_PROBLEMS):
         return text
     label = field_label(_INDEX.sub("", field).replace(".", "_"), t) or field
     where = ", ".join(_INDEX.findall(field))
