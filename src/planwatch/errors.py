@@ -33,6 +33,7 @@ PROBLEMS: Final[dict[str, str]] = {
     "field.amount_scale": "金额以万元计，请直接填写数字（如 1200），不要带「{scale}」：「{text}」",
     "field.percent_range": "百分比应在 {low}–{high} 之间，实际为 {value}",
     "field.out_of_range": "应在 {low}–{high} 之间，实际为 {value}",
+    "field.control_character": "含有控制字符 {char}，请删除后重试",  # planwatch.text_cleaning
     # what numerals.read_decimal refuses (planwatch.numerals.NumberRefused)
     "number.foreign_digit": "「{char}」不是阿拉伯数字或汉字数字（只接受 0–9、全角数字和汉字数字）",
     "number.not_finite": "「{text}」不是有限数值",

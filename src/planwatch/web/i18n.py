@@ -2196,6 +2196,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
                                       "without “{scale}”, not “{text}”",
         "problem.field.percent_range": "a percentage between {low} and {high} was expected, not {value}",
         "problem.field.out_of_range": "expected a value between {low} and {high}, not {value}",
+        "problem.field.control_character": "contains the control character {char}: delete it and try again",
         "problem.number.foreign_digit": "“{char}” is not a digit PlanWatch reads (0–9, full-width digits or "
                                         "Chinese numerals)",
         "problem.number.not_finite": "“{text}” is not a finite number",
