@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Final
 
 from planwatch.errors import FieldRefused, problem
-from planwatch.numerals import NumberRefused, read_decimal, split_scale, to_float, to_halfwidth
+from planwatch.numerals import SCALES, NumberRefused, read_decimal, to_float, to_halfwidth
 
 __all__ = ["YEARS", "read_amount", "read_date", "read_integer", "read_month", "read_number", "read_percentage", "read_year"]
 
@@ -91,10 +91,9 @@ def read_amount(value: object, field: str) -> float | None:
     a ten-thousandfold error in an investment plan."""
     if _blank(value):
         return None
-    if isinstance(value, str):
-        _, scale = split_scale(to_halfwidth(value.strip()))
-        if scale > 1:
-            raise FieldRefused(field, problem("field.amount_scale", scale=value.strip()[-1], text=_shown(value)))
+    scale = next((ch for ch in value if ch in SCALES), None) if isinstance(value, str) else None
+    if scale is not None:  # 1.2万 as much as 三万, which reads as a numeral with its own 万
+        raise FieldRefused(field, problem("field.amount_scale", scale=scale, text=_shown(value)))
     number = _float(_exact(value, field), field)
     if number < 0:
         raise FieldRefused(field, problem("field.negative", text=_shown(value)))

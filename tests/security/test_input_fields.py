@@ -183,7 +183,7 @@ def test_an_amount_is_not_negative_and_takes_no_magnitude() -> None:
     with pytest.raises(FieldRefused) as negative:
         read_amount("-5", "investment")
     assert negative.value.code == "field.negative"
-    for text in ("1.2万", "3亿", "１２万"):
+    for text in ("1.2万", "3亿", "１２万", "三万"):
         with pytest.raises(FieldRefused) as scaled:
             read_amount(text, "investment")
         assert scaled.value.code == "field.amount_scale"
