@@ -31,7 +31,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from planwatch.report import ReportKind
-from planwatch.services import observations, periods, review, users
+from planwatch.services import observation_bulk, observations, periods, review, users
 from planwatch.services.reports import report_content, write_report
 from planwatch.store import Database
 from planwatch.store.models import (
@@ -105,7 +105,7 @@ def build(database: Database, count: int) -> None:
             for u, clerk in enumerate(clerks):
                 items = [observations.ObservationInput(ind.id, units[u].id, f"{value(n, ind, year):.2f}")
                          for n, ind in enumerate(indicators) if n % UNITS == u and n % 17]
-                submitted += observations.enter_values_bulk(session, clerk, period.id, items,
+                submitted += observation_bulk.enter_values_bulk(session, clerk, period.id, items,
                                                             submit=True).observation_ids
             review.approve_many(session, monitor, submitted)
 

@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from planwatch.services import observations, periods, plans
+from planwatch.services import observation_bulk, observations, periods, plans
 from planwatch.store import Database
 from planwatch.store.models import Indicator, OrgUnit, Plan, SourceFile, User
 
@@ -71,7 +71,7 @@ def bench_observations(url: str, rows: int) -> None:
             items = [observations.ObservationInput(ind.id, unit.id, f"{(ind.id * 7 + unit.id) % 900 + 100}")
                      for unit in units for ind in indicators][:rows]
             start = time.perf_counter()
-            result = observations.enter_values_bulk(session, monitor, period.id, items, submit=submit)
+            result = observation_bulk.enter_values_bulk(session, monitor, period.id, items, submit=submit)
             session.commit()
             seconds = time.perf_counter() - start
             label = "enter+submit" if submit else "enter"

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from planwatch.errors import Problem, problem
+
 _DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -60,7 +62,15 @@ class NumberRefused(ValueError):
 
     Python's float() takes "nan", "inf", "1e309" (→ inf), "1e-400" (→ 0) and any Unicode
     digit (², ٥, १२); a clerk's typo or an attacker's file must not become such a value.
+    ``problem`` says why as a code the UI translates.
     """
+
+    def __init__(self, why: Problem) -> None:
+        self.problem = why
+        super().__init__(str(why))
+
+    def __reduce__(self) -> tuple[type[NumberRefused], tuple[Problem]]:
+        return NumberRefused, (self.problem,)
 
 
 SCALES: dict[str, int] = dict(_LARGE_UNITS)
@@ -84,7 +94,7 @@ def refuse_foreign_digits(text: str) -> None:
     foreign = next((ch for ch in text if ch not in _ACCEPTED_DIGITS and unicodedata.numeric(ch, None) is not None),
                    None)
     if foreign is not None:
-        raise NumberRefused(f"「{foreign}」不是阿拉伯数字或汉字数字（只接受 0–9、全角数字和汉字数字）")
+        raise NumberRefused(problem("number.foreign_digit", char=foreign))
 
 
 def read_decimal(text: str) -> Decimal | None:
@@ -100,12 +110,14 @@ def read_decimal(text: str) -> Decimal | None:
         return None
     if s == "半":
         return Decimal("0.5")
+    if "_" in s:  # Python's Decimal and float read 1_000 as 1000; no one writes a number so
+        raise NumberRefused(problem("number.underscore", text=text))
     s, scale = split_scale(s)
     if _NOT_FINITE.fullmatch(s):
-        raise NumberRefused(f"「{text}」不是有限数值")
+        raise NumberRefused(problem("number.not_finite", text=text))
     if "," in s:
         if not _GROUPED_THOUSANDS.fullmatch(s):
-            raise NumberRefused(f"「{text}」中的逗号有歧义：小数请用小数点（49.9），千位分隔须每三位一组（1,234）")
+            raise NumberRefused(problem("number.ambiguous_comma", text=text))
         s = s.replace(",", "")
     if _PLAIN_DECIMAL.fullmatch(s):
         value = Decimal(s)
@@ -120,9 +132,9 @@ def to_float(value: Decimal) -> float:
     """The stored float of an exact decimal, refused when the float would not be that number."""
     number = float(value)
     if not math.isfinite(number):
-        raise NumberRefused(f"{value:.6g} 超出可存储的数值范围（绝对值应小于 1.7e308）")
+        raise NumberRefused(problem("number.too_large", value=f"{value:.6g}"))
     if number == 0 and value != 0:
-        raise NumberRefused(f"{value:.6g} 太接近 0，无法存储（绝对值应大于 1e-308）")
+        raise NumberRefused(problem("number.too_small", value=f"{value:.6g}"))
     return number
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from planwatch.errors import InputError
+from planwatch.errors import InputError, problem
 
 __all__ = ["ControlCharacters", "first_control", "normalise_text", "refuse_controls", "show_char"]
 
@@ -31,7 +31,7 @@ class ControlCharacters(InputError):
 
     def __init__(self, field: str, char: str) -> None:
         self.field, self.char = field, char
-        super().__init__(field, f"含有控制字符 {show_char(char)}，请删除后重试")
+        super().__init__(field, problem("field.control_character", char=show_char(char)))
 
 
 def show_char(char: str) -> str:

@@ -25,6 +25,7 @@ from planwatch.services import (
     evaluation,
     evaluation_snapshot,
     kept,
+    observation_bulk,
     observations,
     periods,
     review,
@@ -228,7 +229,7 @@ def _grow(database: Database, d: District, rng: random.Random) -> list[int]:
                                            closes_at=datetime.now(UTC) - timedelta(days=300))
             items = [observations.ObservationInput(i.id, units[n % 3], f"{50 + (year - 2020) * rng.uniform(0, 8):.2f}")
                      for n, i in enumerate(made) if rng.random() < 0.9]
-            result = observations.enter_values_bulk(session, monitoring, period.id, items, submit=True)
+            result = observation_bulk.enter_values_bulk(session, monitoring, period.id, items, submit=True)
             review.approve_many(session, session.get_one(User, d.users["sun_jc"]), result.observation_ids)
         return [i.id for i in made]
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.demo import DEMO_PLAN
 from planwatch.demo.seed import seed_demo
-from planwatch.services import exchange, indicator_lifecycle, observations, plans, review
+from planwatch.services import exchange, indicator_lifecycle, observation_history, observations, plans, review
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.indicator_lifecycle import IndicatorStateError, MergeConflicts
 from planwatch.store import Database
@@ -103,7 +103,7 @@ def test_merge_moves_figures_with_their_history_and_refuses_unresolved_conflicts
         assert moves["observations"] == len(before_merged) - len(left) + 1 and moves["indicators"] == 1
         # the moved figures' own history (entered, submitted, approved) is now the kept indicator's
         actions = Counter(h.entry.action for h in
-                          observations.indicator_history_page(session, _user(session, "pinggu"), kept_id).lines)
+                          observation_history.indicator_history_page(session, _user(session, "pinggu"), kept_id).lines)
         assert actions["enter"] >= len(_observations(session, kept_id))  # every figure's entry came along
         assert actions["merge"] == len(before_merged - staying)  # and how it moved
         plan = _plan(session)

@@ -13,14 +13,9 @@ from sqlalchemy.orm import Session
 from planwatch.monitor.permissions import PermissionDenied
 from planwatch.report import ReportKind
 from planwatch.services import assessment, ledger, ledger_edits, ledger_progress, plans
-from planwatch.services.ledger_edits import (
-    LedgerEditError,
-    MergeConflict,
-    ProjectFields,
-    TargetIn,
-    TaskFields,
-)
+from planwatch.services.ledger_edits import ProjectFields, TargetIn, TaskFields
 from planwatch.services.ledger_progress import LedgerInput, ProgressRejected
+from planwatch.services.ledger_replay import LedgerEditError, MergeConflict
 from planwatch.services.reports import report_content
 from planwatch.store import Database
 from planwatch.store.models import (

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.evaluate import EvaluationResult, Status
-from planwatch.services import assessment, observations, periods, plans, review
+from planwatch.services import assessment, observation_bulk, observations, periods, plans, review
 from planwatch.services.corrections import CorrectionError, IndicatorFix, correct_indicator
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
 from planwatch.store import Database
@@ -153,10 +153,10 @@ def test_a_judgement_needs_a_verdict_and_its_evidence(database: Database, tmp_pa
         assert draft.value_text == "达到" and draft.value is None  # one spelling is kept
         with pytest.raises(observations.ValueRejected, match="须在备注中写明依据"):
             observations.submit(session, clerk, draft.id)
-        with pytest.raises(observations.BulkRejected, match="须在备注中写明依据"):
-            observations.enter_values_bulk(session, clerk, period_id, [observations.ObservationInput(
+        with pytest.raises(observation_bulk.BulkRejected, match="须在备注中写明依据"):
+            observation_bulk.enter_values_bulk(session, clerk, period_id, [observations.ObservationInput(
                 indicator.id, clerk.org_unit_id, "无法判断")], submit=True)
-        sent = observations.enter_values_bulk(session, clerk, period_id, [observations.ObservationInput(
+        sent = observation_bulk.enter_values_bulk(session, clerk, period_id, [observations.ObservationInput(
             indicator.id, clerk.org_unit_id, "无法判断", note="全市数据尚未公布")], submit=True)
         assert sent.submitted == 1
         # the monitoring group approves a verdict like a figure

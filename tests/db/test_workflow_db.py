@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import PermissionDenied, WindowClosed
 from planwatch.monitor.workflow import CommentRequired, InvalidTransition, ObservationState
+from planwatch.services import observation_bulk, observation_history, periods, review
 from planwatch.services import observations as obs
-from planwatch.services import periods, review
 from planwatch.store.models.monitoring import (
     AppendOnlyViolation,
     AuditEvent,
@@ -327,17 +327,17 @@ def test_bulk_entry_is_all_or_nothing(db: tuple[Session, District]) -> None:
     before = (count(session, Observation), count(session, ObservationRevision), count(session, AuditEvent))
     bad = [_entry(d, d.births, d.health, "99.2%"), _entry(d, d.shelters, d.civil, "若干"),
            _entry(d, d.shelters, d.education, "4")]
-    with pytest.raises(obs.BulkRejected, match="第 2 行") as info:
-        obs.enter_values_bulk(session, monitor, d.open_period, bad, submit=True)
+    with pytest.raises(observation_bulk.BulkRejected, match="第 2 行") as info:
+        observation_bulk.enter_values_bulk(session, monitor, d.open_period, bad, submit=True)
     assert len(info.value.problems) == 1
     session.rollback()
     assert (count(session, Observation), count(session, ObservationRevision), count(session, AuditEvent)) == before
     with pytest.raises(PermissionDenied):
-        obs.enter_values_bulk(session, user(session, d, "chen_wj"), d.open_period,
+        observation_bulk.enter_values_bulk(session, user(session, d, "chen_wj"), d.open_period,
                               [_entry(d, d.births, d.health, "99%"), _entry(d, d.enrolment, d.education, "1%")])
     session.rollback()
     good = [*bad[:1], _entry(d, d.shelters, d.civil, "36"), bad[2], _entry(d, d.enrolment, d.education, "91%")]
-    result = obs.enter_values_bulk(session, monitor, d.open_period, good, submit=True)
+    result = observation_bulk.enter_values_bulk(session, monitor, d.open_period, good, submit=True)
     session.commit()
     assert (result.created, result.updated, result.submitted) == (3, 1, 4)
     views = obs.list_observations(session, monitor, d.open_period)
@@ -373,12 +373,12 @@ def test_history_and_approved_values_for_evaluation(db: tuple[Session, District]
     review.approve(session, monitor, view.id)
     draft = obs.enter_value(session, monitor, d.open_period, _entry(d, d.births, d.health, "99.1%"))
     session.commit()
-    history = obs.observation_history(session, clerk, view.id)
+    history = observation_history.observation_history(session, clerk, view.id)
     assert [h.action for h in history] == ["enter", "submit", "return", "enter", "submit", "approve"]
     assert history[2].reason == "请注明数据来源" and history[2].actor_login == "li_jc"
     with pytest.raises(PermissionDenied):
-        obs.observation_history(session, user(session, d, "chen_wj"), view.id)
-    values = obs.approved_values(session, user(session, d, "wang_pg"), d.plan_id)
+        observation_history.observation_history(session, user(session, d, "chen_wj"), view.id)
+    values = observation_history.approved_values(session, user(session, d, "wang_pg"), d.plan_id)
     assert [(v.indicator_id, v.year, v.value, v.unit) for v in values] == [(d.enrolment, 2025, 95.0, "%")]
     assert draft.state is S.DRAFT and d.births not in {v.indicator_id for v in values}
-    assert obs.approved_values(session, user(session, d, "chen_wj"), d.plan_id) == []
+    assert observation_history.approved_values(session, user(session, d, "chen_wj"), d.plan_id) == []

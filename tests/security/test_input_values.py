@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from planwatch.cli import app
 from planwatch.numerals import NumberRefused, parse_number, read_decimal, to_float
+from planwatch.services import observation_bulk, observation_values
 from planwatch.services import observations as obs
 from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, Observation
@@ -116,11 +117,11 @@ def test_bulk_entry_refuses_non_finite_values_too(db: tuple[Session, District, i
     session, d, _ = db
     rows = [obs.ObservationInput(indicator_id=d.shelters, org_unit_id=d.civil, value_text=text)
             for text in ("NaN", "1e309")]
-    with pytest.raises(obs.BulkRejected, match="不是有限数值") as info:
-        obs.enter_values_bulk(session, user(session, d, "li_jc"), d.open_period, rows[:1])
+    with pytest.raises(observation_bulk.BulkRejected, match="不是有限数值") as info:
+        observation_bulk.enter_values_bulk(session, user(session, d, "li_jc"), d.open_period, rows[:1])
     assert "不是有限数值" in str(info.value)
-    with pytest.raises(obs.BulkRejected, match="超出可存储的数值范围"):
-        obs.enter_values_bulk(session, user(session, d, "li_jc"), d.open_period, rows[1:], submit=True)
+    with pytest.raises(observation_bulk.BulkRejected, match="超出可存储的数值范围"):
+        observation_bulk.enter_values_bulk(session, user(session, d, "li_jc"), d.open_period, rows[1:], submit=True)
     session.rollback()
     assert count(session, Observation) == 0
 
@@ -132,14 +133,14 @@ def test_magnitudes_are_converted_to_the_indicators_unit(db: tuple[Session, Dist
     session, d, population = db
     view = _enter(session, d, population, d.civil, text)
     assert (view.value, view.unit) == (value, "万人")
-    assert obs.check_value(session.get_one(Indicator, population), text) is None
+    assert observation_values.check_value(session.get_one(Indicator, population), text) is None
 
 
 def test_the_instant_check_refuses_an_ambiguous_comma(db: tuple[Session, District, int]) -> None:
     session, d, _ = db
-    problem = obs.check_value(session.get_one(Indicator, d.enrolment), "49,9")
+    problem = observation_values.check_value(session.get_one(Indicator, d.enrolment), "49,9")
     assert problem is not None and "逗号有歧义" in problem
-    assert obs.check_value(session.get_one(Indicator, d.enrolment), "49.9") is None
+    assert observation_values.check_value(session.get_one(Indicator, d.enrolment), "49.9") is None
 
 
 def test_the_audit_json_refuses_nan(db: tuple[Session, District, int]) -> None:

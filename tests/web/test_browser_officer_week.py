@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from planwatch.services import (
     assignments,
     ledger_edits,
+    observation_bulk,
     observations,
     orgunits,
     periods,
@@ -167,7 +168,7 @@ def _last_round(s: Session, plan_id: int, year: int, division: dict[str, list[In
                 target = indicator.targets[-1].value or 10.0
                 values[indicator.id] = round(target * (0.7 if indicator.unit == "%" else 0.3), 1)
                 items.append(observations.ObservationInput(indicator.id, units[code].id, _g(values[indicator.id])))
-            done = observations.enter_values_bulk(s, users.find_user(s, clerks[code]), period.id, items, submit=True)
+            done = observation_bulk.enter_values_bulk(s, users.find_user(s, clerks[code]), period.id, items, submit=True)
         with recorded_at(opens + timedelta(days=14)):
             review.approve_many(s, chen, done.observation_ids)
     with recorded_at(closes + timedelta(days=5)):

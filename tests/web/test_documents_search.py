@@ -235,7 +235,7 @@ def test_correct_and_add_in_the_document_viewer(app_client: TestClient, database
                                                                          "unit": "亿元"})
     assert clash.status_code == 422 and "已有指标「地区生产总值」" in html.unescape(clash.text)
     bad_year = app_client.post(f"/indicators/{forest_id}/correction", data={**form, "target_year": "二〇二五"})
-    assert bad_year.status_code == 422 and "年份应为四位年份" in bad_year.text
+    assert bad_year.status_code == 422 and "目标年份：应为四位年份" in bad_year.text
 
     plan_id = int(re.search(r'name="plan_id" value="(\d+)"', page).group(1))  # type: ignore[union-attr]
     line = next(int(m.group(1)) for m in re.finditer(r'id="line-(\d+)" data-line="\d+">(.*?)</span>', page)

@@ -54,7 +54,7 @@ def test_page_edits_the_target_retires_and_restores(app_client: TestClient, data
     assert done.status_code == 200 and "≥99" in done.text
     bad_year = app_client.post(f"/indicators/{kept}/target", data={"csrf_token": token, "target": "≥99",
                                                                   "target_year": "明年", "reason": "调整"})
-    assert bad_year.status_code == 422 and "target_year" in bad_year.text
+    assert bad_year.status_code == 422 and "目标年份：应为四位年份（如 2025），而不是「明年」" in bad_year.text
     retired = app_client.post(f"/indicators/{kept}/retire", data={"csrf_token": token, "reason": "不再统计"})
     assert retired.status_code == 200 and 'id="retired-badge"' in retired.text and "不再统计" in retired.text
     plan_page = app_client.get(retired.text.split('<p class="muted"><a href="', 1)[1].split('"', 1)[0]).text

@@ -58,7 +58,7 @@ def test_the_monitoring_group_edits_a_task_and_the_change_is_audited(district: D
     data = _edit_form(district, pipes)
     assert data["title"] == "更新改造老旧管网" and data["csrf_token"] == token
     bad = client.post(f"/ledger/tasks/{pipes}/edit", data={**data, "deadline": "2027年6月"})
-    assert bad.status_code == 422 and "完成时限应为年月 YYYY-MM" in html.unescape(bad.text)
+    assert bad.status_code == 422 and "完成时限：应为年月 YYYY-MM" in html.unescape(bad.text)
     assert 'value="2027年6月"' in bad.text  # what was typed is kept
     unchanged = client.post(f"/ledger/tasks/{pipes}/edit", data=data)
     assert unchanged.status_code == 422 and "没有要修改的内容" in html.unescape(unchanged.text)

@@ -128,3 +128,38 @@ def test_a_clerk_reports_progress_with_evidence_and_the_monitoring_group_reviews
     assert refused.status_code == 422 and "退回时请写明原因" in html.unescape(refused.text)
     approved = client.post(review, data={"csrf_token": token, "decision": "approve"}, follow_redirects=True)
     assert approved.status_code == 200 and "已通过" in html.unescape(approved.text)
+
+
+def test_a_refused_progress_value_is_named_by_its_field_in_the_users_language(
+        ledger_client: tuple[TestClient, int, int]) -> None:
+    """The form reads the per cent done with the one reader (planwatch.fields): ١٢ and 1_000,
+    which float() took, are refused; the message is the catalogue's, in Chinese or English."""
+    client, plan_id, period_id = ledger_client
+    token = login(client, "jianwei", PASSWORD)
+    page = html.unescape(client.get(f"/plans/{plan_id}/ledger").text)
+    form_url = re.search(r'href="([^"]*/ledger/tasks/\d+/progress\?period_id=\d+)"', page).group(1)  # type: ignore[union-attr]
+    form = client.get(form_url).text
+    action = re.search(r'action="([^"]*/ledger/tasks/\d+/progress)"', form).group(1)  # type: ignore[union-attr]
+    unit_id = re.search(r'name="org_unit_id"><option value="(\d+)"', form).group(1)  # type: ignore[union-attr]
+    data = {"csrf_token": token, "period_id": str(period_id), "org_unit_id": unit_id, "status": "in_progress",
+            "progress": "已改造燃气管道150公里"}
+    cases = [
+        ({"percent": "١٢"}, "完成百分比：「١」不是阿拉伯数字或汉字数字",
+         "Per cent done: “١” is not a digit PlanWatch reads"),
+        ({"percent": "36", "investment_period": "1_000"}, "本期完成投资：「1_000」中有下划线",
+         "Investment this period: “1_000” has an underscore in it"),
+        ({"percent": "36", "investment_period": "1.2万"}, "本期完成投资：金额以万元计",
+         "Investment this period: amounts are in 10,000 yuan"),
+        ({"percent": "130"}, "完成百分比应为 0 到 100 之间的数", "the per cent done must be a number from 0 to 100"),
+    ]
+    for typed, chinese, english in cases:
+        client.cookies.set("planwatch_lang", "zh")
+        refused = client.post(action, data={**data, **typed})
+        assert refused.status_code == 422 and chinese in html.unescape(refused.text), typed
+        client.cookies.set("planwatch_lang", "en")
+        refused = client.post(action, data={**data, **typed})
+        assert refused.status_code == 422 and english in html.unescape(refused.text), typed
+        assert chinese not in html.unescape(refused.text)
+    client.cookies.set("planwatch_lang", "zh")
+    saved = client.post(action, data={**data, "percent": "３６", "investment_period": "1,200"}, follow_redirects=False)
+    assert saved.status_code == 303  # full-width digits and grouped thousands are read as the product reads them

@@ -79,7 +79,7 @@ def test_the_administrator_opens_a_period_and_moves_its_window(app_client: TestC
     assert backwards.status_code == 422 and "截止时间 2027-01-01 00:00 应晚于开放时间" in backwards.text
     malformed = app_client.post(f"/plans/{plan}/periods", data={
         "year": 2026, "opens": "2027-13-01", "closes": "2027-02-01", "csrf_token": token})
-    assert malformed.status_code == 422 and "报告期 开始日期：日期应为 YYYY-MM-DD，实际为「2027-13-01」" in malformed.text
+    assert malformed.status_code == 422 and "开始日期：应为日期 YYYY-MM-DD（如 2026-03-31），而不是「2027-13-01」" in malformed.text
     assert "2026" not in _periods(database_url)
 
     opened = app_client.post(f"/plans/{plan}/periods", data={

@@ -98,5 +98,5 @@ def test_a_refused_addition_keeps_the_form_and_names_the_field(app_client: TestC
     assert "<option selected>预期性</option>" in form.group(1)
     bad_year = app_client.post(f"/documents/{source_file_id}/indicators", data={
         **typed, "target": "≥5", "baseline_year": "二〇二五", "reason": "原文第 3 行漏提"})
-    assert bad_year.status_code == 422 and "基期年份应为四位年份（如 2025），而不是「二〇二五」" in bad_year.text
+    assert bad_year.status_code == 422 and "基期年份：应为四位年份（如 2025），而不是「二〇二五」" in bad_year.text
     assert 'name="baseline_year" value="二〇二五"' in bad_year.text

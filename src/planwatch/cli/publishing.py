@@ -21,6 +21,8 @@ from planwatch.cli.common import (
     plan_of,
     reported,
 )
+from planwatch.errors import FieldRefused
+from planwatch.fields import read_year
 
 publication_app = typer.Typer(help="公开发布的决定：提议、审批（须另一人）、退回、撤回。",
                               no_args_is_help=True)
@@ -104,9 +106,13 @@ def propose(
     reports = []
     for value in report or []:
         kind, _, number = value.replace("：", ":").partition(":")
-        if not number.isdigit():
+        try:
+            reported_year = read_year(number, "--report")
+        except FieldRefused:
+            reported_year = None
+        if reported_year is None:
             raise fail(f"--report：应为“类型:年份”（如 annual:2024），实际为「{value}」")
-        reports.append((kind, int(number)))
+        reports.append((kind, reported_year))
     with open_database(db) as database, reported(), database.session() as session:
         actor = acting_user(session, as_user)
         assert actor is not None

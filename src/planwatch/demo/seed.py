@@ -25,6 +25,7 @@ from planwatch.evaluate.targets import EntryKind, entry_kind
 from planwatch.services import (
     import_history,
     ledger_progress,
+    observation_bulk,
     observations,
     orgunits,
     periods,
@@ -142,7 +143,7 @@ def _seed_year(session: Session, plan: Plan, year: int, indicators: list[tuple[I
         with recorded_at(day := _submitted_on(unit, year, opens, closes)):
             items = [observations.ObservationInput(i.id, unit.id, value, source="部门统计年报")
                      for i, n in indicators if reporters[i.id] == unit.id and (value := _value(i, n, year)) is not None]
-            entered = observations.enter_values_bulk(session, actor, period.id, items, submit=True) if items else None
+            entered = observation_bulk.enter_values_bulk(session, actor, period.id, items, submit=True) if items else None
             reports = ledger.report_year(session, actor, plan.id, period.id, year, unit)
         with recorded_at(day + timedelta(days=3)):
             review.approve_many(session, reviewer, entered.observation_ids if entered else ())

@@ -57,7 +57,7 @@ def find_indicator(session: Session, plan: Plan, ref: str) -> Indicator:
     """An indicator of ``plan`` by code (I001), database id, or exact name."""
     text = ref.strip()
     found = session.scalar(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.code == text))
-    if found is None and text.isdigit():
+    if found is None and text.isascii() and text.isdigit():
         by_id = session.get(Indicator, int(text))
         found = by_id if by_id is not None and by_id.plan_id == plan.id else None
     if found is None:

@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import PlanWatchError
+from planwatch.errors import FieldRefused, PlanWatchError, Problem, problem
 from planwatch.evaluate import spec_from_indicator
 from planwatch.extract import records as rec
 from planwatch.extract.target_types import typed_target
 from planwatch.extract.values import read_value
+from planwatch.fields import read_year
 from planwatch.monitor.permissions import Action, check
 from planwatch.services import region_scope
 from planwatch.services.indicator_keys import indicator_key, name_key
@@ -33,11 +34,16 @@ __all__ = ["TARGET_TYPES", "CorrectionError", "IndicatorFix", "add_indicator", "
 
 TARGET_TYPES = tuple(t.value for t in rec.TargetType)
 
-_YEARS = range(1949, 2101)
-
 
 class CorrectionError(PlanWatchError):
-    """A correction names a field wrongly or would clash with another indicator."""
+    """A correction names a field wrongly or would clash with another indicator; a field the
+    readers refuse (:mod:`planwatch.fields`) keeps its code for the UI."""
+
+    def __init__(self, why: str | Problem, field: str = "") -> None:
+        if isinstance(why, Problem):
+            self.code, self.params = why.code, dict(why.params)
+        self.field = field
+        super().__init__(f"{field}: {why}" if field else str(why))
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +230,7 @@ def _apply(indicator: rec.Indicator, changes: dict[str, Any]) -> rec.Indicator:
     if "baseline" in changes:
         out = replace(out, baseline=str(changes["baseline"]).strip() or None)
     if "baseline_year" in changes:
-        out = replace(out, baseline_year=_year(changes["baseline_year"], "基期年份"))
+        out = replace(out, baseline_year=_year(changes["baseline_year"], "baseline_year"))
     if "target" in changes or "comparator" in changes or "target_type" in changes:
         out = replace(out, targets=_targets(out, changes))
     return out
@@ -238,7 +244,7 @@ def _targets(indicator: rec.Indicator, changes: dict[str, Any]) -> tuple[rec.Tar
     number and a qualitative one gives the number up.
     """
     targets = indicator.targets
-    year = _year(changes["target_year"], "目标年份") if "target_year" in changes else (
+    year = _year(changes["target_year"], "target_year") if "target_year" in changes else (
         targets[-1].year if targets else None)
     if year is None:
         raise CorrectionError("请填写目标年份")
@@ -292,11 +298,11 @@ def _target_type(value: Any) -> rec.TargetType | None:
 
 def _year(value: Any, field: str) -> int:
     try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise CorrectionError(f"{field}应为四位年份，而不是「{value}」") from None
-    if year not in _YEARS:
-        raise CorrectionError(f"{field} {year} 不在 {_YEARS.start}–{_YEARS.stop - 1} 之间")
+        year = read_year(value, field)
+    except FieldRefused as refused:
+        raise CorrectionError(refused.why, field) from None
+    if year is None:
+        raise CorrectionError(problem("field.not_year", text=""), field)
     return year
 
 

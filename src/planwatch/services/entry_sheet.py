@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from planwatch.errors import FieldError
 from planwatch.monitor.permissions import Action, Scope, check
 from planwatch.monitor.workflow import ObservationState, WorkflowAction
-from planwatch.services import ledger_progress, observations, region_scope
+from planwatch.services import ledger_progress, observation_values, observations, region_scope
 from planwatch.services.entry_context import IndicatorContext, indicator_contexts
 from planwatch.services.periods import ensure_unlocked, window_is_open
 from planwatch.store.models import (
@@ -214,7 +214,7 @@ def submit_all(session: Session, actor: User, period_id: int, org_unit_id: int) 
     for ln in lines:
         assert ln.observation_id is not None
         rev = revisions[ln.observation_id]
-        if problem := observations.check_value(indicators[ln.context.indicator_id], rev.value_text, rev.unit):
+        if problem := observation_values.check_value(indicators[ln.context.indicator_id], rev.value_text, rev.unit):
             problems.append(_problem(ln.context.name, problem))
     if problems:
         raise SubmitRejected(problems)

@@ -28,7 +28,7 @@ from planwatch.monitor.exchange import (
 from planwatch.monitor.exchange.ledger_sheets import LedgerSheetRow
 from planwatch.monitor.permissions import Action, Role, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
-from planwatch.services import observations, periods, region_scope
+from planwatch.services import observation_bulk, observations, periods, region_scope
 from planwatch.services.entry_context import indicator_contexts
 from planwatch.services.ledger_exchange import LedgerTemplateSheets, ledger_sheets_for, store_ledger_rows
 from planwatch.store.models import (
@@ -88,9 +88,9 @@ def import_rows(session: Session, actor: User, plan: Plan, rows: Sequence[Exchan
     created = updated = submitted = 0
     for period_id, items in by_period.items():
         try:
-            result = observations.enter_values_bulk(session, actor, period_id, [item for _, item in items],
+            result = observation_bulk.enter_values_bulk(session, actor, period_id, [item for _, item in items],
                                                     submit=submit)
-        except observations.BulkRejected as exc:
+        except observation_bulk.BulkRejected as exc:
             if all(row.cell for row, _ in items):  # a template: each problem at its cell
                 raise ExchangeError(path, [_problem(items[n - 1][0], n, "本期数值", reason)
                                            for n, reason in exc.rows]) from None

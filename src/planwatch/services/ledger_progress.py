@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError, PlanWatchError
+from planwatch.errors import InputError, PlanWatchError, Problem, problem
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, check_four_eyes
 from planwatch.services import region_scope
 from planwatch.services.periods import ensure_unlocked, get_period, window_is_open
@@ -55,9 +55,9 @@ MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 class ProgressRejected(InputError):
     """A report that cannot be stored as given; the message names the field and what was expected."""
 
-    def __init__(self, field: str, problem: str) -> None:
+    def __init__(self, field: str, why: str | Problem) -> None:
         self.field = field
-        super().__init__(field, problem)
+        super().__init__(field, why)
 
 
 class ReportStateError(PlanWatchError):
@@ -93,18 +93,18 @@ def _snapshot(report: LedgerReport) -> dict[str, Any]:
 
 def _check_input(values: LedgerInput) -> None:
     if values.status not in STATUSES:
-        raise ProgressRejected("status", f"进展状态应为 {'、'.join(STATUSES.values())} 之一")
+        raise ProgressRejected("status", problem("progress.status", choices="、".join(STATUSES.values())))
     if values.percent is not None and (not math.isfinite(values.percent) or not 0 <= values.percent <= 100):
-        raise ProgressRejected("percent", "完成百分比应为 0 到 100 之间的数")
+        raise ProgressRejected("percent", problem("progress.percent"))
     for field, amount in (("investment_period", values.investment_period),
                           ("investment_cumulative", values.investment_cumulative)):
         if amount is not None and (not math.isfinite(amount) or amount < 0):
-            raise ProgressRejected(field, "投资额应为不小于 0 的数（万元）")
+            raise ProgressRejected(field, problem("progress.investment"))
     if (values.investment_period is not None and values.investment_cumulative is not None
             and values.investment_period > values.investment_cumulative):
-        raise ProgressRejected("investment_period", "本期完成投资不能大于累计完成投资")
+        raise ProgressRejected("investment_period", problem("progress.investment_order"))
     if values.status == "completed" and values.percent is not None and values.percent < 100:
-        raise ProgressRejected("percent", "状态为“已完成”时完成百分比应为 100")
+        raise ProgressRejected("percent", problem("progress.completed_percent"))
 
 
 def _assigned_units(session: Session, *, task_id: int | None, project_id: int | None) -> set[int]:
@@ -116,10 +116,10 @@ def _assigned_units(session: Session, *, task_id: int | None, project_id: int | 
 def _subject(session: Session, actor: User, task_id: int | None, project_id: int | None) -> Task | Project:
     subject = session.get(Task, task_id) if task_id is not None else session.get(Project, project_id)
     if subject is None:
-        raise ProgressRejected("task_id" if task_id is not None else "project_id", "没有这个任务或项目")
+        raise ProgressRejected("task_id" if task_id is not None else "project_id", problem("progress.no_subject"))
     region_scope.require_plan(session, actor, session.get_one(Plan, subject.plan_id))
     if subject.retired:
-        raise ProgressRejected("task_id" if task_id is not None else "project_id", "该任务或项目已撤销，不再报告进展")
+        raise ProgressRejected("task_id" if task_id is not None else "project_id", problem("progress.retired"))
     return subject
 
 
@@ -128,13 +128,13 @@ def _check_subject_values(subject: Task | Project, values: LedgerInput) -> None:
     own_milestones = {m.id for m in subject.milestones}
     for milestone_id in values.milestones_reached:
         if milestone_id not in own_milestones:
-            raise ProgressRejected("milestones_reached", f"里程碑 #{milestone_id} 不属于该任务或项目")
+            raise ProgressRejected("milestones_reached", problem("progress.milestone", milestone=milestone_id))
     own_targets = {t.id for t in subject.targets} if isinstance(subject, Task) else set()
     for target_id, value in values.target_values:
         if target_id not in own_targets:
-            raise ProgressRejected("target_values", f"量化目标 #{target_id} 不属于该任务")
+            raise ProgressRejected("target_values", problem("progress.target", target=target_id))
         if not math.isfinite(value):
-            raise ProgressRejected("target_values", "量化目标的完成值应为数字")
+            raise ProgressRejected("target_values", problem("progress.target_value"))
 
 
 def report_progress(session: Session, actor: User, *, period_id: int, values: LedgerInput,
@@ -142,20 +142,20 @@ def report_progress(session: Session, actor: User, *, period_id: int, values: Le
                     submit: bool = False) -> LedgerReport:
     """Enter (and optionally submit) a unit's progress on a task or project for a period."""
     if (task_id is None) == (project_id is None):
-        raise ProgressRejected("task_id", "请指定一个任务或一个项目")
+        raise ProgressRejected("task_id", problem("progress.subject"))
     _check_input(values)
     subject = _subject(session, actor, task_id, project_id)
     _check_subject_values(subject, values)
     period = get_period(session, period_id)
     if period.plan_id != subject.plan_id:
-        raise ProgressRejected("period_id", f"报告期 {period.code} 不属于该任务所在的规划")
+        raise ProgressRejected("period_id", problem("progress.period", period=period.code))
     if actor.role == Role.CLERK and org_unit_id is not None and org_unit_id != actor.org_unit_id:
         # refused, not quietly replaced by the clerk's own unit: the script meant another unit
         raise PermissionDenied(actor.login, Action.SUBMIT if submit else Action.ENTER,
                                f"填报员只能报告本单位的进展，不能报告单位 #{org_unit_id} 的进展")
     unit_id = actor.org_unit_id if actor.role == Role.CLERK else org_unit_id
     if unit_id is None:
-        raise ProgressRejected("org_unit_id", "请指定报告进展的责任单位")
+        raise ProgressRejected("org_unit_id", problem("progress.unit"))
     region_scope.require_unit(session, actor, unit_id)
     unit = session.get(OrgUnit, unit_id)
     action = Action.SUBMIT if submit else Action.ENTER
@@ -201,7 +201,7 @@ def review_report(session: Session, actor: User, report_id: int, *, approve: boo
     if approve and four_eyes_required(session):
         check_four_eyes(actor.id, actor.name or actor.login, _people_involved(session, report))
     if not approve and not note.strip():
-        raise ProgressRejected("review_note", "退回时请写明原因")
+        raise ProgressRejected("review_note", problem("progress.return_reason"))
     old = _snapshot(report)
     report.state = "approved" if approve else "returned"
     report.reviewed_by_id, report.reviewed_at, report.review_note = actor.id, utcnow(), note.strip()
@@ -223,7 +223,7 @@ def submit_report(session: Session, actor: User, report_id: int) -> LedgerReport
     """Submit a saved (draft) report as it stands, e.g. with the unit's other drafts (全部报送)."""
     report = session.get(LedgerReport, report_id)
     if report is None:
-        raise ProgressRejected("report_id", f"没有进展报告 #{report_id}")
+        raise ProgressRejected("report_id", problem("progress.no_report", report=report_id))
     period = get_period(session, report.period_id)
     unit = session.get(OrgUnit, report.org_unit_id)
     check(actor, Action.SUBMIT, Scope(org_unit_id=report.org_unit_id, org_unit_name=unit.name if unit else None,
@@ -246,11 +246,11 @@ def add_evidence(session: Session, actor: User, report_id: int, name: str, conte
     ensure_unlocked(period)
     clean = PurePath(name.replace("\\", "/")).name.strip()[-120:] or "evidence"
     if not clean.lower().endswith(EVIDENCE_SUFFIXES):
-        raise ProgressRejected("evidence", f"证明材料「{clean}」的类型不支持；支持 {'、'.join(EVIDENCE_SUFFIXES)}")
+        raise ProgressRejected("evidence", problem("progress.evidence_type", name=clean, types="、".join(EVIDENCE_SUFFIXES)))
     if not content:
-        raise ProgressRejected("evidence", f"证明材料「{clean}」是空文件")
+        raise ProgressRejected("evidence", problem("progress.evidence_empty", name=clean))
     if len(content) > MAX_EVIDENCE_BYTES:
-        raise ProgressRejected("evidence", f"证明材料「{clean}」超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB")
+        raise ProgressRejected("evidence", problem("progress.evidence_size", name=clean, mb=MAX_EVIDENCE_BYTES // 1024 // 1024))
     if report.state in ("submitted", "approved"):
         raise ReportStateError("已报送的进展报告不能再添加证明材料")
     digest = hashlib.sha256(content).hexdigest()

@@ -67,6 +67,8 @@ class OpinionRejected(PlanWatchError):
     """An opinion that is not stored; ``code`` names the problem for the form's message in the
     visitor's language, ``values`` its numbers; the text itself is in Chinese."""
 
+    code: str
+
     def __init__(self, code: str, message: str, **values: int) -> None:
         self.code = code
         self.values = values

@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError, PlanWatchError
+from planwatch.errors import FieldRefused, InputError, PlanWatchError, Problem, problem
+from planwatch.fields import read_date
 from planwatch.monitor.permissions import Action, PermissionDenied, Scope, check, visible_org_unit_id
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import region_scope
@@ -73,9 +74,9 @@ class PeriodLocked(PlanWatchError):
 class PeriodInputError(InputError):
     """A period definition or lock request that cannot be applied; names the field."""
 
-    def __init__(self, field: str, problem: str) -> None:
+    def __init__(self, field: str, why: str | Problem) -> None:
         self.field = field
-        super().__init__(f"报告期 {field}", problem)
+        super().__init__(f"报告期 {field}", why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,16 +135,16 @@ def local_time(moment: datetime) -> datetime:
 def period_code(year: int, quarter: int | None = None, month: int | None = None) -> str:
     """The DHIS2 period code: ``2025``, ``2025Q1`` or ``202503``."""
     if not 1900 <= year <= 2200:
-        raise PeriodInputError("year", f"年份应在 1900–2200 之间，实际为 {year}")
+        raise PeriodInputError("year", problem("period.year", year=year))
     if quarter is not None and month is not None:
-        raise PeriodInputError("quarter/month", "季度和月份只能填写一个")
+        raise PeriodInputError("quarter/month", problem("period.quarter_and_month"))
     if quarter is not None:
         if not 1 <= quarter <= 4:
-            raise PeriodInputError("quarter", f"季度应为 1–4，实际为 {quarter}")
+            raise PeriodInputError("quarter", problem("period.quarter", quarter=quarter))
         return f"{year}Q{quarter}"
     if month is not None:
         if not 1 <= month <= 12:
-            raise PeriodInputError("month", f"月份应为 1–12，实际为 {month}")
+            raise PeriodInputError("month", problem("period.month", month=month))
         return f"{year}{month:02d}"
     return str(year)
 
@@ -151,9 +152,12 @@ def period_code(year: int, quarter: int | None = None, month: int | None = None)
 def day_start(day: str, field: str) -> datetime:
     """Midnight UTC of a YYYY-MM-DD day, as windows are given (a deadline is exclusive)."""
     try:
-        return datetime.combine(date.fromisoformat(day.strip()), time(0), tzinfo=UTC)
-    except ValueError:
-        raise PeriodInputError(field, f"日期应为 YYYY-MM-DD，实际为「{day}」") from None
+        read = read_date(day, field)
+    except FieldRefused as refused:
+        raise PeriodInputError(field, refused.why) from None
+    if read is None:
+        raise PeriodInputError(field, problem("field.not_date", text=day))
+    return datetime.combine(read, time(0), tzinfo=UTC)
 
 
 def window_is_open(period: ReportingPeriod, now: datetime | None = None) -> bool:
@@ -202,7 +206,7 @@ def _view(period: ReportingPeriod) -> PeriodView:
 
 def _check_window(opens_at: datetime, closes_at: datetime) -> None:
     if utc(closes_at) <= utc(opens_at):
-        raise PeriodInputError("closes_at", f"截止时间 {closes_at:%Y-%m-%d %H:%M} 应晚于开放时间 {opens_at:%Y-%m-%d %H:%M}")
+        raise PeriodInputError("closes_at", problem("period.window", closes=f"{closes_at:%Y-%m-%d %H:%M}", opens=f"{opens_at:%Y-%m-%d %H:%M}"))
 
 
 def _period_state(period: ReportingPeriod) -> dict[str, object]:
@@ -221,7 +225,7 @@ def create_period(session: Session, actor: User, plan_id: int, year: int, *, ope
     duplicate = session.scalar(select(ReportingPeriod.id).where(
         ReportingPeriod.plan_id == plan_id, ReportingPeriod.code == code))
     if duplicate is not None:
-        raise PeriodInputError("code", f"规划 #{plan_id} 已有报告期 {code}")
+        raise PeriodInputError("code", problem("period.exists", plan=plan_id, code=code))
     now = utcnow()
     period = ReportingPeriod(plan_id=plan_id, year=year, quarter=quarter, month=month, code=code,
                              opens_at=utc(opens_at), closes_at=utc(closes_at), locked=False,
@@ -254,7 +258,7 @@ def lock_period(session: Session, actor: User, period_id: int, reason: str | Non
     check(actor, Action.LOCK_PERIOD)
     period = region_scope.period(session, actor, period_id)
     if period.locked:
-        raise PeriodInputError("locked", f"报告期 {period.code} 已经锁定")
+        raise PeriodInputError("locked", problem("period.locked_already", period=period.code))
     old = _period_state(period)
     period.locked, period.locked_by_id, period.locked_at = True, actor.id, utcnow()
     session.add(AuditEvent.of(actor, "lock_period", PERIOD_ENTITY, period.id, old=old, new=_period_state(period),
@@ -267,10 +271,10 @@ def reopen_period(session: Session, actor: User, period_id: int, reason: str) ->
     """Unlock a period so corrections can be made; the reason goes to the audit trail."""
     check(actor, Action.REOPEN_PERIOD)
     if not reason.strip():
-        raise PeriodInputError("reason", "解锁报告期必须说明原因")
+        raise PeriodInputError("reason", problem("period.unlock_reason"))
     period = region_scope.period(session, actor, period_id)
     if not period.locked:
-        raise PeriodInputError("locked", f"报告期 {period.code} 未锁定")
+        raise PeriodInputError("locked", problem("period.not_locked", period=period.code))
     old = _period_state(period)
     period.locked, period.locked_by_id, period.locked_at = False, None, None
     session.add(AuditEvent.of(actor, "reopen_period", PERIOD_ENTITY, period.id, old=old, new=_period_state(period),

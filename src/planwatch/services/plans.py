@@ -31,7 +31,7 @@ from planwatch.services import (
     carry_over,
     corrections,
     indicator_lifecycle,
-    ledger_edits,
+    ledger_replay,
     region_scope,
     regions,
     search,
@@ -320,7 +320,7 @@ def _import_plan(session: Session, actor: User | None, extraction: rec.Extractio
                     for o in extraction.outline if o.plan == plan.title)
     _store_tasks(session, row, [t for t in extraction.tasks if t.plan == plan.title], matcher)
     _store_projects(session, row, [p for p in extraction.projects if p.plan == plan.title], matcher)
-    ledger_edits.reapply(session, row)
+    ledger_replay.reapply(session, row)
     old = {i.key: i for i in session.scalars(select(Indicator).where(Indicator.plan_id == previous.id)
                                              .options(selectinload(Indicator.targets)))} if previous is not None else {}
     next_code = 1 + max((int(i.code[1:]) for i in old.values() if i.code[1:].isdigit()), default=0)
@@ -384,7 +384,7 @@ def _assign_extracted(session: Session, indicator: Indicator, printed: Sequence[
 
 def _store_tasks(session: Session, plan: Plan, tasks: Sequence[rec.Task], matcher: regions.PlanUnitMatcher) -> None:
     rows = [Task(plan_id=plan.id, line=task.line, title=task.title, kind=task.kind, number=task.number,
-                 section=task.section, deadline=task.deadline, key=ledger_edits.extracted_key(task.title),
+                 section=task.section, deadline=task.deadline, key=ledger_replay.extracted_key(task.title),
                  targets=[TaskTarget(name=t.name, year=t.year, text=t.text, value=t.value, unit=t.unit,
                                      comparator=t.comparator) for t in task.targets]) for task in tasks]
     session.add_all(rows)
@@ -404,7 +404,7 @@ def _store_projects(session: Session, plan: Plan, projects: Sequence[rec.Project
     rows = [Project(plan_id=plan.id, line=project.line, name=project.name, category=project.category,
                     content=project.content, investment=project.investment,
                     period_investment=project.period_investment, start_year=project.start_year,
-                    end_year=project.end_year, key=ledger_edits.extracted_key(project.name))
+                    end_year=project.end_year, key=ledger_replay.extracted_key(project.name))
             for project in projects]
     session.add_all(rows)
     session.flush()

@@ -17,9 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
+from planwatch.fields import read_integer
 from planwatch.monitor.permissions import Action, Role, check
 from planwatch.services import orgunits, region_scope, settings, users
 from planwatch.services.installation import check_installation
+from planwatch.services.users import MAX_TOKEN_DAYS
 from planwatch.store.models import OrgUnit, User, WebSession
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
@@ -197,11 +199,7 @@ def token_add(request: Request, actor: PageUser, db: DbSession, user_id: RowId, 
               expires_days: Annotated[str, Form()] = "") -> HTMLResponse:
     person = _user(db, actor, user_id)
     try:
-        days = int(expires_days) if expires_days.strip() else None
-    except ValueError:
-        return _user_page(request, db, actor, person, error=True,
-                          message=f"令牌有效天数应为整数，实际为「{expires_days}」")
-    try:
+        days = read_integer(expires_days, "expires_days", low=1, high=MAX_TOKEN_DAYS)
         with db.begin_nested():
             token = users.create_token(db, person, label, actor=actor, expires_days=days)
     except NotFound:  # another district's record: answered 404

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.extract.records import UNREAD_REASONS, Comparator, TargetType
+from planwatch.fields import read_year
 from planwatch.ingest import DEFAULT_MAX_BYTES
 from planwatch.monitor.permissions import (
     Action,
@@ -289,11 +290,9 @@ def _fix(form: CorrectionForm, before: Indicator | None) -> IndicatorFix:
                "target_type": (final.target_type or "") if final else ""}
         changed = {k: v for k, v in sent.items() if v != old[k] and (v or k in _CLEARABLE)}
     values: dict[str, Any] = dict(changed)
-    for field, label in (("baseline_year", "基期年份"), ("target_year", "目标年份")):
+    for field in ("baseline_year", "target_year"):
         if field in values:
-            if not values[field].isdigit():
-                raise CorrectionError(f"{label}应为四位年份（如 2025），而不是「{values[field]}」")
-            values[field] = int(values[field])
+            values[field] = read_year(values[field], field)
     return IndicatorFix(**values)
 
 

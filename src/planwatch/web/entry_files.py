@@ -79,7 +79,7 @@ async def entry_upload(request: Request, user: PageUser, db: DbSession) -> Respo
 
 
 def _form_id(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 def _import(request: Request, db: Session, user: User, name: str, stream: Any, submit: bool,

@@ -22,7 +22,7 @@ from planwatch.errors import NotFound, PlanWatchError
 from planwatch.evaluate import Verdict
 from planwatch.monitor.permissions import Action, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
-from planwatch.services import entry_sheet, observations, periods, region_scope, regions
+from planwatch.services import entry_sheet, observation_values, observations, periods, region_scope, regions
 from planwatch.services.entry_sheet import EntryLine
 from planwatch.store.clock import utcnow
 from planwatch.store.models import OrgUnit, Plan, User
@@ -197,7 +197,7 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
 def entry_validate(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                    value: Annotated[str, Form()] = "") -> HTMLResponse:
     indicator = region_scope.indicator(db, user, indicator_id)
-    problem = observations.check_value(indicator, value)
+    problem = observation_values.check_value(indicator, value)
     return render(request, "fragments/check.html", {"problem": readable_problem(problem) if problem else None})
 
 

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from planwatch.errors import InputError, NotFound, PlanWatchError
 from planwatch.monitor.permissions import PermissionDenied
 from planwatch.services.observations import ConcurrentUpdate
-from planwatch.web.messages import form_message, problem_text
+from planwatch.web.messages import error_text, form_message, problem_text
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["LoginRequired", "api_login_required", "error_response", "install_error_handlers", "is_api",
@@ -79,7 +79,8 @@ def _status_of(exc: PlanWatchError) -> int:
 
 async def _planwatch_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PlanWatchError)
-    return error_response(request, _status_of(exc), str(exc))
+    # programs get the service's line; people the catalogue's, in their language
+    return error_response(request, _status_of(exc), str(exc) if is_api(request) else error_text(exc, translator(request)))
 
 
 def api_login_required(request: Request) -> Response:

@@ -12,11 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
+from planwatch.fields import read_year
 from planwatch.services import corrections, indicator_lifecycle, pickers, region_scope
 from planwatch.services.indicator_lifecycle import Choice, MergeConflicts
 from planwatch.store.models import Indicator, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.messages import error_text
 from planwatch.web.pages import render_indicator_page
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
@@ -37,11 +39,12 @@ def _done(request: Request, indicator_id: int) -> RedirectResponse:
     return RedirectResponse(local_url(request, "indicator_page", indicator_id=indicator_id), status_code=303)
 
 
-def _refused(request: Request, db: Session, user: User, indicator_id: int, error: str,
+def _refused(request: Request, db: Session, user: User, indicator_id: int, error: PlanWatchError | str,
              **extra: object) -> Response:
     db.rollback()
+    shown = error if isinstance(error, str) else error_text(error, translator(request))
     return render_indicator_page(request, db, user, _indicator(db, user, indicator_id), None,
-                                 manage={"error": error, **extra}, status_code=422)
+                                 manage={"error": shown, **extra}, status_code=422)
 
 
 @router.post("/indicators/{indicator_id}/target", name="indicator_target")
@@ -49,19 +52,16 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
                      target: Annotated[str, Form()], reason: Reason, target_year: Annotated[str, Form()] = "",
                      comparator: Annotated[str, Form()] = "", target_type: Annotated[str, Form()] = "") -> Response:
     """A new target (and its type) through the correction service, so a re-import keeps it."""
-    year = target_year.strip()
-    fix = corrections.IndicatorFix(target=target, target_year=int(year) if year.isdigit() else None,
-                                   comparator=comparator or None, target_type=target_type.strip() or None)
     try:
-        if year and not year.isdigit():
-            raise corrections.CorrectionError(f"目标年份应为四位数字，而不是「{year}」")
+        fix = corrections.IndicatorFix(target=target, target_year=read_year(target_year, "target_year"),
+                                       comparator=comparator or None, target_type=target_type.strip() or None)
         if not reason.strip():
             raise corrections.CorrectionError("reason：请填写修改目标的原因")
         corrections.correct_indicator(db, user, _indicator(db, user, indicator_id).id, fix, reason=reason.strip())
     except NotFound:  # another district's record: answered 404
         raise
     except PlanWatchError as exc:
-        return _refused(request, db, user, indicator_id, str(exc))
+        return _refused(request, db, user, indicator_id, exc)
     return _done(request, indicator_id)
 
 
@@ -72,7 +72,7 @@ def indicator_retire(request: Request, user: PageUser, db: DbSession, indicator_
     except NotFound:  # another district's record: answered 404
         raise
     except PlanWatchError as exc:
-        return _refused(request, db, user, indicator_id, str(exc))
+        return _refused(request, db, user, indicator_id, exc)
     return _done(request, indicator_id)
 
 
@@ -84,7 +84,7 @@ def indicator_restore(request: Request, user: PageUser, db: DbSession, indicator
     except NotFound:  # another district's record: answered 404
         raise
     except PlanWatchError as exc:
-        return _refused(request, db, user, indicator_id, str(exc))
+        return _refused(request, db, user, indicator_id, exc)
     return _done(request, indicator_id)
 
 
@@ -115,10 +115,10 @@ def _merge(request: Request, db: Session, user: User, indicator_id: int, other: 
     try:
         indicator_lifecycle.merge(db, user, kept, merged, reason, choices)
     except MergeConflicts as exc:
-        return _refused(request, db, user, indicator_id, str(exc), conflicts=exc.conflicts, other=other,
+        return _refused(request, db, user, indicator_id, exc, conflicts=exc.conflicts, other=other,
                         keep=keep, reason=reason)
     except NotFound:  # another district's record: answered 404
         raise
     except PlanWatchError as exc:
-        return _refused(request, db, user, indicator_id, str(exc))
+        return _refused(request, db, user, indicator_id, exc)
     return _done(request, kept)

@@ -8,7 +8,6 @@ returns their reports from the same page.
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -17,7 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import NotFound, PlanWatchError
+from planwatch.errors import InputError, NotFound, PlanWatchError
+from planwatch.fields import read_amount, read_number, read_percentage
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
 from planwatch.services import ledger, ledger_progress, plan_calendar, region_scope
 from planwatch.services.ledger_progress import MAX_EVIDENCE_BYTES, STATUSES, LedgerInput, ProgressRejected
@@ -26,6 +26,7 @@ from planwatch.store.models import LedgerReport, Plan, Project, ReportingPeriod,
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
+from planwatch.web.messages import refusal_text
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
@@ -122,19 +123,6 @@ def _form(request: Request, db: Session, user: User, subject: Task | Project, ki
     }, status_code=status_code)
 
 
-def _number(text: str, field: str) -> float | None:
-    cleaned = text.strip().replace("，", "").replace(",", "")
-    if not cleaned:
-        return None
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ProgressRejected(field, f"「{text.strip()}」不是数字") from None
-    if not math.isfinite(value):
-        raise ProgressRejected(field, f"「{text.strip()}」不是有效的数字")
-    return value
-
-
 @router.post("/ledger/{kind}/{item_id}/progress", name="ledger_progress_save",
              openapi_extra=body(MAX_EVIDENCE_BYTES, files=True))
 def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId,
@@ -155,10 +143,10 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
               "milestones": milestone or [], "targets": typed_targets}
     try:
         reached = tuple((target, value) for target, value in (
-            (target, _number(text, "target_values")) for target, text in typed_targets.items()) if value is not None)
-        entered = LedgerInput(status, progress, _number(percent, "percent"),
-                              _number(investment_period, "investment_period"),
-                              _number(investment_cumulative, "investment_cumulative"), tuple(milestone or []), reached)
+            (target, read_number(text, "target_values")) for target, text in typed_targets.items()) if value is not None)
+        entered = LedgerInput(status, progress, read_percentage(percent, "percent"),
+                              read_amount(investment_period, "investment_period"),
+                              read_amount(investment_cumulative, "investment_cumulative"), tuple(milestone or []), reached)
         task_id, project_id = (subject.id, None) if isinstance(subject, Task) else (None, subject.id)
         report = ledger_progress.report_progress(db, user, period_id=period_id, values=entered, task_id=task_id,
                                                  project_id=project_id, org_unit_id=org_unit_id)
@@ -174,7 +162,7 @@ def progress_save(request: Request, user: PageUser, db: DbSession, kind: str, it
         raise
     except PlanWatchError as exc:
         db.rollback()
-        message = exc.problem if isinstance(exc, ProgressRejected) else str(exc)
+        message = refusal_text(exc, translator(request)) if isinstance(exc, InputError) else str(exc)
         return _form(request, db, user, subject, kind, period_id, error=message, values=values, status_code=422)
     url = local_url(request, "plan_ledger", plan_id=subject.plan_id)
     return RedirectResponse(f"{url}?period_id={period_id}&saved=1#{kind[:-1]}-{subject.id}", status_code=303)
@@ -193,7 +181,7 @@ def review(request: Request, user: PageUser, db: DbSession, report_id: RowId,
         ledger_progress.review_report(db, user, report.id, approve=decision == "approve", note=note)
     except (ProgressRejected, ledger_progress.ReportStateError) as exc:
         db.rollback()
-        message = exc.problem if isinstance(exc, ProgressRejected) else str(exc)
+        message = refusal_text(exc, translator(request)) if isinstance(exc, ProgressRejected) else str(exc)
         return render(request, "error.html", {"message": message, "status_code": 422,
                                               "back": f"{url}?period_id={report.period_id}#{anchor}"},
                       status_code=422)

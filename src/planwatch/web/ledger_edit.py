@@ -9,7 +9,6 @@ comes through for what the person did not touch.
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -18,20 +17,16 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.errors import InputError
+from planwatch.errors import InputError, problem
+from planwatch.fields import read_amount, read_number, read_year
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import ledger_edits, region_scope, regions
-from planwatch.services.ledger_edits import (
-    ROLES,
-    LedgerEditError,
-    MergeConflict,
-    ProjectFields,
-    TargetIn,
-    TaskFields,
-)
+from planwatch.services import ledger_edits, ledger_replay, region_scope, regions
+from planwatch.services.ledger_edits import ProjectFields, TargetIn, TaskFields
+from planwatch.services.ledger_replay import ROLES, LedgerEditError, MergeConflict
 from planwatch.store.models import OrgUnit, Plan, Project, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
+from planwatch.web.messages import refusal_text
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
@@ -64,7 +59,7 @@ def _back(request: Request, subject: Task | Project) -> RedirectResponse:
 
 def _values(db: Session, subject: Task | Project) -> dict[str, Any]:
     """The stored definition in the form's terms."""
-    stored = ledger_edits.snapshot(db, subject)
+    stored = ledger_replay.snapshot(db, subject)
     return {**stored, "units": {unit_id: role for unit_id, role in stored["units"]},
             "annual": sorted((subject.annual_investment or {}).items()) if isinstance(subject, Project) else []}
 
@@ -95,26 +90,6 @@ def new_form(request: Request, user: PageUser, db: DbSession, plan_id: RowId, ki
 def edit_form(request: Request, user: PageUser, db: DbSession, kind: str, item_id: RowId) -> HTMLResponse:
     subject = _subject(db, user, kind, item_id)
     return _form(request, db, user, region_scope.plan(db, user, subject.plan_id), kind, subject)
-
-
-def _number(text: str, field: str) -> float | None:
-    cleaned = text.strip().replace(",", "").replace("，", "")
-    if not cleaned:
-        return None
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise LedgerEditError(field, f"「{text.strip()}」不是数字") from None
-    if not math.isfinite(value):
-        raise LedgerEditError(field, f"「{text.strip()}」不是有效的数字")
-    return value
-
-
-def _year(text: str, field: str) -> int | None:
-    value = _number(text, field)
-    if value is not None and not value.is_integer():
-        raise LedgerEditError(field, f"「{text.strip()}」不是年份")
-    return None if value is None else int(value)
 
 
 def _rows(*columns: list[str]) -> list[list[str]]:
@@ -194,15 +169,15 @@ def _save(request: Request, db: Session, user: User, plan: Plan, kind: str, subj
         if entity == "task":
             fields = TaskFields(title=form.title, section=form.section, deadline=form.deadline, kind=form.task_kind,
                                 units=units,
-                                targets=[TargetIn(n, _year(y, f"targets[{i}].year") or 0,
-                                                  _number(v, f"targets[{i}].value"), u or None)
+                                targets=[TargetIn(n, read_year(y, f"targets[{i}].year") or 0,
+                                                  read_number(v, f"targets[{i}].value"), u or None)
                                          for i, (n, y, v, u) in enumerate(typed["targets"], start=1)])
         else:
             fields = ProjectFields(
                 name=form.name, category=form.category, content=form.content,
-                investment=_number(form.investment, "investment"), start_year=_year(form.start_year, "start_year"),
-                end_year=_year(form.end_year, "end_year"), units=units,
-                annual_investment={_year(y, "annual_investment") or 0: _number(a, "annual_investment") or 0.0
+                investment=read_amount(form.investment, "investment"), start_year=read_year(form.start_year, "start_year"),
+                end_year=read_year(form.end_year, "end_year"), units=units,
+                annual_investment={read_year(y, "annual_investment") or 0: read_amount(a, "annual_investment") or 0.0
                                    for y, a in typed["annual"]})
         if subject is None:
             added = ledger_edits.add_task(db, user, plan.id, fields) if isinstance(fields, TaskFields) \
@@ -213,14 +188,14 @@ def _save(request: Request, db: Session, user: User, plan: Plan, kind: str, subj
         _save_changes(db, user, subject, fields, milestones)
     except InputError as exc:
         db.rollback()
-        return _form(request, db, user, plan, kind, subject, values=typed, error=exc.problem, status_code=422)
+        return _form(request, db, user, plan, kind, subject, values=typed, error=refusal_text(exc, translator(request)), status_code=422)
     return _back(request, subject)
 
 
 def _save_changes(db: Session, user: User, subject: Task | Project, fields: TaskFields | ProjectFields,
                   milestones: list[tuple[str, str]]) -> None:
     """Record only what differs from the stored definition."""
-    stored = ledger_edits.snapshot(db, subject)
+    stored = ledger_replay.snapshot(db, subject)
     wanted = fields.changes()
     changed = {k: v for k, v in wanted.items() if _differs(k, stored.get(k), v)}
     if "deadline" in wanted and (stored.get("deadline") or "") == wanted["deadline"]:
@@ -230,7 +205,7 @@ def _save_changes(db: Session, user: User, subject: Task | Project, fields: Task
         changed["annual_investment"] = wanted.get("annual_investment", {})
     milestones_changed = [list(m) for m in milestones] != stored["milestones"]
     if not changed and not milestones_changed:
-        raise LedgerEditError("fields", "没有要修改的内容：请至少修改一项")
+        raise LedgerEditError("fields", problem("ledger.nothing_changed"))
     if changed:
         if isinstance(subject, Task):
             ledger_edits.edit_task(db, user, subject.id, TaskFields(**_task_args(changed)))
@@ -295,11 +270,11 @@ def merge(request: Request, user: PageUser, db: DbSession, item_id: RowId, form:
         ledger_edits.merge_tasks(db, user, task.id, form.other, form.discard)
     except MergeConflict as exc:
         db.rollback()
-        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=exc.problem,
+        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=refusal_text(exc, translator(request)),
                      conflicts=exc.pairs, status_code=409)
-    except LedgerEditError as exc:
+    except InputError as exc:  # LedgerEditError, or a field the reader refused
         db.rollback()
-        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=exc.problem, status_code=422)
+        return _form(request, db, user, region_scope.plan(db, user, task.plan_id), "tasks", task, error=refusal_text(exc, translator(request)), status_code=422)
     return _back(request, task)
 
 
@@ -313,7 +288,7 @@ def _split_page(request: Request, db: Session, user: User, task: Task | Project,
                 status_code: int = 200) -> HTMLResponse:
     check(user, Action.CORRECT_EXTRACTION)
     assert isinstance(task, Task)
-    stored = ledger_edits.snapshot(db, task)
+    stored = ledger_replay.snapshot(db, task)
     names = {u.id: u.name for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_([u for u, _ in stored["units"]])))}
     return render(request, "ledger_split.html", {
         "task": task, "error": error, "parts": range(1, 4), "roles": ROLES,
@@ -324,7 +299,7 @@ def _split_page(request: Request, db: Session, user: User, task: Task | Project,
 def split(request: Request, user: PageUser, db: DbSession, item_id: RowId, form: Annotated[SplitForm, Form()]) -> Response:
     task = _subject(db, user, "tasks", item_id)
     assert isinstance(task, Task)
-    roles = {u: r for u, r in ledger_edits.snapshot(db, task)["units"]}
+    roles = {u: r for u, r in ledger_replay.snapshot(db, task)["units"]}
     targets = {str(t.id): TargetIn(t.name, t.year, t.value, t.unit) for t in task.targets}
     chosen_units: dict[int, list[tuple[int, str]]] = {}
     chosen_targets: dict[int, list[TargetIn]] = {}
@@ -343,7 +318,7 @@ def split(request: Request, user: PageUser, db: DbSession, item_id: RowId, form:
              for n, text in enumerate(form.part_title, start=1) if text.strip()]
     try:
         ledger_edits.split_task(db, user, task.id, parts)
-    except LedgerEditError as exc:
+    except InputError as exc:  # LedgerEditError, or a field the reader refused
         db.rollback()
-        return _split_page(request, db, user, task, error=exc.problem, status_code=422)
+        return _split_page(request, db, user, task, error=refusal_text(exc, translator(request)), status_code=422)
     return _back(request, task)

@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from planwatch.errors import InputError, PlanWatchError
 from planwatch.web.i18n import MESSAGES, Translator
 
-__all__ = ["field_label", "form_message", "problem_text", "readable"]
+__all__ = ["error_text", "field_label", "form_message", "problem_text", "readable", "refusal_text"]
 
 # A field code at the start of a message, of one of its "；"-separated problems or after a
 # Chinese word (``报告期 opens: …``): ``org_unit：``, ``--as：``, ``file: `` (the ASCII colon
@@ -38,6 +39,42 @@ def readable(text: str, t: Translator) -> str:
         return f"{match.group(1)}{found}：" if found else match.group(1)
 
     return _CODE.sub(label, text)
+
+
+_INDEX: Final = re.compile(r"\[([^\]]*)\]")
+
+
+def error_text(error: PlanWatchError, t: Translator) -> str:
+    """A service's refusal in the page's language. A coded problem (:class:`planwatch.errors.Problem`)
+    comes from the catalogue (``problem.<code>``) after its field's label (``targets[2].year`` →
+    量化目标年份（2）); one without a code is the service's Chinese sentence, its field code labelled."""
+    return _coded(error, t) or readable(str(error), t)
+
+
+def refusal_text(error: InputError, t: Translator) -> str:
+    """The refusal a form shows above the fields typed: as :func:`error_text`, except that a
+    problem without a code is the service's sentence alone (it names the field in words)."""
+    return _coded(error, t) or error.problem
+
+
+# A field reader's problem is about the value typed (「x」不是数字) and is said after the field's
+# label; a service's problem is a sentence of its own (完成百分比应为 0 到 100 之间的数).
+_VALUE_PROBLEMS: Final = ("field.", "number.")
+
+
+def _coded(error: PlanWatchError, t: Translator) -> str | None:
+    if error.code is None or f"problem.{error.code}" not in MESSAGES["zh"]:
+        return None
+    text = t(f"problem.{error.code}", **error.params)
+    field = getattr(error, "field", None) or (error.path if isinstance(error, InputError) else "")
+    if not field or not error.code.startswith(_VALUE_PROBLEMS):
+        return text
+    label = field_label(_INDEX.sub("", field).replace(".", "_"), t) or field
+    where = ", ".join(_INDEX.findall(field))
+    colon, left, right = ("：", "（", "）") if t.language == "zh" else (": ", " (", ")")
+    if where and label != field:
+        label = f"{label}{left}{where}{right}"
+    return f"{label}{colon}{text}"
 
 
 # Pydantic's error types → the catalogue's problem key; the error's ``ctx`` fills the limits in.

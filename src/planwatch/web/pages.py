@@ -20,7 +20,12 @@ from planwatch.evaluate import Status
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, is_allowed
 from planwatch.report import ReportKind
 from planwatch.report.render import libreoffice
-from planwatch.services import evaluation_snapshot, observations, plan_calendar, region_scope
+from planwatch.services import (
+    evaluation_snapshot,
+    observation_history,
+    plan_calendar,
+    region_scope,
+)
 from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.reports import FORMATS, report_file
@@ -197,7 +202,7 @@ def _audit_trail(request: Request, db: Session, user: User, indicator: Indicator
                  page: int) -> dict[str, Any]:
     """A page of the changes to the indicator's figures the user may see (a clerk: its own
     unit's), newest first, the actions (stored as codes: submit, approve) in the page's language."""
-    found = observations.indicator_history_page(db, user, indicator.id, offset=(page - 1) * HISTORY_PAGE,
+    found = observation_history.indicator_history_page(db, user, indicator.id, offset=(page - 1) * HISTORY_PAGE,
                                                 limit=HISTORY_PAGE)
     url = local_url(request, "indicator_page", indicator_id=indicator.id)
     paging = Paging(page, found.total, url, HISTORY_PAGE, parameter="history", anchor="history")

@@ -29,6 +29,7 @@ from planwatch.store.models import Plan, ReportingPeriod, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.i18n import Translator
+from planwatch.web.messages import error_text
 from planwatch.web.params import MAX_YEAR, MIN_YEAR, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
@@ -90,7 +91,7 @@ def _change(request: Request, db: Session, actor: User, plan: Plan, done: str, c
         with db.begin_nested():
             change()
     except InputError as exc:
-        return _page(request, db, actor, plan, problem=str(exc), form=form)
+        return _page(request, db, actor, plan, problem=error_text(exc, translator(request)), form=form)
     url = local_url(request, "plan_periods", plan_id=plan.id).include_query_params(done=done)
     return RedirectResponse(url, status_code=303)
 

@@ -123,7 +123,7 @@ def propose(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
     chosen_reports = []
     for value in reports or []:
         kind, _, year = value.partition(":")
-        if year.isdigit():
+        if year.isascii() and year.isdigit():  # the page's own checkbox values: anything else is not one
             chosen_reports.append((kind, int(year)))
     scope = PublicationScope(tuple(indicators or ()), tuple(years or ()), tasks == "yes", projects == "yes",
                              warnings == "yes", tuple(chosen_reports))

@@ -46,7 +46,7 @@ _DONE = {"approved": "review.approved", "returned": "review.returned", "reports_
 def _choice(text: str) -> int | None:
     """A filter's select: a row id, or "" (全部) for no filter."""
     text = text.strip()
-    return int(text) if text.isdigit() and 0 < int(text) <= MAX_ROW_ID else None
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ROW_ID else None
 
 
 def _filters(plan: int | None, period: int | None, unit: int | None, state: str, flagged: bool) -> QueueFilter:

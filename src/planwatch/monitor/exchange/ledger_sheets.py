@@ -11,7 +11,7 @@ only reads cells, :mod:`planwatch.services.ledger_exchange` turns rows into repo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -19,8 +19,9 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planwatch.errors import FieldRefused
+from planwatch.fields import read_amount, read_number, read_percentage
 from planwatch.monitor.exchange.rows import CellProblem
-from planwatch.numerals import parse_number
 from planwatch.spreadsheet_safety import text_row
 
 __all__ = ["PROJECT_SHEET", "TASK_SHEET", "LedgerSheetRow", "SheetProject", "SheetTask", "read_ledger_rows",
@@ -139,16 +140,16 @@ def read_ledger_rows(book: Workbook, statuses: Sequence[str]) -> tuple[list[Ledg
             cells = _Cells(TASK_SHEET, number, problems)
             rows.append(LedgerSheetRow(
                 TASK_SHEET, number, str(code or ""), cells.status(status, statuses),
-                percent=cells.number(percent, "F", "完成百分比"), progress=_text(progress),
-                target_values=tuple(cells.number(v, "H", "目标完成值") for v in _items(reached))))
+                percent=cells.read(read_percentage, percent, "F", "完成百分比"), progress=_text(progress),
+                target_values=tuple(cells.read(read_number, v, "H", "目标完成值") for v in _items(reached))))
     if PROJECT_SHEET in book.sheetnames:
         for number, values in _filled(book[PROJECT_SHEET], len(PROJECT_HEADER), "EFGHI"):
             code, _, _, _, status, period, cumulative, milestones, progress = values
             cells = _Cells(PROJECT_SHEET, number, problems)
             rows.append(LedgerSheetRow(
                 PROJECT_SHEET, number, str(code or ""), cells.status(status, statuses), progress=_text(progress),
-                investment_period=cells.number(period, "F", "本期完成投资"),
-                investment_cumulative=cells.number(cumulative, "G", "累计完成投资"),
+                investment_period=cells.read(read_amount, period, "F", "本期完成投资"),
+                investment_cumulative=cells.read(read_amount, cumulative, "G", "累计完成投资"),
                 milestones=tuple(_items(milestones))))
     return rows, problems
 
@@ -175,17 +176,16 @@ class _Cells:
                                              if text else "为空：请从下拉列表中选择"))
         return text
 
-    def number(self, value: object, column: str, label: str) -> float | None:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        text = _text(value).rstrip("%％").replace(",", "").replace("，", "")
-        if not text:
+    def read(self, reader: Callable[[object, str], float | None], value: object, column: str,
+             label: str) -> float | None:
+        """The cell read as its kind of field (:mod:`planwatch.fields`), the same as the form
+        reads it; a refusal is kept as the cell's problem and read as blank."""
+        where = f"{label}（{self.sheet}!{column}{self.row}）"
+        try:
+            return reader(value, where)
+        except FieldRefused as refused:
+            self.problems.append(CellProblem(self.row, where, refused.problem))
             return None
-        number = parse_number(text)
-        if number is None:
-            self.problems.append(CellProblem(self.row, f"{label}（{self.sheet}!{column}{self.row}）",
-                                             f"「{_text(value)}」不是数字"))
-        return number
 
 
 def _text(value: object) -> str:
