@@ -35,6 +35,9 @@ def test_target_figures_are_quantities_with_a_target_mark() -> None:
     assert target_figures("2025年末，全区常住人口为52万人。") == []  # a statistic: no target mark
     assert target_figures("2025年末，全区常住人口为52万人。", cued=False) == ["52"]
     assert target_figures("（1）新建养老院3所。") == ["3"]  # not the list number
+    assert target_figures("社区养老服务站覆盖3/4以上的村。") == ["3/4"]  # a share as a fraction
+    assert target_figures("三分之二的社区建成养老服务站。", cued=False) == ["三分之二"]
+    assert target_figures("按1/2000比例尺测绘，约占三分之一。") == []  # a scale; a share with no target mark
 
 
 def test_a_figure_left_in_a_goal_sentence_is_diagnosed(tmp_path: Path) -> None:
@@ -49,6 +52,18 @@ def test_a_figure_left_in_a_goal_sentence_is_diagnosed(tmp_path: Path) -> None:
     line = _line_of(body, "到2030年，养老机构护理型床位占比")
     assert _diagnosed(result).get(line) == "goal_sentence"
     assert _line_of(body, "新建社区食堂") not in _diagnosed(result)  # a task's own quantity: the ledger's
+
+
+def test_a_share_written_as_a_fraction_is_diagnosed_when_no_indicator_holds_it(tmp_path: Path) -> None:
+    body = ("一、发展目标\n"
+            "到2030年，社区养老服务站覆盖3/4以上的村，养老机构护理型床位占比达到70%以上。\n"
+            "二、主要任务\n"
+            "（一）完善设施。约三分之一的床位由社会力量举办。\n")
+    result = _run(tmp_path, body)
+    assert {i.name for i in result.indicators} >= {"养老机构护理型床位占比"}
+    diagnosed = _diagnosed(result)
+    assert diagnosed.get(_line_of(body, "覆盖3/4以上的村")) == "goal_sentence"
+    assert _line_of(body, "约三分之一") not in diagnosed  # a task chapter's share with no target mark
 
 
 def test_targets_stated_before_the_task_chapters_are_not_dropped(tmp_path: Path) -> None:

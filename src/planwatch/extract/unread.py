@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from planwatch.extract.records import Diagnostic, Indicator
 from planwatch.extract.text import mask_quoted, squeeze
-from planwatch.numerals import to_halfwidth
+from planwatch.numerals import parse_chinese_integer, to_halfwidth
 
 # A number that is a quantity, not a date, a list number or part of a name (5G, PM2.5, 3A级).
 _FIGURE = re.compile(r"(?<![\d.A-Za-z_／/])(\d+(?:\.\d+)?)(?![\d.A-Za-z]|\s*(?:年|月|日|号|届|次会议|周年|五))")
@@ -27,6 +27,11 @@ _CAPTION_LINE = re.compile(r"^(?:表|图|附表|专栏)\s*[\d一二三四五六�
 _SENTENCE = re.compile(r"[^。；;！!？?]+[。；;！!？?]?")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}\s*[．.、](?!\d)|[（(]\s*\d{1,2}\s*[）)]|[（(]?[一二三四五六七八九十]+[）)、]|[—-]+)\s*")
 _CUE_WINDOW = 12  # characters around a figure in which a verb or comparator makes it a target
+# A share written as a fraction (2/3, 三分之二): a target when a comparator or 的 follows it
+# (覆盖2/3以上的村) or a verb of attainment comes before it.
+_FRACTION = re.compile(r"(?<![\d.A-Za-z_/])(\d{1,3})\s*/\s*(\d{1,3})(?![\d./A-Za-z])"
+                       r"|([一二三四五六七八九十]{1,3})分之([一二三四五六七八九十]{1,3})")
+_FRACTION_MARK = re.compile(r"^\s*(?:以上|以下|以内|左右|的)")
 
 
 def target_figures(sentence: str, cued: bool = True) -> list[str]:
@@ -40,11 +45,23 @@ def target_figures(sentence: str, cued: bool = True) -> list[str]:
             continue
         if _UNIT_AFTER.match(after) and (not cued or _CUE.search(before) or _CUE.search(after[:6])):
             out.append(m.group(1))
+    for m in _FRACTION.finditer(text):
+        before, after = text[max(0, m.start() - _CUE_WINDOW): m.start()], text[m.end(): m.end() + _CUE_WINDOW]
+        if _FRACTION_MARK.match(after) or _CUE.search(before):
+            out.append(m.group())
     return out
 
 
+def _fraction_key(match: re.Match[str]) -> str:
+    """2/3 and 三分之二 are one share: numerator over denominator."""
+    if match.group(1) is not None:
+        return f"{int(match.group(1))}/{int(match.group(2))}"
+    return f"{parse_chinese_integer(match.group(4))}/{parse_chinese_integer(match.group(3))}"
+
+
 def _number_key(figure: str) -> str:
-    return str(float(figure))
+    fraction = _FRACTION.fullmatch(figure)
+    return _fraction_key(fraction) if fraction else str(float(figure))
 
 
 def _covered(found: Iterable[Indicator]) -> set[str]:
@@ -55,6 +72,7 @@ def _covered(found: Iterable[Indicator]) -> set[str]:
         texts = [t.text for t in indicator.targets] + [indicator.baseline or "", indicator.name]
         values = [v for t in indicator.targets for v in (t.value, t.value_high) if v is not None]
         keys.update(_number_key(f) for text in texts for f in re.findall(r"\d+(?:\.\d+)?", to_halfwidth(text)))
+        keys.update(_fraction_key(f) for text in texts for f in _FRACTION.finditer(to_halfwidth(text)))
         keys.update(_number_key(str(v)) for v in values)
     return keys
 
