@@ -331,6 +331,24 @@ def test_incremental_updates_give_what_a_whole_evaluation_gives(district: tuple[
             evaluate_stored_plan(session, None, session.get_one(Plan, d.plan_id), 2023)
 
 
+def test_a_dashboards_warning_sentences_follow_every_change(district: tuple[Database, District]) -> None:
+    """The results behind the warnings' sentences are kept and only those changed evaluated
+    again: after each change they are what an evaluation of the listed indicators gives."""
+    database, d = district
+    rng = random.Random(29)
+    ids = _grow(database, d, rng)
+    for _round in range(10):
+        for _ in range(rng.randint(1, 3)):
+            _change_something(database, d, ids, rng)
+        with database.session(readonly=True) as session:
+            plan = session.get_one(Plan, d.plan_id)
+            figures = headline(session, None, plan, 2023)
+            kept_results = evaluation_snapshot.warning_results(session, None, plan, figures)
+            fresh = {r.indicator_id: r for r in evaluate_stored_plan(
+                session, None, plan, 2023, indicator_ids=[int(w.indicator_id) for w in figures.warnings]).results}
+        assert figures.warnings and kept_results == fresh
+
+
 # ---- the triggers themselves -----------------------------------------------------------------
 
 @pytest.mark.parametrize("dialect", [p for p in DIALECTS if getattr(p, "values", (p,))[0] == "postgresql"])

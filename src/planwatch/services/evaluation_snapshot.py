@@ -239,17 +239,40 @@ def _latest(evaluated: PlanEvaluation, result: EvaluationResult) -> float | None
 
 def warning_results(session: Session, actor: User | None, plan: Plan, figures: Headline) -> dict[str, EvaluationResult]:
     """The evaluation results of the warnings a dashboard lists (at most :data:`WARNINGS_KEPT`),
-    by indicator id, for the sentences in plain words: evaluated once per data version."""
+    by indicator id, for the sentences in plain words. Kept per view; when the data version
+    moves on, only the warnings of indicators changed since, or new to the list, are evaluated
+    (in reporting week the version moves with every submission: evaluating all fifty again
+    was a fifth of a dashboard's CPU)."""
     if not figures.warnings:
         return {}
     unit_only = visible_org_unit_id(actor) if actor is not None else None
-    key = (str(session.get_bind().engine.url), plan.id, figures.year, figures.version, unit_only,
-           tuple(w.indicator_id for w in figures.warnings))
-    return _warning_results.computed(key, lambda: {r.indicator_id: r for r in evaluation.evaluate_stored_plan(
-        session, actor, plan, figures.year, indicator_ids=[int(w.indicator_id) for w in figures.warnings]).results})
+    key = (str(session.get_bind().engine.url), plan.id, figures.year, unit_only)
+    wanted = [w.indicator_id for w in figures.warnings]
+    found = _warning_results.get(key)
+    if found is not None and found.version == figures.version and all(i in found.results for i in wanted):
+        return {i: found.results[i] for i in wanted}
+    with _warning_results.computing(key):
+        found = _warning_results.get(key)
+        reusable: dict[str, EvaluationResult] = {}
+        if found is not None and found.version <= figures.version:
+            changed = changed_since(session, plan.id, figures.year, found.version)
+            if changed is not None:
+                reusable = {i: r for i, r in found.results.items() if int(i) not in changed}
+        missing = [int(i) for i in wanted if i not in reusable]
+        fresh = {r.indicator_id: r for r in evaluation.evaluate_stored_plan(
+            session, actor, plan, figures.year, indicator_ids=missing).results} if missing else {}
+        results = {i: (reusable | fresh)[i] for i in wanted if i in reusable or i in fresh}
+        _warning_results.put(key, _Warned(figures.version, results))
+    return results
 
 
-_warning_results: Kept[dict[str, EvaluationResult]] = Kept(64)  # by database, plan, year, version and view
+@dataclass(frozen=True, slots=True)
+class _Warned:
+    version: int
+    results: dict[str, EvaluationResult]
+
+
+_warning_results: Kept[_Warned] = Kept(64)  # by database, plan, year and view, at their latest version
 
 
 _headlines: Kept[Headline] = Kept(64)  # by database, plan, year and view, at their latest version
