@@ -199,7 +199,11 @@ class Session:
     token: str  # the session's CSRF token
 
     def client(self, base: str) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=base, timeout=60, cookies=self.cookies)
+        # A connection idle for uvicorn's keep-alive (5 s) is closed by the server: a clerk's
+        # save 5 s after the last one could be sent into that closing connection and fail as
+        # a browser's would not (it opens a new one); the client lets idle connections go first.
+        return httpx.AsyncClient(base_url=base, timeout=60, cookies=self.cookies,
+                                 limits=httpx.Limits(keepalive_expiry=3))
 
 
 async def logged_in(base: str, login: str) -> Session:
