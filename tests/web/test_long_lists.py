@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from planwatch.services import review_queue, users
 from planwatch.store import Database
-from planwatch.store.models import AuditEvent, Observation, OrgUnit, User
+from planwatch.store.models import Assignment, AuditEvent, Indicator, Observation, OrgUnit, User
 from planwatch.web import pages
 from tests.web.client import login
 
@@ -75,6 +75,23 @@ def test_the_review_queue_is_filtered_by_a_unit_typed_in_its_picker(app_client: 
         shown = re.search(r"共 (\d+) 条", pager)
         assert (int(shown.group(1)) if shown else len(re.findall(r'name="observation_id"', page))) == waiting
         assert f'name="unit" value="{name}"' in page  # the picker shows the unit chosen
+
+
+def test_the_entry_form_offers_the_units_with_indicators_to_report(app_client: TestClient,
+                                                                    database_url: str) -> None:
+    """A monitoring user's entry form lists the units the plan assigns indicators to, not
+    every unit of the district (a province's tree has tens of thousands)."""
+    login(app_client, "tongji")
+    page = app_client.get("/entry").text
+    form = page.split('name="unit"', 1)[1].split("</select>", 1)[0]
+    offered = {int(i) for i in re.findall(r'<option value="(\d+)"', form)}
+    database = Database(database_url)
+    with database.session(readonly=True) as session:
+        assigned = select(Assignment.org_unit_id).join(Indicator, Indicator.id == Assignment.indicator_id)
+        with_indicators = set(session.scalars(assigned))
+        every = set(session.scalars(select(OrgUnit.id)))
+    database.dispose()
+    assert offered and offered <= with_indicators and len(every - offered) > 0
 
 
 def test_an_indicators_figure_history_pages(app_client: TestClient, database_url: str,
