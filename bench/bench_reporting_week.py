@@ -434,7 +434,7 @@ def measure(dialect: str, url: str, district: District, count: int, args: argpar
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="2,000 indicators, 15 s a run: under two minutes")
+    parser.add_argument("--quick", action="store_true", help="2,000 indicators, 12 s a run: under two minutes")
     parser.add_argument("--dialect", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--postgres", default=os.environ.get("PLANWATCH_TEST_POSTGRES_URL"),
                         help="PostgreSQL server for a scratch database (default: PLANWATCH_TEST_POSTGRES_URL)")
@@ -446,7 +446,7 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=10_000)
     args = parser.parse_args()
     if args.quick:
-        args.indicators, args.seconds = 2_000, min(args.seconds, 15.0)
+        args.indicators, args.seconds = 2_000, min(args.seconds, 12.0)
     dialects = ["sqlite", "postgresql"] if args.dialect == "both" else [args.dialect]
     if "postgresql" in dialects and not args.postgres:
         print("postgresql: skipped (no --postgres and no PLANWATCH_TEST_POSTGRES_URL)")
