@@ -162,6 +162,30 @@ def test_no_stale_dashboard_after_an_approval_in_this_or_another_process(
         (c.org_unit, c.expected, c.reported) for c in whole.completeness)
 
 
+def test_a_refresh_reads_and_evaluates_before_it_takes_the_write_lock(district: tuple[Database, District]) -> None:
+    """A dashboard's refresh writes the snapshot in a transaction of upserts alone: on SQLite
+    the write lock it takes is every clerk's, and evaluating inside it kept saves waiting."""
+    database, d = district
+    with database.session(readonly=True) as session:
+        headline(session, None, session.get_one(Plan, d.plan_id), 2025)
+    _approve(database, d, _enter(database, d, "zhang_jy", d.enrolment, d.education, "88", submit=True))
+    _enter(database, d, "chen_wj", d.births, d.health, "99.2", submit=True)
+    written: list[str] = []
+
+    def note(_connection: Connection, _cursor: object, statement: str, *_args: object) -> None:
+        written.append(statement.split(None, 1)[0].upper())
+
+    event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        with database.session(readonly=True) as session:
+            refreshed = headline(session, None, session.get_one(Plan, d.plan_id), 2025)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", note)
+    assert refreshed.summary.counts.get(Status.NO_DATA) == 3
+    assert written and set(written) <= {"INSERT", "DELETE", "BEGIN", "SELECT"}, written
+    assert "SELECT" not in written or database.dialect == "postgresql", written  # PostgreSQL pings its pool
+
+
 def test_a_restart_reads_the_stored_snapshot_instead_of_evaluating(district: tuple[Database, District],
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     database, d = district
@@ -306,6 +330,24 @@ def test_incremental_updates_give_what_a_whole_evaluation_gives(district: tuple[
         with database.session(readonly=True) as session:  # next round starts from this state
             headline(session, None, session.get_one(Plan, d.plan_id), 2023)
             evaluate_stored_plan(session, None, session.get_one(Plan, d.plan_id), 2023)
+
+
+def test_a_dashboards_warning_sentences_follow_every_change(district: tuple[Database, District]) -> None:
+    """The results behind the warnings' sentences are kept and only those changed evaluated
+    again: after each change they are what an evaluation of the listed indicators gives."""
+    database, d = district
+    rng = random.Random(29)
+    ids = _grow(database, d, rng)
+    for _round in range(10):
+        for _ in range(rng.randint(1, 3)):
+            _change_something(database, d, ids, rng)
+        with database.session(readonly=True) as session:
+            plan = session.get_one(Plan, d.plan_id)
+            figures = headline(session, None, plan, 2023)
+            kept_results = evaluation_snapshot.warning_results(session, None, plan, figures)
+            fresh = {r.indicator_id: r for r in evaluate_stored_plan(
+                session, None, plan, 2023, indicator_ids=[int(w.indicator_id) for w in figures.warnings]).results}
+        assert figures.warnings and kept_results == fresh
 
 
 # ---- the triggers themselves -----------------------------------------------------------------

@@ -45,3 +45,39 @@ def test_the_indicator_page_suggests_the_duplicate_and_preselects_it(app_client:
     app_client.cookies.clear()
     login(app_client, "lingdao")  # a leader reads, does not manage: no suggestion either
     assert "merge-suggested" not in app_client.get(f"/indicators/{jobs.id}").text
+
+
+def test_suggestions_follow_a_renamed_indicator_at_once(database_url: str) -> None:
+    """The plan's names are kept per process while its definitions stand: a rename is seen
+    at the next page, in this process and in a fresh one."""
+    database = Database(database_url)
+    try:
+        with database.session(readonly=True) as session:
+            forest = session.scalars(select(Indicator).where(Indicator.name == "森林覆盖率")).one()
+            assert near_duplicates(session, forest) == []
+        with database.session() as session:
+            other = session.scalars(select(Indicator).where(Indicator.name == "新增城镇就业")).one()
+            other.name, other.unit = "森林覆盖率（含灌木林）", forest.unit
+        with database.session(readonly=True) as session:
+            forest = session.get_one(Indicator, forest.id)
+            assert [d.indicator.name for d in near_duplicates(session, forest)] == ["森林覆盖率（含灌木林）"]
+    finally:
+        database.dispose()
+
+
+def test_the_character_index_finds_what_comparing_every_pair_finds() -> None:
+    """The index only leaves out names that cannot reach the threshold: on random names of a
+    few characters drawn from a small alphabet, the pairs are those of difflib on every pair."""
+    import random
+
+    from planwatch.services import duplicates
+
+    rng = random.Random(5)
+    names = ["".join(rng.choice("增长率城镇就业收入人均") for _ in range(rng.randint(2, 9))) for _ in range(300)]
+    keys = names  # no spaces: already as name_key gives them
+    expected = {(a, b) for a in range(len(keys)) for b in range(len(keys))
+                if a != b and duplicates._similarity(keys[a], keys[b]) >= duplicates.SIMILAR}
+    index = duplicates._index(list(range(len(keys))), keys, [None] * len(keys), version=0)
+    found = {(a, b) for a in range(len(keys)) for b in duplicates._candidates(index, keys[a])
+             if a != b and duplicates._similarity(keys[a], keys[b]) >= duplicates.SIMILAR}
+    assert found == expected and len(expected) > 20

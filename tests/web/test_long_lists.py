@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from planwatch.services import review_queue, users
 from planwatch.store import Database
-from planwatch.store.models import AuditEvent, Observation, User
+from planwatch.store.models import Assignment, AuditEvent, Indicator, Observation, OrgUnit, User
 from planwatch.web import pages
 from tests.web.client import login
 
@@ -51,6 +51,47 @@ def test_the_review_queue_pages_and_keeps_its_page_after_a_decision(app_client: 
     ids = lambda page: re.findall(r'name="observation_id" value="(\d+)"', page)  # noqa: E731
     assert 0 < len(ids(first)) <= 2 and 0 < len(ids(second)) <= 2 and not set(ids(first)) & set(ids(second))
     assert 'name="page" value="2"' in second  # a decision on page 2 shows page 2 again
+
+
+def test_the_review_queue_is_filtered_by_a_unit_typed_in_its_picker(app_client: TestClient,
+                                                                    database_url: str) -> None:
+    """The unit filter is a picker, not a list of every unit (a province has tens of
+    thousands): the name typed (or the id of the pager's links) filters the queue."""
+    login(app_client, "tongji")
+    everything = app_client.get("/review").text
+    assert "<option" not in everything.split('id="review-filters"', 1)[1].split("</form>", 1)[0].split(
+        'name="state"', 1)[0].split('name="unit"', 1)[1]
+    database = Database(database_url)
+    with database.session(readonly=True) as session:
+        unit_id, name = session.execute(
+            select(Observation.org_unit_id, OrgUnit.name).join(OrgUnit, OrgUnit.id == Observation.org_unit_id)
+            .where(Observation.state == "submitted").limit(1)).one()
+        waiting = session.scalar(select(func.count()).select_from(Observation).where(
+            Observation.state == "submitted", Observation.org_unit_id == unit_id))
+    database.dispose()
+    for typed in (name, str(unit_id)):
+        page = app_client.get("/review", params={"unit": typed}).text
+        pager = page.split('id="values-pager"', 1)[1].split("</nav>", 1)[0] if 'id="values-pager"' in page else ""
+        shown = re.search(r"共 (\d+) 条", pager)
+        assert (int(shown.group(1)) if shown else len(re.findall(r'name="observation_id"', page))) == waiting
+        assert f'name="unit" value="{name}"' in page  # the picker shows the unit chosen
+
+
+def test_the_entry_form_offers_the_units_with_indicators_to_report(app_client: TestClient,
+                                                                    database_url: str) -> None:
+    """A monitoring user's entry form lists the units the plan assigns indicators to, not
+    every unit of the district (a province's tree has tens of thousands)."""
+    login(app_client, "tongji")
+    page = app_client.get("/entry").text
+    form = page.split('name="unit"', 1)[1].split("</select>", 1)[0]
+    offered = {int(i) for i in re.findall(r'<option value="(\d+)"', form)}
+    database = Database(database_url)
+    with database.session(readonly=True) as session:
+        assigned = select(Assignment.org_unit_id).join(Indicator, Indicator.id == Assignment.indicator_id)
+        with_indicators = set(session.scalars(assigned))
+        every = set(session.scalars(select(OrgUnit.id)))
+    database.dispose()
+    assert offered and offered <= with_indicators and len(every - offered) > 0
 
 
 def test_an_indicators_figure_history_pages(app_client: TestClient, database_url: str,

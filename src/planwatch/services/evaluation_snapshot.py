@@ -239,17 +239,40 @@ def _latest(evaluated: PlanEvaluation, result: EvaluationResult) -> float | None
 
 def warning_results(session: Session, actor: User | None, plan: Plan, figures: Headline) -> dict[str, EvaluationResult]:
     """The evaluation results of the warnings a dashboard lists (at most :data:`WARNINGS_KEPT`),
-    by indicator id, for the sentences in plain words: evaluated once per data version."""
+    by indicator id, for the sentences in plain words. Kept per view; when the data version
+    moves on, only the warnings of indicators changed since, or new to the list, are evaluated
+    (in reporting week the version moves with every submission: evaluating all fifty again
+    was a fifth of a dashboard's CPU)."""
     if not figures.warnings:
         return {}
     unit_only = visible_org_unit_id(actor) if actor is not None else None
-    key = (str(session.get_bind().engine.url), plan.id, figures.year, figures.version, unit_only,
-           tuple(w.indicator_id for w in figures.warnings))
-    return _warning_results.computed(key, lambda: {r.indicator_id: r for r in evaluation.evaluate_stored_plan(
-        session, actor, plan, figures.year, indicator_ids=[int(w.indicator_id) for w in figures.warnings]).results})
+    key = (str(session.get_bind().engine.url), plan.id, figures.year, unit_only)
+    wanted = [w.indicator_id for w in figures.warnings]
+    found = _warning_results.get(key)
+    if found is not None and found.version == figures.version and all(i in found.results for i in wanted):
+        return {i: found.results[i] for i in wanted}
+    with _warning_results.computing(key):
+        found = _warning_results.get(key)
+        reusable: dict[str, EvaluationResult] = {}
+        if found is not None and found.version <= figures.version:
+            changed = changed_since(session, plan.id, figures.year, found.version)
+            if changed is not None:
+                reusable = {i: r for i, r in found.results.items() if int(i) not in changed}
+        missing = [int(i) for i in wanted if i not in reusable]
+        fresh = {r.indicator_id: r for r in evaluation.evaluate_stored_plan(
+            session, actor, plan, figures.year, indicator_ids=missing).results} if missing else {}
+        results = {i: (reusable | fresh)[i] for i in wanted if i in reusable or i in fresh}
+        _warning_results.put(key, _Warned(figures.version, results))
+    return results
 
 
-_warning_results: Kept[dict[str, EvaluationResult]] = Kept(64)  # by database, plan, year, version and view
+@dataclass(frozen=True, slots=True)
+class _Warned:
+    version: int
+    results: dict[str, EvaluationResult]
+
+
+_warning_results: Kept[_Warned] = Kept(64)  # by database, plan, year and view, at their latest version
 
 
 _headlines: Kept[Headline] = Kept(64)  # by database, plan, year and view, at their latest version
@@ -277,41 +300,56 @@ def _stored_headline(session: Session, plan_id: int, year: int, pending: bool) -
 
 def _refresh(session: Session, plan: Plan, year: int, pending: bool, stored: Headline | None,
              version: int) -> Headline:
-    """Bring the stored snapshot from its headline ``stored`` to ``version`` and return the new headline."""
+    """Bring the stored snapshot from its headline ``stored`` to ``version`` and return the new headline.
+
+    Everything is read and evaluated first, in the caller's session; the write that follows
+    is a few upserts. On SQLite a write holds the one write lock of the database: counting
+    and evaluating inside it kept every clerk's save waiting for the dashboard's refresh."""
     changed = changed_since(session, plan.id, year, stored.version) if stored is not None else None
+    if changed is not None and len(changed) > _INCREMENTAL_MOST:
+        changed = None  # one evaluation of the plan costs less than replacing results one by one
+    if changed is None or stored is None:
+        whole = evaluation.evaluate_stored_plan(session, None, plan, year, include_pending=pending)
+        found = Headline(plan.id, year, version, whole.summary, whole.warnings[:WARNINGS_KEPT],
+                         len(whole.warnings), _counts_only(whole.completeness))
+        with _writer(session) as writer:
+            _store_rows(writer, plan.id, year, pending, version, _rows(plan.id, year, pending, version, whole),
+                        replace=True)
+            _store_headline(writer, found, pending)
+        return found
     # Completeness is of ``year`` alone: changes of earlier years leave it, a change of the
     # year's figures moves the counts of the units of the indicators changed, and only a
     # change of definitions (assignments, a retired indicator) may move any unit's.
     years = set(session.scalars(select(EvaluationChange.year).where(
         EvaluationChange.plan_id == plan.id, EvaluationChange.version > stored.version,
-        EvaluationChange.year <= year).distinct())) if stored is not None else {ALL}
+        EvaluationChange.year <= year).distinct()))
+    # Why each warning is one: the sentences of the changed indicators are new, the others'
+    # are the stored headline's (the rows keep none: a sentence a row was half the table).
+    reasons = {w.indicator_id: w.reason for w in stored.warnings}
+    rows: list[dict[str, Any]] = []
+    if changed:
+        fresh = evaluation.evaluate_stored_plan(session, None, plan, year, include_pending=pending,
+                                                indicator_ids=changed)
+        rows = _rows(plan.id, year, pending, version, fresh)
+        reasons |= {w.indicator_id: w.reason for w in warning_list(fresh.results)}
+    if ALL in years:
+        units = completeness_counts(session, plan, year)
+    elif year in years and changed:
+        recounted = completeness_counts(session, plan, year, _units_of(session, changed))
+        kept = {c.org_unit: c for c in stored.completeness} | {c.org_unit: c for c in recounted}
+        units = _counts_only(list(kept.values()))
+    else:
+        units = stored.completeness
+    found = _counted(session, plan, year, pending, version, reasons, units, changed, rows)
     with _writer(session) as writer:
-        if changed is None:
-            whole = evaluation.evaluate_stored_plan(session, None, plan, year, include_pending=pending)
-            _store_rows(writer, plan.id, year, pending, version, whole, replace=True)
-            found = Headline(plan.id, year, version, whole.summary, whole.warnings[:WARNINGS_KEPT],
-                             len(whole.warnings), _counts_only(whole.completeness))
-        else:
-            assert stored is not None
-            # Why each warning is one: the sentences of the changed indicators are new, the others'
-            # are the stored headline's (the rows keep none: a sentence a row was half the table).
-            reasons = {w.indicator_id: w.reason for w in stored.warnings}
-            if changed:
-                fresh = evaluation.evaluate_stored_plan(session, None, plan, year, include_pending=pending,
-                                                        indicator_ids=changed)
-                _store_rows(writer, plan.id, year, pending, version, fresh, replace=False, changed=changed)
-                reasons |= {w.indicator_id: w.reason for w in warning_list(fresh.results)}
-            if ALL in years:
-                units = completeness_counts(writer, plan, year)
-            elif year in years and changed:
-                recounted = completeness_counts(writer, plan, year, _units_of(writer, changed))
-                kept = {c.org_unit: c for c in stored.completeness} | {c.org_unit: c for c in recounted}
-                units = _counts_only(list(kept.values()))
-            else:
-                units = stored.completeness
-            found = _counted(writer, plan, year, pending, version, reasons, units)
+        _store_rows(writer, plan.id, year, pending, version, rows, replace=False, changed=changed)
         _store_headline(writer, found, pending)
     return found
+
+
+# Past this many indicators changed since the stored snapshot, the plan is evaluated whole
+# (and the rows of the changed need not be listed in a query).
+_INCREMENTAL_MOST: Final = 5_000
 
 
 def _counts_only(units: Sequence[Completeness]) -> list[Completeness]:
@@ -333,14 +371,20 @@ def _writer(session: Session) -> Iterator[Session]:
             yield session
 
 
-def _store_rows(writer: Session, plan_id: int, year: int, pending: bool, version: int, evaluated: PlanEvaluation, *,
-                replace: bool, changed: set[int] | None = None) -> None:
+def _rows(plan_id: int, year: int, pending: bool, version: int, evaluated: PlanEvaluation) -> list[dict[str, Any]]:
+    """The snapshot rows of the indicators evaluated."""
     warnings = {w.indicator_id: w for w in warning_list(evaluated.results)}
-    rows = [{"plan_id": plan_id, "year": year, "pending": pending, "indicator_id": int(r.indicator_id),
+    return [{"plan_id": plan_id, "year": year, "pending": pending, "indicator_id": int(r.indicator_id),
              "version": version, "status": r.status.value, "severity": r.severity, "binding": r.binding,
              "shortfall": r.shortfall, "latest": _latest(evaluated, r),
              "warning": _without_reason(warnings[r.indicator_id]) if r.indicator_id in warnings else None}
             for r in evaluated.results]
+
+
+def _store_rows(writer: Session, plan_id: int, year: int, pending: bool, version: int, rows: list[dict[str, Any]], *,
+                replace: bool, changed: set[int] | None = None) -> None:
+    """Write the rows; ``replace``: the rows are the whole plan's, any other is of an
+    indicator retired or gone; else the ``changed`` without a row are."""
     if rows:
         statement = _insert(writer, EvaluationResultRow)
         columns = ("version", "status", "severity", "binding", "shortfall", "latest", "warning")
@@ -350,10 +394,10 @@ def _store_rows(writer: Session, plan_id: int, year: int, pending: bool, version
             where=EvaluationResultRow.version <= statement.excluded.version), rows)
     key = and_(EvaluationResultRow.plan_id == plan_id, EvaluationResultRow.year == year,
                EvaluationResultRow.pending.is_(pending), EvaluationResultRow.version < version)
-    if replace:  # what was not written now is retired or gone
+    if replace:
         writer.execute(delete(EvaluationResultRow).where(key))
     else:
-        gone = (changed or set()) - {int(r.indicator_id) for r in evaluated.results}
+        gone = (changed or set()) - {row["indicator_id"] for row in rows}
         if gone:
             writer.execute(delete(EvaluationResultRow).where(key, EvaluationResultRow.indicator_id.in_(gone)))
     writer.flush()
@@ -366,33 +410,41 @@ def _without_reason(warning: IndicatorWarning) -> dict[str, Any]:
 
 
 def _counted(session: Session, plan: Plan, year: int, pending: bool, version: int, reasons: dict[str, str],
-             units: list[Completeness]) -> Headline:
-    """The headline counted from the stored rows (and the year's reported values); the
-    sentences of warnings new to the list are evaluated (a few indicators)."""
+             units: list[Completeness], changed: set[int], rows: list[dict[str, Any]]) -> Headline:
+    """The headline counted from the stored rows but those of the ``changed`` indicators,
+    and the ``rows`` evaluated for them now; the sentences of warnings new to the list are
+    evaluated (a few indicators)."""
     key = and_(EvaluationResultRow.plan_id == plan.id, EvaluationResultRow.year == year,
-               EvaluationResultRow.pending.is_(pending))
+               EvaluationResultRow.pending.is_(pending),
+               EvaluationResultRow.indicator_id.not_in(changed) if changed else true())
     counts: dict[Status, int] = {}
     binding: dict[Status, int] = {}
-    for status, is_binding, number in session.execute(
-            select(EvaluationResultRow.status, EvaluationResultRow.binding, func.count())
-            .where(key).group_by(EvaluationResultRow.status, EvaluationResultRow.binding)):
+    stored = session.execute(select(EvaluationResultRow.status, EvaluationResultRow.binding, func.count())
+                             .where(key).group_by(EvaluationResultRow.status, EvaluationResultRow.binding))
+    for status, is_binding, number in [*stored, *((row["status"], row["binding"], 1) for row in rows)]:
         counts[Status(status)] = counts.get(Status(status), 0) + number
         if is_binding:
             binding[Status(status)] = binding.get(Status(status), 0) + number
     summary = StatusSummary(None, sum(counts.values()), counts, sum(binding.values()), binding)
     warned = and_(key, EvaluationResultRow.severity > 0)
-    lines = list(session.scalars(
-        select(EvaluationResultRow.warning).where(warned)
+    listed = [(row.severity, row.binding, row.shortfall, str(row.indicator_id), row.warning) for row in session.execute(
+        select(EvaluationResultRow.severity, EvaluationResultRow.binding, EvaluationResultRow.shortfall,
+               EvaluationResultRow.indicator_id, EvaluationResultRow.warning).where(warned)
         .order_by(EvaluationResultRow.severity.desc(), EvaluationResultRow.binding.desc(),
                   EvaluationResultRow.shortfall.desc(), cast(EvaluationResultRow.indicator_id, String))
-        .limit(WARNINGS_KEPT)))
+        .limit(WARNINGS_KEPT))]
+    new = [(row["severity"], row["binding"], row["shortfall"], str(row["indicator_id"]), row["warning"])
+           for row in rows if row["severity"] > 0]
+    # the order of the query: most severe, binding first, largest shortfall, then by id as text
+    lines = [line for *_, line in sorted([*listed, *new], key=lambda w: (-w[0], -int(w[1]), -w[2], w[3]))
+             [:WARNINGS_KEPT]]
     unknown = [int(line["indicator_id"]) for line in lines if line["indicator_id"] not in reasons]
     if unknown:
         evaluated = evaluation.evaluate_stored_plan(session, None, plan, year, include_pending=pending,
                                                     indicator_ids=unknown)
         reasons = reasons | {w.indicator_id: w.reason for w in warning_list(evaluated.results)}
     warnings = [_warning({**line, "reason": reasons.get(line["indicator_id"], "")}) for line in lines]
-    count = session.scalar(select(func.count()).select_from(EvaluationResultRow).where(warned)) or 0
+    count = (session.scalar(select(func.count()).select_from(EvaluationResultRow).where(warned)) or 0) + len(new)
     return Headline(plan.id, year, version, summary, warnings, count, units)
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
@@ -398,11 +398,14 @@ def find_org_unit(session: Session, ref: str, *, within: Collection[int] | None 
 
 
 def list_org_units(session: Session, actor: User | None = None, *,
-                   within: Collection[int] | None = None) -> list[OrgUnit]:
+                   within: Collection[int] | None = None, kind: str | None = None) -> list[OrgUnit]:
     """Active units of ``actor``'s region (only those of ``within`` when given: a plan's
-    region) in tree order: the district first, then departments, towns and 街道 by code."""
+    region; only those of ``kind``: the districts a user may be bound to, not a province's
+    twenty thousand units) in tree order: the district first, then departments, towns and
+    街道 by code."""
     region = region_of(session, actor)
-    return sorted((u for u in session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)))
+    return sorted((u for u in session.scalars(select(OrgUnit).where(
+                       OrgUnit.active.is_(True), true() if kind is None else OrgUnit.kind == kind))
                    if region.has_unit(u.id) and (within is None or u.id in within)),
                   key=lambda u: (_KIND_ORDER.get(u.kind, 9), u.code))
 

@@ -114,10 +114,19 @@ def _region_units(session: Session, region: RegionChoice) -> list[OrgUnit]:
     return [u for u in session.scalars(select(OrgUnit)) if inside.has_unit(u.id)]
 
 
-def plan_units(session: Session, actor: User | None, plan: Plan) -> list[OrgUnit]:
+def plan_units(session: Session, actor: User | None, plan: Plan, *, reporting: bool = False) -> list[OrgUnit]:
     """The units a picker offers for ``plan`` (assignments, ledger units, assessment): the
-    active units of the plan's region that ``actor`` may see, in tree order."""
-    return list_org_units(session, actor, within=region_scope.assignable(session, plan).unit_ids)
+    active units of the plan's region that ``actor`` may see, in tree order; ``reporting``:
+    only those with indicators of the plan in use assigned (by code), read from the
+    assignments, not from every unit of the region."""
+    if not reporting:
+        return list_org_units(session, actor, within=region_scope.assignable(session, plan).unit_ids)
+    plan_region, seen = region_scope.assignable(session, plan), region_scope.region_of(session, actor)
+    assigned = (select(Assignment.org_unit_id).join(Indicator, Indicator.id == Assignment.indicator_id)
+                .where(Indicator.plan_id == plan.id, Indicator.retired_at.is_(None)))
+    return sorted((u for u in session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True),
+                                                                    OrgUnit.id.in_(assigned)))
+                   if plan_region.has_unit(u.id) and seen.has_unit(u.id)), key=lambda u: u.code)
 
 
 def region_known(session: Session, plan: Plan) -> bool:

@@ -42,7 +42,7 @@ def _user(db: Session, actor: User, user_id: int) -> User:
 
 def _regions(db: Session, actor: User) -> dict[str, Any]:
     """The districts a user can be bound to by ``actor``, and whether "every district" is one."""
-    return {"districts": [u for u in orgunits.list_org_units(db, actor) if u.kind == "district"],
+    return {"districts": orgunits.list_org_units(db, actor, kind="district"),
             "all_regions": region_scope.region_of(db, actor).everywhere, "all_value": users.ALL_REGIONS}
 
 

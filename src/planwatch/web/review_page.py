@@ -14,13 +14,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import URL
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import ledger_progress, periods, region_scope, review, review_queue
+from planwatch.services import ledger_progress, periods, pickers, region_scope, review, review_queue
 from planwatch.services.review_queue import QUEUE_STATES, QueueFilter, report_queue, value_queue
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
@@ -38,6 +37,7 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)]
 PageNumber = Annotated[int, Form(ge=1, le=100_000)]
 Page = Annotated[int, Query(ge=1, le=100_000)]
 Choice = Annotated[str, Query(max_length=12)]
+UnitChoice = Annotated[str, Query(max_length=200)]  # a unit's id (the pager's links) or name or code (the picker)
 Comment = Annotated[str, Form(max_length=2000)]
 _DONE = {"approved": "review.approved", "returned": "review.returned", "reports_approved": "review.reports_approved",
          "reports_returned": "review.reports_returned"}
@@ -58,9 +58,18 @@ def _choices(db: Session, user: User, filters: QueueFilter) -> dict[str, Any]:
     shown = [p for p in plans if filters.plan_id in (None, p.id)]
     period_choices = [{"id": v.id, "label": f"{p.title} · {v.code}" if len(shown) > 1 else v.code,
                        "locked": v.locked} for p in shown for v in periods.list_periods(db, user, p.id)]
-    units = db.execute(select(OrgUnit.id, OrgUnit.name).where(
-        OrgUnit.active.is_(True), region_scope.region_of(db, user).unit_filter(OrgUnit.id)).order_by(OrgUnit.code)).all()
-    return {"plans": plans, "period_choices": period_choices, "unit_choices": units, "states": QUEUE_STATES}
+    # the unit is a picker (a province's tree has tens of thousands): only the chosen one's name
+    unit = db.get(OrgUnit, filters.org_unit_id) if filters.org_unit_id is not None else None
+    return {"plans": plans, "period_choices": period_choices, "unit_name": unit.name if unit else "",
+            "states": QUEUE_STATES}
+
+
+def _unit_choice(db: Session, user: User, typed: str) -> int | None:
+    """The unit filter: an id, or the name or code a picker sends (of the user's district)."""
+    if typed.strip().isdigit():
+        return _choice(typed)
+    found = pickers.unit_named(db, region_scope.region_of(db, user), typed)
+    return found.id if found is not None else None
 
 
 def _page(request: Request, db: Session, user: User, filters: QueueFilter, page: int, rpage: int, *,
@@ -90,11 +99,11 @@ def _page(request: Request, db: Session, user: User, filters: QueueFilter, page:
 
 @router.get("/review", name="review_page")
 def review_page(request: Request, user: PageUser, db: DbSession, plan: Choice = "", period: Choice = "",
-                unit: Choice = "", state: str = "submitted", flagged: bool = False, page: Page = 1, rpage: Page = 1,
+                unit: UnitChoice = "", state: str = "submitted", flagged: bool = False, page: Page = 1, rpage: Page = 1,
                 done: str = "", count: Annotated[int, Query(ge=0, le=100_000)] = 0) -> HTMLResponse:
     check(user, Action.APPROVE)
     message = translator(request)(_DONE[done], count=count) if done in _DONE else ""
-    filters = _filters(_choice(plan), _choice(period), _choice(unit), state, flagged)
+    filters = _filters(_choice(plan), _choice(period), _unit_choice(db, user, unit), state, flagged)
     return _page(request, db, user, filters, page, rpage, message=message)
 
 
