@@ -60,7 +60,7 @@ def import_(
 
     同一文件重复导入不产生变化；同一规划的其他格式（指标体系相同）不生成新版本。
     """
-    from planwatch.services import import_history, plans
+    from planwatch.services import import_history, plan_import
     from planwatch.services.import_history import Channel, Outcome
 
     failed = 0
@@ -72,7 +72,7 @@ def import_(
             progress.update(task, description=f"importing {path.name}")
             try:
                 with database.session() as session:
-                    result = plans.import_file(session, path, max_bytes=max_bytes)
+                    result = plan_import.import_file(session, path, max_bytes=max_bytes)
                     outcome, summary, plan_id = import_history.plan_import_summary(result)
                     import_history.record(session, None, Channel.CLI_IMPORT, path.name, outcome, summary=summary,
                                           plan_id=plan_id, size=path.stat().st_size, sha256=result.sha256)

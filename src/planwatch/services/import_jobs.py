@@ -31,7 +31,7 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from planwatch.services.plans import ImportResult, ImportStage, PlanImport
+from planwatch.services.plan_import import ImportResult, ImportStage, PlanImport
 from planwatch.store import Database
 from planwatch.store.models import ImportJob, ImportJobFile
 
