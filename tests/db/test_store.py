@@ -20,7 +20,7 @@ from planwatch.demo import DEMO_PLAN
 from planwatch.demo.seed import DEMO_ORG_UNITS, DEMO_PASSWORD, seed_demo
 from planwatch.errors import InputError
 from planwatch.evaluate import Status
-from planwatch.services import assignments, backup, orgunits, plan_import, plans, users
+from planwatch.services import assignments, backup, orgunits, plan_import, plans, unit_names, users
 from planwatch.services import evaluation as evaluation_service
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.plans import PlanNotFound
@@ -201,7 +201,7 @@ def test_org_units_from_gb18030_csv_and_xlsx(database: Database, tmp_path: Path)
         tree = {u.code: u for u in orgunits.list_org_units(session)}
         assert [u.code for u in orgunits.list_org_units(session)] == ["YX", "YX-JW", "YX-CN"]
         assert tree["YX-CN"].parent_id == tree["YX"].id
-        assert orgunits.UnitMatcher(tree.values()).match("区教委") is tree["YX-JW"]
+        assert unit_names.UnitMatcher(tree.values()).match("区教委") is tree["YX-JW"]
 
 
 @pytest.mark.parametrize(("rows", "message"), [

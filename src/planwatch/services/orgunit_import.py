@@ -25,8 +25,9 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services.orgunits import OrgUnitRow, RowErrors
+from planwatch.services.orgunits import OrgUnitRow
 from planwatch.services.region_scope import EVERYWHERE, Region, region_of
+from planwatch.services.table_files import RowErrors
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
 
