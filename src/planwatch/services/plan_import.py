@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -63,6 +64,8 @@ __all__ = [
     "prepare_import",
     "store_import",
 ]
+
+log = logging.getLogger(__name__)
 
 
 class ImportStage(StrEnum):
@@ -176,8 +179,11 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
         plans = list(session.scalars(select(Plan).where(Plan.source_file_id == known.id).order_by(Plan.id)))
         if plans and not any(region.has_plan(p) for p in plans):
             assert actor is not None
+            log.warning("plan file %.12s refused to user #%d: imported before, its plans are of another district",
+                        source.sha256, actor.id)
             raise PermissionDenied(actor.login, Action.IMPORT_PLAN, f"{source.name} 已导入过，其中的规划不属于您所在的地区"
                                                                     f"（{region.name}），请联系管理员设置规划所属地区")
+        log.info("plan file %.12s imported before: plans %s", source.sha256, [p.id for p in plans])
         return ImportResult(source.name, source.sha256, True, plans=tuple(
             PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0) for p in plans))
     lines = prepared.text.split("\n")
@@ -190,6 +196,8 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
         # nothing to store, the current versions stay, with their data and corrections.
         current = [same[plan.title] for plan in extraction.plans]
         files = sorted({session.get_one(SourceFile, p.source_file_id).name for p in current})
+        log.info("plan file %.12s (%s) holds the current versions of plans %s: nothing stored", source.sha256,
+                 source.format, [p.id for p in current])
         return ImportResult(source.name, source.sha256, False, len(extraction.documents), tuple(
             PlanImport(p.id, p.title, p.version, len(p.indicators), 0, 0, unchanged=True) for p in current),
             same_as="、".join(files))
@@ -223,6 +231,11 @@ def store_import(session: Session, prepared: PreparedImport, actor: User | None 
                            new={"name": source.name, "sha256": source.sha256,
                                 "plans": [[p.plan_id, p.title, p.version] for p in imported]}))
     session.flush()
+    log.info("plan file %.12s (%s, %d bytes) stored as source file #%d, %d lines unread: %s", source.sha256,
+             source.format, prepared.size, file_row.id, len(extraction.diagnostics),
+             "; ".join(f"plan #{p.plan_id} version {p.version}, {p.indicators} indicators "
+                       f"({p.carried_over} carried over{', unchanged' if p.unchanged else ''})" for p in imported)
+             or "no plan found")
     return ImportResult(source.name, source.sha256, False, len(extraction.documents), tuple(imported))
 
 
@@ -353,6 +366,7 @@ def _region(session: Session, actor: User | None, plan: rec.Plan, document: Docu
     if detected.unit_id is None and detected.name in (None, own_name):
         return regions.RegionChoice(mine.unit_id, own_name)
     assert actor is not None
+    log.warning("import of a plan of another district refused to user #%d", actor.id)
     raise PermissionDenied(actor.login, Action.IMPORT_PLAN, f"规划「{plan.title}」属于{detected.name or '其他地区'}，"
                                                             f"不在您所在的地区（{mine.name}）内，未导入")
 
