@@ -97,6 +97,7 @@ def headline(session: Session, actor: User | None, plan: Plan, year: int | None,
         stored = _stored_headline(session, plan.id, year, include_pending)
         if stored is not None and stored.version == version:
             return stored
+        log.debug("dashboard figures of plan #%d, %d refreshed to data version %d", plan.id, year, version)
         return _refresh(session, plan, year, include_pending, stored, version)
 
     # after a write every open dashboard asks at once: one refreshes
