@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from planwatch.services import observation_bulk, observations, periods, plans
+from planwatch.services import observation_bulk, observations, periods, plan_import
 from planwatch.store import Database
 from planwatch.store.models import Indicator, OrgUnit, Plan, SourceFile, User
 
@@ -38,7 +38,7 @@ def bench_import(url: str) -> None:
     indicators = 0
     for path in files:
         with database.session() as session:
-            result = plans.import_file(session, path)
+            result = plan_import.import_file(session, path)
             indicators += sum(p.indicators for p in result.plans)
     seconds = time.perf_counter() - start
     print(f"seed import: {len(files)} files, {size / 1e6:.2f} MB, {indicators} indicators in {seconds:.2f} s "
@@ -87,13 +87,13 @@ def bench_large_plan(url: str, sections: int) -> None:
         path = Path(tmp) / "云溪区大型规划.txt"
         path.write_bytes(large_plan(sections))
         started = time.perf_counter()
-        prepared = plans.prepare_import(path)
+        prepared = plan_import.prepare_import(path)
         extracted = time.perf_counter() - started
     database = Database(url)
     database.upgrade()
     started = time.perf_counter()
     with database.session() as session:
-        result = plans.store_import(session, prepared)
+        result = plan_import.store_import(session, prepared)
     stored = time.perf_counter() - started
     count = sum(p.indicators for p in result.plans)
     print(f"large plan: {count:,} indicators, {len(prepared.index):,} lines; extraction {extracted:.1f} s "

@@ -12,7 +12,7 @@ from planwatch.demo import DEMO_PLAN
 from planwatch.demo.seed import seed_demo
 from planwatch.extract.records import Comparator
 from planwatch.monitor.permissions import PermissionDenied
-from planwatch.services import plans
+from planwatch.services import plan_import, plans
 from planwatch.services.corrections import (
     CorrectionError,
     IndicatorFix,
@@ -80,7 +80,7 @@ def test_corrections_are_audited_and_survive_a_revised_import(database: Database
         assert events[0].new is not None and events[0].new["baseline"] == "6.4"
 
     with database.session() as session:
-        result = plans.import_file(session, _revision(tmp_path))
+        result = plan_import.import_file(session, _revision(tmp_path))
     (imported,) = result.plans
     assert imported.version == 2
     with database.session(readonly=True) as session:

@@ -25,6 +25,7 @@ from planwatch.services import (
     observations,
     orgunits,
     periods,
+    plan_import,
     plans,
     region_scope,
     review,
@@ -56,7 +57,7 @@ def _seed(database: Database, folder: Path) -> None:
     with database.session() as session:
         orgunits.import_org_units(session, None, [orgunits.OrgUnitRow(*row) for row in TREE])
         for district in ("青川区", "白石区"):
-            plans.import_file(session, plan_file(folder, district, name=f"{district}.txt"))
+            plan_import.import_file(session, plan_file(folder, district, name=f"{district}.txt"))
         users.add_user(session, None, "legacy", PASSWORD, "viewer")  # no region: every district
         users.add_user(session, None, "qc_jc", PASSWORD, "monitoring", region="QC")
         users.add_user(session, None, "bs_admin", PASSWORD, "admin", region="白石区")
@@ -201,16 +202,16 @@ def test_a_bound_user_imports_into_its_own_district_only(database: Database, tmp
     with database.session() as session:
         bs_jc = _user(session, "bs_jc")
         with pytest.raises(PermissionDenied, match="属于青川区，不在您所在的地区（白石区）内"), session.begin_nested():
-            plans.import_file(session, plan_file(tmp_path, "青川区", ROWS[:2], name="qc2.txt"), bs_jc)
+            plan_import.import_file(session, plan_file(tmp_path, "青川区", ROWS[:2], name="qc2.txt"), bs_jc)
         with pytest.raises(PermissionDenied, match="属于云岭县"), session.begin_nested():
-            plans.import_file(session, plan_file(tmp_path, "云岭县", name="yl.txt"), bs_jc)
+            plan_import.import_file(session, plan_file(tmp_path, "云岭县", name="yl.txt"), bs_jc)
         with pytest.raises(PermissionDenied, match="已导入过"), session.begin_nested():
-            plans.import_file(session, tmp_path / "青川区.txt", bs_jc)
+            plan_import.import_file(session, tmp_path / "青川区.txt", bs_jc)
         unnamed = tmp_path / "unnamed.txt"
         unnamed.write_text((tmp_path / "白石区.txt").read_text(encoding="utf-8")
                            .replace("江州市白石区人民政府", "江州市人民政府").replace("白石区卫生健康", "全区卫生健康")
                            .replace("表1 白石区", "表1 全区"), encoding="utf-8")
-        imported = plans.import_file(session, unnamed, bs_jc).plans[0]
+        imported = plan_import.import_file(session, unnamed, bs_jc).plans[0]
         plan = session.get_one(Plan, imported.plan_id)
         assert (plan.region_org_unit_id, plan.region_name) == (bs_jc.region_org_unit_id, "白石区")
         assert imported.assigned > 0  # its units were matched inside 白石区

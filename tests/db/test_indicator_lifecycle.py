@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from planwatch.demo import DEMO_PLAN
 from planwatch.demo.seed import seed_demo
-from planwatch.services import exchange, indicator_lifecycle, observation_history, observations, plans, review
+from planwatch.services import (
+    exchange,
+    indicator_lifecycle,
+    observation_history,
+    observations,
+    plan_import,
+    plans,
+    review,
+)
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.indicator_lifecycle import IndicatorStateError, MergeConflicts
 from planwatch.store import Database
@@ -122,7 +130,7 @@ def test_merge_moves_figures_with_their_history_and_refuses_unresolved_conflicts
         assert _observations(session, other_id) == set() and _observations(session, kept_id) == mine | theirs
 
     with database.session() as session:  # a revised plan: the new version is merged the same way
-        imported = plans.import_file(session, _revised(tmp_path)).plans[0]
+        imported = plan_import.import_file(session, _revised(tmp_path)).plans[0]
         fresh = {i.key: i for i in session.get_one(Plan, imported.plan_id).indicators}
         assert fresh[key].retired_at is None
         assert {i.key for i in fresh.values() if i.merged_into_id == fresh[key].id} == {merged.key, other.key}
@@ -156,7 +164,7 @@ def test_retire_takes_an_indicator_out_until_restored_even_across_reimports(data
         key = session.get_one(Indicator, indicator_id).key
 
     with database.session() as session:
-        imported = plans.import_file(session, _revised(tmp_path)).plans[0]
+        imported = plan_import.import_file(session, _revised(tmp_path)).plans[0]
         fresh = {i.key: i for i in session.get_one(Plan, imported.plan_id).indicators}
         assert fresh[key].retired_reason == "统计口径取消，不再监测"
         indicator_lifecycle.restore(session, _user(session, "pinggu"), fresh[key].id, "恢复监测")

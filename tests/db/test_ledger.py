@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import PermissionDenied, WindowClosed
-from planwatch.services import ledger, ledger_progress, periods, plans
+from planwatch.services import ledger, ledger_progress, periods, plan_import
 from planwatch.services.ledger_progress import LedgerInput, ProgressRejected, ReportStateError
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, OrgUnit, Plan, Project, ReportingPeriod, Task, User
@@ -34,7 +34,7 @@ def _district(session: Session) -> dict[str, int]:
 def test_import_stores_the_ledger_and_each_user_sees_their_part(database: Database) -> None:
     with database.sessions() as session:
         _district(session)
-        plans.import_file(session, ACTION_PLAN)
+        plan_import.import_file(session, ACTION_PLAN)
         session.commit()
     with database.session(readonly=True) as session:
         plan = session.scalars(select(Plan).where(Plan.title.contains("三年行动方案"))).one()
@@ -63,7 +63,7 @@ def _reporting_setup(session: Session, *, window_open: bool = True) -> tuple[Pla
     units = _district(session)
     session.add(User(login="monitor2", role="monitoring"))
     session.add(User(login="caizheng", role="clerk", org_unit_id=units["云溪区财政局"]))
-    plans.import_file(session, ACTION_PLAN)
+    plan_import.import_file(session, ACTION_PLAN)
     plan = session.scalars(select(Plan).where(Plan.title.contains("三年行动方案"))).one()
     people = {u.login: u for u in session.scalars(select(User))}
     now = datetime.now(UTC)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import PermissionDenied
 from planwatch.report import ReportKind
-from planwatch.services import assessment, ledger, ledger_edits, ledger_progress, plans
+from planwatch.services import assessment, ledger, ledger_edits, ledger_progress, plan_import
 from planwatch.services.ledger_edits import ProjectFields, TargetIn, TaskFields
 from planwatch.services.ledger_progress import LedgerInput, ProgressRejected
 from planwatch.services.ledger_replay import LedgerEditError, MergeConflict
@@ -80,7 +80,7 @@ def test_edits_are_audited_and_survive_the_import_of_a_revised_plan(database: Da
         session.commit()
 
     with database.sessions() as session:
-        plans.import_file(session, _revised(tmp_path))
+        plan_import.import_file(session, _revised(tmp_path))
         session.commit()
     with database.session(readonly=True) as session:
         plan = _current(session)
@@ -123,7 +123,7 @@ def test_split_keeps_reports_with_the_first_part_and_survives_reimport(database:
         session.commit()
 
     with database.sessions() as session:
-        plans.import_file(session, _revised(tmp_path))
+        plan_import.import_file(session, _revised(tmp_path))
         session.commit()
     with database.session(readonly=True) as session:
         book = ledger.plan_ledger(session, None, _current(session))
@@ -166,7 +166,7 @@ def test_merge_refuses_clashing_reports_until_one_is_discarded(database: Databas
         session.commit()
 
     with database.sessions() as session:
-        plans.import_file(session, _revised(tmp_path))
+        plan_import.import_file(session, _revised(tmp_path))
         session.commit()
     with database.session(readonly=True) as session:
         tasks = {t.title: t for t in ledger.plan_ledger(session, None, _current(session)).tasks}

@@ -19,7 +19,7 @@ from planwatch.services import (
     orgunits,
     periods,
     plan_calendar,
-    plans,
+    plan_import,
     review,
     users,
 )
@@ -42,7 +42,7 @@ def fifteenth_plan(folder: Path, district: str = "白石区") -> Path:
 def _setup(database: Database, folder: Path) -> int:
     with database.session() as session:
         orgunits.import_org_units(session, None, [orgunits.OrgUnitRow(*row) for row in TREE])
-        plan_id = plans.import_file(session, fifteenth_plan(folder)).plans[0].plan_id
+        plan_id = plan_import.import_file(session, fifteenth_plan(folder)).plans[0].plan_id
         users.add_user(session, None, "bs_jc2", "right-pass-1", "monitoring", region="BS")
         plan = session.get_one(Plan, plan_id)
         assert (plan.start_year, plan.end_year) == (2026, 2030)

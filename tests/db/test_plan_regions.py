@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.services import orgunits, plans, regions, users
+from planwatch.services import orgunits, plan_import, regions, users
 from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan, UnitNameMapping, User
 from tests.db.region_samples import ROWS, plan_file
@@ -48,9 +48,9 @@ def _plan(session: Session, district: str) -> Plan:
 def test_each_district_plan_is_assigned_inside_its_own_district_only(database: Database, tmp_path: Path) -> None:
     _setup(database)
     with database.session() as session:
-        plans.import_file(session, plan_file(tmp_path, "白石区", name="baishi.txt"))
-        plans.import_file(session, plan_file(tmp_path, "青川区", name="qingchuan.txt"))
-        plans.import_file(session, plan_file(tmp_path, "云岭县", name="yunling.txt"))
+        plan_import.import_file(session, plan_file(tmp_path, "白石区", name="baishi.txt"))
+        plan_import.import_file(session, plan_file(tmp_path, "青川区", name="qingchuan.txt"))
+        plan_import.import_file(session, plan_file(tmp_path, "云岭县", name="yunling.txt"))
     with database.session(readonly=True) as session:
         baishi, qingchuan, yunling = (_plan(session, d) for d in ("白石区", "青川区", "云岭县"))
         districts = {u.code: u.id for u in session.scalars(select(OrgUnit).where(OrgUnit.kind == "district"))}
@@ -76,7 +76,7 @@ def test_each_district_plan_is_assigned_inside_its_own_district_only(database: D
 def test_a_mapped_name_is_assigned_at_once_and_again_on_a_revised_import(database: Database, tmp_path: Path) -> None:
     _setup(database)
     with database.session() as session:
-        plans.import_file(session, plan_file(tmp_path, "云岭县"))
+        plan_import.import_file(session, plan_file(tmp_path, "云岭县"))
         admin = session.scalars(select(User).where(User.login == "guanli")).one()
         district = orgunits.create_org_unit(session, admin, code="YL", name="云岭县", kind="区")
         health = orgunits.create_org_unit(session, admin, code="YL-WJW", name="云岭县卫生健康局", kind="部门",
@@ -94,7 +94,7 @@ def test_a_mapped_name_is_assigned_at_once_and_again_on_a_revised_import(databas
     revised = [(*ROWS[0][:3], "<7", *ROWS[0][4:]), ROWS[1], ROWS[2], ROWS[3],
                ("每千人口注册护士数", "人", "3.0", "3.8", "预期性", "{p}卫生健康委")]
     with database.session() as session:
-        result = plans.import_file(session, plan_file(tmp_path, "云岭县", revised, name="revised.txt"))
+        result = plan_import.import_file(session, plan_file(tmp_path, "云岭县", revised, name="revised.txt"))
         assert result.plans[0].version == 2
         plan = _plan(session, "云岭县")
         assert plan.version == 2
@@ -109,7 +109,7 @@ def test_a_mapped_name_is_assigned_at_once_and_again_on_a_revised_import(databas
 def test_setting_the_region_assigns_what_now_matches(database: Database, tmp_path: Path) -> None:
     _setup(database)
     with database.session() as session:
-        plans.import_file(session, plan_file(tmp_path, "云岭县"))
+        plan_import.import_file(session, plan_file(tmp_path, "云岭县"))
         admin = session.scalars(select(User).where(User.login == "guanli")).one()
         district = orgunits.create_org_unit(session, admin, code="YL", name="江州市云岭县", kind="district")
         orgunits.create_org_unit(session, admin, code="YL-JW", name="云岭县教育委员会", kind="department",

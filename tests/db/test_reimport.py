@@ -15,7 +15,7 @@ from docx import Document
 from sqlalchemy import func, select, text
 
 from planwatch.demo import DEMO_PLAN
-from planwatch.services import corrections, import_history, plans
+from planwatch.services import corrections, import_history, plan_import
 from planwatch.services.corrections import IndicatorFix
 from planwatch.services.indicator_keys import indicator_system
 from planwatch.store import Database
@@ -70,10 +70,10 @@ def _typed_tables_only(path: Path) -> Path:
 def test_the_same_plan_in_word_after_text_is_the_same_version(database: Database, tmp_path: Path) -> None:
     text = _typed_tables_only(tmp_path / "青川公报.txt")
     with database.session() as session:
-        first = plans.import_file(session, text)
+        first = plan_import.import_file(session, text)
     word = _as_docx(text.read_text(encoding="utf-8"), tmp_path / "青川公报.docx")
     with database.session() as session:
-        again = plans.import_file(session, word)
+        again = plan_import.import_file(session, word)
         assert again.same_as == text.name and not again.already_imported
         assert [(p.plan_id, p.version, p.unchanged) for p in again.plans] == \
                [(p.plan_id, p.version, True) for p in first.plans]
@@ -85,11 +85,11 @@ def test_the_same_plan_in_word_after_text_is_the_same_version(database: Database
 
 def test_a_changed_target_in_another_format_is_a_new_version(database: Database, tmp_path: Path) -> None:
     with database.session() as session:
-        plans.import_file(session, _typed_tables_only(tmp_path / "原文.txt"))
+        plan_import.import_file(session, _typed_tables_only(tmp_path / "原文.txt"))
     text = (tmp_path / "原文.txt").read_text(encoding="utf-8").replace("10\t森林覆盖率\t%\t48.3\t≥50",
                                                                      "10\t森林覆盖率\t%\t48.3\t≥52")
     with database.session() as session:
-        revised = plans.import_file(session, _as_docx(text, tmp_path / "修订.docx"))
+        revised = plan_import.import_file(session, _as_docx(text, tmp_path / "修订.docx"))
     assert not revised.same_as and [p.version for p in revised.plans if "十四五" in p.title] == [2]
 
 
@@ -97,7 +97,7 @@ def test_a_correction_follows_its_indicator_into_a_wrapped_and_moved_reading(dat
                                                                             tmp_path: Path) -> None:
     _admin(database)
     with database.session() as session:
-        plans.import_file(session, DEMO_PLAN)
+        plan_import.import_file(session, DEMO_PLAN)
         actor = session.scalars(select(User).where(User.login == "fenxi")).one()
         forest = session.scalars(select(Indicator).where(Indicator.name == "森林覆盖率")).one()
         corrections.correct_indicator(session, actor, forest.id, IndicatorFix(unit="%", name="森林覆盖率（全域）"),
@@ -110,7 +110,7 @@ def test_a_correction_follows_its_indicator_into_a_wrapped_and_moved_reading(dat
     path = tmp_path / "qingchuan_again.txt"
     path.write_text(changed, encoding="utf-8")
     with database.session() as session:
-        result = plans.import_file(session, path)
+        result = plan_import.import_file(session, path)
         (main,) = [p for p in result.plans if "十四五" in p.title]
         assert main.version == 2 and not main.unchanged
         renamed = session.scalars(select(Indicator).where(Indicator.plan_id == main.plan_id,
@@ -142,9 +142,9 @@ def test_a_gazette_imported_as_word_then_as_pdf_keeps_its_plans(tmp_path: Path) 
     database = Database(f"sqlite:///{tmp_path / 'gazette.db'}")
     database.upgrade()
     with database.session() as session:
-        first = plans.import_file(session, word)
+        first = plan_import.import_file(session, word)
     with database.session() as session:
-        second = plans.import_file(session, pdf)
+        second = plan_import.import_file(session, pdf)
         assert second.same_as == word.name and all(p.unchanged and p.version == 1 for p in second.plans)
         assert [p.plan_id for p in second.plans] == [p.plan_id for p in first.plans]
         assert sum(p.indicators for p in first.plans) >= 100

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from planwatch.demo import DEMO_PLAN
 from planwatch.demo.seed import seed_demo
 from planwatch.monitor.permissions import PermissionDenied
-from planwatch.services import backup, plans, search
+from planwatch.services import backup, plan_import, search
 from planwatch.store import Database
 from planwatch.store.models import SearchEntry, SourceFile, User
 
@@ -98,6 +98,6 @@ def test_search_needs_a_known_role(database: Database) -> None:
             search.search(session, user, "森林")
         session.rollback()
     with database.session() as session:
-        assert plans.import_file(session, DEMO_PLAN).already_imported  # indexing happens once per file
+        assert plan_import.import_file(session, DEMO_PLAN).already_imported  # indexing happens once per file
         assert session.scalar(select(func.count()).select_from(SearchEntry)) == sum(
             1 for line in session.scalars(select(SourceFile.text)).one().split("\n") if line.strip())

@@ -20,7 +20,7 @@ from planwatch.demo import DEMO_PLAN
 from planwatch.demo.seed import DEMO_ORG_UNITS, DEMO_PASSWORD, seed_demo
 from planwatch.errors import InputError
 from planwatch.evaluate import Status
-from planwatch.services import assignments, backup, orgunits, plans, users
+from planwatch.services import assignments, backup, orgunits, plan_import, plans, unit_names, users
 from planwatch.services import evaluation as evaluation_service
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.plans import PlanNotFound
@@ -91,12 +91,12 @@ def test_import_is_idempotent_and_revisions_carry_unchanged_indicators(database:
                                         .where(Indicator.plan_id == first.id))
     counts = {m.__name__: _count(database, m) for m in (SourceFile, Plan, Indicator, Target, Observation)}
     with database.session() as session:
-        again = plans.import_file(session, DEMO_PLAN)
+        again = plan_import.import_file(session, DEMO_PLAN)
     assert again.already_imported
     assert {m.__name__: _count(database, m) for m in (SourceFile, Plan, Indicator, Target, Observation)} == counts
 
     with database.session() as session:
-        result = plans.import_file(session, _revised(tmp_path))
+        result = plan_import.import_file(session, _revised(tmp_path))
     (imported,) = result.plans
     assert imported.version == 2
     assert imported.carried_over == imported.indicators - 1  # all but 森林覆盖率
@@ -131,7 +131,7 @@ def _statements_storing(database: Database, path: Path) -> tuple[list[str], int]
     """(SQL statements sent while storing ``path``'s import, indicators stored)."""
     from sqlalchemy import event
 
-    prepared = plans.prepare_import(path)
+    prepared = plan_import.prepare_import(path)
     sent: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -140,7 +140,7 @@ def _statements_storing(database: Database, path: Path) -> tuple[list[str], int]
     event.listen(database.engine, "before_cursor_execute", count)
     try:
         with database.session() as session:
-            result = plans.store_import(session, prepared)
+            result = plan_import.store_import(session, prepared)
     finally:
         event.remove(database.engine, "before_cursor_execute", count)
     return sent, sum(p.indicators for p in result.plans)
@@ -167,7 +167,7 @@ def test_storing_a_plan_takes_as_many_statements_however_many_indicators(databas
 def test_import_assigns_units_named_in_the_plan(database: Database) -> None:
     with database.session() as session:
         orgunits.import_org_units(session, None, orgunits.read_org_unit_file(DEMO_ORG_UNITS))
-        plans.import_file(session, DEMO_PLAN)
+        plan_import.import_file(session, DEMO_PLAN)
     with database.session(readonly=True) as session:
         plan = plans.find_plan(session, None)
         rows = {(a.indicator_name, a.org_unit_name, a.role) for a in assignments.list_assignments(session, plan)}
@@ -201,7 +201,7 @@ def test_org_units_from_gb18030_csv_and_xlsx(database: Database, tmp_path: Path)
         tree = {u.code: u for u in orgunits.list_org_units(session)}
         assert [u.code for u in orgunits.list_org_units(session)] == ["YX", "YX-JW", "YX-CN"]
         assert tree["YX-CN"].parent_id == tree["YX"].id
-        assert orgunits.UnitMatcher(tree.values()).match("区教委") is tree["YX-JW"]
+        assert unit_names.UnitMatcher(tree.values()).match("区教委") is tree["YX-JW"]
 
 
 @pytest.mark.parametrize(("rows", "message"), [

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.evaluate import EvaluationResult, Status
-from planwatch.services import assessment, observation_bulk, observations, periods, plans, review
+from planwatch.services import assessment, observation_bulk, observations, periods, plan_import, review
 from planwatch.services.corrections import CorrectionError, IndicatorFix, correct_indicator
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
 from planwatch.store import Database
@@ -194,7 +194,7 @@ def test_the_type_is_corrected_audited_and_kept_on_re_import(database: Database,
     (tmp_path / "yunxi_renewal_revised.txt").write_text("（修订稿）\n\n" + revised.replace("\t60\t", "\t65\t"),
                                                          encoding="utf-8")
     with database.session() as session:
-        plans.import_file(session, tmp_path / "yunxi_renewal_revised.txt")
+        plan_import.import_file(session, tmp_path / "yunxi_renewal_revised.txt")
     with database.session(readonly=True) as session:
         current = session.scalars(select(Plan).where(Plan.title == TITLE, Plan.current.is_(True))).one()
         assert current.version == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.services import assignments, orgunits, plans, users
+from planwatch.services import assignments, orgunits, plan_import, users
 from planwatch.services.corrections import IndicatorFix, add_indicator
 from planwatch.store import Database
 from planwatch.store.models import Indicator, Plan, SourceFile, User
@@ -70,7 +70,7 @@ def set_up(database: Database, folder: Path) -> int:
         orgunits.import_org_units(session, None, [orgunits.OrgUnitRow(*row) for row in TREE])
         for login, (role, unit) in PEOPLE.items():
             users.add_user(session, None, login, PASSWORD, role, org_unit=unit or None)
-        plans.import_file(session, plan_file(folder))
+        plan_import.import_file(session, plan_file(folder))
         plan = session.scalars(select(Plan).where(Plan.title == TITLE, Plan.current.is_(True))).one()
         ensure_qualitative(session, plan, session.scalars(select(User).where(User.login == "pinggu_yx")).one())
         return plan.id

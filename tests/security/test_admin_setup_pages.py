@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from planwatch.services import plans
+from planwatch.services import plan_import
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan, ReportingPeriod
 from tests.db.region_samples import plan_file
 from tests.security.conftest import Site
@@ -40,7 +40,7 @@ def test_an_administrator_sets_up_another_districts_plan(site: Site, tmp_path: P
     assert stored.status_code == 200 and _unit_count(site) == 4
 
     with site.database.session() as session:
-        plans.import_file(session, plan_file(tmp_path, "云岭县"))
+        plan_import.import_file(session, plan_file(tmp_path, "云岭县"))
     with site.database.session(readonly=True) as session:
         plan = session.scalars(select(Plan)).one()
         assigned = session.execute(select(OrgUnit.code, func.count()).join(Assignment, Assignment.org_unit_id == OrgUnit.id)

@@ -20,7 +20,7 @@ from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from planwatch.cli import app as cli
-from planwatch.services import orgunits, users
+from planwatch.services import orgunits, table_files, users
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, OrgUnit
 from planwatch.text_cleaning import ControlCharacters, normalise_text, refuse_controls
@@ -194,6 +194,6 @@ def test_a_restore_normalises_old_control_characters_and_names_each_place(tmp_pa
 def test_imports_refuse_control_characters_in_names_naming_the_row(tmp_path: Path) -> None:
     table = tmp_path / "units.csv"
     table.write_text("代码,名称,类型,上级代码\nQC-A,区\x0b卫健委,部门,\n", encoding="utf-8")
-    with pytest.raises(orgunits.RowErrors, match=r"第 2 行「名称」含有控制字符 U\+000B"):
+    with pytest.raises(table_files.RowErrors, match=r"第 2 行「名称」含有控制字符 U\+000B"):
         orgunits.read_org_unit_file(table)
 

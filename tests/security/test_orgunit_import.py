@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from planwatch.services import orgunits
 from planwatch.services.orgunit_import import import_in_batches
-from planwatch.services.orgunits import OrgUnitRow, RowErrors
+from planwatch.services.orgunits import OrgUnitRow
+from planwatch.services.table_files import RowErrors
 from planwatch.store import Database
 from planwatch.store.models import OrgUnit
 from tests.db.test_workflow_support import DIALECTS, database_url

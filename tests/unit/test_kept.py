@@ -26,6 +26,30 @@ def test_callers_asking_at_once_wait_for_one_computation() -> None:
     assert kept._computing == {}  # the lock went with the last caller
 
 
+def test_an_outdated_result_is_refreshed_once_from_itself() -> None:
+    """A result of data version 1 asked for at version 2: one caller refreshes it, given the
+    outdated result to update; the others wait and get the refreshed one."""
+    kept: Kept[tuple[int, str]] = Kept(4)
+    kept.put("plan-1", (1, "evaluated at 1"))
+    bases: list[tuple[int, str] | None] = []
+
+    def refresh(stale: tuple[int, str] | None) -> tuple[int, str]:
+        bases.append(stale)
+        time.sleep(0.05)
+        return 2, "updated to 2"
+
+    def at_version_2(_: int) -> tuple[int, str]:
+        return kept.refreshed("plan-1", lambda found: found[0] == 2, refresh)
+
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(at_version_2, range(8)))
+    assert found == [(2, "updated to 2")] * 8 and bases == [(1, "evaluated at 1")]
+    assert kept.refreshed("plan-1", lambda found: found[0] == 2, refresh) == (2, "updated to 2")
+    assert len(bases) == 1  # current: not refreshed again
+    assert kept.refreshed("plan-2", lambda found: True, refresh) == (2, "updated to 2")
+    assert bases[-1] is None  # nothing kept: refreshed from nothing
+
+
 def test_the_least_recently_used_result_goes_first() -> None:
     kept: Kept[str] = Kept(2)
     kept.put("a", "A")

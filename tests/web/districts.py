@@ -29,7 +29,7 @@ from planwatch.services import (
     opinions,
     orgunits,
     periods,
-    plans,
+    plan_import,
     publishing,
     review,
     users,
@@ -83,7 +83,7 @@ def seed_two_districts(database: Database, folder: Path, now: datetime | None = 
     units_file.write_text(_renamed(DEMO_ORG_UNITS.read_text(encoding="utf-8")), encoding="utf-8")
     with database.session() as session:
         orgunits.import_org_units(session, None, orgunits.read_org_unit_file(units_file))
-        plan_id = plans.import_file(session, plan_file).plans[0].plan_id
+        plan_id = plan_import.import_file(session, plan_file).plans[0].plan_id
         for login, role in HOME_USERS.items():
             users.add_user(session, None, login, PASSWORD, role, name=f"白石区{role}",
                            org_unit="BS-FGW" if role == "clerk" else None, region="BS")

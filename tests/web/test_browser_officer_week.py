@@ -30,7 +30,7 @@ from planwatch.services import (
     observations,
     orgunits,
     periods,
-    plans,
+    plan_import,
     review,
     users,
 )
@@ -107,7 +107,7 @@ def _setup(url: str, plan_file: Path, smtp_port: int) -> Week:
     database.upgrade()
     now = datetime.now(UTC)
     with database.session() as s:
-        plan_id = plans.import_file(s, plan_file).plans[0].plan_id
+        plan_id = plan_import.import_file(s, plan_file).plans[0].plan_id
         plan = s.get_one(Plan, plan_id)
         district = "黄浦区" if "黄浦区" in plan.title else "云溪区"
         orgunits.import_org_units(s, None, [orgunits.OrgUnitRow("D", district, "district", "")] + [

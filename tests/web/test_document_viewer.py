@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from planwatch.services import plans
+from planwatch.services import plan_import
 from planwatch.services.document_view import ViewFrontMatter, ViewLine, ViewTable, document_view
 from planwatch.store import Database
 from planwatch.store.models import SourceFile
@@ -30,7 +30,7 @@ def _scraped_plan(tmp_path: Path) -> Path:
 def _import(database_url: str, path: Path) -> int:
     database = Database(database_url)
     with database.session() as session:
-        plans.import_file(session, path)
+        plan_import.import_file(session, path)
         file_id = session.scalars(select(SourceFile.id).where(SourceFile.name == path.name)).one()
     database.dispose()
     return file_id

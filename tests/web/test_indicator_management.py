@@ -137,14 +137,14 @@ def test_api_target_retire_restore_and_merge(app_client: TestClient, database_ur
 def test_a_revised_plans_indicator_page_shows_the_carried_figures(app_client: TestClient, database_url: str,
                                                                  tmp_path: Path) -> None:
     from planwatch.demo import DEMO_PLAN
-    from planwatch.services import plans
+    from planwatch.services import plan_import
 
     revised = tmp_path / "revised.txt"
     revised.write_text("（修订稿）\n\n" + DEMO_PLAN.read_text(encoding="utf-8").replace("\t88.4\t≥90\t", "\t88.4\t≥91\t"),
                        encoding="utf-8")  # one target changed: a new version (the same system would not be)
     database = Database(database_url)
     with database.session() as session:
-        plan_id = plans.import_file(session, revised).plans[0].plan_id
+        plan_id = plan_import.import_file(session, revised).plans[0].plan_id
         carried = session.scalars(select(Observation.indicator_id).join(Indicator)
                                   .where(Indicator.plan_id == plan_id)).first()
     database.dispose()

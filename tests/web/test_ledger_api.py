@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from planwatch.services import ledger_edits, periods, plans, users
+from planwatch.services import ledger_edits, periods, plan_import, users
 from planwatch.store import Database
 from planwatch.store.models import OrgUnit, Plan, Task, User
 from planwatch.web import create_app
@@ -50,7 +50,7 @@ def district(tmp_path: Path) -> Iterator[District]:
         monitor = users.add_user(session, None, "monitor", PASSWORD, "monitoring")
         users.add_user(session, None, "monitor2", PASSWORD, "monitoring")
         users.add_user(session, None, "pinggu", PASSWORD, "evaluation")
-        plans.import_file(session, ACTION_PLAN)
+        plan_import.import_file(session, ACTION_PLAN)
         plan = session.scalars(select(Plan).where(Plan.title.contains("三年行动方案"))).one()
         now = datetime.now(UTC)
         period = periods.create_period(session, monitor, plan.id, 2026, opens_at=now - timedelta(days=1),

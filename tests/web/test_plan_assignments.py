@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from sqlalchemy import Executable, select
 
-from planwatch.services import plans
+from planwatch.services import plan_import
 from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan
 from tests.db.region_samples import plan_file
@@ -150,7 +150,7 @@ def test_another_districts_plan_lists_its_unmatched_units_until_mapped(app_clien
                                                                        tmp_path: Path) -> None:
     database = Database(database_url)
     with database.session() as session:
-        plans.import_file(session, plan_file(tmp_path, "云岭县"))
+        plan_import.import_file(session, plan_file(tmp_path, "云岭县"))
     database.dispose()
     demo = Demo(database_url)
     plan = demo.plan_id("云岭县")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from planwatch.services.plans import find_plan, import_file
+from planwatch.services.plan_import import import_file
+from planwatch.services.plans import find_plan
 from planwatch.store import Database
 from tests.web.client import login
 

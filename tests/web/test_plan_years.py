@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from planwatch.services import plans
+from planwatch.services import plan_import
 from planwatch.store import Database
 from planwatch.store.models import Indicator, Plan
 from tests.db.test_plan_calendar import fifteenth_plan
@@ -22,7 +22,7 @@ def _import(database_url: str, folder: Path) -> tuple[int, int, int, int]:
     database = Database(database_url)
     try:
         with database.session() as session:
-            plan_id = plans.import_file(session, fifteenth_plan(folder, "青川区")).plans[0].plan_id
+            plan_id = plan_import.import_file(session, fifteenth_plan(folder, "青川区")).plans[0].plan_id
             plan = session.get_one(Plan, plan_id)
             first = session.scalars(select(Indicator.id).where(Indicator.plan_id == plan_id)
                                     .order_by(Indicator.code)).first()

@@ -49,9 +49,19 @@ def main(
     """PlanWatch 命令行。"""
 
 
-from planwatch.cli import (  # noqa: E402  (the modules register their commands on app)
+# The modules register their commands on app as they are imported, and `planwatch --help` lists
+# them in that order: the order of work (analyse, import, set up units and people, report), not
+# the alphabet's.
+# isort: off
+from planwatch.cli import (  # noqa: E402
     analysis,
-    data,
+    plan_import,
+    orgunits,
+    users,
+    periods,
+    settings,
+    assignments,
+    backup,
     doctor,
     extract,
     monitoring,
@@ -59,5 +69,7 @@ from planwatch.cli import (  # noqa: E402  (the modules register their commands 
     publishing,
     reports,
 )
+# isort: on
 
-__all__ = ["analysis", "app", "data", "doctor", "extract", "monitoring", "pdf_debug", "publishing", "reports"]
+__all__ = ["analysis", "app", "assignments", "backup", "doctor", "extract", "monitoring", "orgunits", "pdf_debug",
+           "periods", "plan_import", "publishing", "reports", "settings", "users"]

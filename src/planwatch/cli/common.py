@@ -26,11 +26,14 @@ if TYPE_CHECKING:
     from planwatch.store import Database
     from planwatch.store.models import Plan, User
 
-__all__ = ["AsUser", "DbOption", "PlanOption", "YearOption", "acting_user", "err", "fail", "open_database",
-           "out", "plan_of", "plan_year", "reported"]
+__all__ = ["PASSWORD_ENV", "AsUser", "DbOption", "PlanOption", "YearOption", "acting_user", "err", "fail",
+           "open_database", "out", "plan_of", "plan_year", "reported"]
 
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
+
+# A password given to users add/passwd and settings smtp without putting it on the command line.
+PASSWORD_ENV = "PLANWATCH_PASSWORD"
 
 DbOption = Annotated[str | None, typer.Option(
     "--db", help="数据库地址（sqlite:///路径 或 postgresql://用户@主机:端口/库名），默认取环境变量 "

@@ -29,7 +29,7 @@ from planwatch.services import (
     observations,
     orgunits,
     periods,
-    plans,
+    plan_import,
     review,
     users,
 )
@@ -93,7 +93,7 @@ def seed_demo(database: Database, now: datetime | None = None) -> bool:
         created, _ = orgunits.import_org_units(session, None, orgunits.read_org_unit_file(DEMO_ORG_UNITS))
         import_history.record(session, None, Channel.ORG_UNITS, DEMO_ORG_UNITS.name, Outcome.IMPORTED,
                               summary=f"新增 {created} 个单位", size=DEMO_ORG_UNITS.stat().st_size)
-        imported = plans.import_file(session, DEMO_PLAN)
+        imported = plan_import.import_file(session, DEMO_PLAN)
         plan_id = imported.plans[0].plan_id
         outcome, summary, _ = import_history.plan_import_summary(imported)
         import_history.record(session, None, Channel.CLI_IMPORT, DEMO_PLAN.name, outcome, summary=summary,

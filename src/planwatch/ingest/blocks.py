@@ -38,18 +38,6 @@ class Provenance:
     box: tuple[float, float, float, float] | None = None
     ocr: bool = False
 
-    def describe(self) -> str:
-        parts = [f"line {self.line}"]
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.paragraph is not None:
-            parts.append(f"paragraph {self.paragraph}")
-        if self.table is not None:
-            parts.append(f"table {self.table}")
-            if self.row is not None:
-                parts.append(f"row {self.row}")
-        return ", ".join(parts)
-
 
 @dataclass(frozen=True, slots=True)
 class Cell:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, check
 from planwatch.services import region_scope
-from planwatch.services.orgunits import RowErrors, UnknownOrgUnit, find_org_unit, read_table
+from planwatch.services.orgunits import UnknownOrgUnit, find_org_unit
+from planwatch.services.table_files import RowErrors, read_table
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan, User, utcnow
 
 __all__ = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import logging
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +34,8 @@ from planwatch.store.models import Base
 from planwatch.text_cleaning import normalise_text
 
 __all__ = ["FORMAT", "BackupSummary", "RestoreRefused", "backup", "restore"]
+
+log = logging.getLogger(__name__)
 
 FORMAT = "planwatch-backup/1"
 _BATCH = 5000
@@ -122,6 +125,8 @@ def backup(database: Database, path: Path) -> BackupSummary:
                 out.write(json.dumps(values, ensure_ascii=False, allow_nan=False) + "\n")
                 counts[table.name] += 1
     tmp.replace(path)
+    log.info("backup written at schema %s: %d rows of %d tables, %d not finite values left empty", revision,
+             sum(counts.values()), len(counts), len(not_finite))
     return BackupSummary(path, revision, counts, tuple(not_finite))
 
 
@@ -170,6 +175,8 @@ def restore(database: Database, path: Path) -> BackupSummary:
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise InputError(path, f"不是 PlanWatch 备份文件（缺少 {FORMAT} 文件头）")
     if header.get("schema_revision") != head_revision():
+        log.warning("restore refused: the backup is of schema %s, this version's is %s",
+                    header.get("schema_revision"), head_revision())
         raise RestoreRefused(f"{path}: 备份的数据库结构版本为 {header.get('schema_revision')}，"
                              f"本程序为 {head_revision()}；请用对应版本的 PlanWatch 恢复")
     database.upgrade()
@@ -179,6 +186,7 @@ def restore(database: Database, path: Path) -> BackupSummary:
     with database.engine.begin() as connection:
         for table in tables.values():
             if connection.scalar(select(func.count()).select_from(table)):
+                log.warning("restore refused: table %s of the target database holds data", table.name)
                 raise RestoreRefused(f"目标数据库的表 {table.name} 已有数据；恢复只写入空数据库，现有数据未作任何改动")
         current: Table | None = None
         columns: list[str] = []
@@ -205,6 +213,8 @@ def restore(database: Database, path: Path) -> BackupSummary:
             _reset_sequences(connection, tables.values())
     with database.session() as session:
         search.index_pending(session)  # the derived index is left out of backups
+    log.info("backup restored at schema %s: %d rows of %d tables, %d texts cleaned", header.get("schema_revision"),
+             sum(counts.values()), len(counts), len(cleaned))
     return BackupSummary(path, header.get("schema_revision"), counts, cleaned=tuple(cleaned))
 
 

@@ -264,15 +264,9 @@ def evaluate_stored_plan(session: Session, actor: User | None, plan: Plan, year:
         return _evaluate(session, plan, year, include_pending, unit_only, indicator_ids)
     version = data_version(session, plan.id, year)
     key = (str(session.get_bind().engine.url), plan.id, year, include_pending, unit_only)
-    cached = _evaluations.get(key)
-    if cached is not None and cached.version == version:
-        return cached
-    with _evaluations.computing(key):  # after a write every open page asks at once: one evaluates
-        cached = _evaluations.get(key)
-        if cached is None or cached.version != version:
-            cached = _updated(session, plan, year, include_pending, unit_only, cached, version)
-            _evaluations.put(key, cached)
-    return cached
+    return _evaluations.refreshed(  # after a write every open page asks at once: one evaluates
+        key, lambda kept: kept.version == version,
+        lambda stale: _updated(session, plan, year, include_pending, unit_only, stale, version))
 
 
 def data_version(session: Session, plan_id: int, year: int) -> int:

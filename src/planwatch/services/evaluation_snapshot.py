@@ -91,17 +91,17 @@ def headline(session: Session, actor: User | None, plan: Plan, year: int | None,
             return _of(evaluation.evaluate_stored_plan(session, actor, plan, year, include_pending=include_pending))
     version = data_version(session, plan.id, year)
     key = (str(session.get_bind().engine.url), plan.id, year, include_pending)
-    found = _headlines.get(key)
-    if found is not None and found.version == version:
-        return found
-    with _headlines.computing(key):  # after a write every open dashboard asks at once: one refreshes
-        found = _headlines.get(key)
-        if found is None or found.version != version:
-            found = _stored_headline(session, plan.id, year, include_pending)
-        if found is None or found.version != version:
-            found = _refresh(session, plan, year, include_pending, found, version)
-        _headlines.put(key, found)
-    return found
+
+    def latest(stale: Headline | None) -> Headline:
+        """The stored snapshot if it is current (another process refreshed it), else refreshed from it."""
+        stored = _stored_headline(session, plan.id, year, include_pending)
+        if stored is not None and stored.version == version:
+            return stored
+        log.debug("dashboard figures of plan #%d, %d refreshed to data version %d", plan.id, year, version)
+        return _refresh(session, plan, year, include_pending, stored, version)
+
+    # after a write every open dashboard asks at once: one refreshes
+    return _headlines.refreshed(key, lambda kept: kept.version == version, latest)
 
 
 @dataclass(frozen=True, slots=True)

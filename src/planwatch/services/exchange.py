@@ -7,6 +7,7 @@ bad row rejects the file with every problem listed, leaving what is stored untou
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,6 +44,8 @@ from planwatch.store.models import (
 
 __all__ = ["ImportSummary", "export_rows", "import_rows", "submit_template", "template_indicators",
            "write_unit_template"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ def import_rows(session: Session, actor: User, plan: Plan, rows: Sequence[Exchan
             observations.Disaggregation(row.sex, row.area, row.age_group), unit=row.unit, source=row.source,
             note=row.note)))
     if problems:
+        log.info("data file of %d rows refused to user #%d: %d problems", len(rows), actor.id, len(problems))
         raise ExchangeError(path, problems)
     created = updated = submitted = 0
     for period_id, items in by_period.items():
@@ -97,6 +101,8 @@ def import_rows(session: Session, actor: User, plan: Plan, rows: Sequence[Exchan
             raise ExchangeError(path, [CellProblem(0, "", p) for p in exc.problems]) from None
         created, updated, submitted = created + result.created, updated + result.updated, submitted + result.submitted
     units_written = tuple(sorted({item.org_unit_id for items_ in by_period.values() for _, item in items_}))
+    log.info("data of plan #%d imported by user #%d: %d rows, %d created, %d updated, %d submitted", plan.id,
+             actor.id, len(rows), created, updated, submitted)
     return ImportSummary(len(rows), created, updated, submitted, tuple(by_period), units_written)
 
 

@@ -25,7 +25,7 @@ from planwatch.errors import InputError, PlanWatchError
 from planwatch.monitor.permissions import Action, check
 from planwatch.services import region_scope
 from planwatch.services.paging import paged, within
-from planwatch.services.plans import ImportResult
+from planwatch.services.plan_import import ImportResult
 from planwatch.store.models import ImportRecord, OrgUnit, Plan, User, utcnow
 
 __all__ = ["Channel", "HistoryFilter", "HistoryPage", "HistoryRow", "ImportNote", "Outcome", "history",

@@ -18,6 +18,7 @@ host are removed.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import shutil
 import socket
@@ -31,12 +32,14 @@ from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from planwatch.services.plans import ImportResult, ImportStage, PlanImport
+from planwatch.services.plan_import import ImportResult, ImportStage, PlanImport
 from planwatch.store import Database
 from planwatch.store.models import ImportJob, ImportJobFile
 
 __all__ = ["HEARTBEAT", "INTERRUPTED", "MAX_ATTEMPTS", "STAGES", "ClaimedJob", "JobState", "claim_job", "create_job",
            "find_job", "finish_job", "heartbeat", "is_queued", "recover_jobs", "set_upload_dir", "update_job"]
+
+log = logging.getLogger(__name__)
 
 # What share of the work is done when each stage begins (extraction is the long one).
 STAGES: Final = {"queued": 0.0, ImportStage.READ.value: 0.05, ImportStage.EXTRACT.value: 0.2,
@@ -82,6 +85,7 @@ def create_job(database: Database, job_id: str, owner_id: int, file_name: str, c
                               pages_done=0, pages_total=0, host="", pid=0, upload_dir="", attempts=0))
         session.flush()
         session.add(ImportJobFile(job_id=job_id, content=content))
+    log.info("upload job %s queued: %d bytes", job_id, len(content))
     return JobState(job_id, owner_id, file_name)
 
 
@@ -111,9 +115,11 @@ def claim_job(database: Database) -> ClaimedJob | None:
         content = session.scalar(select(ImportJobFile.content).where(ImportJobFile.job_id == row.id))
         if content is None:  # queued by a version that kept files in a local folder
             row.stage, row.error = "failed", f"{row.file_name}: {INTERRUPTED}"
+            log.warning("upload job %s failed: its file was kept by an older version", row.id)
             return None
         row.stage, row.host, row.pid = ImportStage.READ.value, _HOST, os.getpid()
         row.attempts, row.heartbeat_at = row.attempts + 1, datetime.now(UTC)
+        log.info("upload job %s claimed by process %d (attempt %d)", row.id, row.pid, row.attempts)
         return ClaimedJob(JobState(row.id, row.owner_id, row.file_name, row.stage), content)
 
 
@@ -137,6 +143,7 @@ def finish_job(database: Database, job: JobState) -> None:
     update_job(database, job)
     with database.session() as session:
         session.execute(delete(ImportJobFile).where(ImportJobFile.job_id == job.id))
+    log.info("upload job %s finished: %s", job.id, job.stage)
 
 
 def heartbeat(database: Database) -> bool:
@@ -183,8 +190,11 @@ def recover_jobs(database: Database) -> int:
         folders = [Path(row.upload_dir) for row in gone if row.host == _HOST and row.upload_dir]
         for row in gone:
             if _may_retry(session, row):
+                log.warning("upload job %s interrupted (worker %s:%d gone): queued again", row.id, row.host, row.pid)
                 row.stage, row.host, row.pid, row.upload_dir, row.pages_done, row.pages_total = "queued", "", 0, "", 0, 0
             else:
+                log.warning("upload job %s interrupted (worker %s:%d gone) after its last attempt: failed", row.id,
+                            row.host, row.pid)
                 row.stage, row.error = "failed", f"{row.file_name}: {INTERRUPTED}"
                 session.execute(delete(ImportJobFile).where(ImportJobFile.job_id == row.id))
         session.execute(delete(ImportJob).where(ImportJob.stage.in_(_FINISHED), ImportJob.heartbeat_at < now - _KEEP)

@@ -73,13 +73,21 @@ class Kept(Generic[V]):
     def computed(self, key: Hashable, compute: Callable[[], V], *, lock_key: Hashable | None = None) -> V:
         """The result kept for ``key``, else computed once: callers asking at the same time
         (for the same ``lock_key``, by default the key) wait for it."""
+        return self.refreshed(key, lambda found: True, lambda stale: compute(), lock_key=lock_key)
+
+    def refreshed(self, key: Hashable, current: Callable[[V], bool], refresh: Callable[[V | None], V], *,
+                  lock_key: Hashable | None = None) -> V:
+        """The result kept for ``key`` while ``current`` holds for it (its data version is the
+        latest), else ``refresh(stale)`` computed once, from the outdated result if one is kept
+        (None if not): an evaluation updates only what changed since. Callers asking at the
+        same time (for the same ``lock_key``, by default the key) wait for it."""
         found = self.get(key)
-        if found is not None:
+        if found is not None and current(found):
             return found
         with self.computing(key if lock_key is None else lock_key):
             found = self.get(key)
-            if found is None:
-                found = compute()
+            if found is None or not current(found):
+                found = refresh(found)
                 self.put(key, found)
         return found
 

@@ -13,6 +13,7 @@ table again completes the import; the message says so.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -25,12 +26,15 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services.orgunits import OrgUnitRow, RowErrors
+from planwatch.services.orgunits import OrgUnitRow
 from planwatch.services.region_scope import EVERYWHERE, Region, region_of
+from planwatch.services.table_files import RowErrors
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, OrgUnit, User, utcnow
 
 __all__ = ["BATCH", "ImportPlan", "import_in_batches", "plan_import", "write_plan"]
+
+log = logging.getLogger(__name__)
 
 BATCH: Final = 1000  # rows per transaction: some tens of milliseconds of SQLite's write lock
 # A pause between batches on SQLite: its busy handler polls, so a writer waiting for the
@@ -97,6 +101,7 @@ def plan_import(session: Session, rows: Sequence[OrgUnitRow], region: Region = E
     if not problems and not region.everywhere:
         problems += _outside(region, stored, parent_of, rows)
     if problems:
+        log.info("org-unit table of %d rows refused: %d problems", len(rows), len(problems))
         raise RowErrors("org units", problems)
     create = tuple(row for row in rows if row.code not in stored)
     change = tuple((stored[row.code].id, row) for row in rows if row.code in stored and (
@@ -169,6 +174,7 @@ def audit_import(session: Session, actor: User | None, plan: ImportPlan) -> None
                            actor_login=actor.login if actor else "cli", action="import", entity="org_units",
                            entity_id="*", new={"created": len(plan.create), "updated": len(plan.change)}))
     session.flush()
+    log.info("org units imported: %d created, %d updated", len(plan.create), len(plan.change))
 
 
 def import_in_batches(database: Database, actor_id: int | None, rows: Sequence[OrgUnitRow]) -> tuple[int, int]:
@@ -188,6 +194,7 @@ def import_in_batches(database: Database, actor_id: int | None, rows: Sequence[O
             with database.session() as session:
                 write_plan(session, part)
         except IntegrityError:
+            log.warning("org-unit import stopped by a concurrent change after %d writes", written)
             raise InputError("org units", f"导入中途与他人的修改冲突，已写入 {written} 项；请重新上传同一张表完成导入"
                              "（按代码导入，重复导入不会重复创建）") from None
         written += len(part.create) + len(part.change) + len(part.parents)

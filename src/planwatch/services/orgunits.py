@@ -1,13 +1,14 @@
-"""The district's org units: import from CSV/XLSX, the tree, and finding a unit by the
-name a plan writes (区教委, 区卫生健康委, 各镇街)."""
+"""The district's org units: the table that imports them, creating and changing one, the
+tree read a branch at a time, and finding a unit by code or name.
+
+Reading the table's cells is :mod:`planwatch.services.table_files`; matching the names a
+plan prints (区教委, 区卫生健康委) is :mod:`planwatch.services.unit_names`.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,20 +17,18 @@ from sqlalchemy import and_, case, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, PlanWatchError
-from planwatch.ingest.containers import open_workbook
 from planwatch.monitor.permissions import Action, check
 from planwatch.services.region_scope import region_of, require_unit, subtree
+from planwatch.services.table_files import RowErrors, read_table
+from planwatch.services.unit_names import UnitMatcher
 from planwatch.store.models import AuditEvent, OrgUnit, User
-from planwatch.text_cleaning import first_control, show_char
 
 __all__ = [
     "KINDS",
     "OrgUnitError",
     "OrgUnitRow",
-    "RowErrors",
     "UnitLine",
     "UnitList",
-    "UnitMatcher",
     "UnknownOrgUnit",
     "ancestors",
     "branch",
@@ -39,9 +38,7 @@ __all__ = [
     "import_org_units",
     "list_org_units",
     "read_org_unit_file",
-    "read_table",
     "set_org_unit_active",
-    "unit_name_key",
     "update_org_unit",
 ]
 
@@ -70,14 +67,6 @@ class OrgUnitRow:
     kind: str
     parent: str  # code or name of the parent; "" for the root
     short_name: str = ""
-
-
-class RowErrors(InputError):
-    """Every bad row of an uploaded table at once, so the user fixes them in one go."""
-
-    def __init__(self, path: str | Path, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__(path, "；".join(self.problems))
 
 
 def read_org_unit_file(path: Path) -> list[OrgUnitRow]:
@@ -113,72 +102,6 @@ def read_org_unit_file(path: Path) -> list[OrgUnitRow]:
     problems += [f"代码「{c}」重复" for c in sorted(c for c, n in codes.items() if n > 1)]
     if problems:
         raise RowErrors(path, problems)
-    return rows
-
-
-def read_table(path: Path) -> list[list[str]]:
-    """The cells of a CSV (UTF-8 or GB18030) or the first sheet of an XLSX file, as text.
-
-    Every cell of these tables (units, assignments) is a code or a name, so a control
-    character in one is refused, each named by its row and column."""
-    if not path.is_file():
-        raise InputError(path, "no such file")
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".xlsx"):
-        table = _csv_rows(path) if suffix == ".csv" else _xlsx_rows(path)
-        _refuse_controls(path, table)
-        return table
-    raise InputError(path, f"unsupported file type {suffix or '(none)'}; expected .csv or .xlsx")
-
-
-def _refuse_controls(path: Path, table: list[list[str]]) -> None:
-    header = table[0] if table else []
-    problems = []
-    for number, row in enumerate(table, start=1):
-        for column, cell in enumerate(row):
-            char = first_control(cell.strip())
-            if char is not None:
-                name = header[column].strip() if column < len(header) and number > 1 else f"第 {column + 1} 列"
-                problems.append(f"第 {number} 行「{name}」含有控制字符 {show_char(char)}")
-    if problems:
-        raise RowErrors(path, problems)
-
-
-def _csv_rows(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(path, "无法解码：应为 UTF-8 或 GB18030 编码的 CSV")
-    reader = csv.reader(io.StringIO(text))
-    try:
-        return list(reader)
-    except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte
-        raise InputError(path, f"第 {reader.line_num} 行不是有效的 CSV：{exc}") from None
-
-
-def _xlsx_rows(path: Path) -> list[list[str]]:
-    """The first sheet's cells as text; a formula cell is refused by row and column (its
-    cached result could say anything, and a table is imported whole or not at all)."""
-    workbook = open_workbook(path, read_only=True).book
-    sheet = workbook.worksheets[0]
-    rows: list[list[str]] = []
-    formulas: list[str] = []
-    for cells in sheet.iter_rows():
-        row = []
-        for cell in cells:
-            if cell.data_type == "f":
-                formulas.append(f"{getattr(cell, 'coordinate', '?')}（{cell.value}）")
-            row.append("" if cell.value is None else str(cell.value))
-        rows.append(row)
-    workbook.close()
-    if formulas:
-        raise RowErrors(path, [f"单元格 {'、'.join(formulas[:20])} 是公式：公式不导入，请改为直接填写文字"
-                               "（在 Excel 中复制后“选择性粘贴 → 数值”）"])
     return rows
 
 
@@ -408,59 +331,3 @@ def list_org_units(session: Session, actor: User | None = None, *,
                        OrgUnit.active.is_(True), true() if kind is None else OrgUnit.kind == kind))
                    if region.has_unit(u.id) and (within is None or u.id in within)),
                   key=lambda u: (_KIND_ORDER.get(u.kind, 9), u.code))
-
-
-class UnitMatcher:
-    """Finds the org unit a plan means by a name as printed.
-
-    Plans of a district write its departments as 区X: 区教委 for 青川区教育委员会, 区卫生健康委
-    for 青川区卫生健康委员会. A unit matches its full or short name, or a name the printed
-    text abbreviates once both lose the district prefix (青川区 / 区): every printed
-    character in order, same first character. An ambiguous abbreviation matches nothing
-    rather than the wrong unit.
-    """
-
-    def __init__(self, units: Iterable[OrgUnit]) -> None:
-        self.units = [u for u in units if u.active]
-        self._exact: dict[str, OrgUnit] = {}
-        for unit in self.units:
-            for name in (unit.name, unit.short_name, _local(unit.name)):
-                if name:
-                    self._exact.setdefault(unit_name_key(name), unit)
-
-    def match(self, printed: str) -> OrgUnit | None:
-        key = unit_name_key(printed)
-        if not key:
-            return None
-        found = self._exact.get(key) or self._exact.get(_local(key))
-        if found is not None:
-            return found
-        short = _local(key)
-        candidates = [u for u in self.units if _abbreviates(short, _local(unit_name_key(u.name)))]
-        return candidates[0] if len(candidates) == 1 else None
-
-
-_DISTRICT_PREFIX = re.compile(r"^(?:[^区县市]{1,6}?[区县市](?!域|级))|^[区县]")
-
-
-def _local(name: str) -> str:
-    """A department's name without its district: 青川区林业局 → 林业局, 区林业局 → 林业局."""
-    stripped = _DISTRICT_PREFIX.sub("", name, count=1)
-    return stripped if len(stripped) >= 2 else name
-
-
-def unit_name_key(name: str) -> str:
-    """A printed unit name without the spaces layouts put into it."""
-    return name.strip().replace(" ", "").replace("　", "")
-
-
-def _abbreviates(short: str, full: str) -> bool:
-    if len(short) < 2 or short[0] != full[0] or len(short) >= len(full):
-        return False
-    position = 0
-    for char in short:
-        position = full.find(char, position)
-        if position < 0:
-            return False
-        position += 1
-    return True

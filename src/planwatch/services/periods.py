@@ -114,10 +114,6 @@ class UnitCompleteness:
         """Share of expected figures sent to (or accepted by) the monitoring group."""
         return (self.submitted + self.approved) / self.expected if self.expected else 1.0
 
-    @property
-    def approved_ratio(self) -> float:
-        return self.approved / self.expected if self.expected else 1.0
-
 
 def utc(moment: datetime) -> datetime:
     """An aware UTC datetime; SQLite hands back naive values that were stored as UTC."""

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
 from planwatch.services import assignments, region_scope
-from planwatch.services.orgunits import UnitMatcher, list_org_units, unit_name_key
+from planwatch.services.orgunits import list_org_units
+from planwatch.services.unit_names import UnitMatcher, unit_name_key
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan, UnitNameMapping, User
 
 __all__ = [

@@ -10,6 +10,7 @@ so a double click or two colleagues do not flood a department.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +29,8 @@ from planwatch.store.clock import utcnow
 from planwatch.store.models import AuditEvent, OrgUnit, Plan, Reminder, ReportingPeriod, User
 
 __all__ = ["ChaseRow", "ReminderOutcome", "ReminderRefused", "chase_list", "remind_all", "send_reminder"]
+
+log = logging.getLogger(__name__)
 
 REMINDERS = Reminder.__tablename__
 
@@ -122,6 +125,7 @@ def _send(session: Session, actor: User, period: ReportingPeriod, unit: UnitRepo
             emailed = send_mail(smtp, [(c.name or c.login, c.email) for c in clerks if c.email], subject, body)
         except MailFailed as exc:
             error = str(exc)
+            log.warning("reminder mail of period #%d to unit #%d not sent: %s", period.id, unit.org_unit_id, error)
     reminder = Reminder(period_id=period.id, org_unit_id=unit.org_unit_id, sent_by_id=actor.id, sent_at=utcnow(),
                         notified=notified, emailed=emailed, email_error=error)
     session.add(reminder)
@@ -130,6 +134,8 @@ def _send(session: Session, actor: User, period: ReportingPeriod, unit: UnitRepo
         "period_id": period.id, "org_unit_id": unit.org_unit_id, "indicators_owed": unit.indicators_owed,
         "reports_owed": unit.ledger_owed, "notified": notified, "emailed": emailed, "email_error": error}))
     session.flush()
+    log.info("unit #%d reminded of period #%d by user #%d: %d notified, %d emailed", unit.org_unit_id, period.id,
+             actor.id, notified, emailed)
     return ReminderOutcome(unit.org_unit_name, notified, emailed, error)
 
 

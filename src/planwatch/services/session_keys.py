@@ -10,6 +10,7 @@ audited. The key itself never enters the audit trail or a backup.
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from sqlalchemy import delete, select
@@ -20,6 +21,8 @@ from planwatch.services.web_sessions import end_every_session
 from planwatch.store.models import AuditEvent, SessionKey, User, utcnow
 
 __all__ = ["rotate_session_key", "session_key"]
+
+log = logging.getLogger(__name__)
 
 
 def session_key(session: Session) -> str:
@@ -47,4 +50,5 @@ def rotate_session_key(session: Session, actor: User, reason: str = "") -> int:
     session.add(AuditEvent.of(actor, "rotate", "session_keys", key.id, new={"sessions_ended": ended},
                               reason=reason or None))
     session.flush()
+    log.warning("session key rotated by user #%d: %d sessions ended", actor.id, ended)
     return ended

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import logging
 import re
 import secrets
 import unicodedata
@@ -66,6 +67,8 @@ __all__ = [
     "user_for_token",
     "verify_password",
 ]
+
+log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 8
 ALL_REGIONS = "all"  # --region all: every district (also 全部)
@@ -160,6 +163,8 @@ def _audit(session: Session, actor: User | None, action: str, entity: str, entit
     session.add(AuditEvent(at=utcnow(), action=action, entity=entity, entity_id=str(entity_id), old=old, new=new,
                            **_actor_fields(actor)))
     session.flush()
+    # ids and the action only: the values (logins, names, addresses) stay in the audit trail
+    log.info("%s %s #%d by %s", action, entity, entity_id, f"user #{actor.id}" if actor else "the operator")
 
 
 def _may_manage(session: Session, actor: User | None, user: User | None = None) -> None:

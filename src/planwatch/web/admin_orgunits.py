@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import import_history, orgunits, pickers, region_scope
+from planwatch.services import import_history, orgunits, pickers, region_scope, table_files
 from planwatch.services.import_history import Channel, Outcome, problems_of
 from planwatch.services.orgunit_import import import_in_batches
 from planwatch.store.models import OrgUnit, User
@@ -40,7 +40,7 @@ KIND_CODES = tuple(orgunits.KINDS)
 
 def upload_problems(exc: InputError) -> list[str]:
     """The lines to show for a rejected table: one per bad row, else the one problem."""
-    return exc.problems if isinstance(exc, orgunits.RowErrors) else [exc.problem]
+    return exc.problems if isinstance(exc, table_files.RowErrors) else [exc.problem]
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from planwatch.services.comparison import ComparedIndicator
 from planwatch.services.corrections import IndicatorFix
 from planwatch.services.ledger import Ledger
 from planwatch.services.observations import ObservationView
-from planwatch.services.plans import ImportResult
+from planwatch.services.plan_import import ImportResult
 from planwatch.services.search import SearchResults
 from planwatch.store.models import Indicator, LedgerReport, Milestone
 from planwatch.web.params import LineNumber, RowId, Year

@@ -44,10 +44,10 @@ from planwatch import configuration
 from planwatch.configuration import Settings
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES
-from planwatch.services import import_history, import_jobs, plans
+from planwatch.services import import_history, import_jobs, plan_import
 from planwatch.services.import_history import Channel, Outcome
 from planwatch.services.import_jobs import JobState
-from planwatch.services.plans import ImportResult, ImportStage, PreparedImport
+from planwatch.services.plan_import import ImportResult, ImportStage, PreparedImport
 from planwatch.store import Database
 from planwatch.store.models import User
 
@@ -204,7 +204,7 @@ class UploadJobs:
             report(ImportStage.STORE)
             with database.session() as session:
                 owner = session.get_one(User, owner_id)
-                result = plans.store_import(session, prepared, owner)
+                result = plan_import.store_import(session, prepared, owner)
                 outcome, summary, plan_id = import_history.plan_import_summary(result)
                 import_history.record(session, owner, channel, path.name, outcome, summary=summary, plan_id=plan_id,
                                       size=size, sha256=result.sha256)
@@ -334,7 +334,7 @@ def _prepare_within_cpu_limit(path: Path, max_bytes: int, cpu_seconds: int,
     previous = signal.signal(signal.SIGXCPU, out_of_time)
     resource.setrlimit(resource.RLIMIT_CPU, (spent + cpu_seconds, hard))
     try:
-        return plans.prepare_import(path, max_bytes, pages=_page_reporter(pages_file))
+        return plan_import.prepare_import(path, max_bytes, pages=_page_reporter(pages_file))
     finally:
         resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
         signal.signal(signal.SIGXCPU, previous)
