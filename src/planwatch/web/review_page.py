@@ -14,15 +14,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.datastructures import URL
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import ledger_progress, periods, region_scope, review, review_queue
+from planwatch.services import ledger_progress, orgunit_reads, periods, region_scope, review, review_queue
 from planwatch.services.review_queue import QUEUE_STATES, QueueFilter, report_queue, value_queue
-from planwatch.store.models import OrgUnit, User
+from planwatch.services.transactions import Session
+from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
@@ -58,9 +57,8 @@ def _choices(db: Session, user: User, filters: QueueFilter) -> dict[str, Any]:
     shown = [p for p in plans if filters.plan_id in (None, p.id)]
     period_choices = [{"id": v.id, "label": f"{p.title} · {v.code}" if len(shown) > 1 else v.code,
                        "locked": v.locked} for p in shown for v in periods.list_periods(db, user, p.id)]
-    units = db.execute(select(OrgUnit.id, OrgUnit.name).where(
-        OrgUnit.active.is_(True), region_scope.region_of(db, user).unit_filter(OrgUnit.id)).order_by(OrgUnit.code)).all()
-    return {"plans": plans, "period_choices": period_choices, "unit_choices": units, "states": QUEUE_STATES}
+    return {"plans": plans, "period_choices": period_choices,
+            "unit_choices": orgunit_reads.active_unit_choices(db, user), "states": QUEUE_STATES}
 
 
 def _page(request: Request, db: Session, user: User, filters: QueueFilter, page: int, rpage: int, *,
