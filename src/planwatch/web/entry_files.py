@@ -18,13 +18,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.exchange import CellProblem, ExchangeError
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services import exchange, import_history, region_scope
 from planwatch.services.import_history import Channel
+from planwatch.services.transactions import Session
 from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser

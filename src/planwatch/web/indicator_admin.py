@@ -9,11 +9,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.services import corrections, indicator_lifecycle, pickers, region_scope
 from planwatch.services.indicator_lifecycle import Choice, MergeConflicts
+from planwatch.services.transactions import Session
 from planwatch.store.models import Indicator, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
