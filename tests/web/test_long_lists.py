@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from planwatch.services import review_queue, users
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, Observation, User
-from planwatch.web import pages
+from planwatch.web.views import plans
 from tests.web.client import login
 
 
@@ -55,7 +55,7 @@ def test_the_review_queue_pages_and_keeps_its_page_after_a_decision(app_client: 
 
 def test_an_indicators_figure_history_pages(app_client: TestClient, database_url: str,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pages, "HISTORY_PAGE", 3)
+    monkeypatch.setattr(plans, "HISTORY_PAGE", 3)
     database = Database(database_url)
     try:
         with database.session(readonly=True) as session:

@@ -33,7 +33,6 @@ from planwatch.services import (
 from planwatch.services.import_history import Channel
 from planwatch.services.transactions import Session
 from planwatch.store.models import OrgUnit, Plan, User
-from planwatch.web.admin_orgunits import field_problem, upload_problems
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
@@ -42,6 +41,7 @@ from planwatch.web.params import MAX_ROW_ID, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
 from planwatch.web.templating import local_url, render, translator
+from planwatch.web.views.admin_orgunits import field_problem, upload_problems
 
 __all__ = ["router"]
 

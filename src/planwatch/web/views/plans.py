@@ -32,12 +32,12 @@ from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.i18n import Translator
-from planwatch.web.indicator_forms import indicator_management
 from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import RowId, Year
 from planwatch.web.plain_words import plain_reason
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, localized_label, render, translator
+from planwatch.web.views.indicator_forms import indicator_management
 
 __all__ = ["render_indicator_page", "router"]
 

@@ -17,10 +17,10 @@ from planwatch.services.transactions import Session
 from planwatch.store.models import Indicator, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
-from planwatch.web.pages import render_indicator_page
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, translator
+from planwatch.web.views.plans import render_indicator_page
 
 __all__ = ["router"]
 

@@ -35,13 +35,13 @@ from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
 from planwatch.web.errors import is_fragment_request
-from planwatch.web.highlight import Mark, Segment, highlight_text
 from planwatch.web.i18n import Translator
 from planwatch.web.params import LineNumber, RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 from planwatch.web.uploads import UploadJobs, receive_upload, uploaded_file
+from planwatch.web.views.highlight import Mark, Segment, highlight_text
 
 __all__ = ["comparator_choices", "router", "target_type_choices", "upload_router"]
 

@@ -31,7 +31,7 @@ from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
 from planwatch.services.import_history import Channel
 from planwatch.services.transactions import Session
 from planwatch.store.models import Indicator, Plan, User
-from planwatch.web.api_models import (
+from planwatch.web.api.models import (
     ERROR_RESPONSES,
     ComparedOut,
     CompletenessOut,

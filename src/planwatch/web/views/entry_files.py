@@ -29,11 +29,11 @@ from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
-from planwatch.web.entry_page import render_entry_page
 from planwatch.web.params import RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 from planwatch.web.templating import translator
 from planwatch.web.uploads import receive_upload, save_upload, uploaded_file
+from planwatch.web.views.entry import render_entry_page
 
 __all__ = ["TEMPLATE_MAX_BYTES", "router"]
 

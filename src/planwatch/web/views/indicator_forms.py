@@ -12,8 +12,8 @@ from planwatch.services import plan_reads
 from planwatch.services.duplicates import near_duplicates
 from planwatch.services.transactions import Session
 from planwatch.store.models import Indicator, User
-from planwatch.web.documents import comparator_choices, target_type_choices
 from planwatch.web.i18n import MESSAGES, Translator
+from planwatch.web.views.documents import comparator_choices, target_type_choices
 
 __all__ = ["indicator_management"]
 
