@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from planwatch.web.highlight import Mark, highlight_text
+from planwatch.web.views.highlight import Mark, highlight_text
 
 LINES = [
     "二、发展目标",

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from planwatch.services import review_queue, users
 from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, Observation, OrgUnit, User
-from planwatch.web import pages
+from planwatch.web.views import plans
 from tests.web.client import login
 
 
@@ -96,7 +96,7 @@ def test_the_entry_form_offers_the_units_with_indicators_to_report(app_client: T
 
 def test_an_indicators_figure_history_pages(app_client: TestClient, database_url: str,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pages, "HISTORY_PAGE", 3)
+    monkeypatch.setattr(plans, "HISTORY_PAGE", 3)
     database = Database(database_url)
     try:
         with database.session(readonly=True) as session:

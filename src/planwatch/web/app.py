@@ -21,44 +21,44 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from planwatch.configuration import Settings
 from planwatch.services.login_throttle import LoginThrottle
 from planwatch.services.web_sessions import SessionPolicy
-from planwatch.web.admin import router as admin_router
-from planwatch.web.admin_orgunits import router as admin_orgunits_router
-from planwatch.web.api import router as api_router
-from planwatch.web.api_docs import ASSETS_PATH, assets
-from planwatch.web.api_docs import router as api_docs_router
+from planwatch.web.api.docs import ASSETS_PATH, assets
+from planwatch.web.api.docs import router as api_docs_router
+from planwatch.web.api.routes import router as api_router
 from planwatch.web.app_state import app_database, size_request_threads
-from planwatch.web.assessment import router as assessment_router
-from planwatch.web.assignments_page import router as assignments_router
 from planwatch.web.boundary import Boundary
-from planwatch.web.documents import router as documents_router
-from planwatch.web.documents import upload_router
-from planwatch.web.entry_files import router as entry_files_router
-from planwatch.web.entry_page import router as entry_router
 from planwatch.web.errors import install_error_handlers
-from planwatch.web.explore import router as explore_router
-from planwatch.web.exports import router as exports_router
 from planwatch.web.headers import SecurityHeaders
-from planwatch.web.inbox_page import router as inbox_router
-from planwatch.web.indicator_admin import router as indicator_admin_router
-from planwatch.web.ledger import router as ledger_router
-from planwatch.web.ledger_edit import router as ledger_edit_router
-from planwatch.web.pages import router as pages_router
-from planwatch.web.periods_page import router as periods_router
-from planwatch.web.pickers import router as pickers_router
 from planwatch.web.public.boundary import PublicBoundary
 from planwatch.web.public.live import PublicOptions
 from planwatch.web.public.routes import install_public_site
 from planwatch.web.public.routes import router as public_router
-from planwatch.web.publishing_page import router as publishing_router
-from planwatch.web.records import router as records_router
 from planwatch.web.request_log import RequestLog
-from planwatch.web.review_page import router as review_router
 from planwatch.web.session import router as session_router
 from planwatch.web.session_key import StoredKeySessions
 from planwatch.web.templating import STATIC_DIR, environment, named_routes
 from planwatch.web.theme import router as theme_router
-from planwatch.web.threads import router as threads_router
 from planwatch.web.uploads import UploadJobs
+from planwatch.web.views.admin_orgunits import router as admin_orgunits_router
+from planwatch.web.views.admin_users import router as admin_router
+from planwatch.web.views.assessment import router as assessment_router
+from planwatch.web.views.assignments import router as assignments_router
+from planwatch.web.views.documents import router as documents_router
+from planwatch.web.views.documents import upload_router
+from planwatch.web.views.entry import router as entry_router
+from planwatch.web.views.entry_files import router as entry_files_router
+from planwatch.web.views.explore import router as explore_router
+from planwatch.web.views.exports import router as exports_router
+from planwatch.web.views.inbox import router as inbox_router
+from planwatch.web.views.indicator_admin import router as indicator_admin_router
+from planwatch.web.views.ledger import router as ledger_router
+from planwatch.web.views.ledger_edit import router as ledger_edit_router
+from planwatch.web.views.periods import router as periods_router
+from planwatch.web.views.pickers import router as pickers_router
+from planwatch.web.views.plans import router as pages_router
+from planwatch.web.views.publishing import router as publishing_router
+from planwatch.web.views.records import router as records_router
+from planwatch.web.views.review import router as review_router
+from planwatch.web.views.threads import router as threads_router
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 

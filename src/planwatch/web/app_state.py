@@ -14,9 +14,9 @@ from typing import Annotated, Final
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
-from sqlalchemy.orm import Session
 
 from planwatch.services import search
+from planwatch.services.transactions import Session
 from planwatch.store import Database
 
 __all__ = ["READING_METHODS", "REQUEST_THREADS", "DbSession", "app_database", "db_session", "open_database",

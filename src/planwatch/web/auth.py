@@ -12,9 +12,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 
-from planwatch.services import inbox, users
+from planwatch.services import inbox, user_reads, users
 from planwatch.services.web_sessions import find_session, touch_session
-from planwatch.store.models import OrgUnit, User
+from planwatch.store.models import User
 from planwatch.web.app_state import READING_METHODS, DbSession, app_database
 from planwatch.web.errors import LoginRequired
 from planwatch.web.security import SESSION_ID_KEY
@@ -54,10 +54,9 @@ def page_user(request: Request, db: DbSession) -> User:
         else:
             touch_session(db, token)  # this request already holds the write transaction
     user = found.user
-    region = db.get(OrgUnit, user.region_org_unit_id) if user.region_org_unit_id is not None else None
     request.state.user_id = user.id  # for the request log (planwatch.web.request_log)
     request.state.user = PageIdentity(user.id, user.login, user.name, user.role, user.org_unit_id,
-                                      region.name if region is not None else None)
+                                      user_reads.own_district_name(db, user))
     request.state.inbox_count = functools.cache(lambda: inbox.inbox_count(db, user))
     return user
 

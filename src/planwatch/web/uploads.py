@@ -35,8 +35,6 @@ from types import FrameType
 from typing import BinaryIO, Final
 
 from fastapi import HTTPException, Request
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
@@ -44,10 +42,11 @@ from planwatch import configuration
 from planwatch.configuration import Settings
 from planwatch.errors import InputError, PlanWatchError
 from planwatch.ingest import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES
-from planwatch.services import import_history, import_jobs, plan_import
-from planwatch.services.import_history import Channel, Outcome
+from planwatch.services import import_history, import_jobs, plan_import, plan_uploads
+from planwatch.services.import_history import Channel
 from planwatch.services.import_jobs import JobState
 from planwatch.services.plan_import import ImportResult, ImportStage, PreparedImport
+from planwatch.services.transactions import OperationalError, Session, SQLAlchemyError
 from planwatch.store import Database
 from planwatch.store.models import User
 
@@ -203,11 +202,8 @@ class UploadJobs:
                 raise InputError(path, "提取进程异常退出（文件可能过大或已损坏），未导入任何数据") from None
             report(ImportStage.STORE)
             with database.session() as session:
-                owner = session.get_one(User, owner_id)
-                result = plan_import.store_import(session, prepared, owner)
-                outcome, summary, plan_id = import_history.plan_import_summary(result)
-                import_history.record(session, owner, channel, path.name, outcome, summary=summary, plan_id=plan_id,
-                                      size=size, sha256=result.sha256)
+                result = plan_uploads.store_upload(session, owner_id, prepared, channel, path.name, size)
+            outcome, _summary, plan_id = import_history.plan_import_summary(result)
             log.info("import", extra={"channel": channel.value, "outcome": outcome.value, "plan": plan_id,
                                       "user": owner_id, "bytes": size})
             return result
@@ -273,8 +269,7 @@ def _record_refusal(database: Database, owner_id: int, channel: Channel, file_na
                                          "problems": len(problems)})
     try:
         with database.session() as session:
-            import_history.record(session, session.get_one(User, owner_id), channel, file_name,
-                                  Outcome.REFUSED, problems=problems, size=size)
+            plan_uploads.record_refusal(session, owner_id, channel, file_name, exc, size)
     except SQLAlchemyError:  # the history must not hide the refusal itself from the uploader
         log.exception("could not record the refused import of %s", file_name)
 

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy.orm import Session
 
 from planwatch.services import opinions, publishing
 from planwatch.services.session_keys import session_key
 from planwatch.services.site_version import site_version
+from planwatch.services.transactions import Session
 from planwatch.store import Database
 from planwatch.web.public.site import PublicSite, SiteFile
 

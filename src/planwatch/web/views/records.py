@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, Role, check
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import audit_log, import_history, orgunits
 from planwatch.services.import_history import Channel, Outcome
 from planwatch.services.ledger_progress import STATUSES
+from planwatch.services.transactions import Session
 from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser

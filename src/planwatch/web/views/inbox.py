@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check, is_allowed
-from planwatch.services import inbox, periods, reminders
+from planwatch.services import inbox, periods, region_scope, reminders
 from planwatch.services.inbox import InboxNotification
 from planwatch.services.settings import reminder_interval_hours, smtp_settings
+from planwatch.services.transactions import Session
 from planwatch.store.clock import utcnow
 from planwatch.store.models import Plan, ReportingPeriod, User
 from planwatch.web.app_state import DbSession
@@ -58,16 +58,14 @@ def inbox_read_all(request: Request, user: PageUser, db: DbSession) -> RedirectR
     return RedirectResponse(str(local_url(request, "inbox_page")), status_code=303)
 
 
-def _period(db: Session, period_id: int) -> tuple[ReportingPeriod, Plan]:
-    period = db.get(ReportingPeriod, period_id)
-    if period is None:
-        raise HTTPException(status_code=404)
-    return period, db.get_one(Plan, period.plan_id)
+def _period(db: Session, user: User, period_id: int) -> tuple[ReportingPeriod, Plan]:
+    period = region_scope.period(db, user, period_id)
+    return period, region_scope.plan(db, user, period.plan_id)
 
 
 def _chase_page(request: Request, db: Session, user: User, period_id: int, *, message: str = "",
                 problem: str = "", status_code: int = 200) -> HTMLResponse:
-    period, plan = _period(db, period_id)
+    period, plan = _period(db, user, period_id)
     day = periods.last_day(period.closes_at)
     return render(request, "reminders.html", {
         "period": period, "plan": plan, "rows": reminders.chase_list(db, user, period.id),
@@ -94,7 +92,7 @@ def _sent_message(t: Translator, outcomes: list[reminders.ReminderOutcome]) -> s
 def chase_send(request: Request, user: PageUser, db: DbSession, period_id: RowId,
                org_unit_id: Annotated[RowId | None, Form()] = None) -> HTMLResponse:
     """Remind one unit (``org_unit_id``) or every unit that may be reminded now."""
-    period, _plan = _period(db, period_id)
+    period, _plan = _period(db, user, period_id)
     try:
         with db.begin_nested():
             outcomes = ([reminders.send_reminder(db, user, period.id, org_unit_id)] if org_unit_id is not None

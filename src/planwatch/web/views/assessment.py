@@ -9,13 +9,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from planwatch.evaluate.assessment import CATEGORIES, GROUP_ZH
 from planwatch.monitor.permissions import Action, is_allowed
 from planwatch.report.assessment_xlsx import write_assessment
 from planwatch.services import assessment, plan_calendar, region_scope
+from planwatch.services.transactions import Session
 from planwatch.store.models import Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser

@@ -16,16 +16,24 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.evaluate import Verdict
 from planwatch.monitor.permissions import Action, Role, Scope, check, is_allowed
 from planwatch.monitor.workflow import ObservationState
-from planwatch.services import entry_sheet, observation_values, observations, periods, region_scope, regions
+from planwatch.services import (
+    entry_sheet,
+    observation_values,
+    observations,
+    orgunit_reads,
+    periods,
+    region_scope,
+    regions,
+)
 from planwatch.services.entry_sheet import EntryLine
+from planwatch.services.transactions import Session
 from planwatch.store.clock import utcnow
-from planwatch.store.models import OrgUnit, Plan, User
+from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
@@ -80,7 +88,8 @@ def _entry_units(db: Session, user: User, plan_id: int | None) -> list[OrgUnit]:
     that have indicators of the plan to report (a province's tree has tens of thousands of
     units, each an option of the form: 1.4 MB and 650 ms a page)."""
     if user.role == Role.CLERK:
-        return [db.get_one(OrgUnit, user.org_unit_id)] if user.org_unit_id else []
+        own = orgunit_reads.own_unit(db, user)
+        return [own] if own is not None else []
     if not is_allowed(user, Action.ENTER, Scope(org_unit_id=None)):
         check(user, Action.MANAGE_PERIODS)  # an administrator: any unit's template, no entry
     if plan_id is None:
@@ -129,7 +138,7 @@ def _page_context(db: Session, user: User, period: int | None, unit: int | None,
     chosen = next((p for p in open_periods if p["id"] == period), None)
     if chosen is None and period is not None and answered is not None:  # a row answered for a locked period
         view = next(v for v in periods.list_periods(db, user, periods.get_period(db, period).plan_id) if v.id == period)
-        chosen = _choice(db.get_one(Plan, view.plan_id).title, view)
+        chosen = _choice(region_scope.plan(db, user, view.plan_id).title, view)
     chosen = chosen or (open_periods[0] if open_periods else None)
     units = _entry_units(db, user, periods.get_period(db, chosen["id"]).plan_id if chosen else None)
     the_unit = next((u for u in units if u.id == unit), units[0] if units else None)

@@ -17,15 +17,22 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check, is_allowed
-from planwatch.services import assignments, import_history, orgunits, pickers, region_scope, regions
+from planwatch.services import (
+    assignments,
+    import_history,
+    orgunit_reads,
+    orgunits,
+    pickers,
+    plan_reads,
+    region_scope,
+    regions,
+)
 from planwatch.services.import_history import Channel
-from planwatch.store.models import Indicator, OrgUnit, Plan, User
-from planwatch.web.admin_orgunits import field_problem, upload_problems
+from planwatch.services.transactions import Session
+from planwatch.store.models import OrgUnit, Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
@@ -34,6 +41,7 @@ from planwatch.web.params import MAX_ROW_ID, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.table_upload import MAX_TABLE_BYTES, uploaded_table
 from planwatch.web.templating import local_url, render, translator
+from planwatch.web.views.admin_orgunits import field_problem, upload_problems
 
 __all__ = ["router"]
 
@@ -54,20 +62,16 @@ def _page(request: Request, db: Session, actor: User, plan: Plan, the_filter: as
     assigned: dict[int, list[assignments.AssignmentView]] = {}
     for view in assignments.list_assignments(db, plan, indicator_ids=[i.id for i in listed.indicators]):
         assigned.setdefault(view.indicator_id, []).append(view)
-    region = db.get(OrgUnit, plan.region_org_unit_id) if plan.region_org_unit_id is not None else None
+    region = plan_reads.district_unit(db, actor, plan)
     t = translator(request)
     url = local_url(request, "plan_assignments", plan_id=plan.id).include_query_params(
         **{k: v for k, v in _query(the_filter).items() if v})
     return render(request, "plan_assignments.html", {
         "plan": plan, "indicators": listed.indicators, "paging": Paging(page, listed.total, url),
         "assigned": assigned, "roles": assignments.ROLES,
-        "domains": list(db.scalars(select(Indicator.domain).where(Indicator.plan_id == plan.id,
-                                                                  Indicator.domain.is_not(None)).distinct()
-                                   .order_by(Indicator.domain))),
+        "domains": plan_reads.assignment_domains(db, actor, plan),
         "filter": the_filter, "region": region, "region_missing": not regions.region_known(db, plan),
-        "districts": list(db.scalars(select(OrgUnit).where(
-            OrgUnit.kind == "district", OrgUnit.active.is_(True),
-            region_scope.region_of(db, actor).unit_filter(OrgUnit.id)).order_by(OrgUnit.code))),
+        "districts": orgunit_reads.active_districts(db, actor),
         "unmatched": regions.unmatched_names(db, plan), "kinds": [(k, t(f"orgunit.kind.{k}")) for k in orgunits.KINDS],
         "role_labels": {role: t(key) for role, key in _ROLE_KEYS.items()},
         "can_manage_units": is_allowed(actor, Action.MANAGE_ORG_UNITS),
@@ -112,8 +116,8 @@ def assignments_bulk(request: Request, user: PageUser, db: DbSession, plan_id: R
     plan = region_scope.plan(db, user, plan_id)
     the_filter = assignments.IndicatorFilter(q, domain, bool(unassigned))
     t = translator(request)
-    chosen = (assignments.filtered_indicators(db, plan, the_filter).indicators if all_in_filter else list(
-        db.scalars(select(Indicator).where(Indicator.plan_id == plan.id, Indicator.id.in_(indicator or [])))))
+    chosen = (assignments.filtered_indicators(db, plan, the_filter).indicators if all_in_filter
+              else plan_reads.indicators_by_id(db, user, plan, indicator or []))
     the_unit = _unit(db, plan, unit)
     if the_unit is None:
         return _page(request, db, user, plan, the_filter, problems=[t("assign.no_unit")])

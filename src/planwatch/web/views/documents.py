@@ -10,8 +10,6 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.extract.records import UNREAD_REASONS, Comparator, TargetType
@@ -20,12 +18,10 @@ from planwatch.ingest import DEFAULT_MAX_BYTES
 from planwatch.monitor.permissions import (
     Action,
     PermissionDenied,
-    Scope,
     check,
     is_allowed,
-    visible_org_unit_id,
 )
-from planwatch.services import region_scope
+from planwatch.services import document_reads, region_scope
 from planwatch.services.corrections import (
     CorrectionError,
     IndicatorFix,
@@ -34,47 +30,35 @@ from planwatch.services.corrections import (
     corrected_ids,
 )
 from planwatch.services.document_view import ViewBlock, ViewCell, ViewFrontMatter, ViewLine, document_view
-from planwatch.store.models import Indicator, Plan, SourceFile, User
+from planwatch.services.transactions import Session
+from planwatch.store.models import Indicator, SourceFile, User
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
 from planwatch.web.errors import is_fragment_request
-from planwatch.web.highlight import Mark, Segment, highlight_text
 from planwatch.web.i18n import Translator
 from planwatch.web.params import LineNumber, RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 from planwatch.web.uploads import UploadJobs, receive_upload, uploaded_file
+from planwatch.web.views.highlight import Mark, Segment, highlight_text
 
 __all__ = ["comparator_choices", "router", "target_type_choices", "upload_router"]
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
 
-def _check_view(user: User) -> None:
-    check(user, Action.VIEW, Scope(org_unit_id=visible_org_unit_id(user)))
-
-
 @router.get("/documents", name="documents_page")
 def documents_page(request: Request, user: PageUser, db: DbSession) -> HTMLResponse:
-    _check_view(user)
     return render(request, "documents.html", _documents_context(db, user))
 
 
 def _documents_context(db: Session, user: User, message: str = "") -> dict[str, Any]:
     """The files of the user's district (those its plans were read from), newest first."""
-    region = region_scope.region_of(db, user)
-    counts = dict(db.execute(select(Plan.source_file_id, func.count(Indicator.id)).join(Indicator)
-                             .where(Plan.current.is_(True), region.plan_filter()).group_by(Plan.source_file_id)).all())
-    files = db.execute(select(SourceFile.id, SourceFile.name, SourceFile.format, SourceFile.size,
-                              SourceFile.imported_at).where(region_scope.file_filter(region))
-                       .order_by(SourceFile.id.desc())).all()
-    plans = db.execute(select(Plan.id, Plan.title, Plan.version, Plan.source_file_id)
-                       .where(Plan.current.is_(True), region.plan_filter()).order_by(Plan.id)).all()
     return {"files": [{"id": f.id, "name": f.name, "format": f.format, "size": f.size,
-                       "imported_at": f.imported_at.strftime("%Y-%m-%d %H:%M"), "indicators": counts.get(f.id, 0),
-                       "plans": [p for p in plans if p.source_file_id == f.id]} for f in files],
+                       "imported_at": f.imported_at.strftime("%Y-%m-%d %H:%M"), "indicators": f.indicators,
+                       "plans": f.plans} for f in document_reads.file_listing(db, user)],
             "can_upload": is_allowed(user, Action.IMPORT_PLAN), "message": message}
 
 
@@ -120,16 +104,10 @@ def upload_page(request: Request, user: PageUser, db: DbSession, job_id: str) ->
     job = _jobs(request).get(db, job_id, user)
     if job is None:
         raise HTTPException(status_code=404, detail=translator(request)("upload.unknown"))
-    imported = []
-    region = region_scope.region_of(db, user)
-    if job.result is not None:
-        for item in job.result.plans:
-            plan = db.get(Plan, item.plan_id)
-            if plan is not None and region.has_plan(plan):
-                imported.append({"plan": plan, "summary": item, "indicators": plan.indicators})
-    source = db.scalar(select(SourceFile).where(SourceFile.sha256 == job.result.sha256,
-                                                region_scope.file_filter(region))) \
-        if job.result is not None else None
+    summaries = {item.plan_id: item for item in job.result.plans} if job.result is not None else {}
+    imported = [{"plan": plan, "summary": summaries[plan.id], "indicators": plan.indicators}
+                for plan in document_reads.imported_plans(db, user, summaries)]
+    source = document_reads.stored_source(db, user, job.result.sha256) if job.result is not None else None
     context = {"job": job, "imported": imported, "stage_label": translator(request)(f"upload.stage.{job.stage}"),
                "source": source, "unread": (source.diagnostics or []) if source is not None else [],
                "unread_labels": _unread_labels(request)}
@@ -168,11 +146,7 @@ def _document(request: Request, db: Session, user: User, source_file_id: int, *,
               typed: dict[str, Any] | None = None) -> HTMLResponse:
     """The viewer; after a refused correction or addition, ``typed`` is what was sent (``id``:
     the corrected indicator, None for an addition), shown again in its form with the error."""
-    _check_view(user)
-    source = region_scope.source_file(db, user, source_file_id)
-    region = region_scope.region_of(db, user)
-    file_plans = [p for p in db.scalars(select(Plan).where(Plan.source_file_id == source.id, Plan.current.is_(True))
-                                        .order_by(Plan.start_line)) if region.has_plan(p)]
+    source, file_plans = document_reads.opened_file(db, user, source_file_id)
     indicators = [i for p in file_plans for i in p.indicators]
     fixed = set().union(*(corrected_ids(db, p) for p in file_plans)) if file_plans else set()
     marks = {i.id: Mark(i.line, i.name, f"ind-{i.id}", f"{i.code} {i.name}") for i in indicators}

@@ -13,8 +13,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from planwatch.evaluate import Status
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, is_allowed
@@ -24,27 +22,28 @@ from planwatch.services import (
     evaluation_snapshot,
     observation_history,
     plan_calendar,
+    plan_reads,
     region_scope,
 )
 from planwatch.services import plans as plan_service
 from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.services.reports import FORMATS, report_file
+from planwatch.services.transactions import Session
 from planwatch.store.models import (
     Indicator,
     Plan,
-    Section,
     User,
 )
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.charts import indicator_chart, status_pie
 from planwatch.web.i18n import Translator
-from planwatch.web.indicator_forms import indicator_management
 from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import RowId, Year
 from planwatch.web.plain_words import plain_reason
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, localized_label, render, translator
+from planwatch.web.views.indicator_forms import indicator_management
 
 __all__ = ["render_indicator_page", "router"]
 
@@ -129,14 +128,12 @@ def plan_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId, d
     listed = evaluation_snapshot.indicator_page(db, user, the_plan, year, domain=domain, unit=unit, status=status,
                                                 offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     outline = [{"level": _level(s.rank), "number": s.number, "heading": s.title}
-               for s in db.scalars(select(Section).where(Section.plan_id == the_plan.id).order_by(Section.line))]
-    retired = db.scalars(select(Indicator).where(Indicator.plan_id == the_plan.id, Indicator.retired_at.is_not(None),
-                                                 Indicator.merged_into_id.is_(None)).order_by(Indicator.code))
+               for s in plan_reads.outline(db, user, the_plan)]
     rows = [dataclasses.replace(line, verdict=t(f"verdict.{line.verdict}")) if line.verdict else line
             for line in listed.lines]
     return render(request, "plan.html", {
         "plan": the_plan, "rows": rows, "paging": Paging(page, listed.total, url), "outline": outline,
-        "retired": list(retired), "domains": plan_service.domains(db, the_plan), "statuses": list(Status),
+        "retired": plan_reads.retired_indicators(db, user, the_plan), "domains": plan_service.domains(db, the_plan), "statuses": list(Status),
         "filters": {"domain": domain, "unit": unit, "status": status},
         "year": listed.year, "years": plan_calendar.plan_years(db, the_plan),
         "can_assign": is_allowed(user, Action.ASSIGN), "can_manage_periods": is_allowed(user, Action.MANAGE_PERIODS),

@@ -9,20 +9,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.fields import read_year
 from planwatch.services import corrections, indicator_lifecycle, pickers, region_scope
 from planwatch.services.indicator_lifecycle import Choice, MergeConflicts
+from planwatch.services.transactions import Session
 from planwatch.store.models import Indicator, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.messages import error_text
-from planwatch.web.pages import render_indicator_page
 from planwatch.web.params import RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, translator
+from planwatch.web.views.plans import render_indicator_page
 
 __all__ = ["router"]
 

@@ -13,16 +13,15 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, NotFound, PlanWatchError
 from planwatch.fields import read_amount, read_number, read_percentage
 from planwatch.monitor.permissions import Action, PermissionDenied, Role, Scope, check, is_allowed
-from planwatch.services import ledger, ledger_progress, plan_calendar, region_scope
+from planwatch.services import ledger, ledger_progress, ledger_reads, plan_calendar, region_scope
 from planwatch.services.ledger_progress import MAX_EVIDENCE_BYTES, STATUSES, LedgerInput, ProgressRejected
 from planwatch.services.periods import ensure_unlocked, window_is_open
-from planwatch.store.models import LedgerReport, Plan, Project, ReportingPeriod, Task, User
+from planwatch.services.transactions import Session
+from planwatch.store.models import Plan, Project, ReportingPeriod, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
@@ -40,11 +39,6 @@ _KINDS = ("task", "column", "assignment")
 _REVIEWED = ("approved", "returned")
 
 
-def _periods(db: Session, plan_id: int) -> list[ReportingPeriod]:
-    return list(db.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan_id)
-                           .order_by(ReportingPeriod.year.desc(), ReportingPeriod.code.desc())))
-
-
 def _default_period(db: Session, plan: Plan, periods: list[ReportingPeriod]) -> ReportingPeriod | None:
     """The period of the year the plan's pages open on (its open round, else its latest year
     with data), else the newest."""
@@ -57,7 +51,7 @@ def _default_period(db: Session, plan: Plan, periods: list[ReportingPeriod]) -> 
 def plan_ledger_page(request: Request, user: PageUser, db: DbSession, plan_id: RowId,
                      period_id: RowId | None = None, reviewed: str = "") -> HTMLResponse:
     plan = region_scope.plan(db, user, plan_id)
-    periods = _periods(db, plan.id)
+    periods = ledger_reads.plan_periods(db, user, plan)
     period = next((p for p in periods if p.id == period_id), None) or _default_period(db, plan, periods)
     book = ledger.plan_ledger(db, user, plan, period_id=period.id if period else None)
     warnings = ledger_progress.ledger_warnings(db, period) if period is not None else []
@@ -104,17 +98,15 @@ def progress_form(request: Request, user: PageUser, db: DbSession, kind: str, it
 
 def _form(request: Request, db: Session, user: User, subject: Task | Project, kind: str, period_id: int,
           *, error: str = "", values: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
-    period = db.get(ReportingPeriod, period_id)
-    if period is None or period.plan_id != subject.plan_id:
+    period = region_scope.period(db, user, period_id)
+    if period.plan_id != subject.plan_id:
         raise HTTPException(status_code=404)
     units = ledger.responsible_units(db, subject)
     if user.role == Role.CLERK:
         units = [u for u in units if u.id == user.org_unit_id]
     check(user, Action.ENTER, Scope(org_unit_id=units[0].id if units else None, window_open=window_is_open(period)))
     ensure_unlocked(period)
-    column = LedgerReport.task_id if isinstance(subject, Task) else LedgerReport.project_id
-    existing = {r.org_unit_id: r for r in db.scalars(select(LedgerReport).where(
-        column == subject.id, LedgerReport.period_id == period.id))}
+    existing = ledger_reads.subject_reports(db, user, subject, period)
     return render(request, "ledger_progress.html", {
         "subject": subject, "kind": kind, "period": period, "units": units, "existing": existing,
         "statuses": STATUSES, "error": error, "values": values or {}, "is_project": isinstance(subject, Project),
@@ -173,8 +165,7 @@ def review(request: Request, user: PageUser, db: DbSession, report_id: RowId,
            decision: Annotated[str, Form(pattern="^(approve|return)$")],
            note: Annotated[str, Form(max_length=2000)] = "") -> Response:
     report = region_scope.ledger_report(db, user, report_id)
-    subject = db.get(Task, report.task_id) if report.task_id is not None else db.get(Project, report.project_id)
-    assert subject is not None
+    subject = ledger_reads.report_subject(db, user, report)
     anchor = f"task-{subject.id}" if report.task_id is not None else f"project-{subject.id}"
     url = local_url(request, "plan_ledger", plan_id=subject.plan_id)
     try:
@@ -191,10 +182,7 @@ def review(request: Request, user: PageUser, db: DbSession, report_id: RowId,
 
 @router.get("/ledger/evidence/{evidence_id}", name="ledger_evidence")
 def evidence_file(user: PageUser, db: DbSession, evidence_id: RowId) -> Response:
-    evidence = region_scope.evidence(db, user, evidence_id)
-    report = db.get(LedgerReport, evidence.report_id)
-    assert report is not None
-    check(user, Action.VIEW, Scope(org_unit_id=report.org_unit_id))
+    evidence = ledger_reads.evidence_file(db, user, evidence_id)
     return Response(evidence.content, media_type="application/octet-stream", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(evidence.name)}",
         "X-Content-SHA256": evidence.sha256})

@@ -16,13 +16,13 @@ from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, is_allowed
 from planwatch.report import ReportKind
 from planwatch.services import opinions, publishing, region_scope
 from planwatch.services.public_snapshot import PublicationScope, build_snapshot, figure_parts, plan_slug
+from planwatch.services.transactions import Session
 from planwatch.store.models import Plan, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser

@@ -14,16 +14,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError, problem
 from planwatch.fields import read_amount, read_number, read_year
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import ledger_edits, ledger_replay, region_scope, regions
+from planwatch.services import ledger_edits, ledger_reads, ledger_replay, orgunit_reads, region_scope, regions
 from planwatch.services.ledger_edits import ProjectFields, TargetIn, TaskFields
 from planwatch.services.ledger_replay import ROLES, LedgerEditError, MergeConflict
-from planwatch.store.models import OrgUnit, Plan, Project, Task, User
+from planwatch.services.transactions import Session
+from planwatch.store.models import Plan, Project, Task, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.messages import refusal_text
@@ -69,9 +68,7 @@ def _form(request: Request, db: Session, user: User, plan: Plan, kind: str, subj
           status_code: int = 200) -> HTMLResponse:
     check(user, Action.CORRECT_EXTRACTION)
     t = translator(request)
-    others = [] if subject is None or kind != "tasks" else list(db.scalars(
-        select(Task).where(Task.plan_id == plan.id, Task.id != subject.id, Task.retired.is_(False))
-        .order_by(Task.line, Task.id)))
+    others = ledger_reads.other_tasks(db, user, subject) if isinstance(subject, Task) else []
     return render(request, "ledger_edit.html", {
         "plan": plan, "kind": kind, "subject": subject, "error": error, "conflicts": conflicts or [],
         "values": values if values is not None else (_values(db, subject) if subject is not None else {"units": {}}),
@@ -289,7 +286,7 @@ def _split_page(request: Request, db: Session, user: User, task: Task | Project,
     check(user, Action.CORRECT_EXTRACTION)
     assert isinstance(task, Task)
     stored = ledger_replay.snapshot(db, task)
-    names = {u.id: u.name for u in db.scalars(select(OrgUnit).where(OrgUnit.id.in_([u for u, _ in stored["units"]])))}
+    names = orgunit_reads.unit_names(db, user, [u for u, _ in stored["units"]])
     return render(request, "ledger_split.html", {
         "task": task, "error": error, "parts": range(1, 4), "roles": ROLES,
         "task_units": [(u, names.get(u, str(u)), r) for u, r in stored["units"]]}, status_code=status_code)

@@ -8,12 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import Action, Scope, is_allowed
 from planwatch.services import comments
 from planwatch.services.comments import ENTITIES, CommentRejected
 from planwatch.services.observations import OBSERVATION_ENTITY
+from planwatch.services.transactions import Session
 from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser

@@ -13,16 +13,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.fields import read_integer
 from planwatch.monitor.permissions import Action, Role, check
-from planwatch.services import orgunits, region_scope, settings, users
+from planwatch.services import orgunits, region_scope, settings, user_reads, users
 from planwatch.services.installation import check_installation
+from planwatch.services.transactions import Session
 from planwatch.services.users import MAX_TOKEN_DAYS
-from planwatch.store.models import OrgUnit, User, WebSession
+from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
@@ -50,9 +49,7 @@ def _users_page(request: Request, db: Session, actor: User, *, message: str | No
                 form: dict[str, str] | None = None, q: str = "", page: int = 1) -> HTMLResponse:
     """A page of the users (thousands of clerks in a province), found by login, name or unit."""
     listed = users.list_users(db, actor, q, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
-    sessions = {user_id: count for user_id, count in db.execute(
-        select(WebSession.user_id, func.count()).where(WebSession.user_id.in_([p.id for p in listed.people]))
-        .group_by(WebSession.user_id))}
+    sessions = user_reads.live_session_counts(db, actor, [p.id for p in listed.people])
     url = local_url(request, "admin_users").include_query_params(**({"q": q} if q else {}))
     return render(request, "admin_users.html", {
         "people": listed.people, "paging": Paging(page, listed.total, url), "q": q, "sessions": sessions,
@@ -64,8 +61,8 @@ def _users_page(request: Request, db: Session, actor: User, *, message: str | No
 
 def _user_page(request: Request, db: Session, actor: User, person: User, *, message: str | None = None,
                error: bool = False, new_token: str | None = None) -> HTMLResponse:
-    live = db.scalar(select(func.count()).select_from(WebSession).where(WebSession.user_id == person.id)) or 0
-    region = db.get(OrgUnit, person.region_org_unit_id) if person.region_org_unit_id is not None else None
+    live = user_reads.live_sessions(db, actor, person)
+    region = user_reads.bound_district(db, actor, person)
     return render(request, "admin_user.html", {
         "person": person, "person_role": Role(person.role), "tokens": users.list_tokens(db, actor, person),
         "region": region, **_regions(db, actor),

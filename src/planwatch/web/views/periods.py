@@ -19,12 +19,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check, is_allowed
 from planwatch.services import periods, region_scope
 from planwatch.services.reporting_status import lock_preview
+from planwatch.services.transactions import Session
 from planwatch.store.models import Plan, ReportingPeriod, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser

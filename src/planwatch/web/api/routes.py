@@ -13,7 +13,6 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import Field
-from sqlalchemy.orm import Session
 
 from planwatch.ingest import DEFAULT_MAX_BYTES
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
@@ -30,8 +29,9 @@ from planwatch.services import (
 )
 from planwatch.services.evaluation import PlanEvaluation, evaluate_stored_plan
 from planwatch.services.import_history import Channel
+from planwatch.services.transactions import Session
 from planwatch.store.models import Indicator, Plan, User
-from planwatch.web.api_models import (
+from planwatch.web.api.models import (
     ERROR_RESPONSES,
     ComparedOut,
     CompletenessOut,

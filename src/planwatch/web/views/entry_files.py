@@ -18,22 +18,22 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.exchange import CellProblem, ExchangeError
 from planwatch.monitor.permissions import Action, Scope, check, visible_org_unit_id
 from planwatch.services import exchange, import_history, region_scope
 from planwatch.services.import_history import Channel
+from planwatch.services.transactions import Session
 from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.boundary import body
-from planwatch.web.entry_page import render_entry_page
 from planwatch.web.params import RowId
 from planwatch.web.security import CSRF_FIELD, CSRF_HEADER, csrf_valid
 from planwatch.web.templating import translator
 from planwatch.web.uploads import receive_upload, save_upload, uploaded_file
+from planwatch.web.views.entry import render_entry_page
 
 __all__ = ["TEMPLATE_MAX_BYTES", "router"]
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from planwatch.evaluate import Verdict
 from planwatch.monitor.permissions import Action, is_allowed
+from planwatch.services import plan_reads
 from planwatch.services.duplicates import near_duplicates
-from planwatch.store.models import AuditEvent, Indicator, User
-from planwatch.web.documents import comparator_choices, target_type_choices
+from planwatch.services.transactions import Session
+from planwatch.store.models import Indicator, User
 from planwatch.web.i18n import MESSAGES, Translator
+from planwatch.web.views.documents import comparator_choices, target_type_choices
 
 __all__ = ["indicator_management"]
 
@@ -26,22 +25,18 @@ def indicator_management(db: Session, user: User, indicator: Indicator, t: Trans
     suggested = [{"id": d.indicator.id, "code": d.indicator.code, "name": d.indicator.name,
                   "unit": d.indicator.unit or "", "same": d.similarity >= 1.0}
                  for d in near_duplicates(db, indicator)] if can_manage and indicator.retired_at is None else []
-    merged = list(db.scalars(select(Indicator).where(Indicator.merged_into_id == indicator.id)
-                             .order_by(Indicator.code)))
-    merged_from = [{"id": i.id, "name": i.name} for i in merged]
+    merged_from = [{"id": i.id, "name": i.name} for i in plan_reads.merged_into(db, user, indicator)]
     return {"can_manage": can_manage, "merge_suggested": suggested,
             "comparators": comparator_choices(t),
             "target_types": target_type_choices(t), "type_names": dict(target_type_choices(t)),
             "verdict_names": {v.value: t(f"verdict.{v.value}") for v in Verdict},
             "final_target": final, "merged_from": merged_from,
-            "definition_events": _definition_events(db, [indicator.id, *(i.id for i in merged)], t)}
+            "definition_events": _definition_events(db, user, indicator, t)}
 
 
-def _definition_events(db: Session, ids: list[int], t: Translator) -> list[dict[str, str]]:
+def _definition_events(db: Session, user: User, indicator: Indicator, t: Translator) -> list[dict[str, str]]:
     """Who changed the indicator's definition or state (and that of those merged into it), and why."""
-    events = db.scalars(select(AuditEvent).where(AuditEvent.entity == Indicator.__tablename__,
-                                                 AuditEvent.entity_id.in_([str(i) for i in ids]))
-                        .order_by(AuditEvent.id.desc()))
+    events = plan_reads.definition_events(db, user, indicator)
     return [{"when": e.at.strftime("%Y-%m-%d %H:%M"), "who": e.actor_login,
              "action": t(f"indicator.event.{e.action}") if f"indicator.event.{e.action}" in MESSAGES["zh"]
              else e.action, "reason": e.reason or ""} for e in events]

@@ -14,14 +14,22 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 from starlette.datastructures import URL
 
 from planwatch.errors import NotFound, PlanWatchError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import ledger_progress, periods, pickers, region_scope, review, review_queue
+from planwatch.services import (
+    ledger_progress,
+    orgunit_reads,
+    periods,
+    pickers,
+    region_scope,
+    review,
+    review_queue,
+)
 from planwatch.services.review_queue import QUEUE_STATES, QueueFilter, report_queue, value_queue
-from planwatch.store.models import OrgUnit, User
+from planwatch.services.transactions import Session
+from planwatch.store.models import User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
@@ -59,9 +67,9 @@ def _choices(db: Session, user: User, filters: QueueFilter) -> dict[str, Any]:
     period_choices = [{"id": v.id, "label": f"{p.title} · {v.code}" if len(shown) > 1 else v.code,
                        "locked": v.locked} for p in shown for v in periods.list_periods(db, user, p.id)]
     # the unit is a picker (a province's tree has tens of thousands): only the chosen one's name
-    unit = db.get(OrgUnit, filters.org_unit_id) if filters.org_unit_id is not None else None
-    return {"plans": plans, "period_choices": period_choices, "unit_name": unit.name if unit else "",
-            "states": QUEUE_STATES}
+    chosen = filters.org_unit_id
+    unit_name = orgunit_reads.unit_names(db, user, [chosen]).get(chosen, "") if chosen is not None else ""
+    return {"plans": plans, "period_choices": period_choices, "unit_name": unit_name, "states": QUEUE_STATES}
 
 
 def _unit_choice(db: Session, user: User, typed: str) -> int | None:

@@ -14,13 +14,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from planwatch.errors import InputError
 from planwatch.monitor.permissions import Action, check
-from planwatch.services import import_history, orgunits, pickers, region_scope, table_files
+from planwatch.services import import_history, orgunit_reads, orgunits, pickers, region_scope, table_files
 from planwatch.services.import_history import Channel, Outcome, problems_of
 from planwatch.services.orgunit_import import import_in_batches
+from planwatch.services.transactions import Session
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession, app_database
 from planwatch.web.auth import PageUser
@@ -70,7 +70,7 @@ def _page(request: Request, db: Session, actor: User, view: _View = _View(), *, 
     url = local_url(request, "admin_orgunits").include_query_params(
         **{k: v for k, v in {"branch": view.branch, "q": view.q}.items() if v})
     edited = region_scope.org_unit(db, actor, editing) if editing is not None else None
-    parent_of = db.get(OrgUnit, edited.parent_id) if edited is not None and edited.parent_id is not None else None
+    parent_of = orgunit_reads.parent_of(db, actor, edited) if edited is not None else None
     return render(request, "admin_orgunits.html", {
         "lines": listed.lines, "paging": Paging(view.page, listed.total, url), "branch": shown,
         "path": orgunits.ancestors(db, shown) if shown else [], "q": view.q, "searching": bool(view.q.strip()),
