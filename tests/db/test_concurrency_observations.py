@@ -16,7 +16,7 @@ from planwatch.monitor.workflow import ObservationState
 from planwatch.services import observations as obs
 from planwatch.store import Database
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision
-from tests.db.test_workflow_support import DIALECTS, District, seeded_database, user
+from tests.conftest import DIALECTS, District, seeded_database, user
 
 WORKERS = 50
 ENTRIES_PER_WORKER = 3

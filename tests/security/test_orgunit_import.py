@@ -19,14 +19,13 @@ from planwatch.services.orgunit_import import import_in_batches
 from planwatch.services.orgunits import OrgUnitRow, RowErrors
 from planwatch.store import Database
 from planwatch.store.models import OrgUnit
-from tests.db.test_workflow_support import DIALECTS, database_url
+from tests.conftest import DIALECTS, migrated_database_url
 
 
 @pytest.fixture(params=DIALECTS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    urls = database_url(request.param, tmp_path)
+    urls = migrated_database_url(request.param, tmp_path)
     db = Database(next(urls))
-    db.upgrade()
     try:
         yield db
     finally:

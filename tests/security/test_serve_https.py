@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from planwatch.store import Database
+from tests.conftest import migrated_sqlite_url
 
 
 def _free_port() -> int:
@@ -25,8 +25,7 @@ def _free_port() -> int:
 
 @pytest.mark.parametrize("how", ["env", "option"])
 def test_https_with_two_workers_sends_secure_cookies(tmp_path: Path, how: str) -> None:
-    url = f"sqlite:///{tmp_path / 'pw.db'}"
-    Database(url).upgrade()
+    url = migrated_sqlite_url(tmp_path / "pw.db")
     port = _free_port()
     command = [str(Path(sys.executable).with_name("planwatch")), "serve", "--db", url, "--port", str(port),
                "--workers", "2", *(["--https"] if how == "option" else [])]
