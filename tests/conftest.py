@@ -13,6 +13,7 @@ Also the fictional 青川区 district that the workflow, permission and security
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -112,6 +113,19 @@ class _Templates:
 
 
 _TEMPLATES = _Templates()
+
+
+@contextmanager
+def across_workers(lock: Path) -> Iterator[None]:
+    """Held by one test process at a time (pytest-xdist workers, or two runs on one machine):
+    for work whose result is shared through files, such as a cache filled on first use."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _fill(url: str, fill: Callable[[Database], None]) -> None:
