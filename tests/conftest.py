@@ -51,12 +51,17 @@ ONE_SERVER_AT_A_TIME = pytest.mark.xdist_group("serve")
 
 
 class _Templates:
-    """The databases this test process made once to copy from, and the drops still running."""
+    """The databases made once to copy from, and the drops still running.
+
+    Under pytest-xdist the workers of a run share the templates through a folder of the run
+    (``share_with_workers``): the first worker to ask makes one, under a lock, and the last
+    worker to finish drops them."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._made: dict[tuple[str, str], str] = {}  # (dialect, kind) -> SQLite path or PostgreSQL name
         self._folder: Path | None = None
+        self._shared = False
         self._admin: Engine | None = None
         self._drops: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
@@ -69,6 +74,15 @@ class _Templates:
                                             pool_size=2, max_overflow=6)
             return self._admin
 
+    def share_with_workers(self, folder: Path) -> None:
+        """Make and find the templates in ``folder``, which every worker of this run sees; count
+        this worker among their users."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self._folder, self._shared = folder, True
+        with across_workers(folder / "users.lock"):
+            users = folder / "users"
+            users.write_text(str(int(users.read_text() if users.exists() else "0") + 1))
+
     def folder(self) -> Path:
         with self._lock:
             if self._folder is None:
@@ -80,16 +94,23 @@ class _Templates:
         ``fill`` on a fresh empty database the first time it is asked for."""
         key = (dialect, kind)
         if key not in self._made:
-            if dialect == "sqlite":
-                path = self.folder() / f"{kind}.db"
-                _fill(f"sqlite:///{path}", fill)
-                self._made[key] = str(path)
-            else:
-                name = f"pw_template_{kind}_{uuid.uuid4().hex[:12]}"
-                create_postgres(name)
-                _fill(postgres_url(name), fill)
-                self._made[key] = name
+            folder = self.folder()
+            with across_workers(folder / f"{dialect}-{kind}.lock"):
+                made = folder / f"{dialect}-{kind}.made"  # what was made, written once it is complete
+                if not made.exists():
+                    made.write_text(self._make(dialect, kind, fill))
+                self._made[key] = made.read_text()
         return self._made[key]
+
+    def _make(self, dialect: str, kind: str, fill: Callable[[Database], None]) -> str:
+        if dialect == "sqlite":
+            path = self.folder() / f"{kind}.db"
+            _fill(f"sqlite:///{path}", fill)
+            return str(path)
+        name = f"pw_template_{kind}_{uuid.uuid4().hex[:12]}"
+        create_postgres(name)
+        _fill(postgres_url(name), fill)
+        return name
 
     def drop_later(self, name: str) -> None:
         with self._lock:
@@ -98,10 +119,22 @@ class _Templates:
             self._pending.append(self._drops.submit(_drop_postgres, name))
 
     def close(self) -> None:
-        """Drop the templates and wait for every drop; remove the SQLite templates."""
-        for (dialect, _), made in self._made.items():
-            if dialect == "postgresql":
-                self.drop_later(made)
+        """Wait for every drop of this process's databases; the last user of the templates drops
+        them too (and removes the SQLite ones)."""
+        folder = self._folder
+        if folder is not None:
+            with across_workers(folder / "users.lock"):
+                users = folder / "users"
+                last = not self._shared or users.read_text() == "1"
+                if self._shared:
+                    users.write_text(str(int(users.read_text()) - 1))
+                if last:
+                    for made in folder.glob("postgresql-*.made"):
+                        self.drop_later(made.read_text())
+                        made.unlink()
+                    for made in folder.glob("sqlite-*.made"):
+                        Path(made.read_text()).unlink(missing_ok=True)
+                        made.unlink()
         self._made.clear()
         for pending in self._pending:
             pending.result()
@@ -112,9 +145,9 @@ class _Templates:
         if self._admin is not None:
             self._admin.dispose()
             self._admin = None
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
+        if folder is not None and not self._shared:
+            shutil.rmtree(folder, ignore_errors=True)
+        self._folder, self._shared = None, False
 
 
 _TEMPLATES = _Templates()
@@ -157,7 +190,9 @@ def _drop_postgres(name: str) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _database_templates() -> Iterator[None]:
+def _database_templates(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    if hasattr(request.config, "workerinput"):  # a pytest-xdist worker: its base folder lies in the run's
+        _TEMPLATES.share_with_workers(tmp_path_factory.getbasetemp().parent / "templates")
     yield
     _TEMPLATES.close()
 
