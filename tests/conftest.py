@@ -44,10 +44,11 @@ DIALECTS = [
                                                         reason=f"{POSTGRES_ENV} not set")),
 ]
 
-# For tests that start `planwatch serve` processes with several workers each, or send bursts of
-# requests: with `--dist loadgroup` they all run on one pytest-xdist worker, one at a time, so two
-# of them never share the two CI cores (their timeouts are for one such load, not two).
-ONE_SERVER_AT_A_TIME = pytest.mark.xdist_group("serve")
+# For tests that start many processes of their own (`planwatch serve` with several workers, fifty
+# concurrent submitters) or send bursts of requests: with `--dist loadgroup` they all run on one
+# pytest-xdist worker, one after the other, so two of them never share the two CI cores (their
+# timeouts are for one such load, not two).
+ONE_AT_A_TIME = pytest.mark.xdist_group("serve")
 
 
 class _Templates:

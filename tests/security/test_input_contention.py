@@ -29,11 +29,11 @@ from planwatch.store.models import (
     ReportingPeriod,
     User,
 )
-from tests.conftest import DIALECTS, ONE_SERVER_AT_A_TIME, demo_database_url
+from tests.conftest import DIALECTS, ONE_AT_A_TIME, demo_database_url
 from tests.web.browser import free_port, wait_until_serving
 from tests.web.conftest import seeded
 
-pytestmark = ONE_SERVER_AT_A_TIME
+pytestmark = ONE_AT_A_TIME
 
 __all__ = ["seeded"]  # fixtures of the web tests
 

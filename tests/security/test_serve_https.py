@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ONE_SERVER_AT_A_TIME, migrated_sqlite_url
+from tests.conftest import ONE_AT_A_TIME, migrated_sqlite_url
 
-pytestmark = ONE_SERVER_AT_A_TIME
+pytestmark = ONE_AT_A_TIME
 
 
 def _free_port() -> int:
