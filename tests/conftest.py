@@ -180,7 +180,7 @@ def postgres_url(name: str) -> str:
 
 
 def create_postgres(name: str, template: str | None = None) -> None:
-    clause = f' TEMPLATE "{template}" STRATEGY WAL_LOG' if template else ""
+    clause = f' TEMPLATE "{template}"' if template else ""  # PostgreSQL 15+ copies it block by block
     with _TEMPLATES.admin().connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
 
