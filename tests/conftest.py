@@ -260,6 +260,32 @@ def demo_database_url(dialect: str, tmp: Path, now: datetime | None = None) -> G
     yield from _copy(dialect, tmp, _TEMPLATES.get(dialect, kind, _seed(now)))
 
 
+@contextmanager
+def opened(urls: Generator[str]) -> Iterator[Database]:
+    """A ``Database`` on the first URL of ``urls`` (one of the generators above); disposed, and the
+    database removed, when the block ends."""
+    database = Database(next(urls))
+    try:
+        yield database
+    finally:
+        database.dispose()
+        urls.close()
+
+
+@pytest.fixture(params=DIALECTS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh migrated database on each engine (a copy of the session's migrated template)."""
+    with opened(migrated_database_url(request.param, tmp_path)) as db:
+        yield db
+
+
+@pytest.fixture(params=DIALECTS)
+def demo_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The seeded demo on each engine: a copy of the session's seeded template, to change at will."""
+    with opened(demo_database_url(request.param, tmp_path)) as db:
+        yield db
+
+
 @dataclass(frozen=True)
 class District:
     """Ids of the seeded 青川区: one plan, its indicators, units, users and two periods."""

@@ -27,7 +27,7 @@ from planwatch.store.models import (
     ReportingPeriod,
     Task,
 )
-from tests.conftest import DIALECTS, demo_database_url
+from tests.conftest import DIALECTS, demo_database_url, opened
 
 SEEDED_AT = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -35,13 +35,8 @@ SEEDED_AT = datetime(2026, 6, 1, tzinfo=UTC)
 @pytest.fixture(params=DIALECTS)
 def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """The demo as seeded on 1 June 2026 (seeded once per session and engine, copied per test)."""
-    urls = demo_database_url(request.param, tmp_path, now=SEEDED_AT)
-    database = Database(next(urls))
-    try:
+    with opened(demo_database_url(request.param, tmp_path, now=SEEDED_AT)) as database:
         yield database
-    finally:
-        database.dispose()
-        urls.close()
 
 
 def _period(session: Session, plan: Plan, year: int) -> ReportingPeriod:

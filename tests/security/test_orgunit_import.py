@@ -19,19 +19,14 @@ from planwatch.services.orgunit_import import import_in_batches
 from planwatch.services.orgunits import OrgUnitRow, RowErrors
 from planwatch.store import Database
 from planwatch.store.models import OrgUnit
-from tests.conftest import DIALECTS, migrated_database_url
+from tests.conftest import DIALECTS, migrated_database_url, opened
 
 
 @pytest.fixture(params=DIALECTS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    urls = migrated_database_url(request.param, tmp_path)
-    db = Database(next(urls))
-    try:
+    """A migrated database without the security suite's users (tests/security/conftest.py)."""
+    with opened(migrated_database_url(request.param, tmp_path)) as db:
         yield db
-    finally:
-        db.dispose()
-        urls.close()
-
 
 def _count(database: Database) -> int:
     with database.session(readonly=True) as session:
