@@ -382,10 +382,12 @@ def count(session: Session, model: type[Base]) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser() -> Iterator[Any]:
-    """One headless Chromium for the whole test process: starting one costs a second or more of
-    both CI cores, so every browser test opens its contexts and pages in this one."""
+    """One headless Chromium for a test module: starting one costs a second or more of both CI
+    cores, so the module's browser tests open their contexts and pages in this one. Not one per
+    session: Playwright's synchronous API keeps an event loop running on the thread while it is
+    open, and a later test's ``asyncio.run`` (the upload tests) would refuse to start."""
     from tests.web.browser import chromium
 
     with chromium() as browser:
