@@ -41,7 +41,9 @@ fi
 .venv/bin/mypy
 .venv/bin/lint-imports
 set +e
-.venv/bin/pytest "$@"
+# One worker per core (pytest-xdist); the 25 slowest tests are printed to keep the loop fast.
+# Later options win: `bash scripts/test.sh -n 0 tests/web -x` runs in one process.
+.venv/bin/pytest -n auto --durations=25 "$@"
 status=$?
 set -e
 if [ "$status" = 5 ]; then

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.demo.seed import seed_demo
 from planwatch.monitor.permissions import PermissionDenied
 from planwatch.services import assessment
 from planwatch.store import Database
@@ -17,9 +16,8 @@ def _user(session: Session, login: str) -> User:
     return session.scalars(select(User).where(User.login == login)).one()
 
 
-def test_every_responsible_unit_is_scored_ranked_and_explained(database: Database) -> None:
-    seed_demo(database)
-    with database.session() as session:
+def test_every_responsible_unit_is_scored_ranked_and_explained(demo_database: Database) -> None:
+    with demo_database.session() as session:
         plan = session.scalars(select(Plan)).one()
         leader = _user(session, "lingdao")
         result = assessment.assess(session, leader, plan, 2024)
@@ -56,9 +54,8 @@ def test_every_responsible_unit_is_scored_ranked_and_explained(database: Databas
         assert actions == {"adjust", "scheme"}
 
 
-def test_a_clerk_sees_only_its_own_units_breakdown(database: Database) -> None:
-    seed_demo(database)
-    with database.session() as session:
+def test_a_clerk_sees_only_its_own_units_breakdown(demo_database: Database) -> None:
+    with demo_database.session() as session:
         plan = session.scalars(select(Plan)).one()
         clerk = _user(session, "wjw")
         result = assessment.assess(session, clerk, plan, 2024)

@@ -4,12 +4,15 @@ the formula columns come back in a wide terminal, and warnings left out are coun
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+
+from tests.conftest import demo_template
 
 
 def _demo(db: Path, columns: int) -> str:
@@ -21,8 +24,9 @@ def _demo(db: Path, columns: int) -> str:
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the session's seeded demo: ``planwatch demo`` finds it seeded and prints its tables."""
     db = tmp_path_factory.mktemp("cli") / "demo.db"
-    _demo(db, 80)  # seeds it
+    shutil.copyfile(demo_template(), db)
     return db
 
 

@@ -16,7 +16,7 @@ from planwatch.monitor.workflow import ObservationState
 from planwatch.services import observations as obs
 from planwatch.store import Database
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision
-from tests.db.test_workflow_support import DIALECTS, District, seeded_database, user
+from tests.conftest import DIALECTS, ONE_AT_A_TIME, District, seeded_database, user
 
 WORKERS = 50
 ENTRIES_PER_WORKER = 3
@@ -65,6 +65,7 @@ def _worker(url: str, d: District, number: int, barrier: Barrier) -> None:
     _retrying(url, own)
 
 
+@ONE_AT_A_TIME
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_fifty_concurrent_submitters(dialect: str, tmp_path: Path) -> None:
     with seeded_database(dialect, tmp_path) as (url, d):

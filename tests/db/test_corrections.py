@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planwatch.demo import DEMO_PLAN
-from planwatch.demo.seed import seed_demo
 from planwatch.extract.records import Comparator
 from planwatch.monitor.permissions import PermissionDenied
 from planwatch.services import plan_import, plans
@@ -49,9 +48,8 @@ def _revision(tmp_path: Path) -> Path:
     return path
 
 
-def test_corrections_are_audited_and_survive_a_revised_import(database: Database, tmp_path: Path) -> None:
-    seed_demo(database)
-    with database.session() as session:
+def test_corrections_are_audited_and_survive_a_revised_import(demo_database: Database, tmp_path: Path) -> None:
+    with demo_database.session() as session:
         analyst = _user(session, "pinggu")
         plan = _plan(session)
         share = next(i for i in plan.indicators if i.name == SHARE)
@@ -69,7 +67,7 @@ def test_corrections_are_audited_and_survive_a_revised_import(database: Database
         assert corrected_ids(session, plan) == {share_id, added.id}
     assert observed, "the demo data report this indicator, so carry-over is observable"
 
-    with database.session(readonly=True) as session:
+    with demo_database.session(readonly=True) as session:
         fixed = session.get_one(Indicator, share_id)
         assert (fixed.name, fixed.baseline, fixed.extracted_name) == (SHARE_FIXED, 6.4, SHARE)
         assert [(t.text, t.comparator, t.value) for t in fixed.targets] == [("≥10", Comparator.GE.value, 10.0)]
@@ -79,11 +77,11 @@ def test_corrections_are_audited_and_survive_a_revised_import(database: Database
         assert events[0].old is not None and events[0].old["name"] == SHARE
         assert events[0].new is not None and events[0].new["baseline"] == "6.4"
 
-    with database.session() as session:
+    with demo_database.session() as session:
         result = plan_import.import_file(session, _revision(tmp_path))
     (imported,) = result.plans
     assert imported.version == 2
-    with database.session(readonly=True) as session:
+    with demo_database.session(readonly=True) as session:
         current = session.get_one(Plan, imported.plan_id)
         by_name = {i.name: i for i in current.indicators}
         assert SHARE not in by_name
@@ -108,22 +106,20 @@ def test_corrections_are_audited_and_survive_a_revised_import(database: Database
     (IndicatorFix(name="地区生产总值", unit="亿元"), "已有指标「地区生产总值」"),
     (IndicatorFix(), "没有要更正的内容"),
 ])
-def test_wrong_corrections_change_nothing(database: Database, fix: IndicatorFix, message: str) -> None:
-    seed_demo(database)
-    with database.session(readonly=True) as session:
+def test_wrong_corrections_change_nothing(demo_database: Database, fix: IndicatorFix, message: str) -> None:
+    with demo_database.session(readonly=True) as session:
         forest = next(i for i in _plan(session).indicators if i.name == "森林覆盖率")
         before = (forest.id, forest.name, forest.unit, [(t.year, t.text) for t in forest.targets])
-    with pytest.raises(CorrectionError, match=message), database.session() as session:
+    with pytest.raises(CorrectionError, match=message), demo_database.session() as session:
         correct_indicator(session, _user(session, "tongji"), before[0], fix)
-    with database.session(readonly=True) as session:
+    with demo_database.session(readonly=True) as session:
         forest = session.get_one(Indicator, before[0])
         assert (forest.id, forest.name, forest.unit, [(t.year, t.text) for t in forest.targets]) == before
         assert session.scalar(select(func.count()).select_from(Correction)) == 0
 
 
-def test_clerks_and_viewers_may_not_correct(database: Database) -> None:
-    seed_demo(database)
-    with database.session() as session:
+def test_clerks_and_viewers_may_not_correct(demo_database: Database) -> None:
+    with demo_database.session() as session:
         plan = _plan(session)
         for login in ("fgw", "lingdao"):
             with pytest.raises(PermissionDenied, match="更正指标提取结果"):

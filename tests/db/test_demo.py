@@ -4,12 +4,15 @@ progress reports reach, and the ledger's warnings have something to say."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from planwatch.demo.seed import LATE, MISSING, seed_demo
+from planwatch.demo.seed import LATE, MISSING
 from planwatch.services import assessment, ledger_progress, plans
 from planwatch.services.periods import utc
 from planwatch.store import Database
@@ -24,6 +27,16 @@ from planwatch.store.models import (
     ReportingPeriod,
     Task,
 )
+from tests.conftest import DIALECTS, demo_database_url, opened
+
+SEEDED_AT = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+@pytest.fixture(params=DIALECTS)
+def demo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """The demo as seeded on 1 June 2026 (seeded once per session and engine, copied per test)."""
+    with opened(demo_database_url(request.param, tmp_path, now=SEEDED_AT)) as database:
+        yield database
 
 
 def _period(session: Session, plan: Plan, year: int) -> ReportingPeriod:
@@ -31,9 +44,8 @@ def _period(session: Session, plan: Plan, year: int) -> ReportingPeriod:
                                                          ReportingPeriod.year == year)).one()
 
 
-def test_timeliness_most_units_on_time_a_few_late_one_silent(database: Database) -> None:
-    seed_demo(database, now=datetime(2026, 6, 1, tzinfo=UTC))
-    with database.session(readonly=True) as session:
+def test_timeliness_most_units_on_time_a_few_late_one_silent(demo: Database) -> None:
+    with demo.session(readonly=True) as session:
         plan = plans.find_plan(session, None)
         names = {code: name for code, name in session.execute(select(OrgUnit.code, OrgUnit.name))}
         for year in (2021, 2022, 2023, 2024):
@@ -58,9 +70,8 @@ def test_timeliness_most_units_on_time_a_few_late_one_silent(database: Database)
                                      for at in submitted), year
 
 
-def test_projects_have_annual_plans_and_milestones_that_reports_reach(database: Database) -> None:
-    seed_demo(database, now=datetime(2026, 6, 1, tzinfo=UTC))
-    with database.session(readonly=True) as session:
+def test_projects_have_annual_plans_and_milestones_that_reports_reach(demo: Database) -> None:
+    with demo.session(readonly=True) as session:
         plan = plans.find_plan(session, None)
         projects = list(session.scalars(select(Project).where(Project.plan_id == plan.id)))
         assert len(projects) == 4
@@ -77,9 +88,8 @@ def test_projects_have_annual_plans_and_milestones_that_reports_reach(database: 
         assert scores["城南污水处理厂扩建工程"] == 1.0
 
 
-def test_every_task_has_a_lead_unit_and_the_ledger_warnings_show(database: Database) -> None:
-    seed_demo(database, now=datetime(2026, 6, 1, tzinfo=UTC))
-    with database.session(readonly=True) as session:
+def test_every_task_has_a_lead_unit_and_the_ledger_warnings_show(demo: Database) -> None:
+    with demo.session(readonly=True) as session:
         plan = plans.find_plan(session, None)
         for task in session.scalars(select(Task).where(Task.plan_id == plan.id)):
             roles = set(session.scalars(select(Assignment.role).where(Assignment.task_id == task.id)))

@@ -35,9 +35,9 @@ from planwatch.services import (
 from planwatch.store import Database
 from planwatch.store.migrate import upgrade
 from planwatch.store.models import AuditEvent, Indicator, Observation, OrgUnit, Plan, User
+from tests.conftest import DIALECTS, database_url
 from tests.db.region_samples import ROWS, plan_file
 from tests.db.test_plan_regions import TREE
-from tests.db.test_workflow_support import DIALECTS, database_url
 
 PASSWORD = "right-pass-1"
 

@@ -46,7 +46,7 @@ from planwatch.store.models import (
     Target,
     User,
 )
-from tests.db.test_workflow_support import DIALECTS, District, seeded_database, user
+from tests.conftest import DIALECTS, District, seeded_database, user
 
 
 def _forget_in_memory() -> None:

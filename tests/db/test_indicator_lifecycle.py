@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planwatch.demo import DEMO_PLAN
-from planwatch.demo.seed import seed_demo
 from planwatch.services import (
     exchange,
     indicator_lifecycle,
@@ -69,10 +68,9 @@ def _revised(tmp_path: Path) -> Path:
     return path
 
 
-def test_merge_moves_figures_with_their_history_and_refuses_unresolved_conflicts(database: Database,
+def test_merge_moves_figures_with_their_history_and_refuses_unresolved_conflicts(demo_database: Database,
                                                                                 tmp_path: Path) -> None:
-    seed_demo(database)
-    with database.session() as session:
+    with demo_database.session() as session:
         analyst = _user(session, "pinggu")
         plan = _plan(session)
         kept_id, merged_id = _same_unit_pair(session, plan)
@@ -85,19 +83,19 @@ def test_merge_moves_figures_with_their_history_and_refuses_unresolved_conflicts
         assert len(refused.value.conflicts) == len(conflicts) and conflicts[0].period in str(refused.value)
         with pytest.raises(IndicatorStateError, match="请填写原因"):
             indicator_lifecycle.merge(session, analyst, kept_id, merged_id, " ", {})
-    with database.session(readonly=True) as session:  # refused: nothing moved, nothing retired
+    with demo_database.session(readonly=True) as session:  # refused: nothing moved, nothing retired
         assert _observations(session, kept_id) == before_kept and _observations(session, merged_id) == before_merged
         assert session.get_one(Indicator, merged_id).retired_at is None
 
     taken, *left = conflicts
     choices: dict[int, indicator_lifecycle.Choice] = {taken.merged_observation_id: "merged"}
     choices |= {c.merged_observation_id: "kept" for c in left}
-    with database.session() as session:
+    with demo_database.session() as session:
         merged_units = set(session.scalars(select(Assignment.org_unit_id).where(Assignment.indicator_id == merged_id)))
         result = indicator_lifecycle.merge(session, _user(session, "pinggu"), kept_id, merged_id,
                                            "同一指标重复列出", choices)
     staying = {c.merged_observation_id for c in left} | {taken.kept_observation_id}
-    with database.session(readonly=True) as session:
+    with demo_database.session(readonly=True) as session:
         assert _observations(session, merged_id) == staying
         assert _observations(session, kept_id) == (before_kept - {taken.kept_observation_id}) | (
             before_merged - staying)
@@ -119,27 +117,26 @@ def test_merge_moves_figures_with_their_history_and_refuses_unresolved_conflicts
         assert str(kept_id) in specs and str(merged_id) not in specs
         key = session.get_one(Indicator, kept_id).key
 
-    with database.session() as session:  # another unit's indicator: no conflict, every figure moves
+    with demo_database.session() as session:  # another unit's indicator: no conflict, every figure moves
         plan = _plan(session)
         other = next(i for i in plan.indicators if i.retired_at is None and i.id != kept_id and _observations(
             session, i.id) and not indicator_lifecycle.merge_conflicts(session, session.get_one(Indicator, kept_id), i))
         theirs, other_id = _observations(session, other.id), other.id
         mine = _observations(session, kept_id)
         indicator_lifecycle.merge(session, _user(session, "tongji"), kept_id, other_id, "口径相同")
-    with database.session(readonly=True) as session:
+    with demo_database.session(readonly=True) as session:
         assert _observations(session, other_id) == set() and _observations(session, kept_id) == mine | theirs
 
-    with database.session() as session:  # a revised plan: the new version is merged the same way
+    with demo_database.session() as session:  # a revised plan: the new version is merged the same way
         imported = plan_import.import_file(session, _revised(tmp_path)).plans[0]
         fresh = {i.key: i for i in session.get_one(Plan, imported.plan_id).indicators}
         assert fresh[key].retired_at is None
         assert {i.key for i in fresh.values() if i.merged_into_id == fresh[key].id} == {merged.key, other.key}
 
 
-def test_retire_takes_an_indicator_out_until_restored_even_across_reimports(database: Database,
+def test_retire_takes_an_indicator_out_until_restored_even_across_reimports(demo_database: Database,
                                                                            tmp_path: Path) -> None:
-    seed_demo(database)
-    with database.session() as session:
+    with demo_database.session() as session:
         analyst, plan = _user(session, "pinggu"), _plan(session)
         period = session.scalars(select(ReportingPeriod).where(ReportingPeriod.plan_id == plan.id,
                                                                ReportingPeriod.locked.is_(False))).one()
@@ -163,7 +160,7 @@ def test_retire_takes_an_indicator_out_until_restored_even_across_reimports(data
         assert event.reason == "统计口径取消，不再监测" and event.entity_id == str(indicator_id)
         key = session.get_one(Indicator, indicator_id).key
 
-    with database.session() as session:
+    with demo_database.session() as session:
         imported = plan_import.import_file(session, _revised(tmp_path)).plans[0]
         fresh = {i.key: i for i in session.get_one(Plan, imported.plan_id).indicators}
         assert fresh[key].retired_reason == "统计口径取消，不再监测"
@@ -175,16 +172,15 @@ def test_retire_takes_an_indicator_out_until_restored_even_across_reimports(data
         assert str(fresh[key].id) in {s.id for s in evaluate_stored_plan(session, None, plan, 2024).specs}
 
 
-def test_review_queue_leaves_out_figures_of_retired_indicators(database: Database) -> None:
-    seed_demo(database)
-    with database.session() as session:
+def test_review_queue_leaves_out_figures_of_retired_indicators(demo_database: Database) -> None:
+    with demo_database.session() as session:
         monitor = _user(session, "tongji")
         period = session.scalars(select(ReportingPeriod).where(ReportingPeriod.locked.is_(False))).one()
         queue = review.review_queue(session, monitor, period.id)
         assert queue, "the demo has submitted figures waiting for review"
         retired_id = queue[0].indicator_id
         indicator_lifecycle.retire(session, _user(session, "pinggu"), retired_id, "规划中期调整删除此指标")
-    with database.session(readonly=True) as session:
+    with demo_database.session(readonly=True) as session:
         left = review.review_queue(session, _user(session, "tongji"), period.id)
         assert retired_id not in {v.indicator_id for v in left}
         assert {v.id for v in left} == {v.id for v in queue if v.indicator_id != retired_id}

@@ -29,7 +29,7 @@ from planwatch.store.models import (
     Task,
 )
 from planwatch.store.models.org import Assignment
-from tests.db.test_workflow_support import DIALECTS, District, seeded, user
+from tests.conftest import DIALECTS, District, seeded, user
 
 
 @pytest.fixture(params=DIALECTS)

@@ -16,7 +16,7 @@ from planwatch.services import comments, periods, reminders, review
 from planwatch.services import observations as obs
 from planwatch.store.models.monitoring import AuditEvent, Observation, ObservationRevision, ReportingPeriod
 from planwatch.store.models.org import User
-from tests.db.test_workflow_support import DIALECTS, District, count, seeded, user
+from tests.conftest import DIALECTS, District, count, seeded, user
 
 LOGIN_OF = {Role.ADMIN: "admin", Role.MONITORING: "li_jc", Role.EVALUATION: "wang_pg",
             Role.CLERK: "zhang_jy", Role.VIEWER: "zhao_ck"}

@@ -34,7 +34,7 @@ from planwatch.store.models import (
     Target,
     utcnow,
 )
-from tests.db.test_workflow_support import DIALECTS, District, count, seeded, user
+from tests.conftest import DIALECTS, District, count, seeded, user
 
 PLAN_KEY = "青川区儿童发展规划（2021—2030年）"
 

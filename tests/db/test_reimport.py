@@ -21,7 +21,7 @@ from planwatch.services.indicator_keys import indicator_system
 from planwatch.store import Database
 from planwatch.store.migrate import upgrade
 from planwatch.store.models import ImportRecord, Indicator, Plan, SourceFile, User
-from tests.db.test_workflow_support import DIALECTS, database_url
+from tests.conftest import DIALECTS, database_url, migrated_sqlite_url
 from tests.shared.conftest import shared_dir
 
 
@@ -139,8 +139,7 @@ def test_a_gazette_imported_as_word_then_as_pdf_keeps_its_plans(tmp_path: Path) 
     word, pdf = renderings / "000_b78c4a5612e3a1d9.docx", renderings / "000_b78c4a5612e3a1d9.pdf"
     if not (word.is_file() and pdf.is_file()):
         pytest.skip(f"{renderings} is not present")
-    database = Database(f"sqlite:///{tmp_path / 'gazette.db'}")
-    database.upgrade()
+    database = Database(migrated_sqlite_url(tmp_path / "gazette.db"))
     with database.session() as session:
         first = plan_import.import_file(session, word)
     with database.session() as session:

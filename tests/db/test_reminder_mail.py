@@ -13,7 +13,7 @@ from planwatch.services import reminders
 from planwatch.services.mailer import MailFailed, send_mail
 from planwatch.services.settings import SettingRejected, SmtpSettings, set_smtp, smtp_settings
 from planwatch.store.models import AuditEvent, Reminder
-from tests.db.test_workflow_support import seeded, user
+from tests.conftest import seeded, user
 from tests.smtp_server import local_smtp
 from tests.web.browser import free_port
 

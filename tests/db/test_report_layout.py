@@ -18,7 +18,6 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from planwatch.cli import app
-from planwatch.demo.seed import seed_demo
 from planwatch.evaluate.paths import PathLine
 from planwatch.report import ReportKind
 from planwatch.report.charts import ReportFontError, _font_settings, _fonts, indicator_figure
@@ -27,17 +26,18 @@ from planwatch.services.plans import find_plan
 from planwatch.services.reports import report_content, write_report
 from planwatch.store import Database
 from planwatch.store.models import User
+from tests.conftest import demo_database_url
 
 _HALF_EM = _TABLE_SIZE // 2
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path_factory.mktemp('layout') / 'demo.db'}")
-    database.upgrade()
-    seed_demo(database)
+    urls = demo_database_url("sqlite", tmp_path_factory.mktemp("layout"))
+    database = Database(next(urls))
     yield database
     database.dispose()
+    urls.close()
 
 
 def _report(database: Database, kind: ReportKind, year: int, path: Path):  # type: ignore[no-untyped-def]

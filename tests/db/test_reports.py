@@ -17,7 +17,6 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from planwatch.cli import app
-from planwatch.demo.seed import seed_demo
 from planwatch.evaluate import Status
 from planwatch.report import ReportKind, docx_to_pdf, write_docx
 from planwatch.report.elements import Paragraph, Title
@@ -26,17 +25,18 @@ from planwatch.services.plans import find_plan
 from planwatch.services.reports import ReportFormatError, report_content, write_report
 from planwatch.store import Database
 from planwatch.store.models import Assignment, Indicator, User
+from tests.conftest import demo_database_url
 
 YEAR = 2024
 
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path_factory.mktemp('reports') / 'demo.db'}")
-    database.upgrade()
-    seed_demo(database)
+    urls = demo_database_url("sqlite", tmp_path_factory.mktemp("reports"))
+    database = Database(next(urls))
     yield database
     database.dispose()
+    urls.close()
 
 
 def _content(database: Database, kind: ReportKind, actor: str | None = None):  # type: ignore[no-untyped-def]

@@ -9,7 +9,6 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from planwatch.demo import DEMO_PLAN
-from planwatch.demo.seed import seed_demo
 from planwatch.monitor.permissions import PermissionDenied
 from planwatch.services import backup, plan_import, search
 from planwatch.store import Database
@@ -28,9 +27,8 @@ def _marked(hit: search.Hit) -> list[str]:
     return [piece for piece, matched in hit.snippet if matched]
 
 
-def test_words_inside_chinese_text_are_found_with_their_line(database: Database) -> None:
-    seed_demo(database)
-    with database.session() as session:
+def test_words_inside_chinese_text_are_found_with_their_line(demo_database: Database) -> None:
+    with demo_database.session() as session:
         clerk = _user(session, "fgw")  # clerks read the plans too
         found = search.search(session, clerk, "孕产妇死亡率")
         assert found.words == ("孕产妇", "死亡率") and not found.substring
@@ -63,21 +61,20 @@ def test_snippets_are_a_window_around_the_match() -> None:
     assert sum(len(p) for p, _ in pieces[1:-1]) == search.SNIPPET_CHARS
 
 
-def test_index_is_rebuilt_for_files_stored_without_it(database: Database, tmp_path: Path) -> None:
-    seed_demo(database)
-    with database.session() as session:
+def test_index_is_rebuilt_for_files_stored_without_it(demo_database: Database, tmp_path: Path) -> None:
+    with demo_database.session() as session:
         session.execute(delete(SearchEntry))
-        if database.dialect == "sqlite":
+        if demo_database.dialect == "sqlite":
             session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('delete-all')"))
         session.add(SourceFile(sha256="0" * 64, name="blank.txt", format="txt", size=2, text="\n\n"))
-    with database.session() as session:
+    with demo_database.session() as session:
         assert search.search(session, _user(session, "admin"), "森林覆盖率").substring  # nothing indexed
         assert search.index_pending(session) == session.scalar(select(func.count()).select_from(SourceFile))
         assert search.search(session, _user(session, "admin"), "森林覆盖率").total == len(_lines_with("森林覆盖率"))
         files = session.scalar(select(func.count()).select_from(SourceFile))
         assert session.scalar(select(func.count(func.distinct(SearchEntry.source_file_id)))) == files - 1  # not blank
 
-    dump = backup.backup(database, tmp_path / "b.jsonl.gz")
+    dump = backup.backup(demo_database, tmp_path / "b.jsonl.gz")
     assert "search_entries" not in dump.rows  # derived: rebuilt, not restored
     target = Database(f"sqlite:///{tmp_path / 'restored.db'}")
     try:
@@ -89,15 +86,14 @@ def test_index_is_rebuilt_for_files_stored_without_it(database: Database, tmp_pa
         target.dispose()
 
 
-def test_search_needs_a_known_role(database: Database) -> None:
-    seed_demo(database)
-    with database.session() as session:
+def test_search_needs_a_known_role(demo_database: Database) -> None:
+    with demo_database.session() as session:
         user = _user(session, "lingdao")
         user.role = "guest"
         with pytest.raises(PermissionDenied):
             search.search(session, user, "森林")
         session.rollback()
-    with database.session() as session:
+    with demo_database.session() as session:
         assert plan_import.import_file(session, DEMO_PLAN).already_imported  # indexing happens once per file
         assert session.scalar(select(func.count()).select_from(SearchEntry)) == sum(
             1 for line in session.scalars(select(SourceFile.text)).one().split("\n") if line.strip())

@@ -39,7 +39,7 @@ from planwatch.store.models import (
     Target,
     User,
 )
-from tests.db.test_workflow_support import POSTGRES_ENV, database_url
+from tests.conftest import POSTGRES_ENV, database_url
 from tests.unit import plan_samples
 
 
@@ -81,26 +81,25 @@ def _revised(tmp_path: Path) -> Path:
     return path
 
 
-def test_import_is_idempotent_and_revisions_carry_unchanged_indicators(database: Database, tmp_path: Path) -> None:
-    seed_demo(database)
-    with database.session(readonly=True) as session:
+def test_import_is_idempotent_and_revisions_carry_unchanged_indicators(demo_database: Database, tmp_path: Path) -> None:
+    with demo_database.session(readonly=True) as session:
         first = plans.find_plan(session, "青川区国民经济")
         codes = {i.name: i.code for i in first.indicators}
         v1_assignments = session.scalar(select(func.count()).select_from(Assignment)
                                         .join(Indicator, Indicator.id == Assignment.indicator_id)
                                         .where(Indicator.plan_id == first.id))
-    counts = {m.__name__: _count(database, m) for m in (SourceFile, Plan, Indicator, Target, Observation)}
-    with database.session() as session:
+    counts = {m.__name__: _count(demo_database, m) for m in (SourceFile, Plan, Indicator, Target, Observation)}
+    with demo_database.session() as session:
         again = plan_import.import_file(session, DEMO_PLAN)
     assert again.already_imported
-    assert {m.__name__: _count(database, m) for m in (SourceFile, Plan, Indicator, Target, Observation)} == counts
+    assert {m.__name__: _count(demo_database, m) for m in (SourceFile, Plan, Indicator, Target, Observation)} == counts
 
-    with database.session() as session:
+    with demo_database.session() as session:
         result = plan_import.import_file(session, _revised(tmp_path))
     (imported,) = result.plans
     assert imported.version == 2
     assert imported.carried_over == imported.indicators - 1  # all but 森林覆盖率
-    with database.session(readonly=True) as session:
+    with demo_database.session(readonly=True) as session:
         current = plans.find_plan(session, "青川区国民经济")
         assert current.id == imported.plan_id and current.version == 2
         assert session.get_one(Plan, first.id).current is False
@@ -268,9 +267,8 @@ def test_evaluation_of_stored_demo_data(database: Database) -> None:
         assert [c.org_unit for c in own.completeness] == ["青川区林业局"]
 
 
-def test_a_plan_asked_for_by_many_at_once_is_evaluated_once(database: Database,
+def test_a_plan_asked_for_by_many_at_once_is_evaluated_once(demo_database: Database,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    seed_demo(database)
     runs: list[int] = []
     real = evaluation_service._evaluate
 
@@ -282,7 +280,7 @@ def test_a_plan_asked_for_by_many_at_once_is_evaluated_once(database: Database,
     start = threading.Barrier(6)
 
     def dashboard() -> object:
-        with database.session(readonly=True) as session:
+        with demo_database.session(readonly=True) as session:
             start.wait()
             return evaluate_stored_plan(session, None, plans.find_plan(session, None), 2024)
 
@@ -291,12 +289,11 @@ def test_a_plan_asked_for_by_many_at_once_is_evaluated_once(database: Database,
     assert len(runs) == 1 and all(r is results[0] for r in results)
 
 
-def test_backup_while_writing_and_restore_into_another_database(database: Database, tmp_path: Path) -> None:
-    seed_demo(database)
+def test_backup_while_writing_and_restore_into_another_database(demo_database: Database, tmp_path: Path) -> None:
     snapshot = tmp_path / "snapshot.jsonl.gz"
-    summary = backup.backup(database, snapshot)
-    assert summary.rows["observation_revisions"] == _count(database, ObservationRevision) > 0
-    target_dialect = "postgresql" if database.dialect == "sqlite" and _has_postgres() else "sqlite"
+    summary = backup.backup(demo_database, snapshot)
+    assert summary.rows["observation_revisions"] == _count(demo_database, ObservationRevision) > 0
+    target_dialect = "postgresql" if demo_database.dialect == "sqlite" and _has_postgres() else "sqlite"
     urls = database_url(target_dialect, tmp_path / "restored")
     (tmp_path / "restored").mkdir()
     target = Database(next(urls))
@@ -304,12 +301,12 @@ def test_backup_while_writing_and_restore_into_another_database(database: Databa
         restored = backup.restore(target, snapshot)
         assert restored.rows == summary.rows
         for model in (Plan, Indicator, Observation, ObservationRevision, AuditEvent, User):
-            assert _count(target, model) == _count(database, model)
+            assert _count(target, model) == _count(demo_database, model)
         with target.session() as session:  # ids continue after the restored rows
             session.add(OrgUnit(code="NEW", name="新单位", kind="other"))
         with pytest.raises(backup.RestoreRefused, match="已有数据"):
             backup.restore(target, snapshot)
-        assert _count(target, OrgUnit) == _count(database, OrgUnit) + 1
+        assert _count(target, OrgUnit) == _count(demo_database, OrgUnit) + 1
     finally:
         target.dispose()
         urls.close()

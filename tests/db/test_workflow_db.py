@@ -21,7 +21,7 @@ from planwatch.store.models.monitoring import (
     Observation,
     ObservationRevision,
 )
-from tests.db.test_workflow_support import DIALECTS, District, count, seeded, user
+from tests.conftest import DIALECTS, District, count, seeded, user
 
 S = ObservationState
 

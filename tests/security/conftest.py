@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from planwatch.services import users
 from planwatch.store import Database
 from planwatch.web import create_app
-from tests.db.test_workflow_support import DIALECTS, database_url
+from tests.conftest import DIALECTS, migrated_database_url, opened
 
 PASSWORD = "right-pass-1"
 
@@ -31,18 +31,12 @@ class Site:
 
 @pytest.fixture(params=DIALECTS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    urls = database_url(request.param, tmp_path)
-    db = Database(next(urls))
-    db.upgrade()
-    with db.session() as session:
-        users.add_user(session, None, "wjw", PASSWORD, "viewer", name="卫健委")
-        users.add_user(session, None, "guanli", PASSWORD, "admin", name="管理员")
-        users.add_user(session, None, "jiance", PASSWORD, "monitoring", name="监测组")
-    try:
+    with opened(migrated_database_url(request.param, tmp_path)) as db:
+        with db.session() as session:
+            users.add_user(session, None, "wjw", PASSWORD, "viewer", name="卫健委")
+            users.add_user(session, None, "guanli", PASSWORD, "admin", name="管理员")
+            users.add_user(session, None, "jiance", PASSWORD, "monitoring", name="监测组")
         yield db
-    finally:
-        db.dispose()
-        urls.close()
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from planwatch.web import create_app
 from planwatch.web.boundary import FREE_TEXT, Access, route_rules
 from planwatch.web.i18n import Translator
 from planwatch.web.messages import field_label
-from tests.db.test_workflow_support import DIALECTS, database_url
+from tests.conftest import DIALECTS, database_url, migrated_sqlite_url
 from tests.security.conftest import Site
 from tests.security.helpers import csrf_of, log_in, try_log_in
 
@@ -105,9 +105,8 @@ def _form_fields(entry: object) -> list[str]:
 def test_every_form_and_json_field_refuses_control_characters_unless_free_text(tmp_path: Path) -> None:
     """Enumerated: each writing route, each of its body fields, a value with U+0001 — a name
     is refused naming the field, free text gets through (to be normalised when stored)."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+    url = migrated_sqlite_url(tmp_path / "app.db")
     database = Database(url)
-    database.upgrade()
     with database.session() as session:
         admin = users.add_user(session, None, "guanli", "right-pass-1", "admin")
         token = users.create_token(session, admin)
@@ -163,9 +162,8 @@ def test_a_restore_normalises_old_control_characters_and_names_each_place(tmp_pa
                                                                           target_dialect: str) -> None:
     """#6: an org unit stored as "\\x00单位" by an old version, backed up from SQLite, restored
     into PostgreSQL (which cannot store the NUL): restored as "单位", and the place is named."""
-    source = f"sqlite:///{tmp_path / 'old.db'}"
+    source = migrated_sqlite_url(tmp_path / "old.db")
     database = Database(source)
-    database.upgrade()
     with database.engine.begin() as connection:  # the raw driver: as an old version wrote it
         connection.connection.driver_connection.execute(  # type: ignore[union-attr]
             "INSERT INTO org_units (code, name, kind, short_name, active) VALUES ('QC-OLD', ?, 'department', ?, 1)",

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from planwatch.demo.seed import DEMO_PASSWORD, seed_demo
-from planwatch.store import Database
+from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.web import create_app
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.conftest import demo_database_url
+from tests.web.browser import CHROMIUM, live_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
@@ -21,16 +22,13 @@ PAGES = ["/dashboard", "/plans", "/entry", "/review", "/documents", "/search?q=�
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('csp') / 'demo.db'}"
-    database = Database(url)
-    database.upgrade()
-    seed_demo(database)
-    database.dispose()
-    yield url
+    urls = demo_database_url("sqlite", tmp_path_factory.mktemp("csp"))
+    yield next(urls)
+    urls.close()
 
 
-def test_pages_and_api_docs_run_under_the_policy(demo_url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import ConsoleMessage, sync_playwright
+def test_pages_and_api_docs_run_under_the_policy(browser: Any, demo_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import ConsoleMessage
 
     violations: list[str] = []
 
@@ -38,29 +36,25 @@ def test_pages_and_api_docs_run_under_the_policy(demo_url: str, tmp_path: Path) 
         if "Content Security Policy" in message.text:  # Chromium: "Refused to … violates the … Policy"
             violations.append(message.text)
 
-    with live_server(create_app(demo_url, secret_key="csp")) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="zh-CN")
-            page.on("console", watch)
-            page.on("pageerror", lambda error: violations.append(str(error)))
-            for login in ("admin", "tongji"):
-                page.goto(f"{base}/login")
-                page.fill("input[name=login]", login)
-                page.fill("input[name=password]", DEMO_PASSWORD)
-                page.click("form button[type=submit] >> nth=-1")
-                page.wait_for_url(f"{base}/dashboard")
-                for path in PAGES:
-                    page.goto(f"{base}{path}")
-                    page.wait_for_load_state("networkidle")
-                page.click("text=退出")
-            page.goto(f"{base}/api/v1/docs")
-            page.wait_for_selector(".swagger-ui .info .title", timeout=20000)
-            assert "PlanWatch" in page.locator(".swagger-ui .info .title").inner_text()
-            assert page.locator(".opblock").count() > 5  # the operations were read from /openapi.json
-            page.screenshot(path=str(tmp_path / "api-docs.png"))
-            page.click("#back-to-app")
-            page.wait_for_url(f"{base}/login?next=%2F")  # back to the app, which asks for a log-in
-        finally:
-            browser.close()
+    with live_server(create_app(demo_url, secret_key="csp")) as base:
+        page = browser.new_page(locale="zh-CN")
+        page.on("console", watch)
+        page.on("pageerror", lambda error: violations.append(str(error)))
+        for login in ("admin", "tongji"):
+            page.goto(f"{base}/login")
+            page.fill("input[name=login]", login)
+            page.fill("input[name=password]", DEMO_PASSWORD)
+            page.click("form button[type=submit] >> nth=-1")
+            page.wait_for_url(f"{base}/dashboard")
+            for path in PAGES:
+                page.goto(f"{base}{path}")
+                page.wait_for_load_state("networkidle")
+            page.click("text=退出")
+        page.goto(f"{base}/api/v1/docs")
+        page.wait_for_selector(".swagger-ui .info .title", timeout=20000)
+        assert "PlanWatch" in page.locator(".swagger-ui .info .title").inner_text()
+        assert page.locator(".opblock").count() > 5  # the operations were read from /openapi.json
+        page.screenshot(path=str(tmp_path / "api-docs.png"))
+        page.click("#back-to-app")
+        page.wait_for_url(f"{base}/login?next=%2F")  # back to the app, which asks for a log-in
     assert violations == []

@@ -15,7 +15,7 @@ from planwatch.monitor.workflow import ObservationState
 from planwatch.services import observations as obs
 from planwatch.services import review, settings
 from planwatch.store.models import AuditEvent
-from tests.db.test_workflow_support import DIALECTS, District, seeded, user
+from tests.conftest import DIALECTS, District, seeded, user
 
 
 @pytest.fixture(params=DIALECTS)

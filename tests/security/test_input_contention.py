@@ -19,7 +19,6 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from planwatch.demo.seed import seed_demo
 from planwatch.services import users
 from planwatch.store import Database
 from planwatch.store.models import (
@@ -30,9 +29,11 @@ from planwatch.store.models import (
     ReportingPeriod,
     User,
 )
-from tests.db.test_workflow_support import DIALECTS, database_url
+from tests.conftest import DIALECTS, ONE_AT_A_TIME, demo_database_url
 from tests.web.browser import free_port, wait_until_serving
 from tests.web.conftest import seeded
+
+pytestmark = ONE_AT_A_TIME
 
 __all__ = ["seeded"]  # fixtures of the web tests
 
@@ -46,13 +47,8 @@ def demo_url(request: pytest.FixtureRequest, seeded: Path, tmp_path: Path) -> It
         shutil.copy(seeded, copy)
         yield f"sqlite:///{copy}"
         return
-    urls = database_url("postgresql", tmp_path)
-    url = next(urls)
-    database = Database(url)
-    database.upgrade()
-    seed_demo(database)
-    database.dispose()
-    yield url
+    urls = demo_database_url("postgresql", tmp_path)
+    yield next(urls)
     urls.close()
 
 

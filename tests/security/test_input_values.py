@@ -28,7 +28,7 @@ from planwatch.services import observation_bulk, observation_values
 from planwatch.services import observations as obs
 from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, Observation
-from tests.db.test_workflow_support import DIALECTS, District, count, database_url, seeded, user
+from tests.conftest import DIALECTS, District, count, database_url, migrated_sqlite_url, seeded, user
 
 _ACCEPTED = set(string.digits + "０１２３４５６７８９〇零○一二三四五六七八九两十百千万亿半")
 _FOREIGN_DIGITS = [ch for ch in map(chr, range(0x30000)) if unicodedata.numeric(ch, None) is not None
@@ -157,9 +157,8 @@ def test_a_database_holding_nan_backs_up_as_null_and_restores(tmp_path: Path, ta
     """A database written by a version that stored NaN (in an audit entry's JSON and in an
     observation's number): the backup writes null there, says where, and restores into
     SQLite and PostgreSQL alike."""
-    source = f"sqlite:///{tmp_path / 'old.db'}"
+    source = migrated_sqlite_url(tmp_path / "old.db")
     database = Database(source)
-    database.upgrade()
     with database.engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO audit_events (at, actor_login, action, entity, entity_id, new) "
@@ -187,10 +186,7 @@ def test_a_database_holding_nan_backs_up_as_null_and_restores(tmp_path: Path, ta
 def test_a_backup_file_holding_nan_is_refused_in_one_line_and_the_target_stays_empty(tmp_path: Path) -> None:
     """A snapshot edited by hand (or written by an old version) with NaN: the restore names
     the line and leaves the target empty, without a traceback."""
-    source = f"sqlite:///{tmp_path / 'source.db'}"
-    database = Database(source)
-    database.upgrade()
-    database.dispose()
+    source = migrated_sqlite_url(tmp_path / "source.db")
     snapshot = tmp_path / "clean.jsonl.gz"
     runner = CliRunner()
     assert runner.invoke(app, ["backup", str(snapshot), "--db", source]).exit_code == 0

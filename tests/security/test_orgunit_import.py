@@ -20,20 +20,14 @@ from planwatch.services.orgunits import OrgUnitRow
 from planwatch.services.table_files import RowErrors
 from planwatch.store import Database
 from planwatch.store.models import OrgUnit
-from tests.db.test_workflow_support import DIALECTS, database_url
+from tests.conftest import DIALECTS, migrated_database_url, opened
 
 
 @pytest.fixture(params=DIALECTS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    urls = database_url(request.param, tmp_path)
-    db = Database(next(urls))
-    db.upgrade()
-    try:
+    """A migrated database without the security suite's users (tests/security/conftest.py)."""
+    with opened(migrated_database_url(request.param, tmp_path)) as db:
         yield db
-    finally:
-        db.dispose()
-        urls.close()
-
 
 def _count(database: Database) -> int:
     with database.session(readonly=True) as session:

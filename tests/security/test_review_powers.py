@@ -19,8 +19,8 @@ from planwatch.services import observations as obs
 from planwatch.services.ledger_progress import LedgerInput
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, LedgerReport, ReportingPeriod
+from tests.conftest import DIALECTS, District, migrated_database_url, seeded, user
 from tests.db.test_ledger import _reporting_setup, _task
-from tests.db.test_workflow_support import DIALECTS, District, seeded, user
 
 
 @pytest.fixture(params=DIALECTS)
@@ -60,11 +60,8 @@ def test_whoever_submitted_an_earlier_version_cannot_approve_a_later_one(db: tup
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_a_ledger_report_changed_by_its_reviewer_needs_another_reviewer(dialect: str, tmp_path: Path) -> None:
-    from tests.db.test_workflow_support import database_url
-
-    urls = database_url(dialect, tmp_path)
+    urls = migrated_database_url(dialect, tmp_path)
     database = Database(next(urls))
-    database.upgrade()
     try:
         with database.sessions() as session:
             plan, people, period_id, _ = _reporting_setup(session)
@@ -88,11 +85,8 @@ def test_a_ledger_report_changed_by_its_reviewer_needs_another_reviewer(dialect:
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_a_clerks_report_for_another_unit_is_refused_not_redirected(dialect: str, tmp_path: Path) -> None:
-    from tests.db.test_workflow_support import database_url
-
-    urls = database_url(dialect, tmp_path)
+    urls = migrated_database_url(dialect, tmp_path)
     database = Database(next(urls))
-    database.upgrade()
     try:
         with database.sessions() as session:
             plan, people, period_id, _ = _reporting_setup(session)

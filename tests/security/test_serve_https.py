@@ -15,7 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from planwatch.store import Database
+from tests.conftest import ONE_AT_A_TIME, migrated_sqlite_url
+
+pytestmark = ONE_AT_A_TIME
 
 
 def _free_port() -> int:
@@ -26,8 +28,7 @@ def _free_port() -> int:
 
 @pytest.mark.parametrize("how", ["env", "option"])
 def test_https_with_two_workers_sends_secure_cookies(tmp_path: Path, how: str) -> None:
-    url = f"sqlite:///{tmp_path / 'pw.db'}"
-    Database(url).upgrade()
+    url = migrated_sqlite_url(tmp_path / "pw.db")
     port = _free_port()
     command = [str(Path(sys.executable).with_name("planwatch")), "serve", "--db", url, "--port", str(port),
                "--workers", "2", *(["--https"] if how == "option" else [])]

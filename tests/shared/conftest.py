@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared import scoring
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -20,3 +22,10 @@ def shared() -> Path:
     if not (path / "seeds").is_dir() or not (path / "gold").is_dir():
         pytest.skip(f"{path} with seeds/ and gold/ is not present")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _extract_once_per_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under pytest-xdist, each worker's base folder lies in the run's: extractions are kept there."""
+    if hasattr(request.config, "workerinput"):
+        scoring.share_with_workers(tmp_path_factory.getbasetemp().parent / "extractions")

@@ -19,6 +19,7 @@ from types import ModuleType
 
 import pytest
 
+from tests.conftest import across_workers
 from tests.shared import scoring
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,8 +42,10 @@ DEVSET = _devset_module()
 
 @pytest.fixture(scope="session")
 def devset(shared: Path) -> dict[str, list[Path]]:
-    """The development set's PDFs by producer, generated into the cache where not there yet."""
-    built: dict[str, list[Path]] = DEVSET.build(shared)
+    """The development set's PDFs by producer, generated into the cache where not there yet (by
+    one worker at a time: the others find them there)."""
+    with across_workers(DEVSET.cache_dir() / "build.lock"):
+        built: dict[str, list[Path]] = DEVSET.build(shared)
     return built
 
 

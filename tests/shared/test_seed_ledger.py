@@ -7,21 +7,18 @@ annex), independently of the extraction; the names are a handful of those items.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.shared import scoring
+
 
 def _extract(shared: Path, relative: str) -> dict[str, Any]:
-    out = subprocess.run([sys.executable, "-m", "planwatch", "extract", str(shared / relative), "--json"],
-                         capture_output=True, text=True, check=True)
-    result: dict[str, Any] = json.loads(out.stdout)
-    return result
+    """The real command's JSON, extracted once per run with the ratchet's (tests/shared/scoring.py)."""
+    return scoring.prediction(shared / relative)
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from planwatch.cli import app
 from tests.unit.extract_helpers import plan_text
 
 BODY = "二、发展目标\n\n（一）主要目标。\n\n到2025年，全区森林覆盖率达到52%以上。\n"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "planwatch", *args], capture_output=True, text=True)
+    """``planwatch *args`` in process (typer's runner): its exit code, stdout and stderr apart."""
+    result = CliRunner().invoke(app, list(args))
+    return subprocess.CompletedProcess(["planwatch", *args], result.exit_code, result.stdout, result.stderr)
 
 
 def test_json_follows_the_public_record_format(tmp_path: Path) -> None:

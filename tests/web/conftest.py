@@ -9,19 +9,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from planwatch.demo.seed import seed_demo
-from planwatch.store import Database
 from planwatch.web import create_app
+from tests.conftest import demo_template
 
 
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("web") / "demo.db"
-    database = Database(f"sqlite:///{path}")
-    database.upgrade()
-    seed_demo(database)
-    database.dispose()
-    return path
+def seeded() -> Path:
+    """The session's seeded demo on SQLite (tests/conftest.py); never written, only copied."""
+    return demo_template()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from planwatch.web import create_app
 from planwatch.web.headers import CONTENT_SECURITY_POLICY
 from tests.unit import plan_samples
 from tests.web.axe import Finding, axe_script, findings
-from tests.web.browser import CHROMIUM, chromium, live_server
+from tests.web.browser import CHROMIUM, live_server
 from tests.web.public_support import Published, publish_demo
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
@@ -135,13 +135,7 @@ def test_every_page_route_is_checked() -> None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture(scope="module")
-def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[tuple[str, Ids]]:
+def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory, chromium_browser: Any) -> Iterator[tuple[str, Ids]]:
     folder = tmp_path_factory.mktemp("a11y")
     shutil.copy(seeded, folder / "demo.db")
     url = f"sqlite:///{folder / 'demo.db'}"
@@ -163,7 +157,7 @@ def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory, browser: Any) -
     database.dispose()
     published = _publish(url)
     with live_server(create_app(url, secret_key="browser-a11y")) as base:
-        yield base, Ids(**{**{f: getattr(ids, f) for f in ids.__slots__}, "upload": _upload(browser, base, folder),
+        yield base, Ids(**{**{f: getattr(ids, f) for f in ids.__slots__}, "upload": _upload(chromium_browser, base, folder),
                            "public_plan": published.slug, "decision": published.decision_id})
 
 

@@ -4,6 +4,7 @@ three indicators of the demo plan and assigns them to it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan
 from planwatch.web import create_app
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser import CHROMIUM, live_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
@@ -29,46 +30,42 @@ def _demo_plan(url: str) -> tuple[int, list[str]]:
         database.dispose()
 
 
-def test_admin_creates_a_unit_and_assigns_three_indicators(database_url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_admin_creates_a_unit_and_assigns_three_indicators(browser: Any, database_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
     plan_id, names = _demo_plan(database_url)
-    with live_server(create_app(database_url, secret_key="browser-admin")) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with live_server(create_app(database_url, secret_key="browser-admin")) as base:
         page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        try:
-            page.goto(f"{base}/login")
-            page.fill("input[name=login]", "admin")
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"{base}/dashboard")
+        page.goto(f"{base}/login")
+        page.fill("input[name=login]", "admin")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_url(f"{base}/dashboard")
 
-            page.click("nav >> text=组织机构")
-            page.wait_for_url(f"{base}/admin/orgunits")
-            form = page.locator("#orgunit-add")
-            form.locator("input[name=code]").fill("QC-YJJ")
-            form.locator("input[name=name]").fill("青川区应急管理局")
-            form.locator("input[name=short_name]").fill("区应急局")
-            form.locator("select[name=kind]").select_option("department")
-            form.locator("input[name=parent]").fill("青川区")
-            form.locator("button[type=submit]").click()
-            expect(page.locator("p.flash")).to_have_text("单位已添加")
-            expect(page.locator('#orgunit-tree tr[data-code="QC-YJJ"]')).to_contain_text("区应急局")
+        page.click("nav >> text=组织机构")
+        page.wait_for_url(f"{base}/admin/orgunits")
+        form = page.locator("#orgunit-add")
+        form.locator("input[name=code]").fill("QC-YJJ")
+        form.locator("input[name=name]").fill("青川区应急管理局")
+        form.locator("input[name=short_name]").fill("区应急局")
+        form.locator("select[name=kind]").select_option("department")
+        form.locator("input[name=parent]").fill("青川区")
+        form.locator("button[type=submit]").click()
+        expect(page.locator("p.flash")).to_have_text("单位已添加")
+        expect(page.locator('#orgunit-tree tr[data-code="QC-YJJ"]')).to_contain_text("区应急局")
 
-            page.goto(f"{base}/plans/{plan_id}")
-            page.click("text=指标分工")
-            page.wait_for_url(f"{base}/plans/{plan_id}/assignments")
-            for name in names:
-                page.get_by_role("checkbox", name=name, exact=True).check()
-            bulk = page.locator("#bulk-assign")
-            bulk.locator("input[name=unit]").fill("青川区应急管理局")
-            bulk.locator("select[name=role]").select_option("配合")
-            bulk.locator("button[value=assign]").click()
-            expect(page.locator("p.flash")).to_have_text("已分配 3 项分工")
-            expect(page.locator("#assignment-list")).to_contain_text("青川区应急管理局（配合）")
-            page.screenshot(path=str(tmp_path / "assignments.png"), full_page=True)
-        finally:
-            browser.close()
+        page.goto(f"{base}/plans/{plan_id}")
+        page.click("text=指标分工")
+        page.wait_for_url(f"{base}/plans/{plan_id}/assignments")
+        for name in names:
+            page.get_by_role("checkbox", name=name, exact=True).check()
+        bulk = page.locator("#bulk-assign")
+        bulk.locator("input[name=unit]").fill("青川区应急管理局")
+        bulk.locator("select[name=role]").select_option("配合")
+        bulk.locator("button[value=assign]").click()
+        expect(page.locator("p.flash")).to_have_text("已分配 3 项分工")
+        expect(page.locator("#assignment-list")).to_contain_text("青川区应急管理局（配合）")
+        page.screenshot(path=str(tmp_path / "assignments.png"), full_page=True)
 
     database = Database(database_url)
     try:

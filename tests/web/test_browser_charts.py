@@ -14,7 +14,7 @@ from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.store import Database
 from planwatch.store.models import Indicator
 from planwatch.web import create_app
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser import CHROMIUM, live_server
 
 ECHARTS = Path(__file__).resolve().parents[2] / "src/planwatch/web/static/vendor/echarts.min.js"
 pytestmark = [
@@ -41,34 +41,28 @@ def _until_redrawn(page: Any, seconds: float = 10) -> None:
         page.wait_for_timeout(100)
 
 
-def test_indicator_chart_fills_its_container_and_labels_years_plainly(database_url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_indicator_chart_fills_its_container_and_labels_years_plainly(browser: Any, database_url: str, tmp_path: Path) -> None:
     database = Database(database_url)
     with database.session(readonly=True) as session:
         indicator_id = session.scalars(select(Indicator.id).where(Indicator.name == "森林覆盖率")
                                        .order_by(Indicator.id.desc())).first()
     database.dispose()
-    with live_server(create_app(database_url, secret_key="browser-charts")) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-            page.goto(f"{base}/login")
-            page.fill("input[name=login]", "pinggu")
-            page.fill("input[name=password]", DEMO_PASSWORD)
-            page.click("form button[type=submit]")
-            page.wait_for_url(f"{base}/dashboard")
-            page.goto(f"{base}/indicators/{indicator_id}")
-            page.wait_for_selector("[data-chart] canvas")
-            container = page.evaluate(_CONTAINER_WIDTH)
-            assert container > 400
-            assert abs(page.evaluate(_CANVAS_WIDTH) - container) <= 2  # not ECharts' 100 px fallback
-            labels = page.evaluate(_YEAR_LABELS)
-            assert "2020" in labels and not any("," in label for label in labels)
-            page.screenshot(path=str(tmp_path / "indicator-1366.png"), full_page=True)
-            page.set_viewport_size({"width": 390, "height": 844})
-            _until_redrawn(page)
-            assert page.evaluate(_CANVAS_WIDTH) < 390
-            page.screenshot(path=str(tmp_path / "indicator-390.png"), full_page=True)
-        finally:
-            browser.close()
+    with live_server(create_app(database_url, secret_key="browser-charts")) as base:
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        page.goto(f"{base}/login")
+        page.fill("input[name=login]", "pinggu")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_url(f"{base}/dashboard")
+        page.goto(f"{base}/indicators/{indicator_id}")
+        page.wait_for_selector("[data-chart] canvas")
+        container = page.evaluate(_CONTAINER_WIDTH)
+        assert container > 400
+        assert abs(page.evaluate(_CANVAS_WIDTH) - container) <= 2  # not ECharts' 100 px fallback
+        labels = page.evaluate(_YEAR_LABELS)
+        assert "2020" in labels and not any("," in label for label in labels)
+        page.screenshot(path=str(tmp_path / "indicator-1366.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        _until_redrawn(page)
+        assert page.evaluate(_CANVAS_WIDTH) < 390
+        page.screenshot(path=str(tmp_path / "indicator-390.png"), full_page=True)

@@ -16,7 +16,7 @@ import pytest
 
 from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.web import create_app
-from tests.web.browser import CHROMIUM, chromium, live_server
+from tests.web.browser import CHROMIUM, live_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
@@ -69,12 +69,12 @@ def _log_in(page: Any, login: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    """One server on a copy of the demo and one Chromium for the module's tests."""
+def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory, chromium_browser: Any) -> Iterator[tuple[str, Any]]:
+    """One server on a copy of the demo for the module's tests, in the session's Chromium."""
     copy = tmp_path_factory.mktemp("keyboard") / "demo.db"
     shutil.copy(seeded, copy)
-    with live_server(create_app(f"sqlite:///{copy}", secret_key="browser-keyboard")) as base, chromium() as browser:
-        yield base, browser
+    with live_server(create_app(f"sqlite:///{copy}", secret_key="browser-keyboard")) as base:
+        yield base, chromium_browser
 
 
 def test_the_round_by_keyboard_alone(site: tuple[str, Any], tmp_path: Path) -> None:

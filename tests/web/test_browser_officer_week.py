@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import select
@@ -41,7 +41,7 @@ from planwatch.store.models import Indicator, LedgerReport, Observation, OrgUnit
 from planwatch.web import create_app
 from tests.shared.conftest import shared_dir
 from tests.smtp_server import Mailbox, local_smtp
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, live_server, photograph
+from tests.web.browser import CHROMIUM, DESKTOP, live_server, photograph
 from tests.web.renewal_sample import renewal_plan
 
 if TYPE_CHECKING:
@@ -228,15 +228,14 @@ def _state(url: str, observation_id: int) -> str:
         database.dispose()
 
 
-def test_the_officers_week(week: tuple[str, Week, Mailbox], tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_the_officers_week(browser: Any, week: tuple[str, Week, Mailbox], tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
     url, w, mailbox = week
     shots = tmp_path / "shots"
     shots.mkdir()
     share, quantity = w.housing
-    with live_server(create_app(url, secret_key="officer-week")) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with live_server(create_app(url, secret_key="officer-week")) as base:
         page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
 
         # 李娜 of 房管局 enters with everything she needs beside each value
@@ -393,7 +392,6 @@ def test_the_officers_week(week: tuple[str, Week, Mailbox], tmp_path: Path) -> N
         assert page.locator("a[href*='/progress']").count() == 0  # no 报告进展 that would answer 403
         page.goto(f"{base}/entry")
         expect(page.locator("main")).to_contain_text("当前没有开放填报的报告期")  # the locked round is not offered
-        browser.close()
 
     database = Database(url)
     with database.session(readonly=True) as s:

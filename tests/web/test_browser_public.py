@@ -28,7 +28,7 @@ from planwatch.store.models import Plan
 from planwatch.web import create_app
 from planwatch.web.public.live import PublicOptions
 from tests.web.axe import Finding, axe_script, findings
-from tests.web.browser import CHROMIUM, chromium, live_server
+from tests.web.browser import CHROMIUM, live_server
 from tests.web.public_support import publish_demo
 from tests.web.test_public_static import _publish, static_server
 
@@ -59,13 +59,14 @@ class Pages:
 
 
 @pytest.fixture(scope="module")
-def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Any]]:
+def site(seeded: Path, tmp_path_factory: pytest.TempPathFactory,
+         chromium_browser: Any) -> Iterator[tuple[str, str, Any]]:
     folder = tmp_path_factory.mktemp("public")
     shutil.copy(seeded, folder / "demo.db")
     url = f"sqlite:///{folder / 'demo.db'}"
     options = PublicOptions(refresh_seconds=0, min_fill_seconds=1.0)
-    with live_server(create_app(url, secret_key="browser-public", public=options)) as base, chromium() as browser:
-        yield base, url, browser
+    with live_server(create_app(url, secret_key="browser-public", public=options)) as base:
+        yield base, url, chromium_browser
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ the dashboard changes. Screenshots go to the test's output folder."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from planwatch.services.evaluation import evaluate_stored_plan
 from planwatch.store import Database
 from planwatch.store.models import Assignment, Indicator, Observation, Plan, ReportingPeriod, User
 from planwatch.web import create_app
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server
+from tests.web.browser import CHROMIUM, live_server
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
 
@@ -44,12 +45,11 @@ def _candidate(url: str) -> tuple[str, Indicator, float, int, int, int]:
     raise AssertionError("the demo should leave a completable indicator open")
 
 
-def test_clerk_reports_monitoring_approves_dashboard_changes(database_url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_clerk_reports_monitoring_approves_dashboard_changes(browser: Any, database_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
     clerk, indicator, value, period_id, unit_id, year = _candidate(database_url)
-    with live_server(create_app(database_url, secret_key="browser-round")) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with live_server(create_app(database_url, secret_key="browser-round")) as base:
         page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
 
         def log_in(name: str) -> None:
@@ -67,42 +67,39 @@ def test_clerk_reports_monitoring_approves_dashboard_changes(database_url: str, 
             page.click("header form button")
             page.wait_for_selector("input[name=password]")
 
-        try:
-            log_in("tongji")
-            before = completed_on_dashboard()
-            log_out()
+        log_in("tongji")
+        before = completed_on_dashboard()
+        log_out()
 
-            log_in(clerk)
-            page.goto(f"{base}/entry?period={period_id}&unit={unit_id}")
-            row = page.locator(f"#row-{indicator.id}")
-            row.locator("input[name=value]").fill("不是数字")
-            row.locator("input[name=value]").dispatch_event("change")
-            expect(row.locator(".field-error")).to_be_visible()
-            row.locator("input[name=value]").fill(f"{value:g}")
-            row.locator("button[value=enter]").click()  # a draft first, then 全部报送 after its confirmation
-            expect(row.locator(".flash")).to_contain_text("已保存")
-            page.click("#submit-all")
-            page.click("#confirm-submit-all")
-            expect(page.locator("#entry-message")).to_contain_text("已报送")
-            page.screenshot(path=str(tmp_path / "entry-submitted.png"), full_page=True)
-            log_out()
+        log_in(clerk)
+        page.goto(f"{base}/entry?period={period_id}&unit={unit_id}")
+        row = page.locator(f"#row-{indicator.id}")
+        row.locator("input[name=value]").fill("不是数字")
+        row.locator("input[name=value]").dispatch_event("change")
+        expect(row.locator(".field-error")).to_be_visible()
+        row.locator("input[name=value]").fill(f"{value:g}")
+        row.locator("button[value=enter]").click()  # a draft first, then 全部报送 after its confirmation
+        expect(row.locator(".flash")).to_contain_text("已保存")
+        page.click("#submit-all")
+        page.click("#confirm-submit-all")
+        expect(page.locator("#entry-message")).to_contain_text("已报送")
+        page.screenshot(path=str(tmp_path / "entry-submitted.png"), full_page=True)
+        log_out()
 
-            log_in("tongji")
-            page.goto(f"{base}/review")
-            line = page.locator("tr", has_text=indicator.name)
-            line.locator("input[type=checkbox]").check()
-            page.click("#review-values button[value=approve]")
-            expect(page.locator("#review-values .flash")).to_contain_text("已审核通过 1 条")
-            page.screenshot(path=str(tmp_path / "review-approved.png"), full_page=True)
+        log_in("tongji")
+        page.goto(f"{base}/review")
+        line = page.locator("tr", has_text=indicator.name)
+        line.locator("input[type=checkbox]").check()
+        page.click("#review-values button[value=approve]")
+        expect(page.locator("#review-values .flash")).to_contain_text("已审核通过 1 条")
+        page.screenshot(path=str(tmp_path / "review-approved.png"), full_page=True)
 
-            after = completed_on_dashboard()
-            page.screenshot(path=str(tmp_path / "dashboard-after.png"), full_page=True)
-            assert after == before + 1
-            phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
-            phone.context.add_cookies(page.context.cookies())
-            phone.goto(f"{base}/dashboard?year={year}")
-            assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-            phone.screenshot(path=str(tmp_path / "dashboard-phone.png"), full_page=True)
-        finally:
-            browser.close()
+        after = completed_on_dashboard()
+        page.screenshot(path=str(tmp_path / "dashboard-after.png"), full_page=True)
+        assert after == before + 1
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        phone.context.add_cookies(page.context.cookies())
+        phone.goto(f"{base}/dashboard?year={year}")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        phone.screenshot(path=str(tmp_path / "dashboard-phone.png"), full_page=True)
     assert (tmp_path / "dashboard-after.png").stat().st_size > 10_000

@@ -4,6 +4,7 @@ row selected in Chromium fills 名称 with the name cell, not the whole tab-sepa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -16,7 +17,7 @@ from planwatch.store import Database
 from planwatch.store.models import SourceFile
 from planwatch.web import create_app
 from tests.unit import plan_samples
-from tests.web.browser import CHROMIUM, CHROMIUM_ARGS, live_server, log_in
+from tests.web.browser import CHROMIUM, live_server, log_in
 from tests.web.client import login
 
 
@@ -68,41 +69,37 @@ def test_the_viewer_page_shows_the_table_and_hides_the_header(app_client: TestCl
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)")
-def test_selecting_a_table_row_fills_the_name_with_its_name_cell(database_url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_selecting_a_table_row_fills_the_name_with_its_name_cell(browser: Any, database_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
 
     file_id = _import(database_url, _scraped_plan(tmp_path))
-    with live_server(create_app(database_url, secret_key="browser-viewer")) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-            log_in(page, base, "tongji")
-            page.goto(f"{base}/documents/{file_id}")
-            row = page.locator("table.doc-table tr").nth(4)  # 新能源公交车占比
-            row.evaluate("""row => {
-                const range = document.createRange();
-                range.setStartBefore(row.cells[0].firstChild);
-                range.setEndAfter(row.cells[row.cells.length - 1].lastChild);
-                const selection = window.getSelection();
-                selection.removeAllRanges();
-                selection.addRange(range);
-                row.cells[0].dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
-            }""")
-            form = page.locator("#add-indicator")
-            expect(form.locator("input[name=name]")).to_have_value("新能源公交车占比")
-            expect(form.locator("input[name=line]")).to_have_value(row.get_attribute("data-line") or "")
-            expect(form.locator("[data-selection-note]")).to_contain_text("新能源公交车占比 | %")
-            cell = row.locator("td").nth(4)  # one cell's own text, selected inside it, stays as chosen
-            cell.evaluate("""cell => {
-                const range = document.createRange();
-                range.selectNodeContents(cell);
-                const selection = window.getSelection();
-                selection.removeAllRanges();
-                selection.addRange(range);
-                cell.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
-            }""")
-            expect(form.locator("input[name=name]")).to_have_value("90左右")
-            assert not page.locator("details.front-matter").evaluate("d => d.open")
-            page.screenshot(path=str(tmp_path / "viewer.png"), full_page=False)
-        finally:
-            browser.close()
+    with live_server(create_app(database_url, secret_key="browser-viewer")) as base:
+        page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        log_in(page, base, "tongji")
+        page.goto(f"{base}/documents/{file_id}")
+        row = page.locator("table.doc-table tr").nth(4)  # 新能源公交车占比
+        row.evaluate("""row => {
+            const range = document.createRange();
+            range.setStartBefore(row.cells[0].firstChild);
+            range.setEndAfter(row.cells[row.cells.length - 1].lastChild);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+            row.cells[0].dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+        }""")
+        form = page.locator("#add-indicator")
+        expect(form.locator("input[name=name]")).to_have_value("新能源公交车占比")
+        expect(form.locator("input[name=line]")).to_have_value(row.get_attribute("data-line") or "")
+        expect(form.locator("[data-selection-note]")).to_contain_text("新能源公交车占比 | %")
+        cell = row.locator("td").nth(4)  # one cell's own text, selected inside it, stays as chosen
+        cell.evaluate("""cell => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+            cell.dispatchEvent(new MouseEvent("mouseup", {bubbles: true}));
+        }""")
+        expect(form.locator("input[name=name]")).to_have_value("90左右")
+        assert not page.locator("details.front-matter").evaluate("d => d.open")
+        page.screenshot(path=str(tmp_path / "viewer.png"), full_page=False)

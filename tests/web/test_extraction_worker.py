@@ -20,12 +20,11 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from planwatch.demo.seed import DEMO_PASSWORD, seed_demo
+from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.services import import_jobs
 from planwatch.store import Database
 from planwatch.store.models import ImportJob, ImportJobFile, SourceFile, User
-from tests.db.test_workflow_support import DIALECTS
-from tests.db.test_workflow_support import database_url as fresh_database
+from tests.conftest import DIALECTS, demo_database_url
 from tests.unit import plan_samples
 from tests.web.browser import free_port, wait_until_serving
 
@@ -35,14 +34,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @pytest.fixture(params=DIALECTS)
 def demo_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    urls = fresh_database(request.param, tmp_path)
-    url = next(urls)
-    database = Database(url)
-    database.upgrade()
-    seed_demo(database)
-    database.dispose()
+    urls = demo_database_url(request.param, tmp_path)
     try:
-        yield url
+        yield next(urls)
     finally:
         urls.close()
 

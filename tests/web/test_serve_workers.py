@@ -12,9 +12,11 @@ import httpx
 import pytest
 
 from planwatch.demo.seed import DEMO_PASSWORD
+from tests.conftest import ONE_AT_A_TIME
 from tests.web.browser import free_port, wait_until_serving
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc")
+pytestmark = [pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc"),
+              ONE_AT_A_TIME]
 
 
 def _children(pid: int) -> list[int]:

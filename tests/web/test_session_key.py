@@ -19,7 +19,10 @@ from sqlalchemy import select
 from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, SessionKey
+from tests.conftest import ONE_AT_A_TIME
 from tests.web.browser import free_port, wait_until_serving
+
+pytestmark = ONE_AT_A_TIME
 
 _PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
 
