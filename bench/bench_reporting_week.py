@@ -157,15 +157,20 @@ def create_database(dialect: str, url: str, postgres: str | None) -> None:
 @contextmanager
 def hosts(url: str, count: int, workers: int) -> Iterator[tuple[list[str], list[int]]]:
     command = str(Path(sys.executable).with_name("planwatch"))
-    servers, bases = [], []
+    servers, bases, logs = [], [], []
+    folder = Path(tempfile.mkdtemp(prefix="planwatch-hosts-"))
     try:
         for _ in range(count):
             port = free_port()
-            servers.append(subprocess.Popen(
-                [command, "serve", "--db", url, "--port", str(port), "--workers", str(workers),
-                 "--extract-workers", "0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+            # The request log goes to a file, as a service manager's journal takes it: a pipe
+            # nobody reads fills after a few hundred requests and the server stops in its logging.
+            logs.append(folder / f"host{len(logs) + 1}.log")
+            with logs[-1].open("wb") as log:  # the server keeps writing to it
+                servers.append(subprocess.Popen(
+                    [command, "serve", "--db", url, "--port", str(port), "--workers", str(workers),
+                     "--extract-workers", "0"], stdout=subprocess.DEVNULL, stderr=log))
             bases.append(f"http://127.0.0.1:{port}")
-        for base, server in zip(bases, servers, strict=True):
+        for base, server, log_path in zip(bases, servers, logs, strict=True):
             deadline = time.monotonic() + 120
             while True:
                 try:
@@ -174,8 +179,7 @@ def hosts(url: str, count: int, workers: int) -> Iterator[tuple[list[str], list[
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("planwatch serve did not start: " + (server.stderr.read().decode()
-                                                                               if server.stderr else ""))
+                    raise RuntimeError("planwatch serve did not start: " + log_path.read_text(errors="replace"))
                 time.sleep(0.3)
         yield bases, [s.pid for s in servers]
     finally:
@@ -186,6 +190,7 @@ def hosts(url: str, count: int, workers: int) -> Iterator[tuple[list[str], list[
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -52,16 +52,21 @@ def free_port() -> int:
 def start_server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     command = [str(Path(sys.executable).with_name("planwatch")), "serve", "--db", url, "--port", str(port),
                "--workers", str(workers), "--extract-workers", "0"]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("planwatch serve did not start: " + (server.stderr.read().decode() if server.stderr else ""))
+    # The request log goes to a file, as a service manager's journal takes it: a pipe nobody
+    # reads fills after a few hundred requests and the server stops in its logging. The server
+    # keeps writing to the file after this function closes its own handle.
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
+                    return server
+            except httpx.TransportError:
+                time.sleep(0.2)
+        server.kill()
+        log.seek(0)
+        raise RuntimeError("planwatch serve did not start: " + log.read().decode(errors="replace"))
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
