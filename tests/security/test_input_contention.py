@@ -57,7 +57,7 @@ def server(demo_url: str) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([str(Path(sys.executable).with_name("planwatch")), "serve", "--db", demo_url,
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_serving(base, process)
         yield base

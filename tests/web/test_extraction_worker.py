@@ -43,7 +43,7 @@ def demo_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @contextmanager
 def _process(*arguments: str, serving: str | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen([_PLANWATCH, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen([_PLANWATCH, *arguments], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         if serving:
             wait_until_serving(serving, process)

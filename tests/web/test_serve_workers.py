@@ -37,7 +37,7 @@ def test_workers_share_sessions_and_serve_every_page(database_url: str) -> None:
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen([str(Path(sys.executable).with_name("planwatch")), "serve", "--db", database_url,
                                "--port", str(port), "--workers", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_serving(base, server)
         workers += [c for c in _children(server.pid) if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]

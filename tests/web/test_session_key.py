@@ -33,7 +33,7 @@ def _host(database_url: str) -> Iterator[str]:
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k != "PLANWATCH_SECRET_KEY"}
     server = subprocess.Popen([_PLANWATCH, "serve", "--db", database_url, "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=environment)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(base, server)
