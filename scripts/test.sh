@@ -32,7 +32,7 @@ if [ -z "${PLANWATCH_TEST_POSTGRES_URL:-}" ] && [ -n "$pg_bin" ] && id postgres 
   chown postgres "$pgdir"
   port=55432
   su postgres -c "$pg_bin/initdb -D $pgdir/data -U app --auth=trust -E UTF8 --locale=C.UTF-8" >/dev/null
-  su postgres -c "$pg_bin/pg_ctl -D $pgdir/data -l $pgdir/log -o '-c listen_addresses=127.0.0.1 -p $port -k $pgdir' -w start" >/dev/null
+  su postgres -c "$pg_bin/pg_ctl -D $pgdir/data -l $pgdir/log -o '-c listen_addresses=127.0.0.1 -p $port -k $pgdir -c max_connections=300' -w start" >/dev/null
   trap 'su postgres -c "$pg_bin/pg_ctl -D $pgdir/data -m fast stop" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
   export PLANWATCH_TEST_POSTGRES_URL="postgresql+psycopg://app@127.0.0.1:$port/postgres"
 fi
