@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +28,7 @@ from planwatch.store.models import (
     User,
 )
 from tests.conftest import DIALECTS, ONE_AT_A_TIME, demo_database_url
-from tests.web.browser import free_port, wait_until_serving
+from tests.web.browser import free_port, planwatch_process
 from tests.web.conftest import seeded
 
 pytestmark = ONE_AT_A_TIME
@@ -56,18 +54,8 @@ def demo_url(request: pytest.FixtureRequest, seeded: Path, tmp_path: Path) -> It
 def server(demo_url: str) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([str(Path(sys.executable).with_name("planwatch")), "serve", "--db", demo_url,
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_serving(base, process)
+    with planwatch_process("serve", "--db", demo_url, "--port", str(port), serving=base):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def _burst(base: str, token: str, body: dict[str, object]) -> list[int]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -76,6 +78,29 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
+
+
+@contextmanager
+def planwatch_process(*arguments: str, serving: str | None = None, stdout: int = subprocess.DEVNULL,
+                      env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """A ``planwatch`` command in its own process (``serving``: wait until the app answers
+    there), stopped with Ctrl+C as an operator stops it, killed if it does not stop. Its log
+    goes nowhere: a pipe nobody reads fills after a few hundred requests and stops it."""
+    process = subprocess.Popen([PLANWATCH, *arguments], stdout=stdout, stderr=subprocess.DEVNULL, env=env)
+    try:
+        if serving:
+            wait_until_serving(serving, process)
+        yield process
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def wait_until_serving(base: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -26,9 +23,8 @@ from planwatch.store import Database
 from planwatch.store.models import ImportJob, ImportJobFile, SourceFile, User
 from tests.conftest import DIALECTS, demo_database_url
 from tests.unit import plan_samples
-from tests.web.browser import free_port, wait_until_serving
+from tests.web.browser import free_port, planwatch_process
 
-_PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -39,22 +35,6 @@ def demo_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield next(urls)
     finally:
         urls.close()
-
-
-@contextmanager
-def _process(*arguments: str, serving: str | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen([_PLANWATCH, *arguments], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        if serving:
-            wait_until_serving(serving, process)
-        yield process
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _owner(url: str) -> int:
@@ -69,7 +49,7 @@ def _owner(url: str) -> int:
 def test_a_worker_elsewhere_imports_what_a_host_without_workers_queued(demo_url: str, tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with _process("serve", "--db", demo_url, "--port", str(port), "--extract-workers", "0", serving=base), \
+    with planwatch_process("serve", "--db", demo_url, "--port", str(port), "--extract-workers", "0", serving=base), \
             httpx.Client(base_url=base, timeout=30) as browser:
         form = browser.get("/login")
         token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
@@ -85,7 +65,7 @@ def test_a_worker_elsewhere_imports_what_a_host_without_workers_queued(demo_url:
         location = uploaded.headers["location"]
         time.sleep(2)  # nobody on this host takes it
         assert 'data-stage="queued"' in browser.get(location).text
-        with _process("worker", "--db", demo_url, "--jobs", "1") as worker:
+        with planwatch_process("worker", "--db", demo_url, "--jobs", "1", stdout=subprocess.PIPE) as worker:
             deadline = time.monotonic() + 120
             while 'data-stage="done"' not in (page := browser.get(location).text):
                 assert time.monotonic() < deadline and 'data-stage="failed"' not in page, page[-2000:]

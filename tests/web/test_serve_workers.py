@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -13,7 +10,7 @@ import pytest
 
 from planwatch.demo.seed import DEMO_PASSWORD
 from tests.conftest import ONE_AT_A_TIME
-from tests.web.browser import free_port, wait_until_serving
+from tests.web.browser import free_port, planwatch_process
 
 pytestmark = [pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the worker processes in /proc"),
               ONE_AT_A_TIME]
@@ -35,11 +32,8 @@ def test_workers_share_sessions_and_serve_every_page(database_url: str) -> None:
     workers: list[int] = []
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([str(Path(sys.executable).with_name("planwatch")), "serve", "--db", database_url,
-                               "--port", str(port), "--workers", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_until_serving(base, server)
+    with planwatch_process("serve", "--db", database_url, "--port", str(port), "--workers", "2",
+                           serving=base) as server:
         workers += [c for c in _children(server.pid) if "spawn_main" in Path(f"/proc/{c}/cmdline").read_text()]
         assert len(workers) == 2
 
@@ -54,11 +48,4 @@ def test_workers_share_sessions_and_serve_every_page(database_url: str) -> None:
         for _ in range(12):
             page = httpx.get(f"{base}/dashboard", cookies=logged_in.cookies, follow_redirects=False)
             assert page.status_code == 200 and "status-table" in page.text
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)  # Ctrl+C stops the workers too

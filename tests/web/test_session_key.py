@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 from sqlalchemy import select
@@ -20,11 +17,10 @@ from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, SessionKey
 from tests.conftest import ONE_AT_A_TIME
-from tests.web.browser import free_port, wait_until_serving
+from tests.web.browser import PLANWATCH, free_port, planwatch_process
 
 pytestmark = ONE_AT_A_TIME
 
-_PLANWATCH = str(Path(sys.executable).with_name("planwatch"))
 
 
 @contextmanager
@@ -32,19 +28,9 @@ def _host(database_url: str) -> Iterator[str]:
     """One app host: its own process, its own port, no session key in its environment."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if k != "PLANWATCH_SECRET_KEY"}
-    server = subprocess.Popen([_PLANWATCH, "serve", "--db", database_url, "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(base, server)
+    with planwatch_process("serve", "--db", database_url, "--port", str(port), serving=base, env=environment):
         yield base
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def _log_in(base: str) -> httpx.Cookies:
@@ -71,7 +57,7 @@ def test_two_hosts_share_sessions_a_restart_keeps_them_and_rotation_ends_them(da
     with _host(database_url) as restarted:  # both hosts went down and one came back
         assert _logged_in(restarted, cookies) and _logged_in(restarted, other)
         with _host(database_url) as second:
-            rotated = subprocess.run([_PLANWATCH, "settings", "rotate-session-key", "--db", database_url,
+            rotated = subprocess.run([PLANWATCH, "settings", "rotate-session-key", "--db", database_url,
                                       "--reason", "密钥泄露演练"], capture_output=True, text=True, check=False)
             assert rotated.returncode == 0 and "会话密钥已更换" in rotated.stdout, rotated.stderr
             assert not _logged_in(restarted, cookies) and not _logged_in(second, cookies)

@@ -4,6 +4,7 @@ audit each action with its reason; a refusal shows the page again with the reaso
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -65,27 +66,27 @@ def indicator_target(request: Request, user: PageUser, db: DbSession, indicator_
     return _done(request, indicator_id)
 
 
-@router.post("/indicators/{indicator_id}/retire", name="indicator_retire")
-def indicator_retire(request: Request, user: PageUser, db: DbSession, indicator_id: RowId, reason: Reason) -> Response:
+def _lifecycle(request: Request, db: Session, user: User, indicator_id: int,
+               change: Callable[[Session, User, int, str], object], reason: str) -> Response:
+    """Retire or restore: another district's indicator answers 404; a refusal is shown on its page."""
     try:
-        indicator_lifecycle.retire(db, user, _indicator(db, user, indicator_id).id, reason)
+        change(db, user, _indicator(db, user, indicator_id).id, reason)
     except NotFound:  # another district's record: answered 404
         raise
     except PlanWatchError as exc:
         return _refused(request, db, user, indicator_id, exc)
     return _done(request, indicator_id)
+
+
+@router.post("/indicators/{indicator_id}/retire", name="indicator_retire")
+def indicator_retire(request: Request, user: PageUser, db: DbSession, indicator_id: RowId, reason: Reason) -> Response:
+    return _lifecycle(request, db, user, indicator_id, indicator_lifecycle.retire, reason)
 
 
 @router.post("/indicators/{indicator_id}/restore", name="indicator_restore")
 def indicator_restore(request: Request, user: PageUser, db: DbSession, indicator_id: RowId,
                       reason: Reason) -> Response:
-    try:
-        indicator_lifecycle.restore(db, user, _indicator(db, user, indicator_id).id, reason)
-    except NotFound:  # another district's record: answered 404
-        raise
-    except PlanWatchError as exc:
-        return _refused(request, db, user, indicator_id, exc)
-    return _done(request, indicator_id)
+    return _lifecycle(request, db, user, indicator_id, indicator_lifecycle.restore, reason)
 
 
 @router.post("/indicators/{indicator_id}/merge", name="indicator_merge")
