@@ -82,8 +82,14 @@ async def database_turn(request: Request) -> AsyncIterator[None]:
         yield
 
 
-def db_session(request: Request, _turn: Annotated[None, Depends(database_turn)]) -> Iterator[Session]:
+def db_session(request: Request,
+               _turn: Annotated[None, Depends(database_turn, scope="function")]) -> Iterator[Session]:
     """One session per request, committed when the handler returns, rolled back on error.
+
+    Committed before the answer leaves (``scope="function"``): FastAPI's default runs the
+    end of a dependency after the response is sent, and a browser following the 303 of a
+    form could read the page before the change it had just been told was saved (or be told
+    "saved" for a commit that then failed). The turn ends with the commit, for the same reason.
 
     Requests that only read (GET, HEAD) get a read-only session: on SQLite every writing
     transaction holds the one write lock from its start, and pages holding it would queue
@@ -94,4 +100,4 @@ def db_session(request: Request, _turn: Annotated[None, Depends(database_turn)])
         yield session
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
