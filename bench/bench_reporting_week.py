@@ -155,7 +155,9 @@ def create_database(dialect: str, url: str, postgres: str | None) -> None:
 
 
 @contextmanager
-def hosts(url: str, count: int, workers: int) -> Iterator[tuple[list[str], list[int]]]:
+def hosts(url: str, count: int, workers: int, keep_logs: Path | None = None) -> Iterator[tuple[list[str], list[int]]]:
+    """``count`` serve processes on ``url``; their logs (each request's route and time) are
+    copied to ``keep_logs`` when they stop."""
     command = str(Path(sys.executable).with_name("planwatch"))
     servers, bases, logs = [], [], []
     folder = Path(tempfile.mkdtemp(prefix="planwatch-hosts-"))
@@ -190,6 +192,10 @@ def hosts(url: str, count: int, workers: int) -> Iterator[tuple[list[str], list[
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+        if keep_logs is not None:
+            keep_logs.mkdir(parents=True, exist_ok=True)
+            for log_path in logs:
+                shutil.copyfile(log_path, keep_logs / f"{Path(url).stem}-{count}hosts-{log_path.name}")
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -405,7 +411,7 @@ def warm(bases: list[str], district: District, person: Session) -> float:
 
 
 def measure(dialect: str, url: str, district: District, count: int, args: argparse.Namespace) -> dict[str, float]:
-    with hosts(url, count, args.workers) as (bases, pids):
+    with hosts(url, count, args.workers, args.logs) as (bases, pids):
         people = asyncio.run(log_in_all(bases[0], [*READER_LOGINS, *district.clerks[:args.clerks], "bench_sh"]))
         first = warm(bases, district, people["bench_ld"])
         database_pids = backends(url)  # the pools' connections, open since the warm-up
@@ -446,6 +452,7 @@ def main() -> None:
     parser.add_argument("--hosts", default="1,2", help="numbers of serve hosts to compare, e.g. 1,2")
     parser.add_argument("--workers", type=int, default=1, help="planwatch serve --workers of each host")
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--logs", type=Path, help="keep the servers' request logs in this folder")
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--clerks", type=int, default=10)
     parser.add_argument("--indicators", type=int, default=10_000)

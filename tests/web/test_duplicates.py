@@ -78,6 +78,29 @@ def test_the_character_index_finds_what_comparing_every_pair_finds() -> None:
     expected = {(a, b) for a in range(len(keys)) for b in range(len(keys))
                 if a != b and duplicates._similarity(keys[a], keys[b]) >= duplicates.SIMILAR}
     index = duplicates._index(list(range(len(keys))), keys, [None] * len(keys), version=0)
-    found = {(a, b) for a in range(len(keys)) for b in duplicates._candidates(index, keys[a])
+    candidates = {a: duplicates._candidates(index, keys[a]) for a in range(len(keys))}
+    found = {(a, b) for a, ranked in candidates.items() for _, b in ranked
              if a != b and duplicates._similarity(keys[a], keys[b]) >= duplicates.SIMILAR}
     assert found == expected and len(expected) > 20
+    # each bound is one: no name scores more than its candidate said it could
+    assert all(duplicates._similarity(keys[a], keys[b]) <= bound + 1e-9
+               for a, ranked in candidates.items() for bound, b in ranked)
+
+
+def test_the_few_suggestions_listed_are_the_best_of_all_pairs() -> None:
+    """Comparing stops once no name left can reach the last place listed; what is listed is
+    what ranking every pair lists, on names that differ by a number as on random ones."""
+    import random
+
+    from planwatch.services import duplicates
+
+    rng = random.Random(11)
+    keys = [f"监测指标{n:05d}" for n in range(400)] + [
+        "".join(rng.choice("增长率城镇就业收入人均") for _ in range(rng.randint(2, 9))) for _ in range(300)]
+    index = duplicates._index(list(range(len(keys))), keys, [None] * len(keys), version=0)
+    for a in range(0, len(keys), 7):
+        every = {b: duplicates._similarity(keys[a], keys[b]) for b in range(len(keys)) if b != a}
+        best = sorted((score for score in every.values() if score >= duplicates.SIMILAR), reverse=True)[:3]
+        listed = duplicates._best(index, a, keys[a], None, 3)
+        assert sorted(listed.values(), reverse=True)[:3] == best
+        assert all(every[b] == score for b, score in listed.items())

@@ -33,6 +33,7 @@ from planwatch.store.models import Indicator
 
 __all__ = ["NearDuplicate", "near_duplicates"]
 
+SUGGESTED: Final = 5  # merge suggestions an indicator page lists
 SIMILAR: Final = 0.8  # difflib's ratio of the two names (spaces aside) from which they count as one
 _SHORTEST: Final = 4  # a name contained in another counts when it has at least this many characters
 _SCALE: Final = re.compile(r"^[万亿千百]")
@@ -44,21 +45,33 @@ class NearDuplicate:
     similarity: float  # 1.0 when one name contains the other
 
 
-def near_duplicates(session: Session, indicator: Indicator) -> list[NearDuplicate]:
+def near_duplicates(session: Session, indicator: Indicator, *, limit: int = SUGGESTED) -> list[NearDuplicate]:
     """The plan's other indicators in use whose name is nearly the same and whose unit agrees
-    (the same, one missing, or the same but for 万/亿), most similar first."""
-    names = _plan_names(session, indicator.plan_id)
-    key = name_key(indicator.name)
-    scores = {}
-    for position in _candidates(names, key):
+    (the same, one missing, or the same but for 万/亿), most similar first, at most ``limit``.
+
+    Candidates are compared best bound first and the comparing stops once no bound left can
+    reach the ``limit``-th score found: a plan whose names differ by a number (指标1 … 指标999)
+    made a page compare a hundred names to list them all."""
+    scores = _best(_plan_names(session, indicator.plan_id), indicator.id, name_key(indicator.name), indicator.unit,
+                   limit)
+    found = [NearDuplicate(other, scores[other.id]) for other in session.scalars(
+        select(Indicator).where(Indicator.id.in_(scores), Indicator.retired_at.is_(None)))]
+    return sorted(found, key=lambda d: (-d.similarity, d.indicator.code))[:limit]
+
+
+def _best(names: _PlanNames, own_id: int, key: str, unit: str | None, limit: int) -> dict[int, float]:
+    """Indicator id → score of ``limit`` names similar enough to ``key`` with the best scores
+    (of names tied at the last place, those first in the plan)."""
+    scores: dict[int, float] = {}
+    for bound, position in _candidates(names, key):
+        if len(scores) >= limit and bound <= sorted(scores.values(), reverse=True)[limit - 1]:
+            break
         other = int(names.ids[position])
-        if other != indicator.id and _units_agree(indicator.unit, names.units[position]):
+        if other != own_id and _units_agree(unit, names.units[position]):
             score = _similarity(key, names.keys[position])
             if score >= SIMILAR:
                 scores[other] = score
-    found = [NearDuplicate(other, scores[other.id]) for other in session.scalars(
-        select(Indicator).where(Indicator.id.in_(scores), Indicator.retired_at.is_(None)))]
-    return sorted(found, key=lambda d: (-d.similarity, d.indicator.code))
+    return scores
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +84,9 @@ class _PlanNames:
     postings: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]]  # character → (positions, counts)
 
 
-def _candidates(names: _PlanNames, key: str) -> list[int]:
-    """The positions of the names that may be similar enough to ``key``."""
+def _candidates(names: _PlanNames, key: str) -> list[tuple[float, int]]:
+    """The names that may be similar enough to ``key``: (the highest score each could reach,
+    its position), highest first."""
     shared = np.zeros(len(names.ids), dtype=np.int32)  # characters each name has in common with this one
     for character, count in Counter(key).items():
         if character in names.postings:
@@ -81,9 +95,11 @@ def _candidates(names: _PlanNames, key: str) -> list[int]:
     shorter = np.minimum(len(key), names.lengths)
     # difflib's ratio is 2·matches / (both lengths), and matches ≤ the characters shared; a
     # contained name shares all its characters
-    possible = (((shorter >= _SHORTEST) & (shared >= shorter))
-                | (2 * shared >= SIMILAR * (len(key) + names.lengths) - 1e-9))
-    return [int(p) for p in np.flatnonzero(possible)]
+    contained = (shorter >= _SHORTEST) & (shared >= shorter)
+    bound = np.where(contained, 1.0, 2 * shared / np.maximum(1, len(key) + names.lengths))
+    possible = np.flatnonzero(contained | (bound >= SIMILAR - 1e-9))
+    ranked = possible[np.argsort(-bound[possible], kind="stable")]
+    return [(float(bound[p]), int(p)) for p in ranked]
 
 
 _names: Kept[_PlanNames] = Kept(16)  # by database and plan, at the plan's definitions version
