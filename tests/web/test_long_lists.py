@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from planwatch.services import review_queue, users
 from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, Observation, OrgUnit, User
-from planwatch.web.views import plans
+from planwatch.web.views import entry, plans
 from tests.web.client import login
 
 
@@ -115,3 +115,37 @@ def test_an_indicators_figure_history_pages(app_client: TestClient, database_url
     assert f'href="/indicators/{indicator_id}?history=2#history"' in history
     last = app_client.get(f"/indicators/{indicator_id}", params={"history": -(-lines // 3)}).text
     assert last.split('id="history"', 1)[1].count("<tr><td>") == lines - 3 * (-(-lines // 3) - 1)
+
+
+def test_the_entry_sheet_pages_counts_all_its_rows_and_keeps_a_saved_rows_page(
+        app_client: TestClient, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit reporting many indicators gets its sheet a page at a time; the counts above the
+    rows are of the whole sheet, and a row saved without JavaScript comes back on its page."""
+    monkeypatch.setattr(entry, "ROWS_PER_PAGE", 2)
+    database = Database(database_url)
+    with database.session(readonly=True) as session:
+        busiest = session.scalars(select(Assignment.org_unit_id).where(Assignment.indicator_id.is_not(None))
+                                  .group_by(Assignment.org_unit_id).order_by(func.count().desc())).first()
+    database.dispose()
+    login(app_client, "tongji")
+    first = app_client.get("/entry", params={"unit": busiest}).text
+    rows_of = lambda html: re.findall(r'<div class="card" id="row-(\d+)">', html)  # noqa: E731
+    counts = re.search(r"未填 (\d+) · 草稿 (\d+) · 退回待改 (\d+) · 已报送 (\d+) · 已审核 (\d+)", first)
+    assert counts is not None
+    total = sum(int(n) for n in counts.groups())
+    pages = -(-total // 2)
+    assert total > 4 and len(rows_of(first)) == 2 and f"第 1 / {pages} 页，共 {total} 条" in first
+    every = [row for page in range(1, pages + 1)
+             for row in rows_of(app_client.get("/entry", params={"unit": busiest, "page": page}).text)]
+    assert len(every) == len(set(every)) == total  # each row on one page, none left out
+
+    period = re.search(r'name="period_id" value="(\d+)"', first)
+    unit = re.search(r'name="org_unit_id" value="(\d+)"', first)
+    assert period and unit
+    last_row = every[-1]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', first)
+    assert token
+    saved = app_client.post("/entry", data={"indicator_id": last_row, "period_id": period.group(1),
+                                            "org_unit_id": unit.group(1), "value": "12", "csrf_token": token.group(1)},
+                            follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].endswith(f"page={pages}#row-{last_row}")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from planwatch.evaluate.targets import EntryKind
@@ -32,7 +33,7 @@ from planwatch.store.models import (
     User,
 )
 
-__all__ = ["IndicatorContext", "PreviousValue", "Slot", "TargetView", "assigned_indicators", "context_of",
+__all__ = ["IndicatorContext", "PreviousValue", "Slot", "TargetView", "assigned_indicator_ids", "assigned_indicators", "context_of",
            "indicator_contexts", "previous_values"]
 
 Slot = tuple[int, int, str, str, str]  # indicator, org unit, sex, area, age group
@@ -123,13 +124,22 @@ def previous_values(session: Session, period: ReportingPeriod, indicator_ids: Co
 def assigned_indicators(session: Session, plan_id: int, org_unit_id: int,
                         indicator_ids: Iterable[int] | None = None) -> list[Indicator]:
     """The unit's indicators in use in the plan, by code, their targets loaded."""
-    query = (select(Indicator).join(Assignment, Assignment.indicator_id == Indicator.id)
-             .where(Indicator.plan_id == plan_id, Assignment.org_unit_id == org_unit_id,
-                    Indicator.retired_at.is_(None))
-             .options(selectinload(Indicator.targets)).order_by(Indicator.code).distinct())
+    query = _assigned(select(Indicator), plan_id, org_unit_id).options(selectinload(Indicator.targets))
     if indicator_ids is not None:
         query = query.where(Indicator.id.in_(list(indicator_ids)))
     return list(session.scalars(query))
+
+
+def assigned_indicator_ids(session: Session, plan_id: int, org_unit_id: int) -> list[int]:
+    """The ids of :func:`assigned_indicators`, in their order, without loading them."""
+    return list(session.scalars(_assigned(select(Indicator.id), plan_id, org_unit_id)))
+
+
+def _assigned(query: Select[Any], plan_id: int, org_unit_id: int) -> Select[Any]:
+    return query.where(
+        Indicator.plan_id == plan_id, Indicator.retired_at.is_(None),
+        Indicator.id.in_(select(Assignment.indicator_id).where(Assignment.org_unit_id == org_unit_id)),
+    ).order_by(Indicator.code, Indicator.id)
 
 
 def indicator_contexts(session: Session, actor: User, period: ReportingPeriod, unit: OrgUnit, *,

@@ -20,7 +20,7 @@ from planwatch.errors import FieldError
 from planwatch.monitor.permissions import Action, Scope, check
 from planwatch.monitor.workflow import ObservationState, WorkflowAction
 from planwatch.services import ledger_progress, observation_values, observations, region_scope
-from planwatch.services.entry_context import IndicatorContext, indicator_contexts
+from planwatch.services.entry_context import IndicatorContext, assigned_indicator_ids, indicator_contexts
 from planwatch.services.periods import ensure_unlocked, window_is_open
 from planwatch.store.models import (
     AuditEvent,
@@ -36,8 +36,8 @@ from planwatch.store.models import (
 )
 from planwatch.store.models.org import Assignment
 
-__all__ = ["EntryLine", "SubmissionPreview", "SubmitAllResult", "SubmitRejected", "comment_counts", "entry_sheet", "latest_reasons",
-           "submission_preview", "submit_all"]
+__all__ = ["EntryLine", "SheetIndex", "SubmissionPreview", "SubmitAllResult", "SubmitRejected", "comment_counts",
+           "entry_sheet", "latest_reasons", "sheet_index", "submission_preview", "submit_all"]
 
 OBSERVATIONS = observations.OBSERVATION_ENTITY
 _FIELD_ZH = {"value": "数值", "unit": "计量单位"}
@@ -100,6 +100,37 @@ def _corrected(session: Session, ids: Sequence[int]) -> set[int]:
     return {int(entity_id) for entity_id, action in session.execute(
         select(AuditEvent.entity_id, AuditEvent.action).where(AuditEvent.id.in_(latest)))
         if action == WorkflowAction.ENTER.value}
+
+
+@dataclass(frozen=True, slots=True)
+class SheetIndex:
+    """The indicators of a unit's sheet in their order, with the review state of each one's
+    total (None: nothing entered): what a page of the sheet and the counts above it need,
+    without the rows themselves. A unit reporting a hundred indicators got every row on one
+    page, 140 KiB and 45 ms a page, and again for the counts after each row saved."""
+
+    indicator_ids: list[int]
+    states: list[ObservationState | None]
+
+    def count(self, state: ObservationState | None) -> int:
+        return self.states.count(state)
+
+    def position(self, indicator_id: int) -> int | None:
+        return self.indicator_ids.index(indicator_id) if indicator_id in self.indicator_ids else None
+
+
+def sheet_index(session: Session, actor: User, period_id: int, org_unit_id: int) -> SheetIndex:
+    period = region_scope.period(session, actor, period_id)
+    unit = region_scope.org_unit(session, actor, org_unit_id)
+    check(actor, Action.VIEW, Scope(org_unit_id=unit.id, org_unit_name=unit.name))
+    region_scope.require_unit(session, actor, unit.id)
+    ids = assigned_indicator_ids(session, period.plan_id, unit.id)
+    total = observations.TOTAL
+    states = {indicator_id: state for indicator_id, state in session.execute(
+        select(Observation.indicator_id, Observation.state).where(
+            Observation.period_id == period.id, Observation.org_unit_id == unit.id, Observation.sex == total.sex,
+            Observation.area == total.area, Observation.age_group == total.age_group))}
+    return SheetIndex(ids, [ObservationState(states[i]) if i in states else None for i in ids])
 
 
 def entry_sheet(session: Session, actor: User, period_id: int, org_unit_id: int, *,

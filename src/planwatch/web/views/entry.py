@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -30,19 +30,21 @@ from planwatch.services import (
     region_scope,
     regions,
 )
-from planwatch.services.entry_sheet import EntryLine
+from planwatch.services.entry_sheet import EntryLine, SheetIndex
 from planwatch.services.transactions import Session
 from planwatch.store.clock import utcnow
 from planwatch.store.models import OrgUnit, User
 from planwatch.web.app_state import DbSession
 from planwatch.web.auth import PageUser
 from planwatch.web.errors import is_fragment_request
-from planwatch.web.i18n import Translator
+from planwatch.web.paging import PAGE_SIZE, PageNumber, Paging
 from planwatch.web.params import Offset, RowId
 from planwatch.web.session import require_csrf
 from planwatch.web.templating import local_url, render, translator
 
 __all__ = ["readable_problem", "render_entry_page", "router"]
+
+ROWS_PER_PAGE: Final = PAGE_SIZE  # rows of the sheet a page shows (the counts above them: all of them)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 
@@ -116,24 +118,28 @@ def _row(user: User, period_locked: bool, window_open: bool, line: EntryLine, *,
     return _Row(line, editable, shown.value, shown.source, shown.note, message, error)
 
 
-def _summary(rows: list[_Row], last_day: date) -> dict[str, Any]:
-    states = [r.line.state for r in rows]
-    return {"empty": states.count(None), "draft": states.count(ObservationState.DRAFT),
-            "returned": states.count(ObservationState.RETURNED), "submitted": states.count(ObservationState.SUBMITTED),
-            "approved": states.count(ObservationState.APPROVED), "days_left": (last_day - utcnow().date()).days}
+def _summary(index: SheetIndex | None, last_day: date) -> dict[str, Any]:
+    """The counts above the rows: of the whole sheet, whichever page is shown."""
+    sheet = index or SheetIndex([], [])
+    return {"total": len(sheet.indicator_ids), "empty": sheet.count(None), "draft": sheet.count(ObservationState.DRAFT),
+            "returned": sheet.count(ObservationState.RETURNED), "submitted": sheet.count(ObservationState.SUBMITTED),
+            "approved": sheet.count(ObservationState.APPROVED), "days_left": (last_day - utcnow().date()).days}
 
 
 @router.get("/entry", name="entry_page")
 def entry_page(request: Request, user: PageUser, db: DbSession, period: RowId | None = None,
-               unit: RowId | None = None, done: str = "", values: Offset = 0, reports: Offset = 0) -> HTMLResponse:
+               unit: RowId | None = None, done: str = "", values: Offset = 0, reports: Offset = 0,
+               page: PageNumber = 1) -> HTMLResponse:
     message = translator(request)("entry.all_submitted", values=values, reports=reports) if done == "submitted" else ""
-    return render_entry_page(request, db, user, period, unit, message=message)
+    return render_entry_page(request, db, user, period, unit, message=message, page=page)
 
 
-def _page_context(db: Session, user: User, period: int | None, unit: int | None, t: Translator,
-                  answered: _Row | None = None) -> dict[str, Any]:
-    """What the form shows: the periods and units to choose from, the chosen ones, the rows
-    (``answered`` in place of its own) and the counts above them."""
+def _page_context(request: Request, db: Session, user: User, period: int | None, unit: int | None,
+                  answered: _Row | None = None, *, page: int | None = None, rows_shown: bool = True) -> dict[str, Any]:
+    """What the form shows: the periods and units to choose from, the chosen ones, a page of
+    the rows (``answered`` in place of its own; page None: the page with ``answered`` on it)
+    and the counts above them (``rows_shown`` False: the counts only, for a row saved in place)."""
+    t = translator(request)
     open_periods = _open_periods(db, user)
     chosen = next((p for p in open_periods if p["id"] == period), None)
     if chosen is None and period is not None and answered is not None:  # a row answered for a locked period
@@ -143,23 +149,31 @@ def _page_context(db: Session, user: User, period: int | None, unit: int | None,
     units = _entry_units(db, user, periods.get_period(db, chosen["id"]).plan_id if chosen else None)
     the_unit = next((u for u in units if u.id == unit), units[0] if units else None)
     rows: list[_Row] = []
+    index, paging = None, None
     can_enter = user.role == Role.CLERK or is_allowed(user, Action.ENTER, Scope(org_unit_id=None))
     if chosen is not None and the_unit is not None and can_enter:
-        sheet = entry_sheet.entry_sheet(db, user, chosen["id"], the_unit.id)
+        index = entry_sheet.sheet_index(db, user, chosen["id"], the_unit.id)
+        if page is None:
+            at = index.position(answered.line.context.indicator_id) if answered is not None else None
+            page = 1 + (at or 0) // ROWS_PER_PAGE
+        url = local_url(request, "entry_page").include_query_params(period=chosen["id"], unit=the_unit.id)
+        paging = Paging(page, len(index.indicator_ids), url, size=ROWS_PER_PAGE)
+        shown = index.indicator_ids[paging.offset:paging.offset + paging.size] if rows_shown else []
+        sheet = entry_sheet.entry_sheet(db, user, chosen["id"], the_unit.id, indicator_ids=shown) if shown else []
         rows = [answered if answered is not None and answered.line.context.indicator_id == line.context.indicator_id
                 else _row(user, chosen["locked"], chosen["window_open"], line) for line in sheet]
     return {"periods": open_periods, "period": chosen, "units": units, "unit": the_unit, "rows": rows,
-            "can_enter": can_enter, "summary": _summary(rows, chosen["last_day"]) if chosen else None,
+            "paging": paging, "can_enter": can_enter, "summary": _summary(index, chosen["last_day"]) if chosen else None,
             "verdicts": [(v.label_zh, t(f"verdict.{v.value}")) for v in Verdict],
             "may_submit": bool(chosen and not chosen["locked"] and (user.role != Role.CLERK or chosen["window_open"]))}
 
 
 def render_entry_page(request: Request, db: Session, user: User, period: int | None, unit: int | None, *,
                       answered: _Row | None = None, status_code: int = 200, upload: dict[str, Any] | None = None,
-                      message: str = "") -> HTMLResponse:
-    """The entry form; ``answered`` is the row just posted, shown with its message in place;
-    ``upload`` the outcome of an uploaded template (its summary or every bad cell)."""
-    context = _page_context(db, user, period, unit, translator(request), answered)
+                      message: str = "", page: int | None = None) -> HTMLResponse:
+    """The entry form; ``answered`` is the row just posted, shown with its message in place
+    (on its page); ``upload`` the outcome of an uploaded template (its summary or every bad cell)."""
+    context = _page_context(request, db, user, period, unit, answered, page=page)
     return render(request, "entry.html", {**context, "upload": upload,
                                           "message": message}, status_code=status_code)
 
@@ -196,12 +210,14 @@ def entry_save(request: Request, user: PageUser, db: DbSession, indicator_id: An
         message, error = str(exc), True
     row = _one_row(db, user, period_id, org_unit_id, indicator_id, typed=typed, message=message, error=error)
     if is_fragment_request(request):  # the row, and the counts above the rows brought up to date
-        context = {**_page_context(db, user, period_id, org_unit_id, t, row), "row": row, "refresh_summary": True}
+        context = {**_page_context(request, db, user, period_id, org_unit_id, row, rows_shown=False), "row": row,
+                   "refresh_summary": True}
         return render(request, "fragments/entry_row.html", context, status_code=422 if error else 200)
     if error:  # without JavaScript: the whole form again, the message beside the value typed
         return render_entry_page(request, db, user, period_id, org_unit_id, answered=row, status_code=422)
+    at = entry_sheet.sheet_index(db, user, period_id, org_unit_id).position(indicator_id) or 0
     return RedirectResponse(str(local_url(request, "entry_page").include_query_params(
-        period=period_id, unit=org_unit_id)) + f"#row-{indicator_id}", status_code=303)
+        period=period_id, unit=org_unit_id, page=1 + at // ROWS_PER_PAGE)) + f"#row-{indicator_id}", status_code=303)
 
 
 @router.post("/entry/validate/{indicator_id}", name="entry_validate")
