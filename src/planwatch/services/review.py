@@ -9,7 +9,7 @@ itself, but then another member approves them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, select
@@ -24,7 +24,15 @@ from planwatch.services.observations import (
     list_observations,
 )
 from planwatch.services.settings import four_eyes_required
-from planwatch.store.models import AuditEvent, Indicator, Observation, ObservationRevision, ReportingPeriod
+from planwatch.store.models import (
+    AuditEvent,
+    Indicator,
+    Observation,
+    ObservationRevision,
+    OrgUnit,
+    Plan,
+    ReportingPeriod,
+)
 from planwatch.store.models.org import User
 
 __all__ = [
@@ -43,19 +51,36 @@ __all__ = [
 def approve(session: Session, actor: User, observation_id: int, *, comment: str | None = None,
             expected_version: int | None = None) -> ObservationView:
     if four_eyes_required(session):  # an unknown id is refused by change_state
-        check_four_eyes(actor.id, actor.name or actor.login, people_involved(session, observation_id))
+        check_four_eyes(actor.id, actor.name or actor.login, people_involved(session, [observation_id])[observation_id])
     return change_state(session, actor, observation_id, WorkflowAction.APPROVE, comment=comment,
                         expected_version=expected_version)
 
 
-def people_involved(session: Session, observation_id: int) -> set[int | None]:
-    """Everyone who entered a revision of the value or submitted it, ever."""
-    entered = set(session.scalars(select(ObservationRevision.entered_by_id)
-                                  .where(ObservationRevision.observation_id == observation_id)))
-    acted = set(session.scalars(select(AuditEvent.actor_id).where(
-        AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id == str(observation_id),
-        AuditEvent.action.in_([WorkflowAction.ENTER.value, WorkflowAction.SUBMIT.value]))))
-    return entered | acted
+def people_involved(session: Session, observation_ids: Collection[int]) -> dict[int, set[int | None]]:
+    """Per value: everyone who entered a revision of it or submitted it, ever (two queries)."""
+    involved: dict[int, set[int | None]] = {i: set() for i in observation_ids}
+    for observation_id, person in session.execute(
+            select(ObservationRevision.observation_id, ObservationRevision.entered_by_id)
+            .where(ObservationRevision.observation_id.in_(involved))):
+        involved[observation_id].add(person)
+    for entity_id, actor_id in session.execute(select(AuditEvent.entity_id, AuditEvent.actor_id).where(
+            AuditEvent.entity == OBSERVATION_ENTITY, AuditEvent.entity_id.in_([str(i) for i in involved]),
+            AuditEvent.action.in_([WorkflowAction.ENTER.value, WorkflowAction.SUBMIT.value]))):
+        involved[int(entity_id)].add(actor_id)
+    return involved
+
+
+def _held(session: Session, observation_ids: Collection[int]) -> list[object]:
+    """The values of a batch decision with their periods, plans and units, read in four queries
+    and held while the batch runs: the session keeps only what something holds, and each
+    decision read them again one by one (ten statements a value, half a second for 50 on
+    PostgreSQL)."""
+    figures = list(session.scalars(select(Observation).where(Observation.id.in_(observation_ids))))
+    periods = list(session.scalars(select(ReportingPeriod).where(
+        ReportingPeriod.id.in_({o.period_id for o in figures}))))
+    plans = list(session.scalars(select(Plan).where(Plan.id.in_({p.plan_id for p in periods}))))
+    units = list(session.scalars(select(OrgUnit).where(OrgUnit.id.in_({o.org_unit_id for o in figures}))))
+    return [*figures, *periods, *plans, *units]
 
 
 def return_observation(session: Session, actor: User, observation_id: int, comment: str, *,
@@ -73,12 +98,25 @@ def reopen_observation(session: Session, actor: User, observation_id: int, comme
 def approve_many(session: Session, actor: User, observation_ids: Iterable[int], *,
                  comment: str | None = None) -> list[ObservationView]:
     check(actor, Action.APPROVE)
-    return [approve(session, actor, i, comment=comment) for i in observation_ids]
+    ids = list(observation_ids)
+    held = _held(session, ids)
+    involved = people_involved(session, ids) if four_eyes_required(session) else None
+    views = []
+    for i in ids:
+        if involved is not None:  # an unknown id is refused by change_state
+            check_four_eyes(actor.id, actor.name or actor.login, involved.get(i, set()))
+        views.append(change_state(session, actor, i, WorkflowAction.APPROVE, comment=comment))
+    del held
+    return views
 
 
 def return_many(session: Session, actor: User, observation_ids: Iterable[int], comment: str) -> list[ObservationView]:
     check(actor, Action.RETURN)
-    return [return_observation(session, actor, i, comment) for i in observation_ids]
+    ids = list(observation_ids)
+    held = _held(session, ids)
+    views = [return_observation(session, actor, i, comment) for i in ids]
+    del held
+    return views
 
 
 def review_queue(session: Session, actor: User, period_id: int, *,
