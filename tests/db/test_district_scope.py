@@ -8,7 +8,7 @@ without a region — as every user of a database made before regions — sees bo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -34,48 +34,16 @@ from planwatch.services import (
 )
 from planwatch.store import Database
 from planwatch.store.migrate import upgrade
-from planwatch.store.models import AuditEvent, Indicator, Observation, OrgUnit, Plan, User
+from planwatch.store.models import AuditEvent, Indicator, Observation, OrgUnit, Plan
 from tests.conftest import DIALECTS, database_url
-from tests.db.region_samples import ROWS, plan_file
-from tests.db.test_plan_regions import TREE
-
-PASSWORD = "right-pass-1"
-
-
-def _plan(session: Session, district: str) -> Plan:
-    return session.scalars(select(Plan).where(Plan.title.startswith(district), Plan.current.is_(True))).one()
-
-
-def _user(session: Session, login: str) -> User:
-    return users.find_user(session, login)
-
-
-def _seed(database: Database, folder: Path) -> None:
-    """Both districts' plans and units, their users, an open 2025 period each with one
-    submitted figure of each district's 卫生健康委."""
-    now = datetime.now(UTC)
-    with database.session() as session:
-        orgunits.import_org_units(session, None, [orgunits.OrgUnitRow(*row) for row in TREE])
-        for district in ("青川区", "白石区"):
-            plan_import.import_file(session, plan_file(folder, district, name=f"{district}.txt"))
-        users.add_user(session, None, "legacy", PASSWORD, "viewer")  # no region: every district
-        users.add_user(session, None, "qc_jc", PASSWORD, "monitoring", region="QC")
-        users.add_user(session, None, "bs_admin", PASSWORD, "admin", region="白石区")
-        for login in ("bs_jc", "bs_jc2"):
-            users.add_user(session, None, login, PASSWORD, "monitoring", region="BS")
-        users.add_user(session, None, "bs_wjw", PASSWORD, "clerk", org_unit="BS-WJW")  # district from its unit
-        operator = users.operator(session)
-        for district, unit in (("青川区", "QC-WJW"), ("白石区", "BS-WJW")):
-            plan = _plan(session, district)
-            period = periods.create_period(session, operator, plan.id, 2025, opens_at=now - timedelta(days=5),
-                                           closes_at=now + timedelta(days=25))
-            indicator = session.scalars(select(Indicator).where(Indicator.plan_id == plan.id)
-                                        .order_by(Indicator.code)).first()
-            assert indicator is not None
-            unit_id = session.scalars(select(OrgUnit.id).where(OrgUnit.code == unit)).one()
-            view = observations.enter_value(session, operator, period.id, observations.ObservationInput(
-                indicator.id, unit_id, "9.1"))
-            observations.submit(session, operator, view.id)
+from tests.db.region_samples import (
+    PASSWORD,
+    ROWS,
+    district_plan,
+    plan_file,
+    region_user,
+    seed_two_districts,
+)
 
 
 def _audit_count(session: Session) -> int:
@@ -83,10 +51,10 @@ def _audit_count(session: Session) -> int:
 
 
 def test_a_user_of_one_district_sees_and_reaches_only_its_own(database: Database, tmp_path: Path) -> None:
-    _seed(database, tmp_path)
+    seed_two_districts(database, tmp_path)
     with database.session() as session:
-        bs_jc, legacy, clerk = _user(session, "bs_jc"), _user(session, "legacy"), _user(session, "bs_wjw")
-        baishi, qingchuan = _plan(session, "白石区"), _plan(session, "青川区")
+        bs_jc, legacy, clerk = region_user(session, "bs_jc"), region_user(session, "legacy"), region_user(session, "bs_wjw")
+        baishi, qingchuan = district_plan(session, "白石区"), district_plan(session, "青川区")
         assert clerk.region_org_unit_id == baishi.region_org_unit_id  # bound by its unit's district
         assert [p.title for p in region_scope.plans(session, bs_jc)] == [baishi.title]
         assert {p.id for p in region_scope.plans(session, legacy)} == {baishi.id, qingchuan.id}
@@ -124,13 +92,13 @@ def test_a_user_of_one_district_sees_and_reaches_only_its_own(database: Database
                 own_indicator.id, foreign.org_unit_id, "9.9"))
         with pytest.raises(region_scope.OutsideRegion):
             assignments.assign(session, bs_jc, own_indicator, session.get_one(OrgUnit, foreign.org_unit_id))
-        assert review.approve(session, _user(session, "bs_jc2"), own[0].id).state == "approved"
+        assert review.approve(session, region_user(session, "bs_jc2"), own[0].id).state == "approved"
 
 
 def test_search_and_comparison_stay_in_the_district(database: Database, tmp_path: Path) -> None:
-    _seed(database, tmp_path)
+    seed_two_districts(database, tmp_path)
     with database.session() as session:
-        bs_jc, legacy = _user(session, "bs_jc"), _user(session, "legacy")
+        bs_jc, legacy = region_user(session, "bs_jc"), region_user(session, "legacy")
         files = {p.source_file_id: p.title[:3] for p in region_scope.plans(session, legacy)}
         hits = search.search(session, bs_jc, "卫生健康事业发展", limit=50)
         assert hits.total > 0 and {files[h.source_file_id] for h in hits.hits} == {"白石区"}
@@ -145,16 +113,16 @@ def test_search_and_comparison_stay_in_the_district(database: Database, tmp_path
 
 
 def test_a_district_administrator_manages_its_own_users_and_units_only(database: Database, tmp_path: Path) -> None:
-    _seed(database, tmp_path)
+    seed_two_districts(database, tmp_path)
     with database.session() as session:
-        admin = _user(session, "bs_admin")
+        admin = region_user(session, "bs_admin")
         assert {u.login for u in users.list_users(session, admin).people} == {"bs_admin", "bs_jc", "bs_jc2", "bs_wjw"}
         assert {u.region_name for u in users.list_users(session, admin).people} == {"白石区"}
         before = _audit_count(session)
         with pytest.raises(region_scope.OutsideRegion):
-            users.set_password(session, admin, _user(session, "qc_jc"), "Another-pass-9")
+            users.set_password(session, admin, region_user(session, "qc_jc"), "Another-pass-9")
         with pytest.raises(region_scope.OutsideRegion):
-            users.set_active(session, admin, _user(session, "legacy"), False)  # a user of every district
+            users.set_active(session, admin, region_user(session, "legacy"), False)  # a user of every district
         with pytest.raises(orgunits.UnknownOrgUnit, match="region：没有代码或名称为「QC」"):
             users.add_user(session, admin, "qc_new", PASSWORD, "viewer", region="QC")
         with pytest.raises(orgunits.UnknownOrgUnit, match="org_unit："):
@@ -181,9 +149,9 @@ def test_a_district_administrator_manages_its_own_users_and_units_only(database:
 
 
 def test_binding_a_user_is_audited_and_takes_effect_at_once(database: Database, tmp_path: Path) -> None:
-    _seed(database, tmp_path)
+    seed_two_districts(database, tmp_path)
     with database.session() as session:
-        legacy = _user(session, "legacy")
+        legacy = region_user(session, "legacy")
         assert users.set_region(session, None, legacy, "白石区")
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "set_region")).one()
         assert event.old == {"region_org_unit_id": None} and event.new == {"region_org_unit_id": legacy.region_org_unit_id}
@@ -192,15 +160,15 @@ def test_binding_a_user_is_audited_and_takes_effect_at_once(database: Database, 
         with pytest.raises(users.UserError, match="所属地区应为区县级单位"):
             users.set_region(session, None, legacy, "BS-WJW")
         with pytest.raises(users.UserError, match="不在所属地区「青川区」内"):
-            users.set_region(session, None, _user(session, "bs_wjw"), "QC")  # its unit is 白石区's
+            users.set_region(session, None, region_user(session, "bs_wjw"), "QC")  # its unit is 白石区's
         users.set_region(session, None, legacy, "all")
         assert len(region_scope.plans(session, legacy)) == 2
 
 
 def test_a_bound_user_imports_into_its_own_district_only(database: Database, tmp_path: Path) -> None:
-    _seed(database, tmp_path)
+    seed_two_districts(database, tmp_path)
     with database.session() as session:
-        bs_jc = _user(session, "bs_jc")
+        bs_jc = region_user(session, "bs_jc")
         with pytest.raises(PermissionDenied, match="属于青川区，不在您所在的地区（白石区）内"), session.begin_nested():
             plan_import.import_file(session, plan_file(tmp_path, "青川区", ROWS[:2], name="qc2.txt"), bs_jc)
         with pytest.raises(PermissionDenied, match="属于云岭县"), session.begin_nested():
@@ -229,7 +197,7 @@ def test_users_of_a_database_made_before_regions_keep_seeing_every_district(dial
                                {"yes": True, "now": datetime.now(UTC)})
         database.upgrade()
         with database.session() as session:
-            old_hand = _user(session, "old_hand")
+            old_hand = region_user(session, "old_hand")
             assert old_hand.region_org_unit_id is None
             assert region_scope.region_of(session, old_hand).everywhere
     finally:

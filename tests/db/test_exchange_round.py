@@ -9,11 +9,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from planwatch.cli import app
-from planwatch.demo import DEMO_PLAN
-from planwatch.demo.seed import DEMO_ORG_UNITS
 from planwatch.monitor.exchange import (
     ExchangeError,
     ExchangeRow,
@@ -22,25 +18,9 @@ from planwatch.monitor.exchange import (
     read_template,
 )
 from planwatch.monitor.exchange.xlsx_template import DATA_SHEET, HEADER
+from tests.db.exchange_district import db, run_cli
 
-runner = CliRunner()
-
-
-def _run(db: str, *args: str, code: int = 0) -> str:
-    result = runner.invoke(app, [*args, "--db", db], env={"PLANWATCH_PASSWORD": "secret-pass"})
-    assert result.exit_code == code, result.output
-    return result.output
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'pw.db'}"
-    _run(url, "orgunits", "import", str(DEMO_ORG_UNITS))
-    _run(url, "import", str(DEMO_PLAN))
-    _run(url, "users", "add", "lyj", "--role", "clerk", "--org-unit", "QC-LYJ")
-    _run(url, "users", "add", "wjw", "--role", "clerk", "--org-unit", "QC-WJW")
-    _run(url, "periods", "open", "--year", "2025")
-    return url
+__all__ = ["db"]  # the fixture
 
 
 def _fill(path: Path, values: dict[str, str]) -> None:
@@ -54,14 +34,14 @@ def _fill(path: Path, values: dict[str, str]) -> None:
 
 
 def _forest_code(db: str) -> str:
-    listing = _run(db, "assign")
+    listing = run_cli(db, "assign")
     line = next(line for line in listing.splitlines() if "森林覆盖率" in line)
     return next(part.strip() for part in line.split("│") if part.strip().startswith("I"))
 
 
 def test_template_fill_submit_review_export(db: str, tmp_path: Path) -> None:
     template = tmp_path / "lyj_2025.xlsx"
-    assert "1 个指标" in _run(db, "template", "--org-unit", "区林业局", "--period", "2025", "-o", str(template))
+    assert "1 个指标" in run_cli(db, "template", "--org-unit", "区林业局", "--period", "2025", "-o", str(template))
     book = load_workbook(template)
     sheet = book[DATA_SHEET]
     assert sheet.protection.sheet and sheet["A4"].protection.locked and not sheet["L4"].protection.locked
@@ -71,24 +51,24 @@ def test_template_fill_submit_review_export(db: str, tmp_path: Path) -> None:
     assert sheet["C4"].value == "森林覆盖率" and code == _forest_code(db)
 
     _fill(template, {code: "49.6%"})
-    assert "1 个数值已报送" in _run(db, "submit", str(template), "--as", "lyj")
-    assert "49.6%" in _run(db, "review", "list", "--period", "2025")
-    assert "不能执行" in _run(db, "submit", str(template), "--as", "lyj", code=2)  # already submitted
-    assert "1 条数据已审核通过" in _run(db, "review", "approve", "--period", "2025")
+    assert "1 个数值已报送" in run_cli(db, "submit", str(template), "--as", "lyj")
+    assert "49.6%" in run_cli(db, "review", "list", "--period", "2025")
+    assert "不能执行" in run_cli(db, "submit", str(template), "--as", "lyj", code=2)  # already submitted
+    assert "1 条数据已审核通过" in run_cli(db, "review", "approve", "--period", "2025")
 
     exported = tmp_path / "data.csv"
-    assert "1 条数据" in _run(db, "export", "-o", str(exported))
+    assert "1 条数据" in run_cli(db, "export", "-o", str(exported))
     assert exported.read_bytes().startswith(b"\xef\xbb\xbf")
     (row,) = read_csv(exported)
     assert (row.indicator, row.org_unit, row.period, row.value, row.state) == (code, "QC-LYJ", "2025", "49.6%",
                                                                                "approved")
     dhis2 = tmp_path / "data.json"
-    _run(db, "export", "--format", "dhis2", "-o", str(dhis2))
+    run_cli(db, "export", "--format", "dhis2", "-o", str(dhis2))
     payload = json.loads(dhis2.read_text(encoding="utf-8"))
     assert payload["dataValues"][0]["categoryOptionCombo"] == "default"
     assert from_data_value_set(dhis2)[0].value == "49.6%"
     sdmx = tmp_path / "data.sdmx.csv"
-    _run(db, "export", "--format", "sdmx", "-o", str(sdmx))
+    run_cli(db, "export", "--format", "sdmx", "-o", str(sdmx))
     with sdmx.open(encoding="utf-8") as stream:
         (record,) = list(csv.DictReader(stream))
     assert (record["FREQ"], record["TIME_PERIOD"], record["OBS_VALUE"], record["OBS_STATUS"], record["SEX"]) == (
@@ -97,30 +77,30 @@ def test_template_fill_submit_review_export(db: str, tmp_path: Path) -> None:
 
 def test_refusals_change_nothing(db: str, tmp_path: Path) -> None:
     template = tmp_path / "lyj_2025.xlsx"
-    _run(db, "template", "--org-unit", "QC-LYJ", "--period", "2025", "-o", str(template))
+    run_cli(db, "template", "--org-unit", "QC-LYJ", "--period", "2025", "-o", str(template))
     code = _forest_code(db)
     _fill(template, {code: "about fifty"})
-    output = _run(db, "submit", str(template), "--as", "lyj", code=2)
+    output = run_cli(db, "submit", str(template), "--as", "lyj", code=2)
     assert "工作表「填报」单元格 L4（指标「森林覆盖率」）本期数值" in output and "about fifty" in output
     _fill(template, {code: "49.6"})
-    assert "不是 QC-WJW 的" in _run(db, "submit", str(template), "--as", "wjw", code=2)
+    assert "不是 QC-WJW 的" in run_cli(db, "submit", str(template), "--as", "wjw", code=2)
 
     other_unit = tmp_path / "other.csv"
     other_unit.write_text(f"indicator,org_unit,period,value\n{code},QC-LYJ,2025,50\n", encoding="utf-8")
-    assert "只能操作本单位数据" in _run(db, "submit", str(other_unit), "--as", "wjw", code=2)
+    assert "只能操作本单位数据" in run_cli(db, "submit", str(other_unit), "--as", "wjw", code=2)
     malformed = tmp_path / "bad.csv"
     malformed.write_text("指标代码,单位代码,期间,数值,性别\nI999,QC-LYJ,2025年,50,女\n", encoding="gb18030")
-    output = _run(db, "submit", str(malformed), "--as", "lyj", code=2)
+    output = run_cli(db, "submit", str(malformed), "--as", "lyj", code=2)
     assert "第 2 行「period」" in output and "第 2 行「sex」" in output
     unknown = tmp_path / "unknown.csv"
     unknown.write_text("indicator,org_unit,period,value\nI999,QC-LYJ,2025,50\n", encoding="utf-8")
-    assert "没有指标代码「I999」" in _run(db, "submit", str(unknown), "--as", "lyj", code=2)
-    _run(db, "periods", "lock", "--year", "2025")
+    assert "没有指标代码「I999」" in run_cli(db, "submit", str(unknown), "--as", "lyj", code=2)
+    run_cli(db, "periods", "lock", "--year", "2025")
     good = tmp_path / "good.csv"
     good.write_text(f"indicator,org_unit,period,value\n{code},QC-LYJ,2025,50\n", encoding="utf-8")
-    assert "已锁定" in _run(db, "submit", str(good), "--as", "lyj", code=2)
+    assert "已锁定" in run_cli(db, "submit", str(good), "--as", "lyj", code=2)
     export = tmp_path / "after.csv"
-    assert "0 条数据" in _run(db, "export", "-o", str(export))
+    assert "0 条数据" in run_cli(db, "export", "-o", str(export))
 
 
 def test_codecs_report_every_bad_cell(tmp_path: Path) -> None:

@@ -4,36 +4,23 @@ major projects, stored on import and read back per user (SQLite and PostgreSQL).
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from planwatch.monitor.permissions import PermissionDenied, WindowClosed
-from planwatch.services import ledger, ledger_progress, periods, plan_import
+from planwatch.services import ledger, ledger_progress, plan_import
 from planwatch.services.ledger_progress import LedgerInput, ProgressRejected, ReportStateError
 from planwatch.store import Database
-from planwatch.store.models import AuditEvent, OrgUnit, Plan, Project, ReportingPeriod, Task, User
-
-ACTION_PLAN = Path(__file__).resolve().parents[1] / "unit" / "genre" / "action_plan_ledger.txt"
-
-
-def _district(session: Session) -> dict[str, int]:
-    units = [OrgUnit(code=f"YX{n:02d}", name=name, kind="department") for n, name in enumerate(
-        ["云溪区消防救援大队", "云溪区财政局", "云溪区住房和城乡建设委员会", "云溪区应急管理局"], start=1)]
-    session.add_all(units)
-    session.flush()
-    session.add_all([User(login="monitor", role="monitoring"),
-                     User(login="jianwei", role="clerk", org_unit_id=units[2].id)])
-    session.flush()
-    return {u.name: u.id for u in units}
+from planwatch.store.models import AuditEvent, Plan, Project, ReportingPeriod, User
+from tests.db.ledger_samples import ACTION_PLAN, ledger_units, reporting_setup, task_named
 
 
 def test_import_stores_the_ledger_and_each_user_sees_their_part(database: Database) -> None:
     with database.sessions() as session:
-        _district(session)
+        ledger_units(session)
         plan_import.import_file(session, ACTION_PLAN)
         session.commit()
     with database.session(readonly=True) as session:
@@ -59,31 +46,10 @@ def test_import_stores_the_ledger_and_each_user_sees_their_part(database: Databa
         assert not any(t.overdue for t in own.tasks)
 
 
-def _reporting_setup(session: Session, *, window_open: bool = True) -> tuple[Plan, dict[str, User], int, int]:
-    units = _district(session)
-    session.add(User(login="monitor2", role="monitoring"))
-    session.add(User(login="caizheng", role="clerk", org_unit_id=units["云溪区财政局"]))
-    plan_import.import_file(session, ACTION_PLAN)
-    plan = session.scalars(select(Plan).where(Plan.title.contains("三年行动方案"))).one()
-    people = {u.login: u for u in session.scalars(select(User))}
-    now = datetime.now(UTC)
-    opens, closes = (now - timedelta(days=2), now + timedelta(days=20)) if window_open else \
-        (now - timedelta(days=40), now - timedelta(days=10))
-    period = periods.create_period(session, people["monitor"], plan.id, 2026, opens_at=opens, closes_at=closes)
-    previous = periods.create_period(session, people["monitor"], plan.id, 2025, opens_at=now - timedelta(days=400),
-                                     closes_at=now - timedelta(days=300))
-    session.flush()
-    return plan, people, period.id, previous.id
-
-
-def _task(session: Session, plan: Plan, title: str) -> int:
-    return session.scalars(select(Task.id).where(Task.plan_id == plan.id, Task.title == title)).one()
-
-
 def test_progress_is_reported_reviewed_and_audited(database: Database) -> None:
     with database.sessions() as session:
-        plan, people, period_id, _ = _reporting_setup(session)
-        pipes = _task(session, plan, "更新改造老旧管网")
+        plan, people, period_id, _ = reporting_setup(session)
+        pipes = task_named(session, plan, "更新改造老旧管网")
         clerk, monitor, other = people["jianwei"], people["monitor"], people["monitor2"]
         report = ledger_progress.report_progress(
             session, clerk, period_id=period_id, task_id=pipes,
@@ -116,9 +82,9 @@ def test_progress_is_reported_reviewed_and_audited(database: Database) -> None:
 
 def test_who_may_report_what(database: Database) -> None:
     with database.sessions() as session:
-        plan, people, period_id, _ = _reporting_setup(session)
-        fire = _task(session, plan, "补齐消防救援短板")
-        pipes = _task(session, plan, "更新改造老旧管网")
+        plan, people, period_id, _ = reporting_setup(session)
+        fire = task_named(session, plan, "补齐消防救援短板")
+        pipes = task_named(session, plan, "更新改造老旧管网")
         finance = people["caizheng"]
         # 区财政局 supports the fire task, so it may report on it, but not on the pipes
         assert ledger_progress.report_progress(session, finance, period_id=period_id, task_id=fire,
@@ -136,8 +102,8 @@ def test_who_may_report_what(database: Database) -> None:
 
 def test_clerks_cannot_report_after_the_window_and_warnings_are_raised(database: Database) -> None:
     with database.sessions() as session:
-        plan, people, period_id, previous_id = _reporting_setup(session, window_open=False)
-        pipes = _task(session, plan, "更新改造老旧管网")
+        plan, people, period_id, previous_id = reporting_setup(session, window_open=False)
+        pipes = task_named(session, plan, "更新改造老旧管网")
         with pytest.raises(WindowClosed):
             ledger_progress.report_progress(session, people["jianwei"], period_id=period_id, task_id=pipes,
                                             values=LedgerInput("behind"))
@@ -164,8 +130,8 @@ def test_the_annual_report_has_a_chapter_on_tasks_and_projects(database: Databas
     from planwatch.services.reports import report_content, write_report
 
     with database.sessions() as session:
-        plan, people, period_id, _ = _reporting_setup(session)
-        pipes = _task(session, plan, "更新改造老旧管网")
+        plan, people, period_id, _ = reporting_setup(session)
+        pipes = task_named(session, plan, "更新改造老旧管网")
         ledger_progress.report_progress(session, people["jianwei"], period_id=period_id, task_id=pipes,
                                         values=LedgerInput("completed", "全部完成", 100.0), submit=True)
         content = report_content(session, None, plan, 2026, ReportKind.ANNUAL, today=date(2027, 2, 1))

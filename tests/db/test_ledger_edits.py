@@ -30,7 +30,7 @@ from planwatch.store.models import (
     Task,
     User,
 )
-from tests.db.test_ledger import ACTION_PLAN, _reporting_setup, _task
+from tests.db.ledger_samples import ACTION_PLAN, reporting_setup, task_named
 
 
 def _revised(tmp_path: Path) -> Path:
@@ -53,9 +53,9 @@ def _units(session: Session) -> dict[str, int]:
 
 def test_edits_are_audited_and_survive_the_import_of_a_revised_plan(database: Database, tmp_path: Path) -> None:
     with database.sessions() as session:
-        plan, people, _, _ = _reporting_setup(session)
+        plan, people, _, _ = reporting_setup(session)
         monitor, units = people["monitor"], _units(session)
-        fire = _task(session, plan, "补齐消防救援短板")
+        fire = task_named(session, plan, "补齐消防救援短板")
         ledger_edits.edit_task(session, monitor, fire, TaskFields(
             title="补齐消防救援站点短板", deadline="2027-06",
             units=[(units["云溪区应急管理局"], "牵头"), (units["云溪区消防救援大队"], "责任")],
@@ -68,7 +68,7 @@ def test_edits_are_audited_and_survive_the_import_of_a_revised_plan(database: Da
             investment=15000.0, end_year=2027, annual_investment={2025: 5000.0, 2026: 6000.0, 2027: 4000.0}))
         ledger_edits.set_milestones(session, monitor, "project", platform.id,
                                     [("完成招标", "2025-09"), ("系统上线", "2026-12")])
-        ledger_edits.retire(session, monitor, "task", _task(session, plan, "排水防涝工程"), "并入其他工程")
+        ledger_edits.retire(session, monitor, "task", task_named(session, plan, "排水防涝工程"), "并入其他工程")
         audit = session.execute(select(AuditEvent.action, AuditEvent.entity, AuditEvent.old, AuditEvent.new)
                                 .where(AuditEvent.entity.in_(["tasks", "projects"])).order_by(AuditEvent.id)).all()
         assert [(a, e) for a, e, _, _ in audit] == [("edit", "tasks"), ("add", "tasks"), ("edit", "projects"),
@@ -103,9 +103,9 @@ def test_edits_are_audited_and_survive_the_import_of_a_revised_plan(database: Da
 
 def test_split_keeps_reports_with_the_first_part_and_survives_reimport(database: Database, tmp_path: Path) -> None:
     with database.sessions() as session:
-        plan, people, period_id, _ = _reporting_setup(session)
+        plan, people, period_id, _ = reporting_setup(session)
         monitor, clerk, units = people["monitor"], people["jianwei"], _units(session)
-        pipes = _task(session, plan, "更新改造老旧管网")
+        pipes = task_named(session, plan, "更新改造老旧管网")
         report = ledger_progress.report_progress(session, clerk, period_id=period_id, task_id=pipes,
                                                  values=LedgerInput("in_progress", "燃气管道改造120公里", 30.0))
         first, second = ledger_edits.split_task(session, monitor, pipes, [
@@ -135,9 +135,9 @@ def test_split_keeps_reports_with_the_first_part_and_survives_reimport(database:
 
 def test_merge_refuses_clashing_reports_until_one_is_discarded(database: Database, tmp_path: Path) -> None:
     with database.sessions() as session:
-        plan, people, period_id, _ = _reporting_setup(session)
+        plan, people, period_id, _ = reporting_setup(session)
         monitor, units = people["monitor"], _units(session)
-        gas, drains = _task(session, plan, "燃气管网改造工程"), _task(session, plan, "排水防涝工程")
+        gas, drains = task_named(session, plan, "燃气管网改造工程"), task_named(session, plan, "排水防涝工程")
         housing = units["云溪区住房和城乡建设委员会"]
         for task_id in (gas, drains):
             ledger_edits.edit_task(session, monitor, task_id, TaskFields(units=[(housing, "牵头")]))
@@ -178,9 +178,9 @@ def test_merge_refuses_clashing_reports_until_one_is_discarded(database: Databas
 
 def test_retire_leaves_warnings_and_assessment_and_restore_brings_it_back(database: Database) -> None:
     with database.sessions() as session:
-        plan, people, period_id, _ = _reporting_setup(session)
+        plan, people, period_id, _ = reporting_setup(session)
         monitor = people["monitor"]
-        fire = _task(session, plan, "补齐消防救援短板")
+        fire = task_named(session, plan, "补齐消防救援短板")
         period = session.get_one(ReportingPeriod, period_id)
 
         def overdue() -> set[str]:
@@ -213,11 +213,11 @@ def test_retire_leaves_warnings_and_assessment_and_restore_brings_it_back(databa
 
 def test_who_may_edit_and_bad_input_changes_nothing(database: Database) -> None:
     with database.sessions() as session:
-        plan, people, _, _ = _reporting_setup(session)
+        plan, people, _, _ = reporting_setup(session)
         session.add(User(login="pinggu", role="evaluation"))
         session.add(User(login="lingdao", role="viewer"))
         session.flush()
-        fire = _task(session, plan, "补齐消防救援短板")
+        fire = task_named(session, plan, "补齐消防救援短板")
         for login in ("jianwei", "lingdao"):
             user = session.scalars(select(User).where(User.login == login)).one()
             with pytest.raises(PermissionDenied):

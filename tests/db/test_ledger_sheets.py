@@ -15,7 +15,7 @@ from planwatch.monitor.exchange.ledger_sheets import PROJECT_SHEET, TASK_SHEET
 from planwatch.services import exchange, ledger_edits
 from planwatch.store import Database
 from planwatch.store.models import LedgerReport, OrgUnit, Plan, Project, ReportingPeriod, User
-from tests.db.test_ledger import _reporting_setup
+from tests.db.ledger_samples import reporting_setup
 
 
 def _template(session: Session, clerk: User, period_id: int, path: Path) -> tuple[int, int]:
@@ -39,7 +39,7 @@ def _fill(path: Path, cells: dict[str, dict[str, object]]) -> None:
 
 
 def _setup(session: Session, tmp_path: Path) -> tuple[Plan, User, int, Path, Project]:
-    plan, people, period_id, _ = _reporting_setup(session)
+    plan, people, period_id, _ = reporting_setup(session)
     drains = session.scalars(select(Project).where(Project.plan_id == plan.id,
                                                    Project.name == "中心城区排水防涝提升工程")).one()
     ledger_edits.set_milestones(session, people["monitor"], "project", drains.id,
@@ -107,7 +107,7 @@ def test_the_template_and_submit_commands_carry_the_ledger_sheets(tmp_path: Path
     from typer.testing import CliRunner
 
     from planwatch.cli import app
-    from tests.db.test_ledger import ACTION_PLAN
+    from tests.db.ledger_samples import ACTION_PLAN
 
     runner = CliRunner()
 

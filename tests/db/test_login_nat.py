@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from planwatch.services.login_throttle import LoginThrottle
 from planwatch.store import Database
-from tests.db.test_login_throttle import FakeClock
+from tests.db.fake_clock import FakeClock
 
 OFFICE = "203.0.113.7"
 

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from sqlalchemy import select
 
 from planwatch.services.login_throttle import LoginThrottle
 from planwatch.store import Database
 from planwatch.store.models import LoginCounter
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+from tests.db.fake_clock import FakeClock
 
 
 def test_throttle_blocks_after_five_attempts_for_the_window(database: Database) -> None:

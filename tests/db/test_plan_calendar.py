@@ -25,18 +25,9 @@ from planwatch.services import (
 )
 from planwatch.store import Database
 from planwatch.store.models import Indicator, OrgUnit, Plan
-from tests.db.region_samples import plan_file
-from tests.db.test_plan_regions import TREE
+from tests.db.region_samples import TREE, fifteenth_plan
 
 NOW = datetime(2026, 12, 7, 8, tzinfo=UTC)
-
-
-def fifteenth_plan(folder: Path, district: str = "白石区") -> Path:
-    """The sample health plan as a “十五五” plan: 2025 baselines, 2030 targets."""
-    path = plan_file(folder, district, name=f"{district}-15.txt")
-    text = path.read_text(encoding="utf-8").replace("十四五", "十五五").replace("2025年", "2030年")
-    path.write_text(text.replace("\t2020年\t", "\t2025年\t"), encoding="utf-8")
-    return path
 
 
 def _setup(database: Database, folder: Path) -> int:

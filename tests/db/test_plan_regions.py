@@ -14,17 +14,8 @@ from sqlalchemy.orm import Session
 from planwatch.services import orgunits, plan_import, regions, users
 from planwatch.store import Database
 from planwatch.store.models import Assignment, AuditEvent, Indicator, OrgUnit, Plan, UnitNameMapping, User
-from tests.db.region_samples import ROWS, plan_file
+from tests.db.region_samples import ROWS, TREE, plan_file
 
-TREE = [
-    ("QC", "青川区", "district", "", ""),
-    ("QC-WJW", "青川区卫生健康委员会", "department", "QC", "区卫生健康委"),
-    ("QC-JYW", "青川区教育委员会", "department", "QC", "区教委"),
-    ("QC-RSJ", "青川区人力资源和社会保障局", "department", "QC", "区人力社保局"),
-    ("BS", "白石区", "district", "", ""),
-    ("BS-WJW", "白石区卫生健康委员会", "department", "BS", "区卫生健康委"),
-    ("BS-JYW", "白石区教育委员会", "department", "BS", "区教委"),
-]
 
 def _setup(database: Database) -> None:
     with database.session() as session:

@@ -12,8 +12,7 @@ import pytest
 from planwatch.services import orgunits, plan_import, users
 from planwatch.services.table_files import RowErrors
 from planwatch.store import Database
-from tests.db.region_samples import plan_file
-from tests.db.test_plan_regions import TREE
+from tests.db.region_samples import TREE, plan_file
 
 PRIVATE = ("bs_zhang", "张三", "zhang@example.cn", "right-pass-1")
 

@@ -27,16 +27,16 @@ from planwatch.services.ledger_progress import LedgerInput
 from planwatch.services.web_sessions import SessionPolicy, start_session
 from planwatch.store import Database
 from planwatch.store.models import OrgUnit, User
-from tests.db.test_district_scope import _plan, _seed, _user
-from tests.db.test_ledger import _reporting_setup, _task
+from tests.db.ledger_samples import reporting_setup, task_named
+from tests.db.region_samples import district_plan, region_user, seed_two_districts
 
 
 def test_documents_are_listed_and_opened_in_the_users_district_by_those_who_may_view(
         database: Database, tmp_path: Path) -> None:
-    _seed(database, tmp_path)
+    seed_two_districts(database, tmp_path)
     with database.session() as session:
-        bs_jc, legacy = _user(session, "bs_jc"), _user(session, "legacy")
-        baishi, qingchuan = _plan(session, "白石区"), _plan(session, "青川区")
+        bs_jc, legacy = region_user(session, "bs_jc"), region_user(session, "legacy")
+        baishi, qingchuan = district_plan(session, "白石区"), district_plan(session, "青川区")
         assert [[p.title for p in f.plans] for f in document_reads.file_listing(session, bs_jc)] == [[baishi.title]]
         assert {p.id for f in document_reads.file_listing(session, legacy) for p in f.plans} == {baishi.id,
                                                                                                  qingchuan.id}
@@ -58,10 +58,10 @@ def test_documents_are_listed_and_opened_in_the_users_district_by_those_who_may_
 
 
 def test_plan_and_unit_reads_refuse_another_districts_records(database: Database, tmp_path: Path) -> None:
-    _seed(database, tmp_path)
+    seed_two_districts(database, tmp_path)
     with database.session() as session:
-        bs_jc, legacy = _user(session, "bs_jc"), _user(session, "legacy")
-        baishi, qingchuan = _plan(session, "白石区"), _plan(session, "青川区")
+        bs_jc, legacy = region_user(session, "bs_jc"), region_user(session, "legacy")
+        baishi, qingchuan = district_plan(session, "白石区"), district_plan(session, "青川区")
         assert plan_reads.outline(session, bs_jc, baishi)
         for read in (plan_reads.outline, plan_reads.retired_indicators, plan_reads.district_unit,
                      plan_reads.assignment_domains, ledger_reads.plan_periods):
@@ -86,9 +86,9 @@ def test_plan_and_unit_reads_refuse_another_districts_records(database: Database
 
 def test_session_counts_and_districts_of_users_are_the_administrators_to_read(
         database: Database, tmp_path: Path) -> None:
-    _seed(database, tmp_path)
+    seed_two_districts(database, tmp_path)
     with database.session() as session:
-        admin, bs_jc, qc_jc = _user(session, "bs_admin"), _user(session, "bs_jc"), _user(session, "qc_jc")
+        admin, bs_jc, qc_jc = region_user(session, "bs_admin"), region_user(session, "bs_jc"), region_user(session, "qc_jc")
         for person in (bs_jc, bs_jc, qc_jc):
             start_session(session, person.id, SessionPolicy())
         assert user_reads.live_sessions(session, admin, bs_jc) == 2
@@ -96,7 +96,7 @@ def test_session_counts_and_districts_of_users_are_the_administrators_to_read(
         district = user_reads.bound_district(session, admin, bs_jc)
         assert district is not None and district.name == "白石区"
         assert user_reads.own_district_name(session, qc_jc) == "青川区"
-        assert user_reads.own_district_name(session, _user(session, "legacy")) is None
+        assert user_reads.own_district_name(session, region_user(session, "legacy")) is None
         with pytest.raises(region_scope.OutsideRegion):
             user_reads.live_sessions(session, admin, qc_jc)
         with pytest.raises(region_scope.OutsideRegion):
@@ -109,8 +109,8 @@ def test_session_counts_and_districts_of_users_are_the_administrators_to_read(
 
 def test_an_evidence_file_is_given_to_those_who_may_view_its_units_data(database: Database) -> None:
     with database.sessions() as session:
-        plan, people, period_id, _ = _reporting_setup(session)
-        pipes = _task(session, plan, "更新改造老旧管网")
+        plan, people, period_id, _ = reporting_setup(session)
+        pipes = task_named(session, plan, "更新改造老旧管网")
         clerk, other_clerk, monitor = people["jianwei"], people["caizheng"], people["monitor"]
         report = ledger_progress.report_progress(session, clerk, period_id=period_id, task_id=pipes,
                                                  values=LedgerInput("in_progress", "已完成燃气管道改造120公里", 30.0))

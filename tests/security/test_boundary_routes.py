@@ -23,11 +23,11 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from planwatch.demo.seed import DEMO_PASSWORD
-from planwatch.services import users
 from planwatch.store import Database
-from planwatch.store.models import Observation, User
+from planwatch.store.models import Observation
 from planwatch.web import create_app
 from planwatch.web.boundary import ANONYMOUS, FORM_LIMIT, Access, route_rules
+from tests.security.helpers import api_token
 from tests.web.conftest import database_url, seeded
 
 __all__ = ["database_url", "seeded"]  # fixtures of the web tests
@@ -85,14 +85,6 @@ def app(database_url: str) -> Iterator[FastAPI]:
     application = create_app(database_url, secret_key="boundary-test")
     yield application
     application.state.uploads.shutdown()
-
-
-def _token(url: str, login: str) -> str:
-    database = Database(url)
-    with database.session() as session:
-        token = users.create_token(session, session.scalars(select(User).where(User.login == login)).one())
-    database.dispose()
-    return token
 
 
 @asynccontextmanager
@@ -153,7 +145,7 @@ def test_anonymous_gigabyte_bodies_are_refused_unread_on_every_route(app: FastAP
 def test_logged_in_bodies_over_the_route_limit_are_refused_unread(app: FastAPI, database_url: str) -> None:
     """A declared length over the limit is refused before reading; a body streamed without one
     is cut off at the limit; multipart is refused where the route takes no file."""
-    token = _token(database_url, "admin")
+    token = api_token(database_url, "admin")
     failures: list[str] = []
 
     async def run() -> None:
@@ -195,7 +187,7 @@ def _json_routes(app: FastAPI) -> list[Target]:
 
 def test_nan_and_infinity_in_any_json_body_get_a_one_line_422(app: FastAPI, database_url: str) -> None:
     """#2: every API write, even for a viewer: NaN is refused with the field named, never a 500."""
-    token = _token(database_url, "lingdao")  # a leader: read-only
+    token = api_token(database_url, "lingdao")  # a leader: read-only
     failures: list[str] = []
 
     async def run() -> None:
@@ -215,7 +207,7 @@ def test_nan_and_infinity_in_any_json_body_get_a_one_line_422(app: FastAPI, data
 
 
 def test_nan_in_an_observation_stores_nothing(app: FastAPI, database_url: str) -> None:
-    token = _token(database_url, "tongji")
+    token = api_token(database_url, "tongji")
     database = Database(database_url)
     with database.session(readonly=True) as session:
         before = session.scalar(select(func.count()).select_from(Observation))
@@ -235,7 +227,7 @@ def test_nan_in_an_observation_stores_nothing(app: FastAPI, database_url: str) -
 
 def test_validation_errors_are_one_line_naming_the_field_in_the_users_language(app: FastAPI,
                                                                                 database_url: str) -> None:
-    token = _token(database_url, "admin")
+    token = api_token(database_url, "admin")
 
     async def run() -> tuple[httpx.Response, httpx.Response, httpx.Response]:
         async with _client(app, "admin") as client:
@@ -262,7 +254,7 @@ def _csrf(page: httpx.Response) -> str:
 
 
 def test_refusals_are_one_line_in_the_users_language(app: FastAPI, database_url: str) -> None:
-    token = _token(database_url, "admin")
+    token = api_token(database_url, "admin")
 
     async def run() -> list[httpx.Response]:
         async with _client(app, None) as client:

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from planwatch.web import create_app
 from planwatch.web.boundary import Access, route_rules
 from planwatch.web.params import MAX_ROW_ID
-from tests.security.test_boundary_routes import _token
+from tests.security.helpers import api_token
 from tests.web.client import login
 from tests.web.conftest import database_url, seeded
 
@@ -89,7 +89,7 @@ def _huge_urls(app: FastAPI) -> Iterator[tuple[str, str, Access]]:
 
 
 def test_every_route_answers_an_id_of_two_to_the_63_without_a_server_error(database_url: str) -> None:
-    token = _token(database_url, "admin")
+    token = api_token(database_url, "admin")
     failures = []
     calls = 0
     with TestClient(create_app(database_url, secret_key="huge-ids")) as client:

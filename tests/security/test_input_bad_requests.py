@@ -24,7 +24,7 @@ from planwatch.services import users
 from planwatch.services.orgunits import read_org_unit_file
 from planwatch.store import Database
 from planwatch.store.models import SourceFile, User
-from tests.db.test_exchange_round import db
+from tests.db.exchange_district import db
 from tests.web.client import login
 from tests.web.conftest import app_client, database_url, seeded
 

@@ -10,14 +10,14 @@ from fastapi.testclient import TestClient
 from planwatch.services import kept, reports
 from tests.web.client import login
 from tests.web.conftest import app_client, database_url, seeded
-from tests.web.test_pages_api import _open_item
+from tests.web.open_round import open_item
 
 __all__ = ["app_client", "database_url", "seeded"]  # fixtures of the web tests
 
 
 def test_a_refused_entry_without_javascript_shows_the_form_again_with_the_message(
         app_client: TestClient, database_url: str) -> None:
-    clerk, indicator_id, period_id, unit_id = _open_item(database_url)
+    clerk, indicator_id, period_id, unit_id = open_item(database_url)
     token = login(app_client, clerk)
     form = {"csrf_token": token, "indicator_id": indicator_id, "period_id": period_id, "org_unit_id": unit_id,
             "value": "49,9", "step": "submit"}
@@ -37,7 +37,7 @@ def test_report_downloads_are_written_once_per_plan_state(app_client: TestClient
     again = app_client.get(url, params={"format": "xlsx"})
     assert first.status_code == again.status_code == 200 and first.content == again.content
     assert len(reports._reports) == 1
-    clerk, indicator_id, period_id, unit_id = _open_item(database_url)
+    clerk, indicator_id, period_id, unit_id = open_item(database_url)
     app_client.cookies.clear()
     token = login(app_client, clerk)
     saved = app_client.post("/entry", data={"csrf_token": token, "indicator_id": indicator_id,

@@ -20,7 +20,7 @@ from planwatch.services.ledger_progress import LedgerInput
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, LedgerReport, ReportingPeriod
 from tests.conftest import DIALECTS, District, migrated_database_url, seeded, user
-from tests.db.test_ledger import _reporting_setup, _task
+from tests.db.ledger_samples import reporting_setup, task_named
 
 
 @pytest.fixture(params=DIALECTS)
@@ -64,8 +64,8 @@ def test_a_ledger_report_changed_by_its_reviewer_needs_another_reviewer(dialect:
     database = Database(next(urls))
     try:
         with database.sessions() as session:
-            plan, people, period_id, _ = _reporting_setup(session)
-            pipes = _task(session, plan, "更新改造老旧管网")
+            plan, people, period_id, _ = reporting_setup(session)
+            pipes = task_named(session, plan, "更新改造老旧管网")
             clerk, monitor, other = people["jianwei"], people["monitor"], people["monitor2"]
             ledger_progress.report_progress(session, clerk, period_id=period_id, task_id=pipes,
                                             values=LedgerInput("in_progress", "管网改造120公里", 30.0))
@@ -89,8 +89,8 @@ def test_a_clerks_report_for_another_unit_is_refused_not_redirected(dialect: str
     database = Database(next(urls))
     try:
         with database.sessions() as session:
-            plan, people, period_id, _ = _reporting_setup(session)
-            fire = _task(session, plan, "补齐消防救援短板")
+            plan, people, period_id, _ = reporting_setup(session)
+            fire = task_named(session, plan, "补齐消防救援短板")
             finance, clerk = people["caizheng"], people["jianwei"]
             session.commit()
             with pytest.raises(PermissionDenied, match=f"不能报告单位 #{clerk.org_unit_id}"):

@@ -27,7 +27,7 @@ from planwatch.monitor.exchange import read_template
 from planwatch.monitor.exchange.xlsx_template import DATA_SHEET, HEADER
 from planwatch.services.orgunits import read_org_unit_file
 from planwatch.web import create_app
-from tests.db.test_exchange_round import db
+from tests.db.exchange_district import db
 from tests.web.client import login
 from tests.web.conftest import database_url, seeded
 

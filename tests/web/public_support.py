@@ -1,16 +1,24 @@
-"""Publishing the demo plan for the public-site tests, through the services as the office would."""
+"""Publishing the demo plan for the public-site tests, through the services and the CLI as the office
+would, and a static file server of no code of ours to read the written site back."""
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
+from planwatch.cli import app as cli
 from planwatch.services import publishing, users
 from planwatch.services.public_snapshot import PublicationScope, plan_slug
 from planwatch.store import Database
@@ -24,7 +32,7 @@ from planwatch.store.models import (
     User,
 )
 
-__all__ = ["LEFT_OUT", "Published", "assert_nothing_unpublished", "publish_demo"]
+__all__ = ["LEFT_OUT", "Published", "assert_nothing_unpublished", "publish_demo", "publish_site", "static_server"]
 
 LEFT_OUT = "I003"  # an indicator with approved figures that the tests keep off the site
 
@@ -111,3 +119,26 @@ def assert_nothing_unpublished(files: Mapping[str, bytes], url: str, published: 
             assert actual.get(str(open_year), "—") == "—", path
             for figure in (v for c, v in unpublished if c == code and v is not None):
                 assert f"{figure:g}（{open_year}）" not in text, path
+
+
+@contextmanager
+def static_server(folder: Path) -> Iterator[str]:
+    """Python's own static file server on the folder, in a thread: no code of ours serves."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *args: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def publish_site(url: str, folder: Path, *extra: str) -> str:
+    """``planwatch publish -o folder``: the static site, written as the office would."""
+    result = CliRunner().invoke(cli, ["publish", "-o", str(folder), "--db", url, *extra])
+    assert result.exit_code == 0, result.output
+    return result.output

@@ -29,8 +29,7 @@ from planwatch.web import create_app
 from planwatch.web.public.live import PublicOptions
 from tests.web.axe import Finding, axe_script, findings
 from tests.web.browser import CHROMIUM, live_server
-from tests.web.public_support import publish_demo
-from tests.web.test_public_static import _publish, static_server
+from tests.web.public_support import publish_demo, publish_site, static_server
 
 pytestmark = [pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed (/usr/bin/chromium)"),
               pytest.mark.skipif(libreoffice() is None, reason="LibreOffice not installed: the report is a PDF")]
@@ -229,7 +228,7 @@ def test_the_static_site_walks_the_same(site: tuple[str, str, Any], pictures: Pa
     base, url, browser = site
     publish_demo(url, years=(2023, 2024), reports=("annual:2024",))
     folder = tmp_path / "static"
-    _publish(url, folder, "--live-url", base)
+    publish_site(url, folder, "--live-url", base)
     with static_server(folder) as static:
         context, page = _visitor(browser)
         page.goto(f"{static}/index.html")

@@ -384,10 +384,10 @@ def test_what_extraction_could_not_read_is_shown_with_the_way_to_add_it(app_clie
 def test_a_pdf_upload_shows_its_pages(app_client: TestClient, tmp_path: Path) -> None:
     """The extraction worker reports a PDF's pages; the progress page shows them and moves with them."""
     from planwatch.services.import_jobs import JobState
-    from tests.unit.test_ingest_pdf import _gazette
+    from tests.unit.pdf_gazette import gazette_pdf
 
     token = login(app_client, "tongji")
-    content = _gazette(tmp_path / "gazette.pdf").read_bytes()
+    content = gazette_pdf(tmp_path / "gazette.pdf").read_bytes()
     status, page = _upload(app_client, token, "公报.pdf", content, "application/pdf")
     assert status == 200 and 'data-stage="done"' in page
     pages = re.search(r"导入完成（共 (\d+) 页）", page)  # done: all pages, not the last count polled

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from planwatch.store import Database
 from planwatch.store.models import AuditEvent, LedgerReport, Milestone, OrgUnit, Task
 from tests.web.client import login
-from tests.web.test_ledger_api import PASSWORD, District, district
+from tests.web.ledger_district import PASSWORD, District, district
 
 __all__ = ["district"]  # the fixture, shared with the API tests
 

@@ -13,10 +13,11 @@ from planwatch.demo.seed import DEMO_PASSWORD
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import users
 from planwatch.store import Database
-from planwatch.store.models import Assignment, Indicator, Observation, OrgUnit, ReportingPeriod, User
+from planwatch.store.models import Assignment, Indicator, Observation, OrgUnit, User
 from planwatch.web import create_app
 from tests.web.client import csrf_token as _csrf
 from tests.web.client import login
+from tests.web.open_round import open_item
 
 
 def _db(url: str) -> Database:
@@ -101,22 +102,8 @@ def test_clerks_and_viewers_cannot_review(app_client: TestClient) -> None:
     assert app_client.get("/review").status_code == 403
 
 
-def _open_item(database_url: str) -> tuple[str, int, int, int]:
-    """(clerk, indicator, period, unit): a value a clerk may still enter in the open round."""
-    with _db(database_url).session(readonly=True) as session:
-        period = session.scalars(select(ReportingPeriod).where(ReportingPeriod.locked.is_(False))).one()
-        done = set(session.scalars(select(Observation.indicator_id).where(
-            Observation.period_id == period.id, Observation.state.not_in(["draft", "returned"]))))
-        for clerk in session.scalars(select(User).where(User.role == "clerk").order_by(User.login)):
-            for assignment in session.scalars(select(Assignment).where(Assignment.org_unit_id == clerk.org_unit_id)):
-                if assignment.indicator_id is not None and assignment.indicator_id not in done:
-                    assert clerk.org_unit_id is not None
-                    return clerk.login, assignment.indicator_id, period.id, clerk.org_unit_id
-    raise AssertionError("the demo should leave something to report in the open round")
-
-
 def test_reporting_round_in_the_browser_forms(app_client: TestClient, database_url: str) -> None:
-    clerk, indicator_id, period_id, unit_id = _open_item(database_url)
+    clerk, indicator_id, period_id, unit_id = open_item(database_url)
     token = login(app_client, clerk)
     entry = app_client.get("/entry")
     assert entry.status_code == 200 and f'id="row-{indicator_id}"' in entry.text
@@ -156,7 +143,7 @@ def test_reporting_round_in_the_browser_forms(app_client: TestClient, database_u
 
 
 def test_forms_without_the_csrf_token_are_refused(app_client: TestClient, database_url: str) -> None:
-    clerk, indicator_id, period_id, unit_id = _open_item(database_url)
+    clerk, indicator_id, period_id, unit_id = open_item(database_url)
     login(app_client, clerk)
     refused = app_client.post("/entry", data={"indicator_id": indicator_id, "period_id": period_id,
                                               "org_unit_id": unit_id, "value": "8"})
@@ -195,7 +182,7 @@ def test_api_needs_a_token_and_keeps_the_same_permissions(app_client: TestClient
     warnings = app_client.get(f"/api/v1/plans/{plan_id}/warnings", params={"year": 2024}, headers=viewer).json()
     assert {w["indicator_id"] for w in warnings} <= {e["indicator_id"] for e in evaluation}
 
-    clerk_login, indicator_id, period_id, unit_id = _open_item(database_url)
+    clerk_login, indicator_id, period_id, unit_id = open_item(database_url)
     body = {"period_id": period_id, "indicator_id": indicator_id, "org_unit_id": unit_id, "value": "8.1%",
             "submit": True}
     assert app_client.post("/api/v1/observations", json=body, headers=viewer).status_code == 403

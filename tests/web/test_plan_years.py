@@ -13,7 +13,7 @@ from sqlalchemy import select
 from planwatch.services import plan_import
 from planwatch.store import Database
 from planwatch.store.models import Indicator, Plan
-from tests.db.test_plan_calendar import fifteenth_plan
+from tests.db.region_samples import fifteenth_plan
 from tests.web.client import login
 
 

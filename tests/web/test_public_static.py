@@ -7,13 +7,8 @@ time; a withdrawal removes the withdrawn files and leaves its notice.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -27,31 +22,15 @@ from planwatch.store import Database
 from planwatch.web import create_app
 from planwatch.web.public.live import PublicOptions
 from planwatch.web.public.static import MANIFEST
-from tests.web.public_support import Published, assert_nothing_unpublished, publish_demo
+from tests.web.public_support import (
+    Published,
+    assert_nothing_unpublished,
+    publish_demo,
+    publish_site,
+    static_server,
+)
 
 runner = CliRunner()
-
-
-@contextmanager
-def static_server(folder: Path) -> Iterator[str]:
-    """Python's own static file server on the folder, in a thread: no code of ours serves."""
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.RequestHandlerClass.log_message = lambda *args: None  # type: ignore[method-assign]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-def _publish(url: str, folder: Path, *extra: str) -> str:
-    result = runner.invoke(cli, ["publish", "-o", str(folder), "--db", url, *extra])
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _state(folder: Path) -> dict[str, tuple[str, int]]:
@@ -67,7 +46,7 @@ def published(database_url: str) -> Published:
 def test_the_static_site_serves_the_same_pages_and_downloads(database_url: str, published: Published,
                                                             tmp_path: Path) -> None:
     folder = tmp_path / "site"
-    assert "写入" in _publish(database_url, folder)
+    assert "写入" in publish_site(database_url, folder)
     plan = f"plans/{published.slug}"
     with static_server(folder) as base, \
             TestClient(create_app(database_url, secret_key="static", public=PublicOptions(refresh_seconds=0))) as app:
@@ -87,7 +66,7 @@ def test_the_static_site_serves_the_same_pages_and_downloads(database_url: str, 
 
 def test_no_static_file_holds_anything_unpublished(database_url: str, published: Published, tmp_path: Path) -> None:
     folder = tmp_path / "site"
-    _publish(database_url, folder)
+    publish_site(database_url, folder)
     files = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     manifest = files.pop(MANIFEST)
     assert set(files) == set(json.loads(manifest)["files"])  # the folder holds the site's files and nothing else
@@ -97,10 +76,10 @@ def test_no_static_file_holds_anything_unpublished(database_url: str, published:
 def test_republishing_without_a_decision_changes_no_byte(database_url: str, published: Published,
                                                          tmp_path: Path) -> None:
     folder = tmp_path / "site"
-    _publish(database_url, folder, "--live-url", "https://jc.qingchuan.example.gov.cn")
+    publish_site(database_url, folder, "--live-url", "https://jc.qingchuan.example.gov.cn")
     first = _state(folder)
     assert MANIFEST in first and len(first) > 50
-    output = _publish(database_url, folder, "--live-url", "https://jc.qingchuan.example.gov.cn")
+    output = publish_site(database_url, folder, "--live-url", "https://jc.qingchuan.example.gov.cn")
     assert "写入 0" in output and _state(folder) == first
     page = (folder / f"plans/{published.slug}/indicators/i001.html").read_text(encoding="utf-8")
     assert (f'href="https://jc.qingchuan.example.gov.cn/public/opinions/new?plan={published.slug}'
@@ -110,7 +89,7 @@ def test_republishing_without_a_decision_changes_no_byte(database_url: str, publ
 def test_a_withdrawal_removes_its_files_and_leaves_the_notice(database_url: str, published: Published,
                                                              tmp_path: Path) -> None:
     folder = tmp_path / "site"
-    _publish(database_url, folder)
+    publish_site(database_url, folder)
     data = folder / f"plans/{published.slug}/data/i002.csv"
     assert data.is_file()
     database = Database(database_url)
@@ -120,7 +99,7 @@ def test_a_withdrawal_removes_its_files_and_leaves_the_notice(database_url: str,
                                reason="口径调整")
     finally:
         database.dispose()
-    assert "删除 2" in _publish(database_url, folder)  # its CSV and JSON
+    assert "删除 2" in publish_site(database_url, folder)  # its CSV and JSON
     assert not data.exists()
     notice = (folder / f"plans/{published.slug}/indicators/i002.html").read_text(encoding="utf-8")
     assert "已于" in notice and "撤回" in notice and "口径调整" in notice and "figures-caption" not in notice
@@ -160,5 +139,5 @@ def test_decisions_from_the_command_line_need_two_people(database_url: str, tmp_
     assert expired.exit_code == 0 and "已删除到期的联系方式 0 条" in expired.output
     refused = runner.invoke(cli, ["opinions", "retention", "5000", "--db", database_url])
     assert refused.exit_code == 2 and "1 到 3650 天" in refused.output
-    _publish(database_url, tmp_path / "site")
+    publish_site(database_url, tmp_path / "site")
     assert sorted(p.name for p in (tmp_path / "site").rglob("i00*.csv")) == ["i001.csv"]

@@ -12,7 +12,7 @@ from planwatch.services.evaluation import yearly_values
 from planwatch.store import Database
 from planwatch.store.models import Indicator, Observation, Plan, ReportingPeriod
 from tests.web.client import login
-from tests.web.test_pages_api import _open_item
+from tests.web.open_round import open_item
 
 
 def test_review_queue_shows_previous_value_and_submitter(app_client: TestClient, database_url: str) -> None:
@@ -50,7 +50,7 @@ def test_audit_trail_actions_are_translated(app_client: TestClient, database_url
 
 
 def test_entry_messages_are_sentences_without_field_names(app_client: TestClient, database_url: str) -> None:
-    clerk, indicator_id, period_id, unit_id = _open_item(database_url)
+    clerk, indicator_id, period_id, unit_id = open_item(database_url)
     token = login(app_client, clerk)
     form = {"csrf_token": token, "indicator_id": indicator_id, "period_id": period_id, "org_unit_id": unit_id,
             "value": "abc", "step": "submit"}
