@@ -14,7 +14,7 @@ from planwatch.monitor.permissions import PermissionDenied, SameReviewer
 from planwatch.monitor.workflow import ObservationState
 from planwatch.services import observations as obs
 from planwatch.services import review, settings
-from planwatch.store.models import AuditEvent
+from planwatch.store.models import AuditEvent, Observation
 from tests.conftest import DIALECTS, District, seeded, user
 
 
@@ -49,6 +49,25 @@ def test_the_submitter_of_a_clerks_value_cannot_approve_it(db: tuple[Session, Di
     with pytest.raises(SameReviewer):
         review.approve_many(session, monitor, [view.id])
     session.rollback()
+
+
+def test_a_reviewers_own_value_stops_a_batch(db: tuple[Session, District]) -> None:
+    """A batch reads who was involved in all its values at once: a reviewer's own value in it
+    stops the batch and nothing of it is approved; another reviewer approves all of it."""
+    session, d = db
+    own = _entered_and_submitted_by(session, d, "li_jc")
+    clerk = user(session, d, "zhang_jy")
+    theirs = obs.enter_value(session, clerk, d.open_period, obs.ObservationInput(
+        d.enrolment, d.education, "96%", disaggregation=obs.Disaggregation(sex="female"))).id
+    obs.submit(session, clerk, theirs)
+    session.commit()
+    li = user(session, d, "li_jc")
+    with pytest.raises(SameReviewer):
+        review.approve_many(session, li, [theirs, own])
+    session.rollback()
+    assert session.get_one(Observation, theirs).state == ObservationState.SUBMITTED.value
+    decided = review.approve_many(session, user(session, d, "sun_jc"), [theirs, own])
+    assert [v.state for v in decided] == [ObservationState.APPROVED] * 2
 
 
 def test_only_an_administrator_switches_the_rule_off_and_it_is_audited(db: tuple[Session, District]) -> None:
