@@ -138,6 +138,8 @@ def test_the_entry_sheet_pages_counts_all_its_rows_and_keeps_a_saved_rows_page(
     every = [row for page in range(1, pages + 1)
              for row in rows_of(app_client.get("/entry", params={"unit": busiest, "page": page}).text)]
     assert len(every) == len(set(every)) == total  # each row on one page, none left out
+    beyond = app_client.get("/entry", params={"unit": busiest, "page": pages + 5}).text
+    assert rows_of(beyond) == every[-len(rows_of(beyond)):] and rows_of(beyond)  # past the end: the last page
 
     period = re.search(r'name="period_id" value="(\d+)"', first)
     unit = re.search(r'name="org_unit_id" value="(\d+)"', first)

@@ -157,7 +157,8 @@ def _page_context(request: Request, db: Session, user: User, period: int | None,
             at = index.position(answered.line.context.indicator_id) if answered is not None else None
             page = 1 + (at or 0) // ROWS_PER_PAGE
         url = local_url(request, "entry_page").include_query_params(period=chosen["id"], unit=the_unit.id)
-        paging = Paging(page, len(index.indicator_ids), url, size=ROWS_PER_PAGE)
+        total = len(index.indicator_ids)
+        paging = Paging(min(page, max(1, -(-total // ROWS_PER_PAGE))), total, url, size=ROWS_PER_PAGE)  # past the end: the last
         shown = index.indicator_ids[paging.offset:paging.offset + paging.size] if rows_shown else []
         sheet = entry_sheet.entry_sheet(db, user, chosen["id"], the_unit.id, indicator_ids=shown) if shown else []
         rows = [answered if answered is not None and answered.line.context.indicator_id == line.context.indicator_id
