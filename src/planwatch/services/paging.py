@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-__all__ = ["Paged", "midnight", "paged", "within"]
+__all__ = ["Paged", "clamped_page", "midnight", "paged", "within"]
 
 Row = TypeVar("Row")
 
@@ -22,13 +22,17 @@ class Paged(Generic[Row]):
     pages: int
 
 
+def clamped_page(page: int, total: int, size: int) -> int:
+    """``page`` of a list of ``total`` rows, ``size`` a page: a page past the end is the last one."""
+    return min(max(1, page), max(1, -(-total // size)))
+
+
 def paged(session: Session, query: Select[Any], order: tuple[Any, ...], page: int, size: int) -> Paged[Any]:
     """One page of ``query``'s entities in ``order``; a page past the end shows the last one."""
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // size))
-    page = min(max(1, page), pages)
+    page = clamped_page(page, total, size)
     rows = list(session.scalars(query.order_by(*order).offset((page - 1) * size).limit(size)))
-    return Paged(rows, total, page, pages)
+    return Paged(rows, total, page, max(1, -(-total // size)))
 
 
 def midnight(day: date) -> datetime:

@@ -9,7 +9,8 @@ itself, but then another member approves them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import and_, select
@@ -50,8 +51,19 @@ __all__ = [
 
 def approve(session: Session, actor: User, observation_id: int, *, comment: str | None = None,
             expected_version: int | None = None) -> ObservationView:
-    if four_eyes_required(session):  # an unknown id is refused by change_state
-        check_four_eyes(actor.id, actor.name or actor.login, people_involved(session, [observation_id])[observation_id])
+    return _approve(session, actor, observation_id, _four_eyes(session, [observation_id]), comment=comment,
+                    expected_version=expected_version)
+
+
+def _four_eyes(session: Session, observation_ids: Collection[int]) -> dict[int, set[int | None]] | None:
+    """Who may not approve each value, None while the four-eyes rule is off."""
+    return people_involved(session, observation_ids) if four_eyes_required(session) else None
+
+
+def _approve(session: Session, actor: User, observation_id: int, involved: dict[int, set[int | None]] | None, *,
+             comment: str | None, expected_version: int | None = None) -> ObservationView:
+    if involved is not None:  # an unknown id is refused by change_state
+        check_four_eyes(actor.id, actor.name or actor.login, involved.get(observation_id, set()))
     return change_state(session, actor, observation_id, WorkflowAction.APPROVE, comment=comment,
                         expected_version=expected_version)
 
@@ -70,7 +82,8 @@ def people_involved(session: Session, observation_ids: Collection[int]) -> dict[
     return involved
 
 
-def _held(session: Session, observation_ids: Collection[int]) -> list[object]:
+@contextmanager
+def _holding(session: Session, observation_ids: Collection[int]) -> Iterator[None]:
     """The values of a batch decision with their periods, plans and units, read in four queries
     and held while the batch runs: the session keeps only what something holds, and each
     decision read them again one by one (ten statements a value, half a second for 50 on
@@ -80,7 +93,9 @@ def _held(session: Session, observation_ids: Collection[int]) -> list[object]:
         ReportingPeriod.id.in_({o.period_id for o in figures}))))
     plans = list(session.scalars(select(Plan).where(Plan.id.in_({p.plan_id for p in periods}))))
     units = list(session.scalars(select(OrgUnit).where(OrgUnit.id.in_({o.org_unit_id for o in figures}))))
-    return [*figures, *periods, *plans, *units]
+    held = [*figures, *periods, *plans, *units]
+    yield
+    held.clear()
 
 
 def return_observation(session: Session, actor: User, observation_id: int, comment: str, *,
@@ -99,24 +114,16 @@ def approve_many(session: Session, actor: User, observation_ids: Iterable[int], 
                  comment: str | None = None) -> list[ObservationView]:
     check(actor, Action.APPROVE)
     ids = list(observation_ids)
-    held = _held(session, ids)
-    involved = people_involved(session, ids) if four_eyes_required(session) else None
-    views = []
-    for i in ids:
-        if involved is not None:  # an unknown id is refused by change_state
-            check_four_eyes(actor.id, actor.name or actor.login, involved.get(i, set()))
-        views.append(change_state(session, actor, i, WorkflowAction.APPROVE, comment=comment))
-    del held
-    return views
+    with _holding(session, ids):
+        involved = _four_eyes(session, ids)
+        return [_approve(session, actor, i, involved, comment=comment) for i in ids]
 
 
 def return_many(session: Session, actor: User, observation_ids: Iterable[int], comment: str) -> list[ObservationView]:
     check(actor, Action.RETURN)
     ids = list(observation_ids)
-    held = _held(session, ids)
-    views = [return_observation(session, actor, i, comment) for i in ids]
-    del held
-    return views
+    with _holding(session, ids):
+        return [return_observation(session, actor, i, comment) for i in ids]
 
 
 def review_queue(session: Session, actor: User, period_id: int, *,

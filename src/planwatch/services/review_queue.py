@@ -26,6 +26,7 @@ from planwatch.services.entry_context import IndicatorContext, context_of, previ
 from planwatch.services.entry_sheet import comment_counts, latest_reasons
 from planwatch.services.ledger_progress import REPORTS
 from planwatch.services.observations import OBSERVATION_ENTITY
+from planwatch.services.paging import clamped_page
 from planwatch.services.plausibility import Flag, plausibility_flags
 from planwatch.services.region_scope import Region
 from planwatch.services.settings import four_eyes_required
@@ -180,10 +181,6 @@ def _involved(session: Session, entity: str, ids: list[int], actor_id: int) -> s
     return acted
 
 
-def _page_of(page: int, total: int, size: int) -> int:
-    return max(1, min(page, max(1, -(-total // size))))
-
-
 def _narrow(query: Select[*Columns], filters: QueueFilter, region: Region, period: Any, unit: Any,
             state: Any) -> Select[*Columns]:
     """``query`` narrowed to the reviewer's district and the filter, given the columns of its
@@ -231,7 +228,7 @@ def value_queue(session: Session, actor: User, filters: QueueFilter, *, page: in
     region = region_scope.region_of(session, actor)
     total = session.scalar(_value_filters(_value_joins(select(func.count()).select_from(Observation)), filters,
                                           region)) or 0
-    page = _page_of(page, total, page_size)
+    page = clamped_page(page, total, page_size)
     # The page's ids first, in an order an index serves without sorting (the order periods,
     # units and indicators were registered), then only those rows with everything shown:
     # joining every skipped row cost a deep page a quarter of a second.
@@ -302,7 +299,7 @@ def report_queue(session: Session, actor: User, filters: QueueFilter, *, page: i
         return QueuePage([], 0, 1, page_size)
     region = region_scope.region_of(session, actor)
     total = session.scalar(_report_filters(select(func.count()).select_from(LedgerReport), filters, region)) or 0
-    page = _page_of(page, total, page_size)
+    page = clamped_page(page, total, page_size)
     query = _report_filters(select(LedgerReport, Task, Project, OrgUnit.name, ReportingPeriod, Plan.title)
                             .select_from(LedgerReport), filters, region).join(OrgUnit, OrgUnit.id == LedgerReport.org_unit_id)
     rows = session.execute(query.order_by(ReportingPeriod.year.desc(), ReportingPeriod.code.desc(), Plan.id,

@@ -31,6 +31,7 @@ from planwatch.services import (
     regions,
 )
 from planwatch.services.entry_sheet import EntryLine, SheetIndex
+from planwatch.services.paging import clamped_page
 from planwatch.services.transactions import Session
 from planwatch.store.clock import utcnow
 from planwatch.store.models import OrgUnit, User
@@ -158,7 +159,7 @@ def _page_context(request: Request, db: Session, user: User, period: int | None,
             page = 1 + (at or 0) // ROWS_PER_PAGE
         url = local_url(request, "entry_page").include_query_params(period=chosen["id"], unit=the_unit.id)
         total = len(index.indicator_ids)
-        paging = Paging(min(page, max(1, -(-total // ROWS_PER_PAGE))), total, url, size=ROWS_PER_PAGE)  # past the end: the last
+        paging = Paging(clamped_page(page, total, ROWS_PER_PAGE), total, url, size=ROWS_PER_PAGE)
         shown = index.indicator_ids[paging.offset:paging.offset + paging.size] if rows_shown else []
         sheet = entry_sheet.entry_sheet(db, user, chosen["id"], the_unit.id, indicator_ids=shown) if shown else []
         rows = [answered if answered is not None and answered.line.context.indicator_id == line.context.indicator_id
